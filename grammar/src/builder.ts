@@ -1,0 +1,423 @@
+// CST → AST. Written to survive partial trees from error recovery: a missing child becomes an
+// ErrorExpr or is dropped, never an exception.
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type * as A from './ast.js';
+
+type Children = Record<string, CstElement[] | undefined>;
+
+function isToken(e: CstElement | undefined): e is IToken {
+  return e !== undefined && (e as IToken).image !== undefined;
+}
+function isNode(e: CstElement | undefined): e is CstNode {
+  return e !== undefined && (e as CstNode).children !== undefined;
+}
+
+/** A token's span, or undefined for tokens invented by recovery (they have NaN offsets). */
+function tokSpan(t: IToken | undefined): A.Span | undefined {
+  if (!t || t.isInsertedInRecovery || !Number.isFinite(t.startOffset)) return undefined;
+  return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+}
+
+function join(...spans: (A.Span | undefined)[]): A.Span | undefined {
+  let out: A.Span | undefined;
+  for (const s of spans) {
+    if (!s) continue;
+    out = out ? { start: Math.min(out.start, s.start), end: Math.max(out.end, s.end) } : { ...s };
+  }
+  return out;
+}
+
+function nodeSpan(n: CstNode | undefined): A.Span | undefined {
+  if (!n) return undefined;
+  const loc = n.location;
+  if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset)) {
+    return { start: loc.startOffset, end: (loc.endOffset as number) + 1 };
+  }
+  // Recovered nodes may lack a location: derive it from whatever children have one.
+  let out: A.Span | undefined;
+  for (const list of Object.values(n.children)) {
+    for (const c of list ?? []) out = join(out, isToken(c) ? tokSpan(c) : isNode(c) ? nodeSpan(c) : undefined);
+  }
+  return out;
+}
+
+function tokens(ch: Children, name: string): IToken[] {
+  return (ch[name] ?? []).filter(isToken);
+}
+function nodes(ch: Children, name: string): CstNode[] {
+  return (ch[name] ?? []).filter(isNode);
+}
+function firstToken(ch: Children, name: string): IToken | undefined {
+  return tokens(ch, name).find((t) => !t.isInsertedInRecovery);
+}
+
+export class AstBuilder {
+  /** Where to put nodes with no source position (rare: all of a node was invented by recovery). */
+  private fallback: A.Span = { start: 0, end: 0 };
+
+  constructor(private readonly text: string) {}
+
+  file(cst: CstNode, uri: string, comments: A.Comment[]): A.PimFile {
+    const items: A.TopLevel[] = [];
+    const ordered = this.orderedChildren(cst.children as Children, ['importDecl', 'constDecl', 'block']);
+    for (const n of ordered) {
+      const built = n.name === 'importDecl' ? this.importDecl(n) : n.name === 'constDecl' ? this.constDecl(n) : this.block(n);
+      if (built) items.push(built);
+    }
+    const file: A.PimFile = { type: 'File', uri, items, comments, span: { start: 0, end: this.text.length } };
+    attachDocComments(file, this.text);
+    return file;
+  }
+
+  /** Child nodes of the named rules in source order (Chevrotain groups children by name). */
+  private orderedChildren(ch: Children, names: string[]): CstNode[] {
+    const all: CstNode[] = [];
+    for (const name of names) all.push(...nodes(ch, name));
+    return all.sort((a, b) => (nodeSpan(a)?.start ?? 0) - (nodeSpan(b)?.start ?? 0));
+  }
+
+  private ident(t: IToken | undefined): A.Ident | undefined {
+    const span = tokSpan(t);
+    if (!t || !span) return undefined;
+    return { type: 'Ident', name: t.image, span };
+  }
+
+  private span(...spans: (A.Span | undefined)[]): A.Span {
+    const s = join(...spans);
+    if (s) this.fallback = { start: s.end, end: s.end };
+    return s ?? { ...this.fallback };
+  }
+
+  private importDecl(n: CstNode): A.ImportDecl | undefined {
+    const ch = n.children as Children;
+    const str = firstToken(ch, 'StringLiteral');
+    const span = nodeSpan(n);
+    if (!str || !span) return undefined;
+    return { type: 'Import', path: this.stringLit(str), span };
+  }
+
+  private constDecl(n: CstNode): A.ConstDecl | undefined {
+    const ch = n.children as Children;
+    const name = this.ident(firstToken(ch, 'Identifier'));
+    if (!name) return undefined;
+    const typeNode = nodes(ch, 'valueType')[0];
+    const valueNode = nodes(ch, 'value')[0];
+    const out: A.ConstDecl = {
+      type: 'Const',
+      name,
+      value: this.expression(valueNode, name.span.end),
+      span: this.span(nodeSpan(n), name.span),
+    };
+    if (typeNode) out.valueType = this.expression(typeNode, name.span.end);
+    return out;
+  }
+
+  block(n: CstNode): A.Block | undefined {
+    const ch = n.children as Children;
+    const kind = this.ident(firstToken(ch, 'kind'));
+    if (!kind) return undefined;
+    const out: A.Block = { type: 'Block', kind, span: this.span(nodeSpan(n), kind.span) };
+    const name = this.ident(firstToken(ch, 'name'));
+    if (name) out.name = name;
+    const base = this.ident(firstToken(ch, 'base'));
+    if (base) out.base = base;
+    const countNode = nodes(ch, 'count')[0];
+    if (countNode) out.count = this.expression(countNode, kind.span.end);
+    const body = nodes(ch, 'body')[0];
+    if (body) out.body = this.body(body);
+    return out;
+  }
+
+  body(n: CstNode): A.Member[] {
+    const members: A.Member[] = [];
+    for (const m of nodes(n.children as Children, 'member')) {
+      const built = this.member(m);
+      if (built) members.push(built);
+    }
+    return members;
+  }
+
+  private member(n: CstNode): A.Member | undefined {
+    const ch = n.children as Children;
+    const inner = Object.values(ch).flat().find(isNode);
+    if (!inner) return undefined;
+    switch (inner.name) {
+      case 'attribute':
+        return this.attribute(inner);
+      case 'placeStmt':
+        return this.placeStmt(inner);
+      case 'varyStmt':
+        return this.varyStmt(inner);
+      case 'objectiveStmt':
+        return this.objectiveStmt(inner);
+      case 'repeatStmt':
+        return this.repeatStmt(inner);
+      case 'block':
+        return this.block(inner);
+      default:
+        return undefined;
+    }
+  }
+
+  private attribute(n: CstNode): A.Attribute | undefined {
+    const ch = n.children as Children;
+    const key = this.ident(firstToken(ch, 'key'));
+    if (!key) return undefined;
+    const colonEnd = tokSpan(firstToken(ch, 'Colon'))?.end ?? key.span.end;
+    const out: A.Attribute = {
+      type: 'Attribute',
+      key,
+      value: this.expression(nodes(ch, 'value')[0], colonEnd),
+      span: this.span(nodeSpan(n), key.span),
+    };
+    const def = nodes(ch, 'default')[0];
+    if (def) out.default = this.expression(def, out.value.span.end);
+    return out;
+  }
+
+  private pattern(n: CstNode | undefined): A.Pattern | undefined {
+    if (!n) return undefined;
+    const parts: A.PatternPart[] = [];
+    for (const p of nodes(n.children as Children, 'patternPart')) {
+      const pch = p.children as Children;
+      const toks = [...tokens(pch, 'Identifier'), ...tokens(pch, 'Star')].filter((t) => tokSpan(t));
+      toks.sort((a, b) => a.startOffset - b.startOffset);
+      const span = join(...toks.map(tokSpan));
+      if (span) parts.push({ text: toks.map((t) => t.image).join(''), span });
+    }
+    if (parts.length === 0) return undefined;
+    return { type: 'Pattern', parts, span: this.span(...parts.map((p) => p.span)) };
+  }
+
+  private placeStmt(n: CstNode): A.PlaceStmt | undefined {
+    const ch = n.children as Children;
+    const targets = nodes(ch, 'targets').map((t) => this.pattern(t)).filter((p): p is A.Pattern => !!p);
+    const on = this.pattern(nodes(ch, 'on')[0]);
+    if (targets.length === 0 || !on) return undefined;
+    const out: A.PlaceStmt = { type: 'Place', targets, on, span: this.span(nodeSpan(n)) };
+    const body = nodes(ch, 'body')[0];
+    if (body) out.body = this.body(body);
+    return out;
+  }
+
+  private qualifiedName(n: CstNode | undefined): A.RefExpr | undefined {
+    if (!n) return undefined;
+    const path = tokens(n.children as Children, 'Identifier')
+      .map((t) => this.ident(t))
+      .filter((i): i is A.Ident => !!i)
+      .sort((a, b) => a.span.start - b.span.start);
+    if (path.length === 0) return undefined;
+    return { type: 'Ref', path, span: this.span(...path.map((p) => p.span)) };
+  }
+
+  private varyStmt(n: CstNode): A.VaryStmt | undefined {
+    const ch = n.children as Children;
+    const path = this.qualifiedName(nodes(ch, 'qualifiedName')[0]);
+    if (!path) return undefined;
+    return { type: 'Vary', path, domain: this.expression(nodes(ch, 'domain')[0], path.span.end), span: this.span(nodeSpan(n)) };
+  }
+
+  private objectiveStmt(n: CstNode): A.ObjectiveStmt | undefined {
+    const ch = n.children as Children;
+    const sense = firstToken(ch, 'Minimize') ? 'minimize' : 'maximize';
+    const targets = tokens(ch, 'Identifier')
+      .map((t) => this.ident(t))
+      .filter((i): i is A.Ident => !!i)
+      .sort((a, b) => a.span.start - b.span.start);
+    return { type: 'Objective', sense, targets, span: this.span(nodeSpan(n)) };
+  }
+
+  private repeatStmt(n: CstNode): A.RepeatStmt | undefined {
+    const ch = n.children as Children;
+    const kw = tokSpan(firstToken(ch, 'Repeat'));
+    const body = nodes(ch, 'body')[0];
+    return {
+      type: 'Repeat',
+      count: this.expression(nodes(ch, 'count')[0], kw?.end ?? 0),
+      body: body ? this.body(body) : [],
+      span: this.span(nodeSpan(n), kw),
+    };
+  }
+
+  // ── expressions ──────────────────────────────────────────────────────────────
+  private errorExpr(at: number): A.ErrorExpr {
+    return { type: 'ErrorExpr', span: { start: at, end: at } };
+  }
+
+  expression(n: CstNode | undefined, at: number): A.Expr {
+    if (!n) return this.errorExpr(at);
+    const ch = n.children as Children;
+    switch (n.name) {
+      case 'expression':
+      case 'rangeExpr': {
+        const lhs = this.expression(nodes(ch, 'lhs')[0], at);
+        const rhsNode = nodes(ch, 'rhs')[0];
+        if (!rhsNode) return lhs;
+        const rhs = this.expression(rhsNode, lhs.span.end);
+        return { type: 'Binary', op: n.name === 'expression' ? 'in' : '..', left: lhs, right: rhs, span: this.span(lhs.span, rhs.span) };
+      }
+      case 'additive':
+      case 'multiplicative': {
+        const operands = nodes(ch, 'operands');
+        const ops = tokens(ch, 'ops').sort((a, b) => a.startOffset - b.startOffset);
+        let left = this.expression(operands[0], at);
+        for (let i = 1; i < operands.length; i++) {
+          const right = this.expression(operands[i], left.span.end);
+          const op = (ops[i - 1]?.image ?? '+') as A.BinaryOp;
+          left = { type: 'Binary', op, left, right, span: this.span(left.span, right.span) };
+        }
+        return left;
+      }
+      case 'power': {
+        const base = this.expression(nodes(ch, 'base')[0], at);
+        const expNode = nodes(ch, 'exponent')[0];
+        if (!expNode) return base;
+        const exponent = this.expression(expNode, base.span.end);
+        return { type: 'Binary', op: '**', left: base, right: exponent, span: this.span(base.span, exponent.span) };
+      }
+      case 'unary': {
+        const minus = firstToken(ch, 'Minus');
+        if (minus) {
+          const operand = this.expression(nodes(ch, 'unary')[0], tokSpan(minus)?.end ?? at);
+          return { type: 'Unary', op: '-', operand, span: this.span(tokSpan(minus), operand.span) };
+        }
+        return this.expression(nodes(ch, 'postfix')[0], at);
+      }
+      case 'postfix': {
+        let target = this.expression(nodes(ch, 'primary')[0], at);
+        const lists = nodes(ch, 'exprList');
+        const lbrackets = tokens(ch, 'LBracket');
+        const rbrackets = tokens(ch, 'RBracket');
+        // Each `[...]` suffix: pair brackets in order; an empty one has no exprList.
+        let li = 0;
+        for (let i = 0; i < lbrackets.length; i++) {
+          const lb = tokSpan(lbrackets[i]);
+          const rb = tokSpan(rbrackets[i]);
+          const list = lists[li];
+          let args: A.Expr[] = [];
+          const ls = nodeSpan(list);
+          if (list && ls && lb && ls.start >= lb.start && (!rb || ls.end <= rb.end)) {
+            args = this.exprList(list, lb.end);
+            li++;
+          }
+          target = { type: 'Index', target, args, span: this.span(target.span, lb, rb, ...args.map((a) => a.span)) };
+        }
+        return target;
+      }
+      case 'primary':
+        return this.primary(n, at);
+      default:
+        return this.errorExpr(at);
+    }
+  }
+
+  private exprList(n: CstNode, at: number): A.Expr[] {
+    return nodes(n.children as Children, 'expression').map((e) => this.expression(e, at));
+  }
+
+  private primary(n: CstNode, at: number): A.Expr {
+    const ch = n.children as Children;
+    const q = firstToken(ch, 'Quantity');
+    if (q) return this.quantity(q);
+    const s = firstToken(ch, 'StringLiteral');
+    if (s) return this.stringLit(s);
+    const t = firstToken(ch, 'True') ?? firstToken(ch, 'False');
+    if (t) return { type: 'Bool', value: t.image === 'true', span: tokSpan(t)! };
+    const inner = nodes(ch, 'expression')[0];
+    if (inner) {
+      const e = this.expression(inner, at);
+      // Parentheses widen the span so formatters and hovers see them.
+      const lp = tokSpan(firstToken(ch, 'LParen'));
+      const rp = tokSpan(firstToken(ch, 'RParen'));
+      return { ...e, span: this.span(e.span, lp, rp) };
+    }
+    const list = nodes(ch, 'listLiteral')[0];
+    if (list) {
+      const lch = list.children as Children;
+      const el = nodes(lch, 'exprList')[0];
+      return { type: 'List', items: el ? this.exprList(el, at) : [], span: this.span(nodeSpan(list)) };
+    }
+    const body = nodes(ch, 'body')[0];
+    if (body) return { type: 'Object', body: this.body(body), span: this.span(nodeSpan(body)) };
+    const np = nodes(ch, 'namePrimary')[0];
+    if (np) return this.namePrimary(np, at);
+    return this.errorExpr(at);
+  }
+
+  private namePrimary(n: CstNode, at: number): A.Expr {
+    const ch = n.children as Children;
+    const ref = this.qualifiedName(nodes(ch, 'qualifiedName')[0]);
+    if (!ref) return this.errorExpr(at);
+    const head = ref.path[ref.path.length - 1]!;
+    if (firstToken(ch, 'LParen') || tokens(ch, 'LParen').length > 0) {
+      const el = nodes(ch, 'exprList')[0];
+      const args = el ? this.exprList(el, head.span.end) : [];
+      // Calls take a plain name; `a.b(x)` is reported by the checker as an unknown function.
+      const callee: A.Ident = ref.path.length === 1 ? head : { type: 'Ident', name: ref.path.map((p) => p.name).join('.'), span: ref.span };
+      return { type: 'Call', callee, args, span: this.span(nodeSpan(n), ref.span) };
+    }
+    const body = nodes(ch, 'body')[0];
+    if (body) {
+      const callee: A.Ident = ref.path.length === 1 ? head : { type: 'Ident', name: ref.path.map((p) => p.name).join('.'), span: ref.span };
+      return { type: 'Object', head: callee, body: this.body(body), span: this.span(nodeSpan(n), ref.span) };
+    }
+    return ref;
+  }
+
+  private stringLit(t: IToken): A.StringLit {
+    const raw = t.image.slice(1, -1);
+    const value = raw.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+    return { type: 'String', value, span: tokSpan(t) ?? this.span() };
+  }
+
+  private quantity(t: IToken): A.NumberLit {
+    const span = tokSpan(t) ?? this.span();
+    const m = /^(0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)([ \t]*)(.*)$/s.exec(t.image);
+    const raw = m?.[1] ?? t.image;
+    const value = /^0[xX]/.test(raw) ? parseInt(raw, 16) : Number(raw);
+    const out: A.NumberLit = { type: 'Number', value, raw, span };
+    const unitText = m?.[3] ?? '';
+    if (unitText) {
+      const unitStart = span.start + raw.length + (m?.[2]?.length ?? 0);
+      out.unit = { text: unitText, span: { start: unitStart, end: unitStart + unitText.length } };
+    }
+    return out;
+  }
+}
+
+/**
+ * `///` comments right before a declaration or member (only blank space between) become its `doc`.
+ * Several consecutive doc lines join with newlines.
+ */
+function attachDocComments(file: A.PimFile, text: string): void {
+  const docs = file.comments.filter((c) => c.kind === 'doc');
+  if (docs.length === 0) return;
+  const byEnd = new Map<number, A.Comment>();
+  for (const d of docs) byEnd.set(d.span.end, d);
+  const docFor = (start: number): string | undefined => {
+    const lines: string[] = [];
+    let pos = start;
+    for (;;) {
+      // Walk back over whitespace to the end of a possible doc comment.
+      let p = pos;
+      while (p > 0 && /\s/.test(text[p - 1]!)) p--;
+      const d = byEnd.get(p);
+      if (!d) break;
+      lines.unshift(d.text.replace(/^\/\/\/ ?/, ''));
+      pos = d.span.start;
+    }
+    return lines.length ? lines.join('\n') : undefined;
+  };
+  const visitMembers = (members: A.Member[] | undefined): void => {
+    for (const m of members ?? []) {
+      const doc = docFor(m.span.start);
+      if (doc !== undefined) m.doc = doc;
+      if (m.type === 'Block' || m.type === 'Place' || m.type === 'Repeat') visitMembers(m.body);
+    }
+  };
+  for (const item of file.items) {
+    const doc = docFor(item.span.start);
+    if (doc !== undefined) item.doc = doc;
+    if (item.type === 'Block') visitMembers(item.body);
+  }
+}

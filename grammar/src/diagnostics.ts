@@ -1,0 +1,176 @@
+// The one catalogue of diagnostics. Codes are stable: PIM1xxx syntax, PIM2xxx names, PIM3xxx units
+// and types, PIM4xxx models, capacity and mapping, PIM5xxx experiments and exploration, PIM9xxx
+// internal. Never renumber a code; retire it instead.
+import type { Span } from './ast.js';
+import { LineIndex } from './source.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface RelatedInfo {
+  uri: string;
+  span: Span;
+  message: string;
+}
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  uri: string;
+  span: Span;
+  related?: RelatedInfo[];
+  /** Machine-readable extras for quick fixes, e.g. `{ replacement: 'mW' }`. */
+  data?: { replacements?: string[] };
+}
+
+export interface DiagnosticDef<A extends unknown[]> {
+  code: string;
+  severity: Severity;
+  title: string;
+  message: (...args: A) => string;
+}
+
+function def<A extends unknown[]>(code: string, severity: Severity, title: string, message: (...args: A) => string): DiagnosticDef<A> {
+  return { code, severity, title, message };
+}
+
+const q = (s: string): string => `'${s}'`;
+const hint = (suggestion?: string): string => (suggestion ? `; did you mean ${q(suggestion)}?` : '');
+
+export const Diagnostics = {
+  // ── PIM1xxx syntax ────────────────────────────────────────────────────────────
+  unexpectedCharacter: def('PIM1001', 'error', 'Unexpected character', (text: string) => `unexpected character ${JSON.stringify(text)}`),
+  unterminatedString: def('PIM1002', 'error', 'Unterminated string', () => 'unterminated string literal'),
+  unterminatedComment: def('PIM1003', 'error', 'Unterminated comment', () => 'unterminated block comment'),
+  expectedToken: def('PIM1004', 'error', 'Expected a token', (expected: string, found: string) => `expected ${expected} but found ${found}`),
+  unexpectedToken: def('PIM1005', 'error', 'Unexpected token', (found: string, context: string) => `unexpected ${found} in ${context}`),
+  unexpectedEnd: def('PIM1006', 'error', 'Unexpected end of file', (expected: string) => `unexpected end of file; expected ${expected}`),
+  misplaced: def('PIM1007', 'error', 'Construct not allowed here', (what: string, where: string) => `${what} is not allowed in ${where}`),
+  badNumber: def('PIM1008', 'error', 'Malformed number', (raw: string) => `malformed number ${q(raw)}`),
+
+  // ── PIM2xxx names ─────────────────────────────────────────────────────────────
+  unknownName: def('PIM2001', 'error', 'Unknown name', (name: string, suggestion?: string) => `unknown name ${q(name)}${hint(suggestion)}`),
+  duplicateName: def('PIM2002', 'error', 'Duplicate name', (name: string) => `${q(name)} is defined more than once`),
+  importNotFound: def('PIM2003', 'error', 'Imported file not found', (path: string) => `cannot read imported file ${q(path)}`),
+  importCycle: def('PIM2004', 'error', 'Import cycle', (cycle: string[]) => `import cycle: ${cycle.join(' → ')}`),
+  unknownKind: def('PIM2005', 'error', 'Unknown block kind', (kind: string, where: string, suggestion?: string) => `unknown ${where} kind ${q(kind)}${hint(suggestion)}`),
+  unknownAttribute: def('PIM2006', 'error', 'Unknown attribute', (attr: string, cls: string, suggestion?: string) => `${q(cls)} has no attribute ${q(attr)}${hint(suggestion)}`),
+  duplicateAttribute: def('PIM2007', 'error', 'Duplicate attribute', (attr: string) => `attribute ${q(attr)} is given more than once`),
+  missingAttribute: def('PIM2008', 'error', 'Missing attribute', (attr: string, what: string) => `${what} needs the attribute ${q(attr)}`),
+  wrongReferenceKind: def('PIM2009', 'error', 'Wrong kind of reference', (name: string, expected: string, actual: string) => `${q(name)} is a ${actual}, but a ${expected} is expected here`),
+  unknownFunction: def('PIM2010', 'error', 'Unknown function', (name: string, suggestion?: string) => `unknown function ${q(name)}${hint(suggestion)}`),
+  unknownMember: def('PIM2011', 'error', 'Unknown member', (name: string, owner: string, suggestion?: string) => `${q(owner)} has no member ${q(name)}${hint(suggestion)}`),
+  classCycle: def('PIM2012', 'error', 'Class inheritance cycle', (cycle: string[]) => `class inheritance cycle: ${cycle.join(' → ')}`),
+  constCycle: def('PIM2013', 'error', 'Cyclic definition', (cycle: string[]) => `cyclic definition: ${cycle.join(' → ')}`),
+
+  // ── PIM3xxx units and types ───────────────────────────────────────────────────
+  unknownUnit: def('PIM3001', 'error', 'Unknown unit', (unit: string, suggestion?: string) => `unknown unit ${q(unit)}${hint(suggestion)}`),
+  dimensionMismatch: def('PIM3002', 'error', 'Dimension mismatch', (op: string, left: string, right: string) => `cannot ${op} ${left} and ${right}`),
+  wrongDimension: def('PIM3003', 'error', 'Wrong dimension', (what: string, expected: string, actual: string) => `${what} must be ${expected}, but this is ${actual}`),
+  wrongType: def('PIM3004', 'error', 'Wrong type', (what: string, expected: string, actual: string) => `${what} must be ${expected}, but this is ${actual}`),
+  badEnumValue: def('PIM3005', 'error', 'Invalid choice', (what: string, value: string, choices: string[], suggestion?: string) => `${q(value)} is not a valid ${what}; expected one of ${choices.join(', ')}${hint(suggestion)}`),
+  badCount: def('PIM3006', 'error', 'Invalid count', (what: string, value: string) => `${what} must be a positive whole number, but it is ${value}`),
+  notFinite: def('PIM3007', 'error', 'Not a finite number', (what: string) => `${what} does not evaluate to a finite number (division by zero or overflow)`),
+  nonScalarExponent: def('PIM3008', 'error', 'Exponent with a unit', (dim: string) => `an exponent must be dimensionless, but this is ${dim}`),
+  badRange: def('PIM3009', 'error', 'Invalid range', (reason: string) => `invalid range: ${reason}`),
+  outOfRange: def('PIM3010', 'error', 'Value out of range', (what: string, value: string, bounds: string) => `${what} is ${value}, but it must be ${bounds}`),
+  notConstant: def('PIM3011', 'error', 'Not a constant', (what: string) => `${what} must be a constant expression`),
+  badArgument: def('PIM3012', 'error', 'Bad function argument', (fn: string, reason: string) => `${fn}(): ${reason}`),
+
+  // ── PIM4xxx models, capacity and mapping ──────────────────────────────────────
+  shapeMismatch: def('PIM4001', 'error', 'Shape mismatch', (layer: string, reason: string) => `layer ${q(layer)}: ${reason}`),
+  layerDoesNotFit: def('PIM4002', 'error', 'Layer does not fit', (layer: string, needed: number, available: number, target: string) => `layer ${q(layer)} needs ${needed} crossbars but ${q(target)} has ${available} available`),
+  unplacedLayer: def('PIM4003', 'error', 'Layer not placed', (layer: string, kind: string) => `layer ${q(layer)} (${kind}) is matched by no place rule`),
+  placeMatchesNothing: def('PIM4004', 'warning', 'Place rule matches nothing', (pattern: string) => `place rule ${q(pattern)} matches no layer`),
+  unknownPlacementTarget: def('PIM4005', 'error', 'Unknown placement target', (target: string, arch: string, suggestion?: string) => `${q(target)} is not a partition, tile or GPU of ${q(arch)}${hint(suggestion)}`),
+  needsGpu: def('PIM4006', 'error', 'Layer needs full precision', (layer: string, kind: string) => `layer ${q(layer)} (${kind}) needs division and square roots; place it on a GPU, not on crossbars`),
+  missingInput: def('PIM4007', 'error', 'Model has no input', (model: string) => `model ${q(model)} has no input: add 'input: tensor[C, H, W]' or 'input: graph { dataset: … }'`),
+  graphLayerOnTensor: def('PIM4008', 'error', 'Graph layer on a tensor', (layer: string) => `layer ${q(layer)} needs a graph input`),
+  noCrossbars: def('PIM4009', 'error', 'Target has no crossbars', (target: string) => `${q(target)} has no crossbars to hold weights`),
+  emptyModel: def('PIM4010', 'warning', 'Model has no layers', (model: string) => `model ${q(model)} has no layers`),
+  replicationExceeds: def('PIM4011', 'warning', 'Replication limited', (layer: string) => `layer ${q(layer)} could not be replicated as asked: not enough crossbars`),
+  unknownDatasetShape: def('PIM4012', 'error', 'Unknown data set shape', (dataset: string, reason: string) => `data set ${q(dataset)}: ${reason}`),
+
+  // ── PIM5xxx experiments and exploration ───────────────────────────────────────
+  unknownVaryPath: def('PIM5001', 'error', 'Unknown design parameter', (path: string, reason: string) => `cannot vary ${q(path)}: ${reason}`),
+  unknownObjective: def('PIM5002', 'error', 'Unknown objective', (name: string, choices: string[], suggestion?: string) => `unknown objective ${q(name)}; expected one of ${choices.join(', ')}${hint(suggestion)}`),
+  emptyDomain: def('PIM5003', 'error', 'Empty design domain', (path: string) => `the domain of ${q(path)} is empty`),
+  noObjectives: def('PIM5004', 'error', 'No objectives', (name: string) => `exploration ${q(name)} needs at least one 'minimize' or 'maximize'`),
+  faultRate: def('PIM5005', 'error', 'Fault rates exceed 100%', (total: string) => `stuck-at fault rates add up to ${total}, more than all cells`),
+
+  // ── PIM9xxx internal ──────────────────────────────────────────────────────────
+  internalError: def('PIM9001', 'error', 'Internal error', (message: string) => `internal compiler error: ${message}`),
+} as const;
+
+export type DiagnosticKey = keyof typeof Diagnostics;
+
+type ArgsOf<K extends DiagnosticKey> = (typeof Diagnostics)[K] extends DiagnosticDef<infer A> ? A : never;
+
+/** Builds a diagnostic from the catalogue. */
+export function diag<K extends DiagnosticKey>(
+  key: K,
+  uri: string,
+  span: Span,
+  ...args: ArgsOf<K>
+): Diagnostic {
+  const d = Diagnostics[key] as unknown as DiagnosticDef<ArgsOf<K>>;
+  return { code: d.code, severity: d.severity, message: d.message(...args), uri, span };
+}
+
+/** Every catalogue entry, for docs and for the test that each code has a golden case. */
+export function catalogue(): { key: string; code: string; severity: Severity; title: string }[] {
+  return Object.entries(Diagnostics).map(([key, d]) => ({ key, code: d.code, severity: d.severity, title: d.title }));
+}
+
+/** `file:line:col: error PIM2001: message` with a code frame and a caret line under the span. */
+export function formatDiagnostic(d: Diagnostic, text: string | undefined, displayPath = d.uri): string {
+  if (text === undefined) return `${displayPath}: ${d.severity} ${d.code}: ${d.message}`;
+  const index = new LineIndex(text);
+  const start = index.position(d.span.start);
+  const end = index.position(Math.max(d.span.start, d.span.end));
+  const lines = [`${displayPath}:${start.line}:${start.column}: ${d.severity} ${d.code}: ${d.message}`];
+  const src = index.lineText(start.line);
+  const gutter = String(start.line).length;
+  const caretLen = end.line === start.line ? Math.max(1, end.column - start.column) : Math.max(1, src.length - start.column + 1);
+  lines.push(`${' '.repeat(gutter)} |`);
+  lines.push(`${start.line} | ${src.replace(/\t/g, ' ')}`);
+  lines.push(`${' '.repeat(gutter)} | ${' '.repeat(start.column - 1)}${'^'.repeat(caretLen)}`);
+  for (const r of d.related ?? []) {
+    lines.push(`${' '.repeat(gutter)} = note: ${r.message} (${r.uri}@${r.span.start})`);
+  }
+  return lines.join('\n');
+}
+
+/** Sorts by file, then position, then code — the order every printer uses. */
+export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  return [...ds].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.span.start - b.span.start || a.span.end - b.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
+}
+
+/** Levenshtein-based suggestion: the closest candidate within a distance that scales with length. */
+export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  for (const c of candidates) {
+    if (c === name) continue;
+    const d = editDistance(name.toLowerCase(), c.toLowerCase(), limit);
+    if (d < bestDist || (d === bestDist && best !== undefined && c < best)) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return bestDist <= limit ? best : undefined;
+}
+
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

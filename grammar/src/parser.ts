@@ -1,0 +1,290 @@
+// The `.pim` concrete-syntax parser: one CstParser instance, built once, with error recovery on.
+// Newlines are skipped by the lexer; where juxtaposition matters (`relu` then `flatten` on the next
+// line vs `conv c1`), gates compare token lines.
+import { CstParser, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import * as T from './tokens.js';
+
+class PimParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', maxLookahead: 4 });
+    this.performSelfAnalysis();
+  }
+
+  private sameLine(): boolean {
+    const prev = this.LA(0);
+    const next = this.LA(1);
+    return prev.endLine !== undefined && next.startLine === prev.endLine;
+  }
+
+  public file = this.RULE('file', () => {
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.importDecl) },
+        { ALT: () => this.SUBRULE(this.constDecl) },
+        { ALT: () => this.SUBRULE(this.block) },
+        // A stray comma between declarations is tolerated like one between members.
+        { ALT: () => this.CONSUME(T.Comma) },
+      ]);
+    });
+  });
+
+  public importDecl = this.RULE('importDecl', () => {
+    this.CONSUME(T.Import);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  public constDecl = this.RULE('constDecl', () => {
+    this.CONSUME(T.Const);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.expression, { LABEL: 'valueType' });
+    });
+    this.CONSUME(T.Equals);
+    this.SUBRULE2(this.expression, { LABEL: 'value' });
+  });
+
+  public block = this.RULE('block', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'kind' });
+    this.OPTION({ GATE: () => this.sameLine(), DEF: () => this.CONSUME2(T.Identifier, { LABEL: 'name' }) });
+    this.OPTION2(() => {
+      this.CONSUME(T.Extends);
+      this.CONSUME3(T.Identifier, { LABEL: 'base' });
+    });
+    this.OPTION3({
+      GATE: () => this.sameLine(),
+      DEF: () => {
+        this.CONSUME(T.LBracket);
+        this.SUBRULE(this.expression, { LABEL: 'count' });
+        this.CONSUME(T.RBracket);
+      },
+    });
+    this.OPTION4(() => this.SUBRULE(this.body));
+  });
+
+  public body = this.RULE('body', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.member) },
+        { ALT: () => this.CONSUME(T.Comma) },
+      ]);
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  public member = this.RULE('member', () => {
+    this.OR([
+      { GATE: () => this.LA(2).tokenType === T.Colon, ALT: () => this.SUBRULE(this.attribute) },
+      { ALT: () => this.SUBRULE(this.placeStmt) },
+      { ALT: () => this.SUBRULE(this.varyStmt) },
+      { ALT: () => this.SUBRULE(this.objectiveStmt) },
+      { ALT: () => this.SUBRULE(this.repeatStmt) },
+      { ALT: () => this.SUBRULE(this.block) },
+    ]);
+  });
+
+  public attribute = this.RULE('attribute', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'key' });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE2(this.expression, { LABEL: 'default' });
+    });
+  });
+
+  public placeStmt = this.RULE('placeStmt', () => {
+    this.CONSUME(T.Place);
+    this.SUBRULE(this.pattern, { LABEL: 'targets' });
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.pattern, { LABEL: 'targets' });
+    });
+    this.CONSUME(T.On);
+    this.SUBRULE3(this.pattern, { LABEL: 'on' });
+    this.OPTION(() => this.SUBRULE(this.body));
+  });
+
+  public pattern = this.RULE('pattern', () => {
+    this.SUBRULE(this.patternPart);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.SUBRULE2(this.patternPart);
+    });
+  });
+
+  public patternPart = this.RULE('patternPart', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          // `conv*`: the star must touch the name.
+          this.OPTION({ GATE: () => this.LA(1).startOffset === (this.LA(0).endOffset ?? -2) + 1, DEF: () => this.CONSUME(T.Star) });
+        },
+      },
+      { ALT: () => this.CONSUME2(T.Star) },
+    ]);
+  });
+
+  public varyStmt = this.RULE('varyStmt', () => {
+    this.CONSUME(T.Vary);
+    this.SUBRULE(this.qualifiedName);
+    this.CONSUME(T.In);
+    this.SUBRULE(this.expression, { LABEL: 'domain' });
+  });
+
+  public objectiveStmt = this.RULE('objectiveStmt', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Minimize) }, { ALT: () => this.CONSUME(T.Maximize) }]);
+    this.CONSUME(T.Identifier);
+    // `minimize a, b` — but `, key: v` starts the next attribute.
+    this.MANY({
+      GATE: () => this.LA(2).tokenType === T.Identifier && this.LA(3).tokenType !== T.Colon,
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        this.CONSUME2(T.Identifier);
+      },
+    });
+  });
+
+  public repeatStmt = this.RULE('repeatStmt', () => {
+    this.CONSUME(T.Repeat);
+    this.SUBRULE(this.expression, { LABEL: 'count' });
+    this.SUBRULE(this.body);
+  });
+
+  public qualifiedName = this.RULE('qualifiedName', () => {
+    this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Identifier);
+    });
+  });
+
+  // ── expressions, loosest first ──────────────────────────────────────────────
+  public expression = this.RULE('expression', () => {
+    this.SUBRULE(this.rangeExpr, { LABEL: 'lhs' });
+    this.OPTION(() => {
+      this.CONSUME(T.In);
+      this.SUBRULE2(this.rangeExpr, { LABEL: 'rhs' });
+    });
+  });
+
+  public rangeExpr = this.RULE('rangeExpr', () => {
+    this.SUBRULE(this.additive, { LABEL: 'lhs' });
+    this.OPTION(() => {
+      this.CONSUME(T.DotDot);
+      this.SUBRULE2(this.additive, { LABEL: 'rhs' });
+    });
+  });
+
+  public additive = this.RULE('additive', () => {
+    this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) }]);
+      this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
+    });
+  });
+
+  public multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.power, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) }, { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) }]);
+      this.SUBRULE2(this.power, { LABEL: 'operands' });
+    });
+  });
+
+  public power = this.RULE('power', () => {
+    this.SUBRULE(this.unary, { LABEL: 'base' });
+    this.OPTION(() => {
+      this.CONSUME(T.StarStar);
+      this.SUBRULE(this.power, { LABEL: 'exponent' });
+    });
+  });
+
+  public unary = this.RULE('unary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfix) },
+    ]);
+  });
+
+  public postfix = this.RULE('postfix', () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            this.OPTION(() => this.SUBRULE(this.exprList));
+            this.CONSUME(T.RBracket);
+          },
+        },
+      ]);
+    });
+  });
+
+  public exprList = this.RULE('exprList', () => {
+    this.SUBRULE(this.expression);
+    this.MANY({
+      GATE: () => this.LA(2).tokenType !== T.RBracket && this.LA(2).tokenType !== T.RParen,
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression);
+      },
+    });
+    this.OPTION(() => this.CONSUME2(T.Comma));
+  });
+
+  public primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Quantity) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.listLiteral) },
+      { ALT: () => this.SUBRULE(this.body) },
+      { ALT: () => this.SUBRULE(this.namePrimary) },
+    ]);
+  });
+
+  public listLiteral = this.RULE('listLiteral', () => {
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => this.SUBRULE(this.exprList));
+    this.CONSUME(T.RBracket);
+  });
+
+  /** `name`, `a.b.c`, `f(args)`, or `head { members }` with the brace on the same line. */
+  public namePrimary = this.RULE('namePrimary', () => {
+    this.SUBRULE(this.qualifiedName);
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.OPTION2(() => this.SUBRULE(this.exprList));
+            this.CONSUME(T.RParen);
+          },
+        },
+        { GATE: () => this.sameLine(), ALT: () => this.SUBRULE(this.body) },
+      ]);
+    });
+  });
+}
+
+/** The single parser instance; `parse.ts` resets its input for each text. */
+export const pimParser = new PimParser();
+
+export type { CstNode, IToken, TokenType };

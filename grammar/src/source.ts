@@ -1,0 +1,62 @@
+// Offsets ↔ line/column for one source text. Lines and columns here are 1-based (what people read);
+// the LSP converts to its 0-based positions.
+import type { Span } from './ast.js';
+
+export interface LineCol {
+  line: number;
+  column: number;
+}
+
+export class LineIndex {
+  private readonly lineStarts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** 1-based line and column of an offset (clamped to the text). */
+  position(offset: number): LineCol {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o - this.lineStarts[lo]! + 1 };
+  }
+
+  /** Offset of a 1-based line and column (clamped). */
+  offset(line: number, column: number): number {
+    const l = Math.max(1, Math.min(line, this.lineStarts.length));
+    const start = this.lineStarts[l - 1]!;
+    const end = l < this.lineStarts.length ? this.lineStarts[l]! : this.text.length;
+    return Math.min(start + Math.max(0, column - 1), end);
+  }
+
+  /** The text of a 1-based line without its line break. */
+  lineText(line: number): string {
+    const l = Math.max(1, Math.min(line, this.lineStarts.length));
+    const start = this.lineStarts[l - 1]!;
+    const end = l < this.lineStarts.length ? this.lineStarts[l]! : this.text.length;
+    return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
+  }
+
+  range(span: Span): { start: LineCol; end: LineCol } {
+    return { start: this.position(span.start), end: this.position(span.end) };
+  }
+}
