@@ -1,0 +1,32 @@
+// `formatPim`: the formatter as a function, for the CLI and the language server.
+import { parse, type Diagnostic } from '@pim/grammar';
+import plugin from './plugin.js';
+
+export interface FormatOptions {
+  printWidth?: number;
+  tabWidth?: number;
+  useTabs?: boolean;
+  /** Used in diagnostics. */
+  filepath?: string;
+}
+
+export type FormatResult = { ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Formats a `.pim` text; a text with syntax errors is returned untouched as its diagnostics. */
+export async function formatPim(text: string, options: FormatOptions = {}): Promise<FormatResult> {
+  const uri = options.filepath ?? '<input>';
+  const parsed = parse(text, uri);
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) return { ok: false, diagnostics: errors };
+  // Prettier is loaded on first use: the language server starts without it.
+  const prettier = await import('prettier');
+  const formatted = await prettier.format(text, {
+    parser: 'pim',
+    plugins: [plugin],
+    printWidth: options.printWidth ?? 100,
+    tabWidth: options.tabWidth ?? 2,
+    useTabs: options.useTabs ?? false,
+    filepath: options.filepath,
+  });
+  return { ok: true, text: formatted };
+}
