@@ -90,6 +90,8 @@ export const Diagnostics = {
   emptyModel: def('PIM4010', 'warning', 'Model has no layers', (model: string) => `model ${q(model)} has no layers`),
   replicationExceeds: def('PIM4011', 'warning', 'Replication limited', (layer: string) => `layer ${q(layer)} could not be replicated as asked: not enough crossbars`),
   unknownDatasetShape: def('PIM4012', 'error', 'Unknown data set shape', (dataset: string, reason: string) => `data set ${q(dataset)}: ${reason}`),
+  badInputShape: def('PIM4013', 'error', 'Invalid model input', (model: string, shape: string, reason: string) => `model ${q(model)} has input ${shape}: ${reason}`),
+  residualSource: def('PIM4014', 'error', 'Invalid residual source', (layer: string, from: string, reason: string) => `layer ${q(layer)} cannot add ${q(from)}: ${reason}`),
 
   // ── PIM5xxx experiments and exploration ───────────────────────────────────────
   unknownVaryPath: def('PIM5001', 'error', 'Unknown design parameter', (path: string, reason: string) => `cannot vary ${q(path)}: ${reason}`),
