@@ -18,8 +18,8 @@ export async function formatPim(text: string, options: FormatOptions = {}): Prom
   const parsed = parse(text, uri);
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) return { ok: false, diagnostics: errors };
-  // Prettier is loaded on first use: the language server starts without it.
-  const prettier = await import('prettier');
+  // Prettier's standalone build: no file-system plugin lookup, and it bundles into the VS Code server.
+  const prettier = await import('prettier/standalone');
   const formatted = await prettier.format(text, {
     parser: 'pim',
     plugins: [plugin],

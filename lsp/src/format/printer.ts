@@ -1,11 +1,12 @@
 // AST → Prettier doc. Blocks print on one line when they fit, one member per line when not.
 // Newlines matter in `.pim` (a block's name and `[count]` share the kind's line, members split on
 // newlines), so the printer only ever breaks lines where the grammar allows it.
-import { doc, type Doc } from 'prettier';
+import type { Doc } from 'prettier';
+import { builders } from 'prettier/doc';
 import type * as A from '@pim/grammar';
 import { CommentPlacer, type CommentPlacement, type Container, membersOf } from './comments.js';
 
-const { group, indent, line, softline, hardline, literalline, join, ifBreak, lineSuffix, breakParent } = doc.builders;
+const { group, indent, line, softline, hardline, literalline, join, ifBreak, lineSuffix, breakParent } = builders;
 
 /** Binding strength, loosest first; a child printed in a slot that needs more gets parentheses. */
 const PREC = { in: 1, range: 2, additive: 3, multiplicative: 4, power: 5, unary: 6, postfix: 7, primary: 8 } as const;

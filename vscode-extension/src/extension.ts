@@ -1,0 +1,123 @@
+// The VS Code side of pim: starts the language server and contributes the Compile and Simulate commands.
+import * as vscode from 'vscode';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel | undefined;
+
+function serverOptions(context: vscode.ExtensionContext): ServerOptions {
+  const configured = vscode.workspace.getConfiguration('pim').get<string>('server.path')?.trim();
+  const module = configured || context.asAbsolutePath(join('dist', 'server.mjs'));
+  return {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+}
+
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'pim' },
+      { scheme: 'untitled', language: 'pim' },
+    ],
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.pim') },
+    initializationOptions: {
+      printWidth: vscode.workspace.getConfiguration('pim').get<number>('format.printWidth') ?? 100,
+    },
+    outputChannel: output,
+  };
+  // The client id `pim` makes the `pim.trace.server` setting apply.
+  client = new LanguageClient('pim', 'pim language server', serverOptions(context), clientOptions);
+  await client.start();
+}
+
+/** Runs `pimc ARGS…`, logging to the pim output channel; resolves with the exit code and output. */
+function runPimc(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const pimc = vscode.workspace.getConfiguration('pim').get<string>('compiler.path') || 'pimc';
+  output?.appendLine(`$ ${pimc} ${args.join(' ')}`);
+  return new Promise((resolve) => {
+    execFile(pimc, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (stdout) output?.append(stdout);
+      if (stderr) output?.append(stderr);
+      const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
+      if (error && typeof error.code !== 'number') output?.appendLine(`cannot run ${pimc}: ${error.message}`);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The active `.pim` document, saved so that pimc sees what the user sees. */
+async function activePimFile(): Promise<vscode.TextDocument | undefined> {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || doc.languageId !== 'pim') {
+    void vscode.window.showWarningMessage('pim: open a .pim file first.');
+    return undefined;
+  }
+  if (doc.isUntitled) {
+    void vscode.window.showWarningMessage('pim: save the file before compiling it.');
+    return undefined;
+  }
+  if (doc.isDirty) await doc.save();
+  return doc;
+}
+
+async function compileCommand(): Promise<void> {
+  const doc = await activePimFile();
+  if (!doc) return;
+  output?.show(true);
+  const dir = vscode.Uri.joinPath(doc.uri, '..').fsPath;
+  const { code } = await runPimc(['compile', doc.uri.fsPath], dir);
+  if (code === 0) void vscode.window.showInformationMessage(`pim: compiled ${basename(doc.uri.fsPath)}`);
+  else void vscode.window.showErrorMessage(`pim: compiling ${basename(doc.uri.fsPath)} failed (see the pim output).`);
+}
+
+async function simulateCommand(context: vscode.ExtensionContext): Promise<void> {
+  const doc = await activePimFile();
+  if (!doc) return;
+  const dir = vscode.Uri.joinPath(doc.uri, '..').fsPath;
+  const html = join(mkdtempSync(join(tmpdir(), 'pim-report-')), 'report.html');
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `pim: simulating ${basename(doc.uri.fsPath)}` },
+    () => runPimc(['simulate', doc.uri.fsPath, '--html', html], dir),
+  );
+  if (result.code !== 0) {
+    output?.show(true);
+    const missing = /unknown command|not yet available|no such command/i.test(result.stderr) || result.code === 127;
+    void vscode.window.showErrorMessage(missing ? 'pim: the simulator is not available in this pimc.' : 'pim: simulation failed (see the pim output).');
+    return;
+  }
+  let report: string;
+  try {
+    report = readFileSync(html, 'utf8');
+  } catch {
+    void vscode.window.showErrorMessage(`pim: the simulator wrote no report at ${html}.`);
+    return;
+  }
+  const panel = vscode.window.createWebviewPanel('pimReport', `Report: ${basename(doc.uri.fsPath)}`, vscode.ViewColumn.Beside, {
+    enableScripts: true,
+  });
+  panel.webview.html = report;
+  context.subscriptions.push(panel);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('pim');
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand('pim.compile', compileCommand),
+    vscode.commands.registerCommand('pim.simulate', () => simulateCommand(context)),
+    vscode.commands.registerCommand('pim.restartServer', async () => {
+      await client?.stop();
+      await startClient(context);
+    }),
+  );
+  await startClient(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
