@@ -1,0 +1,42 @@
+// Device physics the numerics need: thermal (Johnson–Nyquist) noise and the ADC's requirements.
+
+/** Boltzmann constant, J/K. */
+export const K_B = 1.380649e-23;
+
+/** RMS thermal noise current of a conductance G (S) read at temperature T (K) over bandwidth Δf (Hz): √(4·k_B·T·Δf·G). */
+export function thermalNoiseCurrent(g: number, temperatureK: number, bandwidthHz: number): number {
+  return Math.sqrt(4 * K_B * temperatureK * bandwidthHz * g);
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf, |error| < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+/**
+ * Variance of round(ε) for ε ~ N(0, σ²): what remains of Gaussian noise after an ADC whose LSB is one
+ * unit rounds it. Small noise (σ ≪ 0.5) is rounded away entirely — why coarse cells tolerate heat.
+ */
+export function roundedGaussianVariance(sigma: number): number {
+  if (sigma <= 0) return 0;
+  if (sigma > 4) return sigma * sigma + 1 / 12;
+  let v = 0;
+  const kmax = Math.ceil(8 * sigma + 1);
+  for (let k = 1; k <= kmax; k++) {
+    const p = normalCdf((k + 0.5) / sigma) - normalCdf((k - 0.5) / sigma);
+    v += 2 * k * k * p;
+  }
+  return v;
+}
+
+/**
+ * ADC bits for an exact column sum: the largest partial sum is rows·(2^d−1)·(2^c−1); ISAAC's column-flip
+ * encoding (store a column's complement when its digits sum past half) halves it, saving a bit.
+ */
+export function adcBitsNeeded(rows: number, dacBits: number, bitsPerCell: number, flip: boolean): number {
+  const maxSum = (rows * (2 ** dacBits - 1) * (2 ** bitsPerCell - 1)) / (flip ? 2 : 1);
+  return Math.ceil(Math.log2(Math.floor(maxSum) + 1));
+}
