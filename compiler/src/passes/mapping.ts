@@ -1,0 +1,508 @@
+// Mapping pass: places every layer of an inferred model onto a tile type or GPU of an elaborated
+// architecture by the mapping's `place` rules, bit-slices the weights onto crossbars, replicates, checks
+// capacity, and records GNN adjacency policies for the runtime. Pure: inputs are already evaluated.
+//
+// Rules and matching
+// - A pattern is a layer kind or a layer name with `*` wildcards (`conv`, `c*`, `*`), matched against the
+//   whole kind and the whole (unrolled) name; `X.weights` matches only a weight layer's weights and
+//   `X.adjacency` only a gcn layer's adjacency Â. A bare pattern matches both parts of a gcn layer.
+// - For every layer (and, for gcn, separately for its adjacency) the FIRST rule, in source order, with a
+//   pattern that matches wins; later rules do not override it.
+// - `on` names a tile type, a GPU, or a partition of the architecture — looked up in that order. A
+//   partition resolves to the member that suits the layer: its first tile type with crossbars for a
+//   weight layer, its first GPU for batchnorm, else its first tile type, else its first GPU.
+//
+// Engines
+// - Weight layers (conv, linear, gcn) on a tile with crossbars run as 'crossbar', on a GPU as 'gpu'.
+// - batchnorm needs division and square roots: only a GPU will do (PIM4006 on a tile). Unmatched, it goes
+//   to the architecture's first GPU; with no GPU it is unplaced (PIM4003).
+// - Other layers (activations, pooling, flatten, dropout, softmax, add, readout) unmatched by any rule run
+//   where the preceding weight layer runs (the next one when none precedes): 'digital' on its tile
+//   (the tile's digital units: sigmoid, maxpool, shift-add …), or 'gpu' when that layer is on a GPU.
+//
+// Crossbar arithmetic (per layer with weights K×N on crossbars of rows×cols and c-bit cells)
+//   slices S = ⌈weight_bits / c⌉; row_tiles = ⌈K / rows⌉; col_tiles = ⌈N·S / cols⌉;
+//   crossbars (one copy) = row_tiles · col_tiles; crossbars_total = crossbars · replication;
+//   tiles = ⌈crossbars_total / crossbars_per_tile⌉ (as if the layer had whole tiles to itself);
+//   utilization = K·N·S / (crossbars · rows · cols).
+// Capacity is per tile type: count · crossbars_per_tile, shared by all layers placed on it. One copy of
+// each layer is allotted in layer order; a layer whose copy does not fit in what is left is PIM4002 (and
+// takes nothing, so later layers are judged on their own). Replication then spends what is left.
+//
+// Replication
+// - 'none': 1. A number r: every fitting crossbar layer gets up to r copies, in layer order, as far as its
+//   tile type has room (PIM4011 when fewer).
+// - 'balanced': layers run as a pipeline across samples; a stage's time ∝ mvms / replication (MVMs per
+//   sample divided among the copies). Greedy on the slowest stage: repeatedly give the slowest crossbar
+//   stage (ties: earliest layer) one more copy, until that copy does not fit in its tile type or the stage
+//   is already at one MVM per copy (mvms = replication); then stop, since throughput is set by the
+//   slowest stage and copies elsewhere would not raise it. Implemented with a jump (the slowest stage
+//   gets in one step the copies that bring it level with the next slowest), which gives the same result.
+//
+// Adjacency (gcn): the rule that places `gcn.adjacency` (or a bare pattern) gives the target and the
+// options { block, skip_zero_blocks, reorder }; block defaults to the target crossbar's rows, then false,
+// none. A gcn whose adjacency no rule matches gets the default policy on its weights' tile. Adjacency
+// matched by a bare pattern onto a GPU gets no policy (it aggregates on the GPU with the weights); an
+// explicit `X.adjacency` on a target without crossbars is PIM4009. How many crossbars Â takes depends on
+// the graph's non-zeros, so the runtime computes it from the policy.
+import { diag, didYouMean } from '@pim/grammar';
+import type { Diagnostic, RelatedInfo, Span } from '@pim/grammar';
+import type { Engine, IrAdjacencyPolicy, IrArchitecture, IrGpu, IrLayer, IrMapping, IrModel, IrPlacement, IrTileType } from '../ir/types.js';
+import type { LayerAttr, LayerOrigin } from './models.js';
+
+export interface PlaceRuleSpec {
+  targets: string[];
+  on: string;
+  options: Record<string, LayerAttr>;
+  span: Span;
+  targetSpans: Span[];
+  onSpan: Span;
+  /** Optional span of each option value. */
+  optionSpans?: Record<string, Span>;
+  uri: string;
+}
+
+export interface MappingSpec {
+  name: string;
+  uri: string;
+  span: Span;
+  /** Optional span of the mapping's name (where unplaced-layer errors point); else `span`. */
+  nameSpan?: Span;
+  /** Optional span of `replicate:` (where PIM4011 points); else the mapping's name. */
+  replicateSpan?: Span;
+  model: IrModel;
+  architecture: IrArchitecture;
+  bitsPerCell: (tile: IrTileType) => number;
+  weight_bits: number;
+  input_bits: number;
+  replicate: 'none' | 'balanced' | number;
+  rules: PlaceRuleSpec[];
+  /** Optional: where each layer was declared (from inferModelDetailed), added as related locations. */
+  layerOrigins?: Record<string, LayerOrigin>;
+}
+
+export const PLACE_PARTS = ['weights', 'adjacency'] as const;
+export type PlacePart = (typeof PLACE_PARTS)[number];
+
+export const PLACE_OPTIONS: Record<string, { doc: string; type: 'count' | 'bool' | 'enum'; choices?: string[] }> = {
+  block: { doc: 'adjacency block size b (b×b blocks of Â); defaults to the target crossbar’s rows', type: 'count' },
+  skip_zero_blocks: { doc: 'store only the blocks of Â that hold a non-zero', type: 'bool' },
+  reorder: { doc: 'node reordering before blocking: none or rcm (reverse Cuthill–McKee)', type: 'enum', choices: ['none', 'rcm'] },
+};
+
+/** A parsed place pattern: `c*` or `gcn.adjacency`. */
+export interface PlacePattern {
+  glob: string;
+  part?: PlacePart;
+  regex: RegExp;
+}
+
+export function parsePlacePattern(text: string): PlacePattern | { error: string } {
+  const dot = text.indexOf('.');
+  const glob = dot < 0 ? text : text.slice(0, dot);
+  const part = dot < 0 ? undefined : text.slice(dot + 1);
+  if (part !== undefined && !(PLACE_PARTS as readonly string[]).includes(part)) return { error: part };
+  const source = glob
+    .split('*')
+    .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return { glob, ...(part ? { part: part as PlacePart } : {}), regex: new RegExp(`^${source}$`) };
+}
+
+/** Does the pattern match this slot of the layer ('weights' is the layer itself for every kind)? */
+export function patternMatches(p: PlacePattern, layer: IrLayer, slot: PlacePart): boolean {
+  if (p.part === 'weights' && (slot !== 'weights' || layer.weights === undefined)) return false;
+  if (p.part === 'adjacency' && slot !== 'adjacency') return false;
+  if (slot === 'adjacency' && layer.kind !== 'gcn') return false;
+  return p.regex.test(layer.kind) || p.regex.test(layer.name);
+}
+
+type Target = { kind: 'tile'; tile: IrTileType } | { kind: 'gpu'; gpu: IrGpu };
+type Need = 'crossbar' | 'gpu' | 'any';
+
+const hasCrossbars = (t: IrTileType): boolean => t.crossbar !== undefined && t.crossbars_per_tile > 0 && t.count > 0;
+const targetName = (t: Target): string => (t.kind === 'tile' ? t.tile.name : t.gpu.name);
+const targetPartition = (t: Target): string => (t.kind === 'tile' ? t.tile.partition : t.gpu.partition);
+
+interface Rule {
+  spec: PlaceRuleSpec;
+  patterns: (PlacePattern | undefined)[];
+  hits: number[];
+  /** undefined: not looked up yet; null: unknown (reported). */
+  known?: boolean;
+  noCrossbarsReported?: boolean;
+}
+
+interface Match {
+  rule: Rule;
+  pattern: number;
+}
+
+interface CrossbarWork {
+  placement: IrPlacement;
+  layer: IrLayer;
+  tile: IrTileType;
+  crossbars: number;
+  replication: number;
+  fits: boolean;
+  /** The rule pattern that placed the layer (where capacity errors point). */
+  match: Match;
+}
+
+export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): IrMapping {
+  const arch = spec.architecture;
+  const model = spec.model;
+  const here = spec.nameSpan ?? spec.span;
+  const originOf = (layer: string): RelatedInfo[] => {
+    const o = spec.layerOrigins?.[layer];
+    return o ? [{ uri: o.uri, span: o.nameSpan ?? o.span, message: `layer '${layer}' is declared here` }] : [];
+  };
+  const withRelated = (d: Diagnostic, related: RelatedInfo[]): Diagnostic => {
+    if (related.length > 0) d.related = [...(d.related ?? []), ...related];
+    return d;
+  };
+
+  const weightBits = checkBits(spec.weight_bits, 'weight_bits', spec, here, report);
+
+  // ── Rules: parse patterns, check options ──
+  const rules: Rule[] = spec.rules.map((r) => ({
+    spec: r,
+    patterns: r.targets.map((t, i) => {
+      const p = parsePlacePattern(t);
+      if ('error' in p) {
+        report(diag('badEnumValue', r.uri, r.targetSpans[i] ?? r.span, 'layer part', p.error, [...PLACE_PARTS], didYouMean(p.error, PLACE_PARTS)));
+        return undefined;
+      }
+      return p;
+    }),
+    hits: r.targets.map(() => 0),
+  }));
+  const options = new Map<Rule, { block?: number; skip_zero_blocks?: boolean; reorder?: 'none' | 'rcm' }>();
+  for (const rule of rules) options.set(rule, checkOptions(rule.spec, report));
+
+  const findRule = (layer: IrLayer, slot: PlacePart): Match | undefined => {
+    let first: Match | undefined;
+    for (const rule of rules) {
+      rule.patterns.forEach((p, i) => {
+        if (p && patternMatches(p, layer, slot)) {
+          rule.hits[i]!++;
+          if (!first) first = { rule, pattern: i };
+        }
+      });
+    }
+    return first;
+  };
+
+  // ── Targets ──
+  const candidates = [...arch.tile_types.map((t) => t.name), ...arch.gpus.map((g) => g.name), ...arch.partitions.map((p) => p.name)];
+  const resolve = (rule: Rule, need: Need): Target | undefined => {
+    const name = rule.spec.on;
+    const t = lookupTarget(arch, name, need);
+    if (rule.known === undefined) {
+      rule.known = t !== undefined || arch.partitions.some((p) => p.name === name);
+      if (!rule.known) report(diag('unknownPlacementTarget', rule.spec.uri, rule.spec.onSpan, name, arch.name, didYouMean(name, candidates)));
+    }
+    if (!t && rule.known && !rule.noCrossbarsReported) {
+      // A partition with neither tiles nor GPUs.
+      rule.noCrossbarsReported = true;
+      report(diag('noCrossbars', rule.spec.uri, rule.spec.onSpan, name));
+    }
+    return t;
+  };
+
+  // ── Placement of each layer ──
+  const placements: IrPlacement[] = [];
+  const work: CrossbarWork[] = [];
+  /** Layers that follow a weight layer's placement, resolved after the loop. */
+  const followers: number[] = [];
+  const weightLayerTarget: (Target | undefined)[] = [];
+
+  for (const layer of model.layers) {
+    const isWeight = layer.weights !== undefined;
+    const base: IrPlacement = { layer: layer.name, index: layer.index, kind: layer.kind, engine: 'digital', partition: '', target: '' };
+    placements.push(base);
+    weightLayerTarget.push(undefined);
+    const match = findRule(layer, 'weights');
+
+    if (!match) {
+      if (isWeight) {
+        base.engine = 'crossbar';
+        report(withRelated(diag('unplacedLayer', spec.uri, here, layer.name, layer.kind), originOf(layer.name)));
+      } else if (layer.kind === 'batchnorm') {
+        const gpu = arch.gpus[0];
+        if (gpu) setTarget(base, { kind: 'gpu', gpu }, 'gpu');
+        else report(withRelated(diag('unplacedLayer', spec.uri, here, layer.name, layer.kind), originOf(layer.name)));
+      } else followers.push(placements.length - 1);
+      continue;
+    }
+
+    const rule = match.rule;
+    const target = resolve(rule, isWeight ? 'crossbar' : layer.kind === 'batchnorm' ? 'gpu' : 'any');
+    if (!target) {
+      // Unknown or empty target, already reported: record the name as written and go on.
+      base.target = rule.spec.on;
+      base.engine = isWeight ? 'crossbar' : layer.kind === 'batchnorm' ? 'gpu' : 'digital';
+      continue;
+    }
+    if (target.kind === 'gpu') {
+      setTarget(base, target, 'gpu');
+      if (isWeight) weightLayerTarget[placements.length - 1] = target;
+      continue;
+    }
+    const tile = target.tile;
+    if (layer.kind === 'batchnorm') {
+      report(withRelated(diag('needsGpu', rule.spec.uri, rule.spec.targetSpans[match.pattern] ?? rule.spec.span, layer.name, layer.kind), originOf(layer.name)));
+      setTarget(base, target, 'digital');
+      continue;
+    }
+    if (!isWeight) {
+      setTarget(base, target, 'digital');
+      continue;
+    }
+    weightLayerTarget[placements.length - 1] = target;
+    if (!hasCrossbars(tile)) {
+      setTarget(base, target, 'digital');
+      if (!rule.noCrossbarsReported) {
+        rule.noCrossbarsReported = true;
+        report(diag('noCrossbars', rule.spec.uri, rule.spec.onSpan, tile.name));
+      }
+      continue;
+    }
+    setTarget(base, target, 'crossbar');
+    const xb = tile.crossbar!;
+    const bpc = sanitizeBits(spec.bitsPerCell(tile));
+    const slices = Math.ceil(weightBits / bpc);
+    const k = layer.weights!.rows;
+    const n = layer.weights!.cols;
+    const rowTiles = Math.ceil(k / xb.rows);
+    const colTiles = Math.ceil((n * slices) / xb.cols);
+    const crossbars = rowTiles * colTiles;
+    base.crossbar = {
+      rows_needed: k,
+      cols_needed: n * slices,
+      slices,
+      row_tiles: rowTiles,
+      col_tiles: colTiles,
+      crossbars,
+      replication: 1,
+      crossbars_total: crossbars,
+      tiles: Math.ceil(crossbars / tile.crossbars_per_tile),
+      utilization: crossbars > 0 ? (k * n * slices) / (crossbars * xb.rows * xb.cols) : 0,
+    };
+    work.push({ placement: base, layer, tile, crossbars, replication: 1, fits: true, match });
+  }
+
+  // Layers with no rule and no weights run where the preceding (else the next) weight layer runs.
+  for (const i of followers) {
+    let leader: Target | undefined;
+    for (let j = i - 1; j >= 0 && !leader; j--) leader = weightLayerTarget[j];
+    for (let j = i + 1; j < placements.length && !leader; j++) leader = weightLayerTarget[j];
+    if (!leader) {
+      const tile = arch.tile_types[0];
+      const gpu = arch.gpus[0];
+      leader = tile ? { kind: 'tile', tile } : gpu ? { kind: 'gpu', gpu } : undefined;
+    }
+    const p = placements[i]!;
+    if (leader) setTarget(p, leader, leader.kind === 'gpu' ? 'gpu' : 'digital');
+    else report(withRelated(diag('unplacedLayer', spec.uri, here, p.layer, p.kind), originOf(p.layer)));
+  }
+
+  // ── Capacity: one copy of each crossbar layer, in layer order ──
+  const capacity = new Map<IrTileType, number>();
+  const remaining = new Map<IrTileType, number>();
+  const demand = new Map<IrTileType, number>();
+  for (const w of work) {
+    if (!capacity.has(w.tile)) {
+      capacity.set(w.tile, w.tile.count * w.tile.crossbars_per_tile);
+      remaining.set(w.tile, w.tile.count * w.tile.crossbars_per_tile);
+    }
+    demand.set(w.tile, (demand.get(w.tile) ?? 0) + w.crossbars);
+  }
+  for (const w of work) {
+    const left = remaining.get(w.tile)!;
+    if (w.crossbars <= left) {
+      remaining.set(w.tile, left - w.crossbars);
+      continue;
+    }
+    w.fits = false;
+    const m = w.match;
+    const rs = m.rule.spec;
+    const d = diag('layerDoesNotFit', rs.uri, rs.targetSpans[m.pattern] ?? rs.span, w.layer.name, w.crossbars, left, w.tile.name);
+    d.related = [
+      {
+        uri: rs.uri,
+        span: rs.onSpan,
+        message: `'${w.tile.name}' holds ${capacity.get(w.tile)} crossbars (${w.tile.count} tiles × ${w.tile.crossbars_per_tile}); the layers placed on it need ${demand.get(w.tile)} in all`,
+      },
+      ...originOf(w.layer.name),
+    ];
+    report(d);
+  }
+
+  // ── Replication ──
+  const fitting = work.filter((w) => w.fits);
+  const rep = spec.replicate;
+  if (typeof rep === 'number') {
+    const r = Number.isSafeInteger(rep) && rep >= 1 ? rep : 1;
+    if (r !== rep) report(diag('badCount', spec.uri, spec.replicateSpan ?? here, 'replicate', String(rep)));
+    for (const w of fitting) {
+      const left = remaining.get(w.tile)!;
+      const extra = Math.min(r - 1, Math.floor(left / w.crossbars));
+      w.replication = 1 + extra;
+      remaining.set(w.tile, left - extra * w.crossbars);
+      if (w.replication < r) report(withRelated(diag('replicationExceeds', spec.uri, spec.replicateSpan ?? here, w.layer.name), originOf(w.layer.name)));
+    }
+  } else if (rep === 'balanced') {
+    balance(fitting, remaining);
+  }
+  for (const w of work) {
+    const c = w.placement.crossbar!;
+    c.replication = w.replication;
+    c.crossbars_total = w.crossbars * w.replication;
+    c.tiles = Math.ceil(c.crossbars_total / w.tile.crossbars_per_tile);
+  }
+
+  // ── Adjacency policies (gcn) ──
+  const adjacency: IrAdjacencyPolicy[] = [];
+  model.layers.forEach((layer, i) => {
+    if (layer.kind !== 'gcn') return;
+    const match = findRule(layer, 'adjacency');
+    let target: Target | undefined;
+    let opts: { block?: number; skip_zero_blocks?: boolean; reorder?: 'none' | 'rcm' } = {};
+    if (match) {
+      target = resolve(match.rule, 'crossbar');
+      opts = options.get(match.rule) ?? {};
+      const explicit = match.rule.patterns[match.pattern]?.part === 'adjacency';
+      const onCrossbars = target?.kind === 'tile' && hasCrossbars(target.tile);
+      if (target && !onCrossbars) {
+        if (explicit && !match.rule.noCrossbarsReported) {
+          match.rule.noCrossbarsReported = true;
+          report(diag('noCrossbars', match.rule.spec.uri, match.rule.spec.onSpan, targetName(target)));
+        }
+        return;
+      }
+    } else {
+      target = weightLayerTarget[i];
+    }
+    if (!target || target.kind !== 'tile' || !hasCrossbars(target.tile)) return;
+    adjacency.push({
+      layer: layer.name,
+      partition: target.tile.partition,
+      target: target.tile.name,
+      block: opts.block ?? target.tile.crossbar!.rows,
+      skip_zero_blocks: opts.skip_zero_blocks ?? false,
+      reorder: opts.reorder ?? 'none',
+    });
+  });
+
+  // ── Rules that match nothing ──
+  for (const rule of rules) {
+    rule.patterns.forEach((p, i) => {
+      if (p && rule.hits[i] === 0) report(diag('placeMatchesNothing', rule.spec.uri, rule.spec.targetSpans[i] ?? rule.spec.span, rule.spec.targets[i]!));
+    });
+  }
+
+  // ── Totals ──
+  const usedByTile = new Map<IrTileType, number>();
+  for (const w of work) usedByTile.set(w.tile, (usedByTile.get(w.tile) ?? 0) + w.placement.crossbar!.crossbars_total);
+  let tilesUsed = 0;
+  for (const [tile, used] of usedByTile) tilesUsed += Math.ceil(used / tile.crossbars_per_tile);
+
+  return {
+    name: spec.name,
+    model: model.name,
+    architecture: arch.name,
+    weight_bits: spec.weight_bits,
+    input_bits: spec.input_bits,
+    replicate: spec.replicate,
+    placements,
+    adjacency,
+    totals: {
+      crossbars_used: work.reduce((s, w) => s + w.placement.crossbar!.crossbars_total, 0),
+      crossbars_available: arch.tile_types.filter(hasCrossbars).reduce((s, t) => s + t.count * t.crossbars_per_tile, 0),
+      tiles_used: tilesUsed,
+    },
+  };
+}
+
+function setTarget(p: IrPlacement, t: Target, engine: Engine): void {
+  p.engine = engine;
+  p.target = targetName(t);
+  p.partition = targetPartition(t);
+}
+
+/** Tile type, then GPU, then partition (resolved to the member that suits the layer). */
+function lookupTarget(arch: IrArchitecture, name: string, need: Need): Target | undefined {
+  const tile = arch.tile_types.find((t) => t.name === name);
+  if (tile) return { kind: 'tile', tile };
+  const gpu = arch.gpus.find((g) => g.name === name);
+  if (gpu) return { kind: 'gpu', gpu };
+  const part = arch.partitions.find((p) => p.name === name);
+  if (!part) return undefined;
+  const tiles = arch.tile_types.filter((t) => part.tiles.includes(t.name) || t.partition === part.name);
+  const gpus = arch.gpus.filter((g) => part.gpus.includes(g.name) || g.partition === part.name);
+  const firstTile = need === 'crossbar' ? (tiles.find(hasCrossbars) ?? tiles[0]) : tiles[0];
+  const pick: Target | undefined =
+    need === 'gpu' && gpus[0] ? { kind: 'gpu', gpu: gpus[0] } : firstTile ? { kind: 'tile', tile: firstTile } : gpus[0] ? { kind: 'gpu', gpu: gpus[0] } : undefined;
+  return pick;
+}
+
+/**
+ * Balanced replication, greedy on the slowest stage (see the header). Times are compared exactly as
+ * mvms_a·r_b vs mvms_b·r_a, so no rounding decides a tie.
+ */
+function balance(stages: CrossbarWork[], remaining: Map<IrTileType, number>): void {
+  const mvms = (w: CrossbarWork): number => Math.max(1, w.layer.mvms);
+  const slower = (a: CrossbarWork, b: CrossbarWork): boolean => mvms(a) * b.replication > mvms(b) * a.replication;
+  // Bound the loop whatever the numbers (each step adds at least one copy).
+  for (let step = 0; step < 1_000_000; step++) {
+    let s: CrossbarWork | undefined;
+    for (const w of stages) if (!s || slower(w, s)) s = w;
+    if (!s || s.replication >= mvms(s)) return;
+    // The next slowest stage: the jump target is the fewest copies that bring s level with it.
+    let next: CrossbarWork | undefined;
+    for (const w of stages) if (w !== s && (!next || slower(w, next))) next = w;
+    let want = mvms(s);
+    if (next) want = Math.min(want, Math.max(s.replication + 1, Math.ceil((mvms(s) * next.replication) / mvms(next))));
+    const left = remaining.get(s.tile)!;
+    const afford = s.replication + Math.floor(left / s.crossbars);
+    const r = Math.min(want, afford);
+    if (r <= s.replication) return;
+    remaining.set(s.tile, left - (r - s.replication) * s.crossbars);
+    s.replication = r;
+  }
+}
+
+function sanitizeBits(v: number): number {
+  return Number.isFinite(v) && v >= 1 ? Math.floor(v) : 1;
+}
+
+function checkBits(v: number, what: string, spec: MappingSpec, at: Span, report: (d: Diagnostic) => void): number {
+  if (Number.isSafeInteger(v) && v > 0) return v;
+  report(diag('badCount', spec.uri, at, what, String(v)));
+  return 16;
+}
+
+function checkOptions(r: PlaceRuleSpec, report: (d: Diagnostic) => void): { block?: number; skip_zero_blocks?: boolean; reorder?: 'none' | 'rcm' } {
+  const out: { block?: number; skip_zero_blocks?: boolean; reorder?: 'none' | 'rcm' } = {};
+  const at = (k: string): Span => r.optionSpans?.[k] ?? r.span;
+  for (const [key, v] of Object.entries(r.options)) {
+    const o = PLACE_OPTIONS[key];
+    if (!o) {
+      report(diag('unknownAttribute', r.uri, at(key), key, 'place', didYouMean(key, Object.keys(PLACE_OPTIONS))));
+      continue;
+    }
+    if (key === 'block') {
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) out.block = v;
+      else if (typeof v === 'number') report(diag('badCount', r.uri, at(key), "'block'", String(v)));
+      else report(diag('wrongType', r.uri, at(key), "'block'", 'a whole number', JSON.stringify(v)));
+    } else if (key === 'skip_zero_blocks') {
+      if (typeof v === 'boolean') out.skip_zero_blocks = v;
+      else report(diag('wrongType', r.uri, at(key), "'skip_zero_blocks'", 'true or false', JSON.stringify(v)));
+    } else if (key === 'reorder') {
+      if (v === 'none' || v === 'rcm') out.reorder = v;
+      else report(diag('badEnumValue', r.uri, at(key), 'reorder', String(v), o.choices!, typeof v === 'string' ? didYouMean(v, o.choices!) : undefined));
+    }
+  }
+  return out;
+}
