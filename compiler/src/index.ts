@@ -1,1 +1,10 @@
 export * from './ir/types.js';
+export * from './api.js';
+export { compile } from './compile.js';
+export { loadIr, validateIr, IrError, IR_SCHEMA_URL } from './ir/validate.js';
+export { canonicalize } from './passes/lower.js';
+export { makeSourceFile, nodeHost } from './passes/load.js';
+export { lookupUnit, allUnits, unitsFor } from './units/units.js';
+export { NAMED_DIMENSIONS, dimName, siUnitOf, type Dim } from './units/dimension.js';
+export { LAYER_KINDS } from './passes/models.js';
+export { OBJECTIVES } from './passes/explore.js';

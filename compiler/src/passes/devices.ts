@@ -1,0 +1,54 @@
+// Pass: `device` declarations → IrDevice (electrical figures in SI, conductances derived).
+import { diag } from '@pim/grammar';
+import type { IrDevice } from '../ir/types.js';
+import type { CheckContext } from '../semantics/context.js';
+import { asNumber, instantiate } from '../semantics/instance.js';
+
+export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
+  const out = new Map<string, IrDevice>();
+  const cls = ctx.classes.declaration.get('device')!;
+  for (const sym of ctx.symbolsOfKind('device')) {
+    if (sym.node.type !== 'Block') continue;
+    const block = sym.node;
+    for (const m of block.body ?? []) {
+      if (m.type !== 'Attribute') ctx.report(diag('misplaced', sym.file, m.span, m.type === 'Block' ? `a '${m.kind.name}' block` : 'this statement', 'a device'));
+    }
+    const inst = instantiate(ctx, cls, block.body, sym.file, { anchor: block.kind.span, what: `device '${sym.name}'` });
+    const n = (k: string): number => asNumber(inst.get(k)) ?? 0;
+    const bits = n('bits_per_cell');
+    if (bits < 1 || bits > 8) {
+      const attr = inst.stated.get('bits_per_cell');
+      ctx.report(diag('outOfRange', sym.file, attr?.value.span ?? block.kind.span, 'bits_per_cell', String(bits), 'from 1 to 8'));
+    }
+    const rOn = n('r_on');
+    const rOff = n('r_off');
+    if (rOn > 0 && rOff > 0 && rOn >= rOff) {
+      ctx.report(diag('outOfRange', sym.file, inst.stated.get('r_on')?.value.span ?? block.kind.span, 'r_on', `${rOn} Ω`, `below r_off (${rOff} Ω)`));
+    }
+    const saf = n('stuck_at_zero') + n('stuck_at_one');
+    if (saf > 1) ctx.report(diag('faultRate', sym.file, block.kind.span, `${(saf * 100).toFixed(3)}%`));
+    const tech = inst.get('technology');
+    const dev: IrDevice = {
+      name: sym.name,
+      technology: tech?.t === 'word' ? tech.name : 'reram',
+      bits_per_cell: bits,
+      levels: 2 ** bits,
+      r_on_ohm: rOn,
+      r_off_ohm: rOff,
+      g_on_s: rOn > 0 ? 1 / rOn : 0,
+      g_off_s: rOff > 0 ? 1 / rOff : 0,
+      read_voltage_v: n('read_voltage'),
+      read_latency_s: n('read_latency'),
+      write_latency_s: n('write_latency'),
+      write_energy_j: n('write_energy'),
+      endurance: n('endurance'),
+      variation: n('variation'),
+      stuck_at_zero: n('stuck_at_zero'),
+      stuck_at_one: n('stuck_at_one'),
+    };
+    const cellArea = asNumber(inst.get('cell_area'));
+    if (cellArea !== undefined) dev.cell_area_m2 = cellArea;
+    out.set(sym.name, dev);
+  }
+  return out;
+}

@@ -1,0 +1,403 @@
+// Pass: architectures → IrArchitecture. Instantiates every component against its class, multiplies
+// `[count]` down the hierarchy, divides figures by `shared_by`, rolls power and area up (a stated
+// figure wins over children and estimates), and flattens tiles, GPUs, partitions and the NoC for the
+// simulator.
+import { diag, didYouMean, type Block, type Expr, type Member } from '@pim/grammar';
+import type { AttrValue, FigureSource, IrArchitecture, IrComponent, IrDevice, IrGpu, IrNoc, IrPartition, IrTileType } from '../ir/types.js';
+import type { CheckContext } from '../semantics/context.js';
+import { evaluate } from '../semantics/evaluate.js';
+import { asNumber, constValue, instantiate, type Instance } from '../semantics/instance.js';
+import { isDimensionless } from '../units/dimension.js';
+import type { Value } from '../semantics/values.js';
+
+interface Node {
+  ir: IrComponent;
+  inst: Instance | undefined;
+  block: Block;
+  children: Node[];
+}
+
+export function elaborateArchitectures(ctx: CheckContext, devices: Map<string, IrDevice>): Map<string, IrArchitecture> {
+  const out = new Map<string, IrArchitecture>();
+  for (const sym of ctx.symbolsOfKind('architecture')) {
+    if (sym.node.type !== 'Block') continue;
+    const arch = elaborateOne(ctx, sym.node, sym.file, devices);
+    if (arch) out.set(sym.name, arch);
+  }
+  return out;
+}
+
+/** Evaluates a `[count]`: a positive whole number. */
+export function evalCount(ctx: CheckContext, expr: Expr | undefined, uri: string, what: string): number {
+  if (!expr) return 1;
+  const v = evaluate(expr, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri) });
+  if (v.t === 'error') return 1;
+  if (v.t === 'word') {
+    ctx.report(diag('unknownName', uri, v.span, v.name, didYouMean(v.name, ctx.consts.keys())));
+    return 1;
+  }
+  if (v.t !== 'num' || !isDimensionless(v.dim) || !Number.isInteger(v.v) || v.v < 1) {
+    ctx.report(diag('badCount', uri, expr.span, what, v.t === 'num' ? String(v.v) : v.t));
+    return 1;
+  }
+  return v.v;
+}
+
+function toAttr(v: Value): AttrValue | undefined {
+  switch (v.t) {
+    case 'num':
+      return v.v;
+    case 'str':
+    case 'bool':
+      return v.v;
+    case 'word':
+      return v.name;
+    case 'obj':
+      return v.head ?? 'object';
+    case 'list': {
+      const items = v.items.map(toAttr).filter((x): x is AttrValue => x !== undefined && !Array.isArray(x) && typeof x !== 'object');
+      return items as AttrValue;
+    }
+    case 'tensor':
+      return v.shape;
+    case 'precision':
+      return `${v.format}${v.bits}`;
+    case 'range':
+      return [v.lo, v.hi];
+    default:
+      return undefined;
+  }
+}
+
+const FIGURES = new Set(['power', 'area', 'energy', 'latency', 'shared_by']);
+
+/**
+ * The members of an architecture with those of the one it extends: the base's first, then its own;
+ * an attribute given again replaces the base's. Returns each member's file.
+ */
+function inheritedBody(ctx: CheckContext, block: Block, uri: string): { members: Member[]; uriOf: Map<Member, string> } {
+  const chain: { block: Block; uri: string }[] = [{ block, uri }];
+  let cur = block;
+  while (cur.base) {
+    const sym = ctx.symbols.get(cur.base.name);
+    const at = chain[chain.length - 1]!.uri;
+    if (!sym || sym.node.type !== 'Block') {
+      ctx.report(diag('unknownName', at, cur.base.span, cur.base.name, didYouMean(cur.base.name, ctx.symbolsOfKind('architecture').map((s) => s.name))));
+      break;
+    }
+    ctx.reference(at, cur.base.span, sym);
+    if (sym.kind !== 'architecture') {
+      ctx.report(diag('wrongReferenceKind', at, cur.base.span, sym.name, 'architecture', sym.kind));
+      break;
+    }
+    if (chain.some((c) => c.block === sym.node)) {
+      ctx.report(diag('classCycle', at, cur.base.span, [...chain.map((c) => c.block.name!.name), sym.name]));
+      break;
+    }
+    chain.push({ block: sym.node, uri: sym.file });
+    cur = sym.node;
+  }
+  const uriOf = new Map<Member, string>();
+  const members: Member[] = [];
+  for (const { block: b, uri: u } of chain.reverse()) {
+    for (const m of b.body ?? []) {
+      if (m.type === 'Attribute') {
+        const i = members.findIndex((x) => x.type === 'Attribute' && x.key.name === m.key.name);
+        if (i >= 0) members.splice(i, 1);
+      }
+      members.push(m);
+      uriOf.set(m, u);
+    }
+  }
+  return { members, uriOf };
+}
+
+function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map<string, IrDevice>): IrArchitecture | undefined {
+  const archCls = ctx.classes.component.get('architecture')!;
+  const { members: body, uriOf } = inheritedBody(ctx, block, uri);
+  const fileOf = (m: Member): string => uriOf.get(m) ?? uri;
+  const archInst = instantiate(ctx, archCls, body, uri, { anchor: block.kind.span, what: `architecture '${block.name!.name}'`, uriOf: fileOf });
+  const clockHz = asNumber(archInst.get('clock')) ?? 1e9;
+  const chips = asNumber(archInst.get('chips')) ?? 1;
+  const name = block.name!.name;
+
+  const build = (b: Block, parentPath: string, parentTotal: number, uri: string): Node | undefined => {
+    const kind = b.kind.name;
+    const cls = ctx.classes.component.get(kind);
+    if (!cls || kind === 'architecture') {
+      const d = diag('unknownKind', uri, b.kind.span, kind, 'component', didYouMean(kind, [...ctx.classes.component.keys()].filter((k) => k !== 'component' && k !== 'architecture')));
+      ctx.report(d);
+      return undefined;
+    }
+    const count = evalCount(ctx, b.count, uri, `the count of '${kind}'`);
+    const label = b.name?.name ?? kind;
+    const path = `${parentPath}.${label}`;
+    const inst = instantiate(ctx, cls, b.body, uri, { clockHz, anchor: b.kind.span, what: `'${kind}' block` });
+    const children: Node[] = [];
+    for (const m of b.body ?? []) {
+      if (m.type === 'Block') {
+        const c = build(m, path, parentTotal * count, uri);
+        if (c) children.push(c);
+      } else if (m.type !== 'Attribute') {
+        ctx.report(diag('misplaced', uri, m.span, describeMember(m.type), `a '${kind}' block`));
+      }
+    }
+    return finish(b, kind, label, path, count, parentTotal * count, inst, children);
+  };
+
+  const finish = (b: Block, kind: string, label: string, path: string, count: number, total: number, inst: Instance | undefined, children: Node[]): Node => {
+    const shared = Math.max(1, asNumber(inst?.get('shared_by')) ?? 1);
+    const fig = (key: 'power' | 'area'): { value: number; own: number; source: FigureSource } => {
+      const v = asNumber(inst?.get(key));
+      const childSum = children.reduce((s, c) => s + c.ir.count * (key === 'power' ? c.ir.power_w : c.ir.area_m2), 0);
+      if (v !== undefined && inst?.isStated(key)) return { value: v / shared, own: v / shared, source: 'stated' };
+      if (v !== undefined) return { value: (v + childSum) / shared, own: v / shared, source: 'estimated' };
+      return { value: childSum / shared, own: 0, source: children.length ? 'children' : 'none' };
+    };
+    const p = fig('power');
+    const a = fig('area');
+    const attributes: Record<string, AttrValue> = {};
+    if (inst) {
+      for (const key of [...inst.cls.attrs.keys()].sort()) {
+        if (FIGURES.has(key)) continue;
+        const v = inst.get(key);
+        const av = v ? toAttr(v) : undefined;
+        if (av !== undefined) attributes[key] = av;
+      }
+    }
+    const ir: IrComponent = {
+      name: label,
+      kind,
+      path,
+      count,
+      total_count: total,
+      shared_by: shared,
+      attributes,
+      power_w: p.value,
+      area_m2: a.value,
+      own_power_w: p.own,
+      own_area_m2: a.own,
+      power_source: p.source,
+      area_source: a.source,
+      children: children.map((c) => c.ir),
+    };
+    const energy = asNumber(inst?.get('energy'));
+    if (energy !== undefined) ir.energy_j = energy;
+    const latency = asNumber(inst?.get('latency'));
+    if (latency !== undefined) ir.latency_s = latency;
+    ctx.blockInfo.set(b, { kind, path, count, total_count: total, power_w: ir.power_w, area_m2: ir.area_m2, power_source: p.source, area_source: a.source });
+    return { ir, inst, block: b, children };
+  };
+
+  const topChildren: Node[] = [];
+  for (const m of body) {
+    if (m.type === 'Block') {
+      const c = build(m, name, chips, fileOf(m));
+      if (c) topChildren.push(c);
+    } else if (m.type !== 'Attribute') {
+      ctx.report(diag('misplaced', fileOf(m), m.span, describeMember(m.type), 'an architecture'));
+    }
+  }
+  const root = finish(block, 'architecture', name, name, chips, chips, archInst, topChildren);
+  // Figures of the root are per chip; children were counted per chip and multiplied by `chips`.
+  root.ir.count = chips;
+  root.ir.path = name;
+
+  const isA = (n: Node, cls: string): boolean => ctx.isA('component', n.ir.kind, cls);
+  const descendants = (n: Node): Node[] => n.children.flatMap((c) => [c, ...descendants(c)]);
+  const all = descendants(root);
+
+  // Crossbar specs need their device; a crossbar's read latency defaults to its device's.
+  const crossbarSpec = (n: Node): IrTileType['crossbar'] => {
+    const cell = n.inst?.get('cell');
+    const dev = cell?.t === 'word' ? devices.get(cell.name) : undefined;
+    const rows = asNumber(n.inst?.get('rows')) ?? 128;
+    const cols = asNumber(n.inst?.get('cols')) ?? 128;
+    const readLatency = asNumber(n.inst?.get('read_latency')) ?? dev?.read_latency_s ?? 100e-9;
+    const power = n.ir.power_w;
+    const energy = n.ir.energy_j ?? power * readLatency;
+    n.ir.attributes['read_latency'] = readLatency;
+    if (n.ir.energy_j === undefined) n.ir.energy_j = energy;
+    if (n.ir.latency_s === undefined) n.ir.latency_s = readLatency;
+    return { rows, cols, device: dev?.name ?? (cell?.t === 'word' ? cell.name : ''), bits_per_cell: dev?.bits_per_cell ?? 1, read_latency_s: readLatency, power_w: power, area_m2: n.ir.area_m2, read_energy_j: energy };
+  };
+
+  /** Copies of `pred` nodes inside one copy of `n` (counts multiplied below n). */
+  const countInside = (n: Node, pred: (x: Node) => boolean): number =>
+    n.children.reduce((s, c) => s + c.ir.count * ((pred(c) ? 1 : 0) + countInside(c, pred)), 0);
+  const firstInside = (n: Node, pred: (x: Node) => boolean): Node | undefined => descendants(n).find(pred);
+
+  const partitionOf = new Map<Node, string>();
+  const partitions: IrPartition[] = [];
+  for (const c of root.children) {
+    if (!isA(c, 'partition')) continue;
+    partitions.push({ name: c.ir.name, kind: 'digital', tier: 0, tiles: [], gpus: [] });
+    for (const d of [c, ...descendants(c)]) partitionOf.set(d, c.ir.name);
+  }
+  const implicit: IrPartition = { name: 'chip', kind: 'digital', tier: 0, tiles: [], gpus: [] };
+
+  const tileTypes: IrTileType[] = [];
+  const gpus: IrGpu[] = [];
+  for (const n of all) {
+    const partName = partitionOf.get(n) ?? 'chip';
+    const part = partitions.find((p) => p.name === partName) ?? implicit;
+    if (isA(n, 'tile')) {
+      const isXbar = (x: Node): boolean => isA(x, 'crossbar');
+      const xbarsPerTile = countInside(n, isXbar);
+      const units = n.children.filter((c) => isXbar(c) || countInside(c, isXbar) > 0);
+      const unitsPerTile = units.some(isXbar) ? 1 : units.reduce((s, u) => s + u.ir.count, 0) || 1;
+      const unit = units.find((u) => !isXbar(u));
+      const unitNode = unit ?? n;
+      const xbar = firstInside(n, isXbar);
+      const adc = firstInside(unitNode, (x) => isA(x, 'adc'));
+      const dac = firstInside(unitNode, (x) => isA(x, 'dac'));
+      const bufNodes = n.children.filter((c) => isA(c, 'edram') || isA(c, 'sram'));
+      const buf = bufNodes[0];
+      const busWidth = buf ? asNumber(buf.inst?.get('bus_width')) ?? 256 : 256;
+      const tt: IrTileType = {
+        name: n.ir.name,
+        path: n.ir.path,
+        partition: part.name,
+        count: n.ir.total_count,
+        units_per_tile: unitsPerTile,
+        crossbars_per_unit: xbarsPerTile / unitsPerTile,
+        crossbars_per_tile: xbarsPerTile,
+        adcs_per_unit: unit ? countInside(unit, (x) => isA(x, 'adc')) : countInside(n, (x) => isA(x, 'adc')),
+        dacs_per_unit: unit ? countInside(unit, (x) => isA(x, 'dac')) : countInside(n, (x) => isA(x, 'dac')),
+        dac_bits: dac ? asNumber(dac.inst?.get('resolution')) ?? 1 : 1,
+        buffer_bits: bufNodes.reduce((s, b) => s + b.ir.count * (asNumber(b.inst?.get('capacity')) ?? 0), 0),
+        buffer_access_energy_j: buf?.ir.energy_j ?? 0,
+        buffer_bandwidth_bps: busWidth * clockHz,
+        power_w: n.ir.power_w,
+        area_m2: n.ir.area_m2,
+      };
+      if (xbar) tt.crossbar = crossbarSpec(xbar);
+      if (adc) {
+        const rate = asNumber(adc.inst?.get('rate')) ?? clockHz;
+        tt.adc = {
+          resolution_bits: asNumber(adc.inst?.get('resolution')) ?? 8,
+          rate_hz: rate,
+          power_w: adc.ir.power_w,
+          area_m2: adc.ir.area_m2,
+          energy_per_conversion_j: adc.inst?.isStated('power') ? adc.ir.power_w / rate : adc.ir.energy_j ?? adc.ir.power_w / rate,
+        };
+      }
+      tileTypes.push(tt);
+      part.tiles.push(n.ir.name);
+      if (xbar) part.kind = 'reram';
+    } else if (isA(n, 'gpu')) {
+      gpus.push({
+        name: n.ir.name,
+        path: n.ir.path,
+        partition: part.name,
+        count: n.ir.total_count,
+        peak_flops: asNumber(n.inst?.get('peak')) ?? 0,
+        memory_bandwidth_bps: asNumber(n.inst?.get('memory_bandwidth')) ?? 0,
+        power_w: n.ir.power_w,
+        area_m2: n.ir.area_m2,
+      });
+      part.gpus.push(n.ir.name);
+      if (part.kind === 'digital') part.kind = 'gpu';
+    } else if (isA(n, 'crossbar') && !all.some((t) => isA(t, 'tile') && descendants(t).includes(n))) {
+      // Crossbars outside any tile still need their spec resolved (read latency, energy).
+      crossbarSpec(n);
+    }
+  }
+  if (implicit.tiles.length || implicit.gpus.length) partitions.push(implicit);
+
+  const router = all.find((n) => isA(n, 'router'));
+  const nocNode = root.children.find((n) => isA(n, 'noc'));
+  let noc: IrNoc | undefined;
+  if (nocNode) {
+    const inst = nocNode.inst;
+    const flit = asNumber(inst?.get('flit')) ?? 32;
+    const dimsV = inst?.get('dims');
+    const dims = dimsV?.t === 'list' ? dimsV.items.map((i) => (i.t === 'num' ? i.v : 1)) : [Math.ceil(Math.sqrt(tileTypes.reduce((s, t) => s + t.count, 0) || 1))];
+    const tiersV = inst?.get('tiers');
+    const tiers: string[] = [];
+    if (tiersV?.t === 'list') {
+      tiersV.items.forEach((it, i) => {
+        const tierName = it.t === 'word' ? it.name : undefined;
+        const attr = inst?.stated.get('tiers');
+        const span = attr?.value.type === 'List' ? attr.value.items[i]?.span ?? attr.value.span : attr?.value.span ?? nocNode.block.kind.span;
+        if (!tierName || !partitions.some((p) => p.name === tierName)) {
+          ctx.report(diag('unknownName', uri, span, tierName ?? '?', tierName ? didYouMean(tierName, partitions.map((p) => p.name)) : undefined));
+        } else {
+          tiers.push(tierName);
+          partitions.find((p) => p.name === tierName)!.tier = i;
+        }
+      });
+    }
+    const routerPower = router ? router.ir.power_w * router.ir.shared_by : 42e-3;
+    const topo = inst?.get('topology');
+    noc = {
+      topology: (topo?.t === 'word' ? topo.name : 'mesh') as IrNoc['topology'],
+      dims,
+      flit_bits: flit,
+      hop_latency_s: asNumber(inst?.get('hop_latency')) ?? 1 / clockHz,
+      tiers,
+      tsv_latency_s: asNumber(inst?.get('tsv_latency')) ?? 1 / clockHz,
+      link_bandwidth_bps: asNumber(inst?.get('link_bandwidth')) ?? flit * clockHz,
+      energy_per_bit_hop_j: asNumber(inst?.get('energy_per_bit_hop')) ?? routerPower / (flit * clockHz),
+      router_power_w: routerPower,
+    };
+  }
+
+  const links = all
+    .filter((n) => isA(n, 'link'))
+    .map((n) => ({
+      name: n.ir.name,
+      count: n.ir.total_count,
+      bandwidth_bps: asNumber(n.inst?.get('bandwidth')) ?? 0,
+      frequency_hz: asNumber(n.inst?.get('frequency')) ?? 0,
+      power_w: n.ir.power_w,
+      area_m2: n.ir.area_m2,
+    }));
+
+  const breakdown = new Map<string, { kind: string; count: number; power_w: number; area_m2: number }>();
+  for (const n of all) {
+    if (n.ir.own_power_w === 0 && n.ir.own_area_m2 === 0) continue;
+    const e = breakdown.get(n.ir.kind) ?? { kind: n.ir.kind, count: 0, power_w: 0, area_m2: 0 };
+    e.count += n.ir.total_count;
+    e.power_w += n.ir.own_power_w * n.ir.total_count;
+    e.area_m2 += n.ir.own_area_m2 * n.ir.total_count;
+    breakdown.set(n.ir.kind, e);
+  }
+
+  const arch: IrArchitecture = {
+    name,
+    clock_hz: clockHz,
+    weight_bits: asNumber(archInst.get('weight_bits')) ?? 16,
+    input_bits: asNumber(archInst.get('input_bits')) ?? 16,
+    root: root.ir,
+    partitions,
+    tile_types: tileTypes,
+    gpus,
+    links,
+    totals: {
+      power_w: root.ir.power_w * chips,
+      area_m2: root.ir.area_m2 * chips,
+      crossbars: all.filter((n) => isA(n, 'crossbar')).reduce((s, n) => s + n.ir.total_count, 0),
+      tiles: tileTypes.reduce((s, t) => s + t.count, 0),
+      gpus: gpus.reduce((s, g) => s + g.count, 0),
+    },
+    breakdown: [...breakdown.values()].sort((x, y) => y.power_w - x.power_w || (x.kind < y.kind ? -1 : 1)),
+  };
+  if (noc) arch.noc = noc;
+  return arch;
+}
+
+function describeMember(type: string): string {
+  switch (type) {
+    case 'Place':
+      return 'a place rule';
+    case 'Vary':
+      return 'a vary statement';
+    case 'Objective':
+      return 'an objective';
+    case 'Repeat':
+      return 'a repeat';
+    default:
+      return 'this statement';
+  }
+}

@@ -1,0 +1,135 @@
+// Pass: `train` and `run` declarations → IrExperiment, with their fault, noise, mitigation and
+// DropLayer sections.
+import { diag, didYouMean, type Block } from '@pim/grammar';
+import type { IrDataset, IrExperiment, IrMapping } from '../ir/types.js';
+import type { CheckedModel } from './models-check.js';
+import type { CheckContext } from '../semantics/context.js';
+import { asNumber, instantiate, type Instance } from '../semantics/instance.js';
+
+const SECTIONS = ['faults', 'noise', 'mitigate', 'droplayer'] as const;
+
+export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapping>, models: Map<string, CheckedModel>, datasets: Map<string, IrDataset>): Map<string, IrExperiment> {
+  const out = new Map<string, IrExperiment>();
+  for (const sym of [...ctx.symbolsOfKind('train'), ...ctx.symbolsOfKind('run')]) {
+    if (sym.node.type !== 'Block') continue;
+    const b = sym.node;
+    const uri = sym.file;
+    const kind = sym.kind as 'train' | 'run';
+    const inst = instantiate(ctx, ctx.classes.declaration.get(kind)!, b.body, uri, { anchor: b.kind.span, what: `${kind} '${sym.name}'` });
+    const sections = new Map<string, Instance>();
+    for (const m of b.body ?? []) {
+      if (m.type === 'Attribute') continue;
+      if (m.type !== 'Block') {
+        ctx.report(diag('misplaced', uri, m.span, m.type === 'Place' ? 'a place rule' : m.type === 'Vary' ? 'a vary statement' : m.type === 'Repeat' ? 'a repeat' : 'an objective', `a ${kind} block`));
+        continue;
+      }
+      const name = m.kind.name;
+      if (!(SECTIONS as readonly string[]).includes(name) || (kind === 'run' && name === 'droplayer')) {
+        ctx.report(diag('unknownKind', uri, m.kind.span, name, `${kind} section`, didYouMean(name, SECTIONS)));
+        continue;
+      }
+      if (sections.has(name)) {
+        ctx.report(diag('duplicateAttribute', uri, m.kind.span, name));
+        continue;
+      }
+      sections.set(name, instantiate(ctx, ctx.classes.declaration.get(name)!, m.body, uri, { anchor: m.kind.span, what: `'${name}'` }));
+      if (m.name) ctx.report(diag('misplaced', uri, m.name.span, 'a name', `a '${name}' section`));
+      checkSectionBlocks(ctx, m, uri);
+    }
+    const mapV = inst.get('mapping');
+    const dsV = inst.get('dataset');
+    if (mapV?.t !== 'word' || dsV?.t !== 'word') continue;
+    const mapping = mappings.get(mapV.name);
+    const n = (i: Instance | undefined, k: string): number | undefined => asNumber(i?.get(k));
+    const exp: IrExperiment = {
+      kind,
+      name: sym.name,
+      mapping: mapV.name,
+      dataset: dsV.name,
+      epochs: kind === 'train' ? n(inst, 'epochs') ?? 1 : 0,
+      batch: n(inst, 'batch') ?? 1,
+      seed: n(inst, 'seed') ?? 0,
+      numerics: {
+        ideal: inst.get('hardware')?.t === 'bool' ? !(inst.get('hardware') as { v: boolean }).v : false,
+        activation_bits: n(inst, 'activation_bits') ?? 16,
+      },
+    };
+    const adcBits = n(inst, 'adc_bits');
+    if (adcBits !== undefined) exp.numerics.adc_bits = adcBits;
+    if (kind === 'train') {
+      const opt = inst.get('optimizer');
+      const optName = opt?.t === 'word' ? opt.name : opt?.t === 'obj' ? opt.head! : 'sgd';
+      const optInst = instantiate(ctx, ctx.classes.declaration.get(optName)!, opt?.t === 'obj' ? opt.node.body : undefined, uri, { anchor: opt?.t === 'obj' ? opt.headSpan ?? b.kind.span : b.kind.span, what: `optimizer '${optName}'` });
+      exp.optimizer = {
+        name: optName as 'sgd' | 'momentum' | 'adam',
+        lr: n(optInst, 'lr') ?? 0.01,
+        momentum: n(optInst, 'momentum') ?? 0,
+        weight_decay: n(optInst, 'weight_decay') ?? 0,
+        beta1: n(optInst, 'beta1') ?? 0.9,
+        beta2: n(optInst, 'beta2') ?? 0.999,
+      };
+    }
+    const faults = sections.get('faults');
+    if (faults) {
+      const z = n(faults, 'stuck_at_zero') ?? 0;
+      const o = n(faults, 'stuck_at_one') ?? 0;
+      if (z + o > 1) ctx.report(diag('faultRate', uri, faults.stated.get('stuck_at_zero')?.value.span ?? b.kind.span, `${((z + o) * 100).toFixed(3)}%`));
+      exp.faults = { stuck_at_zero: z, stuck_at_one: o };
+    }
+    const noise = sections.get('noise');
+    if (noise) {
+      exp.noise = { temperature_k: n(noise, 'temperature') ?? 300, frequency_hz: n(noise, 'frequency') ?? 1e9 };
+      const v = n(noise, 'variation');
+      if (v !== undefined) exp.noise.variation = v;
+    }
+    const mit = sections.get('mitigate');
+    if (mit) {
+      const na = mit.get('noise_aware');
+      exp.mitigate = { noise_aware: na?.t === 'bool' ? na.v : false };
+      const clip = n(mit, 'clip');
+      if (clip !== undefined) {
+        if (clip <= 0) ctx.report(diag('outOfRange', uri, mit.stated.get('clip')!.value.span, 'clip', String(clip), 'above 0'));
+        exp.mitigate.clip = clip;
+      }
+      const norm = mit.get('normalization');
+      if (norm?.t === 'word') exp.mitigate.normalization = norm.name as 'all' | 'alternate' | 'third' | 'none';
+    }
+    const dl = sections.get('droplayer');
+    if (dl) {
+      const dropout = n(dl, 'dropout') ?? 0;
+      const dropedge = n(dl, 'dropedge') ?? 0;
+      for (const [k, v] of [['dropout', dropout], ['dropedge', dropedge]] as const) {
+        if (v < 0 || v >= 1) ctx.report(diag('outOfRange', uri, dl.stated.get(k)?.value.span ?? b.kind.span, k, String(v), 'at least 0 and below 1'));
+      }
+      exp.droplayer = { dropout, dropedge };
+    }
+    if (mapping) checkDatasetFits(ctx, exp, mapping, models, datasets, inst, uri);
+    out.set(sym.name, exp);
+  }
+  return out;
+}
+
+function checkSectionBlocks(ctx: CheckContext, m: Block, uri: string): void {
+  for (const inner of m.body ?? []) {
+    if (inner.type !== 'Attribute') ctx.report(diag('misplaced', uri, inner.span, 'a nested block or statement', `a '${m.kind.name}' section`));
+  }
+}
+
+/** The data set must feed the mapped model: the same sample shape, or a graph of the same size. */
+function checkDatasetFits(ctx: CheckContext, exp: IrExperiment, mapping: IrMapping, models: Map<string, CheckedModel>, datasets: Map<string, IrDataset>, inst: Instance, uri: string): void {
+  const model = models.get(mapping.model)?.ir;
+  const ds = datasets.get(exp.dataset);
+  if (!model || !ds) return;
+  const at = inst.stated.get('dataset')?.value.span ?? inst.stated.get('mapping')?.value.span;
+  if (!at) return;
+  const inp = model.input;
+  const fmt = (s: number[]): string => `[${s.join(', ')}]`;
+  if (inp.kind === 'graph') {
+    if (ds.kind !== 'graph') ctx.report(diag('unknownDatasetShape', uri, at, ds.name, `model '${model.name}' takes a graph, but this data set holds ${ds.kind}s`));
+    else if (ds.shape[0] !== inp.nodes || ds.shape[1] !== inp.features) ctx.report(diag('unknownDatasetShape', uri, at, ds.name, `its graph is ${fmt(ds.shape)} (nodes, features) but model '${model.name}' takes ${fmt([inp.nodes, inp.features])}`));
+  } else if (ds.kind === 'graph') {
+    ctx.report(diag('unknownDatasetShape', uri, at, ds.name, `model '${model.name}' takes tensors ${fmt(inp.shape)}, but this data set is a graph`));
+  } else if (fmt(ds.shape) !== fmt(inp.shape)) {
+    ctx.report(diag('unknownDatasetShape', uri, at, ds.name, `its samples are ${fmt(ds.shape)} but model '${model.name}' takes ${fmt(inp.shape)}`));
+  }
+}

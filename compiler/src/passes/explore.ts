@@ -1,0 +1,136 @@
+// Pass: `explore` declarations → IrExploration. Each `vary` path must name an attribute of a device or
+// of a component (or the architecture itself), and its values must have that attribute's type.
+import { diag, didYouMean, type VaryStmt } from '@pim/grammar';
+import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '../ir/types.js';
+import type { CheckContext, ClassDef } from '../semantics/context.js';
+import { evaluate } from '../semantics/evaluate.js';
+import { asNumber, coerce, constValue, instantiate } from '../semantics/instance.js';
+import type { Value } from '../semantics/values.js';
+
+export const OBJECTIVES = ['accuracy', 'area', 'energy', 'latency', 'power', 'throughput', 'edp'] as const;
+const MAX_VALUES = 10_000;
+
+export function checkExplorations(ctx: CheckContext, architectures: Map<string, IrArchitecture>, devices: Map<string, IrDevice>): Map<string, IrExploration> {
+  const out = new Map<string, IrExploration>();
+  for (const sym of ctx.symbolsOfKind('explore')) {
+    if (sym.node.type !== 'Block') continue;
+    const b = sym.node;
+    const uri = sym.file;
+    const inst = instantiate(ctx, ctx.classes.declaration.get('explore')!, b.body, uri, { anchor: b.kind.span, what: `exploration '${sym.name}'` });
+    const params: IrExploration['parameters'] = [];
+    const objectives: IrExploration['objectives'] = [];
+    for (const m of b.body ?? []) {
+      if (m.type === 'Vary') {
+        const p = checkVary(ctx, m, uri, architectures, devices);
+        if (p) params.push(p);
+      } else if (m.type === 'Objective') {
+        for (const t of m.targets) {
+          if (!(OBJECTIVES as readonly string[]).includes(t.name)) {
+            ctx.report(diag('unknownObjective', uri, t.span, t.name, [...OBJECTIVES], didYouMean(t.name, OBJECTIVES)));
+          } else objectives.push({ name: t.name, sense: m.sense });
+        }
+      } else if (m.type !== 'Attribute') {
+        ctx.report(diag('misplaced', uri, m.span, m.type === 'Block' ? `a '${m.kind.name}' block` : m.type === 'Place' ? 'a place rule' : 'a repeat', 'an exploration'));
+      }
+    }
+    if (!b.body?.some((m) => m.type === 'Objective')) ctx.report(diag('noObjectives', uri, b.name!.span, sym.name));
+    const evalV = inst.get('evaluate');
+    const methodV = inst.get('method');
+    const methodName = methodV?.t === 'word' ? methodV.name : methodV?.t === 'obj' ? methodV.head! : 'random';
+    const methodCls = ctx.classes.declaration.get(methodName);
+    const method: IrExploration['method'] = { name: methodName as IrExploration['method']['name'], seed: asNumber(inst.get('seed')) ?? 0, attributes: {} };
+    if (methodCls) {
+      const mi = instantiate(ctx, methodCls, methodV?.t === 'obj' ? methodV.node.body : undefined, uri, { anchor: methodV?.t === 'obj' ? methodV.headSpan ?? b.kind.span : b.kind.span, what: `method '${methodName}'` });
+      const budget = asNumber(mi.get('budget'));
+      if (budget !== undefined) method.budget = budget;
+      const budgetAttr = mi.stated.get('budget');
+      if (budgetAttr?.value.type === 'Number' && budgetAttr.value.unit) method.budget_unit = budgetAttr.value.unit.text;
+      for (const key of ['population', 'samples']) {
+        const v = asNumber(mi.get(key));
+        if (v !== undefined) method.attributes[key] = v;
+      }
+      const fid = mi.get('fidelity');
+      if (fid?.t === 'in' && fid.domain.t === 'range') method.fidelity = { parameter: fid.name, min: fid.domain.lo, max: fid.domain.hi };
+      else if (fid && fid.t !== 'error') ctx.report(diag('wrongType', uri, mi.stated.get('fidelity')?.value.span ?? b.kind.span, 'fidelity', "'PARAM in LO .. HI' (e.g. epochs in 1 .. 10)", 'something else'));
+    }
+    if (evalV?.t !== 'word') continue;
+    out.set(sym.name, { name: sym.name, evaluate: evalV.name, parameters: params, objectives, method });
+  }
+  return out;
+}
+
+function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: Map<string, IrArchitecture>, devices: Map<string, IrDevice>): IrExploration['parameters'][number] | undefined {
+  const parts = m.path.path;
+  const pathText = parts.map((p) => p.name).join('.');
+  const owner = ctx.symbols.get(parts[0]!.name);
+  if (!owner) {
+    const names = [...ctx.symbolsOfKind('architecture'), ...ctx.symbolsOfKind('device')].map((s) => s.name);
+    ctx.report(diag('unknownName', uri, parts[0]!.span, parts[0]!.name, didYouMean(parts[0]!.name, names)));
+    return undefined;
+  }
+  ctx.reference(uri, parts[0]!.span, owner);
+  if (parts.length < 2) {
+    ctx.report(diag('unknownVaryPath', uri, m.path.span, pathText, 'name an attribute, e.g. device.bits_per_cell'));
+    return undefined;
+  }
+  const attrName = parts[parts.length - 1]!;
+  let cls: ClassDef | undefined;
+  let clockHz: number | undefined;
+  if (owner.kind === 'device' && devices.has(owner.name)) {
+    if (parts.length !== 2) {
+      ctx.report(diag('unknownVaryPath', uri, m.path.span, pathText, 'a device has attributes, not components'));
+      return undefined;
+    }
+    cls = ctx.classes.declaration.get('device');
+  } else if (owner.kind === 'architecture' && architectures.has(owner.name)) {
+    const arch = architectures.get(owner.name)!;
+    clockHz = arch.clock_hz;
+    let node: IrComponent = arch.root;
+    for (const seg of parts.slice(1, -1)) {
+      const next: IrComponent | undefined = node.children.find((c) => c.name === seg.name);
+      if (!next) {
+        ctx.report(diag('unknownMember', uri, seg.span, seg.name, node.path, didYouMean(seg.name, node.children.map((c) => c.name))));
+        return undefined;
+      }
+      node = next;
+    }
+    cls = ctx.classes.component.get(node.kind);
+  } else {
+    ctx.report(diag('unknownVaryPath', uri, parts[0]!.span, pathText, `'${owner.name}' is a ${owner.kind}; vary an architecture or a device`));
+    return undefined;
+  }
+  const def = cls?.attrs.get(attrName.name);
+  if (!cls || !def) {
+    ctx.report(diag('unknownAttribute', uri, attrName.span, attrName.name, cls?.name ?? '?', cls ? didYouMean(attrName.name, cls.attrs.keys()) : undefined));
+    return undefined;
+  }
+  const dom = evaluate(m.domain, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri) });
+  let items: Value[] = [];
+  if (dom.t === 'list') items = dom.items;
+  else if (dom.t === 'range') {
+    if (!Number.isInteger(dom.lo) || !Number.isInteger(dom.hi)) {
+      ctx.report(diag('badRange', uri, m.domain.span, 'a range of non-whole numbers cannot be enumerated; list the values'));
+      return undefined;
+    }
+    if (dom.hi - dom.lo + 1 > MAX_VALUES) {
+      ctx.report(diag('badRange', uri, m.domain.span, `more than ${MAX_VALUES} values`));
+      return undefined;
+    }
+    for (let v = dom.lo; v <= dom.hi; v++) items.push({ t: 'num', v, dim: dom.dim });
+  } else if (dom.t !== 'error') {
+    ctx.report(diag('wrongType', uri, m.domain.span, 'the domain of a vary', 'a list [a, b, …] or a range lo .. hi', 'something else'));
+    return undefined;
+  } else return undefined;
+  if (items.length === 0) {
+    ctx.report(diag('emptyDomain', uri, m.domain.span, pathText));
+    return undefined;
+  }
+  const values: (number | string | boolean)[] = [];
+  for (const it of items) {
+    const v = coerce(ctx, it, def.type, m.domain.span, uri, `a value of '${pathText}'`, clockHz ? { clockHz } : {});
+    if (v.t === 'num' || v.t === 'str' || v.t === 'bool') values.push(v.v);
+    else if (v.t === 'word') values.push(v.name);
+    else return undefined;
+  }
+  return { path: pathText, owner: owner.name, attribute: parts.slice(1).map((p) => p.name).join('.'), values };
+}

@@ -1,0 +1,90 @@
+// Pass: read and parse the entry file and everything it imports (paths relative to the importing
+// file), reporting unreadable imports and import cycles with the cycle spelled out.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { diag, LineIndex, parse, type Diagnostic } from '@pim/grammar';
+import type { CompilerHost, SourceFile } from '../api.js';
+
+export const nodeHost: CompilerHost = {
+  readFile(p: string): string | undefined {
+    try {
+      return fs.readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export function makeSourceFile(p: string, text: string): SourceFile {
+  const r = parse(text, p);
+  return { path: p, text, ast: r.ast, lineIndex: new LineIndex(text), parseDiagnostics: r.diagnostics };
+}
+
+export interface LoadResult {
+  /** Entry first, then imports in discovery order. */
+  files: Map<string, SourceFile>;
+  diagnostics: Diagnostic[];
+  /** Whether the entry itself could be read. */
+  entryFound: boolean;
+}
+
+export function loadFiles(entry: string, host: CompilerHost, cache?: Map<string, SourceFile>): LoadResult {
+  const files = new Map<string, SourceFile>();
+  const diagnostics: Diagnostic[] = [];
+  const stack: string[] = [];
+  const rel = (p: string): string => path.relative(path.dirname(entry), p) || path.basename(p);
+
+  const read = (p: string): SourceFile | undefined => {
+    const text = host.readFile(p);
+    if (text === undefined) return undefined;
+    const cached = cache?.get(p);
+    if (cached && cached.text === text) return cached;
+    const sf = makeSourceFile(p, text);
+    cache?.set(p, sf);
+    return sf;
+  };
+
+  const visit = (p: string, sf: SourceFile): void => {
+    files.set(p, sf);
+    stack.push(p);
+    for (const item of sf.ast.items) {
+      if (item.type !== 'Import') continue;
+      const target = path.resolve(path.dirname(p), item.path.value);
+      const onStack = stack.indexOf(target);
+      if (onStack >= 0) {
+        diagnostics.push(diag('importCycle', p, item.span, [...stack.slice(onStack), target].map(rel)));
+        continue;
+      }
+      if (files.has(target)) continue;
+      const child = read(target);
+      if (!child) {
+        diagnostics.push(diag('importNotFound', p, item.path.span, item.path.value));
+        continue;
+      }
+      visit(target, child);
+    }
+    stack.pop();
+  };
+
+  const entrySf = read(entry);
+  if (!entrySf) return { files, diagnostics, entryFound: false };
+  visit(entry, entrySf);
+  return { files, diagnostics, entryFound: true };
+}
+
+const PRELUDE_DIR = fileURLToPath(new URL('../../prelude/', import.meta.url));
+export const PRELUDE_FILES = { component: 'components.pim', declaration: 'declarations.pim' } as const;
+let preludeCache: Record<keyof typeof PRELUDE_FILES, SourceFile> | undefined;
+
+/** The component library and other built-in classes, parsed once per process. */
+export function loadPrelude(): Record<keyof typeof PRELUDE_FILES, SourceFile> {
+  if (!preludeCache) {
+    const entries = Object.entries(PRELUDE_FILES).map(([ns, file]) => {
+      const p = path.join(PRELUDE_DIR, file);
+      return [ns, makeSourceFile(p, fs.readFileSync(p, 'utf8'))] as const;
+    });
+    preludeCache = Object.fromEntries(entries) as Record<keyof typeof PRELUDE_FILES, SourceFile>;
+  }
+  return preludeCache;
+}

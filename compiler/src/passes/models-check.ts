@@ -1,0 +1,150 @@
+// Pass: `model` declarations → the pure shape-inference pass (models.ts). This file only evaluates
+// the source: the model's input, each layer's attributes (constants folded), and `repeat` counts.
+import { diag, type Block, type Member } from '@pim/grammar';
+import type { IrDataset, IrModel } from '../ir/types.js';
+import type { CheckContext } from '../semantics/context.js';
+import { evaluate } from '../semantics/evaluate.js';
+import { constValue, instantiate } from '../semantics/instance.js';
+import { isDimensionless, dimName } from '../units/dimension.js';
+import type { Value } from '../semantics/values.js';
+import { evalCount } from './elaborate.js';
+import { inferModelDetailed, type LayerAttr, type LayerOrigin, type LayerSpec, type ModelInputSpec, type RepeatSpec } from './models.js';
+
+export interface CheckedModel {
+  ir: IrModel;
+  origins: Record<string, LayerOrigin>;
+  uri: string;
+}
+
+export function checkModels(ctx: CheckContext, datasets: Map<string, IrDataset>): Map<string, CheckedModel> {
+  const out = new Map<string, CheckedModel>();
+  const cls = ctx.classes.declaration.get('model')!;
+  for (const sym of ctx.symbolsOfKind('model')) {
+    if (sym.node.type !== 'Block') continue;
+    const b = sym.node;
+    const uri = sym.file;
+    const inst = instantiate(ctx, cls, b.body, uri, { anchor: b.kind.span, what: `model '${sym.name}'` });
+    const inputAttr = inst.stated.get('input');
+    const input = inputAttr ? inputSpec(ctx, inst.get('input'), uri, datasets) : undefined;
+    const before = ctx.diagnostics.length;
+    const body = layerSpecs(ctx, b.body, uri);
+    const { model, origins } = inferModelDetailed(
+      {
+        name: sym.name,
+        uri,
+        span: b.span,
+        nameSpan: b.name!.span,
+        ...(inputAttr ? { inputSpan: inputAttr.value.span } : {}),
+        ...(input ? { input } : {}),
+        body,
+      },
+      (d) => ctx.report(d),
+    );
+    // A missing input was already reported by the class check (required attribute).
+    if (!inputAttr) {
+      for (let i = ctx.diagnostics.length - 1; i >= before; i--) if (ctx.diagnostics[i]!.code === 'PIM4007') ctx.diagnostics.splice(i, 1);
+    }
+    out.set(sym.name, { ir: model, origins, uri });
+    for (const layer of model.layers) {
+      const origin = origins[layer.name];
+      const node = origin ? findBlock(b.body, origin.span) : undefined;
+      if (node) ctx.blockInfo.set(node, { kind: layer.kind, path: `${sym.name}.${layer.name}`, count: 1, total_count: 1, layer });
+    }
+  }
+  return out;
+}
+
+function findBlock(body: Member[] | undefined, span: { start: number; end: number }): Block | undefined {
+  for (const m of body ?? []) {
+    if (m.type === 'Block' && m.span.start === span.start && m.span.end === span.end) return m;
+    if (m.type === 'Repeat') {
+      const inner = findBlock(m.body, span);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+function inputSpec(ctx: CheckContext, v: Value | undefined, uri: string, datasets: Map<string, IrDataset>): ModelInputSpec | undefined {
+  if (!v || v.t === 'error') return undefined;
+  if (v.t === 'tensor') return { kind: 'tensor', shape: v.shape };
+  if (v.t === 'obj' && v.head === 'graph') {
+    const graphCls = ctx.classes.declaration.get('graph')!;
+    const g = instantiate(ctx, graphCls, v.node.body, uri, { anchor: v.headSpan ?? v.node.span, what: "'graph' input" });
+    const dsV = g.get('dataset');
+    if (dsV?.t !== 'word') return undefined;
+    const ds = datasets.get(dsV.name);
+    if (!ds) return undefined;
+    if (ds.kind !== 'graph') {
+      ctx.report(diag('unknownDatasetShape', uri, dsV.span, ds.name, 'a graph input needs a graph data set (planetoid or a synthetic graph)'));
+      return undefined;
+    }
+    const edges = typeof ds.attributes['edges'] === 'number' ? ds.attributes['edges'] : undefined;
+    return { kind: 'graph', dataset: ds.name, nodes: ds.shape[0]!, features: ds.shape[1]!, classes: ds.classes, ...(edges !== undefined ? { edges } : {}) };
+  }
+  return undefined;
+}
+
+function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string): (LayerSpec | RepeatSpec)[] {
+  const out: (LayerSpec | RepeatSpec)[] = [];
+  for (const m of body ?? []) {
+    if (m.type === 'Attribute') continue; // the model's own attributes (input)
+    if (m.type === 'Repeat') {
+      out.push({ kind: 'repeat', count: evalCount(ctx, m.count, uri, 'a repeat count'), body: layerSpecs(ctx, m.body, uri), span: m.span, countSpan: m.count.span, uri });
+      continue;
+    }
+    if (m.type !== 'Block') {
+      ctx.report(diag('misplaced', uri, m.span, m.type === 'Place' ? 'a place rule' : m.type === 'Vary' ? 'a vary statement' : 'an objective', 'a model'));
+      continue;
+    }
+    if (m.count) ctx.report(diag('misplaced', uri, m.count.span, 'a [count]', 'a layer (use repeat N { … })'));
+    const attrs: Record<string, LayerAttr> = {};
+    const attrSpans: Record<string, { start: number; end: number }> = {};
+    for (const a of m.body ?? []) {
+      if (a.type !== 'Attribute') {
+        ctx.report(diag('misplaced', uri, a.span, 'a nested block', 'a layer'));
+        continue;
+      }
+      const v = evaluate(a.value, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri) });
+      const la = toLayerAttr(ctx, v, a.value.span, uri, `'${a.key.name}' of layer '${m.name?.name ?? m.kind.name}'`);
+      if (la === undefined) continue;
+      if (a.key.name in attrs) {
+        ctx.report(diag('duplicateAttribute', uri, a.key.span, a.key.name));
+        continue;
+      }
+      attrs[a.key.name] = la;
+      attrSpans[a.key.name] = a.value.span;
+    }
+    out.push({ kind: m.kind.name, ...(m.name ? { name: m.name.name, nameSpan: m.name.span } : {}), attrs, attrSpans, span: m.span, uri });
+  }
+  return out;
+}
+
+function toLayerAttr(ctx: CheckContext, v: Value, span: { start: number; end: number }, uri: string, what: string): LayerAttr | undefined {
+  switch (v.t) {
+    case 'num':
+      if (!isDimensionless(v.dim)) {
+        ctx.report(diag('wrongDimension', uri, span, what, 'a plain number', `a ${dimName(v.dim)}`));
+        return undefined;
+      }
+      return v.v;
+    case 'bool':
+    case 'str':
+      return v.v;
+    case 'word':
+      return v.name;
+    case 'list': {
+      const nums = v.items.map((i) => (i.t === 'num' && isDimensionless(i.dim) ? i.v : NaN));
+      if (nums.some((n) => Number.isNaN(n))) {
+        ctx.report(diag('wrongType', uri, span, what, 'a list of plain numbers', 'a list of something else'));
+        return undefined;
+      }
+      return nums;
+    }
+    case 'error':
+      return undefined;
+    default:
+      ctx.report(diag('wrongType', uri, span, what, 'a number, a name, true/false or a list', `a ${v.t}`));
+      return undefined;
+  }
+}

@@ -1,0 +1,84 @@
+// State shared by the checking passes of one compilation: symbols, classes, constants, and the
+// sinks for diagnostics, references and hover information.
+import type { Attribute, Block, ConstDecl, Diagnostic, Expr, Span } from '@pim/grammar';
+import type { AttributeInfo, BlockInfo, PimSymbol, Reference, SourceFile } from '../api.js';
+import type { AttrType } from './types.js';
+import type { Value } from './values.js';
+
+export type Namespace = 'component' | 'declaration';
+
+export interface AttrDef {
+  name: string;
+  type: AttrType;
+  required: boolean;
+  default?: Expr;
+  /** File of the default expression (the class's file). */
+  uri: string;
+  doc?: string;
+  /** The class that declared it (may be an ancestor). */
+  owner: string;
+  keySpan: Span;
+}
+
+export interface ClassDef {
+  name: string;
+  namespace: Namespace;
+  base?: string;
+  /** Own and inherited attributes; an override replaces the inherited one. */
+  attrs: Map<string, AttrDef>;
+  /** Self first, then ancestors. */
+  lineage: string[];
+  doc?: string;
+  uri: string;
+  node: Block;
+  builtin: boolean;
+}
+
+export interface ConstEntry {
+  decl: ConstDecl;
+  uri: string;
+  value?: Value;
+  evaluating?: boolean;
+}
+
+export class CheckContext {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly references: Reference[] = [];
+  readonly attributeInfo = new Map<Attribute, AttributeInfo>();
+  readonly blockInfo = new Map<Block, BlockInfo>();
+  readonly classes: Record<Namespace, Map<string, ClassDef>> = {
+    component: new Map(),
+    declaration: new Map(),
+  };
+  readonly consts = new Map<string, ConstEntry>();
+
+  constructor(
+    readonly files: Map<string, SourceFile>,
+    /** Top-level declarations by name. */
+    readonly symbols: Map<string, PimSymbol>,
+    /** Nested declarations (components, layers) by qualified name. */
+    readonly nested: Map<string, PimSymbol>,
+  ) {}
+
+  report(d: Diagnostic): void {
+    this.diagnostics.push(d);
+  }
+
+  reference(file: string, span: Span, target: PimSymbol): void {
+    this.references.push({ file, span, target });
+  }
+
+  hasErrors(): boolean {
+    return this.diagnostics.some((d) => d.severity === 'error');
+  }
+
+  /** Is `kind` (in namespace ns) the class `ancestor` or derived from it? */
+  isA(ns: Namespace, kind: string, ancestor: string): boolean {
+    return this.classes[ns].get(kind)?.lineage.includes(ancestor) ?? false;
+  }
+
+  /** Top-level symbols of one declaration kind (`experiment` = train or run). */
+  symbolsOfKind(kind: string): PimSymbol[] {
+    return [...this.symbols.values()].filter((s) => s.kind === kind || (kind === 'experiment' && (s.kind === 'train' || s.kind === 'run')));
+  }
+}
