@@ -199,8 +199,10 @@ export function inferModelDetailed(
   report: (d: Diagnostic) => void,
 ): { model: IrModel; origins: Record<string, LayerOrigin> } {
   const input = checkInput(spec, report);
-  const flat = unroll(spec, report);
-  assignNames(flat, report);
+  // Layers already reported as duplicates in their own body (not reported again after unrolling).
+  const duplicates = new Set<LayerSpec>();
+  const flat = unroll(spec, duplicates, report);
+  assignNames(flat, duplicates, report);
   if (flat.length === 0) report(diag('emptyModel', spec.uri, spec.nameSpan ?? spec.span, spec.name));
 
   const layers: IrLayer[] = [];
@@ -305,11 +307,11 @@ function isRepeat(item: LayerSpec | RepeatSpec): item is RepeatSpec {
   return item.kind === 'repeat' && 'body' in item;
 }
 
-function unroll(spec: ModelSpec, report: (d: Diagnostic) => void): FlatLayer[] {
+function unroll(spec: ModelSpec, duplicates: Set<LayerSpec>, report: (d: Diagnostic) => void): FlatLayer[] {
   const out: FlatLayer[] = [];
   let truncated = false;
   const walk = (body: (LayerSpec | RepeatSpec)[], suffix: string): void => {
-    checkDuplicateNames(body, report);
+    checkDuplicateNames(body, duplicates, report);
     for (const item of body) {
       if (truncated) return;
       if (isRepeat(item)) {
@@ -334,12 +336,13 @@ function unroll(spec: ModelSpec, report: (d: Diagnostic) => void): FlatLayer[] {
 }
 
 /** Two layers with one name in the same body (repeat copies are told apart by their suffix). */
-function checkDuplicateNames(body: (LayerSpec | RepeatSpec)[], report: (d: Diagnostic) => void): void {
+function checkDuplicateNames(body: (LayerSpec | RepeatSpec)[], duplicates: Set<LayerSpec>, report: (d: Diagnostic) => void): void {
   const seen = new Map<string, LayerSpec>();
   for (const item of body) {
     if (isRepeat(item) || item.name === undefined) continue;
     const first = seen.get(item.name);
     if (first) {
+      duplicates.add(item);
       const d = diag('duplicateName', item.uri, item.nameSpan ?? item.span, item.name);
       d.related = [{ uri: first.uri, span: first.nameSpan ?? first.span, message: `'${item.name}' is first defined here` }];
       report(d);
@@ -352,20 +355,32 @@ function checkDuplicateNames(body: (LayerSpec | RepeatSpec)[], report: (d: Diagn
  * once per repeated body copy is noise, so only the first collision per name is reported. Unnamed layers
  * get `kind_index`, with a further `_k` when a given name already took it.
  */
-function assignNames(flat: FlatLayer[], report: (d: Diagnostic) => void): void {
+function assignNames(flat: FlatLayer[], duplicates: Set<LayerSpec>, report: (d: Diagnostic) => void): void {
   const taken = new Map<string, FlatLayer>();
   const reported = new Set<string>();
+  const clashes: FlatLayer[] = [];
   for (const f of flat) {
     if (f.given === undefined) continue;
     const first = taken.get(f.name);
-    if (first && first.spec !== f.spec) {
-      if (!reported.has(f.name)) {
-        reported.add(f.name);
-        const d = diag('duplicateName', f.spec.uri, f.spec.nameSpan ?? f.spec.span, f.name);
-        d.related = [{ uri: first.spec.uri, span: first.spec.nameSpan ?? first.spec.span, message: `'${f.name}' is also the name of this layer (after unrolling)` }];
-        report(d);
-      }
-    } else if (!first) taken.set(f.name, f);
+    if (!first) {
+      taken.set(f.name, f);
+      continue;
+    }
+    clashes.push(f);
+    if (!reported.has(f.name) && !duplicates.has(f.spec)) {
+      reported.add(f.name);
+      const d = diag('duplicateName', f.spec.uri, f.spec.nameSpan ?? f.spec.span, f.name);
+      d.related = [{ uri: first.spec.uri, span: first.spec.nameSpan ?? first.spec.span, message: `'${f.name}' is also the name of this layer (after unrolling)` }];
+      report(d);
+    }
+  }
+  // Reported clashes still get distinct names, so that later passes can tell the layers apart.
+  for (const f of clashes) {
+    const base = f.name;
+    let name = base;
+    for (let k = 2; taken.has(name); k++) name = `${base}_${k}`;
+    f.name = name;
+    taken.set(name, f);
   }
   flat.forEach((f, i) => {
     if (f.given !== undefined) return;
@@ -419,7 +434,7 @@ function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, report: (
     switch (t.type) {
       case 'count':
       case 'pair':
-        if (typeof raw === 'number' || (Array.isArray(raw) && raw.length === 2)) {
+        if (typeof raw === 'number' || (t.type === 'pair' && Array.isArray(raw) && raw.length === 2)) {
           report(diag('badCount', spec.uri, at(key), what, Array.isArray(raw) ? `[${raw.join(', ')}]` : String(raw)));
         } else report(diag('wrongType', spec.uri, at(key), what, t.type === 'pair' ? 'a whole number or [h, w]' : 'a whole number', describe(raw)));
         break;
