@@ -293,17 +293,24 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
   }
 
   // Layers with no rule and no weights run where the preceding (else the next) weight layer runs.
+  // A weight layer whose own placement failed (already reported) still leads, so errors do not cascade.
+  const isWeightAt = (j: number): boolean => model.layers[j]!.weights !== undefined;
   for (const i of followers) {
-    let leader: Target | undefined;
-    for (let j = i - 1; j >= 0 && !leader; j--) leader = weightLayerTarget[j];
-    for (let j = i + 1; j < placements.length && !leader; j++) leader = weightLayerTarget[j];
-    if (!leader) {
-      const tile = arch.tile_types[0];
-      const gpu = arch.gpus[0];
-      leader = tile ? { kind: 'tile', tile } : gpu ? { kind: 'gpu', gpu } : undefined;
-    }
     const p = placements[i]!;
-    if (leader) setTarget(p, leader, leader.kind === 'gpu' ? 'gpu' : 'digital');
+    let lead = -1;
+    for (let j = i - 1; j >= 0 && lead < 0; j--) if (isWeightAt(j)) lead = j;
+    for (let j = i + 1; j < placements.length && lead < 0; j++) if (isWeightAt(j)) lead = j;
+    if (lead >= 0) {
+      const leader = placements[lead]!;
+      p.target = leader.target;
+      p.partition = leader.partition;
+      p.engine = leader.engine === 'gpu' ? 'gpu' : 'digital';
+      continue;
+    }
+    const tile = arch.tile_types[0];
+    const gpu = arch.gpus[0];
+    const fallback: Target | undefined = tile ? { kind: 'tile', tile } : gpu ? { kind: 'gpu', gpu } : undefined;
+    if (fallback) setTarget(p, fallback, fallback.kind === 'gpu' ? 'gpu' : 'digital');
     else report(withRelated(diag('unplacedLayer', spec.uri, here, p.layer, p.kind), originOf(p.layer)));
   }
 

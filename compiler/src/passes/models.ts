@@ -185,7 +185,7 @@ export const LAYER_KINDS: Record<string, LayerSchema> = {
 export const WEIGHT_LAYER_KINDS: readonly string[] = Object.keys(LAYER_KINDS).filter((k) => LAYER_KINDS[k]!.weights);
 
 /** Above this many unrolled layers a model is rejected (guards against `repeat 1e9`). */
-export const MAX_LAYERS = 100_000;
+export const MAX_LAYERS = 20_000;
 
 // ── Entry points ─────────────────────────────────────────────────────────────────────────────────
 
