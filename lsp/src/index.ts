@@ -1,1 +1,2 @@
 export * from './format/index.js';
+export { startServer } from './server/server.js';

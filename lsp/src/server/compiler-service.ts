@@ -1,0 +1,59 @@
+// Loads the compiler lazily and runs it for the server. The compiler may be absent or may not export
+// `compile` yet (it is developed alongside); then every feature falls back to the parser alone.
+import type { CompileFn, CompileOptions, Program } from './compiler-types.js';
+
+interface CompilerModule {
+  compile?: CompileFn;
+  allUnits?: () => string[];
+  OBJECTIVES?: readonly string[];
+}
+
+let loaded: Promise<CompilerModule> | undefined;
+
+export function loadCompiler(): Promise<CompilerModule> {
+  loaded ??= import('@pim/compiler').then(
+    (m) => m as unknown as CompilerModule,
+    () => ({}) as CompilerModule,
+  );
+  return loaded;
+}
+
+export class CompilerService {
+  private compileFn: CompileFn | undefined;
+  private units: string[] | undefined;
+  /** Set when the compiler itself failed; reported once through `onInternalError`. */
+  lastError: string | undefined;
+
+  private constructor(mod: CompilerModule) {
+    this.compileFn = typeof mod.compile === 'function' ? mod.compile : undefined;
+    this.units = typeof mod.allUnits === 'function' ? mod.allUnits() : undefined;
+    this.objectives = Array.isArray(mod.OBJECTIVES) ? [...mod.OBJECTIVES] : undefined;
+  }
+
+  /** Names allowed after `minimize` / `maximize`. */
+  readonly objectives: string[] | undefined;
+
+  static async create(): Promise<CompilerService> {
+    return new CompilerService(await loadCompiler());
+  }
+
+  get available(): boolean {
+    return this.compileFn !== undefined;
+  }
+
+  /** Unit names the compiler accepts, when it says. */
+  get unitNames(): string[] | undefined {
+    return this.units;
+  }
+
+  /** Compiles an entry file; undefined when no compiler is available or it threw (a compiler bug). */
+  async compile(entry: string, options: CompileOptions): Promise<Program | undefined> {
+    if (!this.compileFn) return undefined;
+    try {
+      return await this.compileFn(entry, { ...options, checkOnly: true });
+    } catch (e) {
+      this.lastError = (e as Error).stack ?? String(e);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// Where the cursor is, worked out from tokens (not the tree) so completion works while the user types
+// text that does not parse yet.
+import type { IToken } from 'chevrotain';
+import { pimLexer } from '@pim/grammar';
+
+export interface Frame {
+  /** The block kind (`tile`), object head (`sgd`), `place`, `repeat`, or '' for a bare `{`. */
+  kind: string;
+  /** Attribute keys already written directly in this frame. */
+  keys: string[];
+}
+
+export type CompletionPosition =
+  | { where: 'none' }
+  | { where: 'top' }
+  | { where: 'member'; frames: Frame[] }
+  | { where: 'value'; frames: Frame[]; key: string }
+  | { where: 'unit'; frames: Frame[]; key?: string; unitPrefix: string };
+
+export interface CompletionContext {
+  position: CompletionPosition;
+  /** The word being typed (replaced by the completion). */
+  prefix: string;
+  prefixStart: number;
+}
+
+const NUMBER_ONLY = /^(0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)$/;
+const NUMBER_UNIT = /^(0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)([ \t]*)(.*)$/s;
+
+export function completionContext(text: string, offset: number): CompletionContext {
+  const lexed = pimLexer.tokenize(text);
+  for (const c of lexed.groups['comments'] ?? []) {
+    if (c.startOffset < offset && offset <= c.endOffset! + 1 && (c.tokenType.name !== 'BlockComment' || offset <= c.endOffset!)) return none(offset);
+  }
+  // Inside an unterminated string or comment.
+  for (const e of lexed.groups['errors'] ?? []) if (e.startOffset < offset && offset <= e.endOffset! + 1) return none(offset);
+
+  const before = lexed.tokens.filter((t) => t.endOffset! + 1 <= offset);
+  let prefix = '';
+  let prefixStart = offset;
+  const last = before[before.length - 1];
+  // A string or a number being typed.
+  const straddling = lexed.tokens.find((t) => t.startOffset < offset && offset <= t.endOffset!);
+  if (straddling?.tokenType.name === 'StringLiteral') return none(offset);
+
+  const frames: Frame[] = [];
+  // Statement tokens since the last `{`, `}` or `,` in the innermost frame.
+  let stmt: IToken[] = [];
+  for (const t of before) {
+    const n = t.tokenType.name;
+    if (n === 'LCurly') {
+      frames.push({ kind: headerKind(stmt), keys: [] });
+      stmt = [];
+    } else if (n === 'RCurly') {
+      frames.pop();
+      stmt = [];
+    } else if (n === 'Comma') {
+      if (!(stmt[0]?.tokenType.name === 'Minimize' || stmt[0]?.tokenType.name === 'Maximize')) stmt = [];
+    } else {
+      // A new line starts a new statement unless the expression obviously continues.
+      const prev = stmt[stmt.length - 1];
+      if (prev && t.startLine !== prev.endLine && !continues(prev)) stmt = [];
+      if (stmt.length === 1 && n === 'Colon' && frames.length) frames[frames.length - 1]!.keys.push(stmt[0]!.image);
+      stmt.push(t);
+    }
+  }
+
+  if (last && last.endOffset! + 1 === offset) {
+    if (last.tokenType.name === 'Identifier' || /^[A-Z][a-z]+$/.test(last.tokenType.name) && /^[a-z]+$/.test(last.image)) {
+      prefix = last.image;
+      prefixStart = last.startOffset;
+      stmt = stmt.filter((t) => t !== last);
+    } else if (last.tokenType.name === 'Quantity') {
+      const m = NUMBER_UNIT.exec(last.image);
+      if (m && m[3]) {
+        return { position: { where: 'unit', frames, key: keyOf(stmt), unitPrefix: m[3] }, prefix: m[3], prefixStart: offset - m[3].length };
+      }
+      return none(offset);
+    }
+  }
+  // `3 |` (space after a bare number on the same line): a unit comes next.
+  const tail = stmt[stmt.length - 1];
+  if (tail && tail.tokenType.name === 'Quantity' && NUMBER_ONLY.test(tail.image) && tail.endOffset! + 1 < offset) {
+    const between = text.slice(tail.endOffset! + 1, prefixStart);
+    if (/^[ \t]+$/.test(between)) return { position: { where: 'unit', frames, key: keyOf(stmt), unitPrefix: prefix }, prefix, prefixStart };
+  }
+  if (stmt.length === 0) {
+    return { position: frames.length === 0 ? { where: 'top' } : { where: 'member', frames }, prefix, prefixStart };
+  }
+  const key = keyOf(stmt);
+  if (key !== undefined && frames.length) return { position: { where: 'value', frames, key }, prefix, prefixStart };
+  if (stmt[0]!.tokenType.name === 'Minimize' || stmt[0]!.tokenType.name === 'Maximize') {
+    return { position: { where: 'value', frames, key: 'objective' }, prefix, prefixStart };
+  }
+  if (stmt[0]!.tokenType.name === 'Place' || stmt[0]!.tokenType.name === 'Vary') {
+    return { position: { where: 'value', frames, key: stmt[0]!.image }, prefix, prefixStart };
+  }
+  return { position: { where: 'none' }, prefix, prefixStart };
+}
+
+function none(offset: number): CompletionContext {
+  return { position: { where: 'none' }, prefix: '', prefixStart: offset };
+}
+
+/** `key:` at the head of a statement → key. */
+function keyOf(stmt: IToken[]): string | undefined {
+  return stmt.length >= 2 && stmt[0]!.tokenType.name === 'Identifier' && stmt[1]!.tokenType.name === 'Colon' ? stmt[0]!.image : undefined;
+}
+
+function continues(t: IToken): boolean {
+  return ['Plus', 'Minus', 'Star', 'Slash', 'StarStar', 'DotDot', 'Dot', 'Colon', 'Equals', 'LBracket', 'LParen', 'In', 'On'].includes(t.tokenType.name);
+}
+
+/** The kind a `{` opens, from the tokens of its header. */
+function headerKind(header: IToken[]): string {
+  if (header.length === 0) return '';
+  const first = header[0]!;
+  if (first.tokenType.name === 'Place') return 'place';
+  if (first.tokenType.name === 'Repeat') return 'repeat';
+  const colon = header.findIndex((t) => t.tokenType.name === 'Colon');
+  if (colon >= 0) {
+    const head = header.slice(colon + 1).find((t) => t.tokenType.name === 'Identifier');
+    return head ? head.image : '';
+  }
+  return first.tokenType.name === 'Identifier' ? first.image : '';
+}

@@ -1,0 +1,192 @@
+// The language server: document lifecycle, then one handler per feature. Every handler is guarded:
+// an exception is logged and answered with an empty result, never a crash.
+import {
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisService } from './analysis.js';
+import { CompilerService } from './compiler-service.js';
+import { uriToPath } from './convert.js';
+import { PimDocument } from './documents.js';
+import { codeActions } from './features/code-actions.js';
+import { completion } from './features/completion.js';
+import { definition } from './features/definition.js';
+import { DiagnosticsPublisher } from './features/diagnostics.js';
+import { documentSymbols } from './features/document-symbols.js';
+import { foldingRanges } from './features/folding.js';
+import { formatDocument } from './features/formatting.js';
+import { hover } from './features/hover.js';
+import { inlayHints } from './features/inlay-hints.js';
+import { references } from './features/references.js';
+import { prepareRename, rename } from './features/rename.js';
+import { legend, semanticTokens } from './features/semantic-tokens.js';
+import { workspaceSymbols } from './features/workspace-symbols.js';
+import type { PimServices, Settings } from './services.js';
+import { Workspace } from './workspace.js';
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let services: PimServices | undefined;
+  let diagnostics: DiagnosticsPublisher | undefined;
+  let watchRegistration = false;
+
+  /** Runs a handler; on any exception logs it and returns the fallback. */
+  const guard = <T>(name: string, fallback: T, fn: () => T | Promise<T>): Promise<T> =>
+    Promise.resolve()
+      .then(fn)
+      .catch((e: unknown) => {
+        // A refused rename is an answer, not a failure.
+        if (e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === -32602) throw e;
+        connection.console.error(`pim: ${name} failed: ${(e as Error)?.stack ?? String(e)}`);
+        return fallback;
+      });
+
+  const analysisFor = async (uri: string) => (services ? services.analysis.analyze(uriToPath(uri)) : undefined);
+
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+    if (roots.length === 0 && params.rootUri) roots.push(uriToPath(params.rootUri));
+    const init = (params.initializationOptions ?? {}) as Partial<Settings>;
+    const settings: Settings = {
+      printWidth: typeof init.printWidth === 'number' ? init.printWidth : 100,
+      diagnosticsDelay: typeof init.diagnosticsDelay === 'number' ? init.diagnosticsDelay : 15,
+    };
+    const workspace = new Workspace(roots);
+    const compiler = await CompilerService.create();
+    services = { connection, workspace, compiler, settings, analysis: new AnalysisService(workspace, compiler) };
+    diagnostics = new DiagnosticsPublisher(services);
+    watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        completionProvider: { triggerCharacters: [':', ' ', '.'] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        semanticTokensProvider: { legend, full: true },
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        inlayHintProvider: true,
+        foldingRangeProvider: true,
+      },
+      serverInfo: { name: 'pim-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    services?.workspace.scan();
+    if (watchRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.pim' }] });
+    }
+  });
+
+  // ── document lifecycle ─────────────────────────────────────────────────────
+  const changed = (doc: TextDocument): void => {
+    if (!services || !diagnostics) return;
+    const pim = new PimDocument(doc.uri, uriToPath(doc.uri), doc.version, doc.getText());
+    services.workspace.setOpen(pim);
+    services.analysis.invalidate();
+    diagnostics.schedule(doc.uri);
+    // Files that import this one may gain or lose errors.
+    for (const dep of services.analysis.dependents(pim.path)) {
+      const open = services.workspace.openDocuments().find((d) => d.path === dep);
+      if (open) diagnostics.schedule(open.uri);
+    }
+  };
+  documents.onDidOpen((e) => changed(e.document));
+  documents.onDidChangeContent((e) => changed(e.document));
+  documents.onDidClose((e) => {
+    if (!services || !diagnostics) return;
+    services.workspace.close(uriToPath(e.document.uri));
+    services.analysis.invalidate();
+    diagnostics.clear(e.document.uri);
+  });
+  connection.onDidChangeWatchedFiles((p) => {
+    if (!services || !diagnostics) return;
+    for (const c of p.changes) services.workspace.fileChanged(uriToPath(c.uri), c.type === FileChangeType.Deleted);
+    services.analysis.invalidate();
+    for (const d of services.workspace.openDocuments()) diagnostics.schedule(d.uri);
+  });
+
+  // ── features ───────────────────────────────────────────────────────────────
+  connection.onCompletion((p) =>
+    guard('completion', null, async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a && services ? completion(services, a, a.doc.offsetAt(p.position)) : null;
+    }),
+  );
+  connection.onHover((p) =>
+    guard('hover', null, async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a ? hover(a, a.doc.offsetAt(p.position)) : null;
+    }),
+  );
+  connection.onDefinition((p) =>
+    guard('definition', [], async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a && services ? definition(services, a, a.doc.offsetAt(p.position)) : [];
+    }),
+  );
+  connection.onReferences((p) =>
+    guard('references', [], async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a && services ? references(services, a, a.doc.offsetAt(p.position), p.context.includeDeclaration) : [];
+    }),
+  );
+  connection.onPrepareRename((p) =>
+    guard('prepareRename', null, async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a ? prepareRename(a, a.doc.offsetAt(p.position)) : null;
+    }),
+  );
+  connection.onRenameRequest((p) =>
+    guard('rename', null, async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a && services ? rename(services, a, a.doc.offsetAt(p.position), p.newName) : null;
+    }),
+  );
+  connection.onDocumentSymbol((p) =>
+    guard('documentSymbol', [], async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a ? documentSymbols(a.doc) : [];
+    }),
+  );
+  connection.onWorkspaceSymbol((p) => guard('workspaceSymbol', [], () => (services ? workspaceSymbols(services.workspace, p.query) : [])));
+  connection.languages.semanticTokens.on((p) =>
+    guard('semanticTokens', { data: [] }, async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a ? semanticTokens(a) : { data: [] };
+    }),
+  );
+  connection.onDocumentFormatting((p) =>
+    guard('formatting', [], async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a && services ? formatDocument(a.doc, p.options, services.settings.printWidth) : [];
+    }),
+  );
+  connection.onCodeAction((p) => guard('codeAction', [], () => codeActions(p)));
+  connection.languages.inlayHint.on((p) =>
+    guard('inlayHint', [], async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a ? inlayHints(a, p.range) : [];
+    }),
+  );
+  connection.onFoldingRanges((p) =>
+    guard('foldingRange', [], async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a ? foldingRanges(a.doc) : [];
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
