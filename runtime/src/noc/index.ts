@@ -1,0 +1,3 @@
+export * from './mesh.js';
+export * from './place.js';
+export * from './traffic.js';

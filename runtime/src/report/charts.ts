@@ -1,0 +1,142 @@
+// Vega-Lite specifications of the report's charts, built from the report's own numbers.
+import type { SimReport } from '../sim/types.js';
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  spec: Record<string, unknown>;
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+export function chartSpecs(r: SimReport): ChartSpec[] {
+  const charts: ChartSpec[] = [];
+  const breakdown = r.chip.breakdown.flatMap((b) => [
+    { kind: b.kind, measure: 'area (mm²)', value: b.area_m2 * 1e6 },
+    { kind: b.kind, measure: 'power (W)', value: b.power_w },
+  ]);
+  charts.push({
+    id: 'breakdown',
+    title: 'Chip area and power by component kind',
+    spec: {
+      $schema: SCHEMA,
+      data: { values: breakdown },
+      facet: { column: { field: 'measure', type: 'nominal', title: null } },
+      resolve: { scale: { x: 'independent' } },
+      spec: {
+        width: 320,
+        height: { step: 16 },
+        mark: 'bar',
+        encoding: {
+          y: { field: 'kind', type: 'nominal', sort: '-x', title: 'component' },
+          x: { field: 'value', type: 'quantitative', title: null },
+          color: { field: 'kind', type: 'nominal', legend: null },
+        },
+      },
+    },
+  });
+  const layers = r.layers.filter((l) => l.time_s > 0 || l.energy_j > 0);
+  const perLayer = layers.flatMap((l, i) => [
+    { order: i, layer: l.name, engine: l.engine, measure: 'stage time (µs)', value: l.time_s * 1e6 },
+    { order: i, layer: l.name, engine: l.engine, measure: 'energy (µJ)', value: l.energy_j * 1e6 },
+  ]);
+  charts.push({
+    id: 'layers',
+    title: 'Per-layer stage time and energy (per image)',
+    spec: {
+      $schema: SCHEMA,
+      data: { values: perLayer },
+      facet: { row: { field: 'measure', type: 'nominal', title: null } },
+      resolve: { scale: { y: 'independent' } },
+      spec: {
+        width: { step: 22 },
+        height: 160,
+        mark: 'bar',
+        encoding: {
+          x: { field: 'layer', type: 'nominal', sort: { field: 'order' }, title: 'layer' },
+          y: { field: 'value', type: 'quantitative', title: null },
+          color: { field: 'engine', type: 'nominal' },
+        },
+      },
+    },
+  });
+  if (r.noc) {
+    const load = [r.noc.declared, r.noc.counterpart].flatMap((n, k) =>
+      n.routers_load.map((p) => ({ noc: `${k === 0 ? 'declared' : 'counterpart'}: ${n.topology} [${n.dims.join('×')}]`, tier: `tier ${p.z}`, x: p.x, y: p.y, kbits: p.bits / 1e3 })),
+    );
+    charts.push({
+      id: 'noc',
+      title: 'NoC load: kbit per image on each router’s busiest output link',
+      spec: {
+        $schema: SCHEMA,
+        data: { values: load },
+        facet: { row: { field: 'noc', type: 'nominal', title: null }, column: { field: 'tier', type: 'nominal', title: null } },
+        resolve: { scale: { x: 'independent', y: 'independent' } },
+        spec: {
+          width: { step: 14 },
+          height: { step: 14 },
+          mark: 'rect',
+          encoding: {
+            x: { field: 'x', type: 'ordinal' },
+            y: { field: 'y', type: 'ordinal', sort: 'descending' },
+            color: { field: 'kbits', type: 'quantitative', scale: { scheme: 'inferno', reverse: true }, title: 'kbit' },
+          },
+        },
+      },
+    });
+  }
+  if (r.gnn && r.gnn.sweep.length > 0) {
+    const area = r.gnn.sweep.flatMap((w) => [
+      { block: w.block, part: 'crossbar arrays', mm2: w.array_area_m2 * 1e6 },
+      { block: w.block, part: 'peripherals', mm2: w.peripheral_area_m2 * 1e6 },
+    ]);
+    const blocks = r.gnn.sweep.flatMap((w) => [
+      { block: w.block, order: 'natural', blocks: w.nonzero_blocks, utilization: w.utilization },
+      { block: w.block, order: 'RCM', blocks: w.nonzero_blocks_rcm, utilization: w.utilization_rcm },
+    ]);
+    charts.push({
+      id: 'sparse',
+      title: `Sparse partition vs block size (${r.gnn.graph.name}): area, non-zero blocks and cell utilization`,
+      spec: {
+        $schema: SCHEMA,
+        hconcat: [
+          {
+            data: { values: area },
+            width: 220,
+            height: 200,
+            mark: 'bar',
+            encoding: {
+              x: { field: 'block', type: 'ordinal', title: 'block / crossbar size b' },
+              y: { field: 'mm2', type: 'quantitative', title: 'area (mm²)', stack: 'zero' },
+              color: { field: 'part', type: 'nominal', title: null },
+            },
+          },
+          {
+            data: { values: blocks },
+            width: 220,
+            height: 200,
+            mark: { type: 'line', point: true },
+            encoding: {
+              x: { field: 'block', type: 'ordinal', title: 'block size b' },
+              y: { field: 'blocks', type: 'quantitative', scale: { type: 'log' }, title: 'non-zero blocks' },
+              color: { field: 'order', type: 'nominal' },
+            },
+          },
+          {
+            data: { values: blocks },
+            width: 220,
+            height: 200,
+            mark: { type: 'line', point: true },
+            encoding: {
+              x: { field: 'block', type: 'ordinal', title: 'block size b' },
+              y: { field: 'utilization', type: 'quantitative', scale: { type: 'log' }, axis: { format: '%' }, title: 'cell utilization' },
+              color: { field: 'order', type: 'nominal' },
+            },
+          },
+        ],
+        resolve: { scale: { color: 'independent' } },
+      },
+    });
+  }
+  return charts;
+}

@@ -1,0 +1,47 @@
+// One self-contained HTML report: the text summary and the Vega-Lite charts compiled to Vega and rendered
+// to SVG in Node, inlined — no scripts, no network, viewable offline.
+import type { SimReport } from '../sim/types.js';
+import { chartSpecs } from './charts.js';
+import { formatSummary } from './text.js';
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Renders each chart to an SVG string (vega and vega-lite are loaded only here). */
+export async function renderCharts(r: SimReport): Promise<{ id: string; title: string; svg: string }[]> {
+  const vega = await import('vega');
+  const vl = await import('vega-lite');
+  const out: { id: string; title: string; svg: string }[] = [];
+  for (const c of chartSpecs(r)) {
+    const compiled = vl.compile(c.spec as never).spec;
+    const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+    const svg = await view.toSVG();
+    view.finalize();
+    out.push({ id: c.id, title: c.title, svg });
+  }
+  return out;
+}
+
+export async function renderHtml(r: SimReport): Promise<string> {
+  const charts = await renderCharts(r);
+  const figures = charts.map((c) => `<figure class="chart" id="chart-${c.id}"><figcaption>${esc(c.title)}</figcaption>\n${c.svg}\n</figure>`).join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>pim simulate — ${esc(r.mapping)}</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
+pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 12px; }
+figure.chart { margin: 2em 0; }
+figcaption { font-weight: 600; margin-bottom: .5em; }
+</style>
+</head>
+<body>
+<h1>${esc(r.model)} on ${esc(r.architecture)} <small>(mapping ${esc(r.mapping)})</small></h1>
+${figures}
+<h2>Summary</h2>
+<pre>${esc(formatSummary(r))}</pre>
+</body>
+</html>
+`;
+}

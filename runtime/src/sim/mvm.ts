@@ -1,0 +1,72 @@
+// Cost of one matrix-vector multiplication of a K×N weight matrix (S bit slices) on one copy of its
+// crossbars: ISAAC-style bit-serial inputs, column conversion by shared ADCs, shift-and-add.
+import { type TileModel, stepTime } from './arch.js';
+
+export interface MvmCost {
+  /** ⌈input_bits / dac_bits⌉ input cycles. */
+  cycles: number;
+  rowTiles: number;
+  colTiles: number;
+  crossbars: number;
+  /** Array read time, conversion time of the busiest crossbar's columns, and the step (their max). */
+  read_s: number;
+  conversion_s: number;
+  step_s: number;
+  /** cycles × step: the interval between MVMs on one copy. */
+  mvm_s: number;
+  /** Shift-and-add tail after the last step: ⌈log2(S)⌉ + 1 clock cycles (slices, then the input-bit sum). */
+  shift_add_s: number;
+  /** Energy per MVM by component kind. */
+  crossbar_j: number;
+  adc_j: number;
+  dac_j: number;
+  sample_hold_j: number;
+  /** IMA-level digital (shift-add, registers): their power × the IMAs' busy time. */
+  unit_other_j: number;
+  /** Tile-level glue (bus, output register, tile shift-add): power × busy time of the copy's share of tiles. */
+  tile_other_j: number;
+  /** eDRAM traffic: K inputs read + N outputs written, input_bits each. */
+  buffer_bits: number;
+  buffer_j: number;
+  imas: number;
+  /** Tiles one copy occupies (crossbars / crossbars per tile). */
+  tiles: number;
+}
+
+export function mvmCost(t: TileModel, K: number, N: number, slices: number, inputBits: number, clockHz: number): MvmCost {
+  const cols = N * slices;
+  const rowTiles = Math.ceil(K / t.rows);
+  const colTiles = Math.ceil(cols / t.cols);
+  const crossbars = rowTiles * colTiles;
+  const cycles = Math.ceil(inputBits / t.dacBits);
+  const busiestCols = Math.min(t.cols, cols);
+  const conversion = busiestCols / (t.adcsPerCrossbar * t.adcRate);
+  const step = stepTime(t, busiestCols);
+  const mvm = cycles * step;
+  // Cells driven and sensed, as a fraction of full arrays: a partly filled array reads partly.
+  const cellFraction = (K * cols) / (t.rows * t.cols);
+  const imas = Math.ceil(crossbars / Math.max(1, t.tt.crossbars_per_unit));
+  const tiles = crossbars / Math.max(1, t.tt.crossbars_per_tile);
+  const bufferBits = (K + N) * inputBits;
+  return {
+    cycles,
+    rowTiles,
+    colTiles,
+    crossbars,
+    read_s: t.tRead,
+    conversion_s: conversion,
+    step_s: step,
+    mvm_s: mvm,
+    shift_add_s: (Math.ceil(Math.log2(Math.max(1, slices))) + 1) / clockHz,
+    crossbar_j: cycles * t.xbarReadEnergy * cellFraction,
+    adc_j: cycles * rowTiles * cols * t.adcEnergy,
+    dac_j: cycles * colTiles * K * t.dacPower * step,
+    sample_hold_j: cycles * rowTiles * cols * t.shPower * step,
+    unit_other_j: t.unitOtherPower * imas * mvm,
+    tile_other_j: t.tileOtherPower * tiles * mvm,
+    buffer_bits: bufferBits,
+    buffer_j: bufferBits * t.bufferEnergyPerBit,
+    imas,
+    tiles,
+  };
+}

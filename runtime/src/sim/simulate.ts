@@ -1,0 +1,445 @@
+// `simulate(ir, {mapping})`: one mapping's inference pipeline (time, energy, NoC), its training experiments,
+// its GNN sparse partition, and the chip's peak figures — a pure function of the IR (and the graph data).
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import type { IrArchitecture, IrLayer, IrProgram } from '@pim/compiler';
+import { loadPlanetoid, syntheticGraph } from '../data/planetoid.js';
+import { analyzeGraph, BLOCK_SIZES, type GnnReport, type GraphLike } from '../gnn/index.js';
+import { counterpart, meshFromIr, type Mesh } from '../noc/mesh.js';
+import { placeUnits } from '../noc/place.js';
+import { routeFlows, type Flow, type NocResult } from '../noc/traffic.js';
+import { crossbarPeakOps, tileModel, type TileModel } from './arch.js';
+import { SimError } from './errors.js';
+import { aggregateLayer, crossbarLayer, digitalLayer, gpuLayer } from './inference.js';
+import { resolveMapping, type Resolved } from './resolve.js';
+import { trainingCost } from './training.js';
+import type { LayerReport, NocSummary, SimReport, StageReport } from './types.js';
+
+export interface SimulateOptions {
+  /** Mapping to simulate; default the first. */
+  mapping?: string;
+  /** Folder that relative dataset paths are resolved against (the .pim file's folder); default the cwd. */
+  dataRoot?: string;
+  /** A graph to use instead of loading the model's dataset. */
+  graph?: GraphLike;
+  /** Fraction of a mapped tile's power it draws while idle (leakage, eDRAM refresh); default 0.1. */
+  idleFraction?: number;
+  blockSizes?: number[];
+  /** Per-link and per-router NoC lists, the 2D/3D counterpart, GNN sweep (default true); off for fast evaluation loops. */
+  detail?: boolean;
+}
+
+export const DEFAULT_IDLE_FRACTION = 0.1;
+
+const tileCache = new WeakMap<IrArchitecture, { tiles: Map<string, TileModel>; warnings: string[] }>();
+
+function tileModels(arch: IrArchitecture): { tiles: Map<string, TileModel>; warnings: string[] } {
+  let c = tileCache.get(arch);
+  if (!c) {
+    const warnings: string[] = [];
+    c = { tiles: new Map(arch.tile_types.map((t) => [t.name, tileModel(arch, t, warnings)])), warnings };
+    tileCache.set(arch, c);
+  }
+  return c;
+}
+
+const prod = (s: number[]): number => {
+  let p = 1;
+  for (const x of s) p *= x;
+  return p;
+};
+
+/** The ISAAC paper's figures (as quoted by the seed and models.md), printed beside ours, never fitted. */
+export function publishedFor(arch: IrArchitecture): SimReport['summary']['published'] {
+  if (!/isaac/i.test(arch.name)) return undefined;
+  return { source: 'ISAAC (Shafiee et al., ISCA 2016), seed table', peak_ops_per_s: 41.3e12, ops_per_s_per_m2: 479e9 / 1e-6, area_m2: 85.4e-6, power_w: 65.8 };
+}
+
+function loadGraph(r: Resolved, opts: SimulateOptions): GraphLike | undefined {
+  if (opts.graph) return opts.graph;
+  const input = r.model.input;
+  if (input.kind !== 'graph') return undefined;
+  const ds = r.ir.datasets.find((d) => d.name === input.dataset);
+  if (ds?.source === 'planetoid') {
+    if (!ds.path) throw new SimError(`datasets[${ds.name}].path`, 'a planetoid dataset needs a path');
+    const dir = isAbsolute(ds.path) ? ds.path : resolvePath(opts.dataRoot ?? process.cwd(), ds.path);
+    return loadPlanetoid(dir);
+  }
+  const seed = typeof ds?.attributes['seed'] === 'number' ? (ds.attributes['seed'] as number) : 1;
+  const avgDegree = input.edges !== undefined ? (2 * input.edges) / input.nodes : 4;
+  return syntheticGraph({ nodes: input.nodes, features: input.features, classes: input.classes, avgDegree, seed });
+}
+
+interface Host {
+  nodes: ArrayLike<number>;
+  label: string;
+  tile?: TileModel;
+  tiles: number;
+}
+
+export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
+  const r = resolveMapping(ir, opts.mapping);
+  const { arch, model, mapping } = r;
+  const detail = opts.detail !== false;
+  const idleFraction = opts.idleFraction ?? DEFAULT_IDLE_FRACTION;
+  const clock = arch.clock_hz;
+  const tm = tileModels(arch);
+  const tiles = tm.tiles;
+  const warnings = new Set<string>([...tm.warnings, ...r.warnings]);
+  const inputBits = mapping.input_bits;
+
+  // GNN: the adjacency plan decides how many sparse tiles the aggregation takes.
+  let gnn: GnnReport | null = null;
+  const graphModel = model.input.kind === 'graph';
+  if (graphModel && (r.adjacency.size > 0 || detail)) {
+    const g = loadGraph(r, opts);
+    if (g) {
+      if (g.nodes !== (model.input.kind === 'graph' ? model.input.nodes : g.nodes))
+        throw new SimError(`models[${model.name}].input`, `declares ${model.input.kind === 'graph' ? model.input.nodes : '?'} nodes but the graph '${g.name ?? ''}' has ${g.nodes}`);
+      const policies = [...r.adjacency.values()].map((policy) => {
+        const layer = model.layers.find((l) => l.name === policy.layer)!;
+        return { policy, tile: tiles.get(policy.target)!, featuresOut: layer.weights?.cols ?? layer.output_shape[1] ?? 1 };
+      });
+      const sweepTile = policies[0]?.tile ?? [...tiles.values()].find((t) => t.reram);
+      const drop = ir.experiments.find((e) => e.mapping === mapping.name && e.droplayer);
+      if (sweepTile)
+        gnn = analyzeGraph(g, {
+          sizes: detail ? (opts.blockSizes ?? BLOCK_SIZES) : [],
+          sweepTile,
+          policies,
+          valueBits: inputBits,
+          ...(drop?.droplayer ? { droplayer: { experiment: drop.name, dropout: drop.droplayer.dropout, dropedge: drop.droplayer.dropedge, seed: drop.seed } } : {}),
+        });
+    }
+  }
+
+  // Tiles per layer, consecutively per tile type (the NoC places tiles of a type along a snake).
+  const cursor = new Map<string, number>();
+  const take = (tt: string, n: number): [number, number] => {
+    const start = cursor.get(tt) ?? 0;
+    cursor.set(tt, start + n);
+    return [start, n];
+  };
+
+  const layers: LayerReport[] = [];
+  const stages: StageReport[] = [];
+  const busy: { tile?: TileModel; tiles: number; busy_tile_s: number }[] = [];
+  /** Busy time per image of each GPU partition (its cores work on one layer at a time). */
+  const gpuBusy = new Map<string, number>();
+  const hostsOf: { kind: 'tile' | 'gpu' | 'io'; name: string; start: number; count: number }[] = [];
+  const hostOfLayer = new Map<string, number>();
+  interface Transfer {
+    from: number;
+    to: number;
+    bits: number;
+    group: string;
+    manyToFew?: boolean;
+  }
+  const transfers: Transfer[] = [];
+  hostsOf.push({ kind: 'io', name: 'io', start: 0, count: 1 });
+  let cur = 0;
+  let curTile: TileModel | undefined;
+  let curTiles = 0;
+  let stage: StageReport | undefined;
+  const gpuPlan: NonNullable<SimReport['gpu']> = { layers: [], transfer_bits: 0, transfer_latency_s: 0 };
+  const actBits = (l: IrLayer): number => prod(l.input_shape) * inputBits;
+  const newStage = (name: string): StageReport => {
+    const s = { name, layers: [], period_s: 0, latency_s: 0 };
+    stages.push(s);
+    return s;
+  };
+  const joinStage = (s: StageReport, rep: LayerReport): void => {
+    s.layers.push(rep.name);
+    s.period_s = Math.max(s.period_s, rep.time_s);
+    s.latency_s += rep.latency_s;
+  };
+  const moveTo = (host: number, bits: number, label: string, manyToFew = false): void => {
+    if (host !== cur) transfers.push({ from: cur, to: host, bits, group: `${hostsOf[cur]!.name === 'io' ? 'input' : label}`, manyToFew });
+    cur = host;
+  };
+
+  for (const layer of model.layers) {
+    const p = r.placements[layer.index];
+    if (p?.engine === 'crossbar') {
+      const t = tiles.get(p.target)!;
+      const res = crossbarLayer(t, layer, p, inputBits, clock);
+      const [start, count] = take(p.target, p.crossbar!.tiles);
+      hostsOf.push({ kind: 'tile', name: p.target, start, count });
+      const h = hostsOf.length - 1;
+      moveTo(h, actBits(layer), `→${layer.name}`);
+      hostOfLayer.set(layer.name, h);
+      layers.push(res.report);
+      busy.push({ tile: t, tiles: count, busy_tile_s: res.busy_tile_s });
+      stage = newStage(layer.name);
+      joinStage(stage, res.report);
+      curTile = t;
+      curTiles = count;
+      const plan = gnn?.layers.find((a) => a.layer === layer.name);
+      if (plan) {
+        const st = tiles.get(plan.target)!;
+        const agg = aggregateLayer(st, plan, layer, inputBits, clock);
+        const [as, ac] = take(plan.target, plan.tiles);
+        hostsOf.push({ kind: 'tile', name: plan.target, start: as, count: ac });
+        // V→E: each stored block's crossbar receives the rows of XW it needs.
+        moveTo(hostsOf.length - 1, plan.rows_needed * plan.features_out * inputBits, `${layer.name} V→E`, true);
+        hostOfLayer.set(agg.report.name, cur);
+        layers.push(agg.report);
+        busy.push({ tile: st, tiles: ac, busy_tile_s: agg.busy_tile_s });
+        stage = newStage(agg.report.name);
+        joinStage(stage, agg.report);
+        curTile = st;
+        curTiles = ac;
+      }
+    } else if (p?.engine === 'gpu') {
+      const g = r.gpus.get(p.target)!;
+      const rep = gpuLayer(g, layer, p);
+      const onGpu = hostsOf[cur]?.kind === 'gpu' && hostsOf[cur]!.name === g.name;
+      if (!onGpu) hostsOf.push({ kind: 'gpu', name: g.name, start: 0, count: g.count });
+      const bits = actBits(layer);
+      const before = cur;
+      moveTo(onGpu ? cur : hostsOf.length - 1, bits, `→${layer.name} (gpu)`);
+      if (before !== cur) gpuPlan.transfer_bits += bits;
+      hostOfLayer.set(layer.name, cur);
+      layers.push(rep);
+      gpuPlan.layers.push({ name: layer.name, kind: layer.kind, cost: rep.gpu! });
+      gpuBusy.set(g.name, (gpuBusy.get(g.name) ?? 0) + rep.time_s);
+      stage = newStage(layer.name);
+      joinStage(stage, rep);
+      curTile = undefined;
+      curTiles = 0;
+    } else {
+      // Digital layers run beside their producer; a layer that opens the model runs on its target tile.
+      if (cur === 0 && p) {
+        const t = tiles.get(p.target);
+        if (t) {
+          const [start] = take(p.target, 1);
+          hostsOf.push({ kind: 'tile', name: p.target, start, count: 1 });
+          moveTo(hostsOf.length - 1, actBits(layer), `→${layer.name}`);
+          curTile = t;
+          curTiles = 1;
+        }
+      }
+      // A GPU host runs its digital neighbours on the GPU: the roofline covers them.
+      if (hostsOf[cur]?.kind === 'gpu') {
+        const g = r.gpus.get(hostsOf[cur]!.name)!;
+        const gr = gpuLayer(g, layer, p ?? { layer: layer.name, index: layer.index, kind: layer.kind, engine: 'gpu', partition: g.partition, target: g.name });
+        layers.push(gr);
+        gpuPlan.layers.push({ name: layer.name, kind: layer.kind, cost: gr.gpu! });
+        gpuBusy.set(g.name, (gpuBusy.get(g.name) ?? 0) + gr.time_s);
+        if (!stage) stage = newStage(layer.name);
+        joinStage(stage, gr);
+      } else {
+        const rep = digitalLayer(layer, p, curTile, curTiles, clock, warnings);
+        layers.push(rep);
+        if (!stage) stage = newStage(layer.name);
+        joinStage(stage, rep);
+      }
+      hostOfLayer.set(layer.name, cur);
+      if (layer.kind === 'add' && layer.from) {
+        const src = hostOfLayer.get(layer.from);
+        if (src === undefined) throw new SimError(`models[${model.name}].layers[${layer.name}].from`, `names '${layer.from}', which is not an earlier layer`);
+        if (src !== cur) transfers.push({ from: src, to: cur, bits: prod(layer.output_shape) * inputBits, group: `${layer.from}⇢${layer.name}` });
+      }
+    }
+  }
+  const outBits = prod(model.output_shape) * inputBits;
+  const inBits = model.input.kind === 'tensor' ? prod(model.input.shape) * inputBits : model.input.nodes * model.input.features * inputBits;
+  if (transfers.length > 0 && transfers[0]!.from === 0) transfers[0]!.bits = inBits;
+  if (cur !== 0) transfers.push({ from: cur, to: 0, bits: outBits, group: 'output' });
+
+  // NoC: the declared topology, and its 2D/3D counterpart with the same routers.
+  const noc = arch.noc;
+  let declared: NocResult | undefined;
+  let other: NocResult | undefined;
+  let declaredMesh: Mesh | undefined;
+  const buildFlows = (mesh: Mesh, useTiers: boolean): { flows: Flow[]; concentration: number[] } => {
+    const units = placeUnits(arch, mesh, useTiers);
+    const nodesOf = (h: number): ArrayLike<number> => {
+      const host = hostsOf[h]!;
+      if (host.kind === 'io') return [units.ioNode];
+      const all = host.kind === 'gpu' ? units.gpuNodes.get(host.name)! : units.tileNodes.get(host.name)!;
+      return all.subarray(Math.min(host.start, all.length - 1), Math.min(all.length, host.start + Math.max(1, host.count)));
+    };
+    return {
+      flows: transfers.map((t) => ({ group: t.group, src: nodesOf(t.from), dst: nodesOf(t.to), bits: t.bits, manyToFew: t.manyToFew === true })),
+      concentration: units.concentration,
+    };
+  };
+  let declaredConc: number[] = [];
+  let otherConc: number[] = [];
+  if (noc && noc.topology !== undefined) {
+    declaredMesh = meshFromIr(noc);
+    const f = buildFlows(declaredMesh, true);
+    declaredConc = f.concentration;
+    declared = routeFlows(declaredMesh, f.flows, detail);
+    if (detail && (noc.topology === 'mesh' || noc.topology === 'mesh3d')) {
+      const cm = counterpart(declaredMesh);
+      const g = buildFlows(cm, false);
+      otherConc = g.concentration;
+      other = routeFlows(cm, g.flows, detail);
+    }
+  } else warnings.add(`architecture '${arch.name}' declares no noc: on-chip transfers are not costed`);
+
+  // Off-chip I/O over the links (HyperTransport): the image in, the result out.
+  const ioBw = arch.links.reduce((s, l) => s + l.bandwidth_bps * l.count, 0);
+  const ioPower = arch.links.reduce((s, l) => s + l.power_w * l.count, 0);
+  const ioBits = inBits + outBits;
+  const ioTime = ioBw > 0 ? ioBits / ioBw : 0;
+
+  // Pipeline: the slowest stage after replication, unless the NoC's hottest link or the I/O is slower.
+  let period = 0;
+  let bottleneck = 'none';
+  for (const s of stages)
+    if (s.period_s > period) {
+      period = s.period_s;
+      bottleneck = `stage ${s.name}`;
+    }
+  if (declared && declared.hottest_link_time_s > period) {
+    period = declared.hottest_link_time_s;
+    bottleneck = 'noc hottest link';
+  }
+  if (ioTime > period) {
+    period = ioTime;
+    bottleneck = 'off-chip links';
+  }
+  const nocLatency = declared?.latency_s ?? 0;
+  const latency = stages.reduce((s, st) => s + st.latency_s, 0) + nocLatency + ioTime;
+
+  // Energy per inference.
+  const components = new Map<string, number>();
+  const addKind = (k: string, j: number): void => {
+    if (j > 0) components.set(k, (components.get(k) ?? 0) + j);
+  };
+  let compute = 0;
+  let buffer = 0;
+  for (const l of layers) {
+    for (const [k, j] of Object.entries(l.energy_by_kind)) addKind(k, j);
+    compute += l.energy_j;
+    buffer += l.energy_by_kind['edram'] ?? 0;
+  }
+  compute -= buffer;
+  const nocEnergy = declared?.energy_j ?? 0;
+  addKind('noc', nocEnergy);
+  const ioEnergy = ioPower * ioTime;
+  addKind('link', ioEnergy);
+  let idle = 0;
+  for (const b of busy) {
+    if (b.tile) idle += Math.max(0, b.tiles * period - b.busy_tile_s) * b.tile.power * idleFraction;
+  }
+  for (const [name, t] of gpuBusy) {
+    const g = r.gpus.get(name)!;
+    idle += Math.max(0, period - t) * g.power_w * g.count * idleFraction;
+  }
+  addKind('idle', idle);
+  const energy = compute + buffer + nocEnergy + ioEnergy + idle;
+
+  // Chip peak and totals.
+  let peakXbar = 0;
+  const tileTypes: SimReport['chip']['tile_types'] = [];
+  for (const t of tiles.values()) {
+    const perXbar = t.reram ? crossbarPeakOps(t, mapping.weight_bits, inputBits) : 0;
+    const peak = perXbar * t.tt.crossbars_per_tile * t.tt.count;
+    peakXbar += peak;
+    tileTypes.push({
+      name: t.tt.name,
+      partition: t.tt.partition,
+      count: t.tt.count,
+      crossbars_per_tile: t.tt.crossbars_per_tile,
+      rows: t.rows,
+      cols: t.cols,
+      adcs_per_crossbar: t.adcsPerCrossbar,
+      mvm_s: t.reram ? Math.ceil(inputBits / t.dacBits) * Math.max(t.tRead, t.cols / (t.adcsPerCrossbar * t.adcRate)) : 0,
+      peak_ops_per_s: peak,
+      power_w: t.tt.power_w,
+      area_m2: t.tt.area_m2,
+    });
+  }
+  const peakGpu = arch.gpus.reduce((s, g) => s + g.peak_flops * g.count, 0);
+  const peak = peakXbar + peakGpu;
+  const area = arch.totals.area_m2;
+  const power = arch.totals.power_w;
+  const opsPerInference = 2 * model.totals.macs;
+  const throughput = period > 0 ? 1 / period : 0;
+
+  const summarizeNoc = (n: NocResult | undefined, conc: number[]): NocSummary | undefined =>
+    n && {
+      topology: n.topology,
+      dims: n.dims,
+      routers: n.routers,
+      concentration: conc,
+      total_bits: n.total_bits,
+      avg_hops: n.avg_hops,
+      energy_j: n.energy_j,
+      latency_s: n.latency_s,
+      hottest: n.hottest,
+      hottest_link_time_s: n.hottest_link_time_s,
+      latency_share: latency > 0 ? n.latency_s / (latency - nocLatency + n.latency_s) : 0,
+      energy_share: energy > 0 ? n.energy_j / (energy - nocEnergy + n.energy_j) : 0,
+      groups: n.groups,
+      routers_load: n.routers_load,
+    };
+  const declaredSummary = summarizeNoc(declared, declaredConc);
+  const otherSummary = summarizeNoc(other, otherConc);
+
+  // GPU partition: transfers in and out of it over the NoC (TSVs in 3D).
+  if (gpuPlan.layers.length > 0 && declared) {
+    gpuPlan.transfer_latency_s = declared.groups.filter((g) => g.group.includes('(gpu)')).reduce((s, g) => s + g.latency_s, 0);
+  }
+
+  const report: SimReport = {
+    tool: 'pim simulate',
+    ir_version: ir.ir_version,
+    mapping: mapping.name,
+    model: model.name,
+    architecture: arch.name,
+    summary: {
+      peak_ops_per_s: peak,
+      peak_crossbar_ops_per_s: peakXbar,
+      peak_gpu_flops: peakGpu,
+      ops_per_s_per_m2: area > 0 ? peak / area : 0,
+      ops_per_w: power > 0 ? peak / power : 0,
+      area_m2: area,
+      power_w: power,
+      crossbars: arch.totals.crossbars,
+      crossbars_used: layers.reduce((s, l) => s + l.crossbars, 0),
+      tiles: arch.totals.tiles,
+      tiles_used: [...cursor.values()].reduce((a, b) => a + b, 0),
+      latency_s: latency,
+      period_s: period,
+      throughput_per_s: throughput,
+      bottleneck,
+      energy_per_inference_j: energy,
+      ops_per_inference: opsPerInference,
+      effective_ops_per_s: opsPerInference * throughput,
+    },
+    chip: {
+      clock_hz: clock,
+      tile_types: tileTypes,
+      gpus: arch.gpus.map((g) => ({ name: g.name, count: g.count, peak_flops: g.peak_flops, memory_bandwidth_bps: g.memory_bandwidth_bps, power_w: g.power_w })),
+      breakdown: arch.breakdown,
+    },
+    layers,
+    stages,
+    components: [...components.entries()].map(([kind, j]) => ({ kind, energy_j: j, share: energy > 0 ? j / energy : 0 })).sort((a, b) => b.energy_j - a.energy_j),
+    energy: { compute_j: compute, buffer_j: buffer, noc_j: nocEnergy, io_j: ioEnergy, idle_j: idle, idle_fraction: idleFraction },
+    io: { bits: ioBits, time_s: ioTime, bandwidth_bps: ioBw },
+    noc: declaredSummary ? { declared: declaredSummary, counterpart: otherSummary ?? declaredSummary } : null,
+    gpu: gpuPlan.layers.length > 0 ? gpuPlan : null,
+    training: [],
+    gnn,
+    warnings: [],
+  };
+  const pub = publishedFor(arch);
+  if (pub) report.summary.published = pub;
+  for (const [name, used] of cursor) {
+    const tt = r.tileTypes.get(name)!;
+    if (used > tt.count) throw new SimError(`mappings[${mapping.name}]`, `needs ${used} tiles of type '${name}' (weights and adjacency together), but the architecture has ${tt.count}`);
+  }
+  for (const exp of ir.experiments) {
+    if (exp.kind !== 'train' || exp.mapping !== mapping.name) continue;
+    report.training.push(
+      trainingCost({ ir, exp, layers, stages, irLayers: model.layers, placements: r.placements, tiles, gpus: r.gpus, inputBits, nocEnergyPerInference: nocEnergy, graph: graphModel, warnings }),
+    );
+  }
+  report.warnings = [...warnings];
+  return report;
+}

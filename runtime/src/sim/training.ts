@@ -1,0 +1,158 @@
+// Training cost in the PipeLayer style: per sample a forward pass, a backward pass on the transposed
+// crossbars and the weight-gradient computation; per batch a weight update written into the cells.
+import type { IrDevice, IrExperiment, IrLayer, IrPlacement, IrProgram } from '@pim/compiler';
+import { MNIST_TEST_SIZE } from '../data/mnist.js';
+import { type TileModel, stepTime } from './arch.js';
+import { gpuCost } from './gpu.js';
+import type { LayerReport, StageReport, TrainingLayerReport, TrainingReport } from './types.js';
+
+/**
+ * One backward MVM δ_in = Wᵀ δ_out on the SAME crossbars, driven from the columns. The S slices of a weight
+ * sit in S columns with different significance, so they are driven in S separate passes (each shifted and
+ * added), each pass ⌈I/d⌉ input cycles converting the used rows: S × ⌈I/d⌉ × max(read, rows/(ADCs·rate)).
+ */
+export function transposedMvm(t: TileModel, K: number, N: number, slices: number, inputBits: number): { mvm_s: number; energy_j: number } {
+  const cycles = Math.ceil(inputBits / t.dacBits);
+  const rowTiles = Math.ceil(K / t.rows);
+  const colTiles = Math.ceil((N * slices) / t.cols);
+  const crossbars = rowTiles * colTiles;
+  const step = stepTime(t, Math.min(t.rows, K));
+  const mvm = slices * cycles * step;
+  // Per pass, K·N cells conduct (one slice column per weight); rows converted on every column tile.
+  const xbar = slices * cycles * t.xbarReadEnergy * ((K * N) / (t.rows * t.cols));
+  const adc = slices * cycles * colTiles * K * t.adcEnergy;
+  const drivers = slices * cycles * rowTiles * N * t.dacPower * step;
+  const sh = slices * cycles * colTiles * K * t.shPower * step;
+  const imas = Math.ceil(crossbars / Math.max(1, t.tt.crossbars_per_unit));
+  const other = (t.unitOtherPower * imas + (t.tileOtherPower * crossbars) / Math.max(1, t.tt.crossbars_per_tile)) * mvm;
+  const buffer = (K + N) * inputBits * t.bufferEnergyPerBit;
+  return { mvm_s: mvm, energy_j: xbar + adc + drivers + sh + other + buffer };
+}
+
+function samplesPerEpoch(ir: IrProgram, exp: IrExperiment, graph: boolean): [number, string] {
+  if (graph) return [1, 'full-batch graph: one sample (the graph) per epoch'];
+  const ds = ir.datasets.find((d) => d.name === exp.dataset);
+  const attr = ds?.attributes['train_samples'] ?? ds?.attributes['samples'];
+  if (typeof attr === 'number' && attr > 0) return [attr, `dataset ${exp.dataset} attribute`];
+  if (ds?.source === 'builtin' && ds.set === 'mnist') return [10000 - MNIST_TEST_SIZE, 'MNIST train split (10,000 digits − test set)'];
+  return [exp.batch, `unknown size of dataset '${exp.dataset}': assumed one batch`];
+}
+
+export interface TrainingInputs {
+  ir: IrProgram;
+  exp: IrExperiment;
+  layers: LayerReport[];
+  stages: StageReport[];
+  irLayers: IrLayer[];
+  placements: (IrPlacement | undefined)[];
+  tiles: Map<string, TileModel>;
+  gpus: Map<string, import('@pim/compiler').IrGpu>;
+  inputBits: number;
+  /** NoC energy of one inference (forward); the backward pass moves the same amount back. */
+  nocEnergyPerInference: number;
+  graph: boolean;
+  warnings: Set<string>;
+}
+
+export function trainingCost(x: TrainingInputs): TrainingReport {
+  const { ir, exp } = x;
+  const [samples, source] = samplesPerEpoch(ir, exp, x.graph);
+  const batch = Math.max(1, Math.min(exp.batch, samples));
+  const steps = Math.ceil(samples / batch);
+  const firstWeight = x.irLayers.find((l) => l.weights)?.index;
+  const perLayer: TrainingLayerReport[] = [];
+  const perName = new Map<string, TrainingLayerReport>();
+  let endurance = Infinity;
+  let gpuTime = 0;
+  for (const r of x.layers) {
+    const layer = x.irLayers[r.index]!;
+    const p = x.placements[r.index];
+    const t: TrainingLayerReport = { name: r.name, kind: r.kind, forward_s: r.time_s, backward_s: 0, gradient_s: 0, forward_j: r.energy_j, backward_j: 0, gradient_j: 0, cells_written: 0, write_s: 0, write_j: 0 };
+    if (r.engine === 'crossbar' && p?.crossbar) {
+      const tile = x.tiles.get(p.target)!;
+      const c = p.crossbar;
+      const w = layer.weights!;
+      if (layer.index !== firstWeight) {
+        const b = transposedMvm(tile, w.rows, w.cols, c.slices, x.inputBits);
+        t.backward_s = Math.ceil(layer.mvms / c.replication) * b.mvm_s;
+        t.backward_j = layer.mvms * b.energy_j;
+      }
+      // ∂W = Σ_pixels x δᵀ: as many MAC-equivalent MVMs as the forward pass (PipeLayer computes it in arrays).
+      t.gradient_s = r.time_s;
+      t.gradient_j = r.energy_j;
+      const dev: IrDevice | undefined = ir.devices.find((d) => d.name === tile.tt.crossbar!.device);
+      if (!dev) x.warnings.add(`device '${tile.tt.crossbar!.device}' of tile '${tile.tt.name}' is not in the IR: weight writes not costed`);
+      else {
+        t.cells_written = c.rows_needed * c.cols_needed * c.replication;
+        // Rows are programmed one at a time (all columns of a row in parallel), all crossbars in parallel.
+        t.write_s = Math.min(tile.rows, w.rows) * dev.write_latency_s;
+        t.write_j = t.cells_written * dev.write_energy_j;
+        endurance = Math.min(endurance, dev.endurance);
+      }
+    } else if (r.engine === 'gpu' && p) {
+      const g = x.gpus.get(p.target)!;
+      const f = gpuCost(g, layer, 'forward');
+      const b = gpuCost(g, layer, 'backward');
+      t.forward_s = f.time_s;
+      t.forward_j = f.energy_j;
+      t.backward_s = b.time_s;
+      t.backward_j = b.energy_j;
+      gpuTime += f.time_s + b.time_s;
+    } else if (r.engine === 'aggregate') {
+      // Âᵀ = Â (symmetric): the backward aggregation is the same work on the same blocks.
+      t.backward_s = r.time_s;
+      t.backward_j = r.energy_j;
+    } else {
+      // Digital layers: the backward (masks, pooling switches) costs what the forward did.
+      t.backward_s = r.time_s;
+      t.backward_j = r.energy_j;
+    }
+    perLayer.push(t);
+    perName.set(r.name, t);
+  }
+  const sum = (f: (t: TrainingLayerReport) => number): number => perLayer.reduce((s, t) => s + f(t), 0);
+  const stageTime = (s: StageReport): number => s.layers.reduce((m, n) => Math.max(m, phaseTime(perName.get(n))), 0);
+  const phaseTime = (t: TrainingLayerReport | undefined): number => (t ? t.forward_s + t.backward_s + t.gradient_s : 0);
+  const period = x.stages.reduce((m, s) => Math.max(m, stageTime(s)), 0);
+  const fill = sum(phaseTime);
+  const writeLatency = perLayer.reduce((m, t) => Math.max(m, t.write_s), 0);
+  const cells = sum((t) => t.cells_written);
+  const writeEnergy = sum((t) => t.write_j);
+  const fullBatches = Math.floor(samples / batch);
+  const rest = samples - fullBatches * batch;
+  const batchTime = (n: number): number => (n - 1) * period + fill + writeLatency;
+  const epochTime = fullBatches * batchTime(batch) + (rest > 0 ? batchTime(rest) : 0);
+  const perSample = {
+    forward_j: sum((t) => t.forward_j),
+    backward_j: sum((t) => t.backward_j),
+    gradient_j: sum((t) => t.gradient_j),
+    noc_j: 2 * x.nocEnergyPerInference,
+    forward_s: sum((t) => t.forward_s),
+    backward_s: sum((t) => t.backward_s),
+    gradient_s: sum((t) => t.gradient_s),
+  };
+  const epochEnergy = samples * (perSample.forward_j + perSample.backward_j + perSample.gradient_j + perSample.noc_j) + steps * writeEnergy;
+  return {
+    experiment: exp.name,
+    mapping: exp.mapping,
+    dataset: exp.dataset,
+    epochs: exp.epochs,
+    batch,
+    samples_per_epoch: samples,
+    samples_source: source,
+    steps_per_epoch: steps,
+    per_sample: perSample,
+    period_s: period,
+    per_update: { cells_written: cells, write_energy_j: writeEnergy, write_latency_s: writeLatency },
+    batch_time_s: batchTime(batch),
+    epoch_time_s: epochTime,
+    epoch_energy_j: epochEnergy,
+    total_time_s: epochTime * exp.epochs,
+    total_energy_j: epochEnergy * exp.epochs,
+    writes_per_cell_per_epoch: steps,
+    endurance: Number.isFinite(endurance) ? endurance : 0,
+    epochs_to_endurance: Number.isFinite(endurance) ? endurance / steps : 0,
+    gpu_time_per_sample_s: gpuTime,
+    layers: perLayer,
+  };
+}

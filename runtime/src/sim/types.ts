@@ -1,0 +1,171 @@
+// The simulator's report: every figure in SI units (s, J, W, m², bits, ops), per image (per graph for GNNs).
+import type { GnnReport } from '../gnn/index.js';
+import type { GroupStats, LinkLoad } from '../noc/traffic.js';
+import type { GpuCost } from './gpu.js';
+
+export interface LayerReport {
+  index: number;
+  name: string;
+  kind: string;
+  engine: 'crossbar' | 'gpu' | 'digital' | 'aggregate';
+  partition: string;
+  target: string;
+  /** MVMs per image (crossbar engines); elements for digital ones. */
+  mvms: number;
+  replication: number;
+  crossbars: number;
+  tiles: number;
+  /** Input cycles ⌈input_bits/dac_bits⌉, array read, conversion, step and MVM times (crossbar engines). */
+  cycles: number;
+  read_s: number;
+  conversion_s: number;
+  step_s: number;
+  mvm_s: number;
+  /** Stage time per image: ⌈mvms / replication⌉ × mvm time (the pipeline interval this layer imposes). */
+  time_s: number;
+  /** Time one image spends in the layer (stage time + shift-and-add tail). */
+  latency_s: number;
+  /** What limits the layer: adc | read | gpu-compute | gpu-memory | digital | none. */
+  bound: string;
+  energy_j: number;
+  energy_by_kind: Record<string, number>;
+  ops: number;
+  buffer_bits: number;
+  gpu?: GpuCost;
+}
+
+export interface StageReport {
+  name: string;
+  layers: string[];
+  period_s: number;
+  latency_s: number;
+}
+
+export interface NocSummary {
+  topology: string;
+  dims: number[];
+  routers: number;
+  concentration: number[];
+  total_bits: number;
+  avg_hops: number;
+  energy_j: number;
+  latency_s: number;
+  hottest: LinkLoad | null;
+  hottest_link_time_s: number;
+  /** NoC transfer time / per-image latency. */
+  latency_share: number;
+  energy_share: number;
+  groups: GroupStats[];
+  routers_load: { x: number; y: number; z: number; bits: number }[];
+}
+
+export interface TrainingLayerReport {
+  name: string;
+  kind: string;
+  forward_s: number;
+  backward_s: number;
+  gradient_s: number;
+  forward_j: number;
+  backward_j: number;
+  gradient_j: number;
+  cells_written: number;
+  write_s: number;
+  write_j: number;
+}
+
+export interface TrainingReport {
+  experiment: string;
+  mapping: string;
+  dataset: string;
+  epochs: number;
+  batch: number;
+  samples_per_epoch: number;
+  samples_source: string;
+  steps_per_epoch: number;
+  per_sample: { forward_j: number; backward_j: number; gradient_j: number; noc_j: number; forward_s: number; backward_s: number; gradient_s: number };
+  /** Pipeline interval between samples with forward, backward and gradient sharing each layer's crossbars. */
+  period_s: number;
+  per_update: { cells_written: number; write_energy_j: number; write_latency_s: number };
+  batch_time_s: number;
+  epoch_time_s: number;
+  epoch_energy_j: number;
+  total_time_s: number;
+  total_energy_j: number;
+  /** Every update rewrites every cell of the weights (write-verify of whole weights): writes per cell = updates. */
+  writes_per_cell_per_epoch: number;
+  endurance: number;
+  epochs_to_endurance: number;
+  gpu_time_per_sample_s: number;
+  layers: TrainingLayerReport[];
+}
+
+export interface PublishedFigures {
+  source: string;
+  peak_ops_per_s: number;
+  ops_per_s_per_m2: number;
+  area_m2: number;
+  power_w: number;
+}
+
+export interface SimSummary {
+  /** Chip peak: crossbar ops/s (2 per MAC at full weight precision) + GPU FLOP/s. */
+  peak_ops_per_s: number;
+  peak_crossbar_ops_per_s: number;
+  peak_gpu_flops: number;
+  ops_per_s_per_m2: number;
+  ops_per_w: number;
+  area_m2: number;
+  power_w: number;
+  crossbars: number;
+  crossbars_used: number;
+  tiles: number;
+  tiles_used: number;
+  /** One image through the whole pipeline, including NoC transfers. */
+  latency_s: number;
+  /** Pipeline interval: slowest stage after replication, or the NoC / off-chip link if slower. */
+  period_s: number;
+  throughput_per_s: number;
+  bottleneck: string;
+  energy_per_inference_j: number;
+  ops_per_inference: number;
+  /** Ops per inference × throughput. */
+  effective_ops_per_s: number;
+  published?: PublishedFigures;
+}
+
+export interface SimReport {
+  tool: string;
+  ir_version: string;
+  mapping: string;
+  model: string;
+  architecture: string;
+  summary: SimSummary;
+  chip: {
+    clock_hz: number;
+    tile_types: {
+      name: string;
+      partition: string;
+      count: number;
+      crossbars_per_tile: number;
+      rows: number;
+      cols: number;
+      adcs_per_crossbar: number;
+      mvm_s: number;
+      peak_ops_per_s: number;
+      power_w: number;
+      area_m2: number;
+    }[];
+    gpus: { name: string; count: number; peak_flops: number; memory_bandwidth_bps: number; power_w: number }[];
+    breakdown: { kind: string; count: number; power_w: number; area_m2: number }[];
+  };
+  layers: LayerReport[];
+  stages: StageReport[];
+  components: { kind: string; energy_j: number; share: number }[];
+  energy: { compute_j: number; buffer_j: number; noc_j: number; io_j: number; idle_j: number; idle_fraction: number };
+  io: { bits: number; time_s: number; bandwidth_bps: number };
+  noc: { declared: NocSummary; counterpart: NocSummary } | null;
+  gpu: { layers: { name: string; kind: string; cost: GpuCost }[]; transfer_bits: number; transfer_latency_s: number } | null;
+  training: TrainingReport[];
+  gnn: GnnReport | null;
+  warnings: string[];
+}
