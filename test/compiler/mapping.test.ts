@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Diagnostic } from '@pim/grammar';
-import type { IrMapping, IrModel, IrPlacement } from '@pim/compiler';
+import { IR_VERSION, validateIr, type IrMapping, type IrModel, type IrPlacement } from '@pim/compiler';
 import { mappingPass, models } from './passes.js';
 import { architecture, gcn2, gpu, hetero3d, isaac, isaacWithGpu, lenet5, mapping, residual, rules, small, SpecBuilder, tileType, vgg16 } from './fixtures.js';
 import type { MappingSpec } from '../../compiler/src/passes/mapping.js';
@@ -388,5 +388,30 @@ describe('compiler: mapping pass', () => {
       assert.deepEqual(ds, []);
       assert.ok(map.placements.every((p) => p.engine === 'gpu' && p.target === 'core'));
     });
+  });
+
+  it('models, mappings and the fixture architectures validate against ir.schema.json', () => {
+    const ms = [LENET, model(residual()), model(gcn2())];
+    const maps = [
+      run(mapping(ms[0]!, isaac(), rules(CNN_RULES), { replicate: 'balanced' })).map,
+      run(mapping(ms[1]!, isaacWithGpu(), rules(CNN_RULES), { replicate: 3 })).map,
+      run(mapping(ms[2]!, hetero3d(), rules([{ targets: ['gcn.weights'], on: 'dense' }, { targets: ['gcn.adjacency'], on: 'sparse', options: { block: 16, reorder: 'rcm' } }]))).map,
+    ];
+    const program = {
+      ir_version: IR_VERSION,
+      sources: ['fixtures.pim'],
+      constants: {},
+      devices: [],
+      architectures: [isaac(), isaacWithGpu(), hetero3d()],
+      models: ms,
+      datasets: [],
+      mappings: maps,
+      experiments: [],
+      explorations: [],
+    };
+    assert.deepEqual(validateIr(program), []);
+    // The check has teeth: a placement without its engine is rejected.
+    delete (maps[0]!.placements[0] as Partial<IrPlacement>).engine;
+    assert.ok(validateIr(program).length > 0);
   });
 });
