@@ -409,7 +409,8 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
     });
   }
 
-  // ── Totals ──
+  // ── Totals ── crossbars_used is the demand of every crossbar layer, a layer that did not fit included;
+  // tiles_used packs each tile type's crossbars into whole tiles.
   const usedByTile = new Map<IrTileType, number>();
   for (const w of work) usedByTile.set(w.tile, (usedByTile.get(w.tile) ?? 0) + w.placement.crossbar!.crossbars_total);
   let tilesUsed = 0;
