@@ -1,7 +1,7 @@
 // Bundles the extension (CommonJS: VS Code 1.82 loads extensions with require) and the language
 // server (an ES module run by Node in a child process) into dist/.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,8 +19,23 @@ await build({
   logLevel: 'warning',
 });
 
+// The compiler finds its prelude relative to its own module (`../../prelude/`); in the bundle the
+// prelude sits next to server.mjs.
+const preludeNextToBundle = {
+  name: 'prelude-next-to-bundle',
+  setup(b) {
+    b.onLoad({ filter: /compiler[\\/]dist[\\/]passes[\\/]load\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const from = "new URL('../../prelude/', import.meta.url)";
+      if (!src.includes(from)) throw new Error(`${args.path}: prelude location changed; update esbuild.mjs`);
+      return { contents: src.replace(from, "new URL('./prelude/', import.meta.url)"), loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: [join(root, 'lsp/dist/server/main.js')],
+  plugins: [preludeNextToBundle],
   bundle: true,
   platform: 'node',
   format: 'esm',

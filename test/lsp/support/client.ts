@@ -33,8 +33,8 @@ export function fileUri(path: string): string {
   return pathToFileURL(path).href;
 }
 
-export async function startClient(rootPath: string, initializationOptions: Record<string, unknown> = {}): Promise<TestClient> {
-  const proc = spawn(process.execPath, [serverMain, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startClient(rootPath: string, initializationOptions: Record<string, unknown> = {}, server = serverMain): Promise<TestClient> {
+  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));

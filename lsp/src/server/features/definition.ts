@@ -5,6 +5,8 @@ import type { Location } from 'vscode-languageserver';
 import type { Analysis } from '../analysis.js';
 import { pathToUri } from '../convert.js';
 import { nodesAt, referenceAt } from '../locate.js';
+import { fallbackClasses } from '../catalogue.js';
+import type { ClassInfo } from '../compiler-types.js';
 import { astOf, classesOf, type PimServices } from '../services.js';
 
 export function definition(s: PimServices, a: Analysis, offset: number): Location[] {
@@ -22,13 +24,13 @@ export function definition(s: PimServices, a: Analysis, offset: number): Locatio
     const target = resolve(dirname(a.doc.path), inner.value);
     return s.workspace.document(target) ? [{ uri: pathToUri(target), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] : [];
   }
-  if (inner?.type === 'Ident' && parent?.type === 'Block' && (parent.kind === inner || parent.base === inner)) {
-    const cls = classesOf(a).get(inner.name);
-    if (cls?.file && cls.nameSpan) return loc(cls.file, cls.nameSpan);
-  }
-  if (inner?.type === 'Ident' && parent?.type === 'Object' && parent.head === inner) {
-    const cls = classesOf(a).get(inner.name);
-    if (cls?.file && cls.nameSpan) return loc(cls.file, cls.nameSpan);
+  const isKind = parent?.type === 'Block' && (parent.kind === inner || parent.base === inner);
+  const isHead = parent?.type === 'Object' && parent.head === inner;
+  if (inner?.type === 'Ident' && (isKind || isHead)) {
+    // The compiler does not say where built-in classes live; the prelude sources do.
+    const located = (c: ClassInfo | undefined): c is ClassInfo & { file: string } => !!c?.file && !!c.nameSpan;
+    const cls = [classesOf(a).get(inner.name), fallbackClasses().get(inner.name)].find(located);
+    if (cls) return loc(cls.file, cls.nameSpan!);
   }
   return [];
 }
