@@ -205,6 +205,7 @@ export class CrossbarLayer {
   /** Recomputes what reads see from the cells' conductances. */
   private refresh(): void {
     for (const t of [this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
+    this.expanded = this.flipMask = undefined;
     const p = this.params;
     const { K, N, slices: S, rowTiles: RT } = this;
     const c = p.bitsPerCell;
@@ -218,25 +219,46 @@ export class CrossbarLayer {
       const weff = tf.mul(qeff, this.scale) as tf.Tensor2D;
       this.weff = tf.keep(weff);
       this.weffT = tf.keep(tf.transpose(weff));
-      // Row-tile membership [K, RT], for per-crossbar partial sums.
-      const member = new Float32Array(K * RT);
-      for (let k = 0; k < K; k++) member[k * RT + Math.floor(k / p.rows)] = 1;
-      const memberT = tf.tensor2d(member, [K, RT]);
-      // Expanded matrix: block (rt, j, n) holds deff's column (j, n) on row tile rt's rows only; then RT
-      // all-ones columns (Σa per tile, for the flip encoding).
-      const blocks = tf.reshape(tf.mul(tf.expandDims(deff, 1), tf.expandDims(memberT, 2)), [K, RT * S * N]);
-      this.expanded = tf.keep(tf.concat([blocks, memberT], 1) as tf.Tensor2D);
-      // Column flip by nominal digits (ISAAC): store the complement where a column's digits sum past half.
-      const digitSum = tf.matMul(tf.transpose(memberT), tf.relu(this.digits)) as tf.Tensor2D;
-      this.flipMask = tf.keep(p.flipEncoding ? (tf.cast(tf.greater(digitSum, (p.rows * (this.levels - 1)) / 2), 'float32') as tf.Tensor2D) : (tf.zerosLike(digitSum) as tf.Tensor2D));
       if (this.noisy) {
-        const colG = tf.matMul(tf.transpose(memberT), this.g) as tf.Tensor2D;
+        const colG = tf.matMul(this.memberT(), this.g) as tf.Tensor2D;
         const vUnit = p.readVoltage / (2 ** p.dacBits - 1);
         const sig = tf.div(tf.sqrt(tf.mul(colG, 4 * 1.380649e-23 * p.temperatureK * p.frequencyHz)), vUnit * this.dG) as tf.Tensor2D;
         this.sigma = tf.keep(sig);
       }
     });
     if (this.noisy) this.fastStd = this.fastNoiseStd();
+  }
+
+  private memberTCache: tf.Tensor2D | undefined;
+
+  /** Row-tile membership, transposed [RT, K]: row rt has ones on the fan-in rows of crossbar row tile rt. */
+  private memberT(): tf.Tensor2D {
+    if (!this.memberTCache) {
+      const { K, rowTiles: RT } = this;
+      const m = new Float32Array(RT * K);
+      for (let k = 0; k < K; k++) m[Math.floor(k / this.params.rows) * K + k] = 1;
+      this.memberTCache = tf.keep(tf.tensor2d(m, [RT, K]));
+    }
+    return this.memberTCache;
+  }
+
+  /** What the bit-serial path needs, built on first use after each write (the fast path never needs it). */
+  private bitSerialState(): { expanded: tf.Tensor2D; flipMask: tf.Tensor2D } {
+    if (this.expanded && this.flipMask) return { expanded: this.expanded, flipMask: this.flipMask };
+    const p = this.params;
+    const { K, N, slices: S, rowTiles: RT } = this;
+    tf.tidy(() => {
+      const deff = tf.div(tf.sub(this.g, p.gOff), this.dG) as tf.Tensor2D;
+      const member = tf.transpose(this.memberT()) as tf.Tensor2D;
+      // Block (rt, j, n) holds deff's column (j, n) on row tile rt's rows only; then RT all-ones columns
+      // (Σa per tile, for the flip encoding).
+      const blocks = tf.reshape(tf.mul(tf.expandDims(deff, 1), tf.expandDims(member, 2)), [K, RT * S * N]);
+      this.expanded = tf.keep(tf.concat([blocks, member], 1) as tf.Tensor2D);
+      // Column flip by nominal digits (ISAAC): store the complement where a column's digits sum past half.
+      const digitSum = tf.matMul(this.memberT(), tf.relu(this.digits)) as tf.Tensor2D;
+      this.flipMask = tf.keep(p.flipEncoding ? (tf.cast(tf.greater(digitSum, (p.rows * (this.levels - 1)) / 2), 'float32') as tf.Tensor2D) : (tf.zerosLike(digitSum) as tf.Tensor2D));
+    });
+    return { expanded: this.expanded!, flipMask: this.flipMask! };
   }
 
   /** Noise σ per output column after shift-and-add of every cycle's rounded noise, in integer units. */
@@ -330,12 +352,13 @@ export class CrossbarLayer {
     const combine = new Float32Array(RT * S * N * N);
     for (let rt = 0; rt < RT; rt++) for (let j = 0; j < S; j++) for (let n = 0; n < N; n++) combine[((rt * S + j) * N + n) * N + n] = 2 ** (p.bitsPerCell * j);
     const combineT = tf.tensor2d(combine, [RT * S * N, N]);
-    const flip = tf.reshape(this.flipMask!, [1, RT, S * N]);
+    const { expanded, flipMask } = this.bitSerialState();
+    const flip = tf.reshape(flipMask, [1, RT, S * N]);
     const sigma = noise ? tf.reshape(this.sigma!, [1, RT, S * N]) : undefined;
     let acc: tf.Tensor | undefined;
     for (let t = 0; t < chunks; t++) {
       const a = tf.mod(tf.floor(tf.div(x, 2 ** (p.dacBits * t))), 2 ** p.dacBits);
-      const raw = tf.reshape(this.apply(a, this.expanded!), [-1, RT * S * N + RT]);
+      const raw = tf.reshape(this.apply(a, expanded), [-1, RT * S * N + RT]);
       const partial = tf.reshape(tf.slice(raw, [0, 0], [-1, RT * S * N]), [-1, RT, S * N]);
       const aSum = tf.reshape(tf.slice(raw, [0, RT * S * N], [-1, RT]), [-1, RT, 1]);
       // Flipped columns hold the complement: the crossbar measures L1·Σa − Σa·d.
@@ -399,7 +422,7 @@ export class CrossbarLayer {
   }
 
   dispose(): void {
-    for (const t of [this.digits, this.g, this.sa0, this.sa1, this.wearToOne, this.writes, this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
+    for (const t of [this.digits, this.g, this.sa0, this.sa1, this.wearToOne, this.writes, this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.memberTCache, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
     this.pool.dispose();
   }
 }

@@ -10,19 +10,23 @@ const POOL = 1 << 21;
 
 export class NormalPool {
   private pool: tf.Tensor1D | undefined;
-  constructor(private readonly rng: Rng) {}
+  /** `uniform` makes it a pool of U[0, 1) draws instead. */
+  constructor(
+    private readonly rng: Rng,
+    private readonly uniform = false,
+  ) {}
 
   private ensure(): tf.Tensor1D {
     if (!this.pool) {
       const r = this.rng.fork(0x5eed);
       const a = new Float32Array(POOL);
-      for (let i = 0; i < POOL; i++) a[i] = r.normal();
+      for (let i = 0; i < POOL; i++) a[i] = this.uniform ? r.next() : r.normal();
       this.pool = tf.keep(tf.tensor1d(a));
     }
     return this.pool;
   }
 
-  /** A tensor of N(0, 1) draws of the given shape. */
+  /** A tensor of N(0, 1) (or U[0, 1)) draws of the given shape. */
   take(shape: number[]): tf.Tensor {
     const pool = this.ensure();
     const size = shape.reduce((a, b) => a * b, 1);

@@ -1,0 +1,66 @@
+// The experiment's data set, loaded from its IR declaration and turned into tensors for the trainer.
+
+import { isAbsolute, resolve } from 'node:path';
+import type { IrDataset, IrExperiment, IrProgram } from '@pim/compiler';
+import { DataError } from '../data/errors.js';
+import { loadMnist } from '../data/mnist.js';
+import { loadPlanetoid, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';
+import { syntheticSet } from '../data/synthetic.js';
+import type { TensorDataset } from '../data/tensor-set.js';
+import { tf } from '../numerics/tf.js';
+import { denseFeatures } from './graph.js';
+
+export interface DataOptions {
+  /** Folder that relative dataset paths resolve against (default: the working directory). */
+  dataRoot?: string;
+  /** Caps on samples, for quick runs. */
+  trainLimit?: number;
+  testLimit?: number;
+}
+
+export type LoadedData = { kind: 'tensor'; set: TensorDataset } | { kind: 'graph'; graph: PlanetoidGraph };
+
+function attrNum(ds: IrDataset, key: string): number | undefined {
+  const v = ds.attributes[key];
+  return typeof v === 'number' ? v : undefined;
+}
+
+export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataOptions = {}): LoadedData {
+  const ds = ir.datasets.find((d) => d.name === exp.dataset);
+  if (!ds) throw new DataError(`experiment '${exp.name}': dataset '${exp.dataset}' is not in the IR`);
+  switch (ds.source) {
+    case 'planetoid': {
+      const p = ds.path ?? `../shared/data/${ds.set ?? ds.name}`;
+      return { kind: 'graph', graph: loadPlanetoid(isAbsolute(p) ? p : resolve(opts.dataRoot ?? process.cwd(), p)) };
+    }
+    case 'builtin': {
+      if ((ds.set ?? ds.name) !== 'mnist') throw new DataError(`dataset '${ds.name}': unknown built-in set '${ds.set ?? ds.name}' (known: mnist)`);
+      return { kind: 'tensor', set: loadMnist({ trainLimit: opts.trainLimit ?? attrNum(ds, 'train'), testLimit: opts.testLimit ?? attrNum(ds, 'test') }) };
+    }
+    case 'synthetic': {
+      const seed = attrNum(ds, 'seed') ?? 1;
+      if (ds.kind === 'graph') {
+        return {
+          kind: 'graph',
+          graph: syntheticGraph({ nodes: attrNum(ds, 'nodes') ?? 600, features: attrNum(ds, 'features') ?? 100, classes: ds.classes || 4, avgDegree: attrNum(ds, 'degree') ?? 4, seed }),
+        };
+      }
+      const train = Math.min(opts.trainLimit ?? Infinity, attrNum(ds, 'train') ?? 1024);
+      const test = Math.min(opts.testLimit ?? Infinity, attrNum(ds, 'test') ?? 256);
+      return { kind: 'tensor', set: syntheticSet({ shape: ds.shape.length ? ds.shape : [1, 12, 12], classes: ds.classes || 4, train, test, seed, noise: attrNum(ds, 'noise') }) };
+    }
+    default:
+      throw new DataError(`dataset '${ds.name}': unknown source '${String(ds.source)}'`);
+  }
+}
+
+/** Samples [n, C, H, W] → NHWC tensor [n, H, W, C]; vectors stay [n, D]. */
+export function samplesToTensor(x: Float32Array, n: number, sampleShape: number[]): tf.Tensor {
+  if (sampleShape.length !== 3) return tf.tensor2d(x, [n, sampleShape.reduce((a, b) => a * b, 1)]);
+  const [c, h, w] = sampleShape as [number, number, number];
+  return tf.tidy(() => (c === 1 ? tf.tensor4d(x, [n, h, w, 1]) : tf.transpose(tf.tensor4d(x, [n, c, h, w]), [0, 2, 3, 1])));
+}
+
+export function graphFeatures(g: PlanetoidGraph): tf.Tensor2D {
+  return tf.tensor2d(denseFeatures(g), [g.nodes, g.features]);
+}

@@ -1,0 +1,68 @@
+// From the IR to what each layer computes on: the engine of every layer (crossbar, GPU, digital periphery)
+// and, for crossbar layers, the numerics parameters from the mapped tile type, its device and the experiment.
+
+import type { IrArchitecture, IrDevice, IrExperiment, IrMapping, IrPlacement, IrProgram } from '@pim/compiler';
+import type { CrossbarParams } from '../numerics/crossbar.js';
+
+export class TrainConfigError extends Error {
+  override name = 'TrainConfigError';
+}
+
+export interface LayerHardware {
+  engine: 'crossbar' | 'gpu' | 'digital';
+  /** The partition's kind: activations are fixed point on ReRAM and digital partitions, fp32 on the GPU. */
+  partitionKind: 'reram' | 'gpu' | 'digital';
+  /** Crossbar layers only (absent when the numerics are ideal). */
+  crossbar?: Omit<CrossbarParams, 'weightRange'>;
+}
+
+function findDevice(ir: IrProgram, name: string, where: string): IrDevice {
+  const d = ir.devices.find((x) => x.name === name);
+  if (!d) throw new TrainConfigError(`${where}: device '${name}' is not in the IR`);
+  return d;
+}
+
+export function crossbarParamsFor(ir: IrProgram, arch: IrArchitecture, mapping: IrMapping, placement: IrPlacement, exp: IrExperiment): Omit<CrossbarParams, 'weightRange'> {
+  const where = `mapping '${mapping.name}', layer '${placement.layer}'`;
+  const tile = arch.tile_types.find((t) => t.name === placement.target || t.path === placement.target);
+  if (!tile?.crossbar) throw new TrainConfigError(`${where}: target '${placement.target}' is not a tile type with crossbars in architecture '${arch.name}'`);
+  const dev = findDevice(ir, tile.crossbar.device, where);
+  const adcBits = exp.numerics.adc_bits ?? tile.adc?.resolution_bits ?? Infinity;
+  return {
+    rows: tile.crossbar.rows,
+    cols: tile.crossbar.cols,
+    bitsPerCell: tile.crossbar.bits_per_cell || dev.bits_per_cell,
+    weightBits: mapping.weight_bits || arch.weight_bits,
+    inputBits: mapping.input_bits || arch.input_bits,
+    dacBits: Math.max(1, tile.dac_bits || 1),
+    adcBits,
+    flipEncoding: true,
+    gOn: dev.g_on_s,
+    gOff: dev.g_off_s,
+    readVoltage: dev.read_voltage_v,
+    variation: exp.noise?.variation ?? dev.variation,
+    stuckAtZero: exp.faults?.stuck_at_zero ?? dev.stuck_at_zero,
+    stuckAtOne: exp.faults?.stuck_at_one ?? dev.stuck_at_one,
+    endurance: dev.endurance > 0 ? dev.endurance : Infinity,
+    temperatureK: exp.noise?.temperature_k ?? 0,
+    frequencyHz: exp.noise?.frequency_hz ?? 0,
+  };
+}
+
+/** Hardware of every layer of the experiment's model, by layer index. */
+export function layerHardware(ir: IrProgram, exp: IrExperiment): { mapping: IrMapping; arch: IrArchitecture; layers: LayerHardware[] } {
+  const mapping = ir.mappings.find((m) => m.name === exp.mapping);
+  if (!mapping) throw new TrainConfigError(`experiment '${exp.name}': mapping '${exp.mapping}' is not in the IR`);
+  const arch = ir.architectures.find((a) => a.name === mapping.architecture);
+  if (!arch) throw new TrainConfigError(`mapping '${mapping.name}': architecture '${mapping.architecture}' is not in the IR`);
+  const model = ir.models.find((m) => m.name === mapping.model);
+  if (!model) throw new TrainConfigError(`mapping '${mapping.name}': model '${mapping.model}' is not in the IR`);
+  const layers = model.layers.map((layer): LayerHardware => {
+    const pl = mapping.placements.find((p) => p.index === layer.index) ?? mapping.placements.find((p) => p.layer === layer.name);
+    const engine = pl?.engine ?? 'digital';
+    const partitionKind = arch.partitions.find((p) => p.name === pl?.partition)?.kind ?? (engine === 'gpu' ? 'gpu' : 'reram');
+    if (engine !== 'crossbar' || exp.numerics.ideal) return { engine, partitionKind };
+    return { engine, partitionKind, crossbar: crossbarParamsFor(ir, arch, mapping, pl!, exp) };
+  });
+  return { mapping, arch, layers };
+}

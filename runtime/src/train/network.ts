@@ -1,0 +1,300 @@
+// The network an IR model describes, built on tfjs (NHWC inside; the IR's shapes are channel-first), with
+// every weight layer placed on its engine: crossbar layers through the numerics, the rest in fp32 (GPU) or
+// fixed point (the ReRAM partition's digital periphery).
+
+import type { IrExperiment, IrLayer, IrModel } from '@pim/compiler';
+import { CrossbarLayer, type KernelGeometry } from '../numerics/crossbar.js';
+import { NormalPool } from '../numerics/normal-pool.js';
+import { tf } from '../numerics/tf.js';
+import { Rng } from '../util/rng.js';
+import { TrainConfigError, type LayerHardware } from './hardware.js';
+import { aggregate, conv2d, crossbarOp, fixedPointSte, linear, type Csr } from './ops.js';
+
+export interface ForwardContext {
+  training: boolean;
+  /** Thermal noise in crossbar reads. */
+  noise: boolean;
+  /** Seed for this step's dropout masks. */
+  seed: number;
+  /** The graph's normalized adjacency (GCNs). */
+  adj?: Csr;
+  /** The network's input tensor (set by forward). */
+  input?: tf.Tensor;
+}
+
+interface Built {
+  layer: IrLayer;
+  hw: LayerHardware;
+  /** Shape of one sample (NHWC without batch; [F] for vectors; graphs: [F] per node). */
+  outShape: number[];
+  forward(x: tf.Tensor, ctx: ForwardContext): tf.Tensor;
+}
+
+export interface WeightLayer {
+  name: string;
+  /** Master weights [K, N] (what the optimizer updates; the cells hold their fixed-point image). */
+  w: tf.Variable;
+  b: tf.Variable;
+  crossbar?: CrossbarLayer;
+  kernel?: KernelGeometry;
+}
+
+function num(layer: IrLayer, key: string, dflt?: number): number {
+  const v = layer.attributes[key];
+  if (typeof v === 'number') return v;
+  if (v === undefined && dflt !== undefined) return dflt;
+  throw new TrainConfigError(`layer '${layer.name}' (${layer.kind}): attribute '${key}' must be a number, got ${JSON.stringify(v)}`);
+}
+
+/** Which batchnorm layers stay for a normalization placement: every, every other, every third, none. */
+function keepNorm(placement: string | undefined, ordinal: number): boolean {
+  switch (placement) {
+    case undefined:
+    case 'all':
+      return true;
+    case 'alternate':
+      return ordinal % 2 === 0;
+    case 'third':
+      return ordinal % 3 === 0;
+    default:
+      return false;
+  }
+}
+
+export class Network {
+  readonly weights: WeightLayer[] = [];
+  readonly trainable: tf.Variable[] = [];
+  private readonly built: Built[] = [];
+  /** Running statistics of batchnorm layers, updated in training forwards. */
+  private readonly bnStats = new Map<string, { mean: tf.Tensor; variance: tf.Tensor }>();
+  private readonly rng: Rng;
+  /** Dropout masks from a seeded pool: tf.dropout draws in JS, ~100 ms for Cora's 3.9M input features. */
+  private readonly uniforms: NormalPool;
+
+  constructor(
+    readonly model: IrModel,
+    readonly hardware: LayerHardware[],
+    readonly exp: IrExperiment,
+    /** Shape of one input sample: [C, H, W] (images), [D] (vectors) or [F] (graph node features). */
+    inputShape: number[],
+    seed: number,
+  ) {
+    this.rng = new Rng(seed);
+    this.uniforms = new NormalPool(this.rng.fork(0xd0), true);
+    let shape = inputShape.length === 3 ? [inputShape[1]!, inputShape[2]!, inputShape[0]!] : [...inputShape];
+    const actBits = exp.numerics.activation_bits || 16;
+    let bnOrdinal = 0;
+    for (const layer of model.layers) {
+      const hw = this.hardware[layer.index] ?? { engine: 'digital', partitionKind: 'reram' };
+      if (layer.kind === 'batchnorm' && !keepNorm(exp.mitigate?.normalization, bnOrdinal++)) continue;
+      const b = this.build(layer, hw, shape);
+      // Activations in fixed point off the GPU partition (crossbar layers quantize their inputs themselves).
+      if (!exp.numerics.ideal && hw.partitionKind !== 'gpu' && hw.engine !== 'crossbar' && layer.kind !== 'flatten') {
+        const inner = b.forward;
+        b.forward = (x, ctx) => fixedPointSte(inner(x, ctx), actBits);
+      }
+      this.built.push(b);
+      shape = b.outShape;
+    }
+  }
+
+  private glorot(K: number, N: number): tf.Variable {
+    const limit = Math.sqrt(6 / (K + N));
+    const a = new Float32Array(K * N);
+    for (let i = 0; i < a.length; i++) a[i] = (this.rng.next() * 2 - 1) * limit;
+    return tf.variable(tf.tensor2d(a, [K, N]), true);
+  }
+
+  private addWeights(layer: IrLayer, hw: LayerHardware, K: number, N: number, kernel?: KernelGeometry): WeightLayer {
+    const w = this.glorot(K, N);
+    const b = tf.variable(tf.zeros([N]), true);
+    const wl: WeightLayer = { name: layer.name, w, b, kernel };
+    if (hw.crossbar) {
+      const clip = this.exp.mitigate?.clip;
+      // Fixed-point range: the clip when clipping, else 8× the Glorot bound (3× saturated Cora weights and cost 3 points).
+      const weightRange = clip && clip > 0 ? clip : 8 * Math.sqrt(6 / (K + N));
+      wl.crossbar = new CrossbarLayer(K, N, { ...hw.crossbar, weightRange }, this.rng.fork(layer.index).nextUint32(), kernel);
+    }
+    this.weights.push(wl);
+    this.trainable.push(w, b);
+    return wl;
+  }
+
+  private build(layer: IrLayer, hw: LayerHardware, inShape: number[]): Built {
+    const gradBits = this.exp.numerics.activation_bits || 16;
+    const mk = (outShape: number[], forward: Built['forward']): Built => ({ layer, hw, outShape, forward });
+    switch (layer.kind) {
+      case 'conv': {
+        if (inShape.length !== 3) throw new TrainConfigError(`layer '${layer.name}': conv needs an image input, got shape [${inShape.join(', ')}]`);
+        const [h, w, cin] = inShape as [number, number, number];
+        const out = num(layer, 'out');
+        const k = num(layer, 'kernel');
+        const stride = num(layer, 'stride', 1);
+        const padAttr = layer.attributes['padding'];
+        const pad = padAttr === 'same' ? Math.floor((k - 1) / 2) : typeof padAttr === 'number' ? padAttr : 0;
+        const kernel: KernelGeometry = { kh: k, kw: k, cin, stride, pad };
+        const wl = this.addWeights(layer, hw, k * k * cin, out, kernel);
+        const ho = Math.floor((h + 2 * pad - k) / stride) + 1;
+        const wo = Math.floor((w + 2 * pad - k) / stride) + 1;
+        return mk([ho, wo, out], (x, ctx) => {
+          const y = wl.crossbar
+            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits })
+            : conv2d(x as tf.Tensor4D, tf.reshape(wl.w, [k, k, cin, out]) as tf.Tensor4D, { stride, pad });
+          return tf.add(y, wl.b);
+        });
+      }
+      case 'linear':
+      case 'gcn': {
+        const K = inShape.reduce((a, b) => a * b, 1);
+        const out = num(layer, 'out');
+        const wl = this.addWeights(layer, hw, K, out);
+        const isGcn = layer.kind === 'gcn';
+        const featureDrop = this.exp.droplayer?.dropout ?? 0;
+        return mk([out], (x, ctx) => {
+          const x2 = x.rank === 2 ? x : tf.reshape(x, [x.shape[0]!, K]);
+          // The network's input never changes between steps (graph features): its transpose is cached.
+          const xT = x === ctx.input ? this.inputTransposed(x as tf.Tensor2D) : undefined;
+          let y = wl.crossbar
+            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, xT })
+            : linear(x2 as tf.Tensor2D, wl.w as unknown as tf.Tensor2D, xT);
+          if (isGcn) {
+            if (!ctx.adj) throw new TrainConfigError(`layer '${layer.name}': gcn needs a graph input`);
+            // DropLayer's dropout: drop vertex results before they travel to the tiles holding Â.
+            if (ctx.training && featureDrop > 0) y = this.dropout(y, featureDrop);
+            y = aggregate(ctx.adj, y as tf.Tensor2D);
+          }
+          return tf.add(y, wl.b);
+        });
+      }
+      case 'relu':
+        return mk(inShape, (x) => tf.relu(x));
+      case 'sigmoid':
+        return mk(inShape, (x) => tf.sigmoid(x));
+      case 'tanh':
+        return mk(inShape, (x) => tf.tanh(x));
+      case 'softmax':
+        return mk(inShape, (x) => tf.softmax(x));
+      case 'flatten':
+        return mk([inShape.reduce((a, b) => a * b, 1)], (x) => tf.reshape(x, [x.shape[0]!, -1]));
+      case 'dropout': {
+        const rate = num(layer, 'rate', 0.5);
+        return mk(inShape, (x, ctx) => (ctx.training && rate > 0 ? this.dropout(x, rate) : x));
+      }
+      case 'maxpool':
+      case 'avgpool': {
+        if (inShape.length !== 3) throw new TrainConfigError(`layer '${layer.name}': ${layer.kind} needs an image input`);
+        const size = num(layer, 'size', 2);
+        const stride = num(layer, 'stride', size);
+        const [h, w, c] = inShape as [number, number, number];
+        const outShape = [Math.floor((h - size) / stride) + 1, Math.floor((w - size) / stride) + 1, c];
+        const pool = layer.kind === 'maxpool' ? tf.maxPool : tf.avgPool;
+        return mk(outShape, (x) => pool(x as tf.Tensor4D, size, stride, 'valid'));
+      }
+      case 'batchnorm': {
+        const c = inShape[inShape.length - 1]!;
+        const gamma = tf.variable(tf.ones([c]), true);
+        const beta = tf.variable(tf.zeros([c]), true);
+        this.trainable.push(gamma, beta);
+        const stats = { mean: tf.keep(tf.zeros([c])), variance: tf.keep(tf.ones([c])) };
+        this.bnStats.set(layer.name, stats);
+        const eps = num(layer, 'epsilon', 1e-5);
+        const momentum = num(layer, 'momentum', 0.9);
+        return mk(inShape, (x, ctx) => {
+          const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+          if (!ctx.training) return tf.batchNorm(x, stats.mean, stats.variance, beta, gamma, eps);
+          const { mean, variance } = tf.moments(x, axes);
+          // Running statistics for evaluation (they do not feed the loss, so they get no gradient).
+          const m = tf.keep(tf.add(tf.mul(stats.mean, momentum), tf.mul(mean, 1 - momentum)));
+          const v = tf.keep(tf.add(tf.mul(stats.variance, momentum), tf.mul(variance, 1 - momentum)));
+          stats.mean.dispose();
+          stats.variance.dispose();
+          stats.mean = m;
+          stats.variance = v;
+          return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
+        });
+      }
+      case 'add': {
+        const from = layer.from ?? (layer.attributes['from'] as string | undefined);
+        const src = this.built.findIndex((b) => b.layer.name === from);
+        if (src < 0) throw new TrainConfigError(`layer '${layer.name}': residual source '${String(from)}' is not an earlier layer`);
+        return mk(inShape, (x, ctx) => {
+          const saved = ctx as ForwardContext & { outputs?: tf.Tensor[] };
+          return tf.add(x, saved.outputs![src]!);
+        });
+      }
+      case 'readout':
+        return mk(inShape, (x) => tf.mean(x, 0, true));
+      default:
+        throw new TrainConfigError(`layer '${layer.name}': kind '${layer.kind}' is not supported by the trainer`);
+    }
+  }
+
+  private cachedInput: { x: tf.Tensor2D; xT: tf.Tensor2D } | undefined;
+
+  private inputTransposed(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.cachedInput?.x !== x) {
+      this.cachedInput?.xT.dispose();
+      this.cachedInput = { x, xT: tf.keep(tf.transpose(x)) };
+    }
+    return this.cachedInput.xT;
+  }
+
+  /** Inverted dropout: keep with probability 1 − rate, scale the kept by 1/(1 − rate). */
+  private dropout(x: tf.Tensor, rate: number): tf.Tensor {
+    const keep = tf.cast(tf.greaterEqual(this.uniforms.take(x.shape), rate), 'float32');
+    return tf.mul(x, tf.mul(keep, 1 / (1 - rate)));
+  }
+
+  /** Logits: the output of the last layer, or its input when the last layer is a softmax (the loss applies it). */
+  forward(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
+    const outputs: tf.Tensor[] = [];
+    const c = { ...ctx, outputs, input: x };
+    let h = x;
+    const n = this.built.length;
+    const end = n > 0 && this.built[n - 1]!.layer.kind === 'softmax' ? n - 1 : n;
+    for (let i = 0; i < end; i++) {
+      h = this.built[i]!.forward(h, c);
+      outputs.push(h);
+    }
+    return h;
+  }
+
+  /** Writes every crossbar layer's master weights to its cells; returns cells written and newly worn. */
+  program(): { written: number; newlyWorn: number } {
+    let written = 0;
+    let newlyWorn = 0;
+    for (const wl of this.weights) {
+      if (!wl.crossbar) continue;
+      const r = wl.crossbar.program(wl.w as unknown as tf.Tensor2D);
+      written += r.written;
+      newlyWorn += r.newlyWorn;
+    }
+    return { written, newlyWorn };
+  }
+
+  /**
+   * Clips master weights to ±clip (the weight-clipping mitigation) and crossbar layers' weights to their
+   * fixed-point range: what the cells cannot hold, the master copy must not drift into.
+   */
+  clip(clip?: number): void {
+    for (const wl of this.weights) {
+      const limit = Math.min(clip && clip > 0 ? clip : Infinity, wl.crossbar?.params.weightRange ?? Infinity);
+      if (Number.isFinite(limit)) wl.w.assign(tf.tidy(() => tf.clipByValue(wl.w, -limit, limit)));
+    }
+  }
+
+  wornCells(): number {
+    return this.weights.reduce((s, wl) => s + (wl.crossbar?.stats().worn ?? 0), 0);
+  }
+
+  dispose(): void {
+    for (const v of this.trainable) v.dispose();
+    for (const wl of this.weights) wl.crossbar?.dispose();
+    this.uniforms.dispose();
+    this.cachedInput?.xT.dispose();
+    for (const s of this.bnStats.values()) {
+      s.mean.dispose();
+      s.variance.dispose();
+    }
+  }
+}

@@ -1,0 +1,347 @@
+// The hardware-aware trainer: `train` runs a `train` experiment of the IR, `evaluate` a `run` experiment from
+// a checkpoint. Crossbar layers compute through the numerics (faults and variation always — they are the
+// chip's state; thermal noise in training only with noise-aware training, always in evaluation, which is the
+// deployment), and every optimizer step writes the changed cells back, counting writes.
+
+import type { IrExperiment, IrProgram } from '@pim/compiler';
+import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '../data/planetoid.js';
+import { initTf, tf } from '../numerics/tf.js';
+import { Rng } from '../util/rng.js';
+import { checkpointPath, decodeTensor, encodeTensor, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { graphFeatures, loadExperimentData, samplesToTensor, type DataOptions, type LoadedData } from './data.js';
+import { normalizedAdjacency } from './graph.js';
+import { layerHardware, TrainConfigError } from './hardware.js';
+import { Network } from './network.js';
+import { ProgressReporter } from './progress.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  train_accuracy: number;
+  /** Null where the data set has no validation split. */
+  val_accuracy: number | null;
+  test_accuracy: number;
+  /** Cells written in this epoch. */
+  writes: number;
+  total_writes: number;
+  worn_cells: number;
+  /** Fraction of the GCN's aggregation traffic kept by DropLayer (1 without it). */
+  traffic_fraction: number;
+  seconds: number;
+}
+
+export interface TrainResult {
+  experiment: string;
+  seed: number;
+  epochs: EpochMetrics[];
+  final: EpochMetrics;
+  checkpoint?: string;
+}
+
+export interface TrainOptions extends DataOptions {
+  seed?: number;
+  epochs?: number;
+  onEpoch?: (m: EpochMetrics) => void;
+  /** Folder for the checkpoint (written after every epoch). */
+  checkpoint?: string;
+  /** Show a progress bar/lines on stderr. */
+  progress?: boolean;
+  /** Data already loaded (benchmarks and sweeps reuse one load). */
+  data?: LoadedData;
+}
+
+function findExperiment(ir: IrProgram, name: string, kind: 'train' | 'run'): IrExperiment {
+  const exp = ir.experiments.find((e) => e.name === name && e.kind === kind);
+  if (!exp) {
+    const known = ir.experiments.filter((e) => e.kind === kind).map((e) => e.name);
+    throw new TrainConfigError(`no ${kind} experiment '${name}' in the IR${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+  }
+  return exp;
+}
+
+function modelOf(ir: IrProgram, exp: IrExperiment) {
+  const mapping = ir.mappings.find((m) => m.name === exp.mapping);
+  const model = ir.models.find((m) => m.name === mapping?.model);
+  if (!model) throw new TrainConfigError(`experiment '${exp.name}': its mapping's model is not in the IR`);
+  return model;
+}
+
+function makeOptimizer(exp: IrExperiment): tf.Optimizer {
+  const o = exp.optimizer ?? { name: 'sgd', lr: 0.01, momentum: 0, weight_decay: 0, beta1: 0.9, beta2: 0.999 };
+  switch (o.name) {
+    case 'adam':
+      return tf.train.adam(o.lr, o.beta1 || 0.9, o.beta2 || 0.999);
+    case 'momentum':
+      return tf.train.momentum(o.lr, o.momentum || 0.9);
+    default:
+      return o.momentum > 0 ? tf.train.momentum(o.lr, o.momentum) : tf.train.sgd(o.lr);
+  }
+}
+
+/** What a network sees of the data: training steps and accuracy on each split. */
+interface Task {
+  inputShape: number[];
+  classes: number;
+  /** One epoch of optimizer steps; returns mean loss and training accuracy. */
+  trainEpoch(net: Network, step: (lossFn: () => { loss: tf.Scalar; correct: tf.Scalar }) => { loss: number; correct: number }, epoch: number): { loss: number; accuracy: number; trafficFraction: number };
+  accuracy(net: Network, noise: boolean): { train: number; val: number | null; test: number };
+  dispose(): void;
+}
+
+function weightDecayLoss(net: Network, wd: number): tf.Scalar | undefined {
+  if (!(wd > 0)) return undefined;
+  return tf.mul(tf.addN(net.weights.map((w) => tf.sum(tf.square(w.w)))), wd / 2) as tf.Scalar;
+}
+
+function graphTask(data: Extract<LoadedData, { kind: 'graph' }>, exp: IrExperiment, seed: number, trainNoise: boolean): Task {
+  const g = data.graph;
+  const x = graphFeatures(g);
+  const full = normalizedAdjacency(g).adj;
+  const idx = (s: number): number[] => Array.from(g.split).flatMap((v, i) => (v === s ? [i] : []));
+  const sets = { train: idx(SPLIT_TRAIN), val: idx(SPLIT_VAL), test: idx(SPLIT_TEST) };
+  // The loss is masked rather than gathered: gather's gradient (UnsortedSegmentSum) is missing on wasm.
+  const maskArr = new Float32Array(g.nodes);
+  for (const i of sets.train) maskArr[i] = 1 / sets.train.length;
+  const trainMask = tf.tensor1d(maskArr);
+  const labelsOneHot = tf.oneHot(tf.tensor1d(Array.from(g.labels, (y, i) => (g.split[i] === SPLIT_TRAIN ? y : -1)), 'int32'), g.classes);
+  const dropEdge = exp.droplayer?.dropedge ?? 0;
+  const featureKeep = 1 - (exp.droplayer?.dropout ?? 0);
+  const wd = exp.optimizer?.weight_decay ?? 0;
+  const rng = new Rng(seed ^ 0x9e37);
+  const totalEdges = g.edges.length / 2;
+  const acc = (pred: Int32Array, nodes: number[]): number => (nodes.length ? nodes.filter((i) => pred[i] === g.labels[i]).length / nodes.length : 0);
+  return {
+    inputShape: [g.features],
+    classes: g.classes,
+    trainEpoch(net, step, epoch) {
+      const { adj, keptEdges } = dropEdge > 0 ? normalizedAdjacency(g, dropEdge, rng) : { adj: full, keptEdges: totalEdges };
+      const r = step(() => {
+        const logits = net.forward(x, { training: true, noise: trainNoise, seed: seed + 1000 * epoch, adj });
+        const ce = tf.neg(tf.sum(tf.mul(labelsOneHot, tf.logSoftmax(logits)), 1));
+        let loss = tf.sum(tf.mul(ce, trainMask)) as tf.Scalar;
+        const l2 = weightDecayLoss(net, wd);
+        if (l2) loss = tf.add(loss, l2) as tf.Scalar;
+        const hit = tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(labelsOneHot, 1)), 'float32');
+        const correct = tf.mul(tf.sum(tf.mul(hit, trainMask)), sets.train.length) as tf.Scalar;
+        return { loss, correct };
+      });
+      // Aggregation traffic ∝ non-zeros of Â (edges both ways + self loops) times the features sent.
+      const traffic = ((2 * keptEdges + g.nodes) / (2 * totalEdges + g.nodes)) * featureKeep;
+      return { loss: r.loss, accuracy: r.correct / sets.train.length, trafficFraction: traffic };
+    },
+    accuracy(net, noise) {
+      const pred = tf.tidy(() => tf.argMax(net.forward(x, { training: false, noise, seed, adj: full }), 1));
+      const p = pred.dataSync() as Int32Array;
+      pred.dispose();
+      return { train: acc(p, sets.train), val: sets.val.length ? acc(p, sets.val) : null, test: acc(p, sets.test) };
+    },
+    dispose() {
+      x.dispose();
+      trainMask.dispose();
+      labelsOneHot.dispose();
+    },
+  };
+}
+
+function tensorTask(data: Extract<LoadedData, { kind: 'tensor' }>, exp: IrExperiment, seed: number, trainNoise: boolean): Task {
+  const s = data.set;
+  const trainX = samplesToTensor(s.train.x, s.train.n, s.sampleShape);
+  const testX = samplesToTensor(s.test.x, s.test.n, s.sampleShape);
+  const trainY = tf.tensor1d(s.train.y, 'int32');
+  const batch = Math.max(1, exp.batch || 32);
+  const wd = exp.optimizer?.weight_decay ?? 0;
+  const evalBatch = 500;
+  const accuracyOf = (net: Network, xs: tf.Tensor, ys: Int32Array, noise: boolean): number => {
+    let correct = 0;
+    for (let i = 0; i < ys.length; i += evalBatch) {
+      const n = Math.min(evalBatch, ys.length - i);
+      const pred = tf.tidy(() => tf.argMax(net.forward(tf.slice(xs, i, n), { training: false, noise, seed }), 1));
+      const p = pred.dataSync();
+      pred.dispose();
+      for (let k = 0; k < n; k++) if (p[k] === ys[i + k]) correct++;
+    }
+    return ys.length ? correct / ys.length : 0;
+  };
+  return {
+    inputShape: s.sampleShape,
+    classes: s.classes,
+    trainEpoch(net, step, epoch) {
+      const order = new Rng((seed ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0).shuffle(Array.from({ length: s.train.n }, (_, i) => i));
+      let lossSum = 0;
+      let correct = 0;
+      let steps = 0;
+      for (let b = 0; b < order.length; b += batch) {
+        const ids = tf.tensor1d(order.slice(b, b + batch), 'int32');
+        const xb = tf.gather(trainX, ids);
+        const yb = tf.gather(trainY, ids);
+        const oh = tf.oneHot(yb, s.classes);
+        const r = step(() => {
+          const logits = net.forward(xb, { training: true, noise: trainNoise, seed: seed + 7919 * (epoch * 100003 + steps) });
+          let loss = tf.losses.softmaxCrossEntropy(oh, logits) as tf.Scalar;
+          const l2 = weightDecayLoss(net, wd);
+          if (l2) loss = tf.add(loss, l2) as tf.Scalar;
+          const c = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), yb), 'float32')) as tf.Scalar;
+          return { loss, correct: c };
+        });
+        tf.dispose([ids, xb, yb, oh]);
+        lossSum += r.loss;
+        correct += r.correct;
+        steps++;
+      }
+      return { loss: lossSum / Math.max(1, steps), accuracy: correct / Math.max(1, s.train.n), trafficFraction: 1 };
+    },
+    accuracy(net, noise) {
+      return { train: NaN, val: null, test: accuracyOf(net, testX, s.test.y, noise) };
+    },
+    dispose() {
+      tf.dispose([trainX, testX, trainY]);
+    },
+  };
+}
+
+function makeTask(data: LoadedData, exp: IrExperiment, seed: number, trainNoise: boolean): Task {
+  return data.kind === 'graph' ? graphTask(data, exp, seed, trainNoise) : tensorTask(data, exp, seed, trainNoise);
+}
+
+/** Runs the `train` experiment `experimentName`; metrics per epoch and final. Same seed ⇒ same metrics. */
+export async function train(ir: IrProgram, experimentName: string, opts: TrainOptions = {}): Promise<TrainResult> {
+  await initTf();
+  const exp = findExperiment(ir, experimentName, 'train');
+  const seed = opts.seed ?? exp.seed;
+  const epochs = opts.epochs ?? exp.epochs;
+  const model = modelOf(ir, exp);
+  const { layers } = layerHardware(ir, exp);
+  const data = opts.data ?? loadExperimentData(ir, exp, opts);
+  const task = makeTask(data, exp, seed, exp.mitigate?.noise_aware === true);
+  const net = new Network(model, layers, exp, task.inputShape, seed);
+  const optimizer = makeOptimizer(exp);
+  const clip = exp.mitigate?.clip;
+  const progress = opts.progress ? new ProgressReporter(process.stderr, exp.name) : undefined;
+  const evalNoise = exp.noise !== undefined;
+  const start = performance.now();
+  const metrics: EpochMetrics[] = [];
+  let epochWrites = 0;
+  let totalWrites = net.program().written;
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const t0 = performance.now();
+      epochWrites = 0;
+      const step = (lossFn: () => { loss: tf.Scalar; correct: tf.Scalar }): { loss: number; correct: number } => {
+        let correct: tf.Scalar | undefined;
+        const loss = optimizer.minimize(
+          () => {
+            const r = lossFn();
+            correct = tf.keep(r.correct);
+            return r.loss;
+          },
+          true,
+          net.trainable,
+        );
+        net.clip(clip);
+        const w = net.program();
+        epochWrites += w.written;
+        const out = { loss: loss!.dataSync()[0]!, correct: correct!.dataSync()[0]! };
+        tf.dispose([loss!, correct!]);
+        return out;
+      };
+      const r = task.trainEpoch(net, step, epoch);
+      totalWrites += epochWrites;
+      const acc = task.accuracy(net, evalNoise);
+      const m: EpochMetrics = {
+        epoch,
+        loss: r.loss,
+        train_accuracy: Number.isNaN(acc.train) ? r.accuracy : acc.train,
+        val_accuracy: acc.val,
+        test_accuracy: acc.test,
+        writes: epochWrites,
+        total_writes: totalWrites,
+        worn_cells: net.wornCells(),
+        traffic_fraction: r.trafficFraction,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      metrics.push(m);
+      opts.onEpoch?.(m);
+      progress?.update({ epoch, epochs, loss: m.loss, accuracy: m.test_accuracy, elapsed: (performance.now() - start) / 1000 });
+      if (opts.checkpoint) saveCheckpoint(opts.checkpoint, exp, model.name, epoch, net);
+    }
+    const final = metrics[metrics.length - 1] ?? emptyMetrics();
+    return { experiment: exp.name, seed, epochs: metrics, final, checkpoint: opts.checkpoint ? checkpointPath(opts.checkpoint, exp.name) : undefined };
+  } finally {
+    optimizer.dispose();
+    net.dispose();
+    task.dispose();
+  }
+}
+
+function emptyMetrics(): EpochMetrics {
+  return { epoch: 0, loss: NaN, train_accuracy: 0, val_accuracy: null, test_accuracy: 0, writes: 0, total_writes: 0, worn_cells: 0, traffic_fraction: 1, seconds: 0 };
+}
+
+function saveCheckpoint(dir: string, exp: IrExperiment, model: string, epoch: number, net: Network): void {
+  const ck: Checkpoint = {
+    format: 'pim-checkpoint',
+    version: 1,
+    experiment: exp.name,
+    model,
+    epoch,
+    variables: net.trainable.map((v) => encodeTensor(v.dataSync() as Float32Array, v.shape)),
+    writes: Object.fromEntries(net.weights.filter((w) => w.crossbar).map((w) => [w.name, encodeTensor(w.crossbar!.writeCounts(), [w.crossbar!.K, w.crossbar!.slices * w.crossbar!.N])])),
+  };
+  writeCheckpoint(dir, ck);
+}
+
+export interface EvaluateResult {
+  experiment: string;
+  checkpoint: string;
+  test_accuracy: number;
+  val_accuracy: number | null;
+  stuck_cells: number;
+}
+
+/** A checkpoint file, or in a folder the newest checkpoint of the given model. */
+function resolveCheckpoint(path: string, model: string): string {
+  if (existsSync(path) && statSync(path).isFile()) return path;
+  if (!existsSync(path)) throw new TrainConfigError(`checkpoint '${path}' does not exist`);
+  const found = readdirSync(path)
+    .filter((f) => f.endsWith('.ckpt.json'))
+    .map((f) => join(path, f))
+    .filter((f) => readCheckpoint(f).model === model)
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!found.length) throw new TrainConfigError(`no checkpoint of model '${model}' in '${path}'`);
+  return found[0]!;
+}
+
+/** Runs the `run` experiment `runName`: the checkpoint's weights written to a (faulty, noisy) chip, then tested. */
+export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions & { checkpoint: string; seed?: number; data?: LoadedData }): Promise<EvaluateResult> {
+  await initTf();
+  const exp = findExperiment(ir, runName, 'run');
+  const seed = opts.seed ?? exp.seed;
+  const model = modelOf(ir, exp);
+  const file = resolveCheckpoint(opts.checkpoint, model.name);
+  const ck = readCheckpoint(file);
+  const { layers } = layerHardware(ir, exp);
+  const data = opts.data ?? loadExperimentData(ir, exp, opts);
+  const task = makeTask(data, exp, seed, false);
+  const net = new Network(model, layers, exp, task.inputShape, seed);
+  try {
+    if (ck.variables.length !== net.trainable.length) throw new TrainConfigError(`${file}: checkpoint has ${ck.variables.length} tensors, model '${model.name}' needs ${net.trainable.length}`);
+    net.trainable.forEach((v, i) => {
+      const t = ck.variables[i]!;
+      if (t.shape.join('x') !== v.shape.join('x')) throw new TrainConfigError(`${file}: tensor ${i} has shape [${t.shape}], the model needs [${v.shape}]`);
+      v.assign(tf.tensor(decodeTensor(t), t.shape));
+    });
+    for (const w of net.weights) {
+      const saved = ck.writes[w.name];
+      if (w.crossbar && saved && saved.shape[0] === w.crossbar.K) w.crossbar.restoreWrites(decodeTensor(saved));
+    }
+    net.program();
+    const acc = task.accuracy(net, exp.noise !== undefined);
+    const stuck = net.weights.reduce((s, w) => s + (w.crossbar?.stats().stuck ?? 0), 0);
+    return { experiment: exp.name, checkpoint: file, test_accuracy: acc.test, val_accuracy: acc.val, stuck_cells: stuck };
+  } finally {
+    net.dispose();
+    task.dispose();
+  }
+}
