@@ -114,7 +114,11 @@ export class CommentPlacer {
     const next = kids.find((k) => k.span.start >= c.span.end);
     if (next) return this.add(this.placement.leading, next, c);
     const prev = [...kids].reverse().find((k) => k.span.end <= c.span.start);
-    this.add(this.placement.trailing, prev ?? node, c);
+    if (prev) return this.add(this.placement.trailing, prev, c);
+    // A leaf whose span parentheses widened: `(/* c */ 1)` — the comment precedes the token when
+    // something other than parentheses follows it inside the span.
+    const rest = this.gap(c.span.end, node.span.end).replace(/[()\s]/g, '');
+    this.add(rest ? this.placement.leading : this.placement.trailing, node, c);
   }
 
   private inList(c: Comment, container: Container, members: Member[]): void {

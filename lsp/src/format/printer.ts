@@ -233,8 +233,9 @@ export class PimPrinter {
 
   // ── expressions ──────────────────────────────────────────────────────────────
   private expr(e: A.Expr, minPrec: number): Doc {
-    const d = this.withComments(e, this.exprBare(e));
-    return precOf(e) < minPrec ? ['(', d, ')'] : d;
+    // Comments attached to the node sat outside its span, so outside the parentheses too.
+    const bare = this.exprBare(e);
+    return this.withComments(e, precOf(e) < minPrec ? ['(', bare, ')'] : bare);
   }
 
   private list(open: string, items: A.Expr[], close: string): Doc {
