@@ -6,9 +6,15 @@ export type Topology = 'mesh' | 'mesh3d' | 'torus' | 'bus';
 
 export interface Mesh {
   topology: Topology;
-  /** [x, y, z]; z = 1 for 2D. */
+  /** [x, y, z] of one chip; z = 1 for 2D. */
   dims: [number, number, number];
+  /** Routers on all chips: x·y·z·chips. Node = local + chip · (x·y·z). */
   nodes: number;
+  /** Chips in a chain joined by off-chip links (HyperTransport) at each chip's I/O router; 1 for one chip. */
+  chips: number;
+  chipLinkBandwidth: number;
+  chipLinkLatency: number;
+  chipLinkEnergyPerBit: number;
   hopLatency: number;
   /** Latency of one vertical (TSV) hop. */
   tsvLatency: number;
@@ -19,13 +25,26 @@ export interface Mesh {
 
 export const DIRS = ['+x', '-x', '+y', '-y', '+z', '-z'] as const;
 
-export function meshFromIr(noc: IrNoc): Mesh {
+export interface ChipLinks {
+  chips: number;
+  /** Bandwidth, latency and energy per bit of the link between neighbouring chips. */
+  bandwidth: number;
+  latency: number;
+  energyPerBit: number;
+}
+
+export function meshFromIr(noc: IrNoc, chipLinks?: ChipLinks): Mesh {
   const d = noc.dims;
   const dims: [number, number, number] = noc.topology === 'bus' ? [Math.max(1, d[0] ?? 1), 1, 1] : [d[0]!, d[1]!, noc.topology === 'mesh3d' ? d[2]! : 1];
+  const chips = chipLinks && chipLinks.chips > 1 ? chipLinks.chips : 1;
   return {
     topology: noc.topology,
     dims,
-    nodes: dims[0] * dims[1] * dims[2],
+    nodes: dims[0] * dims[1] * dims[2] * chips,
+    chips,
+    chipLinkBandwidth: chipLinks?.bandwidth ?? 0,
+    chipLinkLatency: chipLinks?.latency ?? 0,
+    chipLinkEnergyPerBit: chipLinks?.energyPerBit ?? 0,
     hopLatency: noc.hop_latency_s,
     tsvLatency: noc.tsv_latency_s > 0 ? noc.tsv_latency_s : noc.hop_latency_s,
     linkBandwidth: noc.link_bandwidth_bps,
@@ -36,85 +55,143 @@ export function meshFromIr(noc: IrNoc): Mesh {
 
 /** The same routers folded into tiers (2D → 3D, four tiers when there are at least 16 nodes) or flattened (3D → 2D). */
 export function counterpart(m: Mesh): Mesh {
-  const n = m.nodes;
+  const n = m.nodes / m.chips;
   if (m.topology === 'mesh3d') {
     const x = Math.ceil(Math.sqrt(n));
-    return { ...m, topology: 'mesh', dims: [x, Math.ceil(n / x), 1], nodes: x * Math.ceil(n / x) };
+    return { ...m, topology: 'mesh', dims: [x, Math.ceil(n / x), 1], nodes: x * Math.ceil(n / x), chips: 1 };
   }
   const z = n >= 16 ? 4 : 2;
   const x = Math.ceil(Math.sqrt(n / z));
   const y = Math.ceil(n / (z * x));
-  return { ...m, topology: 'mesh3d', dims: [x, y, z], nodes: x * y * z };
+  return { ...m, topology: 'mesh3d', dims: [x, y, z], nodes: x * y * z, chips: 1 };
 }
 
+export const perChip = (m: Mesh): number => m.dims[0] * m.dims[1] * m.dims[2];
+
+/** [x, y, z] within the node's chip. */
 export function coord(m: Mesh, node: number): [number, number, number] {
-  const [X, Y] = m.dims;
-  return [node % X, Math.floor(node / X) % Y, Math.floor(node / (X * Y))];
+  const [X, Y, Z] = m.dims;
+  return [node % X, Math.floor(node / X) % Y, Math.floor(node / (X * Y)) % Z];
 }
 
-export function nodeAt(m: Mesh, x: number, y: number, z: number): number {
-  return x + m.dims[0] * (y + m.dims[1] * z);
+export function chipOf(m: Mesh, node: number): number {
+  return Math.floor(node / perChip(m));
 }
 
-/** Nodes of tier z in boustrophedon order, so consecutive tiles stay neighbours. */
-export function snakeOrder(m: Mesh, z: number): number[] {
+export function nodeAt(m: Mesh, x: number, y: number, z: number, chip = 0): number {
+  return x + m.dims[0] * (y + m.dims[1] * z) + chip * perChip(m);
+}
+
+/** Nodes of tier z (of a chip) in boustrophedon order, so consecutive tiles stay neighbours. */
+export function snakeOrder(m: Mesh, z: number, chip = 0): number[] {
   const [X, Y] = m.dims;
   const out: number[] = [];
-  for (let y = 0; y < Y; y++) for (let i = 0; i < X; i++) out.push(nodeAt(m, y % 2 === 0 ? i : X - 1 - i, y, z));
+  for (let y = 0; y < Y; y++) for (let i = 0; i < X; i++) out.push(nodeAt(m, y % 2 === 0 ? i : X - 1 - i, y, z, chip));
   return out;
 }
 
-/** Steps along one dimension: +1/−1 per hop and the hop count (torus takes the shorter way round). */
-function steps(from: number, to: number, size: number, torus: boolean): [number, number] {
-  const d = to - from;
-  if (!torus || Math.abs(d) * 2 <= size) return [Math.sign(d), Math.abs(d)];
-  return [-Math.sign(d), size - Math.abs(d)];
-}
+/** Where a chip's off-chip links attach: the first router of its snake. */
+export const ioNodeOf = (m: Mesh, chip: number): number => nodeAt(m, 0, 0, 0, chip);
+
+/** Links: 6 per router, then 2 per chip (to the next and to the previous chip). */
+export const linkCount = (m: Mesh): number => m.nodes * 6 + 2 * m.chips;
+
+export const isChipLink = (m: Mesh, link: number): boolean => link >= m.nodes * 6;
+
+export const linkBandwidth = (m: Mesh, link: number): number => (isChipLink(m, link) ? m.chipLinkBandwidth : m.linkBandwidth);
 
 export interface RouteResult {
+  /** On-chip hops (vertical ones included). */
   hops: number;
   vertical: number;
+  /** Chip-to-chip link hops. */
+  chipHops: number;
 }
 
 /**
  * Routes `bits` from s to d (X, then Y, then Z), adding them to `linkBits` (Float64Array of nodes × 6) when
  * given, and to `groupLinks` (link → bits of this flow group) when given. Returns the hop counts.
  */
-export function route(m: Mesh, s: number, d: number, bits: number, linkBits?: Float64Array, groupLinks?: Map<number, number>): RouteResult {
-  if (s === d) return { hops: 0, vertical: 0 };
+/** Per-group link accumulator: bits per link and the links touched (to reset and scan them cheaply). */
+export interface GroupLinks {
+  bits: Float64Array;
+  touched: number[];
+}
+
+export function newGroupLinks(m: Mesh): GroupLinks {
+  return { bits: new Float64Array(linkCount(m)), touched: [] };
+}
+
+function addLink(link: number, bits: number, linkBits: Float64Array | undefined, g: GroupLinks | undefined): void {
+  if (linkBits) linkBits[link]! += bits;
+  if (g) {
+    if (g.bits[link] === 0) g.touched.push(link);
+    g.bits[link]! += bits;
+  }
+}
+
+export function route(m: Mesh, s: number, d: number, bits: number, linkBits?: Float64Array, groupLinks?: GroupLinks): RouteResult {
+  if (s === d) return { hops: 0, vertical: 0, chipHops: 0 };
+  const cs = chipOf(m, s);
+  const cd = chipOf(m, d);
+  if (cs !== cd) {
+    // Off-chip: to this chip's I/O router, along the chain of chips, then from the far chip's I/O router.
+    const a = route(m, s, ioNodeOf(m, cs), bits, linkBits, groupLinks);
+    const step = cd > cs ? 1 : -1;
+    for (let c = cs; c !== cd; c += step) {
+      addLink(m.nodes * 6 + 2 * c + (step > 0 ? 0 : 1), bits, linkBits, groupLinks);
+    }
+    const b = route(m, ioNodeOf(m, cd), d, bits, linkBits, groupLinks);
+    return { hops: a.hops + b.hops, vertical: a.vertical + b.vertical, chipHops: Math.abs(cd - cs) };
+  }
   if (m.topology === 'bus') {
-    // One shared medium: every transfer is one hop on link 0.
-    if (linkBits) linkBits[0]! += bits;
-    if (groupLinks) groupLinks.set(0, (groupLinks.get(0) ?? 0) + bits);
-    return { hops: 1, vertical: 0 };
+    // One shared medium: every transfer is one hop on the chip's link 0.
+    addLink(cs * perChip(m) * 6, bits, linkBits, groupLinks);
+    return { hops: 1, vertical: 0, chipHops: 0 };
   }
   const torus = m.topology === 'torus';
-  const [X, Y, Z] = m.dims;
-  let [x, y, z] = coord(m, s);
-  const [tx, ty, tz] = coord(m, d);
+  const X = m.dims[0];
+  const Y = m.dims[1];
+  const base = cs * perChip(m);
+  const ls = s - base;
+  const ld = d - base;
+  let x = ls % X;
+  let y = Math.floor(ls / X) % Y;
+  const z = Math.floor(ls / (X * Y));
+  const tx = ld % X;
+  const ty = Math.floor(ld / X) % Y;
+  const tz = Math.floor(ld / (X * Y));
   let hops = 0;
-  let vertical = 0;
-  const add = (dir: number): void => {
-    const link = nodeAt(m, x, y, z) * 6 + dir;
-    if (linkBits) linkBits[link]! += bits;
-    if (groupLinks) groupLinks.set(link, (groupLinks.get(link) ?? 0) + bits);
+  // Index arithmetic instead of coordinates: this loop runs for every pair of every flow.
+  let dx = tx - x;
+  let wrapX = false;
+  if (torus && Math.abs(dx) * 2 > X) ((dx = dx > 0 ? dx - X : dx + X), (wrapX = true));
+  const rowBase = base + X * (y + Y * z);
+  while (dx !== 0) {
+    const dir = dx > 0 ? 0 : 1;
+    addLink((rowBase + x) * 6 + dir, bits, linkBits, groupLinks);
+    x = wrapX ? (x + (dx > 0 ? 1 : -1) + X) % X : x + (dx > 0 ? 1 : -1);
+    dx += dx > 0 ? -1 : 1;
     hops++;
-  };
-  const [sx, nx] = steps(x, tx, X, torus);
-  for (let i = 0; i < nx; i++) {
-    add(sx > 0 ? 0 : 1);
-    x = (x + sx + X) % X;
   }
-  const [sy, ny] = steps(y, ty, Y, torus);
-  for (let i = 0; i < ny; i++) {
-    add(sy > 0 ? 2 : 3);
-    y = (y + sy + Y) % Y;
+  let dy = ty - y;
+  if (torus && Math.abs(dy) * 2 > Y) dy = dy > 0 ? dy - Y : dy + Y;
+  const colBase = base + x + X * Y * z;
+  while (dy !== 0) {
+    const dir = dy > 0 ? 2 : 3;
+    addLink((colBase + X * y) * 6 + dir, bits, linkBits, groupLinks);
+    y = (y + (dy > 0 ? 1 : -1) + Y) % Y;
+    dy += dy > 0 ? -1 : 1;
+    hops++;
   }
-  const [sz, nz] = steps(z, tz, Z, false);
-  for (let i = 0; i < nz; i++) {
-    add(sz > 0 ? 4 : 5);
-    z += sz;
-    vertical++;
+  let zz = z;
+  const pillar = base + x + X * y;
+  while (zz !== tz) {
+    const up = tz > zz;
+    addLink((pillar + X * Y * zz) * 6 + (up ? 4 : 5), bits, linkBits, groupLinks);
+    zz += up ? 1 : -1;
+    hops++;
   }
-  return { hops, vertical };
+  const vertical = Math.abs(tz - z);
+  return { hops, vertical, chipHops: 0 };
 }

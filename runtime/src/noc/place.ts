@@ -2,7 +2,7 @@
 // tier in a stacked mesh), tiles of a type consecutively along a snake path, several tiles per router
 // when there are more tiles than routers (concentration).
 import type { IrArchitecture } from '@pim/compiler';
-import { type Mesh, snakeOrder } from './mesh.js';
+import { type Mesh, ioNodeOf, snakeOrder } from './mesh.js';
 
 export interface UnitPlacement {
   /** Router of each tile, per tile type. */
@@ -21,9 +21,10 @@ interface Unit {
   count: number;
 }
 
-/** `useTiers`: put each partition on its declared tier (3D); otherwise fill tier after tier in order. */
+/** `useTiers`: put each partition on its declared tier (3D, one chip); otherwise fill chip after chip, tier after tier. */
 export function placeUnits(arch: IrArchitecture, mesh: Mesh, useTiers: boolean): UnitPlacement {
   const Z = mesh.dims[2];
+  useTiers = useTiers && mesh.chips === 1;
   const groups: Unit[][] = Array.from({ length: Z }, () => []);
   const all: Unit[] = [];
   const tiers = arch.noc?.tiers ?? [];
@@ -63,9 +64,10 @@ export function placeUnits(arch: IrArchitecture, mesh: Mesh, useTiers: boolean):
   };
   if (useTiers && Z > 1) for (let z = 0; z < Z; z++) assign(groups[z]!, snakeOrder(mesh, z));
   else {
+    // Chip after chip, tier after tier.
     const order: number[] = [];
-    for (let z = 0; z < Z; z++) order.push(...snakeOrder(mesh, z));
+    for (let c = 0; c < mesh.chips; c++) for (let z = 0; z < Z; z++) order.push(...snakeOrder(mesh, z, c));
     assign(all, order);
   }
-  return { tileNodes, gpuNodes, ioNode: snakeOrder(mesh, 0)[0]!, concentration };
+  return { tileNodes, gpuNodes, ioNode: ioNodeOf(mesh, 0), concentration };
 }

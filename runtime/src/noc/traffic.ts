@@ -1,7 +1,7 @@
 // Routes a mapping's flows over a mesh and measures them: bits per link, the hottest link, average hops,
 // energy (bits × hops × energy per bit-hop) and each flow group's latency (farthest path's hop latency plus
 // the group's busiest link's serialization time).
-import { type Mesh, coord, route, DIRS } from './mesh.js';
+import { type GroupLinks, type Mesh, chipOf, coord, isChipLink, linkBandwidth, linkCount, newGroupLinks, route, DIRS } from './mesh.js';
 
 export interface Flow {
   /** Label of the transfer, e.g. `c1→c2` or `g1 V→E`. */
@@ -31,6 +31,8 @@ export interface LinkLoad {
   x: number;
   y: number;
   z: number;
+  chip: number;
+  /** +x … −z on chip; `chip+` / `chip−` for the off-chip link to the next / previous chip. */
   dir: string;
   bits: number;
 }
@@ -46,11 +48,13 @@ export interface NocResult {
   /** Sum of the groups' latencies (transfers on the per-image critical path). */
   latency_s: number;
   hottest: LinkLoad | null;
-  /** Time the hottest link needs per image: a bound on the pipeline period. */
+  /** Time the most loaded link (by bits / its bandwidth) needs per image: a bound on the pipeline period. */
   hottest_link_time_s: number;
+  /** Bits over chip-to-chip links (multi-chip systems). */
+  offchip_bits: number;
   groups: GroupStats[];
   /** Per-router load: bits leaving on its busiest output link (for the heatmap). */
-  routers_load: { x: number; y: number; z: number; bits: number }[];
+  routers_load: { x: number; y: number; z: number; chip: number; bits: number }[];
   links: LinkLoad[];
   linkBits: Float64Array;
 }
@@ -61,51 +65,79 @@ function uniqueCounts(nodes: ArrayLike<number>): [number[], number[]] {
   return [[...m.keys()], [...m.values()]];
 }
 
+const scratch = new WeakMap<Mesh, { linkBits: Float64Array; gl: GroupLinks }>();
+
+/** `detail` false: no per-link/per-router lists, and the link array is a reused scratch (not returned for keeps). */
 export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult {
-  const linkBits = new Float64Array(mesh.nodes * 6);
+  let sc = detail ? undefined : scratch.get(mesh);
+  if (!detail && !sc) scratch.set(mesh, (sc = { linkBits: new Float64Array(linkCount(mesh)), gl: newGroupLinks(mesh) }));
+  const linkBits = sc ? sc.linkBits.fill(0) : new Float64Array(linkCount(mesh));
   const groups: GroupStats[] = [];
   let total = 0;
   let bitHops = 0;
+  let energy = 0;
+  let offchip = 0;
+  const gl = sc ? sc.gl : newGroupLinks(mesh);
   for (const f of flows) {
     if (!(f.bits > 0) || f.src.length === 0 || f.dst.length === 0) continue;
     const [sn, sc] = uniqueCounts(f.src);
     const [dn, dc] = uniqueCounts(f.dst);
     const perPair = f.bits / (f.src.length * f.dst.length);
-    const gl = new Map<number, number>();
     let gBitHops = 0;
+    let gEnergy = 0;
     let maxHops = 0;
     let maxLat = 0;
     for (let i = 0; i < sn.length; i++) {
       for (let j = 0; j < dn.length; j++) {
         const bits = perPair * sc[i]! * dc[j]!;
         const r = route(mesh, sn[i]!, dn[j]!, bits, linkBits, gl);
-        gBitHops += bits * r.hops;
-        if (r.hops > maxHops) maxHops = r.hops;
-        const lat = (r.hops - r.vertical) * mesh.hopLatency + r.vertical * mesh.tsvLatency;
+        gBitHops += bits * (r.hops + r.chipHops);
+        gEnergy += bits * (r.hops * mesh.energyPerBitHop + r.chipHops * mesh.chipLinkEnergyPerBit);
+        if (r.chipHops > 0) offchip += bits;
+        if (r.hops + r.chipHops > maxHops) maxHops = r.hops + r.chipHops;
+        const lat = (r.hops - r.vertical) * mesh.hopLatency + r.vertical * mesh.tsvLatency + r.chipHops * mesh.chipLinkLatency;
         if (lat > maxLat) maxLat = lat;
       }
     }
+    // The group's serialization: its busiest link's bits over that link's bandwidth.
+    let hotTime = 0;
     let hot = 0;
-    for (const v of gl.values()) if (v > hot) hot = v;
+    for (const link of gl.touched) {
+      const v = gl.bits[link]!;
+      const t = v / linkBandwidth(mesh, link);
+      if (t > hotTime) ((hotTime = t), (hot = v));
+      gl.bits[link] = 0;
+    }
+    gl.touched.length = 0;
     total += f.bits;
     bitHops += gBitHops;
+    energy += gEnergy;
     groups.push({
       group: f.group,
       bits: f.bits,
       avg_hops: gBitHops / f.bits,
       max_hops: maxHops,
       hottest_link_bits: hot,
-      latency_s: maxLat + hot / mesh.linkBandwidth,
-      energy_j: gBitHops * mesh.energyPerBitHop,
+      latency_s: maxLat + hotTime,
+      energy_j: gEnergy,
       many_to_few: f.manyToFew === true,
     });
   }
   let hotIdx = -1;
-  let hotBits = 0;
-  for (let i = 0; i < linkBits.length; i++) if (linkBits[i]! > hotBits) ((hotBits = linkBits[i]!), (hotIdx = i));
+  let hotTime = 0;
+  for (let i = 0; i < linkBits.length; i++) {
+    if (!(linkBits[i]! > 0)) continue;
+    const t = linkBits[i]! / linkBandwidth(mesh, i);
+    if (t > hotTime) ((hotTime = t), (hotIdx = i));
+  }
   const linkAt = (i: number): LinkLoad => {
-    const [x, y, z] = coord(mesh, Math.floor(i / 6));
-    return { x, y, z, dir: DIRS[i % 6]!, bits: linkBits[i]! };
+    if (isChipLink(mesh, i)) {
+      const k = i - mesh.nodes * 6;
+      return { x: 0, y: 0, z: 0, chip: Math.floor(k / 2), dir: k % 2 === 0 ? 'chip+' : 'chip-', bits: linkBits[i]! };
+    }
+    const node = Math.floor(i / 6);
+    const [x, y, z] = coord(mesh, node);
+    return { x, y, z, chip: chipOf(mesh, node), dir: DIRS[i % 6]!, bits: linkBits[i]! };
   };
   const routers_load: NocResult['routers_load'] = [];
   const links: LinkLoad[] = [];
@@ -114,21 +146,22 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
       let m = 0;
       for (let d = 0; d < 6; d++) m = Math.max(m, linkBits[n * 6 + d]!);
       const [x, y, z] = coord(mesh, n);
-      routers_load.push({ x, y, z, bits: m });
+      routers_load.push({ x, y, z, chip: chipOf(mesh, n), bits: m });
     }
     for (let i = 0; i < linkBits.length; i++) if (linkBits[i]! > 0) links.push(linkAt(i));
   }
   return {
     topology: mesh.topology,
-    dims: mesh.dims[2] > 1 || mesh.topology === 'mesh3d' ? [...mesh.dims] : [mesh.dims[0], mesh.dims[1]],
+    dims: mesh.topology === 'mesh3d' ? [...mesh.dims] : [mesh.dims[0], mesh.dims[1]],
     routers: mesh.nodes,
     total_bits: total,
     bit_hops: bitHops,
     avg_hops: total > 0 ? bitHops / total : 0,
-    energy_j: bitHops * mesh.energyPerBitHop,
+    energy_j: energy,
     latency_s: groups.reduce((s, g) => s + g.latency_s, 0),
     hottest: hotIdx >= 0 ? linkAt(hotIdx) : null,
-    hottest_link_time_s: hotBits / mesh.linkBandwidth,
+    hottest_link_time_s: hotTime,
+    offchip_bits: offchip,
     groups,
     routers_load,
     links,

@@ -61,28 +61,29 @@ export function chartSpecs(r: SimReport): ChartSpec[] {
     },
   });
   if (r.noc) {
-    const load = [r.noc.declared, r.noc.counterpart].flatMap((n, k) =>
-      n.routers_load.map((p) => ({ noc: `${k === 0 ? 'declared' : 'counterpart'}: ${n.topology} [${n.dims.join('×')}]`, tier: `tier ${p.z}`, x: p.x, y: p.y, kbits: p.bits / 1e3 })),
-    );
-    charts.push({
-      id: 'noc',
-      title: 'NoC load: kbit per image on each router’s busiest output link',
-      spec: {
-        $schema: SCHEMA,
-        data: { values: load },
-        facet: { row: { field: 'noc', type: 'nominal', title: null }, column: { field: 'tier', type: 'nominal', title: null } },
-        resolve: { scale: { x: 'independent', y: 'independent' } },
+    const nocs = [r.noc.declared, ...(r.noc.counterpart ? [r.noc.counterpart] : [])];
+    nocs.forEach((n, k) => {
+      const load = n.routers_load.map((p) => ({ panel: r.chips > 1 ? `chip ${p.chip}` : `tier ${p.z}`, x: p.x, y: p.y, kbits: p.bits / 1e3 }));
+      charts.push({
+        id: k === 0 ? 'noc' : 'noc-counterpart',
+        title: `NoC load, ${k === 0 ? 'declared' : 'counterpart'} ${n.topology} [${n.dims.join('×')}]: kbit per image on each router’s busiest output link`,
         spec: {
-          width: { step: 14 },
-          height: { step: 14 },
-          mark: 'rect',
-          encoding: {
-            x: { field: 'x', type: 'ordinal' },
-            y: { field: 'y', type: 'ordinal', sort: 'descending' },
-            color: { field: 'kbits', type: 'quantitative', scale: { scheme: 'inferno', reverse: true }, title: 'kbit' },
+          $schema: SCHEMA,
+          data: { values: load },
+          facet: { column: { field: 'panel', type: 'nominal', title: null } },
+          spec: {
+            // Fixed sizes: step sizing with independent scales in a facet breaks Vega's layout.
+            width: 14 * (n.dims[0] ?? 1),
+            height: 14 * (n.dims[1] ?? 1),
+            mark: 'rect',
+            encoding: {
+              x: { field: 'x', type: 'ordinal' },
+              y: { field: 'y', type: 'ordinal', sort: 'descending' },
+              color: { field: 'kbits', type: 'quantitative', scale: { scheme: 'inferno', reverse: true }, title: 'kbit' },
+            },
           },
         },
-      },
+      });
     });
   }
   if (r.gnn && r.gnn.sweep.length > 0) {

@@ -31,10 +31,10 @@ export function toCsvFiles(r: SimReport): Record<string, string> {
   if (r.noc) {
     const groups = [
       ...r.noc.declared.groups.map((g) => ({ noc: 'declared', topology: r.noc!.declared.topology, ...g })),
-      ...r.noc.counterpart.groups.map((g) => ({ noc: 'counterpart', topology: r.noc!.counterpart.topology, ...g })),
+      ...(r.noc.counterpart?.groups ?? []).map((g) => ({ noc: 'counterpart', topology: r.noc!.counterpart!.topology, ...g })),
     ];
     files['noc_flows.csv'] = toCsv(groups);
-    files['noc_routers.csv'] = toCsv(r.noc.declared.routers_load, ['x', 'y', 'z', 'bits']);
+    files['noc_routers.csv'] = toCsv(r.noc.declared.routers_load, ['chip', 'x', 'y', 'z', 'bits']);
   }
   if (r.gnn) {
     files['gnn_sweep.csv'] = toCsv(r.gnn.sweep as unknown as Record<string, unknown>[]);

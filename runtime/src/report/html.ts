@@ -6,18 +6,31 @@ import { formatSummary } from './text.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Renders each chart to an SVG string (vega and vega-lite are loaded only here). */
-export async function renderCharts(r: SimReport): Promise<{ id: string; title: string; svg: string }[]> {
+/** Compiles one Vega-Lite spec and renders it to SVG in Node; Vega's logged errors become an exception. */
+export async function renderSpecToSvg(spec: Record<string, unknown>, id = 'chart'): Promise<string> {
   const vega = await import('vega');
   const vl = await import('vega-lite');
+  // Vega logs dataflow errors instead of throwing; collect them so a broken chart fails loudly.
+  const errors: string[] = [];
+  const logger = {
+    level: (): number => 0,
+    error: (...a: unknown[]): void => void errors.push(a.map(String).join(' ')),
+    warn: (): void => undefined,
+    info: (): void => undefined,
+    debug: (): void => undefined,
+  };
+  const compiled = vl.compile(spec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger: logger as never });
+  const svg = await view.toSVG();
+  view.finalize();
+  if (errors.length > 0) throw new Error(`chart '${id}' failed to render: ${errors.join('; ')}`);
+  return svg;
+}
+
+/** Renders each chart of the report to an SVG string (vega and vega-lite are loaded only here). */
+export async function renderCharts(r: SimReport): Promise<{ id: string; title: string; svg: string }[]> {
   const out: { id: string; title: string; svg: string }[] = [];
-  for (const c of chartSpecs(r)) {
-    const compiled = vl.compile(c.spec as never).spec;
-    const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-    const svg = await view.toSVG();
-    view.finalize();
-    out.push({ id: c.id, title: c.title, svg });
-  }
+  for (const c of chartSpecs(r)) out.push({ id: c.id, title: c.title, svg: await renderSpecToSvg(c.spec, c.id) });
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The readable text summary `pimc simulate` prints: chip figures beside the published ones, the pipeline,
 // per-layer and per-component tables, NoC 2D vs 3D, GPU partition, training and GNN sections.
-import type { SimReport } from '../sim/types.js';
+import type { NocSummary, SimReport } from '../sim/types.js';
 import { fmt, mm2, pct, table } from './units.js';
 
 function vsPublished(ours: number, theirs: number | undefined, show: (x: number) => string): string {
@@ -40,23 +40,26 @@ export function formatSummary(r: SimReport): string {
   out.push('Energy per inference by component');
   out.push(table(['kind', 'energy', 'share'], r.components.map((c) => [c.kind, fmt(c.energy_j, 'J'), pct(c.share)])));
   if (r.noc) {
-    const a = r.noc.declared;
-    const b = r.noc.counterpart;
+    const nocs = [r.noc.declared, ...(r.noc.counterpart ? [r.noc.counterpart] : [])];
+    const link = (n: NocSummary): string => (n.hottest ? `${fmt(n.hottest.bits, 'b')} @${r.chips > 1 ? `chip ${n.hottest.chip} ` : ''}(${n.hottest.x},${n.hottest.y},${n.hottest.z})${n.hottest.dir}` : '-');
+    const row = (label: string, f: (n: NocSummary) => string | number): (string | number)[] => [label, ...nocs.map(f)];
     out.push('');
-    out.push('Network on chip (same mapping, declared vs counterpart)');
+    out.push(r.noc.counterpart ? 'Network on chip (same mapping: declared vs counterpart)' : `Network on chip${r.chips > 1 ? ` (${r.chips} chips in a chain over their off-chip links)` : ''}`);
     out.push(
       table(
-        ['', `${a.topology} [${a.dims.join('×')}]`, `${b.topology} [${b.dims.join('×')}]`],
+        ['', ...nocs.map((n) => `${n.topology} [${n.dims.join('×')}]${r.chips > 1 ? ` ×${r.chips} chips` : ''}`)],
         [
-          ['routers', a.routers, b.routers],
-          ['tiles per router', a.concentration.join('/'), b.concentration.join('/')],
-          ['bits per image', fmt(a.total_bits, 'b'), fmt(b.total_bits, 'b')],
-          ['average hops', a.avg_hops.toFixed(2), b.avg_hops.toFixed(2)],
-          ['hottest link', a.hottest ? `${fmt(a.hottest.bits, 'b')} @(${a.hottest.x},${a.hottest.y},${a.hottest.z})${a.hottest.dir}` : '-', b.hottest ? `${fmt(b.hottest.bits, 'b')} @(${b.hottest.x},${b.hottest.y},${b.hottest.z})${b.hottest.dir}` : '-'],
-          ['NoC latency', fmt(a.latency_s, 's'), fmt(b.latency_s, 's')],
-          ['latency share', pct(a.latency_share), pct(b.latency_share)],
-          ['NoC energy', fmt(a.energy_j, 'J'), fmt(b.energy_j, 'J')],
-          ['energy share', pct(a.energy_share), pct(b.energy_share)],
+          row('routers', (n) => n.routers),
+          row('tiles per router', (n) => n.concentration.join('/')),
+          row('bits per image', (n) => fmt(n.total_bits, 'b')),
+          ...(r.chips > 1 ? [row('bits between chips', (n) => fmt(n.offchip_bits, 'b'))] : []),
+          row('average hops', (n) => n.avg_hops.toFixed(2)),
+          row('hottest link', link),
+          row('hottest link time', (n) => fmt(n.hottest_link_time_s, 's')),
+          row('NoC latency', (n) => fmt(n.latency_s, 's')),
+          row('latency share', (n) => pct(n.latency_share)),
+          row('NoC energy', (n) => fmt(n.energy_j, 'J')),
+          row('energy share', (n) => pct(n.energy_share)),
         ],
       ),
     );

@@ -11,3 +11,4 @@ export { formatSummary } from '../report/text.js';
 export { writeReports, type WriteOptions } from '../report/write.js';
 export { toJson, toCsvFiles } from '../report/data.js';
 export { renderHtml } from '../report/html.js';
+export { simulateCommand, type SimulateArgs } from './cli.js';

@@ -126,9 +126,11 @@ export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
     if (l.weights && !placements[l.index]) throw new SimError(`${mw}.placements`, `layer '${l.name}' (${l.kind}) has weights but no placement`);
     if (l.mvms < 0 || !Number.isFinite(l.mvms)) throw new SimError(`models[${model.name}].layers[${l.name}].mvms`, `must be ≥ 0 (got ${l.mvms})`);
   }
-  for (const [name, n] of usedTiles) {
+  // Layers may share a tile (the compiler packs crossbars), so capacity is checked in crossbars.
+  for (const [name, n] of usedXbars) {
     const tt = tileTypes.get(name)!;
-    if (n > tt.count) throw new SimError(`${mw}.placements`, `uses ${n} tiles of type '${name}' (${usedXbars.get(name)} crossbars), but the architecture has ${tt.count}`);
+    const have = tt.count * tt.crossbars_per_tile;
+    if (n > have) throw new SimError(`${mw}.placements`, `uses ${n} crossbars of tile type '${name}' (${usedTiles.get(name)} tiles), but the architecture has ${have} (${tt.count} tiles × ${tt.crossbars_per_tile})`);
   }
   const adjacency = new Map<string, IrAdjacencyPolicy>();
   (mapping.adjacency ?? []).forEach((a, i) => {

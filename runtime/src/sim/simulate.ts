@@ -5,7 +5,7 @@ import type { IrArchitecture, IrLayer, IrProgram } from '@pim/compiler';
 import { loadPlanetoid, syntheticGraph } from '../data/planetoid.js';
 import { analyzeGraph, BLOCK_SIZES, type GnnReport, type GraphLike } from '../gnn/index.js';
 import { counterpart, meshFromIr, type Mesh } from '../noc/mesh.js';
-import { placeUnits } from '../noc/place.js';
+import { placeUnits, type UnitPlacement } from '../noc/place.js';
 import { routeFlows, type Flow, type NocResult } from '../noc/traffic.js';
 import { crossbarPeakOps, tileModel, type TileModel } from './arch.js';
 import { SimError } from './errors.js';
@@ -30,7 +30,21 @@ export interface SimulateOptions {
 
 export const DEFAULT_IDLE_FRACTION = 0.1;
 
+// Derived figures are cached per IR object: the simulator treats the IR as immutable (evaluation loops
+// build a new IR per design point rather than editing one in place).
 const tileCache = new WeakMap<IrArchitecture, { tiles: Map<string, TileModel>; warnings: string[] }>();
+const unitCache = new WeakMap<IrArchitecture, Map<string, { mesh: Mesh; units: UnitPlacement }>>();
+
+function placedMesh(arch: IrArchitecture, key: string, make: () => Mesh, useTiers: boolean): { mesh: Mesh; units: UnitPlacement } {
+  let m = unitCache.get(arch);
+  if (!m) unitCache.set(arch, (m = new Map()));
+  let e = m.get(key);
+  if (!e) {
+    const mesh = make();
+    m.set(key, (e = { mesh, units: placeUnits(arch, mesh, useTiers) }));
+  }
+  return e;
+}
 
 function tileModels(arch: IrArchitecture): { tiles: Map<string, TileModel>; warnings: string[] } {
   let c = tileCache.get(arch);
@@ -76,8 +90,19 @@ interface Host {
   tiles: number;
 }
 
+const resolvedCache = new WeakMap<IrProgram, Map<string, Resolved>>();
+
+function resolved(ir: IrProgram, mapping: string | undefined): Resolved {
+  let m = resolvedCache.get(ir);
+  if (!m) resolvedCache.set(ir, (m = new Map()));
+  const key = mapping ?? '';
+  let r = m.get(key);
+  if (!r) m.set(key, (r = resolveMapping(ir, mapping)));
+  return r;
+}
+
 export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
-  const r = resolveMapping(ir, opts.mapping);
+  const r = typeof ir === 'object' && ir !== null ? resolved(ir, opts.mapping) : resolveMapping(ir, opts.mapping);
   const { arch, model, mapping } = r;
   const detail = opts.detail !== false;
   const idleFraction = opts.idleFraction ?? DEFAULT_IDLE_FRACTION;
@@ -112,13 +137,18 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
     }
   }
 
-  // Tiles per layer, consecutively per tile type (the NoC places tiles of a type along a snake).
+  // Crossbars per layer, consecutively per tile type, so small layers share a tile as the compiler packs
+  // them; a layer's tiles are those its crossbars fall in (the NoC places a type's tiles along a snake).
   const cursor = new Map<string, number>();
-  const take = (tt: string, n: number): [number, number] => {
+  const take = (tt: string, crossbars: number): [number, number] => {
+    const per = tiles.get(tt)!.tt.crossbars_per_tile || 1;
     const start = cursor.get(tt) ?? 0;
-    cursor.set(tt, start + n);
-    return [start, n];
+    cursor.set(tt, start + crossbars);
+    const first = Math.floor(start / per);
+    const last = Math.floor((start + Math.max(1, crossbars) - 1) / per);
+    return [first, last - first + 1];
   };
+  const chips = typeof arch.root.attributes['chips'] === 'number' ? Math.max(1, arch.root.attributes['chips'] as number) : 1;
 
   const layers: LayerReport[] = [];
   const stages: StageReport[] = [];
@@ -162,13 +192,13 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
     if (p?.engine === 'crossbar') {
       const t = tiles.get(p.target)!;
       const res = crossbarLayer(t, layer, p, inputBits, clock);
-      const [start, count] = take(p.target, p.crossbar!.tiles);
+      const [start, count] = take(p.target, p.crossbar!.crossbars_total);
       hostsOf.push({ kind: 'tile', name: p.target, start, count });
       const h = hostsOf.length - 1;
       moveTo(h, actBits(layer), `→${layer.name}`);
       hostOfLayer.set(layer.name, h);
       layers.push(res.report);
-      busy.push({ tile: t, tiles: count, busy_tile_s: res.busy_tile_s });
+      busy.push({ tile: t, tiles: p.crossbar!.crossbars_total / (t.tt.crossbars_per_tile || 1), busy_tile_s: res.busy_tile_s });
       stage = newStage(layer.name);
       joinStage(stage, res.report);
       curTile = t;
@@ -177,13 +207,13 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
       if (plan) {
         const st = tiles.get(plan.target)!;
         const agg = aggregateLayer(st, plan, layer, inputBits, clock);
-        const [as, ac] = take(plan.target, plan.tiles);
+        const [as, ac] = take(plan.target, plan.crossbars);
         hostsOf.push({ kind: 'tile', name: plan.target, start: as, count: ac });
         // V→E: each stored block's crossbar receives the rows of XW it needs.
         moveTo(hostsOf.length - 1, plan.rows_needed * plan.features_out * inputBits, `${layer.name} V→E`, true);
         hostOfLayer.set(agg.report.name, cur);
         layers.push(agg.report);
-        busy.push({ tile: st, tiles: ac, busy_tile_s: agg.busy_tile_s });
+        busy.push({ tile: st, tiles: plan.crossbars / (st.tt.crossbars_per_tile || 1), busy_tile_s: agg.busy_tile_s });
         stage = newStage(agg.report.name);
         joinStage(stage, agg.report);
         curTile = st;
@@ -211,7 +241,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
       if (cur === 0 && p) {
         const t = tiles.get(p.target);
         if (t) {
-          const [start] = take(p.target, 1);
+          const [start] = take(p.target, 0);
           hostsOf.push({ kind: 'tile', name: p.target, start, count: 1 });
           moveTo(hostsOf.length - 1, actBits(layer), `→${layer.name}`);
           curTile = t;
@@ -251,8 +281,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   let declared: NocResult | undefined;
   let other: NocResult | undefined;
   let declaredMesh: Mesh | undefined;
-  const buildFlows = (mesh: Mesh, useTiers: boolean): { flows: Flow[]; concentration: number[] } => {
-    const units = placeUnits(arch, mesh, useTiers);
+  const buildFlows = (units: UnitPlacement): { flows: Flow[]; concentration: number[] } => {
     const nodesOf = (h: number): ArrayLike<number> => {
       const host = hostsOf[h]!;
       if (host.kind === 'io') return [units.ioNode];
@@ -266,22 +295,30 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   };
   let declaredConc: number[] = [];
   let otherConc: number[] = [];
+  const linkBwAll = arch.links.reduce((s, l) => s + l.bandwidth_bps * l.count, 0);
+  const linkPowerAll = arch.links.reduce((s, l) => s + l.power_w * l.count, 0);
   if (noc && noc.topology !== undefined) {
-    declaredMesh = meshFromIr(noc);
-    const f = buildFlows(declaredMesh, true);
+    // Chips form a chain; each chip's links are split between its two neighbours.
+    const chipLinks = chips > 1 && linkBwAll > 0 ? { chips, bandwidth: linkBwAll / chips / 2, latency: noc.hop_latency_s, energyPerBit: linkPowerAll / linkBwAll } : undefined;
+    if (chips > 1 && !chipLinks) warnings.add(`architecture '${arch.name}' has ${chips} chips but no off-chip links: chips treated as one mesh`);
+    const d = placedMesh(arch, 'declared', () => meshFromIr(noc, chipLinks), true);
+    declaredMesh = d.mesh;
+    const f = buildFlows(d.units);
     declaredConc = f.concentration;
     declared = routeFlows(declaredMesh, f.flows, detail);
-    if (detail && (noc.topology === 'mesh' || noc.topology === 'mesh3d')) {
-      const cm = counterpart(declaredMesh);
-      const g = buildFlows(cm, false);
+    if (detail && declaredMesh.chips === 1 && (noc.topology === 'mesh' || noc.topology === 'mesh3d')) {
+      const dm = declaredMesh;
+      const c = placedMesh(arch, 'counterpart', () => counterpart(dm), false);
+      const g = buildFlows(c.units);
       otherConc = g.concentration;
-      other = routeFlows(cm, g.flows, detail);
+      other = routeFlows(c.mesh, g.flows, detail);
     }
   } else warnings.add(`architecture '${arch.name}' declares no noc: on-chip transfers are not costed`);
 
   // Off-chip I/O over the links (HyperTransport): the image in, the result out.
-  const ioBw = arch.links.reduce((s, l) => s + l.bandwidth_bps * l.count, 0);
-  const ioPower = arch.links.reduce((s, l) => s + l.power_w * l.count, 0);
+  // Inputs arrive on the first chip's links.
+  const ioBw = linkBwAll / chips;
+  const ioPower = linkPowerAll / chips;
   const ioBits = inBits + outBits;
   const ioTime = ioBw > 0 ? ioBits / ioBw : 0;
 
@@ -312,7 +349,8 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   let compute = 0;
   let buffer = 0;
   for (const l of layers) {
-    for (const [k, j] of Object.entries(l.energy_by_kind)) addKind(k, j);
+    const e = l.energy_by_kind;
+    for (const k in e) addKind(k, e[k]!);
     compute += l.energy_j;
     buffer += l.energy_by_kind['edram'] ?? 0;
   }
@@ -323,7 +361,10 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   addKind('link', ioEnergy);
   let idle = 0;
   for (const b of busy) {
-    if (b.tile) idle += Math.max(0, b.tiles * period - b.busy_tile_s) * b.tile.power * idleFraction;
+    // Rounding leaves ~1e-23 J on a tile busy the whole period: below 1e-9 of its time, it is not idle.
+    const free = b.tiles * period - b.busy_tile_s;
+    if (b.tile && free > 1e-9 * b.tiles * period) idle += free * b.tile.power * idleFraction;
+    // b.tiles counts the crossbars' share of tiles (layers may share a tile).
   }
   for (const [name, t] of gpuBusy) {
     const g = r.gpus.get(name)!;
@@ -372,6 +413,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
       latency_s: n.latency_s,
       hottest: n.hottest,
       hottest_link_time_s: n.hottest_link_time_s,
+      offchip_bits: n.offchip_bits,
       latency_share: latency > 0 ? n.latency_s / (latency - nocLatency + n.latency_s) : 0,
       energy_share: energy > 0 ? n.energy_j / (energy - nocEnergy + n.energy_j) : 0,
       groups: n.groups,
@@ -391,6 +433,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
     mapping: mapping.name,
     model: model.name,
     architecture: arch.name,
+    chips,
     summary: {
       peak_ops_per_s: peak,
       peak_crossbar_ops_per_s: peakXbar,
@@ -402,7 +445,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
       crossbars: arch.totals.crossbars,
       crossbars_used: layers.reduce((s, l) => s + l.crossbars, 0),
       tiles: arch.totals.tiles,
-      tiles_used: [...cursor.values()].reduce((a, b) => a + b, 0),
+      tiles_used: [...cursor.entries()].reduce((a, [name, n]) => a + Math.ceil(n / (tiles.get(name)!.tt.crossbars_per_tile || 1)), 0),
       latency_s: latency,
       period_s: period,
       throughput_per_s: throughput,
@@ -422,17 +465,18 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
     components: [...components.entries()].map(([kind, j]) => ({ kind, energy_j: j, share: energy > 0 ? j / energy : 0 })).sort((a, b) => b.energy_j - a.energy_j),
     energy: { compute_j: compute, buffer_j: buffer, noc_j: nocEnergy, io_j: ioEnergy, idle_j: idle, idle_fraction: idleFraction },
     io: { bits: ioBits, time_s: ioTime, bandwidth_bps: ioBw },
-    noc: declaredSummary ? { declared: declaredSummary, counterpart: otherSummary ?? declaredSummary } : null,
+    noc: declaredSummary ? { declared: declaredSummary, counterpart: otherSummary ?? null } : null,
     gpu: gpuPlan.layers.length > 0 ? gpuPlan : null,
     training: [],
     gnn,
     warnings: [],
   };
-  const pub = publishedFor(arch);
+  const pub = chips === 1 ? publishedFor(arch) : undefined;
   if (pub) report.summary.published = pub;
   for (const [name, used] of cursor) {
     const tt = r.tileTypes.get(name)!;
-    if (used > tt.count) throw new SimError(`mappings[${mapping.name}]`, `needs ${used} tiles of type '${name}' (weights and adjacency together), but the architecture has ${tt.count}`);
+    const have = tt.count * tt.crossbars_per_tile;
+    if (used > have) throw new SimError(`mappings[${mapping.name}]`, `needs ${used} crossbars of tile type '${name}' (weights and adjacency together), but the architecture has ${have}`);
   }
   for (const exp of ir.experiments) {
     if (exp.kind !== 'train' || exp.mapping !== mapping.name) continue;

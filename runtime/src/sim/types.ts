@@ -52,11 +52,12 @@ export interface NocSummary {
   latency_s: number;
   hottest: LinkLoad | null;
   hottest_link_time_s: number;
+  offchip_bits: number;
   /** NoC transfer time / per-image latency. */
   latency_share: number;
   energy_share: number;
   groups: GroupStats[];
-  routers_load: { x: number; y: number; z: number; bits: number }[];
+  routers_load: { x: number; y: number; z: number; chip: number; bits: number }[];
 }
 
 export interface TrainingLayerReport {
@@ -140,6 +141,7 @@ export interface SimReport {
   model: string;
   architecture: string;
   summary: SimSummary;
+  chips: number;
   chip: {
     clock_hz: number;
     tile_types: {
@@ -163,7 +165,8 @@ export interface SimReport {
   components: { kind: string; energy_j: number; share: number }[];
   energy: { compute_j: number; buffer_j: number; noc_j: number; io_j: number; idle_j: number; idle_fraction: number };
   io: { bits: number; time_s: number; bandwidth_bps: number };
-  noc: { declared: NocSummary; counterpart: NocSummary } | null;
+  /** The declared NoC and, for one chip, the same routers as a 3D stack (2D declared) or a 2D mesh (3D declared). */
+  noc: { declared: NocSummary; counterpart: NocSummary | null } | null;
   gpu: { layers: { name: string; kind: string; cost: GpuCost }[]; transfer_bits: number; transfer_latency_s: number } | null;
   training: TrainingReport[];
   gnn: GnnReport | null;

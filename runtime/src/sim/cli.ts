@@ -1,0 +1,41 @@
+// `pimc simulate FILE [--mapping NAME] [--json OUT] [--csv DIR] [--html OUT]`: the text summary on stdout,
+// reports to files. Exit 0 on success, 1 when the IR or its data cannot be simulated, 2 on internal errors.
+import { dirname } from 'node:path';
+import type { IrProgram } from '@pim/compiler';
+import { DataError } from '../data/errors.js';
+import { formatSummary } from '../report/text.js';
+import { writeReports } from '../report/write.js';
+import { SimError } from './errors.js';
+import { simulate } from './simulate.js';
+
+export interface SimulateArgs {
+  mapping?: string | undefined;
+  json?: string | undefined;
+  csv?: string | undefined;
+  html?: string | undefined;
+  /** The entry .pim file: relative dataset paths resolve against its folder. */
+  source?: string | undefined;
+}
+
+export async function simulateCommand(ir: IrProgram, args: SimulateArgs, out: (s: string) => void, err: (s: string) => void = out): Promise<number> {
+  let report;
+  try {
+    report = simulate(ir, { ...(args.mapping !== undefined ? { mapping: args.mapping } : {}), dataRoot: args.source ? dirname(args.source) : process.cwd() });
+  } catch (e) {
+    if (e instanceof SimError || e instanceof DataError) {
+      err(`pimc simulate: ${e.message}`);
+      return 1;
+    }
+    err(`pimc simulate: internal error: ${(e as Error).stack ?? String(e)}`);
+    return 2;
+  }
+  out(formatSummary(report).trimEnd());
+  try {
+    const written = await writeReports(report, { ...(args.json ? { json: args.json } : {}), ...(args.csv ? { csvDir: args.csv } : {}), ...(args.html ? { html: args.html } : {}) });
+    for (const f of written) out(`wrote ${f}`);
+  } catch (e) {
+    err(`pimc simulate: ${(e as Error).message}`);
+    return 1;
+  }
+  return 0;
+}
