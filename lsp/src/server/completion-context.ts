@@ -65,6 +65,25 @@ export function completionContext(text: string, offset: number): CompletionConte
     }
   }
 
+  // Keys written later in the innermost block count as given too.
+  const inner = frames[frames.length - 1];
+  if (inner) {
+    let depth = 0;
+    let prev: IToken | undefined = before[before.length - 1];
+    const after = lexed.tokens.filter((t) => t.startOffset >= offset);
+    for (let i = 0; i < after.length && depth >= 0; i++) {
+      const t = after[i]!;
+      const n = t.tokenType.name;
+      if (n === 'LCurly' || n === 'LBracket' || n === 'LParen') depth++;
+      else if (n === 'RCurly' || n === 'RBracket' || n === 'RParen') depth--;
+      else if (depth === 0 && n === 'Identifier' && after[i + 1]?.tokenType.name === 'Colon') {
+        const startsStatement = !prev || ['Comma', 'LCurly'].includes(prev.tokenType.name) || prev.endLine !== t.startLine;
+        if (startsStatement) inner.keys.push(t.image);
+      }
+      prev = t;
+    }
+  }
+
   if (last && last.endOffset! + 1 === offset) {
     if (last.tokenType.name === 'Identifier' || /^[A-Z][a-z]+$/.test(last.tokenType.name) && /^[a-z]+$/.test(last.image)) {
       prefix = last.image;

@@ -103,13 +103,13 @@ export async function startClient(rootPath: string, initializationOptions: Recor
 }
 
 /**
- * Test text with marked positions: `‸name` marks the offset where it stands (the marker is removed).
+ * Test text with marked positions: `‸{name}` marks the offset where it stands (the marker is removed).
  * Returns the clean text and each marker's offset and LSP position.
  */
 export function marked(src: string): { text: string; at: Record<string, { offset: number; line: number; character: number }> } {
   const at: Record<string, { offset: number; line: number; character: number }> = {};
   let text = '';
-  const re = /‸(\w+)/g;
+  const re = /‸\{(\w+)\}/g;
   let last = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(src))) {
