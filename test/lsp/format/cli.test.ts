@@ -1,0 +1,70 @@
+// `pimc fmt` handler: prints, checks and writes; refuses broken and unreadable files with a clear error.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fmtCommand } from '@pim/lsp';
+
+describe('pimc fmt', () => {
+  let dir: string;
+  let out: string[];
+  let err: string[];
+  const o = (s: string) => out.push(s);
+  const e = (s: string) => err.push(s);
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pim-fmt-'));
+    out = [];
+    err = [];
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the formatted text', async () => {
+    const f = join(dir, 'a.pim');
+    writeFileSync(f, 'model  m {relu}');
+    assert.equal(await fmtCommand([f], { check: false, write: false }, o, e), 0);
+    assert.deepEqual(out, ['model m { relu }\n']);
+    assert.equal(readFileSync(f, 'utf8'), 'model  m {relu}', 'the file is untouched');
+  });
+
+  it('--check fails on an unformatted file and passes on a formatted one', async () => {
+    const bad = join(dir, 'bad.pim');
+    const good = join(dir, 'good.pim');
+    writeFileSync(bad, 'model  m {relu}');
+    writeFileSync(good, 'model m { relu }\n');
+    assert.equal(await fmtCommand([bad, good], { check: true, write: false }, o, e), 1);
+    assert.deepEqual(err, [`${bad}: not formatted`]);
+    err = [];
+    assert.equal(await fmtCommand([good], { check: true, write: false }, o, e), 0);
+    assert.deepEqual(err, []);
+  });
+
+  it('--write rewrites only files that change', async () => {
+    const f = join(dir, 'a.pim');
+    writeFileSync(f, 'model  m {relu}');
+    assert.equal(await fmtCommand([f], { check: false, write: true }, o, e), 0);
+    assert.equal(readFileSync(f, 'utf8'), 'model m { relu }\n');
+    assert.deepEqual(out, [`formatted ${f}`]);
+    out = [];
+    assert.equal(await fmtCommand([f], { check: false, write: true }, o, e), 0);
+    assert.deepEqual(out, []);
+  });
+
+  it('reports a syntax error with file, line and column, and leaves the file alone', async () => {
+    const f = join(dir, 'broken.pim');
+    writeFileSync(f, 'model m {\n  conv { out: }\n}\n');
+    assert.equal(await fmtCommand([f], { check: false, write: true }, o, e), 2);
+    assert.match(err.join('\n'), new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:15: error PIM1005`));
+    assert.equal(readFileSync(f, 'utf8'), 'model m {\n  conv { out: }\n}\n');
+  });
+
+  it('reports an unreadable file', async () => {
+    const f = join(dir, 'missing.pim');
+    assert.equal(await fmtCommand([f], { check: true, write: false }, o, e), 2);
+    assert.match(err[0]!, /missing\.pim: cannot read file: ENOENT/);
+  });
+
+  it('asks for files when given none', async () => {
+    assert.equal(await fmtCommand([], { check: false, write: false }, o, e), 2);
+    assert.match(err[0]!, /no files given/);
+  });
+});
