@@ -91,7 +91,8 @@ export class CrossbarLayer {
   private readonly pool: NormalPool;
 
   private digits: tf.Tensor2D;
-  private g: tf.Tensor2D;
+  /** Each cell's conductance in level units, (G − G_off)/ΔG: exact integers for ideal cells, so ideal reads are exact. */
+  private lev: tf.Tensor2D;
   private sa0: tf.Tensor2D;
   private sa1: tf.Tensor2D;
   private wearToOne: tf.Tensor2D;
@@ -141,7 +142,7 @@ export class CrossbarLayer {
       return [tf.keep(sa0), tf.keep(sa1), tf.keep(w1)];
     });
     this.digits = tf.keep(tf.fill(cells, -1)) as tf.Tensor2D;
-    this.g = tf.tidy(() => tf.keep(this.stuckConductance(tf.fill(cells, p.gOff) as tf.Tensor2D, this.sa0, this.sa1)));
+    this.lev = tf.tidy(() => tf.keep(this.stuckLevel(tf.zeros(cells) as tf.Tensor2D, this.sa0, this.sa1)));
     this.writes = tf.keep(tf.zeros(cells)) as tf.Tensor2D;
   }
 
@@ -149,9 +150,9 @@ export class CrossbarLayer {
     return this.params.temperatureK > 0 && this.params.frequencyHz > 0;
   }
 
-  private stuckConductance(g: tf.Tensor2D, sa0: tf.Tensor2D, sa1: tf.Tensor2D): tf.Tensor2D {
-    const p = this.params;
-    return tf.add(tf.add(tf.mul(g, tf.sub(1, tf.add(sa0, sa1))), tf.mul(sa0, p.gOff)), tf.mul(sa1, p.gOn)) as tf.Tensor2D;
+  /** SA0 cells sit at G_off (level 0), SA1 cells at G_on (the top level). */
+  private stuckLevel(lev: tf.Tensor2D, sa0: tf.Tensor2D, sa1: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(tf.mul(lev, tf.sub(1, tf.add(sa0, sa1))), tf.mul(sa1, this.levels - 1)) as tf.Tensor2D;
   }
 
   /** Nominal cell levels [K, S·N] (slice j in columns j·N … j·N+N−1) of float weights [K, N]. */
@@ -182,17 +183,17 @@ export class CrossbarLayer {
       const sa0 = tf.add(this.sa0, tf.mul(worn, tf.sub(1, this.wearToOne)));
       const sa1 = tf.add(this.sa1, tf.mul(worn, this.wearToOne));
       const digits = tf.where(tf.cast(changed, 'bool'), dNew, this.digits);
-      const gNom = tf.add(tf.mul(digits, this.dG), p.gOff);
-      const gProg = p.variation > 0 ? tf.mul(gNom, tf.add(1, tf.mul(this.pool.take([this.K, this.slices * this.N]), p.variation))) : gNom;
-      const g = this.stuckConductance(tf.where(tf.cast(changed, 'bool'), gProg, this.g) as tf.Tensor2D, sa0 as tf.Tensor2D, sa1 as tf.Tensor2D);
+      // G·(1+ε) in level units: d + (G_off/ΔG + d)·ε.
+      const levProg = p.variation > 0 ? tf.add(digits, tf.mul(tf.add(digits, p.gOff / this.dG), tf.mul(this.pool.take([this.K, this.slices * this.N]), p.variation))) : digits;
+      const lev = this.stuckLevel(tf.where(tf.cast(changed, 'bool'), levProg, this.lev) as tf.Tensor2D, sa0 as tf.Tensor2D, sa1 as tf.Tensor2D);
       const counts = tf.stack([tf.sum(changed), tf.sum(worn)]);
-      return { digits, g, writes, sa0, sa1, counts };
+      return { digits, lev, writes, sa0, sa1, counts };
     });
     const [written, newlyWorn] = out.counts.dataSync() as Float32Array;
     out.counts.dispose();
-    for (const t of [this.digits, this.g, this.writes, this.sa0, this.sa1]) t.dispose();
+    for (const t of [this.digits, this.lev, this.writes, this.sa0, this.sa1]) t.dispose();
     this.digits = out.digits as tf.Tensor2D;
-    this.g = out.g as tf.Tensor2D;
+    this.lev = out.lev as tf.Tensor2D;
     this.writes = out.writes as tf.Tensor2D;
     this.sa0 = out.sa0 as tf.Tensor2D;
     this.sa1 = out.sa1 as tf.Tensor2D;
@@ -211,7 +212,7 @@ export class CrossbarLayer {
     const c = p.bitsPerCell;
     tf.tidy(() => {
       // Effective digits as the ADC sees them after the baseline subtraction.
-      const deff = tf.div(tf.sub(this.g, p.gOff), this.dG) as tf.Tensor2D;
+      const deff = this.lev;
       const shiftCols = new Float32Array(S * N * N);
       for (let j = 0; j < S; j++) for (let n = 0; n < N; n++) shiftCols[(j * N + n) * N + n] = 2 ** (c * j);
       const qeff = tf.sub(tf.matMul(deff, tf.tensor2d(shiftCols, [S * N, N])), this.offset) as tf.Tensor2D;
@@ -220,7 +221,7 @@ export class CrossbarLayer {
       this.weff = tf.keep(weff);
       this.weffT = tf.keep(tf.transpose(weff));
       if (this.noisy) {
-        const colG = tf.matMul(this.memberT(), this.g) as tf.Tensor2D;
+        const colG = tf.matMul(this.memberT(), tf.add(tf.mul(this.lev, this.dG), p.gOff) as tf.Tensor2D) as tf.Tensor2D;
         const vUnit = p.readVoltage / (2 ** p.dacBits - 1);
         const sig = tf.div(tf.sqrt(tf.mul(colG, 4 * 1.380649e-23 * p.temperatureK * p.frequencyHz)), vUnit * this.dG) as tf.Tensor2D;
         this.sigma = tf.keep(sig);
@@ -248,7 +249,7 @@ export class CrossbarLayer {
     const p = this.params;
     const { K, N, slices: S, rowTiles: RT } = this;
     tf.tidy(() => {
-      const deff = tf.div(tf.sub(this.g, p.gOff), this.dG) as tf.Tensor2D;
+      const deff = this.lev;
       const member = tf.transpose(this.memberT()) as tf.Tensor2D;
       // Block (rt, j, n) holds deff's column (j, n) on row tile rt's rows only; then RT all-ones columns
       // (Σa per tile, for the flip encoding).
@@ -347,7 +348,6 @@ export class CrossbarLayer {
     const { N, slices: S, rowTiles: RT } = this;
     const L1 = this.levels - 1;
     const chunks = Math.ceil(bits / p.dacBits);
-    const outShape = [...x.shape.slice(0, -1), N];
     // Shift-and-add over (rt, j, n) → n as one matmul.
     const combine = new Float32Array(RT * S * N * N);
     for (let rt = 0; rt < RT; rt++) for (let j = 0; j < S; j++) for (let n = 0; n < N; n++) combine[((rt * S + j) * N + n) * N + n] = 2 ** (p.bitsPerCell * j);
@@ -365,7 +365,8 @@ export class CrossbarLayer {
       const complement = tf.sub(tf.mul(aSum, L1), partial);
       let measured = tf.add(tf.mul(partial, tf.sub(1, flip)), tf.mul(complement, flip));
       if (sigma) measured = tf.add(measured, tf.mul(this.pool.take(measured.shape), sigma));
-      let code = tf.mul(tf.round(tf.div(measured, this.adcLsb)), this.adcLsb);
+      // Round half up to the ADC's LSB, then clip to its range.
+      let code = tf.mul(tf.floor(tf.add(tf.div(measured, this.adcLsb), 0.5)), this.adcLsb);
       code = this.lossless ? tf.relu(code) : tf.clipByValue(code, 0, this.adcCodeMax);
       const restored = tf.add(tf.mul(code, tf.sub(1, flip)), tf.mul(tf.sub(tf.mul(aSum, L1), code), flip));
       const y = tf.mul(tf.matMul(tf.reshape(restored, [-1, RT * S * N]), combineT), 2 ** (p.dacBits * t));
@@ -373,8 +374,9 @@ export class CrossbarLayer {
     }
     // Offset encoding: subtract 2^(W−1)·Σx, computed digitally.
     const ones = tf.ones([this.K, 1]) as tf.Tensor2D;
-    const xSum = tf.reshape(this.apply(x, ones), [-1, 1]);
-    return tf.reshape(tf.sub(acc!, tf.mul(xSum, this.offset)), outShape);
+    const xSumFull = this.apply(x, ones);
+    const xSum = tf.reshape(xSumFull, [-1, 1]);
+    return tf.reshape(tf.sub(acc!, tf.mul(xSum, this.offset)), [...xSumFull.shape.slice(0, -1), N]);
   }
 
   /** The layer's output for float inputs: inputs to `input_bits` fixed point (per-call scale), the crossbar MVM, back to float. */
@@ -385,9 +387,8 @@ export class CrossbarLayer {
     range.dispose();
     const signed = lo < 0;
     const amax = Math.max(Math.abs(lo), Math.abs(hi));
-    const outShape = [...x.shape.slice(0, -1), this.N];
-    if (!(amax > 0)) return tf.zeros(outShape);
-    const sx = amax / (signed ? 2 ** (p.inputBits - 1) - 1 : 2 ** p.inputBits - 1);
+    // An all-zero input still goes through (sx = 1) so the output has the layer's shape.
+    const sx = amax > 0 ? amax / (signed ? 2 ** (p.inputBits - 1) - 1 : 2 ** p.inputBits - 1) : 1;
     return tf.tidy(() => {
       const xInt = tf.round(tf.div(x, sx));
       return tf.mul(this.integerForward(xInt, { signed, noise: opts.noise, path: opts.path }), sx * this.scale);
@@ -422,7 +423,7 @@ export class CrossbarLayer {
   }
 
   dispose(): void {
-    for (const t of [this.digits, this.g, this.sa0, this.sa1, this.wearToOne, this.writes, this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.memberTCache, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
+    for (const t of [this.digits, this.lev, this.sa0, this.sa1, this.wearToOne, this.writes, this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.memberTCache, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
     this.pool.dispose();
   }
 }

@@ -1,0 +1,93 @@
+// `pimc train` and `pimc run` (loaded lazily by the compiler's CLI as `@pim/runtime/train`), and the public
+// API of the numerics, data and trainer.
+
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { IrProgram } from '@pim/compiler';
+import { DataError } from '../data/errors.js';
+import { TrainConfigError } from './hardware.js';
+import { evaluate, train } from './trainer.js';
+
+export { DataError } from '../data/errors.js';
+export { loadPlanetoid, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';
+export { loadMnist } from '../data/mnist.js';
+export { syntheticSet } from '../data/synthetic.js';
+export type { TensorDataset, TensorSplit } from '../data/tensor-set.js';
+export { CrossbarLayer, type CrossbarParams, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
+export { adcBitsNeeded, roundedGaussianVariance, thermalNoiseCurrent, K_B } from '../numerics/physics.js';
+export { initTf, tf } from '../numerics/tf.js';
+export { TrainConfigError } from './hardware.js';
+export { Rng } from '../util/rng.js';
+export { evaluate, train, type EpochMetrics, type EvaluateResult, type TrainOptions, type TrainResult } from './trainer.js';
+export { ProgressReporter } from './progress.js';
+export * as ops from './ops.js';
+export * as irBuilders from './ir-builders.js';
+
+type Out = (s: string) => void;
+
+export interface CommandArgs {
+  train?: string;
+  run?: string;
+  seed?: number;
+  epochs?: number;
+  json?: string;
+  checkpoint?: string;
+  /** The entry .pim file; relative dataset paths resolve against its folder. */
+  source?: string;
+}
+
+function pick(ir: IrProgram, kind: 'train' | 'run', name: string | undefined): string {
+  if (name) return name;
+  const all = ir.experiments.filter((e) => e.kind === kind).map((e) => e.name);
+  if (all.length === 1) return all[0]!;
+  throw new TrainConfigError(all.length === 0 ? `the program declares no ${kind} experiment` : `the program declares several ${kind} experiments (${all.join(', ')}): choose one with --${kind} NAME`);
+}
+
+function writeJson(file: string, value: unknown): void {
+  const abs = resolve(file);
+  mkdirSync(dirname(abs), { recursive: true });
+  const tmp = `${abs}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  renameSync(tmp, abs);
+}
+
+function pct(x: number | null): string {
+  return x === null || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`;
+}
+
+async function guarded(err: Out, f: () => Promise<number>): Promise<number> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof DataError || e instanceof TrainConfigError) {
+      err(`error: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Out): Promise<number> {
+  return guarded(err, async () => {
+    const ir = irIn as IrProgram;
+    const name = pick(ir, 'train', args.train);
+    const r = await train(ir, name, { seed: args.seed, epochs: args.epochs, checkpoint: args.checkpoint, progress: true, dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
+    const f = r.final;
+    out(`${r.experiment}: ${f.epoch} epochs, loss ${f.loss.toFixed(4)}, test accuracy ${pct(f.test_accuracy)}, val ${pct(f.val_accuracy)}, writes ${f.total_writes}, worn cells ${f.worn_cells}`);
+    if (args.json) writeJson(args.json, r);
+    if (r.checkpoint) out(`checkpoint: ${r.checkpoint}`);
+    return 0;
+  });
+}
+
+export function runCommand(irIn: unknown, args: CommandArgs, out: Out, err: Out): Promise<number> {
+  return guarded(err, async () => {
+    const ir = irIn as IrProgram;
+    const name = pick(ir, 'run', args.run);
+    if (!args.checkpoint) throw new TrainConfigError(`pimc run: --checkpoint DIR is required (the weights a 'pimc train --checkpoint DIR' wrote)`);
+    const r = await evaluate(ir, name, { checkpoint: args.checkpoint, seed: args.seed, dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
+    out(`${r.experiment}: test accuracy ${pct(r.test_accuracy)} (checkpoint ${r.checkpoint}, ${r.stuck_cells} stuck cells)`);
+    if (args.json) writeJson(args.json, r);
+    return 0;
+  });
+}
