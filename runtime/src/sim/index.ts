@@ -12,3 +12,7 @@ export { writeReports, type WriteOptions } from '../report/write.js';
 export { toJson, toCsvFiles } from '../report/data.js';
 export { renderHtml } from '../report/html.js';
 export { simulateCommand, type SimulateArgs } from './cli.js';
+export * as reference from './reference-ir.js';
+export * as noc from '../noc/index.js';
+export * as gnn from '../gnn/index.js';
+export { renderSpecToSvg, renderCharts, chartSpecs, toCsv, fmt } from '../report/index.js';

@@ -1,0 +1,279 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { compile } from '@pim/compiler';
+import { simulate, SimError, mvmCost, tileModel, crossbarPeakOps, gpuCost, transposedMvm, reference, type SimReport } from '@pim/runtime/sim';
+import { clone, toyArchitecture, toyProgram } from './sim-toy.js';
+
+/** |a − b| ≤ rel·|b| (the models are exact arithmetic; 1e-9 only absorbs float rounding). */
+function near(a: number, b: number, rel = 1e-9, what = ''): void {
+  assert.ok(Math.abs(a - b) <= rel * Math.abs(b) + 1e-30, `${what} ${a} ≠ ${b} (rel ${rel})`);
+}
+
+describe('sim: crossbar MVM model (toy chip, hand arithmetic)', () => {
+  const arch = toyArchitecture();
+  const t = tileModel(arch, arch.tile_types[0]!, []);
+
+  it('derives 0.5 ADC per crossbar and the DAC power from the component tree', () => {
+    assert.equal(t.adcsPerCrossbar, 0.5); // 1 ADC per IMA / 2 crossbars
+    near(t.dacPower, 1e-6);
+    assert.equal(t.dacsPerCrossbar, 8);
+  });
+
+  it('times an MVM by the slower of array read and column conversion', () => {
+    // K=12, N=3, S=2: 6 columns; 2 row tiles × 1 column tile. Conversion 6 / (0.5 × 1 GS/s) = 12 ns > read 5 ns.
+    const c = mvmCost(t, 12, 3, 2, 4, 1e9);
+    assert.equal(c.rowTiles, 2);
+    assert.equal(c.colTiles, 1);
+    assert.equal(c.cycles, 4); // ⌈4 input bits / 1-bit DAC⌉
+    near(c.conversion_s, 12e-9);
+    near(c.step_s, 12e-9);
+    near(c.mvm_s, 48e-9); // 4 cycles × 12 ns
+    near(c.shift_add_s, 2e-9); // ⌈log2 2⌉ + 1 cycles at 1 GHz
+    // A 2-column layer converts in 4 ns: the 5 ns array read sets the step instead.
+    near(mvmCost(t, 8, 1, 2, 4, 1e9).step_s, 5e-9);
+  });
+
+  it('charges ADC, crossbar and DAC energy per event', () => {
+    const c = mvmCost(t, 12, 3, 2, 4, 1e9);
+    near(c.adc_j, 48e-12); // 4 cycles × 2 row tiles × 6 columns × 1 pJ
+    near(c.crossbar_j, 9e-12); // 4 cycles × 2 pJ × (12·6)/(8·8) of the cells
+    near(c.dac_j, 0.576e-12); // 4 cycles × 1 column tile × 12 rows × 1 µW × 12 ns
+  });
+
+  it('peak: rows × ⌊cols/S⌋ MACs × 2 ops per MVM time', () => {
+    // 8 × ⌊8/2⌋ = 32 MACs = 64 ops per 4 × 16 ns (8 columns / 0.5 GS/s) → 1 GOPS per crossbar.
+    near(crossbarPeakOps(t, 4, 4), 1e9);
+  });
+});
+
+describe('sim: inference pipeline and energy (toy chip)', () => {
+  let r: SimReport;
+  before(() => {
+    r = simulate(toyProgram());
+  });
+
+  it('stage time = ⌈mvms / replication⌉ × MVM time', () => {
+    const a = r.layers.find((l) => l.name === 'a')!;
+    assert.equal(a.crossbars, 6); // 2 per copy × 3 copies
+    assert.equal(a.tiles, 3);
+    near(a.time_s, 192e-9); // ⌈10/3⌉ = 4 × 48 ns
+    near(a.latency_s, 194e-9); // + 2 ns shift-and-add tail
+    assert.equal(a.bound, 'adc');
+    const b = r.layers.find((l) => l.name === 'b')!;
+    near(b.time_s, 48e-9);
+  });
+
+  it('per-layer energy is the MVM energy times MVMs', () => {
+    near(r.layers.find((l) => l.name === 'a')!.energy_j, 10 * 57.576e-12); // (48 + 9 + 0.576) pJ × 10
+    near(r.layers.find((l) => l.name === 'b')!.energy_j, 28.788e-12); // 24 + 4.5 + 0.288 pJ
+    // maxpool reads 30 elements on 1 unit per tile × 3 tiles: 10 ns; 30 × 1 mW / 1 GHz = 30 pJ.
+    const pool = r.layers.find((l) => l.name === 'pool')!;
+    near(pool.time_s, 10e-9);
+    near(pool.energy_j, 30e-12);
+  });
+
+  it('pipeline: period = slowest stage; latency = Σ stage latencies + NoC', () => {
+    near(r.summary.period_s, 192e-9);
+    assert.equal(r.summary.bottleneck, 'stage a');
+    near(r.stages[0]!.latency_s, 204e-9); // 194 + 10 + 0
+    // NoC (see noc.test.ts for the routing): input 2 + 16 ns, a→b 2 + 2 ns, output 1 + 1.5 ns = 24.5 ns.
+    near(r.noc!.declared.latency_s, 24.5e-9);
+    near(r.summary.latency_s, 204e-9 + 50e-9 + 24.5e-9);
+    near(r.summary.throughput_per_s, 1 / 192e-9);
+  });
+
+  it('energy per image = compute + NoC + idle', () => {
+    near(r.energy.compute_j, 575.76e-12 + 30e-12 + 28.788e-12);
+    near(r.energy.noc_j, 236e-12); // 236 bit-hops × 1 pJ
+    // idle: a has 3 tiles × 192 ns − 480 ns busy = 96 ns; b 0.5 tile × 192 − 24 = 72 ns; × 2.816 mW × 10%.
+    near(r.energy.idle_j, (96e-9 + 72e-9) * 2.816e-3 * 0.1);
+    near(r.summary.energy_per_inference_j, 634.548e-12 + 236e-12 + 47.3088e-12);
+    const sum = r.components.reduce((s, c) => s + c.energy_j, 0);
+    near(sum, r.summary.energy_per_inference_j, 1e-12, 'components sum');
+  });
+
+  it('idle energy follows the idle fraction option', () => {
+    const z = simulate(toyProgram(), { idleFraction: 0 });
+    assert.equal(z.energy.idle_j, 0);
+    near(z.summary.energy_per_inference_j, r.summary.energy_per_inference_j - r.energy.idle_j, 1e-12);
+  });
+
+  it('chip peak and efficiency', () => {
+    near(r.summary.peak_ops_per_s, 8e9); // 8 crossbars × 1 GOPS
+    near(r.summary.ops_per_s_per_m2, 8e9 / r.summary.area_m2);
+  });
+
+  it('is deterministic', () => {
+    assert.deepEqual(JSON.parse(JSON.stringify(simulate(toyProgram()))), JSON.parse(JSON.stringify(r)));
+  });
+});
+
+describe('sim: PipeLayer training cost (toy chip)', () => {
+  it('forward, transposed backward, gradient and weight writes', () => {
+    const t = simulate(toyProgram()).training[0]!;
+    assert.equal(t.samples_per_epoch, 100);
+    assert.equal(t.steps_per_epoch, 10);
+    const b = t.layers.find((l) => l.name === 'b')!;
+    // Backward on the same crossbars, S = 2 passes × 4 cycles × max(5 ns, 6 rows / 0.5 GS/s = 12 ns) = 96 ns.
+    near(b.backward_s, 96e-9);
+    near(b.backward_j, 52.788e-12); // 4.5 + 48 + 0.288 pJ
+    assert.equal(t.layers.find((l) => l.name === 'a')!.backward_s, 0); // first weight layer: no δ for the input
+    near(t.per_update.cells_written, 12 * 6 * 3 + 6 * 6);
+    near(t.per_update.write_energy_j, 252e-12); // 252 cells × 1 pJ
+    near(t.per_update.write_latency_s, 80e-9); // 8 rows of a's crossbars × 10 ns
+    near(t.period_s, 384e-9); // stage a: 192 fwd + 192 grad
+    near(t.batch_time_s, 9 * 384e-9 + 596e-9 + 80e-9);
+    near(t.epoch_time_s, 10 * t.batch_time_s);
+    assert.equal(t.writes_per_cell_per_epoch, 10);
+    assert.equal(t.epochs_to_endurance, 100); // 1000 writes / 10 per epoch
+    near(t.epoch_energy_j, 100 * (634.548e-12 + 82.788e-12 + 604.548e-12 + 472e-12) + 10 * 252e-12);
+    near(t.total_energy_j, 2 * t.epoch_energy_j);
+  });
+
+  it('transposedMvm converts rows, not columns', () => {
+    const arch = toyArchitecture();
+    const tm = tileModel(arch, arch.tile_types[0]!, []);
+    // K = 2 rows: conversion 2 / 0.5 GS/s = 4 ns < read 5 ns → 5 ns steps; 2 slices × 4 cycles × 5 ns.
+    near(transposedMvm(tm, 2, 3, 2, 4).mvm_s, 40e-9);
+  });
+});
+
+describe('sim: GPU roofline', () => {
+  const gpu = { name: 'g', path: 'a.g', partition: 'gpu', count: 2, peak_flops: 1e12, memory_bandwidth_bps: 8e11, power_w: 10, area_m2: 1e-6 };
+  const bn = { index: 0, name: 'bn', kind: 'batchnorm', attributes: {}, input_shape: [4, 10, 10], output_shape: [4, 10, 10], macs: 0, params: 8, mvms: 0 };
+  it('batchnorm inference is memory bound', () => {
+    // 400 elements: 2 FLOPs each = 800 FLOPs / 2 TFLOPS = 0.4 ns; (400+400+8)·4 B = 3232 B · 8 / 1.6 Tb/s = 16.16 ns.
+    const c = gpuCost(gpu, bn, 'inference');
+    assert.equal(c.flops, 800);
+    assert.equal(c.bytes, 3232);
+    near(c.time_s, 16.16e-9);
+    assert.equal(c.bound, 'memory');
+    near(c.energy_j, 16.16e-9 * 20);
+  });
+  it('a large linear layer is compute bound', () => {
+    const fc = { index: 0, name: 'fc', kind: 'linear', attributes: {}, input_shape: [1000], output_shape: [1000], macs: 1e6, params: 1e6, mvms: 1, weights: { rows: 1000, cols: 1000 } };
+    // 2e6 FLOPs / 2e12 = 1 µs; (2000 + 1e6)·4 B·8 / 1.6e12 = 20.01 µs: still memory bound at batch 1 …
+    assert.equal(gpuCost(gpu, fc).bound, 'memory');
+    // … but with 10× the peak bandwidth compute dominates.
+    assert.equal(gpuCost({ ...gpu, memory_bandwidth_bps: 8e13 }, fc).bound, 'compute');
+  });
+  it('heterogeneous VGG-11-BN puts BN on the GPU partition and moves activations to it', () => {
+    const r = simulate(reference.heteroProgram(), { mapping: 'vgg_on_hetero' });
+    assert.ok(r.gpu);
+    const bnLayers = r.gpu.layers.filter((l) => l.kind === 'batchnorm');
+    assert.equal(bnLayers.length, 8);
+    assert.ok(r.gpu.transfer_bits > 0);
+    assert.ok(r.layers.filter((l) => l.kind === 'batchnorm').every((l) => l.engine === 'gpu'));
+    // BN training on the GPU: forward + backward roofline time per sample is counted.
+    assert.ok(r.training.find((t) => t.experiment === 'vgg_train')!.gpu_time_per_sample_s > 0);
+  });
+});
+
+describe('sim: ISAAC reproduced (reference IR from the seed table)', () => {
+  const r = simulate(reference.isaacProgram(), { mapping: 'lenet_on_isaac' });
+  it('peak 41.3 TOPS ±2%: 16,128 crossbars × 4,096 ops / 1.6 µs', () => {
+    near(r.summary.peak_ops_per_s, (16128 * 4096) / 1.6e-6, 1e-9);
+    near(r.summary.peak_ops_per_s, 41.3e12, 0.02);
+  });
+  it('computational efficiency 479 GOPS/s/mm² ±2% (ours 484: the published figure is printed beside it)', () => {
+    near(r.summary.ops_per_s_per_m2, 479e9 / 1e-6, 0.02);
+    assert.equal(r.summary.published?.ops_per_s_per_m2, 479e9 / 1e-6);
+  });
+  it('area 85.4 mm² and power 65.8 W from the component table', () => {
+    near(r.summary.area_m2, 85.4e-6, 0.002);
+    near(r.summary.power_w, 65.8, 0.002);
+  });
+  it('a 128-column crossbar with one 1.28 GS/s ADC takes 100 ns per input bit, 1.6 µs per 16-bit MVM', () => {
+    const f1 = r.layers.find((l) => l.name === 'f1')!;
+    near(f1.step_s, 100e-9, 1e-6);
+    near(f1.mvm_s, 1.6e-6, 1e-6);
+  });
+});
+
+describe('sim: compiled samples/isaac.pim (the compiler’s IR)', () => {
+  const file = resolve('samples/isaac.pim');
+  it('reproduces the ISAAC figures from the real IR', function () {
+    assert.ok(existsSync(file), `${file} is missing`);
+    const p = compile(file);
+    assert.ok(p.ir, `samples/isaac.pim does not compile: ${p.diagnostics.map((d) => d.message).join('; ')}`);
+    const r = simulate(p.ir, { mapping: 'lenet_on_isaac' });
+    near(r.summary.peak_ops_per_s, 41.3e12, 0.02);
+    near(r.summary.ops_per_s_per_m2, 479e15, 0.02);
+    near(r.summary.area_m2, 85.4e-6, 0.01);
+    near(r.summary.power_w, 65.8, 0.01);
+  });
+});
+
+describe('sim: bad or inconsistent IR is rejected with a clear error', () => {
+  const expectError = (ir: unknown, re: RegExp, mapping?: string): void => {
+    assert.throws(
+      () => simulate(ir as never, mapping ? { mapping } : {}),
+      (e: unknown) => e instanceof SimError && re.test(e.message),
+    );
+  };
+  it('not an IR at all', () => {
+    expectError(42, /not an object/);
+    expectError({ ir_version: '2.0.0', architectures: [], models: [], mappings: [] }, /unsupported IR version 2\.0\.0/);
+  });
+  it('unknown mapping names the ones there are', () => expectError(toyProgram(), /no mapping named 'nope' \(have: toymap\)/, 'nope'));
+  it('a placement naming a missing layer', () => {
+    const ir = clone(toyProgram());
+    ir.mappings[0]!.placements[0]!.layer = 'ghost';
+    expectError(ir, /placements\[0\] \(layer ghost\): names layer 'ghost', which model 'toynet' does not have/);
+  });
+  it('a placement on a missing tile type', () => {
+    const ir = clone(toyProgram());
+    ir.mappings[0]!.placements[3]!.target = 'nowhere';
+    expectError(ir, /names tile type 'nowhere', which architecture 'toy' does not have \(have: tile\)/);
+  });
+  it('too few crossbars for the weight matrix', () => {
+    const ir = clone(toyProgram());
+    ir.mappings[0]!.placements[0]!.crossbar!.crossbars = 1;
+    expectError(ir, /needs 2×1 = 2/);
+  });
+  it('wrong slice count', () => {
+    const ir = clone(toyProgram());
+    ir.mappings[0]!.placements[0]!.crossbar!.slices = 4;
+    expectError(ir, /4-bit weights on 2-bit cells need ⌈4\/2⌉ = 2/);
+  });
+  it('more crossbars than the chip has', () => {
+    const ir = clone(toyProgram());
+    const p = ir.mappings[0]!.placements[0]!.crossbar!;
+    p.replication = 4;
+    p.crossbars_total = 8;
+    p.tiles = 4;
+    expectError(ir, /uses 9 crossbars of tile type 'tile' .* but the architecture has 8/);
+  });
+  it('a weight layer without a placement', () => {
+    const ir = clone(toyProgram());
+    ir.mappings[0]!.placements.splice(3, 1);
+    expectError(ir, /layer 'b' \(linear\) has weights but no placement/);
+  });
+  it('a missing model or architecture', () => {
+    const ir = clone(toyProgram());
+    ir.mappings[0]!.model = 'm2';
+    expectError(ir, /names model 'm2', which the IR does not have/);
+    const ir2 = clone(toyProgram());
+    ir2.mappings[0]!.architecture = 'a2';
+    expectError(ir2, /names architecture 'a2'/);
+  });
+  it('a non-positive clock or ADC rate', () => {
+    const ir = clone(toyProgram());
+    ir.architectures[0]!.clock_hz = 0;
+    expectError(ir, /clock_hz: must be a positive frequency/);
+    const ir2 = clone(toyProgram());
+    ir2.architectures[0]!.tile_types[0]!.adc!.rate_hz = 0;
+    expectError(ir2, /needs ADCs with a positive rate/);
+  });
+  it('a bad NoC', () => {
+    const ir = clone(toyProgram());
+    ir.architectures[0]!.noc!.dims = [2];
+    expectError(ir, /a mesh needs 2 positive integer dimensions \(got \[2\]\)/);
+  });
+  it('an adjacency policy on a non-gcn layer', () => {
+    const ir = clone(toyProgram());
+    ir.mappings[0]!.adjacency = [{ layer: 'a', partition: 'p', target: 'tile', block: 4, skip_zero_blocks: true, reorder: 'none' }];
+    expectError(ir, /layer 'a' is a conv; only gcn layers have an adjacency/);
+  });
+});
