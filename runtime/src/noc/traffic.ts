@@ -65,13 +65,20 @@ function uniqueCounts(nodes: ArrayLike<number>): [number[], number[]] {
   return [[...m.keys()], [...m.values()]];
 }
 
-const scratch = new WeakMap<Mesh, { linkBits: Float64Array; gl: GroupLinks }>();
+const scratch = new WeakMap<Mesh, { linkBits: Float64Array; gl: GroupLinks; touched: number[] }>();
 
 /** `detail` false: no per-link/per-router lists, and the link array is a reused scratch (not returned for keeps). */
 export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult {
   let sc = detail ? undefined : scratch.get(mesh);
-  if (!detail && !sc) scratch.set(mesh, (sc = { linkBits: new Float64Array(linkCount(mesh)), gl: newGroupLinks(mesh) }));
-  const linkBits = sc ? sc.linkBits.fill(0) : new Float64Array(linkCount(mesh));
+  if (!detail && !sc) scratch.set(mesh, (sc = { linkBits: new Float64Array(linkCount(mesh)), gl: newGroupLinks(mesh), touched: [] }));
+  if (sc) {
+    // Zero only what the previous call touched.
+    for (const l of sc.touched) sc.linkBits[l] = 0;
+    sc.touched.length = 0;
+  }
+  const linkBits = sc ? sc.linkBits : new Float64Array(linkCount(mesh));
+  /** Links with traffic, so scans skip the idle ones. */
+  const touched: number[] = sc ? sc.touched : [];
   const groups: GroupStats[] = [];
   let total = 0;
   let bitHops = 0;
@@ -90,7 +97,7 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
     for (let i = 0; i < sn.length; i++) {
       for (let j = 0; j < dn.length; j++) {
         const bits = perPair * sc[i]! * dc[j]!;
-        const r = route(mesh, sn[i]!, dn[j]!, bits, linkBits, gl);
+        const r = route(mesh, sn[i]!, dn[j]!, bits, undefined, gl);
         gBitHops += bits * (r.hops + r.chipHops);
         gEnergy += bits * (r.hops * mesh.energyPerBitHop + r.chipHops * mesh.chipLinkEnergyPerBit);
         if (r.chipHops > 0) offchip += bits;
@@ -104,6 +111,8 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
     let hot = 0;
     for (const link of gl.touched) {
       const v = gl.bits[link]!;
+      if (linkBits[link] === 0) touched.push(link);
+      linkBits[link]! += v;
       const t = v / linkBandwidth(mesh, link);
       if (t > hotTime) ((hotTime = t), (hot = v));
       gl.bits[link] = 0;
@@ -125,8 +134,7 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
   }
   let hotIdx = -1;
   let hotTime = 0;
-  for (let i = 0; i < linkBits.length; i++) {
-    if (!(linkBits[i]! > 0)) continue;
+  for (const i of touched) {
     const t = linkBits[i]! / linkBandwidth(mesh, i);
     if (t > hotTime) ((hotTime = t), (hotIdx = i));
   }

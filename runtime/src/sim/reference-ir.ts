@@ -405,6 +405,18 @@ export function vgg(name: string, cfg: (number | 'M')[], bn: boolean): IrModel {
 export const VGG16_CFG: (number | 'M')[] = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'];
 export const VGG11_CFG: (number | 'M')[] = [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'];
 
+/** NeuroSim's VGG-8 for CIFAR-10: 6 conv layers (128-128-256-256-512-512) and 2 linear (1024, 10). */
+export function vgg8(): IrModel {
+  const specs: LayerSpec[] = [];
+  let i = 0;
+  for (const c of [128, 128, 'M', 256, 256, 'M', 512, 512, 'M'] as (number | 'M')[]) {
+    if (c === 'M') specs.push({ kind: 'maxpool', size: 2 });
+    else specs.push({ kind: 'conv', name: `conv${++i}`, out: c, kernel: 3, padding: 1 }, { kind: 'relu' });
+  }
+  specs.push({ kind: 'flatten' }, { kind: 'linear', name: 'fc1', out: 1024 }, { kind: 'relu' }, { kind: 'linear', name: 'fc2', out: 10 });
+  return buildModel('vgg8', { kind: 'tensor', shape: [3, 32, 32], classes: 10, dataset: 'cifar10' }, specs);
+}
+
 export function gcn2(): IrModel {
   return buildModel('gcn2', { kind: 'graph', dataset: 'cora', nodes: 2708, features: 1433, classes: 7, edges: 5278 }, [
     { kind: 'gcn', name: 'g1', out: 16 },
@@ -499,16 +511,18 @@ function emptyProgram(): IrProgram {
   return { ir_version: '1.0.0', sources: ['reference.pim'], constants: {}, devices: [reram2b], architectures: [], models: [], datasets: [], mappings: [], experiments: [], explorations: [] };
 }
 
-/** ISAAC with LeNet-5 (balanced: c1 ×8, c2 ×1) and VGG-16 (no replication), plus a LeNet-5 train experiment. */
+/** ISAAC with LeNet-5 (balanced: c1 ×8, c2 ×1), VGG-16 and VGG-8 (CIFAR, no replication), plus a LeNet-5 train experiment. */
 export function isaacProgram(): IrProgram {
   const ir = emptyProgram();
   const arch = isaacArchitecture();
   const lenet = lenet5();
   const vgg16 = vgg('vgg16', VGG16_CFG, false);
+  const v8 = vgg8();
   ir.architectures.push(arch);
-  ir.models.push(lenet, vgg16);
+  ir.models.push(lenet, vgg16, v8);
   ir.mappings.push(buildMapping(lenet, arch, { name: 'lenet_on_isaac', replicate: { c1: 8, c2: 1, f1: 1, f2: 1, f3: 1 } }));
   ir.mappings.push(buildMapping(vgg16, arch, { name: 'vgg16_on_isaac' }));
+  ir.mappings.push(buildMapping(v8, arch, { name: 'vgg8_on_isaac' }));
   const mnist: IrDataset = { name: 'mnist', source: 'builtin', set: 'mnist', kind: 'image', shape: [1, 28, 28], classes: 10, attributes: {} };
   ir.datasets.push(mnist);
   const train: IrExperiment = { kind: 'train', name: 'lenet_train', mapping: 'lenet_on_isaac', dataset: 'mnist', epochs: 5, batch: 64, seed: 1, numerics: { ideal: true, activation_bits: 16 } };
