@@ -273,7 +273,6 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   }
   const outBits = prod(model.output_shape) * inputBits;
   const inBits = model.input.kind === 'tensor' ? prod(model.input.shape) * inputBits : model.input.nodes * model.input.features * inputBits;
-  if (transfers.length > 0 && transfers[0]!.from === 0) transfers[0]!.bits = inBits;
   if (cur !== 0) transfers.push({ from: cur, to: 0, bits: outBits, group: 'output' });
 
   // NoC: the declared topology, and its 2D/3D counterpart with the same routers.
