@@ -1,6 +1,6 @@
 // `formatPim`: the formatter as a function, for the CLI and the language server.
-import { parse, type Diagnostic } from '@pim/grammar';
-import plugin from './plugin.js';
+import { parse, type Diagnostic, type ParseResult } from '@pim/grammar';
+import plugin, { primeParse } from './plugin.js';
 
 export interface FormatOptions {
   printWidth?: number;
@@ -12,14 +12,16 @@ export interface FormatOptions {
 
 export type FormatResult = { ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] };
 
-/** Formats a `.pim` text; a text with syntax errors is returned untouched as its diagnostics. */
-export async function formatPim(text: string, options: FormatOptions = {}): Promise<FormatResult> {
-  const uri = options.filepath ?? '<input>';
-  const parsed = parse(text, uri);
+/**
+ * Formats a `.pim` text; a text with syntax errors is returned untouched as its diagnostics.
+ * `parsed`, when given, must be the parse of `text` (the language server has it already).
+ */
+export async function formatPim(text: string, options: FormatOptions = {}, parsed: ParseResult = parse(text, options.filepath ?? '<input>')): Promise<FormatResult> {
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) return { ok: false, diagnostics: errors };
   // Prettier's standalone build: no file-system plugin lookup, and it bundles into the VS Code server.
   const prettier = await import('prettier/standalone');
+  primeParse(text, parsed);
   const formatted = await prettier.format(text, {
     parser: 'pim',
     plugins: [plugin],

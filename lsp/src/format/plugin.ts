@@ -1,6 +1,6 @@
 // The Prettier 3 plugin for `.pim`: `prettier --plugin ./lsp/dist/format/plugin.js --write "**/*.pim"`.
 import type { AstPath, Doc, Parser, Plugin, Printer, SupportLanguage } from 'prettier';
-import { LineIndex, parse, type PimFile } from '@pim/grammar';
+import { LineIndex, parse, type ParseResult, type PimFile } from '@pim/grammar';
 import { printPimFile } from './printer.js';
 
 /** The root handed to Prettier: the file, with comments under a name Prettier does not claim. */
@@ -22,9 +22,18 @@ export class PimSyntaxError extends SyntaxError {
   }
 }
 
+/** The last parse handed in by `formatPim` (or made here), so one text is never parsed twice. */
+let lastParse: { text: string; result: ParseResult } | undefined;
+
+/** Lets a caller that already parsed `text` spare the plugin a second parse. */
+export function primeParse(text: string, result: ParseResult): void {
+  lastParse = { text, result };
+}
+
 function parsePim(text: string, options?: { filepath?: string }): PimRoot {
   const uri = options?.filepath ?? '<input>';
-  const result = parse(text, uri);
+  const result = lastParse && lastParse.text === text ? lastParse.result : parse(text, uri);
+  lastParse = undefined;
   const first = result.diagnostics.find((d) => d.severity === 'error');
   if (first) {
     const pos = new LineIndex(text).position(first.span.start);

@@ -12,10 +12,16 @@ export interface Analysis {
   program?: Program;
 }
 
+export interface QuickAnalysis extends Analysis {
+  stale?: Program;
+}
+
 export class AnalysisService {
   private generation = 0;
   private readonly memo = new Map<string, { generation: number; result: Promise<Analysis | undefined> }>();
   private readonly sourceCache = new Map<string, SourceFile>();
+  /** The last compilation of each entry, with the text it compiled. */
+  private readonly last = new Map<string, { text: string; program: Program }>();
   /** Entry path → paths of the files its last compilation read (itself and its imports). */
   readonly dependencies = new Map<string, Set<string>>();
 
@@ -44,6 +50,22 @@ export class AnalysisService {
     return result;
   }
 
+  /**
+   * The current document without waiting for the compiler: the last program when it was compiled from
+   * this very text (`program`), and whatever was compiled last (`stale`, for names and classes only).
+   */
+  quick(path: string): QuickAnalysis | undefined {
+    const doc = this.workspace.document(path);
+    if (!doc) return undefined;
+    const last = this.last.get(path);
+    const out: QuickAnalysis = { doc };
+    if (last) {
+      out.stale = last.program;
+      if (last.text === doc.text && last.program.files.get(path)?.ast === doc.parse.ast) out.program = last.program;
+    }
+    return out;
+  }
+
   private async run(path: string): Promise<Analysis | undefined> {
     const doc = this.workspace.document(path);
     if (!doc) return undefined;
@@ -56,7 +78,10 @@ export class AnalysisService {
     const current = this.sourceCache.get(doc.path);
     if (!current || current.text !== doc.text) this.sourceCache.set(doc.path, doc.sourceFile);
     const program = await this.compiler.compile(path, { host: this.workspace.host, cache: this.sourceCache });
-    if (program) this.dependencies.set(path, new Set(program.files.keys()));
+    if (program) {
+      this.dependencies.set(path, new Set(program.files.keys()));
+      this.last.set(path, { text: doc.text, program });
+    }
     return program ? { doc, program } : { doc };
   }
 }

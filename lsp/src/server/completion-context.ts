@@ -1,7 +1,7 @@
 // Where the cursor is, worked out from tokens (not the tree) so completion works while the user types
 // text that does not parse yet.
 import type { IToken } from 'chevrotain';
-import { pimLexer } from '@pim/grammar';
+import type { PimDocument } from './documents.js';
 
 export interface Frame {
   /** The block kind (`tile`), object head (`sgd`), `place`, `repeat`, or '' for a bare `{`. */
@@ -27,13 +27,19 @@ export interface CompletionContext {
 const NUMBER_ONLY = /^(0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)$/;
 const NUMBER_UNIT = /^(0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)([ \t]*)(.*)$/s;
 
-export function completionContext(text: string, offset: number): CompletionContext {
-  const lexed = pimLexer.tokenize(text);
-  for (const c of lexed.groups['comments'] ?? []) {
-    if (c.startOffset < offset && offset <= c.endOffset! + 1 && (c.tokenType.name !== 'BlockComment' || offset <= c.endOffset!)) return none(offset);
+export function completionContext(doc: PimDocument, offset: number): CompletionContext {
+  // The document's cached parse has the tokens and comments: no second lexing pass.
+  const { tokens, ast, diagnostics } = doc.parse;
+  for (const c of ast.comments) {
+    // Inside a comment (a line comment runs to the end of its line).
+    if (c.span.start < offset && (offset < c.span.end || (offset === c.span.end && c.kind !== 'block'))) return none(offset);
   }
   // Inside an unterminated string or comment.
-  for (const e of lexed.groups['errors'] ?? []) if (e.startOffset < offset && offset <= e.endOffset! + 1) return none(offset);
+  for (const d of diagnostics) {
+    if ((d.code === 'PIM1002' || d.code === 'PIM1003') && d.span.start < offset && (d.code === 'PIM1003' || offset <= d.span.end)) return none(offset);
+  }
+  const text = doc.text;
+  const lexed = { tokens: tokens.filter((t) => Number.isFinite(t.startOffset) && !t.isInsertedInRecovery) };
 
   const before = lexed.tokens.filter((t) => t.endOffset! + 1 <= offset);
   let prefix = '';

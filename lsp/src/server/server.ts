@@ -47,7 +47,10 @@ export function startServer(connection: Connection): void {
         return fallback;
       });
 
+  /** Waits for the compiler (hover, navigation, hints). */
   const analysisFor = async (uri: string) => (services ? services.analysis.analyze(uriToPath(uri)) : undefined);
+  /** Never waits for the compiler (completion, tokens, outline, folding, formatting). */
+  const quickFor = (uri: string) => services?.analysis.quick(uriToPath(uri));
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
@@ -119,8 +122,8 @@ export function startServer(connection: Connection): void {
 
   // ── features ───────────────────────────────────────────────────────────────
   connection.onCompletion((p) =>
-    guard('completion', null, async () => {
-      const a = await analysisFor(p.textDocument.uri);
+    guard('completion', null, () => {
+      const a = quickFor(p.textDocument.uri);
       return a && services ? completion(services, a, a.doc.offsetAt(p.position)) : null;
     }),
   );
@@ -155,21 +158,21 @@ export function startServer(connection: Connection): void {
     }),
   );
   connection.onDocumentSymbol((p) =>
-    guard('documentSymbol', [], async () => {
-      const a = await analysisFor(p.textDocument.uri);
+    guard('documentSymbol', [], () => {
+      const a = quickFor(p.textDocument.uri);
       return a ? documentSymbols(a.doc) : [];
     }),
   );
   connection.onWorkspaceSymbol((p) => guard('workspaceSymbol', [], () => (services ? workspaceSymbols(services.workspace, p.query) : [])));
   connection.languages.semanticTokens.on((p) =>
-    guard('semanticTokens', { data: [] }, async () => {
-      const a = await analysisFor(p.textDocument.uri);
+    guard('semanticTokens', { data: [] }, () => {
+      const a = quickFor(p.textDocument.uri);
       return a ? semanticTokens(a) : { data: [] };
     }),
   );
   connection.onDocumentFormatting((p) =>
     guard('formatting', [], async () => {
-      const a = await analysisFor(p.textDocument.uri);
+      const a = quickFor(p.textDocument.uri);
       return a && services ? formatDocument(a.doc, p.options, services.settings.printWidth) : [];
     }),
   );
@@ -181,8 +184,8 @@ export function startServer(connection: Connection): void {
     }),
   );
   connection.onFoldingRanges((p) =>
-    guard('foldingRange', [], async () => {
-      const a = await analysisFor(p.textDocument.uri);
+    guard('foldingRange', [], () => {
+      const a = quickFor(p.textDocument.uri);
       return a ? foldingRanges(a.doc) : [];
     }),
   );

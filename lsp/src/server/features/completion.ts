@@ -2,7 +2,7 @@
 // default) and the block kinds allowed there; after `key:`, the names and choices that fit; after a
 // number, units.
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList } from 'vscode-languageserver';
-import type { Analysis } from '../analysis.js';
+import type { Analysis, QuickAnalysis } from '../analysis.js';
 import { choicesOf, DECLARATION_KINDS, FALLBACK_UNITS, refKindOf } from '../catalogue.js';
 import type { ClassInfo } from '../compiler-types.js';
 import { completionContext, type Frame } from '../completion-context.js';
@@ -85,8 +85,11 @@ function declaredNames(s: PimServices, a: Analysis | undefined): { name: string;
   return out;
 }
 
-export function completion(s: PimServices, a: Analysis, offset: number): CompletionList {
-  const ctx = completionContext(a.doc.text, offset);
+export function completion(s: PimServices, quick: QuickAnalysis, offset: number): CompletionList {
+  // Names and classes may come from the last compilation: completion never waits for the compiler.
+  const program = quick.program ?? quick.stale;
+  const a: Analysis = program ? { doc: quick.doc, program } : { doc: quick.doc };
+  const ctx = completionContext(a.doc, offset);
   const classes = classesOf(a);
   const items: CompletionItem[] = [];
   const pos = ctx.position;

@@ -1,13 +1,12 @@
 // Folding ranges from tokens (braces and brackets), comments, imports and `// #region` markers —
 // token-based so a document that does not parse still folds.
-import { pimLexer } from '@pim/grammar';
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver';
 import type { PimDocument } from '../documents.js';
 
 export function foldingRanges(doc: PimDocument): FoldingRange[] {
   const out: FoldingRange[] = [];
   const line = (offset: number): number => doc.positionAt(offset).line;
-  const lexed = pimLexer.tokenize(doc.text);
+  const lexed = { tokens: doc.parse.tokens };
   const stack: number[] = [];
   let lastImportStart = -1;
   let lastImportEnd = -1;
@@ -31,7 +30,7 @@ export function foldingRanges(doc: PimDocument): FoldingRange[] {
   }
   if (lastImportEnd > lastImportStart) out.push({ startLine: lastImportStart, endLine: lastImportEnd, kind: FoldingRangeKind.Imports });
 
-  const comments = lexed.groups['comments'] ?? [];
+  const comments = doc.parse.ast.comments;
   const regions: number[] = [];
   let runStart = -1;
   let runEnd = -1;
@@ -40,25 +39,25 @@ export function foldingRanges(doc: PimDocument): FoldingRange[] {
     runStart = runEnd = -1;
   };
   for (const c of comments) {
-    const l = line(c.startOffset);
-    if (/^\/\/\s*#region\b/.test(c.image)) {
+    const l = line(c.span.start);
+    if (/^\/\/\s*#region\b/.test(c.text)) {
       regions.push(l);
       continue;
     }
-    if (/^\/\/\s*#endregion\b/.test(c.image)) {
+    if (/^\/\/\s*#endregion\b/.test(c.text)) {
       const s = regions.pop();
       if (s !== undefined && l > s) out.push({ startLine: s, endLine: l, kind: FoldingRangeKind.Region });
       continue;
     }
-    if (c.tokenType.name === 'BlockComment') {
+    if (c.kind === 'block') {
       flushRun();
-      const e = line(c.endOffset ?? c.startOffset);
+      const e = line(c.span.end - 1);
       if (e > l) out.push({ startLine: l, endLine: e, kind: FoldingRangeKind.Comment });
       continue;
     }
     // Consecutive whole-line `//` comments fold together.
-    const lineStart = doc.text.lastIndexOf('\n', c.startOffset - 1) + 1;
-    const alone = doc.text.slice(lineStart, c.startOffset).trim() === '';
+    const lineStart = doc.text.lastIndexOf('\n', c.span.start - 1) + 1;
+    const alone = doc.text.slice(lineStart, c.span.start).trim() === '';
     if (alone && runEnd >= 0 && l === runEnd + 1) runEnd = l;
     else {
       flushRun();

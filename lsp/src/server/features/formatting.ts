@@ -9,7 +9,7 @@ export async function formatDocument(doc: PimDocument, options: FormattingOption
     useTabs: !options.insertSpaces,
     printWidth,
     filepath: doc.path,
-  });
+  }, doc.parse);
   if (!result.ok || result.text === doc.text) return [];
   return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(doc.text.length) }, newText: result.text }];
 }

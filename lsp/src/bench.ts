@@ -1,0 +1,162 @@
+// Editor benchmarks: diagnostics latency after a one-character edit on a 5,000-line file, completion
+// latency, and formatter throughput. The server runs as a child process over stdio, as in an editor.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node.js';
+import { formatPim } from './format/format.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** A valid program of about `lines` lines: devices, architectures and models with distinct names. */
+export function largeProgram(lines = 5000): string {
+  const out: string[] = ['// Benchmark program: repeated ISAAC-like chips and LeNet-5 models.', ''];
+  let i = 0;
+  while (out.length < lines) {
+    out.push(
+      `/// Cell ${i}.`,
+      `device cell${i} {`,
+      '  technology: reram',
+      '  bits_per_cell: 2',
+      '  read_latency: 100 ns',
+      '}',
+      '',
+      `/// Chip ${i}.`,
+      `architecture chip${i} {`,
+      '  clock: 1.2 GHz',
+      `  tile tile${i}[168] {`,
+      '    edram buffer { capacity: 64 KB, banks: 2, bus_width: 256 bit, power: 20.7 mW, area: 0.083 mm2 }',
+      '    router { flit: 32 bit, ports: 8, power: 42 mW, area: 0.151 mm2, shared_by: 4 }',
+      '    ima[12] {',
+      `      crossbar[8] { rows: 128, cols: 128, cell: cell${i}, power: 0.3 mW, area: 0.000025 mm2 }`,
+      '      adc[8] { resolution: 8 bit, rate: 1.28 GHz, power: 2 mW, area: 0.0012 mm2 }',
+      '      dac[8 * 128] { resolution: 1 bit, power: 4 mW / (8 * 128), area: 0.00017 mm2 / (8 * 128) }',
+      '    }',
+      '  }',
+      '}',
+      '',
+      `model net${i} {`,
+      '  input: tensor[1, 28, 28]',
+      '  conv c1 { out: 6, kernel: 5, padding: 2 }',
+      '  relu',
+      '  maxpool { size: 2 }',
+      '  conv c2 { out: 16, kernel: 5 }',
+      '  relu',
+      '  maxpool { size: 2 }',
+      '  flatten',
+      '  linear f1 { out: 120 }',
+      '  relu',
+      '  linear f2 { out: 84 }',
+      '  relu',
+      '  linear f3 { out: 10 }',
+      '}',
+      '',
+    );
+    i++;
+  }
+  return out.join('\n') + '\n';
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export async function benchLsp(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'pim-bench-'));
+  const path = join(dir, 'large.pim');
+  const text = largeProgram(5000);
+  writeFileSync(path, text);
+  const uri = pathToFileURL(path).href;
+  const proc = spawn(process.execPath, [join(here, 'server/main.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const waiting = new Map<number, (p: PublishDiagnosticsParams) => void>();
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    if (p.uri === uri && p.version !== undefined) waiting.get(p.version)?.(p);
+  });
+  conn.onRequest('client/registerCapability', () => null);
+  conn.listen();
+  const diagnosticsFor = (version: number): Promise<PublishDiagnosticsParams> => new Promise((r) => waiting.set(version, r));
+  try {
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {}, workspaceFolders: null });
+    await conn.sendNotification('initialized', {});
+    let version = 1;
+    const t0 = performance.now();
+    const first = diagnosticsFor(version);
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pim', version, text } });
+    const opened = await first;
+    const openMs = performance.now() - t0;
+
+    // One-character edits: change the digit of `bits_per_cell: 2` in the middle of the file back and forth.
+    const lines = text.split('\n');
+    const line = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('bits_per_cell: 2'));
+    const character = lines[line]!.indexOf('2');
+    const latencies: number[] = [];
+    for (let k = 0; k < 30; k++) {
+      version++;
+      const done = diagnosticsFor(version);
+      const start = performance.now();
+      await conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: { line, character }, end: { line, character: character + 1 } }, text: k % 2 ? '2' : '1' }],
+      });
+      await done;
+      latencies.push(performance.now() - start);
+    }
+
+    // Completion inside a tile block (attributes and component kinds).
+    const tileLine = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('  tile '));
+    const completion: number[] = [];
+    for (let k = 0; k < 50; k++) {
+      const start = performance.now();
+      await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: tileLine + 1, character: 4 } });
+      completion.push(performance.now() - start);
+    }
+    const hover: number[] = [];
+    for (let k = 0; k < 20; k++) {
+      const start = performance.now();
+      await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: tileLine, character: 8 } });
+      hover.push(performance.now() - start);
+    }
+
+    // Formatter throughput on the same file, in process.
+    await formatPim(text);
+    const fmtRuns: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const start = performance.now();
+      const r = await formatPim(text);
+      fmtRuns.push(performance.now() - start);
+      if (!r.ok) throw new Error('benchmark program does not parse');
+    }
+    const fmtMs = median(fmtRuns);
+    return {
+      lsp_file_lines: lines.length - 1,
+      lsp_open_diagnostics_ms: Math.round(openMs),
+      lsp_open_diagnostics_count: opened.diagnostics.length,
+      lsp_edit_diagnostics_median_ms: Math.round(median(latencies) * 10) / 10,
+      lsp_edit_diagnostics_max_ms: Math.round(Math.max(...latencies) * 10) / 10,
+      lsp_completion_median_ms: Math.round(median(completion) * 100) / 100,
+      lsp_hover_median_ms: Math.round(median(hover) * 100) / 100,
+      format_5000_lines_ms: Math.round(fmtMs),
+      format_lines_per_s: Math.round((lines.length / fmtMs) * 1000),
+    };
+  } finally {
+    try {
+      await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      await conn.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    conn.dispose();
+    proc.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `node lsp/dist/bench.js` prints the figures.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  benchLsp().then((r) => console.log(JSON.stringify(r, null, 2)));
+}
