@@ -1,0 +1,232 @@
+// `pimc`: check, compile, format, simulate, train and run `.pim` programs.
+// Exit codes: 0 clean, 1 errors in the source, 2 usage or internal errors. A user mistake never
+// prints a stack trace.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDiagnostic, type Diagnostic } from '@pim/grammar';
+import { compile } from '../compile.js';
+import type { Program } from '../api.js';
+
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const HELP = `pimc ${VERSION} — the pim compiler for heterogeneous processing-in-memory systems
+
+Usage:
+  pimc check FILE…                 check programs; print diagnostics
+  pimc compile FILE [-o OUT]       compile to the JSON IR (stdout, or OUT)
+  pimc fmt FILE… [--check|--write] format with the pim Prettier plugin
+  pimc simulate FILE [--mapping NAME] [--json OUT] [--csv DIR] [--html OUT]
+                                   analytic area, power, latency, energy and traffic
+  pimc train FILE [--train NAME] [--seed N] [--epochs N] [--json OUT] [--checkpoint DIR]
+                                   hardware-aware training on the simulated crossbars
+  pimc run FILE --run NAME [--checkpoint DIR] [--json OUT]
+                                   inference under deployment faults and noise
+
+Options:
+  --format text|json   how to print diagnostics (default text)
+  -h, --help           this help
+  -v, --version        the version
+
+Exit status: 0 clean, 1 errors in the source, 2 usage or internal errors.`;
+
+class UsageError extends Error {}
+
+type Out = (s: string) => void;
+
+function display(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') ? rel : p;
+}
+
+function printDiagnostics(program: Program, format: string, out: Out): void {
+  if (format === 'json') {
+    const index = (uri: string) => program.files.get(uri)?.lineIndex;
+    const json = program.diagnostics.map((d) => {
+      const li = index(d.uri);
+      const start = li?.position(d.span.start);
+      const end = li?.position(d.span.end);
+      return {
+        file: display(d.uri),
+        line: start?.line ?? 1,
+        column: start?.column ?? 1,
+        endLine: end?.line ?? 1,
+        endColumn: end?.column ?? 1,
+        severity: d.severity,
+        code: d.code,
+        message: d.message,
+        ...(d.related ? { related: d.related.map((r) => ({ file: display(r.uri), ...(program.files.get(r.uri)?.lineIndex.position(r.span.start) ?? { line: 1, column: 1 }), message: r.message })) } : {}),
+      };
+    });
+    out(JSON.stringify(json, null, 2));
+    return;
+  }
+  for (const d of program.diagnostics) out(renderDiagnostic(program, d));
+}
+
+/** A diagnostic with its code frame; related locations as file:line:col. */
+export function renderDiagnostic(program: Program, d: Diagnostic): string {
+  const text = program.files.get(d.uri)?.text;
+  const withRel: Diagnostic = { ...d, related: [] };
+  let s = formatDiagnostic(withRel, text, display(d.uri));
+  for (const r of d.related ?? []) {
+    const pos = program.files.get(r.uri)?.lineIndex.position(r.span.start);
+    s += `\n  = note: ${r.message} at ${display(r.uri)}${pos ? `:${pos.line}:${pos.column}` : ''}`;
+  }
+  return s;
+}
+
+function summary(program: Program): string {
+  const e = program.diagnostics.filter((d) => d.severity === 'error').length;
+  const w = program.diagnostics.filter((d) => d.severity === 'warning').length;
+  return `${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`;
+}
+
+function requireFile(file: string | undefined, cmd: string): string {
+  if (!file) throw new UsageError(`pimc ${cmd}: missing FILE`);
+  if (!fs.existsSync(file)) throw new UsageError(`pimc ${cmd}: cannot read '${file}'`);
+  return file;
+}
+
+/** Compiles for a runtime command; prints diagnostics; returns the program only when it has IR. */
+function compileForRuntime(file: string, format: string, err: Out): Program | undefined {
+  const program = compile(file);
+  if (program.diagnostics.length) printDiagnostics(program, format, err);
+  return program.ir ? program : undefined;
+}
+
+// The runtime and the formatter are loaded only by the commands that need them, so `check` and
+// `compile` never load tfjs or Prettier. Specifiers are variables: they are sibling packages, not
+// compile-time dependencies of the compiler.
+async function loadOptional<T>(specifier: string, what: string): Promise<T> {
+  try {
+    return (await import(specifier)) as T;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
+      throw new UsageError(`pimc: ${what} is not available in this installation (${specifier} is missing)`);
+    }
+    throw e;
+  }
+}
+
+export async function main(argv: string[], out: Out = (s) => process.stdout.write(s + '\n'), err: Out = (s) => process.stderr.write(s + '\n')): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    out(HELP);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === '-v' || cmd === '--version') {
+    out(VERSION);
+    return 0;
+  }
+  const common = { format: { type: 'string' as const, default: 'text' }, help: { type: 'boolean' as const, short: 'h' } };
+  const parse = <O extends Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean; multiple?: boolean }>>(options: O) => {
+    try {
+      return parseArgs({ args: rest, options: { ...common, ...options }, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError(`pimc ${cmd}: ${(e as Error).message}`);
+    }
+  };
+  switch (cmd) {
+    case 'check': {
+      const { values, positionals } = parse({});
+      if (values.help) return (out(HELP), 0);
+      if (positionals.length === 0) throw new UsageError('pimc check: missing FILE');
+      const format = String(values.format);
+      if (format !== 'text' && format !== 'json') throw new UsageError(`pimc check: --format must be text or json`);
+      let failed = false;
+      const all: Program[] = [];
+      for (const f of positionals) {
+        const program = compile(requireFile(f, 'check'), { checkOnly: true });
+        all.push(program);
+        if (program.diagnostics.some((d) => d.severity === 'error')) failed = true;
+      }
+      if (format === 'json') {
+        const merged = { ...all[0]!, diagnostics: all.flatMap((p) => p.diagnostics), files: new Map(all.flatMap((p) => [...p.files])) };
+        printDiagnostics(merged, 'json', out);
+      } else {
+        for (const p of all) {
+          printDiagnostics(p, 'text', err);
+          err(`${display(p.entry)}: ${summary(p)}`);
+        }
+      }
+      return failed ? 1 : 0;
+    }
+    case 'compile': {
+      const { values, positionals } = parse({ output: { type: 'string', short: 'o' } });
+      if (values.help) return (out(HELP), 0);
+      if (positionals.length !== 1) throw new UsageError('pimc compile: give exactly one FILE');
+      const program = compile(requireFile(positionals[0], 'compile'));
+      printDiagnostics(program, String(values.format), err);
+      if (!program.ir) return 1;
+      const json = JSON.stringify(program.ir, null, 2) + '\n';
+      if (values.output) {
+        const outPath = String(values.output);
+        const tmp = `${outPath}.tmp-${process.pid}`;
+        fs.writeFileSync(tmp, json);
+        fs.renameSync(tmp, outPath);
+        err(`${display(program.entry)}: wrote ${display(path.resolve(outPath))}`);
+      } else out(json.trimEnd());
+      return 0;
+    }
+    case 'fmt': {
+      const { values, positionals } = parse({ check: { type: 'boolean' }, write: { type: 'boolean' } });
+      if (values.help) return (out(HELP), 0);
+      if (positionals.length === 0) throw new UsageError('pimc fmt: missing FILE');
+      const fmt = await loadOptional<{ fmtCommand(files: string[], opts: { check: boolean; write: boolean }, out: Out, err: Out): Promise<number> }>('@pim/lsp/format', 'formatting');
+      return fmt.fmtCommand(positionals, { check: !!values.check, write: !!values.write }, out, err);
+    }
+    case 'simulate': {
+      const { values, positionals } = parse({ mapping: { type: 'string' }, json: { type: 'string' }, csv: { type: 'string' }, html: { type: 'string' } });
+      if (values.help) return (out(HELP), 0);
+      if (positionals.length !== 1) throw new UsageError('pimc simulate: give exactly one FILE');
+      const sim = await loadOptional<{ simulateCommand(ir: unknown, args: Record<string, string | undefined>, out: Out): Promise<number> }>('@pim/runtime/sim', 'simulation');
+      const program = compileForRuntime(requireFile(positionals[0], 'simulate'), String(values.format), err);
+      if (!program) return 1;
+      return sim.simulateCommand(program.ir, { mapping: values.mapping as string | undefined, json: values.json as string | undefined, csv: values.csv as string | undefined, html: values.html as string | undefined, source: program.entry }, out);
+    }
+    case 'train':
+    case 'run': {
+      const opts = { train: { type: 'string' as const }, run: { type: 'string' as const }, seed: { type: 'string' as const }, epochs: { type: 'string' as const }, json: { type: 'string' as const }, checkpoint: { type: 'string' as const } };
+      const { values, positionals } = parse(opts);
+      if (values.help) return (out(HELP), 0);
+      if (positionals.length !== 1) throw new UsageError(`pimc ${cmd}: give exactly one FILE`);
+      const num = (k: 'seed' | 'epochs'): number | undefined => {
+        const v = values[k];
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(`pimc ${cmd}: --${k} must be a whole number, not '${String(v)}'`);
+        return n;
+      };
+      const seed = num('seed');
+      const epochs = num('epochs');
+      const trainer = await loadOptional<{ trainCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number>; runCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number> }>('@pim/runtime/train', 'training');
+      const program = compileForRuntime(requireFile(positionals[0], cmd), String(values.format), err);
+      if (!program) return 1;
+      const args = { train: values.train, run: values.run, seed, epochs, json: values.json, checkpoint: values.checkpoint, source: program.entry };
+      return cmd === 'train' ? trainer.trainCommand(program.ir, args, out, err) : trainer.runCommand(program.ir, args, out, err);
+    }
+    default:
+      throw new UsageError(`pimc: unknown command '${cmd}' (see pimc --help)`);
+  }
+}
+
+/** Runs `main` on the process's arguments and sets the exit code; used by bin/pimc.js. */
+export function run(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      if (e instanceof UsageError) {
+        process.stderr.write(e.message + '\n');
+      } else {
+        const msg = e instanceof Error ? e.message : String(e);
+        process.stderr.write(`pimc: internal error: ${msg}\n`);
+        if (process.env['PIM_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+      }
+      process.exitCode = 2;
+    },
+  );
+}
