@@ -91,13 +91,17 @@ export function chartSpecs(r: SimReport): ChartSpec[] {
       { block: w.block, part: 'crossbar arrays', mm2: w.array_area_m2 * 1e6 },
       { block: w.block, part: 'peripherals', mm2: w.peripheral_area_m2 * 1e6 },
     ]);
+    const totals = r.gnn.sweep.flatMap((w) => [
+      { block: w.block, order: 'natural', mm2: w.area_m2 * 1e6, watts: w.power_w },
+      { block: w.block, order: 'RCM', mm2: w.area_rcm_m2 * 1e6, watts: w.power_rcm_w },
+    ]);
     const blocks = r.gnn.sweep.flatMap((w) => [
       { block: w.block, order: 'natural', blocks: w.nonzero_blocks, utilization: w.utilization },
       { block: w.block, order: 'RCM', blocks: w.nonzero_blocks_rcm, utilization: w.utilization_rcm },
     ]);
     charts.push({
       id: 'sparse',
-      title: `Sparse partition vs block size (${r.gnn.graph.name}): area, non-zero blocks and cell utilization`,
+      title: `Sparse partition vs block size (${r.gnn.graph.name}): area (natural order), power, non-zero blocks and cell utilization`,
       spec: {
         $schema: SCHEMA,
         hconcat: [
@@ -110,6 +114,17 @@ export function chartSpecs(r: SimReport): ChartSpec[] {
               x: { field: 'block', type: 'ordinal', title: 'block / crossbar size b' },
               y: { field: 'mm2', type: 'quantitative', title: 'area (mm²)', stack: 'zero' },
               color: { field: 'part', type: 'nominal', title: null },
+            },
+          },
+          {
+            data: { values: totals },
+            width: 220,
+            height: 200,
+            mark: { type: 'line', point: true },
+            encoding: {
+              x: { field: 'block', type: 'ordinal', title: 'block size b' },
+              y: { field: 'watts', type: 'quantitative', title: 'partition power (W)' },
+              color: { field: 'order', type: 'nominal' },
             },
           },
           {
