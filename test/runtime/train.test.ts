@@ -24,7 +24,7 @@ function cnnProgram(exp: B.ExperimentSpec, layers = CNN, dev = B.device('reram2b
   return B.program({ devices: [dev], architectures: [arch], models: [m], datasets: [BLOBS], mappings: [map], experiments: [e, ...extra] });
 }
 
-const strip = (ms: EpochMetrics[]): Omit<EpochMetrics, 'seconds'>[] => ms.map(({ seconds: _s, ...rest }) => rest);
+const strip = (ms: EpochMetrics[]): Omit<EpochMetrics, 'seconds' | 'step_ms'>[] => ms.map(({ seconds: _s, step_ms: _t, ...rest }) => rest);
 
 describe('train: hardware-aware trainer', () => {
   it('a short run on crossbars (faults, noise, 8-bit ADC) lowers the loss and writes cells', async () => {

@@ -90,19 +90,26 @@ export class CrossbarLayer {
   private readonly dG: number;
   private readonly pool: NormalPool;
 
-  private digits: tf.Tensor2D;
+  // Cell state lives in JS typed arrays, index k·S·N + j·N + n (slice j of output n on fan-in row k): a write
+  // touches each cell once with branches (changed? stuck? worn?), which per-cell tensor ops did 5× slower.
+  /** Last programmed level of each cell, −1 before the first write. */
+  private readonly digits: Int16Array;
   /** Each cell's conductance in level units, (G − G_off)/ΔG: exact integers for ideal cells, so ideal reads are exact. */
-  private lev: tf.Tensor2D;
-  private sa0: tf.Tensor2D;
-  private sa1: tf.Tensor2D;
-  private wearToOne: tf.Tensor2D;
-  private writes: tf.Tensor2D;
+  private readonly lev: Float32Array;
+  /** 0 healthy, 1 stuck at G_off (level 0), 2 stuck at G_on (top level). */
+  private readonly stuck: Uint8Array;
+  /** Which way a cell sticks when it wears out (drawn with the chip). */
+  private readonly wearToOne: Uint8Array;
+  private readonly writes: Float64Array;
+  private readonly variationPool: NormalPool;
   private weffT: tf.Tensor2D | undefined;
   private weff: tf.Tensor2D | undefined;
   private qeff: tf.Tensor2D | undefined;
   private expanded: tf.Tensor2D | undefined;
   private flipMask: tf.Tensor2D | undefined;
   private sigma: tf.Tensor2D | undefined;
+  /** Per-cycle thermal σ per (row tile, slice, column), integer units. */
+  private sigmaArr: Float32Array | undefined;
   /** Per-output-column noise σ of the fast path, integer units, for an unsigned pass and for a signed one. */
   private fastStd: { unsigned: tf.Tensor1D; signed: tf.Tensor1D } | undefined;
   private worn = 0;
@@ -117,6 +124,7 @@ export class CrossbarLayer {
   ) {
     const p = params;
     if (kernel && kernel.kh * kernel.kw * kernel.cin !== K) throw new Error(`crossbar: kernel ${kernel.kh}×${kernel.kw}×${kernel.cin} does not match K = ${K}`);
+    if (!(p.weightBits >= 2 && p.weightBits <= 24)) throw new Error(`crossbar: weight_bits ${p.weightBits} outside 2…24`);
     this.slices = Math.ceil(p.weightBits / p.bitsPerCell);
     this.levels = 2 ** p.bitsPerCell;
     this.rowTiles = Math.ceil(K / p.rows);
@@ -130,104 +138,137 @@ export class CrossbarLayer {
     this.adcCodeMax = this.lossless ? Infinity : (2 ** p.adcBits - 1) * this.adcLsb;
     const rng = new Rng(seed);
     this.pool = new NormalPool(rng.fork(1));
-    const cells = [K, this.slices * N] as [number, number];
+    this.variationPool = new NormalPool(rng.fork(3));
+    const cells = K * this.slices * N;
+    this.digits = new Int16Array(cells).fill(-1);
+    this.lev = new Float32Array(cells);
+    this.stuck = new Uint8Array(cells);
+    this.wearToOne = new Uint8Array(cells);
+    this.writes = new Float64Array(cells);
     // Faults are drawn once per chip (this seed), before any write, and never redrawn.
     const chip = rng.fork(2);
-    [this.sa0, this.sa1, this.wearToOne] = tf.tidy(() => {
-      const u = tf.randomUniform(cells, 0, 1, 'float32', chip.nextUint32());
-      const sa0 = tf.cast(tf.less(u, p.stuckAtZero), 'float32') as tf.Tensor2D;
-      const sa1 = tf.cast(tf.logicalAnd(tf.greaterEqual(u, p.stuckAtZero), tf.less(u, p.stuckAtZero + p.stuckAtOne)), 'float32') as tf.Tensor2D;
-      const ratio = p.stuckAtZero + p.stuckAtOne > 0 ? p.stuckAtOne / (p.stuckAtZero + p.stuckAtOne) : 0.5;
-      const w1 = tf.cast(tf.less(tf.randomUniform(cells, 0, 1, 'float32', chip.nextUint32()), ratio), 'float32') as tf.Tensor2D;
-      return [tf.keep(sa0), tf.keep(sa1), tf.keep(w1)];
-    });
-    this.digits = tf.keep(tf.fill(cells, -1)) as tf.Tensor2D;
-    this.lev = tf.tidy(() => tf.keep(this.stuckLevel(tf.zeros(cells) as tf.Tensor2D, this.sa0, this.sa1)));
-    this.writes = tf.keep(tf.zeros(cells)) as tf.Tensor2D;
+    const ratio = p.stuckAtZero + p.stuckAtOne > 0 ? p.stuckAtOne / (p.stuckAtZero + p.stuckAtOne) : 0.5;
+    for (let i = 0; i < cells; i++) {
+      const u = chip.next();
+      this.stuck[i] = u < p.stuckAtZero ? 1 : u < p.stuckAtZero + p.stuckAtOne ? 2 : 0;
+      if (this.stuck[i] === 2) this.lev[i] = this.levels - 1;
+      this.wearToOne[i] = chip.next() < ratio ? 1 : 0;
+    }
   }
 
   get noisy(): boolean {
     return this.params.temperatureK > 0 && this.params.frequencyHz > 0;
   }
 
-  /** SA0 cells sit at G_off (level 0), SA1 cells at G_on (the top level). */
-  private stuckLevel(lev: tf.Tensor2D, sa0: tf.Tensor2D, sa1: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(tf.mul(lev, tf.sub(1, tf.add(sa0, sa1))), tf.mul(sa1, this.levels - 1)) as tf.Tensor2D;
-  }
-
-  /** Nominal cell levels [K, S·N] (slice j in columns j·N … j·N+N−1) of float weights [K, N]. */
-  levelsOf(w: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const q = tf.clipByValue(tf.round(tf.div(w, this.scale)), -this.qmax, this.qmax);
-      const u = tf.add(q, this.offset);
-      const parts: tf.Tensor[] = [];
-      for (let j = 0; j < this.slices; j++) parts.push(tf.mod(tf.floor(tf.div(u, 2 ** (this.params.bitsPerCell * j))), this.levels));
-      return tf.concat(parts, 1) as tf.Tensor2D;
-    });
+  private quantize(w: number): number {
+    const q = Math.round(w / this.scale);
+    return q > this.qmax ? this.qmax : q < -this.qmax ? -this.qmax : q;
   }
 
   /** The ideal fixed-point weights q (integers) of float weights. */
   quantizeWeights(w: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.clipByValue(tf.round(tf.div(w, this.scale)), -this.qmax, this.qmax) as tf.Tensor2D);
+    const a = w.dataSync();
+    return tf.tensor2d(Float32Array.from(a, (v) => this.quantize(v)), [this.K, this.N]);
+  }
+
+  /** Nominal cell levels [K, S·N] (slice j in columns j·N … j·N+N−1) of float weights [K, N]. */
+  levelsOf(w: tf.Tensor2D): tf.Tensor2D {
+    const a = w.dataSync();
+    const { K, N, slices: S } = this;
+    const c = this.params.bitsPerCell;
+    const out = new Float32Array(K * S * N);
+    for (let k = 0; k < K; k++)
+      for (let n = 0; n < N; n++) {
+        const u = this.quantize(a[k * N + n]!) + this.offset;
+        for (let j = 0; j < S; j++) out[k * S * N + j * N + n] = Math.floor(u / 2 ** (c * j)) % this.levels;
+      }
+    return tf.tensor2d(out, [K, S * N]);
   }
 
   /** Writes float weights [K, N] to the cells: only changed levels are written (and counted). */
   program(w: tf.Tensor2D): ProgramResult {
     const p = this.params;
-    const out = tf.tidy(() => {
-      const dNew = this.levelsOf(w);
-      const stuck = tf.add(this.sa0, this.sa1);
-      const changed = tf.mul(tf.cast(tf.notEqual(dNew, this.digits), 'float32'), tf.sub(1, stuck));
-      const writes = tf.add(this.writes, changed);
-      const worn = Number.isFinite(p.endurance) ? tf.mul(tf.cast(tf.greater(writes, p.endurance), 'float32'), tf.sub(1, stuck)) : tf.zerosLike(changed);
-      const sa0 = tf.add(this.sa0, tf.mul(worn, tf.sub(1, this.wearToOne)));
-      const sa1 = tf.add(this.sa1, tf.mul(worn, this.wearToOne));
-      const digits = tf.where(tf.cast(changed, 'bool'), dNew, this.digits);
-      // G·(1+ε) in level units: d + (G_off/ΔG + d)·ε.
-      const levProg = p.variation > 0 ? tf.add(digits, tf.mul(tf.add(digits, p.gOff / this.dG), tf.mul(this.pool.take([this.K, this.slices * this.N]), p.variation))) : digits;
-      const lev = this.stuckLevel(tf.where(tf.cast(changed, 'bool'), levProg, this.lev) as tf.Tensor2D, sa0 as tf.Tensor2D, sa1 as tf.Tensor2D);
-      const counts = tf.stack([tf.sum(changed), tf.sum(worn)]);
-      return { digits, lev, writes, sa0, sa1, counts };
-    });
-    const [written, newlyWorn] = out.counts.dataSync() as Float32Array;
-    out.counts.dispose();
-    for (const t of [this.digits, this.lev, this.writes, this.sa0, this.sa1]) t.dispose();
-    this.digits = out.digits as tf.Tensor2D;
-    this.lev = out.lev as tf.Tensor2D;
-    this.writes = out.writes as tf.Tensor2D;
-    this.sa0 = out.sa0 as tf.Tensor2D;
-    this.sa1 = out.sa1 as tf.Tensor2D;
-    this.worn += newlyWorn!;
-    this.totalWrites += written!;
-    this.refresh();
-    return { written: written!, newlyWorn: newlyWorn! };
+    const { K, N, slices: S, levels: L } = this;
+    const a = w.dataSync();
+    const sigmaVar = p.variation;
+    const base = p.gOff / this.dG;
+    const endurance = p.endurance;
+    const { pool, start } = this.variationPool.cursor();
+    const mask = pool.length - 1;
+    let draw = start;
+    const qeff = new Float32Array(K * N);
+    let written = 0;
+    let newlyWorn = 0;
+    for (let k = 0; k < K; k++)
+      for (let n = 0; n < N; n++) {
+        const u = this.quantize(a[k * N + n]!) + this.offset;
+        let acc = 0;
+        for (let j = 0, shift = 1; j < S; j++, shift *= L) {
+          const i = k * S * N + j * N + n;
+          if (this.stuck[i] === 0) {
+            const d = Math.floor(u / shift) % L;
+            if (d !== this.digits[i]) {
+              written++;
+              if (++this.writes[i]! > endurance) {
+                // Worn out by this write: the cell sticks instead of taking the level.
+                this.stuck[i] = this.wearToOne[i] ? 2 : 1;
+                this.lev[i] = this.wearToOne[i] ? L - 1 : 0;
+                newlyWorn++;
+              } else {
+                this.digits[i] = d;
+                // G·(1+ε) in level units: d + (G_off/ΔG + d)·ε.
+                this.lev[i] = sigmaVar > 0 ? d + (base + d) * sigmaVar * pool[draw++ & mask]! : d;
+              }
+            }
+          }
+          acc += shift * this.lev[i]!;
+        }
+        qeff[k * N + n] = acc - this.offset;
+      }
+    this.worn += newlyWorn;
+    this.totalWrites += written;
+    this.refresh(qeff);
+    return { written, newlyWorn };
   }
 
-  /** Recomputes what reads see from the cells' conductances. */
-  private refresh(): void {
+  /** Recomputes what reads see from the cells' levels (qeff: Σ_j 2^(c·j)·lev − offset per weight). */
+  private refresh(qeff: Float32Array): void {
     for (const t of [this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
-    this.expanded = this.flipMask = undefined;
+    this.expanded = this.flipMask = this.sigma = undefined;
     const p = this.params;
     const { K, N, slices: S, rowTiles: RT } = this;
-    const c = p.bitsPerCell;
-    tf.tidy(() => {
-      // Effective digits as the ADC sees them after the baseline subtraction.
-      const deff = this.lev;
-      const shiftCols = new Float32Array(S * N * N);
-      for (let j = 0; j < S; j++) for (let n = 0; n < N; n++) shiftCols[(j * N + n) * N + n] = 2 ** (c * j);
-      const qeff = tf.sub(tf.matMul(deff, tf.tensor2d(shiftCols, [S * N, N])), this.offset) as tf.Tensor2D;
-      this.qeff = tf.keep(qeff);
-      const weff = tf.mul(qeff, this.scale) as tf.Tensor2D;
-      this.weff = tf.keep(weff);
-      this.weffT = tf.keep(tf.transpose(weff));
-      if (this.noisy) {
-        const colG = tf.matMul(this.memberT(), tf.add(tf.mul(this.lev, this.dG), p.gOff) as tf.Tensor2D) as tf.Tensor2D;
-        const vUnit = p.readVoltage / (2 ** p.dacBits - 1);
-        const sig = tf.div(tf.sqrt(tf.mul(colG, 4 * 1.380649e-23 * p.temperatureK * p.frequencyHz)), vUnit * this.dG) as tf.Tensor2D;
-        this.sigma = tf.keep(sig);
+    // Plain loops: TypedArray.from with a map function is an order of magnitude slower in V8.
+    const weff = new Float32Array(K * N);
+    const weffT = new Float32Array(K * N);
+    const scale = this.scale;
+    for (let k = 0; k < K; k++)
+      for (let n = 0; n < N; n++) {
+        const v = qeff[k * N + n]! * scale;
+        weff[k * N + n] = v;
+        weffT[n * K + k] = v;
       }
-    });
-    if (this.noisy) this.fastStd = this.fastNoiseStd();
+    this.qeff = tf.keep(tf.tensor2d(qeff, [K, N]));
+    this.weff = tf.keep(tf.tensor2d(weff, [K, N]));
+    this.weffT = tf.keep(tf.tensor2d(weffT, [N, K]));
+    if (this.noisy) {
+      // Column conductance per crossbar: Σ over the tile's rows of G_off + lev·ΔG.
+      const SN = S * N;
+      const levSum = new Float64Array(RT * SN);
+      const rowsIn = new Float64Array(RT);
+      const lev = this.lev;
+      for (let k = 0; k < K; k++) {
+        const rt = Math.floor(k / p.rows);
+        rowsIn[rt]!++;
+        const o = rt * SN;
+        const r = k * SN;
+        for (let jn = 0; jn < SN; jn++) levSum[o + jn]! += lev[r + jn]!;
+      }
+      const vUnit = p.readVoltage / (2 ** p.dacBits - 1);
+      const sig = new Float32Array(RT * SN);
+      for (let i = 0; i < sig.length; i++) sig[i] = thermalNoiseCurrent(rowsIn[Math.floor(i / SN)]! * p.gOff + levSum[i]! * this.dG, p.temperatureK, p.frequencyHz) / (vUnit * this.dG);
+      this.sigmaArr = sig;
+      this.fastStd = this.fastNoiseStd();
+    }
   }
 
   private memberTCache: tf.Tensor2D | undefined;
@@ -244,29 +285,35 @@ export class CrossbarLayer {
   }
 
   /** What the bit-serial path needs, built on first use after each write (the fast path never needs it). */
-  private bitSerialState(): { expanded: tf.Tensor2D; flipMask: tf.Tensor2D } {
-    if (this.expanded && this.flipMask) return { expanded: this.expanded, flipMask: this.flipMask };
+  private bitSerialState(): { expanded: tf.Tensor2D; flipMask: tf.Tensor2D; sigma?: tf.Tensor2D } {
+    if (this.expanded && this.flipMask) return { expanded: this.expanded, flipMask: this.flipMask, sigma: this.sigma };
     const p = this.params;
     const { K, N, slices: S, rowTiles: RT } = this;
+    // Column flip by nominal digits (ISAAC): store the complement where a column's digits sum past half.
+    const digitSum = new Float32Array(RT * S * N);
+    for (let k = 0; k < K; k++) {
+      const rt = Math.floor(k / p.rows);
+      for (let jn = 0; jn < S * N; jn++) digitSum[rt * S * N + jn]! += Math.max(0, this.digits[k * S * N + jn]!);
+    }
+    const flip = Float32Array.from(digitSum, (d) => (p.flipEncoding && d > (p.rows * (this.levels - 1)) / 2 ? 1 : 0));
+    this.flipMask = tf.keep(tf.tensor2d(flip, [RT, S * N]));
+    if (this.sigmaArr) this.sigma = tf.keep(tf.tensor2d(this.sigmaArr, [RT, S * N]));
     tf.tidy(() => {
-      const deff = this.lev;
+      const deff = tf.tensor2d(this.lev, [K, S * N]);
       const member = tf.transpose(this.memberT()) as tf.Tensor2D;
-      // Block (rt, j, n) holds deff's column (j, n) on row tile rt's rows only; then RT all-ones columns
+      // Block (rt, j, n) holds the column (j, n) on row tile rt's rows only; then RT all-ones columns
       // (Σa per tile, for the flip encoding).
       const blocks = tf.reshape(tf.mul(tf.expandDims(deff, 1), tf.expandDims(member, 2)), [K, RT * S * N]);
       this.expanded = tf.keep(tf.concat([blocks, member], 1) as tf.Tensor2D);
-      // Column flip by nominal digits (ISAAC): store the complement where a column's digits sum past half.
-      const digitSum = tf.matMul(this.memberT(), tf.relu(this.digits)) as tf.Tensor2D;
-      this.flipMask = tf.keep(p.flipEncoding ? (tf.cast(tf.greater(digitSum, (p.rows * (this.levels - 1)) / 2), 'float32') as tf.Tensor2D) : (tf.zerosLike(digitSum) as tf.Tensor2D));
     });
-    return { expanded: this.expanded!, flipMask: this.flipMask! };
+    return { expanded: this.expanded!, flipMask: this.flipMask, sigma: this.sigma };
   }
 
   /** Noise σ per output column after shift-and-add of every cycle's rounded noise, in integer units. */
   private fastNoiseStd(): { unsigned: tf.Tensor1D; signed: tf.Tensor1D } {
     const p = this.params;
     const { N, slices: S, rowTiles: RT } = this;
-    const sig = this.sigma!.dataSync();
+    const sig = this.sigmaArr!;
     const chunkGain = (bits: number): number => {
       let s = 0;
       for (let t = 0; t < Math.ceil(bits / p.dacBits); t++) s += 4 ** (p.dacBits * t);
@@ -294,7 +341,7 @@ export class CrossbarLayer {
 
   /** Per-cycle thermal σ of each crossbar column [RT, S·N], in ADC units of one level × one DAC step. */
   columnSigma(): Float32Array {
-    return this.sigma ? (this.sigma.dataSync() as Float32Array).slice() : new Float32Array(this.rowTiles * this.slices * this.N);
+    return this.sigmaArr ? this.sigmaArr.slice() : new Float32Array(this.rowTiles * this.slices * this.N);
   }
 
   /** Effective weights s_w·q_eff [K, N] the crossbars hold (faults, variation and wear included). */
@@ -352,9 +399,9 @@ export class CrossbarLayer {
     const combine = new Float32Array(RT * S * N * N);
     for (let rt = 0; rt < RT; rt++) for (let j = 0; j < S; j++) for (let n = 0; n < N; n++) combine[((rt * S + j) * N + n) * N + n] = 2 ** (p.bitsPerCell * j);
     const combineT = tf.tensor2d(combine, [RT * S * N, N]);
-    const { expanded, flipMask } = this.bitSerialState();
+    const { expanded, flipMask, sigma: sig } = this.bitSerialState();
     const flip = tf.reshape(flipMask, [1, RT, S * N]);
-    const sigma = noise ? tf.reshape(this.sigma!, [1, RT, S * N]) : undefined;
+    const sigma = noise && sig ? tf.reshape(sig, [1, RT, S * N]) : undefined;
     let acc: tf.Tensor | undefined;
     for (let t = 0; t < chunks; t++) {
       const a = tf.mod(tf.floor(tf.div(x, 2 ** (p.dacBits * t))), 2 ** p.dacBits);
@@ -396,34 +443,30 @@ export class CrossbarLayer {
   }
 
   stats(): { writes: number; worn: number; cells: number; stuck: number } {
-    const stuck = tf.tidy(() => tf.sum(tf.add(this.sa0, this.sa1))).dataSync()[0]!;
+    let stuck = 0;
+    for (const v of this.stuck) if (v) stuck++;
     return { writes: this.totalWrites, worn: this.worn, cells: this.K * this.slices * this.N, stuck };
   }
 
   /** Per-cell write counts [K, S·N] (a copy). */
   writeCounts(): Float32Array {
-    return (this.writes.dataSync() as Float32Array).slice();
+    return Float32Array.from(this.writes);
   }
 
-  /** Stuck masks (a copy): 0 healthy, 1 stuck at G_off, 2 stuck at G_on. */
+  /** Stuck cells (a copy): 0 healthy, 1 stuck at G_off, 2 stuck at G_on. */
   stuckMap(): Uint8Array {
-    const a = this.sa0.dataSync();
-    const b = this.sa1.dataSync();
-    const out = new Uint8Array(a.length);
-    for (let i = 0; i < a.length; i++) out[i] = a[i]! > 0 ? 1 : b[i]! > 0 ? 2 : 0;
-    return out;
+    return this.stuck.slice();
   }
 
-  /** Restores write counts (from a checkpoint); cells past their endurance stick. */
+  /** Restores write counts (from a checkpoint); cells past their endurance stick at their next write. */
   restoreWrites(counts: Float32Array): void {
-    if (counts.length !== this.K * this.slices * this.N) throw new Error('crossbar: write-count size mismatch');
-    this.writes.dispose();
-    this.writes = tf.keep(tf.tensor2d(counts, [this.K, this.slices * this.N]));
+    if (counts.length !== this.writes.length) throw new Error('crossbar: write-count size mismatch');
+    this.writes.set(counts);
     this.totalWrites = counts.reduce((a, b) => a + b, 0);
   }
 
   dispose(): void {
-    for (const t of [this.digits, this.lev, this.sa0, this.sa1, this.wearToOne, this.writes, this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.memberTCache, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
+    for (const t of [this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.memberTCache, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
     this.pool.dispose();
   }
 }

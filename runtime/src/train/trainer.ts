@@ -29,6 +29,8 @@ export interface EpochMetrics {
   worn_cells: number;
   /** Fraction of the GCN's aggregation traffic kept by DropLayer (1 without it). */
   traffic_fraction: number;
+  /** Mean wall time of one optimizer step (forward, backward, update, write-back), ms. */
+  step_ms: number;
   seconds: number;
 }
 
@@ -228,8 +230,11 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
       epochWrites = 0;
+      let stepTime = 0;
+      let steps = 0;
       const step = (lossFn: () => { loss: tf.Scalar; correct: tf.Scalar }): { loss: number; correct: number } => {
         let correct: tf.Scalar | undefined;
+        const ts = performance.now();
         const loss = optimizer.minimize(
           () => {
             const r = lossFn();
@@ -244,6 +249,8 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
         epochWrites += w.written;
         const out = { loss: loss!.dataSync()[0]!, correct: correct!.dataSync()[0]! };
         tf.dispose([loss!, correct!]);
+        stepTime += performance.now() - ts;
+        steps++;
         return out;
       };
       const r = task.trainEpoch(net, step, epoch);
@@ -259,6 +266,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
         total_writes: totalWrites,
         worn_cells: net.wornCells(),
         traffic_fraction: r.trafficFraction,
+        step_ms: stepTime / Math.max(1, steps),
         seconds: (performance.now() - t0) / 1000,
       };
       metrics.push(m);
@@ -276,7 +284,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
 }
 
 function emptyMetrics(): EpochMetrics {
-  return { epoch: 0, loss: NaN, train_accuracy: 0, val_accuracy: null, test_accuracy: 0, writes: 0, total_writes: 0, worn_cells: 0, traffic_fraction: 1, seconds: 0 };
+  return { epoch: 0, loss: NaN, train_accuracy: 0, val_accuracy: null, test_accuracy: 0, writes: 0, total_writes: 0, worn_cells: 0, traffic_fraction: 1, step_ms: 0, seconds: 0 };
 }
 
 function saveCheckpoint(dir: string, exp: IrExperiment, model: string, epoch: number, net: Network): void {

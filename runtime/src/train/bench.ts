@@ -1,0 +1,59 @@
+// Trainer benchmarks (wired into `npm run bench`): LeNet-5 batch-64 step time with ideal numerics vs on
+// ISAAC-like crossbars with every non-ideality on (goal ≤ 2× and ≤ 80 ms), and a 200-epoch Cora GCN on
+// crossbars (goal ≤ 15 s). Speed goals are measured here, never asserted in tests.
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { IrProgram } from '@pim/compiler';
+import * as B from './ir-builders.js';
+import { train } from './trainer.js';
+
+const HW: B.ExperimentSpec = {
+  faults: { stuck_at_zero: 0.01, stuck_at_one: 0.005 },
+  noise: { temperature_k: 300, frequency_hz: 5e8, variation: 0.02 },
+  mitigate: { noise_aware: true },
+};
+
+function lenetProgram(ideal: boolean): IrProgram {
+  const dev = B.device('reram2b', { bitsPerCell: 2, endurance: 1e8 });
+  const arch = B.architecture('isaac', { device: dev, adcBits: 8, weightBits: 16, inputBits: 16 });
+  const m = B.model('lenet5', { kind: 'tensor', shape: [1, 28, 28], classes: 10, dataset: 'mnist' }, B.LENET5);
+  const map = B.mapping('lenet_map', m, arch);
+  const exp = B.experiment('lenet', 'lenet_map', 'mnist', { epochs: 2, batch: 64, seed: 1, ...(ideal ? {} : HW), numerics: { ideal } });
+  return B.program({ devices: [dev], architectures: [arch], models: [m], datasets: [B.MNIST_DATASET], mappings: [map], experiments: [exp] });
+}
+
+export function coraProgram(ideal: boolean, dataRoot = resolve('../shared/data'), extra: B.ExperimentSpec = {}): IrProgram {
+  const dev = B.device('reram2b', { bitsPerCell: 2 });
+  const arch = B.architecture('isaac', { device: dev, adcBits: 8 });
+  const m = B.model('gcn2', { kind: 'graph', dataset: 'cora', nodes: 2708, features: 1433, classes: 7 }, B.gcn2(7));
+  const map = B.mapping('gcn_map', m, arch);
+  const exp = B.experiment('cora', 'gcn_map', 'cora', {
+    epochs: 200,
+    seed: 1,
+    optimizer: { name: 'adam', lr: 0.01, momentum: 0, weight_decay: 5e-4, beta1: 0.9, beta2: 0.999 },
+    ...extra,
+    numerics: { ideal },
+  });
+  return B.program({ devices: [dev], architectures: [arch], models: [m], datasets: [B.planetoidDataset('cora', resolve(dataRoot, 'cora'), 7, 1433)], mappings: [map], experiments: [exp] });
+}
+
+/** LeNet-5 step time (ms, second epoch's mean over 12 steps of 64 MNIST digits). */
+async function lenetStep(ideal: boolean): Promise<number> {
+  const r = await train(lenetProgram(ideal), 'lenet', { trainLimit: 64 * 12, testLimit: 64 });
+  return r.epochs[1]!.step_ms;
+}
+
+export async function benchTrainer(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  out['trainer.lenet5_step_ms.ideal'] = await lenetStep(true);
+  out['trainer.lenet5_step_ms.hardware_aware'] = await lenetStep(false);
+  out['trainer.lenet5_step.ratio'] = out['trainer.lenet5_step_ms.hardware_aware'] / out['trainer.lenet5_step_ms.ideal'];
+  if (existsSync(resolve('../shared/data/cora'))) {
+    const t0 = performance.now();
+    const r = await train(coraProgram(false), 'cora');
+    out['trainer.cora_gcn_200_epochs_s.crossbar'] = (performance.now() - t0) / 1000;
+    out['trainer.cora_gcn.test_accuracy.crossbar'] = r.final.test_accuracy;
+  }
+  return out;
+}
