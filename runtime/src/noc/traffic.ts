@@ -59,13 +59,21 @@ export interface NocResult {
   linkBits: Float64Array;
 }
 
-function uniqueCounts(nodes: ArrayLike<number>): [number[], number[]] {
-  const m = new Map<number, number>();
-  for (let i = 0; i < nodes.length; i++) m.set(nodes[i]!, (m.get(nodes[i]!) ?? 0) + 1);
-  return [[...m.keys()], [...m.values()]];
+/** Distinct routers of a tile list with their tile counts, in first-seen order (`seen` is a zeroed scratch). */
+function uniqueCounts(nodes: ArrayLike<number>, seen: Int32Array): [number[], number[]] {
+  const keys: number[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (seen[n] === 0) keys.push(n);
+    seen[n]!++;
+  }
+  const counts = keys.map((k) => seen[k]!);
+  for (const k of keys) seen[k] = 0;
+  return [keys, counts];
 }
 
 const scratch = new WeakMap<Mesh, { linkBits: Float64Array; gl: GroupLinks; touched: number[] }>();
+const seenScratch = new WeakMap<Mesh, Int32Array>();
 
 /** `detail` false: no per-link/per-router lists, and the link array is a reused scratch (not returned for keeps). */
 export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult {
@@ -85,10 +93,12 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
   let energy = 0;
   let offchip = 0;
   const gl = sc ? sc.gl : newGroupLinks(mesh);
+  let seen = seenScratch.get(mesh);
+  if (!seen) seenScratch.set(mesh, (seen = new Int32Array(mesh.nodes)));
   for (const f of flows) {
     if (!(f.bits > 0) || f.src.length === 0 || f.dst.length === 0) continue;
-    const [sn, sc] = uniqueCounts(f.src);
-    const [dn, dc] = uniqueCounts(f.dst);
+    const [sn, sc] = uniqueCounts(f.src, seen);
+    const [dn, dc] = uniqueCounts(f.dst, seen);
     const perPair = f.bits / (f.src.length * f.dst.length);
     let gBitHops = 0;
     let gEnergy = 0;

@@ -19,19 +19,20 @@ export function boundOf(c: MvmCost): string {
   return c.conversion_s > c.read_s ? 'adc' : 'read';
 }
 
+function addTo(out: Record<string, number>, k: string, j: number): void {
+  if (j > 0) out[k] = (out[k] ?? 0) + j;
+}
+
 /** Adds the per-MVM energies of `c`, times `n`, to `out` by component kind. */
 export function addMvmEnergy(out: Record<string, number>, t: TileModel, c: MvmCost, n: number): number {
-  const add = (k: string, j: number): void => {
-    if (j > 0) out[k] = (out[k] ?? 0) + j;
-  };
-  add('crossbar', c.crossbar_j * n);
-  add('adc', c.adc_j * n);
-  add('dac', c.dac_j * n);
-  add('sample_hold', c.sample_hold_j * n);
+  addTo(out, 'crossbar', c.crossbar_j * n);
+  addTo(out, 'adc', c.adc_j * n);
+  addTo(out, 'dac', c.dac_j * n);
+  addTo(out, 'sample_hold', c.sample_hold_j * n);
   // IMA- and tile-level digital parts share their busy-time energy in proportion to their power.
-  if (t.unitOtherPower > 0) for (const k of t.unitOther) add(k.kind, (c.unit_other_j * n * k.power_w) / t.unitOtherPower);
-  if (t.tileOtherPower > 0) for (const k of t.tileOther) add(k.kind, (c.tile_other_j * n * k.power_w) / t.tileOtherPower);
-  add('edram', c.buffer_j * n);
+  if (t.unitOtherPower > 0) for (const k of t.unitOther) addTo(out, k.kind, (c.unit_other_j * n * k.power_w) / t.unitOtherPower);
+  if (t.tileOtherPower > 0) for (const k of t.tileOther) addTo(out, k.kind, (c.tile_other_j * n * k.power_w) / t.tileOtherPower);
+  addTo(out, 'edram', c.buffer_j * n);
   return (c.crossbar_j + c.adc_j + c.dac_j + c.sample_hold_j + c.unit_other_j + c.tile_other_j + c.buffer_j) * n;
 }
 
