@@ -41,6 +41,14 @@ describe('noc: dimension-ordered routing', () => {
     assert.equal(links[0 * 6 + 1], 1);
   });
 
+  it('bus: every non-local transfer is one hop on the one shared link', () => {
+    const m = meshFromIr({ topology: 'bus', dims: [6], flit_bits: 8, hop_latency_s: 1e-9, tiers: [], tsv_latency_s: 0, link_bandwidth_bps: 8e9, energy_per_bit_hop_j: 1e-12, router_power_w: 0 });
+    const r = routeFlows(m, [{ group: 'g', src: [0, 1], dst: [4, 5], bits: 40 }]);
+    assert.equal(r.bit_hops, 40);
+    assert.equal(r.linkBits[0], 40);
+    assert.equal(r.groups[0]!.max_hops, 1);
+  });
+
   it('multi-chip: out through the I/O router, along the chip chain, in through the far I/O router', () => {
     const base = mesh([2, 2]);
     const m = meshFromIr({ topology: 'mesh', dims: [2, 2], flit_bits: 8, hop_latency_s: 1e-9, tiers: [], tsv_latency_s: 0, link_bandwidth_bps: 8e9, energy_per_bit_hop_j: 1e-12, router_power_w: 0 }, { chips: 3, bandwidth: 1e9, latency: 2e-9, energyPerBit: 10e-12 });
