@@ -73,7 +73,8 @@ const FIGURES = new Set(['power', 'area', 'energy', 'latency', 'shared_by']);
 
 /**
  * The members of an architecture with those of the one it extends: the base's first, then its own;
- * an attribute given again replaces the base's. Returns each member's file.
+ * an attribute or a component (by name) given again replaces the base's, in place. Returns each
+ * member's file.
  */
 function inheritedBody(ctx: CheckContext, block: Block, uri: string): { members: Member[]; uriOf: Map<Member, string> } {
   const chain: { block: Block; uri: string }[] = [{ block, uri }];
@@ -101,11 +102,15 @@ function inheritedBody(ctx: CheckContext, block: Block, uri: string): { members:
   const members: Member[] = [];
   for (const { block: b, uri: u } of chain.reverse()) {
     for (const m of b.body ?? []) {
-      if (m.type === 'Attribute') {
-        const i = members.findIndex((x) => x.type === 'Attribute' && x.key.name === m.key.name);
-        if (i >= 0) members.splice(i, 1);
-      }
-      members.push(m);
+      // A derived architecture replaces an attribute, or a component of the same name, of its base.
+      const i =
+        m.type === 'Attribute'
+          ? members.findIndex((x) => x.type === 'Attribute' && x.key.name === m.key.name)
+          : m.type === 'Block'
+            ? members.findIndex((x) => x.type === 'Block' && (x.name ?? x.kind).name === (m.name ?? m.kind).name)
+            : -1;
+      if (i >= 0) members.splice(i, 1, m);
+      else members.push(m);
       uriOf.set(m, u);
     }
   }

@@ -31,6 +31,8 @@ export function checkMappings(
       }
       const opts = instantiate(ctx, placeCls, m.body, uri, { anchor: m.on.span, what: 'a place rule' });
       const options: Record<string, LayerAttr> = {};
+      const optionSpans: Record<string, { start: number; end: number }> = {};
+      for (const [key, attr] of opts.stated) optionSpans[key] = attr.value.span;
       for (const key of opts.stated.keys()) {
         const v = opts.get(key);
         if (v?.t === 'num') options[key] = v.v;
@@ -41,6 +43,7 @@ export function checkMappings(
         targets: m.targets.map(patternText),
         on: patternText(m.on),
         options,
+        optionSpans,
         span: m.span,
         targetSpans: m.targets.map((t) => t.span),
         onSpan: m.on.span,
@@ -66,7 +69,10 @@ export function checkMappings(
       {
         name: sym.name,
         uri,
-        span: b.name!.span,
+        span: b.span,
+        nameSpan: b.name!.span,
+        ...(inst.stated.get('replicate') ? { replicateSpan: inst.stated.get('replicate')!.value.span } : {}),
+        layerOrigins: model.origins,
         model: model.ir,
         architecture: arch,
         bitsPerCell: (tile) => tile.crossbar?.bits_per_cell ?? 1,

@@ -97,7 +97,9 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
     const env: EvalEnv = {
       uri: exprUri,
       report: (d) => ctx.report(d),
-      lookup: (n, s) => (cls.attrs.has(n) ? get(n, [...chain, name]) ?? ERROR : constValue(ctx, n, s, exprUri)),
+      // A name is a sibling attribute, except the attribute being defined, which means the outer
+      // (constant) name: `rows: rows` reads the constant `rows`.
+      lookup: (n, s) => (cls.attrs.has(n) && n !== name ? get(n, [...chain, name]) ?? ERROR : constValue(ctx, n, s, exprUri)),
     };
     const raw = evaluate(expr, env);
     const v = coerce(ctx, raw, def.type, expr.span, exprUri, `'${name}' of ${opts.what}`, opts);
