@@ -4,22 +4,39 @@ import { LineIndex, parse, type ParseResult, type Span } from '@pim/grammar';
 import type { Position, Range } from 'vscode-languageserver';
 import type { SourceFile } from './compiler-types.js';
 import { toOffset, toPosition, toRange } from './convert.js';
+import { reparse, type IncrementalStats } from './incremental.js';
 
 export class PimDocument {
   private parsed: ParseResult | undefined;
   private index: LineIndex | undefined;
   private source: SourceFile | undefined;
 
+  /** How the parse was made (for the benchmark and tests). */
+  readonly parseStats: IncrementalStats = { reparsed: 0, incremental: false };
+
   constructor(
     readonly uri: string,
     readonly path: string,
     readonly version: number,
     readonly text: string,
+    /** The previous version of an edited buffer: its parse is reused where the edit did not reach. */
+    private previous?: PimDocument,
   ) {}
 
-  /** The parse of this text (computed once). */
+  /** The parse of this text (computed once, incrementally from the previous version when possible). */
   get parse(): ParseResult {
-    this.parsed ??= parse(this.text, this.path);
+    if (!this.parsed) {
+      // The nearest earlier version that was parsed (quick successive edits skip some).
+      let prev = this.previous;
+      while (prev && !prev.parsed) prev = prev.previous;
+      this.parsed =
+        prev?.parsed && prev.path === this.path
+          ? reparse(prev.text, prev.parsed, this.text, this.path, this.parseStats)
+          : parse(this.text, this.path);
+      if (!prev?.parsed) Object.assign(this.parseStats, { reparsed: this.text.length, incremental: false });
+      // Drop the link so old versions can be collected.
+      this.previous = undefined;
+    }
     return this.parsed;
   }
 

@@ -95,7 +95,9 @@ export function startServer(connection: Connection): void {
   // ── document lifecycle ─────────────────────────────────────────────────────
   const changed = (doc: TextDocument): void => {
     if (!services || !diagnostics) return;
-    const pim = new PimDocument(doc.uri, uriToPath(doc.uri), doc.version, doc.getText());
+    const path = uriToPath(doc.uri);
+    const previous = services.workspace.isOpen(path) ? services.workspace.document(path) : undefined;
+    const pim = new PimDocument(doc.uri, path, doc.version, doc.getText(), previous);
     services.workspace.setOpen(pim);
     services.analysis.invalidate();
     diagnostics.schedule(doc.uri);

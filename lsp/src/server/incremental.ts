@@ -1,0 +1,129 @@
+// Incremental reparsing: after an edit only the top-level declarations around the change are parsed
+// again; the others are reused (shifted when the edit changed the length). The result is exactly what a
+// full parse gives, or the full parse is done instead: the shortcut applies only when the previous parse
+// was clean outside the edited region and the reparsed region parses without errors.
+import type { IToken } from 'chevrotain';
+import { parse, type Comment, type ParseResult, type PimFile, type Span, type TopLevel } from '@pim/grammar';
+
+/** Copy of a subtree with every span moved by `delta`; shared as is when delta is 0. */
+function shifted<T>(node: T, delta: number): T {
+  if (delta === 0) return node;
+  const copy = (v: unknown): unknown => {
+    if (Array.isArray(v)) {
+      const out = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = copy(v[i]);
+      return out;
+    }
+    if (v === null || typeof v !== 'object') return v;
+    const src = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k in src) {
+      const x = src[k];
+      if (k === 'span') {
+        const sp = x as Span;
+        out[k] = { start: sp.start + delta, end: sp.end + delta };
+      } else out[k] = typeof x === 'object' ? copy(x) : x;
+    }
+    return out;
+  };
+  return copy(node) as T;
+}
+
+/** The length of the common prefix and (non-overlapping) common suffix of two texts. */
+function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  const max = Math.min(a.length, b.length);
+  let prefix = 0;
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+  return { prefix, suffix };
+}
+
+export interface IncrementalStats {
+  /** Characters actually parsed (the whole text on a fallback). */
+  reparsed: number;
+  incremental: boolean;
+}
+
+/** Parses `text`, reusing `previous` (the parse of `oldText`) where the edit did not reach. */
+export function reparse(oldText: string, previous: ParseResult, text: string, uri: string, stats?: IncrementalStats): ParseResult {
+  const full = (): ParseResult => {
+    if (stats) Object.assign(stats, { reparsed: text.length, incremental: false });
+    return parse(text, uri);
+  };
+  if (previous.diagnostics.length > 0 && previous.diagnostics.some((d) => d.severity === 'error')) {
+    // Only clean parses are spliced; recovery may have merged declarations.
+    return full();
+  }
+  const items = previous.ast.items;
+  if (items.length < 3) return full();
+  const { prefix, suffix } = commonEnds(oldText, text);
+  const oldChangeEnd = oldText.length - suffix;
+  const delta = text.length - oldText.length;
+
+  // Keep declarations that end before the change, except the last of them (an edit right after a
+  // declaration may extend it); likewise after the change, except the first.
+  let before = 0;
+  while (before < items.length && items[before]!.span.end < prefix) before++;
+  before = Math.max(0, before - 1);
+  let after = items.length;
+  while (after > before && items[after - 1]!.span.start >= oldChangeEnd) after--;
+  after = Math.min(items.length, after + 1);
+  if (before === 0 && after === items.length) return full();
+
+  const windowStart = before > 0 ? items[before - 1]!.span.end : 0;
+  const windowEnd = after < items.length ? items[after]!.span.start + delta : text.length;
+  // Blank everything outside the window but keep line breaks, so offsets and lines stay absolute.
+  const blank = (s: string): string => s.replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length));
+  const padded = blank(text.slice(0, windowStart)) + text.slice(windowStart, windowEnd) + blank(text.slice(windowEnd));
+  const window = parse(padded, uri);
+  if (window.diagnostics.length > 0) return full();
+
+  // Tokens and comments: the old ones outside the window (moved after it), the window's own inside.
+  const oldWindowEnd = windowEnd - delta;
+  const lineDelta = countLines(text, windowStart, windowEnd) - countLines(oldText, windowStart, oldWindowEnd);
+  const firstAfterLine = lineOf(text, windowEnd);
+  const moveToken = (t: IToken): IToken => {
+    const startOffset = t.startOffset + delta;
+    const startLine = (t.startLine ?? 0) + lineDelta;
+    const moved: IToken = { ...t, startOffset, endOffset: (t.endOffset ?? t.startOffset) + delta, startLine, endLine: (t.endLine ?? 0) + lineDelta };
+    // Only tokens on the line where the window ends can change column.
+    if (startLine === firstAfterLine) {
+      const lineStart = text.lastIndexOf('\n', startOffset - 1) + 1;
+      moved.startColumn = startOffset - lineStart + 1;
+      moved.endColumn = moved.startColumn + t.image.length - 1;
+    }
+    return moved;
+  };
+  const tokens: IToken[] = [];
+  for (const t of previous.tokens) if (t.startOffset < windowStart) tokens.push(t);
+  for (const t of window.tokens) tokens.push(t);
+  for (const t of previous.tokens) if (t.startOffset >= oldWindowEnd) tokens.push(delta === 0 && lineDelta === 0 ? t : moveToken(t));
+  const comments: Comment[] = [];
+  for (const c of previous.ast.comments) if (c.span.end <= windowStart) comments.push(c);
+  for (const c of window.ast.comments) comments.push(c);
+  for (const c of previous.ast.comments) if (c.span.start >= oldWindowEnd) comments.push(delta === 0 ? c : { ...c, span: { start: c.span.start + delta, end: c.span.end + delta } });
+  const ast: PimFile = {
+    type: 'File',
+    uri,
+    items: [...items.slice(0, before), ...window.ast.items, ...items.slice(after).map((i) => shifted<TopLevel>(i, delta))],
+    comments,
+    span: { start: 0, end: text.length },
+  };
+  if (stats) Object.assign(stats, { reparsed: windowEnd - windowStart, incremental: true });
+  return { ast, diagnostics: [], tokens };
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
+}
+
+/** 1-based line of an offset (Chevrotain's numbering). */
+function lineOf(text: string, offset: number): number {
+  return countLines(text, 0, offset) + 1;
+}
