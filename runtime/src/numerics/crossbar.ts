@@ -168,7 +168,10 @@ export class CrossbarLayer {
   /** The ideal fixed-point weights q (integers) of float weights. */
   quantizeWeights(w: tf.Tensor2D): tf.Tensor2D {
     const a = w.dataSync();
-    return tf.tensor2d(Float32Array.from(a, (v) => this.quantize(v)), [this.K, this.N]);
+    return tf.tensor2d(
+      Float32Array.from(a, (v) => this.quantize(v)),
+      [this.K, this.N],
+    );
   }
 
   /** Nominal cell levels [K, S·N] (slice j in columns j·N … j·N+N−1) of float weights [K, N]. */
@@ -265,7 +268,8 @@ export class CrossbarLayer {
       }
       const vUnit = p.readVoltage / (2 ** p.dacBits - 1);
       const sig = new Float32Array(RT * SN);
-      for (let i = 0; i < sig.length; i++) sig[i] = thermalNoiseCurrent(rowsIn[Math.floor(i / SN)]! * p.gOff + levSum[i]! * this.dG, p.temperatureK, p.frequencyHz) / (vUnit * this.dG);
+      for (let i = 0; i < sig.length; i++)
+        sig[i] = thermalNoiseCurrent(rowsIn[Math.floor(i / SN)]! * p.gOff + levSum[i]! * this.dG, p.temperatureK, p.frequencyHz) / (vUnit * this.dG);
       this.sigmaArr = sig;
       this.fastStd = this.fastNoiseStd();
     }
@@ -285,8 +289,17 @@ export class CrossbarLayer {
   }
 
   /** What the bit-serial path needs, built on first use after each write (the fast path never needs it). */
-  private bitSerialState(): { expanded: tf.Tensor2D; flipMask: tf.Tensor2D; sigma?: tf.Tensor2D } {
-    if (this.expanded && this.flipMask) return { expanded: this.expanded, flipMask: this.flipMask, sigma: this.sigma };
+  private bitSerialState(): {
+    expanded: tf.Tensor2D;
+    flipMask: tf.Tensor2D;
+    sigma?: tf.Tensor2D;
+  } {
+    if (this.expanded && this.flipMask)
+      return {
+        expanded: this.expanded,
+        flipMask: this.flipMask,
+        sigma: this.sigma,
+      };
     const p = this.params;
     const { K, N, slices: S, rowTiles: RT } = this;
     // Column flip by nominal digits (ISAAC): store the complement where a column's digits sum past half.
@@ -306,7 +319,11 @@ export class CrossbarLayer {
       const blocks = tf.reshape(tf.mul(tf.expandDims(deff, 1), tf.expandDims(member, 2)), [K, RT * S * N]);
       this.expanded = tf.keep(tf.concat([blocks, member], 1) as tf.Tensor2D);
     });
-    return { expanded: this.expanded!, flipMask: this.flipMask, sigma: this.sigma };
+    return {
+      expanded: this.expanded!,
+      flipMask: this.flipMask,
+      sigma: this.sigma,
+    };
   }
 
   /** Noise σ per output column after shift-and-add of every cycle's rounded noise, in integer units. */
@@ -336,7 +353,10 @@ export class CrossbarLayer {
       u[n] = Math.sqrt(perPass[n]! * gu);
       sg[n] = Math.sqrt(2 * perPass[n]! * gs);
     }
-    return { unsigned: tf.keep(tf.tensor1d(u)), signed: tf.keep(tf.tensor1d(sg)) };
+    return {
+      unsigned: tf.keep(tf.tensor1d(u)),
+      signed: tf.keep(tf.tensor1d(sg)),
+    };
   }
 
   /** Per-cycle thermal σ of each crossbar column [RT, S·N], in ADC units of one level × one DAC step. */
@@ -391,6 +411,19 @@ export class CrossbarLayer {
 
   /** One unsigned input pass, chunk by chunk, with a per-crossbar ADC conversion of every partial sum. */
   private bitSerialPass(x: tf.Tensor, bits: number, noise: boolean): tf.Tensor {
+    // Bound the working set: split the batch so one chunk's partial sums stay under ~4M values.
+    const perSample = (x.size / x.shape[0]!) * ((this.rowTiles * this.slices * this.N + this.rowTiles) / this.K);
+    const block = Math.max(1, Math.floor(4e6 / Math.max(1, perSample)));
+    if (x.shape[0]! > block) {
+      const parts: tf.Tensor[] = [];
+      for (let b = 0; b < x.shape[0]!; b += block) {
+        const n = Math.min(block, x.shape[0]! - b);
+        parts.push(tf.tidy(() => this.bitSerialPass(tf.slice(x, b, n), bits, noise)));
+      }
+      const out = tf.concat(parts, 0);
+      tf.dispose(parts);
+      return out;
+    }
     const p = this.params;
     const { N, slices: S, rowTiles: RT } = this;
     const L1 = this.levels - 1;
@@ -404,20 +437,24 @@ export class CrossbarLayer {
     const sigma = noise && sig ? tf.reshape(sig, [1, RT, S * N]) : undefined;
     let acc: tf.Tensor | undefined;
     for (let t = 0; t < chunks; t++) {
-      const a = tf.mod(tf.floor(tf.div(x, 2 ** (p.dacBits * t))), 2 ** p.dacBits);
-      const raw = tf.reshape(this.apply(a, expanded), [-1, RT * S * N + RT]);
-      const partial = tf.reshape(tf.slice(raw, [0, 0], [-1, RT * S * N]), [-1, RT, S * N]);
-      const aSum = tf.reshape(tf.slice(raw, [0, RT * S * N], [-1, RT]), [-1, RT, 1]);
-      // Flipped columns hold the complement: the crossbar measures L1·Σa − Σa·d.
-      const complement = tf.sub(tf.mul(aSum, L1), partial);
-      let measured = tf.add(tf.mul(partial, tf.sub(1, flip)), tf.mul(complement, flip));
-      if (sigma) measured = tf.add(measured, tf.mul(this.pool.take(measured.shape), sigma));
-      // Round half up to the ADC's LSB, then clip to its range.
-      let code = tf.mul(tf.floor(tf.add(tf.div(measured, this.adcLsb), 0.5)), this.adcLsb);
-      code = this.lossless ? tf.relu(code) : tf.clipByValue(code, 0, this.adcCodeMax);
-      const restored = tf.add(tf.mul(code, tf.sub(1, flip)), tf.mul(tf.sub(tf.mul(aSum, L1), code), flip));
-      const y = tf.mul(tf.matMul(tf.reshape(restored, [-1, RT * S * N]), combineT), 2 ** (p.dacBits * t));
-      acc = acc ? tf.add(acc, y) : y;
+      const prev: tf.Tensor | undefined = acc;
+      acc = tf.tidy(() => {
+        const a = tf.mod(tf.floor(tf.div(x, 2 ** (p.dacBits * t))), 2 ** p.dacBits);
+        const raw = tf.reshape(this.apply(a, expanded), [-1, RT * S * N + RT]);
+        const partial = tf.reshape(tf.slice(raw, [0, 0], [-1, RT * S * N]), [-1, RT, S * N]);
+        const aSum = tf.reshape(tf.slice(raw, [0, RT * S * N], [-1, RT]), [-1, RT, 1]);
+        // Flipped columns hold the complement: the crossbar measures L1·Σa − Σa·d.
+        const complement = tf.sub(tf.mul(aSum, L1), partial);
+        let measured = tf.add(tf.mul(partial, tf.sub(1, flip)), tf.mul(complement, flip));
+        if (sigma) measured = tf.add(measured, tf.mul(this.pool.take(measured.shape), sigma));
+        // Round half up to the ADC's LSB, then clip to its range.
+        let code = tf.mul(tf.floor(tf.add(tf.div(measured, this.adcLsb), 0.5)), this.adcLsb);
+        code = this.lossless ? tf.relu(code) : tf.clipByValue(code, 0, this.adcCodeMax);
+        const restored = tf.add(tf.mul(code, tf.sub(1, flip)), tf.mul(tf.sub(tf.mul(aSum, L1), code), flip));
+        const y = tf.mul(tf.matMul(tf.reshape(restored, [-1, RT * S * N]), combineT), 2 ** (p.dacBits * t));
+        return prev ? tf.add(prev, y) : y;
+      });
+      prev?.dispose();
     }
     // Offset encoding: subtract 2^(W−1)·Σx, computed digitally.
     const ones = tf.ones([this.K, 1]) as tf.Tensor2D;
@@ -438,14 +475,26 @@ export class CrossbarLayer {
     const sx = amax > 0 ? amax / (signed ? 2 ** (p.inputBits - 1) - 1 : 2 ** p.inputBits - 1) : 1;
     return tf.tidy(() => {
       const xInt = tf.round(tf.div(x, sx));
-      return tf.mul(this.integerForward(xInt, { signed, noise: opts.noise, path: opts.path }), sx * this.scale);
+      return tf.mul(
+        this.integerForward(xInt, {
+          signed,
+          noise: opts.noise,
+          path: opts.path,
+        }),
+        sx * this.scale,
+      );
     });
   }
 
   stats(): { writes: number; worn: number; cells: number; stuck: number } {
     let stuck = 0;
     for (const v of this.stuck) if (v) stuck++;
-    return { writes: this.totalWrites, worn: this.worn, cells: this.K * this.slices * this.N, stuck };
+    return {
+      writes: this.totalWrites,
+      worn: this.worn,
+      cells: this.K * this.slices * this.N,
+      stuck,
+    };
   }
 
   /** Per-cell write counts [K, S·N] (a copy). */
