@@ -1,6 +1,7 @@
 // Finds a mapping's model and architecture in the IR and checks that they agree with each other before
 // any model runs: every error names the IR path of the offending entry.
 import type { IrArchitecture, IrGpu, IrMapping, IrModel, IrPlacement, IrProgram, IrTileType, IrAdjacencyPolicy } from '@pim/compiler';
+import { validateIr } from '@pim/compiler';
 import { SimError } from './errors.js';
 
 export interface Resolved {
@@ -16,6 +17,11 @@ export interface Resolved {
   warnings: string[];
 }
 
+/** Tiles, GPUs, routers or chips beyond this are surely a typo, and would exhaust memory when placed. */
+const MAX_UNITS = 1_000_000;
+/** Graph nodes beyond this: the GNN analysis builds per-node arrays. */
+const MAX_NODES = 10_000_000;
+
 const isPos = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
 const isNonNeg = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 1;
@@ -26,6 +32,9 @@ function checkProgramShape(ir: unknown): asserts ir is IrProgram {
   if (typeof p['ir_version'] !== 'string') throw new SimError('ir.ir_version', 'missing');
   if (!p['ir_version'].startsWith('1.')) throw new SimError('ir.ir_version', `unsupported IR version ${p['ir_version']} (this simulator reads 1.x)`);
   for (const k of ['architectures', 'models', 'mappings']) if (!Array.isArray(p[k])) throw new SimError(`ir.${k}`, 'missing or not an array');
+  // The published schema catches every malformed field (with its JSON path) before any model reads it.
+  const problems = validateIr(ir);
+  if (problems.length > 0) throw new SimError('ir', `invalid pim IR (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`);
 }
 
 function checkArchitecture(arch: IrArchitecture, where: string): void {
@@ -33,9 +42,11 @@ function checkArchitecture(arch: IrArchitecture, where: string): void {
   if (!Array.isArray(arch.tile_types) || !Array.isArray(arch.gpus) || !Array.isArray(arch.partitions)) throw new SimError(where, 'tile_types, gpus and partitions must be arrays');
   if (!arch.root || !Array.isArray(arch.root.children)) throw new SimError(`${where}.root`, 'missing component tree');
   const partitions = new Set(arch.partitions.map((p) => p.name));
+  const chips = arch.root.attributes['chips'];
+  if (chips !== undefined && (!isCount(chips) || chips > MAX_UNITS)) throw new SimError(`${where}.root.attributes.chips`, `must be a positive integer ≤ ${MAX_UNITS} (got ${String(chips)})`);
   for (const tt of arch.tile_types) {
     const w = `${where}.tile_types[${tt.name}]`;
-    if (!isCount(tt.count)) throw new SimError(`${w}.count`, `must be a positive integer (got ${tt.count})`);
+    if (!isCount(tt.count) || tt.count > MAX_UNITS) throw new SimError(`${w}.count`, `must be a positive integer ≤ ${MAX_UNITS} (got ${tt.count})`);
     if (!partitions.has(tt.partition)) throw new SimError(`${w}.partition`, `names partition '${tt.partition}', which the architecture does not have`);
     if (tt.crossbar && tt.crossbars_per_tile !== tt.units_per_tile * tt.crossbars_per_unit)
       throw new SimError(`${w}.crossbars_per_tile`, `is ${tt.crossbars_per_tile} but units_per_tile × crossbars_per_unit = ${tt.units_per_tile} × ${tt.crossbars_per_unit}`);
@@ -44,7 +55,7 @@ function checkArchitecture(arch: IrArchitecture, where: string): void {
   for (const g of arch.gpus) {
     const w = `${where}.gpus[${g.name}]`;
     if (!isPos(g.peak_flops) || !isPos(g.memory_bandwidth_bps)) throw new SimError(w, 'a GPU needs positive peak_flops and memory_bandwidth_bps');
-    if (!isCount(g.count)) throw new SimError(`${w}.count`, `must be a positive integer (got ${g.count})`);
+    if (!isCount(g.count) || g.count > MAX_UNITS) throw new SimError(`${w}.count`, `must be a positive integer ≤ ${MAX_UNITS} (got ${g.count})`);
   }
   if (arch.noc) {
     const n = arch.noc;
@@ -52,6 +63,8 @@ function checkArchitecture(arch: IrArchitecture, where: string): void {
     const want = n.topology === 'mesh3d' ? 3 : 2;
     if ((n.topology === 'mesh' || n.topology === 'mesh3d' || n.topology === 'torus') && (n.dims.length !== want || !n.dims.every(isCount)))
       throw new SimError(`${w}.dims`, `a ${n.topology} needs ${want} positive integer dimensions (got [${n.dims.join(', ')}])`);
+    const routers = n.dims.reduce((a, b) => a * b, 1);
+    if (routers > MAX_UNITS) throw new SimError(`${w}.dims`, `[${n.dims.join(', ')}] is ${routers} routers; the simulator models at most ${MAX_UNITS}`);
     if (!isPos(n.link_bandwidth_bps)) throw new SimError(`${w}.link_bandwidth_bps`, `must be positive (got ${n.link_bandwidth_bps})`);
     if (!isNonNeg(n.hop_latency_s) || !isNonNeg(n.energy_per_bit_hop_j)) throw new SimError(w, 'hop_latency_s and energy_per_bit_hop_j must be ≥ 0');
     for (const t of n.tiers) if (!partitions.has(t)) throw new SimError(`${w}.tiers`, `names partition '${t}', which the architecture does not have`);
@@ -75,6 +88,8 @@ export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
   const arch = ir.architectures.find((a) => a.name === mapping!.architecture);
   if (!arch) throw new SimError(`${mw}.architecture`, `names architecture '${mapping.architecture}', which the IR does not have`);
   checkArchitecture(arch, `architectures[${arch.name}]`);
+  if (model.input.kind === 'graph' && (!isCount(model.input.nodes) || model.input.nodes > MAX_NODES))
+    throw new SimError(`models[${model.name}].input.nodes`, `must be a positive integer ≤ ${MAX_NODES} (got ${model.input.nodes})`);
   if (!isCount(mapping.weight_bits) || !isCount(mapping.input_bits)) throw new SimError(mw, `weight_bits and input_bits must be positive integers (got ${mapping.weight_bits}, ${mapping.input_bits})`);
   const tileTypes = new Map(arch.tile_types.map((t) => [t.name, t]));
   const gpus = new Map(arch.gpus.map((g) => [g.name, g]));
