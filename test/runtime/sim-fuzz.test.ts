@@ -2,7 +2,8 @@
 // (TypeError, RangeError …) and never a report with NaN figures.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { simulate, SimError } from '@pim/runtime/sim';
+import { simulate, SimError, reference } from '@pim/runtime/sim';
+import { syntheticGraph } from '@pim/runtime/train';
 import { clone, toyProgram } from './sim-toy.js';
 
 type Json = null | number | string | boolean | Json[] | { [k: string]: Json };
@@ -45,6 +46,26 @@ describe('sim: corrupted IR never crashes the simulator', () => {
         }
       }),
       { numRuns: 400, seed: 42 },
+    );
+  });
+
+  it('the heterogeneous chip (GPU partition, 3D NoC, GCN adjacency) too', function () {
+    this.timeout(120000);
+    const hetero = reference.heteroProgram() as unknown as Json;
+    const hp = paths(hetero).filter((p) => p.length > 0 && !p.includes('root'));
+    const graph = syntheticGraph({ nodes: 2708, features: 1433, classes: 7, avgDegree: 3.9, seed: 1 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: hp.length - 1 }), fc.constantFrom<Json>(0, -1, 1.5, Number.NaN, 1e30, 'x', null, [], {}, true), fc.constantFrom('gcn_on_hetero', 'vgg_on_hetero'), (i, value, mapping) => {
+        const ir = clone(hetero);
+        setAt(ir, hp[i]!, value);
+        try {
+          const r = simulate(ir as never, { mapping, graph, detail: false });
+          assert.ok(finiteDeep(r.summary), `NaN in the summary after setting ${hp[i]!.join('.')} = ${JSON.stringify(value)}`);
+        } catch (e) {
+          if (!(e instanceof SimError)) throw new Error(`setting ${hp[i]!.join('.')} = ${JSON.stringify(value)} crashed: ${(e as Error).stack}`);
+        }
+      }),
+      { numRuns: 300, seed: 7 },
     );
   });
 });
