@@ -180,6 +180,11 @@ describe('gnn: GCN on the heterogeneous chip (real Cora)', () => {
     // 16 features: 16 MVMs on every block's crossbar, all in parallel.
     assert.ok(Math.abs(agg.time_s - 16 * agg.mvm_s) < 1e-15);
     assert.equal(gr.droplayer.length, 2);
+    // DropLayer's bits on the NoC: energy scales with the bits the V→E flow keeps.
+    const d = gr.droplayer[0]!;
+    assert.ok(d.noc && d.noc.energy_j > 0);
+    assert.ok(Math.abs(d.noc.energy_dropped_j - (d.noc.energy_j * d.both_bits) / d.base_bits) < 1e-12 * d.noc.energy_j);
+    assert.ok(d.noc.latency_dropped_s < d.noc.latency_s);
   });
 
   it('a graph that does not match the model is rejected', () => {

@@ -40,7 +40,12 @@ export interface GnnReport {
   sweep_tile: string;
   sweep: BlockCostRow[];
   layers: AdjacencyPlan[];
-  droplayer: (DropLayerTraffic & { layer: string; experiment: string })[];
+  droplayer: (DropLayerTraffic & {
+    layer: string;
+    experiment: string;
+    /** The V→E flow on the declared NoC, as mapped and with DropLayer's bits (energy ∝ bits; latency: hops + hottest link). */
+    noc?: { energy_j: number; energy_dropped_j: number; latency_s: number; latency_dropped_s: number };
+  })[];
 }
 
 export interface GraphAnalysisOptions {

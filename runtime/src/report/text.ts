@@ -90,7 +90,10 @@ export function formatSummary(r: SimReport): string {
       );
     for (const a of g.layers) out.push(`  ${a.layer}: block ${a.block}, reorder ${a.reorder}, ${a.skip_zero_blocks ? 'zero blocks skipped' : 'all blocks stored'}: ${a.blocks} blocks, ${a.crossbars} crossbars on ${a.tiles} ${a.target} tiles, utilization ${pct(a.utilization)}`);
     for (const d of g.droplayer)
-      out.push(`  DropLayer ${d.layer} (${d.experiment}: dropout ${d.dropout}, DropEdge ${d.dropedge}): V→E ${fmt(d.base_bits, 'b')} → ${fmt(d.both_bits, 'b')} (dropout alone ${fmt(d.dropout_bits, 'b')}, DropEdge alone ${fmt(d.dropedge_bits, 'b')}), ${d.reduction.toFixed(2)}× less`);
+      out.push(
+        `  DropLayer ${d.layer} (${d.experiment}: dropout ${d.dropout}, DropEdge ${d.dropedge}): V→E ${fmt(d.base_bits, 'b')} → ${fmt(d.both_bits, 'b')} (dropout alone ${fmt(d.dropout_bits, 'b')}, DropEdge alone ${fmt(d.dropedge_bits, 'b')}), ${d.reduction.toFixed(2)}× less` +
+          (d.noc ? `; NoC ${fmt(d.noc.energy_j, 'J')} → ${fmt(d.noc.energy_dropped_j, 'J')}, ${fmt(d.noc.latency_s, 's')} → ${fmt(d.noc.latency_dropped_s, 's')}` : ''),
+      );
   }
   if (r.warnings.length > 0) {
     out.push('');

@@ -426,6 +426,17 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
     gpuPlan.transfer_latency_s = declared.groups.filter((g) => g.group.includes('(gpu)')).reduce((s, g) => s + g.latency_s, 0);
   }
 
+  // DropLayer on the NoC: the V→E flows scaled to the bits DropLayer leaves.
+  if (gnn && declared && declaredMesh) {
+    for (const d of gnn.droplayer) {
+      const g = declared.groups.find((x) => x.group === `${d.layer} V→E`);
+      if (!g || !(d.base_bits > 0)) continue;
+      const k = d.both_bits / d.base_bits;
+      const serial = g.hottest_link_bits / declaredMesh.linkBandwidth;
+      d.noc = { energy_j: g.energy_j, energy_dropped_j: g.energy_j * k, latency_s: g.latency_s, latency_dropped_s: g.latency_s - serial + serial * k };
+    }
+  }
+
   const report: SimReport = {
     tool: 'pim simulate',
     ir_version: ir.ir_version,
