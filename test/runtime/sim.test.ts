@@ -93,6 +93,15 @@ describe('sim: inference pipeline and energy (toy chip)', () => {
     near(sum, r.summary.energy_per_inference_j, 1e-12, 'components sum');
   });
 
+  it('a starved eDRAM buffer bounds the stage', () => {
+    const ir = clone(toyProgram());
+    // (12 + 3) inputs/outputs × 4 bits × 10 MVMs = 600 bits over 3 tiles at 1 Gb/s each = 200 ns > 192 ns.
+    ir.architectures[0]!.tile_types[0]!.buffer_bandwidth_bps = 1e9;
+    const a = simulate(ir).layers.find((l) => l.name === 'a')!;
+    near(a.time_s, 200e-9);
+    assert.equal(a.bound, 'buffer');
+  });
+
   it('idle energy follows the idle fraction option', () => {
     const z = simulate(toyProgram(), { idleFraction: 0 });
     assert.equal(z.energy.idle_j, 0);

@@ -49,7 +49,10 @@ export function crossbarLayer(t: TileModel, layer: IrLayer, p: IrPlacement, inpu
   const cost = mvmCost(t, w.rows, w.cols, c.slices, inputBits, clockHz);
   const energy: Record<string, number> = {};
   const total = addMvmEnergy(energy, t, cost, layer.mvms);
-  const time = Math.ceil(layer.mvms / c.replication) * cost.mvm_s;
+  const compute = Math.ceil(layer.mvms / c.replication) * cost.mvm_s;
+  // The eDRAM buffers of the layer's tiles must stream its inputs and outputs within the stage.
+  const bufferTime = t.bufferBandwidth > 0 ? (cost.buffer_bits * layer.mvms) / (c.tiles * t.bufferBandwidth) : 0;
+  const time = Math.max(compute, bufferTime);
   return {
     cost,
     busy_tile_s: layer.mvms * cost.mvm_s * cost.tiles,
@@ -71,7 +74,7 @@ export function crossbarLayer(t: TileModel, layer: IrLayer, p: IrPlacement, inpu
       mvm_s: cost.mvm_s,
       time_s: time,
       latency_s: time + cost.shift_add_s,
-      bound: boundOf(cost),
+      bound: bufferTime > compute ? 'buffer' : boundOf(cost),
       energy_j: total,
       energy_by_kind: energy,
       ops: 2 * layer.macs,
