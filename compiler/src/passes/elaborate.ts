@@ -8,7 +8,7 @@ import type { CheckContext } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, constValue, instantiate, type Instance } from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
-import type { Value } from '../semantics/values.js';
+import { describeValue, displayValue, type Value } from '../semantics/values.js';
 
 interface Node {
   ir: IrComponent;
@@ -30,14 +30,14 @@ export function elaborateArchitectures(ctx: CheckContext, devices: Map<string, I
 /** Evaluates a `[count]`: a positive whole number. */
 export function evalCount(ctx: CheckContext, expr: Expr | undefined, uri: string, what: string): number {
   if (!expr) return 1;
-  const v = evaluate(expr, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri) });
+  const v = evaluate(expr, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri), names: () => ctx.consts.keys() });
   if (v.t === 'error') return 1;
   if (v.t === 'word') {
     ctx.report(diag('unknownName', uri, v.span, v.name, didYouMean(v.name, ctx.consts.keys())));
     return 1;
   }
   if (v.t !== 'num' || !isDimensionless(v.dim) || !Number.isInteger(v.v) || v.v < 1) {
-    ctx.report(diag('badCount', uri, expr.span, what, v.t === 'num' ? String(v.v) : v.t));
+    ctx.report(diag('badCount', uri, expr.span, what, v.t === 'num' ? displayValue(v) : describeValue(v)));
     return 1;
   }
   return v.v;
@@ -328,6 +328,8 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
         if (!tierName || !partitions.some((p) => p.name === tierName)) {
           ctx.report(diag('unknownName', uri, span, tierName ?? '?', tierName ? didYouMean(tierName, partitions.map((p) => p.name)) : undefined));
         } else {
+          const partSym = ctx.nested.get(`${name}.${tierName}`);
+          if (partSym) ctx.reference(uri, span, partSym);
           tiers.push(tierName);
           partitions.find((p) => p.name === tierName)!.tier = i;
         }

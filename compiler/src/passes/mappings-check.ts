@@ -1,6 +1,6 @@
 // Pass: `mapping` declarations → the pure placement pass (mapping.ts). This file evaluates the
 // mapping's attributes and place rules; mapping.ts decides placement, slicing and replication.
-import { diag, type Pattern } from '@pim/grammar';
+import { diag, type Block, type ConstDecl, type Pattern } from '@pim/grammar';
 import type { IrArchitecture, IrDevice, IrMapping } from '../ir/types.js';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate } from '../semantics/instance.js';
@@ -84,6 +84,7 @@ export function checkMappings(
       (d) => ctx.report(d),
     );
     out.set(sym.name, mapped);
+    recordPlaceReferences(ctx, b, uri, model.ir.name, archV!.t === 'word' ? archV.name : '');
     // Hover on a layer shows where each mapping put it.
     for (const p of mapped.placements) {
       for (const [node, info] of ctx.blockInfo) {
@@ -99,4 +100,32 @@ export function checkMappings(
 
 function patternText(p: Pattern): string {
   return p.parts.map((x) => x.text).join('.');
+}
+
+/** References from place rules to the layers and components they name, for go-to-definition and rename. */
+function recordPlaceReferences(ctx: CheckContext, b: Block, uri: string, model: string, arch: string): void {
+  const archChain: string[] = [];
+  for (let a: string | undefined = arch; a && !archChain.includes(a); ) {
+    archChain.push(a);
+    const node: Block | ConstDecl | undefined = ctx.symbols.get(a)?.node;
+    a = node?.type === 'Block' ? node.base?.name : undefined;
+  }
+  for (const m of b.body ?? []) {
+    if (m.type !== 'Place') continue;
+    for (const t of m.targets) {
+      const head = t.parts[0]!;
+      if (head.text.includes('*')) continue;
+      const layer = ctx.nested.get(`${model}.${head.text}`);
+      if (layer) ctx.reference(uri, head.span, layer);
+    }
+    const last = m.on.parts[m.on.parts.length - 1]!;
+    if (last.text.includes('*')) continue;
+    for (const a of archChain) {
+      const hit = [...ctx.nested.values()].find((s) => s.kind === 'component' && s.name === last.text && s.qualifiedName.startsWith(`${a}.`));
+      if (hit) {
+        ctx.reference(uri, last.span, hit);
+        break;
+      }
+    }
+  }
 }

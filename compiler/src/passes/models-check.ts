@@ -1,14 +1,14 @@
 // Pass: `model` declarations → the pure shape-inference pass (models.ts). This file only evaluates
 // the source: the model's input, each layer's attributes (constants folded), and `repeat` counts.
-import { diag, type Block, type Member } from '@pim/grammar';
+import { diag, withArticle, type Block, type Member } from '@pim/grammar';
 import type { IrDataset, IrModel } from '../ir/types.js';
 import type { CheckContext } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { constValue, instantiate } from '../semantics/instance.js';
 import { isDimensionless, dimName } from '../units/dimension.js';
-import type { Value } from '../semantics/values.js';
+import { describeValue, displayValue, type Value } from '../semantics/values.js';
 import { evalCount } from './elaborate.js';
-import { inferModelDetailed, type LayerAttr, type LayerOrigin, type LayerSpec, type ModelInputSpec, type RepeatSpec } from './models.js';
+import { LAYER_KINDS, inferModelDetailed, type LayerAttr, type LayerOrigin, type LayerSpec, type ModelInputSpec, type RepeatSpec } from './models.js';
 
 export interface CheckedModel {
   ir: IrModel;
@@ -27,7 +27,7 @@ export function checkModels(ctx: CheckContext, datasets: Map<string, IrDataset>)
     const inputAttr = inst.stated.get('input');
     const input = inputAttr ? inputSpec(ctx, inst.get('input'), uri, datasets) : undefined;
     const before = ctx.diagnostics.length;
-    const body = layerSpecs(ctx, b.body, uri);
+    const body = layerSpecs(ctx, b.body, uri, sym.name);
     const { model, origins } = inferModelDetailed(
       {
         name: sym.name,
@@ -40,8 +40,8 @@ export function checkModels(ctx: CheckContext, datasets: Map<string, IrDataset>)
       },
       (d) => ctx.report(d),
     );
-    // A missing input was already reported by the class check (required attribute).
-    if (!inputAttr) {
+    // PIM4007 is for a model with no `input:`; an input that is given but wrong was reported where it is.
+    if (inputAttr && !input) {
       for (let i = ctx.diagnostics.length - 1; i >= before; i--) if (ctx.diagnostics[i]!.code === 'PIM4007') ctx.diagnostics.splice(i, 1);
     }
     out.set(sym.name, { ir: model, origins, uri });
@@ -85,12 +85,12 @@ function inputSpec(ctx: CheckContext, v: Value | undefined, uri: string, dataset
   return undefined;
 }
 
-function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string): (LayerSpec | RepeatSpec)[] {
+function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string, model: string): (LayerSpec | RepeatSpec)[] {
   const out: (LayerSpec | RepeatSpec)[] = [];
   for (const m of body ?? []) {
     if (m.type === 'Attribute') continue; // the model's own attributes (input)
     if (m.type === 'Repeat') {
-      out.push({ kind: 'repeat', count: evalCount(ctx, m.count, uri, 'a repeat count'), body: layerSpecs(ctx, m.body, uri), span: m.span, countSpan: m.count.span, uri });
+      out.push({ kind: 'repeat', count: evalCount(ctx, m.count, uri, 'a repeat count'), body: layerSpecs(ctx, m.body, uri, model), span: m.span, countSpan: m.count.span, uri });
       continue;
     }
     if (m.type !== 'Block') {
@@ -100,22 +100,36 @@ function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string):
     if (m.count) ctx.report(diag('misplaced', uri, m.count.span, 'a [count]', 'a layer (use repeat N { … })'));
     const attrs: Record<string, LayerAttr> = {};
     const attrSpans: Record<string, { start: number; end: number }> = {};
+    const keySpans: Record<string, { start: number; end: number }> = {};
+    const invalid: string[] = [];
     for (const a of m.body ?? []) {
       if (a.type !== 'Attribute') {
         ctx.report(diag('misplaced', uri, a.span, 'a nested block', 'a layer'));
         continue;
       }
-      const v = evaluate(a.value, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri) });
+      const v = evaluate(a.value, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri), names: () => ctx.consts.keys() });
+      if (a.key.name === 'from' && v.t === 'word') {
+        const target = ctx.nested.get(`${model}.${v.name}`);
+        if (target) ctx.reference(uri, v.span, target);
+      }
       const la = toLayerAttr(ctx, v, a.value.span, uri, `'${a.key.name}' of layer '${m.name?.name ?? m.kind.name}'`);
-      if (la === undefined) continue;
+      if (la === undefined) {
+        invalid.push(a.key.name);
+        continue;
+      }
       if (a.key.name in attrs) {
         ctx.report(diag('duplicateAttribute', uri, a.key.span, a.key.name));
         continue;
       }
       attrs[a.key.name] = la;
       attrSpans[a.key.name] = a.value.span;
+      const schema = LAYER_KINDS[m.kind.name]?.attrs[a.key.name];
+      if (schema) {
+        ctx.attributeInfo.set(a, { owner: m.kind.name, type: schema.type.type === 'enum' ? `one_of(${schema.type.choices.join(', ')})` : schema.type.type, display: displayValue(v), ...(v.t === 'num' ? { si: v.v } : {}), doc: schema.doc });
+      }
+      keySpans[a.key.name] = a.key.span;
     }
-    out.push({ kind: m.kind.name, ...(m.name ? { name: m.name.name, nameSpan: m.name.span } : {}), attrs, attrSpans, span: m.span, uri });
+    out.push({ kind: m.kind.name, ...(m.name ? { name: m.name.name, nameSpan: m.name.span } : {}), attrs, attrSpans, keySpans, ...(invalid.length ? { invalid } : {}), span: m.span, uri });
   }
   return out;
 }
@@ -124,7 +138,7 @@ function toLayerAttr(ctx: CheckContext, v: Value, span: { start: number; end: nu
   switch (v.t) {
     case 'num':
       if (!isDimensionless(v.dim)) {
-        ctx.report(diag('wrongDimension', uri, span, what, 'a plain number', `a ${dimName(v.dim)}`));
+        ctx.report(diag('wrongDimension', uri, span, what, 'a plain number', withArticle(dimName(v.dim))));
         return undefined;
       }
       return v.v;
@@ -144,7 +158,7 @@ function toLayerAttr(ctx: CheckContext, v: Value, span: { start: number; end: nu
     case 'error':
       return undefined;
     default:
-      ctx.report(diag('wrongType', uri, span, what, 'a number, a name, true/false or a list', `a ${v.t}`));
+      ctx.report(diag('wrongType', uri, span, what, 'a number, a name, true/false or a list', describeValue(v)));
       return undefined;
   }
 }
