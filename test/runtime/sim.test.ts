@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compile } from '@pim/compiler';
-import { simulate, SimError, mvmCost, tileModel, crossbarPeakOps, gpuCost, transposedMvm, reference, type SimReport } from '@pim/runtime/sim';
+import { simulate, SimError, mvmCost, tileModel, crossbarPeakOps, gpuCost, transposedMvm, reference, objectivesOf, type SimReport } from '@pim/runtime/sim';
 import { clone, toyArchitecture, toyProgram } from './sim-toy.js';
 
 /** |a − b| ≤ rel·|b| (the models are exact arithmetic; 1e-9 only absorbs float rounding). */
@@ -111,6 +111,14 @@ describe('sim: inference pipeline and energy (toy chip)', () => {
   it('chip peak and efficiency', () => {
     near(r.summary.peak_ops_per_s, 8e9); // 8 crossbars × 1 GOPS
     near(r.summary.ops_per_s_per_m2, 8e9 / r.summary.area_m2);
+  });
+
+  it('exposes the exploration objectives in SI units', () => {
+    const o = objectivesOf(r);
+    assert.equal(o.energy, r.summary.energy_per_inference_j);
+    near(o.edp, r.summary.energy_per_inference_j * r.summary.latency_s);
+    near(o.throughput, 1 / 192e-9);
+    assert.equal(o.area, r.summary.area_m2);
   });
 
   it('is deterministic', () => {

@@ -17,3 +17,4 @@ export * as noc from '../noc/index.js';
 export * as gnn from '../gnn/index.js';
 export { renderSpecToSvg, renderCharts, chartSpecs, toCsv, fmt } from '../report/index.js';
 export { benchSimulator, NEUROSIM_VGG8_S } from './bench.js';
+export { objectivesOf, type HardwareObjectives } from './objectives.js';
