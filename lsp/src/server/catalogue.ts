@@ -113,3 +113,80 @@ export function choicesOf(type: string): string[] | undefined {
 export function refKindOf(type: string): string | undefined {
   return /ref\((\w+)\)/.exec(type)?.[1];
 }
+
+/** A layer kind as the compiler describes it (`LAYER_KINDS`). */
+export interface LayerSchemaLike {
+  doc?: string;
+  attrs: Record<string, { type: { type: string }; required?: boolean; default?: unknown; doc?: string }>;
+}
+
+export function layerClasses(kinds: Record<string, LayerSchemaLike> | undefined): Map<string, ClassInfo> {
+  const out = new Map<string, ClassInfo>();
+  for (const [name, schema] of Object.entries(kinds ?? {})) {
+    const attributes: ClassAttributeInfo[] = Object.entries(schema.attrs).map(([attr, a]) => {
+      const info: ClassAttributeInfo = { name: attr, type: a.required ? `required(${a.type.type})` : a.type.type };
+      if (a.default !== undefined && a.default !== null) info.default = String(a.default);
+      if (a.doc) info.doc = a.doc;
+      return info;
+    });
+    const info: ClassInfo = { name, category: 'layer', attributes, builtin: true };
+    if (schema.doc) info.doc = schema.doc;
+    out.set(name, info);
+  }
+  return out;
+}
+
+/**
+ * Classes by the context they are written in: the same word can be a component and a layer
+ * (`maxpool`), and the compiler keeps declaration classes under `declaration:NAME`.
+ */
+export class Catalogue {
+  constructor(
+    private readonly classes: Map<string, ClassInfo>,
+    private readonly layers: Map<string, ClassInfo>,
+  ) {}
+
+  component(kind: string): ClassInfo | undefined {
+    const c = this.classes.get(kind);
+    return c && c.category === 'component' ? c : undefined;
+  }
+
+  declaration(kind: string): ClassInfo | undefined {
+    const c = this.classes.get(`declaration:${kind}`) ?? this.classes.get(kind);
+    return c && (c.category === 'declaration' || c.category === 'section') ? c : undefined;
+  }
+
+  layer(kind: string): ClassInfo | undefined {
+    return this.layers.get(kind);
+  }
+
+  /** Any class of that name: declarations first, then components, then layers. */
+  any(kind: string): ClassInfo | undefined {
+    return this.declaration(kind) ?? this.component(kind) ?? this.layer(kind);
+  }
+
+  /** The class of a block, given the top-level kind it sits in (undefined: top level itself). */
+  forBlock(kind: string, root: string | undefined, isObject = false): ClassInfo | undefined {
+    if (root === undefined) return this.declaration(kind) ?? this.component(kind);
+    if (isObject) return this.declaration(kind) ?? this.any(kind);
+    if (root === 'architecture') return this.component(kind);
+    if (root === 'model') return this.layer(kind);
+    if (kind === 'place') return this.declaration('place_options');
+    return this.declaration(kind);
+  }
+
+  componentKinds(): string[] {
+    return [...this.classes.values()].filter((c) => c.category === 'component' && c.name !== 'component' && c.name !== 'architecture').map((c) => c.name);
+  }
+
+  layerKinds(): string[] {
+    return [...this.layers.keys()];
+  }
+
+  /** Sections written as blocks (`faults { … }`): section classes that are not values of a `one_of`. */
+  blockSections(): string[] {
+    const values = new Set<string>(['graph', 'place_options']);
+    for (const c of this.classes.values()) for (const a of c.attributes) for (const x of choicesOf(a.type) ?? []) values.add(x);
+    return [...this.classes.values()].filter((c) => c.category === 'section' && !values.has(c.name)).map((c) => c.name);
+  }
+}

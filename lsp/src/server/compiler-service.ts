@@ -1,11 +1,15 @@
 // Loads the compiler lazily and runs it for the server. The compiler may be absent or may not export
 // `compile` yet (it is developed alongside); then every feature falls back to the parser alone.
+import type { LayerSchemaLike } from './catalogue.js';
 import type { CompileFn, CompileOptions, Program } from './compiler-types.js';
 
 interface CompilerModule {
   compile?: CompileFn;
   allUnits?: () => string[];
   OBJECTIVES?: readonly string[];
+  LAYER_KINDS?: Record<string, LayerSchemaLike>;
+  NAMED_DIMENSIONS?: Record<string, unknown>;
+  unitsFor?: (dim: never) => string[];
 }
 
 let loaded: Promise<CompilerModule> | undefined;
@@ -28,7 +32,19 @@ export class CompilerService {
     this.compileFn = typeof mod.compile === 'function' ? mod.compile : undefined;
     this.units = typeof mod.allUnits === 'function' ? mod.allUnits() : undefined;
     this.objectives = Array.isArray(mod.OBJECTIVES) ? [...mod.OBJECTIVES] : undefined;
+    this.layerKinds = mod.LAYER_KINDS;
+    const dims = mod.NAMED_DIMENSIONS;
+    const unitsFor = mod.unitsFor;
+    this.unitsForType = (type) => {
+      const dim = dims?.[type];
+      return dim && unitsFor ? unitsFor(dim as never) : undefined;
+    };
   }
+
+  /** The compiler's layer kinds and their attributes. */
+  readonly layerKinds: Record<string, LayerSchemaLike> | undefined;
+  /** Units of a named dimension (`frequency` → Hz, kHz, …), when the compiler knows it. */
+  readonly unitsForType: (type: string) => string[] | undefined;
 
   /** Names allowed after `minimize` / `maximize`. */
   readonly objectives: string[] | undefined;

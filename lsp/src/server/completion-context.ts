@@ -8,6 +8,8 @@ export interface Frame {
   kind: string;
   /** Attribute keys already written directly in this frame. */
   keys: string[];
+  /** An object value (`optimizer: sgd { … }`), not a block. */
+  object: boolean;
 }
 
 export type CompletionPosition =
@@ -55,7 +57,7 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
   for (const t of before) {
     const n = t.tokenType.name;
     if (n === 'LCurly') {
-      frames.push({ kind: headerKind(stmt), keys: [] });
+      frames.push({ kind: headerKind(stmt), keys: [], object: stmt.some((t) => t.tokenType.name === 'Colon') });
       stmt = [];
     } else if (n === 'RCurly') {
       frames.pop();
@@ -89,6 +91,10 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
       prev = t;
     }
   }
+
+  // On a fresh line after a finished statement, a new statement starts.
+  const lastStmt = stmt[stmt.length - 1];
+  if (lastStmt && !continues(lastStmt) && /[\r\n]/.test(text.slice(lastStmt.endOffset! + 1, offset))) stmt = [];
 
   if (last && last.endOffset! + 1 === offset) {
     if (last.tokenType.name === 'Identifier' || /^[A-Z][a-z]+$/.test(last.tokenType.name) && /^[a-z]+$/.test(last.image)) {

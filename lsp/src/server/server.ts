@@ -132,7 +132,7 @@ export function startServer(connection: Connection): void {
   connection.onHover((p) =>
     guard('hover', null, async () => {
       const a = await analysisFor(p.textDocument.uri);
-      return a ? hover(a, a.doc.offsetAt(p.position)) : null;
+      return a && services ? hover(services, a, a.doc.offsetAt(p.position)) : null;
     }),
   );
   connection.onDefinition((p) =>

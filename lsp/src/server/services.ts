@@ -2,7 +2,7 @@
 import type { Connection } from 'vscode-languageserver';
 import type { PimFile } from '@pim/grammar';
 import type { Analysis, AnalysisService } from './analysis.js';
-import { fallbackClasses } from './catalogue.js';
+import { Catalogue, fallbackClasses, layerClasses } from './catalogue.js';
 import type { ClassInfo } from './compiler-types.js';
 import type { CompilerService } from './compiler-service.js';
 import { uriToPath } from './convert.js';
@@ -36,4 +36,9 @@ export function astOf(a: Analysis): PimFile {
 export function classesOf(a: Analysis | undefined): Map<string, ClassInfo> {
   const fromProgram = a?.program?.classes;
   return fromProgram && fromProgram.size > 0 ? fromProgram : fallbackClasses();
+}
+
+/** The class catalogue for an analysis: its program's classes and the compiler's layer kinds. */
+export function catalogueOf(s: PimServices, a: Analysis | undefined): Catalogue {
+  return new Catalogue(classesOf(a), layerClasses(s.compiler.layerKinds));
 }

@@ -154,6 +154,44 @@ describe('language server over JSON-RPC', function () {
     assert.equal((ghz.textEdit as TextEdit).range.start.character, main.at['clockUnit']!.character - 3);
   });
 
+  it('completes by context: layers in a model, sections and optimizer options in train, choices, objectives', async () => {
+    const uri = fileUri(join(dir, 'ctx.pim'));
+    const m = marked(`model q {
+  input: tensor[1, 28, 28]
+  ‸{layer}
+  conv c1 { out: 6, kernel: 5, ‸{conv} }
+}
+train t {
+  epochs: 3, optimizer: sgd { ‸{sgd} }
+  ‸{section}
+}
+explore e {
+  minimize ‸{objective}
+}
+architecture a {
+  noc { topology: ‸{choice} }
+}
+`);
+    const next = client.nextDiagnostics(uri, 1);
+    client.open(uri, m.text, 1);
+    await next;
+    const labels = async (k: string) =>
+      (await req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(m.at[k]!) })).items.map((i) => i.label);
+    const layer = await labels('layer');
+    assert.ok(['conv', 'linear', 'relu', 'maxpool', 'repeat'].every((x) => layer.includes(x)), layer.join(','));
+    assert.ok(!layer.includes('crossbar'));
+    const conv = await labels('conv');
+    assert.ok(conv.includes('stride') && conv.includes('padding'), conv.join(','));
+    assert.ok(!conv.includes('out') && !conv.includes('kernel'));
+    assert.ok((await labels('sgd')).includes('lr'));
+    const section = await labels('section');
+    assert.ok(section.includes('faults') && section.includes('noise') && section.includes('dataset'), section.join(','));
+    assert.ok(!section.includes('sgd') && !section.includes('epochs'), 'optimizers are values; epochs is given');
+    assert.ok((await labels('objective')).includes('accuracy'));
+    assert.ok((await labels('choice')).includes('mesh3d'));
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('hovers with doc comments, SI values, rolled-up figures and layer shapes', async () => {
     const h = (m: { line: number; character: number }) => req<Hover | null>('textDocument/hover', { textDocument: td(), position: at(m) });
     const text = (x: Hover | null) => (x?.contents as { value: string } | undefined)?.value ?? '';

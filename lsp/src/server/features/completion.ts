@@ -3,36 +3,41 @@
 // number, units.
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList } from 'vscode-languageserver';
 import type { Analysis, QuickAnalysis } from '../analysis.js';
-import { choicesOf, DECLARATION_KINDS, FALLBACK_UNITS, refKindOf } from '../catalogue.js';
+import { type Catalogue, choicesOf, DECLARATION_KINDS, FALLBACK_UNITS, refKindOf } from '../catalogue.js';
 import type { ClassInfo } from '../compiler-types.js';
 import { completionContext, type Frame } from '../completion-context.js';
-import { classesOf, type PimServices } from '../services.js';
+import { catalogueOf, type PimServices } from '../services.js';
 
-/** The top-level kind that decides what nests (architecture → components, model → layers …). */
-function rootKind(frames: Frame[]): string {
-  return frames[0]?.kind ?? '';
-}
-
-function kindsAllowed(frames: Frame[], classes: Map<string, ClassInfo>): { names: string[]; extra: string[] } {
-  const root = rootKind(frames);
+/** Block kinds and keywords allowed as members of the innermost frame. */
+function kindsAllowed(frames: Frame[], cat: Catalogue): { names: string[]; extra: string[] } {
+  const root = frames[0]?.kind ?? '';
   const inner = frames[frames.length - 1]!;
-  const byCategory = (c: ClassInfo['category']): string[] => [...classes.values()].filter((x) => x.category === c).map((x) => x.name);
-  if (inner.kind === 'class' || frames.length > 1 && frames.slice(1).some((f) => f.kind === 'place')) return { names: [], extra: [] };
+  // Inside a class declaration, a place rule's options, or an object value: attributes only.
+  if (root === 'class' || inner.object || inner.kind === 'place') return { names: [], extra: [] };
+  const depth = frames.filter((f) => f.kind !== 'repeat').length;
   switch (root) {
     case 'architecture':
-      return { names: byCategory('component'), extra: [] };
+      return { names: cat.componentKinds(), extra: [] };
     case 'model':
-      return { names: byCategory('layer'), extra: ['repeat'] };
+      return depth === 1 ? { names: cat.layerKinds(), extra: ['repeat'] } : { names: [], extra: [] };
     case 'mapping':
-      return { names: [], extra: frames.length === 1 ? ['place'] : [] };
+      return { names: [], extra: depth === 1 ? ['place'] : [] };
     case 'train':
     case 'run':
-      return { names: frames.length === 1 ? byCategory('section') : [], extra: [] };
+      return { names: depth === 1 ? cat.blockSections() : [], extra: [] };
     case 'explore':
-      return { names: [], extra: frames.length === 1 ? ['vary', 'minimize', 'maximize'] : [] };
+      return { names: [], extra: depth === 1 ? ['vary', 'minimize', 'maximize'] : [] };
     default:
       return { names: [], extra: [] };
   }
+}
+
+/** The class of the innermost frame. */
+function frameClass(frames: Frame[], cat: Catalogue): ClassInfo | undefined {
+  const real = frames.filter((f) => f.kind !== 'repeat');
+  const inner = real[real.length - 1];
+  if (!inner) return undefined;
+  return cat.forBlock(inner.kind, real.length === 1 ? undefined : real[0]!.kind, inner.object);
 }
 
 function attributeItems(cls: ClassInfo | undefined, present: Set<string>): CompletionItem[] {
@@ -90,7 +95,7 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
   const program = quick.program ?? quick.stale;
   const a: Analysis = program ? { doc: quick.doc, program } : { doc: quick.doc };
   const ctx = completionContext(a.doc, offset);
-  const classes = classesOf(a);
+  const cat = catalogueOf(s, a);
   const items: CompletionItem[] = [];
   const pos = ctx.position;
   switch (pos.where) {
@@ -100,11 +105,10 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
       break;
     case 'member': {
       const inner = pos.frames[pos.frames.length - 1]!;
-      const present = new Set(inner.keys);
-      const clsName = inner.kind === 'repeat' ? '' : inner.kind === 'place' ? 'place' : inner.kind;
-      items.push(...attributeItems(classes.get(clsName), present));
-      const allowed = kindsAllowed(inner.kind === 'repeat' ? pos.frames.filter((f) => f.kind !== 'repeat') : pos.frames, classes);
-      for (const k of allowed.names) items.push(kindItem(k, classes.get(k), '1'));
+      items.push(...attributeItems(frameClass(pos.frames, cat), new Set(inner.keys)));
+      const allowed = kindsAllowed(pos.frames, cat);
+      const root = pos.frames[0]!.kind;
+      for (const k of allowed.names) items.push(kindItem(k, root === 'model' ? cat.layer(k) : root === 'architecture' ? cat.component(k) : cat.declaration(k), '1'));
       for (const k of allowed.extra) items.push(keywordItem(k));
       break;
     }
@@ -113,31 +117,41 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
         for (const o of s.compiler.objectives ?? []) items.push({ label: o, kind: CompletionItemKind.EnumMember, sortText: `0${o}` });
         break;
       }
-      const inner = pos.frames[pos.frames.length - 1];
-      const attr = inner ? classes.get(inner.kind)?.attributes.find((x) => x.name === pos.key) : undefined;
+      const attr = frameClass(pos.frames, cat)?.attributes.find((x) => x.name === pos.key);
       const choices = attr ? choicesOf(attr.type) : undefined;
       if (choices) {
-        for (const c of choices) items.push({ label: c, kind: CompletionItemKind.EnumMember, sortText: `0${c}` });
+        for (const c of choices) {
+          const cls = cat.declaration(c);
+          items.push(cls ? kindItem(c, cls, '0') : { label: c, kind: CompletionItemKind.EnumMember, sortText: `0${c}` });
+        }
         break;
       }
-      const wanted = attr ? refKindOf(attr.type) ?? (/^(model|architecture|mapping|dataset|device)$/.test(pos.key) ? pos.key : undefined) : /^(model|architecture|mapping|dataset|evaluate|cell)$/.test(pos.key) ? pos.key : undefined;
+      const wanted = attr ? refKindOf(attr.type) : /^(model|architecture|mapping|dataset|evaluate|cell)$/.test(pos.key) ? pos.key : undefined;
+      const fits = (kind: string): boolean =>
+        !wanted || kind === wanted || ((wanted === 'experiment' || wanted === 'evaluate') && (kind === 'train' || kind === 'run')) || (wanted === 'cell' && kind === 'device');
       for (const d of declaredNames(s, a)) {
-        const fits = !wanted || d.kind === wanted || (wanted === 'evaluate' && (d.kind === 'train' || d.kind === 'run')) || (wanted === 'cell' && d.kind === 'device');
-        if (!fits) continue;
+        if (!fits(d.kind)) continue;
         const item: CompletionItem = { label: d.name, kind: d.kind === 'const' ? CompletionItemKind.Constant : CompletionItemKind.Reference, detail: d.kind, sortText: `0${d.name}` };
         if (d.doc) item.documentation = { kind: 'markdown', value: d.doc };
         items.push(item);
       }
-      if (!wanted && attr?.type === 'bool') items.push(keywordItem('true'), keywordItem('false'));
-      // Object heads (optimizers, methods, graph inputs) are classes used as values.
-      if (!wanted && pos.key !== 'place' && pos.key !== 'vary') {
-        for (const c of classes.values()) if (c.category === 'section' && !items.some((i) => i.label === c.name)) items.push(kindItem(c.name, c, '3'));
-      }
+      if (!wanted && /bool/.test(attr?.type ?? '')) items.push(keywordItem('true'), keywordItem('false'));
+      // `input: graph { … }` and other object values.
+      if (!wanted && pos.key === 'input') items.push(kindItem('graph', cat.declaration('graph'), '1'), keywordItem('tensor', 'tensor[${1:C}, ${2:H}, ${3:W}]'));
       break;
     }
     case 'unit': {
-      const units = s.compiler.unitNames ?? FALLBACK_UNITS;
-      units.forEach((u, i) => items.push({ label: u, kind: CompletionItemKind.Unit, sortText: String(i).padStart(4, '0') }));
+      const inner = pos.key !== undefined ? frameClass(pos.frames, cat)?.attributes.find((x) => x.name === pos.key) : undefined;
+      const type = inner?.type.replace(/^required\((.*)\)$/, '$1');
+      const units = (type && s.compiler.unitsForType(type)) || s.compiler.unitNames || FALLBACK_UNITS;
+      // Common units first, in the order people use them.
+      const rank = (u: string): number => {
+        const i = FALLBACK_UNITS.indexOf(u);
+        return i < 0 ? FALLBACK_UNITS.length : i;
+      };
+      [...units]
+        .sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : 1))
+        .forEach((u, i) => items.push({ label: u, kind: CompletionItemKind.Unit, sortText: String(i).padStart(4, '0') }));
       break;
     }
     case 'none':

@@ -6,7 +6,7 @@ import type { Analysis } from '../analysis.js';
 import type { BlockInfo, ClassInfo, PimSymbol } from '../compiler-types.js';
 import { nodesAt, referenceAt } from '../locate.js';
 import { area, count, shape, si } from '../quantities.js';
-import { astOf, classesOf } from '../services.js';
+import { astOf, catalogueOf, type PimServices } from '../services.js';
 
 function code(s: string): string {
   return '```pim\n' + s + '\n```';
@@ -54,7 +54,7 @@ function headerText(a: Analysis, b: Block): string {
   return t.slice(b.kind.span.start, Math.min(end, b.span.end)).replace(/\s+/g, ' ');
 }
 
-export function hover(a: Analysis, offset: number): Hover | null {
+export function hover(s: PimServices, a: Analysis, offset: number): Hover | null {
   const path = nodesAt(astOf(a), offset);
   const innermost = path[path.length - 1];
   if (!innermost) return null;
@@ -62,7 +62,11 @@ export function hover(a: Analysis, offset: number): Hover | null {
   let span = innermost.span;
 
   const ref = referenceAt(a, offset);
-  const classes = classesOf(a);
+  const cat = catalogueOf(s, a);
+  // The class of a block depends on where it is written (a `maxpool` layer vs a `maxpool` component).
+  const top = path[1];
+  const root = top && top.type === 'Block' ? top.kind.name : undefined;
+  const classOf = (b: Block): ClassInfo | undefined => (b === top ? cat.forBlock(b.kind.name, undefined) : cat.forBlock(b.kind.name, root));
   const owner = [...path].reverse().find((n): n is Attribute | Block => n.type === 'Attribute' || n.type === 'Block');
   const parent: Node | undefined = path[path.length - 2];
 
@@ -71,7 +75,7 @@ export function hover(a: Analysis, offset: number): Hover | null {
     span = ref.span;
   } else if (innermost.type === 'Ident' && parent?.type === 'Block' && parent.kind === innermost) {
     // A block's kind: the class and this block's figures.
-    const cls = classes.get(innermost.name);
+    const cls = classOf(parent);
     parts.push(code(headerText(a, parent)));
     if (parent.doc) parts.push(parent.doc);
     const info = a.program?.info.blocks.get(parent);
@@ -79,7 +83,7 @@ export function hover(a: Analysis, offset: number): Hover | null {
     if (cls) parts.push(...classSummary(cls).slice(1, 2));
   } else if (owner?.type === 'Block' && innermost.type === 'Ident' && (owner.name === innermost || owner.base === innermost)) {
     if (owner.base === innermost) {
-      const cls = classes.get(innermost.name);
+      const cls = cat.any(innermost.name);
       if (cls) parts.push(...classSummary(cls));
     } else {
       parts.push(code(headerText(a, owner)));
@@ -98,12 +102,17 @@ export function hover(a: Analysis, offset: number): Hover | null {
     } else {
       // No compilation: the class declaration still documents the attribute.
       const block = [...path].reverse().find((n): n is Block => n.type === 'Block');
-      const attr = block ? classes.get(block.kind.name)?.attributes.find((x) => x.name === key) : undefined;
+      const object = [...path].reverse().find((n) => n.type === 'Object' || n.type === 'Block');
+      const cls = object?.type === 'Object' && object.head ? cat.declaration(object.head.name) : block ? classOf(block) : undefined;
+      const attr = cls?.attributes.find((x) => x.name === key);
       parts.push(code(`${key}: ${attr?.type ?? a.doc.text.slice(owner.value.span.start, owner.value.span.end)}`));
       const doc = owner.doc ?? attr?.doc;
       if (doc) parts.push(doc);
     }
     span = owner.key.span.start <= offset && offset <= owner.key.span.end ? owner.key.span : owner.value.span;
+  } else if (innermost.type === 'Ident' && parent?.type === 'Object' && parent.head === innermost) {
+    const cls = cat.declaration(innermost.name);
+    if (cls) parts.push(...classSummary(cls));
   } else {
     return null;
   }
