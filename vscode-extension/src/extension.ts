@@ -70,9 +70,13 @@ async function compileCommand(): Promise<void> {
   if (!doc) return;
   output?.show(true);
   const dir = vscode.Uri.joinPath(doc.uri, '..').fsPath;
-  const { code } = await runPimc(['compile', doc.uri.fsPath], dir);
-  if (code === 0) void vscode.window.showInformationMessage(`pim: compiled ${basename(doc.uri.fsPath)}`);
-  else void vscode.window.showErrorMessage(`pim: compiling ${basename(doc.uri.fsPath)} failed (see the pim output).`);
+  // The IR goes next to the source (`*.ir.json` is ignored by git).
+  const irPath = doc.uri.fsPath.replace(/\.pim$/, '') + '.ir.json';
+  const { code } = await runPimc(['compile', doc.uri.fsPath, '-o', irPath], dir);
+  if (code === 0) {
+    const choice = await vscode.window.showInformationMessage(`pim: compiled ${basename(doc.uri.fsPath)} → ${basename(irPath)}`, 'Open IR');
+    if (choice === 'Open IR') await vscode.window.showTextDocument(vscode.Uri.file(irPath), { viewColumn: vscode.ViewColumn.Beside });
+  } else void vscode.window.showErrorMessage(`pim: compiling ${basename(doc.uri.fsPath)} failed (see the pim output).`);
 }
 
 async function simulateCommand(context: vscode.ExtensionContext): Promise<void> {

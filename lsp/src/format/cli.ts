@@ -57,7 +57,7 @@ export async function fmtCommand(
   if (opts.check) {
     for (const f of unformatted) err(`${f}: not formatted`);
     if (unformatted.length && code === 0) code = 1;
-    if (code === 0) out(`${files.length} file${files.length === 1 ? '' : 's'} formatted`);
+    if (code === 0) out(`checked ${files.length} file${files.length === 1 ? '' : 's'}: all formatted`);
   }
   return code;
 }

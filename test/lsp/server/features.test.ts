@@ -118,6 +118,24 @@ describe('language server over JSON-RPC', function () {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 
+  it('shows problems met in imported files: a redefined name, an import with errors', async () => {
+    writeFileSync(join(dir, 'broken-lib.pim'), 'device bad { technology: }\n');
+    const uri = fileUri(join(dir, 'dup.pim'));
+    const m = marked('import "devices.pim"\nimport ‸{imp}"broken-lib.pim"\ndevice ‸{dup}reram2b { technology: reram }\n');
+    const next = client.nextDiagnostics(uri, 1);
+    client.open(uri, m.text, 1);
+    const d = (await next).diagnostics;
+    const dup = d.find((x) => x.code === 'PIM2002');
+    assert.ok(dup, JSON.stringify(d));
+    assert.deepEqual(dup.range.start, at(m.at['dup']!));
+    assert.equal(dup.relatedInformation?.[0]?.location.uri, devUri);
+    const imp = d.find((x) => x.range.start.line === m.at['imp']!.line);
+    assert.ok(imp, JSON.stringify(d));
+    assert.match(imp.message, /imported file 'broken-lib\.pim' has 1 error/);
+    assert.equal(imp.relatedInformation?.[0]?.location.uri, fileUri(join(dir, 'broken-lib.pim')));
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('re-checks a file when a file it imports changes', async () => {
     const renamed = devices.text.replace('reram2b', 'reram4b');
     const next = client.nextDiagnostics(mainUri);

@@ -1,6 +1,7 @@
 // publishDiagnostics: after every change (debounced per document), the compiler's diagnostics for
 // that file with their codes and related locations; the parser's alone when there is no compiler.
-import { LineIndex, type Diagnostic as PimDiagnostic } from '@pim/grammar';
+import { dirname, resolve } from 'node:path';
+import { LineIndex, type Diagnostic as PimDiagnostic, type PimFile } from '@pim/grammar';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { pathToUri, toRange, uriToPath } from '../convert.js';
 import type { PimServices } from '../services.js';
@@ -46,6 +47,7 @@ export class DiagnosticsPublisher {
       version = a.doc.version;
       const own = a.program ? a.program.diagnostics.filter((d) => d.uri === a.doc.path) : a.doc.parse.diagnostics;
       diagnostics = own.map((d) => this.convert(d, a.doc.lineIndex));
+      if (a.program) diagnostics.push(...this.fromImports(a.doc.path, a.doc.parse.ast, a.program.diagnostics, a.doc.lineIndex));
       if (this.s.compiler.lastError) {
         this.s.connection.console.error(`pim: the compiler failed: ${this.s.compiler.lastError}`);
         this.s.compiler.lastError = undefined;
@@ -60,6 +62,44 @@ export class DiagnosticsPublisher {
     await this.s.connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
+  /**
+   * Problems this file causes or meets elsewhere: a diagnostic in an imported file whose related
+   * location is here (a name this file defines again) is shown here too; an imported file with errors
+   * marks its `import`.
+   */
+  private fromImports(path: string, ast: PimFile, all: PimDiagnostic[], index: LineIndex): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const d of all) {
+      if (d.uri === path) continue;
+      const here = d.related?.find((r) => r.uri === path);
+      if (!here) continue;
+      const converted = this.convert({ ...d, uri: path, span: here.span, related: [{ uri: d.uri, span: d.span, message: 'reported here' }] }, index);
+      out.push(converted);
+    }
+    for (const item of ast.items) {
+      if (item.type !== 'Import') continue;
+      const target = resolve(dirname(path), item.path.value);
+      const errors = all.filter((d) => d.uri === target && d.severity === 'error');
+      if (errors.length === 0) continue;
+      const first = errors[0]!;
+      out.push({
+        range: toRange(index, item.path.span),
+        severity: DiagnosticSeverity.Error,
+        code: first.code,
+        source: 'pim',
+        message: `imported file '${item.path.value}' has ${errors.length} error${errors.length === 1 ? '' : 's'}; the first: ${first.message}`,
+        relatedInformation: errors.slice(0, 10).map((e) => this.related(e.uri, e.span, e.message)),
+      });
+    }
+    return out;
+  }
+
+  private related(uri: string, span: { start: number; end: number }, message: string): DiagnosticRelatedInformation {
+    const doc = this.s.workspace.document(uri);
+    const idx = doc?.lineIndex ?? new LineIndex('');
+    return { location: { uri: pathToUri(uri), range: toRange(idx, span) }, message };
+  }
+
   private convert(d: PimDiagnostic, index: LineIndex): Diagnostic {
     const out: Diagnostic = {
       range: toRange(index, d.span),
@@ -70,11 +110,7 @@ export class DiagnosticsPublisher {
     };
     if (d.data) out.data = d.data;
     if (d.related?.length) {
-      out.relatedInformation = d.related.map((r): DiagnosticRelatedInformation => {
-        const doc = this.s.workspace.document(r.uri);
-        const idx = doc?.lineIndex ?? new LineIndex('');
-        return { location: { uri: pathToUri(r.uri), range: toRange(idx, r.span) }, message: r.message };
-      });
+      out.relatedInformation = d.related.map((r) => this.related(r.uri, r.span, r.message));
     }
     return out;
   }
