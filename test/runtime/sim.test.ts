@@ -198,7 +198,13 @@ describe('sim: GPU roofline', () => {
     assert.ok(r.gpu);
     const bnLayers = r.gpu.layers.filter((l) => l.kind === 'batchnorm');
     assert.equal(bnLayers.length, 8);
-    assert.ok(r.gpu.transfer_bits > 0);
+    // Each conv's output crosses to the GPU for its BN (bn_i's input), and comes back for the next weight
+    // layer (conv2 … conv8 and fc1, whose inputs leave the GPU after relu/maxpool/flatten), at 16 bits.
+    const ls = reference.heteroProgram().models.find((m) => m.name === 'vgg11bn')!.layers;
+    const back = ['conv2', 'conv3', 'conv4', 'conv5', 'conv6', 'conv7', 'conv8', 'fc1'];
+    const expected = ls.filter((l) => l.kind === 'batchnorm' || back.includes(l.name)).reduce((s, l) => s + l.input_shape.reduce((a, b) => a * b, 1) * 16, 0);
+    assert.equal(r.gpu.transfer_bits, expected);
+    assert.ok(r.gpu.transfer_latency_s > 0);
     assert.ok(r.layers.filter((l) => l.kind === 'batchnorm').every((l) => l.engine === 'gpu'));
     // BN training on the GPU: forward + backward roofline time per sample is counted.
     assert.ok(r.training.find((t) => t.experiment === 'vgg_train')!.gpu_time_per_sample_s > 0);

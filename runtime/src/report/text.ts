@@ -66,7 +66,7 @@ export function formatSummary(r: SimReport): string {
   }
   if (r.gpu) {
     out.push('');
-    out.push(`GPU partition (roofline; ${fmt(r.gpu.transfer_bits, 'b')} moved in, ${fmt(r.gpu.transfer_latency_s, 's')} NoC latency)`);
+    out.push(`GPU partition (roofline; ${fmt(r.gpu.transfer_bits, 'b')} in and out over the NoC, ${fmt(r.gpu.transfer_latency_s, 's')} of transfer latency)`);
     out.push(table(['layer', 'kind', 'FLOPs', 'bytes', 'compute', 'memory', 'time', 'bound', 'energy'], r.gpu.layers.map((g) => [g.name, g.kind, fmt(g.cost.flops, ''), fmt(g.cost.bytes, 'B'), fmt(g.cost.compute_s, 's'), fmt(g.cost.memory_s, 's'), fmt(g.cost.time_s, 's'), g.cost.bound, fmt(g.cost.energy_j, 'J')])));
   }
   for (const t of r.training) {

@@ -163,6 +163,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
     bits: number;
     group: string;
     manyToFew?: boolean;
+    gpu?: boolean;
   }
   const transfers: Transfer[] = [];
   hostsOf.push({ kind: 'io', name: 'io', start: 0, count: 1 });
@@ -183,7 +184,12 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
     s.latency_s += rep.latency_s;
   };
   const moveTo = (host: number, bits: number, label: string, manyToFew = false): void => {
-    if (host !== cur) transfers.push({ from: cur, to: host, bits, group: `${hostsOf[cur]!.name === 'io' ? 'input' : label}`, manyToFew });
+    if (host !== cur) {
+      const gpu = hostsOf[cur]!.kind === 'gpu' || hostsOf[host]!.kind === 'gpu';
+      transfers.push({ from: cur, to: host, bits, group: hostsOf[cur]!.kind === 'io' ? 'input' : label, manyToFew, gpu });
+      // Partition crossings to and from the GPU (over TSVs in a stacked chip).
+      if (gpu) gpuPlan.transfer_bits += bits;
+    }
     cur = host;
   };
 
@@ -224,10 +230,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
       const rep = gpuLayer(g, layer, p);
       const onGpu = hostsOf[cur]?.kind === 'gpu' && hostsOf[cur]!.name === g.name;
       if (!onGpu) hostsOf.push({ kind: 'gpu', name: g.name, start: 0, count: g.count });
-      const bits = actBits(layer);
-      const before = cur;
-      moveTo(onGpu ? cur : hostsOf.length - 1, bits, `→${layer.name} (gpu)`);
-      if (before !== cur) gpuPlan.transfer_bits += bits;
+      moveTo(onGpu ? cur : hostsOf.length - 1, actBits(layer), `→${layer.name}`);
       hostOfLayer.set(layer.name, cur);
       layers.push(rep);
       gpuPlan.layers.push({ name: layer.name, kind: layer.kind, cost: rep.gpu! });
@@ -273,7 +276,11 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   }
   const outBits = prod(model.output_shape) * inputBits;
   const inBits = model.input.kind === 'tensor' ? prod(model.input.shape) * inputBits : model.input.nodes * model.input.features * inputBits;
-  if (cur !== 0) transfers.push({ from: cur, to: 0, bits: outBits, group: 'output' });
+  if (cur !== 0) {
+    const gpu = hostsOf[cur]!.kind === 'gpu';
+    transfers.push({ from: cur, to: 0, bits: outBits, group: 'output', gpu });
+    if (gpu) gpuPlan.transfer_bits += outBits;
+  }
 
   // NoC: the declared topology, and its 2D/3D counterpart with the same routers.
   const noc = arch.noc;
@@ -423,7 +430,8 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
 
   // GPU partition: transfers in and out of it over the NoC (TSVs in 3D).
   if (gpuPlan.layers.length > 0 && declared) {
-    gpuPlan.transfer_latency_s = declared.groups.filter((g) => g.group.includes('(gpu)')).reduce((s, g) => s + g.latency_s, 0);
+    const crossing = new Set(transfers.filter((t) => t.gpu).map((t) => t.group));
+    gpuPlan.transfer_latency_s = declared.groups.filter((g) => crossing.has(g.group)).reduce((s, g) => s + g.latency_s, 0);
   }
 
   // DropLayer on the NoC: the V→E flows scaled to the bits DropLayer leaves.

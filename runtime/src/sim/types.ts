@@ -167,6 +167,7 @@ export interface SimReport {
   io: { bits: number; time_s: number; bandwidth_bps: number };
   /** The declared NoC and, for one chip, the same routers as a 3D stack (2D declared) or a 2D mesh (3D declared). */
   noc: { declared: NocSummary; counterpart: NocSummary | null } | null;
+  /** GPU layers on the roofline; bits crossing into and out of the GPU partition and those flows' NoC latency. */
   gpu: { layers: { name: string; kind: string; cost: GpuCost }[]; transfer_bits: number; transfer_latency_s: number } | null;
   training: TrainingReport[];
   gnn: GnnReport | null;
