@@ -20,6 +20,8 @@ export interface ForwardContext {
   adj?: Csr;
   /** The network's input tensor (set by forward). */
   input?: tf.Tensor;
+  /** Transposes known for intermediate tensors (set by sparse input dropout). */
+  transposes?: Map<tf.Tensor, tf.Tensor2D>;
 }
 
 interface Built {
@@ -153,7 +155,7 @@ export class Network {
         return mk([out], (x, ctx) => {
           const x2 = x.rank === 2 ? x : tf.reshape(x, [x.shape[0]!, K]);
           // The network's input never changes between steps (graph features): its transpose is cached.
-          const xT = x === ctx.input ? this.inputTransposed(x as tf.Tensor2D) : undefined;
+          const xT = x === ctx.input ? this.inputTransposed(x as tf.Tensor2D) : ctx.transposes?.get(x);
           let y = wl.crossbar
             ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, xT })
             : linear(x2 as tf.Tensor2D, wl.w as unknown as tf.Tensor2D, xT);
@@ -178,7 +180,12 @@ export class Network {
         return mk([inShape.reduce((a, b) => a * b, 1)], (x) => tf.reshape(x, [x.shape[0]!, -1]));
       case 'dropout': {
         const rate = num(layer, 'rate', 0.5);
-        return mk(inShape, (x, ctx) => (ctx.training && rate > 0 ? this.dropout(x, rate) : x));
+        return mk(inShape, (x, ctx) => {
+          if (!ctx.training || !(rate > 0)) return x;
+          // Dropout on a sparse constant input (graph features): draw only for the non-zeros.
+          if (x === ctx.input && x.rank === 2) return this.sparseInputDropout(x as tf.Tensor2D, rate, ctx);
+          return this.dropout(x, rate);
+        });
       }
       case 'maxpool':
       case 'avgpool': {
@@ -230,6 +237,56 @@ export class Network {
   }
 
   private cachedInput: { x: tf.Tensor2D; xT: tf.Tensor2D } | undefined;
+  private inputNonZeros: { x: tf.Tensor; rows: Int32Array; cols: Int32Array; vals: Float32Array } | undefined;
+
+  /**
+   * Inverted dropout of a sparse constant matrix, built with ScatterNd from its non-zeros (Cora's features are
+   * 1.3% non-zero): the dense mask and transpose cost ~100× more. The transpose goes to the next weight layer.
+   */
+  private sparseInputDropout(x: tf.Tensor2D, rate: number, ctx: ForwardContext): tf.Tensor2D {
+    if (this.inputNonZeros?.x !== x) {
+      const a = x.dataSync();
+      const [, f] = x.shape;
+      const rows: number[] = [];
+      const cols: number[] = [];
+      const vals: number[] = [];
+      for (let i = 0; i < a.length; i++)
+        if (a[i] !== 0) {
+          rows.push(Math.floor(i / f));
+          cols.push(i % f);
+          vals.push(a[i]!);
+        }
+      this.inputNonZeros = { x, rows: Int32Array.from(rows), cols: Int32Array.from(cols), vals: Float32Array.from(vals) };
+    }
+    const { rows, cols, vals } = this.inputNonZeros;
+    const { pool, start } = this.uniforms.cursor();
+    const mask = pool.length - 1;
+    const keepR: number[] = [];
+    const keepC: number[] = [];
+    const keepV: number[] = [];
+    const scale = 1 / (1 - rate);
+    for (let e = 0; e < vals.length; e++)
+      if (pool[(start + e) & mask]! >= rate) {
+        keepR.push(rows[e]!);
+        keepC.push(cols[e]!);
+        keepV.push(vals[e]! * scale);
+      }
+    const n = keepV.length;
+    const idx = new Int32Array(2 * n);
+    const idxT = new Int32Array(2 * n);
+    for (let e = 0; e < n; e++) {
+      idx[2 * e] = keepR[e]!;
+      idx[2 * e + 1] = keepC[e]!;
+      idxT[2 * e] = keepC[e]!;
+      idxT[2 * e + 1] = keepR[e]!;
+    }
+    const [r, f] = x.shape;
+    const values = tf.tensor1d(keepV);
+    const dropped = tf.scatterND(tf.tensor2d(idx, [n, 2], 'int32'), values, [r, f]) as tf.Tensor2D;
+    const droppedT = tf.scatterND(tf.tensor2d(idxT, [n, 2], 'int32'), values, [f, r]) as tf.Tensor2D;
+    (ctx.transposes ??= new Map()).set(dropped, droppedT);
+    return dropped;
+  }
 
   private inputTransposed(x: tf.Tensor2D): tf.Tensor2D {
     if (this.cachedInput?.x !== x) {

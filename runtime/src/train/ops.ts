@@ -92,15 +92,16 @@ export function fixedPointSte(x: tf.Tensor, bits: number): tf.Tensor {
 export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts: { noise: boolean; gradBits: number; xT?: tf.Tensor2D }): tf.Tensor {
   const k = xb.kernel;
   const op = customGrad((xi: tf.Tensor, _wi: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xi]);
+    save(opts.xT ? [xi, opts.xT] : [xi]);
     return {
       value: xb.forward(xi, { noise: opts.noise }),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const sx = saved[0]!;
+        const sxT = saved[1] as tf.Tensor2D | undefined;
         const dq = fixedPoint(dy, opts.gradBits);
         if (!k) {
           const dx = tf.matMul(dq as tf.Tensor2D, xb.effectiveWeightsT());
-          const dw = tf.matMul(opts.xT ?? tf.transpose(sx as tf.Tensor2D), dq as tf.Tensor2D);
+          const dw = tf.matMul(sxT ?? tf.transpose(sx as tf.Tensor2D), dq as tf.Tensor2D);
           return [dx, dw];
         }
         const filter = tf.reshape(xb.effectiveWeights(), [k.kh, k.kw, k.cin, xb.N]) as tf.Tensor4D;
@@ -120,12 +121,13 @@ export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, xT?: tf.Tensor2D): tf.Tensor2D {
   const op = customGrad((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xi, wi]);
+    // Saved, not captured: tensors of the forward that are not saved are disposed before the backward runs.
+    save(xT ? [xi, wi, xT] : [xi, wi]);
     return {
       value: tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(xT ?? tf.transpose(sx), dy as tf.Tensor2D)];
+        const [sx, sw, sxT] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined];
+        return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(sxT ?? tf.transpose(sx), dy as tf.Tensor2D)];
       },
     };
   });
