@@ -3,21 +3,25 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LineIndex, type Span } from '@pim/grammar';
 import type { Position, Range } from 'vscode-languageserver';
 
-/** The compiler works on absolute paths; non-file URIs (untitled buffers) stand for themselves. */
+/** Non-file documents (unsaved `untitled:` buffers) get a stand-in absolute path, remembered here. */
+const virtualPaths = new Map<string, string>();
+
+/** The compiler works on absolute paths. */
 export function uriToPath(uri: string): string {
   if (uri.startsWith('file:')) {
     try {
       return fileURLToPath(uri);
     } catch {
-      return uri;
+      // a malformed file URI: fall through to a stand-in path
     }
   }
-  return uri;
+  const path = `/__pim_virtual__/${encodeURIComponent(uri)}`;
+  virtualPaths.set(path, uri);
+  return path;
 }
 
 export function pathToUri(path: string): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path)) return path;
-  return pathToFileURL(path).href;
+  return virtualPaths.get(path) ?? pathToFileURL(path).href;
 }
 
 export function toPosition(index: LineIndex, offset: number): Position {

@@ -136,6 +136,18 @@ describe('language server over JSON-RPC', function () {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 
+  it('serves an unsaved (untitled) buffer', async () => {
+    const uri = 'untitled:Untitled-1';
+    const m = marked('model net {\n  input: tensor[1, 4, 4]\n  flatten\n  linear ‸{f}f { out: 2 }\n}\nmapping q { model: net, architecture: nowhere }\n');
+    const next = client.nextDiagnostics(uri, 1);
+    client.open(uri, m.text, 1);
+    const d = (await next).diagnostics;
+    assert.ok(d.some((x) => x.code === 'PIM2001' && /nowhere/.test(x.message)), JSON.stringify(d));
+    const h = await req<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at(m.at['f']!) });
+    assert.match((h?.contents as { value: string }).value, /16 → 2/);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('re-checks a file when a file it imports changes', async () => {
     const renamed = devices.text.replace('reram2b', 'reram4b');
     const next = client.nextDiagnostics(mainUri);
