@@ -1,13 +1,13 @@
 // `simulate(ir, {mapping})`: one mapping's inference pipeline (time, energy, NoC), its training experiments,
 // its GNN sparse partition, and the chip's peak figures — a pure function of the IR (and the graph data).
-import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { IrArchitecture, IrLayer, IrProgram } from '@pim/compiler';
-import { loadPlanetoid, syntheticGraph } from '../data/planetoid.js';
-import { analyzeGraph, BLOCK_SIZES, type GnnReport, type GraphLike } from '../gnn/index.js';
+import type { GnnReport, GraphLike } from '../gnn/index.js';
 import { counterpart, meshFromIr, type Mesh } from '../noc/mesh.js';
 import { placeUnits, type UnitPlacement } from '../noc/place.js';
 import { routeFlows, type Flow, type NocResult } from '../noc/traffic.js';
-import { crossbarPeakOps, tileModel, type TileModel } from './arch.js';
+import { tileModel, type TileModel } from './arch.js';
+import { analyzeMappedGraph } from './graph.js';
+import { chipPeak } from './peak.js';
 import { SimError } from './errors.js';
 import { aggregateLayer, crossbarLayer, digitalLayer, gpuLayer } from './inference.js';
 import { resolveMapping, type Resolved } from './resolve.js';
@@ -68,28 +68,6 @@ export function publishedFor(arch: IrArchitecture): SimReport['summary']['publis
   return { source: 'ISAAC (Shafiee et al., ISCA 2016), seed table', peak_ops_per_s: 41.3e12, ops_per_s_per_m2: 479e9 / 1e-6, area_m2: 85.4e-6, power_w: 65.8 };
 }
 
-function loadGraph(r: Resolved, opts: SimulateOptions): GraphLike | undefined {
-  if (opts.graph) return opts.graph;
-  const input = r.model.input;
-  if (input.kind !== 'graph') return undefined;
-  const ds = r.ir.datasets.find((d) => d.name === input.dataset);
-  if (ds?.source === 'planetoid') {
-    if (!ds.path) throw new SimError(`datasets[${ds.name}].path`, 'a planetoid dataset needs a path');
-    const dir = isAbsolute(ds.path) ? ds.path : resolvePath(opts.dataRoot ?? process.cwd(), ds.path);
-    return loadPlanetoid(dir);
-  }
-  const seed = typeof ds?.attributes['seed'] === 'number' ? (ds.attributes['seed'] as number) : 1;
-  const avgDegree = input.edges !== undefined ? (2 * input.edges) / input.nodes : 4;
-  return syntheticGraph({ nodes: input.nodes, features: input.features, classes: input.classes, avgDegree, seed });
-}
-
-interface Host {
-  nodes: ArrayLike<number>;
-  label: string;
-  tile?: TileModel;
-  tiles: number;
-}
-
 const resolvedCache = new WeakMap<IrProgram, Map<string, Resolved>>();
 
 function resolved(ir: IrProgram, mapping: string | undefined): Resolved {
@@ -113,29 +91,8 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   const inputBits = mapping.input_bits;
 
   // GNN: the adjacency plan decides how many sparse tiles the aggregation takes.
-  let gnn: GnnReport | null = null;
   const graphModel = model.input.kind === 'graph';
-  if (graphModel && (r.adjacency.size > 0 || detail)) {
-    const g = loadGraph(r, opts);
-    if (g) {
-      if (g.nodes !== (model.input.kind === 'graph' ? model.input.nodes : g.nodes))
-        throw new SimError(`models[${model.name}].input`, `declares ${model.input.kind === 'graph' ? model.input.nodes : '?'} nodes but the graph '${g.name ?? ''}' has ${g.nodes}`);
-      const policies = [...r.adjacency.values()].map((policy) => {
-        const layer = model.layers.find((l) => l.name === policy.layer)!;
-        return { policy, tile: tiles.get(policy.target)!, featuresOut: layer.weights?.cols ?? layer.output_shape[1] ?? 1 };
-      });
-      const sweepTile = policies[0]?.tile ?? [...tiles.values()].find((t) => t.reram);
-      const drop = ir.experiments.find((e) => e.mapping === mapping.name && e.droplayer);
-      if (sweepTile)
-        gnn = analyzeGraph(g, {
-          sizes: detail ? (opts.blockSizes ?? BLOCK_SIZES) : [],
-          sweepTile,
-          policies,
-          valueBits: inputBits,
-          ...(drop?.droplayer ? { droplayer: { experiment: drop.name, dropout: drop.droplayer.dropout, dropedge: drop.droplayer.dropedge, seed: drop.seed } } : {}),
-        });
-    }
-  }
+  const gnn: GnnReport | null = graphModel && (r.adjacency.size > 0 || detail) ? analyzeMappedGraph(r, tiles, { ...opts, detail }) : null;
 
   // Crossbars per layer, consecutively per tile type, so small layers share a tile as the compiler packs
   // them; a layer's tiles are those its crossbars fall in (the NoC places a type's tiles along a snake).
@@ -380,27 +337,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   const energy = compute + buffer + nocEnergy + ioEnergy + idle;
 
   // Chip peak and totals.
-  let peakXbar = 0;
-  const tileTypes: SimReport['chip']['tile_types'] = [];
-  for (const t of tiles.values()) {
-    const perXbar = t.reram ? crossbarPeakOps(t, mapping.weight_bits, inputBits) : 0;
-    const peak = perXbar * t.tt.crossbars_per_tile * t.tt.count;
-    peakXbar += peak;
-    tileTypes.push({
-      name: t.tt.name,
-      partition: t.tt.partition,
-      count: t.tt.count,
-      crossbars_per_tile: t.tt.crossbars_per_tile,
-      rows: t.rows,
-      cols: t.cols,
-      adcs_per_crossbar: t.adcsPerCrossbar,
-      mvm_s: t.reram ? Math.ceil(inputBits / t.dacBits) * Math.max(t.tRead, t.cols / (t.adcsPerCrossbar * t.adcRate)) : 0,
-      peak_ops_per_s: peak,
-      power_w: t.tt.power_w,
-      area_m2: t.tt.area_m2,
-    });
-  }
-  const peakGpu = arch.gpus.reduce((s, g) => s + g.peak_flops * g.count, 0);
+  const { tileTypes, peakXbar, peakGpu } = chipPeak(arch, tiles, mapping.weight_bits, inputBits);
   const peak = peakXbar + peakGpu;
   const area = arch.totals.area_m2;
   const power = arch.totals.power_w;
