@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IrDataset, IrProgram } from '@pim/compiler';
-import { DataError, evaluate, irBuilders as B, ProgressReporter, train, type EpochMetrics } from '@pim/runtime/train';
+import { DataError, evaluate, irBuilders as B, ProgressReporter, runCommand, train, trainCommand, type EpochMetrics } from '@pim/runtime/train';
 
 const BLOBS: IrDataset = { name: 'blobs', source: 'synthetic', kind: 'image', shape: [1, 12, 12], classes: 4, attributes: { train: 256, test: 128, seed: 1 } };
 const GRAPH: IrDataset = { name: 'sgraph', source: 'synthetic', kind: 'graph', shape: [60], classes: 4, attributes: { nodes: 400, features: 60, degree: 4, seed: 2 } };
@@ -123,6 +123,30 @@ describe('train: hardware-aware trainer', () => {
     const ds = B.planetoidDataset('nope', join(tmpdir(), 'pim-no-such-dir', 'cora'), 2, 1);
     const ir = B.program({ devices: [dev], architectures: [arch], models: [m], datasets: [ds], mappings: [B.mapping('gm', m, arch)], experiments: [B.experiment('g', 'gm', 'nope')] });
     await assert.rejects(train(ir, 'g'), (e: unknown) => e instanceof DataError && e.message.includes(join(tmpdir(), 'pim-no-such-dir', 'cora', 'nodes.tsv')));
+  });
+
+  it('pimc train/run commands: JSON metrics, checkpoint, clear errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pim-cli-'));
+    try {
+      const ir = cnnProgram({ epochs: 1 }, CNN, undefined, [B.experiment('deploy', 'cnn_map', 'blobs', { kind: 'run', seed: 7 })]);
+      const out: string[] = [];
+      const err: string[] = [];
+      const json = join(dir, 'm.json');
+      assert.equal(await trainCommand(ir, { seed: 7, json, checkpoint: dir }, (s) => out.push(s), (s) => err.push(s)), 0);
+      const m = JSON.parse(readFileSync(json, 'utf8'));
+      assert.ok(m.final.test_accuracy >= 0 && m.final.test_accuracy <= 1);
+      assert.equal(m.epochs.length, 1);
+      assert.match(out[0]!, /^t: 1 epochs, loss [\d.]+, test accuracy [\d.]+%/);
+      assert.match(err[0]!, /^t: epoch 1\/1 {2}loss [\d.]+ {2}acc [\d.]+% {2}ETA 0s$/);
+      assert.equal(await runCommand(ir, { checkpoint: dir }, (s) => out.push(s), (s) => err.push(s)), 0);
+      assert.match(out[out.length - 1]!, /^deploy: test accuracy [\d.]+%/);
+      assert.equal(await runCommand(ir, {}, (s) => out.push(s), (s) => err.push(s)), 1);
+      assert.match(err[err.length - 1]!, /--checkpoint DIR is required/);
+      assert.equal(await trainCommand(ir, { train: 'nope' }, (s) => out.push(s), (s) => err.push(s)), 1);
+      assert.match(err[err.length - 1]!, /no train experiment 'nope' in the IR \(known: t\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('progress: plain lines when not a TTY, with epoch, loss, accuracy and ETA', () => {

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { IrProgram } from '@pim/compiler';
 import { DataError } from '../data/errors.js';
 import { TrainConfigError } from './hardware.js';
+import { ProgressReporter } from './progress.js';
 import { evaluate, train } from './trainer.js';
 
 export { DataError } from '../data/errors.js';
@@ -19,7 +20,7 @@ export { initTf, tf } from '../numerics/tf.js';
 export { TrainConfigError } from './hardware.js';
 export { Rng } from '../util/rng.js';
 export { evaluate, train, type EpochMetrics, type EvaluateResult, type TrainOptions, type TrainResult } from './trainer.js';
-export { ProgressReporter } from './progress.js';
+export { ProgressReporter };
 export * as ops from './ops.js';
 export * as irBuilders from './ir-builders.js';
 
@@ -71,7 +72,10 @@ export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Ou
   return guarded(err, async () => {
     const ir = irIn as IrProgram;
     const name = pick(ir, 'train', args.train);
-    const r = await train(ir, name, { seed: args.seed, epochs: args.epochs, checkpoint: args.checkpoint, progress: true, dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
+    // A redrawn bar on a terminal; otherwise plain lines through `err` (logs, pipes, tests).
+    const sink = process.stderr.isTTY ? process.stderr : ({ write: (s: string) => (err(s.trimEnd()), true), isTTY: false } as unknown as NodeJS.WritableStream);
+    const progress = new ProgressReporter(sink, name);
+    const r = await train(ir, name, { seed: args.seed, epochs: args.epochs, checkpoint: args.checkpoint, progress, dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
     const f = r.final;
     out(`${r.experiment}: ${f.epoch} epochs, loss ${f.loss.toFixed(4)}, test accuracy ${pct(f.test_accuracy)}, val ${pct(f.val_accuracy)}, writes ${f.total_writes}, worn cells ${f.worn_cells}`);
     if (args.json) writeJson(args.json, r);

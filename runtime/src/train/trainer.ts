@@ -48,8 +48,8 @@ export interface TrainOptions extends DataOptions {
   onEpoch?: (m: EpochMetrics) => void;
   /** Folder for the checkpoint (written after every epoch). */
   checkpoint?: string;
-  /** Show a progress bar/lines on stderr. */
-  progress?: boolean;
+  /** Show a progress bar/lines on stderr (true) or through the given reporter. */
+  progress?: boolean | ProgressReporter;
   /** Data already loaded (benchmarks and sweeps reuse one load). */
   data?: LoadedData;
 }
@@ -220,7 +220,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   const net = new Network(model, layers, exp, task.inputShape, seed);
   const optimizer = makeOptimizer(exp);
   const clip = exp.mitigate?.clip;
-  const progress = opts.progress ? new ProgressReporter(process.stderr, exp.name) : undefined;
+  const progress = opts.progress instanceof ProgressReporter ? opts.progress : opts.progress ? new ProgressReporter(process.stderr, exp.name) : undefined;
   const evalNoise = exp.noise !== undefined;
   const start = performance.now();
   const metrics: EpochMetrics[] = [];
