@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node.js';
 import { formatPim } from './format/format.js';
+import { PimDocument } from './server/documents.js';
+import { loadCompiler } from './server/compiler-service.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -122,6 +124,9 @@ export async function benchLsp(): Promise<Record<string, number>> {
       hover.push(performance.now() - start);
     }
 
+    // Where an edit's time goes, in process: the incremental reparse, then the compiler (parse reused).
+    const breakdown = await editBreakdown(text, line, character);
+
     // Formatter throughput on the same file, in process.
     await formatPim(text);
     const fmtRuns: number[] = [];
@@ -140,6 +145,8 @@ export async function benchLsp(): Promise<Record<string, number>> {
       lsp_edit_diagnostics_max_ms: Math.round(Math.max(...latencies) * 10) / 10,
       lsp_completion_median_ms: Math.round(median(completion) * 100) / 100,
       lsp_hover_median_ms: Math.round(median(hover) * 100) / 100,
+      lsp_edit_reparse_median_ms: breakdown.reparse,
+      lsp_edit_compile_median_ms: breakdown.compile,
       format_5000_lines_ms: Math.round(fmtMs),
       format_lines_per_s: Math.round((lines.length / fmtMs) * 1000),
     };
@@ -154,6 +161,33 @@ export async function benchLsp(): Promise<Record<string, number>> {
     proc.kill();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function editBreakdown(text: string, line: number, character: number): Promise<{ reparse: number; compile: number }> {
+  const lines = text.split('\n');
+  const at = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + character;
+  const path = '/bench/large.pim';
+  let doc = new PimDocument('file:///bench/large.pim', path, 1, text);
+  void doc.parse;
+  const { compile } = await loadCompiler();
+  const cache = new Map();
+  const host = { readFile: (p: string) => (p === path ? doc.text : undefined) };
+  const reparse: number[] = [];
+  const compileMs: number[] = [];
+  for (let k = 0; k < 10; k++) {
+    const next = text.slice(0, at) + (k % 2 ? '2' : '1') + text.slice(at + 1);
+    let start = performance.now();
+    doc = new PimDocument('file:///bench/large.pim', path, k + 2, next, doc);
+    void doc.parse;
+    reparse.push(performance.now() - start);
+    if (compile) {
+      cache.set(path, doc.sourceFile);
+      start = performance.now();
+      await compile(path, { host, cache, checkOnly: true });
+      compileMs.push(performance.now() - start);
+    }
+  }
+  return { reparse: Math.round(median(reparse) * 10) / 10, compile: compileMs.length ? Math.round(median(compileMs) * 10) / 10 : -1 };
 }
 
 // `node lsp/dist/bench.js` prints the figures.

@@ -73,11 +73,27 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
 
   const windowStart = before > 0 ? items[before - 1]!.span.end : 0;
   const windowEnd = after < items.length ? items[after]!.span.start + delta : text.length;
-  // Blank everything outside the window but keep line breaks, so offsets and lines stay absolute.
-  const blank = (s: string): string => s.replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length));
-  const padded = blank(text.slice(0, windowStart)) + text.slice(windowStart, windowEnd) + blank(text.slice(windowEnd));
-  const window = parse(padded, uri);
-  if (window.diagnostics.length > 0) return full();
+  // Parse the window alone, then move it to where it sits in the text.
+  const slice = parse(text.slice(windowStart, windowEnd), uri);
+  if (slice.diagnostics.length > 0) return full();
+  const startLine = lineOf(text, windowStart);
+  const startColumn = windowStart - (text.lastIndexOf('\n', windowStart - 1) + 1) + 1;
+  const place = (t: IToken): IToken => {
+    const first = t.startLine === 1;
+    return {
+      ...t,
+      startOffset: t.startOffset + windowStart,
+      endOffset: (t.endOffset ?? t.startOffset) + windowStart,
+      startLine: (t.startLine ?? 1) + startLine - 1,
+      endLine: (t.endLine ?? 1) + startLine - 1,
+      startColumn: first ? (t.startColumn ?? 1) + startColumn - 1 : t.startColumn,
+      endColumn: first ? (t.endColumn ?? 1) + startColumn - 1 : t.endColumn,
+    };
+  };
+  const window = {
+    tokens: slice.tokens.map(place),
+    ast: { items: slice.ast.items.map((i) => shifted<TopLevel>(i, windowStart)), comments: slice.ast.comments.map((c) => ({ ...c, span: { start: c.span.start + windowStart, end: c.span.end + windowStart } })) },
+  };
 
   // Tokens and comments: the old ones outside the window (moved after it), the window's own inside.
   const oldWindowEnd = windowEnd - delta;

@@ -48,7 +48,7 @@ describe('incremental reparse', () => {
           prev = inc;
         }
       }),
-      { numRuns: 50, seed: 7 },
+      { numRuns: 30, seed: 7 },
     );
   });
 });
