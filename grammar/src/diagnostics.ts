@@ -37,6 +37,11 @@ function def<A extends unknown[]>(code: string, severity: Severity, title: strin
 const q = (s: string): string => `'${s}'`;
 const hint = (suggestion?: string): string => (suggestion ? `; did you mean ${q(suggestion)}?` : '');
 
+/** `a time`, `an architecture`, `an information`: the indefinite article a message needs. */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}
+
 export const Diagnostics = {
   // ── PIM1xxx syntax ────────────────────────────────────────────────────────────
   unexpectedCharacter: def('PIM1001', 'error', 'Unexpected character', (text: string) => `unexpected character ${JSON.stringify(text)}`),
@@ -57,7 +62,7 @@ export const Diagnostics = {
   unknownAttribute: def('PIM2006', 'error', 'Unknown attribute', (attr: string, cls: string, suggestion?: string) => `${q(cls)} has no attribute ${q(attr)}${hint(suggestion)}`),
   duplicateAttribute: def('PIM2007', 'error', 'Duplicate attribute', (attr: string) => `attribute ${q(attr)} is given more than once`),
   missingAttribute: def('PIM2008', 'error', 'Missing attribute', (attr: string, what: string) => `${what} needs the attribute ${q(attr)}`),
-  wrongReferenceKind: def('PIM2009', 'error', 'Wrong kind of reference', (name: string, expected: string, actual: string) => `${q(name)} is a ${actual}, but a ${expected} is expected here`),
+  wrongReferenceKind: def('PIM2009', 'error', 'Wrong kind of reference', (name: string, expected: string, actual: string) => `${q(name)} is ${withArticle(actual)}, but ${withArticle(expected)} is expected here`),
   unknownFunction: def('PIM2010', 'error', 'Unknown function', (name: string, suggestion?: string) => `unknown function ${q(name)}${hint(suggestion)}`),
   unknownMember: def('PIM2011', 'error', 'Unknown member', (name: string, owner: string, suggestion?: string) => `${q(owner)} has no member ${q(name)}${hint(suggestion)}`),
   classCycle: def('PIM2012', 'error', 'Class inheritance cycle', (cycle: string[]) => `class inheritance cycle: ${cycle.join(' → ')}`),
@@ -148,30 +153,44 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
   return [...ds].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.span.start - b.span.start || a.span.end - b.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
 }
 
-/** Levenshtein-based suggestion: the closest candidate within a distance that scales with length. */
+/**
+ * Edit-distance suggestion: the closest candidate within a distance that scales with length. Case is
+ * ignored for the distance (`ghz` finds `GHz`) but breaks ties (`mw` prefers `mW` to `MW`), and a swap
+ * of two neighbouring letters counts as one edit (`aera` finds `area`).
+ */
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDist = Infinity;
+  let bestExact = Infinity;
   const limit = Math.max(1, Math.floor(name.length / 3));
+  const lower = name.toLowerCase();
   for (const c of candidates) {
     if (c === name) continue;
-    const d = editDistance(name.toLowerCase(), c.toLowerCase(), limit);
-    if (d < bestDist || (d === bestDist && best !== undefined && c < best)) {
+    const d = editDistance(lower, c.toLowerCase(), limit);
+    if (d > limit || d > bestDist) continue;
+    const exact = editDistance(name, c, Infinity);
+    if (d < bestDist || exact < bestExact || (exact === bestExact && best !== undefined && c < best)) {
       bestDist = d;
+      bestExact = exact;
       best = c;
     }
   }
-  return bestDist <= limit ? best : undefined;
+  return best;
 }
 
+/** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps. */
 function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev2: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
     }
+    prev2 = prev;
     prev = cur;
   }
   return prev[b.length]!;

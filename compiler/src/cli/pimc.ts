@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '@pim/grammar';
 import { compile } from '../compile.js';
+import { loadPrelude } from '../passes/load.js';
 import type { Program } from '../api.js';
 
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -39,9 +40,14 @@ function display(p: string): string {
   return rel && !rel.startsWith('..') ? rel : p;
 }
 
+/** A file of the program, or of the prelude (class defaults and library classes live there). */
+function sourceOf(program: Program, uri: string): { text: string; lineIndex: { position(offset: number): { line: number; column: number } } } | undefined {
+  return program.files.get(uri) ?? Object.values(loadPrelude()).find((f) => f.path === uri);
+}
+
 function printDiagnostics(program: Program, format: string, out: Out): void {
   if (format === 'json') {
-    const index = (uri: string) => program.files.get(uri)?.lineIndex;
+    const index = (uri: string) => sourceOf(program, uri)?.lineIndex;
     const json = program.diagnostics.map((d) => {
       const li = index(d.uri);
       const start = li?.position(d.span.start);
@@ -55,7 +61,7 @@ function printDiagnostics(program: Program, format: string, out: Out): void {
         severity: d.severity,
         code: d.code,
         message: d.message,
-        ...(d.related ? { related: d.related.map((r) => ({ file: display(r.uri), ...(program.files.get(r.uri)?.lineIndex.position(r.span.start) ?? { line: 1, column: 1 }), message: r.message })) } : {}),
+        ...(d.related ? { related: d.related.map((r) => ({ file: display(r.uri), ...(index(r.uri)?.position(r.span.start) ?? { line: 1, column: 1 }), message: r.message })) } : {}),
       };
     });
     out(JSON.stringify(json, null, 2));
@@ -66,11 +72,11 @@ function printDiagnostics(program: Program, format: string, out: Out): void {
 
 /** A diagnostic with its code frame; related locations as file:line:col. */
 export function renderDiagnostic(program: Program, d: Diagnostic): string {
-  const text = program.files.get(d.uri)?.text;
+  const text = sourceOf(program, d.uri)?.text;
   const withRel: Diagnostic = { ...d, related: [] };
   let s = formatDiagnostic(withRel, text, display(d.uri));
   for (const r of d.related ?? []) {
-    const pos = program.files.get(r.uri)?.lineIndex.position(r.span.start);
+    const pos = sourceOf(program, r.uri)?.lineIndex.position(r.span.start);
     s += `\n  = note: ${r.message} at ${display(r.uri)}${pos ? `:${pos.line}:${pos.column}` : ''}`;
   }
   return s;

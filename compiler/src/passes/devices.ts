@@ -16,7 +16,8 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
     const inst = instantiate(ctx, cls, block.body, sym.file, { anchor: block.kind.span, what: `device '${sym.name}'` });
     const n = (k: string): number => asNumber(inst.get(k)) ?? 0;
     const bits = n('bits_per_cell');
-    if (bits < 1 || bits > 8) {
+    // A value of the wrong type was reported by the class check; only a number can be out of range.
+    if (inst.get('bits_per_cell')?.t === 'num' && (bits < 1 || bits > 8)) {
       const attr = inst.stated.get('bits_per_cell');
       ctx.report(diag('outOfRange', sym.file, attr?.value.span ?? block.kind.span, 'bits_per_cell', String(bits), 'from 1 to 8'));
     }

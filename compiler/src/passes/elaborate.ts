@@ -138,7 +138,14 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     const label = b.name?.name ?? kind;
     const path = `${parentPath}.${label}`;
     const inst = instantiate(ctx, cls, b.body, uri, { clockHz, anchor: b.kind.span, what: `'${kind}' block` });
+    if (ctx.isA('component', kind, 'crossbar')) {
+      for (const k of ['rows', 'cols']) {
+        const v = asNumber(inst.get(k));
+        if (v !== undefined && v < 1) ctx.report(diag('outOfRange', uri, inst.stated.get(k)?.value.span ?? b.kind.span, `'${k}' of '${kind}' block`, String(v), 'at least 1'));
+      }
+    }
     const children: Node[] = [];
+    checkUniqueLabels(ctx, b.body, () => uri);
     for (const m of b.body ?? []) {
       if (m.type === 'Block') {
         const c = build(m, path, parentTotal * count, uri);
@@ -195,6 +202,8 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   };
 
   const topChildren: Node[] = [];
+  // Checked on each block as written: inheritance replaces a base's component by name on purpose.
+  checkUniqueLabels(ctx, block.body, () => uri);
   for (const m of body) {
     if (m.type === 'Block') {
       const c = build(m, name, chips, fileOf(m));
@@ -216,8 +225,9 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   const crossbarSpec = (n: Node): IrTileType['crossbar'] => {
     const cell = n.inst?.get('cell');
     const dev = cell?.t === 'word' ? devices.get(cell.name) : undefined;
-    const rows = asNumber(n.inst?.get('rows')) ?? 128;
-    const cols = asNumber(n.inst?.get('cols')) ?? 128;
+    // At least 1 (0 was reported), so that the mapping's arithmetic stays finite.
+    const rows = Math.max(1, asNumber(n.inst?.get('rows')) ?? 128);
+    const cols = Math.max(1, asNumber(n.inst?.get('cols')) ?? 128);
     const readLatency = asNumber(n.inst?.get('read_latency')) ?? dev?.read_latency_s ?? 100e-9;
     const power = n.ir.power_w;
     const energy = n.ir.energy_j ?? power * readLatency;
@@ -392,6 +402,26 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   };
   if (noc) arch.noc = noc;
   return arch;
+}
+
+/**
+ * Components of one parent need distinct names (a block's name, else its kind): paths such as
+ * `isaac.isaac_tile.ima` must name one component. Two `ima` blocks need names to be told apart.
+ */
+function checkUniqueLabels(ctx: CheckContext, body: Member[] | undefined, uriOf: (m: Member) => string): void {
+  const seen = new Map<string, Block>();
+  for (const m of body ?? []) {
+    if (m.type !== 'Block') continue;
+    const id = m.name ?? m.kind;
+    const first = seen.get(id.name);
+    if (!first) {
+      seen.set(id.name, m);
+      continue;
+    }
+    const d = diag('duplicateName', uriOf(m), id.span, id.name);
+    d.related = [{ uri: uriOf(first), span: (first.name ?? first.kind).span, message: m.name ? `'${id.name}' is first defined here` : `the first unnamed '${id.name}' (name the blocks to tell them apart)` }];
+    ctx.report(d);
+  }
 }
 
 function describeMember(type: string): string {

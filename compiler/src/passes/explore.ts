@@ -1,6 +1,6 @@
 // Pass: `explore` declarations → IrExploration. Each `vary` path must name an attribute of a device or
 // of a component (or the architecture itself), and its values must have that attribute's type.
-import { diag, didYouMean, type VaryStmt } from '@pim/grammar';
+import { diag, didYouMean, withArticle, type VaryStmt } from '@pim/grammar';
 import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '../ir/types.js';
 import type { CheckContext, ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
@@ -96,7 +96,7 @@ function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: M
     }
     cls = ctx.classes.component.get(node.kind);
   } else {
-    ctx.report(diag('unknownVaryPath', uri, parts[0]!.span, pathText, `'${owner.name}' is a ${owner.kind}; vary an architecture or a device`));
+    ctx.report(diag('unknownVaryPath', uri, parts[0]!.span, pathText, `'${owner.name}' is ${withArticle(owner.kind)}; vary an architecture or a device`));
     return undefined;
   }
   const def = cls?.attrs.get(attrName.name);
@@ -104,7 +104,7 @@ function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: M
     ctx.report(diag('unknownAttribute', uri, attrName.span, attrName.name, cls?.name ?? '?', cls ? didYouMean(attrName.name, cls.attrs.keys()) : undefined));
     return undefined;
   }
-  const dom = evaluate(m.domain, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri) });
+  const dom = evaluate(m.domain, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri), names: () => ctx.consts.keys() });
   let items: Value[] = [];
   if (dom.t === 'list') items = dom.items;
   else if (dom.t === 'range') {

@@ -40,6 +40,10 @@ export interface LayerSpec {
   nameSpan?: Span;
   /** Optional span of each attribute (its value), for sharper error locations. */
   attrSpans?: Record<string, Span>;
+  /** Optional span of each attribute's key (where an unknown attribute is reported). */
+  keySpans?: Record<string, Span>;
+  /** Attributes given with a value already reported as wrong: not reported again as missing. */
+  invalid?: string[];
   uri: string;
 }
 
@@ -210,7 +214,7 @@ export function inferModelDetailed(
   let shape: Shape = input.shape;
   for (let i = 0; i < flat.length; i++) {
     const f = flat[i]!;
-    const r = inferLayer({ flat, index: i, layers, graph: input.ir.kind === 'graph' ? input.ir : undefined, report }, shape);
+    const r = inferLayer({ flat, index: i, layers, graph: input.ir.kind === 'graph' ? input.ir : undefined, inputKnown: spec.input !== undefined, report }, shape);
     const layer: IrLayer = {
       index: i,
       name: f.name,
@@ -412,12 +416,12 @@ function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, report: (
   const out = new Map<string, Norm>();
   const at = (key: string): Span => spec.attrSpans?.[key] ?? spec.span;
   for (const key of Object.keys(spec.attrs)) {
-    if (!(key in schema.attrs)) report(diag('unknownAttribute', spec.uri, at(key), key, spec.kind, didYouMean(key, Object.keys(schema.attrs))));
+    if (!(key in schema.attrs)) report(diag('unknownAttribute', spec.uri, spec.keySpans?.[key] ?? at(key), key, spec.kind, didYouMean(key, Object.keys(schema.attrs))));
   }
   for (const [key, s] of Object.entries(schema.attrs)) {
     const raw = spec.attrs[key];
     if (raw === undefined) {
-      if (s.required) report(diag('missingAttribute', spec.uri, spec.nameSpan ?? spec.span, key, `${spec.kind} layer '${name}'`));
+      if (s.required && !spec.invalid?.includes(key)) report(diag('missingAttribute', spec.uri, spec.nameSpan ?? spec.span, key, `${spec.kind} layer '${name}'`));
       else if (s.default !== undefined && s.default !== null) {
         const d = normalize(s.type, s.default);
         if (d !== undefined) out.set(key, d);
@@ -499,6 +503,8 @@ function normalize(t: AttrType, v: LayerAttr): Norm | undefined {
 // ── Shape inference ──────────────────────────────────────────────────────────────────────────────
 
 interface LayerCtx {
+  /** False when the model's input is missing or was reported invalid: graph layers then stay silent. */
+  inputKnown: boolean;
   flat: FlatLayer[];
   index: number;
   layers: IrLayer[];
@@ -575,7 +581,7 @@ function inferLayer(ctx: LayerCtx, input: Shape): LayerResult {
     case 'readout': {
       const op = (a.get('op') as string | undefined) ?? 'mean';
       if (!ctx.graph) {
-        ctx.report(diag('graphLayerOnTensor', spec.uri, spec.span, name));
+        if (ctx.inputKnown) ctx.report(diag('graphLayerOnTensor', spec.uri, spec.span, name));
         return zero(input ? [product(input)] : null, { op });
       }
       if (!input) return zero(null, { op });
@@ -710,7 +716,7 @@ function gcn(ctx: LayerCtx, a: Map<string, Norm>, input: Shape, fail: (reason: s
   const attributes: Record<string, AttrValue> = { bias };
   if (out !== undefined) attributes.out = out;
   if (!ctx.graph) {
-    ctx.report(diag('graphLayerOnTensor', spec.uri, spec.span, name));
+    if (ctx.inputKnown) ctx.report(diag('graphLayerOnTensor', spec.uri, spec.span, name));
     return { out: out === undefined ? null : [out], attributes, macs: 0, params: 0, mvms: 0 };
   }
   if (!input || out === undefined) return { out: null, attributes, macs: 0, params: 0, mvms: 0 };

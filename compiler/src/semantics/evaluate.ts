@@ -1,6 +1,6 @@
 // Expression evaluation with the dimension algebra: units become SI scales, arithmetic carries
 // dimensions, and a mismatch is reported where it happens. Pure: no I/O, no eval.
-import { diag, didYouMean, type Diagnostic, type Expr, type Span } from '@pim/grammar';
+import { diag, didYouMean, withArticle, type Diagnostic, type Expr, type Span } from '@pim/grammar';
 import { DIMENSIONLESS, dimDiv, dimEquals, dimMul, dimName, dimPow, isDimensionless, type Dim } from '../units/dimension.js';
 import { lookupUnit, suggestUnit } from '../units/units.js';
 import { ERROR, num, type Value } from './values.js';
@@ -10,6 +10,8 @@ export interface EvalEnv {
   report(d: Diagnostic): void;
   /** A bare name's value (a sibling attribute or a constant), or undefined when it is not bound. */
   lookup(name: string, span: Span): Value | undefined;
+  /** Names in scope, for "did you mean" when a name is not bound. */
+  names?(): Iterable<string>;
 }
 
 const FUNCTIONS = ['log2', 'ceil', 'floor', 'round', 'min', 'max', 'sqrt', 'abs', 'fixed', 'float'] as const;
@@ -52,7 +54,7 @@ export function evaluate(expr: Expr, env: EvalEnv): Value {
 
 function typeError(env: EvalEnv, span: Span, what: string, v: Value): Value {
   if (v.t === 'word') {
-    env.report(diag('unknownName', env.uri, v.span, v.name));
+    env.report(diag('unknownName', env.uri, v.span, v.name, didYouMean(v.name, env.names?.() ?? [])));
   } else if (v.t !== 'error') {
     env.report(diag('wrongType', env.uri, span, what, 'a number', describe(v)));
   }
@@ -60,7 +62,7 @@ function typeError(env: EvalEnv, span: Span, what: string, v: Value): Value {
 }
 
 function describe(v: Value): string {
-  return v.t === 'num' ? (isDimensionless(v.dim) ? 'a plain number' : `a ${dimName(v.dim)}`) : v.t === 'str' ? 'a string' : v.t === 'bool' ? 'a boolean' : v.t === 'list' ? 'a list' : `a ${v.t}`;
+  return v.t === 'num' ? (isDimensionless(v.dim) ? 'a plain number' : withArticle(dimName(v.dim))) : v.t === 'str' ? 'a string' : v.t === 'bool' ? 'a boolean' : v.t === 'list' ? 'a list' : `a ${v.t}`;
 }
 
 function evalNumber(expr: Extract<Expr, { type: 'Number' }>, env: EvalEnv): Value {
@@ -88,7 +90,7 @@ function evalIndex(expr: Extract<Expr, { type: 'Index' }>, env: EvalEnv): Value 
       const v = evaluate(a, env);
       if (v.t === 'error') return ERROR;
       if (v.t !== 'num' || !isDimensionless(v.dim) || !Number.isInteger(v.v) || v.v < 1) {
-        if (v.t === 'word') env.report(diag('unknownName', env.uri, v.span, v.name));
+        if (v.t === 'word') env.report(diag('unknownName', env.uri, v.span, v.name, didYouMean(v.name, env.names?.() ?? [])));
         else env.report(diag('badCount', env.uri, a.span, 'a tensor dimension', v.t === 'num' ? String(v.v) : describe(v)));
         return ERROR;
       }
@@ -227,7 +229,7 @@ function evalBinary(expr: Extract<Expr, { type: 'Binary' }>, env: EvalEnv): Valu
         return ERROR;
       }
       if (!isDimensionless(l.dim) && !Number.isInteger(r.v)) {
-        env.report(diag('badArgument', env.uri, expr.span, 'power', `a ${dimName(l.dim)} can only be raised to a whole number`));
+        env.report(diag('badArgument', env.uri, expr.span, 'power', `${withArticle(dimName(l.dim))} can only be raised to a whole number`));
         return ERROR;
       }
       out = num(l.v ** r.v, dimPow(l.dim, r.v));

@@ -1,6 +1,6 @@
 // An instance of a class: a block's attributes checked against the class, defaults evaluated lazily
 // in the instance's own scope (so `power = energy * rate` sees the instance's `rate`).
-import { diag, didYouMean, type Attribute, type Member, type Span } from '@pim/grammar';
+import { diag, didYouMean, withArticle, type Attribute, type Member, type Span } from '@pim/grammar';
 import { dimEquals, dimName, isDimensionless, NAMED_DIMENSIONS } from '../units/dimension.js';
 import type { CheckContext, ClassDef } from './context.js';
 import { evaluate, type EvalEnv } from './evaluate.js';
@@ -44,9 +44,16 @@ export function constValue(ctx: CheckContext, name: string, span: Span, uri: str
     uri: entry.uri,
     report: (d) => ctx.report(d),
     lookup: (n, s) => constValue(ctx, n, s, entry.uri, [...chain, name]),
+    names: () => ctx.consts.keys(),
   };
   let v = evaluate(entry.decl.value, env);
   entry.evaluating = false;
+  // A bare word may be a choice (`mesh`) or a declaration's name, but `isaac.clock` reads a member of
+  // a declaration, which is elaborated after constants: it is no constant.
+  if (v.t === 'word' && v.name.includes('.')) {
+    ctx.report(diag('notConstant', entry.uri, v.span, `'${v.name}' in constant '${name}'`));
+    v = ERROR;
+  }
   if (entry.decl.valueType && v.t !== 'error') {
     const t = parseType(entry.decl.valueType, entry.uri, (d) => ctx.report(d));
     v = coerce(ctx, v, t.type, entry.decl.value.span, entry.uri, `constant '${name}'`, {});
@@ -96,10 +103,15 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
     const exprUri = attr ? memberUri.get(attr)! : def.uri;
     const env: EvalEnv = {
       uri: exprUri,
-      report: (d) => ctx.report(d),
+      // A default (an estimate formula) fails because of this instance's values: report it at the
+      // instance, with the formula as the related location.
+      report: attr
+        ? (d) => ctx.report(d)
+        : (d) => ctx.report({ ...d, uri, span: opts.anchor, related: [...(d.related ?? []), { uri: d.uri, span: d.span, message: `in the default of '${name}' in class '${def.owner}'` }] }),
       // A name is a sibling attribute, except the attribute being defined, which means the outer
       // (constant) name: `rows: rows` reads the constant `rows`.
       lookup: (n, s) => (cls.attrs.has(n) && n !== name ? get(n, [...chain, name]) ?? ERROR : constValue(ctx, n, s, exprUri)),
+      names: () => [...cls.attrs.keys(), ...ctx.consts.keys()],
     };
     const raw = evaluate(expr, env);
     const v = coerce(ctx, raw, def.type, expr.span, exprUri, `'${name}' of ${opts.what}`, opts);
@@ -140,25 +152,30 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
     case 'any':
       return v;
     case 'dim': {
-      if (v.t !== 'num') return wrong(`a ${type.name}`);
+      if (v.t !== 'num') return wrong(withArticle(type.name));
       if (dimEquals(v.dim, type.dim)) return v;
       if (type.name === 'time' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) {
         if (opts.clockHz) return num(v.v / opts.clockHz, type.dim);
         ctx.report(diag('wrongDimension', uri, span, what, 'a time (cycles need an architecture clock)', 'cycles'));
         return ERROR;
       }
-      ctx.report(diag('wrongDimension', uri, span, what, type.name === 'ratio' ? 'a plain number or a percentage' : `a ${type.name}`, isDimensionless(v.dim) ? 'a plain number' : `a ${dimName(v.dim)}`));
+      ctx.report(diag('wrongDimension', uri, span, what, type.name === 'ratio' ? 'a plain number or a percentage' : withArticle(type.name), isDimensionless(v.dim) ? 'a plain number' : withArticle(dimName(v.dim))));
       return ERROR;
     }
     case 'count':
     case 'number': {
       if (v.t !== 'num') return wrong(type.k === 'count' ? 'a count' : 'a plain number');
       if (!isDimensionless(v.dim)) {
-        ctx.report(diag('wrongDimension', uri, span, what, type.k === 'count' ? 'a count' : 'a plain number', `a ${dimName(v.dim)}`));
+        ctx.report(diag('wrongDimension', uri, span, what, type.k === 'count' ? 'a count' : 'a plain number', withArticle(dimName(v.dim))));
         return ERROR;
       }
-      if (type.k === 'count' && (!Number.isInteger(v.v) || v.v < 0)) {
+      if (type.k === 'count' && !Number.isInteger(v.v)) {
         ctx.report(diag('badCount', uri, span, what, displayValue(v)));
+        return ERROR;
+      }
+      // Counts may be 0 (a seed, no edges); where 0 makes no sense the pass using it says so.
+      if (type.k === 'count' && v.v < 0) {
+        ctx.report(diag('outOfRange', uri, span, what, displayValue(v), 'a whole number ≥ 0'));
         return ERROR;
       }
       return v;
@@ -185,7 +202,7 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
       return v;
     }
     case 'ref': {
-      if (v.t !== 'word') return wrong(`the name of a ${type.kind}`);
+      if (v.t !== 'word') return wrong(`the name of ${withArticle(type.kind)}`);
       const sym = ctx.symbols.get(v.name);
       const ok = (k: string): boolean => k === type.kind || (type.kind === 'experiment' && (k === 'train' || k === 'run'));
       if (!sym) {

@@ -1,5 +1,5 @@
 // Values of evaluated expressions. Numbers are in SI base units with their dimension.
-import type { ObjectExpr, Span } from '@pim/grammar';
+import { withArticle, type ObjectExpr, type Span } from '@pim/grammar';
 import { type Dim, dimName, isDimensionless, siUnitOf } from '../units/dimension.js';
 
 export type Value =
@@ -31,7 +31,7 @@ export function num(v: number, dim: Dim): Value {
 export function describeValue(v: Value): string {
   switch (v.t) {
     case 'num':
-      return isDimensionless(v.dim) ? 'a plain number' : `a ${dimName(v.dim)}`;
+      return isDimensionless(v.dim) ? 'a plain number' : withArticle(dimName(v.dim));
     case 'str':
       return 'a string';
     case 'bool':

@@ -87,15 +87,15 @@ export function lookupUnit(text: string): Unit | undefined {
   return { dim, scale };
 }
 
-/** The closest known unit, for "did you mean". */
+/** The closest known unit, for "did you mean"; in `a/b` forms each unknown part is corrected. */
 export function suggestUnit(text: string): string | undefined {
-  const head = text.split('/')[0]!;
-  const candidates = [...table.keys()].filter((k) => k.length > 0);
-  if (text.includes('/')) {
-    const s = didYouMean(head, candidates);
-    return s ? text.replace(head, s) : undefined;
-  }
-  return didYouMean(text, candidates);
+  const candidates = [...table.keys()];
+  if (!text.includes('/')) return didYouMean(text, candidates);
+  const parts = text.split('/').map((p) => (table.has(p) ? p : didYouMean(p, candidates)));
+  if (parts.some((p) => p === undefined)) return undefined;
+  const fixed = parts.join('/');
+  // Only a suggestion that is itself a valid unit helps (`°C/s` has an offset unit inside).
+  return fixed !== text && lookupUnit(fixed) ? fixed : undefined;
 }
 
 export function allUnits(): string[] {
