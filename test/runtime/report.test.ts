@@ -45,6 +45,10 @@ describe('report: text, JSON, CSV', () => {
     assert.ok(lines[0]!.startsWith('index,name,kind,engine'));
     assert.match(f['summary.csv']!, /^peak_ops_per_s,41287680000000,41300000000000$/m);
     assert.equal(f['noc_routers.csv']!.trim().split('\n').length, 1 + 168);
+    // One row per loaded link; their bits add up to Σ bits × hops.
+    const links = f['noc_links.csv']!.trim().split('\n').slice(1).map((l) => Number(l.split(',')[5]));
+    const n = isaac.noc!.declared;
+    assert.ok(Math.abs(links.reduce((a, b) => a + b, 0) - n.avg_hops * n.total_bits) < 1e-6 * n.total_bits);
   });
 });
 

@@ -35,6 +35,7 @@ export function toCsvFiles(r: SimReport): Record<string, string> {
     ];
     files['noc_flows.csv'] = toCsv(groups);
     files['noc_routers.csv'] = toCsv(r.noc.declared.routers_load, ['chip', 'x', 'y', 'z', 'bits']);
+    files['noc_links.csv'] = toCsv(r.noc.declared.links as unknown as Record<string, unknown>[], ['chip', 'x', 'y', 'z', 'dir', 'bits']);
   }
   if (r.gnn) {
     files['gnn_sweep.csv'] = toCsv(r.gnn.sweep as unknown as Record<string, unknown>[]);

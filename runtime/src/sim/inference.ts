@@ -159,7 +159,7 @@ export function gpuLayer(gpu: IrGpu, layer: IrLayer, p: IrPlacement): LayerRepor
     mvm_s: 0,
     time_s: g.time_s,
     latency_s: g.time_s,
-    bound: `gpu-${g.bound}`,
+    bound: g.time_s > 0 ? `gpu-${g.bound}` : 'none',
     energy_j: g.energy_j,
     energy_by_kind: { gpu: g.energy_j },
     ops: g.flops,

@@ -211,7 +211,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
       // A GPU host runs its digital neighbours on the GPU: the roofline covers them.
       if (hostsOf[cur]?.kind === 'gpu') {
         const g = r.gpus.get(hostsOf[cur]!.name)!;
-        const gr = gpuLayer(g, layer, p ?? { layer: layer.name, index: layer.index, kind: layer.kind, engine: 'gpu', partition: g.partition, target: g.name });
+        const gr = gpuLayer(g, layer, { layer: layer.name, index: layer.index, kind: layer.kind, engine: 'gpu', partition: g.partition, target: g.name });
         layers.push(gr);
         gpuPlan.layers.push({ name: layer.name, kind: layer.kind, cost: gr.gpu! });
         gpuBusy.set(g.name, (gpuBusy.get(g.name) ?? 0) + gr.time_s);
@@ -361,6 +361,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
       energy_share: energy > 0 ? n.energy_j / (energy - nocEnergy + n.energy_j) : 0,
       groups: n.groups,
       routers_load: n.routers_load,
+      links: n.links,
     };
   const declaredSummary = summarizeNoc(declared, declaredConc);
   const otherSummary = summarizeNoc(other, otherConc);

@@ -89,8 +89,9 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
         t.write_j = t.cells_written * dev.write_energy_j;
         endurance = Math.min(endurance, dev.endurance);
       }
-    } else if (r.engine === 'gpu' && p) {
-      const g = x.gpus.get(p.target)!;
+    } else if (r.engine === 'gpu') {
+      // The report's target: a digital layer beside a GPU layer runs on that GPU.
+      const g = x.gpus.get(r.target)!;
       const f = gpuCost(g, layer, 'forward');
       const b = gpuCost(g, layer, 'backward');
       t.forward_s = f.time_s;

@@ -58,6 +58,8 @@ export interface NocSummary {
   energy_share: number;
   groups: GroupStats[];
   routers_load: { x: number; y: number; z: number; chip: number; bits: number }[];
+  /** Every link that carries traffic: its router, direction and bits per image. */
+  links: LinkLoad[];
 }
 
 export interface TrainingLayerReport {
