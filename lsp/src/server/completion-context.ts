@@ -41,20 +41,27 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
     if ((d.code === 'PIM1002' || d.code === 'PIM1003') && d.span.start < offset && (d.code === 'PIM1003' || offset <= d.span.end)) return none(offset);
   }
   const text = doc.text;
-  const lexed = { tokens: tokens.filter((t) => Number.isFinite(t.startOffset) && !t.isInsertedInRecovery) };
-
-  const before = lexed.tokens.filter((t) => t.endOffset! + 1 <= offset);
+  const { closes } = tokenIndex(doc.parse);
+  // Tokens ending at or before the cursor: [0, count).
+  const count = lowerBound(tokens.length, (i) => tokens[i]!.endOffset! + 1 > offset);
   let prefix = '';
   let prefixStart = offset;
-  const last = before[before.length - 1];
-  // A string or a number being typed.
-  const straddling = lexed.tokens.find((t) => t.startOffset < offset && offset <= t.endOffset!);
-  if (straddling?.tokenType.name === 'StringLiteral') return none(offset);
+  const last = count > 0 ? tokens[count - 1] : undefined;
+  // Inside a string being typed.
+  const straddling = tokens[count];
+  if (straddling && straddling.startOffset < offset && straddling.tokenType.name === 'StringLiteral') return none(offset);
 
   const frames: Frame[] = [];
   // Statement tokens since the last `{`, `}` or `,` in the innermost frame.
   let stmt: IToken[] = [];
-  for (const t of before) {
+  // Scanning from just after the last `}` that closed a top-level block gives the same frames as
+  // scanning from the start of the file, at the cost of one declaration.
+  const from = (() => {
+    const k = lowerBound(closes.length, (i) => closes[i]! >= count) - 1;
+    return k >= 0 ? closes[k]! + 1 : 0;
+  })();
+  for (let i = from; i < count; i++) {
+    const t = tokens[i]!;
     const n = t.tokenType.name;
     if (n === 'LCurly') {
       frames.push({ kind: headerKind(stmt), keys: [], object: stmt.some((t) => t.tokenType.name === 'Colon') });
@@ -77,14 +84,14 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
   const inner = frames[frames.length - 1];
   if (inner) {
     let depth = 0;
-    let prev: IToken | undefined = before[before.length - 1];
-    const after = lexed.tokens.filter((t) => t.startOffset >= offset);
-    for (let i = 0; i < after.length && depth >= 0; i++) {
-      const t = after[i]!;
+    let prev: IToken | undefined = last;
+    let i = lowerBound(tokens.length, (j) => tokens[j]!.startOffset >= offset);
+    for (; i < tokens.length && depth >= 0; i++) {
+      const t = tokens[i]!;
       const n = t.tokenType.name;
       if (n === 'LCurly' || n === 'LBracket' || n === 'LParen') depth++;
       else if (n === 'RCurly' || n === 'RBracket' || n === 'RParen') depth--;
-      else if (depth === 0 && n === 'Identifier' && after[i + 1]?.tokenType.name === 'Colon') {
+      else if (depth === 0 && n === 'Identifier' && tokens[i + 1]?.tokenType.name === 'Colon') {
         const startsStatement = !prev || ['Comma', 'LCurly'].includes(prev.tokenType.name) || prev.endLine !== t.startLine;
         if (startsStatement) inner.keys.push(t.image);
       }
@@ -127,6 +134,39 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
     return { position: { where: 'value', frames, key: stmt[0]!.image }, prefix, prefixStart };
   }
   return { position: { where: 'none' }, prefix, prefixStart };
+}
+
+/** The first index in [0, n) where `past(i)` holds (it must be monotone), or n. */
+function lowerBound(n: number, past: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (past(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Per parse: indices of the `}` tokens that close a top-level block (brace depth back to 0). */
+const indexCache = new WeakMap<object, { closes: number[] }>();
+function tokenIndex(parsed: { tokens: IToken[] }): { closes: number[] } {
+  let hit = indexCache.get(parsed);
+  if (!hit) {
+    const closes: number[] = [];
+    let depth = 0;
+    parsed.tokens.forEach((t, i) => {
+      const n = t.tokenType.name;
+      if (n === 'LCurly') depth++;
+      else if (n === 'RCurly') {
+        depth = Math.max(0, depth - 1);
+        if (depth === 0) closes.push(i);
+      }
+    });
+    hit = { closes };
+    indexCache.set(parsed, hit);
+  }
+  return hit;
 }
 
 function none(offset: number): CompletionContext {
