@@ -84,6 +84,10 @@ describe('report: files and the CLI handler', () => {
     const code = await simulateCommand(reference.isaacProgram(), { mapping: 'lenet_on_isaac', json: join(dir, 'r.json'), csv: join(dir, 'csv'), html: join(dir, 'r.html') }, (s) => out.push(s));
     assert.equal(code, 0);
     assert.match(out.join('\n'), /published 41\.3 TOPS/);
+    assert.ok(!/also in this program/.test(out.join('\n')), 'a chosen mapping needs no hint');
+    const out2: string[] = [];
+    await simulateCommand(reference.isaacProgram(), {}, (s) => out2.push(s));
+    assert.match(out2.join('\n'), /simulated the first mapping; also in this program: vgg16_on_isaac, vgg8_on_isaac/);
     assert.ok(existsSync(join(dir, 'r.json')));
     assert.ok(readdirSync(join(dir, 'csv')).includes('layers.csv'));
     const html = readFileSync(join(dir, 'r.html'), 'utf8');

@@ -30,6 +30,8 @@ export async function simulateCommand(ir: IrProgram, args: SimulateArgs, out: (s
     return 2;
   }
   out(formatSummary(report).trimEnd());
+  const others = Array.isArray(ir.mappings) ? ir.mappings.map((m) => m.name).filter((n) => n !== report.mapping) : [];
+  if (args.mapping === undefined && others.length > 0) out(`\n(simulated the first mapping; also in this program: ${others.join(', ')} — choose one with --mapping NAME)`);
   try {
     const written = await writeReports(report, { ...(args.json ? { json: args.json } : {}), ...(args.csv ? { csvDir: args.csv } : {}), ...(args.html ? { html: args.html } : {}) });
     for (const f of written) out(`wrote ${f}`);
