@@ -47,13 +47,26 @@ export class CommentPlacer {
     return this.placement;
   }
 
+  /** Index of the first comment that ends after `offset` (comments are sorted and disjoint). */
+  private firstEndingAfter(offset: number): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid]!.span.end > offset) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   /** Text between two offsets with comments blanked out, so their contents never look like separators. */
   gap(from: number, to: number): string {
     if (to <= from) return '';
     let out = '';
     let pos = from;
-    for (const c of this.sorted) {
-      if (c.span.end <= from || c.span.start >= to) continue;
+    for (let i = this.firstEndingAfter(from); i < this.sorted.length; i++) {
+      const c = this.sorted[i]!;
+      if (c.span.start >= to) break;
       const s = Math.max(from, c.span.start);
       out += this.text.slice(pos, s) + ' '.repeat(Math.min(to, c.span.end) - s);
       pos = Math.min(to, c.span.end);
@@ -61,9 +74,13 @@ export class CommentPlacer {
     return out + this.text.slice(pos, to);
   }
 
+  private readonly opens = new Map<Container, number>();
+
   /** Offset just after the `{` that opens a container's member list. */
   bodyOpen(n: Container): number {
     if (n.type === 'File') return 0;
+    const known = this.opens.get(n);
+    if (known !== undefined) return known;
     let from: number;
     switch (n.type) {
       case 'Block':
@@ -79,9 +96,23 @@ export class CommentPlacer {
         from = n.head ? n.head.span.end : n.span.start;
         break;
     }
-    const g = this.gap(from, n.span.end);
-    const i = g.indexOf('{');
-    return i < 0 ? n.span.end : from + i + 1;
+    // Walk to the first `{` outside comments (only `]`, blanks and comments can come before it).
+    let open = n.span.end;
+    let k = this.firstEndingAfter(from);
+    for (let i = from; i < n.span.end; i++) {
+      const c = this.sorted[k];
+      if (c && c.span.start <= i) {
+        i = c.span.end - 1;
+        k++;
+        continue;
+      }
+      if (this.text.charCodeAt(i) === 123 /* { */) {
+        open = i + 1;
+        break;
+      }
+    }
+    this.opens.set(n, open);
+    return open;
   }
 
   private add<K>(map: Map<K, Comment[]>, key: K, c: Comment): void {
