@@ -56,11 +56,34 @@ export interface GraphAnalysisOptions {
   valueBits: number;
 }
 
+interface GraphStructure {
+  pat: { rowPtr: Int32Array; cols: Int32Array };
+  pos: Int32Array;
+  counts: Map<string, BlockCount>;
+  drops: Map<string, DropLayerTraffic>;
+  bandwidth: number;
+  bandwidthRcm: number;
+}
+
+// The graph's block structure does not depend on the hardware: evaluation loops reuse it per graph object.
+const structures = new WeakMap<GraphLike, GraphStructure>();
+
+function structureOf(g: GraphLike): GraphStructure {
+  let s = structures.get(g);
+  if (!s) {
+    const pat = patternWithSelfLoops(g);
+    const pos = inversePermutation(reverseCuthillMcKee(g.nodes, pat.rowPtr, pat.cols));
+    s = { pat, pos, counts: new Map(), drops: new Map(), bandwidth: bandwidth(g.nodes, pat.rowPtr, pat.cols), bandwidthRcm: bandwidth(g.nodes, pat.rowPtr, pat.cols, pos) };
+    structures.set(g, s);
+  }
+  return s;
+}
+
 export function analyzeGraph(g: GraphLike, opts: GraphAnalysisOptions): GnnReport {
-  const pat = patternWithSelfLoops(g);
+  const st = structureOf(g);
+  const { pat, pos } = st;
   const n = g.nodes;
-  const pos = inversePermutation(reverseCuthillMcKee(n, pat.rowPtr, pat.cols));
-  const cache = new Map<string, BlockCount>();
+  const cache = st.counts;
   const count = (b: number, rcm: boolean): BlockCount => {
     const key = `${b}/${rcm}`;
     let c = cache.get(key);
@@ -98,15 +121,13 @@ export function analyzeGraph(g: GraphLike, opts: GraphAnalysisOptions): GnnRepor
   const droplayer: GnnReport['droplayer'] = [];
   if (opts.droplayer) {
     for (const { policy, featuresOut } of opts.policies) {
-      const d = dropLayerTraffic(g, {
-        block: policy.block,
-        features: featuresOut,
-        valueBits: opts.valueBits,
-        dropout: opts.droplayer.dropout,
-        dropedge: opts.droplayer.dropedge,
-        seed: opts.droplayer.seed,
-        ...(policy.reorder === 'rcm' ? { pos } : {}),
-      });
+      const dl = opts.droplayer;
+      const key = [policy.block, featuresOut, opts.valueBits, dl.dropout, dl.dropedge, dl.seed, policy.reorder].join('/');
+      let d = st.drops.get(key);
+      if (!d) {
+        d = dropLayerTraffic(g, { block: policy.block, features: featuresOut, valueBits: opts.valueBits, dropout: dl.dropout, dropedge: dl.dropedge, seed: dl.seed, ...(policy.reorder === 'rcm' ? { pos } : {}) });
+        st.drops.set(key, d);
+      }
       droplayer.push({ ...d, layer: policy.layer, experiment: opts.droplayer.experiment });
     }
   }
@@ -117,8 +138,8 @@ export function analyzeGraph(g: GraphLike, opts: GraphAnalysisOptions): GnnRepor
       edges: g.edges.length / 2,
       nnz: pat.rowPtr[n]!,
       density: pat.rowPtr[n]! / (n * n),
-      bandwidth: bandwidth(n, pat.rowPtr, pat.cols),
-      bandwidth_rcm: bandwidth(n, pat.rowPtr, pat.cols, pos),
+      bandwidth: st.bandwidth,
+      bandwidth_rcm: st.bandwidthRcm,
     },
     blocks,
     sweep_tile: opts.sweepTile.tt.name,
