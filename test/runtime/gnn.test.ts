@@ -185,6 +185,10 @@ describe('gnn: GCN on the heterogeneous chip (real Cora)', () => {
     assert.ok(d.noc && d.noc.energy_j > 0);
     assert.ok(Math.abs(d.noc.energy_dropped_j - (d.noc.energy_j * d.both_bits) / d.base_bits) < 1e-12 * d.noc.energy_j);
     assert.ok(d.noc.latency_dropped_s < d.noc.latency_s);
+    // Training with DropLayer: its forward and backward NoC energy use the thinned V→E flows.
+    const t = r.training.find((x) => x.experiment === 'gcn_train')!;
+    const saved = gr.droplayer.reduce((s, x) => s + x.noc!.energy_j - x.noc!.energy_dropped_j, 0);
+    assert.ok(Math.abs(t.per_sample.noc_j - 2 * (r.energy.noc_j - saved)) < 1e-12 * r.energy.noc_j);
   });
 
   it('a graph that does not match the model is rejected', () => {

@@ -437,7 +437,21 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   for (const exp of ir.experiments) {
     if (exp.kind !== 'train' || exp.mapping !== mapping.name) continue;
     report.training.push(
-      trainingCost({ ir, exp, layers, stages, irLayers: model.layers, placements: r.placements, tiles, gpus: r.gpus, inputBits, nocEnergyPerInference: nocEnergy, graph: graphModel, warnings }),
+      trainingCost({
+        ir,
+        exp,
+        layers,
+        stages,
+        irLayers: model.layers,
+        placements: r.placements,
+        tiles,
+        gpus: r.gpus,
+        inputBits,
+        // DropLayer thins the V→E flows while training (dropout and DropEdge are off at inference).
+        nocEnergyPerInference: nocEnergy - (gnn?.droplayer ?? []).filter((d) => d.experiment === exp.name && d.noc).reduce((s, d) => s + d.noc!.energy_j - d.noc!.energy_dropped_j, 0),
+        graph: graphModel,
+        warnings,
+      }),
     );
   }
   report.warnings = [...warnings];

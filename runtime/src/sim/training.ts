@@ -48,7 +48,7 @@ export interface TrainingInputs {
   tiles: Map<string, TileModel>;
   gpus: Map<string, import('@pim/compiler').IrGpu>;
   inputBits: number;
-  /** NoC energy of one inference (forward); the backward pass moves the same amount back. */
+  /** NoC energy of one forward pass (with DropLayer's savings when the experiment uses it); the backward pass moves the same amount back. */
   nocEnergyPerInference: number;
   graph: boolean;
   warnings: Set<string>;
