@@ -38,21 +38,36 @@ export function coraProgram(ideal: boolean, dataRoot = resolve('../shared/data')
   return B.program({ devices: [dev], architectures: [arch], models: [m], datasets: [B.planetoidDataset('cora', resolve(dataRoot, 'cora'), 7, 1433)], mappings: [map], experiments: [exp] });
 }
 
-/** LeNet-5 step time (ms, second epoch's mean over 12 steps of 64 MNIST digits). */
-async function lenetStep(ideal: boolean): Promise<number> {
-  const r = await train(lenetProgram(ideal), 'lenet', { trainLimit: 64 * 12, testLimit: 64 });
-  return r.epochs[1]!.step_ms;
+const STEPS = 12;
+
+/**
+ * LeNet-5 step time over the second epoch (12 steps of 64 MNIST digits): wall ms (what the goal is about)
+ * and process CPU ms (robust when other processes share the cores; tfjs-wasm runs on one thread here).
+ */
+async function lenetStep(ideal: boolean): Promise<{ wall: number; cpu: number }> {
+  const marks: NodeJS.CpuUsage[] = [];
+  const r = await train(lenetProgram(ideal), 'lenet', { trainLimit: 64 * STEPS, testLimit: 64, onEpoch: () => void marks.push(process.cpuUsage()) });
+  const d = process.cpuUsage(marks[0]);
+  const cpu = (marks.length > 1 ? (marks[1]!.user - marks[0]!.user + marks[1]!.system - marks[0]!.system) : d.user + d.system) / 1000 / STEPS;
+  return { wall: r.epochs[1]!.step_ms, cpu };
 }
 
 export async function benchTrainer(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  out['trainer.lenet5_step_ms.ideal'] = await lenetStep(true);
-  out['trainer.lenet5_step_ms.hardware_aware'] = await lenetStep(false);
-  out['trainer.lenet5_step.ratio'] = out['trainer.lenet5_step_ms.hardware_aware'] / out['trainer.lenet5_step_ms.ideal'];
+  const ideal = await lenetStep(true);
+  const hw = await lenetStep(false);
+  out['trainer.lenet5_step_ms.ideal'] = ideal.wall;
+  out['trainer.lenet5_step_ms.hardware_aware'] = hw.wall;
+  out['trainer.lenet5_step.ratio'] = hw.wall / ideal.wall;
+  out['trainer.lenet5_step_cpu_ms.ideal'] = ideal.cpu;
+  out['trainer.lenet5_step_cpu_ms.hardware_aware'] = hw.cpu;
   if (existsSync(resolve('../shared/data/cora'))) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const r = await train(coraProgram(false), 'cora');
+    const c = process.cpuUsage(c0);
     out['trainer.cora_gcn_200_epochs_s.crossbar'] = (performance.now() - t0) / 1000;
+    out['trainer.cora_gcn_200_epochs_cpu_s.crossbar'] = (c.user + c.system) / 1e6;
     out['trainer.cora_gcn.test_accuracy.crossbar'] = r.final.test_accuracy;
   }
   return out;

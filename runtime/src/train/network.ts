@@ -140,8 +140,8 @@ export class Network {
         const wo = Math.floor((w + 2 * pad - k) / stride) + 1;
         return mk([ho, wo, out], (x, ctx) => {
           const y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits })
-            : conv2d(x as tf.Tensor4D, tf.reshape(wl.w, [k, k, cin, out]) as tf.Tensor4D, { stride, pad });
+            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, needDx: x !== ctx.input })
+            : conv2d(x as tf.Tensor4D, tf.reshape(wl.w, [k, k, cin, out]) as tf.Tensor4D, { stride, pad }, x !== ctx.input);
           return tf.add(y, wl.b);
         });
       }
@@ -157,7 +157,7 @@ export class Network {
           // The network's input never changes between steps (graph features): its transpose is cached.
           const xT = x === ctx.input ? this.inputTransposed(x as tf.Tensor2D) : ctx.transposes?.get(x);
           let y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, xT })
+            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, xT, needDx: x !== ctx.input })
             : linear(x2 as tf.Tensor2D, wl.w as unknown as tf.Tensor2D, xT);
           if (isGcn) {
             if (!ctx.adj) throw new TrainConfigError(`layer '${layer.name}': gcn needs a graph input`);

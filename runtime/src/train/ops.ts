@@ -23,7 +23,8 @@ function padOf(pad: number): 'valid' | number {
 
 /**
  * Filter gradient [kh, kw, cin, cout] of a conv as a forward conv: correlate the (padded) input, batch moved
- * into channels, with the output gradient as the filter; stride becomes dilation.
+ * into channels, with the output gradient as the filter; stride becomes dilation. (An im2col from strided
+ * slices is 10–20× slower on wasm: 4-D slices and channel concats are slow kernels there.)
  */
 export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw: number, g: ConvGeometry): tf.Tensor4D {
   return tf.tidy(() => {
@@ -45,7 +46,7 @@ export function convInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: [num
 }
 
 /** An fp32 conv with the forward-conv filter gradient (what the GPU partition and the ideal numerics use). */
-export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry, needDx = true): tf.Tensor4D {
   const op = customGrad((xi: tf.Tensor, fi: tf.Tensor, save: tf.GradSaveFunc) => {
     const xx = xi as tf.Tensor4D;
     const ff = fi as tf.Tensor4D;
@@ -55,7 +56,8 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sf] = saved as [tf.Tensor4D, tf.Tensor4D];
         const d = dy as tf.Tensor4D;
-        return [convInputGrad(d, sf, sx.shape, g), convFilterGrad(sx, d, sf.shape[0], sf.shape[1], g)];
+        // The network's input needs no gradient: zeros instead of a transposed conv.
+        return [needDx ? convInputGrad(d, sf, sx.shape, g) : tf.zerosLike(sx), convFilterGrad(sx, d, sf.shape[0], sf.shape[1], g)];
       },
     };
   });
@@ -89,7 +91,8 @@ export function fixedPointSte(x: tf.Tensor, bits: number): tf.Tensor {
  * straight-through — input gradient on the stored weights, weight gradient as for an ideal layer — with the
  * output gradient in `gradBits` fixed point (the ReRAM partition's precision).
  */
-export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts: { noise: boolean; gradBits: number; xT?: tf.Tensor2D }): tf.Tensor {
+export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts: { noise: boolean; gradBits: number; xT?: tf.Tensor2D; needDx?: boolean }): tf.Tensor {
+  const needDx = opts.needDx ?? true;
   const k = xb.kernel;
   const op = customGrad((xi: tf.Tensor, _wi: tf.Tensor, save: tf.GradSaveFunc) => {
     save(opts.xT ? [xi, opts.xT] : [xi]);
@@ -100,13 +103,13 @@ export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts
         const sxT = saved[1] as tf.Tensor2D | undefined;
         const dq = fixedPoint(dy, opts.gradBits);
         if (!k) {
-          const dx = tf.matMul(dq as tf.Tensor2D, xb.effectiveWeightsT());
+          const dx = needDx ? tf.matMul(dq as tf.Tensor2D, xb.effectiveWeightsT()) : tf.zerosLike(sx);
           const dw = tf.matMul(sxT ?? tf.transpose(sx as tf.Tensor2D), dq as tf.Tensor2D);
           return [dx, dw];
         }
         const filter = tf.reshape(xb.effectiveWeights(), [k.kh, k.kw, k.cin, xb.N]) as tf.Tensor4D;
         const g = { stride: k.stride, pad: k.pad };
-        const dx = convInputGrad(dq as tf.Tensor4D, filter, (sx as tf.Tensor4D).shape, g);
+        const dx = needDx ? convInputGrad(dq as tf.Tensor4D, filter, (sx as tf.Tensor4D).shape, g) : tf.zerosLike(sx);
         const dw = tf.reshape(convFilterGrad(sx as tf.Tensor4D, dq as tf.Tensor4D, k.kh, k.kw, g), [xb.K, xb.N]);
         return [dx, dw];
       },
