@@ -70,7 +70,9 @@ export function chartSpecs(r: SimReport): ChartSpec[] {
         spec: {
           $schema: SCHEMA,
           data: { values: load },
-          facet: { column: { field: 'panel', type: 'nominal', title: null } },
+          // Wrapped facet: eight chips' meshes would not fit in one row.
+          facet: { field: 'panel', type: 'nominal', title: null },
+          columns: 4,
           spec: {
             // Fixed sizes: step sizing with independent scales in a facet breaks Vega's layout.
             width: 14 * (n.dims[0] ?? 1),
