@@ -41,7 +41,14 @@ function classSummary(c: ClassInfo): string[] {
 }
 
 function symbolSummary(a: Analysis, sym: PimSymbol): string[] {
-  const lines = [code(`${sym.kind} ${sym.qualifiedName}`)];
+  const node = sym.node;
+  let head = `${sym.kind} ${sym.qualifiedName}`;
+  if (node.type === 'Const') {
+    // A constant shows its definition as written.
+    const text = a.program?.files.get(sym.file)?.text;
+    if (text) head = `const ${sym.name}${node.valueType ? `: ${text.slice(node.valueType.span.start, node.valueType.span.end)}` : ''} = ${text.slice(node.value.span.start, node.value.span.end)}`;
+  }
+  const lines = [code(head)];
   if (sym.doc) lines.push(sym.doc);
   const info = sym.node.type === 'Block' ? a.program?.info.blocks.get(sym.node) : undefined;
   if (info) lines.push(blockSummary(info).join('  \n'));
