@@ -156,26 +156,32 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
 /**
  * Edit-distance suggestion: the closest candidate within a distance that scales with length. Case is
  * ignored for the distance (`ghz` finds `GHz`) but breaks ties (`mw` prefers `mW` to `MW`), and a swap
- * of two neighbouring letters counts as one edit (`aera` finds `area`).
+ * of two neighbouring letters counts as one edit (`aera` finds `area`). Remaining ties go to the
+ * candidate that shares the longest start with the name (`ss` → `s`, not `Gs`), then alphabetically.
  */
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
-  let bestDist = Infinity;
-  let bestExact = Infinity;
+  let bestKey: [number, number, number] = [Infinity, Infinity, Infinity];
   const limit = Math.max(1, Math.floor(name.length / 3));
   const lower = name.toLowerCase();
   for (const c of candidates) {
     if (c === name) continue;
     const d = editDistance(lower, c.toLowerCase(), limit);
-    if (d > limit || d > bestDist) continue;
-    const exact = editDistance(name, c, Infinity);
-    if (d < bestDist || exact < bestExact || (exact === bestExact && best !== undefined && c < best)) {
-      bestDist = d;
-      bestExact = exact;
+    if (d > limit || d > bestKey[0]) continue;
+    const key: [number, number, number] = [d, editDistance(name, c, Infinity), -commonPrefix(lower, c.toLowerCase())];
+    const cmp = key[0] - bestKey[0] || key[1] - bestKey[1] || key[2] - bestKey[2];
+    if (cmp < 0 || (cmp === 0 && best !== undefined && c < best)) {
+      bestKey = key;
       best = c;
     }
   }
   return best;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
 /** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps. */

@@ -12,6 +12,8 @@ export interface EvalEnv {
   lookup(name: string, span: Span): Value | undefined;
   /** Names in scope, for "did you mean" when a name is not bound. */
   names?(): Iterable<string>;
+  /** The dimension a bare number literal should have (an attribute's type), to suggest units of it. */
+  expected?: Dim;
 }
 
 const FUNCTIONS = ['log2', 'ceil', 'floor', 'round', 'min', 'max', 'sqrt', 'abs', 'fixed', 'float'] as const;
@@ -73,7 +75,7 @@ function evalNumber(expr: Extract<Expr, { type: 'Number' }>, env: EvalEnv): Valu
   if (!expr.unit) return num(expr.value, DIMENSIONLESS);
   const unit = lookupUnit(expr.unit.text);
   if (!unit) {
-    const suggestion = suggestUnit(expr.unit.text);
+    const suggestion = suggestUnit(expr.unit.text, env.expected);
     const d = diag('unknownUnit', env.uri, expr.unit.span, expr.unit.text, suggestion);
     if (suggestion) d.data = { replacements: [suggestion] };
     env.report(d);

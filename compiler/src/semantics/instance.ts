@@ -112,6 +112,7 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
       // (constant) name: `rows: rows` reads the constant `rows`.
       lookup: (n, s) => (cls.attrs.has(n) && n !== name ? get(n, [...chain, name]) ?? ERROR : constValue(ctx, n, s, exprUri)),
       names: () => [...cls.attrs.keys(), ...ctx.consts.keys()],
+      ...(def.type.k === 'dim' && expr.type === 'Number' ? { expected: def.type.dim } : {}),
     };
     const raw = evaluate(expr, env);
     const v = coerce(ctx, raw, def.type, expr.span, exprUri, `'${name}' of ${opts.what}`, opts);

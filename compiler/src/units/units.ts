@@ -87,10 +87,14 @@ export function lookupUnit(text: string): Unit | undefined {
   return { dim, scale };
 }
 
-/** The closest known unit, for "did you mean"; in `a/b` forms each unknown part is corrected. */
-export function suggestUnit(text: string): string | undefined {
+/**
+ * The closest known unit, for "did you mean"; in `a/b` forms each unknown part is corrected. With an
+ * expected dimension, a close unit of that dimension is preferred (`100 nz` for a time: `ns`).
+ */
+export function suggestUnit(text: string, expected?: Dim): string | undefined {
   const candidates = [...table.keys()];
-  if (!text.includes('/')) return didYouMean(text, candidates);
+  const ofDim = expected ? unitsFor(expected) : [];
+  if (!text.includes('/')) return didYouMean(text, ofDim) ?? didYouMean(text, candidates);
   const parts = text.split('/').map((p) => (table.has(p) ? p : didYouMean(p, candidates)));
   if (parts.some((p) => p === undefined)) return undefined;
   const fixed = parts.join('/');
