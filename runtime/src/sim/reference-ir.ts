@@ -149,7 +149,7 @@ function tilePeripherals(): ComponentSpec[] {
   ];
 }
 
-function tileType(root: IrComponent, tile: IrComponent, partition: string, clock: number): IrTileType {
+function tileType(tile: IrComponent, partition: string, clock: number): IrTileType {
   const ima = findKind(tile, 'ima');
   const unit = ima ?? tile;
   const xbar = findKind(unit, 'crossbar')!;
@@ -196,7 +196,6 @@ function tileType(root: IrComponent, tile: IrComponent, partition: string, clock
     };
     tt.adc = spec;
   }
-  void root;
   return tt;
 }
 
@@ -212,7 +211,7 @@ export function isaacArchitecture(): IrArchitecture {
     ],
   });
   const tile = root.children[0]!;
-  const tt = tileType(root, tile, 'main', clock);
+  const tt = tileType(tile, 'main', clock);
   const noc: IrNoc = {
     topology: 'mesh',
     dims: [14, 12],
@@ -254,7 +253,7 @@ export function hetero3dArchitecture(): IrArchitecture {
     ],
   });
   const [rt, st, sm] = root.children as [IrComponent, IrComponent, IrComponent];
-  const tileTypes = [tileType(root, rt, 'dense', clock), tileType(root, st, 'sparse', clock)];
+  const tileTypes = [tileType(rt, 'dense', clock), tileType(st, 'sparse', clock)];
   const gpu: IrGpu = { name: 'sm', path: sm.path, partition: 'gpu', count: 16, peak_flops: 1e12, memory_bandwidth_bps: 200e9 * 8, power_w: 5, area_m2: 10 * mm2 };
   const partitions: IrPartition[] = [
     { name: 'dense', kind: 'reram', tier: 0, tiles: ['rtile'], gpus: [] },
