@@ -116,6 +116,28 @@ describe('train: hardware-aware trainer', () => {
     }
   });
 
+  it('accepts the compiler\'s attribute forms (kernel/stride/size pairs, 4-sided padding, eps, bias: false)', async () => {
+    const layers: B.LayerSpec[] = [
+      { kind: 'conv', name: 'c1', out: 4, kernel: [3, 3], padding: [1, 1, 1, 1], stride: [1, 1], groups: 1, bias: false },
+      { kind: 'batchnorm', name: 'bn1', eps: 1e-5, momentum: 0.1 },
+      { kind: 'relu' },
+      { kind: 'maxpool', size: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0] },
+      { kind: 'flatten' },
+      { kind: 'linear', name: 'f1', out: 4, bias: true },
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'pim-attr-'));
+    try {
+      const r = await train(cnnProgram({ epochs: 2 }, layers), 't', { checkpoint: dir });
+      assert.ok(r.epochs[1]!.loss < r.epochs[0]!.loss);
+      // c1.w, bn1 γ and β, f1.w, f1.b: no bias for c1.
+      assert.equal(JSON.parse(readFileSync(r.checkpoint!, 'utf8')).variables.length, 5);
+      const bad = cnnProgram({ epochs: 1 }, [{ kind: 'conv', name: 'c1', out: 4, kernel: [3, 3], padding: [0, 1, 0, 1] }, { kind: 'flatten' }, { kind: 'linear', out: 4 }]);
+      await assert.rejects(train(bad, 't'), /layer 'c1': padding \[0,1,0,1\] is not supported/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a missing data file is a DataError naming it', async () => {
     const dev = B.device('reram2b');
     const arch = B.architecture('isaac', { device: dev });

@@ -35,7 +35,15 @@ export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataO
     }
     case 'builtin': {
       if ((ds.set ?? ds.name) !== 'mnist') throw new DataError(`dataset '${ds.name}': unknown built-in set '${ds.set ?? ds.name}' (known: mnist)`);
-      return { kind: 'tensor', set: loadMnist({ trainLimit: opts.trainLimit ?? attrNum(ds, 'train'), testLimit: opts.testLimit ?? attrNum(ds, 'test') }) };
+      // `samples: N` uses N digits of the fixed split, 80% train / 20% test.
+      const samples = attrNum(ds, 'samples');
+      return {
+        kind: 'tensor',
+        set: loadMnist({
+          trainLimit: opts.trainLimit ?? attrNum(ds, 'train') ?? (samples ? Math.round(0.8 * samples) : undefined),
+          testLimit: opts.testLimit ?? attrNum(ds, 'test') ?? (samples ? samples - Math.round(0.8 * samples) : undefined),
+        }),
+      };
     }
     case 'synthetic': {
       const seed = attrNum(ds, 'seed') ?? 1;
@@ -45,8 +53,9 @@ export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataO
           graph: syntheticGraph({ nodes: attrNum(ds, 'nodes') ?? 600, features: attrNum(ds, 'features') ?? 100, classes: ds.classes || 4, avgDegree: attrNum(ds, 'degree') ?? 4, seed }),
         };
       }
-      const train = Math.min(opts.trainLimit ?? Infinity, attrNum(ds, 'train') ?? 1024);
-      const test = Math.min(opts.testLimit ?? Infinity, attrNum(ds, 'test') ?? 256);
+      const samples = attrNum(ds, 'samples');
+      const train = Math.min(opts.trainLimit ?? Infinity, attrNum(ds, 'train') ?? (samples ? Math.round(0.8 * samples) : 1024));
+      const test = Math.min(opts.testLimit ?? Infinity, attrNum(ds, 'test') ?? (samples ? samples - Math.round(0.8 * samples) : 256));
       return { kind: 'tensor', set: syntheticSet({ shape: ds.shape.length ? ds.shape : [1, 12, 12], classes: ds.classes || 4, train, test, seed, noise: attrNum(ds, 'noise') }) };
     }
     default:

@@ -37,8 +37,38 @@ export interface WeightLayer {
   /** Master weights [K, N] (what the optimizer updates; the cells hold their fixed-point image). */
   w: tf.Variable;
   b: tf.Variable;
+  /** False for `bias: false` layers (b stays zero and untrained). */
+  hasBias: boolean;
   crossbar?: CrossbarLayer;
   kernel?: KernelGeometry;
+}
+
+/** A [height, width] attribute given as one number or a pair. */
+function pair(layer: IrLayer, key: string, dflt?: number): [number, number] {
+  const v = layer.attributes[key];
+  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) return [v[0] as number, v[1] as number];
+  const n = num(layer, key, dflt);
+  return [n, n];
+}
+
+/** A stride the trainer supports: the same along both axes. */
+function uniform(layer: IrLayer, key: string, dflt: number): number {
+  const [a, b] = pair(layer, key, dflt);
+  if (a !== b) throw new TrainConfigError(`layer '${layer.name}': ${key} ${a}×${b} must be equal along both axes for the trainer`);
+  return a;
+}
+
+/** Symmetric padding from a number, `same`, or the IR's [top, bottom, left, right]. */
+function padding(layer: IrLayer, kh: number, kw: number): number {
+  const v = layer.attributes['padding'];
+  if (v === undefined) return 0;
+  if (v === 'same') {
+    if (kh !== kw || kh % 2 === 0) throw new TrainConfigError(`layer '${layer.name}': 'same' padding needs an odd square kernel`);
+    return (kh - 1) / 2;
+  }
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => x === v[0]) && typeof v[0] === 'number') return v[0];
+  throw new TrainConfigError(`layer '${layer.name}': padding ${JSON.stringify(v)} is not supported by the trainer (give the same padding on every side)`);
 }
 
 function num(layer: IrLayer, key: string, dflt?: number): number {
@@ -109,8 +139,9 @@ export class Network {
 
   private addWeights(layer: IrLayer, hw: LayerHardware, K: number, N: number, kernel?: KernelGeometry): WeightLayer {
     const w = this.glorot(K, N);
-    const b = tf.variable(tf.zeros([N]), true);
-    const wl: WeightLayer = { name: layer.name, w, b, kernel };
+    const hasBias = layer.attributes['bias'] !== false;
+    const b = tf.variable(tf.zeros([N]), hasBias);
+    const wl: WeightLayer = { name: layer.name, w, b, hasBias, kernel };
     if (hw.crossbar) {
       const clip = this.exp.mitigate?.clip;
       // Fixed-point range: the clip when clipping, else 8× the Glorot bound (3× saturated Cora weights and cost 3 points).
@@ -118,7 +149,8 @@ export class Network {
       wl.crossbar = new CrossbarLayer(K, N, { ...hw.crossbar, weightRange }, this.rng.fork(layer.index).nextUint32(), kernel);
     }
     this.weights.push(wl);
-    this.trainable.push(w, b);
+    this.trainable.push(w);
+    if (hasBias) this.trainable.push(b);
     return wl;
   }
 
@@ -130,19 +162,19 @@ export class Network {
         if (inShape.length !== 3) throw new TrainConfigError(`layer '${layer.name}': conv needs an image input, got shape [${inShape.join(', ')}]`);
         const [h, w, cin] = inShape as [number, number, number];
         const out = num(layer, 'out');
-        const k = num(layer, 'kernel');
-        const stride = num(layer, 'stride', 1);
-        const padAttr = layer.attributes['padding'];
-        const pad = padAttr === 'same' ? Math.floor((k - 1) / 2) : typeof padAttr === 'number' ? padAttr : 0;
-        const kernel: KernelGeometry = { kh: k, kw: k, cin, stride, pad };
-        const wl = this.addWeights(layer, hw, k * k * cin, out, kernel);
-        const ho = Math.floor((h + 2 * pad - k) / stride) + 1;
-        const wo = Math.floor((w + 2 * pad - k) / stride) + 1;
+        const [kh, kw] = pair(layer, 'kernel');
+        const stride = uniform(layer, 'stride', 1);
+        const pad = padding(layer, kh, kw);
+        if ((layer.attributes['groups'] ?? 1) !== 1) throw new TrainConfigError(`layer '${layer.name}': grouped convolutions are not supported by the trainer`);
+        const kernel: KernelGeometry = { kh, kw, cin, stride, pad };
+        const wl = this.addWeights(layer, hw, kh * kw * cin, out, kernel);
+        const ho = Math.floor((h + 2 * pad - kh) / stride) + 1;
+        const wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
         return mk([ho, wo, out], (x, ctx) => {
           const y = wl.crossbar
             ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, needDx: x !== ctx.input })
-            : conv2d(x as tf.Tensor4D, tf.reshape(wl.w, [k, k, cin, out]) as tf.Tensor4D, { stride, pad }, x !== ctx.input);
-          return tf.add(y, wl.b);
+            : conv2d(x as tf.Tensor4D, tf.reshape(wl.w, [kh, kw, cin, out]) as tf.Tensor4D, { stride, pad }, x !== ctx.input);
+          return wl.hasBias ? tf.add(y, wl.b) : y;
         });
       }
       case 'linear':
@@ -165,7 +197,7 @@ export class Network {
             if (ctx.training && featureDrop > 0) y = this.dropout(y, featureDrop);
             y = aggregate(ctx.adj, y as tf.Tensor2D);
           }
-          return tf.add(y, wl.b);
+          return wl.hasBias ? tf.add(y, wl.b) : y;
         });
       }
       case 'relu':
@@ -190,12 +222,13 @@ export class Network {
       case 'maxpool':
       case 'avgpool': {
         if (inShape.length !== 3) throw new TrainConfigError(`layer '${layer.name}': ${layer.kind} needs an image input`);
-        const size = num(layer, 'size', 2);
-        const stride = num(layer, 'stride', size);
+        const [sh, sw] = pair(layer, 'size', 2);
+        const [th, tw] = pair(layer, 'stride', sh);
+        const pad = padding(layer, sh, sw);
         const [h, w, c] = inShape as [number, number, number];
-        const outShape = [Math.floor((h - size) / stride) + 1, Math.floor((w - size) / stride) + 1, c];
+        const outShape = [Math.floor((h + 2 * pad - sh) / th) + 1, Math.floor((w + 2 * pad - sw) / tw) + 1, c];
         const pool = layer.kind === 'maxpool' ? tf.maxPool : tf.avgPool;
-        return mk(outShape, (x) => pool(x as tf.Tensor4D, size, stride, 'valid'));
+        return mk(outShape, (x) => pool(x as tf.Tensor4D, [sh, sw], [th, tw], pad === 0 ? 'valid' : pad));
       }
       case 'batchnorm': {
         const c = inShape[inShape.length - 1]!;
@@ -204,8 +237,9 @@ export class Network {
         this.trainable.push(gamma, beta);
         const stats = { mean: tf.keep(tf.zeros([c])), variance: tf.keep(tf.ones([c])) };
         this.bnStats.set(layer.name, stats);
-        const eps = num(layer, 'epsilon', 1e-5);
-        const momentum = num(layer, 'momentum', 0.9);
+        const eps = num(layer, 'eps', num(layer, 'epsilon', 1e-5));
+        // PyTorch's convention (the IR's): running = (1 − momentum)·running + momentum·batch.
+        const momentum = 1 - num(layer, 'momentum', 0.1);
         return mk(inShape, (x, ctx) => {
           const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
           if (!ctx.training) return tf.batchNorm(x, stats.mean, stats.variance, beta, gamma, eps);
@@ -346,6 +380,7 @@ export class Network {
 
   dispose(): void {
     for (const v of this.trainable) v.dispose();
+    for (const wl of this.weights) if (!wl.hasBias) wl.b.dispose();
     for (const wl of this.weights) wl.crossbar?.dispose();
     this.uniforms.dispose();
     this.cachedInput?.xT.dispose();
