@@ -28,6 +28,7 @@ export interface MvmCost {
   /** eDRAM traffic: K inputs read + N outputs written, input_bits each. */
   buffer_bits: number;
   buffer_j: number;
+  /** IMAs one copy occupies (crossbars / crossbars per IMA; fractional when it shares an IMA). */
   imas: number;
   /** Tiles one copy occupies (crossbars / crossbars per tile). */
   tiles: number;
@@ -45,7 +46,8 @@ export function mvmCost(t: TileModel, K: number, N: number, slices: number, inpu
   const mvm = cycles * step;
   // Cells driven and sensed, as a fraction of full arrays: a partly filled array reads partly.
   const cellFraction = (K * cols) / (t.rows * t.cols);
-  const imas = Math.ceil(crossbars / Math.max(1, t.tt.crossbars_per_unit));
+  // The copy's share of IMAs: replicated copies and small layers pack several to an IMA.
+  const imas = crossbars / Math.max(1, t.tt.crossbars_per_unit);
   const tiles = crossbars / Math.max(1, t.tt.crossbars_per_tile);
   const bufferBits = (K + N) * inputBits;
   return {

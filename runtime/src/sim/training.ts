@@ -23,7 +23,7 @@ export function transposedMvm(t: TileModel, K: number, N: number, slices: number
   const adc = slices * cycles * colTiles * K * t.adcEnergy;
   const drivers = slices * cycles * rowTiles * N * t.dacPower * step;
   const sh = slices * cycles * colTiles * K * t.shPower * step;
-  const imas = Math.ceil(crossbars / Math.max(1, t.tt.crossbars_per_unit));
+  const imas = crossbars / Math.max(1, t.tt.crossbars_per_unit);
   const other = (t.unitOtherPower * imas + (t.tileOtherPower * crossbars) / Math.max(1, t.tt.crossbars_per_tile)) * mvm;
   const buffer = (K + N) * inputBits * t.bufferEnergyPerBit;
   return { mvm_s: mvm, energy_j: xbar + adc + drivers + sh + other + buffer };
