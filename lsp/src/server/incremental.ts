@@ -30,7 +30,7 @@ function shifted<T>(node: T, delta: number): T {
 }
 
 /** The length of the common prefix and (non-overlapping) common suffix of two texts. */
-function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+export function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
   const max = Math.min(a.length, b.length);
   let prefix = 0;
   while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;

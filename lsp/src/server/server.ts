@@ -58,7 +58,8 @@ export function startServer(connection: Connection): void {
     const init = (params.initializationOptions ?? {}) as Partial<Settings>;
     const settings: Settings = {
       printWidth: typeof init.printWidth === 'number' ? init.printWidth : 100,
-      diagnosticsDelay: typeof init.diagnosticsDelay === 'number' ? init.diagnosticsDelay : 15,
+      diagnosticsDelay: typeof init.diagnosticsDelay === 'number' ? init.diagnosticsDelay : 10,
+      fastDiagnosticsThreshold: typeof init.fastDiagnosticsThreshold === 'number' ? init.fastDiagnosticsThreshold : 20000,
     };
     const workspace = new Workspace(roots);
     const compiler = await CompilerService.create();

@@ -12,6 +12,8 @@ export interface Settings {
   printWidth: number;
   /** Milliseconds between the last change and the diagnostics run. */
   diagnosticsDelay: number;
+  /** Files at least this long (characters) get syntax diagnostics before the compiler's. */
+  fastDiagnosticsThreshold: number;
 }
 
 export interface PimServices {

@@ -1,10 +1,19 @@
 // publishDiagnostics: after every change (debounced per document), the compiler's diagnostics for
 // that file with their codes and related locations; the parser's alone when there is no compiler.
+// Large files get the parser's at once (the compiler's previous ones carried along), then the compiler's.
 import { dirname, resolve } from 'node:path';
-import { LineIndex, type Diagnostic as PimDiagnostic, type PimFile } from '@pim/grammar';
+import { LineIndex, type Diagnostic as PimDiagnostic, type PimFile, type Span } from '@pim/grammar';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { pathToUri, toRange, uriToPath } from '../convert.js';
+import { commonEnds } from '../incremental.js';
 import type { PimServices } from '../services.js';
+
+interface Entry {
+  span: Span;
+  /** From the parser: recomputed on every change, never carried over. */
+  syntax: boolean;
+  d: Diagnostic;
+}
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
@@ -12,6 +21,8 @@ export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Bumped per schedule, so a slow run never publishes over a newer one. */
   private readonly tickets = new Map<string, number>();
+  /** What was last published per document, with offsets, so it can follow the next edit. */
+  private readonly published = new Map<string, { text: string; entries: Entry[] }>();
 
   constructor(private readonly s: PimServices) {}
 
@@ -35,31 +46,71 @@ export class DiagnosticsPublisher {
     if (t) clearTimeout(t);
     this.timers.delete(uri);
     this.tickets.set(uri, (this.tickets.get(uri) ?? 0) + 1);
+    this.published.delete(uri);
     void this.s.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
   private async publish(uri: string, ticket: number): Promise<void> {
-    let diagnostics: Diagnostic[];
+    const path = uriToPath(uri);
+    let entries: Entry[];
     let version: number | undefined;
+    let text: string;
     try {
-      const a = await this.s.analysis.analyze(uriToPath(uri));
+      const doc = this.s.workspace.document(path);
+      if (!doc) return;
+      // Phase one, for large files: the parser's diagnostics right away, with the compiler's previous
+      // ones carried over where the edit did not reach; the compiler's fresh ones follow.
+      const prev = this.published.get(uri);
+      if (this.s.compiler.available && prev && prev.text !== doc.text && doc.text.length >= this.s.settings.fastDiagnosticsThreshold) {
+        const fast = [...doc.parse.diagnostics.map((d) => this.entry(d, doc.lineIndex, true)), ...this.carry(prev, doc.text, doc.lineIndex)];
+        if (this.tickets.get(uri) !== ticket) return;
+        await this.s.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: fast.map((e) => e.d) });
+        this.published.set(uri, { text: doc.text, entries: fast });
+        // Let the notification leave before the compiler takes the thread.
+        await new Promise((r) => setImmediate(r));
+        if (this.tickets.get(uri) !== ticket) return;
+      }
+      const a = await this.s.analysis.analyze(path);
       if (!a) return;
       version = a.doc.version;
+      text = a.doc.text;
+      const index = a.doc.lineIndex;
       const own = a.program ? a.program.diagnostics.filter((d) => d.uri === a.doc.path) : a.doc.parse.diagnostics;
-      diagnostics = own.map((d) => this.convert(d, a.doc.lineIndex));
-      if (a.program) diagnostics.push(...this.fromImports(a.doc.path, a.doc.parse.ast, a.program.diagnostics, a.doc.lineIndex));
+      entries = own.map((d) => this.entry(d, index, d.code.startsWith('PIM1')));
+      if (a.program) entries.push(...this.fromImports(a.doc.path, a.doc.parse.ast, a.program.diagnostics, index));
       if (this.s.compiler.lastError) {
         this.s.connection.console.error(`pim: the compiler failed: ${this.s.compiler.lastError}`);
         this.s.compiler.lastError = undefined;
         // The parse still stands: show its diagnostics rather than nothing.
-        if (!a.program) diagnostics = a.doc.parse.diagnostics.map((d) => this.convert(d, a.doc.lineIndex));
+        if (!a.program) entries = a.doc.parse.diagnostics.map((d) => this.entry(d, index, true));
       }
     } catch (e) {
       this.s.connection.console.error(`pim: diagnostics failed for ${uri}: ${(e as Error).stack ?? e}`);
       return;
     }
     if (this.tickets.get(uri) !== ticket) return;
-    await this.s.connection.sendDiagnostics({ uri, version, diagnostics });
+    this.published.set(uri, { text, entries });
+    await this.s.connection.sendDiagnostics({ uri, version, diagnostics: entries.map((e) => e.d) });
+  }
+
+  /** Earlier non-syntax diagnostics that lie wholly before or after the edit, moved with the text. */
+  private carry(prev: { text: string; entries: Entry[] }, text: string, index: LineIndex): Entry[] {
+    const { prefix, suffix } = commonEnds(prev.text, text);
+    const oldEnd = prev.text.length - suffix;
+    const delta = text.length - prev.text.length;
+    const out: Entry[] = [];
+    for (const e of prev.entries) {
+      if (e.syntax) continue;
+      let span: Span | undefined;
+      if (e.span.end <= prefix) span = e.span;
+      else if (e.span.start >= oldEnd) span = { start: e.span.start + delta, end: e.span.end + delta };
+      if (span) out.push({ span, syntax: false, d: { ...e.d, range: toRange(index, span) } });
+    }
+    return out;
+  }
+
+  private entry(d: PimDiagnostic, index: LineIndex, syntax: boolean): Entry {
+    return { span: d.span, syntax, d: this.convert(d, index) };
   }
 
   /**
@@ -67,14 +118,13 @@ export class DiagnosticsPublisher {
    * location is here (a name this file defines again) is shown here too; an imported file with errors
    * marks its `import`.
    */
-  private fromImports(path: string, ast: PimFile, all: PimDiagnostic[], index: LineIndex): Diagnostic[] {
-    const out: Diagnostic[] = [];
+  private fromImports(path: string, ast: PimFile, all: PimDiagnostic[], index: LineIndex): Entry[] {
+    const out: Entry[] = [];
     for (const d of all) {
       if (d.uri === path) continue;
       const here = d.related?.find((r) => r.uri === path);
       if (!here) continue;
-      const converted = this.convert({ ...d, uri: path, span: here.span, related: [{ uri: d.uri, span: d.span, message: 'reported here' }] }, index);
-      out.push(converted);
+      out.push(this.entry({ ...d, uri: path, span: here.span, related: [{ uri: d.uri, span: d.span, message: 'reported here' }] }, index, false));
     }
     for (const item of ast.items) {
       if (item.type !== 'Import') continue;
@@ -83,12 +133,16 @@ export class DiagnosticsPublisher {
       if (errors.length === 0) continue;
       const first = errors[0]!;
       out.push({
-        range: toRange(index, item.path.span),
-        severity: DiagnosticSeverity.Error,
-        code: first.code,
-        source: 'pim',
-        message: `imported file '${item.path.value}' has ${errors.length} error${errors.length === 1 ? '' : 's'}; the first: ${first.message}`,
-        relatedInformation: errors.slice(0, 10).map((e) => this.related(e.uri, e.span, e.message)),
+        span: item.path.span,
+        syntax: false,
+        d: {
+          range: toRange(index, item.path.span),
+          severity: DiagnosticSeverity.Error,
+          code: first.code,
+          source: 'pim',
+          message: `imported file '${item.path.value}' has ${errors.length} error${errors.length === 1 ? '' : 's'}; the first: ${first.message}`,
+          relatedInformation: errors.slice(0, 10).map((e) => this.related(e.uri, e.span, e.message)),
+        },
       });
     }
     return out;
