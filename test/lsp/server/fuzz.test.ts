@@ -23,7 +23,8 @@ describe('server fuzz: random edits on the samples', function () {
   let client: TestClient;
 
   before(async () => {
-    client = await startClient(samplesDir);
+    // Threshold 0: every edit also takes the two-phase path (syntax first, then the compiler's).
+    client = await startClient(samplesDir, { fastDiagnosticsThreshold: 0 });
   });
   after(async () => client.close());
 
