@@ -83,6 +83,7 @@ export class CrossbarLayer {
   readonly offset: number;
   readonly qmax: number;
   readonly scale: number;
+  private readonly invScale: number;
   readonly adcNeeded: number;
   readonly adcLsb: number;
   readonly adcCodeMax: number;
@@ -131,6 +132,7 @@ export class CrossbarLayer {
     this.offset = 2 ** (p.weightBits - 1);
     this.qmax = 2 ** (p.weightBits - 1) - 1;
     this.scale = p.weightRange / this.qmax;
+    this.invScale = this.qmax / p.weightRange;
     this.dG = (p.gOn - p.gOff) / (this.levels - 1);
     this.adcNeeded = adcBitsNeeded(p.rows, p.dacBits, p.bitsPerCell, p.flipEncoding);
     this.lossless = !(p.adcBits < this.adcNeeded);
@@ -161,7 +163,7 @@ export class CrossbarLayer {
   }
 
   private quantize(w: number): number {
-    const q = Math.round(w / this.scale);
+    const q = Math.round(w * this.invScale);
     return q > this.qmax ? this.qmax : q < -this.qmax ? -this.qmax : q;
   }
 
@@ -192,6 +194,8 @@ export class CrossbarLayer {
   program(w: tf.Tensor2D): ProgramResult {
     const p = this.params;
     const { K, N, slices: S, levels: L } = this;
+    const SN = S * N;
+    const c = p.bitsPerCell;
     const a = w.dataSync();
     const sigmaVar = p.variation;
     const base = p.gOff / this.dG;
@@ -200,42 +204,52 @@ export class CrossbarLayer {
     const mask = pool.length - 1;
     let draw = start;
     const qeff = new Float32Array(K * N);
+    // Locals, and cells visited in memory order (row k, slice j, column n): this loop runs after every step.
+    const { stuck, digits, writes, lev, wearToOne } = this;
+    const levSum = this.noisy ? new Float64Array(this.rowTiles * SN) : undefined;
+    const u = new Int32Array(N);
     let written = 0;
     let newlyWorn = 0;
-    for (let k = 0; k < K; k++)
+    for (let k = 0; k < K; k++) {
       for (let n = 0; n < N; n++) {
-        const u = this.quantize(a[k * N + n]!) + this.offset;
-        let acc = 0;
-        for (let j = 0, shift = 1; j < S; j++, shift *= L) {
-          const i = k * S * N + j * N + n;
-          if (this.stuck[i] === 0) {
-            const d = Math.floor(u / shift) % L;
-            if (d !== this.digits[i]) {
+        u[n] = this.quantize(a[k * N + n]!) + this.offset;
+        qeff[k * N + n] = -this.offset;
+      }
+      const sumBase = levSum ? Math.floor(k / p.rows) * SN : 0;
+      for (let j = 0; j < S; j++) {
+        const shift = 2 ** (c * j);
+        const row = k * SN + j * N;
+        for (let n = 0; n < N; n++) {
+          const i = row + n;
+          if (stuck[i] === 0) {
+            const d = (u[n]! >>> (c * j)) & (L - 1);
+            if (d !== digits[i]) {
               written++;
-              if (++this.writes[i]! > endurance) {
+              if (++writes[i]! > endurance) {
                 // Worn out by this write: the cell sticks instead of taking the level.
-                this.stuck[i] = this.wearToOne[i] ? 2 : 1;
-                this.lev[i] = this.wearToOne[i] ? L - 1 : 0;
+                stuck[i] = wearToOne[i] ? 2 : 1;
+                lev[i] = wearToOne[i] ? L - 1 : 0;
                 newlyWorn++;
               } else {
-                this.digits[i] = d;
+                digits[i] = d;
                 // G·(1+ε) in level units: d + (G_off/ΔG + d)·ε.
-                this.lev[i] = sigmaVar > 0 ? d + (base + d) * sigmaVar * pool[draw++ & mask]! : d;
+                lev[i] = sigmaVar > 0 ? d + (base + d) * sigmaVar * pool[draw++ & mask]! : d;
               }
             }
           }
-          acc += shift * this.lev[i]!;
+          qeff[k * N + n]! += shift * lev[i]!;
+          if (levSum) levSum[sumBase + j * N + n]! += lev[i]!;
         }
-        qeff[k * N + n] = acc - this.offset;
       }
+    }
     this.worn += newlyWorn;
     this.totalWrites += written;
-    this.refresh(qeff);
+    this.refresh(qeff, levSum);
     return { written, newlyWorn };
   }
 
-  /** Recomputes what reads see from the cells' levels (qeff: Σ_j 2^(c·j)·lev − offset per weight). */
-  private refresh(qeff: Float32Array): void {
+  /** Recomputes what reads see from the cells (qeff: Σ_j 2^(c·j)·lev − offset per weight; levSum: Σ lev per crossbar column). */
+  private refresh(qeff: Float32Array, levSum: Float64Array | undefined): void {
     for (const t of [this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
     this.expanded = this.flipMask = this.sigma = undefined;
     const p = this.params;
@@ -256,20 +270,12 @@ export class CrossbarLayer {
     if (this.noisy) {
       // Column conductance per crossbar: Σ over the tile's rows of G_off + lev·ΔG.
       const SN = S * N;
-      const levSum = new Float64Array(RT * SN);
       const rowsIn = new Float64Array(RT);
-      const lev = this.lev;
-      for (let k = 0; k < K; k++) {
-        const rt = Math.floor(k / p.rows);
-        rowsIn[rt]!++;
-        const o = rt * SN;
-        const r = k * SN;
-        for (let jn = 0; jn < SN; jn++) levSum[o + jn]! += lev[r + jn]!;
-      }
+      for (let k = 0; k < K; k++) rowsIn[Math.floor(k / p.rows)]!++;
       const vUnit = p.readVoltage / (2 ** p.dacBits - 1);
       const sig = new Float32Array(RT * SN);
       for (let i = 0; i < sig.length; i++)
-        sig[i] = thermalNoiseCurrent(rowsIn[Math.floor(i / SN)]! * p.gOff + levSum[i]! * this.dG, p.temperatureK, p.frequencyHz) / (vUnit * this.dG);
+        sig[i] = thermalNoiseCurrent(rowsIn[Math.floor(i / SN)]! * p.gOff + levSum![i]! * this.dG, p.temperatureK, p.frequencyHz) / (vUnit * this.dG);
       this.sigmaArr = sig;
       this.fastStd = this.fastNoiseStd();
     }
