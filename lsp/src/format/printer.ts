@@ -218,8 +218,11 @@ export class PimPrinter {
         return ['vary ', this.expr(m.path, PREC.in), ' in ', this.expr(m.domain, PREC.in)];
       case 'Objective':
         return [m.sense, ' ', join(', ', m.targets.map((t) => this.ident(t)))];
-      case 'Repeat':
-        return ['repeat ', this.expr(m.count, PREC.in), ' ', this.body(m, m.body)];
+      case 'Repeat': {
+        // `repeat N {` would read `N { … }` as an object value: a count that ends in a name keeps parentheses.
+        const count = this.expr(m.count, PREC.in);
+        return ['repeat ', endsWithName(m.count) ? ['(', count, ')'] : count, ' ', this.body(m, m.body)];
+      }
     }
   }
 
@@ -280,6 +283,20 @@ export class PimPrinter {
       case 'ErrorExpr':
         return this.text.slice(e.span.start, e.span.end);
     }
+  }
+}
+
+/** Whether an expression's last token is a plain name (which a following `{` would turn into an object). */
+function endsWithName(e: A.Expr): boolean {
+  switch (e.type) {
+    case 'Ref':
+      return true;
+    case 'Binary':
+      return endsWithName(e.right);
+    case 'Unary':
+      return endsWithName(e.operand);
+    default:
+      return false;
   }
 }
 

@@ -65,7 +65,8 @@ const { members } = fc.letrec<{ members: string; block: string }>((tie) => ({
           place.map((t) => ({ t, objective: false })),
           vary.map((t) => ({ t, objective: false })),
           objective.map((t) => ({ t, objective: true })),
-          tie('members').map((b) => ({ t: `repeat 2 {${b}}`, objective: false })),
+          // A count ending in a name needs parentheses (`repeat N {` reads `N {…}` as an object).
+          fc.tuple(fc.constantFrom('2', '(N)', '(2 * k)', '3 * 2', '(-n)'), tie('members')).map(([n, b]) => ({ t: `repeat ${n} {${b}}`, objective: false })),
         ),
         fc.option(blockComment, { nil: undefined }),
         fc.option(lineComment, { nil: undefined }),
