@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compile } from '@pim/compiler';
-import { simulate, SimError, mvmCost, tileModel, crossbarPeakOps, gpuCost, transposedMvm, reference, objectivesOf, type SimReport } from '@pim/runtime/sim';
+import { simulate, SimError, mvmCost, tileModel, crossbarPeakOps, gpuCost, transposedMvm, reference, objectivesOf, overlappedLatency, rowsFraction, type SimReport } from '@pim/runtime/sim';
 import { clone, toyArchitecture, toyProgram } from './sim-toy.js';
 
 /** |a − b| ≤ rel·|b| (the models are exact arithmetic; 1e-9 only absorbs float rounding). */
@@ -123,6 +123,33 @@ describe('sim: inference pipeline and energy (toy chip)', () => {
 
   it('is deterministic', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(simulate(toyProgram()))), JSON.parse(JSON.stringify(r)));
+  });
+});
+
+describe('sim: latency with layers overlapping within an image', () => {
+  const L = (index: number, name: string, kind: string, attributes: Record<string, number | number[]>, input_shape: number[], output_shape: number[]) => ({ index, name, kind, attributes, input_shape, output_shape, macs: 0, params: 0, mvms: 0 });
+  const c1 = L(0, 'c1', 'conv', { kernel: [3, 3], padding: [1, 1, 1, 1] }, [1, 8, 8], [4, 8, 8]);
+  const pool = L(1, 'pool', 'maxpool', { size: [2, 2], stride: [2, 2] }, [4, 8, 8], [4, 4, 4]);
+  const c2 = L(2, 'c2', 'conv', { kernel: 3, padding: 0 }, [4, 4, 4], [8, 2, 2]);
+  const model = { name: 'm', input: { kind: 'tensor' as const, shape: [1, 8, 8] }, layers: [c1, pool, c2], output_shape: [8, 2, 2], totals: { macs: 0, params: 0, weight_layers: 2 } };
+  it('a conv needs kernel − padding rows of its input, through the pooling in between', () => {
+    // c2's first output row reads 3 rows of the pooled map = (3 − 1)·2 + 2 = 6 of c1's 8 rows.
+    assert.equal(rowsFraction(c2, [pool], c1), 0.75);
+  });
+  it('starts the consumer early and ends it one output row after the producer', () => {
+    const stages = [
+      { name: 'c1', layers: ['c1', 'pool'], period_s: 80e-9, latency_s: 80e-9 },
+      { name: 'c2', layers: ['c2'], period_s: 20e-9, latency_s: 20e-9 },
+    ];
+    // c2 starts at 0.75 × 80 = 60 ns; ends at max(60 + 20, 80 + 20/2 rows) = 90 ns (vs 100 ns one after the other).
+    near(overlappedLatency(model, stages), 90e-9);
+  });
+  it('never exceeds the layer-after-layer latency', () => {
+    for (const p of [reference.isaacProgram(), reference.heteroProgram()])
+      for (const m of p.mappings) {
+        const r = simulate(p, { mapping: m.name, detail: false });
+        assert.ok(r.summary.latency_overlapped_s <= r.summary.latency_s * (1 + 1e-12), m.name);
+      }
   });
 });
 

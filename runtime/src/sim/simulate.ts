@@ -8,6 +8,7 @@ import { routeFlows, type Flow, type NocResult } from '../noc/traffic.js';
 import { tileModel, type TileModel } from './arch.js';
 import { analyzeMappedGraph } from './graph.js';
 import { chipPeak } from './peak.js';
+import { overlappedLatency } from './overlap.js';
 import { SimError } from './errors.js';
 import { aggregateLayer, crossbarLayer, digitalLayer, gpuLayer } from './inference.js';
 import { resolveMapping, type Resolved } from './resolve.js';
@@ -303,6 +304,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   }
   const nocLatency = declared?.latency_s ?? 0;
   const latency = stages.reduce((s, st) => s + st.latency_s, 0) + nocLatency + ioTime;
+  const latencyOverlapped = overlappedLatency(model, stages) + nocLatency + ioTime;
 
   // Energy per inference.
   const components = new Map<string, number>();
@@ -403,6 +405,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
       tiles: arch.totals.tiles,
       tiles_used: [...cursor.entries()].reduce((a, [name, n]) => a + Math.ceil(n / (tiles.get(name)!.tt.crossbars_per_tile || 1)), 0),
       latency_s: latency,
+      latency_overlapped_s: latencyOverlapped,
       period_s: period,
       throughput_per_s: throughput,
       bottleneck,

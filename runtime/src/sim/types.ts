@@ -123,8 +123,10 @@ export interface SimSummary {
   crossbars_used: number;
   tiles: number;
   tiles_used: number;
-  /** One image through the whole pipeline, including NoC transfers. */
+  /** One image through the whole pipeline, including NoC transfers; each layer waits for its producer's whole output (upper bound). */
   latency_s: number;
+  /** The same when a conv layer starts as soon as its producer has written the rows its first output row needs. */
+  latency_overlapped_s: number;
   /** Pipeline interval: slowest stage after replication, or the NoC / off-chip link if slower. */
   period_s: number;
   throughput_per_s: number;
