@@ -246,6 +246,10 @@ architecture a {
 
     const arch = text(await h(main.at['archName']!));
     assert.match(arch, /A small chip\./);
+
+    const imp = text(await h({ line: 0, character: 9 }));
+    assert.match(imp, /devices\.pim`/);
+    assert.match(imp, /- `device reram2b`/);
   });
 
   it('goes to the definition in the imported file, and to a built-in class', async () => {

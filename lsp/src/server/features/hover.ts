@@ -1,5 +1,6 @@
 // Hover: doc comments; for an attribute its class, type and value in SI; for a block its count and
 // rolled-up power and area; for a layer its shapes, MACs and crossbars; for a reference its target.
+import { dirname, resolve } from 'node:path';
 import type { Attribute, Block, Node } from '@pim/grammar';
 import type { Hover, MarkupContent } from 'vscode-languageserver';
 import type { Analysis } from '../analysis.js';
@@ -117,6 +118,15 @@ export function hover(s: PimServices, a: Analysis, offset: number): Hover | null
       if (doc) parts.push(doc);
     }
     span = owner.key.span.start <= offset && offset <= owner.key.span.end ? owner.key.span : owner.value.span;
+  } else if (innermost.type === 'String' && parent?.type === 'Import') {
+    // An import: where it leads and what it declares.
+    const target = resolve(dirname(a.doc.path), innermost.value);
+    const file = a.program?.files.get(target);
+    if (!file) parts.push(`\`${target}\` — not found`);
+    else {
+      const names = file.ast.items.flatMap((i) => (i.type === 'Block' && i.name ? [`${i.kind.name} ${i.name.name}`] : i.type === 'Const' ? [`const ${i.name.name}`] : []));
+      parts.push(`\`${target}\``, names.length ? names.map((n) => `- \`${n}\``).join('\n') : '(declares nothing)');
+    }
   } else if (innermost.type === 'Ident' && parent?.type === 'Object' && parent.head === innermost) {
     const cls = cat.declaration(innermost.name);
     if (cls) parts.push(...classSummary(cls));
