@@ -18,6 +18,7 @@ import { codeActions } from './features/code-actions.js';
 import { completion } from './features/completion.js';
 import { definition } from './features/definition.js';
 import { DiagnosticsPublisher } from './features/diagnostics.js';
+import { documentLinks } from './features/document-links.js';
 import { documentSymbols } from './features/document-symbols.js';
 import { foldingRanges } from './features/folding.js';
 import { formatDocument } from './features/formatting.js';
@@ -81,6 +82,7 @@ export function startServer(connection: Connection): void {
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         inlayHintProvider: true,
         foldingRangeProvider: true,
+        documentLinkProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'pim-language-server', version: '0.1.0' },
     };
@@ -190,6 +192,13 @@ export function startServer(connection: Connection): void {
     guard('foldingRange', [], () => {
       const a = quickFor(p.textDocument.uri);
       return a ? foldingRanges(a.doc) : [];
+    }),
+  );
+
+  connection.onDocumentLinks((p) =>
+    guard('documentLink', [], () => {
+      const a = quickFor(p.textDocument.uri);
+      return a ? documentLinks(a.doc) : [];
     }),
   );
 

@@ -330,6 +330,13 @@ architecture a {
     assert.ok(labels.includes('→ 784'), labels.join(' | '));
   });
 
+  it('links imports to their files', async () => {
+    const links = await req<{ target: string; range: { start: { line: number; character: number } } }[]>('textDocument/documentLink', { textDocument: td() });
+    assert.equal(links.length, 1);
+    assert.equal(links[0]!.target, devUri);
+    assert.deepEqual(links[0]!.range.start, { line: 0, character: 7 });
+  });
+
   it('folds blocks', async () => {
     const ranges = await req<FoldingRange[]>('textDocument/foldingRange', { textDocument: td() });
     const arch = main.at['archName']!.line;
