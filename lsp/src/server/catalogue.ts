@@ -76,7 +76,11 @@ export function classesFromSource(files: { path: string; text: string }[]): Map<
       visited.add(base);
       const b = out.get(base);
       if (!b) break;
-      for (const a of b.attributes) if (!seen.has(a.name)) (seen.add(a.name), c.attributes.push(a));
+      for (const a of b.attributes) {
+        if (seen.has(a.name)) continue;
+        seen.add(a.name);
+        c.attributes.push(a);
+      }
       base = b.base;
     }
   }
