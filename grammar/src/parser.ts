@@ -1,7 +1,8 @@
 // The `.pim` concrete-syntax parser: one CstParser instance, built once, with error recovery on.
 // Newlines are skipped by the lexer; where juxtaposition matters (`relu` then `flatten` on the next
 // line vs `conv c1`), gates compare token lines.
-import { CstParser, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import type { CstNode, IToken, TokenType } from 'chevrotain';
+import { CstParser } from './chevrotain.js';
 import * as T from './tokens.js';
 
 class PimParser extends CstParser {

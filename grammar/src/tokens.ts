@@ -1,5 +1,6 @@
 // Tokens of `.pim`, kept apart from the parser (Chevrotain's layout): the lexer is built once here.
-import { createToken, Lexer, type CustomPatternMatcherReturn, type TokenType } from 'chevrotain';
+import type { CustomPatternMatcherReturn, TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 /** Words reserved by the grammar; they can never be names or units. */
 export const KEYWORDS = [

@@ -91,7 +91,14 @@ function summary(program: Program): string {
 function requireFile(file: string | undefined, cmd: string): string {
   if (!file) throw new UsageError(`pimc ${cmd}: missing FILE`);
   if (!fs.existsSync(file)) throw new UsageError(`pimc ${cmd}: cannot read '${file}'`);
+  if (!fs.statSync(file).isFile()) throw new UsageError(`pimc ${cmd}: '${file}' is not a file`);
   return file;
+}
+
+function formatOf(value: unknown, cmd: string): 'text' | 'json' {
+  const format = String(value);
+  if (format !== 'text' && format !== 'json') throw new UsageError(`pimc ${cmd}: --format must be text or json`);
+  return format;
 }
 
 /** Compiles for a runtime command; prints diagnostics; returns the program only when it has IR. */
@@ -139,8 +146,7 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
       const { values, positionals } = parse({});
       if (values.help) return (out(HELP), 0);
       if (positionals.length === 0) throw new UsageError('pimc check: missing FILE');
-      const format = String(values.format);
-      if (format !== 'text' && format !== 'json') throw new UsageError(`pimc check: --format must be text or json`);
+      const format = formatOf(values.format, 'check');
       let failed = false;
       const all: Program[] = [];
       for (const f of positionals) {
@@ -163,8 +169,9 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
       const { values, positionals } = parse({ output: { type: 'string', short: 'o' } });
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError('pimc compile: give exactly one FILE');
+      const format = formatOf(values.format, 'compile');
       const program = compile(requireFile(positionals[0], 'compile'));
-      printDiagnostics(program, String(values.format), err);
+      printDiagnostics(program, format, err);
       if (!program.ir) return 1;
       const json = JSON.stringify(program.ir, null, 2) + '\n';
       if (values.output) {
