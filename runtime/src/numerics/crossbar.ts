@@ -282,6 +282,8 @@ export class CrossbarLayer {
   }
 
   private memberTCache: tf.Tensor2D | undefined;
+  /** Row-tile membership [K, RT] (Σa per crossbar, for the flip encoding). */
+  private memberCache: tf.Tensor2D | undefined;
 
   /** Row-tile membership, transposed [RT, K]: row rt has ones on the fan-in rows of crossbar row tile rt. */
   private memberT(): tf.Tensor2D {
@@ -295,17 +297,10 @@ export class CrossbarLayer {
   }
 
   /** What the bit-serial path needs, built on first use after each write (the fast path never needs it). */
-  private bitSerialState(): {
-    expanded: tf.Tensor2D;
-    flipMask: tf.Tensor2D;
-    sigma?: tf.Tensor2D;
-  } {
-    if (this.expanded && this.flipMask)
-      return {
-        expanded: this.expanded,
-        flipMask: this.flipMask,
-        sigma: this.sigma,
-      };
+  private bitSerialState(): { expanded: tf.Tensor2D; member: tf.Tensor2D; flipMask: tf.Tensor2D; sigma?: tf.Tensor2D } {
+    if (!this.memberCache) this.memberCache = tf.keep(tf.transpose(this.memberT()) as tf.Tensor2D);
+    const member = this.memberCache;
+    if (this.expanded && this.flipMask) return { expanded: this.expanded, member, flipMask: this.flipMask, sigma: this.sigma };
     const p = this.params;
     const { K, N, slices: S, rowTiles: RT } = this;
     // Column flip by nominal digits (ISAAC): store the complement where a column's digits sum past half.
@@ -314,22 +309,13 @@ export class CrossbarLayer {
       const rt = Math.floor(k / p.rows);
       for (let jn = 0; jn < S * N; jn++) digitSum[rt * S * N + jn]! += Math.max(0, this.digits[k * S * N + jn]!);
     }
-    const flip = Float32Array.from(digitSum, (d) => (p.flipEncoding && d > (p.rows * (this.levels - 1)) / 2 ? 1 : 0));
+    const flip = new Float32Array(RT * S * N);
+    for (let i = 0; i < flip.length; i++) flip[i] = p.flipEncoding && digitSum[i]! > (p.rows * (this.levels - 1)) / 2 ? 1 : 0;
     this.flipMask = tf.keep(tf.tensor2d(flip, [RT, S * N]));
     if (this.sigmaArr) this.sigma = tf.keep(tf.tensor2d(this.sigmaArr, [RT, S * N]));
-    tf.tidy(() => {
-      const deff = tf.tensor2d(this.lev, [K, S * N]);
-      const member = tf.transpose(this.memberT()) as tf.Tensor2D;
-      // Block (rt, j, n) holds the column (j, n) on row tile rt's rows only; then RT all-ones columns
-      // (Σa per tile, for the flip encoding).
-      const blocks = tf.reshape(tf.mul(tf.expandDims(deff, 1), tf.expandDims(member, 2)), [K, RT * S * N]);
-      this.expanded = tf.keep(tf.concat([blocks, member], 1) as tf.Tensor2D);
-    });
-    return {
-      expanded: this.expanded!,
-      flipMask: this.flipMask,
-      sigma: this.sigma,
-    };
+    // Block (rt, j, n) holds the column (j, n) on row tile rt's rows only.
+    this.expanded = tf.tidy(() => tf.keep(tf.reshape(tf.mul(tf.expandDims(tf.tensor2d(this.lev, [K, S * N]), 1), tf.expandDims(member, 2)), [K, RT * S * N]) as tf.Tensor2D));
+    return { expanded: this.expanded, member, flipMask: this.flipMask, sigma: this.sigma };
   }
 
   /** Noise σ per output column after shift-and-add of every cycle's rounded noise, in integer units. */
@@ -438,7 +424,7 @@ export class CrossbarLayer {
     const combine = new Float32Array(RT * S * N * N);
     for (let rt = 0; rt < RT; rt++) for (let j = 0; j < S; j++) for (let n = 0; n < N; n++) combine[((rt * S + j) * N + n) * N + n] = 2 ** (p.bitsPerCell * j);
     const combineT = tf.tensor2d(combine, [RT * S * N, N]);
-    const { expanded, flipMask, sigma: sig } = this.bitSerialState();
+    const { expanded, member, flipMask, sigma: sig } = this.bitSerialState();
     const flip = tf.reshape(flipMask, [1, RT, S * N]);
     const sigma = noise && sig ? tf.reshape(sig, [1, RT, S * N]) : undefined;
     let acc: tf.Tensor | undefined;
@@ -446,9 +432,9 @@ export class CrossbarLayer {
       const prev: tf.Tensor | undefined = acc;
       acc = tf.tidy(() => {
         const a = tf.mod(tf.floor(tf.div(x, 2 ** (p.dacBits * t))), 2 ** p.dacBits);
-        const raw = tf.reshape(this.apply(a, expanded), [-1, RT * S * N + RT]);
-        const partial = tf.reshape(tf.slice(raw, [0, 0], [-1, RT * S * N]), [-1, RT, S * N]);
-        const aSum = tf.reshape(tf.slice(raw, [0, RT * S * N], [-1, RT]), [-1, RT, 1]);
+        // Two products instead of one wide one plus slices: 2-D slices are slow kernels on wasm.
+        const partial = tf.reshape(this.apply(a, expanded), [-1, RT, S * N]);
+        const aSum = tf.reshape(this.apply(a, member), [-1, RT, 1]);
         // Flipped columns hold the complement: the crossbar measures L1·Σa − Σa·d.
         const complement = tf.sub(tf.mul(aSum, L1), partial);
         let measured = tf.add(tf.mul(partial, tf.sub(1, flip)), tf.mul(complement, flip));
@@ -521,7 +507,7 @@ export class CrossbarLayer {
   }
 
   dispose(): void {
-    for (const t of [this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.memberTCache, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
+    for (const t of [this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.memberTCache, this.memberCache, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
     this.pool.dispose();
   }
 }
