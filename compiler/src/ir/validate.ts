@@ -60,10 +60,12 @@ export function loadIr(input: string | object, source = typeof input === 'string
       throw new IrError(source, [`not JSON: ${(e as Error).message}`]);
     }
   }
+  // The version first: IR of another major version fails the schema everywhere, and this says why.
+  const version = (data as { ir_version?: unknown } | null)?.ir_version;
+  if (typeof version === 'string' && version.split('.')[0] !== '1') {
+    throw new IrError(source, [`/ir_version: version ${version} is not supported (this runtime reads 1.x)`]);
+  }
   const problems = validateIr(data);
   if (problems.length) throw new IrError(source, problems);
-  const ir = data as IrProgram;
-  const major = ir.ir_version.split('.')[0];
-  if (major !== '1') throw new IrError(source, [`/ir_version: version ${ir.ir_version} is not supported (this runtime reads 1.x)`]);
-  return ir;
+  return data as IrProgram;
 }
