@@ -29,7 +29,7 @@ const main = marked(`import "devices.pim"
 architecture ‸{archName}chip {
   clock: 1 GHz‸{clockUnit}
   tile t[4] {
-    ima[2] { ‸{xbarKind}crossbar[8] { ‸{xbarBody}rows: 128, cols: 128, cell: ‸{cellRef}reram2b } }
+    ima[1 + 1] { ‸{xbarKind}crossbar[8] { ‸{xbarBody}rows: 128, cols: 128, cell: ‸{cellRef}reram2b } }
   }
 }
 dataset mnist { source: builtin }
@@ -326,6 +326,7 @@ architecture a {
     const hints = await req<InlayHint[]>('textDocument/inlayHint', { textDocument: td(), range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } });
     const labels = hints.map((h) => String(h.label));
     assert.ok(labels.includes('×64 total'), labels.join(' | '));
+    assert.ok(labels.includes('= 2  ×8 total'), labels.join(' | '));
     assert.ok(labels.includes('→ 10'), labels.join(' | '));
     assert.ok(labels.includes('→ 784'), labels.join(' | '));
   });

@@ -1,5 +1,6 @@
-// Inlay hints from the compiler's figures: a layer's inferred output shape, the total count of a
-// replicated component, and the rolled-up power and area of top-level hardware.
+// Inlay hints from the compiler's figures: a layer's inferred output shape, the value of a computed
+// count and the total count of a replicated component, and the rolled-up power and area of top-level
+// hardware.
 import { walk, type Block } from '@pim/grammar';
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
 import type { Analysis } from '../analysis.js';
@@ -21,6 +22,8 @@ export function inlayHints(a: Analysis, range: Range): InlayHint[] {
     const at = a.doc.positionAt(headerEnd);
     const labels: string[] = [];
     if (b.layer) labels.push(`→ ${shape(b.layer.output_shape)}`);
+    // A computed count (`dac[8 * 128]`) shows its value.
+    if (n.count && n.count.type !== 'Number') labels.push(`= ${count(b.count)}`);
     if (n.count && b.total_count !== b.count) labels.push(`×${count(b.total_count)} total`);
     if (parent?.type === 'File' && (b.power_w !== undefined || b.area_m2 !== undefined)) {
       const figs = [b.power_w !== undefined ? si(b.power_w, 'W') : '', b.area_m2 !== undefined ? area(b.area_m2) : ''].filter(Boolean);
