@@ -7,13 +7,15 @@ import { pathToUri } from './convert.js';
 import { PimDocument } from './documents.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
-/** Upper bound on files scanned, so opening a huge folder cannot stall the server. */
+/** Upper bounds on what is scanned, so opening a huge folder (a home directory) cannot stall the server. */
 const MAX_FILES = 5000;
+const MAX_DIRS = 20000;
 
 export class Workspace {
   private readonly open = new Map<string, PimDocument>();
   private readonly disk = new Map<string, { mtime: number; doc: PimDocument }>();
   private readonly known = new Set<string>();
+  private dirsVisited = 0;
 
   constructor(readonly roots: string[]) {}
 
@@ -23,7 +25,7 @@ export class Workspace {
   }
 
   private walk(dir: string, depth: number): void {
-    if (depth > 12 || this.known.size >= MAX_FILES) return;
+    if (depth > 12 || this.known.size >= MAX_FILES || ++this.dirsVisited > MAX_DIRS) return;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
