@@ -22,6 +22,8 @@ export async function occurrences(s: PimServices, symbol: PimSymbol): Promise<Oc
   add({ file: symbol.file, span: symbol.nameSpan, declaration: true });
   const files = new Set([...s.workspace.files(), symbol.file]);
   for (const f of files) {
+    // Only a file that spells the name can use it (its imports are compiled with it anyway).
+    if (!s.workspace.document(f)?.text.includes(symbol.name)) continue;
     const a = await s.analysis.analyze(f);
     for (const r of a?.program?.references ?? []) if (sameSymbol(r.target, symbol)) add({ file: r.file, span: r.span, declaration: false });
   }
