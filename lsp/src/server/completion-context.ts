@@ -130,8 +130,13 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
   if (stmt[0]!.tokenType.name === 'Minimize' || stmt[0]!.tokenType.name === 'Maximize') {
     return { position: { where: 'value', frames, key: 'objective' }, prefix, prefixStart };
   }
-  if (stmt[0]!.tokenType.name === 'Place' || stmt[0]!.tokenType.name === 'Vary') {
-    return { position: { where: 'value', frames, key: stmt[0]!.image }, prefix, prefixStart };
+  if (stmt[0]!.tokenType.name === 'Place') {
+    // Before `on`: layers (kinds or names); after it: where they go.
+    const afterOn = stmt.some((t) => t.tokenType.name === 'On');
+    return { position: { where: 'value', frames, key: afterOn ? 'place-on' : 'place' }, prefix, prefixStart };
+  }
+  if (stmt[0]!.tokenType.name === 'Vary') {
+    return { position: { where: 'value', frames, key: 'vary' }, prefix, prefixStart };
   }
   return { position: { where: 'none' }, prefix, prefixStart };
 }

@@ -38,7 +38,7 @@ model net {
   flatten
   linear ‸{f1}f1 { out: 10 }
 }
-mapping m { model: ‸{netRef}net, architecture: chip, place linear on t }
+mapping m { model: ‸{netRef}net, architecture: chip, place ‸{placeWhat}linear on ‸{placeOn}t }
 run r { mapping: m, dataset: mnist }
 `);
 
@@ -175,6 +175,12 @@ describe('language server over JSON-RPC', function () {
     const names = await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['cellRef']!) });
     assert.ok(names.items.some((i) => i.label === 'reram2b' && i.detail === 'device'), JSON.stringify(names.items.map((i) => i.label)));
     assert.ok(!names.items.some((i) => i.label === 'net'), 'a model is not a cell');
+
+    const what = (await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['placeWhat']!) })).items.map((i) => i.label);
+    assert.ok(what.includes('f1') && what.includes('linear'), what.join(','));
+    assert.ok(!what.includes('t'));
+    const where = (await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['placeOn']!) })).items.map((i) => i.label);
+    assert.deepEqual(where, ['t']);
 
     const units = await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['clockUnit']!) });
     assert.ok(units.items.some((i) => i.label === 'GHz'));

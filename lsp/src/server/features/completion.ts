@@ -73,6 +73,42 @@ function keywordItem(word: string, snippet?: string): CompletionItem {
   return item;
 }
 
+/** The value of `key: name` in the top-level block around an offset (`model:` of a mapping). */
+function refValue(a: Analysis, offset: number, key: string): string | undefined {
+  const block = a.doc.parse.ast.items.find((i) => i.type === 'Block' && i.span.start <= offset && offset <= i.span.end);
+  if (block?.type !== 'Block') return undefined;
+  for (const m of block.body ?? []) {
+    if (m.type === 'Attribute' && m.key.name === key && m.value.type === 'Ref') return m.value.path.map((p) => p.name).join('.');
+  }
+  return undefined;
+}
+
+/** `place …` offers the model's layer kinds and names; after `on`, the architecture's partitions, tiles and GPUs. */
+function placeItems(a: Analysis, offset: number, afterOn: boolean, cat: Catalogue): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  const nested = [...(a.program?.nested.values() ?? [])];
+  if (!afterOn) {
+    const model = refValue(a, offset, 'model');
+    const kinds = new Set<string>();
+    for (const sym of nested) {
+      if (sym.kind !== 'layer' || sym.container !== model) continue;
+      items.push({ label: sym.name, kind: CompletionItemKind.Reference, detail: `layer of ${model}`, sortText: `0${sym.name}` });
+      if (sym.node.type === 'Block') kinds.add(sym.node.kind.name);
+    }
+    for (const k of kinds.size ? kinds : new Set(cat.layerKinds())) items.push(kindItem(k, cat.layer(k), '1'));
+    return items;
+  }
+  const arch = refValue(a, offset, 'architecture');
+  for (const sym of nested) {
+    if (!arch || !sym.qualifiedName.startsWith(`${arch}.`) || sym.node.type !== 'Block') continue;
+    const kind = sym.node.kind.name;
+    if (kind !== 'partition' && kind !== 'tile' && kind !== 'gpu') continue;
+    if (items.some((i) => i.label === sym.name)) continue;
+    items.push({ label: sym.name, kind: CompletionItemKind.Reference, detail: `${kind} of ${arch}`, sortText: `0${sym.name}` });
+  }
+  return items;
+}
+
 /** Top-level names by their declaration kind, from the program or from the workspace's parses. */
 function declaredNames(s: PimServices, a: Analysis | undefined): { name: string; kind: string; doc?: string }[] {
   if (a?.program) return [...a.program.symbols.values()].map((x) => ({ name: x.name, kind: x.kind, ...(x.doc ? { doc: x.doc } : {}) }));
@@ -115,6 +151,10 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
     case 'value': {
       if (pos.key === 'objective') {
         for (const o of s.compiler.objectives ?? []) items.push({ label: o, kind: CompletionItemKind.EnumMember, sortText: `0${o}` });
+        break;
+      }
+      if (pos.key === 'place' || pos.key === 'place-on') {
+        items.push(...placeItems(a, offset, pos.key === 'place-on', cat));
         break;
       }
       const attr = frameClass(pos.frames, cat)?.attributes.find((x) => x.name === pos.key);
