@@ -22,6 +22,8 @@ export class AnalysisService {
   private readonly sourceCache = new Map<string, SourceFile>();
   /** The last compilation of each entry, with the text it compiled. */
   private readonly last = new Map<string, { text: string; program: Program }>();
+  /** The last compilation of each entry whose text parsed cleanly: its names are whole. */
+  private readonly lastClean = new Map<string, Program>();
   /** Entry path → paths of the files its last compilation read (itself and its imports). */
   readonly dependencies = new Map<string, Set<string>>();
 
@@ -60,7 +62,8 @@ export class AnalysisService {
     const last = this.last.get(path);
     const out: QuickAnalysis = { doc };
     if (last) {
-      out.stale = last.program;
+      // Text being typed rarely parses; the last clean compilation knows every name.
+      out.stale = this.lastClean.get(path) ?? last.program;
       if (last.text === doc.text && last.program.files.get(path)?.ast === doc.parse.ast) out.program = last.program;
     }
     return out;
@@ -81,6 +84,7 @@ export class AnalysisService {
     if (program) {
       this.dependencies.set(path, new Set(program.files.keys()));
       this.last.set(path, { text: doc.text, program });
+      if (!doc.parse.diagnostics.some((d) => d.severity === 'error')) this.lastClean.set(path, program);
     }
     return program ? { doc, program } : { doc };
   }

@@ -16,7 +16,7 @@ export type CompletionPosition =
   | { where: 'none' }
   | { where: 'top' }
   | { where: 'member'; frames: Frame[] }
-  | { where: 'value'; frames: Frame[]; key: string }
+  | { where: 'value'; frames: Frame[]; key: string; path?: string[] }
   | { where: 'unit'; frames: Frame[]; key?: string; unitPrefix: string };
 
 export interface CompletionContext {
@@ -136,7 +136,10 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
     return { position: { where: 'value', frames, key: afterOn ? 'place-on' : 'place' }, prefix, prefixStart };
   }
   if (stmt[0]!.tokenType.name === 'Vary') {
-    return { position: { where: 'value', frames, key: 'vary' }, prefix, prefixStart };
+    // The dotted path written so far (`vary isaac.tile.` → [isaac, tile]); none once `in` is written.
+    if (stmt.some((t) => t.tokenType.name === 'In')) return { position: { where: 'none' }, prefix, prefixStart };
+    const path = stmt.slice(1).filter((t) => t.tokenType.name === 'Identifier').map((t) => t.image);
+    return { position: { where: 'value', frames, key: 'vary', path }, prefix, prefixStart };
   }
   return { position: { where: 'none' }, prefix, prefixStart };
 }

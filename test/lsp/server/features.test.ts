@@ -228,6 +228,21 @@ architecture a {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 
+  it('completes a vary path from the last clean compilation while the line is being typed', async () => {
+    const uri = fileUri(join(dir, 'vary.pim'));
+    const clean = 'architecture a {\n  clock: 1 GHz\n  noc { flit: 32 bit }\n}\nexplore e {\n  vary a.clock in [1 GHz]\n}\n';
+    const v1 = client.nextDiagnostics(uri, 1);
+    client.open(uri, clean, 1);
+    await v1;
+    const typing = marked(clean.replace('vary a.clock in [1 GHz]', 'vary a.‸{path}'));
+    const v2 = client.nextDiagnostics(uri, 2);
+    client.change(uri, typing.text, 2);
+    assert.ok((await v2).diagnostics.some((d) => String(d.code).startsWith('PIM1')), 'the typed line does not parse');
+    const items = (await req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(typing.at['path']!) })).items.map((i) => i.label);
+    assert.ok(items.includes('noc') && items.includes('clock'), items.join(','));
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('hovers with doc comments, SI values, rolled-up figures and layer shapes', async () => {
     const h = (m: { line: number; character: number }) => req<Hover | null>('textDocument/hover', { textDocument: td(), position: at(m) });
     const text = (x: Hover | null) => (x?.contents as { value: string } | undefined)?.value ?? '';

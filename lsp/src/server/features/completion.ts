@@ -109,6 +109,32 @@ function placeItems(a: Analysis, offset: number, afterOn: boolean, cat: Catalogu
   return items;
 }
 
+/** `vary a.b.` offers what `a.b` holds: nested blocks by name, then the attributes of its class. */
+function varyItems(a: Analysis, path: string[], cat: Catalogue): CompletionItem[] {
+  const p = a.program;
+  if (!p) return [];
+  if (path.length === 0) {
+    return [...p.symbols.values()]
+      .filter((x) => x.kind === 'architecture' || x.kind === 'device' || x.kind === 'const')
+      .map((x) => ({ label: x.name, kind: CompletionItemKind.Reference, detail: x.kind, sortText: `0${x.name}` }));
+  }
+  const qualified = path.join('.');
+  const sym = path.length === 1 ? p.symbols.get(qualified) : p.nested.get(qualified);
+  if (!sym || sym.node.type !== 'Block') return [];
+  const items: CompletionItem[] = [];
+  for (const n of p.nested.values()) {
+    if (n.container === qualified) items.push({ label: n.name, kind: CompletionItemKind.Reference, detail: n.node.type === 'Block' ? n.node.kind.name : n.kind, sortText: `0${n.name}` });
+  }
+  // Unnamed nested blocks are reached by their kind (`ima.crossbar.rows`).
+  for (const m of sym.node.body ?? []) {
+    if (m.type === 'Block' && !m.name && !items.some((i) => i.label === m.kind.name)) items.push({ label: m.kind.name, kind: CompletionItemKind.Reference, detail: m.kind.name, sortText: `0${m.kind.name}` });
+  }
+  const root = path[0] ? p.symbols.get(path[0])?.kind : undefined;
+  const cls = path.length === 1 ? cat.forBlock(sym.node.kind.name, undefined) : cat.forBlock(sym.node.kind.name, root);
+  items.push(...attributeItems(cls, new Set()).map((i) => ({ ...i, insertText: i.label })));
+  return items;
+}
+
 /** Top-level names by their declaration kind, from the program or from the workspace's parses. */
 function declaredNames(s: PimServices, a: Analysis | undefined): { name: string; kind: string; doc?: string }[] {
   if (a?.program) return [...a.program.symbols.values()].map((x) => ({ name: x.name, kind: x.kind, ...(x.doc ? { doc: x.doc } : {}) }));
@@ -128,7 +154,8 @@ function declaredNames(s: PimServices, a: Analysis | undefined): { name: string;
 
 export function completion(s: PimServices, quick: QuickAnalysis, offset: number): CompletionList {
   // Names and classes may come from the last compilation: completion never waits for the compiler.
-  const program = quick.program ?? quick.stale;
+  const broken = quick.doc.parse.diagnostics.some((d) => d.severity === 'error');
+  const program = (broken ? quick.stale : undefined) ?? quick.program ?? quick.stale;
   const a: Analysis = program ? { doc: quick.doc, program } : { doc: quick.doc };
   const ctx = completionContext(a.doc, offset);
   const cat = catalogueOf(s, a);
@@ -151,6 +178,10 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
     case 'value': {
       if (pos.key === 'objective') {
         for (const o of s.compiler.objectives ?? []) items.push({ label: o, kind: CompletionItemKind.EnumMember, sortText: `0${o}` });
+        break;
+      }
+      if (pos.key === 'vary') {
+        items.push(...varyItems(a, pos.path ?? [], cat));
         break;
       }
       if (pos.key === 'place' || pos.key === 'place-on') {
