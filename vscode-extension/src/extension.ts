@@ -83,10 +83,18 @@ async function simulateCommand(context: vscode.ExtensionContext): Promise<void> 
   const doc = await activePimFile();
   if (!doc) return;
   const dir = vscode.Uri.joinPath(doc.uri, '..').fsPath;
+  // With several mappings in the file, ask which one (pimc simulates the first by default).
+  const mappings = [...doc.getText().matchAll(/^\s*mapping\s+([A-Za-z_][A-Za-z0-9_]*)/gm)].map((m) => m[1]!);
+  let mapping: string | undefined;
+  if (mappings.length > 1) {
+    mapping = await vscode.window.showQuickPick(mappings, { placeHolder: 'Mapping to simulate' });
+    if (!mapping) return;
+  }
   const html = join(mkdtempSync(join(tmpdir(), 'pim-report-')), 'report.html');
+  const args = ['simulate', doc.uri.fsPath, '--html', html, ...(mapping ? ['--mapping', mapping] : [])];
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `pim: simulating ${basename(doc.uri.fsPath)}` },
-    () => runPimc(['simulate', doc.uri.fsPath, '--html', html], dir),
+    { location: vscode.ProgressLocation.Notification, title: `pim: simulating ${basename(doc.uri.fsPath)}${mapping ? ` (${mapping})` : ''}` },
+    () => runPimc(args, dir),
   );
   if (result.code !== 0) {
     output?.show(true);
@@ -101,7 +109,7 @@ async function simulateCommand(context: vscode.ExtensionContext): Promise<void> 
     void vscode.window.showErrorMessage(`pim: the simulator wrote no report at ${html}.`);
     return;
   }
-  const panel = vscode.window.createWebviewPanel('pimReport', `Report: ${basename(doc.uri.fsPath)}`, vscode.ViewColumn.Beside, {
+  const panel = vscode.window.createWebviewPanel('pimReport', `Report: ${mapping ?? basename(doc.uri.fsPath)}`, vscode.ViewColumn.Beside, {
     enableScripts: true,
   });
   panel.webview.html = report;
