@@ -36,6 +36,18 @@ export function startServer(connection: Connection): void {
   let services: PimServices | undefined;
   let diagnostics: DiagnosticsPublisher | undefined;
   let watchRegistration = false;
+  let pullConfiguration = false;
+
+  /** The print width for a document: the client's `pim.format.printWidth` when it answers, else the start-up value. */
+  const printWidthFor = async (uri: string, fallback: number): Promise<number> => {
+    if (!pullConfiguration) return fallback;
+    try {
+      const cfg = (await connection.workspace.getConfiguration({ scopeUri: uri, section: 'pim.format' })) as { printWidth?: unknown } | null;
+      return typeof cfg?.printWidth === 'number' && cfg.printWidth > 0 ? cfg.printWidth : fallback;
+    } catch {
+      return fallback;
+    }
+  };
 
   /** Runs a handler; on any exception logs it and returns the fallback. */
   const guard = <T>(name: string, fallback: T, fn: () => T | Promise<T>): Promise<T> =>
@@ -67,6 +79,7 @@ export function startServer(connection: Connection): void {
     services = { connection, workspace, compiler, settings, analysis: new AnalysisService(workspace, compiler) };
     diagnostics = new DiagnosticsPublisher(services);
     watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    pullConfiguration = !!params.capabilities.workspace?.configuration;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -178,7 +191,7 @@ export function startServer(connection: Connection): void {
   connection.onDocumentFormatting((p) =>
     guard('formatting', [], async () => {
       const a = quickFor(p.textDocument.uri);
-      return a && services ? formatDocument(a.doc, p.options, services.settings.printWidth) : [];
+      return a && services ? formatDocument(a.doc, p.options, await printWidthFor(p.textDocument.uri, services.settings.printWidth)) : [];
     }),
   );
   connection.onCodeAction((p) => guard('codeAction', [], () => codeActions(p)));

@@ -33,7 +33,15 @@ export function fileUri(path: string): string {
   return pathToFileURL(path).href;
 }
 
-export async function startClient(rootPath: string, initializationOptions: Record<string, unknown> = {}, server = serverMain): Promise<TestClient> {
+/** Answers `workspace/configuration` for one section (e.g. `pim.format` → `{ printWidth: 20 }`). */
+export type ConfigurationAnswer = (section: string) => unknown;
+
+export async function startClient(
+  rootPath: string,
+  initializationOptions: Record<string, unknown> = {},
+  server = serverMain,
+  configuration?: ConfigurationAnswer,
+): Promise<TestClient> {
   const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -54,13 +62,13 @@ export async function startClient(rootPath: string, initializationOptions: Recor
     err += m.message + '\n';
   });
   connection.onRequest('client/registerCapability', () => null);
-  connection.onRequest('workspace/configuration', () => []);
+  connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => (configuration ? configuration(i.section ?? '') : null)));
   connection.listen();
   const initialize = (await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: fileUri(rootPath),
     workspaceFolders: [{ uri: fileUri(rootPath), name: 'ws' }],
-    capabilities: { textDocument: { hover: { contentFormat: ['markdown'] } }, workspace: { workspaceFolders: true } },
+    capabilities: { textDocument: { hover: { contentFormat: ['markdown'] } }, workspace: { workspaceFolders: true, configuration: !!configuration } },
     initializationOptions,
   })) as InitializeResult;
   await connection.sendNotification('initialized', {});
