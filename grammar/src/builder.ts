@@ -5,6 +5,9 @@ import type * as A from './ast.js';
 
 type Children = Record<string, CstElement[] | undefined>;
 
+/** Binding strength of the binary operators; `**` is right-associative. */
+const PRECEDENCE: Record<A.BinaryOp, number> = { in: 1, '..': 2, '+': 3, '-': 3, '*': 4, '/': 4, '**': 5 };
+
 function isToken(e: CstElement | undefined): e is IToken {
   return e !== undefined && (e as IToken).image !== undefined;
 }
@@ -249,66 +252,71 @@ export class AstBuilder {
     const ch = n.children as Children;
     switch (n.name) {
       case 'expression':
-      case 'rangeExpr': {
-        const lhs = this.expression(nodes(ch, 'lhs')[0], at);
-        const rhsNode = nodes(ch, 'rhs')[0];
-        if (!rhsNode) return lhs;
-        const rhs = this.expression(rhsNode, lhs.span.end);
-        return { type: 'Binary', op: n.name === 'expression' ? 'in' : '..', left: lhs, right: rhs, span: this.span(lhs.span, rhs.span) };
-      }
-      case 'additive':
-      case 'multiplicative': {
-        const operands = nodes(ch, 'operands');
-        const ops = tokens(ch, 'ops').sort((a, b) => a.startOffset - b.startOffset);
-        let left = this.expression(operands[0], at);
-        for (let i = 1; i < operands.length; i++) {
-          const right = this.expression(operands[i], left.span.end);
-          const op = (ops[i - 1]?.image ?? '+') as A.BinaryOp;
-          left = { type: 'Binary', op, left, right, span: this.span(left.span, right.span) };
-        }
-        return left;
-      }
-      case 'power': {
-        const base = this.expression(nodes(ch, 'base')[0], at);
-        const expNode = nodes(ch, 'exponent')[0];
-        if (!expNode) return base;
-        const exponent = this.expression(expNode, base.span.end);
-        return { type: 'Binary', op: '**', left: base, right: exponent, span: this.span(base.span, exponent.span) };
-      }
-      case 'unary': {
-        const minus = firstToken(ch, 'Minus');
-        if (minus) {
-          const operand = this.expression(nodes(ch, 'unary')[0], tokSpan(minus)?.end ?? at);
-          return { type: 'Unary', op: '-', operand, span: this.span(tokSpan(minus), operand.span) };
-        }
-        return this.expression(nodes(ch, 'postfix')[0], at);
-      }
-      case 'postfix': {
-        let target = this.expression(nodes(ch, 'primary')[0], at);
-        const lists = nodes(ch, 'exprList');
-        const lbrackets = tokens(ch, 'LBracket');
-        const rbrackets = tokens(ch, 'RBracket');
-        // Each `[...]` suffix: pair brackets in order; an empty one has no exprList.
-        let li = 0;
-        for (let i = 0; i < lbrackets.length; i++) {
-          const lb = tokSpan(lbrackets[i]);
-          const rb = tokSpan(rbrackets[i]);
-          const list = lists[li];
-          let args: A.Expr[] = [];
-          const ls = nodeSpan(list);
-          if (list && ls && lb && ls.start >= lb.start && (!rb || ls.end <= rb.end)) {
-            args = this.exprList(list, lb.end);
-            li++;
-          }
-          target = { type: 'Index', target, args, span: this.span(target.span, lb, rb, ...args.map((a) => a.span)) };
-        }
-        return target;
-      }
+        return this.binary(ch, at);
+      case 'unary':
+        return this.unary(ch, at);
       case 'primary':
         return this.primary(n, at);
       default:
         return this.errorExpr(at);
     }
+  }
+
+  /** Operands and operators in source order, folded by precedence (precedence climbing). */
+  private binary(ch: Children, at: number): A.Expr {
+    const operandNodes = nodes(ch, 'operands');
+    const ops = tokens(ch, 'ops')
+      .filter((t) => tokSpan(t))
+      .sort((a, b) => a.startOffset - b.startOffset);
+    if (ops.length === 0) return this.expression(operandNodes[0], at);
+    let k = 0;
+    let last = at;
+    const operand = (): A.Expr => {
+      const e = this.expression(operandNodes[k++], last);
+      last = e.span.end;
+      return e;
+    };
+    const climb = (minPrec: number): A.Expr => {
+      let left = operand();
+      // After k operands, the next operator is ops[k - 1].
+      while (k - 1 < ops.length) {
+        const op = ops[k - 1]!.image as A.BinaryOp;
+        const prec = PRECEDENCE[op];
+        if (prec < minPrec) break;
+        last = tokSpan(ops[k - 1])!.end;
+        const right = climb(op === '**' ? prec : prec + 1);
+        left = { type: 'Binary', op, left, right, span: this.span(left.span, right.span) };
+      }
+      return left;
+    };
+    return climb(0);
+  }
+
+  /** `- - x[1][2]`: the suffixes bind tighter than the signs. */
+  private unary(ch: Children, at: number): A.Expr {
+    let target = this.expression(nodes(ch, 'primary')[0], at);
+    const lists = nodes(ch, 'exprList');
+    const lbrackets = tokens(ch, 'LBracket');
+    const rbrackets = tokens(ch, 'RBracket');
+    // Each `[...]` suffix: pair brackets in order; an empty one has no exprList.
+    let li = 0;
+    for (let i = 0; i < lbrackets.length; i++) {
+      const lb = tokSpan(lbrackets[i]);
+      const rb = tokSpan(rbrackets[i]);
+      const list = lists[li];
+      let args: A.Expr[] = [];
+      const ls = nodeSpan(list);
+      if (list && ls && lb && ls.start >= lb.start && (!rb || ls.end <= rb.end)) {
+        args = this.exprList(list, lb.end);
+        li++;
+      }
+      target = { type: 'Index', target, args, span: this.span(target.span, lb, rb, ...args.map((a) => a.span)) };
+    }
+    const minuses = tokens(ch, 'Minus')
+      .filter((t) => tokSpan(t))
+      .sort((a, b) => b.startOffset - a.startOffset);
+    for (const m of minuses) target = { type: 'Unary', op: '-', operand: target, span: this.span(tokSpan(m), target.span) };
+    return target;
   }
 
   private exprList(n: CstNode, at: number): A.Expr[] {

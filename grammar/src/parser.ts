@@ -7,7 +7,7 @@ import * as T from './tokens.js';
 
 class PimParser extends CstParser {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', maxLookahead: 4 });
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 4 });
     this.performSelfAnalysis();
   }
 
@@ -162,71 +162,34 @@ class PimParser extends CstParser {
     });
   });
 
-  // ── expressions, loosest first ──────────────────────────────────────────────
+  // ── expressions ─────────────────────────────────────────────────────────────
+  // Operands and binary operators in one flat list; the AST builder applies precedence
+  // (in < .. < + - < * / < **, with ** right-associative). One rule instead of one per precedence
+  // level keeps the CST shallow: a plain value was eight nested nodes, it is three.
   public expression = this.RULE('expression', () => {
-    this.SUBRULE(this.rangeExpr, { LABEL: 'lhs' });
-    this.OPTION(() => {
-      this.CONSUME(T.In);
-      this.SUBRULE2(this.rangeExpr, { LABEL: 'rhs' });
-    });
-  });
-
-  public rangeExpr = this.RULE('rangeExpr', () => {
-    this.SUBRULE(this.additive, { LABEL: 'lhs' });
-    this.OPTION(() => {
-      this.CONSUME(T.DotDot);
-      this.SUBRULE2(this.additive, { LABEL: 'rhs' });
-    });
-  });
-
-  public additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) }]);
-      this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
-    });
-  });
-
-  public multiplicative = this.RULE('multiplicative', () => {
-    this.SUBRULE(this.power, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) }, { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) }]);
-      this.SUBRULE2(this.power, { LABEL: 'operands' });
-    });
-  });
-
-  public power = this.RULE('power', () => {
-    this.SUBRULE(this.unary, { LABEL: 'base' });
-    this.OPTION(() => {
-      this.CONSUME(T.StarStar);
-      this.SUBRULE(this.power, { LABEL: 'exponent' });
-    });
-  });
-
-  public unary = this.RULE('unary', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.postfix) },
-    ]);
-  });
-
-  public postfix = this.RULE('postfix', () => {
-    this.SUBRULE(this.primary);
+    this.SUBRULE(this.unary, { LABEL: 'operands' });
     this.MANY(() => {
       this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.LBracket);
-            this.OPTION(() => this.SUBRULE(this.exprList));
-            this.CONSUME(T.RBracket);
-          },
-        },
+        { ALT: () => this.CONSUME(T.In, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.DotDot, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.StarStar, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) },
       ]);
+      this.SUBRULE2(this.unary, { LABEL: 'operands' });
+    });
+  });
+
+  /** Prefix minus signs, a primary, then `[…]` suffixes (`tensor[1, 28, 28]`). */
+  public unary = this.RULE('unary', () => {
+    this.MANY(() => this.CONSUME(T.Minus));
+    this.SUBRULE(this.primary);
+    this.MANY2(() => {
+      this.CONSUME(T.LBracket);
+      this.OPTION(() => this.SUBRULE(this.exprList));
+      this.CONSUME(T.RBracket);
     });
   });
 
