@@ -5,14 +5,14 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { IrProgram } from './types.js';
 
 const require = createRequire(import.meta.url);
-// ajv is CommonJS; its default export is the class.
-const Ajv = require('ajv') as typeof import('ajv').default;
 
 export const IR_SCHEMA_URL = new URL('../../src/ir/ir.schema.json', import.meta.url);
 
 let validator: ValidateFunction | undefined;
 function getValidator(): ValidateFunction {
   if (!validator) {
+    // ajv is CommonJS (its default export is the class), loaded on first use: `pimc check` never needs it.
+    const Ajv = require('ajv') as typeof import('ajv').default;
     const schema = JSON.parse(fs.readFileSync(IR_SCHEMA_URL, 'utf8')) as object;
     validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
   }
