@@ -52,6 +52,8 @@ describe('train: hardware-aware trainer', () => {
     const r = await train(ir, 't');
     assert.ok(r.final.worn_cells > 0);
     assert.ok(r.epochs[1]!.worn_cells >= r.epochs[0]!.worn_cells);
+    // A worn cell took endurance + 1 writes (the one that failed) and is never written again.
+    assert.equal(r.final.max_cell_writes, 4);
   });
 
   it('GCN with DropLayer on crossbars learns a synthetic graph and reports the traffic kept', async () => {

@@ -478,15 +478,12 @@ export class CrossbarLayer {
     });
   }
 
-  stats(): { writes: number; worn: number; cells: number; stuck: number } {
+  stats(): { writes: number; worn: number; cells: number; stuck: number; maxWrites: number } {
     let stuck = 0;
     for (const v of this.stuck) if (v) stuck++;
-    return {
-      writes: this.totalWrites,
-      worn: this.worn,
-      cells: this.K * this.slices * this.N,
-      stuck,
-    };
+    let maxWrites = 0;
+    for (const w of this.writes) if (w > maxWrites) maxWrites = w;
+    return { writes: this.totalWrites, worn: this.worn, cells: this.K * this.slices * this.N, stuck, maxWrites };
   }
 
   /** Per-cell write counts [K, S·N] (a copy). */

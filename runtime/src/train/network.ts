@@ -374,8 +374,17 @@ export class Network {
     }
   }
 
-  wornCells(): number {
-    return this.weights.reduce((s, wl) => s + (wl.crossbar?.stats().worn ?? 0), 0);
+  /** Worn cells and the most writes any cell has taken, over every crossbar layer. */
+  wear(): { worn: number; maxWrites: number } {
+    let worn = 0;
+    let maxWrites = 0;
+    for (const wl of this.weights) {
+      const st = wl.crossbar?.stats();
+      if (!st) continue;
+      worn += st.worn;
+      maxWrites = Math.max(maxWrites, st.maxWrites);
+    }
+    return { worn, maxWrites };
   }
 
   dispose(): void {

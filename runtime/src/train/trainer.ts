@@ -27,6 +27,8 @@ export interface EpochMetrics {
   writes: number;
   total_writes: number;
   worn_cells: number;
+  /** Writes taken by the most-written cell so far (initial programming included). */
+  max_cell_writes: number;
   /** Fraction of the GCN's aggregation traffic kept by DropLayer (1 without it). */
   traffic_fraction: number;
   /** Mean wall time of one optimizer step (forward, backward, update, write-back), ms. */
@@ -256,6 +258,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
       const r = task.trainEpoch(net, step, epoch);
       totalWrites += epochWrites;
       const acc = task.accuracy(net, evalNoise);
+      const wear = net.wear();
       const m: EpochMetrics = {
         epoch,
         loss: r.loss,
@@ -264,7 +267,8 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
         test_accuracy: acc.test,
         writes: epochWrites,
         total_writes: totalWrites,
-        worn_cells: net.wornCells(),
+        worn_cells: wear.worn,
+        max_cell_writes: wear.maxWrites,
         traffic_fraction: r.trafficFraction,
         step_ms: stepTime / Math.max(1, steps),
         seconds: (performance.now() - t0) / 1000,
@@ -284,7 +288,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
 }
 
 function emptyMetrics(): EpochMetrics {
-  return { epoch: 0, loss: NaN, train_accuracy: 0, val_accuracy: null, test_accuracy: 0, writes: 0, total_writes: 0, worn_cells: 0, traffic_fraction: 1, step_ms: 0, seconds: 0 };
+  return { epoch: 0, loss: NaN, train_accuracy: 0, val_accuracy: null, test_accuracy: 0, writes: 0, total_writes: 0, worn_cells: 0, max_cell_writes: 0, traffic_fraction: 1, step_ms: 0, seconds: 0 };
 }
 
 function saveCheckpoint(dir: string, exp: IrExperiment, model: string, epoch: number, net: Network): void {
