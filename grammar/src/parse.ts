@@ -78,6 +78,7 @@ export function parse(text: string, uri = '<input>'): ParseResult {
     text: t.image,
     span: { start: t.startOffset, end: t.endOffset! + 1 },
   }));
+  pimParser.resetState();
   pimParser.input = lexed.tokens;
   const cst = pimParser.file();
   const last = lexed.tokens[lexed.tokens.length - 1];

@@ -149,9 +149,19 @@ class PimParser extends CstParser {
     });
   });
 
+  /** >0 while parsing a `repeat` count, where `n {` starts the repeat's body, not an object. */
+  private repeatCountDepth = 0;
+
+  /** Called before each parse: recovery can unwind past the decrement below. */
+  resetState(): void {
+    this.repeatCountDepth = 0;
+  }
+
   public repeatStmt = this.RULE('repeatStmt', () => {
     this.CONSUME(T.Repeat);
+    this.ACTION(() => this.repeatCountDepth++);
     this.SUBRULE(this.expression, { LABEL: 'count' });
+    this.ACTION(() => this.repeatCountDepth--);
     this.SUBRULE(this.body);
   });
 
@@ -234,17 +244,21 @@ class PimParser extends CstParser {
   /** `name`, `a.b.c`, `f(args)`, or `head { members }` with the brace on the same line. */
   public namePrimary = this.RULE('namePrimary', () => {
     this.SUBRULE(this.qualifiedName);
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.LParen);
-            this.OPTION2(() => this.SUBRULE(this.exprList));
-            this.CONSUME(T.RParen);
+    // The gate sits on the OPTION: a `{` that cannot start an object must end the expression.
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType !== T.LCurly || (this.sameLine() && this.repeatCountDepth === 0),
+      DEF: () => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(T.LParen);
+              this.OPTION2(() => this.SUBRULE(this.exprList));
+              this.CONSUME(T.RParen);
+            },
           },
-        },
-        { GATE: () => this.sameLine(), ALT: () => this.SUBRULE(this.body) },
-      ]);
+          { ALT: () => this.SUBRULE(this.body) },
+        ]);
+      },
     });
   });
 }

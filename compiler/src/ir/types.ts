@@ -158,6 +158,8 @@ export interface IrNoc {
 
 export interface IrArchitecture {
   name: string;
+  /** Identical chips (`chips:`); component figures are per chip, `totals` and tile counts for all. */
+  chips?: number;
   clock_hz: number;
   weight_bits: number;
   input_bits: number;
@@ -215,7 +217,7 @@ export interface IrDataset {
   source: 'builtin' | 'planetoid' | 'synthetic';
   /** For builtin: `mnist`; for planetoid: the set's name (cora, citeseer). */
   set?: string;
-  /** Path as written, resolved against the declaring file's folder. */
+  /** Folder of a planetoid set, relative to the folder of the entry file (`sources[0]`). */
   path?: string;
   kind: 'image' | 'graph' | 'vector';
   shape: number[];

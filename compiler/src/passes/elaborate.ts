@@ -383,6 +383,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
 
   const arch: IrArchitecture = {
     name,
+    chips,
     clock_hz: clockHz,
     weight_bits: asNumber(archInst.get('weight_bits')) ?? 16,
     input_bits: asNumber(archInst.get('input_bits')) ?? 16,
