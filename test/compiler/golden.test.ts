@@ -1,7 +1,8 @@
 // Golden tests: each case's `pimc check` output and IR against the committed files. A mismatch prints
 // a unified diff; `UPDATE_GOLDENS=1 npm test` rewrites the expected files instead.
 import assert from 'node:assert/strict';
-import { caseNames, readExpected, runCase, writeExpected } from './golden.js';
+import * as fs from 'node:fs';
+import { CASES_DIR, caseNames, readExpected, runCase, writeExpected } from './golden.js';
 import { unifiedDiff } from './line-diff.js';
 
 const UPDATE = process.env['UPDATE_GOLDENS'] === '1';
@@ -27,8 +28,13 @@ function compare(name: string, kind: 'diagnostics' | 'ir', actual: string | unde
 describe('compiler: golden cases', () => {
   const names = caseNames();
 
-  it('has at least 60 cases', () => {
+  it('has at least 60 cases, and no expected file without its case', () => {
     assert.ok(names.length >= 60, `only ${names.length} cases`);
+    const orphans = fs
+      .readdirSync(CASES_DIR)
+      .filter((f) => f.endsWith('.ir.json') || f.endsWith('.diagnostics.txt'))
+      .filter((f) => !names.includes(f.replace(/\.(ir\.json|diagnostics\.txt)$/, '')));
+    assert.deepEqual(orphans, []);
   });
 
   for (const name of names) {
