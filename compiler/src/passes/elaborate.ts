@@ -4,7 +4,7 @@
 // simulator.
 import { diag, didYouMean, type Block, type Expr, type Member } from '@pim/grammar';
 import type { AttrValue, FigureSource, IrArchitecture, IrComponent, IrDevice, IrGpu, IrNoc, IrPartition, IrTileType } from '../ir/types.js';
-import type { CheckContext } from '../semantics/context.js';
+import type { CheckContext, ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, constValue, instantiate, type Instance } from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
@@ -70,6 +70,14 @@ function toAttr(v: Value): AttrValue | undefined {
 }
 
 const FIGURES = new Set(['power', 'area', 'energy', 'latency', 'shared_by']);
+
+const sortedKeyCache = new WeakMap<ClassDef, string[]>();
+/** A class's attribute names in IR order, computed once per class. */
+function sortedKeys(cls: ClassDef): string[] {
+  let keys = sortedKeyCache.get(cls);
+  if (!keys) sortedKeyCache.set(cls, (keys = [...cls.attrs.keys()].sort()));
+  return keys;
+}
 
 /**
  * The members of an architecture with those of the one it extends: the base's first, then its own;
@@ -170,7 +178,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     const a = fig('area');
     const attributes: Record<string, AttrValue> = {};
     if (inst) {
-      for (const key of [...inst.cls.attrs.keys()].sort()) {
+      for (const key of sortedKeys(inst.cls)) {
         if (FIGURES.has(key)) continue;
         const v = inst.get(key);
         const av = v ? toAttr(v) : undefined;
@@ -220,6 +228,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   const isA = (n: Node, cls: string): boolean => ctx.isA('component', n.ir.kind, cls);
   const descendants = (n: Node): Node[] => n.children.flatMap((c) => [c, ...descendants(c)]);
   const all = descendants(root);
+  const insideTiles = new Set<Node>(all.filter((t) => isA(t, 'tile')).flatMap((t) => descendants(t)));
 
   // Crossbar specs need their device; a crossbar's read latency defaults to its device's.
   const crossbarSpec = (n: Node): IrTileType['crossbar'] => {
@@ -313,7 +322,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
       });
       part.gpus.push(n.ir.name);
       if (part.kind === 'digital') part.kind = 'gpu';
-    } else if (isA(n, 'crossbar') && !all.some((t) => isA(t, 'tile') && descendants(t).includes(n))) {
+    } else if (isA(n, 'crossbar') && !insideTiles.has(n)) {
       // Crossbars outside any tile still need their spec resolved (read latency, energy).
       crossbarSpec(n);
     }

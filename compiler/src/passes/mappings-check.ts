@@ -87,12 +87,9 @@ export function checkMappings(
     recordPlaceReferences(ctx, b, uri, model.ir.name, archV!.t === 'word' ? archV.name : '');
     // Hover on a layer shows where each mapping put it.
     for (const p of mapped.placements) {
-      for (const [node, info] of ctx.blockInfo) {
-        if (info.layer && info.path === `${model.ir.name}.${p.layer}`) {
-          info.placements = [...(info.placements ?? []), { mapping: sym.name, placement: p }];
-          ctx.blockInfo.set(node, info);
-        }
-      }
+      // Copies of a repeated layer share one block, so several placements may land on one info.
+      const info = model.layerInfo.get(p.layer);
+      if (info) info.placements = [...(info.placements ?? []), { mapping: sym.name, placement: p }];
     }
   }
   return out;

@@ -1,6 +1,7 @@
 // Pass: `model` declarations → the pure shape-inference pass (models.ts). This file only evaluates
 // the source: the model's input, each layer's attributes (constants folded), and `repeat` counts.
 import { diag, withArticle, type Block, type Member } from '@pim/grammar';
+import type { BlockInfo } from '../api.js';
 import type { IrDataset, IrModel } from '../ir/types.js';
 import type { CheckContext } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
@@ -14,6 +15,8 @@ export interface CheckedModel {
   ir: IrModel;
   origins: Record<string, LayerOrigin>;
   uri: string;
+  /** Hover data by layer name (shared by the copies of a repeated layer). */
+  layerInfo: Map<string, BlockInfo>;
 }
 
 export function checkModels(ctx: CheckContext, datasets: Map<string, IrDataset>): Map<string, CheckedModel> {
@@ -44,26 +47,33 @@ export function checkModels(ctx: CheckContext, datasets: Map<string, IrDataset>)
     if (inputAttr && !input) {
       for (let i = ctx.diagnostics.length - 1; i >= before; i--) if (ctx.diagnostics[i]!.code === 'PIM4007') ctx.diagnostics.splice(i, 1);
     }
-    out.set(sym.name, { ir: model, origins, uri });
+    // Hover data per layer block; copies of a repeated layer share their block's entry.
+    const byStart = new Map<number, Block>();
+    indexBlocks(b.body, byStart);
+    const layerInfo = new Map<string, BlockInfo>();
     for (const layer of model.layers) {
       const origin = origins[layer.name];
-      const node = origin ? findBlock(b.body, origin.span) : undefined;
-      if (node) ctx.blockInfo.set(node, { kind: layer.kind, path: `${sym.name}.${layer.name}`, count: 1, total_count: 1, layer });
+      const node = origin ? byStart.get(origin.span.start) : undefined;
+      if (!node) continue;
+      let info = ctx.blockInfo.get(node);
+      if (!info) {
+        info = { kind: layer.kind, path: `${sym.name}.${layer.name}`, count: 1, total_count: 1, layer };
+        ctx.blockInfo.set(node, info);
+      }
+      layerInfo.set(layer.name, info);
     }
+    out.set(sym.name, { ir: model, origins, uri, layerInfo });
   }
   return out;
 }
 
-function findBlock(body: Member[] | undefined, span: { start: number; end: number }): Block | undefined {
+function indexBlocks(body: Member[] | undefined, out: Map<number, Block>): void {
   for (const m of body ?? []) {
-    if (m.type === 'Block' && m.span.start === span.start && m.span.end === span.end) return m;
-    if (m.type === 'Repeat') {
-      const inner = findBlock(m.body, span);
-      if (inner) return inner;
-    }
+    if (m.type === 'Block') out.set(m.span.start, m);
+    else if (m.type === 'Repeat') indexBlocks(m.body, out);
   }
-  return undefined;
 }
+
 
 function inputSpec(ctx: CheckContext, v: Value | undefined, uri: string, datasets: Map<string, IrDataset>): ModelInputSpec | undefined {
   if (!v || v.t === 'error') return undefined;

@@ -84,7 +84,8 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
   }
   const values = new Map<string, Value | null>();
   const evaluating = new Set<string>();
-  const get = (name: string, chain: string[] = []): Value | undefined => {
+  // Insertion-ordered: on a cycle it is the chain of attributes that led back here.
+  const get = (name: string): Value | undefined => {
     if (values.has(name)) return values.get(name) ?? undefined;
     const def = cls.attrs.get(name);
     if (!def) return undefined;
@@ -95,7 +96,7 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
       return undefined;
     }
     if (evaluating.has(name)) {
-      ctx.report(diag('constCycle', attr ? memberUri.get(attr)! : def.uri, attr ? attr.key.span : def.keySpan, [...chain, name]));
+      ctx.report(diag('constCycle', attr ? memberUri.get(attr)! : def.uri, attr ? attr.key.span : def.keySpan, [...evaluating, name]));
       values.set(name, ERROR);
       return ERROR;
     }
@@ -110,7 +111,7 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
         : (d) => ctx.report({ ...d, uri, span: opts.anchor, related: [...(d.related ?? []), { uri: d.uri, span: d.span, message: `in the default of '${name}' in class '${def.owner}'` }] }),
       // A name is a sibling attribute, except the attribute being defined, which means the outer
       // (constant) name: `rows: rows` reads the constant `rows`.
-      lookup: (n, s) => (cls.attrs.has(n) && n !== name ? get(n, [...chain, name]) ?? ERROR : constValue(ctx, n, s, exprUri)),
+      lookup: (n, s) => (cls.attrs.has(n) && n !== name ? get(n) ?? ERROR : constValue(ctx, n, s, exprUri)),
       names: () => [...cls.attrs.keys(), ...ctx.consts.keys()],
       ...(def.type.k === 'dim' && expr.type === 'Number' ? { expected: def.type.dim } : {}),
     };
