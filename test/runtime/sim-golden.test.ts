@@ -9,7 +9,7 @@ import { simulate, toJson } from '@pim/runtime/sim';
 
 const GOLDEN = resolve('test/runtime/golden');
 const SAMPLES = resolve('samples');
-const update = process.env['PIM_UPDATE_GOLDEN'] === '1';
+const update = process.env['UPDATE_GOLDENS'] === '1';
 
 /** Paths where two JSON values differ (numbers within 1e-9 relative are equal). */
 function diff(a: unknown, b: unknown, path = '$', out: string[] = []): string[] {
@@ -68,7 +68,7 @@ describe('sim: golden reports of the samples', function () {
     it(`${sample}.pim --mapping ${mapping} matches golden/${g}`, () => {
       const want = JSON.parse(readFileSync(join(GOLDEN, g), 'utf8')) as unknown;
       const d = diff(report(sample, mapping), want);
-      assert.deepEqual(d, [], `report differs from golden/${g} (regenerate with PIM_UPDATE_GOLDEN=1 after an intended change):\n${d.join('\n')}`);
+      assert.deepEqual(d, [], `report differs from golden/${g} (UPDATE_GOLDENS=1 npm test rewrites it after an intended change):\n${d.join('\n')}`);
     });
   }
 });
