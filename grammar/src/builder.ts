@@ -5,6 +5,9 @@ import type * as A from './ast.js';
 
 type Children = Record<string, CstElement[] | undefined>;
 
+/** The rules a block body holds, as CST children of `body`. */
+const MEMBER_RULES = ['attribute', 'placeStmt', 'varyStmt', 'objectiveStmt', 'repeatStmt', 'block'];
+
 /** Binding strength of the binary operators; `**` is right-associative. */
 const PRECEDENCE: Record<A.BinaryOp, number> = { in: 1, '..': 2, '+': 3, '-': 3, '*': 4, '/': 4, '**': 5 };
 
@@ -75,8 +78,16 @@ export class AstBuilder {
   /** Child nodes of the named rules in source order (Chevrotain groups children by name). */
   private orderedChildren(ch: Children, names: string[]): CstNode[] {
     const all: CstNode[] = [];
-    for (const name of names) all.push(...nodes(ch, name));
-    return all.sort((a, b) => (nodeSpan(a)?.start ?? 0) - (nodeSpan(b)?.start ?? 0));
+    let kinds = 0;
+    for (const name of names) {
+      const list = nodes(ch, name);
+      if (list.length > 0) kinds++;
+      for (const x of list) all.push(x);
+    }
+    // Children of one rule are already in source order; only interleaved kinds need sorting.
+    if (kinds <= 1) return all;
+    const start = new Map(all.map((x) => [x, nodeSpan(x)?.start ?? 0]));
+    return all.sort((a, b) => start.get(a)! - start.get(b)!);
   }
 
   private ident(t: IToken | undefined): A.Ident | undefined {
@@ -133,17 +144,14 @@ export class AstBuilder {
 
   body(n: CstNode): A.Member[] {
     const members: A.Member[] = [];
-    for (const m of nodes(n.children as Children, 'member')) {
+    for (const m of this.orderedChildren(n.children as Children, MEMBER_RULES)) {
       const built = this.member(m);
       if (built) members.push(built);
     }
     return members;
   }
 
-  private member(n: CstNode): A.Member | undefined {
-    const ch = n.children as Children;
-    const inner = Object.values(ch).flat().find(isNode);
-    if (!inner) return undefined;
+  private member(inner: CstNode): A.Member | undefined {
     switch (inner.name) {
       case 'attribute':
         return this.attribute(inner);

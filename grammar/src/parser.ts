@@ -64,26 +64,21 @@ class PimParser extends CstParser {
     this.OPTION4(() => this.SUBRULE(this.body));
   });
 
+  // Members sit directly in the body (no rule of their own): one CST node less per member.
   public body = this.RULE('body', () => {
     this.CONSUME(T.LCurly);
     this.MANY(() => {
       this.OR([
-        { ALT: () => this.SUBRULE(this.member) },
+        { GATE: () => this.LA(2).tokenType === T.Colon, ALT: () => this.SUBRULE(this.attribute) },
+        { ALT: () => this.SUBRULE(this.placeStmt) },
+        { ALT: () => this.SUBRULE(this.varyStmt) },
+        { ALT: () => this.SUBRULE(this.objectiveStmt) },
+        { ALT: () => this.SUBRULE(this.repeatStmt) },
+        { ALT: () => this.SUBRULE(this.block) },
         { ALT: () => this.CONSUME(T.Comma) },
       ]);
     });
     this.CONSUME(T.RCurly);
-  });
-
-  public member = this.RULE('member', () => {
-    this.OR([
-      { GATE: () => this.LA(2).tokenType === T.Colon, ALT: () => this.SUBRULE(this.attribute) },
-      { ALT: () => this.SUBRULE(this.placeStmt) },
-      { ALT: () => this.SUBRULE(this.varyStmt) },
-      { ALT: () => this.SUBRULE(this.objectiveStmt) },
-      { ALT: () => this.SUBRULE(this.repeatStmt) },
-      { ALT: () => this.SUBRULE(this.block) },
-    ]);
   });
 
   public attribute = this.RULE('attribute', () => {
