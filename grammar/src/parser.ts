@@ -226,7 +226,9 @@ class PimParser extends CstParser {
       },
       { ALT: () => this.SUBRULE(this.listLiteral) },
       { ALT: () => this.SUBRULE(this.body) },
-      { ALT: () => this.SUBRULE(this.namePrimary) },
+      // `key:` starts the next attribute, never a value: after `clock:` with the value not yet typed,
+      // the next line's `rows: 128` stays an attribute of its own.
+      { GATE: () => this.LA(2).tokenType !== T.Colon, ALT: () => this.SUBRULE(this.namePrimary) },
     ]);
   });
 
