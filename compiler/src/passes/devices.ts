@@ -3,6 +3,7 @@ import { diag } from '@pim/grammar';
 import type { IrDevice } from '../ir/types.js';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate } from '../semantics/instance.js';
+import { formatNumber } from '../semantics/values.js';
 
 export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
   const out = new Map<string, IrDevice>();
@@ -19,12 +20,12 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
     // A value of the wrong type was reported by the class check; only a number can be out of range.
     if (inst.get('bits_per_cell')?.t === 'num' && (bits < 1 || bits > 8)) {
       const attr = inst.stated.get('bits_per_cell');
-      ctx.report(diag('outOfRange', sym.file, attr?.value.span ?? block.kind.span, 'bits_per_cell', String(bits), 'from 1 to 8'));
+      ctx.report(diag('outOfRange', sym.file, attr?.value.span ?? block.kind.span, `'bits_per_cell' of device '${sym.name}'`, String(bits), 'from 1 to 8'));
     }
     const rOn = n('r_on');
     const rOff = n('r_off');
     if (rOn > 0 && rOff > 0 && rOn >= rOff) {
-      ctx.report(diag('outOfRange', sym.file, inst.stated.get('r_on')?.value.span ?? block.kind.span, 'r_on', `${rOn} Ω`, `below r_off (${rOff} Ω)`));
+      ctx.report(diag('outOfRange', sym.file, inst.stated.get('r_on')?.value.span ?? block.kind.span, `'r_on' of device '${sym.name}'`, `${formatNumber(rOn)} Ω`, `below r_off (${formatNumber(rOff)} Ω)`));
     }
     const saf = n('stuck_at_zero') + n('stuck_at_one');
     if (saf > 1) ctx.report(diag('faultRate', sym.file, block.kind.span, `${(saf * 100).toFixed(3)}%`));

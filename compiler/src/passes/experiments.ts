@@ -88,7 +88,7 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
       exp.mitigate = { noise_aware: na?.t === 'bool' ? na.v : false };
       const clip = n(mit, 'clip');
       if (clip !== undefined) {
-        if (clip <= 0) ctx.report(diag('outOfRange', uri, mit.stated.get('clip')!.value.span, 'clip', String(clip), 'above 0'));
+        if (clip <= 0) ctx.report(diag('outOfRange', uri, mit.stated.get('clip')!.value.span, `'clip' of 'mitigate'`, String(clip), 'above 0'));
         exp.mitigate.clip = clip;
       }
       const norm = mit.get('normalization');
@@ -99,7 +99,7 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
       const dropout = n(dl, 'dropout') ?? 0;
       const dropedge = n(dl, 'dropedge') ?? 0;
       for (const [k, v] of [['dropout', dropout], ['dropedge', dropedge]] as const) {
-        if (v < 0 || v >= 1) ctx.report(diag('outOfRange', uri, dl.stated.get(k)?.value.span ?? b.kind.span, k, String(v), 'at least 0 and below 1'));
+        if (v < 0 || v >= 1) ctx.report(diag('outOfRange', uri, dl.stated.get(k)?.value.span ?? b.kind.span, `'${k}' of 'droplayer'`, String(v), 'at least 0 and below 1'));
       }
       exp.droplayer = { dropout, dropedge };
     }
