@@ -58,7 +58,11 @@ describe('compiler: evaluator', () => {
     it('sqrt(16 mm2) is a length', () => quantity('sqrt(16 mm2)', 'length', 4e-3));
     it('3 pJ/bit * 64 KB is an energy', () => quantity('3 pJ/bit * 64 KB', 'energy', 3e-12 * 64 * 1024 * 8));
     it('a ratio times a power is a power: 2 % * 5 W', () => quantity('2 % * 5 W', 'power', 0.1));
-    it('85 C is 358.15 K', () => quantity('85 C', 'temperature', 358.15));
+    it('85 C is 358.15 K, and -40 C is 233.15 K (the sign before the offset)', () => {
+      quantity('85 C', 'temperature', 358.15);
+      quantity('-40 C', 'temperature', 233.15);
+      quantity('-(40 K)', 'temperature', -40);
+    });
     it('unary minus, precedence and right-associative powers', () => {
       quantity('-(3 mW - 5 mW)', 'power', 2e-3);
       quantity('1 + 2 * 3', 'ratio', 7);

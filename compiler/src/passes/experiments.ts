@@ -4,7 +4,7 @@ import { diag, didYouMean, type Block } from '@pim/grammar';
 import type { IrDataset, IrExperiment, IrMapping } from '../ir/types.js';
 import type { CheckedModel } from './models-check.js';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate, type Instance } from '../semantics/instance.js';
+import { asNumber, instantiate, requireNonNegative, type Instance } from '../semantics/instance.js';
 
 const SECTIONS = ['faults', 'noise', 'mitigate', 'droplayer'] as const;
 
@@ -60,6 +60,7 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
       const opt = inst.get('optimizer');
       const optName = opt?.t === 'word' ? opt.name : opt?.t === 'obj' ? opt.head! : 'sgd';
       const optInst = instantiate(ctx, ctx.classes.declaration.get(optName)!, opt?.t === 'obj' ? opt.node.body : undefined, uri, { anchor: opt?.t === 'obj' ? opt.headSpan ?? b.kind.span : b.kind.span, what: `optimizer '${optName}'` });
+      requireNonNegative(ctx, optInst, ['lr', 'momentum', 'weight_decay', 'beta1', 'beta2'], `optimizer '${optName}'`);
       exp.optimizer = {
         name: optName as 'sgd' | 'momentum' | 'adam',
         lr: n(optInst, 'lr') ?? 0.01,

@@ -40,6 +40,10 @@ export function evaluate(expr: Expr, env: EvalEnv): Value {
     case 'Object':
       return expr.head ? { t: 'obj', head: expr.head.name, headSpan: expr.head.span, node: expr } : { t: 'obj', node: expr };
     case 'Unary': {
+      // `-40 C`: the sign belongs to the number, before the unit's offset (233.15 K, not -313.15 K).
+      if (expr.operand.type === 'Number' && expr.operand.unit && lookupUnit(expr.operand.unit.text)?.offset) {
+        return evalNumber({ ...expr.operand, value: -expr.operand.value }, env);
+      }
       const v = evaluate(expr.operand, env);
       if (v.t === 'error') return v;
       if (v.t !== 'num') return typeError(env, expr.operand.span, 'the operand of -', v);

@@ -155,9 +155,15 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
       return v;
     case 'dim': {
       if (v.t !== 'num') return wrong(withArticle(type.name));
-      if (dimEquals(v.dim, type.dim)) return v;
+      // Every quantity the language names is a magnitude (a temperature is in kelvin): never below 0.
+      const nonNegative = (x: Value): Value => {
+        if (x.t !== 'num' || x.v >= 0) return x;
+        ctx.report(diag('outOfRange', uri, span, what, displayValue(x), 'at least 0'));
+        return ERROR;
+      };
+      if (dimEquals(v.dim, type.dim)) return nonNegative(v);
       if (type.name === 'time' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) {
-        if (opts.clockHz) return num(v.v / opts.clockHz, type.dim);
+        if (opts.clockHz) return nonNegative(num(v.v / opts.clockHz, type.dim));
         ctx.report(diag('wrongDimension', uri, span, what, 'a time (cycles need an architecture clock)', 'cycles'));
         return ERROR;
       }
@@ -227,6 +233,15 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
       const items = v.items.map((it) => coerce(ctx, it, type.of, span, uri, `an item of ${what}`, opts));
       return items.some((i) => i.t === 'error') ? ERROR : { t: 'list', items };
     }
+  }
+}
+
+/** Reports stated plain numbers below 0 among `keys` (write counts, learning rates, budgets are magnitudes). */
+export function requireNonNegative(ctx: CheckContext, inst: Instance, keys: string[], what: string): void {
+  for (const k of keys) {
+    const attr = inst.stated.get(k);
+    const v = inst.get(k);
+    if (attr && v?.t === 'num' && v.v < 0) ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), 'at least 0'));
   }
 }
 
