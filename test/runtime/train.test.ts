@@ -140,6 +140,26 @@ describe('train: hardware-aware trainer', () => {
     }
   });
 
+  it('every remaining layer kind trains: residual add, sigmoid, tanh, avgpool, dropout, softmax', async () => {
+    const layers: B.LayerSpec[] = [
+      { kind: 'conv', name: 'c1', out: 4, kernel: 3, padding: 1 },
+      { kind: 'tanh', name: 't1' },
+      { kind: 'conv', name: 'c2', out: 4, kernel: 3, padding: 1 },
+      { kind: 'add', name: 'res', from: 't1' },
+      { kind: 'sigmoid' },
+      { kind: 'avgpool', size: 2 },
+      { kind: 'dropout', rate: 0.2 },
+      { kind: 'flatten' },
+      { kind: 'linear', name: 'f1', out: 4 },
+      { kind: 'softmax' },
+    ];
+    const r = await train(cnnProgram({ epochs: 3, optimizer: { name: 'adam', lr: 0.01, momentum: 0, weight_decay: 1e-4, beta1: 0.9, beta2: 0.999 } }, layers), 't');
+    assert.ok(r.epochs[2]!.loss < r.epochs[0]!.loss, `loss ${r.epochs.map((e) => e.loss)}`);
+    assert.ok(r.final.test_accuracy > 0.4, `accuracy ${r.final.test_accuracy}`);
+    const bad = cnnProgram({ epochs: 1 }, [{ kind: 'flatten' }, { kind: 'add', name: 'a', from: 'nowhere' }, { kind: 'linear', out: 4 }]);
+    await assert.rejects(train(bad, 't'), /layer 'a': residual source 'nowhere' is not an earlier layer/);
+  });
+
   it('a missing data file is a DataError naming it', async () => {
     const dev = B.device('reram2b');
     const arch = B.architecture('isaac', { device: dev });
