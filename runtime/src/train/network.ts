@@ -3,7 +3,7 @@
 // fixed point (the ReRAM partition's digital periphery).
 
 import type { IrExperiment, IrLayer, IrModel } from '@pim/compiler';
-import { CrossbarLayer, type KernelGeometry } from '../numerics/crossbar.js';
+import { CrossbarLayer, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
 import { NormalPool } from '../numerics/normal-pool.js';
 import { tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
@@ -96,6 +96,8 @@ function keepNorm(placement: string | undefined, ordinal: number): boolean {
 export class Network {
   readonly weights: WeightLayer[] = [];
   readonly trainable: tf.Variable[] = [];
+  /** How crossbar layers are evaluated: `auto` (fast when the ADC is lossless), or forced. */
+  path: MvmPath = 'auto';
   private readonly built: Built[] = [];
   /** Running statistics of batchnorm layers, updated in training forwards. */
   private readonly bnStats = new Map<string, { mean: tf.Tensor; variance: tf.Tensor }>();
@@ -172,7 +174,7 @@ export class Network {
         const wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
         return mk([ho, wo, out], (x, ctx) => {
           const y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, needDx: x !== ctx.input })
+            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, needDx: x !== ctx.input, path: this.path })
             : conv2d(x as tf.Tensor4D, tf.reshape(wl.w, [kh, kw, cin, out]) as tf.Tensor4D, { stride, pad }, x !== ctx.input);
           return wl.hasBias ? tf.add(y, wl.b) : y;
         });
@@ -189,7 +191,7 @@ export class Network {
           // The network's input never changes between steps (graph features): its transpose is cached.
           const xT = x === ctx.input ? this.inputTransposed(x as tf.Tensor2D) : ctx.transposes?.get(x);
           let y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, xT, needDx: x !== ctx.input })
+            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, xT, needDx: x !== ctx.input, path: this.path })
             : linear(x2 as tf.Tensor2D, wl.w as unknown as tf.Tensor2D, xT);
           if (isGcn) {
             if (!ctx.adj) throw new TrainConfigError(`layer '${layer.name}': gcn needs a graph input`);

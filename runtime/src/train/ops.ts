@@ -3,7 +3,7 @@
 // backward on the effective (stored) weights — recording the numerics op by op would cost 3× the time and
 // the wasm heap.
 
-import type { CrossbarLayer } from '../numerics/crossbar.js';
+import type { CrossbarLayer, MvmPath } from '../numerics/crossbar.js';
 import { tf } from '../numerics/tf.js';
 
 export interface ConvGeometry {
@@ -91,13 +91,13 @@ export function fixedPointSte(x: tf.Tensor, bits: number): tf.Tensor {
  * straight-through — input gradient on the stored weights, weight gradient as for an ideal layer — with the
  * output gradient in `gradBits` fixed point (the ReRAM partition's precision).
  */
-export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts: { noise: boolean; gradBits: number; xT?: tf.Tensor2D; needDx?: boolean }): tf.Tensor {
+export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts: { noise: boolean; gradBits: number; xT?: tf.Tensor2D; needDx?: boolean; path?: MvmPath }): tf.Tensor {
   const needDx = opts.needDx ?? true;
   const k = xb.kernel;
   const op = customGrad((xi: tf.Tensor, _wi: tf.Tensor, save: tf.GradSaveFunc) => {
     save(opts.xT ? [xi, opts.xT] : [xi]);
     return {
-      value: xb.forward(xi, { noise: opts.noise }),
+      value: xb.forward(xi, { noise: opts.noise, path: opts.path }),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const sx = saved[0]!;
         const sxT = saved[1] as tf.Tensor2D | undefined;

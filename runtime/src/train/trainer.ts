@@ -12,6 +12,7 @@ import { graphFeatures, loadExperimentData, samplesToTensor, type DataOptions, t
 import { normalizedAdjacency } from './graph.js';
 import { layerHardware, TrainConfigError } from './hardware.js';
 import { Network } from './network.js';
+import type { MvmPath } from '../numerics/crossbar.js';
 import { ProgressReporter } from './progress.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -326,7 +327,7 @@ function resolveCheckpoint(path: string, model: string): string {
 }
 
 /** Runs the `run` experiment `runName`: the checkpoint's weights written to a (faulty, noisy) chip, then tested. */
-export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions & { checkpoint: string; seed?: number; data?: LoadedData }): Promise<EvaluateResult> {
+export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions & { checkpoint: string; seed?: number; data?: LoadedData; path?: MvmPath }): Promise<EvaluateResult> {
   await initTf();
   const exp = findExperiment(ir, runName, 'run');
   const seed = opts.seed ?? exp.seed;
@@ -337,6 +338,7 @@ export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions
   const data = opts.data ?? loadExperimentData(ir, exp, opts);
   const task = makeTask(data, exp, seed, false);
   const net = new Network(model, layers, exp, task.inputShape, seed);
+  net.path = opts.path ?? 'auto';
   try {
     if (ck.variables.length !== net.trainable.length) throw new TrainConfigError(`${file}: checkpoint has ${ck.variables.length} tensors, model '${model.name}' needs ${net.trainable.length}`);
     net.trainable.forEach((v, i) => {
