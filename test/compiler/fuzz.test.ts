@@ -106,7 +106,8 @@ type Mutation =
   | { op: 'insert'; at: number; token: string }
   | { op: 'deleteChar'; at: number }
   | { op: 'insertChar'; at: number; ch: string }
-  | { op: 'replaceChar'; at: number; ch: string };
+  | { op: 'replaceChar'; at: number; ch: string }
+  | { op: 'number'; at: number; to: string };
 
 const pos = fc.nat({ max: 1_000_000 });
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
@@ -117,6 +118,8 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('deleteChar' as const), at: pos }),
   fc.record({ op: fc.constant('insertChar' as const), at: pos, ch: fc.constantFrom('{', '}', '[', ']', ':', ',', '"', '/', '*', '.', '0', 'x', ' ', '\n', '@') }),
   fc.record({ op: fc.constant('replaceChar' as const), at: pos, ch: fc.constantFrom('{', '}', ':', ',', '"', '0', '9', 'q', ' ', '\n', '-') }),
+  // Edge values for a number of the file: zero (divisions), signs, huge and fractional counts.
+  fc.record({ op: fc.constant('number' as const), at: pos, to: fc.constantFrom('0', '-1', '-0.5', '0.5', '1e308', '99999999', '1e-300', '2.5') }),
 );
 
 function mutate(text: string, ms: Mutation[]): string {
@@ -127,6 +130,11 @@ function mutate(text: string, ms: Mutation[]): string {
       const at = s.length === 0 ? 0 : m.at % s.length;
       const next = m.op === 'deleteChar' ? s.slice(0, at) + s.slice(at + 1) : m.op === 'insertChar' ? s.slice(0, at) + m.ch + s.slice(at) : s.slice(0, at) + m.ch + s.slice(at + 1);
       cs = chunks(next);
+      continue;
+    }
+    if (m.op === 'number') {
+      const numbers = cs.flatMap((c, i) => (/^\d/.test(c) ? [i] : []));
+      if (numbers.length > 0) cs[numbers[m.at % numbers.length]!] = m.to;
       continue;
     }
     const n = cs.length;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { diag } from '@pim/grammar';
 import type { AttrValue, IrDataset } from '../ir/types.js';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate } from '../semantics/instance.js';
+import { asNumber, instantiate, requireAtLeast } from '../semantics/instance.js';
 
 /** Planetoid citation graphs (Yang et al. 2016) and MNIST. */
 export const KNOWN_SETS: Record<string, { kind: IrDataset['kind']; shape: number[]; classes: number; nodes?: number; edges?: number }> = {
@@ -21,6 +21,7 @@ export function checkDatasets(ctx: CheckContext): Map<string, IrDataset> {
     if (sym.node.type !== 'Block') continue;
     const b = sym.node;
     const inst = instantiate(ctx, cls, b.body, sym.file, { anchor: b.kind.span, what: `data set '${sym.name}'` });
+    requireAtLeast(ctx, inst, ['classes', 'nodes', 'features'], `data set '${sym.name}'`, 1);
     const src = inst.get('source');
     const source = (src?.t === 'word' ? src.name : 'synthetic') as IrDataset['source'];
     const setV = inst.get('set');

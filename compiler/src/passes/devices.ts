@@ -2,7 +2,7 @@
 import { diag } from '@pim/grammar';
 import type { IrDevice } from '../ir/types.js';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate, requireNonNegative } from '../semantics/instance.js';
+import { asNumber, instantiate, requireAtLeast } from '../semantics/instance.js';
 import { formatNumber } from '../semantics/values.js';
 
 export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
@@ -27,7 +27,7 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
     if (rOn > 0 && rOff > 0 && rOn >= rOff) {
       ctx.report(diag('outOfRange', sym.file, inst.stated.get('r_on')?.value.span ?? block.kind.span, `'r_on' of device '${sym.name}'`, `${formatNumber(rOn)} Ω`, `below r_off (${formatNumber(rOff)} Ω)`));
     }
-    requireNonNegative(ctx, inst, ['endurance'], `device '${sym.name}'`);
+    requireAtLeast(ctx, inst, ['endurance'], `device '${sym.name}'`);
     const saf = n('stuck_at_zero') + n('stuck_at_one');
     if (saf > 1) ctx.report(diag('faultRate', sym.file, block.kind.span, `${(saf * 100).toFixed(3)}%`));
     const tech = inst.get('technology');

@@ -6,7 +6,7 @@ import { diag, didYouMean, type Block, type Expr, type Member } from '@pim/gramm
 import type { AttrValue, FigureSource, IrArchitecture, IrComponent, IrDevice, IrGpu, IrNoc, IrPartition, IrTileType } from '../ir/types.js';
 import type { CheckContext, ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
-import { asNumber, constValue, instantiate, type Instance } from '../semantics/instance.js';
+import { asNumber, constValue, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
 import { describeValue, displayValue, type Value } from '../semantics/values.js';
 
@@ -130,8 +130,11 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   const { members: body, uriOf } = inheritedBody(ctx, block, uri);
   const fileOf = (m: Member): string => uriOf.get(m) ?? uri;
   const archInst = instantiate(ctx, archCls, body, uri, { anchor: block.kind.span, what: `architecture '${block.name!.name}'`, uriOf: fileOf });
+  requireAtLeast(ctx, archInst, ['weight_bits', 'input_bits'], `architecture '${block.name!.name}'`, 1, 'at least 1 bit');
+  requireAtLeast(ctx, archInst, ['chips'], `architecture '${block.name!.name}'`, 1);
   const clockHz = asNumber(archInst.get('clock')) ?? 1e9;
-  const chips = asNumber(archInst.get('chips')) ?? 1;
+  // Below 1 was reported above; 1 keeps later passes from repeating the error.
+  const chips = Math.max(1, asNumber(archInst.get('chips')) ?? 1);
   const name = block.name!.name;
 
   const build = (b: Block, parentPath: string, parentTotal: number, uri: string): Node | undefined => {
@@ -337,6 +340,8 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     const flit = asNumber(inst?.get('flit')) ?? 32;
     const dimsV = inst?.get('dims');
     const dims = dimsV?.t === 'list' ? dimsV.items.map((i) => (i.t === 'num' ? i.v : 1)) : [Math.ceil(Math.sqrt(tileTypes.reduce((s, t) => s + t.count, 0) || 1))];
+    const dimsAttr = inst?.stated.get('dims');
+    if (dimsAttr && dims.some((x) => x < 1)) ctx.report(diag('outOfRange', uri, dimsAttr.value.span, "'dims' of 'noc' block", `[${dims.join(', ')}]`, 'at least 1 in every dimension'));
     const tiersV = inst?.get('tiers');
     const tiers: string[] = [];
     if (tiersV?.t === 'list') {
@@ -394,8 +399,8 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     name,
     chips,
     clock_hz: clockHz,
-    weight_bits: asNumber(archInst.get('weight_bits')) ?? 16,
-    input_bits: asNumber(archInst.get('input_bits')) ?? 16,
+    weight_bits: Math.max(1, asNumber(archInst.get('weight_bits')) ?? 16),
+    input_bits: Math.max(1, asNumber(archInst.get('input_bits')) ?? 16),
     root: root.ir,
     partitions,
     tile_types: tileTypes,

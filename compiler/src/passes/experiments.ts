@@ -4,7 +4,7 @@ import { diag, didYouMean, type Block } from '@pim/grammar';
 import type { IrDataset, IrExperiment, IrMapping } from '../ir/types.js';
 import type { CheckedModel } from './models-check.js';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate, requireNonNegative, type Instance } from '../semantics/instance.js';
+import { asNumber, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
 
 const SECTIONS = ['faults', 'noise', 'mitigate', 'droplayer'] as const;
 
@@ -16,6 +16,8 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
     const uri = sym.file;
     const kind = sym.kind as 'train' | 'run';
     const inst = instantiate(ctx, ctx.classes.declaration.get(kind)!, b.body, uri, { anchor: b.kind.span, what: `${kind} '${sym.name}'` });
+    requireAtLeast(ctx, inst, ['batch'], `${kind} '${sym.name}'`, 1);
+    requireAtLeast(ctx, inst, ['activation_bits', 'adc_bits'], `${kind} '${sym.name}'`, 1, 'at least 1 bit');
     const sections = new Map<string, Instance>();
     for (const m of b.body ?? []) {
       if (m.type === 'Attribute') continue;
@@ -60,7 +62,7 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
       const opt = inst.get('optimizer');
       const optName = opt?.t === 'word' ? opt.name : opt?.t === 'obj' ? opt.head! : 'sgd';
       const optInst = instantiate(ctx, ctx.classes.declaration.get(optName)!, opt?.t === 'obj' ? opt.node.body : undefined, uri, { anchor: opt?.t === 'obj' ? opt.headSpan ?? b.kind.span : b.kind.span, what: `optimizer '${optName}'` });
-      requireNonNegative(ctx, optInst, ['lr', 'momentum', 'weight_decay', 'beta1', 'beta2'], `optimizer '${optName}'`);
+      requireAtLeast(ctx, optInst, ['lr', 'momentum', 'weight_decay', 'beta1', 'beta2'], `optimizer '${optName}'`);
       exp.optimizer = {
         name: optName as 'sgd' | 'momentum' | 'adam',
         lr: n(optInst, 'lr') ?? 0.01,

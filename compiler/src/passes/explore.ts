@@ -4,7 +4,7 @@ import { diag, didYouMean, withArticle, type VaryStmt } from '@pim/grammar';
 import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '../ir/types.js';
 import type { CheckContext, ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
-import { asNumber, coerce, constValue, instantiate, requireNonNegative } from '../semantics/instance.js';
+import { asNumber, coerce, constValue, instantiate, requireAtLeast } from '../semantics/instance.js';
 import type { Value } from '../semantics/values.js';
 
 export const OBJECTIVES = ['accuracy', 'area', 'energy', 'latency', 'power', 'throughput', 'edp'] as const;
@@ -41,7 +41,7 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
     const method: IrExploration['method'] = { name: methodName as IrExploration['method']['name'], seed: asNumber(inst.get('seed')) ?? 0, attributes: {} };
     if (methodCls) {
       const mi = instantiate(ctx, methodCls, methodV?.t === 'obj' ? methodV.node.body : undefined, uri, { anchor: methodV?.t === 'obj' ? methodV.headSpan ?? b.kind.span : b.kind.span, what: `method '${methodName}'` });
-      requireNonNegative(ctx, mi, ['budget'], `method '${methodName}'`);
+      requireAtLeast(ctx, mi, ['budget'], `method '${methodName}'`);
       const budget = asNumber(mi.get('budget'));
       if (budget !== undefined) method.budget = budget;
       const budgetAttr = mi.stated.get('budget');

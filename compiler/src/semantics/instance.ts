@@ -236,12 +236,15 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
   }
 }
 
-/** Reports stated plain numbers below 0 among `keys` (write counts, learning rates, budgets are magnitudes). */
-export function requireNonNegative(ctx: CheckContext, inst: Instance, keys: string[], what: string): void {
+/**
+ * Reports stated numbers below `min` (in SI) among `keys`: write counts, learning rates and budgets are
+ * magnitudes, and a batch or a number format needs at least one sample or bit.
+ */
+export function requireAtLeast(ctx: CheckContext, inst: Instance, keys: string[], what: string, min = 0, bound = `at least ${min}`): void {
   for (const k of keys) {
     const attr = inst.stated.get(k);
     const v = inst.get(k);
-    if (attr && v?.t === 'num' && v.v < 0) ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), 'at least 0'));
+    if (attr && v?.t === 'num' && v.v < min) ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), bound));
   }
 }
 
