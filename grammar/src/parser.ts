@@ -8,7 +8,7 @@ import * as T from './tokens.js';
 class PimParser extends CstParser {
   constructor() {
     // Grammar validations (ambiguities, left recursion) run when PIM_GRAMMAR_CHECKS=1, as in test/grammar.
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 4, skipValidations: globalThis.process?.env?.['PIM_GRAMMAR_CHECKS'] !== '1' });
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 2, skipValidations: globalThis.process?.env?.['PIM_GRAMMAR_CHECKS'] !== '1' });
     this.performSelfAnalysis();
   }
 
