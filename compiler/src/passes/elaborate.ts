@@ -360,6 +360,9 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
       });
     }
     const routerPower = router ? router.ir.power_w * router.ir.shared_by : 42e-3;
+    // A router at full load moves one flit per port per cycle, so its power spread over that
+    // throughput is its energy per bit (ISAAC's router: 42 mW / (8 × 32 bit × 1.2 GHz) = 0.137 pJ/bit).
+    const routerPorts = (router ? asNumber(router.inst?.get('ports')) : undefined) ?? 8;
     const topo = inst?.get('topology');
     noc = {
       topology: (topo?.t === 'word' ? topo.name : 'mesh') as IrNoc['topology'],
@@ -369,7 +372,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
       tiers,
       tsv_latency_s: asNumber(inst?.get('tsv_latency')) ?? 1 / clockHz,
       link_bandwidth_bps: asNumber(inst?.get('link_bandwidth')) ?? flit * clockHz,
-      energy_per_bit_hop_j: asNumber(inst?.get('energy_per_bit_hop')) ?? routerPower / (flit * clockHz),
+      energy_per_bit_hop_j: asNumber(inst?.get('energy_per_bit_hop')) ?? routerPower / (routerPorts * flit * clockHz),
       router_power_w: routerPower,
     };
   }
