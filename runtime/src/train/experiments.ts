@@ -149,7 +149,7 @@ export async function runExperiments(opts: { quick?: boolean; out?: string; data
   {
     const densities = opts.quick ? [0, 0.1] : [0, 0.01, 0.02, 0.05, 0.1];
     const clip = 0.25;
-    const rows = [['SAF density (SA0 = SA1)', 'no clipping', `clip |w| ≤ ${clip}`]];
+    const rows = [['SAF density (SA0 = SA1)', 'no clipping', `clip \\|w\\| ≤ ${clip}`]];
     const acc: { plain: number; clipped: number }[] = [];
     for (const d of densities) {
       const faults = { stuck_at_zero: d / 2, stuck_at_one: d / 2 };
