@@ -1,7 +1,7 @@
 export * from './ir/types.js';
 export * from './api.js';
 export { compile } from './compile.js';
-export { loadIr, validateIr, IrError, IR_SCHEMA_URL } from './ir/validate.js';
+export { loadIr, validateIr, compileWithAjv, IrError, IR_SCHEMA_URL } from './ir/validate.js';
 export { canonicalize } from './passes/lower.js';
 export { makeSourceFile, nodeHost } from './passes/load.js';
 export { lookupUnit, allUnits, unitsFor } from './units/units.js';

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compile, IrError, loadIr, type IrComponent, type IrProgram } from '@pim/compiler';
+import { compile, compileWithAjv, IrError, loadIr, validateIr, type IrComponent, type IrProgram } from '@pim/compiler';
 
 const SAMPLES = fileURLToPath(new URL('../../../samples/', import.meta.url));
 
@@ -118,5 +118,31 @@ describe('compiler: IR', () => {
       assert.equal(ima.count, 12);
       within(ima.power_w, 8 * 0.3e-3 + 8 * 2e-3 + 4e-3 + 10e-6 + 4 * 0.05e-3 + 1.24e-3 + 0.23e-3, 1e-12, 'ima power');
     });
+  });
+});
+
+describe('compiler: the precompiled IR validator', () => {
+  it('is built and agrees with ajv compiling the schema, on valid and corrupted IR', () => {
+    const built = fileURLToPath(new URL('../../../compiler/dist/ir/ir-validator.cjs', import.meta.url));
+    assert.ok(fs.existsSync(built), 'npm run build writes compiler/dist/ir/ir-validator.cjs');
+    const reference = compileWithAjv();
+    const good = compiled('isaac.pim');
+    const corruptions: ((ir: any) => void)[] = [
+      () => {},
+      (ir) => (ir.architectures[0].clock_hz = -1),
+      (ir) => delete ir.models,
+      (ir) => (ir.mappings[0].placements[0].engine = 'quantum'),
+      (ir) => (ir.devices[0].stuck_at_one = 2),
+      (ir) => (ir.extra = true),
+      (ir) => (ir.architectures[0].root.children[0].count = 0),
+    ];
+    for (const corrupt of corruptions) {
+      const ir = structuredClone(good);
+      corrupt(ir);
+      reference(ir);
+      const expected = (reference.errors ?? []).map((e) => `${e.instancePath}|${e.keyword}`).sort();
+      const actual = validateIr(ir).length;
+      assert.equal(actual, expected.length, `${corrupt.toString()}: ${validateIr(ir).join('; ')} vs ${expected.join('; ')}`);
+    }
   });
 });

@@ -11,12 +11,24 @@ export const IR_SCHEMA_URL = new URL('../../src/ir/ir.schema.json', import.meta.
 let validator: ValidateFunction | undefined;
 function getValidator(): ValidateFunction {
   if (!validator) {
-    // ajv is CommonJS (its default export is the class), loaded on first use: `pimc check` never needs it.
-    const Ajv = require('ajv') as typeof import('ajv').default;
-    const schema = JSON.parse(fs.readFileSync(IR_SCHEMA_URL, 'utf8')) as object;
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    // The build precompiles the schema (scripts/build-validator.mjs); without that output, ajv
+    // compiles it here. Either way it is loaded on first use: `pimc check` never needs it.
+    try {
+      const mod = require('./ir-validator.cjs') as ValidateFunction | { default: ValidateFunction };
+      validator = typeof mod === 'function' ? mod : mod.default;
+    } catch {
+      validator = compileWithAjv();
+    }
   }
   return validator;
+}
+
+/** The schema compiled by ajv at run time (the reference the precompiled validator is tested against). */
+export function compileWithAjv(): ValidateFunction {
+  // ajv is CommonJS; its default export is the class.
+  const Ajv = require('ajv') as typeof import('ajv').default;
+  const schema = JSON.parse(fs.readFileSync(IR_SCHEMA_URL, 'utf8')) as object;
+  return new Ajv({ allErrors: true, strict: false }).compile(schema);
 }
 
 function describe(e: ErrorObject): string {
