@@ -118,43 +118,28 @@ export function chartSpecs(r: SimReport): ChartSpec[] {
               color: { field: 'part', type: 'nominal', title: null },
             },
           },
-          {
-            data: { values: totals },
-            width: 220,
-            height: 200,
-            mark: { type: 'line', point: true },
-            encoding: {
-              x: { field: 'block', type: 'ordinal', title: 'block size b' },
-              y: { field: 'watts', type: 'quantitative', title: 'partition power (W)' },
-              color: { field: 'order', type: 'nominal' },
-            },
-          },
-          {
-            data: { values: blocks },
-            width: 220,
-            height: 200,
-            mark: { type: 'line', point: true },
-            encoding: {
-              x: { field: 'block', type: 'ordinal', title: 'block size b' },
-              y: { field: 'blocks', type: 'quantitative', scale: { type: 'log' }, title: 'non-zero blocks' },
-              color: { field: 'order', type: 'nominal' },
-            },
-          },
-          {
-            data: { values: blocks },
-            width: 220,
-            height: 200,
-            mark: { type: 'line', point: true },
-            encoding: {
-              x: { field: 'block', type: 'ordinal', title: 'block size b' },
-              y: { field: 'utilization', type: 'quantitative', scale: { type: 'log' }, axis: { format: '%' }, title: 'cell utilization' },
-              color: { field: 'order', type: 'nominal' },
-            },
-          },
+          sweepLine(totals, { field: 'watts', type: 'quantitative', title: 'partition power (W)' }),
+          sweepLine(blocks, { field: 'blocks', type: 'quantitative', scale: { type: 'log' }, title: 'non-zero blocks' }),
+          sweepLine(blocks, { field: 'utilization', type: 'quantitative', scale: { type: 'log' }, axis: { format: '%' }, title: 'cell utilization' }),
         ],
         resolve: { scale: { color: 'independent' } },
       },
     });
   }
   return charts;
+}
+
+/** One panel of the block-size sweep: a line per node order (natural, RCM) against the block size. */
+function sweepLine(values: object[], y: object): object {
+  return {
+    data: { values },
+    width: 220,
+    height: 200,
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'block', type: 'ordinal', title: 'block size b' },
+      y,
+      color: { field: 'order', type: 'nominal' },
+    },
+  };
 }

@@ -90,6 +90,9 @@ function digitalElements(layer: IrLayer): number {
   return prod(layer.output_shape);
 }
 
+/** The crossbar fields of a layer that runs off the crossbars (digital units or GPU). */
+const NO_CROSSBARS = { replication: 1, crossbars: 0, tiles: 0, cycles: 0, read_s: 0, conversion_s: 0, step_s: 0, mvm_s: 0 } as const;
+
 /**
  * A non-crossbar layer on the tile's digital units (maxpool units for pooling, sigmoid units for
  * activations, shift-and-add for batchnorm folded to scale+shift and residual adds): one element per unit
@@ -121,14 +124,7 @@ export function digitalLayer(layer: IrLayer, p: IrPlacement | undefined, host: T
     partition: p?.partition ?? host?.tt.partition ?? '',
     target: p?.target ?? host?.tt.name ?? '',
     mvms: elements,
-    replication: 1,
-    crossbars: 0,
-    tiles: 0,
-    cycles: 0,
-    read_s: 0,
-    conversion_s: 0,
-    step_s: 0,
-    mvm_s: 0,
+    ...NO_CROSSBARS,
     time_s: time,
     latency_s: time,
     bound: elements > 0 ? 'digital' : 'none',
@@ -149,14 +145,7 @@ export function gpuLayer(gpu: IrGpu, layer: IrLayer, p: IrPlacement): LayerRepor
     partition: p.partition,
     target: p.target,
     mvms: 0,
-    replication: 1,
-    crossbars: 0,
-    tiles: 0,
-    cycles: 0,
-    read_s: 0,
-    conversion_s: 0,
-    step_s: 0,
-    mvm_s: 0,
+    ...NO_CROSSBARS,
     time_s: g.time_s,
     latency_s: g.time_s,
     bound: g.time_s > 0 ? `gpu-${g.bound}` : 'none',
