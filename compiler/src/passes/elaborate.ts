@@ -4,7 +4,7 @@
 // simulator.
 import { diag, didYouMean, type Block, type Expr, type Member } from '@pim/grammar';
 import type { AttrValue, FigureSource, IrArchitecture, IrComponent, IrDevice, IrGpu, IrNoc, IrPartition, IrTileType } from '../ir/types.js';
-import type { CheckContext, ClassDef } from '../semantics/context.js';
+import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, constValue, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
@@ -162,7 +162,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
         const c = build(m, path, parentTotal * count, uri);
         if (c) children.push(c);
       } else if (m.type !== 'Attribute') {
-        ctx.report(diag('misplaced', uri, m.span, describeMember(m.type), `a '${kind}' block`));
+        ctx.report(diag('misplaced', uri, m.span, describeMember(m), `a '${kind}' block`));
       }
     }
     return finish(b, kind, label, path, count, parentTotal * count, inst, children);
@@ -220,7 +220,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
       const c = build(m, name, chips, fileOf(m));
       if (c) topChildren.push(c);
     } else if (m.type !== 'Attribute') {
-      ctx.report(diag('misplaced', fileOf(m), m.span, describeMember(m.type), 'an architecture'));
+      ctx.report(diag('misplaced', fileOf(m), m.span, describeMember(m), 'an architecture'));
     }
   }
   const root = finish(block, 'architecture', name, name, chips, chips, archInst, topChildren);
@@ -439,20 +439,5 @@ function checkUniqueLabels(ctx: CheckContext, body: Member[] | undefined, uriOf:
     const d = diag('duplicateName', uriOf(m), id.span, id.name);
     d.related = [{ uri: uriOf(first), span: (first.name ?? first.kind).span, message: m.name ? `'${id.name}' is first defined here` : `the first unnamed '${id.name}' (name the blocks to tell them apart)` }];
     ctx.report(d);
-  }
-}
-
-function describeMember(type: string): string {
-  switch (type) {
-    case 'Place':
-      return 'a place rule';
-    case 'Vary':
-      return 'a vary statement';
-    case 'Objective':
-      return 'an objective';
-    case 'Repeat':
-      return 'a repeat';
-    default:
-      return 'this statement';
   }
 }

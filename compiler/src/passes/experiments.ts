@@ -3,7 +3,7 @@
 import { diag, didYouMean, type Block } from '@pim/grammar';
 import type { IrDataset, IrExperiment, IrMapping } from '../ir/types.js';
 import type { CheckedModel } from './models-check.js';
-import type { CheckContext } from '../semantics/context.js';
+import { describeMember, type CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
 
 const SECTIONS = ['faults', 'noise', 'mitigate', 'droplayer'] as const;
@@ -22,7 +22,7 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
     for (const m of b.body ?? []) {
       if (m.type === 'Attribute') continue;
       if (m.type !== 'Block') {
-        ctx.report(diag('misplaced', uri, m.span, m.type === 'Place' ? 'a place rule' : m.type === 'Vary' ? 'a vary statement' : m.type === 'Repeat' ? 'a repeat' : 'an objective', `a ${kind} block`));
+        ctx.report(diag('misplaced', uri, m.span, describeMember(m), `a ${kind} block`));
         continue;
       }
       const name = m.kind.name;

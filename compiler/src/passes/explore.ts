@@ -2,7 +2,7 @@
 // of a component (or the architecture itself), and its values must have that attribute's type.
 import { diag, didYouMean, withArticle, type VaryStmt } from '@pim/grammar';
 import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '../ir/types.js';
-import type { CheckContext, ClassDef } from '../semantics/context.js';
+import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, coerce, constValue, instantiate, requireAtLeast } from '../semantics/instance.js';
 import type { Value } from '../semantics/values.js';
@@ -30,7 +30,7 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
           } else objectives.push({ name: t.name, sense: m.sense });
         }
       } else if (m.type !== 'Attribute') {
-        ctx.report(diag('misplaced', uri, m.span, m.type === 'Block' ? `a '${m.kind.name}' block` : m.type === 'Place' ? 'a place rule' : 'a repeat', 'an exploration'));
+        ctx.report(diag('misplaced', uri, m.span, describeMember(m), 'an exploration'));
       }
     }
     if (!b.body?.some((m) => m.type === 'Objective')) ctx.report(diag('noObjectives', uri, b.name!.span, sym.name));

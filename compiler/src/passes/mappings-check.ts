@@ -2,7 +2,7 @@
 // mapping's attributes and place rules; mapping.ts decides placement, slicing and replication.
 import { diag, type Block, type ConstDecl, type Pattern } from '@pim/grammar';
 import type { IrArchitecture, IrDevice, IrMapping } from '../ir/types.js';
-import type { CheckContext } from '../semantics/context.js';
+import { describeMember, type CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate } from '../semantics/instance.js';
 import { mapModel, type PlaceRuleSpec } from './mapping.js';
 import type { LayerAttr } from './models.js';
@@ -26,7 +26,7 @@ export function checkMappings(
     for (const m of b.body ?? []) {
       if (m.type === 'Attribute') continue;
       if (m.type !== 'Place') {
-        ctx.report(diag('misplaced', uri, m.span, m.type === 'Block' ? `a '${m.kind.name}' block` : m.type === 'Vary' ? 'a vary statement' : m.type === 'Repeat' ? 'a repeat' : 'an objective', 'a mapping'));
+        ctx.report(diag('misplaced', uri, m.span, describeMember(m), 'a mapping'));
         continue;
       }
       const opts = instantiate(ctx, placeCls, m.body, uri, { anchor: m.on.span, what: 'a place rule' });

@@ -3,7 +3,7 @@
 import { diag, withArticle, type Block, type Member } from '@pim/grammar';
 import type { BlockInfo } from '../api.js';
 import type { IrDataset, IrModel } from '../ir/types.js';
-import type { CheckContext } from '../semantics/context.js';
+import { describeMember, type CheckContext } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { constValue, instantiate } from '../semantics/instance.js';
 import { isDimensionless, dimName } from '../units/dimension.js';
@@ -104,7 +104,7 @@ function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string, 
       continue;
     }
     if (m.type !== 'Block') {
-      ctx.report(diag('misplaced', uri, m.span, m.type === 'Place' ? 'a place rule' : m.type === 'Vary' ? 'a vary statement' : 'an objective', 'a model'));
+      ctx.report(diag('misplaced', uri, m.span, describeMember(m), 'a model'));
       continue;
     }
     if (m.count) ctx.report(diag('misplaced', uri, m.count.span, 'a [count]', 'a layer (use repeat N { … })'));

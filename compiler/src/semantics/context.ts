@@ -1,6 +1,6 @@
 // State shared by the checking passes of one compilation: symbols, classes, constants, and the
 // sinks for diagnostics, references and hover information.
-import type { Attribute, Block, ConstDecl, Diagnostic, Expr, Span } from '@pim/grammar';
+import type { Attribute, Block, ConstDecl, Diagnostic, Expr, Member, Span } from '@pim/grammar';
 import type { AttributeInfo, BlockInfo, PimSymbol, Reference, SourceFile } from '../api.js';
 import type { AttrType } from './types.js';
 import type { Value } from './values.js';
@@ -80,5 +80,23 @@ export class CheckContext {
   /** Top-level symbols of one declaration kind (`experiment` = train or run). */
   symbolsOfKind(kind: string): PimSymbol[] {
     return [...this.symbols.values()].filter((s) => s.kind === kind || (kind === 'experiment' && (s.kind === 'train' || s.kind === 'run')));
+  }
+}
+
+/** How a misplaced member is named in PIM1007 messages. */
+export function describeMember(m: Member): string {
+  switch (m.type) {
+    case 'Block':
+      return `a '${m.kind.name}' block`;
+    case 'Place':
+      return 'a place rule';
+    case 'Vary':
+      return 'a vary statement';
+    case 'Objective':
+      return 'an objective';
+    case 'Repeat':
+      return 'a repeat';
+    case 'Attribute':
+      return 'an attribute';
   }
 }
