@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './support/client.js';
+import { plainEnv, stripAnsi } from './support/plain.js';
 
 const run = promisify(execFile);
 
@@ -16,13 +17,14 @@ describe('TextMate grammar and extension manifest', function () {
     const grammar = join(repoRoot, 'vscode-extension/syntaxes/pim.tmLanguage.json');
     let out: { stdout: string; stderr: string };
     try {
-      out = await run(bin, ['-g', grammar, join(repoRoot, 'test/lsp/grammar/*.pim')], { cwd: repoRoot });
+      out = await run(bin, ['-g', grammar, join(repoRoot, 'test/lsp/grammar/*.pim')], { cwd: repoRoot, env: plainEnv });
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
       assert.fail(`vscode-tmgrammar-test failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
     }
-    assert.match(out.stdout, /declarations\.pim run successfuly/);
-    assert.match(out.stdout, /blocks\.pim run successfuly/);
+    const stdout = stripAnsi(out.stdout);
+    assert.match(stdout, /declarations\.pim run successfuly/);
+    assert.match(stdout, /blocks\.pim run successfuly/);
   });
 
   it('contributes the language, grammar, commands and settings', () => {

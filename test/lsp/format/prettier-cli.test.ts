@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../support/client.js';
+import { plainEnv, stripAnsi } from '../support/plain.js';
 
 const run = promisify(execFile);
 const prettier = join(repoRoot, 'node_modules/prettier/bin/prettier.cjs');
@@ -16,7 +17,7 @@ describe('prettier CLI with the pim plugin', function () {
 
   it('--check passes on every sample', async () => {
     try {
-      await run(process.execPath, [prettier, '--plugin', plugin, '--check', 'samples/**/*.pim'], { cwd: repoRoot });
+      await run(process.execPath, [prettier, '--plugin', plugin, '--check', 'samples/**/*.pim'], { cwd: repoRoot, env: plainEnv });
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
       assert.fail(`samples are not formatted (run: pimc fmt --write samples/*.pim):\n${err.stdout ?? ''}${err.stderr ?? ''}`);
@@ -27,13 +28,14 @@ describe('prettier CLI with the pim plugin', function () {
     const dir = mkdtempSync(join(tmpdir(), 'pim-prettier-'));
     try {
       writeFileSync(join(dir, 'a.pim'), 'model   m {relu,flatten}');
-      await run(process.execPath, [prettier, '--plugin', plugin, '--write', 'a.pim'], { cwd: dir });
+      await run(process.execPath, [prettier, '--plugin', plugin, '--write', 'a.pim'], { cwd: dir, env: plainEnv });
       assert.equal(readFileSync(join(dir, 'a.pim'), 'utf8'), 'model m { relu, flatten }\n');
       writeFileSync(join(dir, 'b.pim'), 'model m {\n  conv { out: }\n}\n');
-      await assert.rejects(run(process.execPath, [prettier, '--plugin', plugin, '--check', 'b.pim'], { cwd: dir }), (e: { stderr: string }) => {
-        assert.match(e.stderr, /b\.pim: SyntaxError: PIM1005: unexpected '\}' in an expression/);
+      await assert.rejects(run(process.execPath, [prettier, '--plugin', plugin, '--check', 'b.pim'], { cwd: dir, env: plainEnv }), (e: { stderr: string }) => {
+        const stderr = stripAnsi(e.stderr);
+        assert.match(stderr, /b\.pim: SyntaxError: PIM1005: unexpected '\}' in an expression/);
         // Prettier's code frame points at line 2, column 15.
-        assert.match(e.stderr, /> 2 \|   conv \{ out: \}\n\[error\] {5}\| {15}\^/);
+        assert.match(stderr, /> 2 \|   conv \{ out: \}\n\[error\] {5}\| {15}\^/);
         return true;
       });
     } finally {
