@@ -28,9 +28,16 @@ function join(...spans: (A.Span | undefined)[]): A.Span | undefined {
   let out: A.Span | undefined;
   for (const s of spans) {
     if (!s) continue;
-    out = out ? { start: Math.min(out.start, s.start), end: Math.max(out.end, s.end) } : { ...s };
+    out = out ? { start: Math.min(out.start, s.start), end: Math.max(out.end, s.end) } : { start: s.start, end: s.end };
   }
   return out;
+}
+
+/** `join` of two spans without the rest-argument array (the common case, on every node). */
+function join2(a: A.Span | undefined, b: A.Span | undefined): A.Span | undefined {
+  if (!a) return b ? { start: b.start, end: b.end } : undefined;
+  if (!b) return { start: a.start, end: a.end };
+  return { start: a.start < b.start ? a.start : b.start, end: a.end > b.end ? a.end : b.end };
 }
 
 function nodeSpan(n: CstNode | undefined): A.Span | undefined {
@@ -47,14 +54,19 @@ function nodeSpan(n: CstNode | undefined): A.Span | undefined {
   return out;
 }
 
+const NONE: never[] = [];
+// A label holds only tokens or only nodes (the grammar consumes or calls under each), so no filtering.
 function tokens(ch: Children, name: string): IToken[] {
-  return (ch[name] ?? []).filter(isToken);
+  return (ch[name] as IToken[] | undefined) ?? NONE;
 }
 function nodes(ch: Children, name: string): CstNode[] {
-  return (ch[name] ?? []).filter(isNode);
+  return (ch[name] as CstNode[] | undefined) ?? NONE;
 }
 function firstToken(ch: Children, name: string): IToken | undefined {
-  return tokens(ch, name).find((t) => !t.isInsertedInRecovery);
+  const list = ch[name] as IToken[] | undefined;
+  if (!list) return undefined;
+  for (const t of list) if (!t.isInsertedInRecovery) return t;
+  return undefined;
 }
 
 export class AstBuilder {
@@ -64,12 +76,22 @@ export class AstBuilder {
   constructor(private readonly text: string) {}
 
   file(cst: CstNode, uri: string, comments: A.Comment[]): A.PimFile {
+    return this.finish(this.items(cst), uri, comments);
+  }
+
+  /** The declarations of a `file` CST: of the whole file, or of one piece of it. */
+  items(cst: CstNode): A.TopLevel[] {
     const items: A.TopLevel[] = [];
     const ordered = this.orderedChildren(cst.children as Children, ['importDecl', 'constDecl', 'block']);
     for (const n of ordered) {
       const built = n.name === 'importDecl' ? this.importDecl(n) : n.name === 'constDecl' ? this.constDecl(n) : this.block(n);
       if (built) items.push(built);
     }
+    return items;
+  }
+
+  /** The file node over all its declarations, with doc comments attached. */
+  finish(items: A.TopLevel[], uri: string, comments: A.Comment[]): A.PimFile {
     const file: A.PimFile = { type: 'File', uri, items, comments, span: { start: 0, end: this.text.length } };
     attachDocComments(file, this.text);
     return file;
@@ -86,8 +108,8 @@ export class AstBuilder {
     }
     // Children of one rule are already in source order; only interleaved kinds need sorting.
     if (kinds <= 1) return all;
-    const start = new Map(all.map((x) => [x, nodeSpan(x)?.start ?? 0]));
-    return all.sort((a, b) => start.get(a)! - start.get(b)!);
+    const start = (x: CstNode): number => (Number.isFinite(x.location?.startOffset) ? x.location!.startOffset : (nodeSpan(x)?.start ?? 0));
+    return all.sort((a, b) => start(a) - start(b));
   }
 
   private ident(t: IToken | undefined): A.Ident | undefined {
@@ -97,7 +119,15 @@ export class AstBuilder {
   }
 
   private span(...spans: (A.Span | undefined)[]): A.Span {
-    const s = join(...spans);
+    return this.orFallback(join(...spans));
+  }
+
+  /** `span` of two spans, without the rest-argument array. */
+  private span2(a: A.Span | undefined, b: A.Span | undefined): A.Span {
+    return this.orFallback(join2(a, b));
+  }
+
+  private orFallback(s: A.Span | undefined): A.Span {
     if (s) this.fallback = { start: s.end, end: s.end };
     return s ?? { ...this.fallback };
   }
@@ -120,7 +150,7 @@ export class AstBuilder {
       type: 'Const',
       name,
       value: this.expression(valueNode, name.span.end),
-      span: this.span(nodeSpan(n), name.span),
+      span: this.span2(nodeSpan(n), name.span),
     };
     if (typeNode) out.valueType = this.expression(typeNode, name.span.end);
     return out;
@@ -130,7 +160,7 @@ export class AstBuilder {
     const ch = n.children as Children;
     const kind = this.ident(firstToken(ch, 'kind'));
     if (!kind) return undefined;
-    const out: A.Block = { type: 'Block', kind, span: this.span(nodeSpan(n), kind.span) };
+    const out: A.Block = { type: 'Block', kind, span: this.span2(nodeSpan(n), kind.span) };
     const name = this.ident(firstToken(ch, 'name'));
     if (name) out.name = name;
     const base = this.ident(firstToken(ch, 'base'));
@@ -179,7 +209,7 @@ export class AstBuilder {
       type: 'Attribute',
       key,
       value: this.expression(nodes(ch, 'value')[0], colonEnd),
-      span: this.span(nodeSpan(n), key.span),
+      span: this.span2(nodeSpan(n), key.span),
     };
     const def = nodes(ch, 'default')[0];
     if (def) out.default = this.expression(def, out.value.span.end);
@@ -212,13 +242,18 @@ export class AstBuilder {
   }
 
   private qualifiedName(n: CstNode | undefined): A.RefExpr | undefined {
-    if (!n) return undefined;
-    const path = tokens(n.children as Children, 'Identifier')
-      .map((t) => this.ident(t))
-      .filter((i): i is A.Ident => !!i)
-      .sort((a, b) => a.span.start - b.span.start);
+    return n ? this.refOf(tokens(n.children as Children, 'Identifier')) : undefined;
+  }
+
+  /** A reference from the name tokens of `a.b.c` (already in source order). */
+  private refOf(names: IToken[]): A.RefExpr | undefined {
+    const path: A.Ident[] = [];
+    for (const t of names) {
+      const id = this.ident(t);
+      if (id) path.push(id);
+    }
     if (path.length === 0) return undefined;
-    return { type: 'Ref', path, span: this.span(...path.map((p) => p.span)) };
+    return { type: 'Ref', path, span: this.span2(path[0]!.span, path[path.length - 1]!.span) };
   }
 
   private varyStmt(n: CstNode): A.VaryStmt | undefined {
@@ -246,7 +281,7 @@ export class AstBuilder {
       type: 'Repeat',
       count: this.expression(nodes(ch, 'count')[0], kw?.end ?? 0),
       body: body ? this.body(body) : [],
-      span: this.span(nodeSpan(n), kw),
+      span: this.span2(nodeSpan(n), kw),
     };
   }
 
@@ -263,8 +298,6 @@ export class AstBuilder {
         return this.binary(ch, at);
       case 'unary':
         return this.unary(ch, at);
-      case 'primary':
-        return this.primary(n, at);
       default:
         return this.errorExpr(at);
     }
@@ -273,10 +306,9 @@ export class AstBuilder {
   /** Operands and operators in source order, folded by precedence (precedence climbing). */
   private binary(ch: Children, at: number): A.Expr {
     const operandNodes = nodes(ch, 'operands');
-    const ops = tokens(ch, 'ops')
-      .filter((t) => tokSpan(t))
-      .sort((a, b) => a.startOffset - b.startOffset);
-    if (ops.length === 0) return this.expression(operandNodes[0], at);
+    const opTokens = tokens(ch, 'ops');
+    if (opTokens.length === 0) return this.expression(operandNodes[0], at);
+    const ops = opTokens.filter((t) => tokSpan(t)).sort((a, b) => a.startOffset - b.startOffset);
     let k = 0;
     let last = at;
     const operand = (): A.Expr => {
@@ -293,7 +325,7 @@ export class AstBuilder {
         if (prec < minPrec) break;
         last = tokSpan(ops[k - 1])!.end;
         const right = climb(op === '**' ? prec : prec + 1);
-        left = { type: 'Binary', op, left, right, span: this.span(left.span, right.span) };
+        left = { type: 'Binary', op, left, right, span: this.span2(left.span, right.span) };
       }
       return left;
     };
@@ -302,28 +334,31 @@ export class AstBuilder {
 
   /** `- - x[1][2]`: the suffixes bind tighter than the signs. */
   private unary(ch: Children, at: number): A.Expr {
-    let target = this.expression(nodes(ch, 'primary')[0], at);
-    const lists = nodes(ch, 'exprList');
-    const lbrackets = tokens(ch, 'LBracket');
-    const rbrackets = tokens(ch, 'RBracket');
-    // Each `[...]` suffix: pair brackets in order; an empty one has no exprList.
-    let li = 0;
-    for (let i = 0; i < lbrackets.length; i++) {
-      const lb = tokSpan(lbrackets[i]);
-      const rb = tokSpan(rbrackets[i]);
-      const list = lists[li];
-      let args: A.Expr[] = [];
-      const ls = nodeSpan(list);
-      if (list && ls && lb && ls.start >= lb.start && (!rb || ls.end <= rb.end)) {
-        args = this.exprList(list, lb.end);
-        li++;
+    let target = this.primary(ch, at);
+    const lbrackets = ch['LBracket'] as IToken[] | undefined;
+    if (lbrackets) {
+      const lists = nodes(ch, 'index');
+      const rbrackets = tokens(ch, 'RBracket');
+      // Each `[...]` suffix: pair brackets in order; an empty one has no exprList.
+      let li = 0;
+      for (let i = 0; i < lbrackets.length; i++) {
+        const lb = tokSpan(lbrackets[i]);
+        const rb = tokSpan(rbrackets[i]);
+        const list = lists[li];
+        let args: A.Expr[] = [];
+        const ls = nodeSpan(list);
+        if (list && ls && lb && ls.start >= lb.start && (!rb || ls.end <= rb.end)) {
+          args = this.exprList(list, lb.end);
+          li++;
+        }
+        target = { type: 'Index', target, args, span: this.span(target.span, lb, rb, ...args.map((a) => a.span)) };
       }
-      target = { type: 'Index', target, args, span: this.span(target.span, lb, rb, ...args.map((a) => a.span)) };
     }
-    const minuses = tokens(ch, 'Minus')
-      .filter((t) => tokSpan(t))
-      .sort((a, b) => b.startOffset - a.startOffset);
-    for (const m of minuses) target = { type: 'Unary', op: '-', operand: target, span: this.span(tokSpan(m), target.span) };
+    const minusTokens = ch['Minus'] as IToken[] | undefined;
+    if (minusTokens) {
+      const minuses = minusTokens.filter((t) => tokSpan(t)).sort((a, b) => b.startOffset - a.startOffset);
+      for (const m of minuses) target = { type: 'Unary', op: '-', operand: target, span: this.span2(tokSpan(m), target.span) };
+    }
     return target;
   }
 
@@ -331,10 +366,11 @@ export class AstBuilder {
     return nodes(n.children as Children, 'expression').map((e) => this.expression(e, at));
   }
 
-  private primary(n: CstNode, at: number): A.Expr {
-    const ch = n.children as Children;
+  /** The primary of a `unary` node (its alternatives are inlined there). */
+  private primary(ch: Children, at: number): A.Expr {
     const q = firstToken(ch, 'Quantity');
     if (q) return this.quantity(q);
+    if (ch['name']) return this.namePrimary(ch, at);
     const s = firstToken(ch, 'StringLiteral');
     if (s) return this.stringLit(s);
     const t = firstToken(ch, 'True') ?? firstToken(ch, 'False');
@@ -355,29 +391,25 @@ export class AstBuilder {
     }
     const body = nodes(ch, 'body')[0];
     if (body) return { type: 'Object', body: this.body(body), span: this.span(nodeSpan(body)) };
-    const np = nodes(ch, 'namePrimary')[0];
-    if (np) return this.namePrimary(np, at);
     return this.errorExpr(at);
   }
 
-  private namePrimary(n: CstNode, at: number): A.Expr {
-    const ch = n.children as Children;
-    const ref = this.qualifiedName(nodes(ch, 'qualifiedName')[0]);
+  /** `name`, `a.b.c`, `f(args)` or `head { members }`, from the `unary` node's children. */
+  private namePrimary(ch: Children, at: number): A.Expr {
+    const ref = this.refOf(tokens(ch, 'name'));
     if (!ref) return this.errorExpr(at);
     const head = ref.path[ref.path.length - 1]!;
-    if (firstToken(ch, 'LParen') || tokens(ch, 'LParen').length > 0) {
-      const el = nodes(ch, 'exprList')[0];
+    const open = tokens(ch, 'callOpen');
+    const objectBody = nodes(ch, 'objectBody')[0];
+    if (open.length === 0 && !objectBody) return ref;
+    // Calls and objects take a plain name; `a.b(x)` is reported by the checker as an unknown function.
+    const callee: A.Ident = ref.path.length === 1 ? head : { type: 'Ident', name: ref.path.map((p) => p.name).join('.'), span: ref.span };
+    if (open.length > 0) {
+      const el = nodes(ch, 'args')[0];
       const args = el ? this.exprList(el, head.span.end) : [];
-      // Calls take a plain name; `a.b(x)` is reported by the checker as an unknown function.
-      const callee: A.Ident = ref.path.length === 1 ? head : { type: 'Ident', name: ref.path.map((p) => p.name).join('.'), span: ref.span };
-      return { type: 'Call', callee, args, span: this.span(nodeSpan(n), ref.span) };
+      return { type: 'Call', callee, args, span: this.span(ref.span, tokSpan(open[0]), tokSpan(firstToken(ch, 'callClose')), el ? nodeSpan(el) : undefined) };
     }
-    const body = nodes(ch, 'body')[0];
-    if (body) {
-      const callee: A.Ident = ref.path.length === 1 ? head : { type: 'Ident', name: ref.path.map((p) => p.name).join('.'), span: ref.span };
-      return { type: 'Object', head: callee, body: this.body(body), span: this.span(nodeSpan(n), ref.span) };
-    }
-    return ref;
+    return { type: 'Object', head: callee, body: this.body(objectBody!), span: this.span2(ref.span, nodeSpan(objectBody)) };
   }
 
   private stringLit(t: IToken): A.StringLit {
@@ -388,17 +420,47 @@ export class AstBuilder {
 
   private quantity(t: IToken): A.NumberLit {
     const span = tokSpan(t) ?? this.span();
-    const m = /^(0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)([ \t]*)(.*)$/s.exec(t.image);
-    const raw = m?.[1] ?? t.image;
+    const image = t.image;
+    const numEnd = numberLength(image);
+    const raw = image.slice(0, numEnd);
     const value = /^0[xX]/.test(raw) ? parseInt(raw, 16) : Number(raw);
     const out: A.NumberLit = { type: 'Number', value, raw, span };
-    const unitText = m?.[3] ?? '';
-    if (unitText) {
-      const unitStart = span.start + raw.length + (m?.[2]?.length ?? 0);
-      out.unit = { text: unitText, span: { start: unitStart, end: unitStart + unitText.length } };
+    let unitStart = numEnd;
+    while (unitStart < image.length && (image.charCodeAt(unitStart) === 32 || image.charCodeAt(unitStart) === 9)) unitStart++;
+    if (unitStart < image.length) {
+      const unitText = image.slice(unitStart);
+      out.unit = { text: unitText, span: { start: span.start + unitStart, end: span.start + image.length } };
     }
     return out;
   }
+}
+
+/** Length of the number at the start of a Quantity token's image (`0x80`, `1.5e-3`, `.5`). */
+function numberLength(image: string): number {
+  const n = image.length;
+  const digitsFrom = (i: number, hex: boolean): number => {
+    while (i < n) {
+      const c = image.charCodeAt(i);
+      if ((c >= 48 && c <= 57) || (hex && ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)))) i++;
+      else break;
+    }
+    return i;
+  };
+  if (n > 2 && image.charCodeAt(0) === 48 && (image.charCodeAt(1) | 32) === 120) {
+    const end = digitsFrom(2, true);
+    if (end > 2) return end;
+  }
+  let i = digitsFrom(0, false);
+  if (image.charCodeAt(i) === 46 && i + 1 < n && image.charCodeAt(i + 1) >= 48 && image.charCodeAt(i + 1) <= 57) i = digitsFrom(i + 1, false);
+  const e = image.charCodeAt(i) | 32;
+  if (e === 101) {
+    let j = i + 1;
+    const sign = image.charCodeAt(j);
+    if (sign === 43 || sign === 45) j++;
+    const k = digitsFrom(j, false);
+    if (k > j) i = k;
+  }
+  return i;
 }
 
 /**

@@ -1,10 +1,11 @@
 // Text → AST with syntax diagnostics. Never throws on any input.
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
-import type { Comment, PimFile, Span } from './ast.js';
+import type { Comment, PimFile, Span, TopLevel } from './ast.js';
 import { AstBuilder } from './builder.js';
 import { diag, Diagnostics, type Diagnostic } from './diagnostics.js';
 import { pimParser } from './parser.js';
-import { pimLexer } from './tokens.js';
+import { Scanner, tokenize } from './lexer.js';
+import * as T from './tokens.js';
 
 export interface ParseResult {
   ast: PimFile;
@@ -66,33 +67,101 @@ function expectedFrom(e: IRecognitionException): string | undefined {
   return undefined;
 }
 
-export function parse(text: string, uri = '<input>'): ParseResult {
-  const lexed = pimLexer.tokenize(text);
-  const diagnostics: Diagnostic[] = lexed.errors.map((e) => lexDiagnostic(e, text, uri));
-  for (const t of lexed.groups['errors'] ?? []) {
-    const span: Span = { start: t.startOffset, end: t.endOffset! + 1 };
-    diagnostics.push(t.tokenType.name === 'UnterminatedString' ? diag('unterminatedString', uri, span) : diag('unterminatedComment', uri, { start: span.start, end: span.start + 2 }));
+export interface ParseOptions {
+  /** Keep every parser token in the result (editors do; the compiler does not). Default true. */
+  tokens?: boolean;
+  /** Tokens per piece (see PIECE_TOKENS); tests set 1 to split at every possible place. */
+  pieceTokens?: number;
+}
+
+/**
+ * Declarations are parsed in pieces of about this many tokens, each piece's CST turned into AST and
+ * dropped before the next: CST nodes then die young instead of surviving (and being copied by the
+ * garbage collector) until the whole file is parsed, which was most of the parse time on large files.
+ */
+const PIECE_TOKENS = 512;
+
+export function parse(text: string, uri = '<input>', options: ParseOptions = {}): ParseResult {
+  const keepTokens = options.tokens !== false;
+  const pieceTokens = options.pieceTokens ?? PIECE_TOKENS;
+  const scanner = new Scanner(text);
+  const builder = new AstBuilder(text);
+  const tokens: IToken[] = [];
+  const items: TopLevel[] = [];
+  let piece: IToken[] = [];
+  let pieceFailed = false;
+  const parsePiece = (): void => {
+    pimParser.resetState();
+    pimParser.input = piece;
+    const cst = pimParser.file();
+    if (pimParser.errors.length > 0) pieceFailed = true;
+    else for (const item of builder.items(cst)) items.push(item);
+    piece = [];
+  };
+
+  // A piece ends only where a declaration surely ends and the next begins, at bracket depth 0:
+  // before `import` or `const`, or before a name right after the `}` that closed a block. There the
+  // parser decides the same with the next piece's tokens as with the end of input, so an error-free
+  // file parses to the same AST in pieces as whole. Any syntax error re-parses the file whole, so
+  // recovery and its messages never depend on the pieces.
+  let depth = 0;
+  let itemIsBlock = false;
+  let atItemStart = true;
+  for (let t = scanner.next(); t; t = scanner.next()) {
+    const type = t.tokenType;
+    if (depth === 0 && !pieceFailed) {
+      const isName = type === T.Identifier;
+      const startsItem = type === T.Import || type === T.Const || (atItemStart && isName);
+      if (startsItem && piece.length >= pieceTokens) parsePiece();
+      if (startsItem) itemIsBlock = isName;
+      atItemStart = atItemStart && type === T.Comma;
+    }
+    if (type === T.LCurly || type === T.LBracket || type === T.LParen) depth++;
+    else if (type === T.RCurly || type === T.RBracket || type === T.RParen) {
+      depth--;
+      if (depth === 0 && type === T.RCurly && itemIsBlock) atItemStart = true;
+      // Unbalanced brackets: no more pieces, the rest goes to the parser in one.
+      if (depth < 0) pieceFailed = true;
+    }
+    piece.push(t);
+    if (keepTokens) tokens.push(t);
   }
-  const comments: Comment[] = (lexed.groups['comments'] ?? []).map((t) => ({
-    kind: t.tokenType.name === 'DocComment' ? 'doc' : t.tokenType.name === 'BlockComment' ? 'block' : 'line',
+  if (!pieceFailed) parsePiece();
+
+  const diagnostics: Diagnostic[] = scanner.errors.map((e) => lexDiagnostic(e, text, uri));
+  for (const t of scanner.errorTokens) {
+    const span: Span = { start: t.startOffset, end: t.endOffset! + 1 };
+    diagnostics.push(t.tokenType === T.UnterminatedString ? diag('unterminatedString', uri, span) : diag('unterminatedComment', uri, { start: span.start, end: span.start + 2 }));
+  }
+  const comments: Comment[] = scanner.comments.map((t) => ({
+    kind: t.tokenType === T.DocComment ? 'doc' : t.tokenType === T.BlockComment ? 'block' : 'line',
     text: t.image,
     span: { start: t.startOffset, end: t.endOffset! + 1 },
   }));
-  pimParser.resetState();
-  pimParser.input = lexed.tokens;
-  const cst = pimParser.file();
-  const last = lexed.tokens[lexed.tokens.length - 1];
-  // Recovery can report the same spot more than once; keep the first per offset.
-  const seen = new Set<number>();
-  for (const e of pimParser.errors) {
-    const d = parseDiagnostic(e, uri, text.length, last);
-    if (seen.has(d.span.start)) continue;
-    seen.add(d.span.start);
-    diagnostics.push(d);
+  let ast: PimFile;
+  const all = pieceFailed ? (keepTokens ? tokens : tokenize(text).tokens) : undefined;
+  if (all) {
+    // The whole file in one parse, for Chevrotain's recovery and diagnostics.
+    pimParser.resetState();
+    pimParser.input = all;
+    const cst = pimParser.file();
+    const last = all[all.length - 1];
+    // Recovery can report the same spot more than once; keep the first per offset.
+    const seen = new Set<number>();
+    for (const e of pimParser.errors) {
+      const d = parseDiagnostic(e, uri, text.length, last);
+      if (seen.has(d.span.start)) continue;
+      seen.add(d.span.start);
+      diagnostics.push(d);
+    }
+    ast = new AstBuilder(text).file(cst, uri, comments);
+  } else {
+    ast = builder.finish(items, uri, comments);
   }
-  const ast = new AstBuilder(text).file(cst, uri, comments);
+  // Release the parser's hold on the last input (it would keep a whole file's tokens alive).
+  pimParser.input = [];
   diagnostics.sort((a, b) => a.span.start - b.span.start);
-  return { ast, diagnostics, tokens: lexed.tokens };
+  return { ast, diagnostics, tokens };
 }
 
 export { Diagnostics };

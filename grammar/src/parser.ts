@@ -188,13 +188,60 @@ class PimParser extends CstParser {
     });
   });
 
-  /** Prefix minus signs, a primary, then `[…]` suffixes (`tensor[1, 28, 28]`). */
+  /**
+   * Prefix minus signs, a primary, then `[…]` suffixes (`tensor[1, 28, 28]`). The primaries sit in
+   * this rule (no rule of their own): a plain operand is one CST node, not three or five; CST nodes
+   * were most of the parser's allocations.
+   */
   public unary = this.RULE('unary', () => {
     this.MANY(() => this.CONSUME(T.Minus));
-    this.SUBRULE(this.primary);
-    this.MANY2(() => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Quantity) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.listLiteral) },
+      { ALT: () => this.SUBRULE(this.body) },
+      // A name: `name`, `a.b.c`, `f(args)`, or `head { members }` with the brace on the same line.
+      // `key:` starts the next attribute, never a value: after `clock:` with the value not yet typed,
+      // the next line's `rows: 128` stays an attribute of its own.
+      {
+        GATE: () => this.LA(2).tokenType !== T.Colon,
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'name' });
+          this.MANY2(() => {
+            this.CONSUME(T.Dot);
+            this.CONSUME2(T.Identifier, { LABEL: 'name' });
+          });
+          // The gate sits on the OPTION: a `{` that cannot start an object must end the expression.
+          this.OPTION({
+            GATE: () => this.LA(1).tokenType !== T.LCurly || (this.sameLine() && this.repeatCountDepth === 0),
+            DEF: () => {
+              this.OR2([
+                {
+                  ALT: () => {
+                    this.CONSUME2(T.LParen, { LABEL: 'callOpen' });
+                    this.OPTION2(() => this.SUBRULE(this.exprList, { LABEL: 'args' }));
+                    this.CONSUME2(T.RParen, { LABEL: 'callClose' });
+                  },
+                },
+                { ALT: () => this.SUBRULE2(this.body, { LABEL: 'objectBody' }) },
+              ]);
+            },
+          });
+        },
+      },
+    ]);
+    this.MANY3(() => {
       this.CONSUME(T.LBracket);
-      this.OPTION(() => this.SUBRULE(this.exprList));
+      this.OPTION3(() => this.SUBRULE2(this.exprList, { LABEL: 'index' }));
       this.CONSUME(T.RBracket);
     });
   });
@@ -211,52 +258,10 @@ class PimParser extends CstParser {
     this.OPTION(() => this.CONSUME2(T.Comma));
   });
 
-  public primary = this.RULE('primary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Quantity) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.SUBRULE(this.expression);
-          this.CONSUME(T.RParen);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.listLiteral) },
-      { ALT: () => this.SUBRULE(this.body) },
-      // `key:` starts the next attribute, never a value: after `clock:` with the value not yet typed,
-      // the next line's `rows: 128` stays an attribute of its own.
-      { GATE: () => this.LA(2).tokenType !== T.Colon, ALT: () => this.SUBRULE(this.namePrimary) },
-    ]);
-  });
-
   public listLiteral = this.RULE('listLiteral', () => {
     this.CONSUME(T.LBracket);
     this.OPTION(() => this.SUBRULE(this.exprList));
     this.CONSUME(T.RBracket);
-  });
-
-  /** `name`, `a.b.c`, `f(args)`, or `head { members }` with the brace on the same line. */
-  public namePrimary = this.RULE('namePrimary', () => {
-    this.SUBRULE(this.qualifiedName);
-    // The gate sits on the OPTION: a `{` that cannot start an object must end the expression.
-    this.OPTION({
-      GATE: () => this.LA(1).tokenType !== T.LCurly || (this.sameLine() && this.repeatCountDepth === 0),
-      DEF: () => {
-        this.OR([
-          {
-            ALT: () => {
-              this.CONSUME(T.LParen);
-              this.OPTION2(() => this.SUBRULE(this.exprList));
-              this.CONSUME(T.RParen);
-            },
-          },
-          { ALT: () => this.SUBRULE(this.body) },
-        ]);
-      },
-    });
   });
 }
 

@@ -1,4 +1,6 @@
-// Tokens of `.pim`, kept apart from the parser (Chevrotain's layout): the lexer is built once here.
+// Tokens of `.pim`, kept apart from the parser (Chevrotain's layout). Their patterns define the lexical
+// syntax; lexer.ts scans by hand with the same result (and builds Chevrotain's Lexer from these
+// definitions as its reference in the tests).
 import type { CustomPatternMatcherReturn, TokenType } from 'chevrotain';
 import { createToken, Lexer } from './chevrotain.js';
 
@@ -21,8 +23,11 @@ export const UnterminatedString = createToken({ name: 'UnterminatedString', patt
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
+const KEYWORD_TYPES = new Map<string, TokenType>();
 function keyword(word: string): TokenType {
-  return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier });
+  const type = createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier });
+  KEYWORD_TYPES.set(word, type);
+  return type;
 }
 export const Import = keyword('import');
 export const Const = keyword('const');
@@ -42,7 +47,7 @@ const NUMBER_RE = /(?:0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?
 const UNIT_RE = /[ \t]*(%|[A-Za-zµΩ°][A-Za-z0-9_µΩ]*(?:\/[A-Za-zµΩ][A-Za-z0-9_µΩ]*)*)/y;
 
 /** Matches a number with an optional unit; a keyword after a number is never taken as its unit. */
-function matchQuantity(text: string, offset: number): CustomPatternMatcherReturn | null {
+export function matchQuantity(text: string, offset: number): CustomPatternMatcherReturn | null {
   NUMBER_RE.lastIndex = offset;
   const num = NUMBER_RE.exec(text);
   if (!num) return null;
@@ -88,11 +93,10 @@ export const allTokens: TokenType[] = [
   LCurly, RCurly, LBracket, RBracket, LParen, RParen,
 ];
 
-/** The one lexer instance. `ensureOptimizations` is off: the custom Quantity pattern defeats first-char analysis only partly. */
-// Chevrotain's validations of the token set cost tens of milliseconds at every start; they run when
-// PIM_GRAMMAR_CHECKS=1 (test/grammar does, so a broken token set still fails the tests).
-const skipValidations = globalThis.process?.env?.['PIM_GRAMMAR_CHECKS'] !== '1';
-export const pimLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false, skipValidations });
+/** The token type of a reserved word. */
+export function keywordType(word: (typeof KEYWORDS)[number]): TokenType {
+  return KEYWORD_TYPES.get(word)!;
+}
 
 export function isKeyword(word: string): boolean {
   return KEYWORD_SET.has(word);

@@ -13,3 +13,27 @@ describe('grammar: parse', () => {
     assert.equal(attr.value.unit?.text, 'GHz');
   });
 });
+
+describe('grammar: numbers with units', () => {
+  const cases: [string, number, string | undefined, string][] = [
+    ['0x80', 128, undefined, '0x80'],
+    ['0xg', 0, 'xg', '0'],
+    ['1.5e-3 s', 0.0015, 's', '1.5e-3'],
+    ['.5', 0.5, undefined, '.5'],
+    ['2e', 2, 'e', '2'],
+    ['7E+2\tGB/s', 700, 'GB/s', '7E+2'],
+    ['3 %', 3, '%', '3'],
+  ];
+  for (const [text, value, unit, raw] of cases) {
+    it(`${JSON.stringify(text)} is ${value}${unit ? ` ${unit}` : ''}`, () => {
+      const r = parse(`const a = ${text}`, 'a.pim');
+      assert.deepEqual(r.diagnostics, []);
+      const c = r.ast.items[0];
+      assert.ok(c && c.type === 'Const' && c.value.type === 'Number');
+      assert.equal(c.value.value, value);
+      assert.equal(c.value.raw, raw);
+      assert.equal(c.value.unit?.text, unit);
+      if (c.value.unit) assert.equal(`const a = ${text}`.slice(c.value.unit.span.start, c.value.unit.span.end), unit);
+    });
+  }
+});

@@ -17,7 +17,8 @@ export const nodeHost: CompilerHost = {
 };
 
 export function makeSourceFile(p: string, text: string): SourceFile {
-  const r = parse(text, p);
+  // The compiler never reads tokens: not keeping them saves memory and time on large files.
+  const r = parse(text, p, { tokens: false });
   return { path: p, text, ast: r.ast, lineIndex: new LineIndex(text), parseDiagnostics: r.diagnostics };
 }
 
