@@ -19,8 +19,12 @@ interface Result {
 }
 
 function pimc(...args: string[]): Promise<Result> {
+  return pimcWith({}, ...args);
+}
+
+function pimcWith(env: Record<string, string>, ...args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [PIMC, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [PIMC, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -34,6 +38,21 @@ function noStack(r: Result): void {
 }
 
 const CASES = 'test/compiler/cases';
+
+// The bundled CLI (compiler/scripts/build-cli.mjs), which bin/pimc.js runs when it is as new as
+// the files it was built from.
+const BUNDLE = path.join(ROOT, 'compiler/dist/cli/pimc.bundle.cjs');
+function bundleIsFresh(): boolean {
+  try {
+    const inputs = JSON.parse(fs.readFileSync(`${BUNDLE}.inputs.json`, 'utf8')) as Record<string, [number, number]>;
+    return Object.entries(inputs).every(([file, [size, mtimeMs]]) => {
+      const stat = fs.statSync(path.join(path.dirname(BUNDLE), file));
+      return stat.size === size && stat.mtimeMs === mtimeMs;
+    });
+  } catch {
+    return false;
+  }
+}
 
 describe('compiler: pimc CLI', function () {
   this.timeout(60_000);
@@ -137,6 +156,26 @@ describe('compiler: pimc CLI', function () {
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       noStack(r);
     }
+  });
+
+  it('the bundled CLI prints exactly what the CLI run from its modules prints', async function () {
+    // Without a fresh bundle (`tsc -b` alone), both runs would take the modules: nothing to compare.
+    if (!bundleIsFresh()) this.skip();
+    const files = [...fs.readdirSync(CASES).filter((f) => f.endsWith('.pim')).map((f) => `${CASES}/${f}`), 'samples/isaac.pim'];
+    for (const args of [['check', ...files], ['check', '--format', 'json', ...files], ['compile', 'samples/isaac.pim'], ['--version']]) {
+      const [bundled, modules] = await Promise.all([pimc(...args), pimcWith({ PIMC_NO_BUNDLE: '1' }, ...args)]);
+      assert.deepEqual(bundled, modules, `pimc ${args.slice(0, 3).join(' ')} …`);
+    }
+  });
+
+  it('a code cache that does not match the bundle is ignored and written anew', async function () {
+    if (!bundleIsFresh()) this.skip();
+    const cache = `${BUNDLE}.v8cache`;
+    fs.writeFileSync(cache, 'v0 stale\nnot a code cache');
+    const r = await pimc('check', 'samples/isaac.pim');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /samples\/isaac\.pim: 0 errors, 0 warnings/);
+    assert.ok(fs.readFileSync(cache).subarray(0, 40).toString('latin1').startsWith(`${process.version} ${process.arch} `), 'cache rewritten with its key');
   });
 
   it('garbage input gives errors, never a crash', async () => {

@@ -111,9 +111,12 @@ function compileForRuntime(file: string, format: string, err: Out): Program | un
 // The runtime and the formatter are loaded only by the commands that need them, so `check` and
 // `compile` never load tfjs or Prettier. Specifiers are variables: they are sibling packages, not
 // compile-time dependencies of the compiler.
+type Importer = (specifier: string) => Promise<unknown>;
+let importModule: Importer = (specifier) => import(specifier);
+
 async function loadOptional<T>(specifier: string, what: string): Promise<T> {
   try {
-    return (await import(specifier)) as T;
+    return (await importModule(specifier)) as T;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
@@ -225,8 +228,13 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
   }
 }
 
-/** Runs `main` on the process's arguments and sets the exit code; used by bin/pimc.js. */
-export function run(): void {
+/**
+ * Runs `main` on the process's arguments and sets the exit code; used by bin/pimc.js. When it runs
+ * the bundled CLI (compiled by node:vm, which has no ES module loader of its own) it passes its own
+ * `import` for the lazily loaded packages.
+ */
+export function run(importer?: Importer): void {
+  if (importer) importModule = importer;
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -1,0 +1,137 @@
+// Build step: bundle the `pimc` CLI into one CommonJS file (dist/cli/pimc.bundle.cjs) and prime its
+// V8 code cache, so a cold `pimc check` skips ES module resolution and most JavaScript compilation.
+// Run after `tsc -b` (npm run build); bin/pimc.js loads the bundle (or dist/cli/pimc.js without it).
+//  - Chevrotain is inlined from its single-file build (lib/chevrotain.mjs) in place of grammar's
+//    dynamic loader, which needs a top-level await that CommonJS cannot have.
+//  - `import.meta.url` in each bundled module becomes that module's own file URL, so relative files
+//    (the prelude, package.json, the IR schema and validator) are found exactly as without the bundle.
+//  - Packages loaded lazily at run time (ajv, @pim/runtime, @pim/lsp) stay outside the bundle.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+
+// esbuild is a development dependency of the workspace (the VS Code extension bundles with it too).
+// Without it pimc still works, from its modules, only slower to start.
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  console.warn('build-cli: esbuild is not installed; pimc runs from its modules (slower start)');
+  process.exit(0);
+}
+
+const compilerDir = fileURLToPath(new URL('../', import.meta.url));
+const outfile = path.join(compilerDir, 'dist/cli/pimc.bundle.cjs');
+const outDir = path.dirname(outfile);
+
+// grammar's chevrotain.js finds this file next to the package entry; so does the bundle.
+const grammarRequire = createRequire(createRequire(path.join(compilerDir, 'package.json')).resolve('@pim/grammar'));
+const chevrotainBundle = path.join(path.dirname(grammarRequire.resolve('chevrotain')), '..', 'chevrotain.mjs');
+if (!fs.existsSync(chevrotainBundle)) throw new Error(`build-cli: ${chevrotainBundle} not found (chevrotain's layout changed?)`);
+
+const inlineAndRelocate = {
+  name: 'pimc-inline-and-relocate',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]grammar[\\/]dist[\\/]chevrotain\.js$/ }, (args) => {
+      const src = fs.readFileSync(args.path, 'utf8');
+      // The exports grammar takes from its loader; fail loudly if they change.
+      const exported = /export const \{ ([\w, ]+) \} = chevrotain;/.exec(src);
+      if (!exported) throw new Error(`build-cli: ${args.path} changed shape; update compiler/scripts/build-cli.mjs`);
+      return { contents: `export { ${exported[1]} } from ${JSON.stringify(chevrotainBundle)};\n`, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+    b.onLoad({ filter: /[\\/](compiler|grammar)[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const src = fs.readFileSync(args.path, 'utf8');
+      if (!src.includes('import.meta.url')) return undefined;
+      const rel = path.relative(outDir, args.path).split(path.sep).join('/');
+      return { contents: src.replaceAll('import.meta.url', `__pimModuleUrl(${JSON.stringify(rel)})`), loader: 'js' };
+    });
+  },
+};
+
+// The prelude's parse, made now by the parser being bundled, for loadPrelude (passes/load.ts) to
+// take instead of parsing it again at every start. Only a parse that JSON carries exactly (no
+// undefined, no shared or non-plain objects) is embedded; otherwise the CLI parses as before.
+const { makeSourceFile, PRELUDE_FILES } = await import(new URL('../dist/passes/load.js', import.meta.url).href);
+const preludeParse = {};
+for (const [ns, file] of Object.entries(PRELUDE_FILES)) {
+  const p = path.join(compilerDir, 'prelude', file);
+  const { text, ast, parseDiagnostics } = makeSourceFile(p, fs.readFileSync(p, 'utf8'));
+  preludeParse[ns] = { path: p, text, ast, parseDiagnostics };
+}
+const preludeJson = JSON.stringify(preludeParse);
+const define = {};
+if (isDeepStrictEqual(JSON.parse(preludeJson), preludeParse) && !hasSharedObjects(preludeParse)) {
+  define['globalThis.__PIM_PRELUDE_PARSE__'] = JSON.stringify(preludeJson);
+} else {
+  console.warn('build-cli: the prelude parse does not survive JSON; the bundled CLI parses the prelude at start');
+}
+
+function hasSharedObjects(value, seen = new Set()) {
+  if (value === null || typeof value !== 'object') return false;
+  if (seen.has(value)) return true;
+  seen.add(value);
+  return Object.values(value).some((v) => hasSharedObjects(v, seen));
+}
+
+const tmp = `${outfile}.tmp-${process.pid}`;
+const buildStart = Date.now();
+const result = await build({
+  entryPoints: [path.join(compilerDir, 'dist/cli/pimc.js')],
+  plugins: [inlineAndRelocate],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // Dynamic import() stays a real import(): the lazily loaded packages are ES modules.
+  supported: { 'dynamic-import': true },
+  external: ['ajv', 'ajv/*', '@pim/runtime', '@pim/runtime/*', '@pim/lsp', '@pim/lsp/*'],
+  banner: {
+    js: [
+      '// Generated by compiler/scripts/build-cli.mjs from dist/cli/pimc.js. Do not edit.',
+      "const __pimModuleUrl = (rel) => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;",
+    ].join('\n'),
+  },
+  outfile: tmp,
+  metafile: true,
+  define,
+  logLevel: 'warning',
+});
+// ASCII only, so bin/pimc.js can read it as latin1 (several times faster than decoding UTF-8, and
+// a one-byte string for V8). esbuild escapes strings but keeps regular expressions and comments as
+// written; a \u escape means the same character in a regular expression, identifier or comment.
+const text = fs.readFileSync(tmp, 'utf8').replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+fs.writeFileSync(tmp, text);
+
+// What the bundle was built from, with each file's size and time: bin/pimc.js runs the modules
+// instead of a bundle that a later `tsc -b` (or an updated chevrotain) has made stale. A file
+// rewritten while this ran may not be the one bundled: it is recorded as never matching.
+const inputs = {};
+for (const input of Object.keys(result.metafile.inputs)) {
+  const file = path.resolve(input);
+  const { size, mtimeMs } = fs.statSync(file);
+  inputs[path.relative(outDir, file).split(path.sep).join('/')] = [size, mtimeMs > buildStart ? -1 : mtimeMs];
+}
+if (Object.values(inputs).some(([, mtimeMs]) => mtimeMs === -1)) console.warn('build-cli: sources changed during the build; pimc runs from its modules until the next build');
+fs.writeFileSync(`${outfile}.inputs.json`, JSON.stringify(inputs) + '\n');
+fs.renameSync(tmp, outfile);
+
+// Prime the code cache: bin/pimc.js writes it after a run when it is missing or stale. The cache
+// holds the functions compiled by the time it is written, so the run checks the samples (the
+// repository's) to cover the parser and the checking passes; a program with errors still primes it.
+fs.rmSync(`${outfile}.v8cache`, { force: true });
+const samplesDir = path.join(compilerDir, '../samples');
+const samples = fs.existsSync(samplesDir) ? fs.readdirSync(samplesDir).filter((f) => f.endsWith('.pim')).map((f) => path.join(samplesDir, f)) : [];
+if (samples.length === 0) {
+  samples.push(path.join(outDir, 'prime.pim'));
+  fs.writeFileSync(samples[0], 'const clock = 1 GHz\n');
+}
+try {
+  execFileSync(process.execPath, [path.join(compilerDir, 'bin/pimc.js'), 'check', ...samples], { stdio: 'ignore' });
+} catch {
+  // Diagnostics (exit status 1) do not matter here; a crash shows up in the tests.
+}
+fs.rmSync(path.join(outDir, 'prime.pim'), { force: true });
+if (!fs.existsSync(`${outfile}.v8cache`)) console.warn(`build-cli: no code cache written beside ${path.relative(process.cwd(), outfile)}`);
