@@ -78,12 +78,22 @@ const PRELUDE_DIR = fileURLToPath(new URL('../../prelude/', import.meta.url));
 export const PRELUDE_FILES = { component: 'components.pim', declaration: 'declarations.pim' } as const;
 let preludeCache: Record<keyof typeof PRELUDE_FILES, SourceFile> | undefined;
 
-/** The component library and other built-in classes, parsed once per process. */
+/**
+ * The component library and other built-in classes, parsed once per process. The bundled CLI
+ * (scripts/build-cli.mjs) carries the parse made at build time by the same parser, as JSON in
+ * `globalThis.__PIM_PRELUDE_PARSE__`; it is used for a file only when its text and path are the ones
+ * parsed then (JSON.parse is several times cheaper than a cold parse).
+ */
 export function loadPrelude(): Record<keyof typeof PRELUDE_FILES, SourceFile> {
   if (!preludeCache) {
+    const built = (globalThis as { __PIM_PRELUDE_PARSE__?: string }).__PIM_PRELUDE_PARSE__;
+    const parsed = built === undefined ? {} : (JSON.parse(built) as Record<string, Pick<SourceFile, 'path' | 'text' | 'ast' | 'parseDiagnostics'>>);
     const entries = Object.entries(PRELUDE_FILES).map(([ns, file]) => {
       const p = path.join(PRELUDE_DIR, file);
-      return [ns, makeSourceFile(p, fs.readFileSync(p, 'utf8'))] as const;
+      const text = fs.readFileSync(p, 'utf8');
+      const pre = parsed[ns];
+      if (pre && pre.path === p && pre.text === text) return [ns, { path: p, text, ast: pre.ast, lineIndex: new LineIndex(text), parseDiagnostics: pre.parseDiagnostics } satisfies SourceFile] as const;
+      return [ns, makeSourceFile(p, text)] as const;
     });
     preludeCache = Object.fromEntries(entries) as Record<keyof typeof PRELUDE_FILES, SourceFile>;
   }
