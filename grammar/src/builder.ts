@@ -167,14 +167,18 @@ export class AstBuilder {
     if (base) out.base = base;
     const countNode = nodes(ch, 'count')[0];
     if (countNode) out.count = this.expression(countNode, kind.span.end);
-    const body = nodes(ch, 'body')[0];
-    if (body) out.body = this.body(body);
+    if (ch['LCurly']) out.body = this.members(ch);
     return out;
   }
 
   body(n: CstNode): A.Member[] {
+    return this.members(n.children as Children);
+  }
+
+  /** The members of a `body` node, or of a `block` node (which holds its braces and members itself). */
+  private members(ch: Children): A.Member[] {
     const members: A.Member[] = [];
-    for (const m of this.orderedChildren(n.children as Children, MEMBER_RULES)) {
+    for (const m of this.orderedChildren(ch, MEMBER_RULES)) {
       const built = this.member(m);
       if (built) members.push(built);
     }
@@ -208,7 +212,7 @@ export class AstBuilder {
     const out: A.Attribute = {
       type: 'Attribute',
       key,
-      value: this.expression(nodes(ch, 'value')[0], colonEnd),
+      value: this.binary(ch, colonEnd),
       span: this.span2(nodeSpan(n), key.span),
     };
     const def = nodes(ch, 'default')[0];

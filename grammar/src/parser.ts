@@ -61,11 +61,17 @@ class PimParser extends CstParser {
         this.CONSUME(T.RBracket);
       },
     });
-    this.OPTION4(() => this.SUBRULE(this.body));
+    // A block's braces and members sit in the block itself (no `body` node), as in `body` below.
+    this.OPTION4(() => this.bracedMembers());
   });
 
   // Members sit directly in the body (no rule of their own): one CST node less per member.
   public body = this.RULE('body', () => {
+    this.bracedMembers();
+  });
+
+  /** `{ member* }` inside whichever rule calls it. */
+  private bracedMembers(): void {
     this.CONSUME(T.LCurly);
     this.MANY(() => {
       this.OR([
@@ -79,15 +85,17 @@ class PimParser extends CstParser {
       ]);
     });
     this.CONSUME(T.RCurly);
-  });
+  }
 
+  // The value's operands and operators sit in the attribute itself (no `expression` node of its own):
+  // attributes are the commonest member, and every CST node saved is an allocation saved.
   public attribute = this.RULE('attribute', () => {
     this.CONSUME(T.Identifier, { LABEL: 'key' });
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.expression, { LABEL: 'value' });
+    this.operandsAndOperators();
     this.OPTION(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE2(this.expression, { LABEL: 'default' });
+      this.SUBRULE(this.expression, { LABEL: 'default' });
     });
   });
 
@@ -173,6 +181,11 @@ class PimParser extends CstParser {
   // (in < .. < + - < * / < **, with ** right-associative). One rule instead of one per precedence
   // level keeps the CST shallow: a plain value was eight nested nodes, it is three.
   public expression = this.RULE('expression', () => {
+    this.operandsAndOperators();
+  });
+
+  /** `unary (op unary)*` under the labels `operands` and `ops`, inside whichever rule calls it. */
+  private operandsAndOperators(): void {
     this.SUBRULE(this.unary, { LABEL: 'operands' });
     this.MANY(() => {
       this.OR([
@@ -186,7 +199,7 @@ class PimParser extends CstParser {
       ]);
       this.SUBRULE2(this.unary, { LABEL: 'operands' });
     });
-  });
+  }
 
   /**
    * Prefix minus signs, a primary, then `[…]` suffixes (`tensor[1, 28, 28]`). The primaries sit in
