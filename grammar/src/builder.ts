@@ -33,10 +33,16 @@ function join(...spans: (A.Span | undefined)[]): A.Span | undefined {
   return out;
 }
 
-/** `join` of two spans without the rest-argument array (the common case, on every node). */
+/**
+ * `join` of two spans without the rest-argument array (the common case, on every node). A span that
+ * already covers the other is returned itself: spans are never mutated (edits copy them), and every
+ * object the AST does not allocate is one the garbage collector never copies.
+ */
 function join2(a: A.Span | undefined, b: A.Span | undefined): A.Span | undefined {
-  if (!a) return b ? { start: b.start, end: b.end } : undefined;
-  if (!b) return { start: a.start, end: a.end };
+  if (!a) return b;
+  if (!b) return a;
+  if (a.start <= b.start && a.end >= b.end) return a;
+  if (b.start <= a.start && b.end >= a.end) return b;
   return { start: a.start < b.start ? a.start : b.start, end: a.end > b.end ? a.end : b.end };
 }
 
@@ -426,8 +432,9 @@ export class AstBuilder {
     const span = tokSpan(t) ?? this.span();
     const image = t.image;
     const numEnd = numberLength(image);
-    const raw = image.slice(0, numEnd);
-    const value = /^0[xX]/.test(raw) ? parseInt(raw, 16) : Number(raw);
+    const raw = numEnd === image.length ? image : image.slice(0, numEnd);
+    const hex = numEnd > 2 && image.charCodeAt(0) === 48 && (image.charCodeAt(1) | 32) === 120;
+    const value = hex ? parseInt(raw, 16) : Number(raw);
     const out: A.NumberLit = { type: 'Number', value, raw, span };
     let unitStart = numEnd;
     while (unitStart < image.length && (image.charCodeAt(unitStart) === 32 || image.charCodeAt(unitStart) === 9)) unitStart++;
