@@ -6,7 +6,7 @@ import { diag, didYouMean, type Block, type Expr, type Member } from '@pim/gramm
 import type { AttrValue, FigureSource, IrArchitecture, IrComponent, IrDevice, IrGpu, IrNoc, IrPartition, IrTileType } from '../ir/types.js';
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
-import { asNumber, constValue, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
+import { asNumber, ConstScope, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
 import { describeValue, displayValue, type Value } from '../semantics/values.js';
 
@@ -30,7 +30,7 @@ export function elaborateArchitectures(ctx: CheckContext, devices: Map<string, I
 /** Evaluates a `[count]`: a positive whole number. */
 export function evalCount(ctx: CheckContext, expr: Expr | undefined, uri: string, what: string): number {
   if (!expr) return 1;
-  const v = evaluate(expr, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri), names: () => ctx.consts.keys() });
+  const v = evaluate(expr, new ConstScope(ctx, uri));
   if (v.t === 'error') return 1;
   if (v.t === 'word') {
     ctx.report(diag('unknownName', uri, v.span, v.name, didYouMean(v.name, ctx.consts.keys())));
@@ -156,7 +156,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
       }
     }
     const children: Node[] = [];
-    checkUniqueLabels(ctx, b.body, () => uri);
+    checkUniqueLabels(ctx, b.body, uri);
     for (const m of b.body ?? []) {
       if (m.type === 'Block') {
         const c = build(m, path, parentTotal * count, uri);
@@ -172,7 +172,8 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     const shared = Math.max(1, asNumber(inst?.get('shared_by')) ?? 1);
     const fig = (key: 'power' | 'area'): { value: number; own: number; source: FigureSource } => {
       const v = asNumber(inst?.get(key));
-      const childSum = children.reduce((s, c) => s + c.ir.count * (key === 'power' ? c.ir.power_w : c.ir.area_m2), 0);
+      let childSum = 0;
+      for (const c of children) childSum += c.ir.count * (key === 'power' ? c.ir.power_w : c.ir.area_m2);
       if (v !== undefined && inst?.isStated(key)) return { value: v / shared, own: v / shared, source: 'stated' };
       if (v !== undefined) return { value: (v + childSum) / shared, own: v / shared, source: 'estimated' };
       return { value: childSum / shared, own: 0, source: children.length ? 'children' : 'none' };
@@ -214,7 +215,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
 
   const topChildren: Node[] = [];
   // Checked on each block as written: inheritance replaces a base's component by name on purpose.
-  checkUniqueLabels(ctx, block.body, () => uri);
+  checkUniqueLabels(ctx, block.body, uri);
   for (const m of body) {
     if (m.type === 'Block') {
       const c = build(m, name, chips, fileOf(m));
@@ -229,9 +230,9 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   root.ir.path = name;
 
   const isA = (n: Node, cls: string): boolean => ctx.isA('component', n.ir.kind, cls);
-  const descendants = (n: Node): Node[] => n.children.flatMap((c) => [c, ...descendants(c)]);
-  const all = descendants(root);
-  const insideTiles = new Set<Node>(all.filter((t) => isA(t, 'tile')).flatMap((t) => descendants(t)));
+  const all = descendants(root, []);
+  const insideTiles = new Set<Node>();
+  for (const t of all) if (isA(t, 'tile')) for (const d of descendants(t, [])) insideTiles.add(d);
 
   // Crossbar specs need their device; a crossbar's read latency defaults to its device's.
   const crossbarSpec = (n: Node): IrTileType['crossbar'] => {
@@ -249,17 +250,28 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     return { rows, cols, device: dev?.name ?? (cell?.t === 'word' ? cell.name : ''), bits_per_cell: dev?.bits_per_cell ?? 1, read_latency_s: readLatency, power_w: power, area_m2: n.ir.area_m2, read_energy_j: energy };
   };
 
-  /** Copies of `pred` nodes inside one copy of `n` (counts multiplied below n). */
-  const countInside = (n: Node, pred: (x: Node) => boolean): number =>
-    n.children.reduce((s, c) => s + c.ir.count * ((pred(c) ? 1 : 0) + countInside(c, pred)), 0);
-  const firstInside = (n: Node, pred: (x: Node) => boolean): Node | undefined => descendants(n).find(pred);
+  /** Copies of `cls` nodes inside one copy of `n` (counts multiplied below n). */
+  const countInside = (n: Node, cls: string): number => {
+    let total = 0;
+    for (const c of n.children) total += c.ir.count * ((isA(c, cls) ? 1 : 0) + countInside(c, cls));
+    return total;
+  };
+  /** The first `cls` node below `n`, in document order. */
+  const firstInside = (n: Node, cls: string): Node | undefined => {
+    for (const c of n.children) {
+      const found = isA(c, cls) ? c : firstInside(c, cls);
+      if (found) return found;
+    }
+    return undefined;
+  };
 
   const partitionOf = new Map<Node, string>();
   const partitions: IrPartition[] = [];
   for (const c of root.children) {
     if (!isA(c, 'partition')) continue;
     partitions.push({ name: c.ir.name, kind: 'digital', tier: 0, tiles: [], gpus: [] });
-    for (const d of [c, ...descendants(c)]) partitionOf.set(d, c.ir.name);
+    partitionOf.set(c, c.ir.name);
+    for (const d of descendants(c, [])) partitionOf.set(d, c.ir.name);
   }
   const implicit: IrPartition = { name: 'chip', kind: 'digital', tier: 0, tiles: [], gpus: [] };
 
@@ -270,14 +282,14 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     const part = partitions.find((p) => p.name === partName) ?? implicit;
     if (isA(n, 'tile')) {
       const isXbar = (x: Node): boolean => isA(x, 'crossbar');
-      const xbarsPerTile = countInside(n, isXbar);
-      const units = n.children.filter((c) => isXbar(c) || countInside(c, isXbar) > 0);
-      const unitsPerTile = units.some(isXbar) ? 1 : units.reduce((s, u) => s + u.ir.count, 0) || 1;
+      const xbarsPerTile = countInside(n, 'crossbar');
+      const units = n.children.filter((c) => isXbar(c) || countInside(c, 'crossbar') > 0);
+      const unitsPerTile = units.some(isXbar) ? 1 : totalCopies(units) || 1;
       const unit = units.find((u) => !isXbar(u));
       const unitNode = unit ?? n;
-      const xbar = firstInside(n, isXbar);
-      const adc = firstInside(unitNode, (x) => isA(x, 'adc'));
-      const dac = firstInside(unitNode, (x) => isA(x, 'dac'));
+      const xbar = firstInside(n, 'crossbar');
+      const adc = firstInside(unitNode, 'adc');
+      const dac = firstInside(unitNode, 'dac');
       const bufNodes = n.children.filter((c) => isA(c, 'edram') || isA(c, 'sram'));
       const buf = bufNodes[0];
       const busWidth = buf ? asNumber(buf.inst?.get('bus_width')) ?? 256 : 256;
@@ -289,8 +301,8 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
         units_per_tile: unitsPerTile,
         crossbars_per_unit: xbarsPerTile / unitsPerTile,
         crossbars_per_tile: xbarsPerTile,
-        adcs_per_unit: unit ? countInside(unit, (x) => isA(x, 'adc')) : countInside(n, (x) => isA(x, 'adc')),
-        dacs_per_unit: unit ? countInside(unit, (x) => isA(x, 'dac')) : countInside(n, (x) => isA(x, 'dac')),
+        adcs_per_unit: countInside(unitNode, 'adc'),
+        dacs_per_unit: countInside(unitNode, 'dac'),
         dac_bits: dac ? asNumber(dac.inst?.get('resolution')) ?? 1 : 1,
         buffer_bits: bufNodes.reduce((s, b) => s + b.ir.count * (asNumber(b.inst?.get('capacity')) ?? 0), 0),
         buffer_access_energy_j: buf?.ir.energy_j ?? 0,
@@ -412,7 +424,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     totals: {
       power_w: root.ir.power_w * chips,
       area_m2: root.ir.area_m2 * chips,
-      crossbars: all.filter((n) => isA(n, 'crossbar')).reduce((s, n) => s + n.ir.total_count, 0),
+      crossbars: totalCount(all.filter((n) => isA(n, 'crossbar'))),
       tiles: tileTypes.reduce((s, t) => s + t.count, 0),
       gpus: gpus.reduce((s, g) => s + g.count, 0),
     },
@@ -423,21 +435,49 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
 }
 
 /**
+ * Copies of the nodes in all. A plain loop: an inlined `reduce` over IrComponents of several shapes
+ * fell into a V8 deoptimization loop here (elaborateOne deoptimized on every call).
+ */
+function totalCount(nodes: Node[]): number {
+  let total = 0;
+  for (const n of nodes) total += n.ir.total_count;
+  return total;
+}
+
+/** Copies of the nodes per copy of their parent. */
+function totalCopies(nodes: Node[]): number {
+  let total = 0;
+  for (const n of nodes) total += n.ir.count;
+  return total;
+}
+
+/** The nodes below `n` in document order (each before its own children), added to `out`. */
+function descendants(n: Node, out: Node[]): Node[] {
+  for (const c of n.children) {
+    out.push(c);
+    descendants(c, out);
+  }
+  return out;
+}
+
+/**
  * Components of one parent need distinct names (a block's name, else its kind): paths such as
  * `isaac.isaac_tile.ima` must name one component. Two `ima` blocks need names to be told apart.
  */
-function checkUniqueLabels(ctx: CheckContext, body: Member[] | undefined, uriOf: (m: Member) => string): void {
-  const seen = new Map<string, Block>();
+function checkUniqueLabels(ctx: CheckContext, body: Member[] | undefined, uri: string): void {
+  // Most bodies (leaf components) hold no block: no Map for them.
+  let seen: Map<string, Block> | undefined;
   for (const m of body ?? []) {
     if (m.type !== 'Block') continue;
     const id = m.name ?? m.kind;
+    seen ??= new Map();
     const first = seen.get(id.name);
     if (!first) {
       seen.set(id.name, m);
       continue;
     }
-    const d = diag('duplicateName', uriOf(m), id.span, id.name);
-    d.related = [{ uri: uriOf(first), span: (first.name ?? first.kind).span, message: m.name ? `'${id.name}' is first defined here` : `the first unnamed '${id.name}' (name the blocks to tell them apart)` }];
+    const d = diag('duplicateName', uri, id.span, id.name);
+    d.related = [{ uri, span: (first.name ?? first.kind).span, message: m.name ? `'${id.name}' is first defined here` : `the first unnamed '${id.name}' (name the blocks to tell them apart)` }];
     ctx.report(d);
   }
 }

@@ -4,7 +4,7 @@ import { diag, didYouMean, withArticle, type VaryStmt } from '@pim/grammar';
 import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '../ir/types.js';
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
-import { asNumber, coerce, constValue, instantiate, requireAtLeast } from '../semantics/instance.js';
+import { asNumber, coerce, ConstScope, instantiate, requireAtLeast } from '../semantics/instance.js';
 import type { Value } from '../semantics/values.js';
 
 export const OBJECTIVES = ['accuracy', 'area', 'energy', 'latency', 'power', 'throughput', 'edp'] as const;
@@ -105,7 +105,7 @@ function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: M
     ctx.report(diag('unknownAttribute', uri, attrName.span, attrName.name, cls?.name ?? '?', cls ? didYouMean(attrName.name, cls.attrs.keys()) : undefined));
     return undefined;
   }
-  const dom = evaluate(m.domain, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri), names: () => ctx.consts.keys() });
+  const dom = evaluate(m.domain, new ConstScope(ctx, uri));
   let items: Value[] = [];
   if (dom.t === 'list') items = dom.items;
   else if (dom.t === 'range') {

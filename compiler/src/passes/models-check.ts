@@ -5,7 +5,7 @@ import type { BlockInfo } from '../api.js';
 import type { IrDataset, IrModel } from '../ir/types.js';
 import { describeMember, type CheckContext } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
-import { constValue, instantiate } from '../semantics/instance.js';
+import { ConstScope, instantiate, StatedAttributeInfo } from '../semantics/instance.js';
 import { isDimensionless, dimName } from '../units/dimension.js';
 import { describeValue, displayValue, type Value } from '../semantics/values.js';
 import { evalCount } from './elaborate.js';
@@ -97,6 +97,7 @@ function inputSpec(ctx: CheckContext, v: Value | undefined, uri: string, dataset
 
 function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string, model: string): (LayerSpec | RepeatSpec)[] {
   const out: (LayerSpec | RepeatSpec)[] = [];
+  const scope = new ConstScope(ctx, uri);
   for (const m of body ?? []) {
     if (m.type === 'Attribute') continue; // the model's own attributes (input)
     if (m.type === 'Repeat') {
@@ -117,7 +118,7 @@ function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string, 
         ctx.report(diag('misplaced', uri, a.span, 'a nested block', 'a layer'));
         continue;
       }
-      const v = evaluate(a.value, { uri, report: (d) => ctx.report(d), lookup: (n, s) => constValue(ctx, n, s, uri), names: () => ctx.consts.keys() });
+      const v = evaluate(a.value, scope);
       if (a.key.name === 'from' && v.t === 'word') {
         const target = ctx.nested.get(`${model}.${v.name}`);
         if (target) ctx.reference(uri, v.span, target);
@@ -135,7 +136,7 @@ function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string, 
       attrSpans[a.key.name] = a.value.span;
       const schema = LAYER_KINDS[m.kind.name]?.attrs[a.key.name];
       if (schema) {
-        ctx.attributeInfo.set(a, { owner: m.kind.name, type: schema.type.type === 'enum' ? `one_of(${schema.type.choices.join(', ')})` : schema.type.type, display: displayValue(v), ...(v.t === 'num' ? { si: v.v } : {}), doc: schema.doc });
+        ctx.attributeInfo.set(a, new StatedAttributeInfo(m.kind.name, schema.type.type === 'enum' ? `one_of(${schema.type.choices.join(', ')})` : schema.type.type, v, schema.doc));
       }
       keySpans[a.key.name] = a.key.span;
     }

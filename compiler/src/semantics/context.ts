@@ -51,6 +51,8 @@ export class CheckContext {
     declaration: new Map(),
   };
   readonly consts = new Map<string, ConstEntry>();
+  /** Values of class defaults that read no name, by expression (see ClassInstance.evaluateDefault). */
+  readonly closedDefaults = new Map<Expr, Value>();
 
   constructor(
     readonly files: Map<string, SourceFile>,

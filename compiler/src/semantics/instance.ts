@@ -1,8 +1,9 @@
 // An instance of a class: a block's attributes checked against the class, defaults evaluated lazily
 // in the instance's own scope (so `power = energy * rate` sees the instance's `rate`).
-import { diag, didYouMean, withArticle, type Attribute, type Member, type Span } from '@pim/grammar';
-import { dimEquals, dimName, isDimensionless, NAMED_DIMENSIONS } from '../units/dimension.js';
-import type { CheckContext, ClassDef } from './context.js';
+import { diag, didYouMean, withArticle, type Attribute, type Diagnostic, type Expr, type Member, type Span } from '@pim/grammar';
+import type { AttributeInfo } from '../api.js';
+import { dimEquals, dimName, isDimensionless, NAMED_DIMENSIONS, type Dim } from '../units/dimension.js';
+import type { AttrDef, CheckContext, ClassDef } from './context.js';
 import { evaluate, type EvalEnv } from './evaluate.js';
 import { parseType, typeName, type AttrType } from './types.js';
 import { describeValue, displayValue, ERROR, num, type Value } from './values.js';
@@ -64,11 +65,12 @@ export function constValue(ctx: CheckContext, name: string, span: Span, uri: str
 
 export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] | undefined, uri: string, opts: InstanceOptions): Instance {
   const stated = new Map<string, Attribute>();
-  const memberUri = new Map<Attribute, string>();
+  // Only inherited declarations mix files; otherwise every member is in `uri`.
+  const memberUri = opts.uriOf ? new Map<Attribute, string>() : undefined;
   for (const m of members ?? []) {
     if (m.type !== 'Attribute') continue;
     const mUri = opts.uriOf?.(m) ?? uri;
-    memberUri.set(m, mUri);
+    memberUri?.set(m, mUri);
     if (!cls.attrs.has(m.key.name)) {
       const suggestion = didYouMean(m.key.name, cls.attrs.keys());
       const d = diag('unknownAttribute', mUri, m.key.span, m.key.name, cls.name, suggestion);
@@ -82,88 +84,240 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
     }
     stated.set(m.key.name, m);
   }
-  const values = new Map<string, Value | null>();
-  const evaluating = new Set<string>();
-  // Insertion-ordered: on a cycle it is the chain of attributes that led back here.
-  const get = (name: string): Value | undefined => {
-    if (values.has(name)) return values.get(name) ?? undefined;
-    const def = cls.attrs.get(name);
-    if (!def) return undefined;
-    const attr = stated.get(name);
-    const expr = attr?.value ?? def.default;
-    if (!expr) {
-      values.set(name, null);
-      return undefined;
-    }
-    if (evaluating.has(name)) {
-      ctx.report(diag('constCycle', attr ? memberUri.get(attr)! : def.uri, attr ? attr.key.span : def.keySpan, [...evaluating, name]));
-      values.set(name, ERROR);
-      return ERROR;
-    }
-    evaluating.add(name);
-    const exprUri = attr ? memberUri.get(attr)! : def.uri;
-    const env: EvalEnv = {
-      uri: exprUri,
-      // A default (an estimate formula) fails because of this instance's values: report it at the
-      // instance, with the formula as the related location.
-      report: attr
-        ? (d) => ctx.report(d)
-        : (d) => ctx.report({ ...d, uri, span: opts.anchor, related: [...(d.related ?? []), { uri: d.uri, span: d.span, message: `in the default of '${name}' in class '${def.owner}'` }] }),
-      // A name is a sibling attribute, except the attribute being defined, which means the outer
-      // (constant) name: `rows: rows` reads the constant `rows`.
-      lookup: (n, s) => (cls.attrs.has(n) && n !== name ? get(n) ?? ERROR : constValue(ctx, n, s, exprUri)),
-      names: () => [...cls.attrs.keys(), ...ctx.consts.keys()],
-      ...(def.type.k === 'dim' && expr.type === 'Number' ? { expected: def.type.dim } : {}),
-    };
-    const raw = evaluate(expr, env);
-    const v = coerce(ctx, raw, def.type, expr.span, exprUri, `'${name}' of ${opts.what}`, opts);
-    evaluating.delete(name);
-    values.set(name, v);
-    if (attr) {
-      ctx.attributeInfo.set(attr, {
-        owner: cls.name,
-        type: typeName(def.type),
-        display: displayValue(v),
-        ...(v.t === 'num' ? { si: v.v } : {}),
-        ...(def.doc ? { doc: def.doc } : {}),
-      });
-    }
-    return v;
-  };
+  const inst = new ClassInstance(ctx, cls, uri, stated, memberUri, opts);
   for (const [name, def] of cls.attrs) {
     if (def.required && !stated.has(name)) ctx.report(diag('missingAttribute', uri, opts.anchor, name, opts.what));
   }
   // Evaluate stated attributes now so their errors show even if nothing reads them.
-  for (const name of stated.keys()) get(name);
-  return { cls, uri, stated, get: (n) => get(n), isStated: (n) => stated.has(n) };
+  for (const name of stated.keys()) inst.get(name);
+  return inst;
+}
+
+/**
+ * Attribute values are evaluated on first read and kept. A class rather than closures: the compiler
+ * makes one per component, layer section and declaration, and closures per attribute were a large
+ * share of its time and garbage.
+ */
+class ClassInstance implements Instance {
+  private readonly layout: ClassLayout;
+  /** By attribute slot; null: no value (no statement and no default); undefined: not evaluated yet. */
+  private readonly values: (Value | null | undefined)[];
+  /** The attributes being evaluated, outermost first: on a cycle, the chain that led back. */
+  private readonly evaluating: string[] = [];
+
+  constructor(
+    readonly ctx: CheckContext,
+    readonly cls: ClassDef,
+    readonly uri: string,
+    readonly stated: Map<string, Attribute>,
+    private readonly memberUri: Map<Attribute, string> | undefined,
+    readonly opts: InstanceOptions,
+  ) {
+    this.layout = layoutOf(cls);
+    this.values = new Array(this.layout.defs.length);
+  }
+
+  isStated(name: string): boolean {
+    return this.stated.has(name);
+  }
+
+  /** Whether `name` is an attribute of the class. */
+  has(name: string): boolean {
+    return this.layout.slots.has(name);
+  }
+
+  get(name: string): Value | undefined {
+    const slot = this.layout.slots.get(name);
+    if (slot === undefined) return undefined;
+    const known = this.values[slot];
+    if (known !== undefined) return known ?? undefined;
+    const def = this.layout.defs[slot]!;
+    const attr = this.stated.get(name);
+    const expr = attr?.value ?? def.default;
+    if (!expr) {
+      this.values[slot] = null;
+      return undefined;
+    }
+    const ctx = this.ctx;
+    const exprUri = attr ? this.memberUri?.get(attr) ?? this.uri : def.uri;
+    if (this.evaluating.includes(name)) {
+      ctx.report(diag('constCycle', exprUri, attr ? attr.key.span : def.keySpan, [...this.evaluating, name]));
+      this.values[slot] = ERROR;
+      return ERROR;
+    }
+    this.evaluating.push(name);
+    const raw = attr ? this.evaluate(name, def, expr, true, exprUri) : this.evaluateDefault(name, def, expr);
+    const v = coerce(ctx, raw, def.type, expr.span, exprUri, `'${name}' of ${this.opts.what}`, this.opts);
+    this.evaluating.pop();
+    this.values[slot] = v;
+    if (attr) ctx.attributeInfo.set(attr, new StatedAttributeInfo(this.cls.name, def.type, v, def.doc));
+    return v;
+  }
+
+  private evaluate(name: string, def: AttrDef, expr: Expr, stated: boolean, uri: string): Value {
+    const scope = new AttributeScope(this, name, def, stated, uri);
+    if (def.type.k === 'dim' && expr.type === 'Number') scope.expected = def.type.dim;
+    return evaluate(expr, scope);
+  }
+
+  /**
+   * A default that reads no name (`rate = 1.28 GHz`) has one value for every instance: evaluated
+   * once per compilation. One that reported something is evaluated again, to report it again.
+   */
+  private evaluateDefault(name: string, def: AttrDef, expr: Expr): Value {
+    const closed = readsNoName(expr);
+    if (closed) {
+      const known = this.ctx.closedDefaults.get(expr);
+      if (known) return known;
+    }
+    const before = this.ctx.diagnostics.length;
+    const v = this.evaluate(name, def, expr, false, def.uri);
+    if (closed && this.ctx.diagnostics.length === before) this.ctx.closedDefaults.set(expr, v);
+    return v;
+  }
+}
+
+/** A class's attributes by slot, shared by its instances. */
+interface ClassLayout {
+  slots: Map<string, number>;
+  defs: AttrDef[];
+}
+
+const layouts = new WeakMap<ClassDef, ClassLayout>();
+
+function layoutOf(cls: ClassDef): ClassLayout {
+  let layout = layouts.get(cls);
+  if (!layout) {
+    layout = { slots: new Map(), defs: [] };
+    for (const [name, def] of cls.attrs) {
+      layout.slots.set(name, layout.defs.length);
+      layout.defs.push(def);
+    }
+    layouts.set(cls, layout);
+  }
+  return layout;
+}
+
+const closedExprs = new WeakMap<Expr, boolean>();
+
+/** Whether an expression names nothing (no sibling, constant or word): its value is fixed. */
+function readsNoName(expr: Expr): boolean {
+  let closed = closedExprs.get(expr);
+  if (closed === undefined) {
+    closed = exprReadsNoName(expr);
+    closedExprs.set(expr, closed);
+  }
+  return closed;
+}
+
+function exprReadsNoName(e: Expr): boolean {
+  switch (e.type) {
+    case 'Number':
+    case 'String':
+    case 'Bool':
+      return true;
+    case 'Unary':
+      return exprReadsNoName(e.operand);
+    case 'Binary':
+      return exprReadsNoName(e.left) && exprReadsNoName(e.right);
+    case 'Call':
+      return e.args.every(exprReadsNoName);
+    default:
+      return false;
+  }
+}
+
+/** The scope of one attribute's expression: its sibling attributes, then the constants. */
+class AttributeScope implements EvalEnv {
+  expected?: Dim;
+
+  constructor(
+    private readonly inst: ClassInstance,
+    private readonly name: string,
+    private readonly def: AttrDef,
+    private readonly stated: boolean,
+    readonly uri: string,
+  ) {}
+
+  report(d: Diagnostic): void {
+    if (this.stated) {
+      this.inst.ctx.report(d);
+      return;
+    }
+    // A default (an estimate formula) fails because of this instance's values: report it at the
+    // instance, with the formula as the related location.
+    const message = `in the default of '${this.name}' in class '${this.def.owner}'`;
+    this.inst.ctx.report({ ...d, uri: this.inst.uri, span: this.inst.opts.anchor, related: [...(d.related ?? []), { uri: d.uri, span: d.span, message }] });
+  }
+
+  /**
+   * A name is a sibling attribute, except the attribute being defined, which means the outer
+   * (constant) name: `rows: rows` reads the constant `rows`.
+   */
+  lookup(n: string, s: Span): Value | undefined {
+    if (n !== this.name && this.inst.has(n)) return this.inst.get(n) ?? ERROR;
+    return constValue(this.inst.ctx, n, s, this.uri);
+  }
+
+  names(): Iterable<string> {
+    return [...this.inst.cls.attrs.keys(), ...this.inst.ctx.consts.keys()];
+  }
+}
+
+/** Hover data of a stated attribute, formatted only when read: most attributes are never hovered. */
+export class StatedAttributeInfo implements AttributeInfo {
+  constructor(
+    readonly owner: string,
+    /** The attribute's type, or its display form already. */
+    private readonly attrType: AttrType | string,
+    private readonly value: Value,
+    readonly doc: string | undefined,
+  ) {}
+
+  get type(): string {
+    return typeof this.attrType === 'string' ? this.attrType : typeName(this.attrType);
+  }
+
+  get display(): string {
+    return displayValue(this.value);
+  }
+
+  get si(): number | undefined {
+    return this.value.t === 'num' ? this.value.v : undefined;
+  }
+}
+
+/** The scope of an expression that may only read constants (counts, layer attributes, sections). */
+export class ConstScope implements EvalEnv {
+  constructor(
+    private readonly ctx: CheckContext,
+    readonly uri: string,
+  ) {}
+
+  report(d: Diagnostic): void {
+    this.ctx.report(d);
+  }
+
+  lookup(n: string, s: Span): Value | undefined {
+    return constValue(this.ctx, n, s, this.uri);
+  }
+
+  names(): Iterable<string> {
+    return this.ctx.consts.keys();
+  }
 }
 
 /** Checks a value against an attribute type, converting where the language allows (cycles → s). */
 export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, uri: string, what: string, opts: { clockHz?: number }): Value {
   if (v.t === 'error') return v;
-  const wrong = (expected: string): Value => {
-    if (v.t === 'word' && type.k !== 'enum' && type.k !== 'ref' && type.k !== 'any') {
-      const names = [...ctx.consts.keys()];
-      ctx.report(diag('unknownName', uri, v.span, v.name, didYouMean(v.name, names)));
-    } else {
-      ctx.report(diag('wrongType', uri, span, what, expected, describeValue(v)));
-    }
-    return ERROR;
-  };
   switch (type.k) {
     case 'any':
       return v;
     case 'dim': {
-      if (v.t !== 'num') return wrong(withArticle(type.name));
-      // Every quantity the language names is a magnitude (a temperature is in kelvin): never below 0.
-      const nonNegative = (x: Value): Value => {
-        if (x.t !== 'num' || x.v >= 0) return x;
-        ctx.report(diag('outOfRange', uri, span, what, displayValue(x), 'at least 0'));
-        return ERROR;
-      };
-      if (dimEquals(v.dim, type.dim)) return nonNegative(v);
+      if (v.t !== 'num') return wrongType(ctx, v, type, span, uri, what, withArticle(type.name));
+      if (dimEquals(v.dim, type.dim)) return nonNegative(ctx, v, span, uri, what);
       if (type.name === 'time' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) {
-        if (opts.clockHz) return nonNegative(num(v.v / opts.clockHz, type.dim));
+        if (opts.clockHz) return nonNegative(ctx, num(v.v / opts.clockHz, type.dim), span, uri, what);
         ctx.report(diag('wrongDimension', uri, span, what, 'a time (cycles need an architecture clock)', 'cycles'));
         return ERROR;
       }
@@ -172,7 +326,7 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
     }
     case 'count':
     case 'number': {
-      if (v.t !== 'num') return wrong(type.k === 'count' ? 'a count' : 'a plain number');
+      if (v.t !== 'num') return wrongType(ctx, v, type, span, uri, what, type.k === 'count' ? 'a count' : 'a plain number');
       if (!isDimensionless(v.dim)) {
         ctx.report(diag('wrongDimension', uri, span, what, type.k === 'count' ? 'a count' : 'a plain number', withArticle(dimName(v.dim))));
         return ERROR;
@@ -189,17 +343,17 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
       return v;
     }
     case 'bool':
-      return v.t === 'bool' ? v : wrong('true or false');
+      return v.t === 'bool' ? v : wrongType(ctx, v, type, span, uri, what, 'true or false');
     case 'string':
-      return v.t === 'str' ? v : wrong('a string');
+      return v.t === 'str' ? v : wrongType(ctx, v, type, span, uri, what, 'a string');
     case 'shape':
-      return v.t === 'tensor' || (v.t === 'obj' && v.head === 'graph') ? v : wrong("'tensor[…]' or 'graph { dataset: … }'");
+      return v.t === 'tensor' || (v.t === 'obj' && v.head === 'graph') ? v : wrongType(ctx, v, type, span, uri, what, "'tensor[…]' or 'graph { dataset: … }'");
     case 'precision':
-      return v.t === 'precision' ? v : wrong("'fixed(N bit)' or 'float(N bit)'");
+      return v.t === 'precision' ? v : wrongType(ctx, v, type, span, uri, what, "'fixed(N bit)' or 'float(N bit)'");
     case 'enum': {
       const name = v.t === 'word' ? v.name : v.t === 'obj' ? v.head : undefined;
       const nameSpan = v.t === 'word' ? v.span : v.t === 'obj' ? v.headSpan : undefined;
-      if (name === undefined) return wrong(`one of ${type.choices.join(', ')}`);
+      if (name === undefined) return wrongType(ctx, v, type, span, uri, what, `one of ${type.choices.join(', ')}`);
       if (!type.choices.includes(name)) {
         const suggestion = didYouMean(name, type.choices);
         const d = diag('badEnumValue', uri, nameSpan ?? span, what, name, type.choices, suggestion);
@@ -210,7 +364,7 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
       return v;
     }
     case 'ref': {
-      if (v.t !== 'word') return wrong(`the name of ${withArticle(type.kind)}`);
+      if (v.t !== 'word') return wrongType(ctx, v, type, span, uri, what, `the name of ${withArticle(type.kind)}`);
       const sym = ctx.symbols.get(v.name);
       const ok = (k: string): boolean => k === type.kind || (type.kind === 'experiment' && (k === 'train' || k === 'run'));
       if (!sym) {
@@ -229,11 +383,29 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
       return v;
     }
     case 'list': {
-      if (v.t !== 'list') return wrong(`a list of ${typeName(type.of)}`);
+      if (v.t !== 'list') return wrongType(ctx, v, type, span, uri, what, `a list of ${typeName(type.of)}`);
       const items = v.items.map((it) => coerce(ctx, it, type.of, span, uri, `an item of ${what}`, opts));
       return items.some((i) => i.t === 'error') ? ERROR : { t: 'list', items };
     }
   }
+}
+
+// coerce's helpers are functions rather than closures in it: it runs for every attribute.
+function wrongType(ctx: CheckContext, v: Value, type: AttrType, span: Span, uri: string, what: string, expected: string): Value {
+  if (v.t === 'word' && type.k !== 'enum' && type.k !== 'ref' && type.k !== 'any') {
+    const names = [...ctx.consts.keys()];
+    ctx.report(diag('unknownName', uri, v.span, v.name, didYouMean(v.name, names)));
+  } else {
+    ctx.report(diag('wrongType', uri, span, what, expected, describeValue(v)));
+  }
+  return ERROR;
+}
+
+/** Every quantity the language names is a magnitude (a temperature is in kelvin): never below 0. */
+function nonNegative(ctx: CheckContext, x: Value, span: Span, uri: string, what: string): Value {
+  if (x.t !== 'num' || x.v >= 0) return x;
+  ctx.report(diag('outOfRange', uri, span, what, displayValue(x), 'at least 0'));
+  return ERROR;
 }
 
 /**

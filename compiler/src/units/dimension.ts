@@ -36,16 +36,17 @@ export function dimEquals(a: Dim, b: Dim): boolean {
   return true;
 }
 
+// Spelled out rather than `a.map(…)`: evaluation multiplies dimensions for every `*` and `/`.
 export function dimMul(a: Dim, b: Dim): Dim {
-  return a.map((x, i) => x + b[i]!) as unknown as Dim;
+  return [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4], a[5] + b[5], a[6] + b[6]];
 }
 
 export function dimDiv(a: Dim, b: Dim): Dim {
-  return a.map((x, i) => x - b[i]!) as unknown as Dim;
+  return [a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3], a[4] - b[4], a[5] - b[5], a[6] - b[6]];
 }
 
 export function dimPow(a: Dim, n: number): Dim {
-  return a.map((x) => x * n) as unknown as Dim;
+  return [a[0] * n, a[1] * n, a[2] * n, a[3] * n, a[4] * n, a[5] * n, a[6] * n];
 }
 
 export function isDimensionless(a: Dim): boolean {
