@@ -474,6 +474,11 @@ function numberLength(image: string): number {
   return i;
 }
 
+/** Whether a UTF-16 code unit is white space (what `\s` matches). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 /**
  * `///` comments right before a declaration or member (only blank space between) become its `doc`.
  * Several consecutive doc lines join with newlines.
@@ -489,7 +494,7 @@ function attachDocComments(file: A.PimFile, text: string): void {
     for (;;) {
       // Walk back over whitespace to the end of a possible doc comment.
       let p = pos;
-      while (p > 0 && /\s/.test(text[p - 1]!)) p--;
+      while (p > 0 && isSpace(text.charCodeAt(p - 1))) p--;
       const d = byEnd.get(p);
       if (!d) break;
       lines.unshift(d.text.replace(/^\/\/\/ ?/, ''));
