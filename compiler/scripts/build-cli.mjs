@@ -52,28 +52,50 @@ const inlineAndRelocate = {
 };
 
 // The prelude's parse, made now by the parser being bundled, for loadPrelude (passes/load.ts) to
-// take instead of parsing it again at every start. Only a parse that JSON carries exactly (no
-// undefined, no shared or non-plain objects) is embedded; otherwise the CLI parses as before.
-const { makeSourceFile, PRELUDE_FILES } = await import(new URL('../dist/passes/load.js', import.meta.url).href);
+// take instead of parsing it again at every start. It is embedded only when loadPrelude rebuilds
+// from it a tree identical to the parser's (values, key order, prototypes and which objects are
+// one object); otherwise the bundled CLI parses the prelude at start, as the modules do.
+const { makeSourceFile, loadPrelude, PRELUDE_FILES } = await import(new URL('../dist/passes/load.js', import.meta.url).href);
 const preludeParse = {};
+const fresh = {};
 for (const [ns, file] of Object.entries(PRELUDE_FILES)) {
   const p = path.join(compilerDir, 'prelude', file);
-  const { text, ast, parseDiagnostics } = makeSourceFile(p, fs.readFileSync(p, 'utf8'));
-  preludeParse[ns] = { path: p, text, ast, parseDiagnostics };
+  const sf = makeSourceFile(p, fs.readFileSync(p, 'utf8'));
+  fresh[ns] = sf;
+  preludeParse[ns] = { path: p, text: sf.text, ast: sf.ast, parseDiagnostics: sf.parseDiagnostics, shared: sharedPlaces({ ast: sf.ast, parseDiagnostics: sf.parseDiagnostics }) };
 }
 const preludeJson = JSON.stringify(preludeParse);
+globalThis.__PIM_PRELUDE_PARSE__ = preludeJson;
+const rebuilt = loadPrelude();
+delete globalThis.__PIM_PRELUDE_PARSE__;
 const define = {};
-if (isDeepStrictEqual(JSON.parse(preludeJson), preludeParse) && !hasSharedObjects(preludeParse)) {
+if (Object.keys(fresh).every((ns) => isDeepStrictEqual(rebuilt[ns], fresh[ns]) && sameSharing(rebuilt[ns], fresh[ns]))) {
   define['globalThis.__PIM_PRELUDE_PARSE__'] = JSON.stringify(preludeJson);
 } else {
   console.warn('build-cli: the prelude parse does not survive JSON; the bundled CLI parses the prelude at start');
 }
 
-function hasSharedObjects(value, seen = new Set()) {
-  if (value === null || typeof value !== 'object') return false;
-  if (seen.has(value)) return true;
-  seen.add(value);
-  return Object.values(value).some((v) => hasSharedObjects(v, seen));
+/** [path to an object's first place, path to another place of the same object], in JSON's order. */
+function sharedPlaces(root) {
+  const first = new Map();
+  const pairs = [];
+  const walk = (value, at) => {
+    if (value === null || typeof value !== 'object') return;
+    if (first.has(value)) return void pairs.push([first.get(value), at]);
+    first.set(value, at);
+    for (const [k, v] of Object.entries(value)) walk(v, [...at, Array.isArray(value) ? Number(k) : k]);
+  };
+  walk(root, []);
+  return pairs;
+}
+
+/** Whether two equal trees also share objects at the same places (an isomorphism of identities). */
+function sameSharing(a, b, ab = new Map(), ba = new Map()) {
+  if (a === null || typeof a !== 'object') return true;
+  if (ab.has(a) || ba.has(b)) return ab.get(a) === b && ba.get(b) === a;
+  ab.set(a, b);
+  ba.set(b, a);
+  return Object.keys(a).every((k) => sameSharing(a[k], b[k], ab, ba));
 }
 
 const tmp = `${outfile}.tmp-${process.pid}`;

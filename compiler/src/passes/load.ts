@@ -82,18 +82,25 @@ let preludeCache: Record<keyof typeof PRELUDE_FILES, SourceFile> | undefined;
  * The component library and other built-in classes, parsed once per process. The bundled CLI
  * (scripts/build-cli.mjs) carries the parse made at build time by the same parser, as JSON in
  * `globalThis.__PIM_PRELUDE_PARSE__`; it is used for a file only when its text and path are the ones
- * parsed then (JSON.parse is several times cheaper than a cold parse).
+ * parsed then (JSON.parse is several times cheaper than a cold parse). JSON cannot share an object,
+ * so `shared` lists where the parser's tree holds one object twice (a path to its first place, then
+ * to the other): those places are made one object again.
  */
 export function loadPrelude(): Record<keyof typeof PRELUDE_FILES, SourceFile> {
   if (!preludeCache) {
+    type Key = string | number;
+    type Built = Pick<SourceFile, 'path' | 'text' | 'ast' | 'parseDiagnostics'> & { shared: [Key[], Key[]][] };
     const built = (globalThis as { __PIM_PRELUDE_PARSE__?: string }).__PIM_PRELUDE_PARSE__;
-    const parsed = built === undefined ? {} : (JSON.parse(built) as Record<string, Pick<SourceFile, 'path' | 'text' | 'ast' | 'parseDiagnostics'>>);
+    const parsed = built === undefined ? {} : (JSON.parse(built) as Record<string, Built>);
     const entries = Object.entries(PRELUDE_FILES).map(([ns, file]) => {
       const p = path.join(PRELUDE_DIR, file);
       const text = fs.readFileSync(p, 'utf8');
       const pre = parsed[ns];
-      if (pre && pre.path === p && pre.text === text) return [ns, { path: p, text, ast: pre.ast, lineIndex: new LineIndex(text), parseDiagnostics: pre.parseDiagnostics } satisfies SourceFile] as const;
-      return [ns, makeSourceFile(p, text)] as const;
+      if (!pre || pre.path !== p || pre.text !== text) return [ns, makeSourceFile(p, text)] as const;
+      const tree = { ast: pre.ast, parseDiagnostics: pre.parseDiagnostics };
+      const at = (keys: Key[]): Record<Key, unknown> => keys.reduce<Record<Key, unknown>>((o, k) => o[k] as Record<Key, unknown>, tree);
+      for (const [first, other] of pre.shared) at(other.slice(0, -1))[other[other.length - 1]!] = at(first);
+      return [ns, { path: p, text, ast: tree.ast, lineIndex: new LineIndex(text), parseDiagnostics: tree.parseDiagnostics } satisfies SourceFile] as const;
     });
     preludeCache = Object.fromEntries(entries) as Record<keyof typeof PRELUDE_FILES, SourceFile>;
   }
