@@ -74,7 +74,9 @@ export async function benchLsp(): Promise<Record<string, number>> {
   const text = largeProgram(5000);
   writeFileSync(path, text);
   const uri = pathToFileURL(path).href;
-  const proc = spawn(process.execPath, [join(here, 'server/main.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // PIM_BENCH_SERVER_FLAGS passes Node flags to the server (e.g. `--cpu-prof` to see where an edit's time goes).
+  const serverFlags = (process.env['PIM_BENCH_SERVER_FLAGS'] ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...serverFlags, join(here, 'server/main.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   // Every publish per version, with its arrival time (large files get two: syntax first, then the compiler's).
   const arrivals = new Map<number, { at: number; p: PublishDiagnosticsParams }[]>();
@@ -183,6 +185,11 @@ export async function benchLsp(): Promise<Record<string, number>> {
     try {
       await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
       await conn.sendNotification('exit');
+      // Let the server end by itself (it writes its --cpu-prof profile on the way out).
+      await new Promise((r) => {
+        proc.once('exit', r);
+        setTimeout(r, 5000);
+      });
     } catch {
       // already gone
     }
