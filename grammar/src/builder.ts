@@ -79,7 +79,17 @@ export class AstBuilder {
   /** Where to put nodes with no source position (rare: all of a node was invented by recovery). */
   private fallback: A.Span = { start: 0, end: 0 };
 
+  /** One string per distinct number or unit text (they recur; see the scanner's `images`). */
+  private readonly strings = new Map<string, string>();
+
   constructor(private readonly text: string) {}
+
+  private shared(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    this.strings.set(s, s);
+    return s;
+  }
 
   file(cst: CstNode, uri: string, comments: A.Comment[]): A.PimFile {
     return this.finish(this.items(cst), uri, comments);
@@ -432,14 +442,14 @@ export class AstBuilder {
     const span = tokSpan(t) ?? this.span();
     const image = t.image;
     const numEnd = numberLength(image);
-    const raw = numEnd === image.length ? image : image.slice(0, numEnd);
+    const raw = numEnd === image.length ? image : this.shared(image.slice(0, numEnd));
     const hex = numEnd > 2 && image.charCodeAt(0) === 48 && (image.charCodeAt(1) | 32) === 120;
     const value = hex ? parseInt(raw, 16) : Number(raw);
     const out: A.NumberLit = { type: 'Number', value, raw, span };
     let unitStart = numEnd;
     while (unitStart < image.length && (image.charCodeAt(unitStart) === 32 || image.charCodeAt(unitStart) === 9)) unitStart++;
     if (unitStart < image.length) {
-      const unitText = image.slice(unitStart);
+      const unitText = this.shared(image.slice(unitStart));
       out.unit = { text: unitText, span: { start: span.start + unitStart, end: span.start + image.length } };
     }
     return out;

@@ -62,6 +62,12 @@ export class Scanner {
   private i = 0;
   private line = 1;
   private lineStart = 0;
+  /**
+   * One string per distinct word or number: the images outlive the parse inside the AST, and the same
+   * names and numbers recur thousands of times in a large file; a fresh copy that dies at once is far
+   * cheaper here than one that survives.
+   */
+  private readonly images = new Map<string, string>();
 
   constructor(private readonly text: string) {}
 
@@ -86,7 +92,7 @@ export class Scanner {
       if (isIdentStart(c)) {
         let j = i + 1;
         while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-        const t = this.make(T.Identifier, i, j);
+        const t = this.make(T.Identifier, i, j, true);
         const kw = KEYWORD_TYPES.get(t.image);
         if (kw) {
           t.tokenType = kw;
@@ -104,7 +110,7 @@ export class Scanner {
         const q = T.matchQuantity(text, i);
         const end = q ? i + q[0].length : text.charCodeAt(i + 1) === 46 ? i + 2 : i + 1;
         this.i = end;
-        return this.make(q ? T.Quantity : end === i + 2 ? T.DotDot : T.Dot, i, end);
+        return this.make(q ? T.Quantity : end === i + 2 ? T.DotDot : T.Dot, i, end, q !== null);
       }
       if (c === 47 /* / */) {
         const c2 = text.charCodeAt(i + 1);
@@ -157,9 +163,15 @@ export class Scanner {
   }
 
   // Tokens all have one shape (the parser's property reads stay monomorphic).
-  private make(type: TokenType, start: number, end: number): IToken {
+  private make(type: TokenType, start: number, end: number, shared = false): IToken {
+    let image = this.text.substring(start, end);
+    if (shared) {
+      const known = this.images.get(image);
+      if (known === undefined) this.images.set(image, image);
+      else image = known;
+    }
     return {
-      image: this.text.substring(start, end),
+      image,
       startOffset: start,
       endOffset: end - 1,
       startLine: this.line,
