@@ -125,6 +125,94 @@ function inheritedBody(ctx: CheckContext, block: Block, uri: string): { members:
   return { members, uriOf };
 }
 
+/** Instantiates a component and, depth first, its children. */
+function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string, parentTotal: number, uri: string): Node | undefined {
+  const kind = b.kind.name;
+  const cls = ctx.classes.component.get(kind);
+  if (!cls || kind === 'architecture') {
+    const d = diag('unknownKind', uri, b.kind.span, kind, 'component', didYouMean(kind, [...ctx.classes.component.keys()].filter((k) => k !== 'component' && k !== 'architecture')));
+    ctx.report(d);
+    return undefined;
+  }
+  const count = evalCount(ctx, b.count, uri, `the count of '${kind}'`);
+  const label = b.name?.name ?? kind;
+  const path = `${parentPath}.${label}`;
+  const inst = instantiate(ctx, cls, b.body, uri, { clockHz, anchor: b.kind.span, what: `'${kind}' block` });
+  if (ctx.isA('component', kind, 'crossbar')) {
+    for (const k of ['rows', 'cols']) {
+      const v = asNumber(inst.get(k));
+      if (v !== undefined && v < 1) ctx.report(diag('outOfRange', uri, inst.stated.get(k)?.value.span ?? b.kind.span, `'${k}' of '${kind}' block`, String(v), 'at least 1'));
+    }
+  }
+  const children: Node[] = [];
+  checkUniqueLabels(ctx, b.body, uri);
+  for (const m of b.body ?? []) {
+    if (m.type === 'Block') {
+      const c = build(ctx, clockHz, m, path, parentTotal * count, uri);
+      if (c) children.push(c);
+    } else if (m.type !== 'Attribute') {
+      ctx.report(diag('misplaced', uri, m.span, describeMember(m), `a '${kind}' block`));
+    }
+  }
+  return finish(ctx, b, kind, label, path, count, parentTotal * count, inst, children);
+}
+
+interface Figure {
+  value: number;
+  own: number;
+  source: FigureSource;
+}
+
+/** Power or area of one copy: a stated figure wins; an estimate adds the children's. */
+function figure(inst: Instance | undefined, children: Node[], shared: number, key: 'power' | 'area'): Figure {
+  const v = asNumber(inst?.get(key));
+  let childSum = 0;
+  for (const c of children) childSum += c.ir.count * (key === 'power' ? c.ir.power_w : c.ir.area_m2);
+  if (v !== undefined && inst?.isStated(key)) return { value: v / shared, own: v / shared, source: 'stated' };
+  if (v !== undefined) return { value: (v + childSum) / shared, own: v / shared, source: 'estimated' };
+  return { value: childSum / shared, own: 0, source: children.length ? 'children' : 'none' };
+}
+
+/** The component's IR and hover data, its figures rolled up from its children. */
+function finish(ctx: CheckContext, b: Block, kind: string, label: string, path: string, count: number, total: number, inst: Instance | undefined, children: Node[]): Node {
+  const shared = Math.max(1, asNumber(inst?.get('shared_by')) ?? 1);
+  const p = figure(inst, children, shared, 'power');
+  const a = figure(inst, children, shared, 'area');
+  const attributes: Record<string, AttrValue> = {};
+  if (inst) {
+    for (const key of sortedKeys(inst.cls)) {
+      if (FIGURES.has(key)) continue;
+      const v = inst.get(key);
+      const av = v ? toAttr(v) : undefined;
+      if (av !== undefined) attributes[key] = av;
+    }
+  }
+  const childIrs: IrComponent[] = [];
+  for (const c of children) childIrs.push(c.ir);
+  const ir: IrComponent = {
+    name: label,
+    kind,
+    path,
+    count,
+    total_count: total,
+    shared_by: shared,
+    attributes,
+    power_w: p.value,
+    area_m2: a.value,
+    own_power_w: p.own,
+    own_area_m2: a.own,
+    power_source: p.source,
+    area_source: a.source,
+    children: childIrs,
+  };
+  const energy = asNumber(inst?.get('energy'));
+  if (energy !== undefined) ir.energy_j = energy;
+  const latency = asNumber(inst?.get('latency'));
+  if (latency !== undefined) ir.latency_s = latency;
+  ctx.blockInfo.defer(b, { kind, path, count, total_count: total, power_w: ir.power_w, area_m2: ir.area_m2, power_source: p.source, area_source: a.source });
+  return { ir, inst, block: b, children };
+}
+
 function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map<string, IrDevice>): IrArchitecture | undefined {
   const archCls = ctx.classes.component.get('architecture')!;
   const { members: body, uriOf } = inheritedBody(ctx, block, uri);
@@ -137,94 +225,18 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   const chips = Math.max(1, asNumber(archInst.get('chips')) ?? 1);
   const name = block.name!.name;
 
-  const build = (b: Block, parentPath: string, parentTotal: number, uri: string): Node | undefined => {
-    const kind = b.kind.name;
-    const cls = ctx.classes.component.get(kind);
-    if (!cls || kind === 'architecture') {
-      const d = diag('unknownKind', uri, b.kind.span, kind, 'component', didYouMean(kind, [...ctx.classes.component.keys()].filter((k) => k !== 'component' && k !== 'architecture')));
-      ctx.report(d);
-      return undefined;
-    }
-    const count = evalCount(ctx, b.count, uri, `the count of '${kind}'`);
-    const label = b.name?.name ?? kind;
-    const path = `${parentPath}.${label}`;
-    const inst = instantiate(ctx, cls, b.body, uri, { clockHz, anchor: b.kind.span, what: `'${kind}' block` });
-    if (ctx.isA('component', kind, 'crossbar')) {
-      for (const k of ['rows', 'cols']) {
-        const v = asNumber(inst.get(k));
-        if (v !== undefined && v < 1) ctx.report(diag('outOfRange', uri, inst.stated.get(k)?.value.span ?? b.kind.span, `'${k}' of '${kind}' block`, String(v), 'at least 1'));
-      }
-    }
-    const children: Node[] = [];
-    checkUniqueLabels(ctx, b.body, uri);
-    for (const m of b.body ?? []) {
-      if (m.type === 'Block') {
-        const c = build(m, path, parentTotal * count, uri);
-        if (c) children.push(c);
-      } else if (m.type !== 'Attribute') {
-        ctx.report(diag('misplaced', uri, m.span, describeMember(m), `a '${kind}' block`));
-      }
-    }
-    return finish(b, kind, label, path, count, parentTotal * count, inst, children);
-  };
-
-  const finish = (b: Block, kind: string, label: string, path: string, count: number, total: number, inst: Instance | undefined, children: Node[]): Node => {
-    const shared = Math.max(1, asNumber(inst?.get('shared_by')) ?? 1);
-    const fig = (key: 'power' | 'area'): { value: number; own: number; source: FigureSource } => {
-      const v = asNumber(inst?.get(key));
-      let childSum = 0;
-      for (const c of children) childSum += c.ir.count * (key === 'power' ? c.ir.power_w : c.ir.area_m2);
-      if (v !== undefined && inst?.isStated(key)) return { value: v / shared, own: v / shared, source: 'stated' };
-      if (v !== undefined) return { value: (v + childSum) / shared, own: v / shared, source: 'estimated' };
-      return { value: childSum / shared, own: 0, source: children.length ? 'children' : 'none' };
-    };
-    const p = fig('power');
-    const a = fig('area');
-    const attributes: Record<string, AttrValue> = {};
-    if (inst) {
-      for (const key of sortedKeys(inst.cls)) {
-        if (FIGURES.has(key)) continue;
-        const v = inst.get(key);
-        const av = v ? toAttr(v) : undefined;
-        if (av !== undefined) attributes[key] = av;
-      }
-    }
-    const ir: IrComponent = {
-      name: label,
-      kind,
-      path,
-      count,
-      total_count: total,
-      shared_by: shared,
-      attributes,
-      power_w: p.value,
-      area_m2: a.value,
-      own_power_w: p.own,
-      own_area_m2: a.own,
-      power_source: p.source,
-      area_source: a.source,
-      children: children.map((c) => c.ir),
-    };
-    const energy = asNumber(inst?.get('energy'));
-    if (energy !== undefined) ir.energy_j = energy;
-    const latency = asNumber(inst?.get('latency'));
-    if (latency !== undefined) ir.latency_s = latency;
-    ctx.blockInfo.set(b, { kind, path, count, total_count: total, power_w: ir.power_w, area_m2: ir.area_m2, power_source: p.source, area_source: a.source });
-    return { ir, inst, block: b, children };
-  };
-
   const topChildren: Node[] = [];
   // Checked on each block as written: inheritance replaces a base's component by name on purpose.
   checkUniqueLabels(ctx, block.body, uri);
   for (const m of body) {
     if (m.type === 'Block') {
-      const c = build(m, name, chips, fileOf(m));
+      const c = build(ctx, clockHz, m, name, chips, fileOf(m));
       if (c) topChildren.push(c);
     } else if (m.type !== 'Attribute') {
       ctx.report(diag('misplaced', fileOf(m), m.span, describeMember(m), 'an architecture'));
     }
   }
-  const root = finish(block, 'architecture', name, name, chips, chips, archInst, topChildren);
+  const root = finish(ctx, block, 'architecture', name, name, chips, chips, archInst, topChildren);
   // Figures of the root are per chip; children were counted per chip and multiplied by `chips`.
   root.ir.count = chips;
   root.ir.path = name;

@@ -51,14 +51,17 @@ export function checkModels(ctx: CheckContext, datasets: Map<string, IrDataset>)
     const byStart = new Map<number, Block>();
     indexBlocks(b.body, byStart);
     const layerInfo = new Map<string, BlockInfo>();
+    // A layer block is only ever in its own model: the copies' shared entry is found by start offset.
+    const infoByStart = new Map<number, BlockInfo>();
     for (const layer of model.layers) {
       const origin = origins[layer.name];
       const node = origin ? byStart.get(origin.span.start) : undefined;
       if (!node) continue;
-      let info = ctx.blockInfo.get(node);
+      let info = infoByStart.get(node.span.start);
       if (!info) {
         info = { kind: layer.kind, path: `${sym.name}.${layer.name}`, count: 1, total_count: 1, layer };
-        ctx.blockInfo.set(node, info);
+        infoByStart.set(node.span.start, info);
+        ctx.blockInfo.defer(node, info);
       }
       layerInfo.set(layer.name, info);
     }
@@ -136,7 +139,7 @@ function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string, 
       attrSpans[a.key.name] = a.value.span;
       const schema = LAYER_KINDS[m.kind.name]?.attrs[a.key.name];
       if (schema) {
-        ctx.attributeInfo.set(a, new StatedAttributeInfo(m.kind.name, schema.type.type === 'enum' ? `one_of(${schema.type.choices.join(', ')})` : schema.type.type, v, schema.doc));
+        ctx.attributeInfo.defer(a, new StatedAttributeInfo(m.kind.name, schema.type.type === 'enum' ? `one_of(${schema.type.choices.join(', ')})` : schema.type.type, v, schema.doc));
       }
       keySpans[a.key.name] = a.key.span;
     }

@@ -2,6 +2,7 @@
 // sinks for diagnostics, references and hover information.
 import type { Attribute, Block, ConstDecl, Diagnostic, Expr, Member, Span } from '@pim/grammar';
 import type { AttributeInfo, BlockInfo, PimSymbol, Reference, SourceFile } from '../api.js';
+import { DeferredMap } from './deferred-map.js';
 import type { AttrType } from './types.js';
 import type { Value } from './values.js';
 
@@ -44,8 +45,9 @@ export interface ConstEntry {
 export class CheckContext {
   readonly diagnostics: Diagnostic[] = [];
   readonly references: Reference[] = [];
-  readonly attributeInfo = new Map<Attribute, AttributeInfo>();
-  readonly blockInfo = new Map<Block, BlockInfo>();
+  /** Hover data, recorded with `defer`: only the editor reads it. */
+  readonly attributeInfo = new DeferredMap<Attribute, AttributeInfo>();
+  readonly blockInfo = new DeferredMap<Block, BlockInfo>();
   readonly classes: Record<Namespace, Map<string, ClassDef>> = {
     component: new Map(),
     declaration: new Map(),

@@ -100,10 +100,11 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
  */
 class ClassInstance implements Instance {
   private readonly layout: ClassLayout;
-  /** By attribute slot; null: no value (no statement and no default); undefined: not evaluated yet. */
+  /**
+   * By attribute slot; null: no value (no statement and no default); undefined: not evaluated yet;
+   * EVALUATING: being evaluated (reading it again is a cycle).
+   */
   private readonly values: (Value | null | undefined)[];
-  /** The attributes being evaluated, outermost first: on a cycle, the chain that led back. */
-  private readonly evaluating: string[] = [];
 
   constructor(
     readonly ctx: CheckContext,
@@ -130,7 +131,7 @@ class ClassInstance implements Instance {
     const slot = this.layout.slots.get(name);
     if (slot === undefined) return undefined;
     const known = this.values[slot];
-    if (known !== undefined) return known ?? undefined;
+    if (known !== undefined && known !== EVALUATING) return known ?? undefined;
     const def = this.layout.defs[slot]!;
     const attr = this.stated.get(name);
     const expr = attr?.value ?? def.default;
@@ -140,23 +141,27 @@ class ClassInstance implements Instance {
     }
     const ctx = this.ctx;
     const exprUri = attr ? this.memberUri?.get(attr) ?? this.uri : def.uri;
-    if (this.evaluating.includes(name)) {
-      ctx.report(diag('constCycle', exprUri, attr ? attr.key.span : def.keySpan, [...this.evaluating, name]));
+    if (known === EVALUATING) {
+      ctx.report(diag('constCycle', exprUri, attr ? attr.key.span : def.keySpan, [...evaluatingIn(this), name]));
       this.values[slot] = ERROR;
       return ERROR;
     }
-    this.evaluating.push(name);
-    const raw = attr ? this.evaluate(name, def, expr, true, exprUri) : this.evaluateDefault(name, def, expr);
-    const v = coerce(ctx, raw, def.type, expr.span, exprUri, `'${name}' of ${this.opts.what}`, this.opts);
-    this.evaluating.pop();
+    this.values[slot] = EVALUATING;
+    evaluatingInstances.push(this);
+    evaluatingNames.push(name);
+    const scope = new AttributeScope(this, name, def, attr !== undefined, exprUri);
+    const raw = attr ? this.evaluate(scope, expr) : this.evaluateDefault(scope, expr);
+    const v = coerce(ctx, raw, def.type, expr.span, exprUri, scope, this.opts);
+    evaluatingInstances.pop();
+    evaluatingNames.pop();
     this.values[slot] = v;
-    if (attr) ctx.attributeInfo.set(attr, new StatedAttributeInfo(this.cls.name, def.type, v, def.doc));
+    if (attr) ctx.attributeInfo.defer(attr, new StatedAttributeInfo(this.cls.name, def.type, v, def.doc));
     return v;
   }
 
-  private evaluate(name: string, def: AttrDef, expr: Expr, stated: boolean, uri: string): Value {
-    const scope = new AttributeScope(this, name, def, stated, uri);
-    if (def.type.k === 'dim' && expr.type === 'Number') scope.expected = def.type.dim;
+  private evaluate(scope: AttributeScope, expr: Expr): Value {
+    const type = scope.def.type;
+    if (type.k === 'dim' && expr.type === 'Number') scope.expected = type.dim;
     return evaluate(expr, scope);
   }
 
@@ -164,17 +169,30 @@ class ClassInstance implements Instance {
    * A default that reads no name (`rate = 1.28 GHz`) has one value for every instance: evaluated
    * once per compilation. One that reported something is evaluated again, to report it again.
    */
-  private evaluateDefault(name: string, def: AttrDef, expr: Expr): Value {
+  private evaluateDefault(scope: AttributeScope, expr: Expr): Value {
     const closed = readsNoName(expr);
     if (closed) {
       const known = this.ctx.closedDefaults.get(expr);
       if (known) return known;
     }
     const before = this.ctx.diagnostics.length;
-    const v = this.evaluate(name, def, expr, false, def.uri);
+    const v = this.evaluate(scope, expr);
     if (closed && this.ctx.diagnostics.length === before) this.ctx.closedDefaults.set(expr, v);
     return v;
   }
+}
+
+const EVALUATING: Value = { t: 'error' };
+
+/**
+ * The attributes being evaluated, outermost first, with their instances: evaluation nests, so one
+ * stack serves every instance, and on a cycle gives the chain of attributes that led back.
+ */
+const evaluatingInstances: ClassInstance[] = [];
+const evaluatingNames: string[] = [];
+
+function evaluatingIn(inst: ClassInstance): string[] {
+  return evaluatingNames.filter((_, i) => evaluatingInstances[i] === inst);
 }
 
 /** A class's attributes by slot, shared by its instances. */
@@ -234,7 +252,7 @@ class AttributeScope implements EvalEnv {
   constructor(
     private readonly inst: ClassInstance,
     private readonly name: string,
-    private readonly def: AttrDef,
+    readonly def: AttrDef,
     private readonly stated: boolean,
     readonly uri: string,
   ) {}
@@ -261,6 +279,11 @@ class AttributeScope implements EvalEnv {
 
   names(): Iterable<string> {
     return [...this.inst.cls.attrs.keys(), ...this.inst.ctx.consts.keys()];
+  }
+
+  /** `'rate' of 'adc' block`, for messages about the value. */
+  get what(): string {
+    return `'${this.name}' of ${this.inst.opts.what}`;
   }
 }
 
@@ -307,8 +330,15 @@ export class ConstScope implements EvalEnv {
   }
 }
 
+/** How a value is named in messages; an attribute's scope builds its text only for a message. */
+export type What = string | { readonly what: string };
+
+function whatText(what: What): string {
+  return typeof what === 'string' ? what : what.what;
+}
+
 /** Checks a value against an attribute type, converting where the language allows (cycles → s). */
-export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, uri: string, what: string, opts: { clockHz?: number }): Value {
+export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, uri: string, what: What, opts: { clockHz?: number }): Value {
   if (v.t === 'error') return v;
   switch (type.k) {
     case 'any':
@@ -318,26 +348,26 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
       if (dimEquals(v.dim, type.dim)) return nonNegative(ctx, v, span, uri, what);
       if (type.name === 'time' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) {
         if (opts.clockHz) return nonNegative(ctx, num(v.v / opts.clockHz, type.dim), span, uri, what);
-        ctx.report(diag('wrongDimension', uri, span, what, 'a time (cycles need an architecture clock)', 'cycles'));
+        ctx.report(diag('wrongDimension', uri, span, whatText(what), 'a time (cycles need an architecture clock)', 'cycles'));
         return ERROR;
       }
-      ctx.report(diag('wrongDimension', uri, span, what, type.name === 'ratio' ? 'a plain number or a percentage' : withArticle(type.name), isDimensionless(v.dim) ? 'a plain number' : withArticle(dimName(v.dim))));
+      ctx.report(diag('wrongDimension', uri, span, whatText(what), type.name === 'ratio' ? 'a plain number or a percentage' : withArticle(type.name), isDimensionless(v.dim) ? 'a plain number' : withArticle(dimName(v.dim))));
       return ERROR;
     }
     case 'count':
     case 'number': {
       if (v.t !== 'num') return wrongType(ctx, v, type, span, uri, what, type.k === 'count' ? 'a count' : 'a plain number');
       if (!isDimensionless(v.dim)) {
-        ctx.report(diag('wrongDimension', uri, span, what, type.k === 'count' ? 'a count' : 'a plain number', withArticle(dimName(v.dim))));
+        ctx.report(diag('wrongDimension', uri, span, whatText(what), type.k === 'count' ? 'a count' : 'a plain number', withArticle(dimName(v.dim))));
         return ERROR;
       }
       if (type.k === 'count' && !Number.isInteger(v.v)) {
-        ctx.report(diag('badCount', uri, span, what, displayValue(v)));
+        ctx.report(diag('badCount', uri, span, whatText(what), displayValue(v)));
         return ERROR;
       }
       // Counts may be 0 (a seed, no edges); where 0 makes no sense the pass using it says so.
       if (type.k === 'count' && v.v < 0) {
-        ctx.report(diag('outOfRange', uri, span, what, displayValue(v), 'a whole number ≥ 0'));
+        ctx.report(diag('outOfRange', uri, span, whatText(what), displayValue(v), 'a whole number ≥ 0'));
         return ERROR;
       }
       return v;
@@ -356,7 +386,7 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
       if (name === undefined) return wrongType(ctx, v, type, span, uri, what, `one of ${type.choices.join(', ')}`);
       if (!type.choices.includes(name)) {
         const suggestion = didYouMean(name, type.choices);
-        const d = diag('badEnumValue', uri, nameSpan ?? span, what, name, type.choices, suggestion);
+        const d = diag('badEnumValue', uri, nameSpan ?? span, whatText(what), name, type.choices, suggestion);
         if (suggestion) d.data = { replacements: [suggestion] };
         ctx.report(d);
         return ERROR;
@@ -366,7 +396,6 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
     case 'ref': {
       if (v.t !== 'word') return wrongType(ctx, v, type, span, uri, what, `the name of ${withArticle(type.kind)}`);
       const sym = ctx.symbols.get(v.name);
-      const ok = (k: string): boolean => k === type.kind || (type.kind === 'experiment' && (k === 'train' || k === 'run'));
       if (!sym) {
         const candidates = ctx.symbolsOfKind(type.kind).map((s) => s.name);
         const suggestion = didYouMean(v.name, candidates);
@@ -376,7 +405,7 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
         return ERROR;
       }
       ctx.reference(uri, v.span, sym);
-      if (!ok(sym.kind)) {
+      if (!(sym.kind === type.kind || (type.kind === 'experiment' && (sym.kind === 'train' || sym.kind === 'run')))) {
         ctx.report(diag('wrongReferenceKind', uri, v.span, v.name, type.kind, sym.kind));
         return ERROR;
       }
@@ -384,27 +413,35 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
     }
     case 'list': {
       if (v.t !== 'list') return wrongType(ctx, v, type, span, uri, what, `a list of ${typeName(type.of)}`);
-      const items = v.items.map((it) => coerce(ctx, it, type.of, span, uri, `an item of ${what}`, opts));
-      return items.some((i) => i.t === 'error') ? ERROR : { t: 'list', items };
+      // A loop, not map(): a closure here would cost every call of coerce a context allocation.
+      const itemWhat = `an item of ${whatText(what)}`;
+      const items: Value[] = [];
+      let failed = false;
+      for (const it of v.items) {
+        const c = coerce(ctx, it, type.of, span, uri, itemWhat, opts);
+        items.push(c);
+        if (c.t === 'error') failed = true;
+      }
+      return failed ? ERROR : { t: 'list', items };
     }
   }
 }
 
 // coerce's helpers are functions rather than closures in it: it runs for every attribute.
-function wrongType(ctx: CheckContext, v: Value, type: AttrType, span: Span, uri: string, what: string, expected: string): Value {
+function wrongType(ctx: CheckContext, v: Value, type: AttrType, span: Span, uri: string, what: What, expected: string): Value {
   if (v.t === 'word' && type.k !== 'enum' && type.k !== 'ref' && type.k !== 'any') {
     const names = [...ctx.consts.keys()];
     ctx.report(diag('unknownName', uri, v.span, v.name, didYouMean(v.name, names)));
   } else {
-    ctx.report(diag('wrongType', uri, span, what, expected, describeValue(v)));
+    ctx.report(diag('wrongType', uri, span, whatText(what), expected, describeValue(v)));
   }
   return ERROR;
 }
 
 /** Every quantity the language names is a magnitude (a temperature is in kelvin): never below 0. */
-function nonNegative(ctx: CheckContext, x: Value, span: Span, uri: string, what: string): Value {
+function nonNegative(ctx: CheckContext, x: Value, span: Span, uri: string, what: What): Value {
   if (x.t !== 'num' || x.v >= 0) return x;
-  ctx.report(diag('outOfRange', uri, span, what, displayValue(x), 'at least 0'));
+  ctx.report(diag('outOfRange', uri, span, whatText(what), displayValue(x), 'at least 0'));
   return ERROR;
 }
 
