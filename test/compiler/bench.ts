@@ -9,24 +9,12 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '@pim/grammar';
 import { compile } from '@pim/compiler';
+import { BUNDLE, bundleIsFresh } from './bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // The same launcher as the installed `pimc` command (node_modules/.bin/pimc links to it).
 const PIMC = path.join(ROOT, 'compiler/bin/pimc.js');
-const BUNDLE = path.join(ROOT, 'compiler/dist/cli/pimc.bundle.cjs');
 
-/** Whether bin/pimc.js runs the bundled CLI: it does when every file it was built from is unchanged. */
-function bundleIsFresh(): boolean {
-  try {
-    const inputs = JSON.parse(fs.readFileSync(`${BUNDLE}.inputs.json`, 'utf8')) as Record<string, [number, number]>;
-    return Object.entries(inputs).every(([file, [size, mtimeMs]]) => {
-      const stat = fs.statSync(path.join(path.dirname(BUNDLE), file));
-      return stat.size === size && stat.mtimeMs === mtimeMs;
-    });
-  } catch {
-    return false;
-  }
-}
 
 /** One self-contained unit of declarations; `i` keeps every name unique. */
 function chunk(i: number): string {

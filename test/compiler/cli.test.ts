@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadIr } from '@pim/compiler';
+import { BUNDLE, bundleIsFresh } from './bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PIMC = path.join(ROOT, 'compiler/bin/pimc.js');
@@ -39,20 +40,6 @@ function noStack(r: Result): void {
 
 const CASES = 'test/compiler/cases';
 
-// The bundled CLI (compiler/scripts/build-cli.mjs), which bin/pimc.js runs when it is as new as
-// the files it was built from.
-const BUNDLE = path.join(ROOT, 'compiler/dist/cli/pimc.bundle.cjs');
-function bundleIsFresh(): boolean {
-  try {
-    const inputs = JSON.parse(fs.readFileSync(`${BUNDLE}.inputs.json`, 'utf8')) as Record<string, [number, number]>;
-    return Object.entries(inputs).every(([file, [size, mtimeMs]]) => {
-      const stat = fs.statSync(path.join(path.dirname(BUNDLE), file));
-      return stat.size === size && stat.mtimeMs === mtimeMs;
-    });
-  } catch {
-    return false;
-  }
-}
 
 describe('compiler: pimc CLI', function () {
   this.timeout(60_000);
@@ -159,8 +146,8 @@ describe('compiler: pimc CLI', function () {
   });
 
   it('the bundled CLI prints exactly what the CLI run from its modules prints', async function () {
-    // Without a fresh bundle (`tsc -b` alone), both runs would take the modules: nothing to compare.
-    if (!bundleIsFresh()) this.skip();
+    // `npm test` builds first; without a fresh bundle (`tsc -b` alone) both runs would take the modules.
+    assert.ok(bundleIsFresh(), 'the CLI bundle is older than its sources: run `npm run build`');
     const files = [...fs.readdirSync(CASES).filter((f) => f.endsWith('.pim')).map((f) => `${CASES}/${f}`), 'samples/isaac.pim'];
     for (const args of [['check', ...files], ['check', '--format', 'json', ...files], ['compile', 'samples/isaac.pim'], ['--version']]) {
       const [bundled, modules] = await Promise.all([pimc(...args), pimcWith({ PIMC_NO_BUNDLE: '1' }, ...args)]);
@@ -169,7 +156,7 @@ describe('compiler: pimc CLI', function () {
   });
 
   it('a code cache that does not match the bundle is ignored and written anew', async function () {
-    if (!bundleIsFresh()) this.skip();
+    assert.ok(bundleIsFresh(), 'the CLI bundle is older than its sources: run `npm run build`');
     const cache = `${BUNDLE}.v8cache`;
     fs.writeFileSync(cache, 'v0 stale\nnot a code cache');
     const r = await pimc('check', 'samples/isaac.pim');
