@@ -36,7 +36,7 @@ export function checkDatasets(ctx: CheckContext): Map<string, IrDataset> {
       const wantGraph = source === 'planetoid';
       if (!known || (known.kind === 'graph') !== wantGraph) {
         const names = Object.entries(KNOWN_SETS).filter(([, k]) => (k.kind === 'graph') === wantGraph).map(([n]) => n);
-        ctx.report(diag('unknownDatasetShape', sym.file, inst.stated.get('set')?.value.span ?? b.name!.span, set, `not a known ${source} set (${names.join(', ')}); set 'set:' to one of them`));
+        ctx.report(diag('unknownDatasetShape', sym.file, inst.statedAttr('set')?.value.span ?? b.name!.span, set, `not a known ${source} set (${names.join(', ')}); set 'set:' to one of them`));
         continue;
       }
       const nodes = asNumber(inst.get('nodes')) ?? known.nodes;

@@ -141,7 +141,7 @@ function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string,
   if (ctx.isA('component', kind, 'crossbar')) {
     for (const k of ['rows', 'cols']) {
       const v = asNumber(inst.get(k));
-      if (v !== undefined && v < 1) ctx.report(diag('outOfRange', uri, inst.stated.get(k)?.value.span ?? b.kind.span, `'${k}' of '${kind}' block`, String(v), 'at least 1'));
+      if (v !== undefined && v < 1) ctx.report(diag('outOfRange', uri, inst.statedAttr(k)?.value.span ?? b.kind.span, `'${k}' of '${kind}' block`, String(v), 'at least 1'));
     }
   }
   const children: Node[] = [];
@@ -364,14 +364,14 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     const flit = asNumber(inst?.get('flit')) ?? 32;
     const dimsV = inst?.get('dims');
     const dims = dimsV?.t === 'list' ? dimsV.items.map((i) => (i.t === 'num' ? i.v : 1)) : [Math.ceil(Math.sqrt(tileTypes.reduce((s, t) => s + t.count, 0) || 1))];
-    const dimsAttr = inst?.stated.get('dims');
+    const dimsAttr = inst?.statedAttr('dims');
     if (dimsAttr && dims.some((x) => x < 1)) ctx.report(diag('outOfRange', uri, dimsAttr.value.span, "'dims' of 'noc' block", `[${dims.join(', ')}]`, 'at least 1 in every dimension'));
     const tiersV = inst?.get('tiers');
     const tiers: string[] = [];
     if (tiersV?.t === 'list') {
       tiersV.items.forEach((it, i) => {
         const tierName = it.t === 'word' ? it.name : undefined;
-        const attr = inst?.stated.get('tiers');
+        const attr = inst?.statedAttr('tiers');
         const span = attr?.value.type === 'List' ? attr.value.items[i]?.span ?? attr.value.span : attr?.value.span ?? nocNode.block.kind.span;
         if (!tierName || !partitions.some((p) => p.name === tierName)) {
           ctx.report(diag('unknownName', uri, span, tierName ?? '?', tierName ? didYouMean(tierName, partitions.map((p) => p.name)) : undefined));

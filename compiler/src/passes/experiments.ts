@@ -76,7 +76,7 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
     if (faults) {
       const z = n(faults, 'stuck_at_zero') ?? 0;
       const o = n(faults, 'stuck_at_one') ?? 0;
-      if (z + o > 1) ctx.report(diag('faultRate', uri, faults.stated.get('stuck_at_zero')?.value.span ?? b.kind.span, `${((z + o) * 100).toFixed(3)}%`));
+      if (z + o > 1) ctx.report(diag('faultRate', uri, faults.statedAttr('stuck_at_zero')?.value.span ?? b.kind.span, `${((z + o) * 100).toFixed(3)}%`));
       exp.faults = { stuck_at_zero: z, stuck_at_one: o };
     }
     const noise = sections.get('noise');
@@ -91,7 +91,7 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
       exp.mitigate = { noise_aware: na?.t === 'bool' ? na.v : false };
       const clip = n(mit, 'clip');
       if (clip !== undefined) {
-        if (clip <= 0) ctx.report(diag('outOfRange', uri, mit.stated.get('clip')!.value.span, `'clip' of 'mitigate'`, String(clip), 'above 0'));
+        if (clip <= 0) ctx.report(diag('outOfRange', uri, mit.statedAttr('clip')!.value.span, `'clip' of 'mitigate'`, String(clip), 'above 0'));
         exp.mitigate.clip = clip;
       }
       const norm = mit.get('normalization');
@@ -102,7 +102,7 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
       const dropout = n(dl, 'dropout') ?? 0;
       const dropedge = n(dl, 'dropedge') ?? 0;
       for (const [k, v] of [['dropout', dropout], ['dropedge', dropedge]] as const) {
-        if (v < 0 || v >= 1) ctx.report(diag('outOfRange', uri, dl.stated.get(k)?.value.span ?? b.kind.span, `'${k}' of 'droplayer'`, String(v), 'at least 0 and below 1'));
+        if (v < 0 || v >= 1) ctx.report(diag('outOfRange', uri, dl.statedAttr(k)?.value.span ?? b.kind.span, `'${k}' of 'droplayer'`, String(v), 'at least 0 and below 1'));
       }
       exp.droplayer = { dropout, dropedge };
     }
@@ -123,7 +123,7 @@ function checkDatasetFits(ctx: CheckContext, exp: IrExperiment, mapping: IrMappi
   const model = models.get(mapping.model)?.ir;
   const ds = datasets.get(exp.dataset);
   if (!model || !ds) return;
-  const at = inst.stated.get('dataset')?.value.span ?? inst.stated.get('mapping')?.value.span;
+  const at = inst.statedAttr('dataset')?.value.span ?? inst.statedAttr('mapping')?.value.span;
   if (!at) return;
   const inp = model.input;
   const fmt = (s: number[]): string => `[${s.join(', ')}]`;

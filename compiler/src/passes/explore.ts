@@ -44,7 +44,7 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
       requireAtLeast(ctx, mi, ['budget'], `method '${methodName}'`);
       const budget = asNumber(mi.get('budget'));
       if (budget !== undefined) method.budget = budget;
-      const budgetAttr = mi.stated.get('budget');
+      const budgetAttr = mi.statedAttr('budget');
       if (budgetAttr?.value.type === 'Number' && budgetAttr.value.unit) method.budget_unit = budgetAttr.value.unit.text;
       for (const key of ['population', 'samples']) {
         const v = asNumber(mi.get(key));
@@ -52,7 +52,7 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
       }
       const fid = mi.get('fidelity');
       if (fid?.t === 'in' && fid.domain.t === 'range') method.fidelity = { parameter: fid.name, min: fid.domain.lo, max: fid.domain.hi };
-      else if (fid && fid.t !== 'error') ctx.report(diag('wrongType', uri, mi.stated.get('fidelity')?.value.span ?? b.kind.span, 'fidelity', "'PARAM in LO .. HI' (e.g. epochs in 1 .. 10)", 'something else'));
+      else if (fid && fid.t !== 'error') ctx.report(diag('wrongType', uri, mi.statedAttr('fidelity')?.value.span ?? b.kind.span, 'fidelity', "'PARAM in LO .. HI' (e.g. epochs in 1 .. 10)", 'something else'));
     }
     if (evalV?.t !== 'word') continue;
     out.set(sym.name, { name: sym.name, evaluate: evalV.name, parameters: params, objectives, method });

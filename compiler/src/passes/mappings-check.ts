@@ -62,7 +62,7 @@ export function checkMappings(
     if (rep?.t === 'word' && (rep.name === 'none' || rep.name === 'balanced')) replicate = rep.name;
     else if (rep?.t === 'num' && Number.isInteger(rep.v) && rep.v >= 1) replicate = rep.v;
     else if (rep && rep.t !== 'error') {
-      const attr = inst.stated.get('replicate');
+      const attr = inst.statedAttr('replicate');
       ctx.report(diag('badEnumValue', uri, attr?.value.span ?? b.kind.span, 'replication', rep.t === 'word' ? rep.name : String(asNumber(rep) ?? rep.t), ['none', 'balanced', 'a whole number of copies']));
     }
     const mapped = mapModel(
@@ -71,7 +71,7 @@ export function checkMappings(
         uri,
         span: b.span,
         nameSpan: b.name!.span,
-        ...(inst.stated.get('replicate') ? { replicateSpan: inst.stated.get('replicate')!.value.span } : {}),
+        ...(inst.statedAttr('replicate') ? { replicateSpan: inst.statedAttr('replicate')!.value.span } : {}),
         layerOrigins: model.origins,
         model: model.ir,
         architecture: arch,

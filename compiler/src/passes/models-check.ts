@@ -27,7 +27,7 @@ export function checkModels(ctx: CheckContext, datasets: Map<string, IrDataset>)
     const b = sym.node;
     const uri = sym.file;
     const inst = instantiate(ctx, cls, b.body, uri, { anchor: b.kind.span, what: `model '${sym.name}'` });
-    const inputAttr = inst.stated.get('input');
+    const inputAttr = inst.statedAttr('input');
     const input = inputAttr ? inputSpec(ctx, inst.get('input'), uri, datasets) : undefined;
     const before = ctx.diagnostics.length;
     const body = layerSpecs(ctx, b.body, uri, sym.name);

@@ -12,7 +12,9 @@ export interface Instance {
   cls: ClassDef;
   uri: string;
   /** Attributes given in the block. */
-  stated: Map<string, Attribute>;
+  readonly stated: Map<string, Attribute>;
+  /** The attribute given in the block for `name`, if any (cheaper than `stated.get`). */
+  statedAttr(name: string): Attribute | undefined;
   get(name: string): Value | undefined;
   /** Whether the attribute's value was given in the block. */
   isStated(name: string): boolean;
@@ -64,32 +66,38 @@ export function constValue(ctx: CheckContext, name: string, span: Span, uri: str
 }
 
 export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] | undefined, uri: string, opts: InstanceOptions): Instance {
-  const stated = new Map<string, Attribute>();
+  const layout = layoutOf(cls);
+  const stated: (Attribute | undefined)[] = new Array(layout.defs.length);
   // Only inherited declarations mix files; otherwise every member is in `uri`.
   const memberUri = opts.uriOf ? new Map<Attribute, string>() : undefined;
   for (const m of members ?? []) {
     if (m.type !== 'Attribute') continue;
     const mUri = opts.uriOf?.(m) ?? uri;
     memberUri?.set(m, mUri);
-    if (!cls.attrs.has(m.key.name)) {
+    const slot = layout.slots.get(m.key.name);
+    if (slot === undefined) {
       const suggestion = didYouMean(m.key.name, cls.attrs.keys());
       const d = diag('unknownAttribute', mUri, m.key.span, m.key.name, cls.name, suggestion);
       if (suggestion) d.data = { replacements: [suggestion] };
       ctx.report(d);
       continue;
     }
-    if (stated.has(m.key.name)) {
+    if (stated[slot]) {
       ctx.report(diag('duplicateAttribute', mUri, m.key.span, m.key.name));
       continue;
     }
-    stated.set(m.key.name, m);
+    stated[slot] = m;
   }
-  const inst = new ClassInstance(ctx, cls, uri, stated, memberUri, opts);
-  for (const [name, def] of cls.attrs) {
-    if (def.required && !stated.has(name)) ctx.report(diag('missingAttribute', uri, opts.anchor, name, opts.what));
+  const inst = new ClassInstance(ctx, cls, layout, uri, members, stated, memberUri, opts);
+  for (let i = 0; i < layout.defs.length; i++) {
+    if (layout.defs[i]!.required && !stated[i]) ctx.report(diag('missingAttribute', uri, opts.anchor, layout.names[i]!, opts.what));
   }
-  // Evaluate stated attributes now so their errors show even if nothing reads them.
-  for (const name of stated.keys()) inst.get(name);
+  // Evaluate stated attributes now, in the block's order, so their errors show even if nothing reads them.
+  for (const m of members ?? []) {
+    if (m.type !== 'Attribute') continue;
+    const slot = layout.slots.get(m.key.name);
+    if (slot !== undefined && stated[slot] === m) inst.get(m.key.name);
+  }
   return inst;
 }
 
@@ -99,27 +107,45 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
  * share of its time and garbage.
  */
 class ClassInstance implements Instance {
-  private readonly layout: ClassLayout;
   /**
    * By attribute slot; null: no value (no statement and no default); undefined: not evaluated yet;
    * EVALUATING: being evaluated (reading it again is a cycle).
    */
   private readonly values: (Value | null | undefined)[];
+  private statedMap: Map<string, Attribute> | undefined;
 
   constructor(
     readonly ctx: CheckContext,
     readonly cls: ClassDef,
+    private readonly layout: ClassLayout,
     readonly uri: string,
-    readonly stated: Map<string, Attribute>,
+    private readonly members: Member[] | undefined,
+    /** The attribute given in the block, by slot. */
+    private readonly statedBySlot: (Attribute | undefined)[],
     private readonly memberUri: Map<Attribute, string> | undefined,
     readonly opts: InstanceOptions,
   ) {
-    this.layout = layoutOf(cls);
-    this.values = new Array(this.layout.defs.length);
+    this.values = new Array(layout.defs.length);
+  }
+
+  /** Built on first use, in the block's order: most instances are only asked for single attributes. */
+  get stated(): Map<string, Attribute> {
+    if (!this.statedMap) {
+      this.statedMap = new Map();
+      for (const m of this.members ?? []) {
+        if (m.type === 'Attribute' && this.statedAttr(m.key.name) === m) this.statedMap.set(m.key.name, m);
+      }
+    }
+    return this.statedMap;
+  }
+
+  statedAttr(name: string): Attribute | undefined {
+    const slot = this.layout.slots.get(name);
+    return slot === undefined ? undefined : this.statedBySlot[slot];
   }
 
   isStated(name: string): boolean {
-    return this.stated.has(name);
+    return this.statedAttr(name) !== undefined;
   }
 
   /** Whether `name` is an attribute of the class. */
@@ -133,7 +159,7 @@ class ClassInstance implements Instance {
     const known = this.values[slot];
     if (known !== undefined && known !== EVALUATING) return known ?? undefined;
     const def = this.layout.defs[slot]!;
-    const attr = this.stated.get(name);
+    const attr = this.statedBySlot[slot];
     const expr = attr?.value ?? def.default;
     if (!expr) {
       this.values[slot] = null;
@@ -198,6 +224,7 @@ function evaluatingIn(inst: ClassInstance): string[] {
 /** A class's attributes by slot, shared by its instances. */
 interface ClassLayout {
   slots: Map<string, number>;
+  names: string[];
   defs: AttrDef[];
 }
 
@@ -206,9 +233,10 @@ const layouts = new WeakMap<ClassDef, ClassLayout>();
 function layoutOf(cls: ClassDef): ClassLayout {
   let layout = layouts.get(cls);
   if (!layout) {
-    layout = { slots: new Map(), defs: [] };
+    layout = { slots: new Map(), names: [], defs: [] };
     for (const [name, def] of cls.attrs) {
       layout.slots.set(name, layout.defs.length);
+      layout.names.push(name);
       layout.defs.push(def);
     }
     layouts.set(cls, layout);
@@ -451,7 +479,7 @@ function nonNegative(ctx: CheckContext, x: Value, span: Span, uri: string, what:
  */
 export function requireAtLeast(ctx: CheckContext, inst: Instance, keys: string[], what: string, min = 0, bound = `at least ${min}`): void {
   for (const k of keys) {
-    const attr = inst.stated.get(k);
+    const attr = inst.statedAttr(k);
     const v = inst.get(k);
     if (attr && v?.t === 'num' && v.v < min) ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), bound));
   }

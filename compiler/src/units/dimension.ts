@@ -36,12 +36,16 @@ export function dimEquals(a: Dim, b: Dim): boolean {
   return true;
 }
 
-// Spelled out rather than `a.map(…)`: evaluation multiplies dimensions for every `*` and `/`.
+// Spelled out rather than `a.map(…)`, and a plain-number operand gives back the other dimension
+// itself (dimensions are never mutated): evaluation multiplies dimensions for every `*` and `/`.
 export function dimMul(a: Dim, b: Dim): Dim {
+  if (isDimensionless(b)) return a;
+  if (isDimensionless(a)) return b;
   return [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4], a[5] + b[5], a[6] + b[6]];
 }
 
 export function dimDiv(a: Dim, b: Dim): Dim {
+  if (isDimensionless(b)) return a;
   return [a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3], a[4] - b[4], a[5] - b[5], a[6] - b[6]];
 }
 
