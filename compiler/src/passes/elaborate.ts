@@ -134,7 +134,7 @@ function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string,
     ctx.report(d);
     return undefined;
   }
-  const count = evalCount(ctx, b.count, uri, `the count of '${kind}'`);
+  const count = b.count ? evalCount(ctx, b.count, uri, `the count of '${kind}'`) : 1;
   const label = b.name?.name ?? kind;
   const path = `${parentPath}.${label}`;
   const inst = instantiate(ctx, cls, b.body, uri, { clockHz, anchor: b.kind.span, what: `'${kind}' block` });
@@ -477,19 +477,32 @@ function descendants(n: Node, out: Node[]): Node[] {
  * `isaac.isaac_tile.ima` must name one component. Two `ima` blocks need names to be told apart.
  */
 function checkUniqueLabels(ctx: CheckContext, body: Member[] | undefined, uri: string): void {
-  // Most bodies (leaf components) hold no block: no Map for them.
-  let seen: Map<string, Block> | undefined;
-  for (const m of body ?? []) {
+  if (!body) return;
+  // Bodies hold a handful of blocks: a scan of the earlier members, with no Map per block, up to a
+  // few dozen members.
+  const seen = body.length > SCAN_LIMIT ? new Map<string, Block>() : undefined;
+  for (let i = 0; i < body.length; i++) {
+    const m = body[i]!;
     if (m.type !== 'Block') continue;
     const id = m.name ?? m.kind;
-    seen ??= new Map();
-    const first = seen.get(id.name);
+    const first = seen ? seen.get(id.name) : firstLabelled(body, i, id.name);
     if (!first) {
-      seen.set(id.name, m);
+      seen?.set(id.name, m);
       continue;
     }
     const d = diag('duplicateName', uri, id.span, id.name);
     d.related = [{ uri, span: (first.name ?? first.kind).span, message: m.name ? `'${id.name}' is first defined here` : `the first unnamed '${id.name}' (name the blocks to tell them apart)` }];
     ctx.report(d);
   }
+}
+
+const SCAN_LIMIT = 32;
+
+/** The first block before `end` labelled `label` (its name, else its kind). */
+function firstLabelled(body: Member[], end: number, label: string): Block | undefined {
+  for (let j = 0; j < end; j++) {
+    const m = body[j]!;
+    if (m.type === 'Block' && (m.name ?? m.kind).name === label) return m;
+  }
+  return undefined;
 }

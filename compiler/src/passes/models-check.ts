@@ -126,7 +126,7 @@ function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string, 
         const target = ctx.nested.get(`${model}.${v.name}`);
         if (target) ctx.reference(uri, v.span, target);
       }
-      const la = toLayerAttr(ctx, v, a.value.span, uri, `'${a.key.name}' of layer '${m.name?.name ?? m.kind.name}'`);
+      const la = toLayerAttr(ctx, v, a.value.span, uri, a.key.name, m);
       if (la === undefined) {
         invalid.push(a.key.name);
         continue;
@@ -143,16 +143,27 @@ function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string, 
       }
       keySpans[a.key.name] = a.key.span;
     }
-    out.push({ kind: m.kind.name, ...(m.name ? { name: m.name.name, nameSpan: m.name.span } : {}), attrs, attrSpans, keySpans, ...(invalid.length ? { invalid } : {}), span: m.span, uri });
+    const spec: LayerSpec = { kind: m.kind.name, attrs, attrSpans, keySpans, span: m.span, uri };
+    if (m.name) {
+      spec.name = m.name.name;
+      spec.nameSpan = m.name.span;
+    }
+    if (invalid.length) spec.invalid = invalid;
+    out.push(spec);
   }
   return out;
 }
 
-function toLayerAttr(ctx: CheckContext, v: Value, span: { start: number; end: number }, uri: string, what: string): LayerAttr | undefined {
+/** The message text is built only for a message: `'out' of layer 'c1'`. */
+function layerWhat(key: string, layer: Block): string {
+  return `'${key}' of layer '${layer.name?.name ?? layer.kind.name}'`;
+}
+
+function toLayerAttr(ctx: CheckContext, v: Value, span: { start: number; end: number }, uri: string, key: string, layer: Block): LayerAttr | undefined {
   switch (v.t) {
     case 'num':
       if (!isDimensionless(v.dim)) {
-        ctx.report(diag('wrongDimension', uri, span, what, 'a plain number', withArticle(dimName(v.dim))));
+        ctx.report(diag('wrongDimension', uri, span, layerWhat(key, layer), 'a plain number', withArticle(dimName(v.dim))));
         return undefined;
       }
       return v.v;
@@ -164,7 +175,7 @@ function toLayerAttr(ctx: CheckContext, v: Value, span: { start: number; end: nu
     case 'list': {
       const nums = v.items.map((i) => (i.t === 'num' && isDimensionless(i.dim) ? i.v : NaN));
       if (nums.some((n) => Number.isNaN(n))) {
-        ctx.report(diag('wrongType', uri, span, what, 'a list of plain numbers', 'a list of something else'));
+        ctx.report(diag('wrongType', uri, span, layerWhat(key, layer), 'a list of plain numbers', 'a list of something else'));
         return undefined;
       }
       return nums;
@@ -172,7 +183,7 @@ function toLayerAttr(ctx: CheckContext, v: Value, span: { start: number; end: nu
     case 'error':
       return undefined;
     default:
-      ctx.report(diag('wrongType', uri, span, what, 'a number, a name, true/false or a list', describeValue(v)));
+      ctx.report(diag('wrongType', uri, span, layerWhat(key, layer), 'a number, a name, true/false or a list', describeValue(v)));
       return undefined;
   }
 }

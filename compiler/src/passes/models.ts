@@ -229,7 +229,9 @@ export function inferModelDetailed(
     if (r.weights) layer.weights = r.weights;
     if (r.from !== undefined) layer.from = r.from;
     layers.push(layer);
-    origins[f.name] = { uri: f.spec.uri, span: f.spec.span, ...(f.spec.nameSpan ? { nameSpan: f.spec.nameSpan } : {}) };
+    const origin: LayerOrigin = { uri: f.spec.uri, span: f.spec.span };
+    if (f.spec.nameSpan) origin.nameSpan = f.spec.nameSpan;
+    origins[f.name] = origin;
     shape = r.out;
   }
 
@@ -332,7 +334,9 @@ function unroll(spec: ModelSpec, duplicates: Set<LayerSpec>, report: (d: Diagnos
         report(diag('outOfRange', item.uri, item.span, `model '${spec.name}' unrolled`, `more than ${MAX_LAYERS} layers`, `at most ${MAX_LAYERS} layers`));
         return;
       }
-      out.push({ spec: item, ...(item.name !== undefined ? { given: item.name } : {}), name: item.name !== undefined ? item.name + suffix : '' });
+      const flat: FlatLayer = { spec: item, name: item.name !== undefined ? item.name + suffix : '' };
+      if (item.name !== undefined) flat.given = item.name;
+      out.push(flat);
     }
   };
   walk(spec.body, '');
@@ -341,17 +345,30 @@ function unroll(spec: ModelSpec, duplicates: Set<LayerSpec>, report: (d: Diagnos
 
 /** Two layers with one name in the same body (repeat copies are told apart by their suffix). */
 function checkDuplicateNames(body: (LayerSpec | RepeatSpec)[], duplicates: Set<LayerSpec>, report: (d: Diagnostic) => void): void {
-  const seen = new Map<string, LayerSpec>();
-  for (const item of body) {
+  // Bodies are short: a scan of the earlier items, with no Map per body, up to a few dozen items.
+  const seen = body.length > SCAN_LIMIT ? new Map<string, LayerSpec>() : undefined;
+  for (let i = 0; i < body.length; i++) {
+    const item = body[i]!;
     if (isRepeat(item) || item.name === undefined) continue;
-    const first = seen.get(item.name);
+    const first = seen ? seen.get(item.name) : firstNamed(body, i, item.name);
     if (first) {
       duplicates.add(item);
       const d = diag('duplicateName', item.uri, item.nameSpan ?? item.span, item.name);
       d.related = [{ uri: first.uri, span: first.nameSpan ?? first.span, message: `'${item.name}' is first defined here` }];
       report(d);
-    } else seen.set(item.name, item);
+    } else seen?.set(item.name, item);
   }
+}
+
+const SCAN_LIMIT = 32;
+
+/** The first layer before `end` named `name`. */
+function firstNamed(body: (LayerSpec | RepeatSpec)[], end: number, name: string): LayerSpec | undefined {
+  for (let j = 0; j < end; j++) {
+    const item = body[j]!;
+    if (!isRepeat(item) && item.name === name) return item;
+  }
+  return undefined;
 }
 
 /**
@@ -399,6 +416,8 @@ function assignNames(flat: FlatLayer[], duplicates: Set<LayerSpec>, report: (d: 
 // ── Attributes ───────────────────────────────────────────────────────────────────────────────────
 
 type Norm = number | boolean | string | [number, number] | [number, number, number, number];
+/** A layer's checked attributes by name (a plain object: one Map per layer was a large share of the pass). */
+type Norms = Record<string, Norm | undefined>;
 
 const describe = (v: LayerAttr): string =>
   Array.isArray(v) ? `the list [${v.join(', ')}]` : typeof v === 'string' ? `the name '${v}'` : typeof v === 'boolean' ? `the boolean ${v}` : `the number ${v}`;
@@ -412,8 +431,8 @@ function isCount(v: unknown): v is number {
  * pairs as [h, w], padding as [h, w] or 'same', defaults filled in. A wrong or missing value is
  * reported and left out, so the layer's inference treats it as unknown.
  */
-function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, report: (d: Diagnostic) => void): Map<string, Norm> {
-  const out = new Map<string, Norm>();
+function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, report: (d: Diagnostic) => void): Norms {
+  const out: Norms = {};
   const at = (key: string): Span => spec.attrSpans?.[key] ?? spec.span;
   for (const key of Object.keys(spec.attrs)) {
     if (!(key in schema.attrs)) report(diag('unknownAttribute', spec.uri, spec.keySpans?.[key] ?? at(key), key, spec.kind, didYouMean(key, Object.keys(schema.attrs))));
@@ -424,14 +443,14 @@ function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, report: (
       if (s.required && !spec.invalid?.includes(key)) report(diag('missingAttribute', spec.uri, spec.nameSpan ?? spec.span, key, `${spec.kind} layer '${name}'`));
       else if (s.default !== undefined && s.default !== null) {
         const d = normalize(s.type, s.default);
-        if (d !== undefined) out.set(key, d);
+        if (d !== undefined) out[key] = d;
       }
       continue;
     }
     const what = `'${key}' of layer '${name}'`;
     const v = normalize(s.type, raw);
     if (v !== undefined) {
-      out.set(key, v);
+      out[key] = v;
       continue;
     }
     const t = s.type;
@@ -562,9 +581,9 @@ function inferLayer(ctx: LayerCtx, input: Shape): LayerResult {
     case 'softmax':
       return zero(input);
     case 'dropout':
-      return zero(input, { rate: (a.get('rate') as number | undefined) ?? 0.5 });
+      return zero(input, { rate: (a.rate as number | undefined) ?? 0.5 });
     case 'batchnorm': {
-      const attributes = { eps: (a.get('eps') as number | undefined) ?? 1e-5, momentum: (a.get('momentum') as number | undefined) ?? 0.1 };
+      const attributes = { eps: (a.eps as number | undefined) ?? 1e-5, momentum: (a.momentum as number | undefined) ?? 0.1 };
       if (!input) return zero(null, attributes);
       const channels = input[input.length === 3 ? 0 : input.length - 1]!;
       return { out: input, attributes, macs: product(input), params: 2 * channels, mvms: 0 };
@@ -579,7 +598,7 @@ function inferLayer(ctx: LayerCtx, input: Shape): LayerResult {
     case 'gcn':
       return gcn(ctx, a, input, fail);
     case 'readout': {
-      const op = (a.get('op') as string | undefined) ?? 'mean';
+      const op = (a.op as string | undefined) ?? 'mean';
       if (!ctx.graph) {
         if (ctx.inputKnown) ctx.report(diag('graphLayerOnTensor', spec.uri, spec.span, name));
         return zero(input ? [product(input)] : null, { op });
@@ -628,18 +647,18 @@ function windowed(
   return [Math.floor((h - k[0]) / s[0]) + 1, Math.floor((w - k[1]) / s[1]) + 1];
 }
 
-function conv(a: Map<string, Norm>, input: Shape, kind: string, fail: (reason: string) => void): LayerResult {
-  const out = a.get('out') as number | undefined;
-  const k = pair(a.get('kernel'));
-  const s = pair(a.get('stride')) ?? [1, 1];
-  const groups = (a.get('groups') as number | undefined) ?? 1;
-  const bias = (a.get('bias') as boolean | undefined) ?? true;
+function conv(a: Norms, input: Shape, kind: string, fail: (reason: string) => void): LayerResult {
+  const out = a.out as number | undefined;
+  const k = pair(a.kernel);
+  const s = pair(a.stride) ?? [1, 1];
+  const groups = (a.groups as number | undefined) ?? 1;
+  const bias = (a.bias as boolean | undefined) ?? true;
   const attributes: Record<string, AttrValue> = { groups, bias, stride: s };
   if (out !== undefined) attributes.out = out;
   if (k) attributes.kernel = k;
   if (!input || out === undefined || !k) {
     // Missing attributes were reported; still record the requested padding as written.
-    attributes.padding = a.get('padding') === 'same' ? 'same' : [...(pair(a.get('padding')) ?? [0, 0])];
+    attributes.padding = a.padding === 'same' ? 'same' : [...(pair(a.padding) ?? [0, 0])];
     return { out: null, attributes, macs: 0, params: 0, mvms: 0 };
   }
   let x = input;
@@ -652,7 +671,7 @@ function conv(a: Map<string, Norm>, input: Shape, kind: string, fail: (reason: s
   const cin = x[0]!;
   if (cin % groups !== 0) fail(`groups ${groups} must divide the input channels ${cin} (input ${fmt(input)})`);
   if (out % groups !== 0) fail(`groups ${groups} must divide the output channels ${out}`);
-  const pad = resolvePadding(a.get('padding'), x[1]!, x[2]!, k, s);
+  const pad = resolvePadding(a.padding, x[1]!, x[2]!, k, s);
   attributes.padding = pad;
   const [ho, wo] = spatialKnown ? windowed(x, k, s, pad, 'kernel', fail) : [1, 1];
   const fanIn = Math.max(1, Math.floor(cin / groups)) * k[0] * k[1];
@@ -667,12 +686,12 @@ function conv(a: Map<string, Norm>, input: Shape, kind: string, fail: (reason: s
   };
 }
 
-function pool(a: Map<string, Norm>, input: Shape, kind: string, fail: (reason: string) => void): LayerResult {
-  const k = pair(a.get('size')) ?? [2, 2];
-  const s = pair(a.get('stride')) ?? k;
+function pool(a: Norms, input: Shape, kind: string, fail: (reason: string) => void): LayerResult {
+  const k = pair(a.size) ?? [2, 2];
+  const s = pair(a.stride) ?? k;
   const attributes: Record<string, AttrValue> = { size: k, stride: s };
   if (!input) {
-    attributes.padding = a.get('padding') === 'same' ? 'same' : [...(pair(a.get('padding')) ?? [0, 0])];
+    attributes.padding = a.padding === 'same' ? 'same' : [...(pair(a.padding) ?? [0, 0])];
     return { out: null, attributes, macs: 0, params: 0, mvms: 0 };
   }
   if (input.length !== 3) {
@@ -680,7 +699,7 @@ function pool(a: Map<string, Norm>, input: Shape, kind: string, fail: (reason: s
     attributes.padding = [0, 0, 0, 0];
     return { out: input, attributes, macs: 0, params: 0, mvms: 0 };
   }
-  const pad = resolvePadding(a.get('padding'), input[1]!, input[2]!, k, s);
+  const pad = resolvePadding(a.padding, input[1]!, input[2]!, k, s);
   attributes.padding = pad;
   const [ho, wo] = windowed(input, k, s, pad, 'window', fail);
   const outShape = [input[0]!, ho, wo];
@@ -688,9 +707,9 @@ function pool(a: Map<string, Norm>, input: Shape, kind: string, fail: (reason: s
   return { out: outShape, attributes, macs: kind === 'avgpool' ? product(outShape) * k[0] * k[1] : 0, params: 0, mvms: 0 };
 }
 
-function linear(a: Map<string, Norm>, input: Shape, fail: (reason: string) => void): LayerResult {
-  const out = a.get('out') as number | undefined;
-  const bias = (a.get('bias') as boolean | undefined) ?? true;
+function linear(a: Norms, input: Shape, fail: (reason: string) => void): LayerResult {
+  const out = a.out as number | undefined;
+  const bias = (a.bias as boolean | undefined) ?? true;
   const attributes: Record<string, AttrValue> = { bias };
   if (out !== undefined) attributes.out = out;
   if (!input || out === undefined) return { out: out === undefined ? null : [out], attributes, macs: 0, params: 0, mvms: 0 };
@@ -708,11 +727,11 @@ function linear(a: Map<string, Norm>, input: Shape, fail: (reason: string) => vo
   return { out: [out], attributes, macs: fanIn * out, params: fanIn * out + (bias ? out : 0), mvms: 1, weights: { rows: fanIn, cols: out } };
 }
 
-function gcn(ctx: LayerCtx, a: Map<string, Norm>, input: Shape, fail: (reason: string) => void): LayerResult {
+function gcn(ctx: LayerCtx, a: Norms, input: Shape, fail: (reason: string) => void): LayerResult {
   const spec = ctx.flat[ctx.index]!.spec;
   const name = ctx.flat[ctx.index]!.name;
-  const out = a.get('out') as number | undefined;
-  const bias = (a.get('bias') as boolean | undefined) ?? true;
+  const out = a.out as number | undefined;
+  const bias = (a.bias as boolean | undefined) ?? true;
   const attributes: Record<string, AttrValue> = { bias };
   if (out !== undefined) attributes.out = out;
   if (!ctx.graph) {
@@ -741,9 +760,9 @@ function gcn(ctx: LayerCtx, a: Map<string, Norm>, input: Shape, fail: (reason: s
   };
 }
 
-function add(ctx: LayerCtx, a: Map<string, Norm>, input: Shape, fail: (reason: string) => void): LayerResult {
+function add(ctx: LayerCtx, a: Norms, input: Shape, fail: (reason: string) => void): LayerResult {
   const f = ctx.flat[ctx.index]!;
-  const from = a.get('from') as string | undefined;
+  const from = a.from as string | undefined;
   if (from === undefined) return { out: input, attributes: {}, macs: 0, params: 0, mvms: 0 };
   const at = f.spec.attrSpans?.from ?? f.spec.span;
   let src = -1;
