@@ -30,7 +30,9 @@ export function resolveSymbols(files: Iterable<SourceFile>): ResolveResult {
     for (const item of file.ast.items) {
       if (item.type === 'Import') continue;
       if (item.type === 'Const') {
-        define({ name: item.name.name, qualifiedName: item.name.name, kind: 'const', file: file.path, node: item, nameSpan: item.name.span, ...(item.doc ? { doc: item.doc } : {}) });
+        const sym: PimSymbol = { name: item.name.name, qualifiedName: item.name.name, kind: 'const', file: file.path, node: item, nameSpan: item.name.span };
+        if (item.doc) sym.doc = item.doc;
+        define(sym);
         continue;
       }
       const kind = item.kind.name;
@@ -42,7 +44,9 @@ export function resolveSymbols(files: Iterable<SourceFile>): ResolveResult {
         diagnostics.push(diag('expectedToken', file.path, item.kind.span, `a name after '${kind}'`, 'none'));
         continue;
       }
-      const sym: PimSymbol = { name: item.name.name, qualifiedName: item.name.name, kind: kind as SymbolKind, file: file.path, node: item, nameSpan: item.name.span, ...(item.doc ? { doc: item.doc } : {}) };
+      // Optional fields are assigned, not spread: a spread copies through a temporary object.
+      const sym: PimSymbol = { name: item.name.name, qualifiedName: item.name.name, kind: kind as SymbolKind, file: file.path, node: item, nameSpan: item.name.span };
+      if (item.doc) sym.doc = item.doc;
       define(sym);
       if (kind === 'architecture') indexComponents(item.body, sym.name, file.path, nested);
       if (kind === 'model') indexLayers(item.body, sym.name, file.path, nested);
@@ -71,5 +75,7 @@ function indexLayers(body: Member[] | undefined, prefix: string, file: string, o
 }
 
 function nestedSymbol(b: Block, name: string, q: string, container: string, kind: SymbolKind, file: string): PimSymbol {
-  return { name, qualifiedName: q, kind, file, node: b, nameSpan: (b.name ?? b.kind).span, container, ...(b.doc ? { doc: b.doc } : {}) };
+  const sym: PimSymbol = { name, qualifiedName: q, kind, file, node: b, nameSpan: (b.name ?? b.kind).span, container };
+  if (b.doc) sym.doc = b.doc;
+  return sym;
 }

@@ -53,7 +53,7 @@ export class CheckContext {
     declaration: new Map(),
   };
   readonly consts = new Map<string, ConstEntry>();
-  /** Values of class defaults that read no name, by expression (see ClassInstance.evaluateDefault). */
+  /** Values of the parts of class defaults that read no name, by expression (EvalEnv.closedValues). */
   readonly closedDefaults = new Map<Expr, Value>();
 
   constructor(

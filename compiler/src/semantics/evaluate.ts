@@ -14,11 +14,55 @@ export interface EvalEnv {
   names?(): Iterable<string>;
   /** The dimension a bare number literal should have (an attribute's type), to suggest units of it. */
   expected?: Dim;
+  /**
+   * Values of subexpressions that read no name, shared by evaluations of the same expressions (class
+   * defaults, evaluated once per instance). Only a value whose evaluation reported nothing is kept,
+   * so that a failing one reports again; `reported` counts this scope's reports to tell.
+   */
+  closedValues?: Map<Expr, Value>;
+  reported?: number;
 }
+
+/** In `closedValues`: the expression reads a name, so its value is not shared. */
+const OPEN: Value = { t: 'error' };
 
 const FUNCTIONS = ['log2', 'ceil', 'floor', 'round', 'min', 'max', 'sqrt', 'abs', 'fixed', 'float'] as const;
 
 export function evaluate(expr: Expr, env: EvalEnv): Value {
+  const memo = env.closedValues;
+  if (memo === undefined) return evaluateNode(expr, env);
+  const known = memo.get(expr);
+  if (known === OPEN) return evaluateNode(expr, env);
+  if (known !== undefined) return known;
+  if (!readsNoName(expr)) {
+    memo.set(expr, OPEN);
+    return evaluateNode(expr, env);
+  }
+  const before = env.reported;
+  const v = evaluateNode(expr, env);
+  if (env.reported === before) memo.set(expr, v);
+  return v;
+}
+
+/** Whether an expression names nothing (no sibling, constant or word): its value is fixed. */
+function readsNoName(e: Expr): boolean {
+  switch (e.type) {
+    case 'Number':
+    case 'String':
+    case 'Bool':
+      return true;
+    case 'Unary':
+      return readsNoName(e.operand);
+    case 'Binary':
+      return readsNoName(e.left) && readsNoName(e.right);
+    case 'Call':
+      return e.args.every(readsNoName);
+    default:
+      return false;
+  }
+}
+
+function evaluateNode(expr: Expr, env: EvalEnv): Value {
   switch (expr.type) {
     case 'ErrorExpr':
       return ERROR;

@@ -192,19 +192,13 @@ class ClassInstance implements Instance {
   }
 
   /**
-   * A default that reads no name (`rate = 1.28 GHz`) has one value for every instance: evaluated
-   * once per compilation. One that reported something is evaluated again, to report it again.
+   * A default's parts that read no name (`rate = 1.28 GHz`, `4 mW / (8 * 128)`) have one value for
+   * every instance: evaluated once per compilation (see EvalEnv.closedValues).
    */
   private evaluateDefault(scope: AttributeScope, expr: Expr): Value {
-    const closed = readsNoName(expr);
-    if (closed) {
-      const known = this.ctx.closedDefaults.get(expr);
-      if (known) return known;
-    }
-    const before = this.ctx.diagnostics.length;
-    const v = this.evaluate(scope, expr);
-    if (closed && this.ctx.diagnostics.length === before) this.ctx.closedDefaults.set(expr, v);
-    return v;
+    scope.closedValues = this.ctx.closedDefaults;
+    scope.reported = 0;
+    return this.evaluate(scope, expr);
   }
 }
 
@@ -244,38 +238,11 @@ function layoutOf(cls: ClassDef): ClassLayout {
   return layout;
 }
 
-const closedExprs = new WeakMap<Expr, boolean>();
-
-/** Whether an expression names nothing (no sibling, constant or word): its value is fixed. */
-function readsNoName(expr: Expr): boolean {
-  let closed = closedExprs.get(expr);
-  if (closed === undefined) {
-    closed = exprReadsNoName(expr);
-    closedExprs.set(expr, closed);
-  }
-  return closed;
-}
-
-function exprReadsNoName(e: Expr): boolean {
-  switch (e.type) {
-    case 'Number':
-    case 'String':
-    case 'Bool':
-      return true;
-    case 'Unary':
-      return exprReadsNoName(e.operand);
-    case 'Binary':
-      return exprReadsNoName(e.left) && exprReadsNoName(e.right);
-    case 'Call':
-      return e.args.every(exprReadsNoName);
-    default:
-      return false;
-  }
-}
-
 /** The scope of one attribute's expression: its sibling attributes, then the constants. */
 class AttributeScope implements EvalEnv {
   expected?: Dim;
+  closedValues?: Map<Expr, Value>;
+  reported?: number;
 
   constructor(
     private readonly inst: ClassInstance,
@@ -286,6 +253,7 @@ class AttributeScope implements EvalEnv {
   ) {}
 
   report(d: Diagnostic): void {
+    if (this.reported !== undefined) this.reported++;
     if (this.stated) {
       this.inst.ctx.report(d);
       return;
