@@ -163,21 +163,41 @@ interface Figure {
   source: FigureSource;
 }
 
-/** Power or area of one copy: a stated figure wins; an estimate adds the children's. */
+/** figure's result, read at once by its caller: no object per component and figure. */
+const fig: Figure = { value: 0, own: 0, source: 'none' };
+
+/** Power or area of one copy, into `fig`: a stated figure wins; an estimate adds the children's. */
 function figure(inst: Instance | undefined, children: Node[], shared: number, key: 'power' | 'area'): Figure {
   const v = asNumber(inst?.get(key));
   let childSum = 0;
   for (const c of children) childSum += c.ir.count * (key === 'power' ? c.ir.power_w : c.ir.area_m2);
-  if (v !== undefined && inst?.isStated(key)) return { value: v / shared, own: v / shared, source: 'stated' };
-  if (v !== undefined) return { value: (v + childSum) / shared, own: v / shared, source: 'estimated' };
-  return { value: childSum / shared, own: 0, source: children.length ? 'children' : 'none' };
+  if (v !== undefined && inst?.isStated(key)) {
+    fig.value = v / shared;
+    fig.own = v / shared;
+    fig.source = 'stated';
+  } else if (v !== undefined) {
+    fig.value = (v + childSum) / shared;
+    fig.own = v / shared;
+    fig.source = 'estimated';
+  } else {
+    fig.value = childSum / shared;
+    fig.own = 0;
+    fig.source = children.length ? 'children' : 'none';
+  }
+  return fig;
 }
 
 /** The component's IR and hover data, its figures rolled up from its children. */
 function finish(ctx: CheckContext, b: Block, kind: string, label: string, path: string, count: number, total: number, inst: Instance | undefined, children: Node[]): Node {
   const shared = Math.max(1, asNumber(inst?.get('shared_by')) ?? 1);
-  const p = figure(inst, children, shared, 'power');
-  const a = figure(inst, children, shared, 'area');
+  let f = figure(inst, children, shared, 'power');
+  const power = f.value;
+  const ownPower = f.own;
+  const powerSource = f.source;
+  f = figure(inst, children, shared, 'area');
+  const area = f.value;
+  const ownArea = f.own;
+  const areaSource = f.source;
   const attributes: Record<string, AttrValue> = {};
   if (inst) {
     for (const key of sortedKeys(inst.cls)) {
@@ -197,19 +217,19 @@ function finish(ctx: CheckContext, b: Block, kind: string, label: string, path: 
     total_count: total,
     shared_by: shared,
     attributes,
-    power_w: p.value,
-    area_m2: a.value,
-    own_power_w: p.own,
-    own_area_m2: a.own,
-    power_source: p.source,
-    area_source: a.source,
+    power_w: power,
+    area_m2: area,
+    own_power_w: ownPower,
+    own_area_m2: ownArea,
+    power_source: powerSource,
+    area_source: areaSource,
     children: childIrs,
   };
   const energy = asNumber(inst?.get('energy'));
   if (energy !== undefined) ir.energy_j = energy;
   const latency = asNumber(inst?.get('latency'));
   if (latency !== undefined) ir.latency_s = latency;
-  ctx.blockInfo.defer(b, { kind, path, count, total_count: total, power_w: ir.power_w, area_m2: ir.area_m2, power_source: p.source, area_source: a.source });
+  ctx.blockInfo.defer(b, { kind, path, count, total_count: total, power_w: ir.power_w, area_m2: ir.area_m2, power_source: powerSource, area_source: areaSource });
   return { ir, inst, block: b, children };
 }
 

@@ -431,13 +431,25 @@ function isCount(v: unknown): v is number {
  * pairs as [h, w], padding as [h, w] or 'same', defaults filled in. A wrong or missing value is
  * reported and left out, so the layer's inference treats it as unknown.
  */
+const entriesOfSchema = new WeakMap<LayerSchema, [string, AttrSchema][]>();
+
+/** A layer kind's attributes in order, listed once per kind rather than once per layer. */
+function schemaEntries(schema: LayerSchema): [string, AttrSchema][] {
+  let entries = entriesOfSchema.get(schema);
+  if (!entries) entriesOfSchema.set(schema, (entries = Object.entries(schema.attrs)));
+  return entries;
+}
+
+function attrSpan(spec: LayerSpec, key: string): Span {
+  return spec.attrSpans?.[key] ?? spec.span;
+}
+
 function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, report: (d: Diagnostic) => void): Norms {
   const out: Norms = {};
-  const at = (key: string): Span => spec.attrSpans?.[key] ?? spec.span;
   for (const key of Object.keys(spec.attrs)) {
-    if (!(key in schema.attrs)) report(diag('unknownAttribute', spec.uri, spec.keySpans?.[key] ?? at(key), key, spec.kind, didYouMean(key, Object.keys(schema.attrs))));
+    if (!(key in schema.attrs)) report(diag('unknownAttribute', spec.uri, spec.keySpans?.[key] ?? attrSpan(spec, key), key, spec.kind, didYouMean(key, Object.keys(schema.attrs))));
   }
-  for (const [key, s] of Object.entries(schema.attrs)) {
+  for (const [key, s] of schemaEntries(schema)) {
     const raw = spec.attrs[key];
     if (raw === undefined) {
       if (s.required && !spec.invalid?.includes(key)) report(diag('missingAttribute', spec.uri, spec.nameSpan ?? spec.span, key, `${spec.kind} layer '${name}'`));
@@ -447,51 +459,52 @@ function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, report: (
       }
       continue;
     }
-    const what = `'${key}' of layer '${name}'`;
     const v = normalize(s.type, raw);
     if (v !== undefined) {
       out[key] = v;
       continue;
     }
+    const what = `'${key}' of layer '${name}'`;
     const t = s.type;
     switch (t.type) {
       case 'count':
       case 'pair':
         if (typeof raw === 'number' || (t.type === 'pair' && Array.isArray(raw) && raw.length === 2)) {
-          report(diag('badCount', spec.uri, at(key), what, Array.isArray(raw) ? `[${raw.join(', ')}]` : String(raw)));
-        } else report(diag('wrongType', spec.uri, at(key), what, t.type === 'pair' ? 'a whole number or [h, w]' : 'a whole number', describe(raw)));
+          report(diag('badCount', spec.uri, attrSpan(spec, key), what, Array.isArray(raw) ? `[${raw.join(', ')}]` : String(raw)));
+        } else report(diag('wrongType', spec.uri, attrSpan(spec, key), what, t.type === 'pair' ? 'a whole number or [h, w]' : 'a whole number', describe(raw)));
         break;
       case 'padding':
-        if (typeof raw === 'string') report(diag('badEnumValue', spec.uri, at(key), 'padding', raw, ['same'], didYouMean(raw, ['same'])));
+        if (typeof raw === 'string') report(diag('badEnumValue', spec.uri, attrSpan(spec, key), 'padding', raw, ['same'], didYouMean(raw, ['same'])));
         else if (typeof raw === 'number' || (Array.isArray(raw) && raw.length === 2)) {
-          report(diag('outOfRange', spec.uri, at(key), what, Array.isArray(raw) ? `[${raw.join(', ')}]` : String(raw), 'a whole number ≥ 0'));
-        } else report(diag('wrongType', spec.uri, at(key), what, 'a whole number, [h, w] or same', describe(raw)));
+          report(diag('outOfRange', spec.uri, attrSpan(spec, key), what, Array.isArray(raw) ? `[${raw.join(', ')}]` : String(raw), 'a whole number ≥ 0'));
+        } else report(diag('wrongType', spec.uri, attrSpan(spec, key), what, 'a whole number, [h, w] or same', describe(raw)));
         break;
       case 'bool':
-        report(diag('wrongType', spec.uri, at(key), what, 'true or false', describe(raw)));
+        report(diag('wrongType', spec.uri, attrSpan(spec, key), what, 'true or false', describe(raw)));
         break;
       case 'rate':
       case 'fraction':
       case 'positive':
         if (typeof raw === 'number') {
           const bounds = t.type === 'rate' ? 'at least 0 and less than 1' : t.type === 'fraction' ? 'between 0 and 1' : 'greater than 0';
-          report(diag('outOfRange', spec.uri, at(key), what, String(raw), bounds));
-        } else report(diag('wrongType', spec.uri, at(key), what, 'a number', describe(raw)));
+          report(diag('outOfRange', spec.uri, attrSpan(spec, key), what, String(raw), bounds));
+        } else report(diag('wrongType', spec.uri, attrSpan(spec, key), what, 'a number', describe(raw)));
         break;
       case 'layer':
-        report(diag('wrongType', spec.uri, at(key), what, 'the name of an earlier layer', describe(raw)));
+        report(diag('wrongType', spec.uri, attrSpan(spec, key), what, 'the name of an earlier layer', describe(raw)));
         break;
       case 'enum':
-        if (typeof raw === 'string') report(diag('badEnumValue', spec.uri, at(key), `${spec.kind} ${key}`, raw, t.choices, didYouMean(raw, t.choices)));
-        else report(diag('wrongType', spec.uri, at(key), what, `one of ${t.choices.join(', ')}`, describe(raw)));
+        if (typeof raw === 'string') report(diag('badEnumValue', spec.uri, attrSpan(spec, key), `${spec.kind} ${key}`, raw, t.choices, didYouMean(raw, t.choices)));
+        else report(diag('wrongType', spec.uri, attrSpan(spec, key), what, `one of ${t.choices.join(', ')}`, describe(raw)));
         break;
     }
   }
   return out;
 }
 
+const whole0 = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
 function normalize(t: AttrType, v: LayerAttr): Norm | undefined {
-  const whole0 = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
   switch (t.type) {
     case 'count':
       return isCount(v) ? v : undefined;
