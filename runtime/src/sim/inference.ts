@@ -14,6 +14,11 @@ const prod = (s: number[]): number => {
 };
 
 /** Which of the array read and the column conversion sets the step (equal within 0.1%: both). */
+/** A crossbar layer's MVM timing figures for its report, given its stage time. */
+function mvmTimes(cost: MvmCost, time: number): Pick<LayerReport, 'cycles' | 'read_s' | 'conversion_s' | 'step_s' | 'mvm_s' | 'time_s' | 'latency_s'> {
+  return { cycles: cost.cycles, read_s: cost.read_s, conversion_s: cost.conversion_s, step_s: cost.step_s, mvm_s: cost.mvm_s, time_s: time, latency_s: time + cost.shift_add_s };
+}
+
 export function boundOf(c: MvmCost): string {
   if (Math.abs(c.conversion_s - c.read_s) <= 1e-3 * c.step_s) return 'read=adc';
   return c.conversion_s > c.read_s ? 'adc' : 'read';
@@ -67,13 +72,7 @@ export function crossbarLayer(t: TileModel, layer: IrLayer, p: IrPlacement, inpu
       replication: c.replication,
       crossbars: c.crossbars_total,
       tiles: c.tiles,
-      cycles: cost.cycles,
-      read_s: cost.read_s,
-      conversion_s: cost.conversion_s,
-      step_s: cost.step_s,
-      mvm_s: cost.mvm_s,
-      time_s: time,
-      latency_s: time + cost.shift_add_s,
+      ...mvmTimes(cost, time),
       bound: bufferTime > compute ? 'buffer' : boundOf(cost),
       energy_j: total,
       energy_by_kind: energy,
@@ -180,13 +179,7 @@ export function aggregateLayer(t: TileModel, plan: AdjacencyPlan, layer: IrLayer
       replication: plan.blocks,
       crossbars: plan.crossbars,
       tiles: plan.tiles,
-      cycles: cost.cycles,
-      read_s: cost.read_s,
-      conversion_s: cost.conversion_s,
-      step_s: cost.step_s,
-      mvm_s: cost.mvm_s,
-      time_s: time,
-      latency_s: time + cost.shift_add_s,
+      ...mvmTimes(cost, time),
       bound: boundOf(cost),
       energy_j: total,
       energy_by_kind: energy,

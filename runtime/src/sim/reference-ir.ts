@@ -369,21 +369,24 @@ export function buildModel(name: string, input: IrInput, specs: LayerSpec[]): Ir
   };
 }
 
+/** LeNet-5 as the seed describes it; the trainer's fixtures (train/ir-builders.ts) use the same list. */
+export const LENET5_LAYERS: LayerSpec[] = [
+  { kind: 'conv', name: 'c1', out: 6, kernel: 5, padding: 2 },
+  { kind: 'relu' },
+  { kind: 'maxpool', size: 2 },
+  { kind: 'conv', name: 'c2', out: 16, kernel: 5 },
+  { kind: 'relu' },
+  { kind: 'maxpool', size: 2 },
+  { kind: 'flatten' },
+  { kind: 'linear', name: 'f1', out: 120 },
+  { kind: 'relu' },
+  { kind: 'linear', name: 'f2', out: 84 },
+  { kind: 'relu' },
+  { kind: 'linear', name: 'f3', out: 10 },
+];
+
 export function lenet5(): IrModel {
-  return buildModel('lenet5', { kind: 'tensor', shape: [1, 28, 28], classes: 10, dataset: 'mnist' }, [
-    { kind: 'conv', name: 'c1', out: 6, kernel: 5, padding: 2 },
-    { kind: 'relu' },
-    { kind: 'maxpool', size: 2 },
-    { kind: 'conv', name: 'c2', out: 16, kernel: 5 },
-    { kind: 'relu' },
-    { kind: 'maxpool', size: 2 },
-    { kind: 'flatten' },
-    { kind: 'linear', name: 'f1', out: 120 },
-    { kind: 'relu' },
-    { kind: 'linear', name: 'f2', out: 84 },
-    { kind: 'relu' },
-    { kind: 'linear', name: 'f3', out: 10 },
-  ]);
+  return buildModel('lenet5', { kind: 'tensor', shape: [1, 28, 28], classes: 10, dataset: 'mnist' }, LENET5_LAYERS);
 }
 
 /** VGG-16 for 32×32 CIFAR-10 inputs (13 conv + 512-512-10 classifier), optionally with batchnorm. */

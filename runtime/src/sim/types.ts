@@ -1,6 +1,6 @@
 // The simulator's report: every figure in SI units (s, J, W, m², bits, ops), per image (per graph for GNNs).
 import type { GnnReport } from '../gnn/index.js';
-import type { GroupStats, LinkLoad } from '../noc/traffic.js';
+import type { GroupStats, LinkLoad, NocResult } from '../noc/traffic.js';
 import type { GpuCost } from './gpu.js';
 
 export interface LayerReport {
@@ -41,26 +41,16 @@ export interface StageReport {
   latency_s: number;
 }
 
-export interface NocSummary {
-  topology: string;
-  dims: number[];
-  routers: number;
+/** A NoC's traffic as reported: the routing result's figures (links kept, raw per-link arrays dropped) with the shares of the image's latency and energy. */
+export type NocSummary = Pick<
+  NocResult,
+  'topology' | 'dims' | 'routers' | 'total_bits' | 'avg_hops' | 'energy_j' | 'latency_s' | 'hottest' | 'hottest_link_time_s' | 'offchip_bits' | 'groups' | 'routers_load' | 'links'
+> & {
   concentration: number[];
-  total_bits: number;
-  avg_hops: number;
-  energy_j: number;
-  latency_s: number;
-  hottest: LinkLoad | null;
-  hottest_link_time_s: number;
-  offchip_bits: number;
   /** NoC transfer time / per-image latency. */
   latency_share: number;
   energy_share: number;
-  groups: GroupStats[];
-  routers_load: { x: number; y: number; z: number; chip: number; bits: number }[];
-  /** Every link that carries traffic: its router, direction and bits per image. */
-  links: LinkLoad[];
-}
+};
 
 export interface TrainingLayerReport {
   name: string;

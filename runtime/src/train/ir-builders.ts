@@ -2,6 +2,7 @@
 // without the compiler (which the trainer must not depend on at run time). Only the fields the trainer reads
 // carry real values; per-layer shape and cost figures are left empty.
 
+import { LENET5_LAYERS } from '../sim/reference-ir.js';
 import type { AttrValue, Engine, IrArchitecture, IrDataset, IrDevice, IrExperiment, IrLayer, IrMapping, IrModel, IrProgram } from '@pim/compiler';
 
 export interface DeviceSpec {
@@ -146,20 +147,7 @@ export function program(parts: { devices: IrDevice[]; architectures: IrArchitect
   return { ir_version: '1.0.0', sources: ['<built>'], constants: {}, explorations: [], ...parts };
 }
 
-export const LENET5: LayerSpec[] = [
-  { kind: 'conv', name: 'c1', out: 6, kernel: 5, padding: 2 },
-  { kind: 'relu' },
-  { kind: 'maxpool', size: 2 },
-  { kind: 'conv', name: 'c2', out: 16, kernel: 5 },
-  { kind: 'relu' },
-  { kind: 'maxpool', size: 2 },
-  { kind: 'flatten' },
-  { kind: 'linear', name: 'f1', out: 120 },
-  { kind: 'relu' },
-  { kind: 'linear', name: 'f2', out: 84 },
-  { kind: 'relu' },
-  { kind: 'linear', name: 'f3', out: 10 },
-];
+export const LENET5: LayerSpec[] = LENET5_LAYERS;
 
 /** The language sketch's 2-layer GCN (dropout between the layers). */
 export function gcn2(classes: number, hidden = 16, dropout = 0.5): LayerSpec[] {
