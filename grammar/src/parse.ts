@@ -123,7 +123,8 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
       // Unbalanced brackets: no more pieces, the rest goes to the parser in one.
       if (depth < 0) pieceFailed = true;
     }
-    piece.push(t);
+    // After a failed piece the file is parsed whole (from `tokens` or a fresh scan): no piece is needed.
+    if (!pieceFailed) piece.push(t);
     if (keepTokens) tokens.push(t);
   }
   if (!pieceFailed) parsePiece();
