@@ -91,10 +91,6 @@ export class AstBuilder {
     return s;
   }
 
-  file(cst: CstNode, uri: string, comments: A.Comment[]): A.PimFile {
-    return this.finish(this.items(cst), uri, comments);
-  }
-
   /** The declarations of a `file` CST: of the whole file, or of one piece of it. */
   items(cst: CstNode): A.TopLevel[] {
     const items: A.TopLevel[] = [];

@@ -4,7 +4,7 @@ import type { Comment, PimFile, Span, TopLevel } from './ast.js';
 import { AstBuilder } from './builder.js';
 import { diag, Diagnostics, type Diagnostic } from './diagnostics.js';
 import { pimParser } from './parser.js';
-import { Scanner, tokenize } from './lexer.js';
+import { Scanner } from './lexer.js';
 import * as T from './tokens.js';
 
 export interface ParseResult {
@@ -89,27 +89,31 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
   const tokens: IToken[] = [];
   const items: TopLevel[] = [];
   let piece: IToken[] = [];
-  let pieceFailed = false;
+  /** Set once a piece has a syntax error or brackets go negative: from that piece on, one parse. */
+  let whole = false;
   const parsePiece = (): void => {
     pimParser.resetState();
     pimParser.input = piece;
     const cst = pimParser.file();
-    if (pimParser.errors.length > 0) pieceFailed = true;
-    else for (const item of builder.items(cst)) items.push(item);
-    piece = [];
+    if (pimParser.errors.length > 0) whole = true;
+    else {
+      for (const item of builder.items(cst)) items.push(item);
+      piece = [];
+    }
   };
 
   // A piece ends only where a declaration surely ends and the next begins, at bracket depth 0:
   // before `import` or `const`, or before a name right after the `}` that closed a block. There the
-  // parser decides the same with the next piece's tokens as with the end of input, so an error-free
-  // file parses to the same AST in pieces as whole. Any syntax error re-parses the file whole, so
-  // recovery and its messages never depend on the pieces.
+  // parser is between two iterations of the `file` rule's loop and decides the same with the next
+  // piece's tokens as with the end of input, so an error-free file parses to the same AST in pieces
+  // as whole. From the first piece with a syntax error to the end of the file, the tokens go to the
+  // parser in one input, so recovery and its messages are those of a parse of the whole file.
   let depth = 0;
   let itemIsBlock = false;
   let atItemStart = true;
   for (let t = scanner.next(); t; t = scanner.next()) {
     const type = t.tokenType;
-    if (depth === 0 && !pieceFailed) {
+    if (depth === 0 && !whole) {
       const isName = type === T.Identifier;
       const startsItem = type === T.Import || type === T.Const || (atItemStart && isName);
       if (startsItem && piece.length >= pieceTokens) parsePiece();
@@ -120,14 +124,12 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
     else if (type === T.RCurly || type === T.RBracket || type === T.RParen) {
       depth--;
       if (depth === 0 && type === T.RCurly && itemIsBlock) atItemStart = true;
-      // Unbalanced brackets: no more pieces, the rest goes to the parser in one.
-      if (depth < 0) pieceFailed = true;
+      // Unbalanced brackets: no more cuts, the rest goes to the parser in one.
+      if (depth < 0) whole = true;
     }
-    // After a failed piece the file is parsed whole (from `tokens` or a fresh scan): no piece is needed.
-    if (!pieceFailed) piece.push(t);
+    piece.push(t);
     if (keepTokens) tokens.push(t);
   }
-  if (!pieceFailed) parsePiece();
 
   const diagnostics: Diagnostic[] = scanner.errors.map((e) => lexDiagnostic(e, text, uri));
   for (const t of scanner.errorTokens) {
@@ -139,14 +141,13 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
     text: t.image,
     span: { start: t.startOffset, end: t.endOffset! + 1 },
   }));
-  let ast: PimFile;
-  const all = pieceFailed ? (keepTokens ? tokens : tokenize(text).tokens) : undefined;
-  if (all) {
-    // The whole file in one parse, for Chevrotain's recovery and diagnostics.
+  if (!whole) parsePiece();
+  if (whole) {
+    // The rest of the file in one parse, for Chevrotain's recovery and diagnostics.
     pimParser.resetState();
-    pimParser.input = all;
+    pimParser.input = piece;
     const cst = pimParser.file();
-    const last = all[all.length - 1];
+    const last = piece[piece.length - 1];
     // Recovery can report the same spot more than once; keep the first per offset.
     const seen = new Set<number>();
     for (const e of pimParser.errors) {
@@ -155,14 +156,12 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
       seen.add(d.span.start);
       diagnostics.push(d);
     }
-    ast = new AstBuilder(text).file(cst, uri, comments);
-  } else {
-    ast = builder.finish(items, uri, comments);
+    for (const item of builder.items(cst)) items.push(item);
   }
-  // Release the parser's hold on the last input (it would keep a whole file's tokens alive).
+  // Release the parser's hold on the last input (it would keep its tokens alive).
   pimParser.input = [];
   diagnostics.sort((a, b) => a.span.start - b.span.start);
-  return { ast, diagnostics, tokens };
+  return { ast: builder.finish(items, uri, comments), diagnostics, tokens };
 }
 
 export { Diagnostics };

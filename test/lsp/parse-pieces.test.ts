@@ -31,15 +31,18 @@ describe('grammar: parsing in pieces', () => {
   it('same AST on generated programs, and on programs with a syntax error (fast-check)', () => {
     let clean = 0;
     let broken = 0;
+    const junk = fc.constantFrom('}', '{', ')', '[', ': :', '= =', '@', 'conv {', ', ,', '"', '/*', '1 +', 'place', '\n}\n}');
     fc.assert(
-      fc.property(programArb, fc.nat(), (program, cut) => {
+      fc.property(programArb, programArb, fc.nat(), junk, (program, more, cut, bad) => {
         if (samePieces(program) === 0) clean++;
-        // A cut anywhere (a truncated file) must still agree: errors make it parse whole.
+        // A truncated file, and a file broken in the middle (clean declarations before and after):
+        // from the first piece with an error on, the file is parsed in one, as a whole parse would.
         if (samePieces(program.slice(0, cut % (program.length + 1))) > 0) broken++;
+        if (samePieces(`${program}\n${program.slice(0, cut % (program.length + 1))} ${bad}\n${more}`) > 0) broken++;
       }),
       { numRuns: 300, seed: 11 },
     );
-    assert.ok(clean > 100 && broken > 20, `clean ${clean}, broken ${broken}`);
+    assert.ok(clean > 100 && broken > 200, `clean ${clean}, broken ${broken}`);
   });
 
   it('the compiler does not keep tokens; editors do', () => {
