@@ -72,6 +72,12 @@ export interface ParseOptions {
   tokens?: boolean;
   /** Tokens per piece (see PIECE_TOKENS); tests set 1 to split at every possible place. */
   pieceTokens?: number;
+  /**
+   * The parser tokens, comments and lexing diagnostics of `text`, exactly as the scanner would give
+   * them: an editor splices them from its previous parse and a scan of the edited region, so a large
+   * file is not scanned again when only its parse must be redone.
+   */
+  lexed?: { tokens: IToken[]; comments: Comment[]; diagnostics: Diagnostic[] };
 }
 
 /**
@@ -84,9 +90,12 @@ const PIECE_TOKENS = 512;
 export function parse(text: string, uri = '<input>', options: ParseOptions = {}): ParseResult {
   const keepTokens = options.tokens !== false;
   const pieceTokens = options.pieceTokens ?? PIECE_TOKENS;
-  const scanner = new Scanner(text);
+  const lexed = options.lexed;
+  const scanner = new Scanner(lexed ? '' : text);
+  let index = 0;
+  const next = lexed ? (): IToken | undefined => lexed.tokens[index++] : (): IToken | undefined => scanner.next();
   const builder = new AstBuilder(text);
-  const tokens: IToken[] = [];
+  const tokens: IToken[] = lexed && keepTokens ? lexed.tokens : [];
   const items: TopLevel[] = [];
   let piece: IToken[] = [];
   /** Set once a piece has a syntax error or brackets go negative: from that piece on, one parse. */
@@ -111,7 +120,7 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
   let depth = 0;
   let itemIsBlock = false;
   let atItemStart = true;
-  for (let t = scanner.next(); t; t = scanner.next()) {
+  for (let t = next(); t; t = next()) {
     const type = t.tokenType;
     if (depth === 0 && !whole) {
       const isName = type === T.Identifier;
@@ -128,19 +137,21 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
       if (depth < 0) whole = true;
     }
     piece.push(t);
-    if (keepTokens) tokens.push(t);
+    if (keepTokens && !lexed) tokens.push(t);
   }
 
-  const diagnostics: Diagnostic[] = scanner.errors.map((e) => lexDiagnostic(e, text, uri));
+  const diagnostics: Diagnostic[] = lexed ? [...lexed.diagnostics] : scanner.errors.map((e) => lexDiagnostic(e, text, uri));
   for (const t of scanner.errorTokens) {
     const span: Span = { start: t.startOffset, end: t.endOffset! + 1 };
     diagnostics.push(t.tokenType === T.UnterminatedString ? diag('unterminatedString', uri, span) : diag('unterminatedComment', uri, { start: span.start, end: span.start + 2 }));
   }
-  const comments: Comment[] = scanner.comments.map((t) => ({
-    kind: t.tokenType === T.DocComment ? 'doc' : t.tokenType === T.BlockComment ? 'block' : 'line',
-    text: t.image,
-    span: { start: t.startOffset, end: t.endOffset! + 1 },
-  }));
+  const comments: Comment[] =
+    lexed?.comments ??
+    scanner.comments.map((t) => ({
+      kind: t.tokenType === T.DocComment ? 'doc' : t.tokenType === T.BlockComment ? 'block' : 'line',
+      text: t.image,
+      span: { start: t.startOffset, end: t.endOffset! + 1 },
+    }));
   if (!whole) parsePiece();
   if (whole) {
     // The rest of the file in one parse, for Chevrotain's recovery and diagnostics.

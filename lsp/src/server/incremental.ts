@@ -3,7 +3,11 @@
 // full parse gives, or the full parse is done instead: the shortcut applies only when the previous parse
 // was clean outside the edited region and the reparsed region parses without errors.
 import type { IToken } from 'chevrotain';
-import { parse, type Comment, type ParseResult, type PimFile, type Span, type TopLevel } from '@pim/grammar';
+import { Diagnostics, parse, type Comment, type ParseResult, type PimFile, type Span, type TopLevel } from '@pim/grammar';
+
+const UNEXPECTED_CHARACTER = Diagnostics.unexpectedCharacter.code;
+const UNTERMINATED_STRING = Diagnostics.unterminatedString.code;
+const UNTERMINATED_COMMENT = Diagnostics.unterminatedComment.code;
 
 /** Copy of a subtree with every span moved by `delta`; shared as is when delta is 0. */
 function shifted<T>(node: T, delta: number): T {
@@ -43,12 +47,14 @@ export interface IncrementalStats {
   /** Characters actually parsed (the whole text on a fallback). */
   reparsed: number;
   incremental: boolean;
+  /** Characters scanned again (less than the text when a fallback reuses the earlier tokens). */
+  rescanned?: number;
 }
 
 /** Parses `text`, reusing `previous` (the parse of `oldText`) where the edit did not reach. */
 export function reparse(oldText: string, previous: ParseResult, text: string, uri: string, stats?: IncrementalStats): ParseResult {
   const full = (): ParseResult => {
-    if (stats) Object.assign(stats, { reparsed: text.length, incremental: false });
+    if (stats) Object.assign(stats, { reparsed: text.length, incremental: false, rescanned: text.length });
     return parse(text, uri);
   };
   if (previous.diagnostics.length > 0 && previous.diagnostics.some((d) => d.severity === 'error')) {
@@ -75,9 +81,14 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
   const windowEnd = after < items.length ? items[after]!.span.start + delta : text.length;
   // Parse the window alone, then move it to where it sits in the text.
   const slice = parse(text.slice(windowStart, windowEnd), uri);
-  if (slice.diagnostics.length > 0) return full();
+  const clean = slice.diagnostics.length === 0;
+  // With a syntax error in the window the file must be parsed again as a whole (recovery may reach
+  // anywhere), but not scanned again: the window's tokens are those of a full scan when no string or
+  // comment is left open in it and it ends at a line break, where no token can run on past it.
+  const endsLine = windowEnd === text.length || text.charCodeAt(windowEnd - 1) === 10 || text.charCodeAt(windowEnd - 1) === 13;
+  if (!clean && (!endsLine || slice.diagnostics.some((d) => d.code === UNTERMINATED_STRING || d.code === UNTERMINATED_COMMENT))) return full();
   const startLine = lineOf(text, windowStart);
-  const startColumn = windowStart - (text.lastIndexOf('\n', windowStart - 1) + 1) + 1;
+  const startColumn = windowStart - lineStartOf(text, windowStart) + 1;
   const place = (t: IToken): IToken => {
     const first = t.startLine === 1;
     return {
@@ -105,7 +116,7 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
     const moved: IToken = { ...t, startOffset, endOffset: (t.endOffset ?? t.startOffset) + delta, startLine, endLine: (t.endLine ?? 0) + lineDelta };
     // Only tokens on the line where the window ends can change column.
     if (startLine === firstAfterLine) {
-      const lineStart = text.lastIndexOf('\n', startOffset - 1) + 1;
+      const lineStart = lineStartOf(text, startOffset);
       moved.startColumn = startOffset - lineStart + 1;
       moved.endColumn = moved.startColumn + t.image.length - 1;
     }
@@ -120,6 +131,11 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
   for (const c of previous.ast.comments) if (c.span.end <= windowStart) comments.push(c);
   for (const c of window.ast.comments) comments.push(c);
   for (const c of previous.ast.comments) if (c.span.start >= oldWindowEnd) comments.push(delta === 0 ? c : { ...c, span: { start: c.span.start + delta, end: c.span.end + delta } });
+  if (!clean) {
+    const diagnostics = slice.diagnostics.filter((d) => d.code === UNEXPECTED_CHARACTER).map((d) => ({ ...d, span: { start: d.span.start + windowStart, end: d.span.end + windowStart } }));
+    if (stats) Object.assign(stats, { reparsed: text.length, incremental: false, rescanned: windowEnd - windowStart });
+    return parse(text, uri, { lexed: { tokens, comments, diagnostics } });
+  }
   const ast: PimFile = {
     type: 'File',
     uri,
@@ -127,7 +143,7 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
     comments,
     span: { start: 0, end: text.length },
   };
-  if (stats) Object.assign(stats, { reparsed: windowEnd - windowStart, incremental: true });
+  if (stats) Object.assign(stats, { reparsed: windowEnd - windowStart, incremental: true, rescanned: windowEnd - windowStart });
   return { ast, diagnostics: [], tokens };
 }
 
@@ -150,6 +166,15 @@ function countLines(text: string, from: number, to: number): number {
     if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
   }
   return n;
+}
+
+/** Offset where the line holding `offset` starts (`\n`, `\r\n` and a lone `\r` end lines, as in the lexer). */
+function lineStartOf(text: string, offset: number): number {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) return i + 1;
+  }
+  return 0;
 }
 
 /** 1-based line of an offset (Chevrotain's numbering). */

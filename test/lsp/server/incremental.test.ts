@@ -34,21 +34,26 @@ describe('incremental reparse', () => {
   });
 
   it('equals a full parse after random edits (falling back when needed)', () => {
-    const fragments = fc.constantFrom('{', '}', '\n', ' ', 'x', '1', ': 2', '/* c */', '// c\n', '/// d\n', 'relu\n', 'const Z = 3\n', 'model q { relu }\n', '"s"', '[', ']');
+    const fragments = fc.constantFrom('{', '}', '\n', ' ', 'x', '1', ': 2', '/* c */', '// c\n', '/// d\n', 'relu\n', 'const Z = 3\n', 'model q { relu }\n', '"s"', '[', ']', '@', '"open', '/* open', '\r\n', '\r');
+    let rescannedLess = 0;
     fc.assert(
-      fc.property(fc.nat({ max: samples.length - 1 }), fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 40 }), ins: fc.array(fragments, { maxLength: 3 }) }), { minLength: 1, maxLength: 4 }), (which, edits) => {
-        let text = samples[which]!;
+      fc.property(fc.nat({ max: samples.length - 1 }), fc.boolean(), fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 40 }), ins: fc.array(fragments, { maxLength: 3 }) }), { minLength: 1, maxLength: 4 }), (which, crlf, edits) => {
+        let text = crlf ? samples[which]!.replace(/\n/g, '\r\n') : samples[which]!;
         let prev = parse(text, '/w/s.pim');
         for (const e of edits) {
           const at = e.at % (text.length + 1);
           const next = text.slice(0, at) + e.ins.join('') + text.slice(Math.min(text.length, at + e.del));
-          const inc = reparse(text, prev, next, '/w/s.pim');
+          const stats: IncrementalStats = { reparsed: 0, incremental: false };
+          const inc = reparse(text, prev, next, '/w/s.pim', stats);
           same(inc, parse(next, '/w/s.pim'));
+          // A fallback to a whole parse that scanned only the edited region (the earlier tokens reused).
+          if (!stats.incremental && (stats.rescanned ?? next.length) < next.length) rescannedLess++;
           text = next;
           prev = inc;
         }
       }),
-      { numRuns: 30, seed: 7 },
+      { numRuns: 60, seed: 7 },
     );
+    assert.ok(rescannedLess > 5, `whole parses that reused the earlier tokens: ${rescannedLess}`);
   });
 });
