@@ -10,6 +10,7 @@
 // `referenceLexer()` runs Chevrotain's own validations of the token set when PIM_GRAMMAR_CHECKS=1.
 import type { ILexingError, ILexingResult, IToken, Lexer as ChevrotainLexer, TokenType } from 'chevrotain';
 import { Lexer } from './chevrotain.js';
+import { countLineBreaks, lineStartOf } from './source.js';
 import * as T from './tokens.js';
 
 const KEYWORD_TYPES: ReadonlyMap<string, TokenType> = new Map(T.KEYWORDS.map((w) => [w, T.keywordType(w)]));
@@ -195,8 +196,9 @@ export class Scanner {
       }
     }
     if (this.line !== t.startLine) {
-      t.endLine = lastCharLine(text, start, end, t.startLine!);
-      t.endColumn = end - 1 - lineStartBefore(text, end - 1) + 1;
+      // The last character's line and column (a closing line break belongs to the line it ends).
+      t.endLine = t.startLine! + countLineBreaks(text, start, end - 1);
+      t.endColumn = end - 1 - lineStartOf(text, end - 1) + 1;
     }
     return t;
   }
@@ -208,26 +210,6 @@ export function tokenize(text: string): ILexingResult {
   const tokens: IToken[] = [];
   for (let t = scanner.next(); t; t = scanner.next()) tokens.push(t);
   return { tokens, groups: { comments: scanner.comments, errors: scanner.errorTokens }, errors: scanner.errors };
-}
-
-/** 1-based line of the last character of [start, end), given the line of `start`. */
-function lastCharLine(text: string, start: number, end: number, startLine: number): number {
-  let line = startLine;
-  for (let j = start; j < end - 1; j++) {
-    const c = text.charCodeAt(j);
-    if (c === 10 || (c === 13 && text.charCodeAt(j + 1) !== 10)) line++;
-  }
-  return line;
-}
-
-/** Offset where the line holding `offset` starts. */
-function lineStartBefore(text: string, offset: number): number {
-  for (let j = offset - 1; j >= 0; j--) {
-    const c = text.charCodeAt(j);
-    // A `\r` of a `\r\n` pair does not end the line; its `\n` does.
-    if (c === 10 || (c === 13 && text.charCodeAt(j + 1) !== 10)) return j + 1;
-  }
-  return 0;
 }
 
 let reference: ChevrotainLexer | undefined;

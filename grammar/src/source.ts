@@ -60,3 +60,24 @@ export class LineIndex {
     return { start: this.position(span.start), end: this.position(span.end) };
   }
 }
+
+// Line breaks are `\n`, `\r\n` and a lone `\r` (Chevrotain's line terminators), everywhere in pim.
+
+/** Number of line breaks in [from, to). */
+export function countLineBreaks(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
+}
+
+/** Offset where the line holding `offset` starts (a `\r` of a `\r\n` pair does not end a line; its `\n` does). */
+export function lineStartOf(text: string, offset: number): number {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) return i + 1;
+  }
+  return 0;
+}

@@ -3,7 +3,7 @@
 // full parse gives, or the full parse is done instead: the shortcut applies only when the previous parse
 // was clean outside the edited region and the reparsed region parses without errors.
 import type { IToken } from 'chevrotain';
-import { Diagnostics, parse, type Comment, type ParseResult, type PimFile, type Span, type TopLevel } from '@pim/grammar';
+import { countLineBreaks, Diagnostics, lineStartOf, parse, type Comment, type ParseResult, type PimFile, type Span, type TopLevel } from '@pim/grammar';
 
 const UNEXPECTED_CHARACTER = Diagnostics.unexpectedCharacter.code;
 const UNTERMINATED_STRING = Diagnostics.unterminatedString.code;
@@ -108,7 +108,7 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
 
   // Tokens and comments: the old ones outside the window (moved after it), the window's own inside.
   const oldWindowEnd = windowEnd - delta;
-  const lineDelta = countLines(text, windowStart, windowEnd) - countLines(oldText, windowStart, oldWindowEnd);
+  const lineDelta = countLineBreaks(text, windowStart, windowEnd) - countLineBreaks(oldText, windowStart, oldWindowEnd);
   const firstAfterLine = lineOf(text, windowEnd);
   const moveToken = (t: IToken): IToken => {
     const startOffset = t.startOffset + delta;
@@ -159,25 +159,7 @@ function firstAtOrAfter(tokens: IToken[], offset: number): number {
   return lo;
 }
 
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
-  }
-  return n;
-}
-
-/** Offset where the line holding `offset` starts (`\n`, `\r\n` and a lone `\r` end lines, as in the lexer). */
-function lineStartOf(text: string, offset: number): number {
-  for (let i = offset - 1; i >= 0; i--) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) return i + 1;
-  }
-  return 0;
-}
-
 /** 1-based line of an offset (Chevrotain's numbering). */
 function lineOf(text: string, offset: number): number {
-  return countLines(text, 0, offset) + 1;
+  return countLineBreaks(text, 0, offset) + 1;
 }
