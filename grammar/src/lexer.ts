@@ -10,10 +10,7 @@
 // `referenceLexer()` runs Chevrotain's own validations of the token set when PIM_GRAMMAR_CHECKS=1.
 import type { ILexingError, ILexingResult, IToken, Lexer as ChevrotainLexer, TokenType } from 'chevrotain';
 import { Lexer } from './chevrotain.js';
-import { countLineBreaks, lineStartOf } from './source.js';
 import * as T from './tokens.js';
-
-const KEYWORD_TYPES: ReadonlyMap<string, TokenType> = new Map(T.KEYWORDS.map((w) => [w, T.keywordType(w)]));
 
 /** Token type of each single-character punctuation, by character code. */
 const SINGLE: (TokenType | undefined)[] = [];
@@ -94,7 +91,7 @@ export class Scanner {
         let j = i + 1;
         while (j < n && isIdentPart(text.charCodeAt(j))) j++;
         const t = this.make(T.Identifier, i, j, true);
-        const kw = KEYWORD_TYPES.get(t.image);
+        const kw = T.KEYWORD_TYPES.get(t.image);
         if (kw) {
           t.tokenType = kw;
           t.tokenTypeIdx = kw.tokenTypeIdx!;
@@ -184,21 +181,21 @@ export class Scanner {
     };
   }
 
-  /** A token that may span lines: counts them and moves the line state past it. */
+  /** A token that may span lines: its end is its last character's line and column; the line state moves past it. */
   private makeMultiline(type: TokenType, start: number, end: number): IToken {
     const t = this.make(type, start, end);
     const text = this.text;
     for (let j = start; j < end; j++) {
+      // Before the last character's own line break (which belongs to the line it ends).
+      if (j === end - 1) {
+        t.endLine = this.line;
+        t.endColumn = j - this.lineStart + 1;
+      }
       const c = text.charCodeAt(j);
       if (c === 10 || (c === 13 && text.charCodeAt(j + 1) !== 10)) {
         this.line++;
         this.lineStart = j + 1;
       }
-    }
-    if (this.line !== t.startLine) {
-      // The last character's line and column (a closing line break belongs to the line it ends).
-      t.endLine = t.startLine! + countLineBreaks(text, start, end - 1);
-      t.endColumn = end - 1 - lineStartOf(text, end - 1) + 1;
     }
     return t;
   }

@@ -25,11 +25,9 @@ function describe(t: IToken | undefined): string {
 
 const RULE_NAMES: Record<string, string> = {
   file: 'the file', importDecl: 'an import', constDecl: 'a constant', block: 'a block', body: 'a block body',
-  member: 'a block body', attribute: 'an attribute', placeStmt: 'a place rule', pattern: 'a place pattern',
-  patternPart: 'a place pattern', varyStmt: 'a vary statement', objectiveStmt: 'an objective',
-  repeatStmt: 'a repeat', qualifiedName: 'a name', expression: 'an expression', rangeExpr: 'an expression',
-  additive: 'an expression', multiplicative: 'an expression', power: 'an expression', unary: 'an expression',
-  postfix: 'an expression', exprList: 'a list', primary: 'an expression', listLiteral: 'a list', namePrimary: 'an expression',
+  attribute: 'an attribute', placeStmt: 'a place rule', pattern: 'a place pattern', patternPart: 'a place pattern',
+  varyStmt: 'a vary statement', objectiveStmt: 'an objective', repeatStmt: 'a repeat', qualifiedName: 'a name',
+  expression: 'an expression', unary: 'an expression', exprList: 'a list', listLiteral: 'a list',
 };
 
 function lexDiagnostic(e: ILexingError, text: string, uri: string): Diagnostic {

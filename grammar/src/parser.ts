@@ -179,7 +179,8 @@ class PimParser extends CstParser {
   // ── expressions ─────────────────────────────────────────────────────────────
   // Operands and binary operators in one flat list; the AST builder applies precedence
   // (in < .. < + - < * / < **, with ** right-associative). One rule instead of one per precedence
-  // level keeps the CST shallow: a plain value was eight nested nodes, it is three.
+  // level keeps the CST shallow: a plain value was eight nested nodes; with the primaries inlined into
+  // `unary`, it is two (one in an attribute, which holds its value's operands itself).
   public expression = this.RULE('expression', () => {
     this.operandsAndOperators();
   });

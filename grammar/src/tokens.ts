@@ -23,7 +23,8 @@ export const UnterminatedString = createToken({ name: 'UnterminatedString', patt
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
-const KEYWORD_TYPES = new Map<string, TokenType>();
+/** The token type of each reserved word (the scanner types words by it). */
+export const KEYWORD_TYPES = new Map<string, TokenType>();
 function keyword(word: string): TokenType {
   const type = createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier });
   KEYWORD_TYPES.set(word, type);
@@ -92,11 +93,6 @@ export const allTokens: TokenType[] = [
   DotDot, Dot, StarStar, Star, Slash, Plus, Minus, Colon, Comma, Equals,
   LCurly, RCurly, LBracket, RBracket, LParen, RParen,
 ];
-
-/** The token type of a reserved word. */
-export function keywordType(word: (typeof KEYWORDS)[number]): TokenType {
-  return KEYWORD_TYPES.get(word)!;
-}
 
 export function isKeyword(word: string): boolean {
   return KEYWORD_SET.has(word);
