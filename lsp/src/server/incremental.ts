@@ -1,7 +1,9 @@
 // Incremental reparsing: after an edit only the top-level declarations around the change are parsed
 // again; the others are reused (shifted when the edit changed the length). The result is exactly what a
-// full parse gives, or the full parse is done instead: the shortcut applies only when the previous parse
-// was clean outside the edited region and the reparsed region parses without errors.
+// full parse gives. The shortcut applies only when the previous parse was clean outside the edited region
+// and the reparsed region parses without errors; when that region has a syntax error the whole file is
+// parsed again (recovery may reach anywhere) from the earlier tokens and the region's new ones; otherwise
+// the file is scanned and parsed from scratch.
 import type { IToken } from 'chevrotain';
 import { countLineBreaks, Diagnostics, lineStartOf, parse, type Comment, type ParseResult, type PimFile, type Span, type TopLevel } from '@pim/grammar';
 
@@ -101,15 +103,12 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
       endColumn: first ? (t.endColumn ?? 1) + startColumn - 1 : t.endColumn,
     };
   };
-  const window = {
-    tokens: slice.tokens.map(place),
-    ast: { items: slice.ast.items.map((i) => shifted<TopLevel>(i, windowStart)), comments: slice.ast.comments.map((c) => ({ ...c, span: { start: c.span.start + windowStart, end: c.span.end + windowStart } })) },
-  };
 
   // Tokens and comments: the old ones outside the window (moved after it), the window's own inside.
   const oldWindowEnd = windowEnd - delta;
-  const lineDelta = countLineBreaks(text, windowStart, windowEnd) - countLineBreaks(oldText, windowStart, oldWindowEnd);
-  const firstAfterLine = lineOf(text, windowEnd);
+  const windowLines = countLineBreaks(text, windowStart, windowEnd);
+  const lineDelta = windowLines - countLineBreaks(oldText, windowStart, oldWindowEnd);
+  const firstAfterLine = startLine + windowLines;
   const moveToken = (t: IToken): IToken => {
     const startOffset = t.startOffset + delta;
     const startLine = (t.startLine ?? 0) + lineDelta;
@@ -126,10 +125,10 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
   // pushing tens of thousands of tokens one by one, which took most of an edit's reparse).
   const old = previous.tokens;
   const tail = old.slice(firstAtOrAfter(old, oldWindowEnd));
-  const tokens = old.slice(0, firstAtOrAfter(old, windowStart)).concat(window.tokens, delta === 0 && lineDelta === 0 ? tail : tail.map(moveToken));
+  const tokens = old.slice(0, firstAtOrAfter(old, windowStart)).concat(slice.tokens.map(place), delta === 0 && lineDelta === 0 ? tail : tail.map(moveToken));
   const comments: Comment[] = [];
   for (const c of previous.ast.comments) if (c.span.end <= windowStart) comments.push(c);
-  for (const c of window.ast.comments) comments.push(c);
+  for (const c of slice.ast.comments) comments.push({ ...c, span: { start: c.span.start + windowStart, end: c.span.end + windowStart } });
   for (const c of previous.ast.comments) if (c.span.start >= oldWindowEnd) comments.push(delta === 0 ? c : { ...c, span: { start: c.span.start + delta, end: c.span.end + delta } });
   if (!clean) {
     const diagnostics = slice.diagnostics.filter((d) => d.code === UNEXPECTED_CHARACTER).map((d) => ({ ...d, span: { start: d.span.start + windowStart, end: d.span.end + windowStart } }));
@@ -139,7 +138,7 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
   const ast: PimFile = {
     type: 'File',
     uri,
-    items: [...items.slice(0, before), ...window.ast.items, ...items.slice(after).map((i) => shifted<TopLevel>(i, delta))],
+    items: [...items.slice(0, before), ...slice.ast.items.map((i) => shifted<TopLevel>(i, windowStart)), ...items.slice(after).map((i) => shifted<TopLevel>(i, delta))],
     comments,
     span: { start: 0, end: text.length },
   };
