@@ -175,11 +175,17 @@ class ClassInstance implements Instance {
     this.values[slot] = EVALUATING;
     evaluatingInstances.push(this);
     evaluatingNames.push(name);
-    const scope = new AttributeScope(this, name, def, attr !== undefined, exprUri);
-    const raw = attr ? this.evaluate(scope, expr) : this.evaluateDefault(scope, expr);
-    const v = coerce(ctx, raw, def.type, expr.span, exprUri, scope, this.opts);
-    evaluatingInstances.pop();
-    evaluatingNames.pop();
+    let v: Value;
+    try {
+      const scope = new AttributeScope(this, name, def, attr !== undefined, exprUri);
+      const raw = attr ? this.evaluate(scope, expr) : this.evaluateDefault(scope, expr);
+      v = coerce(ctx, raw, def.type, expr.span, exprUri, scope, this.opts);
+    } finally {
+      // The stack is shared by every compilation of a long-lived process (the language server), so an
+      // internal error must not leave entries behind.
+      evaluatingInstances.pop();
+      evaluatingNames.pop();
+    }
     this.values[slot] = v;
     if (attr) ctx.attributeInfo.defer(attr, new StatedAttributeInfo(this.cls.name, def.type, v, def.doc));
     return v;
