@@ -65,7 +65,8 @@ function findByPath(c: IrComponent, path: string): IrComponent | undefined {
   return undefined;
 }
 
-function findKindNode(c: IrComponent, kind: string): IrComponent | undefined {
+/** The first component of `kind` in `c`'s tree, depth first (`c` itself included). */
+export function findKindNode(c: IrComponent, kind: string): IrComponent | undefined {
   if (c.kind === kind) return c;
   for (const ch of c.children) {
     const f = findKindNode(ch, kind);

@@ -22,6 +22,7 @@ import type {
   IrExperiment,
   IrDataset,
 } from '@pim/compiler';
+import { findKindNode } from './arch.js';
 
 const mW = 1e-3;
 const uW = 1e-6;
@@ -72,15 +73,6 @@ export function buildComponent(spec: ComponentSpec, parentPath = '', parentTotal
   if (spec.energy_j !== undefined) comp.energy_j = spec.energy_j;
   if (spec.latency_s !== undefined) comp.latency_s = spec.latency_s;
   return comp;
-}
-
-function findKind(c: IrComponent, kind: string): IrComponent | undefined {
-  if (c.kind === kind) return c;
-  for (const ch of c.children) {
-    const f = findKind(ch, kind);
-    if (f) return f;
-  }
-  return undefined;
 }
 
 function breakdownOf(root: IrComponent): IrArchitecture['breakdown'] {
@@ -150,12 +142,12 @@ function tilePeripherals(): ComponentSpec[] {
 }
 
 function tileType(tile: IrComponent, partition: string, clock: number): IrTileType {
-  const ima = findKind(tile, 'ima');
+  const ima = findKindNode(tile, 'ima');
   const unit = ima ?? tile;
-  const xbar = findKind(unit, 'crossbar')!;
-  const adc = findKind(unit, 'adc');
-  const dac = findKind(unit, 'dac');
-  const buf = findKind(tile, 'edram') ?? findKind(tile, 'sram');
+  const xbar = findKindNode(unit, 'crossbar')!;
+  const adc = findKindNode(unit, 'adc');
+  const dac = findKindNode(unit, 'dac');
+  const buf = findKindNode(tile, 'edram') ?? findKindNode(tile, 'sram');
   const busWidth = Number(buf?.attributes['bus_width'] ?? 256);
   const units = ima ? ima.count : 1;
   const crossbar: IrCrossbarSpec = {
