@@ -73,6 +73,19 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/**
+ * Microseconds to touch a fresh 4 KiB page for the first time (each page of a new 64 MiB buffer):
+ * the machine's page-fault cost. A cold start pays it for every page of memory it uses, Node's own
+ * start-up (~2,200 pages) included, so it explains much of the cold figures on a given machine.
+ */
+function pageTouchMicros(): number {
+  const bytes = 64 << 20;
+  const t0 = performance.now();
+  const b = Buffer.allocUnsafeSlow(bytes);
+  for (let i = 0; i < bytes; i += 4096) b[i] = 1;
+  return ((performance.now() - t0) * 1000) / (bytes / 4096);
+}
+
 /** Wall time of a fresh `node …` process, in ms. */
 function wallMs(args: string[]): number {
   const t0 = performance.now();
@@ -125,5 +138,6 @@ export async function benchCompiler(): Promise<Record<string, number>> {
     'cold node -e 0, median of 7 (ms)': median(node),
     'pimc ran its bundle (1 yes, 0 no: stale, rebuild)': bundled && bundleIsFresh() ? 1 : 0,
     'reference: JSON.parse throughput (MB/s)': json.length / (1024 * 1024) / jsonS,
+    'reference: first touch of a 4 KiB page (us)': pageTouchMicros(),
   };
 }

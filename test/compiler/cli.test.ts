@@ -1,7 +1,7 @@
 // The built CLI as a user runs it: `node compiler/bin/pimc.js …` in a child process. Exit codes are
 // 0 clean, 1 errors in the source, 2 usage or internal errors; a user mistake never prints a stack.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -181,5 +181,20 @@ describe('compiler: pimc CLI', function () {
       assert.match(r.stderr, /error PIM1\d\d\d/);
       noStack(r);
     }
+  });
+
+  it('a reader that closes the pipe early (pimc compile | head) ends the output quietly', async () => {
+    // The reader closes its end before the IR is written: every write meets EPIPE, which must not
+    // surface as an unhandled stream error with a stack trace.
+    const r = await new Promise<Result>((resolve) => {
+      const child = spawn(process.execPath, [PIMC, 'compile', 'samples/isaac.pim'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stdout.destroy();
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout: '', stderr }));
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /EPIPE|Unhandled|internal error/);
+    noStack(r);
   });
 });

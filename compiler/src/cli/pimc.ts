@@ -126,7 +126,32 @@ async function loadOptional<T>(specifier: string, what: string): Promise<T> {
   }
 }
 
-export async function main(argv: string[], out: Out = (s) => process.stdout.write(s + '\n'), err: Out = (s) => process.stderr.write(s + '\n')): Promise<number> {
+/**
+ * Writes a line to file descriptor 1 or 2 with a synchronous system call, so a closed reader
+ * (`pimc compile x.pim | head`, EPIPE) ends the output quietly instead of raising an unhandled
+ * stream error. A descriptor the parent made non-blocking (EAGAIN) gets the rest through the stream.
+ */
+function writeLine(fd: 1 | 2, s: string): void {
+  if (closed[fd]) return;
+  const buf = Buffer.from(s + '\n', 'utf8');
+  let at = 0;
+  try {
+    while (at < buf.length) at += fs.writeSync(fd, buf, at);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // The reader went away (`pimc compile x.pim | head`): the rest is not wanted.
+    if (code === 'EPIPE') closed[fd] = true;
+    else if (code === 'EAGAIN') (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(at));
+    else throw e;
+  }
+}
+
+const closed = { 1: false, 2: false };
+
+const stdoutLine: Out = (s) => writeLine(1, s);
+const stderrLine: Out = (s) => writeLine(2, s);
+
+export async function main(argv: string[], out: Out = stdoutLine, err: Out = stderrLine): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
     out(HELP);
@@ -241,13 +266,14 @@ export function run(importer?: Importer): void {
     },
     (e: unknown) => {
       if (e instanceof UsageError) {
-        process.stderr.write(e.message + '\n');
+        stderrLine(e.message);
       } else {
         const msg = e instanceof Error ? e.message : String(e);
-        process.stderr.write(`pimc: internal error: ${msg}\n`);
-        if (process.env['PIM_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+        stderrLine(`pimc: internal error: ${msg}`);
+        if (process.env['PIM_DEBUG'] && e instanceof Error && e.stack) stderrLine(e.stack);
       }
       process.exitCode = 2;
     },
   );
 }
+
