@@ -124,4 +124,17 @@ export interface CompileOptions {
   cache?: Map<string, SourceFile>;
   /** Stop after checking; skip building the IR. */
   checkOnly?: boolean;
+  /**
+   * One design point of an exploration: attribute values that replace what the program states or
+   * defaults, by dotted path as in IR `explorations[].parameters[].path` (`rram8.t.ima.crossbar.rows`,
+   * `cell8b.bits_per_cell`, `rram8.clock`), values in SI units as there. Everything derived from an
+   * attribute (estimates, mapping, totals) follows it. A path that names no attribute, or a value of
+   * the wrong type, throws: the caller passes paths the exploration pass has checked.
+   */
+  overrides?: readonly Override[];
+}
+
+export interface Override {
+  path: string;
+  value: number | string | boolean;
 }

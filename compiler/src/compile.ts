@@ -32,6 +32,7 @@ export function compile(entry: string, options: CompileOptions = {}): Program {
   diagnostics.push(...resolved.diagnostics);
 
   const ctx = new CheckContext(loaded.files, resolved.symbols, resolved.nested);
+  if (options.overrides?.length) ctx.setOverrides(options.overrides);
   const prelude = loadPrelude();
   buildClasses(ctx, [
     { file: prelude.component, namespace: 'component', builtin: true },
@@ -46,6 +47,9 @@ export function compile(entry: string, options: CompileOptions = {}): Program {
   const mappings = checkMappings(ctx, models, architectures, devices);
   const experiments = checkExperiments(ctx, mappings, models, datasets);
   const explorations = checkExplorations(ctx, architectures, devices);
+  for (const o of options.overrides ?? []) {
+    if (!ctx.usedOverrides.has(o.path)) throw new Error(`compile: override '${o.path}' names no device, architecture or component attribute of the program`);
+  }
   diagnostics.push(...ctx.diagnostics);
 
   const program: Program = {

@@ -23,6 +23,9 @@ Usage:
                                    hardware-aware training on the simulated crossbars
   pimc run FILE --run NAME [--checkpoint DIR] [--json OUT]
                                    inference under deployment faults and noise
+  pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT]
+                                   search the design space for Pareto-optimal designs
+                                   (M: random, nsga2, mesmo, cf_mesmo)
 
 Options:
   --format text|json   how to print diagnostics (default text)
@@ -247,6 +250,23 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       if (!program) return 1;
       const args = { train: values.train, run: values.run, seed, epochs, json: values.json, checkpoint: values.checkpoint, source: program.entry };
       return cmd === 'train' ? trainer.trainCommand(program.ir, args, out, err) : trainer.runCommand(program.ir, args, out, err);
+    }
+    case 'explore': {
+      const { values, positionals } = parse({ explore: { type: 'string' }, method: { type: 'string' }, budget: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' } });
+      if (values.help) return (out(HELP), 0);
+      if (positionals.length !== 1) throw new UsageError('pimc explore: give exactly one FILE');
+      const whole = (k: string): number | undefined => {
+        const v = (values as Record<string, unknown>)[k];
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < (k === 'seed' ? 0 : 1)) throw new UsageError(`pimc explore: --${k} must be a whole number${k === 'seed' ? '' : ' above 0'}, not '${String(v)}'`);
+        return n;
+      };
+      const args = { explore: values.explore as string | undefined, method: values.method as string | undefined, budget: whole('budget'), seed: whole('seed'), json: values.json as string | undefined, trainLimit: whole('train-limit'), testLimit: whole('test-limit') };
+      const explorer = await loadOptional<{ exploreCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number> }>('@pim/runtime/explore', 'exploration');
+      const program = compileForRuntime(requireFile(positionals[0], 'explore'), String(values.format), err);
+      if (!program) return 1;
+      return explorer.exploreCommand(program.ir, { ...args, source: program.entry }, out, err);
     }
     default:
       throw new UsageError(`pimc: unknown command '${cmd}' (see pimc --help)`);

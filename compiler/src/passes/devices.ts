@@ -14,7 +14,7 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
     for (const m of block.body ?? []) {
       if (m.type !== 'Attribute') ctx.report(diag('misplaced', sym.file, m.span, m.type === 'Block' ? `a '${m.kind.name}' block` : 'this statement', 'a device'));
     }
-    const inst = instantiate(ctx, cls, block.body, sym.file, { anchor: block.kind.span, what: `device '${sym.name}'` });
+    const inst = instantiate(ctx, cls, block.body, sym.file, { anchor: block.kind.span, what: `device '${sym.name}'`, overrides: ctx.overridesAt(sym.name) });
     const n = (k: string): number => asNumber(inst.get(k)) ?? 0;
     const bits = n('bits_per_cell');
     // A value of the wrong type was reported by the class check; only a number can be out of range.

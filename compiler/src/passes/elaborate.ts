@@ -137,7 +137,7 @@ function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string,
   const count = b.count ? evalCount(ctx, b.count, uri, `the count of '${kind}'`) : 1;
   const label = b.name?.name ?? kind;
   const path = `${parentPath}.${label}`;
-  const inst = instantiate(ctx, cls, b.body, uri, { clockHz, anchor: b.kind.span, what: `'${kind}' block` });
+  const inst = instantiate(ctx, cls, b.body, uri, { clockHz, anchor: b.kind.span, what: `'${kind}' block`, overrides: ctx.overridesAt(path) });
   if (ctx.isA('component', kind, 'crossbar')) {
     for (const k of ['rows', 'cols']) {
       const v = asNumber(inst.get(k));
@@ -237,7 +237,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   const archCls = ctx.classes.component.get('architecture')!;
   const { members: body, uriOf } = inheritedBody(ctx, block, uri);
   const fileOf = (m: Member): string => uriOf.get(m) ?? uri;
-  const archInst = instantiate(ctx, archCls, body, uri, { anchor: block.kind.span, what: `architecture '${block.name!.name}'`, uriOf: fileOf });
+  const archInst = instantiate(ctx, archCls, body, uri, { anchor: block.kind.span, what: `architecture '${block.name!.name}'`, uriOf: fileOf, overrides: ctx.overridesAt(block.name!.name) });
   requireAtLeast(ctx, archInst, ['weight_bits', 'input_bits'], `architecture '${block.name!.name}'`, 1, 'at least 1 bit');
   requireAtLeast(ctx, archInst, ['chips'], `architecture '${block.name!.name}'`, 1);
   const clockHz = asNumber(archInst.get('clock')) ?? 1e9;

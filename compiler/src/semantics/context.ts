@@ -55,6 +55,10 @@ export class CheckContext {
   readonly consts = new Map<string, ConstEntry>();
   /** Values of the parts of class defaults that read no name, by expression (EvalEnv.closedValues). */
   readonly closedDefaults = new Map<Expr, Value>();
+  /** Design-point overrides (CompileOptions.overrides) by the path of the instance they apply to. */
+  private readonly overridesByOwner = new Map<string, Map<string, number | string | boolean>>();
+  /** Overrides applied to an instance, by full path: the rest named nothing. */
+  readonly usedOverrides = new Set<string>();
 
   constructor(
     readonly files: Map<string, SourceFile>,
@@ -63,6 +67,30 @@ export class CheckContext {
     /** Nested declarations (components, layers) by qualified name. */
     readonly nested: Map<string, PimSymbol>,
   ) {}
+
+  setOverrides(overrides: readonly { path: string; value: number | string | boolean }[]): void {
+    for (const o of overrides) {
+      const dot = o.path.lastIndexOf('.');
+      if (dot <= 0) throw new Error(`compile: override '${o.path}' names no attribute (give owner.attribute)`);
+      const owner = o.path.slice(0, dot);
+      let m = this.overridesByOwner.get(owner);
+      if (!m) this.overridesByOwner.set(owner, (m = new Map()));
+      m.set(o.path.slice(dot + 1), o.value);
+    }
+  }
+
+  /** The overrides of the instance at `path` (a device, an architecture, or a component's path). */
+  overridesAt(path: string): ReadonlyMap<string, number | string | boolean> | undefined {
+    return this.overridesByOwner.size === 0 ? undefined : this.overridesByOwner.get(path);
+  }
+
+  /** Records which of an instance's overrides name attributes of its class. */
+  markOverridesUsed(overrides: ReadonlyMap<string, unknown>, isAttribute: (name: string) => boolean): void {
+    for (const [owner, m] of this.overridesByOwner) {
+      if (m !== overrides) continue;
+      for (const attr of m.keys()) if (isAttribute(attr)) this.usedOverrides.add(`${owner}.${attr}`);
+    }
+  }
 
   report(d: Diagnostic): void {
     this.diagnostics.push(d);

@@ -2,7 +2,7 @@
 // in the instance's own scope (so `power = energy * rate` sees the instance's `rate`).
 import { diag, didYouMean, withArticle, type Attribute, type Diagnostic, type Expr, type Member, type Span } from '@pim/grammar';
 import type { AttributeInfo } from '../api.js';
-import { dimEquals, dimName, isDimensionless, NAMED_DIMENSIONS, type Dim } from '../units/dimension.js';
+import { DIMENSIONLESS, dimEquals, dimName, isDimensionless, NAMED_DIMENSIONS, type Dim } from '../units/dimension.js';
 import type { AttrDef, CheckContext, ClassDef } from './context.js';
 import { evaluate, type EvalEnv } from './evaluate.js';
 import { parseType, typeName, type AttrType } from './types.js';
@@ -29,6 +29,8 @@ export interface InstanceOptions {
   what: string;
   /** File of a member when members come from several files (inherited declarations). */
   uriOf?: (m: Member) => string;
+  /** Design-point values that replace stated or default ones (CompileOptions.overrides), SI units. */
+  overrides?: ReadonlyMap<string, number | string | boolean> | undefined;
 }
 
 /** Looks up a constant by name, evaluating it on first use (with cycle detection). */
@@ -89,6 +91,7 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
     stated[slot] = m;
   }
   const inst = new ClassInstance(ctx, cls, layout, uri, members, stated, memberUri, opts);
+  if (opts.overrides) ctx.markOverridesUsed(opts.overrides, (name) => layout.slots.has(name));
   for (let i = 0; i < layout.defs.length; i++) {
     if (layout.defs[i]!.required && !stated[i]) ctx.report(diag('missingAttribute', uri, opts.anchor, layout.names[i]!, opts.what));
   }
@@ -99,6 +102,31 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
     if (slot !== undefined && stated[slot] === m) inst.get(m.key.name);
   }
   return inst;
+}
+
+/** A design point's value (SI units, as the IR writes it) as the attribute's type holds it. */
+function overrideValue(raw: number | string | boolean, type: AttrType, what: string, span: Span): Value {
+  const fail = (): never => {
+    throw new Error(`compile: override of ${what} with ${JSON.stringify(raw)}: not ${typeName(type)}`);
+  };
+  switch (type.k) {
+    case 'dim':
+      return typeof raw === 'number' && raw >= 0 ? num(raw, type.dim) : fail();
+    case 'count':
+      return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 ? num(raw, DIMENSIONLESS) : fail();
+    case 'number':
+      return typeof raw === 'number' ? num(raw, DIMENSIONLESS) : fail();
+    case 'bool':
+      return typeof raw === 'boolean' ? { t: 'bool', v: raw } : fail();
+    case 'string':
+      return typeof raw === 'string' ? { t: 'str', v: raw } : fail();
+    case 'enum':
+      return typeof raw === 'string' && type.choices.includes(raw) ? { t: 'word', name: raw, span } : fail();
+    case 'ref':
+      return typeof raw === 'string' ? { t: 'word', name: raw, span } : fail();
+    default:
+      return fail();
+  }
 }
 
 /**
@@ -160,6 +188,12 @@ class ClassInstance implements Instance {
     if (known !== undefined && known !== EVALUATING) return known ?? undefined;
     const def = this.layout.defs[slot]!;
     const attr = this.statedBySlot[slot];
+    const override = this.opts.overrides?.get(name);
+    if (override !== undefined) {
+      const v = overrideValue(override, def.type, `${this.opts.what}: ${name}`, this.opts.anchor);
+      this.values[slot] = v;
+      return v;
+    }
     const expr = attr?.value ?? def.default;
     if (!expr) {
       this.values[slot] = null;

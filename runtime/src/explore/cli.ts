@@ -1,0 +1,110 @@
+// `pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT]`: runs one
+// exploration of the program and prints its Pareto-optimal designs. Progress is one redrawn line on a
+// terminal and nothing otherwise.
+import * as fs from 'node:fs';
+import type { IrExploration, IrProgram } from '@pim/compiler';
+import { DataError } from '../data/errors.js';
+import { fmt, mm2, pct, table } from '../report/units.js';
+import { explore, ExploreError, METHODS, type ExploreResult, type Method } from './explorer.js';
+import { problemFor } from './problem.js';
+
+export { explore, ExploreError, METHODS, type DesignProblem, type Evaluation, type ExploreResult, type Method, type ObjectiveSpec } from './explorer.js';
+export { DesignSpace } from './space.js';
+export { dominates, paretoFront, nonDominatedSort, crowdingDistance, hypervolume } from './pareto.js';
+export { GaussianProcess } from './gp.js';
+export { problemFor } from './problem.js';
+
+export interface ExploreArgs {
+  explore?: string | undefined;
+  method?: string | undefined;
+  budget?: number | undefined;
+  seed?: number | undefined;
+  json?: string | undefined;
+  source: string;
+  trainLimit?: number | undefined;
+  testLimit?: number | undefined;
+}
+
+type Out = (s: string) => void;
+
+const UNITS: Record<string, (v: number) => string> = {
+  area: mm2,
+  power: (v) => fmt(v, 'W'),
+  energy: (v) => fmt(v, 'J'),
+  latency: (v) => fmt(v, 's'),
+  throughput: (v) => fmt(v, '/s'),
+  edp: (v) => fmt(v, 'J·s'),
+  accuracy: pct,
+};
+
+export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out, err: Out): Promise<number> {
+  const all = ir.explorations ?? [];
+  if (all.length === 0) {
+    err('pimc explore: the program has no explore declaration');
+    return 1;
+  }
+  const ex = args.explore === undefined ? all[0]! : all.find((e) => e.name === args.explore);
+  if (!ex) {
+    err(`pimc explore: no exploration '${args.explore}' (the program has ${all.map((e) => e.name).join(', ')})`);
+    return 1;
+  }
+  const method = (args.method ?? ex.method.name) as Method;
+  if (!METHODS.includes(method)) {
+    err(`pimc explore: unknown method '${args.method}' (one of ${METHODS.join(', ')})`);
+    return 2;
+  }
+  const tty = process.stderr.isTTY === true;
+  try {
+    const problem = await problemFor(ir, ex, {
+      source: args.source,
+      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      ...(args.budget !== undefined ? { budget: args.budget } : {}),
+      ...(args.trainLimit ? { trainLimit: args.trainLimit } : {}),
+      ...(args.testLimit ? { testLimit: args.testLimit } : {}),
+    });
+    const unit = ex.objectives.some((o) => o.name === 'accuracy') ? 'epochs' : 'evaluations';
+    const t0 = performance.now();
+    problem.onEvaluation = (e, r) => {
+      if (tty) process.stderr.write(`\rexplore ${ex.name} (${method}): ${e.index + 1} designs, ${r.spent}/${r.budget} ${unit}, ${((performance.now() - t0) / 1000).toFixed(0)} s\x1b[K`);
+    };
+    const result = await explore(problem, method);
+    if (tty) process.stderr.write('\n');
+    out(summary(ex, result, unit));
+    if (args.json) {
+      const tmp = `${args.json}.tmp-${process.pid}`;
+      fs.writeFileSync(tmp, JSON.stringify({ exploration: ex.name, objectives: ex.objectives, parameters: ex.parameters.map((p) => p.path), ...result }, null, 2) + '\n');
+      fs.renameSync(tmp, args.json);
+      out(`wrote ${args.json}`);
+    }
+    return 0;
+  } catch (e) {
+    if (tty) process.stderr.write('\n');
+    if (e instanceof ExploreError || e instanceof DataError) {
+      err(`pimc explore: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** The run in a few lines and the Pareto-optimal designs as a table. */
+export function summary(ex: IrExploration, r: ExploreResult, unit: string): string {
+  const lines = [
+    `${ex.name}: ${r.method}, ${r.evaluations.length} designs evaluated for ${r.spent} of ${r.budget} ${unit}` +
+      (r.infeasible.length ? `; ${r.infeasible.length} designs rejected by the compiler (e.g. ${r.infeasible[0]!.reason})` : ''),
+    `hypervolume of the Pareto front (objectives scaled to the designs' range, reference 1.1): ${(r.trace.at(-1)?.hypervolume ?? 0).toFixed(4)}`,
+    `Pareto-optimal designs (${r.front.length}):`,
+  ];
+  const head = ['#', ...ex.parameters.map((p) => p.path), ...ex.objectives.map((o) => `${o.name} (${o.sense === 'minimize' ? 'min' : 'max'})`)];
+  const rows = r.front.map((i) => {
+    const e = r.evaluations[i]!;
+    return [String(i + 1), ...ex.parameters.map((p) => displayParam(e.params[p.path]!)), ...ex.objectives.map((o) => (UNITS[o.name] ?? String)(e.objectives[o.name]!))];
+  });
+  lines.push(table(head, rows));
+  return lines.join('\n');
+}
+
+function displayParam(v: number | string | boolean): string {
+  if (typeof v !== 'number') return String(v);
+  return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : fmt(v, '');
+}

@@ -1,0 +1,67 @@
+// Design-point overrides (CompileOptions.overrides): the explorer's way to compile one point of an
+// exploration. An override replaces a stated or default attribute, everything derived follows it,
+// and a path that names nothing throws.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compile, type IrProgram } from '@pim/compiler';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const FILE = path.join(ROOT, 'samples/explore.pim');
+
+function ir(overrides: { path: string; value: number | string | boolean }[] = []): IrProgram {
+  const p = compile(FILE, { overrides });
+  assert.deepEqual(
+    p.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  return p.ir!;
+}
+
+const arch = (p: IrProgram, name: string) => p.architectures.find((a) => a.name === name)!;
+const crossbar = (p: IrProgram) => arch(p, 'rram8').tile_types[0]!.crossbar!;
+
+describe('compiler: design-point overrides', function () {
+  this.timeout(30_000);
+  const base = ir();
+
+  it('without overrides the IR is the plain compile', () => {
+    assert.deepEqual(ir([]), base);
+  });
+
+  it('a component attribute: crossbar rows, and what follows from them', () => {
+    const p = ir([{ path: 'rram8.t.ima.crossbar.rows', value: 64 }]);
+    assert.equal(crossbar(base).rows, 128);
+    assert.equal(crossbar(p).rows, 64);
+    // `cols: rows` reads the crossbar's own rows, so the crossbar stays square.
+    assert.equal(crossbar(p).cols, 64);
+    assert.ok(arch(p, 'rram8').totals.area_m2 < arch(base, 'rram8').totals.area_m2);
+    // The other architectures are untouched.
+    assert.deepEqual(arch(p, 'rram2'), arch(base, 'rram2'));
+  });
+
+  it('a device attribute and an architecture attribute', () => {
+    const p = ir([
+      { path: 'cell8b.bits_per_cell', value: 2 },
+      { path: 'rram8.clock', value: 6e8 },
+    ]);
+    assert.equal(p.devices.find((d) => d.name === 'cell8b')!.bits_per_cell, 2);
+    assert.equal(p.devices.find((d) => d.name === 'cell8b')!.levels, 4);
+    assert.equal(crossbar(p).bits_per_cell, 2);
+    assert.equal(arch(p, 'rram8').clock_hz, 6e8);
+    assert.equal(arch(base, 'rram8').clock_hz, 1.2e9);
+  });
+
+  it('a path that names no attribute, or a value of the wrong type, throws', () => {
+    assert.throws(() => compile(FILE, { overrides: [{ path: 'rram8.t.ima.crossbar.rowz', value: 64 }] }), /override 'rram8\.t\.ima\.crossbar\.rowz' names no/);
+    assert.throws(() => compile(FILE, { overrides: [{ path: 'nowhere.rows', value: 64 }] }), /override 'nowhere\.rows' names no/);
+    assert.throws(() => compile(FILE, { overrides: [{ path: 'cell8b.bits_per_cell', value: 'many' }] }), /not count/);
+    assert.throws(() => compile(FILE, { overrides: [{ path: 'rram8.clock', value: -1 }] }), /not frequency/);
+  });
+
+  it('an override that breaks the program yields diagnostics, not a throw', () => {
+    const p = compile(FILE, { overrides: [{ path: 'cell8b.bits_per_cell', value: 9 }] });
+    assert.deepEqual(p.diagnostics.map((d) => d.code), ['PIM3010']);
+    assert.equal(p.ir, undefined);
+  });
+});

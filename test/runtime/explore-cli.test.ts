@@ -1,0 +1,100 @@
+// `pimc explore` as a user runs it, on a small program (test/runtime/fixtures/explore-tiny.pim): a
+// hardware-only exploration and one with accuracy trained at two fidelities.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { paretoFront } from '@pim/runtime/explore';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PIMC = path.join(ROOT, 'compiler/bin/pimc.js');
+const TINY = 'test/runtime/fixtures/explore-tiny.pim';
+
+function pimc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [PIMC, ...args], { cwd: ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+interface JsonResult {
+  exploration: string;
+  method: string;
+  objectives: { name: string; sense: string }[];
+  evaluations: { index: number; point: number[]; params: Record<string, number>; objectives: Record<string, number>; epochs?: number; cost: number; spent: number }[];
+  front: number[];
+  spent: number;
+  budget: number;
+}
+
+describe('explore: pimc explore', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pimc-explore-'))));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('a hardware-only exploration prints the Pareto-optimal designs; the JSON holds every evaluation', async () => {
+    const json = path.join(tmp, 'hw.json');
+    const r = await pimc('explore', TINY, '--json', json);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^chip_space: nsga2, 12 designs evaluated for 12 of 12 evaluations/m);
+    assert.match(r.stdout, /Pareto-optimal designs \(\d+\):/);
+    assert.match(r.stdout, /chip\.t\.ima\.crossbar\.rows\s+cell\.bits_per_cell\s+chip\.clock\s+area \(min\)/);
+    assert.equal(r.stderr, '', 'no progress output when stderr is not a terminal');
+    const out = JSON.parse(fs.readFileSync(json, 'utf8')) as JsonResult;
+    assert.equal(out.evaluations.length, 12);
+    // The front is exactly the non-dominated evaluations.
+    const pts = out.evaluations.map((e) => out.objectives.map((o) => e.objectives[o.name]!));
+    assert.deepEqual(out.front, paretoFront(pts));
+    // Designs differ in what was varied, and the objectives follow: more bits per cell, fewer cells.
+    assert.ok(new Set(out.evaluations.map((e) => e.point.join())).size === 12);
+    for (const e of out.evaluations) assert.ok(e.objectives['area']! > 0 && e.objectives['energy']! > 0 && e.objectives['latency']! > 0);
+  });
+
+  it('with accuracy: CF-MESMO trains designs at one or two epochs within its budget', async () => {
+    const json = path.join(tmp, 'acc.json');
+    const r = await pimc('explore', TINY, '--explore', 'chip_accuracy', '--json', json);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(fs.readFileSync(json, 'utf8')) as JsonResult;
+    assert.equal(out.method, 'cf_mesmo');
+    assert.ok(out.spent <= 6);
+    assert.equal(out.spent, out.evaluations.reduce((s, e) => s + e.epochs!, 0));
+    for (const e of out.evaluations) {
+      assert.ok(e.epochs === 1 || e.epochs === 2);
+      assert.ok(e.objectives['accuracy']! >= 0 && e.objectives['accuracy']! <= 1);
+    }
+    // The front holds full-fidelity (2-epoch) designs only.
+    for (const i of out.front) assert.equal(out.evaluations[i]!.epochs, 2);
+  });
+
+  it('--method and --budget replace the declared ones; the same seed repeats the run', async () => {
+    const a = path.join(tmp, 'a.json');
+    const b = path.join(tmp, 'b.json');
+    assert.equal((await pimc('explore', TINY, '--method', 'random', '--budget', '5', '--json', a)).code, 0);
+    assert.equal((await pimc('explore', TINY, '--method', 'random', '--budget', '5', '--json', b)).code, 0);
+    const ra = JSON.parse(fs.readFileSync(a, 'utf8')) as JsonResult;
+    const rb = JSON.parse(fs.readFileSync(b, 'utf8')) as JsonResult;
+    assert.equal(ra.method, 'random');
+    assert.equal(ra.evaluations.length, 5);
+    assert.deepEqual(ra.evaluations, rb.evaluations);
+  });
+
+  it('mistakes: an unknown exploration or method, MESMO without accuracy, a bad budget', async () => {
+    const unknown = await pimc('explore', TINY, '--explore', 'nope');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no exploration 'nope' \(the program has chip_space, chip_accuracy\)/);
+    const method = await pimc('explore', TINY, '--method', 'annealing');
+    assert.equal(method.code, 2);
+    assert.match(method.stderr, /unknown method 'annealing'/);
+    const mesmo = await pimc('explore', TINY, '--method', 'mesmo');
+    assert.equal(mesmo.code, 1);
+    assert.match(mesmo.stderr, /has none \(the hardware objectives are exact\): use random or nsga2/);
+    const budget = await pimc('explore', TINY, '--budget', '0');
+    assert.equal(budget.code, 2);
+    assert.match(budget.stderr, /--budget must be a whole number above 0/);
+    for (const r of [unknown, method, mesmo, budget]) assert.doesNotMatch(r.stderr, /^\s+at /m);
+  });
+});
