@@ -28,6 +28,7 @@ interface JsonResult {
   front: number[];
   spent: number;
   budget: number;
+  recommended?: { params: Record<string, number>; objectives: Record<string, number>; sd: number }[];
 }
 
 describe('explore: pimc explore', function () {
@@ -68,6 +69,10 @@ describe('explore: pimc explore', function () {
     }
     // The front holds full-fidelity (2-epoch) designs only.
     for (const i of out.front) assert.equal(out.evaluations[i]!.epochs, 2);
+    // The model's recommended Pareto set: exact hardware objectives, accuracy predicted with its spread.
+    assert.match(r.stdout, /Pareto set the model recommends \(accuracy predicted at full fidelity/);
+    assert.ok(out.recommended && out.recommended.length > 0);
+    for (const d of out.recommended) assert.ok(Number.isFinite(d.objectives['accuracy']) && d.sd >= 0);
   });
 
   it('--method and --budget replace the declared ones; the same seed repeats the run', async () => {

@@ -157,8 +157,20 @@ describe('explore: methods', function () {
     assert.ok(nsga > 0.995 * best, `NSGA-II ${nsga} vs the exact front's ${best}`);
   });
 
+  it('grid visits designs in order (the last parameter fastest) until its budget ends', async () => {
+    const p = problem({ budget: 10 });
+    const r = await explore(p, 'grid');
+    assert.deepEqual(
+      r.evaluations.map((e) => e.point),
+      p.space.enumerate().slice(0, 10),
+    );
+    assert.deepEqual(p.space.enumerate()[3], [0, 1, 0]);
+    const all = await explore(problem({ budget: 72 }), 'grid');
+    assert.deepEqual(frontKeys(p, all), bruteFront(p));
+  });
+
   it('every method keeps to its budget, and the same seed gives the same run', async () => {
-    for (const m of ['random', 'nsga2', 'mesmo', 'cf_mesmo'] as const) {
+    for (const m of ['random', 'grid', 'nsga2', 'mesmo', 'cf_mesmo'] as const) {
       const p = problem({ accuracy: true, budget: 20, fidelity: { min: 1, max: 3 } });
       const a = await explore(p, m);
       const b = await explore(problem({ accuracy: true, budget: 20, fidelity: { min: 1, max: 3 } }), m);
@@ -169,6 +181,7 @@ describe('explore: methods', function () {
         b.evaluations.map((e) => [e.point, e.epochs]),
         m,
       );
+      if (m === 'grid') continue; // the one method with no randomness
       const c = await explore(problem({ accuracy: true, budget: 20, seed: 9, fidelity: { min: 1, max: 3 } }), m);
       assert.notDeepEqual(
         a.evaluations.map((e) => e.point),

@@ -25,7 +25,7 @@ Usage:
                                    inference under deployment faults and noise
   pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT]
                                    search the design space for Pareto-optimal designs
-                                   (M: random, nsga2, mesmo, cf_mesmo)
+                                   (M: random, grid, nsga2, mesmo, cf_mesmo)
 
 Options:
   --format text|json   how to print diagnostics (default text)

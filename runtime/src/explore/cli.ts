@@ -8,7 +8,7 @@ import { fmt, mm2, pct, table } from '../report/units.js';
 import { explore, ExploreError, METHODS, type ExploreResult, type Method } from './explorer.js';
 import { problemFor } from './problem.js';
 
-export { explore, ExploreError, METHODS, type DesignProblem, type Evaluation, type ExploreResult, type Method, type ObjectiveSpec } from './explorer.js';
+export { explore, ExploreError, METHODS, normalise, scaledHypervolume, type DesignProblem, type Evaluation, type ExploreResult, type Method, type ObjectiveSpec } from './explorer.js';
 export { DesignSpace } from './space.js';
 export { dominates, paretoFront, nonDominatedSort, crowdingDistance, hypervolume } from './pareto.js';
 export { GaussianProcess } from './gp.js';
@@ -101,6 +101,11 @@ export function summary(ex: IrExploration, r: ExploreResult, unit: string): stri
     return [String(i + 1), ...ex.parameters.map((p) => displayParam(e.params[p.path]!)), ...ex.objectives.map((o) => (UNITS[o.name] ?? String)(e.objectives[o.name]!))];
   });
   lines.push(table(head, rows));
+  if (r.recommended) {
+    lines.push(`Pareto set the model recommends (accuracy predicted at full fidelity, ± one standard deviation; ${r.recommended.length}):`);
+    const recRows = r.recommended.map((d, i) => [String(i + 1), ...ex.parameters.map((p) => displayParam(d.params[p.path]!)), ...ex.objectives.map((o) => (o.name === 'accuracy' ? `${pct(d.objectives[o.name]!)} ± ${(100 * d.sd).toFixed(1)}` : (UNITS[o.name] ?? String)(d.objectives[o.name]!)))]);
+    lines.push(table(head, recRows));
+  }
   return lines.join('\n');
 }
 

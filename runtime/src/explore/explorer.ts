@@ -3,6 +3,7 @@
 // from the compiler and the analytic simulator in milliseconds, so they are computed exactly for any
 // design; accuracy needs training, which is what the budget pays for (in epochs). So:
 //  - random: designs drawn uniformly without repetition;
+//  - grid: every design in order (the last `vary` fastest) until the budget ends;
 //  - nsga2: Deb et al.'s NSGA-II (tournament on rank and crowding, uniform crossover, reset mutation,
 //    elitist (μ+λ) survival), accuracy trained at full fidelity;
 //  - mesmo: max-value entropy search for multiple objectives (Belakaria et al., NeurIPS 2019) with a
@@ -18,8 +19,8 @@ import { GaussianProcess, normCdf, normPdf } from './gp.js';
 import { crowdingDistance, hypervolume, nonDominatedSort, paretoFront } from './pareto.js';
 import type { DesignSpace, ParamValue, Point } from './space.js';
 
-export type Method = 'random' | 'nsga2' | 'mesmo' | 'cf_mesmo';
-export const METHODS: readonly Method[] = ['random', 'nsga2', 'mesmo', 'cf_mesmo'];
+export type Method = 'random' | 'grid' | 'nsga2' | 'mesmo' | 'cf_mesmo';
+export const METHODS: readonly Method[] = ['random', 'grid', 'nsga2', 'mesmo', 'cf_mesmo'];
 
 export interface ObjectiveSpec {
   name: string;
@@ -76,6 +77,11 @@ export interface ExploreResult {
   budget: number;
   /** Per objective, the range the hypervolume normalises over (hardware: the pool's; accuracy: 0..1). */
   bounds: Record<string, [number, number]>;
+  /**
+   * MESMO and CF-MESMO: the Pareto set the model recommends (the seed's Algorithm 1, line 14): over
+   * the pool, exact hardware objectives with accuracy predicted at full fidelity by the final GP.
+   */
+  recommended?: { point: number[]; params: Record<string, ParamValue>; objectives: Record<string, number>; sd: number }[];
 }
 
 const DEFAULT_POOL = 512;
@@ -86,6 +92,12 @@ export async function explore(problem: DesignProblem, method: Method): Promise<E
   switch (method) {
     case 'random':
       await runRandom(s);
+      break;
+    case 'grid':
+      for (const pt of problem.space.points()) {
+        if (s.remaining + 1e-9 < s.costOf(problem.fullEpochs)) break;
+        await s.evaluate(pt);
+      }
       break;
     case 'nsga2':
       await runNsga2(s);
@@ -100,6 +112,24 @@ export async function explore(problem: DesignProblem, method: Method): Promise<E
 }
 
 export class ExploreError extends Error {}
+
+/** Objectives as a minimisation vector scaled by the bounds (0: best of the pool, 1: worst). */
+export function normalise(objectives: Record<string, number>, specs: readonly ObjectiveSpec[], bounds: Record<string, [number, number]>): number[] {
+  return specs.map((o) => {
+    const [lo, hi] = bounds[o.name]!;
+    const span = hi - lo || 1;
+    const v = objectives[o.name]!;
+    return o.sense === 'minimize' ? (v - lo) / span : (hi - v) / span;
+  });
+}
+
+/** The hypervolume the explorer reports: normalised objectives, reference point 1.1 in each. */
+export function scaledHypervolume(designs: readonly Record<string, number>[], specs: readonly ObjectiveSpec[], bounds: Record<string, [number, number]>): number {
+  return hypervolume(
+    designs.map((o) => normalise(o, specs, bounds)),
+    specs.map(() => 1.1),
+  );
+}
 
 function isInfeasible(h: Record<string, number> | { infeasible: string }): h is { infeasible: string } {
   return typeof (h as { infeasible?: unknown }).infeasible === 'string';
@@ -183,14 +213,8 @@ class Session {
     return e;
   }
 
-  /** Objectives as a minimisation vector scaled by the bounds (0 best of the pool, 1 worst). */
   normalise(objectives: Record<string, number>): number[] {
-    return this.p.objectives.map((o) => {
-      const [lo, hi] = this.bounds[o.name]!;
-      const span = hi - lo || 1;
-      const v = objectives[o.name]!;
-      return o.sense === 'minimize' ? (v - lo) / span : (hi - v) / span;
-    });
+    return normalise(objectives, this.p.objectives, this.bounds);
   }
 
   fullFidelity(): Evaluation[] {
@@ -198,17 +222,19 @@ class Session {
   }
 
   hypervolume(): number {
-    const ref = this.p.objectives.map(() => 1.1);
-    return hypervolume(
-      this.fullFidelity().map((e) => this.normalise(e.objectives)),
-      ref,
+    return scaledHypervolume(
+      this.fullFidelity().map((e) => e.objectives),
+      this.p.objectives,
+      this.bounds,
     );
   }
+
+  recommended: ExploreResult['recommended'];
 
   result(): ExploreResult {
     const full = this.fullFidelity();
     const front = paretoFront(full.map((e) => this.normalise(e.objectives))).map((i) => full[i]!.index);
-    return { method: this.method, evaluations: this.evaluations, infeasible: [...this.infeasible.values()], front, trace: this.trace, spent: this.spent, budget: this.p.budget, bounds: this.bounds };
+    return { method: this.method, evaluations: this.evaluations, infeasible: [...this.infeasible.values()], front, trace: this.trace, spent: this.spent, budget: this.p.budget, bounds: this.bounds, ...(this.recommended ? { recommended: this.recommended } : {}) };
   }
 }
 
@@ -347,4 +373,18 @@ async function runMesmo(s: Session, continuous: boolean): Promise<void> {
     tried.add(`${s.p.space.key(best!.pt)}@${best!.z}`);
     await s.evaluate(best!.pt, best!.z);
   }
+
+  const gp = new GaussianProcess(
+    s.evaluations.map((e) => input(e.point, e.epochs!)),
+    s.evaluations.map((e) => e.objectives['accuracy']!),
+    continuous ? { fidelityDims: 1 } : {},
+  );
+  const { mean, sd } = gp.predict(pool.map((pt) => input(pt, full)));
+  const predicted = pool.map((pt, i) => {
+    const h = s.hardware(pt) as Record<string, number>;
+    const objectives: Record<string, number> = {};
+    for (const o of s.p.objectives) objectives[o.name] = o.name === 'accuracy' ? mean[i]! : h[o.name]!;
+    return { point: [...pt], params: s.p.space.values(pt), objectives, sd: sd[i]! };
+  });
+  s.recommended = paretoFront(predicted.map((r) => s.normalise(r.objectives))).map((i) => predicted[i]!);
 }

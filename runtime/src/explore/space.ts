@@ -39,17 +39,19 @@ export class DesignSpace {
   }
 
   /** Every point, in odometer order (last parameter fastest). */
-  enumerate(): number[][] {
-    const out: number[][] = [];
+  *points(): Generator<number[]> {
     const p = this.parameters.map(() => 0);
     for (let i = 0; i < this.size; i++) {
-      out.push([...p]);
+      yield [...p];
       for (let d = p.length - 1; d >= 0; d--) {
         if (++p[d]! < this.parameters[d]!.values.length) break;
         p[d] = 0;
       }
     }
-    return out;
+  }
+
+  enumerate(): number[][] {
+    return [...this.points()];
   }
 
   /** All points when there are at most `limit`, else `limit` distinct random ones. */
