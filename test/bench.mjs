@@ -8,6 +8,7 @@ const suites = [
   { name: 'compiler', paths: ['compiler/dist/bench.js', 'test/compiler/dist/bench.js'], fn: 'benchCompiler' },
   { name: 'simulator', paths: ['runtime/dist/sim/bench.js'], fn: 'benchSimulator' },
   { name: 'trainer', paths: ['runtime/dist/train/bench.js'], fn: 'benchTrainer' },
+  { name: 'explorer', paths: ['runtime/dist/explore/bench.js'], fn: 'benchExplorer' },
   { name: 'editor', paths: ['lsp/dist/bench.js'], fn: 'benchLsp' },
 ];
 
