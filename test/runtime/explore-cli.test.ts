@@ -57,7 +57,8 @@ describe('explore: pimc explore', function () {
 
   it('with accuracy: CF-MESMO trains designs at one or two epochs within its budget', async () => {
     const json = path.join(tmp, 'acc.json');
-    const r = await pimc('explore', TINY, '--explore', 'chip_accuracy', '--json', json);
+    const html = path.join(tmp, 'acc.html');
+    const r = await pimc('explore', TINY, '--explore', 'chip_accuracy', '--json', json, '--html', html);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(fs.readFileSync(json, 'utf8')) as JsonResult;
     assert.equal(out.method, 'cf_mesmo');
@@ -73,6 +74,11 @@ describe('explore: pimc explore', function () {
     assert.match(r.stdout, /Pareto set the model recommends \(accuracy predicted at full fidelity/);
     assert.ok(out.recommended && out.recommended.length > 0);
     for (const d of out.recommended) assert.ok(Number.isFinite(d.objectives['accuracy']) && d.sd >= 0);
+    // The page: accuracy against each hardware objective, the hypervolume, the fidelities; offline.
+    const page = fs.readFileSync(html, 'utf8');
+    for (const id of ['scatter-area-accuracy', 'scatter-latency-accuracy', 'hypervolume', 'fidelity']) assert.match(page, new RegExp(`id="chart-${id}"`));
+    assert.equal((page.match(/<svg/g) ?? []).length, 4);
+    assert.doesNotMatch(page, /<script/i);
   });
 
   it('--method and --budget replace the declared ones; the same seed repeats the run', async () => {

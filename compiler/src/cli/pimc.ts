@@ -23,7 +23,7 @@ Usage:
                                    hardware-aware training on the simulated crossbars
   pimc run FILE --run NAME [--checkpoint DIR] [--json OUT]
                                    inference under deployment faults and noise
-  pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT]
+  pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT] [--html OUT]
                                    search the design space for Pareto-optimal designs
                                    (M: random, grid, nsga2, mesmo, cf_mesmo)
 
@@ -252,7 +252,7 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       return cmd === 'train' ? trainer.trainCommand(program.ir, args, out, err) : trainer.runCommand(program.ir, args, out, err);
     }
     case 'explore': {
-      const { values, positionals } = parse({ explore: { type: 'string' }, method: { type: 'string' }, budget: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' } });
+      const { values, positionals } = parse({ explore: { type: 'string' }, method: { type: 'string' }, budget: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' } });
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError('pimc explore: give exactly one FILE');
       const whole = (k: string): number | undefined => {
@@ -262,7 +262,7 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
         if (!Number.isInteger(n) || n < (k === 'seed' ? 0 : 1)) throw new UsageError(`pimc explore: --${k} must be a whole number${k === 'seed' ? '' : ' above 0'}, not '${String(v)}'`);
         return n;
       };
-      const args = { explore: values.explore as string | undefined, method: values.method as string | undefined, budget: whole('budget'), seed: whole('seed'), json: values.json as string | undefined, trainLimit: whole('train-limit'), testLimit: whole('test-limit') };
+      const args = { explore: values.explore as string | undefined, method: values.method as string | undefined, budget: whole('budget'), seed: whole('seed'), json: values.json as string | undefined, html: values.html as string | undefined, trainLimit: whole('train-limit'), testLimit: whole('test-limit') };
       const explorer = await loadOptional<{ exploreCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number> }>('@pim/runtime/explore', 'exploration');
       const program = compileForRuntime(requireFile(positionals[0], 'explore'), String(values.format), err);
       if (!program) return 1;

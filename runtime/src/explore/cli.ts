@@ -1,4 +1,4 @@
-// `pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT]`: runs one
+// `pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT] [--html OUT]`: runs one
 // exploration of the program and prints its Pareto-optimal designs. Progress is one redrawn line on a
 // terminal and nothing otherwise.
 import * as fs from 'node:fs';
@@ -20,6 +20,7 @@ export interface ExploreArgs {
   budget?: number | undefined;
   seed?: number | undefined;
   json?: string | undefined;
+  html?: string | undefined;
   source: string;
   trainLimit?: number | undefined;
   testLimit?: number | undefined;
@@ -69,12 +70,16 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
     };
     const result = await explore(problem, method);
     if (tty) process.stderr.write('\n');
-    out(summary(ex, result, unit));
+    const text = summary(ex, result, unit);
+    out(text);
     if (args.json) {
-      const tmp = `${args.json}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, JSON.stringify({ exploration: ex.name, objectives: ex.objectives, parameters: ex.parameters.map((p) => p.path), ...result }, null, 2) + '\n');
-      fs.renameSync(tmp, args.json);
+      writeAtomic(args.json, JSON.stringify({ exploration: ex.name, objectives: ex.objectives, parameters: ex.parameters.map((p) => p.path), ...result }, null, 2) + '\n');
       out(`wrote ${args.json}`);
+    }
+    if (args.html) {
+      const { renderExploreHtml } = await import('./report.js');
+      writeAtomic(args.html, await renderExploreHtml(ex, result, text));
+      out(`wrote ${args.html}`);
     }
     return 0;
   } catch (e) {
@@ -85,6 +90,12 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
     }
     throw e;
   }
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
 }
 
 /** The run in a few lines and the Pareto-optimal designs as a table. */
