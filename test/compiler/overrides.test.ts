@@ -52,6 +52,17 @@ describe('compiler: design-point overrides', function () {
     assert.equal(arch(base, 'rram8').clock_hz, 1.2e9);
   });
 
+  it('an overridden figure counts as stated: a tile power or an ADC power is taken as given', () => {
+    const p = ir([{ path: 'rram8.t.ima.power', value: 1e-3 }]);
+    const ima = arch(p, 'rram8').root.children.find((c) => c.name === 't')!.children.find((c) => c.name === 'ima')!;
+    assert.equal(ima.power_w, 1e-3);
+    assert.equal(ima.power_source, 'stated');
+    const adc = ir([{ path: 'rram8.t.ima.adc.power', value: 20e-3 }]);
+    const before = arch(base, 'rram8').tile_types[0]!.adc!.energy_per_conversion_j;
+    const after = arch(adc, 'rram8').tile_types[0]!.adc!.energy_per_conversion_j;
+    assert.ok(after > before, `ADC energy per conversion follows its power: ${before} → ${after}`);
+  });
+
   it('a path that names no attribute, or a value of the wrong type, throws', () => {
     assert.throws(() => compile(FILE, { overrides: [{ path: 'rram8.t.ima.crossbar.rowz', value: 64 }] }), /override 'rram8\.t\.ima\.crossbar\.rowz' names no/);
     assert.throws(() => compile(FILE, { overrides: [{ path: 'nowhere.rows', value: 64 }] }), /override 'nowhere\.rows' names no/);

@@ -1,7 +1,7 @@
 // The explorer: Pareto tools and the exact hypervolume, the Gaussian process, and the four methods on
 // problems whose answers are known (brute force over small spaces, synthetic accuracy surfaces).
 import assert from 'node:assert/strict';
-import { crowdingDistance, DesignSpace, dominates, explore, ExploreError, GaussianProcess, hypervolume, nonDominatedSort, paretoFront, type DesignProblem, type ExploreResult } from '@pim/runtime/explore';
+import { crowdingDistance, DesignSpace, dominates, explore, ExploreError, GaussianProcess, hypervolume, mesTerm, nonDominatedSort, paretoFront, type DesignProblem, type ExploreResult } from '@pim/runtime/explore';
 import { Rng } from '@pim/runtime/train';
 
 describe('explore: Pareto tools', () => {
@@ -222,6 +222,33 @@ describe('explore: methods', function () {
     }
     assert.ok(mesmoBest > randomBest, `MESMO ${mesmoBest} vs random ${randomBest}`);
     assert.ok(mesmoBest > 0.949, `MESMO reaches the peak (0.95) every time: ${mesmoBest}`);
+  });
+
+  it('NSGA-II in a space smaller than its budget stops once every design is evaluated', async () => {
+    const tiny = new DesignSpace([
+      { path: 'a.x', owner: 'a', attribute: 'x', values: [1, 2, 3] },
+      { path: 'a.y', owner: 'a', attribute: 'y', values: [1, 2] },
+    ]);
+    const p: DesignProblem = { space: tiny, objectives: [{ name: 'area', sense: 'minimize' }, { name: 'latency', sense: 'minimize' }], hardware: (pt) => ({ area: pt[0]! + 1, latency: 3 - pt[0]! + pt[1]! }), fullEpochs: 1, budget: 50, seed: 1, population: 4 };
+    const r = await explore(p, 'nsga2');
+    assert.ok(r.evaluations.length <= 6);
+    assert.equal(new Set(r.evaluations.map((e) => e.point.join())).size, r.evaluations.length, 'no design charged twice');
+  });
+
+  it('CF-MESMO never trains a design at a lower fidelity once it is measured at full', async () => {
+    const r = await explore(problem({ accuracy: true, budget: 40, fidelity: { min: 1, max: 3 } }), 'cf_mesmo');
+    const fullAt = new Map<string, number>();
+    for (const e of r.evaluations) {
+      const k = e.point.join();
+      if (fullAt.has(k)) assert.ok(e.epochs === 3 || e.index < fullAt.get(k)!, `design ${k} at ${e.epochs} epochs after its full-fidelity measurement`);
+      if (e.epochs === 3 && !fullAt.has(k)) fullAt.set(k, e.index);
+    }
+  });
+
+  it("MESMO's entropy term is continuous where its asymptotic form takes over, and positive", () => {
+    assert.ok(Math.abs(mesTerm(-29.9999) - mesTerm(-30.0001)) < 0.01);
+    for (const g of [-100, -30, -5, 0, 2, 8]) assert.ok(mesTerm(g) > 0 && Number.isFinite(mesTerm(g)), `γ = ${g}: ${mesTerm(g)}`);
+    assert.ok(mesTerm(-5) > mesTerm(0) && mesTerm(0) > mesTerm(2), 'more to learn where the mean is far above the sampled maxima');
   });
 
   it('MESMO without an expensive objective is refused with a reason', async () => {

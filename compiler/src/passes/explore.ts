@@ -5,7 +5,7 @@ import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '../ir
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, coerce, ConstScope, instantiate, requireAtLeast } from '../semantics/instance.js';
-import type { Value } from '../semantics/values.js';
+import { describeValue, type Value } from '../semantics/values.js';
 
 export const OBJECTIVES = ['accuracy', 'area', 'energy', 'latency', 'power', 'throughput', 'edp'] as const;
 const MAX_VALUES = 10_000;
@@ -51,8 +51,14 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
         if (v !== undefined) method.attributes[key] = v;
       }
       const fid = mi.get('fidelity');
-      if (fid?.t === 'in' && fid.domain.t === 'range') method.fidelity = { parameter: fid.name, min: fid.domain.lo, max: fid.domain.hi };
-      else if (fid && fid.t !== 'error') ctx.report(diag('wrongType', uri, mi.statedAttr('fidelity')?.value.span ?? b.kind.span, 'fidelity', "'PARAM in LO .. HI' (e.g. epochs in 1 .. 10)", 'something else'));
+      const fidSpan = mi.statedAttr('fidelity')?.value.span ?? b.kind.span;
+      if (fid?.t === 'in' && fid.domain.t === 'range') {
+        const { lo, hi } = fid.domain;
+        // Training epochs are the one fidelity the runtime knows; a cost of 0 would make a step free.
+        if (fid.name !== 'epochs') ctx.report(diag('wrongType', uri, fidSpan, 'the fidelity', "'epochs in LO .. HI'", `'${fid.name} in …'`));
+        else if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) ctx.report(diag('badRange', uri, fidSpan, `fidelity epochs must be whole numbers with 1 ≤ LO ≤ HI, not ${lo} .. ${hi}`));
+        else method.fidelity = { parameter: fid.name, min: lo, max: hi };
+      } else if (fid && fid.t !== 'error') ctx.report(diag('wrongType', uri, mi.statedAttr('fidelity')?.value.span ?? b.kind.span, 'fidelity', "'PARAM in LO .. HI' (e.g. epochs in 1 .. 10)", 'something else'));
     }
     if (evalV?.t !== 'word') continue;
     out.set(sym.name, { name: sym.name, evaluate: evalV.name, parameters: params, objectives, method });
@@ -131,7 +137,10 @@ function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: M
     const v = coerce(ctx, it, def.type, m.domain.span, uri, `a value of '${pathText}'`, clockHz ? { clockHz } : {});
     if (v.t === 'num' || v.t === 'str' || v.t === 'bool') values.push(v.v);
     else if (v.t === 'word') values.push(v.name);
-    else return undefined;
+    else {
+      if (v.t !== 'error') ctx.report(diag('wrongType', uri, m.domain.span, `a value of '${pathText}'`, 'one number, word, string or true/false per design', describeValue(v)));
+      return undefined;
+    }
   }
   return { path: pathText, owner: owner.name, attribute: parts.slice(1).map((p) => p.name).join('.'), values };
 }

@@ -16,7 +16,7 @@ export interface Instance {
   /** The attribute given in the block for `name`, if any (cheaper than `stated.get`). */
   statedAttr(name: string): Attribute | undefined;
   get(name: string): Value | undefined;
-  /** Whether the attribute's value was given in the block. */
+  /** Whether the attribute's value was given in the block (or by a design-point override). */
   isStated(name: string): boolean;
 }
 
@@ -172,8 +172,9 @@ class ClassInstance implements Instance {
     return slot === undefined ? undefined : this.statedBySlot[slot];
   }
 
+  /** Given in the block, or by a design-point override (which stands for a stated value). */
   isStated(name: string): boolean {
-    return this.statedAttr(name) !== undefined;
+    return this.statedAttr(name) !== undefined || this.opts.overrides?.has(name) === true;
   }
 
   /** Whether `name` is an attribute of the class. */

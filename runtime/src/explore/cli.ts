@@ -8,7 +8,7 @@ import { fmt, mm2, pct, table } from '../report/units.js';
 import { explore, ExploreError, METHODS, type ExploreResult, type Method } from './explorer.js';
 import { problemFor } from './problem.js';
 
-export { explore, ExploreError, METHODS, normalise, scaledHypervolume, type DesignProblem, type Evaluation, type ExploreResult, type Method, type ObjectiveSpec } from './explorer.js';
+export { explore, ExploreError, mesTerm, METHODS, normalise, scaledHypervolume, type DesignProblem, type Evaluation, type ExploreResult, type Method, type ObjectiveSpec } from './explorer.js';
 export { DesignSpace } from './space.js';
 export { dominates, paretoFront, nonDominatedSort, crowdingDistance, hypervolume } from './pareto.js';
 export { GaussianProcess } from './gp.js';

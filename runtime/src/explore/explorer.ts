@@ -159,7 +159,8 @@ class Session {
     // method of one seed normalises alike and can be compared.
     this.pool = p.space.pool(p.poolLimit ?? DEFAULT_POOL, new Rng(p.seed ^ 0x5eed));
     this.bounds = {};
-    const feasible = this.pool.map((pt) => this.hardware(pt)).filter((h): h is Record<string, number> => !isInfeasible(h));
+    // Not noted as infeasible here: the result lists only designs a method looked at.
+    const feasible = this.pool.map((pt) => this.hardware(pt, false)).filter((h): h is Record<string, number> => !isInfeasible(h));
     for (const o of p.objectives) {
       if (o.name === 'accuracy') this.bounds[o.name] = [0, 1];
       else {
@@ -169,14 +170,20 @@ class Session {
     }
   }
 
-  hardware(pt: Point): Record<string, number> | { infeasible: string } {
+  hardware(pt: Point, note = true): Record<string, number> | { infeasible: string } {
     const k = this.p.space.key(pt);
     let h = this.hw.get(k);
     if (!h) {
-      h = this.p.hardware(pt);
+      const got = this.p.hardware(pt);
+      h = got;
+      if (!isInfeasible(got)) {
+        // A design whose simulation yields no finite figure cannot be ranked (nor bound a hypervolume).
+        const bad = this.p.objectives.find((o) => o.name !== 'accuracy' && !Number.isFinite(got[o.name]));
+        if (bad) h = { infeasible: `its ${bad.name} is ${String(got[bad.name])}` };
+      }
       this.hw.set(k, h);
-      if (isInfeasible(h)) this.infeasible.set(k, { params: this.p.space.values(pt), reason: h.infeasible });
     }
+    if (note && isInfeasible(h) && !this.infeasible.has(k)) this.infeasible.set(k, { params: this.p.space.values(pt), reason: h.infeasible });
     return h;
   }
 
@@ -290,9 +297,13 @@ async function runNsga2(s: Session): Promise<void> {
       const child = s.rng.next() < 0.9 ? pa.map((v, k) => (s.rng.next() < 0.5 ? v : pb[k]!)) : [...pa];
       for (let k = 0; k < d; k++) if (s.rng.next() < 1 / d) child[k] = s.rng.int(sizes[k]!);
       if (!s.isFeasible(child)) continue;
+      // Only a design evaluated now is a child: one seen before (a repeat is free) would let a
+      // converged population breed forever without spending.
+      const before = s.evaluations.length;
       const e = await s.evaluate(child);
-      if (e && !children.includes(e) && !pop.includes(e)) children.push(e);
+      if (e && s.evaluations.length > before) children.push(e);
     }
+    // Nothing new in 20·n tries: the reachable designs are all evaluated.
     if (children.length === 0) break;
     // Elitist survival: the best n of parents and children by front, then crowding.
     const all = [...pop, ...children];
@@ -312,6 +323,18 @@ function rankAndCrowd(s: Session, pop: Evaluation[], rank: Map<Evaluation, numbe
       crowd.set(pop[i]!, cd.get(i)!);
     }
   });
+}
+
+/**
+ * The entropy reduction of a Gaussian truncated above at y*: γφ(γ)/(2Φ(γ)) − ln Φ(γ), γ = (y* − μ)/σ.
+ * Far below 0, Φ underflows (a floor on Φ made the term jump); there φ/Φ ≈ −γ − 1/γ and
+ * ln Φ ≈ −γ²/2 − ln(−γ√(2π)), so the γ² parts cancel and the term is ln(−γ√(2π)) − ½, within 0.002
+ * of the exact one at the switch.
+ */
+export function mesTerm(g: number): number {
+  if (g < -30) return Math.log(-g * Math.sqrt(2 * Math.PI)) - 0.5;
+  const cdf = normCdf(g);
+  return (g * normPdf(g)) / (2 * cdf) - Math.log(cdf);
 }
 
 /** MESMO (one fidelity) and CF-MESMO (a GP over design × epochs, information gain per epoch). */
@@ -357,16 +380,16 @@ async function runMesmo(s: Session, continuous: boolean): Promise<void> {
     const yStar = draws.map((f) => Math.max(...f));
     let best: { pt: number[]; z: number; score: number } | undefined;
     const candidates: { pt: number[]; z: number }[] = [];
-    for (const pt of pool) for (const z of levels) if (!tried.has(`${s.p.space.key(pt)}@${z}`) && s.costOf(z) <= s.remaining + 1e-9) candidates.push({ pt, z });
+    for (const pt of pool) {
+      // A design measured at full fidelity has nothing left to tell at a lower one.
+      if (tried.has(`${s.p.space.key(pt)}@${full}`)) continue;
+      for (const z of levels) if (!tried.has(`${s.p.space.key(pt)}@${z}`) && s.costOf(z) <= s.remaining + 1e-9) candidates.push({ pt, z });
+    }
     if (candidates.length === 0) break;
     const { mean, sd } = gp.predict(candidates.map((c) => input(c.pt, c.z)));
     candidates.forEach((c, i) => {
       let gain = 0;
-      for (const ys of yStar) {
-        const g = (ys - mean[i]!) / sd[i]!;
-        const cdf = Math.max(normCdf(g), 1e-300);
-        gain += (g * normPdf(g)) / (2 * cdf) - Math.log(cdf);
-      }
+      for (const ys of yStar) gain += mesTerm((ys - mean[i]!) / sd[i]!);
       const score = gain / (samples * s.costOf(c.z));
       if (!best || score > best.score) best = { ...c, score };
     });

@@ -138,10 +138,10 @@ export class GaussianProcess {
     // Jitter grows until the (numerically semi-definite) posterior covariance factors.
     let Lc: Float64Array | undefined;
     for (let jitter = 1e-8; !Lc; jitter *= 10) {
+      if (jitter > 1) throw new Error('GaussianProcess.sample: posterior covariance does not factor');
       const Cj = Float64Array.from(C);
       for (let a = 0; a < m; a++) Cj[a * m + a] += jitter;
       Lc = cholesky(Cj, m);
-      if (jitter > 1) throw new Error('GaussianProcess.sample: posterior covariance does not factor');
     }
     const out: number[][] = [];
     for (let s = 0; s < count; s++) {
