@@ -34,7 +34,10 @@ describe('VS Code extension package', function () {
     const pkg = JSON.parse(files.get('extension/package.json')!.toString('utf8'));
     assert.equal(pkg.contributes.languages[0].id, 'pim');
     assert.equal(pkg.contributes.grammars[0].path, './syntaxes/pim.tmLanguage.json');
-    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command).slice(0, 2), ['pim.compile', 'pim.simulate']);
+    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command).slice(0, 3), ['pim.compile', 'pim.simulate', 'pim.explore']);
+    // Every contributed command is registered by the bundled extension.
+    const bundle = files.get('extension/dist/extension.js')!.toString('utf8');
+    for (const c of pkg.contributes.commands as { command: string }[]) assert.ok(bundle.includes(`"${c.command}"`) || bundle.includes(`'${c.command}'`), `${c.command} is not registered`);
   });
 
   it('runs the bundled server with the compiler and its prelude', async () => {

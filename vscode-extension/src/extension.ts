@@ -79,37 +79,41 @@ async function compileCommand(): Promise<void> {
   } else void vscode.window.showErrorMessage(`pim: compiling ${basename(doc.uri.fsPath)} failed (see the pim output).`);
 }
 
-async function simulateCommand(context: vscode.ExtensionContext): Promise<void> {
+/** `pimc simulate` or `pimc explore` on the active file, its HTML page shown beside the editor. */
+async function reportCommand(context: vscode.ExtensionContext, command: 'simulate' | 'explore'): Promise<void> {
   const doc = await activePimFile();
   if (!doc) return;
   const dir = vscode.Uri.joinPath(doc.uri, '..').fsPath;
-  // With several mappings in the file, ask which one (pimc simulates the first by default).
-  const mappings = [...doc.getText().matchAll(/^\s*mapping\s+([A-Za-z_][A-Za-z0-9_]*)/gm)].map((m) => m[1]!);
-  let mapping: string | undefined;
-  if (mappings.length > 1) {
-    mapping = await vscode.window.showQuickPick(mappings, { placeHolder: 'Mapping to simulate' });
-    if (!mapping) return;
+  // With several mappings (explorations) in the file, ask which one (pimc takes the first by default).
+  const keyword = command === 'simulate' ? 'mapping' : 'explore';
+  const names = [...doc.getText().matchAll(new RegExp(`^\\s*${keyword}\\s+([A-Za-z_][A-Za-z0-9_]*)`, 'gm'))].map((m) => m[1]!);
+  let name: string | undefined;
+  if (names.length > 1) {
+    name = await vscode.window.showQuickPick(names, { placeHolder: command === 'simulate' ? 'Mapping to simulate' : 'Exploration to run' });
+    if (!name) return;
   }
   const html = join(mkdtempSync(join(tmpdir(), 'pim-report-')), 'report.html');
-  const args = ['simulate', doc.uri.fsPath, '--html', html, ...(mapping ? ['--mapping', mapping] : [])];
+  const args = [command, doc.uri.fsPath, '--html', html, ...(name ? [`--${command === 'simulate' ? 'mapping' : 'explore'}`, name] : [])];
+  const what = command === 'simulate' ? 'simulating' : 'exploring';
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `pim: simulating ${basename(doc.uri.fsPath)}${mapping ? ` (${mapping})` : ''}` },
+    { location: vscode.ProgressLocation.Notification, title: `pim: ${what} ${basename(doc.uri.fsPath)}${name ? ` (${name})` : ''}` },
     () => runPimc(args, dir),
   );
+  const tool = command === 'simulate' ? 'simulator' : 'explorer';
   if (result.code !== 0) {
     output?.show(true);
     const missing = /unknown command|not yet available|no such command/i.test(result.stderr) || result.code === 127;
-    void vscode.window.showErrorMessage(missing ? 'pim: the simulator is not available in this pimc.' : 'pim: simulation failed (see the pim output).');
+    void vscode.window.showErrorMessage(missing ? `pim: the ${tool} is not available in this pimc.` : `pim: ${command === 'simulate' ? 'simulation' : 'exploration'} failed (see the pim output).`);
     return;
   }
   let report: string;
   try {
     report = readFileSync(html, 'utf8');
   } catch {
-    void vscode.window.showErrorMessage(`pim: the simulator wrote no report at ${html}.`);
+    void vscode.window.showErrorMessage(`pim: the ${tool} wrote no report at ${html}.`);
     return;
   }
-  const panel = vscode.window.createWebviewPanel('pimReport', `Report: ${mapping ?? basename(doc.uri.fsPath)}`, vscode.ViewColumn.Beside, {
+  const panel = vscode.window.createWebviewPanel('pimReport', `${command === 'simulate' ? 'Report' : 'Exploration'}: ${name ?? basename(doc.uri.fsPath)}`, vscode.ViewColumn.Beside, {
     enableScripts: true,
   });
   panel.webview.html = report;
@@ -121,7 +125,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('pim.compile', compileCommand),
-    vscode.commands.registerCommand('pim.simulate', () => simulateCommand(context)),
+    vscode.commands.registerCommand('pim.simulate', () => reportCommand(context, 'simulate')),
+    vscode.commands.registerCommand('pim.explore', () => reportCommand(context, 'explore')),
     vscode.commands.registerCommand('pim.restartServer', async () => {
       await client?.stop();
       await startClient(context);
