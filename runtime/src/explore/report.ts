@@ -3,10 +3,8 @@
 // (with a fidelity) the epochs each evaluation trained for. Vega-Lite rendered to SVG in Node, as the
 // simulator's report.
 import type { IrExploration } from '@pim/compiler';
-import { renderSpecToSvg } from '../report/html.js';
+import { esc, htmlPage, renderSpecToSvg } from '../report/html.js';
 import type { ExploreResult } from './explorer.js';
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Display scale per objective: the unit charts use and the factor from SI. */
 const SCALE: Record<string, [string, number]> = {
@@ -86,26 +84,7 @@ export function exploreCharts(ex: IrExploration, r: ExploreResult): ExploreChart
 }
 
 export async function renderExploreHtml(ex: IrExploration, r: ExploreResult, summaryText: string): Promise<string> {
-  const figures: string[] = [];
-  for (const c of exploreCharts(ex, r)) figures.push(`<figure class="chart" id="chart-${c.id}"><figcaption>${esc(c.title)}</figcaption>\n${await renderSpecToSvg(c.spec, c.id)}\n</figure>`);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>pim explore — ${esc(ex.name)}</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
-pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 12px; }
-figure.chart { margin: 2em 0; }
-figcaption { font-weight: 600; margin-bottom: .5em; }
-</style>
-</head>
-<body>
-<h1>Exploration ${esc(ex.name)} <small>(${esc(r.method)})</small></h1>
-${figures.join('\n')}
-<h2>Summary</h2>
-<pre>${esc(summaryText)}</pre>
-</body>
-</html>
-`;
+  const charts: { id: string; title: string; svg: string }[] = [];
+  for (const c of exploreCharts(ex, r)) charts.push({ id: c.id, title: c.title, svg: await renderSpecToSvg(c.spec, c.id) });
+  return htmlPage(`pim explore — ${ex.name}`, `Exploration ${esc(ex.name)} <small>(${esc(r.method)})</small>`, charts, summaryText);
 }

@@ -4,7 +4,7 @@ import type { SimReport } from '../sim/types.js';
 import { chartSpecs } from './charts.js';
 import { formatSummary } from './text.js';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Compiles one Vega-Lite spec and renders it to SVG in Node; Vega's logged errors become an exception. */
 export async function renderSpecToSvg(spec: Record<string, unknown>, id = 'chart'): Promise<string> {
@@ -36,12 +36,17 @@ export async function renderCharts(r: SimReport): Promise<{ id: string; title: s
 
 export async function renderHtml(r: SimReport): Promise<string> {
   const charts = await renderCharts(r);
+  return htmlPage(`pim simulate — ${r.mapping}`, `${esc(r.model)} on ${esc(r.architecture)} <small>(mapping ${esc(r.mapping)})</small>`, charts, formatSummary(r));
+}
+
+/** The page both reports share: a heading (HTML), the charts as inline SVG figures, the text summary. */
+export function htmlPage(title: string, headingHtml: string, charts: { id: string; title: string; svg: string }[], summary: string): string {
   const figures = charts.map((c) => `<figure class="chart" id="chart-${c.id}"><figcaption>${esc(c.title)}</figcaption>\n${c.svg}\n</figure>`).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>pim simulate — ${esc(r.mapping)}</title>
+<title>${esc(title)}</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 12px; }
@@ -50,10 +55,10 @@ figcaption { font-weight: 600; margin-bottom: .5em; }
 </style>
 </head>
 <body>
-<h1>${esc(r.model)} on ${esc(r.architecture)} <small>(mapping ${esc(r.mapping)})</small></h1>
+<h1>${headingHtml}</h1>
 ${figures}
 <h2>Summary</h2>
-<pre>${esc(formatSummary(r))}</pre>
+<pre>${esc(summary)}</pre>
 </body>
 </html>
 `;
