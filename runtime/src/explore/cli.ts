@@ -66,7 +66,7 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
     const unit = ex.objectives.some((o) => o.name === 'accuracy') ? 'epochs' : 'evaluations';
     const t0 = performance.now();
     problem.onEvaluation = (e, r) => {
-      if (tty) process.stderr.write(`\rexplore ${ex.name} (${method}): ${e.index + 1} designs, ${r.spent}/${r.budget} ${unit}, ${((performance.now() - t0) / 1000).toFixed(0)} s\x1b[K`);
+      if (tty) process.stderr.write(`\rexplore ${ex.name} (${method}): ${e.index + 1} design${e.index === 0 ? '' : 's'}, ${r.spent}/${r.budget} ${unit}, ${((performance.now() - t0) / 1000).toFixed(0)} s\x1b[K`);
     };
     const result = await explore(problem, method);
     if (tty) process.stderr.write('\n');
