@@ -50,15 +50,23 @@ async function main(): Promise<void> {
     rows.push([method, `${r.evaluations.length} (${full})`, `${r.spent} of ${budget}`, hv.toFixed(4), verified === undefined ? '—' : `${verified.toFixed(4)} (${r.recommended!.length} designs, +${verifiedEpochs} epochs)`, `${secs.toFixed(0)} s`]);
     runs.push({ method, r, ...(verified !== undefined ? { verified } : {}) });
   }
-  // Each method's output Pareto set, valued at full fidelity: the measured front for random search
-  // and NSGA-II, the recommended set (Algorithm 1, line 14) for MESMO and CF-MESMO.
-  const best = (m: string) => {
-    const x = runs.find((r) => r.method === m)!;
-    return x.verified ?? x.r.trace.at(-1)?.hypervolume ?? 0;
+  // Two views of the claim. At equal training: the measured fronts, every epoch inside the budget.
+  // By output: the measured front for random search and NSGA-II, the recommended set (Algorithm 1,
+  // line 14) for MESMO and CF-MESMO, valued with extra epochs outside the budget. A difference under
+  // 1% of the larger hypervolume is a tie, not a win: one seed cannot resolve less.
+  const measured = (m: string) => runs.find((r) => r.method === m)!.r.trace.at(-1)?.hypervolume ?? 0;
+  const output = (m: string) => runs.find((r) => r.method === m)!.verified ?? measured(m);
+  const verdict = (hv: (m: string) => number): string => {
+    const cf = hv('cf_mesmo');
+    const parts = runs
+      .filter((r) => r.method !== 'cf_mesmo')
+      .map((r) => {
+        const o = hv(r.method);
+        const rel = (cf - o) / Math.max(cf, o, 1e-12);
+        return `${rel > 0.01 ? 'beats' : rel < -0.01 ? 'loses to' : 'ties with'} ${r.method} (${cf.toFixed(4)} vs ${o.toFixed(4)})`;
+      });
+    return `CF-MESMO ${parts.join(', ')}`;
   };
-  const cf = best('cf_mesmo');
-  const others = runs.filter((r) => r.method !== 'cf_mesmo').map((r) => ({ m: r.method, hv: best(r.method) }));
-  const beaten = others.filter((o) => cf > o.hv).map((o) => o.m);
   const md = [
     '# Design-space exploration: CF-MESMO against MESMO, NSGA-II and random search',
     '',
@@ -72,7 +80,7 @@ async function main(): Promise<void> {
     '|' + rows[0]!.map(() => '---').join('|') + '|',
     ...rows.slice(1).map((r) => '| ' + r.join(' | ') + ' |'),
     '',
-    `**The seed's claim** (CF-MESMO reaches a better Pareto set than NSGA-II, random search and MESMO at the same cost): ${beaten.length === others.length ? 'reproduced on this run' : beaten.length ? `partly reproduced: CF-MESMO beats ${beaten.join(', ')}, not ${others.filter((o) => !beaten.includes(o.m)).map((o) => o.m).join(', ')}` : 'not reproduced on this run'} (hypervolume of each method's output, the recommended set where there is one: ${[{ m: 'cf_mesmo', hv: cf }, ...others].map((o) => `${o.m} ${o.hv.toFixed(4)}`).join(', ')}).`,
+    `**The seed's claim** (CF-MESMO reaches a better Pareto set than NSGA-II, random search and MESMO at the same cost). At equal training (measured fronts): ${verdict(measured)}. By output (recommended sets valued outside the budget): ${verdict(output)}. Differences under 1% count as ties.`,
     '',
   ];
   const out = resolve('docs/exploration.md');
