@@ -104,6 +104,14 @@ function formatOf(value: unknown, cmd: string): 'text' | 'json' {
   return format;
 }
 
+/** A whole-number option (`--seed 3`) at least `min`, or undefined when not given. */
+function wholeOption(cmd: string, key: string, value: unknown, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`pimc ${cmd}: --${key} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, not '${String(value)}'`);
+  return n;
+}
+
 /** Compiles for a runtime command; prints diagnostics; returns the program only when it has IR. */
 function compileForRuntime(file: string, format: string, err: Out): Program | undefined {
   const program = compile(file);
@@ -236,15 +244,8 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       const { values, positionals } = parse(opts);
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError(`pimc ${cmd}: give exactly one FILE`);
-      const num = (k: 'seed' | 'epochs'): number | undefined => {
-        const v = values[k];
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) throw new UsageError(`pimc ${cmd}: --${k} must be a whole number, not '${String(v)}'`);
-        return n;
-      };
-      const seed = num('seed');
-      const epochs = num('epochs');
+      const seed = wholeOption(cmd, 'seed', values.seed, 0);
+      const epochs = wholeOption(cmd, 'epochs', values.epochs, 0);
       const trainer = await loadOptional<{ trainCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number>; runCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number> }>('@pim/runtime/train', 'training');
       const program = compileForRuntime(requireFile(positionals[0], cmd), String(values.format), err);
       if (!program) return 1;
@@ -255,14 +256,8 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       const { values, positionals } = parse({ explore: { type: 'string' }, method: { type: 'string' }, budget: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' } });
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError('pimc explore: give exactly one FILE');
-      const whole = (k: string): number | undefined => {
-        const v = (values as Record<string, unknown>)[k];
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < (k === 'seed' ? 0 : 1)) throw new UsageError(`pimc explore: --${k} must be a whole number${k === 'seed' ? '' : ' above 0'}, not '${String(v)}'`);
-        return n;
-      };
-      const args = { explore: values.explore as string | undefined, method: values.method as string | undefined, budget: whole('budget'), seed: whole('seed'), json: values.json as string | undefined, html: values.html as string | undefined, trainLimit: whole('train-limit'), testLimit: whole('test-limit') };
+      const whole = (k: string, min: number) => wholeOption(cmd, k, (values as Record<string, unknown>)[k], min);
+      const args = { explore: values.explore as string | undefined, method: values.method as string | undefined, budget: whole('budget', 1), seed: whole('seed', 0), json: values.json as string | undefined, html: values.html as string | undefined, trainLimit: whole('train-limit', 1), testLimit: whole('test-limit', 1) };
       const explorer = await loadOptional<{ exploreCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number> }>('@pim/runtime/explore', 'exploration');
       const program = compileForRuntime(requireFile(positionals[0], 'explore'), String(values.format), err);
       if (!program) return 1;
@@ -296,4 +291,3 @@ export function run(importer?: Importer): void {
     },
   );
 }
-

@@ -58,7 +58,7 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
         if (fid.name !== 'epochs') ctx.report(diag('wrongType', uri, fidSpan, 'the fidelity', "'epochs in LO .. HI'", `'${fid.name} in …'`));
         else if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) ctx.report(diag('badRange', uri, fidSpan, `fidelity epochs must be whole numbers with 1 ≤ LO ≤ HI, not ${lo} .. ${hi}`));
         else method.fidelity = { parameter: fid.name, min: lo, max: hi };
-      } else if (fid && fid.t !== 'error') ctx.report(diag('wrongType', uri, mi.statedAttr('fidelity')?.value.span ?? b.kind.span, 'fidelity', "'PARAM in LO .. HI' (e.g. epochs in 1 .. 10)", 'something else'));
+      } else if (fid && fid.t !== 'error') ctx.report(diag('wrongType', uri, fidSpan, 'fidelity', "'PARAM in LO .. HI' (e.g. epochs in 1 .. 10)", 'something else'));
     }
     if (evalV?.t !== 'word') continue;
     out.set(sym.name, { name: sym.name, evaluate: evalV.name, parameters: params, objectives, method });

@@ -57,6 +57,8 @@ export class CheckContext {
   readonly closedDefaults = new Map<Expr, Value>();
   /** Design-point overrides (CompileOptions.overrides) by the path of the instance they apply to. */
   private readonly overridesByOwner = new Map<string, Map<string, number | string | boolean>>();
+  /** The path each owner's override map belongs to. */
+  private readonly ownerOfOverrides = new Map<ReadonlyMap<string, unknown>, string>();
   /** Overrides applied to an instance, by full path: the rest named nothing. */
   readonly usedOverrides = new Set<string>();
 
@@ -74,7 +76,10 @@ export class CheckContext {
       if (dot <= 0) throw new Error(`compile: override '${o.path}' names no attribute (give owner.attribute)`);
       const owner = o.path.slice(0, dot);
       let m = this.overridesByOwner.get(owner);
-      if (!m) this.overridesByOwner.set(owner, (m = new Map()));
+      if (!m) {
+        this.overridesByOwner.set(owner, (m = new Map()));
+        this.ownerOfOverrides.set(m, owner);
+      }
       m.set(o.path.slice(dot + 1), o.value);
     }
   }
@@ -86,10 +91,8 @@ export class CheckContext {
 
   /** Records which of an instance's overrides name attributes of its class. */
   markOverridesUsed(overrides: ReadonlyMap<string, unknown>, isAttribute: (name: string) => boolean): void {
-    for (const [owner, m] of this.overridesByOwner) {
-      if (m !== overrides) continue;
-      for (const attr of m.keys()) if (isAttribute(attr)) this.usedOverrides.add(`${owner}.${attr}`);
-    }
+    const owner = this.ownerOfOverrides.get(overrides);
+    if (owner !== undefined) for (const attr of overrides.keys()) if (isAttribute(attr)) this.usedOverrides.add(`${owner}.${attr}`);
   }
 
   report(d: Diagnostic): void {
