@@ -13,7 +13,6 @@
 //    Pareto fronts sampled at the highest fidelity, and the design-fidelity pair chosen by information
 //    gain per unit cost (the seed's eq. 9).
 // Without accuracy among the objectives every evaluation costs 1 and the budget counts evaluations.
-import type { Rng as RngType } from '../util/rng.js';
 import { Rng } from '../util/rng.js';
 import { GaussianProcess, normCdf, normPdf } from './gp.js';
 import { crowdingDistance, hypervolume, nonDominatedSort, paretoFront } from './pareto.js';
@@ -137,7 +136,7 @@ function isInfeasible(h: Record<string, number> | { infeasible: string }): h is 
 
 /** Book-keeping shared by the methods: caches, budget, infeasible designs, the quality trace. */
 class Session {
-  readonly rng: RngType;
+  readonly rng: Rng;
   readonly evaluations: Evaluation[] = [];
   readonly infeasible = new Map<string, { params: Record<string, ParamValue>; reason: string }>();
   private readonly hw = new Map<string, Record<string, number> | { infeasible: string }>();

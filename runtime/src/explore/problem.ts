@@ -28,9 +28,9 @@ export async function problemFor(ir: IrProgram, exploration: IrExploration, opts
   if (exploration.parameters.length === 0) throw new ExploreError(`exploration '${exploration.name}' varies nothing`);
   const withAccuracy = exploration.objectives.some((o) => o.name === 'accuracy');
   if (withAccuracy && exp.kind !== 'train') throw new ExploreError(`exploration '${exploration.name}': accuracy needs a train experiment to evaluate, and '${exp.name}' is a run`);
-  const full = withAccuracy ? exploration.method.fidelity?.max ?? exp.epochs : 1;
+  const fullEpochs = exploration.method.fidelity?.max ?? exp.epochs;
   // A grid without a budget visits every design.
-  const budget = opts.budget ?? exploration.method.budget ?? (exploration.method.name === 'grid' ? space.size * full : undefined);
+  const budget = opts.budget ?? exploration.method.budget ?? (exploration.method.name === 'grid' ? space.size * (withAccuracy ? fullEpochs : 1) : undefined);
   if (budget === undefined || !(budget > 0)) throw new ExploreError(`exploration '${exploration.name}' needs a budget above 0`);
   if (withAccuracy && exploration.method.budget_unit !== undefined && exploration.method.budget_unit !== 'epochs' && opts.budget === undefined) {
     throw new ExploreError(`exploration '${exploration.name}': with accuracy as an objective the budget is in epochs, not ${exploration.method.budget_unit}`);
@@ -63,7 +63,6 @@ export async function problemFor(ir: IrProgram, exploration: IrExploration, opts
   };
 
   let accuracy: DesignProblem['accuracy'];
-  const fullEpochs = withAccuracy ? exploration.method.fidelity?.max ?? exp.epochs : exp.epochs;
   if (withAccuracy) {
     const { train } = await import('../train/trainer.js');
     const { loadExperimentData } = await import('../train/data.js');
