@@ -198,11 +198,20 @@ class Session {
     return this.withAccuracy ? epochs : 1;
   }
 
+  private doneKey(pt: Point, epochs: number): string {
+    return `${this.p.space.key(pt)}@${this.withAccuracy ? epochs : 0}`;
+  }
+
+  /** Whether the design was evaluated at this fidelity. */
+  isEvaluated(pt: Point, epochs: number): boolean {
+    return this.done.has(this.doneKey(pt, epochs));
+  }
+
   /** The evaluation of a design at a fidelity; a repeat is free. Undefined when infeasible or over budget. */
   async evaluate(pt: Point, epochs = this.p.fullEpochs): Promise<Evaluation | undefined> {
     const h = this.hardware(pt);
     if (isInfeasible(h)) return undefined;
-    const key = `${this.p.space.key(pt)}@${this.withAccuracy ? epochs : 0}`;
+    const key = this.doneKey(pt, epochs);
     const known = this.done.get(key);
     if (known) return known;
     const cost = this.costOf(epochs);
@@ -363,7 +372,6 @@ async function runMesmo(s: Session, continuous: boolean): Promise<void> {
   }
   if (s.evaluations.length === 0) return;
 
-  const tried = new Set(s.evaluations.map((e) => `${s.p.space.key(e.point)}@${e.epochs}`));
   while (s.remaining + 1e-9 >= s.costOf(lo)) {
     const X = s.evaluations.map((e) => input(e.point, e.epochs!));
     const y = s.evaluations.map((e) => e.objectives['accuracy']!);
@@ -381,8 +389,8 @@ async function runMesmo(s: Session, continuous: boolean): Promise<void> {
     const candidates: { pt: number[]; z: number }[] = [];
     for (const pt of pool) {
       // A design measured at full fidelity has nothing left to tell at a lower one.
-      if (tried.has(`${s.p.space.key(pt)}@${full}`)) continue;
-      for (const z of levels) if (!tried.has(`${s.p.space.key(pt)}@${z}`) && s.costOf(z) <= s.remaining + 1e-9) candidates.push({ pt, z });
+      if (s.isEvaluated(pt, full)) continue;
+      for (const z of levels) if (!s.isEvaluated(pt, z) && s.costOf(z) <= s.remaining + 1e-9) candidates.push({ pt, z });
     }
     if (candidates.length === 0) break;
     const { mean, sd } = gp.predict(candidates.map((c) => input(c.pt, c.z)));
@@ -392,8 +400,8 @@ async function runMesmo(s: Session, continuous: boolean): Promise<void> {
       const score = gain / (samples * s.costOf(c.z));
       if (!best || score > best.score) best = { ...c, score };
     });
-    tried.add(`${s.p.space.key(best!.pt)}@${best!.z}`);
-    await s.evaluate(best!.pt, best!.z);
+    // Candidates are feasible, new and affordable, so this always charges; the check keeps the loop finite.
+    if (!(await s.evaluate(best!.pt, best!.z))) break;
   }
 
   const gp = new GaussianProcess(
