@@ -7,7 +7,7 @@ import { compile, type IrExperiment, type IrExploration, type IrProgram, type So
 import { SimError } from '../sim/errors.js';
 import { objectivesOf } from '../sim/objectives.js';
 import { simulate } from '../sim/simulate.js';
-import { ExploreError, type DesignProblem } from './explorer.js';
+import { ExploreError, type DesignProblem } from './types.js';
 import { DesignSpace, type Point } from './space.js';
 
 export interface ProblemOptions {

@@ -4,7 +4,7 @@
 // simulator's report.
 import type { IrExploration } from '@pim/compiler';
 import { esc, htmlPage, renderSpecToSvg } from '../report/html.js';
-import type { ExploreResult } from './explorer.js';
+import type { ExploreResult } from './types.js';
 
 /** Display scale per objective: the unit charts use and the factor from SI. */
 const SCALE: Record<string, [string, number]> = {

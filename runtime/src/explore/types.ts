@@ -1,0 +1,89 @@
+// The explorer's vocabulary: methods, objectives, the problem a method searches, one evaluation and
+// the result of a run; the objective normalisation every method and the hypervolume share.
+import { hypervolume } from './pareto.js';
+import type { DesignSpace, ParamValue, Point } from './space.js';
+
+export type Method = 'random' | 'grid' | 'nsga2' | 'mesmo' | 'cf_mesmo';
+export const METHODS: readonly Method[] = ['random', 'grid', 'nsga2', 'mesmo', 'cf_mesmo'];
+
+export interface ObjectiveSpec {
+  name: string;
+  sense: 'minimize' | 'maximize';
+}
+
+export interface Evaluation {
+  /** Order of evaluation, from 0. */
+  index: number;
+  point: number[];
+  params: Record<string, ParamValue>;
+  /** Objective values: SI units; accuracy as a fraction. */
+  objectives: Record<string, number>;
+  /** Epochs of training behind the accuracy (its fidelity); absent without accuracy. */
+  epochs?: number;
+  /** Budget this evaluation spent, and all evaluations up to it. */
+  cost: number;
+  spent: number;
+}
+
+export interface DesignProblem {
+  space: DesignSpace;
+  objectives: ObjectiveSpec[];
+  /** The exact hardware objectives of a design, or why it cannot be built (a compiler error). */
+  hardware(point: Point): Record<string, number> | { infeasible: string };
+  /** Test accuracy after `epochs` of training; required when accuracy is an objective. */
+  accuracy?: (point: Point, epochs: number) => Promise<number>;
+  /** Epochs of a full-fidelity accuracy evaluation. */
+  fullEpochs: number;
+  /** cf_mesmo's fidelity range in epochs (default fullEpochs .. fullEpochs). */
+  fidelity?: { min: number; max: number };
+  /** Epochs when accuracy is an objective, else evaluations. */
+  budget: number;
+  seed: number;
+  /** NSGA-II population (default 12). */
+  population?: number;
+  /** Pareto fronts sampled per MESMO step (default 10). */
+  samples?: number;
+  /** Designs MESMO's acquisition ranges over: all when the space is this small, else a random subset. */
+  poolLimit?: number;
+  onEvaluation?: (e: Evaluation, result: { spent: number; budget: number }) => void;
+}
+
+export interface ExploreResult {
+  method: Method;
+  evaluations: Evaluation[];
+  /** Designs the compiler rejected (a layer that does not fit, …): never trained, never charged. */
+  infeasible: { params: Record<string, ParamValue>; reason: string }[];
+  /** Indices into `evaluations` of the Pareto-optimal designs among those at full fidelity. */
+  front: number[];
+  /** Hypervolume of the full-fidelity front after each evaluation (objectives normalised, see `normalise`). */
+  trace: { spent: number; hypervolume: number }[];
+  spent: number;
+  budget: number;
+  /** Per objective, the range the hypervolume normalises over (hardware: the pool's; accuracy: 0..1). */
+  bounds: Record<string, [number, number]>;
+  /**
+   * MESMO and CF-MESMO: the Pareto set the model recommends (the seed's Algorithm 1, line 14): over
+   * the pool, exact hardware objectives with accuracy predicted at full fidelity by the final GP.
+   */
+  recommended?: { point: number[]; params: Record<string, ParamValue>; objectives: Record<string, number>; sd: number }[];
+}
+
+export class ExploreError extends Error {}
+
+/** Objectives as a minimisation vector scaled by the bounds (0: best of the pool, 1: worst). */
+export function normalise(objectives: Record<string, number>, specs: readonly ObjectiveSpec[], bounds: Record<string, [number, number]>): number[] {
+  return specs.map((o) => {
+    const [lo, hi] = bounds[o.name]!;
+    const span = hi - lo || 1;
+    const v = objectives[o.name]!;
+    return o.sense === 'minimize' ? (v - lo) / span : (hi - v) / span;
+  });
+}
+
+/** The hypervolume the explorer reports: normalised objectives, reference point 1.1 in each. */
+export function scaledHypervolume(designs: readonly Record<string, number>[], specs: readonly ObjectiveSpec[], bounds: Record<string, [number, number]>): number {
+  return hypervolume(
+    designs.map((o) => normalise(o, specs, bounds)),
+    specs.map(() => 1.1),
+  );
+}
