@@ -94,7 +94,7 @@ describe('explore: Gaussian process', () => {
 });
 
 /** A three-parameter space with cheap analytic objectives, and a synthetic accuracy surface. */
-function problem(opts: { accuracy?: boolean; budget: number; seed?: number; infeasible?: (p: readonly number[]) => boolean; fidelity?: { min: number; max: number } }): DesignProblem {
+export function problem(opts: { accuracy?: boolean; budget: number; seed?: number; infeasible?: (p: readonly number[]) => boolean; fidelity?: { min: number; max: number } }): DesignProblem {
   const space = new DesignSpace([
     { path: 'a.rows', owner: 'a', attribute: 'rows', values: [64, 128, 256, 512] },
     { path: 'cell.bits', owner: 'cell', attribute: 'bits', values: [1, 2, 3, 4, 5, 6] },

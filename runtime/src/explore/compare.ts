@@ -9,6 +9,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compile } from '@pim/compiler';
 import { explore, scaledHypervolume, type ExploreResult } from './explorer.js';
+import { accuracyOf } from './types.js';
 import { problemFor } from './problem.js';
 
 const TRAIN_LIMIT = 800;
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     if (r.recommended) {
       const measured: Record<string, number>[] = [];
       for (const d of r.recommended) {
-        const accuracy = await problem.accuracy!(d.point, problem.fullEpochs);
+        const accuracy = accuracyOf(await problem.accuracy!(d.point, problem.fullEpochs));
         verifiedEpochs += problem.fullEpochs;
         measured.push({ ...d.objectives, accuracy });
       }

@@ -3,7 +3,7 @@
 import { Rng } from '../util/rng.js';
 import { paretoFront } from './pareto.js';
 import type { ParamValue, Point } from './space.js';
-import { ExploreError, normalise, scaledHypervolume, type DesignProblem, type Evaluation, type ExploreResult, type Method } from './types.js';
+import { ExploreError, normalise, scaledHypervolume, type DesignProblem, type Evaluation, type ExploreResult, type Measurement, type Method } from './types.js';
 
 const DEFAULT_POOL = 512;
 
@@ -12,6 +12,24 @@ function isInfeasible(h: Record<string, number> | { infeasible: string }): h is 
 }
 
 /** Book-keeping shared by the methods: caches, budget, infeasible designs, the quality trace. */
+/** A proposed evaluation: `fresh` when it is new (else it is one already evaluated or in flight). */
+export interface Ticket {
+  fresh: boolean;
+  done: Promise<Evaluation>;
+}
+
+interface InFlight {
+  key: string;
+  point: number[];
+  epochs: number;
+  cost: number;
+  hardware: Record<string, number>;
+  done: Promise<Evaluation>;
+  resolve(e: Evaluation): void;
+  reject(e: unknown): void;
+  measured?: { value: number | Measurement | undefined } | { error: unknown };
+}
+
 export class Session {
   readonly rng: Rng;
   readonly evaluations: Evaluation[] = [];
@@ -20,6 +38,11 @@ export class Session {
   private readonly done = new Map<string, Evaluation>();
   readonly trace: { spent: number; hypervolume: number }[] = [];
   spent = 0;
+  /** Cost of the evaluations in flight. */
+  private reserved = 0;
+  private readonly queue: InFlight[] = [];
+  private readonly inFlight = new Map<string, InFlight>();
+  private failure: { error: unknown } | undefined;
   readonly withAccuracy: boolean;
   readonly pool: number[][];
   readonly bounds: Record<string, [number, number]>;
@@ -67,8 +90,9 @@ export class Session {
     return !isInfeasible(this.hardware(pt));
   }
 
+  /** Budget not yet spent nor reserved by evaluations in flight. */
   get remaining(): number {
-    return this.p.budget - this.spent;
+    return this.p.budget - this.spent - this.reserved;
   }
 
   costOf(epochs: number): number {
@@ -79,27 +103,114 @@ export class Session {
     return `${this.p.space.key(pt)}@${this.withAccuracy ? epochs : 0}`;
   }
 
-  /** Whether the design was evaluated at this fidelity. */
+  /** Whether the design was evaluated, or is being evaluated, at this fidelity. */
   isEvaluated(pt: Point, epochs: number): boolean {
-    return this.done.has(this.doneKey(pt, epochs));
+    const k = this.doneKey(pt, epochs);
+    return this.done.has(k) || this.inFlight.has(k);
   }
 
-  /** The evaluation of a design at a fidelity; a repeat is free. Undefined when infeasible or over budget. */
-  async evaluate(pt: Point, epochs = this.p.fullEpochs): Promise<Evaluation | undefined> {
+  /** Designs being evaluated now, in the order they were proposed. */
+  pending(): { point: number[]; epochs: number }[] {
+    return this.queue.map((t) => ({ point: t.point, epochs: t.epochs }));
+  }
+
+  /**
+   * Proposes the evaluation of a design at a fidelity and starts it at once (its accuracy is asked for
+   * now; the executor behind the problem decides where and when it runs). A new evaluation reserves
+   * its cost; a design already evaluated or in flight gives that evaluation (`fresh: false`), free.
+   * Undefined when the design is infeasible or the budget cannot pay for it. Evaluations are recorded
+   * in the order they were proposed, whatever the order they finish in, so a run is the same for any
+   * number of workers.
+   */
+  start(pt: Point, epochs = this.p.fullEpochs): Ticket | undefined {
     const h = this.hardware(pt);
     if (isInfeasible(h)) return undefined;
     const key = this.doneKey(pt, epochs);
     const known = this.done.get(key);
-    if (known) return known;
+    if (known) return { fresh: false, done: Promise.resolve(known) };
+    const running = this.inFlight.get(key);
+    if (running) return { fresh: false, done: running.done };
     const cost = this.costOf(epochs);
-    if (cost > this.remaining + 1e-9) return undefined;
+    if (cost > this.remaining + 1e-9 || this.failure) return undefined;
+    this.reserved += cost;
+    let resolve!: (e: Evaluation) => void;
+    let reject!: (e: unknown) => void;
+    const done = new Promise<Evaluation>((res, rej) => ((resolve = res), (reject = rej)));
+    // A failure is reported to whoever awaits the ticket; the others must not become unhandled rejections.
+    done.catch(() => undefined);
+    const t: InFlight = { key, point: [...pt], epochs, cost, hardware: h, done, resolve, reject };
+    this.queue.push(t);
+    this.inFlight.set(key, t);
+    const measured = this.withAccuracy ? Promise.resolve().then(() => this.p.accuracy!(pt, epochs)) : Promise.resolve(undefined);
+    measured.then(
+      (m) => {
+        t.measured = { value: m };
+        this.commitReady();
+      },
+      (e: unknown) => {
+        t.measured = { error: e };
+        this.commitReady();
+      },
+    );
+    return { fresh: true, done };
+  }
+
+  /** The evaluation of a design at a fidelity, waited for; a repeat is free. Undefined when infeasible or over budget. */
+  async evaluate(pt: Point, epochs = this.p.fullEpochs): Promise<Evaluation | undefined> {
+    return this.start(pt, epochs)?.done;
+  }
+
+  /**
+   * Evaluates proposals drawn lazily from `proposals`, keeping up to the problem's batch in flight:
+   * for methods whose next proposals do not depend on the results (random, grid), so a proposal is
+   * drawn when the budget it sees is the budget left after every earlier proposal, as in a serial run.
+   */
+  async stream(proposals: Iterable<{ point: Point; epochs?: number }>): Promise<void> {
+    const window: Promise<Evaluation>[] = [];
+    const size = Math.max(1, this.p.batch ?? 1);
+    for (const q of proposals) {
+      if (this.failure) throw this.failure.error;
+      const t = this.start(q.point, q.epochs);
+      if (t?.fresh) window.push(t.done);
+      while (window.length >= size) await window.shift();
+    }
+    for (const d of window) await d;
+  }
+
+  /** Records the finished evaluations at the head of the proposal order. */
+  private commitReady(): void {
+    while (this.queue.length && this.queue[0]!.measured) {
+      const t = this.queue.shift()!;
+      this.inFlight.delete(t.key);
+      this.reserved -= t.cost;
+      const m = t.measured!;
+      if ('error' in m || this.failure) {
+        this.failure ??= { error: 'error' in m ? m.error : undefined };
+        t.reject(this.failure.error);
+        continue;
+      }
+      t.resolve(this.record(t, m.value));
+    }
+  }
+
+  private record(t: InFlight, m: number | Measurement | undefined): Evaluation {
     const objectives: Record<string, number> = {};
-    for (const o of this.p.objectives) if (o.name !== 'accuracy') objectives[o.name] = h[o.name]!;
-    if (this.withAccuracy) objectives['accuracy'] = await this.p.accuracy!(pt, epochs);
-    this.spent += cost;
-    const e: Evaluation = { index: this.evaluations.length, point: [...pt], params: this.p.space.values(pt), objectives, ...(this.withAccuracy ? { epochs } : {}), cost, spent: this.spent };
+    for (const o of this.p.objectives) if (o.name !== 'accuracy') objectives[o.name] = t.hardware[o.name]!;
+    const measurement = typeof m === 'object' ? m : undefined;
+    if (this.withAccuracy) objectives['accuracy'] = typeof m === 'number' ? m : m!.accuracy;
+    this.spent += t.cost;
+    const e: Evaluation = {
+      index: this.evaluations.length,
+      point: t.point,
+      params: this.p.space.values(t.point),
+      objectives,
+      ...(this.withAccuracy ? { epochs: t.epochs } : {}),
+      cost: t.cost,
+      spent: this.spent,
+      ...(measurement ? { curve: measurement.curve, job: measurement.job, worker: measurement.worker, cpuSeconds: measurement.cpuSeconds, wallSeconds: measurement.wallSeconds } : {}),
+    };
     this.evaluations.push(e);
-    this.done.set(key, e);
+    this.done.set(t.key, e);
     this.trace.push({ spent: this.spent, hypervolume: this.hypervolume() });
     this.p.onEvaluation?.(e, { spent: this.spent, budget: this.p.budget });
     return e;

@@ -23,6 +23,23 @@ export interface Evaluation {
   /** Budget this evaluation spent, and all evaluations up to it. */
   cost: number;
   spent: number;
+  /** Where accuracy was measured by a job (see job.ts): test accuracy after each epoch, the job's id,
+   * the worker that ran it and its CPU and wall seconds. Timings and worker differ between runs. */
+  curve?: number[];
+  job?: string;
+  worker?: string;
+  cpuSeconds?: number;
+  wallSeconds?: number;
+}
+
+/** What an accuracy evaluation may report beyond the accuracy itself. */
+export interface Measurement {
+  accuracy: number;
+  curve: number[];
+  job: string;
+  worker: string;
+  cpuSeconds: number;
+  wallSeconds: number;
 }
 
 export interface DesignProblem {
@@ -31,7 +48,7 @@ export interface DesignProblem {
   /** The exact hardware objectives of a design, or why it cannot be built (a compiler error). */
   hardware(point: Point): Record<string, number> | { infeasible: string };
   /** Test accuracy after `epochs` of training; required when accuracy is an objective. */
-  accuracy?: (point: Point, epochs: number) => Promise<number>;
+  accuracy?: (point: Point, epochs: number) => Promise<number | Measurement>;
   /** Epochs of a full-fidelity accuracy evaluation. */
   fullEpochs: number;
   /** cf_mesmo's fidelity range in epochs (default fullEpochs .. fullEpochs). */
@@ -39,6 +56,12 @@ export interface DesignProblem {
   /** Epochs when accuracy is an objective, else evaluations. */
   budget: number;
   seed: number;
+  /**
+   * Evaluations proposed together (default 1): random and grid keep this many in flight, MESMO and
+   * CF-MESMO propose this many per step (the ones in flight held as fantasies). NSGA-II proposes a
+   * generation and the initial designs of every method go at once, whatever the batch.
+   */
+  batch?: number;
   /** NSGA-II population (default 12). */
   population?: number;
   /** Pareto fronts sampled per MESMO step (default 10). */
@@ -86,4 +109,9 @@ export function scaledHypervolume(designs: readonly Record<string, number>[], sp
     designs.map((o) => normalise(o, specs, bounds)),
     specs.map(() => 1.1),
   );
+}
+
+/** The accuracy of what an accuracy evaluation reports. */
+export function accuracyOf(m: number | Measurement): number {
+  return typeof m === 'number' ? m : m.accuracy;
 }

@@ -4,6 +4,10 @@
 // at the highest fidelity and evaluates the (design, fidelity) pair with the largest information gain
 // per unit cost. The exact hardware objectives carry no uncertainty, so only accuracy's term counts.
 // What differs between the two methods is the fidelity (`FidelityModel`, in mesmo.ts / cf-mesmo.ts).
+// Batches: each step proposes `batch` pairs one after another; a pair already proposed and not yet
+// measured is a fantasy with the kriging believer's value (the GP's posterior mean there, from the
+// measured data), so the next pair is chosen as if it were known. With a batch of 1 there is never a
+// fantasy and the method is the sequential one.
 import { GaussianProcess, normCdf, normPdf, type GpOptions } from '../gp.js';
 import { paretoFront } from '../pareto.js';
 import type { Session } from '../session.js';
@@ -36,11 +40,18 @@ export async function maxValueEntropySearch(s: Session, f: FidelityModel): Promi
   if (pool.length === 0) return;
   await initialDesign(s, f, pool);
   if (s.evaluations.length === 0) return;
+  const batch = Math.max(1, s.p.batch ?? 1);
   while (s.remaining + 1e-9 >= s.costOf(f.lo)) {
-    const best = acquire(s, f, pool);
-    if (!best) break;
-    // Candidates are feasible, new and affordable, so this always charges; the check keeps the loop finite.
-    if (!(await s.evaluate(best.pt, best.z))) break;
+    const step: Promise<unknown>[] = [];
+    while (step.length < batch && s.remaining + 1e-9 >= s.costOf(f.lo)) {
+      const best = acquire(s, f, pool);
+      // Candidates are feasible, new and affordable, so start() always charges; the check keeps the loop finite.
+      const t = best && s.start(best.pt, best.z);
+      if (!t?.fresh) break;
+      step.push(t.done);
+    }
+    if (step.length === 0) break;
+    await Promise.all(step);
   }
   recommend(s, f, pool);
 }
@@ -56,18 +67,35 @@ async function initialDesign(s: Session, f: FidelityModel, pool: number[][]): Pr
     const j = s.rng.int(i + 1);
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
+  // Chosen without results, so all are in flight at once.
+  const started: Promise<unknown>[] = [];
   for (let i = 0; i < initial; i++) {
     const z = i === 0 && s.costOf(f.full) + (initial - 1) * s.costOf(f.lo) <= s.remaining + 1e-9 ? f.full : f.lo;
     if (s.remaining + 1e-9 < s.costOf(z)) break;
-    await s.evaluate(pool[order[i]!]!, z);
+    const t = s.start(pool[order[i]!]!, z);
+    if (t) started.push(t.done);
   }
+  await Promise.all(started);
+}
+
+/**
+ * The GP the acquisition uses: fitted to the measured evaluations and, for pairs in flight, to the
+ * kriging believer's fantasies (the posterior mean of the GP fitted to the measured ones). Only the
+ * GP's constructor and predict are used, so the GP can change without this rule changing.
+ */
+function believerGp(s: Session, f: FidelityModel): GaussianProcess {
+  const X = s.evaluations.map((e) => f.input(e.point, e.epochs!));
+  const y = s.evaluations.map((e) => e.objectives['accuracy']!);
+  const measured = new GaussianProcess(X, y, f.gp);
+  const pending = s.pending().map((q) => f.input(q.point, q.epochs));
+  if (pending.length === 0) return measured;
+  const believed = measured.predict(pending).mean;
+  return new GaussianProcess([...X, ...pending], [...y, ...believed], f.gp);
 }
 
 /** One step's choice: the new, affordable (design, epochs) with the most information per unit cost. */
 function acquire(s: Session, f: FidelityModel, pool: number[][]): { pt: number[]; z: number; score: number } | undefined {
-  const X = s.evaluations.map((e) => f.input(e.point, e.epochs!));
-  const y = s.evaluations.map((e) => e.objectives['accuracy']!);
-  const gp = new GaussianProcess(X, y, f.gp);
+  const gp = believerGp(s, f);
   const samples = s.p.samples ?? 10;
   // Sampled highest-fidelity accuracy over the pool: its maximum is accuracy's coordinate of the
   // sampled Pareto front's best point (the maximiser of an objective is Pareto-optimal), which is

@@ -1,5 +1,7 @@
 // NSGA-II (Deb et al. 2002): binary tournament on front rank then crowding distance, uniform
-// crossover, reset mutation, elitist (μ+λ) survival; accuracy trained at full fidelity.
+// crossover, reset mutation, elitist (μ+λ) survival; accuracy trained at full fidelity. A generation is
+// one batch: its children are bred from the parents alone, so all are in flight at once, and the run
+// is the same for every batch size and number of workers.
 import { crowdingDistance, nonDominatedSort } from '../pareto.js';
 import type { Session } from '../session.js';
 import type { Evaluation } from '../types.js';
@@ -18,15 +20,16 @@ export async function runNsga2(s: Session): Promise<void> {
     }
     return undefined;
   };
-  let pop: Evaluation[] = [];
+  const initial: Promise<Evaluation>[] = [];
   const taken = new Set<string>();
-  while (pop.length < n && afford()) {
+  while (initial.length < n && afford()) {
     const pt = fresh(taken);
     if (!pt) break;
     taken.add(s.p.space.key(pt));
-    const e = await s.evaluate(pt);
-    if (e) pop.push(e);
+    const t = s.start(pt);
+    if (t) initial.push(t.done);
   }
+  let pop = await Promise.all(initial);
   while (afford() && pop.length >= 2) {
     const rank = new Map<Evaluation, number>();
     const crowd = new Map<Evaluation, number>();
@@ -37,8 +40,8 @@ export async function runNsga2(s: Session): Promise<void> {
       const b = pop[s.rng.int(pop.length)]!;
       return better(b, a) ? b : a;
     };
-    const children: Evaluation[] = [];
-    for (let tries = 0; children.length < n && afford() && tries < 20 * n; tries++) {
+    const bred: Promise<Evaluation>[] = [];
+    for (let tries = 0; bred.length < n && afford() && tries < 20 * n; tries++) {
       const pa = tournament().point;
       const pb = tournament().point;
       const child = s.rng.next() < 0.9 ? pa.map((v, k) => (s.rng.next() < 0.5 ? v : pb[k]!)) : [...pa];
@@ -46,10 +49,10 @@ export async function runNsga2(s: Session): Promise<void> {
       if (!s.isFeasible(child)) continue;
       // Only a design evaluated now is a child: one seen before (a repeat is free) would let a
       // converged population breed forever without spending.
-      const before = s.evaluations.length;
-      const e = await s.evaluate(child);
-      if (e && s.evaluations.length > before) children.push(e);
+      const t = s.start(child);
+      if (t?.fresh) bred.push(t.done);
     }
+    const children = await Promise.all(bred);
     // Nothing new in 20·n tries: the reachable designs are all evaluated.
     if (children.length === 0) break;
     // Elitist survival: the best n of parents and children by front, then crowding.

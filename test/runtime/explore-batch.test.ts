@@ -1,0 +1,85 @@
+// Batch proposals: every method proposes several evaluations at once, and with the same seed and
+// batch size the evaluations are the same whatever order the accuracies come back in (as they do
+// from several workers). Random, grid and NSGA-II do not let results steer proposals within a batch,
+// so their runs are the same for every batch size.
+import assert from 'node:assert/strict';
+import { explore, type DesignProblem, type ExploreResult } from '@pim/runtime/explore';
+import { Rng } from '@pim/runtime/train';
+import { problem } from './explore.test.js';
+
+/** The problem's accuracy, answered after a random delay: evaluations finish out of order. */
+function shuffled(p: DesignProblem, seed: number, batch: number): { p: DesignProblem; maxInFlight: () => number } {
+  const rng = new Rng(seed);
+  let inFlight = 0;
+  let most = 0;
+  const accuracy = p.accuracy!;
+  return {
+    p: {
+      ...p,
+      batch,
+      accuracy: async (pt, epochs) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, rng.int(8)));
+        inFlight--;
+        return accuracy(pt, epochs);
+      },
+    },
+    maxInFlight: () => most,
+  };
+}
+
+const runOf = (r: ExploreResult) => r.evaluations.map((e) => [e.point.join(), e.epochs, e.objectives['accuracy']]);
+
+describe('explore: batches', function () {
+  this.timeout(120_000);
+  const base = () => problem({ accuracy: true, budget: 24, fidelity: { min: 1, max: 3 } });
+
+  it('random, grid and NSGA-II: the same run for batch 1, 3 and 8, in any finishing order', async () => {
+    for (const m of ['random', 'grid', 'nsga2'] as const) {
+      const serial = await explore(base(), m);
+      for (const batch of [3, 8]) {
+        const s = shuffled(base(), batch, batch);
+        const r = await explore(s.p, m);
+        assert.deepEqual(runOf(r), runOf(serial), `${m}, batch ${batch}`);
+        assert.ok(s.maxInFlight() > 1, `${m}, batch ${batch}: evaluations overlapped (at most ${s.maxInFlight()})`);
+        assert.deepEqual(r.front, serial.front);
+      }
+    }
+  });
+
+  for (const m of ['mesmo', 'cf_mesmo'] as const) {
+    it(`${m}: a batch of 3 gives the same run in any finishing order, keeps to the budget, and proposes its initial design at once`, async () => {
+      const a = shuffled(base(), 1, 3);
+      const b = shuffled(base(), 2, 3);
+      const ra = await explore(a.p, m);
+      const rb = await explore(b.p, m);
+      assert.deepEqual(runOf(ra), runOf(rb));
+      assert.ok(ra.spent <= 24 && ra.spent === ra.evaluations.reduce((t, e) => t + e.cost, 0));
+      // The initial design (d + 1 = 4 designs) goes at once; after it, steps of 3.
+      assert.equal(a.maxInFlight(), 4);
+      // No design is proposed twice at one fidelity (the fantasies keep a batch from repeating itself).
+      const keys = ra.evaluations.map((e) => `${e.point.join()}@${e.epochs}`);
+      assert.equal(new Set(keys).size, keys.length);
+      // The batch of 1 is the sequential method, unchanged by the delays.
+      assert.deepEqual(runOf(await explore(shuffled(base(), 5, 1).p, m)), runOf(await explore(base(), m)));
+    });
+  }
+
+  it('a failed evaluation fails the run with its error, and the evaluations before it stay recorded', async () => {
+    const seen: number[] = [];
+    const p = base();
+    const accuracy = p.accuracy!;
+    let calls = 0;
+    const failing: DesignProblem = {
+      ...p,
+      batch: 4,
+      accuracy: async (pt, z) => {
+        if (++calls === 3) throw new Error('worker lost');
+        return accuracy(pt, z);
+      },
+      onEvaluation: (e) => seen.push(e.index),
+    };
+    await assert.rejects(() => explore(failing, 'random'), /worker lost/);
+    assert.deepEqual(seen, [0, 1]);
+  });
+});
