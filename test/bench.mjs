@@ -9,6 +9,7 @@ const suites = [
   { name: 'simulator', paths: ['runtime/dist/sim/bench.js'], fn: 'benchSimulator' },
   { name: 'trainer', paths: ['runtime/dist/train/bench.js'], fn: 'benchTrainer' },
   { name: 'explorer', paths: ['runtime/dist/explore/bench.js'], fn: 'benchExplorer' },
+  { name: 'thermal', paths: ['runtime/dist/thermal/bench.js'], fn: 'benchThermal' },
   { name: 'editor', paths: ['lsp/dist/bench.js'], fn: 'benchLsp' },
 ];
 
