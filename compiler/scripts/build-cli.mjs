@@ -42,7 +42,7 @@ const inlineAndRelocate = {
       if (!exported) throw new Error(`build-cli: ${args.path} changed shape; update compiler/scripts/build-cli.mjs`);
       return { contents: `export { ${exported[1]} } from ${JSON.stringify(chevrotainBundle)};\n`, loader: 'js', resolveDir: path.dirname(args.path) };
     });
-    b.onLoad({ filter: /[\\/](compiler|grammar)[\\/]dist[\\/].*\.js$/ }, (args) => {
+    b.onLoad({ filter: /[\\/](compiler|grammar|ir)[\\/]dist[\\/].*\.js$/ }, (args) => {
       const src = fs.readFileSync(args.path, 'utf8');
       if (!src.includes('import.meta.url')) return undefined;
       const rel = path.relative(outDir, args.path).split(path.sep).join('/');

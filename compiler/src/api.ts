@@ -1,6 +1,6 @@
 // The compiler's public API: what the CLI, the LSP and the runtime consume.
 import type { Attribute, Block, ConstDecl, Diagnostic, LineIndex, PimFile, Span } from '@pim/grammar';
-import type { IrLayer, IrPlacement, IrProgram } from './ir/types.js';
+import type { IrLayer, IrOverride, IrPlacement, IrProgram } from '@pim/ir';
 
 /** File access, so the LSP can serve unsaved buffers and tests can use in-memory files. */
 export interface CompilerHost {
@@ -134,7 +134,4 @@ export interface CompileOptions {
   overrides?: readonly Override[];
 }
 
-export interface Override {
-  path: string;
-  value: number | string | boolean;
-}
+export type Override = IrOverride;

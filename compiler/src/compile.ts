@@ -3,7 +3,8 @@
 // reports into the shared CheckContext; the driver only orders them.
 import * as path from 'node:path';
 import { diag, sortDiagnostics, type Diagnostic } from '@pim/grammar';
-import type { ClassInfo, CompileOptions, Program } from './api.js';
+import type { DesignCompiler } from '@pim/ir';
+import type { ClassInfo, CompileOptions, Program, SourceFile } from './api.js';
 import { buildClasses } from './passes/classes.js';
 import { checkDevices } from './passes/devices.js';
 import { elaborateArchitectures } from './passes/elaborate.js';
@@ -113,4 +114,15 @@ function exprText(ctx: CheckContext, uri: string, span: { start: number; end: nu
 function loadPreludeText(uri: string): string | undefined {
   const p = loadPrelude();
   return Object.values(p).find((f) => f.path === uri)?.text;
+}
+
+/** Compiles `entry` again for each design point of an exploration, reusing the parses of unchanged files. */
+export function designCompiler(entry: string): DesignCompiler {
+  const cache = new Map<string, SourceFile>();
+  return (overrides) => {
+    const p = compile(entry, { overrides, cache });
+    const error = p.diagnostics.find((d) => d.severity === 'error');
+    if (error || !p.ir) return error ? `${error.code}: ${error.message}` : 'no IR';
+    return p.ir;
+  };
 }

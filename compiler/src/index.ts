@@ -1,7 +1,7 @@
-export * from './ir/types.js';
+// The IR (types, schema, validator, loadIr) is the package @pim/ir; re-exported as the compiler's output.
+export * from '@pim/ir';
 export * from './api.js';
-export { compile } from './compile.js';
-export { loadIr, validateIr, compileWithAjv, IrError, IR_SCHEMA_URL } from './ir/validate.js';
+export { compile, designCompiler } from './compile.js';
 export { canonicalize } from './passes/lower.js';
 export { makeSourceFile, nodeHost } from './passes/load.js';
 export { lookupUnit, allUnits, unitsFor } from './units/units.js';

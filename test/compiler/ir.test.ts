@@ -123,8 +123,8 @@ describe('compiler: IR', () => {
 
 describe('compiler: the precompiled IR validator', () => {
   it('is built and agrees with ajv compiling the schema, on valid and corrupted IR', () => {
-    const built = fileURLToPath(new URL('../../../compiler/dist/ir/ir-validator.cjs', import.meta.url));
-    assert.ok(fs.existsSync(built), 'npm run build writes compiler/dist/ir/ir-validator.cjs');
+    const built = fileURLToPath(new URL('../../../ir/dist/ir-validator.cjs', import.meta.url));
+    assert.ok(fs.existsSync(built), 'npm run build writes ir/dist/ir-validator.cjs');
     const reference = compileWithAjv();
     const good = compiled('isaac.pim');
     const corruptions: ((ir: any) => void)[] = [

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '@pim/grammar';
-import { compile } from '../compile.js';
+import { compile, designCompiler } from '../compile.js';
 import { loadPrelude } from '../passes/load.js';
 import type { Program } from '../api.js';
 
@@ -261,7 +261,7 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       const explorer = await loadOptional<{ exploreCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number> }>('@pim/runtime/explore', 'exploration');
       const program = compileForRuntime(requireFile(positionals[0], 'explore'), String(values.format), err);
       if (!program) return 1;
-      return explorer.exploreCommand(program.ir, { ...args, source: program.entry }, out, err);
+      return explorer.exploreCommand(program.ir, { ...args, source: program.entry, compile: designCompiler(program.entry) }, out, err);
     }
     default:
       throw new UsageError(`pimc: unknown command '${cmd}' (see pimc --help)`);

@@ -2,7 +2,7 @@
 // reads data; the runtime checks the files against these counts).
 import * as path from 'node:path';
 import { diag } from '@pim/grammar';
-import type { AttrValue, IrDataset } from '../ir/types.js';
+import type { AttrValue, IrDataset } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate, requireAtLeast } from '../semantics/instance.js';
 

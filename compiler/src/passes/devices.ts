@@ -1,6 +1,6 @@
 // Pass: `device` declarations → IrDevice (electrical figures in SI, conductances derived).
 import { diag } from '@pim/grammar';
-import type { IrDevice } from '../ir/types.js';
+import type { IrDevice } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate, requireAtLeast } from '../semantics/instance.js';
 import { formatNumber } from '../semantics/values.js';

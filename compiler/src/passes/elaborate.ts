@@ -3,7 +3,7 @@
 // figure wins over children and estimates), and flattens tiles, GPUs, partitions and the NoC for the
 // simulator.
 import { diag, didYouMean, type Block, type Expr, type Member } from '@pim/grammar';
-import type { AttrValue, FigureSource, IrArchitecture, IrComponent, IrDevice, IrGpu, IrNoc, IrPartition, IrTileType } from '../ir/types.js';
+import type { AttrValue, FigureSource, IrArchitecture, IrComponent, IrDevice, IrGpu, IrNoc, IrPartition, IrTileType } from '@pim/ir';
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, ConstScope, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';

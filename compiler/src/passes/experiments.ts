@@ -1,7 +1,7 @@
 // Pass: `train` and `run` declarations → IrExperiment, with their fault, noise, mitigation and
 // DropLayer sections.
 import { diag, didYouMean, type Block } from '@pim/grammar';
-import type { IrDataset, IrExperiment, IrMapping } from '../ir/types.js';
+import type { IrDataset, IrExperiment, IrMapping } from '@pim/ir';
 import type { CheckedModel } from './models-check.js';
 import { describeMember, type CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';

@@ -1,7 +1,7 @@
 // Pass: `explore` declarations → IrExploration. Each `vary` path must name an attribute of a device or
 // of a component (or the architecture itself), and its values must have that attribute's type.
 import { diag, didYouMean, withArticle, type VaryStmt } from '@pim/grammar';
-import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '../ir/types.js';
+import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '@pim/ir';
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, coerce, ConstScope, instantiate, requireAtLeast } from '../semantics/instance.js';

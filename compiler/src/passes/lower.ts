@@ -3,9 +3,7 @@
 // published JSON Schema.
 import * as path from 'node:path';
 import { diag, type Diagnostic } from '@pim/grammar';
-import type { IrArchitecture, IrDataset, IrDevice, IrExperiment, IrExploration, IrMapping, IrProgram } from '../ir/types.js';
-import { IR_VERSION } from '../ir/types.js';
-import { validateIr } from '../ir/validate.js';
+import { IR_VERSION, validateIr, type IrArchitecture, type IrDataset, type IrDevice, type IrExperiment, type IrExploration, type IrMapping, type IrProgram } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import type { CheckedModel } from './models-check.js';
 import { displayValue } from '../semantics/values.js';

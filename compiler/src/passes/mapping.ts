@@ -47,7 +47,7 @@
 // the graph's non-zeros, so the runtime computes it from the policy.
 import { diag, didYouMean } from '@pim/grammar';
 import type { Diagnostic, RelatedInfo, Span } from '@pim/grammar';
-import type { Engine, IrAdjacencyPolicy, IrArchitecture, IrGpu, IrLayer, IrMapping, IrModel, IrPlacement, IrTileType } from '../ir/types.js';
+import { cellUtilization, tileMatrix, tilesFor, weightSlices, type Engine, type IrAdjacencyPolicy, type IrArchitecture, type IrGpu, type IrLayer, type IrMapping, type IrModel, type IrPlacement, type IrTileType } from '@pim/ir';
 import type { LayerAttr, LayerOrigin } from './models.js';
 
 export interface PlaceRuleSpec {
@@ -271,23 +271,17 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
     setTarget(base, target, 'crossbar');
     const xb = tile.crossbar!;
     const bpc = sanitizeBits(spec.bitsPerCell(tile));
-    const slices = Math.ceil(weightBits / bpc);
+    const slices = weightSlices(weightBits, bpc);
     const k = layer.weights!.rows;
     const n = layer.weights!.cols;
-    const rowTiles = Math.ceil(k / xb.rows);
-    const colTiles = Math.ceil((n * slices) / xb.cols);
-    const crossbars = rowTiles * colTiles;
+    const tiling = tileMatrix(k, n, slices, xb.rows, xb.cols);
+    const crossbars = tiling.crossbars;
     base.crossbar = {
-      rows_needed: k,
-      cols_needed: n * slices,
-      slices,
-      row_tiles: rowTiles,
-      col_tiles: colTiles,
-      crossbars,
+      ...tiling,
       replication: 1,
       crossbars_total: crossbars,
-      tiles: Math.ceil(crossbars / tile.crossbars_per_tile),
-      utilization: crossbars > 0 ? (k * n * slices) / (crossbars * xb.rows * xb.cols) : 0,
+      tiles: tilesFor(crossbars, tile.crossbars_per_tile),
+      utilization: cellUtilization(k, n, slices, crossbars, xb.rows, xb.cols),
     };
     work.push({ placement: base, layer, tile, crossbars, replication: 1, fits: true, match });
   }
@@ -366,7 +360,7 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
     const c = w.placement.crossbar!;
     c.replication = w.replication;
     c.crossbars_total = w.crossbars * w.replication;
-    c.tiles = Math.ceil(c.crossbars_total / w.tile.crossbars_per_tile);
+    c.tiles = tilesFor(c.crossbars_total, w.tile.crossbars_per_tile);
   }
 
   // ── Adjacency policies (gcn) ──
@@ -414,7 +408,7 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
   const usedByTile = new Map<IrTileType, number>();
   for (const w of work) usedByTile.set(w.tile, (usedByTile.get(w.tile) ?? 0) + w.placement.crossbar!.crossbars_total);
   let tilesUsed = 0;
-  for (const [tile, used] of usedByTile) tilesUsed += Math.ceil(used / tile.crossbars_per_tile);
+  for (const [tile, used] of usedByTile) tilesUsed += tilesFor(used, tile.crossbars_per_tile);
 
   return {
     name: spec.name,

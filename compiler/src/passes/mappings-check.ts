@@ -1,7 +1,7 @@
 // Pass: `mapping` declarations → the pure placement pass (mapping.ts). This file evaluates the
 // mapping's attributes and place rules; mapping.ts decides placement, slicing and replication.
 import { diag, type Block, type ConstDecl, type Pattern } from '@pim/grammar';
-import type { IrArchitecture, IrDevice, IrMapping } from '../ir/types.js';
+import type { IrArchitecture, IrDevice, IrMapping } from '@pim/ir';
 import { describeMember, type CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate } from '../semantics/instance.js';
 import { mapModel, type PlaceRuleSpec } from './mapping.js';

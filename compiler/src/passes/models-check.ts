@@ -2,7 +2,7 @@
 // the source: the model's input, each layer's attributes (constants folded), and `repeat` counts.
 import { diag, withArticle, type Block, type Member } from '@pim/grammar';
 import type { BlockInfo } from '../api.js';
-import type { IrDataset, IrModel } from '../ir/types.js';
+import type { IrDataset, IrModel } from '@pim/ir';
 import { describeMember, type CheckContext } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { ConstScope, instantiate, StatedAttributeInfo } from '../semantics/instance.js';

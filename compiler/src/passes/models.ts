@@ -28,7 +28,7 @@
 // repeat one outside the repeat for exactly this: the residual input of a block).
 import { diag, didYouMean } from '@pim/grammar';
 import type { Diagnostic, Span } from '@pim/grammar';
-import type { AttrValue, IrInput, IrLayer, IrModel } from '../ir/types.js';
+import type { AttrValue, IrInput, IrLayer, IrModel } from '@pim/ir';
 
 export type LayerAttr = number | string | boolean | number[];
 

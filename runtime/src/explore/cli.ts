@@ -2,7 +2,7 @@
 // exploration of the program and prints its Pareto-optimal designs. Progress is one redrawn line on a
 // terminal and nothing otherwise.
 import * as fs from 'node:fs';
-import type { IrExploration, IrProgram } from '@pim/compiler';
+import type { DesignCompiler, IrExploration, IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
 import { fmt, mm2, pct, table } from '../report/units.js';
 import { explore, ExploreError, METHODS, type ExploreResult, type Method } from './explorer.js';
@@ -22,6 +22,8 @@ export interface ExploreArgs {
   json?: string | undefined;
   html?: string | undefined;
   source: string;
+  /** The source compiled again with a design point's overrides (`designCompiler` of @pim/compiler). */
+  compile: DesignCompiler;
   trainLimit?: number | undefined;
   testLimit?: number | undefined;
 }
@@ -58,6 +60,7 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   try {
     const problem = await problemFor(ir, ex, {
       source: args.source,
+      compile: args.compile,
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
       ...(args.budget !== undefined ? { budget: args.budget } : {}),
       ...(args.trainLimit ? { trainLimit: args.trainLimit } : {}),

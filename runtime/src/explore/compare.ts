@@ -7,7 +7,7 @@
 // Training sets are capped (TRAIN_LIMIT digits) so the four runs take minutes, not hours.
 import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { compile } from '@pim/compiler';
+import { compile, designCompiler } from '@pim/compiler';
 import { explore, scaledHypervolume, type ExploreResult } from './explorer.js';
 import { accuracyOf } from './types.js';
 import { problemFor } from './problem.js';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [['method', 'designs evaluated (at full fidelity)', 'epochs spent', 'hypervolume: measured front', 'hypervolume: recommended set, verified', 'wall time']];
   const runs: { method: string; r: ExploreResult; verified?: number }[] = [];
   for (const method of ['random', 'nsga2', 'mesmo', 'cf_mesmo'] as const) {
-    const problem = await problemFor(program.ir, ex, { source, budget, ...limits });
+    const problem = await problemFor(program.ir, ex, { source, compile: designCompiler(source), budget, ...limits });
     const t0 = performance.now();
     const r = await explore(problem, method);
     let verified: number | undefined;

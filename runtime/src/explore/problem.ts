@@ -1,9 +1,9 @@
 // An IR exploration turned into a DesignProblem: each design point is the source program compiled
 // again with the point's `vary` values as overrides (the IR holds results, not the formulas behind
-// them, so a design point needs the compiler), simulated for its hardware objectives, and trained on
+// them, so a design point needs the compiler, which the caller passes in), simulated for its hardware objectives, and trained on
 // the `evaluate` experiment for accuracy. The trainer (tfjs) is loaded only when accuracy is asked.
 import { dirname } from 'node:path';
-import { compile, type IrExperiment, type IrExploration, type IrProgram, type SourceFile } from '@pim/compiler';
+import type { DesignCompiler, IrExperiment, IrExploration, IrProgram } from '@pim/ir';
 import { SimError } from '../sim/errors.js';
 import { objectivesOf } from '../sim/objectives.js';
 import { simulate } from '../sim/simulate.js';
@@ -13,6 +13,8 @@ import { DesignSpace, type Point } from './space.js';
 export interface ProblemOptions {
   /** The `.pim` file the IR was compiled from. */
   source: string;
+  /** That file compiled again with a design point's overrides. */
+  compile: DesignCompiler;
   seed?: number;
   /** Replaces the method's budget (same unit). */
   budget?: number;
@@ -36,18 +38,15 @@ export async function problemFor(ir: IrProgram, exploration: IrExploration, opts
     throw new ExploreError(`exploration '${exploration.name}': with accuracy as an objective the budget is in epochs, not ${exploration.method.budget_unit}`);
   }
   const dataRoot = dirname(opts.source);
-  const cache = new Map<string, SourceFile>();
   const programs = new Map<string, IrProgram>();
 
   const programAt = (pt: Point): IrProgram | string => {
     const key = space.key(pt);
     const known = programs.get(key);
     if (known) return known;
-    const p = compile(opts.source, { overrides: space.overrides(pt), cache });
-    const error = p.diagnostics.find((d) => d.severity === 'error');
-    if (error || !p.ir) return error ? `${error.code}: ${error.message}` : 'no IR';
-    programs.set(key, p.ir);
-    return p.ir;
+    const p = opts.compile(space.overrides(pt));
+    if (typeof p !== 'string') programs.set(key, p);
+    return p;
   };
 
   const hardware = (pt: Point): Record<string, number> | { infeasible: string } => {

@@ -2,7 +2,7 @@
 // objective space with the Pareto-optimal ones marked, the hypervolume against the budget spent, and
 // (with a fidelity) the epochs each evaluation trained for. Vega-Lite rendered to SVG in Node, as the
 // simulator's report.
-import type { IrExploration } from '@pim/compiler';
+import type { IrExploration } from '@pim/ir';
 import { esc, htmlPage, renderSpecToSvg } from '../report/html.js';
 import type { ExploreResult } from './types.js';
 

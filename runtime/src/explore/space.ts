@@ -1,7 +1,7 @@
 // The design space of an exploration: one coordinate per `vary`, each an index into its values.
 // A design point is the list of indices; it becomes compiler overrides (path = value, SI units, as
 // the IR lists them) and, for the surrogate models, coordinates scaled to [0, 1].
-import type { IrExploration } from '@pim/compiler';
+import type { IrExploration } from '@pim/ir';
 import type { Rng } from '../util/rng.js';
 
 export type ParamValue = number | string | boolean;

@@ -1,6 +1,6 @@
 // GNN sparse-partition analysis: Â's block structure per block size, with and without RCM, the seed's
 // area/power sweep, each gcn layer's adjacency plan under its mapping policy, and DropLayer traffic.
-import type { IrAdjacencyPolicy } from '@pim/compiler';
+import { tileMatrix, tilesFor, type IrAdjacencyPolicy } from '@pim/ir';
 import type { TileModel } from '../sim/arch.js';
 import { type GraphLike } from './adjacency.js';
 import { countBlocks, type BlockCount } from './blocks.js';
@@ -99,7 +99,7 @@ export function analyzeGraph(g: GraphLike, opts: GraphAnalysisOptions): GnnRepor
   const layers: AdjacencyPlan[] = opts.policies.map(({ policy, tile, featuresOut }) => {
     const b = policy.block;
     const c = count(b, policy.reorder === 'rcm');
-    const perBlock = Math.ceil(b / tile.rows) * Math.ceil(b / tile.cols);
+    const perBlock = tileMatrix(b, b, 1, tile.rows, tile.cols).crossbars;
     const stored = policy.skip_zero_blocks ? c.nonzero_blocks : c.grid * c.grid;
     const crossbars = stored * perBlock;
     return {
@@ -111,7 +111,7 @@ export function analyzeGraph(g: GraphLike, opts: GraphAnalysisOptions): GnnRepor
       blocks: stored,
       crossbars_per_block: perBlock,
       crossbars,
-      tiles: Math.ceil(crossbars / tile.tt.crossbars_per_tile),
+      tiles: tilesFor(crossbars, tile.tt.crossbars_per_tile),
       utilization: c.nnz / (crossbars * tile.rows * tile.cols),
       // Zero blocks, when stored, still get their b input rows.
       rows_needed: c.rows_needed + (policy.skip_zero_blocks ? 0 : (c.grid * c.grid - c.nonzero_blocks) * b),

@@ -1,6 +1,6 @@
 // 2D mesh, 2D torus and 3D stacked mesh with dimension-ordered (X, then Y, then Z) routing, plus a bus.
 // Links are directed: index = node × 6 + direction (+x, −x, +y, −y, +z, −z).
-import type { IrNoc } from '@pim/compiler';
+import type { IrNoc } from '@pim/ir';
 
 export type Topology = 'mesh' | 'mesh3d' | 'torus' | 'bus';
 

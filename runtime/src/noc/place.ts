@@ -1,7 +1,7 @@
 // Deterministic placement of tiles and GPUs on mesh routers: partitions in declaration order (or on their
 // tier in a stacked mesh), tiles of a type consecutively along a snake path, several tiles per router
 // when there are more tiles than routers (concentration).
-import type { IrArchitecture } from '@pim/compiler';
+import type { IrArchitecture } from '@pim/ir';
 import { type Mesh, ioNodeOf, snakeOrder } from './mesh.js';
 
 export interface UnitPlacement {

@@ -26,6 +26,7 @@
 // variances weighted by the shift-and-add factors (moment-matched to a Gaussian). `auto` picks `fast`
 // exactly when the ADC is lossless.
 
+import { inputCycles, tileMatrix, weightSlices } from '@pim/ir';
 import { Rng } from '../util/rng.js';
 import { NormalPool } from './normal-pool.js';
 import { adcBitsNeeded, roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
@@ -126,9 +127,9 @@ export class CrossbarLayer {
     const p = params;
     if (kernel && kernel.kh * kernel.kw * kernel.cin !== K) throw new Error(`crossbar: kernel ${kernel.kh}×${kernel.kw}×${kernel.cin} does not match K = ${K}`);
     if (!(p.weightBits >= 2 && p.weightBits <= 24)) throw new Error(`crossbar: weight_bits ${p.weightBits} outside 2…24`);
-    this.slices = Math.ceil(p.weightBits / p.bitsPerCell);
+    this.slices = weightSlices(p.weightBits, p.bitsPerCell);
     this.levels = 2 ** p.bitsPerCell;
-    this.rowTiles = Math.ceil(K / p.rows);
+    this.rowTiles = tileMatrix(K, N, this.slices, p.rows, p.cols).row_tiles;
     this.offset = 2 ** (p.weightBits - 1);
     this.qmax = 2 ** (p.weightBits - 1) - 1;
     this.scale = p.weightRange / this.qmax;
@@ -325,7 +326,7 @@ export class CrossbarLayer {
     const sig = this.sigmaArr!;
     const chunkGain = (bits: number): number => {
       let s = 0;
-      for (let t = 0; t < Math.ceil(bits / p.dacBits); t++) s += 4 ** (p.dacBits * t);
+      for (let t = 0; t < inputCycles(bits, p.dacBits); t++) s += 4 ** (p.dacBits * t);
       return s;
     };
     const perPass = new Float64Array(N);
@@ -419,7 +420,7 @@ export class CrossbarLayer {
     const p = this.params;
     const { N, slices: S, rowTiles: RT } = this;
     const L1 = this.levels - 1;
-    const chunks = Math.ceil(bits / p.dacBits);
+    const chunks = inputCycles(bits, p.dacBits);
     // Shift-and-add over (rt, j, n) → n as one matmul.
     const combine = new Float32Array(RT * S * N * N);
     for (let rt = 0; rt < RT; rt++) for (let j = 0; j < S; j++) for (let n = 0; n < N; n++) combine[((rt * S + j) * N + n) * N + n] = 2 ** (p.bitsPerCell * j);

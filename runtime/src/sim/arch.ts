@@ -1,7 +1,7 @@
 // Per-tile-type figures the timing and energy models need, derived once per architecture from the
 // flattened tile types and, for the peripherals the flattened IR does not list (DAC, sample-and-hold,
 // shift-and-add, registers, bus, digital units), from the component tree.
-import type { IrArchitecture, IrComponent, IrTileType } from '@pim/compiler';
+import { findByPath, findKind, inputCycles, parentOf, weightSlices, type IrArchitecture, type IrComponent, type IrTileType } from '@pim/ir';
 import { SimError } from './errors.js';
 
 /** Kinds whose energy the crossbar model counts per event; every other kind is power × busy time. */
@@ -55,35 +55,6 @@ export interface TileModel {
   power: number;
 }
 
-function findByPath(c: IrComponent, path: string): IrComponent | undefined {
-  if (c.path === path) return c;
-  if (!path.startsWith(c.path + '.')) return undefined;
-  for (const ch of c.children) {
-    const f = findByPath(ch, path);
-    if (f) return f;
-  }
-  return undefined;
-}
-
-/** The first component of `kind` in `c`'s tree, depth first (`c` itself included). */
-export function findKindNode(c: IrComponent, kind: string): IrComponent | undefined {
-  if (c.kind === kind) return c;
-  for (const ch of c.children) {
-    const f = findKindNode(ch, kind);
-    if (f) return f;
-  }
-  return undefined;
-}
-
-function parentOf(root: IrComponent, target: IrComponent): IrComponent | undefined {
-  for (const ch of root.children) {
-    if (ch === target) return root;
-    const p = parentOf(ch, target);
-    if (p) return p;
-  }
-  return undefined;
-}
-
 /** Sums own power by kind over a subtree (counts multiplied down), skipping `skip`. */
 function powerByKind(c: IrComponent, mult: number, skip: IrComponent | undefined, out: Map<string, PowerShare>): void {
   if (c === skip) return;
@@ -109,7 +80,7 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
   const reram = xb !== undefined && tt.crossbars_per_tile > 0;
   const clock = arch.clock_hz;
   // The unit (IMA) is the crossbar's parent when it sits below the tile.
-  const xbNode = tile ? findKindNode(tile, 'crossbar') : undefined;
+  const xbNode = tile ? findKind(tile, 'crossbar') : undefined;
   const unitNode = tile && xbNode ? parentOf(tile, xbNode) : undefined;
   const unit = unitNode && unitNode !== tile ? unitNode : undefined;
   const unitKinds = new Map<string, PowerShare>();
@@ -133,7 +104,7 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
   const digital = new Map<string, { count: number; power_w: number }>();
   for (const k of tileKinds.values()) if (['maxpool', 'sigmoid', 'shift_add'].includes(k.kind)) digital.set(k.kind, { count: k.count, power_w: k.power_w / k.count });
   const tileOther = [...tileKinds.values()].filter((k) => !EVENT_KINDS.has(k.kind) && k.kind !== 'maxpool' && k.kind !== 'sigmoid');
-  const bufNode = tile ? (findKindNode(tile, 'edram') ?? findKindNode(tile, 'sram')) : undefined;
+  const bufNode = tile ? (findKind(tile, 'edram') ?? findKind(tile, 'sram')) : undefined;
   const accessBits = num(bufNode?.attributes['bus_width'], 256);
   const bufferBandwidth = tt.buffer_bandwidth_bps > 0 ? tt.buffer_bandwidth_bps : accessBits * clock;
   // An access moves one bus word; without a stated access energy, the buffer's power for one word's time.
@@ -185,9 +156,9 @@ export function stepTime(t: TileModel, colsUsed: number): number {
 
 /** Peak ops/s of one crossbar holding full-width weights: rows × ⌊cols/S⌋ MACs × 2 per MVM time. */
 export function crossbarPeakOps(t: TileModel, weightBits: number, inputBits: number): number {
-  const slices = Math.ceil(weightBits / t.cellBits);
+  const slices = weightSlices(weightBits, t.cellBits);
   const weightsPerRow = Math.floor(t.cols / slices);
-  const cycles = Math.ceil(inputBits / t.dacBits);
+  const cycles = inputCycles(inputBits, t.dacBits);
   const tMvm = cycles * stepTime(t, t.cols);
   return (2 * t.rows * weightsPerRow) / tMvm;
 }

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { IrProgram } from '@pim/compiler';
+import type { IrProgram } from '@pim/ir';
 import { isaacProgram } from './reference-ir.js';
 import { simulate } from './simulate.js';
 

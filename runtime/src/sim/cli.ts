@@ -1,7 +1,7 @@
 // `pimc simulate FILE [--mapping NAME] [--json OUT] [--csv DIR] [--html OUT]`: the text summary on stdout,
 // reports to files. Exit 0 on success, 1 when the IR or its data cannot be simulated, 2 on internal errors.
 import { dirname } from 'node:path';
-import type { IrProgram } from '@pim/compiler';
+import type { IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
 import { formatSummary } from '../report/text.js';
 import { writeReports } from '../report/write.js';

@@ -1,6 +1,6 @@
 // The GPU partition as a roofline: a layer takes max(FLOPs / peak, bytes / bandwidth) on all the GPU's
 // cores together, in 32-bit float, at the cores' full power while it runs.
-import type { IrGpu, IrLayer } from '@pim/compiler';
+import type { IrGpu, IrLayer } from '@pim/ir';
 
 export interface GpuCost {
   flops: number;

@@ -1,6 +1,6 @@
 // Per-layer inference time and energy: crossbar layers (ISAAC pipeline stage), digital layers on the
 // tile's units, GPU layers on the roofline, and GCN aggregation on the sparse partition.
-import type { IrGpu, IrLayer, IrPlacement } from '@pim/compiler';
+import type { IrGpu, IrLayer, IrPlacement } from '@pim/ir';
 import type { AdjacencyPlan } from '../gnn/index.js';
 import { DIGITAL_UNIT_FOR, type TileModel } from './arch.js';
 import { gpuCost } from './gpu.js';

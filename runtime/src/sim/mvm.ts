@@ -1,5 +1,6 @@
 // Cost of one matrix-vector multiplication of a K×N weight matrix (S bit slices) on one copy of its
 // crossbars: ISAAC-style bit-serial inputs, column conversion by shared ADCs, shift-and-add.
+import { inputCycles, tileMatrix } from '@pim/ir';
 import { type TileModel, stepTime } from './arch.js';
 
 export interface MvmCost {
@@ -35,11 +36,8 @@ export interface MvmCost {
 }
 
 export function mvmCost(t: TileModel, K: number, N: number, slices: number, inputBits: number, clockHz: number): MvmCost {
-  const cols = N * slices;
-  const rowTiles = Math.ceil(K / t.rows);
-  const colTiles = Math.ceil(cols / t.cols);
-  const crossbars = rowTiles * colTiles;
-  const cycles = Math.ceil(inputBits / t.dacBits);
+  const { cols_needed: cols, row_tiles: rowTiles, col_tiles: colTiles, crossbars } = tileMatrix(K, N, slices, t.rows, t.cols);
+  const cycles = inputCycles(inputBits, t.dacBits);
   const busiestCols = Math.min(t.cols, cols);
   const conversion = busiestCols / (t.adcsPerCrossbar * t.adcRate);
   const step = stepTime(t, busiestCols);

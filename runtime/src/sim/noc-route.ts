@@ -1,6 +1,6 @@
 // The walk's transfers as NoC flows: placed on the declared topology's routers and routed, and, for one
 // chip, on its 2D/3D counterpart with the same routers. Router placement is cached per architecture.
-import type { IrArchitecture } from '@pim/compiler';
+import type { IrArchitecture } from '@pim/ir';
 import { counterpart, meshFromIr, type Mesh } from '../noc/mesh.js';
 import { placeUnits, type UnitPlacement } from '../noc/place.js';
 import { routeFlows, type Flow, type NocResult } from '../noc/traffic.js';

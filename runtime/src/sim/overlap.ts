@@ -2,7 +2,7 @@
 // a conv layer starts once its producer has written the rows its first output row needs, instead of
 // waiting for the whole feature map. The plain `latency_s` (no overlap) is the upper bound; this is the
 // streaming estimate beside it.
-import type { AttrValue, IrLayer, IrModel } from '@pim/compiler';
+import type { AttrValue, IrLayer, IrModel } from '@pim/ir';
 import type { StageReport } from './types.js';
 
 function first(v: AttrValue | undefined, fallback: number): number {

@@ -1,5 +1,5 @@
 // Chip peak: every crossbar at full weight precision doing 2 ops per MAC each MVM interval, plus the GPUs.
-import type { IrArchitecture } from '@pim/compiler';
+import { inputCycles, type IrArchitecture } from '@pim/ir';
 import { crossbarPeakOps, stepTime, type TileModel } from './arch.js';
 import type { SimReport } from './types.js';
 
@@ -18,7 +18,7 @@ export function chipPeak(arch: IrArchitecture, tiles: Map<string, TileModel>, we
       rows: t.rows,
       cols: t.cols,
       adcs_per_crossbar: t.adcsPerCrossbar,
-      mvm_s: t.reram ? Math.ceil(inputBits / t.dacBits) * stepTime(t, t.cols) : 0,
+      mvm_s: t.reram ? inputCycles(inputBits, t.dacBits) * stepTime(t, t.cols) : 0,
       peak_ops_per_s: peak,
       power_w: t.tt.power_w,
       area_m2: t.tt.area_m2,

@@ -21,8 +21,8 @@ import type {
   IrInput,
   IrExperiment,
   IrDataset,
-} from '@pim/compiler';
-import { findKindNode } from './arch.js';
+} from '@pim/ir';
+import { findKind } from '@pim/ir';
 
 const mW = 1e-3;
 const uW = 1e-6;
@@ -142,12 +142,12 @@ function tilePeripherals(): ComponentSpec[] {
 }
 
 function tileType(tile: IrComponent, partition: string, clock: number): IrTileType {
-  const ima = findKindNode(tile, 'ima');
+  const ima = findKind(tile, 'ima');
   const unit = ima ?? tile;
-  const xbar = findKindNode(unit, 'crossbar')!;
-  const adc = findKindNode(unit, 'adc');
-  const dac = findKindNode(unit, 'dac');
-  const buf = findKindNode(tile, 'edram') ?? findKindNode(tile, 'sram');
+  const xbar = findKind(unit, 'crossbar')!;
+  const adc = findKind(unit, 'adc');
+  const dac = findKind(unit, 'dac');
+  const buf = findKind(tile, 'edram') ?? findKind(tile, 'sram');
   const busWidth = Number(buf?.attributes['bus_width'] ?? 256);
   const units = ima ? ima.count : 1;
   const crossbar: IrCrossbarSpec = {

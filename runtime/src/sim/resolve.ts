@@ -1,7 +1,6 @@
 // Finds a mapping's model and architecture in the IR and checks that they agree with each other before
 // any model runs: every error names the IR path of the offending entry.
-import type { IrArchitecture, IrGpu, IrMapping, IrModel, IrPlacement, IrProgram, IrTileType, IrAdjacencyPolicy } from '@pim/compiler';
-import { validateIr } from '@pim/compiler';
+import { mappingParts, tileMatrix, tilesFor, validateIr, weightSlices, type IrAdjacencyPolicy, type IrArchitecture, type IrGpu, type IrMapping, type IrModel, type IrPlacement, type IrProgram, type IrTileType } from '@pim/ir';
 import { SimError } from './errors.js';
 
 export interface Resolved {
@@ -83,9 +82,8 @@ export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
     if (!mapping) throw new SimError('ir.mappings', `no mapping named '${mappingName}' (have: ${ir.mappings.map((m) => m.name).join(', ')})`);
   } else mapping = ir.mappings[0]!;
   const mw = `mappings[${mapping.name}]`;
-  const model = ir.models.find((m) => m.name === mapping!.model);
+  const { model, arch } = mappingParts(ir, mapping.name);
   if (!model) throw new SimError(`${mw}.model`, `names model '${mapping.model}', which the IR does not have`);
-  const arch = ir.architectures.find((a) => a.name === mapping!.architecture);
   if (!arch) throw new SimError(`${mw}.architecture`, `names architecture '${mapping.architecture}', which the IR does not have`);
   checkArchitecture(arch, `architectures[${arch.name}]`);
   if (model.input.kind === 'graph' && (!isCount(model.input.nodes) || model.input.nodes > MAX_NODES))
@@ -125,14 +123,13 @@ export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
     const c = p.crossbar;
     if (!c) throw new SimError(`${pw}.crossbar`, 'a crossbar placement needs its crossbar figures');
     if (!isCount(c.replication)) throw new SimError(`${pw}.crossbar.replication`, `must be a positive integer (got ${c.replication})`);
-    const slices = Math.ceil(mapping!.weight_bits / tt.crossbar.bits_per_cell);
-    const rowTiles = Math.ceil(layer.weights.rows / tt.crossbar.rows);
-    const colTiles = Math.ceil((layer.weights.cols * slices) / tt.crossbar.cols);
+    const slices = weightSlices(mapping!.weight_bits, tt.crossbar.bits_per_cell);
+    const { row_tiles: rowTiles, col_tiles: colTiles } = tileMatrix(layer.weights.rows, layer.weights.cols, slices, tt.crossbar.rows, tt.crossbar.cols);
     if (c.slices !== slices) throw new SimError(`${pw}.crossbar.slices`, `is ${c.slices}, but ${mapping!.weight_bits}-bit weights on ${tt.crossbar.bits_per_cell}-bit cells need ⌈${mapping!.weight_bits}/${tt.crossbar.bits_per_cell}⌉ = ${slices}`);
     if (c.crossbars < rowTiles * colTiles)
       throw new SimError(`${pw}.crossbar.crossbars`, `is ${c.crossbars}, but a ${layer.weights.rows}×${layer.weights.cols} matrix with ${slices} slices on ${tt.crossbar.rows}×${tt.crossbar.cols} crossbars needs ${rowTiles}×${colTiles} = ${rowTiles * colTiles}`);
     if (c.crossbars_total !== c.crossbars * c.replication) throw new SimError(`${pw}.crossbar.crossbars_total`, `is ${c.crossbars_total}, expected crossbars × replication = ${c.crossbars * c.replication}`);
-    const minTiles = Math.ceil(c.crossbars_total / tt.crossbars_per_tile);
+    const minTiles = tilesFor(c.crossbars_total, tt.crossbars_per_tile);
     if (!isCount(c.tiles) || c.tiles < minTiles) throw new SimError(`${pw}.crossbar.tiles`, `is ${c.tiles}, but ${c.crossbars_total} crossbars need at least ${minTiles} tiles of ${tt.crossbars_per_tile}`);
     usedXbars.set(tt.name, (usedXbars.get(tt.name) ?? 0) + c.crossbars_total);
     usedTiles.set(tt.name, (usedTiles.get(tt.name) ?? 0) + c.tiles);

@@ -3,7 +3,7 @@
 // The sections: resolve the mapping (resolve.ts), walk the layers (walk.ts), route the transfers
 // (noc-route.ts), time the pipeline (here), energy per image (energy.ts), assemble the report (here),
 // cost the training experiments (training.ts).
-import type { IrArchitecture, IrProgram } from '@pim/compiler';
+import { tilesFor, type IrArchitecture, type IrProgram } from '@pim/ir';
 import type { GnnReport, GraphLike } from '../gnn/index.js';
 import type { Mesh } from '../noc/mesh.js';
 import type { NocResult } from '../noc/traffic.js';
@@ -192,7 +192,7 @@ function summary(x: Parts): SimReport['summary'] {
     crossbars: arch.totals.crossbars,
     crossbars_used: walk.layers.reduce((s, l) => s + l.crossbars, 0),
     tiles: arch.totals.tiles,
-    tiles_used: [...walk.cursor.entries()].reduce((a, [name, n]) => a + Math.ceil(n / (tiles.get(name)!.tt.crossbars_per_tile || 1)), 0),
+    tiles_used: [...walk.cursor.entries()].reduce((a, [name, n]) => a + tilesFor(n, tiles.get(name)!.tt.crossbars_per_tile), 0),
     latency_s: timing.latency,
     latency_overlapped_s: timing.latencyOverlapped,
     period_s: timing.period,

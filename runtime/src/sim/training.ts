@@ -1,6 +1,6 @@
 // Training cost in the PipeLayer style: per sample a forward pass, a backward pass on the transposed
 // crossbars and the weight-gradient computation; per batch a weight update written into the cells.
-import type { IrDevice, IrExperiment, IrLayer, IrPlacement, IrProgram } from '@pim/compiler';
+import { inputCycles, tileMatrix, type IrDevice, type IrExperiment, type IrLayer, type IrPlacement, type IrProgram } from '@pim/ir';
 import { MNIST_TEST_SIZE } from '../data/mnist.js';
 import { type TileModel, stepTime } from './arch.js';
 import { gpuCost } from './gpu.js';
@@ -12,10 +12,8 @@ import type { LayerReport, StageReport, TrainingLayerReport, TrainingReport } fr
  * added), each pass ⌈I/d⌉ input cycles converting the used rows: S × ⌈I/d⌉ × max(read, rows/(ADCs·rate)).
  */
 export function transposedMvm(t: TileModel, K: number, N: number, slices: number, inputBits: number): { mvm_s: number; energy_j: number } {
-  const cycles = Math.ceil(inputBits / t.dacBits);
-  const rowTiles = Math.ceil(K / t.rows);
-  const colTiles = Math.ceil((N * slices) / t.cols);
-  const crossbars = rowTiles * colTiles;
+  const cycles = inputCycles(inputBits, t.dacBits);
+  const { row_tiles: rowTiles, col_tiles: colTiles, crossbars } = tileMatrix(K, N, slices, t.rows, t.cols);
   const step = stepTime(t, Math.min(t.rows, K));
   const mvm = slices * cycles * step;
   // Per pass, K·N cells conduct (one slice column per weight); rows converted on every column tile.
@@ -46,7 +44,7 @@ export interface TrainingInputs {
   irLayers: IrLayer[];
   placements: (IrPlacement | undefined)[];
   tiles: Map<string, TileModel>;
-  gpus: Map<string, import('@pim/compiler').IrGpu>;
+  gpus: Map<string, import('@pim/ir').IrGpu>;
   inputBits: number;
   /** NoC energy of one forward pass (with DropLayer's savings when the experiment uses it); the backward pass moves the same amount back. */
   nocEnergyPerInference: number;

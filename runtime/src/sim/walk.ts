@@ -1,7 +1,7 @@
 // The layer walk of one mapping: each layer's time and energy on its engine, the pipeline stages they form,
 // the hosts (tile ranges, GPUs, the I/O port) the activations travel between, and the transfers between
 // them. A pure function of the resolved mapping, the tile models and the GNN plan.
-import type { IrLayer } from '@pim/compiler';
+import type { IrLayer } from '@pim/ir';
 import type { GnnReport } from '../gnn/index.js';
 import type { TileModel } from './arch.js';
 import { SimError } from './errors.js';

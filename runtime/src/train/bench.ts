@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { IrProgram } from '@pim/compiler';
+import type { IrProgram } from '@pim/ir';
 import * as B from './ir-builders.js';
 import { train } from './trainer.js';
 

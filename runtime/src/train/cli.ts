@@ -3,7 +3,7 @@
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { IrProgram } from '@pim/compiler';
+import type { IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
 import { TrainConfigError } from './hardware.js';
 import { ProgressReporter } from './progress.js';

@@ -1,7 +1,7 @@
 // The experiment's data set, loaded from its IR declaration and turned into tensors for the trainer.
 
 import { isAbsolute, resolve } from 'node:path';
-import type { IrDataset, IrExperiment, IrProgram } from '@pim/compiler';
+import type { IrDataset, IrExperiment, IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
 import { loadMnist } from '../data/mnist.js';
 import { loadPlanetoid, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { IrProgram } from '@pim/compiler';
+import type { IrProgram } from '@pim/ir';
 import { loadMnist } from '../data/mnist.js';
 import { coraProgram } from './bench.js';
 import type { LoadedData } from './data.js';

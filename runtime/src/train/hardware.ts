@@ -1,7 +1,7 @@
 // From the IR to what each layer computes on: the engine of every layer (crossbar, GPU, digital periphery)
 // and, for crossbar layers, the numerics parameters from the mapped tile type, its device and the experiment.
 
-import type { IrArchitecture, IrDevice, IrExperiment, IrMapping, IrPlacement, IrProgram } from '@pim/compiler';
+import { mappingParts, tileTypeOf, type IrArchitecture, type IrDevice, type IrExperiment, type IrMapping, type IrPlacement, type IrProgram } from '@pim/ir';
 import type { CrossbarParams } from '../numerics/crossbar.js';
 
 export class TrainConfigError extends Error {
@@ -24,7 +24,7 @@ function findDevice(ir: IrProgram, name: string, where: string): IrDevice {
 
 export function crossbarParamsFor(ir: IrProgram, arch: IrArchitecture, mapping: IrMapping, placement: IrPlacement, exp: IrExperiment): Omit<CrossbarParams, 'weightRange'> {
   const where = `mapping '${mapping.name}', layer '${placement.layer}'`;
-  const tile = arch.tile_types.find((t) => t.name === placement.target || t.path === placement.target);
+  const tile = tileTypeOf(arch, placement.target);
   if (!tile?.crossbar) throw new TrainConfigError(`${where}: target '${placement.target}' is not a tile type with crossbars in architecture '${arch.name}'`);
   const dev = findDevice(ir, tile.crossbar.device, where);
   const adcBits = exp.numerics.adc_bits ?? tile.adc?.resolution_bits ?? Infinity;
@@ -51,11 +51,9 @@ export function crossbarParamsFor(ir: IrProgram, arch: IrArchitecture, mapping: 
 
 /** Hardware of every layer of the experiment's model, by layer index. */
 export function layerHardware(ir: IrProgram, exp: IrExperiment): { mapping: IrMapping; arch: IrArchitecture; layers: LayerHardware[] } {
-  const mapping = ir.mappings.find((m) => m.name === exp.mapping);
+  const { mapping, arch, model } = mappingParts(ir, exp.mapping);
   if (!mapping) throw new TrainConfigError(`experiment '${exp.name}': mapping '${exp.mapping}' is not in the IR`);
-  const arch = ir.architectures.find((a) => a.name === mapping.architecture);
   if (!arch) throw new TrainConfigError(`mapping '${mapping.name}': architecture '${mapping.architecture}' is not in the IR`);
-  const model = ir.models.find((m) => m.name === mapping.model);
   if (!model) throw new TrainConfigError(`mapping '${mapping.name}': model '${mapping.model}' is not in the IR`);
   const layers = model.layers.map((layer): LayerHardware => {
     const pl = mapping.placements.find((p) => p.index === layer.index) ?? mapping.placements.find((p) => p.layer === layer.name);

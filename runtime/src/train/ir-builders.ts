@@ -3,7 +3,7 @@
 // carry real values; per-layer shape and cost figures are left empty.
 
 import { LENET5_LAYERS } from '../sim/reference-ir.js';
-import type { AttrValue, Engine, IrArchitecture, IrDataset, IrDevice, IrExperiment, IrLayer, IrMapping, IrModel, IrProgram } from '@pim/compiler';
+import type { AttrValue, Engine, IrArchitecture, IrDataset, IrDevice, IrExperiment, IrLayer, IrMapping, IrModel, IrProgram } from '@pim/ir';
 
 export interface DeviceSpec {
   bitsPerCell?: number;

@@ -2,7 +2,7 @@
 // every weight layer placed on its engine: crossbar layers through the numerics, the rest in fp32 (GPU) or
 // fixed point (the ReRAM partition's digital periphery).
 
-import type { IrExperiment, IrLayer, IrModel } from '@pim/compiler';
+import type { IrExperiment, IrLayer, IrModel } from '@pim/ir';
 import { CrossbarLayer, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
 import { NormalPool } from '../numerics/normal-pool.js';
 import { tf } from '../numerics/tf.js';

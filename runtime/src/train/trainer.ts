@@ -3,7 +3,7 @@
 // chip's state; thermal noise in training only with noise-aware training, always in evaluation, which is the
 // deployment), and every optimizer step writes the changed cells back, counting writes.
 
-import type { IrExperiment, IrProgram } from '@pim/compiler';
+import { mappingParts, type IrExperiment, type IrProgram } from '@pim/ir';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '../data/planetoid.js';
 import { initTf, tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
@@ -67,8 +67,7 @@ function findExperiment(ir: IrProgram, name: string, kind: 'train' | 'run'): IrE
 }
 
 function modelOf(ir: IrProgram, exp: IrExperiment) {
-  const mapping = ir.mappings.find((m) => m.name === exp.mapping);
-  const model = ir.models.find((m) => m.name === mapping?.model);
+  const { model } = mappingParts(ir, exp.mapping);
   if (!model) throw new TrainConfigError(`experiment '${exp.name}': its mapping's model is not in the IR`);
   return model;
 }

@@ -296,3 +296,16 @@ export interface IrExploration {
   objectives: { name: string; sense: 'minimize' | 'maximize' }[];
   method: { name: 'random' | 'grid' | 'nsga2' | 'mesmo' | 'cf_mesmo'; budget?: number; budget_unit?: string; fidelity?: { parameter: string; min: number; max: number }; seed: number; attributes: Record<string, AttrValue> };
 }
+
+/** One design point's value for a `vary` path, in SI units: what the compiler's overrides take. */
+export interface IrOverride {
+  path: string;
+  value: number | string | boolean;
+}
+
+/**
+ * The program compiled again with one design point's overrides (the IR holds results, not the
+ * formulas behind them, so an explorer needs the compiler for each point): its IR, or why it has
+ * none (`CODE: message`). The compiler makes one (`designCompiler`); the explorer takes it as given.
+ */
+export type DesignCompiler = (overrides: readonly IrOverride[]) => IrProgram | string;

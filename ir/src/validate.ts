@@ -6,7 +6,7 @@ import type { IrProgram } from './types.js';
 
 const require = createRequire(import.meta.url);
 
-export const IR_SCHEMA_URL = new URL('../../src/ir/ir.schema.json', import.meta.url);
+export const IR_SCHEMA_URL = new URL('../src/ir.schema.json', import.meta.url);
 
 let validator: ValidateFunction | undefined;
 function getValidator(): ValidateFunction {
