@@ -3,7 +3,7 @@ export * from '@pim/ir';
 export * from './api.js';
 export { compile, designCompiler } from './compile.js';
 export { canonicalize } from './passes/lower.js';
-export { makeSourceFile, nodeHost } from './passes/load.js';
+export { loadPrelude, makeSourceFile, nodeHost, PRELUDE_FILES } from './passes/load.js';
 export { lookupUnit, allUnits, unitsFor } from './units/units.js';
 export { NAMED_DIMENSIONS, dimName, siUnitOf, type Dim } from './units/dimension.js';
 export { LAYER_KINDS } from './passes/models.js';

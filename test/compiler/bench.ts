@@ -13,7 +13,7 @@ import { BUNDLE, bundleIsFresh } from './bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // The same launcher as the installed `pimc` command (node_modules/.bin/pimc links to it).
-const PIMC = path.join(ROOT, 'compiler/bin/pimc.js');
+const PIMC = path.join(ROOT, 'cli/bin/pimc.js');
 
 
 /** One self-contained unit of declarations; `i` keeps every name unique. */

@@ -1,11 +1,11 @@
-// Where the bundled CLI lives (compiler/scripts/build-cli.mjs) and whether bin/pimc.js will run it:
+// Where the bundled CLI lives (cli/scripts/build-cli.mjs) and whether bin/pimc.js will run it:
 // it does when every file the bundle was built from is unchanged (a plain `tsc -b` makes it stale).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const BUNDLE = path.join(ROOT, 'compiler/dist/cli/pimc.bundle.cjs');
+export const BUNDLE = path.join(ROOT, 'cli/dist/pimc.bundle.cjs');
 
 export function bundleIsFresh(): boolean {
   try {

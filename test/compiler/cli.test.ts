@@ -1,4 +1,4 @@
-// The built CLI as a user runs it: `node compiler/bin/pimc.js …` in a child process. Exit codes are
+// The built CLI as a user runs it: `node cli/bin/pimc.js …` in a child process. Exit codes are
 // 0 clean, 1 errors in the source, 2 usage or internal errors; a user mistake never prints a stack.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -10,8 +10,8 @@ import { loadIr } from '@pim/compiler';
 import { BUNDLE, bundleIsFresh } from './bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const PIMC = path.join(ROOT, 'compiler/bin/pimc.js');
-const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'compiler/package.json'), 'utf8')) as { version: string }).version;
+const PIMC = path.join(ROOT, 'cli/bin/pimc.js');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'cli/package.json'), 'utf8')) as { version: string }).version;
 
 interface Result {
   code: number;

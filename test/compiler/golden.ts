@@ -8,15 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '@pim/compiler';
-import type * as Cli from '../../compiler/src/cli/pimc.js';
+import * as cli from '@pim/cli';
 
 /** test/compiler/cases (this file runs from test/compiler/dist). */
 export const CASES_DIR = fileURLToPath(new URL('../cases/', import.meta.url));
 
 /** The compiler's prelude (library classes): printed as an absolute path, shown as `<prelude>/…`. */
 const PRELUDE_DIR = fileURLToPath(new URL('../../../compiler/prelude/', import.meta.url));
-
-const cli = (await import(new URL('../../../compiler/dist/cli/pimc.js', import.meta.url).href)) as typeof Cli;
 
 export interface CaseOutput {
   /** `pimc check` output, or undefined when it printed no diagnostic. */

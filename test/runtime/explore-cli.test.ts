@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { paretoFront } from '@pim/runtime/explore';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const PIMC = path.join(ROOT, 'compiler/bin/pimc.js');
+const PIMC = path.join(ROOT, 'cli/bin/pimc.js');
 const TINY = 'test/runtime/fixtures/explore-tiny.pim';
 
 function pimc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

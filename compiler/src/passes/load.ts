@@ -80,7 +80,7 @@ let preludeCache: Record<keyof typeof PRELUDE_FILES, SourceFile> | undefined;
 
 /**
  * The component library and other built-in classes, parsed once per process. The bundled CLI
- * (scripts/build-cli.mjs) carries the parse made at build time by the same parser, as JSON in
+ * (cli/scripts/build-cli.mjs) carries the parse made at build time by the same parser, as JSON in
  * `globalThis.__PIM_PRELUDE_PARSE__`; it is used for a file only when its text and path are the ones
  * parsed then (JSON.parse is several times cheaper than a cold parse). JSON cannot share an object,
  * so `shared` lists where the parser's tree holds one object twice (a path to its first place, then

@@ -58,7 +58,7 @@ export async function benchSimulator(ir?: IrProgram, log: (s: string) => void = 
   out['neurosim_ratio'] = NEUROSIM_VGG8_S / vgg8s;
   log(`simulator: VGG-8 estimate ${(vgg8s * 1e3).toFixed(1)} ms vs NeuroSim ≈ ${NEUROSIM_VGG8_S} s → ${(NEUROSIM_VGG8_S / vgg8s).toExponential(2)}× faster`);
   // Cold `pimc simulate samples/isaac.pim` for VGG-16 (compiler + simulator in a fresh process; goal < 1 s).
-  const pimc = resolve('compiler/bin/pimc.js');
+  const pimc = resolve('cli/bin/pimc.js');
   const sample = resolve('samples/isaac.pim');
   if (existsSync(pimc) && existsSync(sample)) {
     const mapping = (() => {

@@ -5,11 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '@pim/grammar';
-import { compile, designCompiler } from '../compile.js';
-import { loadPrelude } from '../passes/load.js';
-import type { Program } from '../api.js';
+import { compile, designCompiler, loadPrelude, type Program } from '@pim/compiler';
+import type { IrProgram } from '@pim/ir';
 
-const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const HELP = `pimc ${VERSION} — the pim compiler for heterogeneous processing-in-memory systems
 
@@ -113,21 +112,29 @@ function wholeOption(cmd: string, key: string, value: unknown, min: number): num
 }
 
 /** Compiles for a runtime command; prints diagnostics; returns the program only when it has IR. */
-function compileForRuntime(file: string, format: string, err: Out): Program | undefined {
+function compileForRuntime(file: string, format: string, err: Out): (Program & { ir: IrProgram }) | undefined {
   const program = compile(file);
   if (program.diagnostics.length) printDiagnostics(program, format, err);
-  return program.ir ? program : undefined;
+  return program.ir ? { ...program, ir: program.ir } : undefined;
 }
 
 // The runtime and the formatter are loaded only by the commands that need them, so `check` and
-// `compile` never load tfjs or Prettier. Specifiers are variables: they are sibling packages, not
-// compile-time dependencies of the compiler.
+// `compile` never load tfjs or Prettier. They are declared dependencies of this package and typed by
+// their own declarations (`typeof import(…)`); the import itself goes through `importModule` because
+// the bundled CLI runs in node:vm, which cannot import(), and bin/pimc.js passes its own.
 type Importer = (specifier: string) => Promise<unknown>;
 let importModule: Importer = (specifier) => import(specifier);
 
-async function loadOptional<T>(specifier: string, what: string): Promise<T> {
+interface LazyModules {
+  '@pim/lsp/format': typeof import('@pim/lsp/format');
+  '@pim/runtime/sim': typeof import('@pim/runtime/sim');
+  '@pim/runtime/train': typeof import('@pim/runtime/train');
+  '@pim/runtime/explore': typeof import('@pim/runtime/explore');
+}
+
+async function loadOptional<S extends keyof LazyModules>(specifier: S, what: string): Promise<LazyModules[S]> {
   try {
-    return (await importModule(specifier)) as T;
+    return (await importModule(specifier)) as LazyModules[S];
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
@@ -226,14 +233,14 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       const { values, positionals } = parse({ check: { type: 'boolean' }, write: { type: 'boolean' } });
       if (values.help) return (out(HELP), 0);
       if (positionals.length === 0) throw new UsageError('pimc fmt: missing FILE');
-      const fmt = await loadOptional<{ fmtCommand(files: string[], opts: { check: boolean; write: boolean }, out: Out, err: Out): Promise<number> }>('@pim/lsp/format', 'formatting');
+      const fmt = await loadOptional('@pim/lsp/format', 'formatting');
       return fmt.fmtCommand(positionals, { check: !!values.check, write: !!values.write }, out, err);
     }
     case 'simulate': {
       const { values, positionals } = parse({ mapping: { type: 'string' }, json: { type: 'string' }, csv: { type: 'string' }, html: { type: 'string' } });
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError('pimc simulate: give exactly one FILE');
-      const sim = await loadOptional<{ simulateCommand(ir: unknown, args: Record<string, string | undefined>, out: Out): Promise<number> }>('@pim/runtime/sim', 'simulation');
+      const sim = await loadOptional('@pim/runtime/sim', 'simulation');
       const program = compileForRuntime(requireFile(positionals[0], 'simulate'), String(values.format), err);
       if (!program) return 1;
       return sim.simulateCommand(program.ir, { mapping: values.mapping as string | undefined, json: values.json as string | undefined, csv: values.csv as string | undefined, html: values.html as string | undefined, source: program.entry }, out);
@@ -246,7 +253,7 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       if (positionals.length !== 1) throw new UsageError(`pimc ${cmd}: give exactly one FILE`);
       const seed = wholeOption(cmd, 'seed', values.seed, 0);
       const epochs = wholeOption(cmd, 'epochs', values.epochs, 0);
-      const trainer = await loadOptional<{ trainCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number>; runCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number> }>('@pim/runtime/train', 'training');
+      const trainer = await loadOptional('@pim/runtime/train', 'training');
       const program = compileForRuntime(requireFile(positionals[0], cmd), String(values.format), err);
       if (!program) return 1;
       const args = { train: values.train, run: values.run, seed, epochs, json: values.json, checkpoint: values.checkpoint, source: program.entry };
@@ -258,7 +265,7 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       if (positionals.length !== 1) throw new UsageError('pimc explore: give exactly one FILE');
       const whole = (k: string, min: number) => wholeOption(cmd, k, (values as Record<string, unknown>)[k], min);
       const args = { explore: values.explore as string | undefined, method: values.method as string | undefined, budget: whole('budget', 1), seed: whole('seed', 0), json: values.json as string | undefined, html: values.html as string | undefined, trainLimit: whole('train-limit', 1), testLimit: whole('test-limit', 1) };
-      const explorer = await loadOptional<{ exploreCommand(ir: unknown, args: Record<string, unknown>, out: Out, err: Out): Promise<number> }>('@pim/runtime/explore', 'exploration');
+      const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
       const program = compileForRuntime(requireFile(positionals[0], 'explore'), String(values.format), err);
       if (!program) return 1;
       return explorer.exploreCommand(program.ir, { ...args, source: program.entry, compile: designCompiler(program.entry) }, out, err);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Committed, executable entry point: tsc does not set the execute bit on its output.
 // A cold `pimc check` spends most of its time loading code, not compiling `.pim`. So the build
-// bundles the CLI into one CommonJS file (scripts/build-cli.mjs), which skips resolving and linking
+// bundles the CLI into one CommonJS file (cli/scripts/build-cli.mjs), which skips resolving and linking
 // ~60 ES modules, and this launcher compiles it with V8's code cache stored beside it, which skips
 // most JavaScript parsing and compilation. It is CommonJS itself (bin/package.json): an ES module
 // entry would start Node's ESM loader just to run it. Without a bundle, or with one older than the
@@ -12,7 +12,7 @@ const { createRequire } = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
 
-const bundle = path.join(__dirname, '../dist/cli/pimc.bundle.cjs');
+const bundle = path.join(__dirname, '../dist/pimc.bundle.cjs');
 
 /** Whether every file the bundle was built from is as it was then (a stat each, ~1 ms in all). */
 function isFresh() {
@@ -80,5 +80,5 @@ if (run) {
   // formatter) are imported from here, the same bare specifiers resolved from this package.
   run((specifier) => import(specifier));
 } else {
-  import('../dist/cli/pimc.js').then((cli) => cli.run());
+  import('../dist/pimc.js').then((cli) => cli.run());
 }
