@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataError, loadMnist, loadPlanetoid, syntheticGraph, syntheticSet } from '@pim/runtime/train';
 
-const CORA = resolve('../shared/data/cora');
+const CORA = resolve('data/cora');
 
 describe('data: Planetoid', () => {
   let dir: string;

@@ -5,7 +5,7 @@ import { loadPlanetoid } from '@pim/runtime/train';
 
 const { normalizedAdjacency, countBlocks, patternWithSelfLoops, reverseCuthillMcKee, inversePermutation, bandwidth, dropLayerTraffic, analyzeGraph, crossbarFigures } = gnn;
 
-const CORA = resolve('../shared/data/cora');
+const CORA = resolve('data/cora');
 const graph = (nodes: number, pairs: number[]) => ({ name: 'g', nodes, edges: Int32Array.from(pairs) });
 
 describe('gnn: Â = D^-½ (A + I) D^-½', () => {
@@ -166,7 +166,7 @@ describe('gnn: DropLayer traffic', () => {
 
 describe('gnn: GCN on the heterogeneous chip (real Cora)', () => {
   it('adjacency on the sparse tier, dense weights on the dense tier, RCM and skipping per the mapping', () => {
-    const r = simulate(reference.heteroProgram('../shared/data/cora'), { mapping: 'gcn_on_hetero' });
+    const r = simulate(reference.heteroProgram('data/cora'), { mapping: 'gcn_on_hetero' });
     const gr = r.gnn!;
     assert.equal(gr.graph.nodes, 2708);
     const plan = gr.layers.find((l) => l.layer === 'g1')!;

@@ -134,7 +134,7 @@ describe('noc: flows, loads and placement', () => {
   });
 
   it('GNN flows are many-to-few (V→E onto the adjacency tiles)', () => {
-    const r = simulate(reference.heteroProgram('../shared/data/cora'), { mapping: 'gcn_on_hetero' });
+    const r = simulate(reference.heteroProgram('data/cora'), { mapping: 'gcn_on_hetero' });
     const v2e = r.noc!.declared.groups.filter((g) => g.many_to_few);
     assert.deepEqual(
       v2e.map((g) => g.group),

@@ -55,7 +55,7 @@ describe('report: text, JSON, CSV', () => {
 describe('report: charts', () => {
   it('renders every chart to a non-empty SVG, including the GNN sweep', async function () {
     this.timeout(60000);
-    const r = simulate(reference.heteroProgram('../shared/data/cora'), { mapping: 'gcn_on_hetero' });
+    const r = simulate(reference.heteroProgram('data/cora'), { mapping: 'gcn_on_hetero' });
     const ids = chartSpecs(r).map((c) => c.id);
     assert.deepEqual(ids, ['breakdown', 'layers', 'noc', 'noc-counterpart', 'sparse']);
     for (const c of chartSpecs(r)) {
@@ -163,7 +163,7 @@ describe('report: the HTML report in headless Chromium', () => {
   it('renders every chart (DOM has non-empty SVGs; the screenshot has coloured marks)', async function () {
     this.timeout(120000);
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is not installed: install Debian's package (apt-get install -y chromium) to run this test`);
-    const r = simulate(reference.heteroProgram('../shared/data/cora'), { mapping: 'gcn_on_hetero' });
+    const r = simulate(reference.heteroProgram('data/cora'), { mapping: 'gcn_on_hetero' });
     const html = join(dir, 'report.html');
     await writeReports(r, { html });
     const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`];

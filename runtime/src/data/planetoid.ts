@@ -1,8 +1,10 @@
-// Planetoid citation graphs (Cora, Citeseer) from the TSV form in ../shared/data (see its README), and a
-// seeded synthetic graph with the same shape for tests. Features are binary bag-of-words, kept sparse (CSR).
+// Planetoid citation graphs (Cora, Citeseer) from the TSV form in the repository's data/ folder (format,
+// source and licence in data/README.md), and a seeded synthetic graph with the same shape for tests.
+// Features are binary bag-of-words, kept sparse (CSR).
 
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Rng } from '../util/rng.js';
 import { DataError } from './errors.js';
 
@@ -23,6 +25,9 @@ export interface PlanetoidGraph {
   /** Undirected pairs a0,b0,a1,b1,… with a < b, as in edges.tsv. */
   edges: Int32Array;
 }
+
+/** The repository's data folder (from runtime/dist/data/): a Planetoid set without a path is read from here. */
+export const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
 
 export const SPLIT_NONE = 0;
 export const SPLIT_TRAIN = 1;

@@ -525,7 +525,7 @@ export function isaacProgram(): IrProgram {
 }
 
 /** The 3D heterogeneous chip with VGG-11-BN (BN on the GPU tier) and GCN-2 on Cora (adjacency on the sparse tier). */
-export function heteroProgram(dataPath = '../shared/data/cora'): IrProgram {
+export function heteroProgram(dataPath = 'data/cora'): IrProgram {
   const ir = emptyProgram();
   const arch = hetero3dArchitecture();
   const vgg11 = vgg('vgg11bn', VGG11_CFG, true);

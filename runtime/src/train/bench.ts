@@ -23,7 +23,7 @@ function lenetProgram(ideal: boolean): IrProgram {
   return B.program({ devices: [dev], architectures: [arch], models: [m], datasets: [B.MNIST_DATASET], mappings: [map], experiments: [exp] });
 }
 
-export function coraProgram(ideal: boolean, dataRoot = resolve('../shared/data'), extra: B.ExperimentSpec = {}): IrProgram {
+export function coraProgram(ideal: boolean, dataRoot = resolve('data'), extra: B.ExperimentSpec = {}): IrProgram {
   const dev = B.device('reram2b', { bitsPerCell: 2 });
   const arch = B.architecture('isaac', { device: dev, adcBits: 8 });
   const m = B.model('gcn2', { kind: 'graph', dataset: 'cora', nodes: 2708, features: 1433, classes: 7 }, B.gcn2(7));
@@ -61,7 +61,7 @@ export async function benchTrainer(): Promise<Record<string, number>> {
   out['trainer.lenet5_step.ratio'] = hw.wall / ideal.wall;
   out['trainer.lenet5_step_cpu_ms.ideal'] = ideal.cpu;
   out['trainer.lenet5_step_cpu_ms.hardware_aware'] = hw.cpu;
-  if (existsSync(resolve('../shared/data/cora'))) {
+  if (existsSync(resolve('data/cora'))) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const r = await train(coraProgram(false), 'cora');

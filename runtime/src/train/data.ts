@@ -1,10 +1,10 @@
 // The experiment's data set, loaded from its IR declaration and turned into tensors for the trainer.
 
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { IrDataset, IrExperiment, IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
 import { loadMnist } from '../data/mnist.js';
-import { loadPlanetoid, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';
+import { DATA_DIR, loadPlanetoid, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';
 import { syntheticSet } from '../data/synthetic.js';
 import type { TensorDataset } from '../data/tensor-set.js';
 import { tf } from '../numerics/tf.js';
@@ -30,7 +30,7 @@ export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataO
   if (!ds) throw new DataError(`experiment '${exp.name}': dataset '${exp.dataset}' is not in the IR`);
   switch (ds.source) {
     case 'planetoid': {
-      const p = ds.path ?? `../shared/data/${ds.set ?? ds.name}`;
+      const p = ds.path ?? join(DATA_DIR, ds.set ?? ds.name);
       return { kind: 'graph', graph: loadPlanetoid(isAbsolute(p) ? p : resolve(opts.dataRoot ?? process.cwd(), p)) };
     }
     case 'builtin': {

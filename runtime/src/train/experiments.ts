@@ -76,7 +76,7 @@ function log(s: string): void {
 
 export async function runExperiments(opts: { quick?: boolean; out?: string; dataRoot?: string } = {}): Promise<Section[]> {
   const z = opts.quick ? QUICK : FULL;
-  const dataRoot = opts.dataRoot ?? resolve('../shared/data');
+  const dataRoot = opts.dataRoot ?? resolve('data');
   const mnist: LoadedData = { kind: 'tensor', set: loadMnist({ trainLimit: z.mnistTrain, testLimit: z.mnistTest }) };
   const sweep: LoadedData = { kind: 'tensor', set: loadMnist({ trainLimit: z.sweepTrain, testLimit: z.mnistTest }) };
   const deployData: LoadedData = { kind: 'tensor', set: loadMnist({ trainLimit: 64, testLimit: z.deployTest }) };
