@@ -8,3 +8,4 @@ export { lookupUnit, allUnits, unitsFor } from './units/units.js';
 export { NAMED_DIMENSIONS, dimName, siUnitOf, type Dim } from './units/dimension.js';
 export { LAYER_KINDS } from './passes/models.js';
 export { OBJECTIVES } from './passes/explore.js';
+export { BUILTIN_FUNCTIONS, type FunctionSignature } from './semantics/functions.js';

@@ -44,6 +44,9 @@ export function buildClasses(ctx: CheckContext, sources: ClassSource[]): void {
     const cls = ctx.classes[ns].get(block.name!.name)!;
     const seen = [cls.name];
     let base = cls.base;
+    // `extends` naming a user's class is a use of it (the prelude's classes are no symbols).
+    const baseSym = !cls.builtin && base ? ctx.symbols.get(base) : undefined;
+    if (baseSym?.kind === 'class' && !ctx.classes[ns].get(base!)?.builtin) ctx.reference(cls.uri, block.base!.span, baseSym);
     while (base) {
       const parent = ctx.classes[ns].get(base);
       if (!parent) {

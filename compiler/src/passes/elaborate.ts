@@ -134,6 +134,11 @@ function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string,
     ctx.report(d);
     return undefined;
   }
+  // A user's class as the block kind: a use of that class, for references and rename.
+  if (!cls.builtin) {
+    const sym = ctx.symbols.get(kind);
+    if (sym?.kind === 'class') ctx.reference(uri, b.kind.span, sym);
+  }
   const count = b.count ? evalCount(ctx, b.count, uri, `the count of '${kind}'`) : 1;
   const label = b.name?.name ?? kind;
   const path = `${parentPath}.${label}`;

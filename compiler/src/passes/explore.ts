@@ -99,6 +99,9 @@ function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: M
         ctx.report(diag('unknownMember', uri, seg.span, seg.name, node.path, didYouMean(seg.name, node.children.map((c) => c.name))));
         return undefined;
       }
+      // Each component on the path is a use of its declaration (rename follows it into the path).
+      const declared = ctx.componentSymbol(owner.name, next.path.slice(owner.name.length + 1));
+      if (declared) ctx.reference(uri, seg.span, declared);
       node = next;
     }
     cls = ctx.classes.component.get(node.kind);

@@ -101,12 +101,7 @@ function patternText(p: Pattern): string {
 
 /** References from place rules to the layers and components they name, for go-to-definition and rename. */
 function recordPlaceReferences(ctx: CheckContext, b: Block, uri: string, model: string, arch: string): void {
-  const archChain: string[] = [];
-  for (let a: string | undefined = arch; a && !archChain.includes(a); ) {
-    archChain.push(a);
-    const node: Block | ConstDecl | undefined = ctx.symbols.get(a)?.node;
-    a = node?.type === 'Block' ? node.base?.name : undefined;
-  }
+  const archChain = ctx.architectureChain(arch);
   for (const m of b.body ?? []) {
     if (m.type !== 'Place') continue;
     for (const t of m.targets) {

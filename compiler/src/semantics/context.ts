@@ -112,6 +112,26 @@ export class CheckContext {
     return this.classes[ns].get(kind)?.lineage.includes(ancestor) ?? false;
   }
 
+  /** An architecture's name, then those of the architectures it extends, nearest first (cycles cut). */
+  architectureChain(arch: string): string[] {
+    const chain: string[] = [];
+    for (let a: string | undefined = arch; a && !chain.includes(a); ) {
+      chain.push(a);
+      const node: Block | ConstDecl | undefined = this.symbols.get(a)?.node;
+      a = node?.type === 'Block' ? node.base?.name : undefined;
+    }
+    return chain;
+  }
+
+  /** The declaration of a component by its path below an architecture (`t.ima`), found where it is written: in the architecture or one it extends. */
+  componentSymbol(arch: string, below: string): PimSymbol | undefined {
+    for (const a of this.architectureChain(arch)) {
+      const hit = this.nested.get(`${a}.${below}`);
+      if (hit?.kind === 'component') return hit;
+    }
+    return undefined;
+  }
+
   /** Top-level symbols of one declaration kind (`experiment` = train or run). */
   symbolsOfKind(kind: string): PimSymbol[] {
     return [...this.symbols.values()].filter((s) => s.kind === kind || (kind === 'experiment' && (s.kind === 'train' || s.kind === 'run')));

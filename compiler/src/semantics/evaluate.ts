@@ -4,6 +4,7 @@ import { diag, didYouMean, withArticle, type Diagnostic, type Expr, type Span } 
 import { DIMENSIONLESS, dimDiv, dimEquals, dimMul, dimName, dimPow, isDimensionless, type Dim } from '../units/dimension.js';
 import { lookupUnit, suggestUnit } from '../units/units.js';
 import { ERROR, num, type Value } from './values.js';
+import { FUNCTION_NAMES } from './functions.js';
 
 export interface EvalEnv {
   uri: string;
@@ -26,7 +27,6 @@ export interface EvalEnv {
 /** In `closedValues`: the expression reads a name, so its value is not shared. */
 const OPEN: Value = { t: 'error' };
 
-const FUNCTIONS = ['log2', 'ceil', 'floor', 'round', 'min', 'max', 'sqrt', 'abs', 'fixed', 'float'] as const;
 
 export function evaluate(expr: Expr, env: EvalEnv): Value {
   const memo = env.closedValues;
@@ -158,8 +158,8 @@ function evalIndex(expr: Extract<Expr, { type: 'Index' }>, env: EvalEnv): Value 
 
 function evalCall(expr: Extract<Expr, { type: 'Call' }>, env: EvalEnv): Value {
   const name = expr.callee.name;
-  if (!(FUNCTIONS as readonly string[]).includes(name)) {
-    env.report(diag('unknownFunction', env.uri, expr.callee.span, name, didYouMean(name, FUNCTIONS)));
+  if (!FUNCTION_NAMES.includes(name)) {
+    env.report(diag('unknownFunction', env.uri, expr.callee.span, name, didYouMean(name, FUNCTION_NAMES)));
     return ERROR;
   }
   const args = expr.args.map((a) => evaluate(a, env));

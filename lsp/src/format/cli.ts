@@ -52,7 +52,9 @@ export async function fmtCommand(
       }
       continue;
     }
-    out(result.text);
+    // `out` ends what it prints with a line break, which the formatted text already has: printed as
+    // is, `pimc fmt FILE > out.pim` would end in a blank line that `--check` then rejects.
+    if (result.text !== '') out(result.text.endsWith('\n') ? result.text.slice(0, -1) : result.text);
   }
   if (opts.check) {
     for (const f of unformatted) err(`${f}: not formatted`);

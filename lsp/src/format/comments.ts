@@ -11,6 +11,10 @@ export interface CommentPlacement {
   trailing: Map<Node, Comment[]>;
   /** Comments after the last member of a list (or in an empty list). */
   dangling: Map<Container, Comment[]>;
+  /** A line comment on the line of a body's `{`, before its first member: it stays after the `{`. */
+  afterOpen: Map<Container, Comment[]>;
+  /** Comments after a block's `]` (its count) and before its `{`. */
+  afterCount: Map<Node, Comment[]>;
 }
 
 export function membersOf(n: Node): Member[] | undefined {
@@ -35,7 +39,7 @@ function headerChildren(n: Node): Node[] {
 }
 
 export class CommentPlacer {
-  private readonly placement: CommentPlacement = { leading: new Map(), trailing: new Map(), dangling: new Map() };
+  private readonly placement: CommentPlacement = { leading: new Map(), trailing: new Map(), dangling: new Map(), afterOpen: new Map(), afterCount: new Map() };
   private readonly sorted: Comment[];
 
   constructor(private readonly text: string, comments: readonly Comment[]) {
@@ -142,9 +146,15 @@ export class CommentPlacer {
     const kids = headerChildren(node);
     const inside = kids.find((k) => contains(k.span, c.span) && k.span.end > k.span.start);
     if (inside) return this.locate(c, inside);
+    // A comment keeps its neighbouring tokens: right after a child (`linear /* e */ on`) it trails
+    // that child; right before one (`extends /* b */ component`) it leads it.
     const next = kids.find((k) => k.span.start >= c.span.end);
-    if (next) return this.add(this.placement.leading, next, c);
     const prev = [...kids].reverse().find((k) => k.span.end <= c.span.start);
+    const blank = (from: number, to: number): boolean => this.gap(from, to).trim() === '';
+    if (prev && blank(prev.span.end, c.span.start) && !(next && blank(c.span.end, next.span.start))) return this.add(this.placement.trailing, prev, c);
+    if (next) return this.add(this.placement.leading, next, c);
+    // `tile t[2] /* d */ {`: after the `]` that closes the count.
+    if (prev && node.type === 'Block' && prev === node.count) return this.add(this.placement.afterCount, node, c);
     if (prev) return this.add(this.placement.trailing, prev, c);
     // A leaf whose span parentheses widened: `(/* c */ 1)` — the comment precedes the token when
     // something other than parentheses follows it inside the span.
@@ -170,6 +180,10 @@ export class CommentPlacer {
         if (c.kind === 'block' && before.includes(',') && next && !/[\r\n]/.test(after)) return this.add(this.placement.leading, next, c);
         return this.add(this.placement.trailing, prev, c);
       }
+    }
+    // `{ // note` keeps its place after the brace.
+    if (!prev && c.kind === 'line' && container.type !== 'File' && !/[\r\n]/.test(this.gap(this.bodyOpen(container), c.span.start))) {
+      return this.add(this.placement.afterOpen, container, c);
     }
     if (next) return this.add(this.placement.leading, next, c);
     this.add(this.placement.dangling, container, c);

@@ -167,6 +167,12 @@ export class PimPrinter {
   private body(container: Container, members: A.Member[] | undefined): Doc {
     const list = members ?? [];
     const inner = this.members(container, list, false);
+    const afterOpen = this.comments.afterOpen.get(container);
+    if (afterOpen) {
+      // A line comment after `{` ends the line: the body is broken.
+      const open: Doc[] = ['{', ...afterOpen.map((c) => [' ', c.text])];
+      return inner.length === 0 ? [open, hardline, '}'] : [open, indent([hardline, ...inner]), hardline, '}', breakParent];
+    }
     if (inner.length === 0) return '{}';
     const dangling = this.comments.dangling.get(container) ?? [];
     // An empty body holding only comments that started on their own line stays broken.
@@ -197,6 +203,7 @@ export class PimPrinter {
           m.name ? [' ', this.ident(m.name)] : '',
           m.base ? [' extends ', this.ident(m.base)] : '',
           m.count ? ['[', this.expr(m.count, PREC.in), ']'] : '',
+          (this.comments.afterCount.get(m) ?? []).map((c) => this.trailingDoc(c)),
           m.body ? [' ', this.body(m, m.body)] : '',
         ];
       case 'Attribute':

@@ -1,7 +1,7 @@
 // Loads the compiler lazily and runs it for the server. The compiler may be absent or may not export
 // `compile` yet (it is developed alongside); then every feature falls back to the parser alone.
 import type { LayerSchemaLike } from './catalogue.js';
-import type { CompileFn, CompileOptions, Program } from './compiler-types.js';
+import type { CompileFn, CompileOptions, FunctionSignature, Program } from './compiler-types.js';
 
 interface CompilerModule {
   compile?: CompileFn;
@@ -10,6 +10,7 @@ interface CompilerModule {
   LAYER_KINDS?: Record<string, LayerSchemaLike>;
   NAMED_DIMENSIONS?: Record<string, unknown>;
   unitsFor?: (dim: never) => string[];
+  BUILTIN_FUNCTIONS?: readonly FunctionSignature[];
 }
 
 let loaded: Promise<CompilerModule> | undefined;
@@ -33,6 +34,7 @@ export class CompilerService {
     this.units = typeof mod.allUnits === 'function' ? mod.allUnits() : undefined;
     this.objectives = Array.isArray(mod.OBJECTIVES) ? [...mod.OBJECTIVES] : undefined;
     this.layerKinds = mod.LAYER_KINDS;
+    this.functions = Array.isArray(mod.BUILTIN_FUNCTIONS) ? mod.BUILTIN_FUNCTIONS : [];
     const dims = mod.NAMED_DIMENSIONS;
     const unitsFor = mod.unitsFor;
     this.unitsForType = (type) => {
@@ -45,6 +47,9 @@ export class CompilerService {
   readonly layerKinds: Record<string, LayerSchemaLike> | undefined;
   /** Units of a named dimension (`frequency` → Hz, kHz, …), when the compiler knows it. */
   readonly unitsForType: (type: string) => string[] | undefined;
+
+  /** The built-in functions with their parameters (none without a compiler). */
+  readonly functions: readonly FunctionSignature[];
 
   /** Names allowed after `minimize` / `maximize`. */
   readonly objectives: string[] | undefined;

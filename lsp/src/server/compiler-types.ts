@@ -8,6 +8,7 @@ export type {
   ClassInfo,
   CompilerHost,
   CompileOptions,
+  FunctionSignature,
   PimSymbol,
   Program,
   Reference,

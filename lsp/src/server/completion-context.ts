@@ -70,7 +70,8 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
       frames.pop();
       stmt = [];
     } else if (n === 'Comma') {
-      if (!(stmt[0]?.tokenType.name === 'Minimize' || stmt[0]?.tokenType.name === 'Maximize')) stmt = [];
+      // Lists inside a statement (`minimize area, energy`, `place conv, linear on t`) do not end it.
+      if (!['Minimize', 'Maximize', 'Place'].includes(stmt[0]?.tokenType.name ?? '')) stmt = [];
     } else {
       // A new line starts a new statement unless the expression obviously continues.
       const prev = stmt[stmt.length - 1];

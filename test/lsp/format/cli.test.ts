@@ -3,7 +3,13 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fmtCommand } from '@pim/lsp';
+import { repoRoot } from '../support/client.js';
+
+const run = promisify(execFile);
+const pimc = join(repoRoot, 'compiler/bin/pimc.js');
 
 describe('pimc fmt', () => {
   let dir: string;
@@ -22,8 +28,20 @@ describe('pimc fmt', () => {
     const f = join(dir, 'a.pim');
     writeFileSync(f, 'model  m {relu}');
     assert.equal(await fmtCommand([f], { check: false, write: false }, o, e), 0);
-    assert.deepEqual(out, ['model m { relu }\n']);
+    // One line per `out` call: the line break that ends the text is the one `out` adds.
+    assert.deepEqual(out, ['model m { relu }']);
     assert.equal(readFileSync(f, 'utf8'), 'model  m {relu}', 'the file is untouched');
+  });
+
+  it('writes through a shell redirection a file that --check accepts (no extra trailing newline)', async () => {
+    const f = join(dir, 'a.pim');
+    writeFileSync(f, 'model  m {relu}\n// last\n');
+    const printed = await run(process.execPath, [pimc, 'fmt', f]);
+    const copy = join(dir, 'out.pim');
+    writeFileSync(copy, printed.stdout);
+    assert.equal(printed.stdout, 'model m { relu }\n// last\n');
+    const checked = await run(process.execPath, [pimc, 'fmt', '--check', copy]);
+    assert.match(checked.stdout, /all formatted/);
   });
 
   it('--check fails on an unformatted file and passes on a formatted one', async () => {

@@ -228,6 +228,32 @@ architecture a {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 
+  it('completes after `on` in a place rule listing several layers, and offers fixed(…) for a precision', async () => {
+    const uri = fileUri(join(dir, 'place.pim'));
+    const m = marked(`architecture a { tile tt[2] { ima { crossbar { rows: 8, cols: 8 } } } }
+model q { input: tensor[4], linear l1 { out: 2 }, relu }
+mapping mm {
+  model: q, architecture: a
+  place l1, ‸{second}relu on tt
+  weights: ‸{weights}fixed(8 bit)
+  place conv, linear on ‸{on}
+}
+`);
+    const next = client.nextDiagnostics(uri, 1);
+    client.open(uri, m.text, 1);
+    await next;
+    const complete = (k: string) => req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(m.at[k]!) });
+    assert.deepEqual((await complete('on')).items.map((i) => i.label), ['tt']);
+    const second = (await complete('second')).items.map((i) => i.label);
+    assert.ok(second.includes('l1') && second.includes('linear') && !second.includes('tt'), second.join(','));
+    const weights = (await complete('weights')).items;
+    assert.deepEqual(weights.map((i) => i.label), ['fixed(…)', 'float(…)']);
+    const fixed = weights[0]!;
+    assert.equal((fixed.textEdit as TextEdit).newText, 'fixed(${1:16} bit)');
+    assert.equal(fixed.insertTextFormat, 2);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('completes a vary path from the last clean compilation while the line is being typed', async () => {
     const uri = fileUri(join(dir, 'vary.pim'));
     const clean = 'architecture a {\n  clock: 1 GHz\n  noc { flit: 32 bit }\n}\nexplore e {\n  vary a.clock in [1 GHz]\n}\n';

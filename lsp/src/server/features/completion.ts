@@ -189,6 +189,13 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
         break;
       }
       const attr = frameClass(pos.frames, cat)?.attributes.find((x) => x.name === pos.key);
+      if (attr && /^(required\()?precision\)?$/.test(attr.type)) {
+        // A precision is written with its constructor: `weights: fixed(16 bit)`.
+        for (const f of s.compiler.functions.filter((x) => x.precision)) {
+          items.push({ label: `${f.name}(…)`, kind: CompletionItemKind.Function, detail: f.doc, insertText: `${f.name}(\${1:${f.name === 'fixed' ? 16 : 32}} bit)`, sortText: `0${f.name}` });
+        }
+        break;
+      }
       const choices = attr ? choicesOf(attr.type) : undefined;
       if (choices) {
         for (const c of choices) {

@@ -1,0 +1,184 @@
+// References and rename over every kind of name, on a three-file workspace (devices ← architecture ←
+// main). Each rename is applied to copies of the files, which `pimc check` must then find clean.
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Location, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { fileUri, marked, repoRoot, startClient, type TestClient } from '../support/client.js';
+
+const run = promisify(execFile);
+const pimc = join(repoRoot, 'compiler/bin/pimc.js');
+
+const files = {
+  'devices.pim': marked(`/// Sense amplifier.
+class ‸{amp}sense_amp extends component { bias: current = 10 uA, power: power = bias * 1 V, area: area = 2 um2 }
+class fast_amp extends ‸{ampExtends}sense_amp { bias: current = 40 uA }
+device ‸{dev}rr { technology: reram, bits_per_cell: 2 }
+const ‸{rows}rows = 64
+`),
+  'arch.pim': marked(`import "devices.pim"
+architecture ‸{chip}chip {
+  clock: 1 GHz
+  tile ‸{tile}t[4] {
+    ima[2] { crossbar[8] { rows: ‸{rowsUse}rows, cols: 64, cell: ‸{devUse}rr } }
+    ‸{ampKind}sense_amp[8] { }
+    fast_amp amp2 { }
+  }
+}
+architecture ‸{big}big extends ‸{chipExtends}chip { chips: 2 }
+`),
+  'main.pim': marked(`import "arch.pim"
+dataset ‸{digits}digits { source: builtin, set: "mnist" }
+model ‸{net}net {
+  input: tensor[1, 28, 28]
+  flatten
+  linear ‸{f1}f1 { out: 32 }
+  relu
+  linear f2 { out: 10 }
+}
+mapping ‸{m}m { model: ‸{netUse}net, architecture: ‸{bigUse}big, weights: fixed(16 bit), place ‸{f1Use}f1, linear on ‸{tileUse}t }
+train ‸{tr}tr { mapping: ‸{mUse}m, dataset: ‸{digitsUse}digits, epochs: 1 }
+explore e {
+  evaluate: ‸{trUse}tr
+  vary ‸{bigVary}big.‸{tileVary}t.‸{ampVary}sense_amp.bias in [10 uA, 20 uA]
+  minimize area
+  method: random { budget: 2 }
+}
+`),
+};
+type FileName = keyof typeof files;
+const names = Object.keys(files) as FileName[];
+
+/** Applies a workspace edit to the texts (edits of one file applied from the last to the first). */
+function applied(dir: string, edit: WorkspaceEdit): Record<FileName, string> {
+  const out = {} as Record<FileName, string>;
+  for (const name of names) {
+    const text = files[name].text;
+    const edits: TextEdit[] = [...(edit.changes?.[fileUri(join(dir, name))] ?? [])];
+    const lines = text.split('\n');
+    const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    edits.sort((x, y) => offset(y.range.start) - offset(x.range.start));
+    let t = text;
+    for (const e of edits) t = t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end));
+    out[name] = t;
+  }
+  return out;
+}
+
+describe('references and rename of every kind of name, across three files', function () {
+  this.timeout(120000);
+  let dir: string;
+  let client: TestClient;
+  const uri = (f: FileName) => fileUri(join(dir, f));
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pim-rename-'));
+    for (const n of names) writeFileSync(join(dir, n), files[n].text);
+    client = await startClient(dir);
+  });
+  after(async () => {
+    await client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const pos = (f: FileName, mark: string) => {
+    const m = files[f].at[mark];
+    assert.ok(m, `no mark ${mark} in ${f}`);
+    return { line: m.line, character: m.character };
+  };
+  const refs = (f: FileName, mark: string) =>
+    client.connection.sendRequest('textDocument/references', { textDocument: { uri: uri(f) }, position: pos(f, mark), context: { includeDeclaration: true } }) as Promise<Location[]>;
+  const renameAt = (f: FileName, mark: string, newName: string) =>
+    client.connection.sendRequest('textDocument/rename', { textDocument: { uri: uri(f) }, position: pos(f, mark), newName }) as Promise<WorkspaceEdit>;
+  /** The places of a list of locations as `file:mark` using the test's marks. */
+  const where = (locs: Location[]) =>
+    locs
+      .map((l) => {
+        const f = names.find((n) => uri(n) === l.uri)!;
+        const mark = Object.entries(files[f].at).find(([, p]) => p.line === l.range.start.line && p.character === l.range.start.character)?.[0];
+        return `${f}:${mark ?? `${l.range.start.line}:${l.range.start.character}`}`;
+      })
+      .sort();
+
+  /** Renames, applies the edit to copies, and checks them with `pimc check`; returns the new texts. */
+  async function renameAndCheck(f: FileName, mark: string, newName: string): Promise<Record<FileName, string>> {
+    const edit = await renameAt(f, mark, newName);
+    const texts = applied(dir, edit);
+    const out = mkdtempSync(join(dir, 'renamed-'));
+    mkdirSync(out, { recursive: true });
+    for (const n of names) writeFileSync(join(out, n), texts[n]);
+    const r = await run(process.execPath, [pimc, 'check', join(out, 'main.pim')]).catch((e: { stdout: string; stderr: string }) => e);
+    assert.match(r.stdout + r.stderr, /0 errors/, `after renaming to ${newName}:\n${r.stdout}${r.stderr}\n${JSON.stringify(texts, null, 1)}`);
+    return texts;
+  }
+
+  it('a class: its declaration, its uses as a block kind and in `extends`, from any of them', async () => {
+    const expected = ['arch.pim:ampKind', 'devices.pim:amp', 'devices.pim:ampExtends'];
+    assert.deepEqual(where(await refs('devices.pim', 'amp')), expected);
+    assert.deepEqual(where(await refs('arch.pim', 'ampKind')), expected);
+    assert.deepEqual(where(await refs('devices.pim', 'ampExtends')), expected);
+  });
+
+  it('renames a class across three files, the paths through blocks it names included, leaving pimc check clean', async () => {
+    const texts = await renameAndCheck('arch.pim', 'ampKind', 'sense_amplifier');
+    assert.match(texts['devices.pim'], /class sense_amplifier extends component/);
+    assert.match(texts['devices.pim'], /class fast_amp extends sense_amplifier /);
+    assert.match(texts['arch.pim'], /sense_amplifier\[8\] \{ \}/);
+    assert.match(texts['main.pim'], /vary big\.t\.sense_amplifier\.bias/);
+    assert.ok(!/\bsense_amp\b/.test(Object.values(texts).join('\n')));
+  });
+
+  it('names a block named by its kind when the path through it is renamed, instead of changing its kind', async () => {
+    assert.deepEqual(where(await refs('main.pim', 'ampVary')), ['arch.pim:ampKind', 'main.pim:ampVary']);
+    const texts = await renameAndCheck('main.pim', 'ampVary', 'sa');
+    assert.match(texts['arch.pim'], /sense_amp sa\[8\] \{ \}/);
+    assert.match(texts['main.pim'], /vary big\.t\.sa\.bias/);
+    assert.match(texts['devices.pim'], /class sense_amp extends component/);
+  });
+
+  it('a constant, a device, an architecture (`extends` and `architecture:`), a model, a data set, a mapping, an experiment', async () => {
+    const cases: [FileName, string, string[], string][] = [
+      ['arch.pim', 'rowsUse', ['arch.pim:rowsUse', 'devices.pim:rows'], 'rows2'],
+      ['devices.pim', 'dev', ['arch.pim:devUse', 'devices.pim:dev'], 'cell8'],
+      ['arch.pim', 'chip', ['arch.pim:chip', 'arch.pim:chipExtends'], 'chip_a'],
+      ['main.pim', 'bigUse', ['arch.pim:big', 'main.pim:bigUse', 'main.pim:bigVary'], 'chip_b'],
+      ['main.pim', 'net', ['main.pim:net', 'main.pim:netUse'], 'mlp'],
+      ['main.pim', 'digitsUse', ['main.pim:digits', 'main.pim:digitsUse'], 'mnist_digits'],
+      ['main.pim', 'mUse', ['main.pim:m', 'main.pim:mUse'], 'on_chip'],
+      ['main.pim', 'tr', ['main.pim:tr', 'main.pim:trUse'], 'fit'],
+    ];
+    for (const [f, mark, expected, newName] of cases) {
+      assert.deepEqual(where(await refs(f, mark)), expected, `references of ${f}:${mark}`);
+      const texts = await renameAndCheck(f, mark, newName);
+      const all = Object.values(texts).join('\n');
+      assert.equal(all.split(newName).length - 1, expected.length, `${newName} written ${expected.length} times:\n${all}`);
+    }
+  });
+
+  it('a layer (in `place`) and a component (in `place … on` and in a `vary` path)', async () => {
+    assert.deepEqual(where(await refs('main.pim', 'f1Use')), ['main.pim:f1', 'main.pim:f1Use']);
+    let texts = await renameAndCheck('main.pim', 'f1Use', 'hidden');
+    assert.match(texts['main.pim'], /linear hidden \{ out: 32 \}/);
+    assert.match(texts['main.pim'], /place hidden, linear on t/);
+    assert.deepEqual(where(await refs('arch.pim', 'tile')), ['arch.pim:tile', 'main.pim:tileUse', 'main.pim:tileVary']);
+    texts = await renameAndCheck('arch.pim', 'tile', 'pe');
+    assert.match(texts['arch.pim'], /tile pe\[4\]/);
+    assert.match(texts['main.pim'], /on pe \}/);
+    assert.match(texts['main.pim'], /vary big\.pe\.sense_amp/);
+  });
+
+  it('refuses names that are no identifiers, keywords, taken, or built-in classes', async () => {
+    for (const [f, mark, bad] of [
+      ['main.pim', 'net', 'not valid'],
+      ['main.pim', 'net', 'extends'],
+      ['main.pim', 'net', 'digits'],
+      ['devices.pim', 'amp', 'tile'],
+      ['main.pim', 'f1Use', 'f2'],
+    ] as [FileName, string, string][]) {
+      await assert.rejects(renameAt(f, mark, bad), `${bad} should be refused`);
+    }
+  });
+});
