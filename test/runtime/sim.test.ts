@@ -77,9 +77,11 @@ describe('sim: inference pipeline and energy (toy chip)', () => {
     near(r.summary.period_s, 192e-9);
     assert.equal(r.summary.bottleneck, 'stage a');
     near(r.stages[0]!.latency_s, 204e-9); // 194 + 10 + 0
-    // NoC (see noc.test.ts for the routing): input 2 + 16 ns, a→b 2 + 2 ns, output 1 + 1.5 ns = 24.5 ns.
-    near(r.noc!.declared.latency_s, 24.5e-9);
-    near(r.summary.latency_s, 204e-9 + 50e-9 + 24.5e-9);
+    // NoC (see noc.test.ts for the routing): input 2 + 16 ns, a→b 2 + 3 ns (a's 3 tiles send 24 bits into
+    // b's one tile, whose ejection port takes 8 bits per ns), output 1 + 1.5 ns = 25.5 ns.
+    near(r.noc!.declared.latency_s, 25.5e-9);
+    assert.equal(r.noc!.declared.groups.find((g) => g.group === '→b')!.bound, 'ejection');
+    near(r.summary.latency_s, 204e-9 + 50e-9 + 25.5e-9);
     near(r.summary.throughput_per_s, 1 / 192e-9);
   });
 
@@ -185,7 +187,9 @@ describe('sim: PipeLayer training cost (toy chip)', () => {
     near(t.per_update.write_energy_j, 252e-12); // 252 cells × 1 pJ
     near(t.per_update.write_latency_s, 80e-9); // 8 rows of a's crossbars × 10 ns
     near(t.period_s, 384e-9); // stage a: 192 fwd + 192 grad
-    near(t.batch_time_s, 9 * 384e-9 + 596e-9 + 80e-9);
+    // Fill: the phases (596 ns) and the sample's NoC transfers forward and back (2 × 25.5 ns).
+    near(t.per_sample.noc_s, 51e-9);
+    near(t.batch_time_s, 9 * 384e-9 + 596e-9 + 51e-9 + 80e-9);
     near(t.epoch_time_s, 10 * t.batch_time_s);
     assert.equal(t.writes_per_cell_per_epoch, 10);
     assert.equal(t.epochs_to_endurance, 100); // 1000 writes / 10 per epoch

@@ -1,3 +1,4 @@
 export * from './mesh.js';
 export * from './place.js';
 export * from './traffic.js';
+export * from './contention.js';

@@ -2,7 +2,7 @@
 // Links are directed: index = node × 6 + direction (+x, −x, +y, −y, +z, −z).
 import type { IrNoc } from '@pim/ir';
 
-export type Topology = 'mesh' | 'mesh3d' | 'torus' | 'bus';
+export type Topology = 'mesh' | 'mesh3d' | 'torus' | 'bus' | 'cmesh';
 
 export interface Mesh {
   topology: Topology;
@@ -21,6 +21,10 @@ export interface Mesh {
   linkBandwidth: number;
   energyPerBitHop: number;
   flitBits: number;
+  /** Bandwidth of one tile's injection and of one tile's ejection port (one flit per cycle, like a link). */
+  portBandwidth: number;
+  /** Tiles (endpoints, each with its own injection and ejection port) at each router; 1 where not set. */
+  localPorts?: Int32Array;
 }
 
 export const DIRS = ['+x', '-x', '+y', '-y', '+z', '-z'] as const;
@@ -50,6 +54,7 @@ export function meshFromIr(noc: IrNoc, chipLinks?: ChipLinks): Mesh {
     linkBandwidth: noc.link_bandwidth_bps,
     energyPerBitHop: noc.energy_per_bit_hop_j,
     flitBits: noc.flit_bits,
+    portBandwidth: noc.link_bandwidth_bps,
   };
 }
 
@@ -61,6 +66,7 @@ export function counterpart(m: Mesh): Mesh {
     return { ...m, topology: 'mesh', dims: [x, Math.ceil(n / x), 1], nodes: x * Math.ceil(n / x), chips: 1 };
   }
   const z = n >= 16 ? 4 : 2;
+  // A concentrated mesh's counterpart is a stack with the same routers (and the same tiles per router).
   const x = Math.ceil(Math.sqrt(n / z));
   const y = Math.ceil(n / (z * x));
   return { ...m, topology: 'mesh3d', dims: [x, y, z], nodes: x * y * z, chips: 1 };
@@ -130,25 +136,60 @@ function addLink(link: number, bits: number, linkBits: Float64Array | undefined,
   }
 }
 
-export function route(m: Mesh, s: number, d: number, bits: number, linkBits?: Float64Array, groupLinks?: GroupLinks): RouteResult {
-  if (s === d) return { hops: 0, vertical: 0, chipHops: 0 };
+export function route(m: Mesh, s: number, d: number, bits: number, linkBits?: Float64Array, groupLinks?: GroupLinks, ports?: PortLoads): RouteResult {
   const cs = chipOf(m, s);
   const cd = chipOf(m, d);
   if (cs !== cd) {
     // Off-chip: to this chip's I/O router, along the chain of chips, then from the far chip's I/O router.
-    const a = route(m, s, ioNodeOf(m, cs), bits, linkBits, groupLinks);
+    // The legs hand over at the I/O routers without ejecting; chip links are costed by their bandwidth.
+    const a = routeOnChip(m, s, ioNodeOf(m, cs), bits, linkBits, groupLinks, ports, true, false);
     const step = cd > cs ? 1 : -1;
     for (let c = cs; c !== cd; c += step) {
       addLink(m.nodes * 6 + 2 * c + (step > 0 ? 0 : 1), bits, linkBits, groupLinks);
     }
-    const b = route(m, ioNodeOf(m, cd), d, bits, linkBits, groupLinks);
+    const b = routeOnChip(m, ioNodeOf(m, cd), d, bits, linkBits, groupLinks, ports, false, true);
     return { hops: a.hops + b.hops, vertical: a.vertical + b.vertical, chipHops: Math.abs(cd - cs) };
   }
+  return routeOnChip(m, s, d, bits, linkBits, groupLinks, ports, true, true);
+}
+
+/** Bits through each router from each input port to each output port (for contention): index (node·7 + in)·7 + out. */
+export interface PortLoads {
+  bits: Float64Array;
+  touched: number[];
+}
+
+/** Ports of a router in a turn: the six link directions (a packet arriving over a +x link enters port +x), then the tile's. */
+export const LOCAL_PORT = 6;
+export const PORTS = 7;
+
+export function newPortLoads(m: Mesh): PortLoads {
+  return { bits: new Float64Array(m.nodes * PORTS * PORTS), touched: [] };
+}
+
+function addTurn(p: PortLoads, node: number, inPort: number, outPort: number, bits: number): void {
+  const i = (node * PORTS + inPort) * PORTS + outPort;
+  if (p.bits[i] === 0) p.touched.push(i);
+  p.bits[i]! += bits;
+}
+
+function routeOnChip(m: Mesh, s: number, d: number, bits: number, linkBits: Float64Array | undefined, groupLinks: GroupLinks | undefined, ports: PortLoads | undefined, inject: boolean, eject: boolean): RouteResult {
+  if (s === d) {
+    // Between tiles on one router (or within a tile): no link and no port of the network is contended.
+    return { hops: 0, vertical: 0, chipHops: 0 };
+  }
+  const cs = chipOf(m, s);
   if (m.topology === 'bus') {
-    // One shared medium: every transfer is one hop on the chip's link 0.
+    // One shared medium: every transfer is one hop on the chip's link 0 (its bandwidth is the contention).
     addLink(cs * perChip(m) * 6, bits, linkBits, groupLinks);
     return { hops: 1, vertical: 0, chipHops: 0 };
   }
+  let inPort = LOCAL_PORT;
+  const hop = (node: number, dir: number): void => {
+    addLink(node * 6 + dir, bits, linkBits, groupLinks);
+    if (ports && (inject || inPort !== LOCAL_PORT)) addTurn(ports, node, inPort, dir, bits);
+    inPort = dir;
+  };
   const torus = m.topology === 'torus';
   const X = m.dims[0];
   const Y = m.dims[1];
@@ -168,8 +209,7 @@ export function route(m: Mesh, s: number, d: number, bits: number, linkBits?: Fl
   if (torus && Math.abs(dx) * 2 > X) ((dx = dx > 0 ? dx - X : dx + X), (wrapX = true));
   const rowBase = base + X * (y + Y * z);
   while (dx !== 0) {
-    const dir = dx > 0 ? 0 : 1;
-    addLink((rowBase + x) * 6 + dir, bits, linkBits, groupLinks);
+    hop(rowBase + x, dx > 0 ? 0 : 1);
     x = wrapX ? (x + (dx > 0 ? 1 : -1) + X) % X : x + (dx > 0 ? 1 : -1);
     dx += dx > 0 ? -1 : 1;
     hops++;
@@ -178,8 +218,7 @@ export function route(m: Mesh, s: number, d: number, bits: number, linkBits?: Fl
   if (torus && Math.abs(dy) * 2 > Y) dy = dy > 0 ? dy - Y : dy + Y;
   const colBase = base + x + X * Y * z;
   while (dy !== 0) {
-    const dir = dy > 0 ? 2 : 3;
-    addLink((colBase + X * y) * 6 + dir, bits, linkBits, groupLinks);
+    hop(colBase + X * y, dy > 0 ? 2 : 3);
     y = (y + (dy > 0 ? 1 : -1) + Y) % Y;
     dy += dy > 0 ? -1 : 1;
     hops++;
@@ -188,10 +227,11 @@ export function route(m: Mesh, s: number, d: number, bits: number, linkBits?: Fl
   const pillar = base + x + X * y;
   while (zz !== tz) {
     const up = tz > zz;
-    addLink((pillar + X * Y * zz) * 6 + (up ? 4 : 5), bits, linkBits, groupLinks);
+    hop(pillar + X * Y * zz, up ? 4 : 5);
     zz += up ? 1 : -1;
     hops++;
   }
+  if (ports && eject) addTurn(ports, d, inPort, LOCAL_PORT, bits);
   const vertical = Math.abs(tz - z);
   return { hops, vertical, chipHops: 0 };
 }

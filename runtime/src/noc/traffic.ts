@@ -1,7 +1,8 @@
 // Routes a mapping's flows over a mesh and measures them: bits per link, the hottest link, average hops,
 // energy (bits × hops × energy per bit-hop) and each flow group's latency (farthest path's hop latency plus
-// the group's busiest link's serialization time).
-import { type GroupLinks, type Mesh, chipOf, coord, isChipLink, linkBandwidth, linkCount, newGroupLinks, route, DIRS } from './mesh.js';
+// the time its busiest port needs under contention: contention.ts).
+import { mergePorts, portBound, type PortBound } from './contention.js';
+import { type GroupLinks, type Mesh, type PortLoads, chipOf, coord, isChipLink, linkBandwidth, linkCount, newGroupLinks, newPortLoads, route, DIRS } from './mesh.js';
 
 export interface Flow {
   /** Label of the transfer, e.g. `c1→c2` or `g1 V→E`. */
@@ -22,6 +23,9 @@ export interface GroupStats {
   avg_hops: number;
   max_hops: number;
   hottest_link_bits: number;
+  /** Time of the group's busiest port under contention (link, ejection or injection; head-of-line blocking included). */
+  contended_s: number;
+  bound: PortBound['port'];
   latency_s: number;
   energy_j: number;
   many_to_few: boolean;
@@ -48,8 +52,12 @@ export interface NocResult {
   /** Sum of the groups' latencies (transfers on the per-image critical path). */
   latency_s: number;
   hottest: LinkLoad | null;
-  /** Time the most loaded link (by bits / its bandwidth) needs per image: a bound on the pipeline period. */
+  /** Time the most loaded link (by bits / its bandwidth) needs per image. */
   hottest_link_time_s: number;
+  /** Time the busiest port needs per image with every group's traffic under contention: a bound on the pipeline period. */
+  contended_time_s: number;
+  /** That port. */
+  bottleneck: PortBound;
   /** Bits over chip-to-chip links (multi-chip systems). */
   offchip_bits: number;
   groups: GroupStats[];
@@ -72,18 +80,22 @@ function uniqueCounts(nodes: ArrayLike<number>, seen: Int32Array): [number[], nu
   return [keys, counts];
 }
 
-const scratch = new WeakMap<Mesh, { linkBits: Float64Array; gl: GroupLinks; touched: number[] }>();
+const scratch = new WeakMap<Mesh, { linkBits: Float64Array; gl: GroupLinks; touched: number[]; ports: PortLoads; groupPorts: PortLoads }>();
 const seenScratch = new WeakMap<Mesh, Int32Array>();
 
 /** `detail` false: no per-link/per-router lists, and the link array is a reused scratch (not returned for keeps). */
 export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult {
   let sc = detail ? undefined : scratch.get(mesh);
-  if (!detail && !sc) scratch.set(mesh, (sc = { linkBits: new Float64Array(linkCount(mesh)), gl: newGroupLinks(mesh), touched: [] }));
+  if (!detail && !sc) scratch.set(mesh, (sc = { linkBits: new Float64Array(linkCount(mesh)), gl: newGroupLinks(mesh), touched: [], ports: newPortLoads(mesh), groupPorts: newPortLoads(mesh) }));
   if (sc) {
     // Zero only what the previous call touched.
     for (const l of sc.touched) sc.linkBits[l] = 0;
     sc.touched.length = 0;
+    for (const t of sc.ports.touched) sc.ports.bits[t] = 0;
+    sc.ports.touched.length = 0;
   }
+  const ports = sc ? sc.ports : newPortLoads(mesh);
+  const groupPorts = sc ? sc.groupPorts : newPortLoads(mesh);
   const linkBits = sc ? sc.linkBits : new Float64Array(linkCount(mesh));
   /** Links with traffic, so scans skip the idle ones. */
   const touched: number[] = sc ? sc.touched : [];
@@ -107,7 +119,7 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
     for (let i = 0; i < sn.length; i++) {
       for (let j = 0; j < dn.length; j++) {
         const bits = perPair * sc[i]! * dc[j]!;
-        const r = route(mesh, sn[i]!, dn[j]!, bits, undefined, gl);
+        const r = route(mesh, sn[i]!, dn[j]!, bits, undefined, gl, groupPorts);
         gBitHops += bits * (r.hops + r.chipHops);
         gEnergy += bits * (r.hops * mesh.energyPerBitHop + r.chipHops * mesh.chipLinkEnergyPerBit);
         if (r.chipHops > 0) offchip += bits;
@@ -128,6 +140,10 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
       gl.bits[link] = 0;
     }
     gl.touched.length = 0;
+    // The bus has no routers: its one link's serialization is its contention.
+    const bound = mesh.topology === 'bus' ? undefined : portBound(mesh, groupPorts);
+    mergePorts(ports, groupPorts);
+    const contended = Math.max(hotTime, bound?.time_s ?? 0);
     total += f.bits;
     bitHops += gBitHops;
     energy += gEnergy;
@@ -137,7 +153,9 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
       avg_hops: gBitHops / f.bits,
       max_hops: maxHops,
       hottest_link_bits: hot,
-      latency_s: maxLat + hotTime,
+      contended_s: contended,
+      bound: bound && bound.time_s >= hotTime ? bound.port : 'link',
+      latency_s: maxLat + contended,
       energy_j: gEnergy,
       many_to_few: f.manyToFew === true,
     });
@@ -157,6 +175,8 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
     const [x, y, z] = coord(mesh, node);
     return { x, y, z, chip: chipOf(mesh, node), dir: DIRS[i % 6]!, bits: linkBits[i]! };
   };
+  const whole = mesh.topology === 'bus' ? undefined : portBound(mesh, ports);
+  const bottleneck: PortBound = whole && whole.time_s >= hotTime ? whole : { time_s: hotTime, port: hotIdx >= 0 ? 'link' : 'none', node: hotIdx >= 0 ? Math.floor(hotIdx / 6) : -1, bits: hotIdx >= 0 ? linkBits[hotIdx]! : 0, efficiency: 1 };
   const routers_load: NocResult['routers_load'] = [];
   const links: LinkLoad[] = [];
   if (detail) {
@@ -179,10 +199,17 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
     latency_s: groups.reduce((s, g) => s + g.latency_s, 0),
     hottest: hotIdx >= 0 ? linkAt(hotIdx) : null,
     hottest_link_time_s: hotTime,
+    contended_time_s: bottleneck.time_s,
+    bottleneck,
     offchip_bits: offchip,
     groups,
     routers_load,
     links,
     linkBits,
   };
+}
+
+/** A batch's time: its busiest port under contention, then the farthest path's zero-load latency to drain it. */
+export function batchTime(r: NocResult): number {
+  return r.contended_time_s + r.groups.reduce((m, g) => Math.max(m, g.latency_s - g.contended_s), 0);
 }

@@ -15,7 +15,12 @@ function placedMesh(arch: IrArchitecture, key: string, make: () => Mesh, useTier
   let e = m.get(key);
   if (!e) {
     const mesh = make();
-    m.set(key, (e = { mesh, units: placeUnits(arch, mesh, useTiers) }));
+    const units = placeUnits(arch, mesh, useTiers);
+    // Every tile and GPU core has its own injection and ejection port on its router.
+    const local = new Int32Array(mesh.nodes);
+    for (const nodes of [...units.tileNodes.values(), ...units.gpuNodes.values()]) for (const n of nodes) local[n]!++;
+    mesh.localPorts = local;
+    m.set(key, (e = { mesh, units }));
   }
   return e;
 }

@@ -5,7 +5,6 @@
 // cost the training experiments (training.ts).
 import { tilesFor, type IrArchitecture, type IrProgram } from '@pim/ir';
 import type { GnnReport, GraphLike } from '../gnn/index.js';
-import type { Mesh } from '../noc/mesh.js';
 import type { NocResult } from '../noc/traffic.js';
 import { tileModel, type TileModel } from './arch.js';
 import { componentShares, imageEnergy, type ImageEnergy } from './energy.js';
@@ -102,9 +101,9 @@ function pipelineTiming(r: Resolved, walk: LayerWalk, declared: NocResult | unde
       period = s.period_s;
       bottleneck = `stage ${s.name}`;
     }
-  if (declared && declared.hottest_link_time_s > period) {
-    period = declared.hottest_link_time_s;
-    bottleneck = 'noc hottest link';
+  if (declared && declared.contended_time_s > period) {
+    period = declared.contended_time_s;
+    bottleneck = declared.bottleneck.port === 'link' ? 'noc hottest link' : `noc ${declared.bottleneck.port} port`;
   }
   if (ioTime > period) {
     period = ioTime;
@@ -129,6 +128,8 @@ function summarizeNoc(n: NocResult | undefined, conc: number[], t: Timing, e: Im
       latency_s: n.latency_s,
       hottest: n.hottest,
       hottest_link_time_s: n.hottest_link_time_s,
+      contended_time_s: n.contended_time_s,
+      bottleneck: n.bottleneck,
       offchip_bits: n.offchip_bits,
       latency_share: t.latency > 0 ? n.latency_s / (t.latency - t.nocLatency + n.latency_s) : 0,
       energy_share: e.total > 0 ? n.energy_j / (e.total - e.noc + n.energy_j) : 0,
@@ -147,14 +148,14 @@ function gpuTransferLatency(walk: LayerWalk, declared: NocResult | undefined): v
 }
 
 /** DropLayer on the NoC: the V→E flows scaled to the bits DropLayer leaves. */
-function dropLayerNoc(gnn: GnnReport | null, declared: NocResult | undefined, mesh: Mesh | undefined): void {
-  if (!gnn || !declared || !mesh) return;
+function dropLayerNoc(gnn: GnnReport | null, declared: NocResult | undefined): void {
+  if (!gnn || !declared) return;
   for (const d of gnn.droplayer) {
     const g = declared.groups.find((x) => x.group === `${d.layer} V→E`);
     if (!g || !(d.base_bits > 0)) continue;
+    // Every port's bits scale with the flow's, so its contended time does too.
     const k = d.both_bits / d.base_bits;
-    const serial = g.hottest_link_bits / mesh.linkBandwidth;
-    d.noc = { energy_j: g.energy_j, energy_dropped_j: g.energy_j * k, latency_s: g.latency_s, latency_dropped_s: g.latency_s - serial + serial * k };
+    d.noc = { energy_j: g.energy_j, energy_dropped_j: g.energy_j * k, latency_s: g.latency_s, latency_dropped_s: g.latency_s - g.contended_s * (1 - k) };
   }
 }
 
@@ -253,6 +254,7 @@ function trainingReports(ir: IrProgram, x: Parts, warnings: Set<string>): SimRep
   const out: SimReport['training'] = [];
   for (const exp of ir.experiments) {
     if (exp.kind !== 'train' || exp.mapping !== r.mapping.name) continue;
+    const dropped = (gnn?.droplayer ?? []).filter((d) => d.experiment === exp.name && d.noc);
     out.push(
       trainingCost({
         ir,
@@ -265,7 +267,9 @@ function trainingReports(ir: IrProgram, x: Parts, warnings: Set<string>): SimRep
         gpus: r.gpus,
         inputBits: r.mapping.input_bits,
         // DropLayer thins the V→E flows while training (dropout and DropEdge are off at inference).
-        nocEnergyPerInference: x.energy.noc - (gnn?.droplayer ?? []).filter((d) => d.experiment === exp.name && d.noc).reduce((s, d) => s + d.noc!.energy_j - d.noc!.energy_dropped_j, 0),
+        nocEnergyPerInference: x.energy.noc - dropped.reduce((s, d) => s + d.noc!.energy_j - d.noc!.energy_dropped_j, 0),
+        nocTimePerInference: x.timing.nocLatency - dropped.reduce((s, d) => s + d.noc!.latency_s - d.noc!.latency_dropped_s, 0),
+        nocPeriod: x.noc.declared?.contended_time_s ?? 0,
         graph: r.model.input.kind === 'graph',
         warnings,
       }),
@@ -292,7 +296,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   const timing = pipelineTiming(r, walk, noc.declared, io.time);
   const energy = imageEnergy(r, walk, noc.declared?.energy_j ?? 0, io.energy, timing.period, idleFraction);
   gpuTransferLatency(walk, noc.declared);
-  dropLayerNoc(gnn, noc.declared, noc.declaredMesh);
+  dropLayerNoc(gnn, noc.declared);
 
   const peak = chipPeak(arch, tiles, r.mapping.weight_bits, r.mapping.input_bits);
   const parts: Parts = { r, tiles, walk, noc, io, timing, energy, gnn, chips, idleFraction, peak };

@@ -48,6 +48,10 @@ export interface TrainingInputs {
   inputBits: number;
   /** NoC energy of one forward pass (with DropLayer's savings when the experiment uses it); the backward pass moves the same amount back. */
   nocEnergyPerInference: number;
+  /** NoC transfer latency of one forward pass (contended; with DropLayer's savings); the backward pass takes as long again. */
+  nocTimePerInference: number;
+  /** The busiest NoC port's time per forward pass with all transfers under contention: with the backward's, a bound on the period. */
+  nocPeriod: number;
   graph: boolean;
   warnings: Set<string>;
 }
@@ -112,8 +116,13 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
   const sum = (f: (t: TrainingLayerReport) => number): number => perLayer.reduce((s, t) => s + f(t), 0);
   const stageTime = (s: StageReport): number => s.layers.reduce((m, n) => Math.max(m, phaseTime(perName.get(n))), 0);
   const phaseTime = (t: TrainingLayerReport | undefined): number => (t ? t.forward_s + t.backward_s + t.gradient_s : 0);
-  const period = x.stages.reduce((m, s) => Math.max(m, stageTime(s)), 0);
-  const fill = sum(phaseTime);
+  const period = Math.max(
+    x.stages.reduce((m, s) => Math.max(m, stageTime(s)), 0),
+    2 * x.nocPeriod,
+  );
+  // A sample's transfers forward and back (the layers' gradient needs no transfer of its own).
+  const nocTime = 2 * x.nocTimePerInference;
+  const fill = sum(phaseTime) + nocTime;
   const writeLatency = perLayer.reduce((m, t) => Math.max(m, t.write_s), 0);
   const cells = sum((t) => t.cells_written);
   const writeEnergy = sum((t) => t.write_j);
@@ -126,6 +135,7 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
     backward_j: sum((t) => t.backward_j),
     gradient_j: sum((t) => t.gradient_j),
     noc_j: 2 * x.nocEnergyPerInference,
+    noc_s: nocTime,
     forward_s: sum((t) => t.forward_s),
     backward_s: sum((t) => t.backward_s),
     gradient_s: sum((t) => t.gradient_s),

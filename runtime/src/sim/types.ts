@@ -44,7 +44,7 @@ export interface StageReport {
 /** A NoC's traffic as reported: the routing result's figures (links kept, raw per-link arrays dropped) with the shares of the image's latency and energy. */
 export type NocSummary = Pick<
   NocResult,
-  'topology' | 'dims' | 'routers' | 'total_bits' | 'avg_hops' | 'energy_j' | 'latency_s' | 'hottest' | 'hottest_link_time_s' | 'offchip_bits' | 'groups' | 'routers_load' | 'links'
+  'topology' | 'dims' | 'routers' | 'total_bits' | 'avg_hops' | 'energy_j' | 'latency_s' | 'hottest' | 'hottest_link_time_s' | 'contended_time_s' | 'bottleneck' | 'offchip_bits' | 'groups' | 'routers_load' | 'links'
 > & {
   concentration: number[];
   /** NoC transfer time / per-image latency. */
@@ -75,7 +75,7 @@ export interface TrainingReport {
   samples_per_epoch: number;
   samples_source: string;
   steps_per_epoch: number;
-  per_sample: { forward_j: number; backward_j: number; gradient_j: number; noc_j: number; forward_s: number; backward_s: number; gradient_s: number };
+  per_sample: { forward_j: number; backward_j: number; gradient_j: number; noc_j: number; forward_s: number; backward_s: number; gradient_s: number; noc_s: number };
   /** Pipeline interval between samples with forward, backward and gradient sharing each layer's crossbars. */
   period_s: number;
   per_update: { cells_written: number; write_energy_j: number; write_latency_s: number };
