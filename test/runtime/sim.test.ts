@@ -61,12 +61,13 @@ describe('sim: inference pipeline and energy (toy chip)', () => {
     near(a.latency_s, 194e-9); // + 2 ns shift-and-add tail
     assert.equal(a.bound, 'adc');
     const b = r.layers.find((l) => l.name === 'b')!;
-    near(b.time_s, 48e-9);
+    // b is one crossbar alone on its ADC (its IMA's other crossbar is empty): 6 columns / 1 GS/s = 6 ns steps.
+    near(b.time_s, 24e-9);
   });
 
   it('per-layer energy is the MVM energy times MVMs', () => {
     near(r.layers.find((l) => l.name === 'a')!.energy_j, 10 * 57.576e-12); // (48 + 9 + 0.576) pJ × 10
-    near(r.layers.find((l) => l.name === 'b')!.energy_j, 28.788e-12); // 24 + 4.5 + 0.288 pJ
+    near(r.layers.find((l) => l.name === 'b')!.energy_j, 28.644e-12); // 24 + 4.5 + 0.144 pJ (DACs: 4 cycles × 6 rows × 1 µW × 6 ns)
     // maxpool reads 30 elements on 1 unit per tile × 3 tiles: 10 ns; 30 × 1 mW / 1 GHz = 30 pJ.
     const pool = r.layers.find((l) => l.name === 'pool')!;
     near(pool.time_s, 10e-9);
@@ -81,16 +82,16 @@ describe('sim: inference pipeline and energy (toy chip)', () => {
     // b's one tile, whose ejection port takes 8 bits per ns), output 1 + 1.5 ns = 25.5 ns.
     near(r.noc!.declared.latency_s, 25.5e-9);
     assert.equal(r.noc!.declared.groups.find((g) => g.group === '→b')!.bound, 'ejection');
-    near(r.summary.latency_s, 204e-9 + 50e-9 + 25.5e-9);
+    near(r.summary.latency_s, 204e-9 + 26e-9 + 25.5e-9);
     near(r.summary.throughput_per_s, 1 / 192e-9);
   });
 
   it('energy per image = compute + NoC + idle', () => {
-    near(r.energy.compute_j, 575.76e-12 + 30e-12 + 28.788e-12);
+    near(r.energy.compute_j, 575.76e-12 + 30e-12 + 28.644e-12);
     near(r.energy.noc_j, 236e-12); // 236 bit-hops × 1 pJ
-    // idle: a has 3 tiles × 192 ns − 480 ns busy = 96 ns; b 0.5 tile × 192 − 24 = 72 ns; × 2.816 mW × 10%.
-    near(r.energy.idle_j, (96e-9 + 72e-9) * 2.816e-3 * 0.1);
-    near(r.summary.energy_per_inference_j, 634.548e-12 + 236e-12 + 47.3088e-12);
+    // idle: a has 3 tiles × 192 ns − 480 ns busy = 96 ns; b 0.5 tile × 192 − 12 = 84 ns; × 2.816 mW × 10%.
+    near(r.energy.idle_j, (96e-9 + 84e-9) * 2.816e-3 * 0.1);
+    near(r.summary.energy_per_inference_j, 634.404e-12 + 236e-12 + 50.688e-12);
     const sum = r.components.reduce((s, c) => s + c.energy_j, 0);
     near(sum, r.summary.energy_per_inference_j, 1e-12, 'components sum');
   });
@@ -187,13 +188,13 @@ describe('sim: PipeLayer training cost (toy chip)', () => {
     near(t.per_update.write_energy_j, 252e-12); // 252 cells × 1 pJ
     near(t.per_update.write_latency_s, 80e-9); // 8 rows of a's crossbars × 10 ns
     near(t.period_s, 384e-9); // stage a: 192 fwd + 192 grad
-    // Fill: the phases (596 ns) and the sample's NoC transfers forward and back (2 × 25.5 ns).
+    // Fill: the phases (548 ns) and the sample's NoC transfers forward and back (2 × 25.5 ns).
     near(t.per_sample.noc_s, 51e-9);
-    near(t.batch_time_s, 9 * 384e-9 + 596e-9 + 51e-9 + 80e-9);
+    near(t.batch_time_s, 9 * 384e-9 + 548e-9 + 51e-9 + 80e-9);
     near(t.epoch_time_s, 10 * t.batch_time_s);
     assert.equal(t.writes_per_cell_per_epoch, 10);
     assert.equal(t.epochs_to_endurance, 100); // 1000 writes / 10 per epoch
-    near(t.epoch_energy_j, 100 * (634.548e-12 + 82.788e-12 + 604.548e-12 + 472e-12) + 10 * 252e-12);
+    near(t.epoch_energy_j, 100 * (634.404e-12 + 82.788e-12 + 604.404e-12 + 472e-12) + 10 * 252e-12);
     near(t.total_energy_j, 2 * t.epoch_energy_j);
   });
 

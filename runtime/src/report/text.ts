@@ -69,6 +69,7 @@ export function formatSummary(r: SimReport): string {
     out.push('');
     out.push(`GPU partition (roofline; ${fmt(r.gpu.transfer_bits, 'b')} in and out over the NoC, ${fmt(r.gpu.transfer_latency_s, 's')} of transfer latency)`);
     out.push(table(['layer', 'kind', 'FLOPs', 'bytes', 'compute', 'memory', 'time', 'bound', 'energy'], r.gpu.layers.map((g) => [g.name, g.kind, fmt(g.cost.flops, ''), fmt(g.cost.bytes, 'B'), fmt(g.cost.compute_s, 's'), fmt(g.cost.memory_s, 's'), fmt(g.cost.time_s, 's'), g.cost.bound, fmt(g.cost.energy_j, 'J')])));
+    for (const u of r.gpu.utilisation) out.push(`  ${u.gpu}: layers share its cores and memory, busy ${fmt(u.busy_s, 's')} per image; utilisation over the period: ${pct(u.compute)} of peak FLOP/s, ${pct(u.memory)} of memory bandwidth`);
   }
   for (const t of r.training) {
     out.push('');

@@ -51,7 +51,7 @@ export interface CrossbarLayerResult {
 export function crossbarLayer(t: TileModel, layer: IrLayer, p: IrPlacement, inputBits: number, clockHz: number): CrossbarLayerResult {
   const c = p.crossbar!;
   const w = layer.weights!;
-  const cost = mvmCost(t, w.rows, w.cols, c.slices, inputBits, clockHz);
+  const cost = mvmCost(t, w.rows, w.cols, c.slices, inputBits, clockHz, c.replication);
   const energy: Record<string, number> = {};
   const total = addMvmEnergy(energy, t, cost, layer.mvms);
   const compute = Math.ceil(layer.mvms / c.replication) * cost.mvm_s;
@@ -161,7 +161,7 @@ export function gpuLayer(gpu: IrGpu, layer: IrLayer, p: IrPlacement): LayerRepor
  * F output features (F MVMs, all blocks in parallel), 1-bit cells of binary A + I.
  */
 export function aggregateLayer(t: TileModel, plan: AdjacencyPlan, layer: IrLayer, inputBits: number, clockHz: number): CrossbarLayerResult {
-  const cost = mvmCost(t, plan.block, plan.block, 1, inputBits, clockHz);
+  const cost = mvmCost(t, plan.block, plan.block, 1, inputBits, clockHz, plan.blocks);
   const energy: Record<string, number> = {};
   const total = addMvmEnergy(energy, t, cost, plan.features_out * plan.blocks);
   const time = plan.features_out * cost.mvm_s;

@@ -1,7 +1,7 @@
 // Cost of one matrix-vector multiplication of a K×N weight matrix (S bit slices) on one copy of its
 // crossbars: ISAAC-style bit-serial inputs, column conversion by shared ADCs, shift-and-add.
 import { inputCycles, tileMatrix } from '@pim/ir';
-import { type TileModel, stepTime } from './arch.js';
+import type { TileModel } from './arch.js';
 
 export interface MvmCost {
   /** ⌈input_bits / dac_bits⌉ input cycles. */
@@ -35,12 +35,38 @@ export interface MvmCost {
   tiles: number;
 }
 
-export function mvmCost(t: TileModel, K: number, N: number, slices: number, inputBits: number, clockHz: number): MvmCost {
+/** Crossbars beyond this are not scanned for the busiest ADC group: the pattern repeats long before. */
+const MAX_SCAN = 1 << 16;
+
+/**
+ * Columns the busiest ADC group converts per step, over the crossbars that share it, and the ADCs that
+ * share that load. ADCs shared by g crossbars (fewer ADCs than crossbars in a unit) serve consecutive
+ * crossbars; the layer's `copies` take consecutive crossbars, row tile after row tile with the column
+ * tiles inside (the last column tile holds the remaining N·S − (colTiles − 1)·C columns), so a group
+ * converts the used columns of every crossbar in it, whichever copy it belongs to (copies work on
+ * different MVMs at once). With an ADC or more per crossbar the group is one crossbar and its ADCs.
+ */
+export function busiestAdcGroup(t: TileModel, cols: number, rowTiles: number, colTiles: number, copies: number): { cols: number; adcs: number } {
+  const g = t.adcsPerCrossbar < 1 ? Math.max(1, Math.round(1 / t.adcsPerCrossbar)) : 1;
+  const lastCols = cols - (colTiles - 1) * t.cols;
+  const perCopy = rowTiles * colTiles;
+  const total = Math.min(perCopy * Math.max(1, copies), MAX_SCAN);
+  let busiest = 0;
+  for (let first = 0; first < total; first += g) {
+    let sum = 0;
+    for (let i = first; i < Math.min(total, first + g); i++) sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : t.cols;
+    busiest = Math.max(busiest, sum);
+  }
+  return { cols: busiest, adcs: t.adcsPerCrossbar * g };
+}
+
+/** `copies`: the layer's replicated copies (they may share ADCs with each other). */
+export function mvmCost(t: TileModel, K: number, N: number, slices: number, inputBits: number, clockHz: number, copies = 1): MvmCost {
   const { cols_needed: cols, row_tiles: rowTiles, col_tiles: colTiles, crossbars } = tileMatrix(K, N, slices, t.rows, t.cols);
   const cycles = inputCycles(inputBits, t.dacBits);
-  const busiestCols = Math.min(t.cols, cols);
-  const conversion = busiestCols / (t.adcsPerCrossbar * t.adcRate);
-  const step = stepTime(t, busiestCols);
+  const group = busiestAdcGroup(t, cols, rowTiles, colTiles, copies);
+  const conversion = group.cols / (group.adcs * t.adcRate);
+  const step = Math.max(t.tRead, conversion);
   const mvm = cycles * step;
   // Cells driven and sensed, as a fraction of full arrays: a partly filled array reads partly.
   const cellFraction = (K * cols) / (t.rows * t.cols);

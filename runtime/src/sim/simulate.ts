@@ -101,6 +101,12 @@ function pipelineTiming(r: Resolved, walk: LayerWalk, declared: NocResult | unde
       period = s.period_s;
       bottleneck = `stage ${s.name}`;
     }
+  // Layers on one GPU share its cores and its memory: the GPU is busy for their sum every image.
+  for (const [name, busy] of walk.gpuBusy)
+    if (busy > period) {
+      period = busy;
+      bottleneck = `gpu ${name}`;
+    }
   if (declared && declared.contended_time_s > period) {
     period = declared.contended_time_s;
     bottleneck = declared.bottleneck.port === 'link' ? 'noc hottest link' : `noc ${declared.bottleneck.port} port`;
@@ -140,11 +146,28 @@ function summarizeNoc(n: NocResult | undefined, conc: number[], t: Timing, e: Im
   );
 }
 
-/** GPU partition: the NoC latency of the transfers in and out of it (TSVs in 3D). */
-function gpuTransferLatency(walk: LayerWalk, declared: NocResult | undefined): void {
-  if (walk.gpuPlan.layers.length === 0 || !declared) return;
+/**
+ * GPU partition: the NoC latency of the transfers in and out of it (TSVs in 3D), and each GPU's use of its
+ * peak FLOP/s and memory bandwidth over the pipeline period (≤ 100%: its layers' times add up within it).
+ */
+function gpuUse(r: Resolved, walk: LayerWalk, declared: NocResult | undefined, period: number): void {
+  if (walk.gpuPlan.layers.length === 0) return;
+  const plan = walk.gpuPlan;
+  plan.utilisation = [...walk.gpuBusy.entries()].map(([name, busy]) => {
+    const g = r.gpus.get(name)!;
+    const mine = plan.layers.filter((l) => l.gpu === name);
+    const flops = mine.reduce((s, l) => s + l.cost.flops, 0);
+    const bytes = mine.reduce((s, l) => s + l.cost.bytes, 0);
+    return {
+      gpu: name,
+      busy_s: busy,
+      compute: period > 0 ? flops / (period * g.peak_flops * g.count) : 0,
+      memory: period > 0 ? (bytes * 8) / (period * g.memory_bandwidth_bps * g.count) : 0,
+    };
+  });
+  if (!declared) return;
   const crossing = new Set(walk.transfers.filter((t) => t.gpu).map((t) => t.group));
-  walk.gpuPlan.transfer_latency_s = declared.groups.filter((g) => crossing.has(g.group)).reduce((s, g) => s + g.latency_s, 0);
+  plan.transfer_latency_s = declared.groups.filter((g) => crossing.has(g.group)).reduce((s, g) => s + g.latency_s, 0);
 }
 
 /** DropLayer on the NoC: the V→E flows scaled to the bits DropLayer leaves. */
@@ -295,7 +318,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   const io = offChipIo(r, chips);
   const timing = pipelineTiming(r, walk, noc.declared, io.time);
   const energy = imageEnergy(r, walk, noc.declared?.energy_j ?? 0, io.energy, timing.period, idleFraction);
-  gpuTransferLatency(walk, noc.declared);
+  gpuUse(r, walk, noc.declared, timing.period);
   dropLayerNoc(gnn, noc.declared);
 
   const peak = chipPeak(arch, tiles, r.mapping.weight_bits, r.mapping.input_bits);

@@ -162,7 +162,13 @@ export interface SimReport {
   /** The declared NoC and, for one chip, the same routers as a 3D stack (2D declared) or a 2D mesh (3D declared). */
   noc: { declared: NocSummary; counterpart: NocSummary | null } | null;
   /** GPU layers on the roofline; bits crossing into and out of the GPU partition and those flows' NoC latency. */
-  gpu: { layers: { name: string; kind: string; cost: GpuCost }[]; transfer_bits: number; transfer_latency_s: number } | null;
+  gpu: {
+    layers: { name: string; kind: string; gpu: string; cost: GpuCost }[];
+    transfer_bits: number;
+    transfer_latency_s: number;
+    /** Per GPU: its layers' time per image, and the share of its peak FLOP/s and memory bandwidth they use over the pipeline period. */
+    utilisation: { gpu: string; busy_s: number; compute: number; memory: number }[];
+  } | null;
   training: TrainingReport[];
   gnn: GnnReport | null;
   warnings: string[];

@@ -38,7 +38,7 @@ export interface LayerWalk {
   layers: LayerReport[];
   stages: StageReport[];
   busy: BusyShare[];
-  /** Busy time per image of each GPU partition (its cores work on one layer at a time). */
+  /** Busy time per image of each GPU (its layers share its cores and memory, one layer at a time): a bound on the period. */
   gpuBusy: Map<string, number>;
   hosts: Host[];
   transfers: Transfer[];
@@ -61,7 +61,7 @@ class Walker implements LayerWalk {
   gpuBusy = new Map<string, number>();
   hosts: Host[] = [{ kind: 'io', name: 'io', start: 0, count: 1 }];
   transfers: Transfer[] = [];
-  gpuPlan: NonNullable<SimReport['gpu']> = { layers: [], transfer_bits: 0, transfer_latency_s: 0 };
+  gpuPlan: NonNullable<SimReport['gpu']> = { layers: [], transfer_bits: 0, transfer_latency_s: 0, utilisation: [] };
   cursor = new Map<string, number>();
   hostOfLayer = new Map<string, number>();
   cur = 0;
@@ -160,7 +160,7 @@ class Walker implements LayerWalk {
 
   addGpuLayer(rep: LayerReport, gpuName: string, layer: IrLayer): void {
     this.layers.push(rep);
-    this.gpuPlan.layers.push({ name: layer.name, kind: layer.kind, cost: rep.gpu! });
+    this.gpuPlan.layers.push({ name: layer.name, kind: layer.kind, gpu: gpuName, cost: rep.gpu! });
     this.gpuBusy.set(gpuName, (this.gpuBusy.get(gpuName) ?? 0) + rep.time_s);
   }
 
