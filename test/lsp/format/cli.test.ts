@@ -9,7 +9,7 @@ import { fmtCommand } from '@pim/lsp';
 import { repoRoot } from '../support/client.js';
 
 const run = promisify(execFile);
-const pimc = join(repoRoot, 'compiler/bin/pimc.js');
+const pimc = join(repoRoot, 'cli/bin/pimc.js');
 
 describe('pimc fmt', () => {
   let dir: string;

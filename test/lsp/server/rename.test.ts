@@ -10,7 +10,7 @@ import type { Location, TextEdit, WorkspaceEdit } from 'vscode-languageserver-pr
 import { fileUri, marked, repoRoot, startClient, type TestClient } from '../support/client.js';
 
 const run = promisify(execFile);
-const pimc = join(repoRoot, 'compiler/bin/pimc.js');
+const pimc = join(repoRoot, 'cli/bin/pimc.js');
 
 const files = {
   'devices.pim': marked(`/// Sense amplifier.
