@@ -103,6 +103,8 @@ export const Diagnostics = {
   unknownObjective: def('PIM5002', 'error', 'Unknown objective', (name: string, choices: string[], suggestion?: string) => `unknown objective ${q(name)}; expected one of ${choices.join(', ')}${hint(suggestion)}`),
   emptyDomain: def('PIM5003', 'error', 'Empty design domain', (path: string) => `the domain of ${q(path)} is empty`),
   noObjectives: def('PIM5004', 'error', 'No objectives', (name: string) => `exploration ${q(name)} needs at least one 'minimize' or 'maximize'`),
+  badBudget: def('PIM5325', 'error', 'Invalid budget', (what: string) => `a budget is a number of epochs or evaluations (e.g. 45 epochs) or a CPU time of training (e.g. 2 h), but this is ${what}`),
+  cpuBudgetWithoutTraining: def('PIM5326', 'error', 'CPU-time budget without training', (name: string) => `exploration ${q(name)} has no accuracy objective, so it trains nothing and a CPU-time budget cannot pay for anything; give the budget in evaluations`),
   faultRate: def('PIM5005', 'error', 'Fault rates exceed 100%', (total: string) => `stuck-at fault rates add up to ${total}, more than all cells`),
 
   // ── PIM9xxx internal ──────────────────────────────────────────────────────────

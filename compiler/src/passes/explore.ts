@@ -1,11 +1,12 @@
 // Pass: `explore` declarations → IrExploration. Each `vary` path must name an attribute of a device or
 // of a component (or the architecture itself), and its values must have that attribute's type.
-import { diag, didYouMean, withArticle, type VaryStmt } from '@pim/grammar';
+import { diag, didYouMean, withArticle, type Attribute, type VaryStmt } from '@pim/grammar';
 import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '@pim/ir';
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, coerce, ConstScope, instantiate, requireAtLeast } from '../semantics/instance.js';
 import { describeValue, type Value } from '../semantics/values.js';
+import { DIMENSIONLESS, dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
 export const OBJECTIVES = ['accuracy', 'area', 'energy', 'latency', 'power', 'throughput', 'edp'] as const;
 const MAX_VALUES = 10_000;
@@ -42,10 +43,7 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
     if (methodCls) {
       const mi = instantiate(ctx, methodCls, methodV?.t === 'obj' ? methodV.node.body : undefined, uri, { anchor: methodV?.t === 'obj' ? methodV.headSpan ?? b.kind.span : b.kind.span, what: `method '${methodName}'` });
       requireAtLeast(ctx, mi, ['budget'], `method '${methodName}'`);
-      const budget = asNumber(mi.get('budget'));
-      if (budget !== undefined) method.budget = budget;
-      const budgetAttr = mi.statedAttr('budget');
-      if (budgetAttr?.value.type === 'Number' && budgetAttr.value.unit) method.budget_unit = budgetAttr.value.unit.text;
+      checkBudget(ctx, uri, mi.get('budget'), mi.statedAttr('budget'), method, objectives, sym.name);
       for (const key of ['population', 'samples']) {
         const v = asNumber(mi.get(key));
         if (v !== undefined) method.attributes[key] = v;
@@ -64,6 +62,23 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
     out.set(sym.name, { name: sym.name, evaluate: evalV.name, parameters: params, objectives, method });
   }
   return out;
+}
+
+/**
+ * The budget: a plain number (epochs with accuracy among the objectives, else evaluations; the unit
+ * word as written is kept) or a time, the CPU seconds training may use (`budget_unit: 'cpu_seconds'`).
+ */
+function checkBudget(ctx: CheckContext, uri: string, v: Value | undefined, attr: Attribute | undefined, method: IrExploration['method'], objectives: IrExploration['objectives'], name: string): void {
+  if (!v || v.t === 'error') return;
+  const span = attr?.value.span;
+  if (v.t === 'num' && dimEquals(v.dim, DIMENSIONLESS)) {
+    method.budget = v.v;
+    if (attr?.value.type === 'Number' && attr.value.unit) method.budget_unit = attr.value.unit.text;
+  } else if (v.t === 'num' && dimEquals(v.dim, NAMED_DIMENSIONS['time']!)) {
+    method.budget = v.v;
+    method.budget_unit = 'cpu_seconds';
+    if (!objectives.some((o) => o.name === 'accuracy') && span) ctx.report(diag('cpuBudgetWithoutTraining', uri, span, name));
+  } else if (span) ctx.report(diag('badBudget', uri, span, describeValue(v)));
 }
 
 function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: Map<string, IrArchitecture>, devices: Map<string, IrDevice>): IrExploration['parameters'][number] | undefined {
