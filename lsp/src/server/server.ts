@@ -15,9 +15,11 @@ import { CompilerService } from './compiler-service.js';
 import { uriToPath } from './convert.js';
 import { PimDocument } from './documents.js';
 import { codeActions } from './features/code-actions.js';
+import { codeLenses } from './features/code-lens.js';
 import { completion } from './features/completion.js';
 import { definition } from './features/definition.js';
 import { DiagnosticsPublisher } from './features/diagnostics.js';
+import { documentHighlights } from './features/document-highlight.js';
 import { documentLinks } from './features/document-links.js';
 import { documentSymbols } from './features/document-symbols.js';
 import { foldingRanges } from './features/folding.js';
@@ -25,7 +27,12 @@ import { formatDocument } from './features/formatting.js';
 import { hover } from './features/hover.js';
 import { inlayHints } from './features/inlay-hints.js';
 import { references } from './features/references.js';
+import { formatRange } from './features/range-formatting.js';
 import { prepareRename, rename } from './features/rename.js';
+import { willRenameFiles } from './features/rename-files.js';
+import { selectionRanges } from './features/selection-range.js';
+import { signatureHelp } from './features/signature-help.js';
+import { prepareTypeHierarchy, subtypes, supertypes } from './features/type-hierarchy.js';
 import { legend, semanticTokens } from './features/semantic-tokens.js';
 import { workspaceSymbols } from './features/workspace-symbols.js';
 import type { PimServices, Settings } from './services.js';
@@ -98,6 +105,17 @@ export function startServer(connection: Connection): void {
         inlayHintProvider: true,
         foldingRangeProvider: true,
         documentLinkProvider: { resolveProvider: false },
+        documentHighlightProvider: true,
+        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [' '] },
+        documentRangeFormattingProvider: true,
+        selectionRangeProvider: true,
+        typeHierarchyProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        workspace: {
+          fileOperations: {
+            willRename: { filters: [{ pattern: { glob: '**/*.pim', matches: 'file' } }, { pattern: { glob: '**', matches: 'folder' } }] },
+          },
+        },
       },
       serverInfo: { name: 'pim-language-server', version: '0.1.0' },
     };
@@ -214,6 +232,46 @@ export function startServer(connection: Connection): void {
     guard('documentLink', [], () => {
       const a = quickFor(p.textDocument.uri);
       return a ? documentLinks(a.doc) : [];
+    }),
+  );
+
+  connection.onDocumentHighlight((p) =>
+    guard('documentHighlight', [], async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a ? documentHighlights(a, a.doc.offsetAt(p.position)) : [];
+    }),
+  );
+  connection.onSignatureHelp((p) =>
+    guard('signatureHelp', null, () => {
+      const a = quickFor(p.textDocument.uri);
+      return a && services ? signatureHelp(a.doc, a.doc.offsetAt(p.position), services.compiler.functions) : null;
+    }),
+  );
+  connection.onDocumentRangeFormatting((p) =>
+    guard('rangeFormatting', [], async () => {
+      const a = quickFor(p.textDocument.uri);
+      return a && services ? formatRange(a.doc, p.range, p.options, await printWidthFor(p.textDocument.uri, services.settings.printWidth)) : [];
+    }),
+  );
+  connection.onSelectionRanges((p) =>
+    guard('selectionRange', [], () => {
+      const a = quickFor(p.textDocument.uri);
+      return a ? selectionRanges(a.doc, p.positions) : [];
+    }),
+  );
+  connection.languages.typeHierarchy.onPrepare((p) =>
+    guard('prepareTypeHierarchy', null, () => {
+      const a = quickFor(p.textDocument.uri);
+      return a && services ? prepareTypeHierarchy(services, a.doc, a.doc.offsetAt(p.position)) : null;
+    }),
+  );
+  connection.languages.typeHierarchy.onSupertypes((p) => guard('typeHierarchy/supertypes', [], () => (services ? supertypes(services, p.item) : [])));
+  connection.languages.typeHierarchy.onSubtypes((p) => guard('typeHierarchy/subtypes', [], () => (services ? subtypes(services, p.item) : [])));
+  connection.workspace.onWillRenameFiles((p) => guard('willRenameFiles', null, () => (services ? willRenameFiles(services, p.files) : null)));
+  connection.onCodeLens((p) =>
+    guard('codeLens', [], async () => {
+      const a = await analysisFor(p.textDocument.uri);
+      return a && services ? codeLenses(services, a) : [];
     }),
   );
 

@@ -64,3 +64,85 @@ describe('Neovim as an LSP client', function () {
     }
   });
 });
+
+describe('Neovim 0.7.2 with the newer features it has a client for', function () {
+  this.timeout(90000);
+
+  it('highlights, shows a signature, formats a range in the buffer and lists code lenses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pim-nvim-'));
+    try {
+      const file = join(dir, 'a.pim');
+      const m = marked('const ‸{decl}rows = 64\narchitecture a { clock: 1 GHz, tile t { ima { crossbar { rows: ‸{use}rows, cols: log2(‸{sig}64), cell: c } } } }\ndevice c { technology: reram }\nmodel   m {input: tensor[4],   relu}\n');
+      writeFileSync(file, m.text);
+      const outFile = join(dir, 'out.json');
+      let stdout = '';
+      try {
+        ({ stdout } = await run('nvim', ['--headless', '--clean', '-c', `luafile ${join(repoRoot, 'test/lsp/neovim/features.lua')}`], {
+          env: {
+            ...process.env,
+            PIM_SERVER: serverMain,
+            PIM_FILE: file,
+            PIM_OUT: outFile,
+            PIM_HL_LINE: String(m.at['use']!.line),
+            PIM_HL_COL: String(m.at['use']!.character),
+            PIM_SIG_LINE: String(m.at['sig']!.line),
+            PIM_SIG_COL: String(m.at['sig']!.character),
+            PIM_FMT_LINE: '3',
+          },
+          timeout: 60000,
+        }));
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
+        assert.fail(`nvim failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+      }
+      const r = JSON.parse(readFileSync(outFile, 'utf8')) as {
+        timeout: boolean;
+        highlight?: { range: { start: { line: number; character: number } }; kind: number }[];
+        signature?: { signatures: { label: string }[] };
+        formatted?: string[];
+        codelens?: { line: number; title: string }[];
+      };
+      console.log(`      nvim> ${JSON.stringify(r)}${stdout.trim() ? `\n${stdout}` : ''}`);
+      assert.equal(r.timeout, false, JSON.stringify(r));
+      assert.deepEqual(
+        r.highlight?.map((h) => [h.range.start.line, h.range.start.character, h.kind]),
+        [
+          [m.at['decl']!.line, m.at['decl']!.character, 3],
+          [m.at['use']!.line, m.at['use']!.character, 2],
+        ],
+      );
+      assert.equal(r.signature?.signatures[0]?.label, 'log2(x: number)');
+      // Only the model's line was formatted, in Neovim's buffer.
+      assert.equal(r.formatted?.[3], 'model m { input: tensor[4], relu }');
+      assert.equal(r.formatted?.[1], m.text.split('\n')[1]);
+      assert.ok(r.codelens?.some((l) => l.line === 0 && l.title === '1 reference'), JSON.stringify(r.codelens));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the Neovim set-up in docs/editor.md', function () {
+  this.timeout(60000);
+
+  it('attaches the server to a .pim buffer in Neovim 0.7.2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pim-nvim-doc-'));
+    try {
+      const doc = readFileSync(join(repoRoot, 'docs/editor.md'), 'utf8');
+      const snippet = /```lua\n([\s\S]*?)```/.exec(doc)?.[1];
+      assert.ok(snippet, 'docs/editor.md has a lua snippet');
+      const file = join(dir, 'a.pim');
+      writeFileSync(file, 'model m { input: tensor[4], relu }\n');
+      const script = join(dir, 'init.lua');
+      writeFileSync(
+        script,
+        snippet.replace('/path/to/pim/lsp/dist/server/main.js', serverMain) +
+          `vim.cmd('edit ${file}')\nvim.defer_fn(function()\n  local n = 0\n  for _ in pairs(vim.lsp.buf_get_clients(0)) do n = n + 1 end\n  io.stdout:write('attached ' .. n .. ' ' .. vim.bo.filetype .. '\\n')\n  vim.cmd('qa!')\nend, 3000)\n`,
+      );
+      const { stdout } = await run('nvim', ['--headless', '--clean', '-c', `luafile ${script}`], { timeout: 30000 });
+      assert.match(stdout, /attached 1 pim/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
