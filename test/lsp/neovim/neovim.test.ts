@@ -137,9 +137,10 @@ describe('the Neovim set-up in docs/editor.md', function () {
       writeFileSync(
         script,
         snippet.replace('/path/to/pim/lsp/dist/server/main.js', serverMain) +
-          `vim.cmd('edit ${file}')\nvim.defer_fn(function()\n  local n = 0\n  for _ in pairs(vim.lsp.buf_get_clients(0)) do n = n + 1 end\n  io.stdout:write('attached ' .. n .. ' ' .. vim.bo.filetype .. '\\n')\n  vim.cmd('qa!')\nend, 3000)\n`,
+          // A client counts as attached once the server has answered `initialize`: wait for it.
+          `vim.cmd('edit ${file}')\nlocal n = 0\nvim.wait(30000, function()\n  n = 0\n  for _ in pairs(vim.lsp.buf_get_clients(0)) do n = n + 1 end\n  return n > 0\nend, 100)\nio.stdout:write('attached ' .. n .. ' ' .. vim.bo.filetype .. '\\n')\nvim.cmd('qa!')\n`,
       );
-      const { stdout } = await run('nvim', ['--headless', '--clean', '-c', `luafile ${script}`], { timeout: 30000 });
+      const { stdout } = await run('nvim', ['--headless', '--clean', '-c', `luafile ${script}`], { timeout: 45000 });
       assert.match(stdout, /attached 1 pim/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
