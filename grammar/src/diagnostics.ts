@@ -97,6 +97,8 @@ export const Diagnostics = {
   unknownDatasetShape: def('PIM4012', 'error', 'Unknown data set shape', (dataset: string, reason: string) => `data set ${q(dataset)}: ${reason}`),
   badInputShape: def('PIM4013', 'error', 'Invalid model input', (model: string, shape: string, reason: string) => `model ${q(model)} has input ${shape}: ${reason}`),
   residualSource: def('PIM4014', 'error', 'Invalid residual source', (layer: string, from: string, reason: string) => `layer ${q(layer)} cannot add ${q(from)}: ${reason}`),
+  spreaderSmallerThanDie: def('PIM4200', 'error', 'Spreader smaller than the die', (what: string, side: string, other: string) => `${what} is ${side}, smaller than ${other}: the heat spreader must cover the die and the sink the spreader`),
+  thermalTierUnknown: def('PIM4201', 'warning', 'No tiers to stack', (arch: string) => `${q(arch)} has a 'thermal' block but no 3D NoC: its tiles form one die, and 'sink_side' has no effect`),
 
   // ── PIM5xxx experiments and exploration ───────────────────────────────────────
   unknownVaryPath: def('PIM5001', 'error', 'Unknown design parameter', (path: string, reason: string) => `cannot vary ${q(path)}: ${reason}`),

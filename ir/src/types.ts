@@ -156,6 +156,32 @@ export interface IrNoc {
   router_power_w: number;
 }
 
+/** One slab of the die stack: thickness and thermal conductivity. */
+export interface IrSlab {
+  thickness_m: number;
+  conductivity_w_per_mk: number;
+}
+
+/**
+ * The heat path of the chip (a `thermal` block): the runtime builds the floorplan (one die per NoC
+ * tier, each tile and GPU core at its router's site) and solves its temperatures.
+ */
+export interface IrThermal {
+  /** Which end of `noc.tiers` touches the spreader and sink. */
+  sink_side: 'first' | 'last';
+  ambient_k: number;
+  grid: number;
+  /** Stated die size; absent = derived from the components' areas. */
+  die_width_m?: number;
+  die_height_m?: number;
+  tier: IrSlab;
+  bond: IrSlab;
+  tim: IrSlab;
+  spreader: IrSlab & { side_m: number };
+  sink: IrSlab & { side_m: number };
+  convection_k_per_w: number;
+}
+
 export interface IrArchitecture {
   name: string;
   /** Identical chips (`chips:`); component figures are per chip, `totals` and tile counts for all. */
@@ -168,6 +194,7 @@ export interface IrArchitecture {
   tile_types: IrTileType[];
   gpus: IrGpu[];
   noc?: IrNoc;
+  thermal?: IrThermal;
   /** Off-chip links (HyperTransport and the like). */
   links: { name: string; count: number; bandwidth_bps: number; frequency_hz: number; power_w: number; area_m2: number }[];
   totals: {
@@ -283,7 +310,8 @@ export interface IrExperiment {
   seed: number;
   optimizer?: { name: 'sgd' | 'momentum' | 'adam'; lr: number; momentum: number; weight_decay: number; beta1: number; beta2: number };
   faults?: { stuck_at_zero: number; stuck_at_one: number };
-  noise?: { temperature_k: number; frequency_hz: number; variation?: number };
+  /** `temperature_default`: not stated (300 K, or the thermal model's temperatures when the architecture has one). */
+  noise?: { temperature_k: number; frequency_hz: number; variation?: number; temperature_default?: boolean };
   mitigate?: { clip?: number; noise_aware: boolean; normalization?: 'all' | 'alternate' | 'third' | 'none' };
   droplayer?: { dropout: number; dropedge: number };
   numerics: { ideal: boolean; adc_bits?: number; activation_bits: number };

@@ -36,6 +36,16 @@ function condense(r: Record<string, unknown>): unknown {
       n[k] = { count: bits.length, total_bits: bits.reduce((a, b) => a + b, 0), max_bits: Math.max(0, ...bits) };
     }
   }
+  // the thermal grid (grid² numbers per tier) and per-unit list likewise
+  const t = r['thermal'] as { tiers: Record<string, unknown>[]; tiles: { temperature_k: number }[] } | undefined;
+  if (t) {
+    for (const q of t.tiers) {
+      const cells = q['cells'] as number[];
+      q['cells'] = { count: cells.length, mean_k: cells.reduce((a, b) => a + b, 0) / cells.length, max_k: Math.max(...cells) };
+    }
+    const temps = t.tiles.map((u) => u.temperature_k);
+    (t as Record<string, unknown>)['tiles'] = { count: temps.length, mean_k: temps.reduce((a, b) => a + b, 0) / temps.length, max_k: Math.max(...temps) };
+  }
   return r;
 }
 

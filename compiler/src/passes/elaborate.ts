@@ -8,6 +8,7 @@ import { describeMember, type CheckContext, type ClassDef } from '../semantics/c
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, ConstScope, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
+import { elaborateThermal } from './thermal.js';
 import { describeValue, displayValue, type Value } from '../semantics/values.js';
 
 interface Node {
@@ -468,6 +469,8 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     breakdown: [...breakdown.values()].sort((x, y) => y.power_w - x.power_w || (x.kind < y.kind ? -1 : 1)),
   };
   if (noc) arch.noc = noc;
+  const thermalNode = root.children.find((n) => isA(n, 'thermal'));
+  if (thermalNode?.inst) arch.thermal = elaborateThermal(ctx, name, thermalNode.inst, noc);
   return arch;
 }
 

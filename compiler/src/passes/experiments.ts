@@ -84,6 +84,8 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
       exp.noise = { temperature_k: n(noise, 'temperature') ?? 300, frequency_hz: n(noise, 'frequency') ?? 1e9 };
       const v = n(noise, 'variation');
       if (v !== undefined) exp.noise.variation = v;
+      // an architecture with a thermal model supplies the temperature the experiment does not state
+      if (!noise.isStated('temperature')) exp.noise.temperature_default = true;
     }
     const mit = sections.get('mitigate');
     if (mit) {

@@ -29,6 +29,8 @@ export const NAMED_DIMENSIONS: Record<string, Dim> = {
   bandwidth: d(0, 0, -1, 0, 0, 1),
   cycles: d(0, 0, 0, 0, 0, 0, 1),
   energy_per_bit: d(2, 1, -2, 0, 0, -1),
+  thermal_conductivity: d(1, 1, -3, 0, -1, 0),
+  thermal_resistance: d(-2, -1, 3, 0, 1, 0),
 };
 
 export function dimEquals(a: Dim, b: Dim): boolean {
@@ -92,4 +94,6 @@ const SI_SYMBOLS: [string, Dim][] = [
   ['bit/s', NAMED_DIMENSIONS['bandwidth']!],
   ['cycle', NAMED_DIMENSIONS['cycles']!],
   ['J/bit', NAMED_DIMENSIONS['energy_per_bit']!],
+  ['W/(m·K)', NAMED_DIMENSIONS['thermal_conductivity']!],
+  ['K/W', NAMED_DIMENSIONS['thermal_resistance']!],
 ];

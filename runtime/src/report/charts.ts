@@ -1,5 +1,6 @@
 // Vega-Lite specifications of the report's charts, built from the report's own numbers.
 import type { SimReport } from '../sim/types.js';
+import { thermalCharts } from './thermal.js';
 
 export interface ChartSpec {
   id: string;
@@ -126,6 +127,7 @@ export function chartSpecs(r: SimReport): ChartSpec[] {
       },
     });
   }
+  charts.push(...thermalCharts(r));
   return charts;
 }
 

@@ -1,6 +1,7 @@
 // The readable text summary `pimc simulate` prints: chip figures beside the published ones, the pipeline,
 // per-layer and per-component tables, NoC 2D vs 3D, GPU partition, training and GNN sections.
 import type { NocSummary, SimReport } from '../sim/types.js';
+import { thermalLines } from './thermal.js';
 import { fmt, mm2, pct, table } from './units.js';
 
 function vsPublished(ours: number, theirs: number | undefined, show: (x: number) => string): string {
@@ -97,6 +98,7 @@ export function formatSummary(r: SimReport): string {
           (d.noc ? `; NoC ${fmt(d.noc.energy_j, 'J')} → ${fmt(d.noc.energy_dropped_j, 'J')}, ${fmt(d.noc.latency_s, 's')} → ${fmt(d.noc.latency_dropped_s, 's')}` : ''),
       );
   }
+  out.push(...thermalLines(r));
   if (r.warnings.length > 0) {
     out.push('');
     out.push('Warnings');

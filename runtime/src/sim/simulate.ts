@@ -14,6 +14,7 @@ import { offChipLinks, routeTransfers, type RoutedNoc } from './noc-route.js';
 import { overlappedLatency } from './overlap.js';
 import { chipPeak } from './peak.js';
 import { resolveMapping, type Resolved } from './resolve.js';
+import { chipThermal } from './thermal.js';
 import { trainingCost } from './training.js';
 import type { NocSummary, SimReport } from './types.js';
 import { prod, walkLayers, type LayerWalk } from './walk.js';
@@ -326,6 +327,8 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   const report = assembleReport(ir, parts);
   checkCapacity(r, walk);
   report.training = trainingReports(ir, parts, warnings);
+  const thermal = chipThermal({ r, walk, period: timing.period, nocEnergy: energy.noc, idleFraction });
+  if (thermal) report.thermal = thermal;
   report.warnings = [...warnings];
   return report;
 }

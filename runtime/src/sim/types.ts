@@ -128,6 +128,30 @@ export interface SimSummary {
   published?: PublishedFigures;
 }
 
+/** Temperatures of the simulated chip (architectures with a `thermal` block): docs/thermal.md. */
+export interface ThermalReport {
+  ambient_k: number;
+  sink_side: 'first' | 'last';
+  die_width_m: number;
+  die_height_m: number;
+  /** `stated` in the thermal block, or from the tiles' and GPU cores' `areas` */
+  die_source: 'stated' | 'areas';
+  grid: number;
+  /** The power map: dynamic (layers at the simulated throughput, NoC) + static. */
+  power_w: number;
+  dynamic_power_w: number;
+  static_power_w: number;
+  static_source: string;
+  peak_k: number;
+  /** Per NoC tier (tier 0 first): `position` counts from the tier farthest from the sink; cells row-major, grid × grid, K. */
+  tiers: { tier: number; partitions: string[]; position: number; peak_k: number; mean_k: number; power_w: number; cells: number[] }[];
+  /** Every tile and GPU core: its router site and the site's mean temperature. */
+  tiles: { kind: 'tile' | 'gpu'; name: string; index: number; tier: number; x: number; y: number; temperature_k: number; site_power_w: number }[];
+  /** The temperatures of the tiles each crossbar layer's crossbars sit in. */
+  layers: { layer: string; tiles: number; min_k: number; mean_k: number; max_k: number }[];
+  solver: { iterations: number; residual: number };
+}
+
 export interface SimReport {
   tool: string;
   ir_version: string;
@@ -171,5 +195,7 @@ export interface SimReport {
   } | null;
   training: TrainingReport[];
   gnn: GnnReport | null;
+  /** Only for an architecture with a `thermal` block. */
+  thermal?: ThermalReport;
   warnings: string[];
 }

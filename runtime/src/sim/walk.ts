@@ -45,6 +45,8 @@ export interface LayerWalk {
   gpuPlan: NonNullable<SimReport['gpu']>;
   /** Crossbars taken so far per tile type. */
   cursor: Map<string, number>;
+  /** The host each layer runs on (an index into `hosts`). */
+  hostOfLayer: Map<string, number>;
 }
 
 export const prod = (s: number[]): number => {

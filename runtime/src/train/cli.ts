@@ -1,6 +1,7 @@
 // `pimc train` and `pimc run` (loaded lazily by the compiler's CLI as `@pim/runtime/train`), and the public
 // API of the numerics, data and trainer.
 
+import type { TemperatureUse } from './temperature.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { IrProgram } from '@pim/ir';
@@ -18,6 +19,7 @@ export { CrossbarLayer, type CrossbarParams, type KernelGeometry, type MvmPath }
 export { adcBitsNeeded, roundedGaussianVariance, thermalNoiseCurrent, K_B } from '../numerics/physics.js';
 export { initTf, tf } from '../numerics/tf.js';
 export { TrainConfigError } from './hardware.js';
+export { temperaturesFor, type TemperatureUse } from './temperature.js';
 export { Rng } from '../util/rng.js';
 export { evaluate, train, type EpochMetrics, type EvaluateResult, type TrainOptions, type TrainResult } from './trainer.js';
 export { ProgressReporter };
@@ -68,6 +70,13 @@ async function guarded(err: Out, f: () => Promise<number>): Promise<number> {
   }
 }
 
+/** Which temperature each crossbar layer's thermal noise saw. */
+function printTemperatures(out: Out, t: TemperatureUse | undefined): void {
+  if (!t) return;
+  out(t.note);
+  for (const l of t.layers) out(`  ${l.layer.padEnd(12)} ${l.temperature_k.toFixed(1)} K (tiles ${l.min_k!.toFixed(1)}–${l.max_k!.toFixed(1)} K)`);
+}
+
 export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Out): Promise<number> {
   return guarded(err, async () => {
     const ir = irIn as IrProgram;
@@ -78,6 +87,7 @@ export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Ou
     const r = await train(ir, name, { seed: args.seed, epochs: args.epochs, checkpoint: args.checkpoint, progress, dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
     const f = r.final;
     out(`${r.experiment}: ${f.epoch} epochs, loss ${f.loss.toFixed(4)}, test accuracy ${pct(f.test_accuracy)}, val ${pct(f.val_accuracy)}, writes ${f.total_writes}, worn cells ${f.worn_cells}`);
+    printTemperatures(out, r.temperatures);
     if (args.json) writeJson(args.json, r);
     if (r.checkpoint) out(`checkpoint: ${r.checkpoint}`);
     return 0;
@@ -91,6 +101,7 @@ export function runCommand(irIn: unknown, args: CommandArgs, out: Out, err: Out)
     if (!args.checkpoint) throw new TrainConfigError(`pimc run: --checkpoint DIR is required (the weights a 'pimc train --checkpoint DIR' wrote)`);
     const r = await evaluate(ir, name, { checkpoint: args.checkpoint, seed: args.seed, dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
     out(`${r.experiment}: test accuracy ${pct(r.test_accuracy)} (checkpoint ${r.checkpoint}, ${r.stuck_cells} stuck cells)`);
+    printTemperatures(out, r.temperatures);
     if (args.json) writeJson(args.json, r);
     return 0;
   });

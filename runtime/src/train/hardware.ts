@@ -22,7 +22,14 @@ function findDevice(ir: IrProgram, name: string, where: string): IrDevice {
   return d;
 }
 
-export function crossbarParamsFor(ir: IrProgram, arch: IrArchitecture, mapping: IrMapping, placement: IrPlacement, exp: IrExperiment): Omit<CrossbarParams, 'weightRange'> {
+export function crossbarParamsFor(
+  ir: IrProgram,
+  arch: IrArchitecture,
+  mapping: IrMapping,
+  placement: IrPlacement,
+  exp: IrExperiment,
+  temperatures?: ReadonlyMap<string, number>,
+): Omit<CrossbarParams, 'weightRange'> {
   const where = `mapping '${mapping.name}', layer '${placement.layer}'`;
   const tile = tileTypeOf(arch, placement.target);
   if (!tile?.crossbar) throw new TrainConfigError(`${where}: target '${placement.target}' is not a tile type with crossbars in architecture '${arch.name}'`);
@@ -44,13 +51,17 @@ export function crossbarParamsFor(ir: IrProgram, arch: IrArchitecture, mapping: 
     stuckAtZero: exp.faults?.stuck_at_zero ?? dev.stuck_at_zero,
     stuckAtOne: exp.faults?.stuck_at_one ?? dev.stuck_at_one,
     endurance: dev.endurance > 0 ? dev.endurance : Infinity,
-    temperatureK: exp.noise?.temperature_k ?? 0,
+    temperatureK: temperatures?.get(placement.layer) ?? exp.noise?.temperature_k ?? 0,
     frequencyHz: exp.noise?.frequency_hz ?? 0,
   };
 }
 
 /** Hardware of every layer of the experiment's model, by layer index. */
-export function layerHardware(ir: IrProgram, exp: IrExperiment): { mapping: IrMapping; arch: IrArchitecture; layers: LayerHardware[] } {
+export function layerHardware(
+  ir: IrProgram,
+  exp: IrExperiment,
+  temperatures?: ReadonlyMap<string, number>,
+): { mapping: IrMapping; arch: IrArchitecture; layers: LayerHardware[] } {
   const { mapping, arch, model } = mappingParts(ir, exp.mapping);
   if (!mapping) throw new TrainConfigError(`experiment '${exp.name}': mapping '${exp.mapping}' is not in the IR`);
   if (!arch) throw new TrainConfigError(`mapping '${mapping.name}': architecture '${mapping.architecture}' is not in the IR`);
@@ -60,7 +71,7 @@ export function layerHardware(ir: IrProgram, exp: IrExperiment): { mapping: IrMa
     const engine = pl?.engine ?? 'digital';
     const partitionKind = arch.partitions.find((p) => p.name === pl?.partition)?.kind ?? (engine === 'gpu' ? 'gpu' : 'reram');
     if (engine !== 'crossbar' || exp.numerics.ideal) return { engine, partitionKind };
-    return { engine, partitionKind, crossbar: crossbarParamsFor(ir, arch, mapping, pl!, exp) };
+    return { engine, partitionKind, crossbar: crossbarParamsFor(ir, arch, mapping, pl!, exp, temperatures) };
   });
   return { mapping, arch, layers };
 }

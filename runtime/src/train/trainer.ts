@@ -10,6 +10,7 @@ import { Rng } from '../util/rng.js';
 import { checkpointPath, decodeTensor, encodeTensor, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { graphFeatures, loadExperimentData, samplesToTensor, type DataOptions, type LoadedData } from './data.js';
 import { normalizedAdjacency } from './graph.js';
+import { temperaturesFor, type TemperatureUse } from './temperature.js';
 import { layerHardware, TrainConfigError } from './hardware.js';
 import { Network } from './network.js';
 import type { MvmPath } from '../numerics/crossbar.js';
@@ -43,6 +44,13 @@ export interface TrainResult {
   epochs: EpochMetrics[];
   final: EpochMetrics;
   checkpoint?: string;
+  /** The temperature each crossbar layer's thermal noise saw (experiments with noise). */
+  temperatures?: TemperatureUse;
+}
+
+/** The layers' temperatures as the numerics take them (only those from a thermal model differ per layer). */
+function temperatureMap(t: TemperatureUse | undefined): Map<string, number> | undefined {
+  return t?.source === 'thermal model' ? new Map(t.layers.map((l) => [l.layer, l.temperature_k])) : undefined;
 }
 
 export interface TrainOptions extends DataOptions {
@@ -216,7 +224,8 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   const seed = opts.seed ?? exp.seed;
   const epochs = opts.epochs ?? exp.epochs;
   const model = modelOf(ir, exp);
-  const { layers } = layerHardware(ir, exp);
+  const temperatures = temperaturesFor(ir, exp, opts.dataRoot);
+  const { layers } = layerHardware(ir, exp, temperatureMap(temperatures));
   const data = opts.data ?? loadExperimentData(ir, exp, opts);
   const task = makeTask(data, exp, seed, exp.mitigate?.noise_aware === true);
   const net = new Network(model, layers, exp, task.inputShape, seed);
@@ -279,7 +288,9 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
       if (opts.checkpoint) saveCheckpoint(opts.checkpoint, exp, model.name, epoch, net);
     }
     const final = metrics[metrics.length - 1] ?? emptyMetrics();
-    return { experiment: exp.name, seed, epochs: metrics, final, checkpoint: opts.checkpoint ? checkpointPath(opts.checkpoint, exp.name) : undefined };
+    const result: TrainResult = { experiment: exp.name, seed, epochs: metrics, final, checkpoint: opts.checkpoint ? checkpointPath(opts.checkpoint, exp.name) : undefined };
+    if (temperatures) result.temperatures = temperatures;
+    return result;
   } finally {
     optimizer.dispose();
     net.dispose();
@@ -307,6 +318,7 @@ function saveCheckpoint(dir: string, exp: IrExperiment, model: string, epoch: nu
 export interface EvaluateResult {
   experiment: string;
   checkpoint: string;
+  temperatures?: TemperatureUse;
   test_accuracy: number;
   val_accuracy: number | null;
   stuck_cells: number;
@@ -333,7 +345,8 @@ export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions
   const model = modelOf(ir, exp);
   const file = resolveCheckpoint(opts.checkpoint, model.name);
   const ck = readCheckpoint(file);
-  const { layers } = layerHardware(ir, exp);
+  const temperatures = temperaturesFor(ir, exp, opts.dataRoot);
+  const { layers } = layerHardware(ir, exp, temperatureMap(temperatures));
   const data = opts.data ?? loadExperimentData(ir, exp, opts);
   const task = makeTask(data, exp, seed, false);
   const net = new Network(model, layers, exp, task.inputShape, seed);
@@ -352,7 +365,9 @@ export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions
     net.program();
     const acc = task.accuracy(net, exp.noise !== undefined);
     const stuck = net.weights.reduce((s, w) => s + (w.crossbar?.stats().stuck ?? 0), 0);
-    return { experiment: exp.name, checkpoint: file, test_accuracy: acc.test, val_accuracy: acc.val, stuck_cells: stuck };
+    const result: EvaluateResult = { experiment: exp.name, checkpoint: file, test_accuracy: acc.test, val_accuracy: acc.val, stuck_cells: stuck };
+    if (temperatures) result.temperatures = temperatures;
+    return result;
   } finally {
     net.dispose();
     task.dispose();

@@ -1,0 +1,65 @@
+// The thermal section of the simulator's reports: per-tier peak and mean temperature (text) and a heat
+// map per tier (Vega-Lite), from the report's own `thermal` figures.
+import type { SimReport } from '../sim/types.js';
+import type { ChartSpec } from './charts.js';
+import { fmt, table } from './units.js';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Where a tier sits in the stack, in words. */
+function placeOf(t: NonNullable<SimReport['thermal']>, tier: { position: number }): string {
+  const n = t.tiers.length;
+  if (n === 1) return 'die';
+  if (tier.position === n - 1) return 'next to the sink';
+  if (tier.position === 0) return 'farthest from the sink';
+  return `${n - 1 - tier.position} tier(s) above the sink's`;
+}
+
+export function thermalLines(r: SimReport): string[] {
+  const t = r.thermal;
+  if (!t) return [];
+  const die = `${(t.die_width_m * 1e3).toFixed(2)} mm × ${(t.die_height_m * 1e3).toFixed(2)} mm (${t.die_source === 'stated' ? 'stated' : 'from the areas'})`;
+  return [
+    '',
+    `Temperature (steady state, ${t.grid}×${t.grid} grid per die ${die}, ambient ${t.ambient_k.toFixed(2)} K)`,
+    `  power map             ${fmt(t.power_w, 'W')} = dynamic ${fmt(t.dynamic_power_w, 'W')} at the simulated throughput + static ${fmt(t.static_power_w, 'W')} (${t.static_source})`,
+    table(
+      ['tier', 'partitions', 'in the stack', 'power', 'peak', 'mean'],
+      t.tiers.map((q) => [q.tier, q.partitions.join(', ') || '-', placeOf(t, q), fmt(q.power_w, 'W'), `${q.peak_k.toFixed(1)} K`, `${q.mean_k.toFixed(1)} K`]),
+    ),
+    ...(t.layers.length
+      ? ['  crossbar layers:     ' + t.layers.map((l) => `${l.layer} ${l.mean_k.toFixed(1)} K`).join(', ')]
+      : []),
+  ];
+}
+
+/** A heat map per tier: every grid cell's temperature. */
+export function thermalCharts(r: SimReport): ChartSpec[] {
+  const t = r.thermal;
+  if (!t) return [];
+  const values = t.tiers.flatMap((q) =>
+    q.cells.map((k, c) => ({ tier: `tier ${q.tier} (${placeOf(t, q)})`, x: c % t.grid, y: Math.floor(c / t.grid), kelvin: Number(k.toFixed(3)) })),
+  );
+  return [
+    {
+      id: 'thermal',
+      title: `Temperature per tier (K), ${t.grid}×${t.grid} cells; peak ${t.peak_k.toFixed(1)} K`,
+      spec: {
+        $schema: SCHEMA,
+        data: { values },
+        facet: { field: 'tier', type: 'nominal', title: null },
+        columns: 4,
+        spec: {
+          width: 200,
+          height: Math.round((200 * t.die_height_m) / t.die_width_m),
+          mark: 'rect',
+          encoding: {
+            x: { field: 'x', type: 'ordinal', axis: null },
+            y: { field: 'y', type: 'ordinal', sort: 'descending', axis: null },
+            color: { field: 'kelvin', type: 'quantitative', scale: { scheme: 'inferno' }, title: 'K' },
+          },
+        },
+      },
+    },
+  ];
+}

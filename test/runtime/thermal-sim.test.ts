@@ -1,0 +1,113 @@
+// The loop design → power map → temperatures → noise, on samples/thermal-3d.pim (a GPU tier and a
+// ReRAM tier in both orders) and on a small 2D chip compiled from source.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { compile, type IrProgram } from '@pim/compiler';
+import { simulate, formatSummary, chartSpecs, renderSpecToSvg } from '@pim/runtime/sim';
+import { temperaturesFor } from '@pim/runtime/train';
+
+const SAMPLE = resolve('samples/thermal-3d.pim');
+
+function compiled(file: string): IrProgram {
+  const p = compile(file);
+  assert.ok(p.ir, `${file}: ${p.diagnostics.map((d) => d.message).join('; ')}`);
+  return p.ir;
+}
+
+describe('thermal: the simulator’s power map and temperatures (samples/thermal-3d.pim)', function () {
+  this.timeout(120000);
+  const ir = compiled(SAMPLE);
+  const far = simulate(ir, { mapping: 'cnn_gpu_far' });
+  const near = simulate(ir, { mapping: 'cnn_gpu_near' });
+
+  it('the power map is the report’s energy at its throughput: dynamic = layers + NoC, static = idle', () => {
+    for (const r of [far, near]) {
+      const t = r.thermal!;
+      const period = r.summary.period_s;
+      const dynamic = (r.energy.compute_j + r.energy.buffer_j + r.energy.noc_j) / period;
+      assert.ok(Math.abs(t.dynamic_power_w / dynamic - 1) < 1e-9, `${t.dynamic_power_w} W vs ${dynamic} W`);
+      assert.ok(Math.abs(t.static_power_w / (r.energy.idle_j / period) - 1) < 1e-9);
+      const perTier = t.tiers.reduce((s, q) => s + q.power_w, 0);
+      assert.ok(Math.abs(perTier / t.power_w - 1) < 1e-9, 'every watt lands on a tier');
+      // not the stated peak power: the chip's total is far above what the mapping draws
+      assert.ok(t.power_w < r.summary.power_w);
+    }
+  });
+
+  it('two tiers; each is hotter far from the sink than next to it; all above ambient', () => {
+    const tier = (r: typeof far, p: string) => r.thermal!.tiers.find((q) => q.partitions.includes(p))!;
+    assert.equal(far.thermal!.tiers.length, 2);
+    assert.ok(tier(far, 'gpu').mean_k > tier(near, 'gpu').mean_k, 'GPU tier hotter far from the sink');
+    assert.ok(tier(near, 'reram').mean_k > tier(far, 'reram').mean_k, 'ReRAM tier hotter far from the sink');
+    for (const r of [far, near]) for (const q of r.thermal!.tiers) assert.ok(q.mean_k > r.thermal!.ambient_k && q.peak_k >= q.mean_k);
+    assert.equal(tier(far, 'gpu').position, 0);
+    assert.equal(tier(near, 'gpu').position, 1);
+  });
+
+  it('every tile and GPU core has a temperature; every crossbar layer one from its tiles', () => {
+    const t = far.thermal!;
+    assert.equal(t.tiles.filter((u) => u.kind === 'tile').length, 64);
+    assert.equal(t.tiles.filter((u) => u.kind === 'gpu').length, 64);
+    const xbarLayers = far.layers.filter((l) => l.engine === 'crossbar').map((l) => l.name);
+    assert.deepEqual(t.layers.map((l) => l.layer), xbarLayers);
+    for (const l of t.layers) assert.ok(l.min_k <= l.mean_k && l.mean_k <= l.max_k && l.min_k > t.ambient_k);
+  });
+
+  it('pimc simulate’s text prints peak and mean per tier; the HTML has a heat map per tier that renders', async () => {
+    const text = formatSummary(far);
+    assert.match(text, /Temperature \(steady state/);
+    assert.match(text, /gpu\s+farthest from the sink/);
+    assert.match(text, /reram\s+next to the sink/);
+    const chart = chartSpecs(far).find((c) => c.id === 'thermal');
+    assert.ok(chart, 'a thermal chart');
+    const svg = await renderSpecToSvg(chart.spec);
+    assert.match(svg, /^<svg/);
+    assert.ok((svg.match(/<path/g) ?? []).length > 2, 'cells drawn');
+  });
+
+  it('an experiment without a stated temperature takes the thermal model’s per layer; a stated one overrides and says so', () => {
+    const byName = (n: string) => ir.experiments.find((e) => e.name === n)!;
+    const model = temperaturesFor(ir, byName('on_gpu_near'))!;
+    assert.equal(model.source, 'thermal model');
+    assert.deepEqual(
+      model.layers.map((l) => l.temperature_k),
+      near.thermal!.layers.map((l) => l.mean_k),
+    );
+    const stated = temperaturesFor(ir, byName('at_300k'))!;
+    assert.equal(stated.source, 'stated');
+    assert.match(stated.note, /300 K, stated by 'at_300k' \(overrides the thermal model of 'gpu_far'\)/);
+  });
+});
+
+describe('thermal: a 2D chip compiled from source', () => {
+  it('one die; the hot tiles are the mapped ones; a stated die size is used', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pim-thermal-'));
+    const file = join(dir, 'chip.pim');
+    writeFileSync(
+      file,
+      `device r { bits_per_cell: 2, r_on: 100 kOhm, r_off: 1 MOhm }
+architecture chip {
+  tile t[16] { edram buffer { capacity: 64 KB } ima[4] { crossbar[8] { rows: 128, cols: 128, cell: r } adc[8] { resolution: 8 bit } dac[8 * 128] { resolution: 1 bit } } }
+  noc { topology: mesh, dims: [4, 4] }
+  thermal { grid: 16, die_width: 6 mm, die_height: 6 mm }
+}
+model m { input: tensor[256] linear a { out: 128 } relu linear b { out: 10 } }
+mapping mm { model: m, architecture: chip, weights: fixed(16 bit), place linear on t }
+`,
+    );
+    const r = simulate(compiled(file), { mapping: 'mm' });
+    const t = r.thermal!;
+    assert.equal(t.tiers.length, 1);
+    assert.equal(t.die_source, 'stated');
+    assert.equal(t.die_width_m, 0.006);
+    assert.equal(t.tiers[0]!.cells.length, 16 * 16);
+    const mapped = t.tiles.filter((u) => u.site_power_w > t.tiles.reduce((m, v) => Math.min(m, v.site_power_w), Infinity));
+    const idle = t.tiles.filter((u) => !mapped.includes(u));
+    assert.ok(mapped.length > 0 && idle.length > 0);
+    const hottestIdle = Math.max(...idle.map((u) => u.temperature_k));
+    const hottestMapped = Math.max(...mapped.map((u) => u.temperature_k));
+    assert.ok(hottestMapped > hottestIdle, 'the tiles that work are the hot ones');
+  });
+});
