@@ -93,7 +93,12 @@ architecture chip {
   noc { topology: mesh, dims: [4, 4] }
   thermal { grid: 16, die_width: 6 mm, die_height: 6 mm }
 }
-model m { input: tensor[256] linear a { out: 128 } relu linear b { out: 10 } }
+model m {
+  input: tensor[256]
+  linear a { out: 128 }
+  relu
+  linear b { out: 10 }
+}
 mapping mm { model: m, architecture: chip, weights: fixed(16 bit), place linear on t }
 `,
     );

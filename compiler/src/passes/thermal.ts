@@ -2,7 +2,7 @@
 // runtime's compact thermal model needs (die stack materials, spreader, sink, air). The floorplan
 // itself — where each tile and GPU core sits — follows the NoC placement, which the runtime owns.
 import { diag } from '@pim/grammar';
-import type { IrNoc, IrThermal } from '../ir/types.js';
+import type { IrNoc, IrThermal } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, requireAtLeast, type Instance } from '../semantics/instance.js';
 

@@ -3,7 +3,7 @@
 // mapping at the simulated throughput (each layer's energy per image on the tiles or GPU cores that
 // run it, the NoC's energy over the routers, and the idle power of mapped units), solved by the
 // compact thermal model (../thermal). Only for an architecture with a `thermal` block.
-import type { IrArchitecture, IrThermal } from '@pim/compiler';
+import type { IrArchitecture, IrThermal } from '@pim/ir';
 import { coord, meshFromIr, perChip, type Mesh } from '../noc/mesh.js';
 import { placeUnits, type UnitPlacement } from '../noc/place.js';
 import { solveSteady, ThermalError, type ThermalLayer, type ThermalStack } from '../thermal/index.js';

@@ -2,7 +2,7 @@
 // `noise { temperature }` gets that temperature everywhere (overriding a thermal model, and saying
 // so); otherwise an architecture with a `thermal` block gives each layer the temperature of the tiles
 // its crossbars sit in, from the simulator's power map at the mapping's throughput; otherwise 300 K.
-import type { IrExperiment, IrProgram } from '@pim/compiler';
+import type { IrExperiment, IrProgram } from '@pim/ir';
 import { simulate } from '../sim/simulate.js';
 import { SimError } from '../sim/errors.js';
 import { TrainConfigError } from './hardware.js';
