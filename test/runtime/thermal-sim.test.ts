@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { compile, type IrProgram } from '@pim/compiler';
-import { simulate, formatSummary, chartSpecs, renderSpecToSvg } from '@pim/runtime/sim';
+import { simulate, formatSummary, chartSpecs, renderSpecToSvg, objectivesOf } from '@pim/runtime/sim';
 import { temperaturesFor } from '@pim/runtime/train';
 
 const SAMPLE = resolve('samples/thermal-3d.pim');
@@ -78,6 +78,25 @@ describe('thermal: the simulator’s power map and temperatures (samples/thermal
     const stated = temperaturesFor(ir, byName('at_300k'))!;
     assert.equal(stated.source, 'stated');
     assert.match(stated.note, /300 K, stated by 'at_300k' \(overrides the thermal model of 'gpu_far'\)/);
+  });
+});
+
+describe('thermal: exploration (peak_temperature, tier order as a vary)', function () {
+  this.timeout(120000);
+  it('the sample’s tier_order exploration varies sink_side; peak_temperature follows the design', () => {
+    const ir = compiled(SAMPLE);
+    const ex = ir.explorations.find((e) => e.name === 'tier_order')!;
+    assert.deepEqual(ex.parameters[0]!.values, ['first', 'last']);
+    assert.ok(ex.objectives.some((o) => o.name === 'peak_temperature'));
+    const peaks = (['first', 'last'] as const).map((v) => {
+      const p = compile(SAMPLE, { overrides: [{ path: 'gpu_far.thermal.sink_side', value: v }] });
+      assert.ok(p.ir);
+      assert.equal(p.ir.architectures.find((a) => a.name === 'gpu_far')!.thermal!.sink_side, v);
+      return objectivesOf(simulate(p.ir, { mapping: 'cnn_gpu_far', detail: false })).peak_temperature;
+    });
+    assert.ok(peaks.every((k) => Number.isFinite(k) && k > 318.15));
+    // the GPU carries most of the power: next to the sink ('first') the chip runs cooler
+    assert.ok(peaks[0]! < peaks[1]!, `peaks ${peaks.join(', ')} K`);
   });
 });
 

@@ -8,7 +8,7 @@ import { asNumber, coerce, ConstScope, instantiate, requireAtLeast } from '../se
 import { describeValue, type Value } from '../semantics/values.js';
 import { DIMENSIONLESS, dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
-export const OBJECTIVES = ['accuracy', 'area', 'energy', 'latency', 'power', 'throughput', 'edp'] as const;
+export const OBJECTIVES = ['accuracy', 'area', 'energy', 'latency', 'power', 'throughput', 'edp', 'peak_temperature'] as const;
 const MAX_VALUES = 10_000;
 
 export function checkExplorations(ctx: CheckContext, architectures: Map<string, IrArchitecture>, devices: Map<string, IrDevice>): Map<string, IrExploration> {

@@ -37,6 +37,7 @@ const UNITS: Record<string, (v: number) => string> = {
   latency: (v) => fmt(v, 's'),
   throughput: (v) => fmt(v, '/s'),
   edp: (v) => fmt(v, 'J·s'),
+  peak_temperature: (v) => `${v.toFixed(1)} K`,
   accuracy: pct,
 };
 

@@ -29,6 +29,11 @@ export async function problemFor(ir: IrProgram, exploration: IrExploration, opts
   const space = new DesignSpace(exploration.parameters);
   if (exploration.parameters.length === 0) throw new ExploreError(`exploration '${exploration.name}' varies nothing`);
   const withAccuracy = exploration.objectives.some((o) => o.name === 'accuracy');
+  if (exploration.objectives.some((o) => o.name === 'peak_temperature')) {
+    const mapping = ir.mappings.find((m) => m.name === exp.mapping);
+    const arch = ir.architectures.find((a) => a.name === mapping?.architecture);
+    if (arch && !arch.thermal) throw new ExploreError(`exploration '${exploration.name}': peak_temperature needs a 'thermal' block in architecture '${arch.name}'`);
+  }
   if (withAccuracy && exp.kind !== 'train') throw new ExploreError(`exploration '${exploration.name}': accuracy needs a train experiment to evaluate, and '${exp.name}' is a run`);
   const fullEpochs = exploration.method.fidelity?.max ?? exp.epochs;
   // A grid without a budget visits every design.

@@ -14,6 +14,7 @@ const SCALE: Record<string, [string, number]> = {
   latency: ['µs', 1e6],
   throughput: ['inferences/s', 1],
   edp: ['µJ·µs', 1e12],
+  peak_temperature: ['K', 1],
   accuracy: ['%', 100],
 };
 

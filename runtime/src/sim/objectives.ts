@@ -15,6 +15,8 @@ export interface HardwareObjectives {
   throughput: number;
   /** Energy-delay product per inference, J·s. */
   edp: number;
+  /** Hottest point of the chip at the simulated throughput, K (architectures with a `thermal` block; else NaN). */
+  peak_temperature: number;
 }
 
 export function objectivesOf(r: SimReport): HardwareObjectives {
@@ -26,5 +28,6 @@ export function objectivesOf(r: SimReport): HardwareObjectives {
     latency: s.latency_s,
     throughput: s.throughput_per_s,
     edp: s.energy_per_inference_j * s.latency_s,
+    peak_temperature: r.thermal?.peak_k ?? NaN,
   };
 }
