@@ -2,7 +2,7 @@
 // and run the bundled server (which must find the compiler's prelude next to itself).
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,20 +24,85 @@ describe('VS Code extension package', function () {
   it('packages a .vsix that contributes the language, grammar and commands', async () => {
     await run(process.execPath, [join(ext, 'esbuild.mjs')], { cwd: ext });
     const vsix = join(tmp, 'pim.vsix');
-    await run(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: ext });
+    await run(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: ext });
     const files = await readZip(vsix);
     const listing = [...files.keys()].join('\n');
-    for (const f of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.mjs', 'extension/syntaxes/pim.tmLanguage.json', 'extension/language-configuration.json', 'extension/dist/prelude/components.pim']) {
+    for (const f of [
+      'extension/package.json',
+      'extension/dist/extension.js',
+      'extension/dist/server.mjs',
+      'extension/syntaxes/pim.tmLanguage.json',
+      'extension/language-configuration.json',
+      'extension/dist/prelude/components.pim',
+      'extension/dist/pimc/pimc.mjs',
+      'extension/dist/pimc/ir-validator.cjs',
+      'extension/dist/data/cora/nodes.tsv',
+      'extension/images/icon.png',
+      'extension/snippets/pim.json',
+      'extension/LICENSE.txt',
+    ]) {
       assert.ok(listing.includes(f), `${f} missing from the .vsix:\n${listing}`);
     }
     assert.ok(!listing.includes('extension/src/'), 'sources are not shipped');
     const pkg = JSON.parse(files.get('extension/package.json')!.toString('utf8'));
     assert.equal(pkg.contributes.languages[0].id, 'pim');
+    assert.equal(pkg.icon, 'images/icon.png');
+    assert.deepEqual(files.get('extension/images/icon.png')!.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.equal(pkg.contributes.snippets[0].language, 'pim');
+    const snippets = JSON.parse(files.get('extension/snippets/pim.json')!.toString('utf8')) as Record<string, { prefix: string }>;
+    assert.ok(['architecture', 'model', 'mapping', 'explore'].every((k) => snippets[k]?.prefix === k));
+    // Settings that name programs to run are the machine's, never a workspace's.
+    assert.equal(pkg.contributes.configuration.properties['pim.compiler.path'].scope, 'machine');
+    assert.equal(pkg.contributes.configuration.properties['pim.server.path'].scope, 'machine');
+    assert.equal(pkg.contributes.configuration.properties['pim.compiler.path'].default, '');
     assert.equal(pkg.contributes.grammars[0].path, './syntaxes/pim.tmLanguage.json');
     assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command).slice(0, 3), ['pim.compile', 'pim.simulate', 'pim.explore']);
     // Every contributed command is registered by the bundled extension.
     const bundle = files.get('extension/dist/extension.js')!.toString('utf8');
     for (const c of pkg.contributes.commands as { command: string }[]) assert.ok(bundle.includes(`"${c.command}"`) || bundle.includes(`'${c.command}'`), `${c.command} is not registered`);
+  });
+
+  it('ships a pimc that compiles, simulates and explores from the unpacked .vsix with nothing on PATH', async () => {
+    const vsix = join(tmp, 'pim.vsix');
+    const files = await readZip(vsix);
+    // Unpacked outside the repository, so nothing of the workspace's node_modules can be found.
+    const root = join(tmp, 'unpacked');
+    for (const [name, data] of files) {
+      if (name.endsWith('/')) continue;
+      mkdirSync(join(root, name, '..'), { recursive: true });
+      writeFileSync(join(root, name), data);
+    }
+    const pimc = join(root, 'extension/dist/pimc/pimc.mjs');
+    const ws = join(tmp, 'pimc-ws');
+    mkdirSync(ws);
+    const program = `architecture chip { clock: 1 GHz, tile t[4] { ima[2] { crossbar[8] { rows: 64, cols: 64, cell: c }, adc[8] { }, dac[8 * 64] { } } } }
+device c { technology: reram, bits_per_cell: 2 }
+dataset d { source: synthetic, shape: tensor[16], classes: 2, samples: 8 }
+model net { input: tensor[16], linear l { out: 4 } }
+mapping m { model: net, architecture: chip, place linear on t }
+run r { mapping: m, dataset: d }
+explore e { evaluate: r, vary chip.clock in [1 GHz, 2 GHz], minimize area, energy, method: grid }
+train fit { mapping: m, dataset: d, epochs: 1 }
+explore trained { evaluate: fit, vary chip.clock in [1 GHz, 2 GHz], maximize accuracy, minimize area, method: random { budget: 2 } }
+`;
+    writeFileSync(join(ws, 'a.pim'), program);
+    const bare = { cwd: ws, env: { PATH: '', HOME: tmp } };
+    const version = await run(process.execPath, [pimc, '--version'], bare);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+    await run(process.execPath, [pimc, 'compile', 'a.pim', '-o', 'a.ir.json'], bare);
+    assert.match(readFileSync(join(ws, 'a.ir.json'), 'utf8'), /"ir_version"/);
+    await run(process.execPath, [pimc, 'simulate', 'a.pim', '--html', 'sim.html'], bare);
+    assert.match(readFileSync(join(ws, 'sim.html'), 'utf8'), /<svg/);
+    await run(process.execPath, [pimc, 'explore', 'a.pim', '--explore', 'e', '--html', 'explore.html'], bare);
+    assert.match(readFileSync(join(ws, 'explore.html'), 'utf8'), /<svg/);
+    // Training is not bundled: an exploration that trains says what is missing (the extension turns
+    // this into advice to set pim.compiler.path).
+    const trained = await run(process.execPath, [pimc, 'explore', 'a.pim', '--explore', 'trained'], bare).then(
+      () => assert.fail('an exploration that trains cannot run on the bundled pimc'),
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.notEqual(trained.code, 0);
+    assert.match(trained.stderr, /@tensorflow|not bundled with the extension/);
   });
 
   it('runs the bundled server with the compiler and its prelude', async () => {
