@@ -5,12 +5,12 @@ import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const suites = [
-  { name: 'compiler', paths: ['compiler/dist/bench.js', 'test/compiler/dist/bench.js'], fn: 'benchCompiler' },
-  { name: 'simulator', paths: ['runtime/dist/sim/bench.js'], fn: 'benchSimulator' },
-  { name: 'trainer', paths: ['runtime/dist/train/bench.js'], fn: 'benchTrainer' },
-  { name: 'explorer', paths: ['runtime/dist/explore/bench.js'], fn: 'benchExplorer' },
-  { name: 'thermal', paths: ['runtime/dist/thermal/bench.js'], fn: 'benchThermal' },
-  { name: 'editor', paths: ['lsp/dist/bench.js'], fn: 'benchLsp' },
+  { name: 'compiler', paths: ['test/compiler/dist/bench.js'], fn: 'benchCompiler' },
+  { name: 'simulator', paths: ['test/runtime/dist/bench/simulator.js'], fn: 'benchSimulator' },
+  { name: 'trainer', paths: ['test/runtime/dist/bench/trainer.js'], fn: 'benchTrainer' },
+  { name: 'explorer', paths: ['test/runtime/dist/bench/explorer.js'], fn: 'benchExplorer' },
+  { name: 'thermal', paths: ['test/runtime/dist/bench/thermal.js'], fn: 'benchThermal' },
+  { name: 'editor', paths: ['test/lsp/dist/bench.js'], fn: 'benchLsp' },
 ];
 
 const only = process.argv.slice(2);

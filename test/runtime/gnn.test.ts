@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { gnn, simulate, reference, tileModel, SimError } from '@pim/runtime/sim';
+import { gnn, simulate, tileModel, SimError } from '@pim/runtime/sim';
+import * as reference from './fixtures/reference-ir.js';
 import { loadPlanetoid } from '@pim/runtime/train';
 
 const { normalizedAdjacency, countBlocks, patternWithSelfLoops, reverseCuthillMcKee, inversePermutation, bandwidth, dropLayerTraffic, analyzeGraph, crossbarFigures } = gnn;

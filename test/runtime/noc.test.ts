@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { noc, simulate, reference } from '@pim/runtime/sim';
+import { noc, simulate } from '@pim/runtime/sim';
+import * as reference from './fixtures/reference-ir.js';
 import { toyProgram } from './sim-toy.js';
 
 const { meshFromIr, counterpart, route, routeFlows, snakeOrder, placeUnits, nodeAt, coord, linkCount } = noc;

@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { simulate, formatSummary, toJson, toCsvFiles, writeReports, renderSpecToSvg, chartSpecs, simulateCommand, reference, type SimReport } from '@pim/runtime/sim';
+import { simulate, formatSummary, toJson, toCsvFiles, writeReports, renderSpecToSvg, chartSpecs, simulateCommand, type SimReport } from '@pim/runtime/sim';
+import * as reference from './fixtures/reference-ir.js';
 import { toyProgram } from './sim-toy.js';
 
 const CHROMIUM = '/usr/bin/chromium';

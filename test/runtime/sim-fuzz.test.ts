@@ -2,7 +2,8 @@
 // (TypeError, RangeError …) and never a report with NaN figures.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { simulate, SimError, reference } from '@pim/runtime/sim';
+import { simulate, SimError } from '@pim/runtime/sim';
+import * as reference from './fixtures/reference-ir.js';
 import { syntheticGraph } from '@pim/runtime/train';
 import { clone, toyProgram } from './sim-toy.js';
 

@@ -3,7 +3,7 @@
 //   1 GS/s, 1 pJ per conversion; array read 5 ns, 2 pJ per full read; 8 one-bit DACs per crossbar at 1 µW;
 //   one maxpool unit per tile at 1 mW; a 2×2 mesh; 4-bit weights and inputs (S = 2 slices, 4 input cycles).
 import type { IrArchitecture, IrProgram, IrTileType, IrLayer, IrModel } from '@pim/compiler';
-import { reference } from '@pim/runtime/sim';
+import * as reference from './fixtures/reference-ir.js';
 
 const { buildComponent, buildMapping, reram2b } = reference;
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compile } from '@pim/compiler';
-import { simulate, SimError, mvmCost, tileModel, crossbarPeakOps, gpuCost, transposedMvm, reference, objectivesOf, overlappedLatency, rowsFraction, type SimReport } from '@pim/runtime/sim';
+import { simulate, SimError, mvmCost, tileModel, crossbarPeakOps, gpuCost, transposedMvm, objectivesOf, overlappedLatency, rowsFraction, type SimReport } from '@pim/runtime/sim';
+import * as reference from './fixtures/reference-ir.js';
 import { clone, toyArchitecture, toyProgram } from './sim-toy.js';
 
 /** |a − b| ≤ rel·|b| (the models are exact arithmetic; 1e-9 only absorbs float rounding). */

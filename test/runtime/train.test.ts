@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IrDataset, IrProgram } from '@pim/compiler';
-import { DataError, evaluate, irBuilders as B, ProgressReporter, runCommand, train, trainCommand, type EpochMetrics } from '@pim/runtime/train';
+import { DataError, evaluate, ProgressReporter, runCommand, train, trainCommand, type EpochMetrics } from '@pim/runtime/train';
+import * as B from './fixtures/ir-builders.js';
 
 const BLOBS: IrDataset = { name: 'blobs', source: 'synthetic', kind: 'image', shape: [1, 12, 12], classes: 4, attributes: { train: 256, test: 128, seed: 1 } };
 const GRAPH: IrDataset = { name: 'sgraph', source: 'synthetic', kind: 'graph', shape: [60], classes: 4, attributes: { nodes: 400, features: 60, degree: 4, seed: 2 } };

@@ -7,12 +7,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Rng } from '../util/rng.js';
 import { DataError } from './errors.js';
+import { MNIST_TEST_SIZE } from './sizes.js';
 import { gather, type TensorDataset, type TensorSplit } from './tensor-set.js';
 
 const PIXELS = 28 * 28;
 /** The split's seed is fixed (not the experiment's) so every experiment tests on the same digits. */
 const SPLIT_SEED = 20161;
-export const MNIST_TEST_SIZE = 2000;
 
 let cache: TensorSplit | undefined;
 

@@ -13,6 +13,7 @@ export { DesignSpace } from './space.js';
 export { dominates, paretoFront, nonDominatedSort, crowdingDistance, hypervolume } from './pareto.js';
 export { GaussianProcess } from './gp.js';
 export { problemFor } from './problem.js';
+export { accuracyOf } from './types.js';
 
 export interface ExploreArgs {
   explore?: string | undefined;

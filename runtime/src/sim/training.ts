@@ -1,7 +1,7 @@
 // Training cost in the PipeLayer style: per sample a forward pass, a backward pass on the transposed
 // crossbars and the weight-gradient computation; per batch a weight update written into the cells.
 import { inputCycles, tileMatrix, type IrDevice, type IrExperiment, type IrLayer, type IrPlacement, type IrProgram } from '@pim/ir';
-import { MNIST_TEST_SIZE } from '../data/mnist.js';
+import { MNIST_DIGITS, MNIST_TEST_SIZE } from '../data/sizes.js';
 import { type TileModel, stepTime } from './arch.js';
 import { gpuCost } from './gpu.js';
 import type { LayerReport, StageReport, TrainingLayerReport, TrainingReport } from './types.js';
@@ -32,7 +32,7 @@ function samplesPerEpoch(ir: IrProgram, exp: IrExperiment, graph: boolean): [num
   const ds = ir.datasets.find((d) => d.name === exp.dataset);
   const attr = ds?.attributes['train_samples'] ?? ds?.attributes['samples'];
   if (typeof attr === 'number' && attr > 0) return [attr, `dataset ${exp.dataset} attribute`];
-  if (ds?.source === 'builtin' && ds.set === 'mnist') return [10000 - MNIST_TEST_SIZE, 'MNIST train split (10,000 digits − test set)'];
+  if (ds?.source === 'builtin' && ds.set === 'mnist') return [MNIST_DIGITS - MNIST_TEST_SIZE, 'MNIST train split (10,000 digits − test set)'];
   return [exp.batch, `unknown size of dataset '${exp.dataset}': assumed one batch`];
 }
 

@@ -13,6 +13,7 @@ import { evaluate, train } from './trainer.js';
 export { DataError } from '../data/errors.js';
 export { loadPlanetoid, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';
 export { loadMnist } from '../data/mnist.js';
+export type { LoadedData } from './data.js';
 export { syntheticSet } from '../data/synthetic.js';
 export type { TensorDataset, TensorSplit } from '../data/tensor-set.js';
 export { CrossbarLayer, type CrossbarParams, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
@@ -24,7 +25,6 @@ export { Rng } from '../util/rng.js';
 export { evaluate, train, type EpochMetrics, type EvaluateResult, type TrainOptions, type TrainResult } from './trainer.js';
 export { ProgressReporter };
 export * as ops from './ops.js';
-export * as irBuilders from './ir-builders.js';
 
 type Out = (s: string) => void;
 

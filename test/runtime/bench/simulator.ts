@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { IrProgram } from '@pim/ir';
-import { isaacProgram } from './reference-ir.js';
-import { simulate } from './simulate.js';
+import { simulate } from '@pim/runtime/sim';
+import { isaacProgram } from '../fixtures/reference-ir.js';
 
 /** NeuroSim (DNN+NeuroSim V2) takes about 5 minutes for one VGG-8 inference estimate (issue 3). */
 export const NEUROSIM_VGG8_S = 300;

@@ -3,8 +3,7 @@
 // the point's overrides (parsed files reused) and a simulation of its mapping.
 import { resolve } from 'node:path';
 import { compile, designCompiler } from '@pim/compiler';
-import { explore } from './explorer.js';
-import { problemFor } from './problem.js';
+import { explore, problemFor } from '@pim/runtime/explore';
 
 export async function benchExplorer(): Promise<Record<string, number>> {
   const source = resolve('samples/explore.pim');

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { IrProgram } from '@pim/ir';
-import * as B from './ir-builders.js';
-import { train } from './trainer.js';
+import { train } from '@pim/runtime/train';
+import * as B from '../fixtures/ir-builders.js';
 
 const HW: B.ExperimentSpec = {
   faults: { stuck_at_zero: 0.01, stuck_at_one: 0.005 },

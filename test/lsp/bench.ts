@@ -2,16 +2,17 @@
 // parser's first publish, and the compiler's), completion latency, and formatter throughput. The
 // server runs as a child process over stdio, as in an editor.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node.js';
-import { formatPim } from './format/format.js';
-import { PimDocument } from './server/documents.js';
-import { loadCompiler } from './server/compiler-service.js';
+import { formatPim } from '@pim/lsp/format';
+import { PimDocument } from '@pim/lsp/internal/documents';
+import { loadCompiler } from '@pim/lsp/internal/compiler-service';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const SERVER = createRequire(import.meta.url).resolve('@pim/lsp/server');
 
 /** A valid program of about `lines` lines: devices, architectures and models with distinct names. */
 export function largeProgram(lines = 5000): string {
@@ -76,7 +77,7 @@ export async function benchLsp(): Promise<Record<string, number>> {
   const uri = pathToFileURL(path).href;
   // PIM_BENCH_SERVER_FLAGS passes Node flags to the server (e.g. `--cpu-prof` to see where an edit's time goes).
   const serverFlags = (process.env['PIM_BENCH_SERVER_FLAGS'] ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...serverFlags, join(here, 'server/main.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...serverFlags, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   // Every publish per version, with its arrival time (large files get two: syntax first, then the compiler's).
   const arrivals = new Map<number, { at: number; p: PublishDiagnosticsParams }[]>();
@@ -227,7 +228,7 @@ async function editBreakdown(text: string, line: number, character: number): Pro
   return { reparse: Math.round(median(reparse) * 10) / 10, compile: compileMs.length ? Math.round(median(compileMs) * 10) / 10 : -1 };
 }
 
-// `node lsp/dist/bench.js` prints the figures.
+// `node test/lsp/dist/bench.js` prints the figures.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   benchLsp().then((r) => console.log(JSON.stringify(r, null, 2)));
 }

@@ -1,8 +1,6 @@
 // `npm run bench thermal`: the steady solve of a 64 × 64 grid of a 4-tier stack (goal ≤ 100 ms on one core).
 import * as os from 'node:os';
-import { DEFAULT_PACKAGE } from './package.js';
-import { solveSteady } from './solve.js';
-import type { ThermalLayer, ThermalStack } from './types.js';
+import { DEFAULT_PACKAGE, solveSteady, type ThermalLayer, type ThermalStack } from '@pim/runtime/thermal';
 
 /** Four 8 mm × 8 mm tiers of 8 × 8 tiles with uneven power, bonds between them, TIM under the last. */
 export function benchStack(): ThermalStack {
