@@ -239,7 +239,69 @@ function finish(ctx: CheckContext, b: Block, kind: string, label: string, path: 
   return { ir, inst, block: b, children };
 }
 
+/** Class tests and counts over an elaborated tree (a node is a `cls` when its kind is or extends it). */
+interface TreeQueries {
+  isA(n: Node, cls: string): boolean;
+  /** Copies of `cls` nodes inside one copy of `n` (counts multiplied below n). */
+  countInside(n: Node, cls: string): number;
+  /** The first `cls` node below `n`, in document order. */
+  firstInside(n: Node, cls: string): Node | undefined;
+}
+
+function treeQueries(ctx: CheckContext): TreeQueries {
+  const q: TreeQueries = {
+    isA: (n, cls) => ctx.isA('component', n.ir.kind, cls),
+    countInside(n, cls) {
+      let total = 0;
+      for (const c of n.children) total += c.ir.count * ((q.isA(c, cls) ? 1 : 0) + q.countInside(c, cls));
+      return total;
+    },
+    firstInside(n, cls) {
+      for (const c of n.children) {
+        const found = q.isA(c, cls) ? c : q.firstInside(c, cls);
+        if (found) return found;
+      }
+      return undefined;
+    },
+  };
+  return q;
+}
+
 function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map<string, IrDevice>): IrArchitecture | undefined {
+  const { archInst, name, clockHz, chips, root } = elaborateTree(ctx, block, uri);
+  const q = treeQueries(ctx);
+  const all = descendants(root, []);
+  const { partitions, tileTypes, gpus } = tilesAndGpus(root, all, q, clockHz, devices);
+  const nocNode = root.children.find((n) => q.isA(n, 'noc'));
+  const noc = nocNode ? elaborateNoc(ctx, uri, name, nocNode, all.find((n) => q.isA(n, 'router')), partitions, tileTypes, clockHz) : undefined;
+  const arch: IrArchitecture = {
+    name,
+    chips,
+    clock_hz: clockHz,
+    weight_bits: Math.max(1, asNumber(archInst.get('weight_bits')) ?? 16),
+    input_bits: Math.max(1, asNumber(archInst.get('input_bits')) ?? 16),
+    root: root.ir,
+    partitions,
+    tile_types: tileTypes,
+    gpus,
+    links: linksOf(all, q),
+    totals: {
+      power_w: root.ir.power_w * chips,
+      area_m2: root.ir.area_m2 * chips,
+      crossbars: totalCount(all.filter((n) => q.isA(n, 'crossbar'))),
+      tiles: tileTypes.reduce((s, t) => s + t.count, 0),
+      gpus: gpus.reduce((s, g) => s + g.count, 0),
+    },
+    breakdown: breakdownOf(all),
+  };
+  if (noc) arch.noc = noc;
+  const thermalNode = root.children.find((n) => q.isA(n, 'thermal'));
+  if (thermalNode?.inst) arch.thermal = elaborateThermal(ctx, name, thermalNode.inst, noc);
+  return arch;
+}
+
+/** The architecture's own attributes and its component tree (inheritance applied, figures rolled up). */
+function elaborateTree(ctx: CheckContext, block: Block, uri: string): { archInst: Instance; name: string; clockHz: number; chips: number; root: Node } {
   const archCls = ctx.classes.component.get('architecture')!;
   const { members: body, uriOf } = inheritedBody(ctx, block, uri);
   const fileOf = (m: Member): string => uriOf.get(m) ?? uri;
@@ -266,47 +328,33 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   // Figures of the root are per chip; children were counted per chip and multiplied by `chips`.
   root.ir.count = chips;
   root.ir.path = name;
+  return { archInst, name, clockHz, chips, root };
+}
 
-  const isA = (n: Node, cls: string): boolean => ctx.isA('component', n.ir.kind, cls);
-  const all = descendants(root, []);
+/** A crossbar's spec, which needs its device; its read latency defaults to the device's. */
+function crossbarSpec(n: Node, devices: Map<string, IrDevice>): IrTileType['crossbar'] {
+  const cell = n.inst?.get('cell');
+  const dev = cell?.t === 'word' ? devices.get(cell.name) : undefined;
+  // At least 1 (0 was reported), so that the mapping's arithmetic stays finite.
+  const rows = Math.max(1, asNumber(n.inst?.get('rows')) ?? 128);
+  const cols = Math.max(1, asNumber(n.inst?.get('cols')) ?? 128);
+  const readLatency = asNumber(n.inst?.get('read_latency')) ?? dev?.read_latency_s ?? 100e-9;
+  const power = n.ir.power_w;
+  const energy = n.ir.energy_j ?? power * readLatency;
+  n.ir.attributes['read_latency'] = readLatency;
+  if (n.ir.energy_j === undefined) n.ir.energy_j = energy;
+  if (n.ir.latency_s === undefined) n.ir.latency_s = readLatency;
+  return { rows, cols, device: dev?.name ?? (cell?.t === 'word' ? cell.name : ''), bits_per_cell: dev?.bits_per_cell ?? 1, read_latency_s: readLatency, power_w: power, area_m2: n.ir.area_m2, read_energy_j: energy };
+}
+
+/** Partitions (the top-level `partition` blocks, else an implicit 'chip'), with their tile types and GPUs. */
+function tilesAndGpus(root: Node, all: Node[], q: TreeQueries, clockHz: number, devices: Map<string, IrDevice>): { partitions: IrPartition[]; tileTypes: IrTileType[]; gpus: IrGpu[] } {
   const insideTiles = new Set<Node>();
-  for (const t of all) if (isA(t, 'tile')) for (const d of descendants(t, [])) insideTiles.add(d);
-
-  // Crossbar specs need their device; a crossbar's read latency defaults to its device's.
-  const crossbarSpec = (n: Node): IrTileType['crossbar'] => {
-    const cell = n.inst?.get('cell');
-    const dev = cell?.t === 'word' ? devices.get(cell.name) : undefined;
-    // At least 1 (0 was reported), so that the mapping's arithmetic stays finite.
-    const rows = Math.max(1, asNumber(n.inst?.get('rows')) ?? 128);
-    const cols = Math.max(1, asNumber(n.inst?.get('cols')) ?? 128);
-    const readLatency = asNumber(n.inst?.get('read_latency')) ?? dev?.read_latency_s ?? 100e-9;
-    const power = n.ir.power_w;
-    const energy = n.ir.energy_j ?? power * readLatency;
-    n.ir.attributes['read_latency'] = readLatency;
-    if (n.ir.energy_j === undefined) n.ir.energy_j = energy;
-    if (n.ir.latency_s === undefined) n.ir.latency_s = readLatency;
-    return { rows, cols, device: dev?.name ?? (cell?.t === 'word' ? cell.name : ''), bits_per_cell: dev?.bits_per_cell ?? 1, read_latency_s: readLatency, power_w: power, area_m2: n.ir.area_m2, read_energy_j: energy };
-  };
-
-  /** Copies of `cls` nodes inside one copy of `n` (counts multiplied below n). */
-  const countInside = (n: Node, cls: string): number => {
-    let total = 0;
-    for (const c of n.children) total += c.ir.count * ((isA(c, cls) ? 1 : 0) + countInside(c, cls));
-    return total;
-  };
-  /** The first `cls` node below `n`, in document order. */
-  const firstInside = (n: Node, cls: string): Node | undefined => {
-    for (const c of n.children) {
-      const found = isA(c, cls) ? c : firstInside(c, cls);
-      if (found) return found;
-    }
-    return undefined;
-  };
-
+  for (const t of all) if (q.isA(t, 'tile')) for (const d of descendants(t, [])) insideTiles.add(d);
   const partitionOf = new Map<Node, string>();
   const partitions: IrPartition[] = [];
   for (const c of root.children) {
-    if (!isA(c, 'partition')) continue;
+    if (!q.isA(c, 'partition')) continue;
     partitions.push({ name: c.ir.name, kind: 'digital', tier: 0, tiles: [], gpus: [] });
     partitionOf.set(c, c.ir.name);
     for (const d of descendants(c, [])) partitionOf.set(d, c.ir.name);
@@ -318,51 +366,12 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   for (const n of all) {
     const partName = partitionOf.get(n) ?? 'chip';
     const part = partitions.find((p) => p.name === partName) ?? implicit;
-    if (isA(n, 'tile')) {
-      const isXbar = (x: Node): boolean => isA(x, 'crossbar');
-      const xbarsPerTile = countInside(n, 'crossbar');
-      const units = n.children.filter((c) => isXbar(c) || countInside(c, 'crossbar') > 0);
-      const unitsPerTile = units.some(isXbar) ? 1 : totalCopies(units) || 1;
-      const unit = units.find((u) => !isXbar(u));
-      const unitNode = unit ?? n;
-      const xbar = firstInside(n, 'crossbar');
-      const adc = firstInside(unitNode, 'adc');
-      const dac = firstInside(unitNode, 'dac');
-      const bufNodes = n.children.filter((c) => isA(c, 'edram') || isA(c, 'sram'));
-      const buf = bufNodes[0];
-      const busWidth = buf ? asNumber(buf.inst?.get('bus_width')) ?? 256 : 256;
-      const tt: IrTileType = {
-        name: n.ir.name,
-        path: n.ir.path,
-        partition: part.name,
-        count: n.ir.total_count,
-        units_per_tile: unitsPerTile,
-        crossbars_per_unit: xbarsPerTile / unitsPerTile,
-        crossbars_per_tile: xbarsPerTile,
-        adcs_per_unit: countInside(unitNode, 'adc'),
-        dacs_per_unit: countInside(unitNode, 'dac'),
-        dac_bits: dac ? asNumber(dac.inst?.get('resolution')) ?? 1 : 1,
-        buffer_bits: bufNodes.reduce((s, b) => s + b.ir.count * (asNumber(b.inst?.get('capacity')) ?? 0), 0),
-        buffer_access_energy_j: buf?.ir.energy_j ?? 0,
-        buffer_bandwidth_bps: busWidth * clockHz,
-        power_w: n.ir.power_w,
-        area_m2: n.ir.area_m2,
-      };
-      if (xbar) tt.crossbar = crossbarSpec(xbar);
-      if (adc) {
-        const rate = asNumber(adc.inst?.get('rate')) ?? clockHz;
-        tt.adc = {
-          resolution_bits: asNumber(adc.inst?.get('resolution')) ?? 8,
-          rate_hz: rate,
-          power_w: adc.ir.power_w,
-          area_m2: adc.ir.area_m2,
-          energy_per_conversion_j: adc.inst?.isStated('power') ? adc.ir.power_w / rate : adc.ir.energy_j ?? adc.ir.power_w / rate,
-        };
-      }
+    if (q.isA(n, 'tile')) {
+      const tt = tileType(n, part.name, q, clockHz, devices);
       tileTypes.push(tt);
       part.tiles.push(n.ir.name);
-      if (xbar) part.kind = 'reram';
-    } else if (isA(n, 'gpu')) {
+      if (tt.crossbar) part.kind = 'reram';
+    } else if (q.isA(n, 'gpu')) {
       gpus.push({
         name: n.ir.name,
         path: n.ir.path,
@@ -375,60 +384,106 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
       });
       part.gpus.push(n.ir.name);
       if (part.kind === 'digital') part.kind = 'gpu';
-    } else if (isA(n, 'crossbar') && !insideTiles.has(n)) {
+    } else if (q.isA(n, 'crossbar') && !insideTiles.has(n)) {
       // Crossbars outside any tile still need their spec resolved (read latency, energy).
-      crossbarSpec(n);
+      crossbarSpec(n, devices);
     }
   }
   if (implicit.tiles.length || implicit.gpus.length) partitions.push(implicit);
+  return { partitions, tileTypes, gpus };
+}
 
-  const router = all.find((n) => isA(n, 'router'));
-  const nocNode = root.children.find((n) => isA(n, 'noc'));
-  let noc: IrNoc | undefined;
-  if (nocNode) {
-    const inst = nocNode.inst;
-    const flit = asNumber(inst?.get('flit')) ?? 32;
-    const dimsV = inst?.get('dims');
-    const dims = dimsV?.t === 'list' ? dimsV.items.map((i) => (i.t === 'num' ? i.v : 1)) : [Math.ceil(Math.sqrt(tileTypes.reduce((s, t) => s + t.count, 0) || 1))];
-    const dimsAttr = inst?.statedAttr('dims');
-    if (dimsAttr && dims.some((x) => x < 1)) ctx.report(diag('outOfRange', uri, dimsAttr.value.span, "'dims' of 'noc' block", `[${dims.join(', ')}]`, 'at least 1 in every dimension'));
-    const tiersV = inst?.get('tiers');
-    const tiers: string[] = [];
-    if (tiersV?.t === 'list') {
-      tiersV.items.forEach((it, i) => {
-        const tierName = it.t === 'word' ? it.name : undefined;
-        const attr = inst?.statedAttr('tiers');
-        const span = attr?.value.type === 'List' ? attr.value.items[i]?.span ?? attr.value.span : attr?.value.span ?? nocNode.block.kind.span;
-        if (!tierName || !partitions.some((p) => p.name === tierName)) {
-          ctx.report(diag('unknownName', uri, span, tierName ?? '?', tierName ? didYouMean(tierName, partitions.map((p) => p.name)) : undefined));
-        } else {
-          const partSym = ctx.nested.get(`${name}.${tierName}`);
-          if (partSym) ctx.reference(uri, span, partSym);
-          tiers.push(tierName);
-          partitions.find((p) => p.name === tierName)!.tier = i;
-        }
-      });
-    }
-    const routerPower = router ? router.ir.power_w * router.ir.shared_by : 42e-3;
-    // A router at full load moves one flit per port per cycle, so its power spread over that
-    // throughput is its energy per bit (ISAAC's router: 42 mW / (8 × 32 bit × 1.2 GHz) = 0.137 pJ/bit).
-    const routerPorts = (router ? asNumber(router.inst?.get('ports')) : undefined) ?? 8;
-    const topo = inst?.get('topology');
-    noc = {
-      topology: (topo?.t === 'word' ? topo.name : 'mesh') as IrNoc['topology'],
-      dims,
-      flit_bits: flit,
-      hop_latency_s: asNumber(inst?.get('hop_latency')) ?? 1 / clockHz,
-      tiers,
-      tsv_latency_s: asNumber(inst?.get('tsv_latency')) ?? 1 / clockHz,
-      link_bandwidth_bps: asNumber(inst?.get('link_bandwidth')) ?? flit * clockHz,
-      energy_per_bit_hop_j: asNumber(inst?.get('energy_per_bit_hop')) ?? routerPower / (routerPorts * flit * clockHz),
-      router_power_w: routerPower,
+/** A tile's flattened figures: its units (the crossbars' parents), crossbar, ADC, DAC and buffer. */
+function tileType(n: Node, partition: string, q: TreeQueries, clockHz: number, devices: Map<string, IrDevice>): IrTileType {
+  const isXbar = (x: Node): boolean => q.isA(x, 'crossbar');
+  const xbarsPerTile = q.countInside(n, 'crossbar');
+  const units = n.children.filter((c) => isXbar(c) || q.countInside(c, 'crossbar') > 0);
+  const unitsPerTile = units.some(isXbar) ? 1 : totalCopies(units) || 1;
+  const unit = units.find((u) => !isXbar(u));
+  const unitNode = unit ?? n;
+  const xbar = q.firstInside(n, 'crossbar');
+  const adc = q.firstInside(unitNode, 'adc');
+  const dac = q.firstInside(unitNode, 'dac');
+  const bufNodes = n.children.filter((c) => q.isA(c, 'edram') || q.isA(c, 'sram'));
+  const buf = bufNodes[0];
+  const busWidth = buf ? asNumber(buf.inst?.get('bus_width')) ?? 256 : 256;
+  const tt: IrTileType = {
+    name: n.ir.name,
+    path: n.ir.path,
+    partition,
+    count: n.ir.total_count,
+    units_per_tile: unitsPerTile,
+    crossbars_per_unit: xbarsPerTile / unitsPerTile,
+    crossbars_per_tile: xbarsPerTile,
+    adcs_per_unit: q.countInside(unitNode, 'adc'),
+    dacs_per_unit: q.countInside(unitNode, 'dac'),
+    dac_bits: dac ? asNumber(dac.inst?.get('resolution')) ?? 1 : 1,
+    buffer_bits: bufNodes.reduce((s, b) => s + b.ir.count * (asNumber(b.inst?.get('capacity')) ?? 0), 0),
+    buffer_access_energy_j: buf?.ir.energy_j ?? 0,
+    buffer_bandwidth_bps: busWidth * clockHz,
+    power_w: n.ir.power_w,
+    area_m2: n.ir.area_m2,
+  };
+  if (xbar) tt.crossbar = crossbarSpec(xbar, devices);
+  if (adc) {
+    const rate = asNumber(adc.inst?.get('rate')) ?? clockHz;
+    tt.adc = {
+      resolution_bits: asNumber(adc.inst?.get('resolution')) ?? 8,
+      rate_hz: rate,
+      power_w: adc.ir.power_w,
+      area_m2: adc.ir.area_m2,
+      energy_per_conversion_j: adc.inst?.isStated('power') ? adc.ir.power_w / rate : adc.ir.energy_j ?? adc.ir.power_w / rate,
     };
   }
+  return tt;
+}
 
-  const links = all
-    .filter((n) => isA(n, 'link'))
+/** The `noc` block: topology, dimensions, the tiers (partitions) of a 3D stack, per-hop costs. */
+function elaborateNoc(ctx: CheckContext, uri: string, name: string, nocNode: Node, router: Node | undefined, partitions: IrPartition[], tileTypes: IrTileType[], clockHz: number): IrNoc {
+  const inst = nocNode.inst;
+  const flit = asNumber(inst?.get('flit')) ?? 32;
+  const dimsV = inst?.get('dims');
+  const dims = dimsV?.t === 'list' ? dimsV.items.map((i) => (i.t === 'num' ? i.v : 1)) : [Math.ceil(Math.sqrt(tileTypes.reduce((s, t) => s + t.count, 0) || 1))];
+  const dimsAttr = inst?.statedAttr('dims');
+  if (dimsAttr && dims.some((x) => x < 1)) ctx.report(diag('outOfRange', uri, dimsAttr.value.span, "'dims' of 'noc' block", `[${dims.join(', ')}]`, 'at least 1 in every dimension'));
+  const tiersV = inst?.get('tiers');
+  const tiers: string[] = [];
+  if (tiersV?.t === 'list') {
+    tiersV.items.forEach((it, i) => {
+      const tierName = it.t === 'word' ? it.name : undefined;
+      const attr = inst?.statedAttr('tiers');
+      const span = attr?.value.type === 'List' ? attr.value.items[i]?.span ?? attr.value.span : attr?.value.span ?? nocNode.block.kind.span;
+      if (!tierName || !partitions.some((p) => p.name === tierName)) {
+        ctx.report(diag('unknownName', uri, span, tierName ?? '?', tierName ? didYouMean(tierName, partitions.map((p) => p.name)) : undefined));
+      } else {
+        const partSym = ctx.nested.get(`${name}.${tierName}`);
+        if (partSym) ctx.reference(uri, span, partSym);
+        tiers.push(tierName);
+        partitions.find((p) => p.name === tierName)!.tier = i;
+      }
+    });
+  }
+  const routerPower = router ? router.ir.power_w * router.ir.shared_by : 42e-3;
+  // A router at full load moves one flit per port per cycle, so its power spread over that
+  // throughput is its energy per bit (ISAAC's router: 42 mW / (8 × 32 bit × 1.2 GHz) = 0.137 pJ/bit).
+  const routerPorts = (router ? asNumber(router.inst?.get('ports')) : undefined) ?? 8;
+  const topo = inst?.get('topology');
+  return {
+    topology: (topo?.t === 'word' ? topo.name : 'mesh') as IrNoc['topology'],
+    dims,
+    flit_bits: flit,
+    hop_latency_s: asNumber(inst?.get('hop_latency')) ?? 1 / clockHz,
+    tiers,
+    tsv_latency_s: asNumber(inst?.get('tsv_latency')) ?? 1 / clockHz,
+    link_bandwidth_bps: asNumber(inst?.get('link_bandwidth')) ?? flit * clockHz,
+    energy_per_bit_hop_j: asNumber(inst?.get('energy_per_bit_hop')) ?? routerPower / (routerPorts * flit * clockHz),
+    router_power_w: routerPower,
+  };
+}
+
+function linksOf(all: Node[], q: TreeQueries): IrArchitecture['links'] {
+  return all
+    .filter((n) => q.isA(n, 'link'))
     .map((n) => ({
       name: n.ir.name,
       count: n.ir.total_count,
@@ -437,7 +492,10 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
       power_w: n.ir.power_w,
       area_m2: n.ir.area_m2,
     }));
+}
 
+/** Own power and area summed by kind over the chip, largest power first. */
+function breakdownOf(all: Node[]): IrArchitecture['breakdown'] {
   const breakdown = new Map<string, { kind: string; count: number; power_w: number; area_m2: number }>();
   for (const n of all) {
     if (n.ir.own_power_w === 0 && n.ir.own_area_m2 === 0) continue;
@@ -447,31 +505,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     e.area_m2 += n.ir.own_area_m2 * n.ir.total_count;
     breakdown.set(n.ir.kind, e);
   }
-
-  const arch: IrArchitecture = {
-    name,
-    chips,
-    clock_hz: clockHz,
-    weight_bits: Math.max(1, asNumber(archInst.get('weight_bits')) ?? 16),
-    input_bits: Math.max(1, asNumber(archInst.get('input_bits')) ?? 16),
-    root: root.ir,
-    partitions,
-    tile_types: tileTypes,
-    gpus,
-    links,
-    totals: {
-      power_w: root.ir.power_w * chips,
-      area_m2: root.ir.area_m2 * chips,
-      crossbars: totalCount(all.filter((n) => isA(n, 'crossbar'))),
-      tiles: tileTypes.reduce((s, t) => s + t.count, 0),
-      gpus: gpus.reduce((s, g) => s + g.count, 0),
-    },
-    breakdown: [...breakdown.values()].sort((x, y) => y.power_w - x.power_w || (x.kind < y.kind ? -1 : 1)),
-  };
-  if (noc) arch.noc = noc;
-  const thermalNode = root.children.find((n) => isA(n, 'thermal'));
-  if (thermalNode?.inst) arch.thermal = elaborateThermal(ctx, name, thermalNode.inst, noc);
-  return arch;
+  return [...breakdown.values()].sort((x, y) => y.power_w - x.power_w || (x.kind < y.kind ? -1 : 1));
 }
 
 /**

@@ -20,7 +20,8 @@
 //   where the preceding weight layer runs (the next one when none precedes): 'digital' on its tile
 //   (the tile's digital units: sigmoid, maxpool, shift-add …), or 'gpu' when that layer is on a GPU.
 //
-// Crossbar arithmetic (per layer with weights K×N on crossbars of rows×cols and c-bit cells)
+// Crossbar arithmetic (per layer with weights K×N on crossbars of rows×cols and c-bit cells; the formulas
+// live in @pim/ir's geometry.ts, which the simulator and the trainer use too)
 //   slices S = ⌈weight_bits / c⌉; row_tiles = ⌈K / rows⌉; col_tiles = ⌈N·S / cols⌉;
 //   crossbars (one copy) = row_tiles · col_tiles; crossbars_total = crossbars · replication;
 //   tiles = ⌈crossbars_total / crossbars_per_tile⌉ (as if the layer had whole tiles to itself);
@@ -149,22 +150,62 @@ interface CrossbarWork {
   match: Match;
 }
 
+type PlaceOptions = { block?: number; skip_zero_blocks?: boolean; reorder?: 'none' | 'rcm' };
+
+/** What every section of one mapping shares: the spec, its parsed rules and how they resolve. */
+interface MapContext {
+  spec: MappingSpec;
+  arch: IrArchitecture;
+  model: IrModel;
+  /** Where mapping-wide errors point. */
+  here: Span;
+  report: (d: Diagnostic) => void;
+  rules: Rule[];
+  options: Map<Rule, PlaceOptions>;
+  /** The first rule (in source order) with a pattern matching the layer's slot; counts the hits. */
+  findRule(layer: IrLayer, slot: PlacePart): Match | undefined;
+  /** The rule's target suiting `need` (reports an unknown or empty target once per rule). */
+  resolve(rule: Rule, need: Need): Target | undefined;
+  /** The layer's declaration as a related location. */
+  originOf(layer: string): RelatedInfo[];
+}
+
+/** Placement of every layer, before capacity. */
+interface Placed {
+  placements: IrPlacement[];
+  work: CrossbarWork[];
+  /** Layers that follow a weight layer's placement, resolved after the walk. */
+  followers: number[];
+  /** The target of each weight layer (by index), for its gcn adjacency. */
+  weightLayerTarget: (Target | undefined)[];
+}
+
 export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): IrMapping {
+  const weightBits = checkBits(spec.weight_bits, 'weight_bits', spec, spec.nameSpan ?? spec.span, report);
+  const ctx = mapContext(spec, report);
+  const placed: Placed = { placements: [], work: [], followers: [], weightLayerTarget: [] };
+  for (const layer of ctx.model.layers) placeLayer(ctx, layer, weightBits, placed);
+  placeFollowers(ctx, placed);
+  const remaining = allotOneCopy(ctx, placed.work);
+  replicate(ctx, placed.work, remaining);
+  const adjacency = adjacencyPolicies(ctx, placed.weightLayerTarget);
+  reportUnmatchedRules(ctx);
+  return {
+    name: spec.name,
+    model: ctx.model.name,
+    architecture: ctx.arch.name,
+    weight_bits: spec.weight_bits,
+    input_bits: spec.input_bits,
+    replicate: spec.replicate,
+    placements: placed.placements,
+    adjacency,
+    totals: mappingTotals(ctx.arch, placed.work),
+  };
+}
+
+/** Rules parsed (patterns, options) and the lookups every section uses. */
+function mapContext(spec: MappingSpec, report: (d: Diagnostic) => void): MapContext {
   const arch = spec.architecture;
-  const model = spec.model;
-  const here = spec.nameSpan ?? spec.span;
-  const originOf = (layer: string): RelatedInfo[] => {
-    const o = spec.layerOrigins?.[layer];
-    return o ? [{ uri: o.uri, span: o.nameSpan ?? o.span, message: `layer '${layer}' is declared here` }] : [];
-  };
-  const withRelated = (d: Diagnostic, related: RelatedInfo[]): Diagnostic => {
-    if (related.length > 0) d.related = [...(d.related ?? []), ...related];
-    return d;
-  };
-
-  const weightBits = checkBits(spec.weight_bits, 'weight_bits', spec, here, report);
-
-  // ── Rules: parse patterns, check options ──
   const rules: Rule[] = spec.rules.map((r) => ({
     spec: r,
     patterns: r.targets.map((t, i) => {
@@ -177,117 +218,133 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
     }),
     hits: r.targets.map(() => 0),
   }));
-  const options = new Map<Rule, { block?: number; skip_zero_blocks?: boolean; reorder?: 'none' | 'rcm' }>();
+  const options = new Map<Rule, PlaceOptions>();
   for (const rule of rules) options.set(rule, checkOptions(rule.spec, report));
-
-  const findRule = (layer: IrLayer, slot: PlacePart): Match | undefined => {
-    let first: Match | undefined;
-    for (const rule of rules) {
-      rule.patterns.forEach((p, i) => {
-        if (p && patternMatches(p, layer, slot)) {
-          rule.hits[i]!++;
-          if (!first) first = { rule, pattern: i };
-        }
-      });
-    }
-    return first;
-  };
-
-  // ── Targets ──
   const candidates = [...arch.tile_types.map((t) => t.name), ...arch.gpus.map((g) => g.name), ...arch.partitions.map((p) => p.name)];
-  const resolve = (rule: Rule, need: Need): Target | undefined => {
-    const name = rule.spec.on;
-    const t = lookupTarget(arch, name, need);
-    if (rule.known === undefined) {
-      rule.known = t !== undefined || arch.partitions.some((p) => p.name === name);
-      if (!rule.known) report(diag('unknownPlacementTarget', rule.spec.uri, rule.spec.onSpan, name, arch.name, didYouMean(name, candidates)));
-    }
-    if (!t && rule.known && !rule.noCrossbarsReported) {
-      // A partition with neither tiles nor GPUs.
-      rule.noCrossbarsReported = true;
-      report(diag('noCrossbars', rule.spec.uri, rule.spec.onSpan, name));
-    }
-    return t;
-  };
-
-  // ── Placement of each layer ──
-  const placements: IrPlacement[] = [];
-  const work: CrossbarWork[] = [];
-  /** Layers that follow a weight layer's placement, resolved after the loop. */
-  const followers: number[] = [];
-  const weightLayerTarget: (Target | undefined)[] = [];
-
-  for (const layer of model.layers) {
-    const isWeight = layer.weights !== undefined;
-    const base: IrPlacement = { layer: layer.name, index: layer.index, kind: layer.kind, engine: 'digital', partition: '', target: '' };
-    placements.push(base);
-    weightLayerTarget.push(undefined);
-    const match = findRule(layer, 'weights');
-
-    if (!match) {
-      if (isWeight) {
-        base.engine = 'crossbar';
-        report(withRelated(diag('unplacedLayer', spec.uri, here, layer.name, layer.kind), originOf(layer.name)));
-      } else if (layer.kind === 'batchnorm') {
-        const gpu = arch.gpus[0];
-        if (gpu) setTarget(base, { kind: 'gpu', gpu }, 'gpu');
-        else report(withRelated(diag('unplacedLayer', spec.uri, here, layer.name, layer.kind), originOf(layer.name)));
-      } else followers.push(placements.length - 1);
-      continue;
-    }
-
-    const rule = match.rule;
-    const target = resolve(rule, isWeight ? 'crossbar' : layer.kind === 'batchnorm' ? 'gpu' : 'any');
-    if (!target) {
-      // Unknown or empty target, already reported: record the name as written and go on.
-      base.target = rule.spec.on;
-      base.engine = isWeight ? 'crossbar' : layer.kind === 'batchnorm' ? 'gpu' : 'digital';
-      continue;
-    }
-    if (target.kind === 'gpu') {
-      setTarget(base, target, 'gpu');
-      if (isWeight) weightLayerTarget[placements.length - 1] = target;
-      continue;
-    }
-    const tile = target.tile;
-    if (layer.kind === 'batchnorm') {
-      report(withRelated(diag('needsGpu', rule.spec.uri, rule.spec.targetSpans[match.pattern] ?? rule.spec.span, layer.name, layer.kind), originOf(layer.name)));
-      setTarget(base, target, 'digital');
-      continue;
-    }
-    if (!isWeight) {
-      setTarget(base, target, 'digital');
-      continue;
-    }
-    weightLayerTarget[placements.length - 1] = target;
-    if (!hasCrossbars(tile)) {
-      setTarget(base, target, 'digital');
-      if (!rule.noCrossbarsReported) {
-        rule.noCrossbarsReported = true;
-        report(diag('noCrossbars', rule.spec.uri, rule.spec.onSpan, tile.name));
+  return {
+    spec,
+    arch,
+    model: spec.model,
+    here: spec.nameSpan ?? spec.span,
+    report,
+    rules,
+    options,
+    findRule(layer, slot) {
+      let first: Match | undefined;
+      for (const rule of rules) {
+        rule.patterns.forEach((p, i) => {
+          if (p && patternMatches(p, layer, slot)) {
+            rule.hits[i]!++;
+            if (!first) first = { rule, pattern: i };
+          }
+        });
       }
-      continue;
-    }
-    setTarget(base, target, 'crossbar');
-    const xb = tile.crossbar!;
-    const bpc = sanitizeBits(spec.bitsPerCell(tile));
-    const slices = weightSlices(weightBits, bpc);
-    const k = layer.weights!.rows;
-    const n = layer.weights!.cols;
-    const tiling = tileMatrix(k, n, slices, xb.rows, xb.cols);
-    const crossbars = tiling.crossbars;
-    base.crossbar = {
-      ...tiling,
-      replication: 1,
-      crossbars_total: crossbars,
-      tiles: tilesFor(crossbars, tile.crossbars_per_tile),
-      utilization: cellUtilization(k, n, slices, crossbars, xb.rows, xb.cols),
-    };
-    work.push({ placement: base, layer, tile, crossbars, replication: 1, fits: true, match });
+      return first;
+    },
+    resolve(rule, need) {
+      const name = rule.spec.on;
+      const t = lookupTarget(arch, name, need);
+      if (rule.known === undefined) {
+        rule.known = t !== undefined || arch.partitions.some((p) => p.name === name);
+        if (!rule.known) report(diag('unknownPlacementTarget', rule.spec.uri, rule.spec.onSpan, name, arch.name, didYouMean(name, candidates)));
+      }
+      if (!t && rule.known && !rule.noCrossbarsReported) {
+        // A partition with neither tiles nor GPUs.
+        rule.noCrossbarsReported = true;
+        report(diag('noCrossbars', rule.spec.uri, rule.spec.onSpan, name));
+      }
+      return t;
+    },
+    originOf(layer) {
+      const o = spec.layerOrigins?.[layer];
+      return o ? [{ uri: o.uri, span: o.nameSpan ?? o.span, message: `layer '${layer}' is declared here` }] : [];
+    },
+  };
+}
+
+function withRelated(d: Diagnostic, related: RelatedInfo[]): Diagnostic {
+  if (related.length > 0) d.related = [...(d.related ?? []), ...related];
+  return d;
+}
+
+/** One layer's placement by the first matching rule; a crossbar layer's slicing and one copy's crossbars. */
+function placeLayer(ctx: MapContext, layer: IrLayer, weightBits: number, placed: Placed): void {
+  const { spec, report } = ctx;
+  const isWeight = layer.weights !== undefined;
+  const base: IrPlacement = { layer: layer.name, index: layer.index, kind: layer.kind, engine: 'digital', partition: '', target: '' };
+  const at = placed.placements.length;
+  placed.placements.push(base);
+  placed.weightLayerTarget.push(undefined);
+  const match = ctx.findRule(layer, 'weights');
+  const unplaced = () => report(withRelated(diag('unplacedLayer', spec.uri, ctx.here, layer.name, layer.kind), ctx.originOf(layer.name)));
+
+  if (!match) {
+    if (isWeight) {
+      base.engine = 'crossbar';
+      unplaced();
+    } else if (layer.kind === 'batchnorm') {
+      const gpu = ctx.arch.gpus[0];
+      if (gpu) setTarget(base, { kind: 'gpu', gpu }, 'gpu');
+      else unplaced();
+    } else placed.followers.push(at);
+    return;
   }
 
-  // Layers with no rule and no weights run where the preceding (else the next) weight layer runs.
-  // A weight layer whose own placement failed (already reported) still leads, so errors do not cascade.
+  const rule = match.rule;
+  const target = ctx.resolve(rule, isWeight ? 'crossbar' : layer.kind === 'batchnorm' ? 'gpu' : 'any');
+  if (!target) {
+    // Unknown or empty target, already reported: record the name as written and go on.
+    base.target = rule.spec.on;
+    base.engine = isWeight ? 'crossbar' : layer.kind === 'batchnorm' ? 'gpu' : 'digital';
+    return;
+  }
+  if (target.kind === 'gpu') {
+    setTarget(base, target, 'gpu');
+    if (isWeight) placed.weightLayerTarget[at] = target;
+    return;
+  }
+  const tile = target.tile;
+  if (layer.kind === 'batchnorm') {
+    report(withRelated(diag('needsGpu', rule.spec.uri, rule.spec.targetSpans[match.pattern] ?? rule.spec.span, layer.name, layer.kind), ctx.originOf(layer.name)));
+    setTarget(base, target, 'digital');
+    return;
+  }
+  if (!isWeight) {
+    setTarget(base, target, 'digital');
+    return;
+  }
+  placed.weightLayerTarget[at] = target;
+  if (!hasCrossbars(tile)) {
+    setTarget(base, target, 'digital');
+    if (!rule.noCrossbarsReported) {
+      rule.noCrossbarsReported = true;
+      report(diag('noCrossbars', rule.spec.uri, rule.spec.onSpan, tile.name));
+    }
+    return;
+  }
+  setTarget(base, target, 'crossbar');
+  const xb = tile.crossbar!;
+  const slices = weightSlices(weightBits, sanitizeBits(spec.bitsPerCell(tile)));
+  const k = layer.weights!.rows;
+  const n = layer.weights!.cols;
+  const tiling = tileMatrix(k, n, slices, xb.rows, xb.cols);
+  const crossbars = tiling.crossbars;
+  base.crossbar = {
+    ...tiling,
+    replication: 1,
+    crossbars_total: crossbars,
+    tiles: tilesFor(crossbars, tile.crossbars_per_tile),
+    utilization: cellUtilization(k, n, slices, crossbars, xb.rows, xb.cols),
+  };
+  placed.work.push({ placement: base, layer, tile, crossbars, replication: 1, fits: true, match });
+}
+
+/**
+ * Layers with no rule and no weights run where the preceding (else the next) weight layer runs.
+ * A weight layer whose own placement failed (already reported) still leads, so errors do not cascade.
+ */
+function placeFollowers(ctx: MapContext, { placements, followers }: Placed): void {
+  const { arch, model } = ctx;
   const isWeightAt = (j: number): boolean => model.layers[j]!.weights !== undefined;
   for (const i of followers) {
     const p = placements[i]!;
@@ -305,10 +362,12 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
     const gpu = arch.gpus[0];
     const fallback: Target | undefined = tile ? { kind: 'tile', tile } : gpu ? { kind: 'gpu', gpu } : undefined;
     if (fallback) setTarget(p, fallback, fallback.kind === 'gpu' ? 'gpu' : 'digital');
-    else report(withRelated(diag('unplacedLayer', spec.uri, here, p.layer, p.kind), originOf(p.layer)));
+    else ctx.report(withRelated(diag('unplacedLayer', ctx.spec.uri, ctx.here, p.layer, p.kind), ctx.originOf(p.layer)));
   }
+}
 
-  // ── Capacity: one copy of each crossbar layer, in layer order ──
+/** Capacity: one copy of each crossbar layer, in layer order; returns the crossbars left per tile type. */
+function allotOneCopy(ctx: MapContext, work: CrossbarWork[]): Map<IrTileType, number> {
   const capacity = new Map<IrTileType, number>();
   const remaining = new Map<IrTileType, number>();
   const demand = new Map<IrTileType, number>();
@@ -335,23 +394,27 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
         span: rs.onSpan,
         message: `'${w.tile.name}' holds ${capacity.get(w.tile)} crossbars (${w.tile.count} tiles × ${w.tile.crossbars_per_tile}); the layers placed on it need ${demand.get(w.tile)} in all`,
       },
-      ...originOf(w.layer.name),
+      ...ctx.originOf(w.layer.name),
     ];
-    report(d);
+    ctx.report(d);
   }
+  return remaining;
+}
 
-  // ── Replication ──
+/** Replication spends what capacity is left; then each crossbar layer's totals and tiles. */
+function replicate(ctx: MapContext, work: CrossbarWork[], remaining: Map<IrTileType, number>): void {
+  const { spec } = ctx;
   const fitting = work.filter((w) => w.fits);
   const rep = spec.replicate;
   if (typeof rep === 'number') {
     const r = Number.isSafeInteger(rep) && rep >= 1 ? rep : 1;
-    if (r !== rep) report(diag('badCount', spec.uri, spec.replicateSpan ?? here, 'replicate', String(rep)));
+    if (r !== rep) ctx.report(diag('badCount', spec.uri, spec.replicateSpan ?? ctx.here, 'replicate', String(rep)));
     for (const w of fitting) {
       const left = remaining.get(w.tile)!;
       const extra = Math.min(r - 1, Math.floor(left / w.crossbars));
       w.replication = 1 + extra;
       remaining.set(w.tile, left - extra * w.crossbars);
-      if (w.replication < r) report(withRelated(diag('replicationExceeds', spec.uri, spec.replicateSpan ?? here, w.layer.name), originOf(w.layer.name)));
+      if (w.replication < r) ctx.report(withRelated(diag('replicationExceeds', spec.uri, spec.replicateSpan ?? ctx.here, w.layer.name), ctx.originOf(w.layer.name)));
     }
   } else if (rep === 'balanced') {
     balance(fitting, remaining);
@@ -362,23 +425,25 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
     c.crossbars_total = w.crossbars * w.replication;
     c.tiles = tilesFor(c.crossbars_total, w.tile.crossbars_per_tile);
   }
+}
 
-  // ── Adjacency policies (gcn) ──
+/** Adjacency policies of the gcn layers: the rule placing `X.adjacency` (or a bare pattern), else the weights' tile. */
+function adjacencyPolicies(ctx: MapContext, weightLayerTarget: (Target | undefined)[]): IrAdjacencyPolicy[] {
   const adjacency: IrAdjacencyPolicy[] = [];
-  model.layers.forEach((layer, i) => {
+  ctx.model.layers.forEach((layer, i) => {
     if (layer.kind !== 'gcn') return;
-    const match = findRule(layer, 'adjacency');
+    const match = ctx.findRule(layer, 'adjacency');
     let target: Target | undefined;
-    let opts: { block?: number; skip_zero_blocks?: boolean; reorder?: 'none' | 'rcm' } = {};
+    let opts: PlaceOptions = {};
     if (match) {
-      target = resolve(match.rule, 'crossbar');
-      opts = options.get(match.rule) ?? {};
+      target = ctx.resolve(match.rule, 'crossbar');
+      opts = ctx.options.get(match.rule) ?? {};
       const explicit = match.rule.patterns[match.pattern]?.part === 'adjacency';
       const onCrossbars = target?.kind === 'tile' && hasCrossbars(target.tile);
       if (target && !onCrossbars) {
         if (explicit && !match.rule.noCrossbarsReported) {
           match.rule.noCrossbarsReported = true;
-          report(diag('noCrossbars', match.rule.spec.uri, match.rule.spec.onSpan, targetName(target)));
+          ctx.report(diag('noCrossbars', match.rule.spec.uri, match.rule.spec.onSpan, targetName(target)));
         }
         return;
       }
@@ -395,35 +460,30 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
       reorder: opts.reorder ?? 'none',
     });
   });
+  return adjacency;
+}
 
-  // ── Rules that match nothing ──
-  for (const rule of rules) {
+function reportUnmatchedRules(ctx: MapContext): void {
+  for (const rule of ctx.rules) {
     rule.patterns.forEach((p, i) => {
-      if (p && rule.hits[i] === 0) report(diag('placeMatchesNothing', rule.spec.uri, rule.spec.targetSpans[i] ?? rule.spec.span, rule.spec.targets[i]!));
+      if (p && rule.hits[i] === 0) ctx.report(diag('placeMatchesNothing', rule.spec.uri, rule.spec.targetSpans[i] ?? rule.spec.span, rule.spec.targets[i]!));
     });
   }
+}
 
-  // ── Totals ── crossbars_used is the demand of every crossbar layer, a layer that did not fit included;
-  // tiles_used packs each tile type's crossbars into whole tiles.
+/**
+ * crossbars_used is the demand of every crossbar layer, a layer that did not fit included;
+ * tiles_used packs each tile type's crossbars into whole tiles.
+ */
+function mappingTotals(arch: IrArchitecture, work: CrossbarWork[]): IrMapping['totals'] {
   const usedByTile = new Map<IrTileType, number>();
   for (const w of work) usedByTile.set(w.tile, (usedByTile.get(w.tile) ?? 0) + w.placement.crossbar!.crossbars_total);
   let tilesUsed = 0;
   for (const [tile, used] of usedByTile) tilesUsed += tilesFor(used, tile.crossbars_per_tile);
-
   return {
-    name: spec.name,
-    model: model.name,
-    architecture: arch.name,
-    weight_bits: spec.weight_bits,
-    input_bits: spec.input_bits,
-    replicate: spec.replicate,
-    placements,
-    adjacency,
-    totals: {
-      crossbars_used: work.reduce((s, w) => s + w.placement.crossbar!.crossbars_total, 0),
-      crossbars_available: arch.tile_types.filter(hasCrossbars).reduce((s, t) => s + t.count * t.crossbars_per_tile, 0),
-      tiles_used: tilesUsed,
-    },
+    crossbars_used: work.reduce((s, w) => s + w.placement.crossbar!.crossbars_total, 0),
+    crossbars_available: arch.tile_types.filter(hasCrossbars).reduce((s, t) => s + t.count * t.crossbars_per_tile, 0),
+    tiles_used: tilesUsed,
   };
 }
 
@@ -485,8 +545,8 @@ function checkBits(v: number, what: string, spec: MappingSpec, at: Span, report:
   return 16;
 }
 
-function checkOptions(r: PlaceRuleSpec, report: (d: Diagnostic) => void): { block?: number; skip_zero_blocks?: boolean; reorder?: 'none' | 'rcm' } {
-  const out: { block?: number; skip_zero_blocks?: boolean; reorder?: 'none' | 'rcm' } = {};
+function checkOptions(r: PlaceRuleSpec, report: (d: Diagnostic) => void): PlaceOptions {
+  const out: PlaceOptions = {};
   const at = (k: string): Span => r.optionSpans?.[k] ?? r.span;
   for (const [key, v] of Object.entries(r.options)) {
     const o = PLACE_OPTIONS[key];
