@@ -3,9 +3,21 @@
 // pass writes them into the IR, the simulator checks and costs them, and the crossbar numerics, the
 // trainer and the GNN adjacency blocks tile with them.
 
-/** Columns one weight takes: its bits cut into ⌈weightBits / bitsPerCell⌉ slices, one cell each. */
-export function weightSlices(weightBits: number, bitsPerCell: number): number {
-  return Math.ceil(weightBits / bitsPerCell);
+/**
+ * How signed weights sit on cells: `offset` stores q + 2^(W−1) in one column per slice (the periphery
+ * subtracts the offset digitally); `differential` stores max(q, 0) and max(−q, 0) in a G+/G− column pair
+ * per slice (the periphery subtracts the pair), so |q| needs W−1 bits.
+ */
+export type WeightEncoding = 'offset' | 'differential';
+
+/** Bit slices of one weight: ⌈W / bitsPerCell⌉ (offset), ⌈(W−1) / bitsPerCell⌉ (differential: the sign is the pair). */
+export function weightSlices(weightBits: number, bitsPerCell: number, encoding: WeightEncoding = 'offset'): number {
+  return Math.ceil((encoding === 'differential' ? weightBits - 1 : weightBits) / bitsPerCell);
+}
+
+/** Crossbar columns (cells on one row) one weight takes: its slices, twice over when differential. */
+export function weightColumns(weightBits: number, bitsPerCell: number, encoding: WeightEncoding = 'offset'): number {
+  return weightSlices(weightBits, bitsPerCell, encoding) * (encoding === 'differential' ? 2 : 1);
 }
 
 /** Input cycles of a bit-serial DAC of `dacBits` bits: ⌈inputBits / dacBits⌉. */
@@ -28,7 +40,7 @@ export interface MatrixTiling {
   crossbars: number;
 }
 
-/** A K×N matrix with `slices` columns per weight on crossbars of `rows`×`cols` cells. */
+/** A K×N matrix with `slices` columns per weight (weightColumns) on crossbars of `rows`×`cols` cells. */
 export function tileMatrix(K: number, N: number, slices: number, rows: number, cols: number): MatrixTiling {
   const rowTiles = Math.ceil(K / rows);
   const colTiles = Math.ceil((N * slices) / cols);

@@ -42,8 +42,10 @@ export interface IrDevice {
   write_energy_j: number;
   /** Writes a cell survives before it wears out (stuck). */
   endurance: number;
-  /** Relative sigma of programming variation. */
+  /** Relative sigma of the noise of each write (programming variation), redrawn at every write. */
   variation: number;
+  /** Relative sigma of the static device-to-device spread, drawn once per cell per chip. */
+  spread?: number;
   stuck_at_zero: number;
   stuck_at_one: number;
   /** Area of one cell, when the device states it. */
@@ -295,6 +297,8 @@ export interface IrMapping {
   weight_bits: number;
   input_bits: number;
   replicate: 'none' | 'balanced' | number;
+  /** How signed weights sit on cells: one offset column per slice, or a G+/G− column pair per slice. */
+  encoding?: 'offset' | 'differential';
   placements: IrPlacement[];
   adjacency: IrAdjacencyPolicy[];
   totals: { crossbars_used: number; crossbars_available: number; tiles_used: number };
@@ -310,11 +314,29 @@ export interface IrExperiment {
   seed: number;
   optimizer?: { name: 'sgd' | 'momentum' | 'adam'; lr: number; momentum: number; weight_decay: number; beta1: number; beta2: number };
   faults?: { stuck_at_zero: number; stuck_at_one: number };
-  /** `temperature_default`: not stated (300 K, or the thermal model's temperatures when the architecture has one). */
-  noise?: { temperature_k: number; frequency_hz: number; variation?: number; temperature_default?: boolean };
+  /**
+   * Thermal noise at `temperature_k`, read at the stated bandwidth `frequency_hz` or else the design's (clock,
+   * ADC rate). `temperature_default`: not stated (300 K, or the thermal model's temperatures when the
+   * architecture has one).
+   */
+  noise?: { temperature_k: number; frequency_hz?: number; variation?: number; spread?: number; temperature_default?: boolean };
   mitigate?: { clip?: number; noise_aware: boolean; normalization?: 'all' | 'alternate' | 'third' | 'none' };
   droplayer?: { dropout: number; dropedge: number };
-  numerics: { ideal: boolean; adc_bits?: number; activation_bits: number };
+  numerics: {
+    ideal: boolean;
+    adc_bits?: number;
+    /** The ADC's full scale: the worst-case column sum, or calibrated from calibration data. */
+    adc_range?: 'worst_case' | 'calibrated';
+    /** Fraction of calibration partial sums the calibrated full scale covers. */
+    adc_percentile?: number;
+    /** Calibration samples (training data) the ranges are set from. */
+    adc_calibration_samples?: number;
+    /** Calibrated full scales per layer and column group, ADC units (stated, or recorded by a calibration). */
+    adc_ranges?: Record<string, number[]>;
+    activation_bits: number;
+    /** Activations and gradients off the GPU: per-tensor dynamic scaling, or a static binary point per layer. */
+    fixed_point?: 'dynamic' | 'static';
+  };
 }
 
 export interface IrExploration {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CrossbarLayer, initTf, K_B, Rng as Rng_, roundedGaussianVariance, adcBitsNeeded, tf, type CrossbarParams } from '@pim/runtime/train';
+import { CrossbarLayer, initTf, K_B, Rng as Rng_, roundedGaussianVariance, adcBitsNeeded, tf, type CrossbarParams, cellEncoding, columnsPerOutput, calibratedScale, convert, readNoiseBandwidth, SumHistogram, worstCaseScale } from '@pim/runtime/train';
 
 const BASE: CrossbarParams = {
   rows: 128,
@@ -9,16 +9,20 @@ const BASE: CrossbarParams = {
   inputBits: 8,
   dacBits: 1,
   adcBits: Infinity,
+  adcRange: 'worst_case',
+  adcPercentile: 1,
   flipEncoding: true,
+  encoding: 'offset',
   gOn: 1e-5,
   gOff: 1e-6,
   readVoltage: 0.2,
-  variation: 0,
+  writeNoise: 0,
+  spread: 0,
   stuckAtZero: 0,
   stuckAtOne: 0,
   endurance: Infinity,
   temperatureK: 0,
-  frequencyHz: 0,
+  bandwidthHz: 0,
   weightRange: 1,
 };
 
@@ -50,6 +54,8 @@ describe('numerics: crossbar MVM', () => {
     { name: '8-bit weights on 2-bit cells, 1-bit DAC', p: {} },
     { name: '7-bit weights on 3-bit cells (partial top slice), 2-bit DAC, 64 rows', p: { weightBits: 7, bitsPerCell: 3, dacBits: 2, rows: 64 } },
     { name: '6-bit weights on 1-bit cells, 16 rows, ADC exactly at the needed bits', p: { weightBits: 6, bitsPerCell: 1, rows: 16, adcBits: adcBitsNeeded(16, 1, 1, true) } },
+    { name: 'differential, 8-bit weights on 2-bit cells', p: { encoding: 'differential' as const } },
+    { name: 'differential, 7-bit weights on 3-bit cells, 2-bit DAC, 64 rows', p: { encoding: 'differential' as const, weightBits: 7, bitsPerCell: 3, dacBits: 2, rows: 64 } },
   ]) {
     it(`ideal: both paths equal the fixed-point MVM exactly (${cfg.name})`, () => {
       const params = { ...BASE, ...cfg.p };
@@ -210,12 +216,12 @@ describe('numerics: crossbar MVM', () => {
     const K = 64;
     const N = 4;
     const M = 6000;
-    const p = { ...BASE, rows: 64, weightBits: 2, bitsPerCell: 2, inputBits: 1, dacBits: 1, temperatureK: 400, frequencyHz: 1e12 };
+    const p = { ...BASE, rows: 64, weightBits: 2, bitsPerCell: 2, inputBits: 1, dacBits: 1, temperatureK: 400, bandwidthHz: 1e12 };
     const xb = new CrossbarLayer(K, N, p, 5);
     // q = 0 everywhere ⇒ u = 2 on every cell: ΣG = 64·(G_off + 2ΔG).
     xb.program(tf.zeros([K, N]) as tf.Tensor2D);
     const dG = (p.gOn - p.gOff) / 3;
-    const sigmaI = Math.sqrt(4 * K_B * p.temperatureK * p.frequencyHz * K * (p.gOff + 2 * dG));
+    const sigmaI = Math.sqrt(4 * K_B * p.temperatureK * p.bandwidthHz * K * (p.gOff + 2 * dG));
     const sigmaUnits = sigmaI / (p.readVoltage * dG);
     assert.ok(Math.abs(xb.columnSigma()[0]! - sigmaUnits) / sigmaUnits < 1e-4);
     const expected = Math.sqrt(roundedGaussianVariance(sigmaUnits));
@@ -256,7 +262,7 @@ describe('numerics: crossbar MVM', () => {
   it('programming variation: effective conductances spread by the device σ', () => {
     const K = 128;
     const N = 50;
-    const xb = new CrossbarLayer(K, N, { ...BASE, weightBits: 2, bitsPerCell: 2, variation: 0.05 }, 12);
+    const xb = new CrossbarLayer(K, N, { ...BASE, weightBits: 2, bitsPerCell: 2, writeNoise: 0.05 }, 12);
     const w = tf.fill([K, N], 0.9) as tf.Tensor2D; // q = 1 ⇒ u = 3 ⇒ every cell at G_on
     xb.program(w);
     // q_eff = d_eff − 2 with d_eff = 3·(1+ε) + (G_off/ΔG)·ε, so its spread is ε's times (3 + G_off/ΔG).
@@ -266,6 +272,176 @@ describe('numerics: crossbar MVM', () => {
     const dG = (BASE.gOn - BASE.gOff) / 3;
     const expected = 0.05 * (3 + BASE.gOff / dG);
     assert.ok(Math.abs(mean - 1) < 0.02, `mean ${mean}`);
+    assert.ok(Math.abs(sd - expected) / expected < 0.1, `sd ${sd} vs ${expected}`);
+    xb.dispose();
+  });
+});
+
+describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
+  before(() => initTf());
+
+  it('differential encoding: G+ holds max(q, 0), G− max(−q, 0), W−1 magnitude bits over ⌈(W−1)/c⌉ slices', () => {
+    const enc = cellEncoding('differential', 8, 2);
+    assert.equal(enc.slices, 4); // ⌈7/2⌉
+    assert.equal(enc.groups, 8);
+    assert.equal(enc.offset, 0);
+    const d = new Int32Array(8);
+    enc.digits(5, d); // 5 = 01 01
+    assert.deepEqual(Array.from(d), [1, 1, 0, 0, 0, 0, 0, 0]);
+    enc.digits(-6, d); // 6 = 01 10
+    assert.deepEqual(Array.from(d), [0, 0, 0, 0, 2, 1, 0, 0]);
+    enc.digits(127, d); // 127 = 01 11 11 11
+    assert.deepEqual(Array.from(d), [3, 3, 3, 1, 0, 0, 0, 0]);
+    assert.deepEqual(Array.from(enc.factor), [1, 4, 16, 64, -1, -4, -16, -64]);
+    const off = cellEncoding('offset', 8, 2);
+    off.digits(-6, d); // u = 122 = 01 11 10 10
+    assert.deepEqual(Array.from(d.subarray(0, 4)), [2, 2, 3, 1]);
+    assert.equal(columnsPerOutput('offset', 16, 2), 8);
+    assert.equal(columnsPerOutput('differential', 16, 2), 16);
+    assert.equal(columnsPerOutput('differential', 16, 8), 4); // ⌈15/8⌉ = 2 slices, two columns each
+  });
+
+  it('ADC scales: worst case drops LSBs; a calibrated range sets LSB = max(1, R/(2^b − 1)) and clips above it', () => {
+    assert.deepEqual(worstCaseScale(8, 8), { lsb: 1, codeMax: Infinity });
+    assert.deepEqual(worstCaseScale(6, 8), { lsb: 4, codeMax: 252 });
+    assert.deepEqual(calibratedScale(6, 126), { lsb: 2, codeMax: 126 });
+    assert.deepEqual(calibratedScale(6, 40), { lsb: 1, codeMax: 63 });
+    const s = calibratedScale(4, 30); // LSB 2
+    assert.equal(convert(0, s), 0);
+    assert.equal(convert(1, s), 2); // half up
+    assert.equal(convert(2.9, s), 2);
+    assert.equal(convert(29, s), 30);
+    assert.equal(convert(100, s), 30); // clipped at the top code
+    const h = new SumHistogram();
+    h.add([0, 1, 1, 2, 3, 3, 3, 10, 0, 0]);
+    assert.equal(h.max(), 10);
+    assert.equal(h.percentile(1), 10);
+    assert.equal(h.percentile(0.9), 3);
+    assert.equal(h.percentile(0.3), 0);
+  });
+
+  it('calibrated ADC: ranges per input chunk and column group are the largest partial sums seen; every conversion matches an independent model', () => {
+    const params: CrossbarParams = { ...BASE, flipEncoding: false, rows: 32, weightBits: 6, inputBits: 4, bitsPerCell: 2, dacBits: 2, adcBits: 4, adcRange: 'calibrated', encoding: 'differential' };
+    const rng = new Rng_(21);
+    const K = 40;
+    const N = 3;
+    const M = 5;
+    const w = randomMatrix(rng, K * N, -1, 1);
+    const x = randomMatrix(rng, M * K, 0, 15, true);
+    const xb = new CrossbarLayer(K, N, params, 2);
+    xb.program(tf.tensor2d(w, [K, N]));
+    const q = xb.quantizeWeights(tf.tensor2d(w, [K, N])).dataSync();
+    const enc = cellEncoding('differential', 6, 2); // 3 slices, 6 groups
+    const dig = (k: number, n: number): Int32Array => {
+      const d = new Int32Array(6);
+      enc.digits(q[k * N + n]!, d);
+      return d;
+    };
+    // Every partial sum: chunk t (2 bits), group g, row tile rt (32 rows), column n.
+    const sums: number[][] = Array.from({ length: 12 }, () => []); // per chunk t and group g: t·6 + g
+    const partial = (m: number, t: number, g: number, rt: number, n: number): number => {
+      let s = 0;
+      for (let k = rt * 32; k < Math.min(K, rt * 32 + 32); k++) s += (Math.floor(x[m * K + k]! / 4 ** t) % 4) * dig(k, n)[g]!;
+      return s;
+    };
+    for (let m = 0; m < M; m++) for (let t = 0; t < 2; t++) for (let g = 0; g < 6; g++) for (let rt = 0; rt < 2; rt++) for (let n = 0; n < N; n++) sums[t * 6 + g]!.push(partial(m, t, g, rt, n));
+    const ranges = xb.calibrate(tf.tensor2d(x, [M, K]), false);
+    assert.deepEqual(ranges, sums.map((s) => Math.max(...s)));
+    const scales = ranges.map((r) => calibratedScale(4, r));
+    const expect = new Float64Array(M * N);
+    for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
+      let y = 0;
+      for (let t = 0; t < 2; t++) for (let g = 0; g < 6; g++) for (let rt = 0; rt < 2; rt++) y += 4 ** t * enc.factor[g]! * convert(partial(m, t, g, rt, n), scales[t * 6 + g]!);
+      expect[m * N + n] = y;
+    }
+    for (const path of ['bitserial', 'auto'] as const) {
+      const got = xb.integerForward(tf.tensor2d(x, [M, K]), { signed: false, noise: false, path }).dataSync();
+      // Float32 arithmetic on a non-integer LSB grid: equal to rounding error.
+      assert.ok(maxAbsDiff(got, expect) < 1e-3, `${path}: ${maxAbsDiff(got, expect)}`);
+    }
+    // A lower percentile clips the largest sums at the top code, as the same independent model predicts.
+    const clipped = new CrossbarLayer(K, N, { ...params, adcPercentile: 0.5 }, 2);
+    clipped.program(tf.tensor2d(w, [K, N]));
+    const r = clipped.calibrate(tf.tensor2d(x, [M, K]), false);
+    assert.ok(r.every((v, g) => v <= ranges[g]!) && r.some((v, g) => v < ranges[g]!));
+    const cs = r.map((v) => calibratedScale(4, v));
+    assert.ok(sums.some((s, g) => s.some((v) => v > cs[g]!.codeMax)), 'some sums clip');
+    const expectClipped = new Float64Array(M * N);
+    for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
+      let y = 0;
+      for (let t = 0; t < 2; t++) for (let g = 0; g < 6; g++) for (let rt = 0; rt < 2; rt++) y += 4 ** t * enc.factor[g]! * convert(partial(m, t, g, rt, n), cs[t * 6 + g]!);
+      expectClipped[m * N + n] = y;
+    }
+    assert.ok(maxAbsDiff(clipped.integerForward(tf.tensor2d(x, [M, K]), { signed: false, noise: false }).dataSync(), expectClipped) < 1e-3);
+    xb.dispose();
+    clipped.dispose();
+  });
+
+  it('lossless column groups: small differential weights leave the high slices exact, so auto reads only the low ones bit-serially', () => {
+    const params: CrossbarParams = { ...BASE, weightBits: 16, inputBits: 8, adcBits: 5, adcRange: 'calibrated', encoding: 'differential', rows: 64 };
+    const rng = new Rng_(4);
+    const K = 100;
+    const N = 7;
+    const M = 9;
+    const w = randomMatrix(rng, K * N, -0.01, 0.01); // |q| < 328: slices 5–7 (bits 10–15) hold only zeros
+    const x = randomMatrix(rng, M * K, 0, 255, true);
+    const xb = new CrossbarLayer(K, N, params, 8);
+    xb.program(tf.tensor2d(w, [K, N]));
+    xb.calibrate(tf.tensor2d(x, [M, K]), false);
+    const lossless = xb.losslessGroups();
+    for (const g of [5, 6, 7, 13, 14, 15]) assert.ok(lossless[g], `group ${g}`);
+    assert.ok(!lossless[0], 'the lowest slice needs more than 5 bits');
+    assert.ok(!xb.lossless);
+    const a = xb.integerForward(tf.tensor2d(x, [M, K]), { signed: false, noise: false, path: 'auto' }).dataSync();
+    const b = xb.integerForward(tf.tensor2d(x, [M, K]), { signed: false, noise: false, path: 'bitserial' }).dataSync();
+    const scale = Math.max(...Array.from(b, Math.abs));
+    assert.ok(maxAbsDiff(a, b) <= 1e-6 * scale, `${maxAbsDiff(a, b)} of ${scale}`);
+    xb.dispose();
+  });
+
+  it('noise bandwidth from the design: Δf = min(clock, ADC rate) / 2, so a slower clock reads quieter', () => {
+    assert.equal(readNoiseBandwidth(1.2e9, 1.28e9), 6e8);
+    assert.equal(readNoiseBandwidth(0.6e9, 1.28e9), 3e8);
+    assert.equal(readNoiseBandwidth(2e9, 1.28e9), 6.4e8);
+    const p = { ...BASE, temperatureK: 350 };
+    const fast = new CrossbarLayer(64, 4, { ...p, bandwidthHz: readNoiseBandwidth(1.2e9, 1.28e9) }, 1);
+    const slow = new CrossbarLayer(64, 4, { ...p, bandwidthHz: readNoiseBandwidth(0.6e9, 1.28e9) }, 1);
+    for (const xb of [fast, slow]) xb.program(tf.zeros([64, 4]) as tf.Tensor2D);
+    assert.ok(Math.abs(fast.columnSigma()[0]! / slow.columnSigma()[0]! - Math.SQRT2) < 1e-5);
+    fast.dispose();
+    slow.dispose();
+  });
+
+  it('static spread is drawn once per cell and persists across rewrites; write noise is redrawn at each write', () => {
+    const K = 64;
+    const N = 32;
+    const rng = new Rng_(6);
+    const w1 = tf.tensor2d(randomMatrix(rng, K * N, -1, 1), [K, N]);
+    const w2 = tf.tensor2d(randomMatrix(rng, K * N, -1, 1), [K, N]);
+    const readBack = (p: Partial<CrossbarParams>): { first: Float32Array; again: Float32Array; ideal: Float32Array } => {
+      const xb = new CrossbarLayer(K, N, { ...BASE, ...p }, 3);
+      xb.program(w1);
+      const first = xb.integerWeights().dataSync() as Float32Array;
+      xb.program(w2);
+      xb.program(w1);
+      const again = xb.integerWeights().dataSync() as Float32Array;
+      const ideal = xb.quantizeWeights(w1).dataSync() as Float32Array;
+      xb.dispose();
+      return { first, again, ideal };
+    };
+    const spread = readBack({ spread: 0.05 });
+    assert.ok(maxAbsDiff(spread.first, spread.ideal) > 0);
+    assert.equal(maxAbsDiff(spread.first, spread.again), 0);
+    const noise = readBack({ writeNoise: 0.05 });
+    assert.ok(maxAbsDiff(noise.first, noise.ideal) > 0);
+    assert.ok(maxAbsDiff(noise.first, noise.again) > 0);
+    // Spread σ: 2-bit weights on one 2-bit cell at level 3 ⇒ q_eff − q = (3 + G_off/ΔG)·δ.
+    const xb = new CrossbarLayer(128, 50, { ...BASE, weightBits: 2, spread: 0.05 }, 12);
+    xb.program(tf.fill([128, 50], 0.9) as tf.Tensor2D);
+    const q = Array.from(xb.integerWeights().dataSync());
+    const mean = q.reduce((a, b) => a + b, 0) / q.length;
+    const sd = Math.sqrt(q.reduce((a, b) => a + (b - mean) ** 2, 0) / q.length);
+    const expected = 0.05 * (3 + BASE.gOff / ((BASE.gOn - BASE.gOff) / 3));
     assert.ok(Math.abs(sd - expected) / expected < 0.1, `sd ${sd} vs ${expected}`);
     xb.dispose();
   });

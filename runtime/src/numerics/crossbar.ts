@@ -2,34 +2,33 @@
 //
 // Encoding (ISAAC-style, all choices here are the model's):
 // - Weights: per-layer fixed point, q = round(w / s_w) ∈ [−(2^(W−1)−1), 2^(W−1)−1], s_w = range / (2^(W−1)−1).
-// - Signed weights use an OFFSET encoding: the cells store u = q + 2^(W−1) ∈ [1, 2^W−1]; the periphery
-//   subtracts 2^(W−1)·Σx digitally (the inputs are digital, so that sum is exact). One column per slice,
-//   so a layer needs S = ⌈W/c⌉ columns per output — the compiler's count.
-// - Bit slices: u = Σ_j d_j·2^(c·j), d_j ∈ [0, 2^c−1] on cell j (c = bits_per_cell); level d has
-//   conductance G_off + d·ΔG, ΔG = (G_on − G_off)/(2^c − 1).
+// - Signed weights: offset or differential encoding (encoding.ts), bit-sliced over cells of c bits; level d
+//   has conductance G_off + d·ΔG, ΔG = (G_on − G_off)/(2^c − 1).
 // - Rows: the K fan-in rows are cut into row tiles of `rows`; each crossbar's column current is converted
 //   on its own and the digital periphery adds the tiles (shift-and-add over slices and input chunks).
 // - Inputs: per-call fixed point of `input_bits` (unsigned when the input has no negative entry, else the
 //   positive and negative parts go through as two passes), streamed in ⌈bits/d⌉ chunks of d DAC bits; the
 //   DAC full scale is the read voltage. The periphery removes the G_off baseline (G_off·Σa), so one ADC unit
 //   is one level step times one DAC step.
-// - ADC: `adc_bits` over a fixed range that covers the worst-case column sum (with ISAAC's column-flip
-//   encoding when enabled). When the bits fall short, the LSB grows to 2^(needed − bits) units.
-// Non-idealities: programming variation G·(1+ε) drawn at each write; thermal noise σ_I = √(4·k_B·T·Δf·ΣG)
-// per column per cycle (Δf = the read frequency), summed in quadrature over the column's rows; stuck-at-0/1
-// cells drawn once per chip; endurance (a cell written more than `endurance` times sticks).
+// - ADC (adc.ts): worst-case or calibrated full scale per column group, with `adc_bits` codes.
+// Non-idealities: static device-to-device spread G·(1+δ), δ drawn once per cell per chip; write noise
+// G·(1+ε) drawn at each write; thermal noise σ_I = √(4·k_B·T·Δf·ΣG) per column per read (Δf = the read
+// bandwidth), summed in quadrature over the column's rows; stuck-at-0/1 cells drawn once per chip;
+// endurance (a cell written more than `endurance` times sticks).
 //
-// Two evaluation paths give the same numbers when the ADC is lossless: `bitserial` forms every per-crossbar
-// partial sum of every input chunk and slice, adds the per-cycle noise and quantizes it, as the hardware does;
-// `fast` uses that the whole chain is linear when no conversion loses a bit — the result is the MVM with the
-// effective (stored) weights, plus noise whose per-column variance is the sum of the per-cycle rounded noise
-// variances weighted by the shift-and-add factors (moment-matched to a Gaussian). `auto` picks `fast`
-// exactly when the ADC is lossless.
+// Evaluation paths: `bitserial` forms every per-crossbar partial sum of every input chunk and column group,
+// adds the per-read noise and converts it, as the hardware does. A column group whose conversions provably
+// lose nothing (LSB of one unit and a top code above its largest possible sum) is linear, so `auto`
+// computes those groups as one product with their stored weights (noise moment-matched: the summed per-read
+// rounded variances) and only the lossy groups bit-serially; with a lossless ADC that is the whole layer
+// (`fast`). Both give the same numbers without noise.
 
-import { inputCycles, tileMatrix, weightSlices } from '@pim/ir';
+import { inputCycles, tileMatrix } from '@pim/ir';
 import { Rng } from '../util/rng.js';
+import { calibratedScale, SumHistogram, worstCaseScale, worstCaseSum, adcBitsNeeded, type AdcRangeMode, type AdcScale } from './adc.js';
+import { cellEncoding, type CellEncoding, type Encoding } from './encoding.js';
 import { NormalPool } from './normal-pool.js';
-import { adcBitsNeeded, roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
+import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
 import { tf } from './tf.js';
 
 export interface CrossbarParams {
@@ -41,20 +40,33 @@ export interface CrossbarParams {
   dacBits: number;
   /** ADC resolution; Infinity for an ideal (lossless) converter. */
   adcBits: number;
+  /** Worst-case full scale, or calibrated from the partial sums of calibration data. */
+  adcRange: AdcRangeMode;
+  /** Fraction of calibration partial sums the calibrated full scale covers (1: the largest seen). */
+  adcPercentile: number;
+  /**
+   * Stated calibrated full scales (ADC units) per input chunk t and column group g, index t·G + g (or per
+   * group only, the same for every chunk); calibrate() sets them otherwise.
+   */
+  adcRanges?: number[];
   /** ISAAC's column-flip encoding (saves one ADC bit). */
   flipEncoding: boolean;
+  encoding: Encoding;
   gOn: number;
   gOff: number;
   readVoltage: number;
-  /** Relative σ of programming variation. */
-  variation: number;
+  /** Relative σ of the noise of each write (redrawn at every write). */
+  writeNoise: number;
+  /** Relative σ of the static device-to-device spread (drawn once per cell per chip). */
+  spread: number;
   stuckAtZero: number;
   stuckAtOne: number;
   /** Writes a cell survives; Infinity for no wear. */
   endurance: number;
   /** Thermal noise is on when both are > 0. */
   temperatureK: number;
-  frequencyHz: number;
+  /** Noise bandwidth of one read (physics.ts: readNoiseBandwidth), Hz. */
+  bandwidthHz: number;
   /** Weights with |w| ≤ range map onto the fixed-point scale; larger ones saturate. */
   weightRange: number;
 }
@@ -71,14 +83,34 @@ export interface KernelGeometry {
 export type MvmPath = 'auto' | 'fast' | 'bitserial';
 
 export interface ProgramResult {
-  /** Cells written by this update (cells whose level changed and are not stuck). */
+  /** Cells written by this update (cells whose level changed and are not stuck): see writes.ts. */
   written: number;
   /** Cells that wore out by this update. */
   newlyWorn: number;
 }
 
+/** What reading a subset of column groups bit-serially needs, built once per write (or calibration). */
+interface SerialState {
+  groups: number[];
+  expanded: tf.Tensor2D;
+  /** 1 − 2·flip and flip per (row tile, column) [1, 1, RT, G'·N], when some column is flipped. */
+  flip?: { sign: tf.Tensor; mask: tf.Tensor; maskFlat: tf.Tensor };
+  sigma?: tf.Tensor;
+  /** Per chunk and column [T, 1, 1, G'·N]: 1/LSB, the top code (in codes), and LSB·2^(d·t). */
+  invLsb: tf.Tensor;
+  codes: tf.Tensor;
+  weight: tf.Tensor;
+  combine: tf.Tensor2D;
+  /** The other groups' stored weights minus the offset [K, N]: their part of the result is one product. */
+  rest: tf.Tensor2D;
+  restStd?: { unsigned: tf.Tensor1D; signed: tf.Tensor1D };
+}
+
 export class CrossbarLayer {
+  readonly enc: CellEncoding;
   readonly slices: number;
+  /** Columns per output: S (offset) or 2S (differential). */
+  readonly groups: number;
   readonly levels: number;
   readonly rowTiles: number;
   readonly offset: number;
@@ -86,13 +118,16 @@ export class CrossbarLayer {
   readonly scale: number;
   private readonly invScale: number;
   readonly adcNeeded: number;
-  readonly adcLsb: number;
-  readonly adcCodeMax: number;
-  readonly lossless: boolean;
+  /** Input chunks of an unsigned pass, ⌈input_bits / dac_bits⌉. */
+  readonly chunks: number;
   private readonly dG: number;
   private readonly pool: NormalPool;
+  /** The ADC scale of each input chunk t and column group g, index t·G + g. */
+  private scales: AdcScale[];
+  /** Calibrated full scales per chunk and column group (ADC units, index t·G + g), once calibrated or stated. */
+  ranges: number[] | undefined;
 
-  // Cell state lives in JS typed arrays, index k·S·N + j·N + n (slice j of output n on fan-in row k): a write
+  // Cell state lives in JS typed arrays, index k·G·N + g·N + n (group g of output n on fan-in row k): a write
   // touches each cell once with branches (changed? stuck? worn?), which per-cell tensor ops did 5× slower.
   /** Last programmed level of each cell, −1 before the first write. */
   private readonly digits: Int16Array;
@@ -102,18 +137,19 @@ export class CrossbarLayer {
   private readonly stuck: Uint8Array;
   /** Which way a cell sticks when it wears out (drawn with the chip). */
   private readonly wearToOne: Uint8Array;
+  /** Static spread δ of each cell (drawn with the chip), when the spread is on. */
+  private readonly spreadOf: Float32Array | undefined;
   private readonly writes: Float64Array;
   private readonly variationPool: NormalPool;
   private weffT: tf.Tensor2D | undefined;
   private weff: tf.Tensor2D | undefined;
   private qeff: tf.Tensor2D | undefined;
-  private expanded: tf.Tensor2D | undefined;
-  private flipMask: tf.Tensor2D | undefined;
-  private sigma: tf.Tensor2D | undefined;
-  /** Per-cycle thermal σ per (row tile, slice, column), integer units. */
+  /** Per (row tile, group, column): Σ lev and Σ nominal digit over the tile's rows. */
+  private levSum = new Float64Array(0);
+  private digitSum = new Float64Array(0);
+  /** Per-read thermal σ per (row tile, group, column), ADC units. */
   private sigmaArr: Float32Array | undefined;
-  /** Per-output-column noise σ of the fast path, integer units, for an unsigned pass and for a signed one. */
-  private fastStd: { unsigned: tf.Tensor1D; signed: tf.Tensor1D } | undefined;
+  private serial = new Map<string, SerialState>();
   private worn = 0;
   private totalWrites = 0;
 
@@ -127,28 +163,33 @@ export class CrossbarLayer {
     const p = params;
     if (kernel && kernel.kh * kernel.kw * kernel.cin !== K) throw new Error(`crossbar: kernel ${kernel.kh}×${kernel.kw}×${kernel.cin} does not match K = ${K}`);
     if (!(p.weightBits >= 2 && p.weightBits <= 24)) throw new Error(`crossbar: weight_bits ${p.weightBits} outside 2…24`);
-    this.slices = weightSlices(p.weightBits, p.bitsPerCell);
+    this.enc = cellEncoding(p.encoding, p.weightBits, p.bitsPerCell);
+    this.slices = this.enc.slices;
+    this.groups = this.enc.groups;
     this.levels = 2 ** p.bitsPerCell;
-    this.rowTiles = tileMatrix(K, N, this.slices, p.rows, p.cols).row_tiles;
-    this.offset = 2 ** (p.weightBits - 1);
+    this.rowTiles = tileMatrix(K, N, this.groups, p.rows, p.cols).row_tiles;
+    this.offset = this.enc.offset;
     this.qmax = 2 ** (p.weightBits - 1) - 1;
     this.scale = p.weightRange / this.qmax;
     this.invScale = this.qmax / p.weightRange;
     this.dG = (p.gOn - p.gOff) / (this.levels - 1);
     this.adcNeeded = adcBitsNeeded(p.rows, p.dacBits, p.bitsPerCell, p.flipEncoding);
-    this.lossless = !(p.adcBits < this.adcNeeded);
-    this.adcLsb = this.lossless ? 1 : 2 ** (this.adcNeeded - p.adcBits);
-    this.adcCodeMax = this.lossless ? Infinity : (2 ** p.adcBits - 1) * this.adcLsb;
+    this.chunks = inputCycles(p.inputBits, p.dacBits);
+    const TG = this.chunks * this.groups;
+    if (p.adcRanges && p.adcRanges.length !== this.groups && p.adcRanges.length !== TG) throw new Error(`crossbar: ${p.adcRanges.length} ADC ranges for ${this.groups} column groups and ${this.chunks} input chunks`);
+    const stated = p.adcRanges?.length === this.groups ? Array.from({ length: TG }, (_, i) => p.adcRanges![i % this.groups]!) : p.adcRanges?.slice();
+    this.ranges = p.adcRange === 'calibrated' ? stated : undefined;
+    this.scales = this.scalesFor(this.ranges);
     const rng = new Rng(seed);
     this.pool = new NormalPool(rng.fork(1));
     this.variationPool = new NormalPool(rng.fork(3));
-    const cells = K * this.slices * N;
+    const cells = K * this.groups * N;
     this.digits = new Int16Array(cells).fill(-1);
     this.lev = new Float32Array(cells);
     this.stuck = new Uint8Array(cells);
     this.wearToOne = new Uint8Array(cells);
     this.writes = new Float64Array(cells);
-    // Faults are drawn once per chip (this seed), before any write, and never redrawn.
+    // Faults and the static spread are drawn once per chip (this seed), before any write, and never redrawn.
     const chip = rng.fork(2);
     const ratio = p.stuckAtZero + p.stuckAtOne > 0 ? p.stuckAtOne / (p.stuckAtZero + p.stuckAtOne) : 0.5;
     for (let i = 0; i < cells; i++) {
@@ -157,10 +198,67 @@ export class CrossbarLayer {
       if (this.stuck[i] === 2) this.lev[i] = this.levels - 1;
       this.wearToOne[i] = chip.next() < ratio ? 1 : 0;
     }
+    if (p.spread > 0) {
+      const spread = rng.fork(4);
+      this.spreadOf = new Float32Array(cells);
+      for (let i = 0; i < cells; i++) this.spreadOf[i] = p.spread * spread.normal();
+    }
   }
 
   get noisy(): boolean {
-    return this.params.temperatureK > 0 && this.params.frequencyHz > 0;
+    return this.params.temperatureK > 0 && this.params.bandwidthHz > 0;
+  }
+
+  private scalesFor(ranges: number[] | undefined): AdcScale[] {
+    const p = this.params;
+    const worst = worstCaseScale(p.adcBits, this.adcNeeded);
+    const most = worstCaseSum(p.rows, p.dacBits, p.bitsPerCell, p.flipEncoding);
+    return Array.from({ length: this.chunks * this.groups }, (_, i) => (ranges ? calibratedScale(p.adcBits, Math.min(ranges[i]!, most)) : worst));
+  }
+
+  /** The ADC scale (LSB and top code, ADC units) of each input chunk t and column group g, index t·G + g. */
+  adcScales(): AdcScale[] {
+    return this.scales.map((s) => ({ ...s }));
+  }
+
+  /**
+   * Column groups whose conversions lose nothing for any input: an LSB of one unit and a top code above the
+   * group's largest possible (measured) column sum, (2^d − 1) × its stored levels (or their complement).
+   */
+  losslessGroups(): boolean[] {
+    const p = this.params;
+    const { N, groups: G, rowTiles: RT } = this;
+    const L1 = this.levels - 1;
+    const aMax = 2 ** p.dacBits - 1;
+    const out: boolean[] = [];
+    for (let g = 0; g < G; g++) {
+      const scales = Array.from({ length: this.chunks }, (_, t) => this.scales[t * G + g]!);
+      if (scales.some((s) => s.lsb > 1)) {
+        out.push(false);
+        continue;
+      }
+      let most = 0;
+      for (let rt = 0; rt < RT; rt++) {
+        const rowsIn = Math.min(p.rows, this.K - rt * p.rows);
+        for (let n = 0; n < N; n++) {
+          const i = rt * G * N + g * N + n;
+          const flipped = this.flipped(i);
+          most = Math.max(most, aMax * (flipped ? rowsIn * L1 - this.levSum[i]! : this.levSum[i]!));
+        }
+      }
+      out.push(scales.every((s) => !(Math.ceil(most - 1e-6) > s.codeMax)));
+    }
+    return out;
+  }
+
+  /** True when every column group is lossless: the whole layer is one linear product. */
+  get lossless(): boolean {
+    return this.losslessGroups().every((x) => x);
+  }
+
+  /** ISAAC's column flip by nominal digits: a column whose digits sum past half stores the complement. */
+  private flipped(i: number): boolean {
+    return this.params.flipEncoding && this.digitSum[i]! > (this.params.rows * (this.levels - 1)) / 2;
   }
 
   private quantize(w: number): number {
@@ -177,84 +275,95 @@ export class CrossbarLayer {
     );
   }
 
-  /** Nominal cell levels [K, S·N] (slice j in columns j·N … j·N+N−1) of float weights [K, N]. */
+  /** Nominal cell levels [K, G·N] (group g in columns g·N … g·N+N−1) of float weights [K, N]. */
   levelsOf(w: tf.Tensor2D): tf.Tensor2D {
     const a = w.dataSync();
-    const { K, N, slices: S } = this;
-    const c = this.params.bitsPerCell;
-    const out = new Float32Array(K * S * N);
+    const { K, N, groups: G } = this;
+    const out = new Float32Array(K * G * N);
+    const d = new Int32Array(G);
     for (let k = 0; k < K; k++)
       for (let n = 0; n < N; n++) {
-        const u = this.quantize(a[k * N + n]!) + this.offset;
-        for (let j = 0; j < S; j++) out[k * S * N + j * N + n] = Math.floor(u / 2 ** (c * j)) % this.levels;
+        this.enc.digits(this.quantize(a[k * N + n]!), d);
+        for (let g = 0; g < G; g++) out[k * G * N + g * N + n] = d[g]!;
       }
-    return tf.tensor2d(out, [K, S * N]);
+    return tf.tensor2d(out, [K, G * N]);
   }
 
   /** Writes float weights [K, N] to the cells: only changed levels are written (and counted). */
   program(w: tf.Tensor2D): ProgramResult {
     const p = this.params;
-    const { K, N, slices: S, levels: L } = this;
-    const SN = S * N;
-    const c = p.bitsPerCell;
+    const { K, N, groups: G, levels: L } = this;
+    const GN = G * N;
     const a = w.dataSync();
-    const sigmaVar = p.variation;
+    const sigmaW = p.writeNoise;
     const base = p.gOff / this.dG;
     const endurance = p.endurance;
     const { pool, start } = this.variationPool.cursor();
     const mask = pool.length - 1;
     let draw = start;
     const qeff = new Float32Array(K * N);
-    // Locals, and cells visited in memory order (row k, slice j, column n): this loop runs after every step.
-    const { stuck, digits, writes, lev, wearToOne } = this;
-    const levSum = this.noisy ? new Float64Array(this.rowTiles * SN) : undefined;
-    const u = new Int32Array(N);
+    // Locals, and cells visited in memory order (row k, group g, column n): this loop runs after every step.
+    const { stuck, digits, writes, lev, wearToOne, spreadOf } = this;
+    const factor = this.enc.factor;
+    const levSum = new Float64Array(this.rowTiles * GN);
+    const digitSum = new Float64Array(this.rowTiles * GN);
+    const dig = new Int32Array(GN);
+    const one = new Int32Array(G);
     let written = 0;
     let newlyWorn = 0;
     for (let k = 0; k < K; k++) {
       for (let n = 0; n < N; n++) {
-        u[n] = this.quantize(a[k * N + n]!) + this.offset;
+        this.enc.digits(this.quantize(a[k * N + n]!), one);
+        for (let g = 0; g < G; g++) dig[g * N + n] = one[g]!;
         qeff[k * N + n] = -this.offset;
       }
-      const sumBase = levSum ? Math.floor(k / p.rows) * SN : 0;
-      for (let j = 0; j < S; j++) {
-        const shift = 2 ** (c * j);
-        const row = k * SN + j * N;
+      const sumBase = Math.floor(k / p.rows) * GN;
+      for (let g = 0; g < G; g++) {
+        const f = factor[g]!;
+        const row = k * GN + g * N;
         for (let n = 0; n < N; n++) {
           const i = row + n;
-          if (stuck[i] === 0) {
-            const d = (u[n]! >>> (c * j)) & (L - 1);
-            if (d !== digits[i]) {
-              written++;
-              if (++writes[i]! > endurance) {
-                // Worn out by this write: the cell sticks instead of taking the level.
-                stuck[i] = wearToOne[i] ? 2 : 1;
-                lev[i] = wearToOne[i] ? L - 1 : 0;
-                newlyWorn++;
-              } else {
-                digits[i] = d;
-                // G·(1+ε) in level units: d + (G_off/ΔG + d)·ε.
-                lev[i] = sigmaVar > 0 ? d + (base + d) * sigmaVar * pool[draw++ & mask]! : d;
-              }
+          const d = dig[g * N + n]!;
+          if (stuck[i] === 0 && d !== digits[i]) {
+            written++;
+            if (++writes[i]! > endurance) {
+              // Worn out by this write: the cell sticks instead of taking the level.
+              stuck[i] = wearToOne[i] ? 2 : 1;
+              lev[i] = wearToOne[i] ? L - 1 : 0;
+              newlyWorn++;
+            } else {
+              digits[i] = d;
+              // G·(1+δ)·(1+ε) in level units: (G_off/ΔG + d)·(1+δ)·(1+ε) − G_off/ΔG.
+              const eps = sigmaW > 0 ? sigmaW * pool[draw++ & mask]! : 0;
+              const delta = spreadOf ? spreadOf[i]! : 0;
+              lev[i] = eps === 0 && delta === 0 ? d : (base + d) * (1 + delta) * (1 + eps) - base;
             }
           }
-          qeff[k * N + n]! += shift * lev[i]!;
-          if (levSum) levSum[sumBase + j * N + n]! += lev[i]!;
+          qeff[k * N + n]! += f * lev[i]!;
+          levSum[sumBase + g * N + n]! += lev[i]!;
+          digitSum[sumBase + g * N + n]! += d;
         }
       }
     }
     this.worn += newlyWorn;
     this.totalWrites += written;
-    this.refresh(qeff, levSum);
+    this.levSum = levSum;
+    this.digitSum = digitSum;
+    this.refresh(qeff);
     return { written, newlyWorn };
   }
 
-  /** Recomputes what reads see from the cells (qeff: Σ_j 2^(c·j)·lev − offset per weight; levSum: Σ lev per crossbar column). */
-  private refresh(qeff: Float32Array, levSum: Float64Array | undefined): void {
-    for (const t of [this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
-    this.expanded = this.flipMask = this.sigma = undefined;
+  private disposeSerial(): void {
+    for (const s of this.serial.values()) tf.dispose([s.expanded, s.invLsb, s.codes, s.weight, s.combine, s.rest, ...(s.flip ? [s.flip.sign, s.flip.mask, s.flip.maskFlat] : []), ...(s.sigma ? [s.sigma] : []), ...(s.restStd ? [s.restStd.signed, s.restStd.unsigned] : [])]);
+    this.serial.clear();
+  }
+
+  /** Recomputes what reads see from the cells (qeff: Σ_g factor_g·lev − offset per weight). */
+  private refresh(qeff: Float32Array): void {
+    for (const t of [this.weff, this.weffT, this.qeff]) t?.dispose();
+    this.disposeSerial();
     const p = this.params;
-    const { K, N, slices: S, rowTiles: RT } = this;
+    const { K, N, groups: G, rowTiles: RT } = this;
     // Plain loops: TypedArray.from with a map function is an order of magnitude slower in V8.
     const weff = new Float32Array(K * N);
     const weffT = new Float32Array(K * N);
@@ -268,17 +377,17 @@ export class CrossbarLayer {
     this.qeff = tf.keep(tf.tensor2d(qeff, [K, N]));
     this.weff = tf.keep(tf.tensor2d(weff, [K, N]));
     this.weffT = tf.keep(tf.tensor2d(weffT, [N, K]));
+    this.sigmaArr = undefined;
     if (this.noisy) {
       // Column conductance per crossbar: Σ over the tile's rows of G_off + lev·ΔG.
-      const SN = S * N;
-      const rowsIn = new Float64Array(RT);
-      for (let k = 0; k < K; k++) rowsIn[Math.floor(k / p.rows)]!++;
+      const GN = G * N;
       const vUnit = p.readVoltage / (2 ** p.dacBits - 1);
-      const sig = new Float32Array(RT * SN);
-      for (let i = 0; i < sig.length; i++)
-        sig[i] = thermalNoiseCurrent(rowsIn[Math.floor(i / SN)]! * p.gOff + levSum![i]! * this.dG, p.temperatureK, p.frequencyHz) / (vUnit * this.dG);
+      const sig = new Float32Array(RT * GN);
+      for (let i = 0; i < sig.length; i++) {
+        const rowsIn = Math.min(p.rows, K - Math.floor(i / GN) * p.rows);
+        sig[i] = thermalNoiseCurrent(rowsIn * p.gOff + this.levSum[i]! * this.dG, p.temperatureK, p.bandwidthHz) / (vUnit * this.dG);
+      }
       this.sigmaArr = sig;
-      this.fastStd = this.fastNoiseStd();
     }
   }
 
@@ -297,67 +406,122 @@ export class CrossbarLayer {
     return this.memberTCache;
   }
 
-  /** What the bit-serial path needs, built on first use after each write (the fast path never needs it). */
-  private bitSerialState(): { expanded: tf.Tensor2D; member: tf.Tensor2D; flipMask: tf.Tensor2D; sigma?: tf.Tensor2D } {
+  private member(): tf.Tensor2D {
     if (!this.memberCache) this.memberCache = tf.keep(tf.transpose(this.memberT()) as tf.Tensor2D);
-    const member = this.memberCache;
-    if (this.expanded && this.flipMask) return { expanded: this.expanded, member, flipMask: this.flipMask, sigma: this.sigma };
-    const p = this.params;
-    const { K, N, slices: S, rowTiles: RT } = this;
-    // Column flip by nominal digits (ISAAC): store the complement where a column's digits sum past half.
-    const digitSum = new Float32Array(RT * S * N);
-    for (let k = 0; k < K; k++) {
-      const rt = Math.floor(k / p.rows);
-      for (let jn = 0; jn < S * N; jn++) digitSum[rt * S * N + jn]! += Math.max(0, this.digits[k * S * N + jn]!);
-    }
-    const flip = new Float32Array(RT * S * N);
-    for (let i = 0; i < flip.length; i++) flip[i] = p.flipEncoding && digitSum[i]! > (p.rows * (this.levels - 1)) / 2 ? 1 : 0;
-    this.flipMask = tf.keep(tf.tensor2d(flip, [RT, S * N]));
-    if (this.sigmaArr) this.sigma = tf.keep(tf.tensor2d(this.sigmaArr, [RT, S * N]));
-    // Block (rt, j, n) holds the column (j, n) on row tile rt's rows only.
-    this.expanded = tf.tidy(() => tf.keep(tf.reshape(tf.mul(tf.expandDims(tf.tensor2d(this.lev, [K, S * N]), 1), tf.expandDims(member, 2)), [K, RT * S * N]) as tf.Tensor2D));
-    return { expanded: this.expanded, member, flipMask: this.flipMask, sigma: this.sigma };
+    return this.memberCache;
   }
 
-  /** Noise σ per output column after shift-and-add of every cycle's rounded noise, in integer units. */
-  private fastNoiseStd(): { unsigned: tf.Tensor1D; signed: tf.Tensor1D } {
+  /** Noise σ per output column of the given groups read linearly: every read's rounded noise, shifted and added. */
+  private linearNoiseStd(groups: number[]): { unsigned: tf.Tensor1D; signed: tf.Tensor1D } {
     const p = this.params;
-    const { N, slices: S, rowTiles: RT } = this;
+    const { N, groups: G, rowTiles: RT } = this;
     const sig = this.sigmaArr!;
-    const chunkGain = (bits: number): number => {
-      let s = 0;
-      for (let t = 0; t < inputCycles(bits, p.dacBits); t++) s += 4 ** (p.dacBits * t);
-      return s;
+    // Variance of one pass of `chunks` input chunks: Σ_t 4^(d·t) Σ_rt,g factor² · LSB² · Var[round(σ/LSB)].
+    const passVariance = (chunks: number): Float64Array => {
+      const v = new Float64Array(N);
+      for (let t = 0; t < chunks; t++)
+        for (let rt = 0; rt < RT; rt++)
+          for (const g of groups) {
+            const w = 4 ** (p.dacBits * t) * this.enc.factor[g]! ** 2;
+            const lsb = this.scales[t * G + g]!.lsb;
+            for (let n = 0; n < N; n++) v[n]! += w * lsb * lsb * roundedGaussianVariance(sig[rt * G * N + g * N + n]! / lsb);
+          }
+      return v;
     };
-    const perPass = new Float64Array(N);
-    for (let rt = 0; rt < RT; rt++)
-      for (let j = 0; j < S; j++)
-        for (let n = 0; n < N; n++) {
-          const s = sig[rt * S * N + j * N + n]!;
-          // Lossless ADC: rounding to one unit; a coarser LSB scales the rounding grid.
-          const lsb = this.adcLsb;
-          perPass[n]! += 4 ** (p.bitsPerCell * j) * lsb * lsb * roundedGaussianVariance(s / lsb);
-        }
+    const vu = passVariance(this.chunks);
+    const vs = passVariance(inputCycles(p.inputBits - 1, p.dacBits));
     const u = new Float32Array(N);
     const sg = new Float32Array(N);
-    const gu = chunkGain(p.inputBits);
-    const gs = chunkGain(p.inputBits - 1);
     for (let n = 0; n < N; n++) {
-      u[n] = Math.sqrt(perPass[n]! * gu);
-      sg[n] = Math.sqrt(2 * perPass[n]! * gs);
+      u[n] = Math.sqrt(vu[n]!);
+      sg[n] = Math.sqrt(2 * vs[n]!);
     }
-    return {
-      unsigned: tf.keep(tf.tensor1d(u)),
-      signed: tf.keep(tf.tensor1d(sg)),
+    return { unsigned: tf.keep(tf.tensor1d(u)), signed: tf.keep(tf.tensor1d(sg)) };
+  }
+
+  /** The state to read `groups` bit-serially and the rest as one product (cached until the next write). */
+  private serialState(groups: number[]): SerialState {
+    const key = groups.join(',');
+    const hit = this.serial.get(key);
+    if (hit) return hit;
+    const p = this.params;
+    const { K, N, groups: G, rowTiles: RT } = this;
+    const Gs = groups.length;
+    const GN = G * N;
+    const inSerial = new Uint8Array(G);
+    for (const g of groups) inSerial[g] = 1;
+    // Block (rt, g', n) holds the column (g, n) on row tile rt's rows only.
+    const expanded = new Float32Array(K * RT * Gs * N);
+    const rest = new Float32Array(K * N).fill(-this.offset);
+    const width = RT * Gs * N;
+    for (let k = 0; k < K; k++) {
+      const rt = Math.floor(k / p.rows);
+      for (let g = 0; g < G; g++) {
+        const src = k * GN + g * N;
+        if (!inSerial[g]) {
+          const f = this.enc.factor[g]!;
+          for (let n = 0; n < N; n++) rest[k * N + n]! += f * this.lev[src + n]!;
+          continue;
+        }
+        const dst = k * width + (rt * Gs + groups.indexOf(g)) * N;
+        for (let n = 0; n < N; n++) expanded[dst + n] = this.lev[src + n]!;
+      }
+    }
+    const flip = new Float32Array(RT * Gs * N);
+    const sigma = this.sigmaArr ? new Float32Array(RT * Gs * N) : undefined;
+    for (let rt = 0; rt < RT; rt++)
+      groups.forEach((g, gi) => {
+        for (let n = 0; n < N; n++) {
+          const i = rt * GN + g * N + n;
+          flip[(rt * Gs + gi) * N + n] = this.flipped(i) ? 1 : 0;
+          if (sigma) sigma[(rt * Gs + gi) * N + n] = this.sigmaArr![i]!;
+        }
+      });
+    const T = this.chunks;
+    const invLsb = new Float32Array(T * Gs * N);
+    const codes = new Float32Array(T * Gs * N);
+    const weight = new Float32Array(T * Gs * N);
+    const combine = new Float32Array(width * N);
+    groups.forEach((g, gi) => {
+      for (let t = 0; t < T; t++) {
+        const s = this.scales[t * G + g]!;
+        const at = (t * Gs + gi) * N;
+        invLsb.fill(1 / s.lsb, at, at + N);
+        codes.fill(Number.isFinite(s.codeMax) ? Math.round(s.codeMax / s.lsb) : 3e38, at, at + N);
+        weight.fill(s.lsb * 2 ** (p.dacBits * t), at, at + N);
+      }
+      for (let rt = 0; rt < RT; rt++) for (let n = 0; n < N; n++) combine[((rt * Gs + gi) * N + n) * N + n] = this.enc.factor[g]!;
+    });
+    const restGroups = Array.from({ length: G }, (_, g) => g).filter((g) => !inSerial[g]);
+    const anyFlip = flip.some((v) => v !== 0);
+    const state: SerialState = {
+      groups,
+      expanded: tf.keep(tf.tensor2d(expanded, [K, width])),
+      flip: anyFlip
+        ? {
+            sign: tf.keep(tf.tensor4d(flip.map((v) => 1 - 2 * v), [1, 1, RT, Gs * N])),
+            mask: tf.keep(tf.tensor4d(flip, [1, 1, RT, Gs * N])),
+            maskFlat: tf.keep(tf.tensor3d(flip, [1, RT, Gs * N])),
+          }
+        : undefined,
+      sigma: sigma ? tf.keep(tf.tensor4d(sigma, [1, 1, RT, Gs * N])) : undefined,
+      invLsb: tf.keep(tf.tensor4d(invLsb, [T, 1, 1, Gs * N])),
+      codes: tf.keep(tf.tensor4d(codes, [T, 1, 1, Gs * N])),
+      weight: tf.keep(tf.tensor4d(weight, [T, 1, 1, Gs * N])),
+      combine: tf.keep(tf.tensor2d(combine, [width, N])),
+      rest: tf.keep(tf.tensor2d(rest, [K, N])),
+      restStd: this.sigmaArr && restGroups.length ? this.linearNoiseStd(restGroups) : undefined,
     };
+    this.serial.set(key, state);
+    return state;
   }
 
-  /** Per-cycle thermal σ of each crossbar column [RT, S·N], in ADC units of one level × one DAC step. */
+  /** Per-read thermal σ of each crossbar column [RT, G·N], in ADC units of one level × one DAC step. */
   columnSigma(): Float32Array {
-    return this.sigmaArr ? this.sigmaArr.slice() : new Float32Array(this.rowTiles * this.slices * this.N);
+    return this.sigmaArr ? this.sigmaArr.slice() : new Float32Array(this.rowTiles * this.groups * this.N);
   }
 
-  /** Effective weights s_w·q_eff [K, N] the crossbars hold (faults, variation and wear included). */
+  /** Effective weights s_w·q_eff [K, N] the crossbars hold (faults, spread, write noise and wear included). */
   effectiveWeights(): tf.Tensor2D {
     if (!this.weff) throw new Error('crossbar: read before the first program()');
     return this.weff;
@@ -381,83 +545,148 @@ export class CrossbarLayer {
     return tf.conv2d(x as tf.Tensor4D, tf.reshape(w, [k.kh, k.kw, k.cin, w.shape[1]]) as tf.Tensor4D, k.stride, k.pad === 0 ? 'valid' : k.pad);
   }
 
+  /** Column groups a path reads bit-serially: none (fast), all (bitserial), or the lossy ones (auto). */
+  private serialGroups(path: MvmPath | undefined): number[] {
+    if (path === 'fast') return [];
+    const all = Array.from({ length: this.groups }, (_, g) => g);
+    if (path === 'bitserial') return all;
+    const lossless = this.losslessGroups();
+    return all.filter((g) => !lossless[g]);
+  }
+
   /**
    * The MVM on integer inputs (x [M, K], or NHWC for a conv): Σ x·q_eff in integer units, through the
-   * chosen path, with thermal noise when `noise` is set and the layer has a temperature and frequency.
+   * chosen path, with thermal noise when `noise` is set and the layer has a temperature and bandwidth.
    */
   integerForward(xInt: tf.Tensor, opts: { signed: boolean; noise: boolean; path?: MvmPath }): tf.Tensor {
-    const path = opts.path === 'bitserial' || (opts.path !== 'fast' && !this.lossless) ? 'bitserial' : 'fast';
+    if (!this.qeff) throw new Error('crossbar: read before the first program()');
     const noise = opts.noise && this.noisy;
-    return tf.tidy(() => {
-      if (path === 'fast') {
+    const groups = this.serialGroups(opts.path);
+    if (groups.length === 0) {
+      return tf.tidy(() => {
         const y = this.apply(xInt, this.integerWeights());
         if (!noise) return y;
-        const std = opts.signed ? this.fastStd!.signed : this.fastStd!.unsigned;
-        return tf.add(y, tf.mul(this.pool.take(y.shape), std));
-      }
-      if (!opts.signed) return this.bitSerialPass(xInt, this.params.inputBits, noise);
-      const pos = this.bitSerialPass(tf.relu(xInt), this.params.inputBits - 1, noise);
-      const neg = this.bitSerialPass(tf.relu(tf.neg(xInt)), this.params.inputBits - 1, noise);
-      return tf.sub(pos, neg);
+        const std = this.serialState([]).restStd!;
+        return tf.add(y, tf.mul(this.pool.take(y.shape), opts.signed ? std.signed : std.unsigned));
+      });
+    }
+    const st = this.serialState(groups);
+    return tf.tidy(() => {
+      let y = this.apply(xInt, st.rest);
+      if (noise && st.restStd) y = tf.add(y, tf.mul(this.pool.take(y.shape), opts.signed ? st.restStd.signed : st.restStd.unsigned));
+      if (!opts.signed) return tf.add(y, tf.reshape(this.bitSerialPass(xInt, this.params.inputBits, noise, st), y.shape));
+      const pos = this.bitSerialPass(tf.relu(xInt), this.params.inputBits - 1, noise, st);
+      const neg = this.bitSerialPass(tf.relu(tf.neg(xInt)), this.params.inputBits - 1, noise, st);
+      return tf.add(y, tf.reshape(tf.sub(pos, neg), y.shape));
     });
   }
 
-  /** One unsigned input pass, chunk by chunk, with a per-crossbar ADC conversion of every partial sum. */
-  private bitSerialPass(x: tf.Tensor, bits: number, noise: boolean): tf.Tensor {
-    // Bound the working set: split the batch so one chunk's partial sums stay under ~4M values.
-    const perSample = (x.size / x.shape[0]!) * ((this.rowTiles * this.slices * this.N + this.rowTiles) / this.K);
-    const block = Math.max(1, Math.floor(4e6 / Math.max(1, perSample)));
+  /** Input chunks of one unsigned pass, stacked along the batch: [T·B, …]. */
+  private planes(x: tf.Tensor, bits: number): { planes: tf.Tensor; T: number } {
+    const d = this.params.dacBits;
+    const T = inputCycles(bits, d);
+    const parts: tf.Tensor[] = [];
+    for (let t = 0; t < T; t++) parts.push(t === T - 1 ? tf.floor(tf.div(x, 2 ** (d * t))) : tf.mod(tf.floor(tf.div(x, 2 ** (d * t))), 2 ** d));
+    return { planes: T === 1 ? parts[0]! : tf.concat(parts, 0), T };
+  }
+
+  /** Batch blocks that keep one block's partial sums of every chunk under ~4M values. */
+  private blocks(x: tf.Tensor, T: number, width: number): number {
+    const k = this.kernel;
+    // Output positions per sample: one for a matrix row, Ho·Wo for a conv.
+    const positions = k ? (Math.floor((x.shape[1]! + 2 * k.pad - k.kh) / k.stride) + 1) * (Math.floor((x.shape[2]! + 2 * k.pad - k.kw) / k.stride) + 1) : 1;
+    const perSample = positions * (width + this.rowTiles) * T;
+    return Math.max(1, Math.floor(4e6 / Math.max(1, perSample)));
+  }
+
+  /** What the crossbars measure for every chunk and column of the serial groups: [T, P, RT, G'·N] (and Σa per tile). */
+  private measured(x: tf.Tensor, bits: number, st: SerialState): { measured: tf.Tensor; aSum: tf.Tensor; T: number } {
+    const { planes, T } = this.planes(x, bits);
+    const RT = this.rowTiles;
+    const width = st.groups.length * this.N;
+    const partial = tf.reshape(this.apply(planes, st.expanded), [T, -1, RT, width]);
+    const aSum = tf.reshape(this.apply(planes, this.member()), [T, -1, RT, 1]);
+    // Flipped columns hold the complement: the crossbar measures L1·Σa − Σa·d.
+    const measured = st.flip ? tf.add(tf.mul(partial, st.flip.sign), tf.mul(tf.mul(aSum, this.levels - 1), st.flip.mask)) : partial;
+    return { measured, aSum, T };
+  }
+
+  /** One unsigned input pass of the serial groups, every chunk at once, each partial sum converted by its ADC. */
+  private bitSerialPass(x: tf.Tensor, bits: number, noise: boolean, st: SerialState): tf.Tensor {
+    const T0 = inputCycles(bits, this.params.dacBits);
+    const W = st.groups.length * this.N;
+    const RT = this.rowTiles;
+    const block = this.blocks(x, T0, RT * W);
     if (x.shape[0]! > block) {
       const parts: tf.Tensor[] = [];
       for (let b = 0; b < x.shape[0]!; b += block) {
         const n = Math.min(block, x.shape[0]! - b);
-        parts.push(tf.tidy(() => this.bitSerialPass(tf.slice(x, b, n), bits, noise)));
+        parts.push(tf.tidy(() => this.bitSerialPass(tf.slice(x, b, n), bits, noise, st)));
       }
       const out = tf.concat(parts, 0);
       tf.dispose(parts);
       return out;
     }
-    const p = this.params;
-    const { N, slices: S, rowTiles: RT } = this;
-    const L1 = this.levels - 1;
-    const chunks = inputCycles(bits, p.dacBits);
-    // Shift-and-add over (rt, j, n) → n as one matmul.
-    const combine = new Float32Array(RT * S * N * N);
-    for (let rt = 0; rt < RT; rt++) for (let j = 0; j < S; j++) for (let n = 0; n < N; n++) combine[((rt * S + j) * N + n) * N + n] = 2 ** (p.bitsPerCell * j);
-    const combineT = tf.tensor2d(combine, [RT * S * N, N]);
-    const { expanded, member, flipMask, sigma: sig } = this.bitSerialState();
-    const flip = tf.reshape(flipMask, [1, RT, S * N]);
-    const sigma = noise && sig ? tf.reshape(sig, [1, RT, S * N]) : undefined;
-    let acc: tf.Tensor | undefined;
-    for (let t = 0; t < chunks; t++) {
-      const prev: tf.Tensor | undefined = acc;
-      acc = tf.tidy(() => {
-        const a = tf.mod(tf.floor(tf.div(x, 2 ** (p.dacBits * t))), 2 ** p.dacBits);
-        // Two products instead of one wide one plus slices: 2-D slices are slow kernels on wasm.
-        const partial = tf.reshape(this.apply(a, expanded), [-1, RT, S * N]);
-        const aSum = tf.reshape(this.apply(a, member), [-1, RT, 1]);
-        // Flipped columns hold the complement: the crossbar measures L1·Σa − Σa·d.
-        const complement = tf.sub(tf.mul(aSum, L1), partial);
-        let measured = tf.add(tf.mul(partial, tf.sub(1, flip)), tf.mul(complement, flip));
-        if (sigma) measured = tf.add(measured, tf.mul(this.pool.take(measured.shape), sigma));
-        // Round half up to the ADC's LSB, then clip to its range.
-        let code = tf.mul(tf.floor(tf.add(tf.div(measured, this.adcLsb), 0.5)), this.adcLsb);
-        code = this.lossless ? tf.relu(code) : tf.clipByValue(code, 0, this.adcCodeMax);
-        const restored = tf.add(tf.mul(code, tf.sub(1, flip)), tf.mul(tf.sub(tf.mul(aSum, L1), code), flip));
-        const y = tf.mul(tf.matMul(tf.reshape(restored, [-1, RT * S * N]), combineT), 2 ** (p.dacBits * t));
-        return prev ? tf.add(prev, y) : y;
-      });
-      prev?.dispose();
-    }
-    // Offset encoding: subtract 2^(W−1)·Σx, computed digitally.
-    const ones = tf.ones([this.K, 1]) as tf.Tensor2D;
-    const xSumFull = this.apply(x, ones);
-    const xSum = tf.reshape(xSumFull, [-1, 1]);
-    return tf.reshape(tf.sub(acc!, tf.mul(xSum, this.offset)), [...xSumFull.shape.slice(0, -1), N]);
+    return tf.tidy(() => {
+      const { measured: m, aSum, T } = this.measured(x, bits, st);
+      const measured = noise && st.sigma ? tf.add(m, tf.mul(this.pool.take(m.shape), st.sigma)) : m;
+      const per = (t: tf.Tensor): tf.Tensor => (T === this.chunks ? t : tf.slice(t, 0, T));
+      // Round half up to the ADC's LSB, clip to its codes, back to units and shifted by the chunk's place.
+      const code = tf.minimum(tf.relu(tf.floor(tf.add(tf.mul(measured, per(st.invLsb)), 0.5))), per(st.codes));
+      let summed = tf.sum(tf.mul(code, per(st.weight)), 0);
+      if (st.flip) {
+        // Flipped columns: the complement's conversions restore to Σ_t 2^(d·t)·L1·Σa − the converted value.
+        const shifts = tf.tensor4d(
+          Array.from({ length: T }, (_, t) => 2 ** (this.params.dacBits * t)),
+          [T, 1, 1, 1],
+        );
+        const aTotal = tf.sum(tf.mul(aSum, shifts), 0);
+        summed = tf.add(tf.mul(summed, tf.squeeze(st.flip.sign, [0])), tf.mul(tf.mul(aTotal, this.levels - 1), st.flip.maskFlat));
+      }
+      return tf.matMul(tf.reshape(summed, [-1, RT * W]), st.combine);
+    });
   }
 
-  /** The layer's output for float inputs: inputs to `input_bits` fixed point (per-call scale), the crossbar MVM, back to float. */
-  forward(x: tf.Tensor, opts: { noise: boolean; path?: MvmPath }): tf.Tensor {
+  /**
+   * Sets the calibrated full scale of each input chunk and column group from the partial sums this input
+   * produces (noise-free, before conversion): the `adcPercentile` of their distribution. The ADC's reference
+   * may change with the chunk: the high input bits of post-ReLU activations are sparse, so their sums are
+   * small and resolved finely, while the low, dense bits weigh little. Inputs as for integerForward.
+   */
+  calibrate(xInt: tf.Tensor, signed: boolean): number[] {
+    const { N, groups: G } = this;
+    const all = Array.from({ length: G }, (_, g) => g);
+    const st = this.serialState(all);
+    const hist = Array.from({ length: this.chunks * G }, () => new SumHistogram());
+    const observe = (x: tf.Tensor, bits: number): void => {
+      const T = inputCycles(bits, this.params.dacBits);
+      const block = this.blocks(x, T, this.rowTiles * G * N);
+      for (let b = 0; b < x.shape[0]!; b += block) {
+        const n = Math.min(block, x.shape[0]! - b);
+        const m = tf.tidy(() => this.measured(tf.slice(x, b, n), bits, st).measured);
+        const a = m.dataSync();
+        m.dispose();
+        // Chunk t's values come first ([T, P, RT, G·N]); within a row of G·N, group g is g·N … g·N + N − 1.
+        const perChunk = a.length / T;
+        for (let t = 0; t < T; t++)
+          for (let row = t * perChunk; row < (t + 1) * perChunk; row += G * N) for (let g = 0; g < G; g++) hist[t * G + g]!.add(a, row + g * N, 1, N);
+      }
+    };
+    tf.tidy(() => {
+      if (!signed) observe(xInt, this.params.inputBits);
+      else {
+        observe(tf.relu(xInt), this.params.inputBits - 1);
+        observe(tf.relu(tf.neg(xInt)), this.params.inputBits - 1);
+      }
+    });
+    this.ranges = hist.map((h) => h.percentile(this.params.adcPercentile));
+    this.scales = this.scalesFor(this.ranges);
+    this.disposeSerial();
+    return this.ranges.slice();
+  }
+
+  /** Integer inputs of float inputs: `input_bits` fixed point with a per-call scale. */
+  private inputScale(x: tf.Tensor): { signed: boolean; sx: number } {
     const p = this.params;
     const range = tf.tidy(() => tf.stack([tf.min(x), tf.max(x)]));
     const [lo, hi] = range.dataSync() as unknown as [number, number];
@@ -465,17 +694,19 @@ export class CrossbarLayer {
     const signed = lo < 0;
     const amax = Math.max(Math.abs(lo), Math.abs(hi));
     // An all-zero input still goes through (sx = 1) so the output has the layer's shape.
-    const sx = amax > 0 ? amax / (signed ? 2 ** (p.inputBits - 1) - 1 : 2 ** p.inputBits - 1) : 1;
+    return { signed, sx: amax > 0 ? amax / (signed ? 2 ** (p.inputBits - 1) - 1 : 2 ** p.inputBits - 1) : 1 };
+  }
+
+  /**
+   * The layer's output for float inputs: inputs to `input_bits` fixed point (per-call scale), the crossbar MVM,
+   * back to float. With `calibrate`, a calibrated ADC first takes its ranges from this input.
+   */
+  forward(x: tf.Tensor, opts: { noise: boolean; path?: MvmPath; calibrate?: boolean }): tf.Tensor {
+    const { signed, sx } = this.inputScale(x);
     return tf.tidy(() => {
       const xInt = tf.round(tf.div(x, sx));
-      return tf.mul(
-        this.integerForward(xInt, {
-          signed,
-          noise: opts.noise,
-          path: opts.path,
-        }),
-        sx * this.scale,
-      );
+      if (opts.calibrate && this.params.adcRange === 'calibrated') this.calibrate(xInt, signed);
+      return tf.mul(this.integerForward(xInt, { signed, noise: opts.noise, path: opts.path }), sx * this.scale);
     });
   }
 
@@ -484,10 +715,10 @@ export class CrossbarLayer {
     for (const v of this.stuck) if (v) stuck++;
     let maxWrites = 0;
     for (const w of this.writes) if (w > maxWrites) maxWrites = w;
-    return { writes: this.totalWrites, worn: this.worn, cells: this.K * this.slices * this.N, stuck, maxWrites };
+    return { writes: this.totalWrites, worn: this.worn, cells: this.K * this.groups * this.N, stuck, maxWrites };
   }
 
-  /** Per-cell write counts [K, S·N] (a copy). */
+  /** Per-cell write counts [K, G·N] (a copy). */
   writeCounts(): Float32Array {
     return Float32Array.from(this.writes);
   }
@@ -505,7 +736,8 @@ export class CrossbarLayer {
   }
 
   dispose(): void {
-    for (const t of [this.weff, this.weffT, this.qeff, this.expanded, this.flipMask, this.sigma, this.memberTCache, this.memberCache, this.fastStd?.signed, this.fastStd?.unsigned]) t?.dispose();
+    for (const t of [this.weff, this.weffT, this.qeff, this.memberTCache, this.memberCache]) t?.dispose();
+    this.disposeSerial();
     this.pool.dispose();
   }
 }

@@ -1,4 +1,4 @@
-// Device physics the numerics need: thermal (Johnson–Nyquist) noise and the ADC's requirements.
+// Device physics the numerics need: thermal (Johnson–Nyquist) noise and the bandwidth it is read at.
 
 /** Boltzmann constant, J/K. */
 export const K_B = 1.380649e-23;
@@ -33,10 +33,12 @@ export function roundedGaussianVariance(sigma: number): number {
 }
 
 /**
- * ADC bits for an exact column sum: the largest partial sum is rows·(2^d−1)·(2^c−1); ISAAC's column-flip
- * encoding (store a column's complement when its digits sum past half) halves it, saving a bit.
+ * Noise bandwidth of one column read. Each input cycle the rows are driven for one sampling period and the
+ * sample-and-hold captures the column at its end; the period is set by the slower of the chip's clock and
+ * the ADC's sampling rate, f_s = min(f_clock, f_ADC). Integrating white noise over a window T = 1/f_s and
+ * sampling it has an equivalent noise bandwidth of 1/(2T), so Δf = f_s / 2: a faster clock reads noisier.
  */
-export function adcBitsNeeded(rows: number, dacBits: number, bitsPerCell: number, flip: boolean): number {
-  const maxSum = (rows * (2 ** dacBits - 1) * (2 ** bitsPerCell - 1)) / (flip ? 2 : 1);
-  return Math.ceil(Math.log2(Math.floor(maxSum) + 1));
+export function readNoiseBandwidth(clockHz: number, adcRateHz: number): number {
+  const rates = [clockHz, adcRateHz].filter((r) => r > 0 && Number.isFinite(r));
+  return rates.length ? Math.min(...rates) / 2 : 0;
 }

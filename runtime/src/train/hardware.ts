@@ -1,8 +1,9 @@
 // From the IR to what each layer computes on: the engine of every layer (crossbar, GPU, digital periphery)
 // and, for crossbar layers, the numerics parameters from the mapped tile type, its device and the experiment.
 
-import { mappingParts, tileTypeOf, type IrArchitecture, type IrDevice, type IrExperiment, type IrMapping, type IrPlacement, type IrProgram } from '@pim/ir';
+import { mappingParts, tileTypeOf, type IrArchitecture, type IrDevice, type IrExperiment, type IrMapping, type IrPlacement, type IrProgram, type IrTileType } from '@pim/ir';
 import type { CrossbarParams } from '../numerics/crossbar.js';
+import { readNoiseBandwidth } from '../numerics/physics.js';
 
 export class TrainConfigError extends Error {
   override name = 'TrainConfigError';
@@ -22,6 +23,16 @@ function findDevice(ir: IrProgram, name: string, where: string): IrDevice {
   return d;
 }
 
+/**
+ * The read noise bandwidth: the experiment's stated `frequency`, else the design's (the clock and the ADC's
+ * sampling rate, physics.ts: readNoiseBandwidth) — so the clock reaches accuracy through the noise.
+ */
+export function noiseBandwidth(arch: IrArchitecture, tile: IrTileType, exp: IrExperiment): number {
+  const stated = exp.noise?.frequency_hz;
+  if (stated !== undefined && stated > 0) return stated;
+  return readNoiseBandwidth(arch.clock_hz, tile.adc?.rate_hz ?? 0);
+}
+
 export function crossbarParamsFor(
   ir: IrProgram,
   arch: IrArchitecture,
@@ -34,7 +45,9 @@ export function crossbarParamsFor(
   const tile = tileTypeOf(arch, placement.target);
   if (!tile?.crossbar) throw new TrainConfigError(`${where}: target '${placement.target}' is not a tile type with crossbars in architecture '${arch.name}'`);
   const dev = findDevice(ir, tile.crossbar.device, where);
-  const adcBits = exp.numerics.adc_bits ?? tile.adc?.resolution_bits ?? Infinity;
+  const num = exp.numerics;
+  const adcBits = num.adc_bits ?? tile.adc?.resolution_bits ?? Infinity;
+  const stated = num.adc_ranges?.[placement.layer];
   return {
     rows: tile.crossbar.rows,
     cols: tile.crossbar.cols,
@@ -43,16 +56,21 @@ export function crossbarParamsFor(
     inputBits: mapping.input_bits || arch.input_bits,
     dacBits: Math.max(1, tile.dac_bits || 1),
     adcBits,
+    adcRange: num.adc_range ?? 'worst_case',
+    adcPercentile: num.adc_percentile ?? 1,
+    ...(stated ? { adcRanges: stated } : {}),
     flipEncoding: true,
+    encoding: mapping.encoding ?? 'offset',
     gOn: dev.g_on_s,
     gOff: dev.g_off_s,
     readVoltage: dev.read_voltage_v,
-    variation: exp.noise?.variation ?? dev.variation,
+    writeNoise: exp.noise?.variation ?? dev.variation,
+    spread: exp.noise?.spread ?? dev.spread ?? 0,
     stuckAtZero: exp.faults?.stuck_at_zero ?? dev.stuck_at_zero,
     stuckAtOne: exp.faults?.stuck_at_one ?? dev.stuck_at_one,
     endurance: dev.endurance > 0 ? dev.endurance : Infinity,
     temperatureK: temperatures?.get(placement.layer) ?? exp.noise?.temperature_k ?? 0,
-    frequencyHz: exp.noise?.frequency_hz ?? 0,
+    bandwidthHz: exp.noise ? noiseBandwidth(arch, tile, exp) : 0,
   };
 }
 

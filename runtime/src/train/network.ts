@@ -22,6 +22,8 @@ export interface ForwardContext {
   input?: tf.Tensor;
   /** Transposes known for intermediate tensors (set by sparse input dropout). */
   transposes?: Map<tf.Tensor, tf.Tensor2D>;
+  /** Calibrated ADCs take their ranges from this forward's partial sums. */
+  calibrate?: boolean;
 }
 
 interface Built {
@@ -174,7 +176,7 @@ export class Network {
         const wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
         return mk([ho, wo, out], (x, ctx) => {
           const y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, needDx: x !== ctx.input, path: this.path })
+            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, needDx: x !== ctx.input, path: this.path, calibrate: ctx.calibrate })
             : conv2d(x as tf.Tensor4D, tf.reshape(wl.w, [kh, kw, cin, out]) as tf.Tensor4D, { stride, pad }, x !== ctx.input);
           return wl.hasBias ? tf.add(y, wl.b) : y;
         });
@@ -191,7 +193,7 @@ export class Network {
           // The network's input never changes between steps (graph features): its transpose is cached.
           const xT = x === ctx.input ? this.inputTransposed(x as tf.Tensor2D) : ctx.transposes?.get(x);
           let y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, xT, needDx: x !== ctx.input, path: this.path })
+            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, xT, needDx: x !== ctx.input, path: this.path, calibrate: ctx.calibrate })
             : linear(x2 as tf.Tensor2D, wl.w as unknown as tf.Tensor2D, xT);
           if (isGcn) {
             if (!ctx.adj) throw new TrainConfigError(`layer '${layer.name}': gcn needs a graph input`);
@@ -350,6 +352,27 @@ export class Network {
       outputs.push(h);
     }
     return h;
+  }
+
+  /** True when some crossbar layer sets its ADC range from calibration data (none stated). */
+  get calibrates(): boolean {
+    return this.weights.some((w) => w.crossbar?.params.adcRange === 'calibrated' && !w.crossbar.params.adcRanges);
+  }
+
+  /**
+   * Sets the calibrated ADC ranges from one noise-free forward of calibration data, layer after layer (each
+   * layer sees the output of the calibrated layers before it); returns the ranges per layer.
+   */
+  calibrate(x: tf.Tensor, adj?: Csr): Record<string, number[]> {
+    if (this.calibrates) tf.tidy(() => void this.forward(x, { training: false, noise: false, seed: 0, adj, calibrate: true }));
+    return this.adcRanges();
+  }
+
+  /** The calibrated (or stated) ADC ranges per crossbar layer, ADC units per column group. */
+  adcRanges(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const w of this.weights) if (w.crossbar?.ranges) out[w.name] = w.crossbar.ranges.slice();
+    return out;
   }
 
   /** Writes every crossbar layer's master weights to its cells; returns cells written and newly worn. */

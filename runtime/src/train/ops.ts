@@ -91,13 +91,13 @@ export function fixedPointSte(x: tf.Tensor, bits: number): tf.Tensor {
  * straight-through — input gradient on the stored weights, weight gradient as for an ideal layer — with the
  * output gradient in `gradBits` fixed point (the ReRAM partition's precision).
  */
-export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts: { noise: boolean; gradBits: number; xT?: tf.Tensor2D; needDx?: boolean; path?: MvmPath }): tf.Tensor {
+export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts: { noise: boolean; gradBits: number; xT?: tf.Tensor2D; needDx?: boolean; path?: MvmPath; calibrate?: boolean }): tf.Tensor {
   const needDx = opts.needDx ?? true;
   const k = xb.kernel;
   const op = customGrad((xi: tf.Tensor, _wi: tf.Tensor, save: tf.GradSaveFunc) => {
     save(opts.xT ? [xi, opts.xT] : [xi]);
     return {
-      value: xb.forward(xi, { noise: opts.noise, path: opts.path }),
+      value: xb.forward(xi, { noise: opts.noise, path: opts.path, calibrate: opts.calibrate }),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const sx = saved[0]!;
         const sxT = saved[1] as tf.Tensor2D | undefined;

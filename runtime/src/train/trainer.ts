@@ -46,6 +46,8 @@ export interface TrainResult {
   checkpoint?: string;
   /** The temperature each crossbar layer's thermal noise saw (experiments with noise). */
   temperatures?: TemperatureUse;
+  /** Calibrated ADC full scales per crossbar layer, input chunk and column group (ADC units), as deployed. */
+  adc_ranges?: Record<string, number[]>;
 }
 
 /** The layers' temperatures as the numerics take them (only those from a thermal model differ per layer). */
@@ -99,6 +101,8 @@ interface Task {
   /** One epoch of optimizer steps; returns mean loss and training accuracy. */
   trainEpoch(net: Network, step: (lossFn: () => { loss: tf.Scalar; correct: tf.Scalar }) => { loss: number; correct: number }, epoch: number): { loss: number; accuracy: number; trafficFraction: number };
   accuracy(net: Network, noise: boolean): { train: number; val: number | null; test: number };
+  /** Sets calibrated ADC ranges from calibration data (training samples, or the graph). */
+  calibrate(net: Network): Record<string, number[]>;
   dispose(): void;
 }
 
@@ -148,6 +152,9 @@ function graphTask(data: Extract<LoadedData, { kind: 'graph' }>, exp: IrExperime
       const p = pred.dataSync() as Int32Array;
       pred.dispose();
       return { train: acc(p, sets.train), val: sets.val.length ? acc(p, sets.val) : null, test: acc(p, sets.test) };
+    },
+    calibrate(net) {
+      return net.calibrate(x, full);
     },
     dispose() {
       x.dispose();
@@ -207,6 +214,10 @@ function tensorTask(data: Extract<LoadedData, { kind: 'tensor' }>, exp: IrExperi
     accuracy(net, noise) {
       return { train: NaN, val: null, test: accuracyOf(net, testX, s.test.y, noise) };
     },
+    calibrate(net) {
+      const n = Math.min(s.train.n, exp.numerics.adc_calibration_samples ?? 64);
+      return tf.tidy(() => net.calibrate(tf.slice(trainX, 0, n)));
+    },
     dispose() {
       tf.dispose([trainX, testX, trainY]);
     },
@@ -237,6 +248,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   const metrics: EpochMetrics[] = [];
   let epochWrites = 0;
   let totalWrites = net.program().written;
+  let adcRanges = net.calibrates ? task.calibrate(net) : undefined;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
@@ -266,6 +278,8 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
       };
       const r = task.trainEpoch(net, step, epoch);
       totalWrites += epochWrites;
+      // The ADC is calibrated on the weights as they are deployed after this epoch.
+      if (adcRanges) adcRanges = task.calibrate(net);
       const acc = task.accuracy(net, evalNoise);
       const wear = net.wear();
       const m: EpochMetrics = {
@@ -290,6 +304,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
     const final = metrics[metrics.length - 1] ?? emptyMetrics();
     const result: TrainResult = { experiment: exp.name, seed, epochs: metrics, final, checkpoint: opts.checkpoint ? checkpointPath(opts.checkpoint, exp.name) : undefined };
     if (temperatures) result.temperatures = temperatures;
+    if (adcRanges) result.adc_ranges = adcRanges;
     return result;
   } finally {
     optimizer.dispose();
@@ -310,7 +325,7 @@ function saveCheckpoint(dir: string, exp: IrExperiment, model: string, epoch: nu
     model,
     epoch,
     variables: net.trainable.map((v) => encodeTensor(v.dataSync() as Float32Array, v.shape)),
-    writes: Object.fromEntries(net.weights.filter((w) => w.crossbar).map((w) => [w.name, encodeTensor(w.crossbar!.writeCounts(), [w.crossbar!.K, w.crossbar!.slices * w.crossbar!.N])])),
+    writes: Object.fromEntries(net.weights.filter((w) => w.crossbar).map((w) => [w.name, encodeTensor(w.crossbar!.writeCounts(), [w.crossbar!.K, w.crossbar!.groups * w.crossbar!.N])])),
   };
   writeCheckpoint(dir, ck);
 }
@@ -322,6 +337,8 @@ export interface EvaluateResult {
   test_accuracy: number;
   val_accuracy: number | null;
   stuck_cells: number;
+  /** Calibrated ADC full scales per crossbar layer and column group (ADC units). */
+  adc_ranges?: Record<string, number[]>;
 }
 
 /** A checkpoint file, or in a folder the newest checkpoint of the given model. */
@@ -360,13 +377,16 @@ export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions
     });
     for (const w of net.weights) {
       const saved = ck.writes[w.name];
-      if (w.crossbar && saved && saved.shape[0] === w.crossbar.K) w.crossbar.restoreWrites(decodeTensor(saved));
+      // Counts of another encoding (other column groups) do not apply to these cells.
+      if (w.crossbar && saved && saved.shape[0] === w.crossbar.K && saved.shape[1] === w.crossbar.groups * w.crossbar.N) w.crossbar.restoreWrites(decodeTensor(saved));
     }
     net.program();
+    const adcRanges = net.calibrates ? task.calibrate(net) : undefined;
     const acc = task.accuracy(net, exp.noise !== undefined);
     const stuck = net.weights.reduce((s, w) => s + (w.crossbar?.stats().stuck ?? 0), 0);
     const result: EvaluateResult = { experiment: exp.name, checkpoint: file, test_accuracy: acc.test, val_accuracy: acc.val, stuck_cells: stuck };
     if (temperatures) result.temperatures = temperatures;
+    if (adcRanges) result.adc_ranges = adcRanges;
     return result;
   } finally {
     net.dispose();

@@ -1,0 +1,69 @@
+// How a signed fixed-point weight q ∈ [−(2^(W−1)−1), 2^(W−1)−1] becomes cell levels: the two schemes in use.
+//
+// - offset: one column per slice holds u = q + 2^(W−1) ∈ [1, 2^W−1]; the digital periphery subtracts
+//   2^(W−1)·Σx (exact: the inputs are digital). S = ⌈W/c⌉ slices, S columns per output (ISAAC).
+// - differential: two columns per slice, G+ holding the digits of max(q, 0) and G− those of max(−q, 0);
+//   the periphery subtracts the converted G− partial sums from the G+ ones. |q| needs W−1 bits, so
+//   S = ⌈(W−1)/c⌉ slices and 2S columns per output. Small weights leave the high slices' cells at level 0,
+//   so their column sums are small — what a calibrated ADC range exploits.
+//
+// Cells are grouped by column group g: offset g = j (slice j); differential g = j for G+ and S + j for G−.
+// Group g's converted sums enter the output with sign(g)·2^(c·slice(g)).
+
+import { weightColumns, weightSlices, type WeightEncoding } from '@pim/ir';
+
+export type Encoding = WeightEncoding;
+
+export const ENCODINGS: readonly Encoding[] = ['offset', 'differential'];
+
+/** Bit slices of one weight (the IR's geometry: one definition for the compiler's counts and the cells). */
+export const slicesPerWeight = (encoding: Encoding, weightBits: number, bitsPerCell: number): number => weightSlices(weightBits, bitsPerCell, encoding);
+
+/** Crossbar columns one output occupies: S (offset) or 2S (differential). */
+export const columnsPerOutput = (encoding: Encoding, weightBits: number, bitsPerCell: number): number => weightColumns(weightBits, bitsPerCell, encoding);
+
+export interface CellEncoding {
+  readonly encoding: Encoding;
+  readonly bitsPerCell: number;
+  readonly slices: number;
+  /** Column groups per output: S or 2S. */
+  readonly groups: number;
+  /** Subtracted digitally per unit of Σx: 2^(W−1) for offset, 0 for differential. */
+  readonly offset: number;
+  /** Per group: sign(g)·2^(c·slice(g)), the factor its converted sums are added with. */
+  readonly factor: Float64Array;
+  /** Fills `out` (length `groups`) with the cell digits of the integer weight q. */
+  digits(q: number, out: Int32Array): void;
+}
+
+export function cellEncoding(encoding: Encoding, weightBits: number, bitsPerCell: number): CellEncoding {
+  const slices = slicesPerWeight(encoding, weightBits, bitsPerCell);
+  const differential = encoding === 'differential';
+  const groups = differential ? 2 * slices : slices;
+  const mask = 2 ** bitsPerCell - 1;
+  const c = bitsPerCell;
+  const factor = new Float64Array(groups);
+  for (let g = 0; g < groups; g++) factor[g] = (g < slices ? 1 : -1) * 2 ** (c * (g % slices));
+  const offset = differential ? 0 : 2 ** (weightBits - 1);
+  return {
+    encoding,
+    bitsPerCell,
+    slices,
+    groups,
+    offset,
+    factor,
+    digits(q, out) {
+      if (differential) {
+        const p = q > 0 ? q : 0;
+        const m = q < 0 ? -q : 0;
+        for (let j = 0; j < slices; j++) {
+          out[j] = Math.floor(p / 2 ** (c * j)) & mask;
+          out[slices + j] = Math.floor(m / 2 ** (c * j)) & mask;
+        }
+      } else {
+        const u = q + offset;
+        for (let j = 0; j < slices; j++) out[j] = Math.floor(u / 2 ** (c * j)) & mask;
+      }
+    },
+  };
+}
