@@ -108,6 +108,8 @@ export const Diagnostics = {
   badBudget: def('PIM5325', 'error', 'Invalid budget', (what: string) => `a budget is a number of epochs or evaluations (e.g. 45 epochs) or a CPU time of training (e.g. 2 h), but this is ${what}`),
   cpuBudgetWithoutTraining: def('PIM5326', 'error', 'CPU-time budget without training', (name: string) => `exploration ${q(name)} has no accuracy objective, so it trains nothing and a CPU-time budget cannot pay for anything; give the budget in evaluations`),
   faultRate: def('PIM5005', 'error', 'Fault rates exceed 100%', (total: string) => `stuck-at fault rates add up to ${total}, more than all cells`),
+  adcPercentile: def('PIM5150', 'error', 'ADC percentile out of range', (value: string) => `'adc_percentile' is ${value}, but the calibrated range must cover more than 0% and at most 100% of the partial sums`),
+  calibrationUnused: def('PIM5151', 'warning', 'ADC calibration has no effect', (why: string) => `the ADC calibration settings have no effect: ${why}`),
 
   // ── PIM9xxx internal ──────────────────────────────────────────────────────────
   internalError: def('PIM9001', 'error', 'Internal error', (message: string) => `internal compiler error: ${message}`),

@@ -49,6 +49,8 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
       stuck_at_zero: n('stuck_at_zero'),
       stuck_at_one: n('stuck_at_one'),
     };
+    const spread = asNumber(inst.get('spread'));
+    if (spread !== undefined) dev.spread = spread;
     const cellArea = asNumber(inst.get('cell_area'));
     if (cellArea !== undefined) dev.cell_area_m2 = cellArea;
     out.set(sym.name, dev);

@@ -58,6 +58,7 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
     };
     const adcBits = n(inst, 'adc_bits');
     if (adcBits !== undefined) exp.numerics.adc_bits = adcBits;
+    checkNumerics(ctx, exp, inst, uri);
     if (kind === 'train') {
       const opt = inst.get('optimizer');
       const optName = opt?.t === 'word' ? opt.name : opt?.t === 'obj' ? opt.head! : 'sgd';
@@ -81,9 +82,12 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
     }
     const noise = sections.get('noise');
     if (noise) {
-      exp.noise = { temperature_k: n(noise, 'temperature') ?? 300, frequency_hz: n(noise, 'frequency') ?? 1e9 };
-      const v = n(noise, 'variation');
-      if (v !== undefined) exp.noise.variation = v;
+      exp.noise = { temperature_k: n(noise, 'temperature') ?? 300 };
+      // No stated frequency: the runtime reads at the design's bandwidth (clock and ADC rate).
+      for (const [key, field] of [['frequency', 'frequency_hz'], ['variation', 'variation'], ['spread', 'spread']] as const) {
+        const v = n(noise, key);
+        if (v !== undefined) exp.noise[field] = v;
+      }
       // an architecture with a thermal model supplies the temperature the experiment does not state
       if (!noise.isStated('temperature')) exp.noise.temperature_default = true;
     }
@@ -112,6 +116,28 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
     out.set(sym.name, exp);
   }
   return out;
+}
+
+/** The ADC range, its calibration and the fixed-point format: recorded when stated, checked for sense. */
+function checkNumerics(ctx: CheckContext, exp: IrExperiment, inst: Instance, uri: string): void {
+  const word = (k: string): string | undefined => {
+    const v = inst.get(k);
+    return v?.t === 'word' && inst.statedAttr(k) ? v.name : undefined;
+  };
+  const range = word('adc_range');
+  if (range) exp.numerics.adc_range = range as 'worst_case' | 'calibrated';
+  const fixed = word('fixed_point');
+  if (fixed) exp.numerics.fixed_point = fixed as 'dynamic' | 'static';
+  const pct = asNumber(inst.get('adc_percentile'));
+  if (pct !== undefined) {
+    if (!(pct > 0 && pct <= 1)) ctx.report(diag('adcPercentile', uri, inst.statedAttr('adc_percentile')!.value.span, `${+(pct * 100).toPrecision(6)}%`));
+    exp.numerics.adc_percentile = pct;
+  }
+  const samples = asNumber(inst.get('calibration_samples'));
+  if (samples !== undefined) exp.numerics.adc_calibration_samples = samples;
+  const calibrationStated = inst.statedAttr('adc_percentile') ?? inst.statedAttr('calibration_samples');
+  if (calibrationStated && exp.numerics.adc_range !== 'calibrated') ctx.report(diag('calibrationUnused', uri, calibrationStated.value.span, exp.numerics.ideal ? 'the numerics are ideal (hardware: false)' : "'adc_range' is not 'calibrated'"));
+  else if (exp.numerics.adc_range === 'calibrated' && exp.numerics.ideal) ctx.report(diag('calibrationUnused', uri, inst.statedAttr('adc_range')!.value.span, 'the numerics are ideal (hardware: false)'));
 }
 
 function checkSectionBlocks(ctx: CheckContext, m: Block, uri: string): void {

@@ -22,7 +22,7 @@
 //
 // Crossbar arithmetic (per layer with weights K×N on crossbars of rows×cols and c-bit cells; the formulas
 // live in @pim/ir's geometry.ts, which the simulator and the trainer use too)
-//   slices S = ⌈weight_bits / c⌉; row_tiles = ⌈K / rows⌉; col_tiles = ⌈N·S / cols⌉;
+//   slices S = ⌈weight_bits / c⌉ (⌈(weight_bits − 1) / c⌉, two columns each, when differential); row_tiles = ⌈K / rows⌉; col_tiles = ⌈N·S / cols⌉;
 //   crossbars (one copy) = row_tiles · col_tiles; crossbars_total = crossbars · replication;
 //   tiles = ⌈crossbars_total / crossbars_per_tile⌉ (as if the layer had whole tiles to itself);
 //   utilization = K·N·S / (crossbars · rows · cols).
@@ -48,7 +48,7 @@
 // the graph's non-zeros, so the runtime computes it from the policy.
 import { diag, didYouMean } from '@pim/grammar';
 import type { Diagnostic, RelatedInfo, Span } from '@pim/grammar';
-import { cellUtilization, tileMatrix, tilesFor, weightSlices, type Engine, type IrAdjacencyPolicy, type IrArchitecture, type IrGpu, type IrLayer, type IrMapping, type IrModel, type IrPlacement, type IrTileType } from '@pim/ir';
+import { cellUtilization, tileMatrix, tilesFor, weightColumns, type Engine, type WeightEncoding, type IrAdjacencyPolicy, type IrArchitecture, type IrGpu, type IrLayer, type IrMapping, type IrModel, type IrPlacement, type IrTileType } from '@pim/ir';
 import type { LayerAttr, LayerOrigin } from './models.js';
 
 export interface PlaceRuleSpec {
@@ -77,6 +77,8 @@ export interface MappingSpec {
   weight_bits: number;
   input_bits: number;
   replicate: 'none' | 'balanced' | number;
+  /** Stated weight encoding (offset when absent): differential takes two columns per slice. */
+  encoding?: WeightEncoding;
   rules: PlaceRuleSpec[];
   /** Optional: where each layer was declared (from inferModelDetailed), added as related locations. */
   layerOrigins?: Record<string, LayerOrigin>;
@@ -197,6 +199,7 @@ export function mapModel(spec: MappingSpec, report: (d: Diagnostic) => void): Ir
     weight_bits: spec.weight_bits,
     input_bits: spec.input_bits,
     replicate: spec.replicate,
+    ...(spec.encoding ? { encoding: spec.encoding } : {}),
     placements: placed.placements,
     adjacency,
     totals: mappingTotals(ctx.arch, placed.work),
@@ -324,7 +327,7 @@ function placeLayer(ctx: MapContext, layer: IrLayer, weightBits: number, placed:
   }
   setTarget(base, target, 'crossbar');
   const xb = tile.crossbar!;
-  const slices = weightSlices(weightBits, sanitizeBits(spec.bitsPerCell(tile)));
+  const slices = weightColumns(weightBits, sanitizeBits(spec.bitsPerCell(tile)), spec.encoding);
   const k = layer.weights!.rows;
   const n = layer.weights!.cols;
   const tiling = tileMatrix(k, n, slices, xb.rows, xb.cols);

@@ -1,7 +1,7 @@
 // Pass: `mapping` declarations → the pure placement pass (mapping.ts). This file evaluates the
 // mapping's attributes and place rules; mapping.ts decides placement, slicing and replication.
 import { diag, type Block, type ConstDecl, type Pattern } from '@pim/grammar';
-import type { IrArchitecture, IrDevice, IrMapping } from '@pim/ir';
+import type { IrArchitecture, IrDevice, IrMapping, WeightEncoding } from '@pim/ir';
 import { describeMember, type CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate } from '../semantics/instance.js';
 import { mapModel, type PlaceRuleSpec } from './mapping.js';
@@ -79,6 +79,7 @@ export function checkMappings(
         weight_bits: w?.t === 'precision' ? w.bits : arch.weight_bits,
         input_bits: i?.t === 'precision' ? i.bits : arch.input_bits,
         replicate,
+        ...(inst.statedAttr('encoding') && inst.get('encoding')?.t === 'word' ? { encoding: (inst.get('encoding') as { name: WeightEncoding }).name } : {}),
         rules,
       },
       (d) => ctx.report(d),

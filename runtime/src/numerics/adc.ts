@@ -87,6 +87,11 @@ export class SumHistogram {
     return this.counts.length - 1;
   }
 
+  /** Calls f with every non-empty bin: the whole-unit sum and how many samples fell on it. */
+  forEachBin(f: (sum: number, count: number) => void): void {
+    for (let b = 0; b < this.counts.length; b++) if (this.counts[b]! > 0) f(b, this.counts[b]!);
+  }
+
   max(): number {
     for (let b = this.counts.length - 1; b >= 0; b--) if (this.counts[b]! > 0) return b;
     return 0;

@@ -25,7 +25,7 @@
 
 import { inputCycles, tileMatrix } from '@pim/ir';
 import { Rng } from '../util/rng.js';
-import { calibratedScale, SumHistogram, worstCaseScale, worstCaseSum, adcBitsNeeded, type AdcRangeMode, type AdcScale } from './adc.js';
+import { calibratedScale, convert, SumHistogram, worstCaseScale, worstCaseSum, adcBitsNeeded, type AdcRangeMode, type AdcScale } from './adc.js';
 import { cellEncoding, type CellEncoding, type Encoding } from './encoding.js';
 import { NormalPool } from './normal-pool.js';
 import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
@@ -80,7 +80,7 @@ export interface KernelGeometry {
   pad: number;
 }
 
-export type MvmPath = 'auto' | 'fast' | 'bitserial';
+export type MvmPath = 'auto' | 'fast' | 'bitserial' | 'approx';
 
 export interface ProgramResult {
   /** Cells written by this update (cells whose level changed and are not stuck): see writes.ts. */
@@ -150,6 +150,10 @@ export class CrossbarLayer {
   /** Per-read thermal σ per (row tile, group, column), ADC units. */
   private sigmaArr: Float32Array | undefined;
   private serial = new Map<string, SerialState>();
+  /** Mean and variance of the ADC's error per chunk and column group over the non-zero calibration sums. */
+  private errMoments: { mean: Float64Array; variance: Float64Array } | undefined;
+  /** The approximate path's weights: activity [P, T·RT] → error mean and variance [N], per pass length. */
+  private approx = new Map<number, { mean: tf.Tensor2D; variance: tf.Tensor2D }>();
   private worn = 0;
   private totalWrites = 0;
 
@@ -356,6 +360,8 @@ export class CrossbarLayer {
   private disposeSerial(): void {
     for (const s of this.serial.values()) tf.dispose([s.expanded, s.invLsb, s.codes, s.weight, s.combine, s.rest, ...(s.flip ? [s.flip.sign, s.flip.mask, s.flip.maskFlat] : []), ...(s.sigma ? [s.sigma] : []), ...(s.restStd ? [s.restStd.signed, s.restStd.unsigned] : [])]);
     this.serial.clear();
+    for (const a of this.approx.values()) tf.dispose([a.mean, a.variance]);
+    this.approx.clear();
   }
 
   /** Recomputes what reads see from the cells (qeff: Σ_g factor_g·lev − offset per weight). */
@@ -561,7 +567,8 @@ export class CrossbarLayer {
   integerForward(xInt: tf.Tensor, opts: { signed: boolean; noise: boolean; path?: MvmPath }): tf.Tensor {
     if (!this.qeff) throw new Error('crossbar: read before the first program()');
     const noise = opts.noise && this.noisy;
-    const groups = this.serialGroups(opts.path);
+    const groups = this.serialGroups(opts.path === 'approx' ? 'auto' : opts.path);
+    if (opts.path === 'approx' && groups.length > 0 && this.errMoments) return this.approxForward(xInt, opts.signed, noise);
     if (groups.length === 0) {
       return tf.tidy(() => {
         const y = this.apply(xInt, this.integerWeights());
@@ -578,6 +585,34 @@ export class CrossbarLayer {
       const pos = this.bitSerialPass(tf.relu(xInt), this.params.inputBits - 1, noise, st);
       const neg = this.bitSerialPass(tf.relu(tf.neg(xInt)), this.params.inputBits - 1, noise, st);
       return tf.add(y, tf.reshape(tf.sub(pos, neg), y.shape));
+    });
+  }
+
+  /**
+   * The approximate lossy path: the exact product with the stored weights, plus the ADC's error as a Gaussian
+   * whose mean and variance follow each sample's active conversions (approxWeights), plus the read noise
+   * moment-matched as on the fast path. Cost: one extra product with the row-tile membership per chunk.
+   */
+  private approxForward(xInt: tf.Tensor, signed: boolean, noise: boolean): tf.Tensor {
+    return tf.tidy(() => {
+      const y = this.apply(xInt, this.integerWeights());
+      const bits = signed ? this.params.inputBits - 1 : this.params.inputBits;
+      let mean: tf.Tensor;
+      let variance: tf.Tensor;
+      if (!signed) ({ mean, variance } = this.approxPass(xInt, bits));
+      else {
+        const pos = this.approxPass(tf.relu(xInt), bits);
+        const neg = this.approxPass(tf.relu(tf.neg(xInt)), bits);
+        mean = tf.sub(pos.mean, neg.mean);
+        variance = tf.add(pos.variance, neg.variance);
+      }
+      const err = tf.add(mean, tf.mul(this.pool.take(mean.shape), tf.sqrt(tf.relu(variance))));
+      let out = tf.add(y, tf.reshape(err, y.shape));
+      if (noise) {
+        const std = this.serialState([]).restStd!;
+        out = tf.add(out, tf.mul(this.pool.take(y.shape), signed ? std.signed : std.unsigned));
+      }
+      return out;
     });
   }
 
@@ -654,6 +689,18 @@ export class CrossbarLayer {
    * small and resolved finely, while the low, dense bits weigh little. Inputs as for integerForward.
    */
   calibrate(xInt: tf.Tensor, signed: boolean): number[] {
+    const hist = this.observe(xInt, signed);
+    if (this.params.adcRange === 'calibrated') {
+      this.ranges = hist.map((h) => h.percentile(this.params.adcPercentile));
+      this.scales = this.scalesFor(this.ranges);
+    }
+    this.errMoments = errorMoments(hist, this.scales);
+    this.disposeSerial();
+    return this.ranges?.slice() ?? [];
+  }
+
+  /** Histograms of the noise-free partial sums per chunk and column group (index t·G + g) of this input. */
+  private observe(xInt: tf.Tensor, signed: boolean): SumHistogram[] {
     const { N, groups: G } = this;
     const all = Array.from({ length: G }, (_, g) => g);
     const st = this.serialState(all);
@@ -679,10 +726,54 @@ export class CrossbarLayer {
         observe(tf.relu(tf.neg(xInt)), this.params.inputBits - 1);
       }
     });
-    this.ranges = hist.map((h) => h.percentile(this.params.adcPercentile));
-    this.scales = this.scalesFor(this.ranges);
-    this.disposeSerial();
-    return this.ranges.slice();
+    return hist;
+  }
+
+  /**
+   * The approximate lossy path's weights for a pass of `T` chunks: a conversion errs only when its row tile
+   * saw input (Σa > 0) and its column holds a non-zero level; then its error has the calibration data's mean
+   * and variance for that chunk and group. Rows t·RT + rt, columns n.
+   */
+  private approxWeights(T: number): { mean: tf.Tensor2D; variance: tf.Tensor2D } {
+    const hit = this.approx.get(T);
+    if (hit) return hit;
+    const { N, groups: G, rowTiles: RT } = this;
+    const em = this.errMoments!;
+    const lossless = this.losslessGroups();
+    const mean = new Float32Array(T * RT * N);
+    const variance = new Float32Array(T * RT * N);
+    for (let t = 0; t < T; t++) {
+      const shift = 2 ** (this.params.dacBits * t);
+      for (let rt = 0; rt < RT; rt++)
+        for (let g = 0; g < G; g++) {
+          if (lossless[g]) continue;
+          const f = this.enc.factor[g]!;
+          const mu = em.mean[t * G + g]!;
+          const v = em.variance[t * G + g]!;
+          for (let n = 0; n < N; n++) {
+            if (!(this.levSum[rt * G * N + g * N + n]! > 0)) continue;
+            mean[(t * RT + rt) * N + n]! += shift * f * mu;
+            variance[(t * RT + rt) * N + n]! += shift * shift * f * f * v;
+          }
+        }
+    }
+    const w = { mean: tf.keep(tf.tensor2d(mean, [T * RT, N])), variance: tf.keep(tf.tensor2d(variance, [T * RT, N])) };
+    this.approx.set(T, w);
+    return w;
+  }
+
+  /** The approximate path's ADC error of one unsigned pass: its mean and variance per output [P, N]. */
+  private approxPass(x: tf.Tensor, bits: number): { mean: tf.Tensor; variance: tf.Tensor } {
+    const { planes, T } = this.planes(x, bits);
+    const RT = this.rowTiles;
+    const active = tf.cast(tf.greater(tf.reshape(tf.transpose(tf.reshape(this.apply(planes, this.member()), [T, -1, RT]), [1, 0, 2]), [-1, T * RT]), 0.5), 'float32');
+    const w = this.approxWeights(T);
+    return { mean: tf.matMul(active, w.mean), variance: tf.matMul(active, w.variance) };
+  }
+
+  /** Whether a calibration pass sets anything: calibrated ranges not stated, or the approximate path's error moments. */
+  needsCalibration(path?: MvmPath): boolean {
+    return (this.params.adcRange === 'calibrated' && !this.params.adcRanges) || (path === 'approx' && !this.lossless);
   }
 
   /** Integer inputs of float inputs: `input_bits` fixed point with a per-call scale. */
@@ -705,7 +796,7 @@ export class CrossbarLayer {
     const { signed, sx } = this.inputScale(x);
     return tf.tidy(() => {
       const xInt = tf.round(tf.div(x, sx));
-      if (opts.calibrate && this.params.adcRange === 'calibrated') this.calibrate(xInt, signed);
+      if (opts.calibrate && this.needsCalibration(opts.path)) this.calibrate(xInt, signed);
       return tf.mul(this.integerForward(xInt, { signed, noise: opts.noise, path: opts.path }), sx * this.scale);
     });
   }
@@ -740,4 +831,27 @@ export class CrossbarLayer {
     this.disposeSerial();
     this.pool.dispose();
   }
+}
+
+/** Mean and variance of convert(s) − s per chunk and group over the histograms' non-zero sums (zero sums convert exactly). */
+function errorMoments(hist: SumHistogram[], scales: AdcScale[]): { mean: Float64Array; variance: Float64Array } {
+  const mean = new Float64Array(hist.length);
+  const variance = new Float64Array(hist.length);
+  hist.forEach((h, i) => {
+    let n = 0;
+    let s1 = 0;
+    let s2 = 0;
+    h.forEachBin((sum, count) => {
+      if (sum === 0) return;
+      const e = convert(sum, scales[i]!) - sum;
+      n += count;
+      s1 += count * e;
+      s2 += count * e * e;
+    });
+    if (n > 0) {
+      mean[i] = s1 / n;
+      variance[i] = Math.max(0, s2 / n - (s1 / n) ** 2);
+    }
+  });
+  return { mean, variance };
 }

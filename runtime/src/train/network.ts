@@ -98,7 +98,7 @@ function keepNorm(placement: string | undefined, ordinal: number): boolean {
 export class Network {
   readonly weights: WeightLayer[] = [];
   readonly trainable: tf.Variable[] = [];
-  /** How crossbar layers are evaluated: `auto` (fast when the ADC is lossless), or forced. */
+  /** How crossbar layers are evaluated: `auto` (exact: lossy column groups bit-serially), `approx`, or forced. */
   path: MvmPath = 'auto';
   private readonly built: Built[] = [];
   /** Running statistics of batchnorm layers, updated in training forwards. */
@@ -354,9 +354,9 @@ export class Network {
     return h;
   }
 
-  /** True when some crossbar layer sets its ADC range from calibration data (none stated). */
+  /** True when a calibration sets something: some layer's ADC range, or the approximate path's error statistics. */
   get calibrates(): boolean {
-    return this.weights.some((w) => w.crossbar?.params.adcRange === 'calibrated' && !w.crossbar.params.adcRanges);
+    return this.weights.some((w) => w.crossbar?.needsCalibration(this.path));
   }
 
   /**

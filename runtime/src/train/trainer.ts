@@ -65,6 +65,8 @@ export interface TrainOptions extends DataOptions {
   progress?: boolean | ProgressReporter;
   /** Data already loaded (benchmarks and sweeps reuse one load). */
   data?: LoadedData;
+  /** How crossbar layers compute (default `approx`: exact when the ADC is lossless, the ADC's error moment-matched otherwise). */
+  path?: MvmPath;
 }
 
 function findExperiment(ir: IrProgram, name: string, kind: 'train' | 'run'): IrExperiment {
@@ -240,6 +242,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   const data = opts.data ?? loadExperimentData(ir, exp, opts);
   const task = makeTask(data, exp, seed, exp.mitigate?.noise_aware === true);
   const net = new Network(model, layers, exp, task.inputShape, seed);
+  net.path = opts.path ?? 'approx';
   const optimizer = makeOptimizer(exp);
   const clip = exp.mitigate?.clip;
   const progress = opts.progress instanceof ProgressReporter ? opts.progress : opts.progress ? new ProgressReporter(process.stderr, exp.name) : undefined;
