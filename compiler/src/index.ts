@@ -6,6 +6,6 @@ export { canonicalize } from './passes/lower.js';
 export { loadPrelude, makeSourceFile, nodeHost, PRELUDE_FILES } from './passes/load.js';
 export { lookupUnit, allUnits, unitsFor } from './units/units.js';
 export { NAMED_DIMENSIONS, dimName, siUnitOf, type Dim } from './units/dimension.js';
-export { LAYER_KINDS } from './passes/models.js';
+export { LAYER_KINDS } from './passes/layer-kinds.js';
 export { OBJECTIVES } from './passes/explore.js';
 export { BUILTIN_FUNCTIONS, type FunctionSignature } from './semantics/functions.js';

@@ -9,7 +9,8 @@ import { ConstScope, instantiate, StatedAttributeInfo } from '../semantics/insta
 import { isDimensionless, dimName } from '../units/dimension.js';
 import { describeValue, displayValue, type Value } from '../semantics/values.js';
 import { evalCount } from './elaborate.js';
-import { LAYER_KINDS, inferModelDetailed, type LayerAttr, type LayerOrigin, type LayerSpec, type ModelInputSpec, type RepeatSpec } from './models.js';
+import { LAYER_KINDS } from './layer-kinds.js';
+import { inferModelDetailed, type LayerAttr, type LayerOrigin, type LayerSpec, type ModelInputSpec, type RepeatSpec } from './models.js';
 
 export interface CheckedModel {
   ir: IrModel;
