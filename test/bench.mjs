@@ -10,6 +10,7 @@ const suites = [
   { name: 'trainer', paths: ['test/runtime/dist/bench/trainer.js'], fn: 'benchTrainer' },
   { name: 'explorer', paths: ['test/runtime/dist/bench/explorer.js'], fn: 'benchExplorer' },
   { name: 'thermal', paths: ['test/runtime/dist/bench/thermal.js'], fn: 'benchThermal' },
+  { name: 'explore-scale', paths: ['test/runtime/dist/bench/explore-scale.js'], fn: 'benchExploreScale' },
   { name: 'editor', paths: ['test/lsp/dist/bench.js'], fn: 'benchLsp' },
 ];
 

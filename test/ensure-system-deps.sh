@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The tests drive two real programs from Debian: headless Chromium (the HTML report renders its
-# charts) and Neovim (a third-party LSP client). Install them when missing, as root, once.
+# The tests drive real programs from Debian: headless Chromium (the HTML report renders its charts),
+# Neovim (a third-party LSP client) and redis-server (the exploration queue). Install them when
+# missing, as root, once.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "The tests need: ${missing[*]} (Debian packages). Install them, then run npm test again." >&2

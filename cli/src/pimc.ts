@@ -3,9 +3,10 @@
 // prints a stack trace.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '@pim/grammar';
-import { compile, designCompiler, loadPrelude, type Program } from '@pim/compiler';
+import { compile, designCompiler, loadPrelude, sourcesCompiler, type Program } from '@pim/compiler';
 import type { IrProgram } from '@pim/ir';
 
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -23,8 +24,13 @@ Usage:
   pimc run FILE --run NAME [--checkpoint DIR] [--json OUT]
                                    inference under deployment faults and noise
   pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT] [--html OUT]
+             [--workers N | --queue redis://HOST:PORT] [--batch K] [--resume] [--journal FILE]
                                    search the design space for Pareto-optimal designs
-                                   (M: random, grid, nsga2, mesmo, cf_mesmo)
+                                   (M: random, grid, nsga2, mesmo, cf_mesmo); training runs on N
+                                   local worker processes (default one per core, 0: in this
+                                   process) or on \`pimc worker\`s through a Redis queue
+  pimc worker --queue redis://HOST:PORT [--concurrency N] [--lock-timeout S]
+                                   take exploration jobs from the queue until stopped
 
 Options:
   --format text|json   how to print diagnostics (default text)
@@ -124,6 +130,9 @@ function compileForRuntime(file: string, format: string, err: Out): (Program & {
 // the bundled CLI runs in node:vm, which cannot import(), and bin/pimc.js passes its own.
 type Importer = (specifier: string) => Promise<unknown>;
 let importModule: Importer = (specifier) => import(specifier);
+
+/** The module exploration worker processes start from (explore-child.ts, beside this file once built). */
+const EXPLORE_CHILD = fileURLToPath(new URL('./explore-child.js', import.meta.url));
 
 interface LazyModules {
   '@pim/lsp/format': typeof import('@pim/lsp/format');
@@ -260,15 +269,41 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       return cmd === 'train' ? trainer.trainCommand(program.ir, args, out, err) : trainer.runCommand(program.ir, args, out, err);
     }
     case 'explore': {
-      const { values, positionals } = parse({ explore: { type: 'string' }, method: { type: 'string' }, budget: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' } });
+      const flags = { explore: { type: 'string' }, method: { type: 'string' }, budget: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' } } as const;
+      const scale = { workers: { type: 'string' }, queue: { type: 'string' }, batch: { type: 'string' }, resume: { type: 'boolean' }, journal: { type: 'string' }, 'redis-wait': { type: 'string' } } as const;
+      const { values, positionals } = parse({ ...flags, ...scale });
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError('pimc explore: give exactly one FILE');
       const whole = (k: string, min: number) => wholeOption(cmd, k, (values as Record<string, unknown>)[k], min);
-      const args = { explore: values.explore as string | undefined, method: values.method as string | undefined, budget: whole('budget', 1), seed: whole('seed', 0), json: values.json as string | undefined, html: values.html as string | undefined, trainLimit: whole('train-limit', 1), testLimit: whole('test-limit', 1) };
+      const args = {
+        explore: values.explore,
+        method: values.method,
+        budget: whole('budget', 1),
+        seed: whole('seed', 0),
+        json: values.json,
+        html: values.html,
+        trainLimit: whole('train-limit', 1),
+        testLimit: whole('test-limit', 1),
+        workers: whole('workers', 0),
+        queue: values.queue,
+        batch: whole('batch', 1),
+        resume: values.resume,
+        journal: values.journal,
+        redisWait: whole('redis-wait', 1),
+      };
       const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
       const program = compileForRuntime(requireFile(positionals[0], 'explore'), String(values.format), err);
       if (!program) return 1;
-      return explorer.exploreCommand(program.ir, { ...args, source: program.entry, compile: designCompiler(program.entry) }, out, err);
+      const sources = [...program.files.values()].map((f) => ({ path: f.path, text: f.text }));
+      return explorer.exploreCommand(program.ir, { ...args, source: program.entry, compile: designCompiler(program.entry), sources, jobs: { compileSources: sourcesCompiler(), childModule: EXPLORE_CHILD } }, out, err);
+    }
+    case 'worker': {
+      const { values, positionals } = parse({ queue: { type: 'string' }, concurrency: { type: 'string' }, 'lock-timeout': { type: 'string' } });
+      if (values.help) return (out(HELP), 0);
+      if (positionals.length > 0) throw new UsageError('pimc worker: takes no FILE (jobs carry their programs)');
+      if (!values.queue) throw new UsageError('pimc worker: give --queue redis://HOST:PORT');
+      const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
+      return explorer.workerCommand({ queue: values.queue, concurrency: wholeOption(cmd, 'concurrency', values.concurrency, 1), lockTimeout: wholeOption(cmd, 'lock-timeout', values['lock-timeout'], 1), childModule: EXPLORE_CHILD }, out, err);
     }
     default:
       throw new UsageError(`pimc: unknown command '${cmd}' (see pimc --help)`);

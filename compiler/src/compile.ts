@@ -3,7 +3,7 @@
 // reports into the shared CheckContext; the driver only orders them.
 import * as path from 'node:path';
 import { diag, sortDiagnostics, type Diagnostic } from '@pim/grammar';
-import type { DesignCompiler } from '@pim/ir';
+import type { DesignCompiler, IrOverride, IrProgram } from '@pim/ir';
 import type { ClassInfo, CompileOptions, Program, SourceFile } from './api.js';
 import { buildClasses } from './passes/classes.js';
 import { checkDevices } from './passes/devices.js';
@@ -116,13 +116,24 @@ function loadPreludeText(uri: string): string | undefined {
   return Object.values(p).find((f) => f.path === uri)?.text;
 }
 
+/**
+ * Compiles an exploration's training jobs on a worker: the entry from the job's files only (an import
+ * outside them is a missing file, never a read of this machine's disk), with the design's overrides,
+ * reusing the parses of unchanged files between jobs. The IR, or the first error as text.
+ */
+export function sourcesCompiler(): (entry: string, files: ReadonlyMap<string, string>, overrides: readonly IrOverride[]) => IrProgram | string {
+  const cache = new Map<string, SourceFile>();
+  return (entry, files, overrides) => firstErrorOrIr(compile(entry, { host: { readFile: (f) => files.get(f) }, overrides, cache }));
+}
+
+function firstErrorOrIr(p: Program): IrProgram | string {
+  const error = p.diagnostics.find((d) => d.severity === 'error');
+  if (error || !p.ir) return error ? `${error.code}: ${error.message}` : 'no IR';
+  return p.ir;
+}
+
 /** Compiles `entry` again for each design point of an exploration, reusing the parses of unchanged files. */
 export function designCompiler(entry: string): DesignCompiler {
   const cache = new Map<string, SourceFile>();
-  return (overrides) => {
-    const p = compile(entry, { overrides, cache });
-    const error = p.diagnostics.find((d) => d.severity === 'error');
-    if (error || !p.ir) return error ? `${error.code}: ${error.message}` : 'no IR';
-    return p.ir;
-  };
+  return (overrides) => firstErrorOrIr(compile(entry, { overrides, cache }));
 }

@@ -1,7 +1,7 @@
 // The IR (types, schema, validator, loadIr) is the package @pim/ir; re-exported as the compiler's output.
 export * from '@pim/ir';
 export * from './api.js';
-export { compile, designCompiler } from './compile.js';
+export { compile, designCompiler, sourcesCompiler } from './compile.js';
 export { canonicalize } from './passes/lower.js';
 export { loadPrelude, makeSourceFile, nodeHost, PRELUDE_FILES } from './passes/load.js';
 export { lookupUnit, allUnits, unitsFor } from './units/units.js';

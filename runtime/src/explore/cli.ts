@@ -1,12 +1,18 @@
-// `pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT] [--html OUT]`: runs one
-// exploration of the program and prints its Pareto-optimal designs. Progress is one redrawn line on a
-// terminal and nothing otherwise.
+// `pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT] [--html OUT]
+// [--workers N | --queue URL] [--batch K] [--resume] [--journal FILE]`: runs one exploration of the
+// program and prints its Pareto-optimal designs. Training runs as jobs (exec/) on local worker
+// processes, in this process or through a Redis queue; finished jobs go to a journal that --resume
+// replays; the outputs are rewritten after every trained evaluation. Progress: see progress.ts.
 import * as fs from 'node:fs';
 import type { DesignCompiler, IrExploration, IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
 import { fmt, mm2, pct, table } from '../report/units.js';
+import { ExecutorUnavailable, InProcessExecutor, type Executor, type JobHost } from './exec/executor.js';
+import { Journal, JournalConflict } from './exec/journal.js';
+import { defaultWorkers, ProcessPool } from './exec/pool.js';
 import { explore, ExploreError, METHODS, type ExploreResult, type Method } from './explorer.js';
 import { problemFor } from './problem.js';
+import { ExploreProgress } from './progress.js';
 
 export { explore, ExploreError, mesTerm, METHODS, normalise, scaledHypervolume, type DesignProblem, type Evaluation, type ExploreResult, type Method, type ObjectiveSpec } from './explorer.js';
 export { DesignSpace } from './space.js';
@@ -14,6 +20,14 @@ export { dominates, paretoFront, nonDominatedSort, crowdingDistance, hypervolume
 export { GaussianProcess } from './gp.js';
 export { problemFor } from './problem.js';
 export { accuracyOf } from './types.js';
+export { makeJob, parseJob, jobId, MAX_JOB_BYTES, type EvaluationJob, type JobResult } from './exec/job.js';
+export { Journal } from './exec/journal.js';
+export { InProcessExecutor, type Executor, type JobHost } from './exec/executor.js';
+export { runJobChild } from './exec/child.js';
+export type { SourcesCompiler } from './exec/evaluator.js';
+export { ProcessPool } from './exec/pool.js';
+export { JobEvaluator } from './exec/evaluator.js';
+export { ExploreProgress } from './progress.js';
 
 export interface ExploreArgs {
   explore?: string | undefined;
@@ -25,8 +39,21 @@ export interface ExploreArgs {
   source: string;
   /** The source compiled again with a design point's overrides (`designCompiler` of @pim/compiler). */
   compile: DesignCompiler;
+  /** The program's files as the compiler read them (jobs carry them), and how jobs are compiled and started. */
+  sources: readonly { path: string; text: string }[];
+  jobs: JobHost;
   trainLimit?: number | undefined;
   testLimit?: number | undefined;
+  /** Local worker processes (0: in this process; default one per core). */
+  workers?: number | undefined;
+  /** A Redis URL: jobs go to a BullMQ queue that `pimc worker` processes take them from. */
+  queue?: string | undefined;
+  /** Evaluations proposed together (default: the executor's slots; 4 with a queue). */
+  batch?: number | undefined;
+  resume?: boolean | undefined;
+  journal?: string | undefined;
+  /** Seconds to wait for an unreachable Redis before giving up (default 60). */
+  redisWait?: number | undefined;
 }
 
 type Out = (s: string) => void;
@@ -58,49 +85,154 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
     err(`pimc explore: unknown method '${args.method}' (one of ${METHODS.join(', ')})`);
     return 2;
   }
+  const withAccuracy = ex.objectives.some((o) => o.name === 'accuracy');
+  const journalFile = args.journal ?? (args.json ?? args.html)?.replace(/(\.[^./\\]*)?$/, '.journal.jsonl');
+  if (args.resume && !journalFile) {
+    err('pimc explore: --resume needs the journal of the run: give the same --json or --html as the interrupted run, or --journal FILE');
+    return 2;
+  }
+  if (args.queue !== undefined && args.workers !== undefined) {
+    err('pimc explore: give --workers or --queue, not both');
+    return 2;
+  }
+  let executor: Executor | undefined;
+  let journal: Journal | undefined;
   const tty = process.stderr.isTTY === true;
+  const progress = new ExploreProgress((t) => process.stderr.write(t), tty, `${ex.name} (${method})`, withAccuracy ? 'epochs' : 'evaluations');
   try {
-    const problem = await problemFor(ir, ex, {
-      source: args.source,
-      compile: args.compile,
-      ...(args.seed !== undefined ? { seed: args.seed } : {}),
-      ...(args.budget !== undefined ? { budget: args.budget } : {}),
-      ...(args.trainLimit ? { trainLimit: args.trainLimit } : {}),
-      ...(args.testLimit ? { testLimit: args.testLimit } : {}),
-    });
-    const unit = ex.objectives.some((o) => o.name === 'accuracy') ? 'epochs' : 'evaluations';
-    const t0 = performance.now();
-    problem.onEvaluation = (e, r) => {
-      if (tty) process.stderr.write(`\rexplore ${ex.name} (${method}): ${e.index + 1} design${e.index === 0 ? '' : 's'}, ${r.spent}/${r.budget} ${unit}, ${((performance.now() - t0) / 1000).toFixed(0)} s\x1b[K`);
-    };
-    const result = await explore(problem, method);
-    if (tty) process.stderr.write('\n');
-    const text = summary(ex, result, unit);
-    out(text);
-    if (args.json) {
-      writeAtomic(args.json, JSON.stringify({ exploration: ex.name, objectives: ex.objectives, parameters: ex.parameters.map((p) => p.path), ...result }, null, 2) + '\n');
-      out(`wrote ${args.json}`);
+    if (withAccuracy) {
+      if (journalFile) journal = new Journal(journalFile, { journal: 'pim-explore', version: 1, exploration: ex.name, method, seed: args.seed ?? ex.method.seed }, args.resume === true);
+      executor = await makeExecutor(args, err);
     }
-    if (args.html) {
-      const { renderExploreHtml } = await import('./report.js');
-      writeAtomic(args.html, await renderExploreHtml(ex, result, text));
-      out(`wrote ${args.html}`);
-    }
-    return 0;
+    const result = await runExploration(ir, ex, method, args, { executor, journal, progress }, out);
+    if (executor) err(progress.finish(executor.description));
+    return result;
   } catch (e) {
-    if (tty) process.stderr.write('\n');
+    if (tty) progress.finish('');
+    if (e instanceof ExecutorUnavailable) {
+      err(`pimc explore: ${e.message}${journal ? `; the journal ${journal.file} keeps every finished evaluation: run the same command with --resume to continue` : ''}`);
+      return 2;
+    }
     if (e instanceof ExploreError || e instanceof DataError) {
       err(`pimc explore: ${e.message}`);
-      return 1;
+      return e instanceof JournalConflict ? 2 : 1;
     }
     throw e;
+  } finally {
+    journal?.close();
+    await executor?.close();
   }
 }
 
+/** In-process with --workers 0, else N local worker processes (default: one per core), or the queue. */
+async function makeExecutor(args: ExploreArgs, err: Out): Promise<Executor> {
+  if (args.queue !== undefined) {
+    const { QueueExecutor } = await import('./exec/queue.js');
+    return QueueExecutor.connect(args.queue, { waitSeconds: args.redisWait ?? 60, say: (m) => err(`pimc explore: ${m}`) });
+  }
+  const n = args.workers ?? defaultWorkers();
+  return n === 0 ? new InProcessExecutor(args.jobs.compileSources) : new ProcessPool(n, args.jobs.childModule);
+}
+
+interface Running {
+  executor: Executor | undefined;
+  journal: Journal | undefined;
+  progress: ExploreProgress;
+}
+
+async function runExploration(ir: IrProgram, ex: IrExploration, method: Method, args: ExploreArgs, run: Running, out: Out): Promise<number> {
+  const { executor, journal, progress } = run;
+  const replayed = new Set<string>();
+  const problem = await problemFor(ir, ex, {
+    source: args.source,
+    compile: args.compile,
+    sources: args.sources,
+    ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    ...(args.budget !== undefined ? { budget: args.budget } : {}),
+    ...(args.trainLimit ? { trainLimit: args.trainLimit } : {}),
+    ...(args.testLimit ? { testLimit: args.testLimit } : {}),
+    ...(executor ? { executor: tracked(executor, progress) } : {}),
+    ...(journal ? { journal: { get: (id: string) => { const r = journal.get(id); if (r) replayed.add(id); return r; }, append: (r) => journal.append(r) } } : {}),
+  });
+  problem.batch = args.batch ?? executor?.slots ?? 1;
+  const withAccuracy = executor !== undefined;
+  const outputs = new Outputs(ex, args, problem.batch);
+  problem.onEvaluation = (e, r, snapshot) => {
+    progress.evaluation(e, r.spent, r.budget, withAccuracy, e.job !== undefined && replayed.has(e.job));
+    // Every trained evaluation rewrites the outputs, so a long run can be watched and a crash loses
+    // only the evaluations in flight; a hardware-only run (a second or so) writes once, at the end.
+    // A failed write is reported by the final update, which awaits the same chain.
+    if (withAccuracy) outputs.update(snapshot(), '').catch(() => undefined);
+  };
+  const result = await explore(problem, method);
+  const text = summary(ex, result, withAccuracy ? 'epochs' : 'evaluations');
+  await outputs.update(result, text);
+  out(text);
+  if (args.json) out(`wrote ${args.json}`);
+  if (args.html) out(`wrote ${args.html}`);
+  return 0;
+}
+
+/** The executor, telling the progress display when each job ends. */
+function tracked(executor: Executor, progress: ExploreProgress): Executor {
+  return {
+    slots: executor.slots,
+    description: executor.description,
+    run: async (job, onProgress) => {
+      try {
+        return await executor.run(job, (p) => {
+          progress.job(p);
+          onProgress?.(p);
+        });
+      } finally {
+        progress.jobDone(job.id);
+      }
+    },
+    close: () => executor.close(),
+  };
+}
+
+/** --json and --html, each rewritten whole through a temporary file and a rename; writes never overlap. */
+class Outputs {
+  private writing: Promise<void> = Promise.resolve();
+  private next: { r: ExploreResult; text: string } | undefined;
+
+  constructor(
+    private readonly ex: IrExploration,
+    private readonly args: ExploreArgs,
+    private readonly batch: number,
+  ) {}
+
+  update(r: ExploreResult, text: string): Promise<void> {
+    if (!this.args.json && !this.args.html) return Promise.resolve();
+    const idle = this.next === undefined;
+    this.next = { r, text };
+    if (idle) this.writing = this.writing.then(() => this.flush());
+    return this.writing;
+  }
+
+  private async flush(): Promise<void> {
+    const { r, text } = this.next!;
+    this.next = undefined;
+    const { ex, args } = this;
+    if (args.json) writeAtomic(args.json, JSON.stringify({ exploration: ex.name, objectives: ex.objectives, parameters: ex.parameters.map((p) => p.path), batch: this.batch, ...r }, null, 2) + '\n');
+    if (args.html) {
+      const { renderExploreHtml } = await import('./report.js');
+      writeAtomic(args.html, await renderExploreHtml(ex, r, text || `${ex.name}: running, ${r.evaluations.length} designs evaluated for ${r.spent} of ${r.budget}`));
+    }
+  }
+}
+
+/** Written whole to a temporary file beside it, then renamed over it: a reader never sees half a file. */
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new ExploreError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 /** The run in a few lines and the Pareto-optimal designs as a table. */
@@ -128,4 +260,10 @@ export function summary(ex: IrExploration, r: ExploreResult, unit: string): stri
 function displayParam(v: number | string | boolean): string {
   if (typeof v !== 'number') return String(v);
   return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : fmt(v, '');
+}
+
+/** `pimc worker`: loads BullMQ only for this command. */
+export async function workerCommand(args: { queue: string; concurrency?: number | undefined; lockTimeout?: number | undefined; childModule: string }, out: Out, err: Out): Promise<number> {
+  const { workerCommand: run } = await import('./exec/worker.js');
+  return run(args, out, err, args.childModule);
 }

@@ -1,13 +1,19 @@
 // An IR exploration turned into a DesignProblem: each design point is the source program compiled
 // again with the point's `vary` values as overrides (the IR holds results, not the formulas behind
-// them, so a design point needs the compiler, which the caller passes in), simulated for its hardware objectives, and trained on
-// the `evaluate` experiment for accuracy. The trainer (tfjs) is loaded only when accuracy is asked.
-import { dirname } from 'node:path';
+// them, so a design point needs the compiler, which the caller passes in), simulated for its hardware
+// objectives, and trained on the `evaluate` experiment for accuracy. Training is a job (exec/job.ts)
+// run by an executor — local worker processes, this process, or a queue — after the journal is asked
+// whether it already holds the result.
+import { dirname, relative, sep } from 'node:path';
 import type { DesignCompiler, IrExperiment, IrExploration, IrProgram } from '@pim/ir';
 import { SimError } from '../sim/errors.js';
 import { objectivesOf } from '../sim/objectives.js';
 import { simulate } from '../sim/simulate.js';
-import { ExploreError, type DesignProblem } from './types.js';
+import { InProcessExecutor, type Executor, type JobProgress } from './exec/executor.js';
+import { makeJob, sha256, type JobSource } from './exec/job.js';
+import type { Journal } from './exec/journal.js';
+import type { SourcesCompiler } from './exec/evaluator.js';
+import { ExploreError, type DesignProblem, type Measurement } from './types.js';
 import { DesignSpace, type Point } from './space.js';
 
 export interface ProblemOptions {
@@ -21,6 +27,14 @@ export interface ProblemOptions {
   /** Caps the training and test sets (quick runs and tests). */
   trainLimit?: number;
   testLimit?: number;
+  /** With accuracy: the program's files (entry and imports, as the compiler read them), which jobs carry. */
+  sources?: readonly { path: string; text: string }[];
+  /** Where training jobs run (default: in this process, compiled by `compileSources`). */
+  executor?: Executor;
+  compileSources?: SourcesCompiler;
+  /** Finished jobs: asked first, appended to after every job. */
+  journal?: Pick<Journal, 'get' | 'append'>;
+  onProgress?: (p: JobProgress) => void;
 }
 
 export async function problemFor(ir: IrProgram, exploration: IrExploration, opts: ProblemOptions): Promise<DesignProblem> {
@@ -66,20 +80,7 @@ export async function problemFor(ir: IrProgram, exploration: IrExploration, opts
     }
   };
 
-  let accuracy: DesignProblem['accuracy'];
-  if (withAccuracy) {
-    const { train } = await import('../train/trainer.js');
-    const { loadExperimentData } = await import('../train/data.js');
-    // The data set depends on no vary (devices and architectures do not change it): loaded once.
-    const limits = { ...(opts.trainLimit ? { trainLimit: opts.trainLimit } : {}), ...(opts.testLimit ? { testLimit: opts.testLimit } : {}) };
-    const data = loadExperimentData(ir, exp as IrExperiment, { dataRoot, ...limits });
-    accuracy = async (pt, epochs) => {
-      const p = programAt(pt);
-      if (typeof p === 'string') throw new ExploreError(`design ${JSON.stringify(space.values(pt))} does not compile: ${p}`);
-      const r = await train(p, exp.name, { epochs, seed: opts.seed ?? exploration.method.seed, data, progress: false });
-      return r.final.test_accuracy;
-    };
-  }
+  const accuracy = withAccuracy ? accuracyByJobs(exploration, exp, space, { ...opts, seed: opts.seed ?? exploration.method.seed }) : undefined;
   return {
     space,
     objectives: exploration.objectives,
@@ -91,5 +92,41 @@ export async function problemFor(ir: IrProgram, exploration: IrExploration, opts
     seed: opts.seed ?? exploration.method.seed,
     ...(typeof exploration.method.attributes['population'] === 'number' ? { population: exploration.method.attributes['population'] } : {}),
     ...(typeof exploration.method.attributes['samples'] === 'number' ? { samples: exploration.method.attributes['samples'] } : {}),
+  };
+}
+
+/** Accuracy as jobs: the journal's result when it has one, else the executor's (then journaled). */
+function accuracyByJobs(exploration: IrExploration, exp: IrExperiment, space: DesignSpace, opts: ProblemOptions & { seed: number }): NonNullable<DesignProblem['accuracy']> {
+  if (!opts.sources?.length) throw new ExploreError('accuracy is trained by jobs, which carry the program: the problem needs its sources');
+  const root = dirname(opts.source);
+  const rel = (f: string) => relative(root, f).split(sep).join('/');
+  const sources: JobSource[] = opts.sources.map((f) => ({ path: rel(f.path), sha256: sha256(f.text), text: f.text }));
+  let executor = opts.executor;
+  return async (pt, epochs): Promise<Measurement> => {
+    const values = space.values(pt);
+    const job = makeJob({
+      root,
+      entry: rel(opts.source),
+      sources,
+      experiment: exp.name,
+      overrides: space.overrides(pt),
+      epochs,
+      seed: opts.seed,
+      ...(opts.trainLimit ? { trainLimit: opts.trainLimit } : {}),
+      ...(opts.testLimit ? { testLimit: opts.testLimit } : {}),
+      label: `${exploration.name} ${Object.values(values).map(String).join(' ')} @${epochs}`,
+    });
+    let r = opts.journal?.get(job.id);
+    if (!r) {
+      if (!executor) {
+        if (!opts.compileSources) throw new ExploreError('accuracy is trained by jobs: the problem needs an executor or a compiler for them');
+        executor = new InProcessExecutor(opts.compileSources);
+      }
+      const got = await executor.run(job, opts.onProgress);
+      if (!got.ok) throw new ExploreError(`design ${JSON.stringify(values)} at ${epochs} epochs (job ${job.id.slice(0, 12)}, worker ${got.worker}): ${got.error}`);
+      opts.journal?.append(got);
+      r = got;
+    }
+    return { accuracy: r.accuracy, curve: r.curve, job: r.id, worker: r.worker, cpuSeconds: r.cpuSeconds, wallSeconds: r.wallSeconds };
   };
 }

@@ -212,7 +212,7 @@ export class Session {
     this.evaluations.push(e);
     this.done.set(t.key, e);
     this.trace.push({ spent: this.spent, hypervolume: this.hypervolume() });
-    this.p.onEvaluation?.(e, { spent: this.spent, budget: this.p.budget });
+    this.p.onEvaluation?.(e, { spent: this.spent, budget: this.p.budget }, () => this.result());
     return e;
   }
 

@@ -68,7 +68,8 @@ export interface DesignProblem {
   samples?: number;
   /** Designs MESMO's acquisition ranges over: all when the space is this small, else a random subset. */
   poolLimit?: number;
-  onEvaluation?: (e: Evaluation, result: { spent: number; budget: number }) => void;
+  /** After each evaluation is recorded; `snapshot` is the run so far as a result (without the recommended set). */
+  onEvaluation?: (e: Evaluation, progress: { spent: number; budget: number }, snapshot: () => ExploreResult) => void;
 }
 
 export interface ExploreResult {

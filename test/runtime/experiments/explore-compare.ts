@@ -7,7 +7,7 @@
 // Training sets are capped (TRAIN_LIMIT digits) so the four runs take minutes, not hours.
 import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { compile, designCompiler } from '@pim/compiler';
+import { compile, designCompiler, sourcesCompiler } from '@pim/compiler';
 import { accuracyOf, explore, problemFor, scaledHypervolume, type ExploreResult } from '@pim/runtime/explore';
 
 const TRAIN_LIMIT = 800;
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [['method', 'designs evaluated (at full fidelity)', 'epochs spent', 'hypervolume: measured front', 'hypervolume: recommended set, verified', 'wall time']];
   const runs: { method: string; r: ExploreResult; verified?: number }[] = [];
   for (const method of ['random', 'nsga2', 'mesmo', 'cf_mesmo'] as const) {
-    const problem = await problemFor(program.ir, ex, { source, compile: designCompiler(source), budget, ...limits });
+    const problem = await problemFor(program.ir, ex, { source, compile: designCompiler(source), sources: [...program.files.values()], compileSources: sourcesCompiler(), budget, ...limits });
     const t0 = performance.now();
     const r = await explore(problem, method);
     let verified: number | undefined;

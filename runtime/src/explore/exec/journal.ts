@@ -1,0 +1,93 @@
+// The exploration's journal: one JSON line per finished job, written and fsynced before the result is
+// used, beside the outputs. A job's id names its work, so the journal is a store of results by id:
+// `--resume` runs the same exploration again and every job found here is answered from it, never
+// trained again; the method, deterministic given its results, takes the same path up to where the
+// interrupted run stopped and goes on from there. A line cut short by a crash is dropped.
+import * as fs from 'node:fs';
+import { ExploreError } from '../types.js';
+import type { JobResult } from './job.js';
+
+export interface JournalHeader {
+  journal: 'pim-explore';
+  version: 1;
+  exploration: string;
+  method: string;
+  seed: number;
+}
+
+type Finished = Extract<JobResult, { ok: true }>;
+
+/** The command asked for the wrong thing of a journal (overwrite an earlier run, resume none): exit 2. */
+export class JournalConflict extends ExploreError {}
+
+export class Journal {
+  private readonly results = new Map<string, Finished>();
+  private fd: number;
+  /** Results read back from an earlier run. */
+  readonly replayed: number;
+
+  /**
+   * Opens `file` for the run `header`. Without `resume` the file must not hold an earlier run (its
+   * results would be lost): the error says to resume it or remove it.
+   */
+  constructor(
+    readonly file: string,
+    header: JournalHeader,
+    resume: boolean,
+  ) {
+    const exists = fs.existsSync(file);
+    if (!exists && resume) throw new JournalConflict(`--resume: there is no journal at ${file} (an exploration writes it beside its --json or --html output, or at --journal)`);
+    let text = exists ? fs.readFileSync(file, 'utf8') : '';
+    const complete = text.lastIndexOf('\n') + 1;
+    // A crash while appending leaves a partial last line: cut it before appending more.
+    if (complete < text.length) {
+      fs.truncateSync(file, complete);
+      text = text.slice(0, complete);
+    }
+    this.readBack(text, header);
+    // A journal with results is an earlier run's work: only --resume may add to it.
+    if (this.results.size > 0 && !resume) throw new JournalConflict(`${file} holds the journal of an earlier run (${this.results.size} finished evaluations): add --resume to continue it, or remove the file to start over`);
+    this.replayed = this.results.size;
+    this.fd = fs.openSync(file, 'a');
+    if (text.length === 0) this.write(header);
+  }
+
+  private readBack(text: string, header: JournalHeader): void {
+    const lines = text.split('\n').filter((l) => l.length > 0);
+    lines.forEach((line, i) => {
+      let v: unknown;
+      try {
+        v = JSON.parse(line);
+      } catch {
+        throw new ExploreError(`${this.file}:${i + 1}: not a JSON line (is this a pim exploration journal?)`);
+      }
+      const o = v as Record<string, unknown>;
+      if (i === 0) {
+        if (o['journal'] !== 'pim-explore') throw new ExploreError(`${this.file}:1: not a pim exploration journal`);
+        if (o['exploration'] !== header.exploration) throw new ExploreError(`${this.file}: the journal of exploration '${String(o['exploration'])}', not '${header.exploration}'`);
+        return;
+      }
+      if (typeof o['id'] === 'string' && o['ok'] === true && typeof o['accuracy'] === 'number') this.results.set(o['id'], o as unknown as Finished);
+    });
+  }
+
+  get(id: string): Finished | undefined {
+    return this.results.get(id);
+  }
+
+  /** Appends a finished job and waits for the disk (fsync) before returning. (Never called for a job it holds.) */
+  append(r: Finished): void {
+    this.results.set(r.id, r);
+    this.write(r);
+  }
+
+  private write(v: unknown): void {
+    fs.writeSync(this.fd, JSON.stringify(v) + '\n');
+    fs.fsyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}

@@ -1,0 +1,32 @@
+// A training job on the tiny exploration fixture (a 12×12 synthetic image set and a small CNN): what
+// the job tests and the queue benchmark run.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sourcesCompiler } from '@pim/compiler';
+import { makeJob, type EvaluationJob, type JobHost } from '@pim/runtime/explore';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TINY = path.join(ROOT, 'test/runtime/fixtures/explore-tiny.pim');
+
+/** How tests run jobs: pimc's compiler in this process, pimc's worker-process entry for pools. */
+export const JOBS: JobHost = { compileSources: sourcesCompiler(), childModule: path.join(ROOT, 'cli/dist/explore-child.js') };
+
+export function tinyJob(over: { rows?: number; epochs?: number; seed?: number; text?: string } = {}): EvaluationJob {
+  const text = over.text ?? fs.readFileSync(TINY, 'utf8');
+  return makeJob({
+    root: path.dirname(TINY),
+    entry: 'explore-tiny.pim',
+    sources: [{ path: 'explore-tiny.pim', sha256: createSha(text), text }],
+    experiment: 'quick',
+    overrides: [{ path: 'chip.t.ima.crossbar.rows', value: over.rows ?? 64 }],
+    epochs: over.epochs ?? 1,
+    seed: over.seed ?? 2,
+    trainLimit: 64,
+    testLimit: 32,
+    label: `tiny ${over.rows ?? 64}`,
+  });
+}
+
+const createSha = (t: string) => createHash('sha256').update(t).digest('hex');

@@ -1,0 +1,168 @@
+// Evaluation jobs and where they run: content-hashed ids, the checks a worker makes before running a
+// job, the journal, and local worker processes (a killed one is replaced and its job run again).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExploreProgress, InProcessExecutor, Journal, makeJob, MAX_JOB_BYTES, parseJob, ProcessPool, type EvaluationJob } from '@pim/runtime/explore';
+import { JOBS, tinyJob } from './explore-fixtures.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TINY = path.join(ROOT, 'test/runtime/fixtures/explore-tiny.pim');
+
+describe('explore: jobs', function () {
+  this.timeout(180_000);
+
+  it("a job's id is the hash of what decides its result, and nothing else", () => {
+    const a = tinyJob();
+    assert.equal(tinyJob().id, a.id);
+    assert.equal(makeJob({ ...a, label: 'another label', root: '/elsewhere' }).id, a.id, 'label and folder are not part of the identity');
+    for (const other of [tinyJob({ rows: 32 }), tinyJob({ epochs: 2 }), tinyJob({ seed: 3 }), tinyJob({ text: fs.readFileSync(TINY, 'utf8') + '\n// edited\n' })]) assert.notEqual(other.id, a.id);
+  });
+
+  it('a worker refuses malformed, oversized and tampered jobs with a reason', () => {
+    assert.equal(typeof parseJob(tinyJob()), 'object');
+    const job = tinyJob();
+    const cases: [unknown, RegExp][] = [
+      [null, /not an object/],
+      [[1, 2], /not an object/],
+      [{ ...job, format: 99 }, /format is 99/],
+      [{ ...job, epochs: 0 }, /epochs/],
+      [{ ...job, sources: [] }, /no sources/],
+      [{ ...job, sources: [{ ...job.sources[0]!, text: 'tampered' }] }, /does not match its hash/],
+      [{ ...job, overrides: [{ path: 'x', value: { nested: 1 } }] }, /overrides/],
+      [{ ...job, seed: 7 }, /id is not the hash/],
+      [{ ...job, label: 'x'.repeat(MAX_JOB_BYTES) }, /over the limit/],
+    ];
+    for (const [data, why] of cases) {
+      const r = parseJob(data);
+      assert.equal(typeof r, 'string', JSON.stringify(data)?.slice(0, 80));
+      assert.match(r as string, why);
+    }
+  });
+
+  it('in this process and in worker processes a job gives the same accuracy and per-epoch curve; a bad job an error result', async () => {
+    const jobs = [tinyJob({ rows: 32, epochs: 2 }), tinyJob({ rows: 128, epochs: 1 })];
+    const local = new InProcessExecutor(JOBS.compileSources);
+    const pool = new ProcessPool(2, JOBS.childModule);
+    try {
+      const here = await Promise.all(jobs.map((j) => local.run(j)));
+      const epochs: number[] = [];
+      const there = await Promise.all(jobs.map((j) => pool.run(j, (p) => p.job.id === jobs[0]!.id && epochs.push(p.epoch))));
+      for (let i = 0; i < jobs.length; i++) {
+        const a = here[i]!;
+        const b = there[i]!;
+        assert.ok(a.ok && b.ok, JSON.stringify([a, b]));
+        assert.equal(b.accuracy, a.accuracy);
+        assert.deepEqual(b.curve, a.curve);
+        assert.equal(a.curve.length, jobs[i]!.epochs);
+        assert.ok(b.cpuSeconds > 0 && b.wallSeconds >= 0);
+        assert.notEqual(b.worker, a.worker, 'ran in another process');
+      }
+      assert.deepEqual(epochs, [0, 1, 2], 'progress at the start and after each epoch');
+      const bad = await pool.run({ ...jobs[0]!, seed: 9 } as EvaluationJob);
+      assert.ok(!bad.ok && /refused: the job's id is not the hash/.test(bad.error));
+      const wrong = makeJob({ ...tinyJob(), experiment: 'nope' });
+      const failed = await pool.run(wrong);
+      assert.ok(!failed.ok && /nope/.test(failed.error), JSON.stringify(failed));
+      // The pool still works after both.
+      assert.ok((await pool.run(jobs[1]!)).ok);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker process killed in the middle of a job is replaced and the job runs again, once', async () => {
+    const pool = new ProcessPool(1, JOBS.childModule);
+    try {
+      const job = tinyJob({ rows: 32, epochs: 3 });
+      let killed = false;
+      const workers = new Set<string>();
+      const r = await pool.run(job, (p) => {
+        workers.add(p.worker);
+        if (!killed && p.epoch === 1) {
+          killed = true;
+          process.kill(Number(p.worker.split(':').pop()), 'SIGKILL');
+        }
+      });
+      assert.ok(killed && r.ok, JSON.stringify(r));
+      assert.equal(workers.size, 2, 'a second process took the job');
+      const again = await new InProcessExecutor(JOBS.compileSources).run(job);
+      assert.ok(again.ok);
+      assert.equal(r.accuracy, again.accuracy);
+      assert.deepEqual(r.curve, again.curve);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('the journal keeps finished jobs across runs, drops a line cut short, and will not be overwritten', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-journal-'));
+    try {
+      const file = path.join(dir, 'run.journal.jsonl');
+      const header = { journal: 'pim-explore' as const, version: 1 as const, exploration: 'e', method: 'random', seed: 1 };
+      const j = new Journal(file, header, false);
+      j.append({ id: 'a', ok: true, accuracy: 0.5, curve: [0.5], cpuSeconds: 1, wallSeconds: 1, worker: 'w' });
+      j.close();
+      fs.appendFileSync(file, '{"id":"b","ok":tr');
+      assert.throws(() => new Journal(file, header, false), /earlier run \(1 finished evaluations\): add --resume/);
+      assert.throws(() => new Journal(file, { ...header, exploration: 'other' }, true), /journal of exploration 'e', not 'other'/);
+      const k = new Journal(file, header, true);
+      assert.equal(k.replayed, 1);
+      assert.equal(k.get('a')?.accuracy, 0.5);
+      assert.equal(k.get('b'), undefined);
+      k.append({ id: 'c', ok: true, accuracy: 0.7, curve: [0.7], cpuSeconds: 1, wallSeconds: 1, worker: 'w' });
+      k.close();
+      const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id?: string });
+      assert.deepEqual(lines.map((l) => l.id), [undefined, 'a', 'c']);
+      assert.throws(() => new Journal(path.join(dir, 'none.jsonl'), header, true), /no journal/);
+      // A journal with a header only (a run that stopped before any result) is taken up again.
+      new Journal(path.join(dir, 'empty.jsonl'), header, false).close();
+      const empty = new Journal(path.join(dir, 'empty.jsonl'), header, false);
+      assert.equal(empty.replayed, 0);
+      empty.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('explore: progress lines', () => {
+  const job = (rows: number) => tinyJob({ rows, epochs: 3 });
+  const evaluation = { index: 0, point: [0], params: { rows: 32 }, objectives: { accuracy: 0.5 }, epochs: 3, cost: 3, spent: 3, worker: 'h:2' };
+
+  it('on a terminal: one live line per busy worker, redrawn in place, gone when its job ends; totals at the end', () => {
+    const out: string[] = [];
+    const p = new ExploreProgress((s) => out.push(s), true, 'e (random)', 'epochs');
+    p.evaluation(evaluation, 3, 9, true, false);
+    p.job({ job: job(32), worker: 'h:1', epoch: 0, epochs: 3 });
+    const a = job(64);
+    p.job({ job: a, worker: 'h:2', epoch: 2, epochs: 3 });
+    p.evaluation({ ...evaluation, index: 1, spent: 6 }, 6, 9, true, false);
+    const block = out.at(-1)!.replace(/\x1b\[[0-9]*[AK]/g, '');
+    assert.match(block, /explore e \(random\): 2 designs, 6\/9 epochs/);
+    assert.match(block, /h:1 {2}tiny 32 {2}epoch 0\/3/);
+    assert.match(block, /h:2 {2}tiny 64 {2}epoch 2\/3/);
+    p.jobDone(a.id);
+    p.evaluation({ ...evaluation, index: 2, spent: 9 }, 9, 9, true, false);
+    assert.match(out.at(-1)!, /^\x1b\[2A/, 'the block of three lines is redrawn from its top');
+    assert.doesNotMatch(out.at(-1)!, /tiny 64/);
+    assert.match(out.at(-1)!, /\n\r\x1b\[K\x1b\[1A$/, 'the line left below the shorter block is cleared');
+    assert.match(p.finish('2 local worker processes'), /3 evaluations in [\d.]+ s on 2 local worker processes: [\d.]+ trained\/s/);
+  });
+
+  it('off a terminal: a plain line per trained evaluation, none for a hardware-only one', () => {
+    const out: string[] = [];
+    const p = new ExploreProgress((s) => out.push(s), false, 'e (random)', 'epochs');
+    p.job({ job: job(32), worker: 'h:1', epoch: 0, epochs: 3 });
+    p.evaluation(evaluation, 3, 9, true, false);
+    p.evaluation({ ...evaluation, index: 1 }, 4, 9, false, false);
+    p.evaluation({ ...evaluation, index: 2 }, 6, 9, true, true);
+    assert.deepEqual(
+      out.map((l) => l.replace(/, \d+ s;/, ', T s;')),
+      ['explore e (random): 1 design, 3/9 epochs, T s; #1 32: accuracy 50.0% after 3 epochs (h:2)\n', 'explore e (random): 3 designs, 6/9 epochs, T s; #3 32: accuracy 50.0% after 3 epochs (from the journal)\n'],
+    );
+    assert.ok(out.every((l) => !l.includes('\x1b')));
+  });
+});
