@@ -130,7 +130,8 @@ async function makeExecutor(args: ExploreArgs, err: Out): Promise<Executor> {
     const { QueueExecutor } = await import('./exec/queue.js');
     return QueueExecutor.connect(args.queue, { waitSeconds: args.redisWait ?? 60, say: (m) => err(`pimc explore: ${m}`) });
   }
-  const n = args.workers ?? defaultWorkers();
+  // A pimc bundled without its worker entry (an editor's) trains in its own process.
+  const n = args.workers ?? (fs.existsSync(args.jobs.childModule) ? defaultWorkers() : 0);
   return n === 0 ? new InProcessExecutor(args.jobs.compileSources) : new ProcessPool(n, args.jobs.childModule);
 }
 
