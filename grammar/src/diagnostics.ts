@@ -58,7 +58,7 @@ export const Diagnostics = {
   duplicateName: def('PIM2002', 'error', 'Duplicate name', (name: string) => `${q(name)} is defined more than once`),
   importNotFound: def('PIM2003', 'error', 'Imported file not found', (path: string) => `cannot read imported file ${q(path)}`),
   importCycle: def('PIM2004', 'error', 'Import cycle', (cycle: string[]) => `import cycle: ${cycle.join(' → ')}`),
-  unknownKind: def('PIM2005', 'error', 'Unknown block kind', (kind: string, where: string, suggestion?: string) => `unknown ${where} kind ${q(kind)}${hint(suggestion)}`),
+  unknownKind: def('PIM2005', 'error', 'Unknown block kind', (kind: string, where: string, suggestion?: string, fix?: string) => `unknown ${where} kind ${q(kind)}${hint(suggestion)}${fix ? `. ${fix}` : ''}`),
   unknownAttribute: def('PIM2006', 'error', 'Unknown attribute', (attr: string, cls: string, suggestion?: string) => `${q(cls)} has no attribute ${q(attr)}${hint(suggestion)}`),
   duplicateAttribute: def('PIM2007', 'error', 'Duplicate attribute', (attr: string) => `attribute ${q(attr)} is given more than once`),
   missingAttribute: def('PIM2008', 'error', 'Missing attribute', (attr: string, what: string) => `${what} needs the attribute ${q(attr)}`),
@@ -96,6 +96,13 @@ export const Diagnostics = {
   replicationExceeds: def('PIM4011', 'warning', 'Replication limited', (layer: string) => `layer ${q(layer)} could not be replicated as asked: not enough crossbars`),
   unknownDatasetShape: def('PIM4012', 'error', 'Unknown data set shape', (dataset: string, reason: string) => `data set ${q(dataset)}: ${reason}`),
   badInputShape: def('PIM4013', 'error', 'Invalid model input', (model: string, shape: string, reason: string) => `model ${q(model)} has input ${shape}: ${reason}`),
+  unknownExecutedKind: def('PIM2250', 'error', 'Unit executes an unknown layer kind', (unit: string, kind: string, suggestion?: string) => `${q(unit)} executes ${q(kind)}, which is not a layer kind${hint(suggestion)}`),
+  statedVsDerived: def('PIM4250', 'warning', 'Stated figure disagrees with its parts', (what: string, figure: string, stated: string, derived: string, pct: string) =>
+    `${what}: stated ${figure} ${stated} differs from its parts' ${derived} by ${pct}; the stated figure is used in totals, and its parts' figures are scaled to it`,
+  ),
+  cmeshOverfull: def('PIM4251', 'error', 'Concentrated mesh too small', (tiles: number, routers: number, concentration: number) =>
+    `${tiles} tiles do not fit ${routers} routers × concentration ${concentration} = ${routers * concentration} tile ports`,
+  ),
   residualSource: def('PIM4014', 'error', 'Invalid residual source', (layer: string, from: string, reason: string) => `layer ${q(layer)} cannot add ${q(from)}: ${reason}`),
   spreaderSmallerThanDie: def('PIM4200', 'error', 'Spreader smaller than the die', (what: string, side: string, other: string) => `${what} is ${side}, smaller than ${other}: the heat spreader must cover the die and the sink the spreader`),
   thermalTierUnknown: def('PIM4201', 'warning', 'No tiers to stack', (arch: string) => `${q(arch)} has a 'thermal' block but no 3D NoC: its tiles form one die, and 'sink_side' has no effect`),

@@ -70,6 +70,8 @@ export interface IrComponent {
   /** This node alone, without children (after shared_by). */
   own_power_w: number;
   own_area_m2: number;
+  /** Static (leakage) power of one copy with its children: stated `leakage`, else a tenth of its own power plus its children's. */
+  static_power_w?: number;
   power_source: FigureSource;
   area_source: FigureSource;
   /** Energy per operation (conversion, read, access), when the class knows it. */
@@ -120,6 +122,8 @@ export interface IrTileType {
   buffer_access_energy_j: number;
   buffer_bandwidth_bps: number;
   power_w: number;
+  /** Static (leakage) power of one tile: what it draws while idle. */
+  static_power_w?: number;
   area_m2: number;
 }
 
@@ -145,9 +149,11 @@ export interface IrPartition {
 }
 
 export interface IrNoc {
-  topology: 'mesh' | 'mesh3d' | 'bus' | 'torus';
+  topology: 'mesh' | 'mesh3d' | 'bus' | 'torus' | 'cmesh';
   /** Routers per dimension: [x, y] or [x, y, z]. */
   dims: number[];
+  /** Tiles per router of a concentrated mesh (`cmesh`), each with its own ports. */
+  concentration?: number;
   flit_bits: number;
   hop_latency_s: number;
   /** Partition names per tier (3D), bottom first. */

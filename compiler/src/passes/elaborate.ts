@@ -5,11 +5,18 @@
 import { diag, didYouMean, type Block, type Expr, type Member } from '@pim/grammar';
 import type { AttrValue, FigureSource, IrArchitecture, IrComponent, IrDevice, IrGpu, IrNoc, IrPartition, IrTileType } from '@pim/ir';
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
+import { concentrate } from './cmesh.js';
+import { checkExecutes, newKindFix, reconcileStated, staticPower } from './figures.js';
+import { LAYER_KINDS } from './models.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, ConstScope, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
 import { elaborateThermal } from './thermal.js';
 import { describeValue, displayValue, type Value } from '../semantics/values.js';
+
+const LAYER_KIND_NAMES = Object.keys(LAYER_KINDS);
+/** Top-level declaration kinds: misplaced inside an architecture, never a component to declare. */
+const DECLARATION_KINDS = new Set(['model', 'device', 'dataset', 'mapping', 'train', 'run', 'explore']);
 
 interface Node {
   ir: IrComponent;
@@ -70,7 +77,7 @@ function toAttr(v: Value): AttrValue | undefined {
   }
 }
 
-const FIGURES = new Set(['power', 'area', 'energy', 'latency', 'shared_by']);
+const FIGURES = new Set(['power', 'area', 'energy', 'latency', 'shared_by', 'leakage']);
 
 const sortedKeyCache = new WeakMap<ClassDef, string[]>();
 /** A class's attribute names in IR order, computed once per class. */
@@ -131,7 +138,9 @@ function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string,
   const kind = b.kind.name;
   const cls = ctx.classes.component.get(kind);
   if (!cls || kind === 'architecture') {
-    const d = diag('unknownKind', uri, b.kind.span, kind, 'component', didYouMean(kind, [...ctx.classes.component.keys()].filter((k) => k !== 'component' && k !== 'architecture')));
+    const near = didYouMean(kind, [...ctx.classes.component.keys()].filter((k) => k !== 'component' && k !== 'architecture'));
+    // A close name is a typo; a name of its own is a new level or unit the user has not declared yet.
+    const d = diag('unknownKind', uri, b.kind.span, kind, 'component', near, near || cls || ctx.symbols.has(kind) || DECLARATION_KINDS.has(kind) ? undefined : newKindFix(kind));
     ctx.report(d);
     return undefined;
   }
@@ -150,6 +159,7 @@ function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string,
       if (v !== undefined && v < 1) ctx.report(diag('outOfRange', uri, inst.statedAttr(k)?.value.span ?? b.kind.span, `'${k}' of '${kind}' block`, String(v), 'at least 1'));
     }
   }
+  checkExecutes(ctx, inst, b, label, uri, LAYER_KIND_NAMES);
   const children: Node[] = [];
   checkUniqueLabels(ctx, b.body, uri);
   for (const m of b.body ?? []) {
@@ -160,7 +170,7 @@ function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string,
       ctx.report(diag('misplaced', uri, m.span, describeMember(m), `a '${kind}' block`));
     }
   }
-  return finish(ctx, b, kind, label, path, count, parentTotal * count, inst, children);
+  return finish(ctx, b, kind, label, path, count, parentTotal * count, inst, children, uri);
 }
 
 interface Figure {
@@ -194,7 +204,7 @@ function figure(inst: Instance | undefined, children: Node[], shared: number, ke
 }
 
 /** The component's IR and hover data, its figures rolled up from its children. */
-function finish(ctx: CheckContext, b: Block, kind: string, label: string, path: string, count: number, total: number, inst: Instance | undefined, children: Node[]): Node {
+function finish(ctx: CheckContext, b: Block, kind: string, label: string, path: string, count: number, total: number, inst: Instance | undefined, children: Node[], uri: string): Node {
   const shared = Math.max(1, asNumber(inst?.get('shared_by')) ?? 1);
   let f = figure(inst, children, shared, 'power');
   const power = f.value;
@@ -235,6 +245,8 @@ function finish(ctx: CheckContext, b: Block, kind: string, label: string, path: 
   if (energy !== undefined) ir.energy_j = energy;
   const latency = asNumber(inst?.get('latency'));
   if (latency !== undefined) ir.latency_s = latency;
+  reconcileStated(ctx, inst, ir, b, uri);
+  ir.static_power_w = staticPower(inst, ir);
   ctx.blockInfo.defer(b, { kind, path, count, total_count: total, power_w: ir.power_w, area_m2: ir.area_m2, power_source: powerSource, area_source: areaSource });
   return { ir, inst, block: b, children };
 }
@@ -274,6 +286,7 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
   const { partitions, tileTypes, gpus } = tilesAndGpus(root, all, q, clockHz, devices);
   const nocNode = root.children.find((n) => q.isA(n, 'noc'));
   const noc = nocNode ? elaborateNoc(ctx, uri, name, nocNode, all.find((n) => q.isA(n, 'router')), partitions, tileTypes, clockHz) : undefined;
+  if (noc && nocNode) concentrate(ctx, uri, nocNode.inst, nocNode.block.kind.span, noc, tileTypes, gpus, chips);
   const arch: IrArchitecture = {
     name,
     chips,
@@ -324,7 +337,7 @@ function elaborateTree(ctx: CheckContext, block: Block, uri: string): { archInst
       ctx.report(diag('misplaced', fileOf(m), m.span, describeMember(m), 'an architecture'));
     }
   }
-  const root = finish(ctx, block, 'architecture', name, name, chips, chips, archInst, topChildren);
+  const root = finish(ctx, block, 'architecture', name, name, chips, chips, archInst, topChildren, uri);
   // Figures of the root are per chip; children were counted per chip and multiplied by `chips`.
   root.ir.count = chips;
   root.ir.path = name;
@@ -422,6 +435,7 @@ function tileType(n: Node, partition: string, q: TreeQueries, clockHz: number, d
     buffer_access_energy_j: buf?.ir.energy_j ?? 0,
     buffer_bandwidth_bps: busWidth * clockHz,
     power_w: n.ir.power_w,
+    static_power_w: n.ir.static_power_w ?? 0,
     area_m2: n.ir.area_m2,
   };
   if (xbar) tt.crossbar = crossbarSpec(xbar, devices);

@@ -67,6 +67,8 @@ add('cycles', N['cycles']!, 1);
 add('%', DIMENSIONLESS, 0.01);
 add('ppm', DIMENSIONLESS, 1e-6);
 for (const w of ['epoch', 'epochs', 'x']) add(w, DIMENSIONLESS, 1);
+// Counts of things a capacity is quoted in: `512 entries`, `1024 words`.
+for (const w of ['entry', 'entries', 'word', 'words']) add(w, DIMENSIONLESS, 1);
 
 /** Looks up a unit, composing `a/b` forms (`GB/s`, `pJ/bit`) from the table. */
 export function lookupUnit(text: string): Unit | undefined {

@@ -53,7 +53,8 @@ export function placeUnits(arch: IrArchitecture, mesh: Mesh, useTiers: boolean):
   const concentration: number[] = [];
   const assign = (units: Unit[], order: number[]): void => {
     const total = units.reduce((s, u) => s + u.count, 0);
-    const c = Math.max(1, Math.ceil(total / order.length));
+    // A concentrated mesh puts its stated number of tiles on each router (more only when they do not fit).
+    const c = Math.max(mesh.topology === 'cmesh' ? (arch.noc?.concentration ?? 1) : 1, Math.ceil(total / order.length));
     concentration.push(c);
     let k = 0;
     for (const u of units) {

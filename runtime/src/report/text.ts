@@ -29,7 +29,7 @@ export function formatSummary(r: SimReport): string {
   out.push(`  latency               ${fmt(s.latency_s, 's')} layer after layer; ${fmt(s.latency_overlapped_s, 's')} with layers overlapping within the image`);
   out.push(`  pipeline period       ${fmt(s.period_s, 's')}  (bottleneck: ${s.bottleneck})`);
   out.push(`  throughput            ${fmt(s.throughput_per_s, 'inferences/s')}  = ${fmt(s.effective_ops_per_s, 'OPS')} effective`);
-  out.push(`  energy                ${fmt(s.energy_per_inference_j, 'J')}  (compute ${fmt(r.energy.compute_j, 'J')}, buffers ${fmt(r.energy.buffer_j, 'J')}, NoC ${fmt(r.energy.noc_j, 'J')}, I/O ${fmt(r.energy.io_j, 'J')}, idle ${fmt(r.energy.idle_j, 'J')} at ${pct(r.energy.idle_fraction)} of tile power)`);
+  out.push(`  energy                ${fmt(s.energy_per_inference_j, 'J')}  (compute ${fmt(r.energy.compute_j, 'J')}, buffers ${fmt(r.energy.buffer_j, 'J')}, NoC ${fmt(r.energy.noc_j, 'J')}, I/O ${fmt(r.energy.io_j, 'J')}, idle ${fmt(r.energy.idle_j, 'J')} ${r.energy.idle_fraction !== undefined ? `at ${pct(r.energy.idle_fraction)} of tile power` : `from ${fmt(r.energy.static_power_w, 'W')} of leakage`})`);
   out.push('');
   out.push(
     table(

@@ -1,7 +1,7 @@
 // Per-tile-type figures the timing and energy models need, derived once per architecture from the
 // flattened tile types and, for the peripherals the flattened IR does not list (DAC, sample-and-hold,
 // shift-and-add, registers, bus, digital units), from the component tree.
-import { findByPath, findKind, inputCycles, parentOf, weightSlices, type IrArchitecture, type IrComponent, type IrTileType } from '@pim/ir';
+import { DEFAULT_LEAKAGE_FRACTION, findByPath, findKind, inputCycles, parentOf, weightSlices, type IrArchitecture, type IrComponent, type IrTileType } from '@pim/ir';
 import { SimError } from './errors.js';
 
 /** Kinds whose energy the crossbar model counts per event; every other kind is power × busy time. */
@@ -51,8 +51,44 @@ export interface TileModel {
   bufferEnergyPerBit: number;
   bufferBandwidth: number;
   routerPower: number;
-  /** Power of the whole tile (for idle/leakage). */
+  /** Power of the whole tile. */
   power: number;
+  /** Static (leakage) power of the whole tile: what it draws while idle. */
+  staticPower: number;
+  /** Units that declare what they execute (`executes:`), per tile. */
+  executors: Executor[];
+}
+
+/** A unit that declares the layer kinds it executes, its rate and its energy per operation. */
+export interface Executor {
+  /** The unit's component kind (a user class such as `vector_unit`) and its name. */
+  kind: string;
+  name: string;
+  executes: string[];
+  /** Copies per tile. */
+  count: number;
+  /** Operations (elements) per second of one copy. */
+  throughput: number;
+  energyPerOp: number;
+}
+
+/** Units below `c` (counts multiplied down) whose `executes` lists layer kinds. */
+function executorsIn(c: IrComponent, mult: number, clockHz: number, out: Executor[]): Executor[] {
+  const ex = c.attributes['executes'];
+  if (Array.isArray(ex) && ex.length > 0) {
+    const throughput = num(c.attributes['throughput'], clockHz);
+    const perOp = c.attributes['energy_per_op'];
+    out.push({
+      kind: c.kind,
+      name: c.name,
+      executes: ex.filter((k): k is string => typeof k === 'string'),
+      count: mult,
+      throughput,
+      energyPerOp: typeof perOp === 'number' ? perOp : c.power_w / throughput,
+    });
+  }
+  for (const ch of c.children) executorsIn(ch, mult * ch.count, clockHz, out);
+  return out;
 }
 
 /** Sums own power by kind over a subtree (counts multiplied down), skipping `skip`. */
@@ -100,10 +136,13 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
   const dac = perUnit('dac');
   const sh = perUnit('sample_hold');
   const xbPerUnit = Math.max(1, tt.crossbars_per_unit);
-  const unitOther = [...unitKinds.values()].filter((k) => !EVENT_KINDS.has(k.kind));
+  // Units that execute layers are charged per operation, not for the crossbars' busy time.
+  const executors = tile ? executorsIn(tile, 1, clock, []) : [];
+  const executing = new Set(executors.map((e) => e.kind));
+  const unitOther = [...unitKinds.values()].filter((k) => !EVENT_KINDS.has(k.kind) && !executing.has(k.kind));
   const digital = new Map<string, { count: number; power_w: number }>();
   for (const k of tileKinds.values()) if (['maxpool', 'sigmoid', 'shift_add'].includes(k.kind)) digital.set(k.kind, { count: k.count, power_w: k.power_w / k.count });
-  const tileOther = [...tileKinds.values()].filter((k) => !EVENT_KINDS.has(k.kind) && k.kind !== 'maxpool' && k.kind !== 'sigmoid');
+  const tileOther = [...tileKinds.values()].filter((k) => !EVENT_KINDS.has(k.kind) && k.kind !== 'maxpool' && k.kind !== 'sigmoid' && !executing.has(k.kind));
   const bufNode = tile ? (findKind(tile, 'edram') ?? findKind(tile, 'sram')) : undefined;
   const accessBits = num(bufNode?.attributes['bus_width'], 256);
   const bufferBandwidth = tt.buffer_bandwidth_bps > 0 ? tt.buffer_bandwidth_bps : accessBits * clock;
@@ -146,6 +185,8 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
     bufferBandwidth,
     routerPower: router?.power_w ?? 0,
     power: tt.power_w,
+    staticPower: tt.static_power_w ?? tile?.static_power_w ?? DEFAULT_LEAKAGE_FRACTION * tt.power_w,
+    executors,
   };
 }
 

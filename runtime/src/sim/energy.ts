@@ -1,5 +1,7 @@
-// Energy per image: the layers' energies by component kind, the NoC, the off-chip links, and the idle
-// power of mapped tiles and GPUs while they wait within the pipeline period.
+// Energy per image: the layers' energies by component kind, the NoC, the off-chip links, and the static
+// (leakage) power of mapped tiles and GPUs while they wait within the pipeline period.
+import { DEFAULT_LEAKAGE_FRACTION, findByPath, type IrGpu } from '@pim/ir';
+import type { TileModel } from './arch.js';
 import type { Resolved } from './resolve.js';
 import type { SimReport } from './types.js';
 import type { LayerWalk } from './walk.js';
@@ -12,25 +14,48 @@ export interface ImageEnergy {
   noc: number;
   io: number;
   idle: number;
+  /** Static power of the mapped tiles and GPUs (their share of tiles). */
+  staticPower: number;
   total: number;
 }
 
-function idleEnergy(r: Resolved, walk: LayerWalk, period: number, idleFraction: number): number {
+/**
+ * Idle energy: a mapped tile (or GPU) draws its static (leakage) power whenever it is not busy within the
+ * period; `idleFraction`, when given, replaces the leakage by that fraction of its power. Unmapped tiles
+ * are taken as power-gated. Returns the joules and the static power of the mapped hardware.
+ */
+/** What a mapped tile draws while idle: its leakage, or `idleFraction` of its power when that is given. */
+export function tileIdlePower(t: TileModel, idleFraction: number | undefined): number {
+  return idleFraction === undefined ? t.staticPower : t.power * idleFraction;
+}
+
+/** What one core of a GPU draws while idle: its component's leakage (stated or estimated), or `idleFraction` of its power. */
+export function gpuIdlePower(r: Resolved, g: IrGpu, idleFraction: number | undefined): number {
+  return idleFraction === undefined ? (findByPath(r.arch.root, g.path)?.static_power_w ?? DEFAULT_LEAKAGE_FRACTION * g.power_w) : g.power_w * idleFraction;
+}
+
+function idleEnergy(r: Resolved, walk: LayerWalk, period: number, idleFraction: number | undefined): { idle: number; staticPower: number } {
   let idle = 0;
+  let staticPower = 0;
   for (const b of walk.busy) {
+    if (!b.tile) continue;
+    const p = tileIdlePower(b.tile, idleFraction);
+    // b.tiles counts the crossbars' share of tiles (layers may share a tile).
+    staticPower += b.tiles * p;
     // Rounding leaves ~1e-23 J on a tile busy the whole period: below 1e-9 of its time, it is not idle.
     const free = b.tiles * period - b.busy_tile_s;
-    if (b.tile && free > 1e-9 * b.tiles * period) idle += free * b.tile.power * idleFraction;
-    // b.tiles counts the crossbars' share of tiles (layers may share a tile).
+    if (free > 1e-9 * b.tiles * period) idle += free * p;
   }
   for (const [name, t] of walk.gpuBusy) {
     const g = r.gpus.get(name)!;
-    idle += Math.max(0, period - t) * g.power_w * g.count * idleFraction;
+    const one = gpuIdlePower(r, g, idleFraction);
+    staticPower += one * g.count;
+    idle += Math.max(0, period - t) * one * g.count;
   }
-  return idle;
+  return { idle, staticPower };
 }
 
-export function imageEnergy(r: Resolved, walk: LayerWalk, nocEnergy: number, ioEnergy: number, period: number, idleFraction: number): ImageEnergy {
+export function imageEnergy(r: Resolved, walk: LayerWalk, nocEnergy: number, ioEnergy: number, period: number, idleFraction: number | undefined): ImageEnergy {
   const components = new Map<string, number>();
   const addKind = (k: string, j: number): void => {
     if (j > 0) components.set(k, (components.get(k) ?? 0) + j);
@@ -46,9 +71,9 @@ export function imageEnergy(r: Resolved, walk: LayerWalk, nocEnergy: number, ioE
   compute -= buffer;
   addKind('noc', nocEnergy);
   addKind('link', ioEnergy);
-  const idle = idleEnergy(r, walk, period, idleFraction);
+  const { idle, staticPower } = idleEnergy(r, walk, period, idleFraction);
   addKind('idle', idle);
-  return { components, compute, buffer, noc: nocEnergy, io: ioEnergy, idle, total: compute + buffer + nocEnergy + ioEnergy + idle };
+  return { components, compute, buffer, noc: nocEnergy, io: ioEnergy, idle, staticPower, total: compute + buffer + nocEnergy + ioEnergy + idle };
 }
 
 /** The report's component list: kinds by energy, largest first, with their share of the image's energy. */

@@ -1,5 +1,5 @@
 // The analytic simulator's public API.
-export { simulate, publishedFor, DEFAULT_IDLE_FRACTION, type SimulateOptions } from './simulate.js';
+export { simulate, publishedFor, type SimulateOptions } from './simulate.js';
 export { SimError } from './errors.js';
 export { resolveMapping, type Resolved } from './resolve.js';
 export { tileModel, stepTime, crossbarPeakOps, type TileModel } from './arch.js';

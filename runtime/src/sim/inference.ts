@@ -93,19 +93,26 @@ function digitalElements(layer: IrLayer): number {
 const NO_CROSSBARS = { replication: 1, crossbars: 0, tiles: 0, cycles: 0, read_s: 0, conversion_s: 0, step_s: 0, mvm_s: 0 } as const;
 
 /**
- * A non-crossbar layer on the tile's digital units (maxpool units for pooling, sigmoid units for
- * activations, shift-and-add for batchnorm folded to scale+shift and residual adds): one element per unit
- * per clock, on every tile that hosts the producing layer. Flatten and inference dropout are free.
+ * A non-crossbar layer on the tile's digital units, on every tile that hosts the producing layer: a unit
+ * whose `executes` lists the layer's kind, at its throughput and energy per operation; else the built-in
+ * units (maxpool units for pooling, sigmoid units for activations, shift-and-add for batchnorm folded to
+ * scale+shift and residual adds), one element per unit per clock. Flatten and inference dropout are free.
  */
 export function digitalLayer(layer: IrLayer, p: IrPlacement | undefined, host: TileModel | undefined, hostTiles: number, clockHz: number, warnings: Set<string>): LayerReport {
   const elements = digitalElements(layer);
+  const executor = host?.executors.find((e) => e.executes.includes(layer.kind));
   const unitKind = DIGITAL_UNIT_FOR[layer.kind];
   const unit = unitKind && host ? host.digital.get(unitKind) : undefined;
   let time = 0;
   let energy = 0;
   const byKind: Record<string, number> = {};
   if (elements > 0) {
-    if (unit) {
+    if (executor) {
+      // A unit that declares it executes this kind: its copies on every host tile, at its stated rate.
+      time = elements / (executor.count * Math.max(1, hostTiles) * executor.throughput);
+      energy = elements * executor.energyPerOp;
+      byKind[executor.kind] = energy;
+    } else if (unit) {
       const lanes = unit.count * Math.max(1, hostTiles);
       time = elements / (lanes * clockHz);
       energy = (elements * unit.power_w) / clockHz;

@@ -60,7 +60,7 @@ function checkArchitecture(arch: IrArchitecture, where: string): void {
     const n = arch.noc;
     const w = `${where}.noc`;
     const want = n.topology === 'mesh3d' ? 3 : 2;
-    if ((n.topology === 'mesh' || n.topology === 'mesh3d' || n.topology === 'torus') && (n.dims.length !== want || !n.dims.every(isCount)))
+    if ((n.topology === 'mesh' || n.topology === 'mesh3d' || n.topology === 'torus' || n.topology === 'cmesh') && (n.dims.length !== want || !n.dims.every(isCount)))
       throw new SimError(`${w}.dims`, `a ${n.topology} needs ${want} positive integer dimensions (got [${n.dims.join(', ')}])`);
     const routers = n.dims.reduce((a, b) => a * b, 1);
     if (routers > MAX_UNITS) throw new SimError(`${w}.dims`, `[${n.dims.join(', ')}] is ${routers} routers; the simulator models at most ${MAX_UNITS}`);

@@ -26,14 +26,12 @@ export interface SimulateOptions {
   dataRoot?: string;
   /** A graph to use instead of loading the model's dataset. */
   graph?: GraphLike;
-  /** Fraction of a mapped tile's power it draws while idle (leakage, eDRAM refresh); default 0.1. */
+  /** Fraction of a mapped tile's power it draws while idle, in place of its components' leakage (static power). */
   idleFraction?: number;
   blockSizes?: number[];
   /** Per-link and per-router NoC lists, the 2D/3D counterpart, GNN sweep (default true); off for fast evaluation loops. */
   detail?: boolean;
 }
-
-export const DEFAULT_IDLE_FRACTION = 0.1;
 
 // Derived figures are cached per IR object: the simulator treats the IR as immutable (evaluation loops
 // build a new IR per design point rather than editing one in place).
@@ -193,7 +191,7 @@ interface Parts {
   energy: ImageEnergy;
   gnn: GnnReport | null;
   chips: number;
-  idleFraction: number;
+  idleFraction: number | undefined;
   peak: ReturnType<typeof chipPeak>;
 }
 
@@ -251,7 +249,7 @@ function assembleReport(ir: IrProgram, x: Parts): SimReport {
     layers: walk.layers,
     stages: walk.stages,
     components: componentShares(energy),
-    energy: { compute_j: energy.compute, buffer_j: energy.buffer, noc_j: energy.noc, io_j: energy.io, idle_j: energy.idle, idle_fraction: x.idleFraction },
+    energy: { compute_j: energy.compute, buffer_j: energy.buffer, noc_j: energy.noc, io_j: energy.io, idle_j: energy.idle, static_power_w: energy.staticPower, ...(x.idleFraction !== undefined ? { idle_fraction: x.idleFraction } : {}) },
     io: { bits: io.bits, time_s: io.time, bandwidth_bps: io.bandwidth },
     noc: declaredSummary ? { declared: declaredSummary, counterpart: otherSummary ?? null } : null,
     gpu: walk.gpuPlan.layers.length > 0 ? walk.gpuPlan : null,
@@ -306,7 +304,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   const r = typeof ir === 'object' && ir !== null ? resolved(ir, opts.mapping) : resolveMapping(ir, opts.mapping);
   const { arch, model } = r;
   const detail = opts.detail !== false;
-  const idleFraction = opts.idleFraction ?? DEFAULT_IDLE_FRACTION;
+  const idleFraction = opts.idleFraction;
   const tm = tileModels(arch);
   const tiles = tm.tiles;
   const warnings = new Set<string>([...tm.warnings, ...r.warnings]);

@@ -8,6 +8,7 @@ import { coord, meshFromIr, perChip, type Mesh } from '../noc/mesh.js';
 import { placeUnits, type UnitPlacement } from '../noc/place.js';
 import { solveSteady, ThermalError, type ThermalLayer, type ThermalStack } from '../thermal/index.js';
 import { SimError } from './errors.js';
+import { gpuIdlePower, tileIdlePower } from './energy.js';
 import type { Resolved } from './resolve.js';
 import type { ThermalReport } from './types.js';
 import type { LayerWalk } from './walk.js';
@@ -75,7 +76,7 @@ export function floorplan(arch: IrArchitecture, t: IrThermal): Floorplan {
 }
 
 /** Watts per site: layer energies at the simulated throughput, the NoC's, and idle power. */
-function powerMap(fp: Floorplan, r: Resolved, walk: LayerWalk, period: number, nocEnergy: number, idleFraction: number): { dynamic: number; idle: number } {
+function powerMap(fp: Floorplan, r: Resolved, walk: LayerWalk, period: number, nocEnergy: number, idleFraction: number | undefined): { dynamic: number; idle: number } {
   const siteOfTile = new Map<string, Site>();
   const gpuSites = new Map<string, Site[]>();
   for (const s of fp.sites)
@@ -101,13 +102,13 @@ function powerMap(fp: Floorplan, r: Resolved, walk: LayerWalk, period: number, n
     if (l.engine === 'crossbar' || l.engine === 'aggregate') {
       const b = walk.busy[busyIndex++];
       const free = b ? b.tiles * period - b.busy_tile_s : 0;
-      if (b?.tile && free > 1e-9 * b.tiles * period) idle += spread(host, (free * b.tile.power * idleFraction) / period);
+      if (b?.tile && free > 1e-9 * b.tiles * period) idle += spread(host, (free * tileIdlePower(b.tile, idleFraction)) / period);
     }
   }
   for (const [name, busy] of walk.gpuBusy) {
     const g = r.gpus.get(name);
     const host = walk.hosts.findIndex((h) => h.kind === 'gpu' && h.name === name);
-    if (g && host >= 0) idle += spread(host, (Math.max(0, period - busy) * g.power_w * g.count * idleFraction) / period);
+    if (g && host >= 0) idle += spread(host, (Math.max(0, period - busy) * gpuIdlePower(r, g, idleFraction) * g.count) / period);
   }
   // the NoC's energy over its routers, evenly (per-router load is not resolved to power)
   const nocWatts = nocEnergy / period;
@@ -141,7 +142,7 @@ export interface ThermalInputs {
   walk: LayerWalk;
   period: number;
   nocEnergy: number;
-  idleFraction: number;
+  idleFraction: number | undefined;
 }
 
 export function chipThermal(x: ThermalInputs): ThermalReport | null {
@@ -181,7 +182,7 @@ export function chipThermal(x: ThermalInputs): ThermalReport | null {
     power_w: power.dynamic + power.idle,
     dynamic_power_w: power.dynamic,
     static_power_w: power.idle,
-    static_source: `idle estimate: ${x.idleFraction * 100}% of a mapped unit's power while it waits within the period`,
+    static_source: x.idleFraction === undefined ? "leakage: each mapped unit's static power (stated, else a tenth of its own power) while it waits within the period" : `idle estimate: ${x.idleFraction * 100}% of a mapped unit's power while it waits within the period`,
     peak_k: Math.max(...tiers.map((q) => q.peak_k)),
     tiers,
     tiles: tileTemps,

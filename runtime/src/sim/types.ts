@@ -181,7 +181,8 @@ export interface SimReport {
   layers: LayerReport[];
   stages: StageReport[];
   components: { kind: string; energy_j: number; share: number }[];
-  energy: { compute_j: number; buffer_j: number; noc_j: number; io_j: number; idle_j: number; idle_fraction: number };
+  /** Idle energy: the mapped tiles' and GPUs' static power while they wait (`static_power_w`), or `idle_fraction` of their power when that option is given. */
+  energy: { compute_j: number; buffer_j: number; noc_j: number; io_j: number; idle_j: number; static_power_w: number; idle_fraction?: number };
   io: { bits: number; time_s: number; bandwidth_bps: number };
   /** The declared NoC and, for one chip, the same routers as a 3D stack (2D declared) or a 2D mesh (3D declared). */
   noc: { declared: NocSummary; counterpart: NocSummary | null } | null;

@@ -1,0 +1,85 @@
+// Figures a component's parts share with it: a stated power or area on a component with parts replaces
+// theirs consistently (their figures, energies and leakage are scaled so they add up to it, and a warning
+// says when they disagreed by more than a margin), and its static (leakage) power rolls up like power.
+import { diag, didYouMean, type Block } from '@pim/grammar';
+import { DEFAULT_LEAKAGE_FRACTION, type IrComponent } from '@pim/ir';
+import type { CheckContext } from '../semantics/context.js';
+import { asNumber, type Instance } from '../semantics/instance.js';
+
+/** Stated and derived figures further apart than this (relative to the derived one) get a warning. */
+export const STATED_MARGIN = 0.1;
+
+function sumChildren(ir: IrComponent, key: 'power_w' | 'area_m2'): number {
+  let s = 0;
+  for (const c of ir.children) s += c.count * c[key];
+  return s;
+}
+
+function scaleSubtree(ir: IrComponent, key: 'power' | 'area', k: number): void {
+  for (const c of ir.children) {
+    if (key === 'power') {
+      c.power_w *= k;
+      c.own_power_w *= k;
+      if (c.static_power_w !== undefined) c.static_power_w *= k;
+      // At the same rates, energy per operation scales with power.
+      if (c.energy_j !== undefined) c.energy_j *= k;
+    } else {
+      c.area_m2 *= k;
+      c.own_area_m2 *= k;
+    }
+    scaleSubtree(c, key, k);
+  }
+}
+
+const fmtFigure = (v: number, unit: string): string => `${Number(v.toPrecision(4))} ${unit}`;
+
+/**
+ * A figure stated on a component with parts: its parts are scaled to it (the component keeps no figure of
+ * its own, so breakdowns by kind add up to the total) and, beyond the margin, a warning names both.
+ */
+export function reconcileStated(ctx: CheckContext, inst: Instance | undefined, ir: IrComponent, block: Block, uri: string): void {
+  for (const key of ['power', 'area'] as const) {
+    const field = key === 'power' ? 'power_w' : 'area_m2';
+    const source = key === 'power' ? ir.power_source : ir.area_source;
+    if (source !== 'stated') continue;
+    const derived = sumChildren(ir, field);
+    if (!(derived > 0)) continue;
+    const stated = ir[field] * ir.shared_by;
+    const off = Math.abs(stated - derived) / derived;
+    if (off > STATED_MARGIN) {
+      const unit = key === 'power' ? 'W' : 'm²';
+      const span = inst?.statedAttr(key)?.value.span ?? block.kind.span;
+      ctx.report(diag('statedVsDerived', uri, span, `'${ir.path}'`, key, fmtFigure(stated, unit), fmtFigure(derived, unit), `${(100 * off).toFixed(0)}%`));
+    }
+    scaleSubtree(ir, key, stated / derived);
+    if (key === 'power') ir.own_power_w = 0;
+    else ir.own_area_m2 = 0;
+  }
+}
+
+/** Static power of one copy (after `shared_by`): stated leakage, else a tenth of its own power plus its parts'. */
+export function staticPower(inst: Instance | undefined, ir: IrComponent): number {
+  const stated = inst?.isStated('leakage') ? asNumber(inst.get('leakage')) : undefined;
+  if (stated !== undefined) return stated / ir.shared_by;
+  let parts = 0;
+  for (const c of ir.children) parts += c.count * (c.static_power_w ?? 0);
+  return DEFAULT_LEAKAGE_FRACTION * ir.own_power_w + parts / ir.shared_by;
+}
+
+/** Each kind a unit's `executes` names must be a layer kind. */
+export function checkExecutes(ctx: CheckContext, inst: Instance | undefined, block: Block, label: string, uri: string, layerKinds: readonly string[]): void {
+  const v = inst?.get('executes');
+  if (v?.t !== 'list') return;
+  // Stated on the block: each kind's own span; from the class: the block's kind.
+  const attr = inst?.statedAttr('executes');
+  v.items.forEach((it, i) => {
+    const span = !attr ? block.kind.span : attr.value.type === 'List' ? (attr.value.items[i]?.span ?? attr.value.span) : attr.value.span;
+    const kind = it.t === 'word' ? it.name : undefined;
+    if (kind === undefined || !layerKinds.includes(kind)) ctx.report(diag('unknownExecutedKind', uri, span, label, kind ?? '?', kind ? didYouMean(kind, layerKinds) : undefined));
+  });
+}
+
+/** What to write instead of an unknown component kind: a class makes a new level or unit. */
+export function newKindFix(kind: string): string {
+  return `A new level or unit is a class: 'class ${kind} extends tile {}' (or ima, component) before '${kind}[n] { … }'; or name a block of a known kind: 'ima ${kind}[n] { … }'`;
+}
