@@ -292,6 +292,7 @@ function trainingReports(ir: IrProgram, x: Parts, warnings: Set<string>): SimRep
         nocEnergyPerInference: x.energy.noc - dropped.reduce((s, d) => s + d.noc!.energy_j - d.noc!.energy_dropped_j, 0),
         nocTimePerInference: x.timing.nocLatency - dropped.reduce((s, d) => s + d.noc!.latency_s - d.noc!.latency_dropped_s, 0),
         nocPeriod: x.noc.declared?.contended_time_s ?? 0,
+        staticPower: x.energy.staticPower,
         graph: r.model.input.kind === 'graph',
         warnings,
       }),

@@ -52,6 +52,8 @@ export interface TrainingInputs {
   nocTimePerInference: number;
   /** The busiest NoC port's time per forward pass with all transfers under contention: with the backward's, a bound on the period. */
   nocPeriod: number;
+  /** Static (leakage) power of the mapped tiles and GPUs, drawn all epoch long. */
+  staticPower: number;
   graph: boolean;
   warnings: Set<string>;
 }
@@ -140,7 +142,9 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
     backward_s: sum((t) => t.backward_s),
     gradient_s: sum((t) => t.gradient_s),
   };
-  const epochEnergy = samples * (perSample.forward_j + perSample.backward_j + perSample.gradient_j + perSample.noc_j) + steps * writeEnergy;
+  // The mapped hardware leaks for the whole epoch (its static power; the phases' energies are dynamic).
+  const staticEnergy = x.staticPower * epochTime;
+  const epochEnergy = samples * (perSample.forward_j + perSample.backward_j + perSample.gradient_j + perSample.noc_j) + steps * writeEnergy + staticEnergy;
   return {
     experiment: exp.name,
     mapping: exp.mapping,
@@ -156,6 +160,7 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
     batch_time_s: batchTime(batch),
     epoch_time_s: epochTime,
     epoch_energy_j: epochEnergy,
+    epoch_static_j: staticEnergy,
     total_time_s: epochTime * exp.epochs,
     total_energy_j: epochEnergy * exp.epochs,
     writes_per_cell_per_epoch: steps,

@@ -81,7 +81,9 @@ export interface TrainingReport {
   per_update: { cells_written: number; write_energy_j: number; write_latency_s: number };
   batch_time_s: number;
   epoch_time_s: number;
+  /** Energy of one epoch: the samples' phases, NoC transfers, weight writes, and the mapped hardware's leakage all epoch long (`epoch_static_j`). */
   epoch_energy_j: number;
+  epoch_static_j: number;
   total_time_s: number;
   total_energy_j: number;
   /** Every update rewrites every cell of the weights (write-verify of whole weights): writes per cell = updates. */
