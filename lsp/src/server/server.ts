@@ -25,6 +25,7 @@ import { documentSymbols } from './features/document-symbols.js';
 import { foldingRanges } from './features/folding.js';
 import { formatDocument } from './features/formatting.js';
 import { hover } from './features/hover.js';
+import { withPeakTemperature } from './features/hover-temperature.js';
 import { inlayHints } from './features/inlay-hints.js';
 import { references } from './features/references.js';
 import { formatRange } from './features/range-formatting.js';
@@ -168,7 +169,9 @@ export function startServer(connection: Connection): void {
   connection.onHover((p) =>
     guard('hover', null, async () => {
       const a = await analysisFor(p.textDocument.uri);
-      return a && services ? hover(services, a, a.doc.offsetAt(p.position)) : null;
+      if (!a || !services) return null;
+      const offset = a.doc.offsetAt(p.position);
+      return withPeakTemperature(services, hover(services, a, offset), a, offset);
     }),
   );
   connection.onDefinition((p) =>
