@@ -67,22 +67,20 @@ export class CompilerService {
     return this.units;
   }
 
-  /** The same with the IR lowered (for figures the runtime computes from it, e.g. temperatures). */
-  async compileWithIr(entry: string, options: CompileOptions): Promise<Program | undefined> {
-    if (!this.compileFn) return undefined;
-    try {
-      return await this.compileFn(entry, { ...options, checkOnly: false });
-    } catch (e) {
-      this.lastError = (e as Error).stack ?? String(e);
-      return undefined;
-    }
+  /** Compiles an entry file; undefined when no compiler is available or it threw (a compiler bug). */
+  compile(entry: string, options: CompileOptions): Promise<Program | undefined> {
+    return this.run(entry, { ...options, checkOnly: true });
   }
 
-  /** Compiles an entry file; undefined when no compiler is available or it threw (a compiler bug). */
-  async compile(entry: string, options: CompileOptions): Promise<Program | undefined> {
+  /** The same with the IR lowered (for figures the runtime computes from it, e.g. temperatures). */
+  compileWithIr(entry: string, options: CompileOptions): Promise<Program | undefined> {
+    return this.run(entry, { ...options, checkOnly: false });
+  }
+
+  private async run(entry: string, options: CompileOptions): Promise<Program | undefined> {
     if (!this.compileFn) return undefined;
     try {
-      return await this.compileFn(entry, { ...options, checkOnly: true });
+      return await this.compileFn(entry, options);
     } catch (e) {
       this.lastError = (e as Error).stack ?? String(e);
       return undefined;
