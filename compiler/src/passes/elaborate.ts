@@ -291,8 +291,8 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
     name,
     chips,
     clock_hz: clockHz,
-    weight_bits: Math.max(1, asNumber(archInst.get('weight_bits')) ?? 16),
-    input_bits: Math.max(1, asNumber(archInst.get('input_bits')) ?? 16),
+    weight_bits: Math.max(1, Math.round(asNumber(archInst.get('weight_bits')) ?? 16)),
+    input_bits: Math.max(1, Math.round(asNumber(archInst.get('input_bits')) ?? 16)),
     root: root.ir,
     partitions,
     tile_types: tileTypes,
@@ -320,6 +320,11 @@ function elaborateTree(ctx: CheckContext, block: Block, uri: string): { archInst
   const fileOf = (m: Member): string => uriOf.get(m) ?? uri;
   const archInst = instantiate(ctx, archCls, body, uri, { anchor: block.kind.span, what: `architecture '${block.name!.name}'`, uriOf: fileOf, overrides: ctx.overridesAt(block.name!.name) });
   requireAtLeast(ctx, archInst, ['weight_bits', 'input_bits'], `architecture '${block.name!.name}'`, 1, 'at least 1 bit');
+  for (const k of ['weight_bits', 'input_bits']) {
+    const v = asNumber(archInst.get(k));
+    const attr = archInst.statedAttr(k);
+    if (attr && v !== undefined && v >= 1 && !Number.isInteger(v)) ctx.report(diag('outOfRange', uri, attr.value.span, `'${k}' of architecture '${block.name!.name}'`, `${v} bit`, 'a whole number of bits'));
+  }
   requireAtLeast(ctx, archInst, ['chips'], `architecture '${block.name!.name}'`, 1);
   const clockHz = asNumber(archInst.get('clock')) ?? 1e9;
   // Below 1 was reported above; 1 keeps later passes from repeating the error.
