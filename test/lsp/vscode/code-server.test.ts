@@ -1,0 +1,165 @@
+// The extension in a real VS Code: code-server (installed from npm into a cache outside the work tree,
+// reused by later runs) with the packaged .vsix installed by its own CLI, a workspace opened in headless
+// Chromium driven over the DevTools protocol. The syntax must be highlighted, a diagnostic, a hover and
+// a completion must appear; a screenshot of each step goes to test-output/code-server/.
+//
+// Chromium is driven with playwright-core (launched with Debian's /usr/bin/chromium; it downloads no
+// browser): its waits for elements and its mouse and keyboard over the DevTools protocol are what a
+// hand-written client would have to re-implement.
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { repoRoot } from '../support/client.js';
+import { ensureCodeServer, installExtension, startCodeServer, type CodeServer } from '../support/code-server.js';
+
+const run = promisify(execFile);
+const ext = join(repoRoot, 'vscode-extension');
+const shots = join(repoRoot, 'test-output/code-server');
+
+const program = `/// A small chip.
+architecture chip {
+  clock: 1 GHz
+  tile t[4] {
+    ima { crossbar[8] { rows: 128, cols: 128, cell: reram2 } }
+  }
+
+}
+device reram2b { technology: reram, bits_per_cell: 2 }
+`;
+
+describe('the extension in a real VS Code (code-server in headless Chromium)', function () {
+  // A cold install of code-server (download and native builds) took 5–8 minutes on this machine.
+  this.timeout(20 * 60 * 1000);
+  let tmp: string;
+  let server: CodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+
+  before(async function () {
+    tmp = mkdtempSync(join(tmpdir(), 'pim-code-server-'));
+    rmSync(shots, { recursive: true, force: true });
+    mkdirSync(shots, { recursive: true });
+    const { entry, installSeconds } = await ensureCodeServer((s) => console.log(`      install: ${s}`));
+    console.log(installSeconds ? `      code-server ${entry} installed in ${installSeconds.toFixed(0)} s` : `      code-server from the cache: ${entry}`);
+
+    // Package the extension as a user gets it.
+    await run(process.execPath, [join(ext, 'esbuild.mjs')], { cwd: ext });
+    const vsix = join(tmp, 'pim.vsix');
+    await run(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: ext });
+    const dirs = { userData: join(tmp, 'user-data'), extensions: join(tmp, 'extensions'), config: join(tmp, 'config.yaml') };
+    const installed = await installExtension(entry, vsix, dirs);
+    assert.match(installed, /successfully installed/i, installed);
+    mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+    writeFileSync(
+      join(dirs.userData, 'User/settings.json'),
+      JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'editor.hover.delay': 100, 'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true, 'telemetry.telemetryLevel': 'off' }),
+    );
+    const ws = join(tmp, 'ws');
+    mkdirSync(ws);
+    writeFileSync(join(ws, 'chip.pim'), program);
+    server = await startCodeServer(entry, ws, dirs);
+
+    context = await chromium.launchPersistentContext(join(tmp, 'chromium-profile'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1400, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 180000 });
+    await page.waitForSelector('.monaco-workbench', { timeout: 120000 });
+    // Open the file with Quick Open, as a user would.
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget .quick-input-box input', { timeout: 60000 });
+    await page.keyboard.type('chip.pim');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.monaco-editor .view-lines', { timeout: 60000 });
+  });
+
+  after(async function () {
+    if (page && this.currentTest?.state === 'failed') await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => {});
+    await context?.close();
+    if (server) {
+      if (process.env['PIM_DEBUG']) console.log(server.log());
+      await server.stop();
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: join(shots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+  });
+
+  /** The colour of the first editor token spelling `text`. */
+  const colourOf = (text: string) =>
+    page.evaluate((t) => {
+      const span = [...document.querySelectorAll('.monaco-editor .view-lines span span')].find((s) => s.textContent === t);
+      return span ? getComputedStyle(span).color : undefined;
+    }, text);
+
+  it('highlights the syntax with the extension’s grammar (language mode pim)', async () => {
+    await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => e.textContent?.trim() === 'pim'), undefined, { timeout: 120000 });
+    await page.waitForFunction(
+      () => {
+        const spans = [...document.querySelectorAll('.monaco-editor .view-lines span span')];
+        const kw = spans.find((s) => s.textContent === 'architecture');
+        const name = spans.find((s) => s.textContent?.trim() === 'chip');
+        return kw && name && getComputedStyle(kw).color !== getComputedStyle(name).color;
+      },
+      undefined,
+      { timeout: 60000 },
+    );
+    const keyword = await colourOf('architecture');
+    const unit = await colourOf('GHz');
+    const plain = await colourOf('{');
+    assert.ok(keyword && unit && plain);
+    assert.notEqual(keyword, plain, 'a keyword is coloured');
+    assert.notEqual(unit, plain, 'a unit is coloured');
+    await page.screenshot({ path: join(shots, '1-highlighting.png') });
+  });
+
+  it('shows the compiler’s diagnostic as a squiggle with its message on hover', async () => {
+    await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 120000 });
+    const squiggle = await page.$('.monaco-editor .squiggly-error');
+    const box = await squiggle!.boundingBox();
+    await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
+    const hover = await page.waitForSelector('.monaco-hover:not(.hidden)', { timeout: 30000 });
+    await page.waitForFunction(() => /PIM2001/.test(document.querySelector('.monaco-hover:not(.hidden)')?.textContent ?? ''), undefined, { timeout: 30000 });
+    assert.match((await hover.textContent()) ?? '', /unknown name 'reram2'/);
+    await page.screenshot({ path: join(shots, '2-diagnostic.png') });
+  });
+
+  it('shows a hover with the block’s rolled-up figures', async () => {
+    await page.mouse.move(0, 0);
+    const kind = await page.evaluateHandle(() => [...document.querySelectorAll('.monaco-editor .view-lines span span')].find((s) => s.textContent === 'tile')!);
+    const box = await kind.asElement()!.boundingBox();
+    await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
+    await page.waitForFunction(() => /×4 in the system/.test(document.querySelector('.monaco-hover:not(.hidden)')?.textContent ?? ''), undefined, { timeout: 60000 });
+    const text = await page.$eval('.monaco-hover:not(.hidden)', (e) => e.textContent ?? '');
+    assert.match(text, /tile t\[4\]/);
+    assert.match(text, /power.*per copy/);
+    await page.screenshot({ path: join(shots, '3-hover.png') });
+  });
+
+  it('completes the members of an architecture', async () => {
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Escape');
+    // The empty line inside `architecture chip { … }` (line 7).
+    await page.keyboard.press('Control+G');
+    await page.waitForSelector('.quick-input-widget .quick-input-box input', { timeout: 30000 });
+    await page.keyboard.type('7');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('  no');
+    await page.keyboard.press('Control+Space');
+    await page.waitForSelector('.suggest-widget.visible .monaco-list-row', { timeout: 60000 });
+    const labels = () => page.$$eval('.suggest-widget.visible .monaco-list-row .label-name', (rows) => rows.map((r) => r.textContent ?? ''));
+    await page.waitForFunction(() => [...document.querySelectorAll('.suggest-widget.visible .monaco-list-row .label-name')].some((r) => r.textContent === 'noc'), undefined, { timeout: 30000 });
+    await page.screenshot({ path: join(shots, '4-completion.png') });
+    assert.ok((await labels()).includes('noc'), (await labels()).join(' | '));
+  });
+});
