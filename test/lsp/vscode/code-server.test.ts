@@ -95,6 +95,30 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
     if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: join(shots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
   });
 
+  /**
+   * Hovers the element `find` returns until VS Code shows a hover whose text matches `pattern`: the
+   * layout may still shift (code lenses and inlay hints arrive after the text), so each try measures
+   * the element again. Returns the hover's text.
+   */
+  async function hoverUntil(find: () => Promise<{ x: number; y: number; width: number; height: number } | null | undefined>, pattern: RegExp): Promise<string> {
+    let last = '';
+    for (let attempt = 0; attempt < 8; attempt++) {
+      await page.mouse.move(0, 0);
+      await page.keyboard.press('Escape');
+      const box = await find();
+      if (box) {
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        try {
+          await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('.monaco-hover:not(.hidden)')?.textContent ?? ''), pattern.source, { timeout: 8000 });
+          return (await page.$eval('.monaco-hover:not(.hidden)', (e) => e.textContent ?? '')) ?? '';
+        } catch {
+          last = (await page.$eval('.monaco-hover:not(.hidden)', (e) => e.textContent ?? '').catch(() => '')) ?? '';
+        }
+      }
+    }
+    assert.fail(`no hover matching ${pattern} (last hover: '${last}')`);
+  }
+
   /** The colour of the first editor token spelling `text`. */
   const colourOf = (text: string) =>
     page.evaluate((t) => {
@@ -125,22 +149,16 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
 
   it('shows the compiler’s diagnostic as a squiggle with its message on hover', async () => {
     await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 120000 });
-    const squiggle = await page.$('.monaco-editor .squiggly-error');
-    const box = await squiggle!.boundingBox();
-    await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
-    const hover = await page.waitForSelector('.monaco-hover:not(.hidden)', { timeout: 30000 });
-    await page.waitForFunction(() => /PIM2001/.test(document.querySelector('.monaco-hover:not(.hidden)')?.textContent ?? ''), undefined, { timeout: 30000 });
-    assert.match((await hover.textContent()) ?? '', /unknown name 'reram2'/);
+    const text = await hoverUntil(async () => (await page.$('.monaco-editor .squiggly-error'))?.boundingBox(), /PIM2001/);
+    assert.match(text, /unknown name 'reram2'/);
     await page.screenshot({ path: join(shots, '2-diagnostic.png') });
   });
 
   it('shows a hover with the block’s rolled-up figures', async () => {
-    await page.mouse.move(0, 0);
-    const kind = await page.evaluateHandle(() => [...document.querySelectorAll('.monaco-editor .view-lines span span')].find((s) => s.textContent === 'tile')!);
-    const box = await kind.asElement()!.boundingBox();
-    await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
-    await page.waitForFunction(() => /×4 in the system/.test(document.querySelector('.monaco-hover:not(.hidden)')?.textContent ?? ''), undefined, { timeout: 60000 });
-    const text = await page.$eval('.monaco-hover:not(.hidden)', (e) => e.textContent ?? '');
+    const text = await hoverUntil(async () => {
+      const kind = await page.evaluateHandle(() => [...document.querySelectorAll('.monaco-editor .view-lines span span')].find((s) => s.textContent === 'tile'));
+      return kind.asElement()?.boundingBox();
+    }, /×4 in the system/);
     assert.match(text, /tile t\[4\]/);
     assert.match(text, /power.*per copy/);
     await page.screenshot({ path: join(shots, '3-hover.png') });
