@@ -446,3 +446,72 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
     xb.dispose();
   });
 });
+
+describe('numerics: static fixed point', () => {
+  before(() => initTf());
+
+  it('a binary point per layer: round(x·2^frac), saturated; the point fits the largest magnitude recorded', async () => {
+    const { ops } = await import('@pim/runtime/train');
+    const y = ops.staticFixedPoint(tf.tensor1d([0.3, -1.7, 5, 0.1]), 4, 2).dataSync();
+    assert.deepEqual(Array.from(y), [0.25, -1.75, 1.75, 0]); // 1.2 → 1, −6.8 → −7, 20 → 7 (saturated), 0.4 → 0
+    assert.equal(ops.StaticFormat.fracFor(16, 3.2), 13); // 3.2 < 2^2: 2 integer bits, 13 fraction bits
+    assert.equal(ops.StaticFormat.fracFor(8, 0.2), 9); // small values get more fraction bits than word bits
+    const f = new ops.StaticFormat(8);
+    f.recording = true;
+    f.apply(tf.tensor1d([0.5, -3]), 'act');
+    f.apply(tf.tensor1d([0.01, -0.02]), 'grad');
+    f.recording = false;
+    f.fix();
+    assert.equal(f.act, 5);
+    assert.equal(f.grad, 12);
+    // A value far below the format's LSB underflows to zero: the static format's failure mode.
+    assert.deepEqual(Array.from(f.apply(tf.tensor1d([0.01, 4]), 'act').dataSync()), [0, 3.96875]);
+  });
+});
+
+describe('numerics: approximate lossy path and Â on crossbars', () => {
+  before(() => initTf());
+
+  it('approximate path: the ADC error has the mean and spread of the exact bit-serial conversions', () => {
+    const params: CrossbarParams = { ...BASE, weightBits: 8, inputBits: 8, adcBits: 4, rows: 64 };
+    const rng = new Rng_(31);
+    const K = 100;
+    const N = 6;
+    const M = 400;
+    const w = randomMatrix(rng, K * N, -1, 1);
+    const x = Float32Array.from({ length: M * K }, () => (rng.next() < 0.6 ? 0 : Math.floor(rng.next() * 256)));
+    const xb = new CrossbarLayer(K, N, params, 5);
+    xb.program(tf.tensor2d(w, [K, N]));
+    const xt = tf.tensor2d(x, [M, K]);
+    xb.calibrate(xt, false);
+    const exact = integerMvm(x, xb.integerWeights().dataSync(), M, K, N);
+    const stats = (path: 'bitserial' | 'approx'): { mean: number; sd: number } => {
+      const y = xb.integerForward(xt, { signed: false, noise: false, path }).dataSync();
+      const e = Array.from(y, (v, i) => v - exact[i]!);
+      const mean = e.reduce((a, b) => a + b, 0) / e.length;
+      return { mean, sd: Math.sqrt(e.reduce((a, b) => a + (b - mean) ** 2, 0) / e.length) };
+    };
+    const serial = stats('bitserial');
+    const approx = stats('approx');
+    assert.ok(serial.sd > 0, 'the 4-bit ADC loses bits');
+    assert.ok(Math.abs(approx.sd - serial.sd) / serial.sd < 0.35, `σ ${approx.sd} vs ${serial.sd}`);
+    assert.ok(Math.abs(approx.mean - serial.mean) < 0.35 * serial.sd, `mean ${approx.mean} vs ${serial.mean}`);
+    xb.dispose();
+  });
+
+  it('Â on crossbars: ideal cells hold Â in fixed point; stuck-at-zero cells erase it', async () => {
+    const { AdjacencyCrossbar } = await import('@pim/runtime/train');
+    // Â of a 3-node path graph with self loops (values 1/2, 1/√6, 1/3 …).
+    const adj = { n: 3, rowPtr: Int32Array.from([0, 2, 5, 7]), cols: Int32Array.from([0, 1, 0, 1, 2, 1, 2]), vals: Float32Array.from([0.5, 0.408, 0.408, 0.333, 0.408, 0.408, 0.5]) };
+    const p = { block: 2, skipZeroBlocks: true, bitsPerCell: 2, weightBits: 8, inputBits: 8, dacBits: 1, gOn: 1e-5, gOff: 1e-6, readVoltage: 0.2, writeNoise: 0, spread: 0, stuckAtZero: 0, stuckAtOne: 0, temperatureK: 0, bandwidthHz: 0 };
+    const ideal = new AdjacencyCrossbar(adj, p, 1);
+    const s = 0.5 / 127; // the largest entry at full scale
+    assert.ok(Math.abs(ideal.scale - s) < 1e-12);
+    assert.deepEqual(Array.from(ideal.eff.cols), Array.from(adj.cols));
+    for (let e = 0; e < 7; e++) assert.ok(Math.abs(ideal.eff.vals[e]! - Math.round(adj.vals[e]! / s) * s) < 1e-6);
+    assert.equal(ideal.storedBlocks, 4); // 2×2 blocks: every one holds an entry ((1,2), (2,1), (2,2) in the corners)
+    const dead = new AdjacencyCrossbar(adj, { ...p, stuckAtZero: 1 }, 1);
+    assert.ok(dead.eff.vals.every((v) => v === 0));
+    assert.equal(dead.noiseStd, undefined);
+  });
+});

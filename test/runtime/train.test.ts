@@ -71,6 +71,27 @@ describe('train: hardware-aware trainer', () => {
     assert.ok(r.epochs[39]!.loss < r.epochs[0]!.loss);
   });
 
+  it('GCN with Â on crossbars: ideal cells learn as with Â exact; stuck-at-one cells in Â cost accuracy', async () => {
+    const dev = B.device('reram2b');
+    const arch = B.architecture('isaac', { device: dev, adcBits: 8 });
+    const m = B.model('gcn2', { kind: 'graph', dataset: 'sgraph', nodes: 400, features: 60, classes: 4 }, B.gcn2(4));
+    const plain = B.mapping('gmap', m, arch);
+    const onXbar = { ...B.mapping('xmap', m, arch), adjacency: ['g1', 'g2'].map((layer) => ({ layer, partition: 'dense', target: 'rtile', block: 64, skip_zero_blocks: true, reorder: 'none' as const })) };
+    const opt = { name: 'adam' as const, lr: 0.02, momentum: 0, weight_decay: 5e-4, beta1: 0.9, beta2: 0.999 };
+    const exps = [
+      B.experiment('exact', 'gmap', 'sgraph', { epochs: 30, seed: 3, optimizer: opt }),
+      B.experiment('ideal', 'xmap', 'sgraph', { epochs: 30, seed: 3, optimizer: opt }),
+      B.experiment('sa1', 'xmap', 'sgraph', { epochs: 30, seed: 3, optimizer: opt, faults: { stuck_at_zero: 0, stuck_at_one: 0.01 } }),
+      B.experiment('sa1_exact', 'gmap', 'sgraph', { epochs: 30, seed: 3, optimizer: opt, faults: { stuck_at_zero: 0, stuck_at_one: 0.01 } }),
+    ];
+    const ir = B.program({ devices: [dev], architectures: [arch], models: [m], datasets: [GRAPH], mappings: [plain, onXbar], experiments: exps });
+    const [exact, ideal, sa1, sa1Exact] = [await train(ir, 'exact'), await train(ir, 'ideal'), await train(ir, 'sa1'), await train(ir, 'sa1_exact')];
+    // 16-bit Â on ideal cells is Â to 1 part in 2^15: the same predictions up to a node or two.
+    assert.ok(Math.abs(ideal.final.test_accuracy - exact.final.test_accuracy) <= 0.02, `${ideal.final.test_accuracy} vs ${exact.final.test_accuracy}`);
+    // The same weight-layer faults either way: what differs is Â's stuck cells (spurious edges).
+    assert.ok(sa1.final.test_accuracy < sa1Exact.final.test_accuracy - 0.05, `stuck-at-one Â ${sa1.final.test_accuracy} vs Â exact ${sa1Exact.final.test_accuracy}`);
+  });
+
   it('checkpoints are written atomically and a run experiment evaluates them under faults', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pim-ckpt-'));
     try {

@@ -19,6 +19,7 @@ export type { TensorDataset, TensorSplit } from '../data/tensor-set.js';
 export { CrossbarLayer, type CrossbarParams, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
 export { readNoiseBandwidth, roundedGaussianVariance, thermalNoiseCurrent, K_B } from '../numerics/physics.js';
 export { adcBitsNeeded, calibratedScale, convert, SumHistogram, worstCaseScale, worstCaseSum, type AdcRangeMode, type AdcScale } from '../numerics/adc.js';
+export { AdjacencyCrossbar, type AdjacencyParams } from '../numerics/adjacency.js';
 export { cellEncoding, columnsPerOutput, slicesPerWeight, type Encoding } from '../numerics/encoding.js';
 export { initTf, tf } from '../numerics/tf.js';
 export { TrainConfigError } from './hardware.js';

@@ -1,7 +1,8 @@
 // From the IR to what each layer computes on: the engine of every layer (crossbar, GPU, digital periphery)
 // and, for crossbar layers, the numerics parameters from the mapped tile type, its device and the experiment.
 
-import { mappingParts, tileTypeOf, type IrArchitecture, type IrDevice, type IrExperiment, type IrMapping, type IrPlacement, type IrProgram, type IrTileType } from '@pim/ir';
+import { mappingParts, tileTypeOf, type IrArchitecture, type IrDevice, type IrAdjacencyPolicy, type IrExperiment, type IrMapping, type IrPlacement, type IrProgram, type IrTileType } from '@pim/ir';
+import type { AdjacencyParams } from '../numerics/adjacency.js';
 import type { CrossbarParams } from '../numerics/crossbar.js';
 import { readNoiseBandwidth } from '../numerics/physics.js';
 
@@ -15,6 +16,8 @@ export interface LayerHardware {
   partitionKind: 'reram' | 'gpu' | 'digital';
   /** Crossbar layers only (absent when the numerics are ideal). */
   crossbar?: Omit<CrossbarParams, 'weightRange'>;
+  /** GCN layers whose Â blocks the mapping places on crossbars. */
+  adjacency?: AdjacencyParams;
 }
 
 function findDevice(ir: IrProgram, name: string, where: string): IrDevice {
@@ -74,6 +77,34 @@ export function crossbarParamsFor(
   };
 }
 
+/**
+ * The numerics of a GCN layer's Â when its mapping places the blocks on a crossbar tile: that tile's cells,
+ * converters and read bandwidth, the experiment's faults and noise.
+ */
+function adjacencyParams(ir: IrProgram, arch: IrArchitecture, mapping: IrMapping, policy: IrAdjacencyPolicy, exp: IrExperiment, temperatures?: ReadonlyMap<string, number>): AdjacencyParams | undefined {
+  const tile = tileTypeOf(arch, policy.target);
+  if (!tile?.crossbar) return undefined;
+  const placement = { layer: policy.layer, index: -1, kind: 'gcn', engine: 'crossbar' as const, partition: policy.partition, target: policy.target };
+  const p = crossbarParamsFor(ir, arch, mapping, placement, exp, temperatures);
+  return {
+    block: policy.block || p.rows,
+    skipZeroBlocks: policy.skip_zero_blocks,
+    bitsPerCell: p.bitsPerCell,
+    weightBits: p.weightBits,
+    inputBits: p.inputBits,
+    dacBits: p.dacBits,
+    gOn: p.gOn,
+    gOff: p.gOff,
+    readVoltage: p.readVoltage,
+    writeNoise: p.writeNoise,
+    spread: p.spread,
+    stuckAtZero: p.stuckAtZero,
+    stuckAtOne: p.stuckAtOne,
+    temperatureK: p.temperatureK,
+    bandwidthHz: p.bandwidthHz,
+  };
+}
+
 /** Hardware of every layer of the experiment's model, by layer index. */
 export function layerHardware(
   ir: IrProgram,
@@ -89,7 +120,13 @@ export function layerHardware(
     const engine = pl?.engine ?? 'digital';
     const partitionKind = arch.partitions.find((p) => p.name === pl?.partition)?.kind ?? (engine === 'gpu' ? 'gpu' : 'reram');
     if (engine !== 'crossbar' || exp.numerics.ideal) return { engine, partitionKind };
-    return { engine, partitionKind, crossbar: crossbarParamsFor(ir, arch, mapping, pl!, exp, temperatures) };
+    const hw: LayerHardware = { engine, partitionKind, crossbar: crossbarParamsFor(ir, arch, mapping, pl!, exp, temperatures) };
+    const policy = mapping.adjacency.find((a) => a.layer === layer.name);
+    if (policy) {
+      const adjacency = adjacencyParams(ir, arch, mapping, policy, exp, temperatures);
+      if (adjacency) hw.adjacency = adjacency;
+    }
+    return hw;
   });
   return { mapping, arch, layers };
 }

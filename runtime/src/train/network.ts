@@ -8,7 +8,8 @@ import { NormalPool } from '../numerics/normal-pool.js';
 import { tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
 import { TrainConfigError, type LayerHardware } from './hardware.js';
-import { aggregate, conv2d, crossbarOp, fixedPointSte, linear, type Csr } from './ops.js';
+import { AdjacencyCrossbar } from '../numerics/adjacency.js';
+import { aggregate, conv2d, crossbarAggregate, crossbarOp, fixedPointSte, linear, StaticFormat, staticFixedPointSte, type Csr } from './ops.js';
 
 export interface ForwardContext {
   training: boolean;
@@ -98,12 +99,16 @@ function keepNorm(placement: string | undefined, ordinal: number): boolean {
 export class Network {
   readonly weights: WeightLayer[] = [];
   readonly trainable: tf.Variable[] = [];
+  /** Static fixed-point formats of the layers off the GPU (`fixed_point: static`), set by calibrateFormats. */
+  readonly formats: StaticFormat[] = [];
   /** How crossbar layers are evaluated: `auto` (exact: lossy column groups bit-serially), `approx`, or forced. */
   path: MvmPath = 'auto';
   private readonly built: Built[] = [];
   /** Running statistics of batchnorm layers, updated in training forwards. */
   private readonly bnStats = new Map<string, { mean: tf.Tensor; variance: tf.Tensor }>();
   private readonly rng: Rng;
+  /** The chip's faults and spread of Â are drawn from this, the same whichever graph is written. */
+  private readonly chipSeed: number;
   /** Dropout masks from a seeded pool: tf.dropout draws in JS, ~100 ms for Cora's 3.9M input features. */
   private readonly uniforms: NormalPool;
 
@@ -116,6 +121,7 @@ export class Network {
     seed: number,
   ) {
     this.rng = new Rng(seed);
+    this.chipSeed = seed;
     this.uniforms = new NormalPool(this.rng.fork(0xd0), true);
     let shape = inputShape.length === 3 ? [inputShape[1]!, inputShape[2]!, inputShape[0]!] : [...inputShape];
     const actBits = exp.numerics.activation_bits || 16;
@@ -127,7 +133,11 @@ export class Network {
       // Activations in fixed point off the GPU partition (crossbar layers quantize their inputs themselves).
       if (!exp.numerics.ideal && hw.partitionKind !== 'gpu' && hw.engine !== 'crossbar' && layer.kind !== 'flatten') {
         const inner = b.forward;
-        b.forward = (x, ctx) => fixedPointSte(inner(x, ctx), actBits);
+        if (exp.numerics.fixed_point === 'static') {
+          const format = new StaticFormat(actBits);
+          this.formats.push(format);
+          b.forward = (x, ctx) => staticFixedPointSte(inner(x, ctx), format);
+        } else b.forward = (x, ctx) => fixedPointSte(inner(x, ctx), actBits);
       }
       this.built.push(b);
       shape = b.outShape;
@@ -160,6 +170,9 @@ export class Network {
 
   private build(layer: IrLayer, hw: LayerHardware, inShape: number[]): Built {
     const gradBits = this.exp.numerics.activation_bits || 16;
+    // Static fixed point: the crossbar layers' output gradients get a per-layer format too.
+    const gradFormat = this.exp.numerics.fixed_point === 'static' && hw.crossbar ? new StaticFormat(gradBits) : undefined;
+    if (gradFormat) this.formats.push(gradFormat);
     const mk = (outShape: number[], forward: Built['forward']): Built => ({ layer, hw, outShape, forward });
     switch (layer.kind) {
       case 'conv': {
@@ -176,7 +189,7 @@ export class Network {
         const wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
         return mk([ho, wo, out], (x, ctx) => {
           const y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, needDx: x !== ctx.input, path: this.path, calibrate: ctx.calibrate })
+            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, gradFormat, needDx: x !== ctx.input, path: this.path, calibrate: ctx.calibrate })
             : conv2d(x as tf.Tensor4D, tf.reshape(wl.w, [kh, kw, cin, out]) as tf.Tensor4D, { stride, pad }, x !== ctx.input);
           return wl.hasBias ? tf.add(y, wl.b) : y;
         });
@@ -193,13 +206,13 @@ export class Network {
           // The network's input never changes between steps (graph features): its transpose is cached.
           const xT = x === ctx.input ? this.inputTransposed(x as tf.Tensor2D) : ctx.transposes?.get(x);
           let y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, xT, needDx: x !== ctx.input, path: this.path, calibrate: ctx.calibrate })
+            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, gradFormat, xT, needDx: x !== ctx.input, path: this.path, calibrate: ctx.calibrate })
             : linear(x2 as tf.Tensor2D, wl.w as unknown as tf.Tensor2D, xT);
           if (isGcn) {
             if (!ctx.adj) throw new TrainConfigError(`layer '${layer.name}': gcn needs a graph input`);
             // DropLayer's dropout: drop vertex results before they travel to the tiles holding Â.
             if (ctx.training && featureDrop > 0) y = this.dropout(y, featureDrop);
-            y = aggregate(ctx.adj, y as tf.Tensor2D);
+            y = hw.adjacency ? crossbarAggregate(this.adjacencyOn(layer, hw, ctx.adj), y as tf.Tensor2D, ctx.noise, this.uniformsFor('adjacency')) : aggregate(ctx.adj, y as tf.Tensor2D);
           }
           return wl.hasBias ? tf.add(y, wl.b) : y;
         });
@@ -272,6 +285,24 @@ export class Network {
       default:
         throw new TrainConfigError(`layer '${layer.name}': kind '${layer.kind}' is not supported by the trainer`);
     }
+  }
+
+  /** Â on crossbars per GCN layer, written when the graph (or DropEdge's version of it) changes. */
+  private readonly adjacencyCells = new Map<string, { adj: Csr; cells: AdjacencyCrossbar }>();
+  private readonly pools = new Map<string, NormalPool>();
+
+  private adjacencyOn(layer: IrLayer, hw: LayerHardware, adj: Csr): AdjacencyCrossbar {
+    const hit = this.adjacencyCells.get(layer.name);
+    if (hit?.adj === adj) return hit.cells;
+    const cells = new AdjacencyCrossbar(adj, hw.adjacency!, (this.chipSeed * 31 + 0xad0 + layer.index) >>> 0);
+    this.adjacencyCells.set(layer.name, { adj, cells });
+    return cells;
+  }
+
+  /** A seeded normal pool per purpose (read noise of Â). */
+  private uniformsFor(key: string): NormalPool {
+    if (!this.pools.has(key)) this.pools.set(key, new NormalPool(this.rng.fork(0x9001 + this.pools.size)));
+    return this.pools.get(key)!;
   }
 
   private cachedInput: { x: tf.Tensor2D; xT: tf.Tensor2D } | undefined;
@@ -354,6 +385,24 @@ export class Network {
     return h;
   }
 
+  /** True while static formats still need their binary points. */
+  get formatsPending(): boolean {
+    return this.formats.some((f) => f.act === undefined);
+  }
+
+  /**
+   * Chooses every static format's binary point before training: one forward and backward of `loss` with the
+   * values recorded (no update), then the fraction bits that fit the largest activation and gradient.
+   */
+  calibrateFormats(loss: () => tf.Scalar): void {
+    for (const f of this.formats) f.recording = true;
+    tf.tidy(() => void tf.variableGrads(loss, this.trainable));
+    for (const f of this.formats) {
+      f.recording = false;
+      f.fix();
+    }
+  }
+
   /** True when a calibration sets something: some layer's ADC range, or the approximate path's error statistics. */
   get calibrates(): boolean {
     return this.weights.some((w) => w.crossbar?.needsCalibration(this.path));
@@ -417,6 +466,7 @@ export class Network {
     for (const wl of this.weights) if (!wl.hasBias) wl.b.dispose();
     for (const wl of this.weights) wl.crossbar?.dispose();
     this.uniforms.dispose();
+    for (const p of this.pools.values()) p.dispose();
     this.cachedInput?.xT.dispose();
     for (const s of this.bnStats.values()) {
       s.mean.dispose();

@@ -3,7 +3,11 @@
 // backward on the effective (stored) weights — recording the numerics op by op would cost 3× the time and
 // the wasm heap.
 
+import type { AdjacencyCrossbar, Csr } from '../numerics/adjacency.js';
 import type { CrossbarLayer, MvmPath } from '../numerics/crossbar.js';
+import type { NormalPool } from '../numerics/normal-pool.js';
+
+export type { Csr };
 import { tf } from '../numerics/tf.js';
 
 export interface ConvGeometry {
@@ -76,6 +80,64 @@ export function fixedPoint(x: tf.Tensor, bits: number): tf.Tensor {
   });
 }
 
+/**
+ * A static fixed-point format, as fixed-function hardware has it: `bits` bits with a binary point chosen
+ * before training (frac = fraction bits), for a layer's activations and for their gradients. While
+ * `recording`, values pass through dynamically scaled and their largest magnitudes are kept, from which
+ * `fix` sets the binary points.
+ */
+export class StaticFormat {
+  act: number | undefined;
+  grad: number | undefined;
+  private maxAct = 0;
+  private maxGrad = 0;
+  recording = false;
+  constructor(readonly bits: number) {}
+
+  /** Fraction bits that fit a largest magnitude m: bits − 1 − ⌈log2 m⌉ (m ≤ 2^(bits−1−frac)). */
+  static fracFor(bits: number, m: number): number {
+    return m > 0 ? bits - 1 - Math.ceil(Math.log2(m)) : bits - 1;
+  }
+
+  observe(x: tf.Tensor, kind: 'act' | 'grad'): void {
+    const m = tf.tidy(() => tf.max(tf.abs(x))).dataSync()[0]!;
+    if (kind === 'act') this.maxAct = Math.max(this.maxAct, m);
+    else this.maxGrad = Math.max(this.maxGrad, m);
+  }
+
+  fix(): void {
+    this.act = StaticFormat.fracFor(this.bits, this.maxAct);
+    this.grad = StaticFormat.fracFor(this.bits, this.maxGrad);
+  }
+
+  /** x in this format (saturating), or dynamically scaled while recording or before calibration. */
+  apply(x: tf.Tensor, kind: 'act' | 'grad'): tf.Tensor {
+    const frac = kind === 'act' ? this.act : this.grad;
+    if (this.recording || frac === undefined) {
+      if (this.recording) this.observe(x, kind);
+      return fixedPoint(x, this.bits);
+    }
+    return staticFixedPoint(x, this.bits, frac);
+  }
+}
+
+/** x with `frac` fraction bits in a `bits`-bit signed word: round(x·2^frac), saturated to ±(2^(bits−1) − 1). */
+export function staticFixedPoint(x: tf.Tensor, bits: number, frac: number): tf.Tensor {
+  return tf.tidy(() => {
+    const qmax = 2 ** (bits - 1) - 1;
+    return tf.mul(tf.clipByValue(tf.round(tf.mul(x, 2 ** frac)), -qmax, qmax), 2 ** -frac);
+  });
+}
+
+/** Activations and their gradients in a static per-layer format (straight-through). */
+export function staticFixedPointSte(x: tf.Tensor, format: StaticFormat): tf.Tensor {
+  const op = customGrad((xi: tf.Tensor) => ({
+    value: format.apply(xi, 'act'),
+    gradFunc: (dy: tf.Tensor) => format.apply(dy, 'grad'),
+  }));
+  return op(x);
+}
+
 /** Activations in fixed point on the way forward, their gradients in fixed point on the way back (straight-through). */
 export function fixedPointSte(x: tf.Tensor, bits: number): tf.Tensor {
   const op = customGrad((xi: tf.Tensor) => ({
@@ -91,7 +153,12 @@ export function fixedPointSte(x: tf.Tensor, bits: number): tf.Tensor {
  * straight-through — input gradient on the stored weights, weight gradient as for an ideal layer — with the
  * output gradient in `gradBits` fixed point (the ReRAM partition's precision).
  */
-export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts: { noise: boolean; gradBits: number; xT?: tf.Tensor2D; needDx?: boolean; path?: MvmPath; calibrate?: boolean }): tf.Tensor {
+export function crossbarOp(
+  xb: CrossbarLayer,
+  x: tf.Tensor,
+  w: tf.Tensor2D,
+  opts: { noise: boolean; gradBits: number; gradFormat?: StaticFormat; xT?: tf.Tensor2D; needDx?: boolean; path?: MvmPath; calibrate?: boolean },
+): tf.Tensor {
   const needDx = opts.needDx ?? true;
   const k = xb.kernel;
   const op = customGrad((xi: tf.Tensor, _wi: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -101,7 +168,7 @@ export function crossbarOp(xb: CrossbarLayer, x: tf.Tensor, w: tf.Tensor2D, opts
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const sx = saved[0]!;
         const sxT = saved[1] as tf.Tensor2D | undefined;
-        const dq = fixedPoint(dy, opts.gradBits);
+        const dq = opts.gradFormat ? opts.gradFormat.apply(dy, 'grad') : fixedPoint(dy, opts.gradBits);
         if (!k) {
           const dx = needDx ? tf.matMul(dq as tf.Tensor2D, xb.effectiveWeightsT()) : tf.zerosLike(sx);
           const dw = tf.matMul(sxT ?? tf.transpose(sx as tf.Tensor2D), dq as tf.Tensor2D);
@@ -137,14 +204,6 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, xT?: tf.Tensor2D): tf.Ten
   return op(x, w) as tf.Tensor2D;
 }
 
-/** A sparse symmetric matrix in CSR (the GCN's normalized adjacency Â). */
-export interface Csr {
-  n: number;
-  rowPtr: Int32Array;
-  cols: Int32Array;
-  vals: Float32Array;
-}
-
 function spmm(a: Csr, h: Float32Array, f: number): Float32Array {
   const out = new Float32Array(a.n * f);
   for (let i = 0; i < a.n; i++) {
@@ -168,6 +227,41 @@ export function aggregate(a: Csr, h: tf.Tensor2D): tf.Tensor2D {
     return {
       value: tf.tensor2d(spmm(a, hi.dataSync() as Float32Array, f), [a.n, f]),
       gradFunc: (dy: tf.Tensor) => tf.tensor2d(spmm(a, dy.dataSync() as Float32Array, f), [a.n, f]),
+    };
+  });
+  return op(h) as tf.Tensor2D;
+}
+
+/**
+ * Â·H with Â on crossbars (numerics/adjacency.ts): H in `input_bits` fixed point (per-call scale), the cells'
+ * effective Â, and per-node thermal noise when `noise`; the backward is straight-through on the stored Â
+ * (dH = Â_effᵀ·dY).
+ */
+export function crossbarAggregate(xa: AdjacencyCrossbar, h: tf.Tensor2D, noise: boolean, pool: NormalPool): tf.Tensor2D {
+  const op = customGrad((hi: tf.Tensor) => {
+    const f = hi.shape[1]!;
+    const a = hi.dataSync() as Float32Array;
+    let lo = 0;
+    let hiMax = 0;
+    for (const v of a) {
+      if (v < lo) lo = v;
+      if (v > hiMax) hiMax = v;
+    }
+    const signed = lo < 0;
+    const amax = Math.max(-lo, hiMax);
+    const bits = xa.params.inputBits;
+    const sx = amax > 0 ? amax / (signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1) : 1;
+    const hq = Float32Array.from(a, (v) => Math.round(v / sx));
+    const y = spmm(xa.eff, hq, f);
+    for (let i = 0; i < y.length; i++) y[i]! *= sx;
+    let value = tf.tensor2d(y, [xa.eff.n, f]);
+    if (noise && xa.noiseStd) {
+      const std = tf.mul(tf.tensor2d(signed ? xa.noiseStd.signed : xa.noiseStd.unsigned, [xa.eff.n, 1]), sx * xa.scale);
+      value = tf.add(value, tf.mul(pool.take([xa.eff.n, f]), std)) as tf.Tensor2D;
+    }
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) => tf.tensor2d(spmm(xa.effT, dy.dataSync() as Float32Array, f), [xa.eff.n, f]),
     };
   });
   return op(h) as tf.Tensor2D;

@@ -261,6 +261,8 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
       const step = (lossFn: () => { loss: tf.Scalar; correct: tf.Scalar }): { loss: number; correct: number } => {
         let correct: tf.Scalar | undefined;
         const ts = performance.now();
+        // Static fixed point: the binary points are chosen on the first batch, before the first update.
+        if (net.formatsPending) net.calibrateFormats(() => lossFn().loss);
         const loss = optimizer.minimize(
           () => {
             const r = lossFn();

@@ -1,11 +1,18 @@
 // Trainer benchmarks (wired into `npm run bench`): LeNet-5 batch-64 step time with ideal numerics vs on
-// ISAAC-like crossbars with every non-ideality on (goal ≤ 2× and ≤ 80 ms), and a 200-epoch Cora GCN on
-// crossbars (goal ≤ 15 s). Speed goals are measured here, never asserted in tests.
+// ISAAC-like crossbars with every non-ideality on (goal ≤ 2× and ≤ 80 ms); a step with a lossy 6-bit ADC
+// (differential cells, calibrated range) on the exact bit-serial path and on the approximate lossy path
+// against the fast path (goal ≤ 5×), with the approximation's error against bit-serial on the same batch;
+// and a 200-epoch Cora GCN on crossbars (goal ≤ 15 s). Speed goals are measured here, never asserted in
+// tests; the machine's load is printed beside them (it is shared).
 
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { IrProgram } from '@pim/ir';
-import { train } from '@pim/runtime/train';
+import { evaluate, loadMnist, train, type MvmPath } from '@pim/runtime/train';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as B from '../fixtures/ir-builders.js';
 
 const HW: B.ExperimentSpec = {
@@ -44,16 +51,56 @@ const STEPS = 12;
  * LeNet-5 step time over the second epoch (12 steps of 64 MNIST digits): wall ms (what the goal is about)
  * and process CPU ms (robust when other processes share the cores; tfjs-wasm runs on one thread here).
  */
-async function lenetStep(ideal: boolean): Promise<{ wall: number; cpu: number }> {
+async function lenetStep(ideal: boolean, ir = lenetProgram(ideal), path?: MvmPath): Promise<{ wall: number; cpu: number }> {
   const marks: NodeJS.CpuUsage[] = [];
-  const r = await train(lenetProgram(ideal), 'lenet', { trainLimit: 64 * STEPS, testLimit: 64, onEpoch: () => void marks.push(process.cpuUsage()) });
+  const r = await train(ir, 'lenet', { ...(path ? { path } : {}), trainLimit: 64 * STEPS, testLimit: 64, onEpoch: () => void marks.push(process.cpuUsage()) });
   const d = process.cpuUsage(marks[0]);
   const cpu = (marks.length > 1 ? (marks[1]!.user - marks[0]!.user + marks[1]!.system - marks[0]!.system) : d.user + d.system) / 1000 / STEPS;
   return { wall: r.epochs[1]!.step_ms, cpu };
 }
 
+/** LeNet-5 on 2-bit cells with a 6-bit ADC: differential cells, calibrated range; no other non-ideality. */
+function lossyProgram(adcBits: number): IrProgram {
+  const ir = lenetProgram(false);
+  ir.mappings[0]!.encoding = 'differential';
+  ir.experiments[0]!.numerics = { ideal: false, activation_bits: 16, adc_bits: adcBits, adc_range: 'calibrated' };
+  delete ir.experiments[0]!.noise;
+  delete ir.experiments[0]!.faults;
+  ir.experiments.push({ ...ir.experiments[0]!, name: 'deploy', kind: 'run' });
+  return ir;
+}
+
+/** Test accuracy of the lossy chip on the same digits, exact (every partial sum converted) and approximate. */
+async function approximationError(digits: number): Promise<{ exact: number; approx: number; fast: number }> {
+  const ir = lossyProgram(6);
+  const dir = mkdtempSync(join(tmpdir(), 'pim-bench-'));
+  try {
+    await train(ir, 'lenet', { trainLimit: 1024, testLimit: 64, checkpoint: dir, epochs: 1 });
+    const data = { kind: 'tensor' as const, set: loadMnist({ trainLimit: 256, testLimit: digits }) };
+    const at = async (path: MvmPath): Promise<number> => (await evaluate(ir, 'deploy', { checkpoint: dir, data, path })).test_accuracy;
+    return { exact: await at('bitserial'), approx: await at('approx'), fast: await at('fast') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchTrainer(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
+  out['trainer.machine.loadavg_1min'] = loadavg()[0]!;
+  out['trainer.machine.cpus'] = cpus().length;
+  // A lossy ADC: the same step on the fast path (lossless), the exact bit-serial path and the approximate one.
+  const fast = await lenetStep(false, lossyProgram(24));
+  const exact = await lenetStep(false, lossyProgram(6), 'auto');
+  const approx = await lenetStep(false, lossyProgram(6), 'approx');
+  out['trainer.lenet5_step_cpu_ms.fast_lossless_adc'] = fast.cpu;
+  out['trainer.lenet5_step_cpu_ms.bitserial_6bit_adc'] = exact.cpu;
+  out['trainer.lenet5_step_cpu_ms.approx_6bit_adc'] = approx.cpu;
+  out['trainer.lenet5_step.bitserial_vs_fast (goal ≤ 5)'] = exact.cpu / fast.cpu;
+  out['trainer.lenet5_step.approx_vs_fast (goal ≤ 5)'] = approx.cpu / fast.cpu;
+  const err = await approximationError(200);
+  out['trainer.lenet5_6bit_adc.accuracy_bitserial_200_digits'] = err.exact;
+  out['trainer.lenet5_6bit_adc.accuracy_approx_200_digits'] = err.approx;
+  out['trainer.lenet5_6bit_adc.accuracy_lossless_200_digits'] = err.fast;
   const ideal = await lenetStep(true);
   const hw = await lenetStep(false);
   out['trainer.lenet5_step_ms.ideal'] = ideal.wall;

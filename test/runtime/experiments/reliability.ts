@@ -1,357 +1,108 @@
-// `npm run experiments`: the trainer's reproduction of the seed's and papers' reliability claims (issue 4 §5,
-// a–h), written to docs/results.md with our measured value beside each reference figure. Every verdict is
-// computed from the measurements; nothing is tuned to hit a figure. `--quick` shrinks every run (for a smoke
-// test of the script); the default sizes take minutes on two cores.
+// `npm run experiments`: the trainer's reproduction of the seed's and papers' reliability claims, written to
+// docs/results.md with our measured value beside each reference figure. Every verdict is computed from the
+// measurements; nothing is tuned to hit a figure. One function per section (reliability/); each finished
+// section is kept as JSON in a cache folder, so `--jobs N` runs the sections in N processes (tfjs-wasm is
+// single-threaded: a second process uses the second core) and an interrupted run resumes with `--cache DIR`.
+//
+//   node test/runtime/dist/experiments/reliability.js [--quick] [--sections a,b,…] [--jobs N] [--cache DIR] [--out FILE]
+//
+// `--quick` shrinks every run (a smoke test of the script, meaningless figures).
 
-import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { IrProgram } from '@pim/ir';
-import { evaluate, loadMnist, train, type LoadedData, type TrainResult } from '@pim/runtime/train';
-import { compile } from '@pim/compiler';
-import { simulate } from '@pim/runtime/sim';
-import { coraProgram } from '../bench/trainer.js';
-import * as B from '../fixtures/ir-builders.js';
+import { fileURLToPath } from 'node:url';
+import { log, makeContext, type Ctx, type Section } from './reliability/common.js';
+import { section_k } from './reliability/graph.js';
+import { section_i, section_j } from './reliability/numerics.js';
+import { section_a, section_b, section_c, section_d, section_e, section_f, section_g, section_h } from './reliability/sections.js';
 
-interface Sizes {
-  mnistTrain: number;
-  /** Training digits for the sweeps (c–g), which run many trainings. */
-  sweepTrain: number;
-  /** Test digits for the bit-serial (lossy ADC) deployments, which cost ~16× a fast read. */
-  deployTest: number;
-  mnistTest: number;
-  lenetEpochs: number;
-  sweepEpochs: number;
-  gcnEpochs: number;
-  vggEpochs: number;
-}
-
-const FULL: Sizes = { mnistTrain: 8000, sweepTrain: 4000, deployTest: 500, mnistTest: 2000, lenetEpochs: 3, sweepEpochs: 2, gcnEpochs: 200, vggEpochs: 2 };
-const QUICK: Sizes = { mnistTrain: 640, sweepTrain: 640, deployTest: 100, mnistTest: 200, lenetEpochs: 1, sweepEpochs: 1, gcnEpochs: 20, vggEpochs: 1 };
-
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-const sign = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
-const SGD = { name: 'momentum' as const, lr: 0.01, momentum: 0.9, weight_decay: 0, beta1: 0.9, beta2: 0.999 };
-
-/** LeNet-5 (or another image model) on an ISAAC-like chip, with the experiment's settings. */
-function imageProgram(name: string, layers: B.LayerSpec[], exp: B.ExperimentSpec, devSpec: B.DeviceSpec = {}, arch: Partial<B.ArchSpec> = {}, extra: B.ExperimentSpec[] = []): IrProgram {
-  const dev = B.device('reram', { bitsPerCell: 2, ...devSpec });
-  const a = B.architecture('isaac', { device: dev, adcBits: 8, ...arch });
-  const m = B.model(name, { kind: 'tensor', shape: [1, 28, 28], classes: 10, dataset: 'mnist' }, layers);
-  const map = B.mapping('map', m, a);
-  const exps = [B.experiment('exp', 'map', 'mnist', { batch: 64, seed: 1, optimizer: SGD, ...exp }), ...extra.map((e, i) => B.experiment(e.name ?? `extra${i}`, 'map', 'mnist', { batch: 64, seed: 1, ...e }))];
-  return B.program({ devices: [dev], architectures: [a], models: [m], datasets: [B.MNIST_DATASET], mappings: [map], experiments: exps });
-}
-
-/** A VGG-style stack for 28×28 digits; `bn` puts batchnorm after every conv (placed on the GPU partition). */
-function vgg(bn: boolean): B.LayerSpec[] {
-  const out: B.LayerSpec[] = [];
-  let i = 0;
-  for (const [c, pool] of [[8, false], [8, true], [16, false], [16, true], [32, false], [32, true]] as const) {
-    out.push({ kind: 'conv', name: `c${++i}`, out: c, kernel: 3, padding: 1 });
-    if (bn) out.push({ kind: 'batchnorm', name: `bn${i}` });
-    out.push({ kind: 'relu' });
-    if (pool) out.push({ kind: 'maxpool', size: 2 });
-  }
-  out.push({ kind: 'flatten' }, { kind: 'linear', name: 'f1', out: 64 }, { kind: 'relu' }, { kind: 'linear', name: 'f2', out: 10 });
-  return out;
-}
-
-interface Section {
-  title: string;
-  claim: string;
-  table: string[][];
-  verdict: string;
-  note?: string;
-}
+/** The sections in the order docs/results.md lists them. */
+export const SECTIONS: { id: string; run: (c: Ctx) => Promise<Section> }[] = [
+  { id: 'a', run: section_a },
+  { id: 'b', run: section_b },
+  { id: 'i', run: section_i },
+  { id: 'c', run: section_c },
+  { id: 'd', run: section_d },
+  { id: 'j', run: section_j },
+  { id: 'e', run: section_e },
+  { id: 'f', run: section_f },
+  { id: 'g', run: section_g },
+  { id: 'h', run: section_h },
+  { id: 'k', run: section_k },
+];
 
 function mdTable(rows: string[][]): string {
   const [head, ...body] = rows;
   return [`| ${head!.join(' | ')} |`, `|${head!.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-function log(s: string): void {
-  process.stderr.write(`experiments: ${s}\n`);
+/** Runs the sections not yet in `cache` (one JSON file each, written atomically). */
+export async function runSections(ids: string[], cache: string, quick: boolean): Promise<void> {
+  const c = makeContext(quick);
+  for (const id of ids) {
+    const file = join(cache, `${id}.json`);
+    if (existsSync(file)) continue;
+    const t0 = performance.now();
+    const s = await SECTIONS.find((x) => x.id === id)!.run(c);
+    writeFileSync(`${file}.tmp`, JSON.stringify(s));
+    renameSync(`${file}.tmp`, file);
+    log(`section ${id} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
 }
 
-export async function runExperiments(opts: { quick?: boolean; out?: string; dataRoot?: string } = {}): Promise<Section[]> {
-  const z = opts.quick ? QUICK : FULL;
-  const dataRoot = opts.dataRoot ?? resolve('data');
-  const mnist: LoadedData = { kind: 'tensor', set: loadMnist({ trainLimit: z.mnistTrain, testLimit: z.mnistTest }) };
-  const sweep: LoadedData = { kind: 'tensor', set: loadMnist({ trainLimit: z.sweepTrain, testLimit: z.mnistTest }) };
-  const deployData: LoadedData = { kind: 'tensor', set: loadMnist({ trainLimit: 64, testLimit: z.deployTest }) };
-  const run = async (ir: IrProgram, label: string, epochs: number, data: LoadedData = sweep): Promise<TrainResult> => {
-    const t0 = performance.now();
-    const r = await train(ir, 'exp', { epochs, data });
-    log(`${label}: test ${pct(r.final.test_accuracy)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-    return r;
-  };
-  const sections: Section[] = [];
-
-  // a. GCN on Cora and Citeseer, ideal numerics.
-  {
-    const rows = [['data set', 'ours (test accuracy)', 'Kipf & Welling 2017']];
-    const ours: number[] = [];
-    for (const [set, classes, features, ref] of [['cora', 7, 1433, 0.815], ['citeseer', 6, 3703, 0.703]] as const) {
-      const ir = coraProgram(true, dataRoot, { epochs: z.gcnEpochs });
-      ir.datasets = [B.planetoidDataset(set, resolve(dataRoot, set), classes, features)];
-      ir.models[0] = B.model('gcn2', { kind: 'graph', dataset: set, nodes: 0, features, classes }, B.gcn2(classes));
-      ir.experiments[0]!.dataset = set;
-      const r = await train(ir, 'cora');
-      log(`a. ${set}: ${pct(r.final.test_accuracy)}`);
-      ours.push(r.final.test_accuracy - ref);
-      rows.push([set, pct(r.final.test_accuracy), pct(ref)]);
-    }
-    sections.push({
-      title: 'a. 2-layer GCN, ideal numerics',
-      claim: 'A 2-layer GCN (16 hidden, dropout 0.5, L2 5e-4, Adam 0.01, 200 epochs) reaches 81.5% on Cora, 70.3% on Citeseer.',
-      table: rows,
-      verdict: ours.every((d) => Math.abs(d) <= 0.02) ? 'Reproduced within 2 points on both sets.' : `Off by ${ours.map((d) => (100 * d).toFixed(1)).join(' / ')} points.`,
-      note: 'Our model drops out only between the layers (the language sketch\'s `gcn2`), L2 on both layers; one seed.',
-    });
-  }
-
-  // b. LeNet-5, ideal vs ISAAC-like crossbars; ADC resolution at deployment.
-  {
-    const deploy = [
-      { name: 'adc8', kind: 'run' as const, numerics: { ideal: false, activation_bits: 16, adc_bits: 8 } },
-      { name: 'adc6', kind: 'run' as const, numerics: { ideal: false, activation_bits: 16, adc_bits: 6 } },
-      { name: 'adc4', kind: 'run' as const, numerics: { ideal: false, activation_bits: 16, adc_bits: 4 } },
-    ];
-    const ideal = await run(imageProgram('lenet5', B.LENET5, { numerics: { ideal: true } }), 'b. ideal', z.lenetEpochs, mnist);
-    const dir = mkdtempSync(join(tmpdir(), 'pim-experiments-'));
-    const hwIr = imageProgram('lenet5', B.LENET5, {}, {}, {}, deploy);
-    const t0 = performance.now();
-    const hw = await train(hwIr, 'exp', { epochs: z.lenetEpochs, data: mnist, checkpoint: dir });
-    log(`b. isaac: ${pct(hw.final.test_accuracy)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-    const rows = [['configuration', 'ours (test accuracy)', 'reference']];
-    rows.push(['fp32 (ideal numerics)', pct(ideal.final.test_accuracy), '—']);
-    rows.push(['ISAAC-like: 16-bit weights/inputs, 2-bit cells, 1-bit DAC, 8-bit ADC (lossless with column flip)', pct(hw.final.test_accuracy), 'ISAAC: no accuracy loss (exact by design)']);
-    const adc: number[] = [];
-    for (const d of deploy) {
-      const e = await evaluate(hwIr, d.name, { checkpoint: hw.checkpoint!, data: deployData });
-      adc.push(e.test_accuracy);
-      log(`b. ${d.name}: ${pct(e.test_accuracy)}`);
-      const how = d.numerics.adc_bits >= 8 ? 'lossless' : 'drops LSBs of every partial sum';
-      rows.push([`same weights deployed with a ${d.numerics.adc_bits}-bit ADC (${how}), first ${z.deployTest} test digits`, pct(e.test_accuracy), '—']);
-    }
-    const gap = ideal.final.test_accuracy - hw.final.test_accuracy;
-    sections.push({
-      title: 'b. LeNet-5 on MNIST: ideal vs ISAAC-like crossbars',
-      claim: 'ISAAC-style 16-bit bit-sliced crossbars with an 8-bit ADC compute the fixed-point MVM exactly, so accuracy matches fp32; a coarser ADC loses accuracy.',
-      table: rows,
-      verdict: `${Math.abs(gap) <= 0.01 ? 'Reproduced' : 'Not reproduced'}: the gap to fp32 is ${(100 * gap).toFixed(1)} points; ADC 8 / 6 / 4 bits: ${adc.map(pct).join(' / ')}.`,
-      note: `${z.mnistTrain} training digits, ${z.mnistTest} test digits, ${z.lenetEpochs} epochs, SGD momentum 0.9, lr 0.01, batch 64. With the offset encoding most of a weight's cells hold the offset's bits, so dropping LSBs in the high slices is a large error relative to the weights' own (small) values: a coarse ADC is catastrophic here, not graceful.`,
-    });
-  }
-
-  // c. Stuck-at fault density sweep, without and with weight clipping.
-  {
-    const densities = opts.quick ? [0, 0.1] : [0, 0.01, 0.02, 0.05, 0.1];
-    const clip = 0.25;
-    const rows = [['SAF density (SA0 = SA1)', 'no clipping', `clip \\|w\\| ≤ ${clip}`]];
-    const acc: { plain: number; clipped: number }[] = [];
-    for (const d of densities) {
-      const faults = { stuck_at_zero: d / 2, stuck_at_one: d / 2 };
-      const plain = await run(imageProgram('lenet5', B.LENET5, { faults }), `c. SAF ${d} plain`, z.sweepEpochs);
-      const clipped = await run(imageProgram('lenet5', B.LENET5, { faults, mitigate: { clip, noise_aware: false } }), `c. SAF ${d} clip`, z.sweepEpochs);
-      acc.push({ plain: plain.final.test_accuracy, clipped: clipped.final.test_accuracy });
-      rows.push([pct(d), pct(plain.final.test_accuracy), pct(clipped.final.test_accuracy)]);
-    }
-    const first = acc[0]!;
-    const last = acc[acc.length - 1]!;
-    const falls = last.plain < first.plain - 0.02;
-    const restores = last.clipped > last.plain + 0.02;
-    sections.push({
-      title: 'c. Stuck-at faults and weight clipping (LeNet-5, MNIST)',
-      claim: 'The seed: stuck-at faults cost accuracy; weight clipping restores near-ideal accuracy (qualitative).',
-      table: rows,
-      verdict: `Accuracy ${falls ? 'falls' : 'does not fall'} with fault density without clipping (${pct(first.plain)} → ${pct(last.plain)}); clipping ${restores ? 'restores' : 'does not restore'} it at ${pct(densities[densities.length - 1]!)} (${pct(last.clipped)}).`,
-      note: `${z.sweepTrain} training digits, ${z.sweepEpochs} epochs. Faults are drawn once per chip and are present while training on the chip. Clipping narrows the fixed-point range to ±clip, so a stuck cell in a high slice is a smaller error. Offset encoding; faults uniformly over all slices.`,
-    });
-  }
-
-  // d. Thermal noise: 300 K/500 MHz vs 400 K/1 GHz, 2-bit and 8-bit cells, without and with noise-aware training.
-  {
-    const rows = [['cells', 'T, read frequency', 'plain training', 'noise-aware training', `plain, first ${z.deployTest} digits: fast / bit-serial`, 'per-cycle σ (ADC units)']];
-    const gains: number[] = [];
-    const byCell: Record<number, number[]> = {};
-    const pathCheck: number[] = [];
-    for (const bits of [2, 8]) {
-      for (const [t, f] of [[300, 5e8], [400, 1e9]] as const) {
-        const noise = { temperature_k: t, frequency_hz: f };
-        // A lossless ADC here, so only thermal noise differs (8-bit cells would need a 14-bit ADC).
-        const numerics = { adc_bits: 24 };
-        // The plain model is also deployed through both numerics paths: a check of the fast path's moment-matched noise.
-        const deployRun = { name: 'dep', kind: 'run' as const, noise, numerics: { ideal: false, activation_bits: 16, ...numerics } };
-        const plainIr = imageProgram('lenet5', B.LENET5, { noise, numerics }, { bitsPerCell: bits }, {}, [deployRun]);
-        const dir = mkdtempSync(join(tmpdir(), 'pim-experiments-'));
-        const plain = await train(plainIr, 'exp', { epochs: z.sweepEpochs, data: sweep, checkpoint: dir });
-        log(`d. ${bits}b ${t}K plain: test ${pct(plain.final.test_accuracy)}`);
-        const fastDep = await evaluate(plainIr, 'dep', { checkpoint: dir, data: deployData, path: 'fast' });
-        const serialDep = await evaluate(plainIr, 'dep', { checkpoint: dir, data: deployData, path: 'bitserial' });
-        log(`d. ${bits}b ${t}K deployed: fast ${pct(fastDep.test_accuracy)}, bit-serial ${pct(serialDep.test_accuracy)}`);
-        pathCheck.push(serialDep.test_accuracy - fastDep.test_accuracy);
-        const aware = await run(imageProgram('lenet5', B.LENET5, { noise, numerics, mitigate: { noise_aware: true } }, { bitsPerCell: bits }), `d. ${bits}b ${t}K aware`, z.sweepEpochs);
-        const dG = (1e-5 - 1e-6) / (2 ** bits - 1);
-        const sigma = Math.sqrt(4 * 1.380649e-23 * t * f * 64 * (1e-6 + 1e-5) / 2) / (0.2 * dG);
-        gains.push(aware.final.test_accuracy - plain.final.test_accuracy);
-        (byCell[bits] ??= []).push(plain.final.test_accuracy);
-        rows.push([`${bits}-bit`, `${t} K, ${f / 1e6} MHz`, pct(plain.final.test_accuracy), pct(aware.final.test_accuracy), `${pct(fastDep.test_accuracy)} / ${pct(serialDep.test_accuracy)}`, `≈ ${sigma.toPrecision(2)} (half-full 64-row column)`]);
-      }
-    }
-    const meanGain = gains.reduce((a, b) => a + b, 0) / gains.length;
-    const worst = byCell[8]![1]!;
-    sections.push({
-      title: 'd. Thermal noise vs temperature, frequency and cell resolution',
-      claim: 'ReSNA (ICCAD 2021): noise-aware training gains +2.57% on average, +5.47% at 1000 MHz / 400 K (ResNet-20, CIFAR-10); high-resolution cells at 1 GHz and 400 K lose accuracy.',
-      table: rows,
-      verdict: `Noise-aware training changes accuracy by ${sign(100 * meanGain)} points on average (ReSNA: +2.57) and by ${sign(100 * gains[3]!)} points for 8-bit cells at 400 K / 1 GHz (ReSNA: +5.47 at 1000 MHz / 400 K). High-resolution cells lose accuracy when hot and fast: 8-bit cells at 400 K / 1 GHz ${pct(worst)} vs 2-bit ${pct(byCell[2]![1]!)} (plain training).`,
-      note: `Our network and data set are LeNet-5/MNIST, not ResNet-20/CIFAR-10, so only the direction is comparable. Evaluation is always under the noise (deployment); plain training sees no thermal noise. The training runs use the fast path (Gaussian noise moment-matched to the rounded per-cycle noise); deployed bit-serially — every cycle's noise drawn and rounded by the ADC — the same models score ${pathCheck.map((d) => sign(100 * d)).join(' / ')} points against the fast path on the same digits (${z.deployTest} digits: ±2 points is sampling noise); the fast path is optimistic by up to ${(100 * Math.max(0, ...pathCheck.map((d) => -d))).toFixed(1)} points, the most where the noise is strongest, so its accuracies under heavy noise are upper bounds.`,
-    });
-  }
-
-  // e. VGG-style CNN: ReRAM 16-bit fixed point without BN vs heterogeneous with BN on the GPU.
-  {
-    const sgd = { name: 'momentum' as const, lr: 0.02, momentum: 0.9, weight_decay: 0, beta1: 0.9, beta2: 0.999 };
-    const gpu = await run(imageProgram('vgg', vgg(true), { numerics: { ideal: true }, optimizer: sgd }), 'e. fp32 with BN', z.vggEpochs);
-    const noBn = await run(imageProgram('vgg', vgg(false), { optimizer: sgd }), 'e. reram no BN', z.vggEpochs);
-    const hetero = await run(imageProgram('vgg', vgg(true), { optimizer: sgd }), 'e. reram + BN on GPU', z.vggEpochs);
-    const rows = [
-      ['configuration', 'ours (test accuracy)', 'seed (VGG11)'],
-      ['all-GPU fp32 with BN', pct(gpu.final.test_accuracy), 'baseline'],
-      ['ReRAM, 16-bit fixed point, no BN', pct(noBn.final.test_accuracy), 'training fails'],
-      ['heterogeneous: ReRAM + BN on GPU (fp32)', pct(hetero.final.test_accuracy), 'near the GPU'],
-    ];
-    const near = gpu.final.test_accuracy - hetero.final.test_accuracy <= 0.02;
-    const fails = noBn.final.test_accuracy < hetero.final.test_accuracy - 0.05;
-    sections.push({
-      title: 'e. Batch normalization on the GPU partition (8-conv VGG-style CNN, MNIST)',
-      claim: 'The seed: VGG11 on ReRAM without BN fails to train; with BN on the GPU partition it reaches near-GPU accuracy.',
-      table: rows,
-      verdict: `${fails ? 'Reproduced' : 'Not reproduced'}: without BN the ReRAM run ${fails ? 'is clearly worse' : 'still trains'} (${pct(noBn.final.test_accuracy)}); with BN on the GPU it ${near ? 'is' : 'is not'} within 2 points of fp32 (${pct(hetero.final.test_accuracy)} vs ${pct(gpu.final.test_accuracy)}).`,
-      note: `A smaller VGG-style stack (6 conv + 2 linear) on MNIST, ${z.sweepTrain} digits, ${z.vggEpochs} epochs, not VGG11 on CIFAR-10. Our 16-bit fixed point scales each tensor by its own maximum (dynamic fixed point), which is kinder to un-normalized activations and gradients than a static format; that, and the shallower, easier task, may be why the no-BN run trains here.`,
-    });
-  }
-
-  // f. Normalization placement under noise: trained plain (BN statistics from noise-free activations) and
-  // noise-aware (statistics under the deployment's noise).
-  {
-    const rows = [['normalization after', 'plain training', 'noise-aware training']];
-    const acc: { plain: number; aware: number }[] = [];
-    for (const normalization of ['all', 'alternate', 'third', 'none'] as const) {
-      const res: number[] = [];
-      for (const noiseAware of [false, true]) {
-        const r = await run(
-          imageProgram('vgg', vgg(true), { noise: { temperature_k: 400, frequency_hz: 1e9 }, numerics: { adc_bits: 24 }, mitigate: { noise_aware: noiseAware, normalization } }, { bitsPerCell: 8 }),
-          `f. ${normalization} ${noiseAware ? 'aware' : 'plain'}`,
-          z.vggEpochs,
-        );
-        res.push(r.final.test_accuracy);
-      }
-      acc.push({ plain: res[0]!, aware: res[1]! });
-      rows.push([{ all: 'every layer', alternate: 'every other layer', third: 'every third layer', none: 'no layer' }[normalization], pct(res[0]!), pct(res[1]!)]);
-    }
-    const best = (k: 'plain' | 'aware'): string => ['every layer', 'every other layer', 'every third layer', 'no layer'][acc.map((a) => a[k]).indexOf(Math.max(...acc.map((a) => a[k])))]!;
-    sections.push({
-      title: 'f. Normalization placement under thermal noise (8-bit cells, 400 K, 1 GHz)',
-      claim: 'The seed: normalization after every / every other / every third / no layer trades GPU work against accuracy under noise.',
-      table: rows,
-      verdict: `Best placement: ${best('plain')} with plain training, ${best('aware')} with noise-aware training; normalizing every layer vs none: ${pct(acc[0]!.plain)} vs ${pct(acc[3]!.plain)} (plain), ${pct(acc[0]!.aware)} vs ${pct(acc[3]!.aware)} (noise-aware).`,
-      note: `The VGG-style stack of (e), ${z.sweepTrain} digits, ${z.vggEpochs} epochs, lossless ADC so that only thermal noise differs. With plain training the batchnorm statistics are estimated on noise-free activations and do not match the noisy deployment.`,
-    });
-  }
-
-  // g. Endurance.
-  {
-    const epochs = z.sweepEpochs + 1;
-    const r = await run(imageProgram('lenet5', B.LENET5, {}), 'g. unlimited', epochs);
-    const cells = 8 * (25 * 6 + 150 * 16 + 400 * 120 + 120 * 84 + 84 * 10);
-    const perCellEpoch = r.epochs.map((e) => e.writes / cells);
-    const maxPerEpoch = r.final.max_cell_writes / epochs;
-    const rows = [['measure', 'ours']];
-    perCellEpoch.forEach((w, i) => rows.push([`mean writes per cell, epoch ${i + 1}`, w.toFixed(1)]));
-    rows.push(['most-written cell, writes per epoch', maxPerEpoch.toFixed(1)]);
-    rows.push(['epochs until that cell wears out at endurance 1e8', (1e8 / maxPerEpoch).toExponential(1)]);
-    rows.push([`endurance unlimited: test accuracy after ${epochs} epochs`, pct(r.final.test_accuracy)]);
-    const limited: { endurance: number; worn: number; acc: number }[] = [];
-    for (const endurance of [60, 20, 5]) {
-      const l = await run(imageProgram('lenet5', B.LENET5, {}, { endurance }), `g. endurance ${endurance}`, epochs);
-      limited.push({ endurance, worn: l.final.worn_cells, acc: l.final.test_accuracy });
-      rows.push([`endurance ${endurance}: worn cells (of ${cells}) by epoch / final test accuracy`, `${l.epochs.map((e) => e.worn_cells).join(' → ')} / ${pct(l.final.test_accuracy)}`]);
-    }
-    const costs = limited.filter((l) => l.acc < r.final.test_accuracy - 0.02);
-    sections.push({
-      title: 'g. Endurance: writes per cell and wear-out (LeNet-5, MNIST)',
-      claim: 'Training writes every changed cell each step; cells past their endurance stick, and accuracy suffers once enough have worn out.',
-      table: rows,
-      verdict: `${perCellEpoch.map((w) => w.toFixed(1)).join(' / ')} mean writes per cell per epoch, ${maxPerEpoch.toFixed(0)} for the most-written cell. Wear-out ${costs.length ? `costs more than 2 points from an endurance of ${costs[0]!.endurance} writes down` : 'costs less than 2 points at every endurance tried'}.`,
-      note: `${Math.ceil(z.sweepTrain / 64)} steps per epoch; a cell is written only when its level changes (the first programming counts). Worn cells stick at G_off or G_on. Low slices change with every small update and wear first; a stuck low-order cell is a small error, which is why a large worn fraction can cost little.`,
-    });
-  }
-
-  // h. GCN DropLayer.
-  {
-    const rows = [['dropout / DropEdge', 'test accuracy (Cora, crossbars)', 'aggregation traffic kept', 'DARe (ICCAD 2021)']];
-    const res: { acc: number; traffic: number }[] = [];
-    for (const rate of opts.quick ? [0, 0.5] : [0, 0.2, 0.5, 0.7]) {
-      const ir = coraProgram(false, dataRoot, { epochs: z.gcnEpochs, droplayer: { dropout: rate, dropedge: rate } });
-      const r = await train(ir, 'cora');
-      const traffic = r.epochs.reduce((a, e) => a + e.traffic_fraction, 0) / r.epochs.length;
-      res.push({ acc: r.final.test_accuracy, traffic });
-      log(`h. droplayer ${rate}: ${pct(r.final.test_accuracy)}, traffic ${pct(traffic)}`);
-      rows.push([`${rate} / ${rate}`, pct(r.final.test_accuracy), pct(traffic), rate === 0 ? 'baseline' : 'up to 6.7× faster, 30× less energy (largest rates)']);
-    }
-    rows.push(dropLayerSimulatedRow());
-    const last = res[res.length - 1]!;
-    sections.push({
-      title: 'h. GCN with DropLayer: accuracy vs traffic saved',
-      claim: 'DARe: DropLayer cuts the many-to-few traffic of GNN training on ReRAM (up to 6.7× faster, 30× more energy-efficient) at little accuracy cost.',
-      table: rows,
-      verdict: `At the largest rate the aggregation traffic is ${pct(last.traffic)} of the baseline (${(1 / last.traffic).toFixed(1)}× less) and test accuracy changes by ${sign(100 * (last.acc - res[0]!.acc))} points.`,
-      note: 'Traffic counted here: the non-zeros of Â kept (edges both ways plus self loops) times the fraction of vertex results sent. The simulated row is `pimc simulate samples/gnn-cora.pim`: its two training experiments, without DropLayer and with dropout 0.5, DropEdge 0.3 (epoch time and energy, NoC contention and leakage included). DARe\'s factors include compute it skips; ours change only the V→E transfers, a small part of this mapping\'s epoch (its backward pass dominates), so they are far smaller.',
-    });
-  }
-
-  const out = opts.out ?? resolve('docs/results.md');
+/** docs/results.md from the cached sections, in order. */
+export function assemble(cache: string, quick: boolean, out: string): void {
+  const sections = SECTIONS.map((s) => join(cache, `${s.id}.json`))
+    .filter((f) => existsSync(f))
+    .map((f) => JSON.parse(readFileSync(f, 'utf8')) as Section);
   const md = [
     '# Reliability results of the hardware-aware trainer',
     '',
-    `Generated by \`npm run experiments\` (test/runtime/experiments/reliability.ts)${opts.quick ? ' in --quick mode (tiny runs: not meaningful figures)' : ''}. Our measured values beside the seed's and the papers' figures; every verdict is computed from the measurements. Numerics model: docs and runtime/src/numerics/crossbar.ts (offset encoding, bit slices, bit-serial inputs, per-crossbar ADC, variation, thermal noise, stuck-at faults, endurance).`,
+    `Generated by \`npm run experiments\` (test/runtime/experiments/reliability.ts)${quick ? ' in --quick mode (tiny runs: not meaningful figures)' : ''}. Our measured values beside the seed's and the papers' figures; every verdict is computed from the measurements. Numerics model: docs/numerics.md and runtime/src/numerics/ (offset and differential encoding, bit slices, bit-serial inputs, per-crossbar ADC with worst-case or calibrated range, static spread and write noise, thermal noise at the design's bandwidth, stuck-at faults, endurance).`,
     '',
     ...sections.flatMap((s) => [`## ${s.title}`, '', `Claim: ${s.claim}`, '', mdTable(s.table), '', `**Verdict:** ${s.verdict}`, ...(s.note ? ['', s.note] : []), '']),
   ].join('\n');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(`${out}.tmp`, md);
   renameSync(`${out}.tmp`, out);
-  log(`wrote ${out}`);
-  return sections;
+  log(`wrote ${out} (${sections.length} sections)`);
+}
+
+/** The sections dealt round-robin into `jobs` child processes sharing one cache folder. */
+async function runInProcesses(ids: string[], jobs: number, cache: string, quick: boolean): Promise<void> {
+  const script = fileURLToPath(import.meta.url);
+  const parts = Array.from({ length: jobs }, (_, j) => ids.filter((_, i) => i % jobs === j)).filter((p) => p.length);
+  const codes = await Promise.all(
+    parts.map(
+      (p) =>
+        new Promise<number>((done) => {
+          const child = spawn(process.execPath, [script, '--sections', p.join(','), '--cache', cache, '--no-write', ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+          child.on('exit', (code) => done(code ?? 1));
+        }),
+    ),
+  );
+  if (codes.some((c) => c !== 0)) throw new Error(`a section process failed (exit codes ${codes.join(', ')})`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const arg = (name: string): string | undefined => (argv.indexOf(name) >= 0 ? argv[argv.indexOf(name) + 1] : undefined);
+  const quick = argv.includes('--quick');
+  const ids = (arg('--sections') ?? SECTIONS.map((s) => s.id).join(',')).split(',').filter(Boolean);
+  const unknown = ids.filter((id) => !SECTIONS.some((s) => s.id === id));
+  if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')} (known: ${SECTIONS.map((s) => s.id).join(', ')})`);
+  const cache = resolve(arg('--cache') ?? mkdtempSync(join(tmpdir(), 'pim-experiments-')));
+  mkdirSync(cache, { recursive: true });
+  const jobs = Math.max(1, Number(arg('--jobs') ?? 1));
+  if (jobs > 1) await runInProcesses(ids, jobs, cache, quick);
+  else await runSections(ids, cache, quick);
+  if (!argv.includes('--no-write')) assemble(cache, quick, resolve(arg('--out') ?? 'docs/results.md'));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const quick = process.argv.includes('--quick');
-  const outArg = process.argv.indexOf('--out');
-  runExperiments({ quick, out: outArg > 0 ? resolve(process.argv[outArg + 1]!) : undefined }).catch((e: unknown) => {
-    process.stderr.write(`experiments: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    process.stderr.write(`experiments: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
   });
-}
-
-/** The simulator's epoch time and energy of samples/gnn-cora.pim's training without and with DropLayer. */
-function dropLayerSimulatedRow(): string[] {
-  const file = resolve('samples/gnn-cora.pim');
-  const p = compile(file);
-  if (!p.ir) throw new Error(`${file} does not compile`);
-  const r = simulate(p.ir, { dataRoot: dirname(file) });
-  const base = r.training.find((t) => t.experiment === 'gcn_ideal');
-  const drop = r.training.find((t) => t.experiment === 'gcn_crossbar_droplayer');
-  if (!base || !drop) throw new Error('samples/gnn-cora.pim lacks gcn_ideal or gcn_crossbar_droplayer');
-  const ms = (s: number): string => (s * 1e3).toFixed(2);
-  const mj = (j: number): string => (j * 1e3).toFixed(3);
-  return [
-    '0.5 / 0.3, simulated epoch (samples/gnn-cora.pim)',
-    '—',
-    `epoch ${ms(base.epoch_time_s)} → ${ms(drop.epoch_time_s)} ms (${(base.epoch_time_s / drop.epoch_time_s).toFixed(4)}× faster), ${mj(base.epoch_energy_j)} → ${mj(drop.epoch_energy_j)} mJ (${(base.epoch_energy_j / drop.epoch_energy_j).toFixed(4)}× less energy); NoC per sample ${(base.per_sample.noc_s * 1e6).toFixed(0)} → ${(drop.per_sample.noc_s * 1e6).toFixed(0)} µs`,
-    'up to 6.7× faster, 30× less energy',
-  ];
 }
