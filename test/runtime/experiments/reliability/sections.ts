@@ -180,7 +180,7 @@ export async function section_f(c: Ctx): Promise<Section> {
     claim: 'The seed: normalization after every / every other / every third / no layer trades GPU work against accuracy under noise.',
     table: rows,
     verdict: `Best placement: ${best('plain')} with plain training, ${best('aware')} with noise-aware training; normalizing every layer vs none: ${pct(acc[0]!.plain)} vs ${pct(acc[3]!.plain)} (plain), ${pct(acc[0]!.aware)} vs ${pct(acc[3]!.aware)} (noise-aware).`,
-    note: `The 6-conv VGG-style stack (6 conv + 2 linear, 16-bit dynamic fixed point), ${c.z.sweepTrain} digits, ${c.z.vggEpochs} epochs, lossless ADC so that only thermal noise differs. With plain training the batchnorm statistics are estimated on noise-free activations and do not match the noisy deployment.`,
+    note: `The 6-conv VGG-style stack (6 conv + 2 linear, 16-bit dynamic fixed point) that (e) used before its re-run with VGG-11, ${c.z.sweepTrain} digits, ${c.z.vggEpochs} epochs, lossless ADC so that only thermal noise differs. With plain training the batchnorm statistics are estimated on noise-free activations and do not match the noisy deployment.`,
   });
 }
 
