@@ -1,11 +1,15 @@
 // The compiler's public API: what the CLI, the LSP and the runtime consume.
 import type { Attribute, Block, ConstDecl, Diagnostic, LineIndex, PimFile, Span } from '@pim/grammar';
+import type { SourceRead } from '@pim/grammar/files';
 import type { IrLayer, IrOverride, IrPlacement, IrProgram } from '@pim/ir';
 
 /** File access, so the LSP can serve unsaved buffers and tests can use in-memory files. */
 export interface CompilerHost {
-  /** Contents of an absolute path, or undefined when it cannot be read. */
-  readFile(path: string): string | undefined;
+  /**
+   * Contents of an absolute path, or undefined when it cannot be read, or why it is not a source
+   * (`readSource` of `@pim/grammar/files`: a special file, or one over the size limit).
+   */
+  readFile(path: string): string | undefined | Exclude<SourceRead, { text: string }>;
 }
 
 export interface SourceFile {
@@ -135,3 +139,6 @@ export interface CompileOptions {
 }
 
 export type Override = IrOverride;
+
+/** An override (a design point) that names nothing or has the wrong type: the caller's mistake, thrown. */
+export class OverrideError extends Error {}

@@ -2,16 +2,17 @@
 // models → mappings → experiments → explorations → lower + validate. Each pass lives in passes/ and
 // reports into the shared CheckContext; the driver only orders them.
 import * as path from 'node:path';
-import { diag, sortDiagnostics, type Diagnostic } from '@pim/grammar';
+import { capDiagnostics, diag, sortDiagnostics, type Diagnostic } from '@pim/grammar';
 import type { DesignCompiler, IrOverride, IrProgram } from '@pim/ir';
-import type { ClassInfo, CompileOptions, Program, SourceFile } from './api.js';
+import { OverrideError, type ClassInfo, type CompileOptions, type Program, type SourceFile } from './api.js';
 import { buildClasses } from './passes/classes.js';
 import { checkDevices } from './passes/devices.js';
 import { elaborateArchitectures } from './passes/elaborate.js';
-import { loadFiles, loadPrelude, nodeHost } from './passes/load.js';
+import { loadFiles, loadPrelude, nodeHost, type LoadResult } from './passes/load.js';
 import { resolveSymbols } from './passes/resolve.js';
 import { checkConstants } from './passes/constants.js';
 import { CheckContext } from './semantics/context.js';
+import { DeferredMap } from './semantics/deferred-map.js';
 import { typeName } from './semantics/types.js';
 import { checkDatasets } from './passes/datasets.js';
 import { checkModels } from './passes/models-check.js';
@@ -29,6 +30,28 @@ export function compile(entry: string, options: CompileOptions = {}): Program {
     diagnostics.push(diag('importNotFound', entryPath, { start: 0, end: 0 }, entryPath));
   }
   for (const f of loaded.files.values()) diagnostics.push(...f.parseDiagnostics);
+  try {
+    return checkLoaded(entryPath, loaded, diagnostics, options);
+  } catch (e) {
+    if (e instanceof OverrideError) throw e;
+    // A compiler bug must not take the file's other diagnostics with it (nor, in an editor, leave
+    // stale ones): the file gets what was found, and the internal error as one more diagnostic.
+    const message = e instanceof RangeError ? `${e.message} (a construct nested too deeply for the checker)` : e instanceof Error ? e.message : String(e);
+    diagnostics.push(diag('internalError', entryPath, { start: 0, end: 0 }, message));
+    return {
+      entry: entryPath,
+      files: loaded.files,
+      symbols: new Map(),
+      nested: new Map(),
+      references: [],
+      classes: new Map(),
+      info: { attributes: new DeferredMap(), blocks: new DeferredMap() },
+      diagnostics: capPerFile(sortDiagnostics(dedupe(diagnostics))),
+    } as Program;
+  }
+}
+
+function checkLoaded(entryPath: string, loaded: LoadResult, diagnostics: Diagnostic[], options: CompileOptions): Program {
   const resolved = resolveSymbols(loaded.files.values());
   diagnostics.push(...resolved.diagnostics);
 
@@ -49,7 +72,7 @@ export function compile(entry: string, options: CompileOptions = {}): Program {
   const experiments = checkExperiments(ctx, mappings, models, datasets);
   const explorations = checkExplorations(ctx, architectures, devices);
   for (const o of options.overrides ?? []) {
-    if (!ctx.usedOverrides.has(o.path)) throw new Error(`compile: override '${o.path}' names no device, architecture or component attribute of the program`);
+    if (!ctx.usedOverrides.has(o.path)) throw new OverrideError(`compile: override '${o.path}' names no device, architecture or component attribute of the program`);
   }
   diagnostics.push(...ctx.diagnostics);
 
@@ -61,7 +84,7 @@ export function compile(entry: string, options: CompileOptions = {}): Program {
     references: ctx.references,
     classes: classInfos(ctx),
     info: { attributes: ctx.attributeInfo, blocks: ctx.blockInfo },
-    diagnostics: sortDiagnostics(dedupe(diagnostics)),
+    diagnostics: capPerFile(sortDiagnostics(dedupe(diagnostics))),
   };
   const hasErrors = program.diagnostics.some((d) => d.severity === 'error');
   if (!hasErrors && !options.checkOnly) {
@@ -70,6 +93,18 @@ export function compile(entry: string, options: CompileOptions = {}): Program {
     if (lowered.ir) program.ir = lowered.ir;
   }
   return program;
+}
+
+/** At most `LIMITS.diagnostics` per file (diagnostics come sorted by file). */
+function capPerFile(ds: Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (let i = 0; i < ds.length; ) {
+    let j = i;
+    while (j < ds.length && ds[j]!.uri === ds[i]!.uri) j++;
+    for (const d of capDiagnostics(ds.slice(i, j))) out.push(d);
+    i = j;
+  }
+  return out;
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {

@@ -2,6 +2,7 @@
 // ErrorExpr or is dropped, never an exception.
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type * as A from './ast.js';
+import { LIMITS } from './limits.js';
 
 type Children = Record<string, CstElement[] | undefined>;
 
@@ -46,6 +47,15 @@ function join2(a: A.Span | undefined, b: A.Span | undefined): A.Span | undefined
   return { start: a.start < b.start ? a.start : b.start, end: a.end > b.end ? a.end : b.end };
 }
 
+/** The span of a node's children (the node itself is not at hand). */
+function nodeSpanOfChildren(ch: Children): A.Span | undefined {
+  let out: A.Span | undefined;
+  for (const list of Object.values(ch)) {
+    for (const c of list ?? []) out = join2(out, isToken(c) ? tokSpan(c) : isNode(c) ? nodeSpan(c) : undefined);
+  }
+  return out;
+}
+
 function nodeSpan(n: CstNode | undefined): A.Span | undefined {
   if (!n) return undefined;
   const loc = n.location;
@@ -82,7 +92,30 @@ export class AstBuilder {
   /** One string per distinct number or unit text (they recur; see the scanner's `images`). */
   private readonly strings = new Map<string, string>();
 
+  /** Expressions nested deeper than `LIMITS.expressionDepth` (each built as an ErrorExpr). */
+  readonly tooDeep: A.Span[] = [];
+  /** Operators, signs and suffixes open around the expression being built. */
+  private exprDepth = 0;
+
   constructor(private readonly text: string) {}
+
+  /**
+   * Builds an expression that adds `depth` levels to its tree, or an ErrorExpr when that would pass
+   * `LIMITS.expressionDepth` (every recursive walk over the tree stays within the stack).
+   */
+  private nested(depth: number, span: A.Span | undefined, at: number, build: () => A.Expr): A.Expr {
+    if (this.exprDepth + depth > LIMITS.expressionDepth) {
+      const s = span ?? { start: at, end: at };
+      if (!this.tooDeep.some((t) => t.start <= s.start && s.end <= t.end)) this.tooDeep.push(s);
+      return { type: 'ErrorExpr', span: s };
+    }
+    this.exprDepth += depth;
+    try {
+      return build();
+    } finally {
+      this.exprDepth -= depth;
+    }
+  }
 
   private shared(s: string): string {
     const known = this.strings.get(s);
@@ -324,6 +357,10 @@ export class AstBuilder {
     const operandNodes = nodes(ch, 'operands');
     const opTokens = tokens(ch, 'ops');
     if (opTokens.length === 0) return this.expression(operandNodes[0], at);
+    return this.nested(opTokens.length, nodeSpanOfChildren(ch), at, () => this.climbOperators(operandNodes, opTokens, at));
+  }
+
+  private climbOperators(operandNodes: CstNode[], opTokens: IToken[], at: number): A.Expr {
     const ops = opTokens.filter((t) => tokSpan(t)).sort((a, b) => a.startOffset - b.startOffset);
     let k = 0;
     let last = at;
@@ -350,6 +387,12 @@ export class AstBuilder {
 
   /** `- - x[1][2]`: the suffixes bind tighter than the signs. */
   private unary(ch: Children, at: number): A.Expr {
+    const levels = ((ch['Minus'] as IToken[] | undefined)?.length ?? 0) + ((ch['LBracket'] as IToken[] | undefined)?.length ?? 0);
+    if (levels === 0) return this.primary(ch, at);
+    return this.nested(levels, nodeSpanOfChildren(ch), at, () => this.unarySuffixes(ch, at));
+  }
+
+  private unarySuffixes(ch: Children, at: number): A.Expr {
     let target = this.primary(ch, at);
     const lbrackets = ch['LBracket'] as IToken[] | undefined;
     if (lbrackets) {

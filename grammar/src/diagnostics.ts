@@ -52,6 +52,13 @@ export const Diagnostics = {
   unexpectedEnd: def('PIM1006', 'error', 'Unexpected end of file', (expected: string) => `unexpected end of file; expected ${expected}`),
   misplaced: def('PIM1007', 'error', 'Construct not allowed here', (what: string, where: string) => `${what} is not allowed in ${where}`),
   badNumber: def('PIM1008', 'error', 'Malformed number', (raw: string) => `malformed number ${q(raw)}`),
+  // Resource limits (grammar/src/limits.ts): each names the limit it enforces.
+  nestingTooDeep: def('PIM1100', 'error', 'Nesting too deep', (limit: number) => `brackets nested more than ${limit} deep (the nesting limit); the text inside is skipped`),
+  expressionTooDeep: def('PIM1101', 'error', 'Expression too deep', (limit: number) => `this expression nests more than ${limit} operators, signs and indexes (the expression depth limit)`),
+  tooManyTokens: def('PIM1102', 'error', 'Too many tokens', (limit: number) => `the file has more than ${limit} tokens (the token limit); the rest is not parsed`),
+  recoveryLimit: def('PIM1103', 'error', 'Parser input limit', (limit: number) => `parsing stopped here: the parser takes at most ${limit} tokens in one input (one declaration, or all that follows a syntax error), fewer when syntax errors follow one another (the parser input limit)`),
+  tooManyDiagnostics: def('PIM1104', 'error', 'Too many diagnostics', (limit: number, more: number) => `${more} more diagnostic${more === 1 ? '' : 's'} of this file not shown (at most ${limit} per file: the diagnostic limit)`),
+  fileTooLarge: def('PIM1105', 'error', 'File too large', (bytes: number, limit: number) => `the file has ${bytes} bytes, more than ${limit} (the file size limit); it is not read`),
 
   // ── PIM2xxx names ─────────────────────────────────────────────────────────────
   unknownName: def('PIM2001', 'error', 'Unknown name', (name: string, suggestion?: string) => `unknown name ${q(name)}${hint(suggestion)}`),
@@ -66,6 +73,9 @@ export const Diagnostics = {
   unknownFunction: def('PIM2010', 'error', 'Unknown function', (name: string, suggestion?: string) => `unknown function ${q(name)}${hint(suggestion)}`),
   unknownMember: def('PIM2011', 'error', 'Unknown member', (name: string, owner: string, suggestion?: string) => `${q(owner)} has no member ${q(name)}${hint(suggestion)}`),
   classCycle: def('PIM2012', 'error', 'Class inheritance cycle', (cycle: string[]) => `class inheritance cycle: ${cycle.join(' → ')}`),
+  importNotSource: def('PIM2100', 'error', 'Import of a non-source file', (path: string) => `cannot import ${q(path)}: only .pim sources can be imported`),
+  importNotRegular: def('PIM2101', 'error', 'Import of a special file', (path: string, what: string) => `cannot import ${q(path)}: it is ${what}, not a regular file`),
+  tooManyFiles: def('PIM2102', 'error', 'Too many imported files', (limit: number) => `the program imports more than ${limit} files (the import limit); this import is not read`),
   constCycle: def('PIM2013', 'error', 'Cyclic definition', (cycle: string[]) => `cyclic definition: ${cycle.join(' → ')}`),
 
   // ── PIM3xxx units and types ───────────────────────────────────────────────────
@@ -142,19 +152,30 @@ export function catalogue(): { key: string; code: string; severity: Severity; ti
   return Object.entries(Diagnostics).map(([key, d]) => ({ key, code: d.code, severity: d.severity, title: d.title }));
 }
 
+/** The line index of the text printed last: a file's diagnostics are printed one after another. */
+let lastIndex: { text: string; index: LineIndex } | undefined;
+
+/** Characters of a source line a code frame shows at most, around the diagnostic's column. */
+const FRAME_WIDTH = 160;
+
 /** `file:line:col: error PIM2001: message` with a code frame and a caret line under the span. */
 export function formatDiagnostic(d: Diagnostic, text: string | undefined, displayPath = d.uri): string {
   if (text === undefined) return `${displayPath}: ${d.severity} ${d.code}: ${d.message}`;
-  const index = new LineIndex(text);
+  if (lastIndex?.text !== text) lastIndex = { text, index: new LineIndex(text) };
+  const index = lastIndex.index;
   const start = index.position(d.span.start);
   const end = index.position(Math.max(d.span.start, d.span.end));
   const lines = [`${displayPath}:${start.line}:${start.column}: ${d.severity} ${d.code}: ${d.message}`];
-  const src = index.lineText(start.line);
+  const full = index.lineText(start.line);
+  // A long line (a minified or binary file) is shown around the column, not whole.
+  const from = full.length > FRAME_WIDTH ? Math.max(0, Math.min(start.column - 1 - FRAME_WIDTH / 4, full.length - FRAME_WIDTH)) : 0;
+  const src = full.slice(from, from + FRAME_WIDTH);
+  const column = start.column - from;
   const gutter = String(start.line).length;
-  const caretLen = end.line === start.line ? Math.max(1, end.column - start.column) : Math.max(1, src.length - start.column + 1);
+  const caretLen = Math.min(end.line === start.line ? Math.max(1, end.column - start.column) : Math.max(1, full.length - start.column + 1), Math.max(1, src.length - column + 1));
   lines.push(`${' '.repeat(gutter)} |`);
   lines.push(`${start.line} | ${src.replace(/\t/g, ' ')}`);
-  lines.push(`${' '.repeat(gutter)} | ${' '.repeat(start.column - 1)}${'^'.repeat(caretLen)}`);
+  lines.push(`${' '.repeat(gutter)} | ${' '.repeat(column - 1)}${'^'.repeat(caretLen)}`);
   for (const r of d.related ?? []) {
     lines.push(`${' '.repeat(gutter)} = note: ${r.message} (${r.uri}@${r.span.start})`);
   }

@@ -3,8 +3,9 @@ import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import type { Comment, PimFile, Span, TopLevel } from './ast.js';
 import { AstBuilder } from './builder.js';
 import { diag, Diagnostics, type Diagnostic } from './diagnostics.js';
-import { pimParser } from './parser.js';
+import { ErrorBudgetExceeded, pimParser } from './parser.js';
 import { Scanner } from './lexer.js';
+import { LIMITS } from './limits.js';
 import * as T from './tokens.js';
 
 export interface ParseResult {
@@ -100,8 +101,17 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
   let whole = false;
   const parsePiece = (): void => {
     pimParser.resetState();
+    pimParser.errorBudget = LIMITS.recoveryErrors;
     pimParser.input = piece;
-    const cst = pimParser.file();
+    let cst;
+    try {
+      cst = pimParser.file();
+    } catch (e) {
+      // Recovery from many errors in one declaration ran out of stack: parseRecovering takes over.
+      if (!(e instanceof RangeError || e instanceof ErrorBudgetExceeded)) throw e;
+      whole = true;
+      return;
+    }
     if (pimParser.errors.length > 0) whole = true;
     else {
       for (const item of builder.items(cst)) items.push(item);
@@ -118,8 +128,34 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
   let depth = 0;
   let itemIsBlock = false;
   let atItemStart = true;
+  /** Brackets open inside a skipped too-deep bracket (0: not skipping). */
+  let skipping = 0;
+  /** The first token left out of the parser's input after a syntax error (see below). */
+  let unparsed: IToken | undefined;
+  let count = 0;
+  const limitDiagnostics: Diagnostic[] = [];
   for (let t = next(); t; t = next()) {
     const type = t.tokenType;
+    if (++count > LIMITS.tokens) {
+      limitDiagnostics.push(diag('tooManyTokens', uri, { start: t.startOffset, end: t.endOffset! + 1 }, LIMITS.tokens));
+      break;
+    }
+    if (keepTokens && !lexed) tokens.push(t);
+    const opens = type === T.LCurly || type === T.LBracket || type === T.LParen;
+    const closes = type === T.RCurly || type === T.RBracket || type === T.RParen;
+    // Text nested deeper than the limit never reaches the parser, whose recursion follows nesting.
+    if (skipping > 0) {
+      skipping += opens ? 1 : closes ? -1 : 0;
+      continue;
+    }
+    if (opens && depth >= LIMITS.nesting) {
+      if (!limitDiagnostics.some((d) => d.code === Diagnostics.nestingTooDeep.code)) {
+        limitDiagnostics.push(diag('nestingTooDeep', uri, { start: t.startOffset, end: t.endOffset! + 1 }, LIMITS.nesting));
+      }
+      whole = true;
+      skipping = 1;
+      continue;
+    }
     if (depth === 0 && !whole) {
       const isName = type === T.Identifier;
       const startsItem = type === T.Import || type === T.Const || (atItemStart && isName);
@@ -127,18 +163,27 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
       if (startsItem) itemIsBlock = isName;
       atItemStart = atItemStart && type === T.Comma;
     }
-    if (type === T.LCurly || type === T.LBracket || type === T.LParen) depth++;
-    else if (type === T.RCurly || type === T.RBracket || type === T.RParen) {
+    if (opens) depth++;
+    else if (closes) {
       depth--;
       if (depth === 0 && type === T.RCurly && itemIsBlock) atItemStart = true;
       // Unbalanced brackets: no more cuts, the rest goes to the parser in one.
       if (depth < 0) whole = true;
     }
+    // The parser takes at most `LIMITS.inputTokens` in one input (a declaration that long, or all
+    // after a syntax error): the rest is not kept; the scan goes on for lexical errors and editors.
+    if (piece.length >= LIMITS.inputTokens) {
+      whole = true;
+      unparsed ??= t;
+      continue;
+    }
     piece.push(t);
-    if (keepTokens && !lexed) tokens.push(t);
   }
 
-  const diagnostics: Diagnostic[] = lexed ? [...lexed.diagnostics] : scanner.errors.map((e) => lexDiagnostic(e, text, uri));
+  // Lexical errors past the diagnostic limit are only counted (a binary file has one every few bytes).
+  const lexErrors = scanner.errors.length > LIMITS.diagnostics ? scanner.errors.slice(0, LIMITS.diagnostics + 1) : scanner.errors;
+  const uncounted = scanner.errors.length - lexErrors.length;
+  const diagnostics: Diagnostic[] = lexed ? [...lexed.diagnostics] : lexErrors.map((e) => lexDiagnostic(e, text, uri));
   for (const t of scanner.errorTokens) {
     const span: Span = { start: t.startOffset, end: t.endOffset! + 1 };
     diagnostics.push(t.tokenType === T.UnterminatedString ? diag('unterminatedString', uri, span) : diag('unterminatedComment', uri, { start: span.start, end: span.start + 2 }));
@@ -152,25 +197,83 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
     }));
   if (!whole) parsePiece();
   if (whole) {
-    // The rest of the file in one parse, for Chevrotain's recovery and diagnostics.
-    pimParser.resetState();
-    pimParser.input = piece;
-    const cst = pimParser.file();
-    const last = piece[piece.length - 1];
+    const { cst, errors, parsed } = parseRecovering(piece);
+    const last = piece[parsed - 1];
     // Recovery can report the same spot more than once; keep the first per offset.
     const seen = new Set<number>();
-    for (const e of pimParser.errors) {
+    for (const e of errors) {
       const d = parseDiagnostic(e, uri, text.length, last);
       if (seen.has(d.span.start)) continue;
       seen.add(d.span.start);
       diagnostics.push(d);
     }
+    if (parsed < piece.length || unparsed) {
+      const t = piece[parsed] ?? unparsed!;
+      limitDiagnostics.push(diag('recoveryLimit', uri, { start: t.startOffset, end: t.endOffset! + 1 }, LIMITS.inputTokens));
+    }
     for (const item of builder.items(cst)) items.push(item);
   }
   // Release the parser's hold on the last input (it would keep its tokens alive).
   pimParser.input = [];
+  for (const span of builder.tooDeep) limitDiagnostics.push(diag('expressionTooDeep', uri, span, LIMITS.expressionDepth));
   diagnostics.sort((a, b) => a.span.start - b.span.start);
-  return { ast: builder.finish(items, uri, comments), diagnostics, tokens };
+  for (const d of limitDiagnostics) diagnostics.push(d);
+  diagnostics.sort((a, b) => a.span.start - b.span.start);
+  return { ast: builder.finish(items, uri, comments), diagnostics: capDiagnostics(diagnostics, uncounted), tokens };
 }
 
-export { Diagnostics };
+/**
+ * Parses tokens in one input with Chevrotain's error recovery, at most `LIMITS.inputTokens` of them
+ * and up to `LIMITS.recoveryErrors` syntax errors. Recovery inside a repetition recurses once per
+ * recovered error and costs time per error, so a file of errors (a JSON file saved as `.pim`) would
+ * exhaust the stack or take seconds: past the budget the input is cut before the error that exceeded
+ * it (halved when the stack ran out first) and parsed again; the caller reports where parsing stopped.
+ */
+function parseRecovering(piece: IToken[]): { cst: ReturnType<typeof pimParser.file>; errors: IRecognitionException[]; parsed: number } {
+  let parsed = Math.min(piece.length, LIMITS.inputTokens);
+  pimParser.errorBudget = LIMITS.recoveryErrors;
+  try {
+    for (;;) {
+      pimParser.resetState();
+      pimParser.input = parsed === piece.length ? piece : piece.slice(0, parsed);
+      try {
+        const cst = pimParser.file();
+        return { cst, errors: pimParser.errors, parsed };
+      } catch (e) {
+        if (!(e instanceof RangeError || e instanceof ErrorBudgetExceeded) || parsed <= 1) throw e;
+        const errors = pimParser.errors;
+        const last = e instanceof ErrorBudgetExceeded ? errors[errors.length - 1]?.token : undefined;
+        const cut = last && Number.isFinite(last.startOffset) ? indexAt(piece, last.startOffset) : -1;
+        parsed = cut > 0 && cut < parsed ? cut : Math.floor(parsed / 2);
+        // The cut input ends before the error that broke the budget; one more error at its end is fine.
+        pimParser.errorBudget = LIMITS.recoveryErrors + 1;
+      }
+    }
+  } finally {
+    pimParser.errorBudget = Infinity;
+  }
+}
+
+/** The index of the first token at or after `offset` (tokens are in source order). */
+function indexAt(tokens: IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The first `LIMITS.diagnostics` of one file's sorted diagnostics and one that says how many more there
+ * are (`uncounted`: more that were dropped before).
+ */
+export function capDiagnostics(diagnostics: Diagnostic[], uncounted = 0): Diagnostic[] {
+  if (diagnostics.length <= LIMITS.diagnostics) return diagnostics;
+  const kept = diagnostics.slice(0, LIMITS.diagnostics);
+  const next = diagnostics[LIMITS.diagnostics]!;
+  kept.push(diag('tooManyDiagnostics', next.uri, next.span, LIMITS.diagnostics, diagnostics.length - LIMITS.diagnostics + uncounted));
+  return kept;
+}

@@ -1,15 +1,39 @@
 // The `.pim` concrete-syntax parser: one CstParser instance, built once, with error recovery on.
 // Newlines are skipped by the lexer; where juxtaposition matters (`relu` then `flatten` on the next
 // line vs `conv c1`), gates compare token lines.
-import type { CstNode, IToken, TokenType } from 'chevrotain';
+import type { CstNode, IRecognitionException, IToken, TokenType } from 'chevrotain';
 import { CstParser } from './chevrotain.js';
 import * as T from './tokens.js';
+
+/** A parse stopped after `errorBudget` syntax errors. */
+export class ErrorBudgetExceeded extends Error {}
 
 class PimParser extends CstParser {
   constructor() {
     // Grammar validations (ambiguities, left recursion) run when PIM_GRAMMAR_CHECKS=1, as in test/grammar.
     super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 2, skipValidations: globalThis.process?.env?.['PIM_GRAMMAR_CHECKS'] !== '1' });
     this.performSelfAnalysis();
+    // Every recorded syntax error passes here; past the budget the parse stops (see `errorBudget`).
+    const self = this as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException };
+    const save = self.SAVE_ERROR.bind(this);
+    self.SAVE_ERROR = (e) => {
+      const saved = save(e);
+      if (++this.savedErrors > this.errorBudget) throw new ErrorBudgetExceeded();
+      return saved;
+    };
+  }
+
+  /**
+   * Syntax errors one parse may record before it throws ErrorBudgetExceeded. Recovery inside a
+   * repetition recurses once per recovered error and costs time per error, so a file of errors (a
+   * JSON file saved as `.pim`) would otherwise exhaust the stack or take seconds.
+   */
+  errorBudget = Infinity;
+  private savedErrors = 0;
+
+  override reset(): void {
+    super.reset();
+    this.savedErrors = 0;
   }
 
   private sameLine(): boolean {

@@ -9,7 +9,7 @@ import { concentrate } from './cmesh.js';
 import { checkExecutes, newKindFix, reconcileStated, staticPower } from './figures.js';
 import { LAYER_KINDS } from './models.js';
 import { evaluate } from '../semantics/evaluate.js';
-import { asNumber, ConstScope, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
+import { asNumber, ConstScope, instantiate, requireAtLeast, requirePositive, type Instance } from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
 import { elaborateThermal } from './thermal.js';
 import { describeValue, displayValue, type Value } from '../semantics/values.js';
@@ -134,6 +134,9 @@ function inheritedBody(ctx: CheckContext, block: Block, uri: string): { members:
 }
 
 /** Instantiates a component and, depth first, its children. */
+/** Component attributes that figures are divided by (the prelude's formulas and the simulator's). */
+const DIVISORS = ['bus_width', 'flit', 'ports', 'rate', 'frequency', 'bandwidth', 'banks', 'peak', 'memory_bandwidth', 'link_bandwidth'] as const;
+
 function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string, parentTotal: number, uri: string): Node | undefined {
   const kind = b.kind.name;
   const cls = ctx.classes.component.get(kind);
@@ -153,6 +156,8 @@ function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string,
   const label = b.name?.name ?? kind;
   const path = `${parentPath}.${label}`;
   const inst = instantiate(ctx, cls, b.body, uri, { clockHz, anchor: b.kind.span, what: `'${kind}' block`, overrides: ctx.overridesAt(path) });
+  requirePositive(ctx, inst, DIVISORS, `'${kind}' block`);
+  requireAtLeast(ctx, inst, ['shared_by'], `'${kind}' block`, 1);
   if (ctx.isA('component', kind, 'crossbar')) {
     for (const k of ['rows', 'cols']) {
       const v = asNumber(inst.get(k));
@@ -326,7 +331,10 @@ function elaborateTree(ctx: CheckContext, block: Block, uri: string): { archInst
     if (attr && v !== undefined && v >= 1 && !Number.isInteger(v)) ctx.report(diag('outOfRange', uri, attr.value.span, `'${k}' of architecture '${block.name!.name}'`, `${v} bit`, 'a whole number of bits'));
   }
   requireAtLeast(ctx, archInst, ['chips'], `architecture '${block.name!.name}'`, 1);
-  const clockHz = asNumber(archInst.get('clock')) ?? 1e9;
+  requirePositive(ctx, archInst, ['clock'], `architecture '${block.name!.name}'`);
+  // A clock not above 0 was reported above; 1 GHz keeps cycle figures from failing again.
+  const stated = asNumber(archInst.get('clock'));
+  const clockHz = stated !== undefined && stated > 0 && Number.isFinite(stated) ? stated : 1e9;
   // Below 1 was reported above; 1 keeps later passes from repeating the error.
   const chips = Math.max(1, asNumber(archInst.get('chips')) ?? 1);
   const name = block.name!.name;

@@ -1,6 +1,6 @@
 // The layer kinds: every kind's attributes with their types, defaults and docs (exported for docs, hover
 // and completion; the one place a layer kind is defined), and reading a layer's attributes against them.
-import { diag, didYouMean } from '@pim/grammar';
+import { diag, didYouMean, LIMITS } from '@pim/grammar';
 import type { Diagnostic, Span } from '@pim/grammar';
 import type { LayerAttr, LayerSpec } from './models.js';
 
@@ -113,8 +113,8 @@ export const LAYER_KINDS: Record<string, LayerSchema> = {
 /** Layer kinds whose weights go on crossbars. */
 export const WEIGHT_LAYER_KINDS: readonly string[] = Object.keys(LAYER_KINDS).filter((k) => LAYER_KINDS[k]!.weights);
 
-/** Above this many unrolled layers a model is rejected (guards against `repeat 1e9`). */
-export const MAX_LAYERS = 20_000;
+/** Above this many unrolled layers a model is rejected (one of the input limits). */
+export const MAX_LAYERS = LIMITS.layers;
 
 // ── Attributes ───────────────────────────────────────────────────────────────────────────────────
 

@@ -3,16 +3,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { diag, LineIndex, parse, type Diagnostic } from '@pim/grammar';
+import { diag, LIMITS, LineIndex, parse, type Diagnostic, type Span } from '@pim/grammar';
+import { readSource } from '@pim/grammar/files';
 import type { CompilerHost, SourceFile } from '../api.js';
 
 export const nodeHost: CompilerHost = {
-  readFile(p: string): string | undefined {
-    try {
-      return fs.readFileSync(p, 'utf8');
-    } catch {
-      return undefined;
-    }
+  readFile(p: string) {
+    const r = readSource(p);
+    return 'text' in r ? r.text : r.problem === 'notFound' ? undefined : r;
   },
 };
 
@@ -36,9 +34,14 @@ export function loadFiles(entry: string, host: CompilerHost, cache?: Map<string,
   const stack: string[] = [];
   const rel = (p: string): string => path.relative(path.dirname(entry), p) || path.basename(p);
 
-  const read = (p: string): SourceFile | undefined => {
+  /** A parsed file, or the diagnostic that says why it cannot be read (at `span` of `from`). */
+  const read = (p: string, from: string, span: Span, shown: string): SourceFile | Diagnostic => {
     const text = host.readFile(p);
-    if (text === undefined) return undefined;
+    if (text === undefined) return diag('importNotFound', from, span, shown);
+    if (typeof text !== 'string') {
+      if (text.problem === 'tooLarge') return diag('fileTooLarge', from, span, text.bytes, LIMITS.fileBytes);
+      return text.problem === 'special' ? diag('importNotRegular', from, span, shown, text.what) : diag('importNotFound', from, span, shown);
+    }
     const cached = cache?.get(p);
     if (cached && cached.text === text) return cached;
     const sf = makeSourceFile(p, text);
@@ -58,9 +61,18 @@ export function loadFiles(entry: string, host: CompilerHost, cache?: Map<string,
         continue;
       }
       if (files.has(target)) continue;
-      const child = read(target);
-      if (!child) {
-        diagnostics.push(diag('importNotFound', p, item.path.span, item.path.value));
+      // Only sources: another file's contents would be parsed and echoed in code frames.
+      if (path.extname(target) !== '.pim') {
+        diagnostics.push(diag('importNotSource', p, item.path.span, item.path.value));
+        continue;
+      }
+      if (files.size >= LIMITS.files) {
+        diagnostics.push(diag('tooManyFiles', p, item.span, LIMITS.files));
+        continue;
+      }
+      const child = read(target, p, item.path.span, item.path.value);
+      if ('code' in child) {
+        diagnostics.push(child);
         continue;
       }
       visit(target, child);
@@ -68,8 +80,13 @@ export function loadFiles(entry: string, host: CompilerHost, cache?: Map<string,
     stack.pop();
   };
 
-  const entrySf = read(entry);
-  if (!entrySf) return { files, diagnostics, entryFound: false };
+  const entrySf = read(entry, entry, { start: 0, end: 0 }, path.basename(entry));
+  if ('code' in entrySf) {
+    // A file too large or special is reported at its own start; a missing one by the caller.
+    if (entrySf.code === 'PIM2003') return { files, diagnostics, entryFound: false };
+    diagnostics.push(entrySf);
+    return { files, diagnostics, entryFound: false };
+  }
   visit(entry, entrySf);
   return { files, diagnostics, entryFound: true };
 }

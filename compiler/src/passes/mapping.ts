@@ -348,12 +348,16 @@ function placeLayer(ctx: MapContext, layer: IrLayer, weightBits: number, placed:
  */
 function placeFollowers(ctx: MapContext, { placements, followers }: Placed): void {
   const { arch, model } = ctx;
-  const isWeightAt = (j: number): boolean => model.layers[j]!.weights !== undefined;
+  // The nearest weight layer before and after each layer, in two sweeps (a scan per follower was
+  // quadratic in a long run of weightless layers: `repeat 20000 { relu }`).
+  const n = placements.length;
+  const before = new Int32Array(n).fill(-1);
+  const after = new Int32Array(n).fill(-1);
+  for (let j = 1; j < n; j++) before[j] = model.layers[j - 1]!.weights !== undefined ? j - 1 : before[j - 1]!;
+  for (let j = n - 2; j >= 0; j--) after[j] = model.layers[j + 1]!.weights !== undefined ? j + 1 : after[j + 1]!;
   for (const i of followers) {
     const p = placements[i]!;
-    let lead = -1;
-    for (let j = i - 1; j >= 0 && lead < 0; j--) if (isWeightAt(j)) lead = j;
-    for (let j = i + 1; j < placements.length && lead < 0; j++) if (isWeightAt(j)) lead = j;
+    const lead = before[i]! >= 0 ? before[i]! : after[i]!;
     if (lead >= 0) {
       const leader = placements[lead]!;
       p.target = leader.target;

@@ -88,9 +88,10 @@ export function checkMappings(
     recordPlaceReferences(ctx, b, uri, model.ir.name, archV!.t === 'word' ? archV.name : '');
     // Hover on a layer shows where each mapping put it.
     for (const p of mapped.placements) {
-      // Copies of a repeated layer share one block, so several placements may land on one info.
+      // Copies of a repeated layer share one block, so several placements land on one info: appended
+      // in place (a copy of the list per copy of the layer was quadratic in the repeat count).
       const info = model.layerInfo.get(p.layer);
-      if (info) info.placements = [...(info.placements ?? []), { mapping: sym.name, placement: p }];
+      if (info) (info.placements ??= []).push({ mapping: sym.name, placement: p });
     }
   }
   return out;

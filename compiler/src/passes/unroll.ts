@@ -44,7 +44,7 @@ export function unroll(spec: ModelSpec, duplicates: Set<LayerSpec>, report: (d: 
       }
       if (out.length >= MAX_LAYERS) {
         truncated = true;
-        report(diag('outOfRange', item.uri, item.span, `model '${spec.name}' unrolled`, `more than ${MAX_LAYERS} layers`, `at most ${MAX_LAYERS} layers`));
+        report(diag('outOfRange', item.uri, item.span, `model '${spec.name}' unrolled`, `more than ${MAX_LAYERS} layers`, `at most ${MAX_LAYERS} layers (the layer limit)`));
         return;
       }
       const flat: FlatLayer = { spec: item, name: item.name !== undefined ? item.name + suffix : '' };

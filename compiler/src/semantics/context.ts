@@ -1,7 +1,7 @@
 // State shared by the checking passes of one compilation: symbols, classes, constants, and the
 // sinks for diagnostics, references and hover information.
 import type { Attribute, Block, ConstDecl, Diagnostic, Expr, Member, Span } from '@pim/grammar';
-import type { AttributeInfo, BlockInfo, PimSymbol, Reference, SourceFile } from '../api.js';
+import { OverrideError, type AttributeInfo, type BlockInfo, type PimSymbol, type Reference, type SourceFile } from '../api.js';
 import { DeferredMap } from './deferred-map.js';
 import type { AttrType } from './types.js';
 import type { Value } from './values.js';
@@ -73,7 +73,7 @@ export class CheckContext {
   setOverrides(overrides: readonly { path: string; value: number | string | boolean }[]): void {
     for (const o of overrides) {
       const dot = o.path.lastIndexOf('.');
-      if (dot <= 0) throw new Error(`compile: override '${o.path}' names no attribute (give owner.attribute)`);
+      if (dot <= 0) throw new OverrideError(`compile: override '${o.path}' names no attribute (give owner.attribute)`);
       const owner = o.path.slice(0, dot);
       let m = this.overridesByOwner.get(owner);
       if (!m) {

@@ -1,7 +1,7 @@
 // An instance of a class: a block's attributes checked against the class, defaults evaluated lazily
 // in the instance's own scope (so `power = energy * rate` sees the instance's `rate`).
 import { diag, didYouMean, withArticle, type Attribute, type Diagnostic, type Expr, type Member, type Span } from '@pim/grammar';
-import type { AttributeInfo } from '../api.js';
+import { OverrideError, type AttributeInfo } from '../api.js';
 import { DIMENSIONLESS, dimEquals, dimName, isDimensionless, NAMED_DIMENSIONS, type Dim } from '../units/dimension.js';
 import type { AttrDef, CheckContext, ClassDef } from './context.js';
 import { evaluate, type EvalEnv } from './evaluate.js';
@@ -107,7 +107,7 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
 /** A design point's value (SI units, as the IR writes it) as the attribute's type holds it. */
 function overrideValue(raw: number | string | boolean, type: AttrType, what: string, span: Span): Value {
   const fail = (): never => {
-    throw new Error(`compile: override of ${what} with ${JSON.stringify(raw)}: not ${typeName(type)}`);
+    throw new OverrideError(`compile: override of ${what} with ${JSON.stringify(raw)}: not ${typeName(type)}`);
   };
   switch (type.k) {
     case 'dim':
@@ -382,6 +382,7 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
       return v;
     case 'dim': {
       if (v.t !== 'num') return wrongType(ctx, v, type, span, uri, what, withArticle(type.name));
+      if (!Number.isFinite(v.v)) return notFinite(ctx, span, uri, what);
       if (dimEquals(v.dim, type.dim)) return nonNegative(ctx, v, span, uri, what);
       if (type.name === 'time' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) {
         if (opts.clockHz) return nonNegative(ctx, num(v.v / opts.clockHz, type.dim), span, uri, what);
@@ -394,6 +395,7 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
     case 'count':
     case 'number': {
       if (v.t !== 'num') return wrongType(ctx, v, type, span, uri, what, type.k === 'count' ? 'a count' : 'a plain number');
+      if (!Number.isFinite(v.v)) return notFinite(ctx, span, uri, what);
       if (!isDimensionless(v.dim)) {
         ctx.report(diag('wrongDimension', uri, span, whatText(what), type.k === 'count' ? 'a count' : 'a plain number', withArticle(dimName(v.dim))));
         return ERROR;
@@ -475,6 +477,12 @@ function wrongType(ctx: CheckContext, v: Value, type: AttrType, span: Span, uri:
   return ERROR;
 }
 
+/** `1e308 GHz` overflows to Infinity: no figure of the IR (JSON has no Infinity) can hold it. */
+function notFinite(ctx: CheckContext, span: Span, uri: string, what: What): Value {
+  ctx.report(diag('notFinite', uri, span, whatText(what)));
+  return ERROR;
+}
+
 /** Every quantity the language names is a magnitude (a temperature is in kelvin): never below 0. */
 function nonNegative(ctx: CheckContext, x: Value, span: Span, uri: string, what: What): Value {
   if (x.t !== 'num' || x.v >= 0) return x;
@@ -491,6 +499,19 @@ export function requireAtLeast(ctx: CheckContext, inst: Instance, keys: string[]
     const attr = inst.statedAttr(k);
     const v = inst.get(k);
     if (attr && v?.t === 'num' && v.v < min) ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), bound));
+  }
+}
+
+/**
+ * Reports stated numbers that are not above 0 among `keys`: rates, widths and clocks divide other
+ * figures, so 0 would make them infinite (`energy Infinity J`). Reported at the user's attribute, not
+ * at the library formulas that would fail later.
+ */
+export function requirePositive(ctx: CheckContext, inst: Instance, keys: readonly string[], what: string): void {
+  for (const k of keys) {
+    const attr = inst.statedAttr(k);
+    const v = inst.get(k);
+    if (attr && v?.t === 'num' && !(v.v > 0)) ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), 'above 0'));
   }
 }
 

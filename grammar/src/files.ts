@@ -1,0 +1,183 @@
+// Reading sources and writing outputs safely, for every package (`@pim/grammar/files`).
+//
+// Reading: a source is read only when it is a regular file within the file size limit, through one
+// descriptor (fstat, then read), so `/dev/zero`, a FIFO or a 2 GB binary never fills memory or blocks.
+// Writing: an output path is checked before any work is done (a command that trains for an hour must
+// not fail at its last step), and each file is written to a temporary file beside it and renamed
+// over it, so a reader never sees half a file and an interrupted run leaves the old one whole.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LIMITS } from './limits.js';
+
+export type SourceRead =
+  | { text: string }
+  | { problem: 'notFound' }
+  | { problem: 'tooLarge'; bytes: number }
+  | { problem: 'special'; what: string };
+
+/** What a non-regular file is, in words. */
+function kindOf(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a pipe';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * A source file's text, or why it cannot be one. Opened non-blocking (a FIFO does not wait for a
+ * writer), checked by fstat on the same descriptor (no race with a rename), read to its stated size.
+ */
+export function readSource(file: string, limit: number = LIMITS.fileBytes): SourceRead {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return { problem: 'special', what: 'a directory' };
+    return { problem: 'notFound' };
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return { problem: 'special', what: kindOf(st) };
+    if (st.size > limit) return { problem: 'tooLarge', bytes: st.size };
+    // Files in pseudo file systems (/proc) report size 0 but have contents: read up to the limit.
+    const buf = Buffer.alloc(Math.min(limit + 1, Math.max(st.size, 64 * 1024)));
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) break;
+      const got = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > limit) return { problem: 'tooLarge', bytes: n };
+    return { text: buf.toString('utf8', 0, n) };
+  } catch {
+    return { problem: 'notFound' };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A path a command cannot write to, with the reason (the CLI prints it as a usage error). */
+export class OutputPathError extends Error {}
+
+/**
+ * File systems whose files are the kernel's views, not storage (`statfs` magic numbers from Linux's
+ * include/uapi/linux/magic.h): writing there hangs or changes the system, never saves a result.
+ */
+const PSEUDO_FILE_SYSTEMS = new Map<number, string>([
+  [0x9fa0, 'proc'], [0x62656572, 'sysfs'], [0x64626720, 'debugfs'], [0x73636673, 'securityfs'],
+  [0x27e0eb, 'cgroup'], [0x63677270, 'cgroup2'], [0x1cd1, 'devpts'], [0x62656570, 'configfs'],
+  [0x74726163, 'tracefs'], [0xcafe4a11, 'bpf'], [0x6165676c, 'pstore'], [0xde5e81e4, 'efivarfs'],
+  [0x65735543, 'fusectl'], [0x42494e4d, 'binfmt_misc'], [0x6e736673, 'nsfs'], [0x19800202, 'mqueue'],
+]);
+
+function pseudoFileSystem(dir: string): string | undefined {
+  try {
+    return PSEUDO_FILE_SYSTEMS.get(Number(fs.statfsSync(dir).type));
+  } catch {
+    return undefined;
+  }
+}
+
+export interface OutputCheck {
+  /** What the path is for, in the messages (`--json`, `-o`, `--checkpoint`). */
+  what: string;
+  /** Source files of the program: never overwritten. */
+  sources?: readonly string[];
+  /** The path names a directory (created when missing) instead of a file. */
+  directory?: boolean;
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** The directory that will hold `p`: its nearest existing ancestor must be a writable directory. */
+function checkParent(p: string, what: string): void {
+  let dir = path.dirname(p);
+  while (!fs.existsSync(dir)) {
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    throw new OutputPathError(`${what} '${p}': no directory to write it in`);
+  }
+  if (!st.isDirectory()) throw new OutputPathError(`${what} '${p}': '${dir}' is not a directory`);
+  const pseudo = pseudoFileSystem(dir);
+  if (pseudo) throw new OutputPathError(`${what} '${p}': '${dir}' is in the ${pseudo} pseudo file system, not storage`);
+  if (dir !== path.dirname(p)) throw new OutputPathError(`${what} '${p}': the directory '${path.dirname(p)}' does not exist`);
+  // access(W_OK) says yes to root on a read-only mount: creating a file is the real test.
+  const probe = path.join(dir, `.pim-probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    fs.closeSync(fs.openSync(probe, 'wx'));
+    fs.unlinkSync(probe);
+  } catch (e) {
+    throw new OutputPathError(`${what} '${p}': cannot write in '${dir}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/**
+ * Checks, before any work, that `p` can take an output: not a source of the program (nor any `.pim`
+ * file), not a directory (or, for `directory`, a directory or nothing), a regular file if it exists,
+ * in a writable directory of a real file system. Throws OutputPathError with the reason.
+ */
+export function checkOutputPath(p: string, check: OutputCheck): void {
+  const { what } = check;
+  const resolved = realOrSelf(p);
+  if (!check.directory && path.extname(p).toLowerCase() === '.pim') throw new OutputPathError(`${what} '${p}': refusing to write over a .pim source`);
+  for (const s of check.sources ?? []) {
+    if (realOrSelf(s) === resolved) throw new OutputPathError(`${what} '${p}': refusing to write over the source '${s}'`);
+  }
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    st = undefined;
+  }
+  if (st && check.directory) {
+    if (!st.isDirectory()) throw new OutputPathError(`${what} '${p}': not a directory`);
+    const pseudo = pseudoFileSystem(p);
+    if (pseudo) throw new OutputPathError(`${what} '${p}': in the ${pseudo} pseudo file system, not storage`);
+    checkParent(path.join(p, 'x'), what);
+    return;
+  }
+  if (st && st.isDirectory()) throw new OutputPathError(`${what} '${p}': is a directory`);
+  if (st && !st.isFile()) throw new OutputPathError(`${what} '${p}': is ${kindOf(st)}, not a regular file`);
+  checkParent(p, what);
+}
+
+/**
+ * Writes a file atomically: a temporary file in the same directory, flushed, then renamed over the
+ * target. On any failure the temporary file is removed and the target is as it was.
+ */
+export function writeFileAtomic(p: string, data: string | Uint8Array): void {
+  const tmp = path.join(path.dirname(p), `.${path.basename(p)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    const fd = fs.openSync(tmp, 'wx');
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, p);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // never created, or already renamed
+    }
+    throw e;
+  }
+}
