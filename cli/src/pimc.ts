@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '@pim/grammar';
+import { checkOutputPath, OutputPathError, writeFileAtomic } from '@pim/grammar/files';
 import { compile, designCompiler, loadPrelude, sourcesCompiler, type Program } from '@pim/compiler';
 import type { IrProgram } from '@pim/ir';
 
@@ -19,8 +20,9 @@ Usage:
   pimc fmt FILE… [--check|--write] format with the pim Prettier plugin
   pimc simulate FILE [--mapping NAME] [--json OUT] [--csv DIR] [--html OUT]
                                    analytic area, power, latency, energy and traffic
-  pimc train FILE [--train NAME] [--seed N] [--epochs N] [--json OUT] [--checkpoint DIR]
+  pimc train FILE [--train NAME] [--seed N] [--epochs N] [--json OUT] [--checkpoint DIR [--overwrite]]
                                    hardware-aware training on the simulated crossbars
+                                   (an existing checkpoint is replaced only with --overwrite)
   pimc run FILE --run NAME [--checkpoint DIR] [--json OUT]
                                    inference under deployment faults and noise
   pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT] [--html OUT]
@@ -109,12 +111,26 @@ function formatOf(value: unknown, cmd: string): 'text' | 'json' {
   return format;
 }
 
-/** A whole-number option (`--seed 3`) at least `min`, or undefined when not given. */
-function wholeOption(cmd: string, key: string, value: unknown, min: number): number | undefined {
+/** A whole-number option (`--seed 3`) from `min` to `max`, or undefined when not given. */
+function wholeOption(cmd: string, key: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`pimc ${cmd}: --${key} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, not '${String(value)}'`);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`pimc ${cmd}: --${key} must be a whole number from ${min} to ${max}, not '${String(value)}'`);
   return n;
+}
+
+/** Epochs one `pimc train` may be asked for: far above any run that ends (a run of MNIST takes seconds per epoch). */
+const MAX_EPOCHS = 100_000;
+
+/**
+ * Checks every output path of a command before any work (OutputPathError: exit 1), so a run never
+ * ends by failing to save its results, and never writes over its source.
+ */
+function checkOutputs(cmd: string, source: string | undefined, outputs: { flag: string; path: unknown; directory?: boolean }[]): void {
+  for (const o of outputs) {
+    if (typeof o.path !== 'string') continue;
+    checkOutputPath(o.path, { what: `pimc ${cmd} ${o.flag}`, sources: source ? [source] : [], ...(o.directory ? { directory: true } : {}) });
+  }
 }
 
 /** Compiles for a runtime command; prints diagnostics; returns the program only when it has IR. */
@@ -179,6 +195,17 @@ const stdoutLine: Out = (s) => writeLine(1, s);
 const stderrLine: Out = (s) => writeLine(2, s);
 
 export async function main(argv: string[], out: Out = stdoutLine, err: Out = stderrLine): Promise<number> {
+  try {
+    return await command(argv, out, err);
+  } catch (e) {
+    // An output path that cannot take the result: the user's mistake, found before any work.
+    if (!(e instanceof OutputPathError)) throw e;
+    err(e.message);
+    return 1;
+  }
+}
+
+async function command(argv: string[], out: Out, err: Out): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
     out(HELP);
@@ -225,15 +252,14 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError('pimc compile: give exactly one FILE');
       const format = formatOf(values.format, 'compile');
+      checkOutputs(cmd, positionals[0], [{ flag: '-o', path: values.output }]);
       const program = compile(requireFile(positionals[0], 'compile'));
       printDiagnostics(program, format, err);
       if (!program.ir) return 1;
       const json = JSON.stringify(program.ir, null, 2) + '\n';
       if (values.output) {
         const outPath = String(values.output);
-        const tmp = `${outPath}.tmp-${process.pid}`;
-        fs.writeFileSync(tmp, json);
-        fs.renameSync(tmp, outPath);
+        writeFileAtomic(outPath, json);
         err(`${display(program.entry)}: wrote ${display(path.resolve(outPath))}`);
       } else out(json.trimEnd());
       return 0;
@@ -249,23 +275,26 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
       const { values, positionals } = parse({ mapping: { type: 'string' }, json: { type: 'string' }, csv: { type: 'string' }, html: { type: 'string' } });
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError('pimc simulate: give exactly one FILE');
+      checkOutputs(cmd, positionals[0], [{ flag: '--json', path: values.json }, { flag: '--csv', path: values.csv, directory: true }, { flag: '--html', path: values.html }]);
       const sim = await loadOptional('@pim/runtime/sim', 'simulation');
       const program = compileForRuntime(requireFile(positionals[0], 'simulate'), String(values.format), err);
       if (!program) return 1;
-      return sim.simulateCommand(program.ir, { mapping: values.mapping as string | undefined, json: values.json as string | undefined, csv: values.csv as string | undefined, html: values.html as string | undefined, source: program.entry }, out);
+      return sim.simulateCommand(program.ir, { mapping: values.mapping as string | undefined, json: values.json as string | undefined, csv: values.csv as string | undefined, html: values.html as string | undefined, source: program.entry }, out, err);
     }
     case 'train':
     case 'run': {
-      const opts = { train: { type: 'string' as const }, run: { type: 'string' as const }, seed: { type: 'string' as const }, epochs: { type: 'string' as const }, json: { type: 'string' as const }, checkpoint: { type: 'string' as const } };
+      const opts = { train: { type: 'string' as const }, run: { type: 'string' as const }, seed: { type: 'string' as const }, epochs: { type: 'string' as const }, json: { type: 'string' as const }, checkpoint: { type: 'string' as const }, overwrite: { type: 'boolean' as const } };
       const { values, positionals } = parse(opts);
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError(`pimc ${cmd}: give exactly one FILE`);
-      const seed = wholeOption(cmd, 'seed', values.seed, 0);
-      const epochs = wholeOption(cmd, 'epochs', values.epochs, 0);
+      const seed = wholeOption(cmd, 'seed', values.seed, 0, 2 ** 32 - 1);
+      const epochs = wholeOption(cmd, 'epochs', values.epochs, 1, MAX_EPOCHS);
+      // `run` reads its checkpoint; `train` writes one.
+      checkOutputs(cmd, positionals[0], [{ flag: '--json', path: values.json }, ...(cmd === 'train' ? [{ flag: '--checkpoint', path: values.checkpoint, directory: true }] : [])]);
       const trainer = await loadOptional('@pim/runtime/train', 'training');
       const program = compileForRuntime(requireFile(positionals[0], cmd), String(values.format), err);
       if (!program) return 1;
-      const args = { train: values.train, run: values.run, seed, epochs, json: values.json, checkpoint: values.checkpoint, source: program.entry };
+      const args = { train: values.train, run: values.run, seed, epochs, json: values.json, checkpoint: values.checkpoint, overwrite: values.overwrite === true, source: program.entry };
       return cmd === 'train' ? trainer.trainCommand(program.ir, args, out, err) : trainer.runCommand(program.ir, args, out, err);
     }
     case 'explore': {
@@ -291,6 +320,7 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
         journal: values.journal,
         redisWait: whole('redis-wait', 1),
       };
+      checkOutputs(cmd, positionals[0], [{ flag: '--json', path: values.json }, { flag: '--html', path: values.html }]);
       const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
       const program = compileForRuntime(requireFile(positionals[0], 'explore'), String(values.format), err);
       if (!program) return 1;

@@ -160,7 +160,8 @@ const FRAME_WIDTH = 160;
 
 /** `file:line:col: error PIM2001: message` with a code frame and a caret line under the span. */
 export function formatDiagnostic(d: Diagnostic, text: string | undefined, displayPath = d.uri): string {
-  if (text === undefined) return `${displayPath}: ${d.severity} ${d.code}: ${d.message}`;
+  // A file that was not read (too large, special) is named at its start.
+  if (text === undefined) return `${displayPath}${d.span.start === 0 ? ':1:1' : ''}: ${d.severity} ${d.code}: ${d.message}`;
   if (lastIndex?.text !== text) lastIndex = { text, index: new LineIndex(text) };
   const index = lastIndex.index;
   const start = index.position(d.span.start);

@@ -274,6 +274,9 @@ export function capDiagnostics(diagnostics: Diagnostic[], uncounted = 0): Diagno
   if (diagnostics.length <= LIMITS.diagnostics) return diagnostics;
   const kept = diagnostics.slice(0, LIMITS.diagnostics);
   const next = diagnostics[LIMITS.diagnostics]!;
-  kept.push(diag('tooManyDiagnostics', next.uri, next.span, LIMITS.diagnostics, diagnostics.length - LIMITS.diagnostics + uncounted));
+  // A limit's own diagnostic (PIMx100–x149) is always shown: it says why the rest is missing.
+  const limits = diagnostics.slice(LIMITS.diagnostics).filter((d) => /^PIM\d1[0-4]\d$/.test(d.code));
+  kept.push(diag('tooManyDiagnostics', next.uri, next.span, LIMITS.diagnostics, diagnostics.length - LIMITS.diagnostics - limits.length + uncounted));
+  for (const d of limits) kept.push(d);
   return kept;
 }

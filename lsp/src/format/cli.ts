@@ -1,11 +1,13 @@
 // `pimc fmt FILE… [--check] [--write]`: prints formatted text, checks, or rewrites files in place.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { formatDiagnostic } from '@pim/grammar';
+import { writeFileAtomic } from '@pim/grammar/files';
 import { formatPim } from './format.js';
 
 /**
- * Exit code: 0 when everything is (or now is) formatted, 1 when `--check` finds an unformatted file,
- * 2 when a file cannot be read or does not parse.
+ * Exit code (pimc's): 0 when everything is (or now is) formatted, 1 when a file does not parse or
+ * `--check` finds an unformatted file, 2 when a file cannot be read. A file's line endings are kept:
+ * one that uses CRLF is printed and written with CRLF.
  */
 export async function fmtCommand(
   files: string[],
@@ -38,23 +40,26 @@ export async function fmtCommand(
     }
     if (!result.ok) {
       for (const d of result.diagnostics) err(formatDiagnostic(d, text, file));
-      code = 2;
+      code = Math.max(code, 1);
       continue;
     }
+    // The printer writes LF; a CRLF file stays CRLF (its first line break decides).
+    const crlf = /\r\n/.test(text.slice(0, text.indexOf('\n') + 1));
+    if (crlf) result = { ...result, text: result.text.replace(/\r?\n/g, '\r\n') };
     if (opts.check) {
       if (result.text !== text) unformatted.push(file);
       continue;
     }
     if (opts.write) {
       if (result.text !== text) {
-        await writeFile(file, result.text, 'utf8');
+        writeFileAtomic(file, result.text);
         out(`formatted ${file}`);
       }
       continue;
     }
     // `out` ends what it prints with a line break, which the formatted text already has: printed as
     // is, `pimc fmt FILE > out.pim` would end in a blank line that `--check` then rejects.
-    if (result.text !== '') out(result.text.endsWith('\n') ? result.text.slice(0, -1) : result.text);
+    if (result.text !== '') out(result.text.replace(/\r?\n$/, ''));
   }
   if (opts.check) {
     for (const f of unformatted) err(`${f}: not formatted`);

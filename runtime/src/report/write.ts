@@ -1,5 +1,7 @@
-// Writes a report's JSON, CSV folder and HTML file; errors name the path that could not be written.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Writes a report's JSON, CSV folder and HTML file, each atomically; errors name the path that could
+// not be written.
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '@pim/grammar/files';
 import { join } from 'node:path';
 import type { SimReport } from '../sim/types.js';
 import { toCsvFiles, toJson } from './data.js';
@@ -13,7 +15,7 @@ export interface WriteOptions {
 
 function write(path: string, text: string): void {
   try {
-    writeFileSync(path, text);
+    writeFileAtomic(path, text);
   } catch (e) {
     throw new Error(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }

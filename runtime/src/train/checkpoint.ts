@@ -1,8 +1,9 @@
 // Checkpoints: the master weights, batchnorm-free parameters and per-cell write counts of a trained network,
-// as JSON. Written atomically (temp file, then rename) so a crash never leaves a half-written checkpoint.
+// as JSON, with a format name and version; read back only after every field is validated.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@pim/grammar/files';
 import { DataError } from '../data/errors.js';
 
 export interface CheckpointTensor {
@@ -38,15 +39,43 @@ export function checkpointPath(dir: string, experiment: string): string {
   return join(dir, `${experiment}.ckpt.json`);
 }
 
+/** Written atomically (a temporary file renamed over the old one): a crash leaves the old one whole. */
 export function writeCheckpoint(dir: string, ck: Checkpoint): string {
   mkdirSync(dir, { recursive: true });
   const file = checkpointPath(dir, ck.experiment);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(ck));
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(ck));
   return file;
 }
 
+/** The checkpoint format's schema, checked field by field so that a problem names its field. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function bad(file: string, field: string, problem: string): DataError {
+  return new DataError(`${file}: checkpoint field '${field}' ${problem}`, file);
+}
+
+/** A tensor: whole non-negative dimensions, base64 of exactly their product of finite float32s. */
+function checkTensor(file: string, field: string, t: unknown, nonNegative: boolean): void {
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw bad(file, field, 'must be an object { shape, data }');
+  const { shape, data } = t as Record<string, unknown>;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) throw bad(file, `${field}.shape`, 'must be a list of whole numbers');
+  if (typeof data !== 'string' || data.length % 4 !== 0 || !BASE64.test(data)) throw bad(file, `${field}.data`, 'must be base64 text');
+  const size = (shape as number[]).reduce((a, b) => a * b, 1);
+  const bytes = (data.length / 4) * 3 - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
+  if (bytes !== size * 4) throw bad(file, `${field}.data`, `holds ${bytes} bytes, but shape [${(shape as number[]).join(', ')}] needs ${size * 4}`);
+  const values = decodeTensor(t as CheckpointTensor);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) throw bad(file, `${field}.data`, `has a value that is not a finite number (${v}) at index ${i}`);
+    if (nonNegative && v < 0) throw bad(file, `${field}.data`, `has a negative count (${v}) at index ${i}`);
+  }
+}
+
+/**
+ * Reads and validates a checkpoint: format and version, every field's type, every tensor's size against
+ * its shape, and finite weights (NaN weights would load and run, silently wrong). A problem throws a
+ * DataError naming the file and the field.
+ */
 export function readCheckpoint(file: string): Checkpoint {
   let text: string;
   try {
@@ -54,12 +83,25 @@ export function readCheckpoint(file: string): Checkpoint {
   } catch (e) {
     throw new DataError(`${file}: cannot read checkpoint (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
   }
-  let ck: Checkpoint;
+  let ck: unknown;
   try {
-    ck = JSON.parse(text) as Checkpoint;
+    ck = JSON.parse(text);
   } catch (e) {
     throw new DataError(`${file}: not a checkpoint (${(e as Error).message})`, file);
   }
-  if (ck?.format !== 'pim-checkpoint' || !Array.isArray(ck.variables)) throw new DataError(`${file}: not a pim checkpoint`, file);
-  return ck;
+  if (typeof ck !== 'object' || ck === null || Array.isArray(ck)) throw new DataError(`${file}: not a pim checkpoint (not a JSON object)`, file);
+  const c = ck as Record<string, unknown>;
+  if (c['format'] !== 'pim-checkpoint') throw bad(file, 'format', "must be 'pim-checkpoint'");
+  if (c['version'] !== CHECKPOINT_VERSION) throw bad(file, 'version', `is ${JSON.stringify(c['version'])}; this version of pim reads version ${CHECKPOINT_VERSION}`);
+  for (const k of ['experiment', 'model']) if (typeof c[k] !== 'string' || (c[k] as string).length === 0) throw bad(file, k, 'must be a name');
+  if (!Number.isInteger(c['epoch']) || (c['epoch'] as number) < 0) throw bad(file, 'epoch', 'must be a whole number');
+  if (!Array.isArray(c['variables'])) throw bad(file, 'variables', 'must be a list of tensors');
+  (c['variables'] as unknown[]).forEach((t, i) => checkTensor(file, `variables[${i}]`, t, false));
+  const writes = c['writes'];
+  if (typeof writes !== 'object' || writes === null || Array.isArray(writes)) throw bad(file, 'writes', 'must be an object of tensors by layer name');
+  for (const [k, t] of Object.entries(writes)) checkTensor(file, `writes.${k}`, t, true);
+  return ck as Checkpoint;
 }
+
+/** The checkpoint format version this code writes and reads. */
+export const CHECKPOINT_VERSION = 1;

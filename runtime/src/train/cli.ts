@@ -2,7 +2,7 @@
 // API of the numerics, data and trainer.
 
 import type { TemperatureUse } from './temperature.js';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '@pim/grammar/files';
 import { dirname, resolve } from 'node:path';
 import type { IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
@@ -38,6 +38,8 @@ export interface CommandArgs {
   epochs?: number;
   json?: string;
   checkpoint?: string;
+  /** Replace an existing checkpoint of the experiment in `checkpoint`. */
+  overwrite?: boolean;
   /** The entry .pim file; relative dataset paths resolve against its folder. */
   source?: string;
 }
@@ -50,11 +52,7 @@ function pick(ir: IrProgram, kind: 'train' | 'run', name: string | undefined): s
 }
 
 function writeJson(file: string, value: unknown): void {
-  const abs = resolve(file);
-  mkdirSync(dirname(abs), { recursive: true });
-  const tmp = `${abs}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  renameSync(tmp, abs);
+  writeFileAtomic(resolve(file), JSON.stringify(value, null, 2) + '\n');
 }
 
 function pct(x: number | null): string {
@@ -87,7 +85,7 @@ export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Ou
     // A redrawn bar on a terminal; otherwise plain lines through `err` (logs, pipes, tests).
     const sink = process.stderr.isTTY ? process.stderr : ({ write: (s: string) => (err(s.trimEnd()), true), isTTY: false } as unknown as NodeJS.WritableStream);
     const progress = new ProgressReporter(sink, name);
-    const r = await train(ir, name, { seed: args.seed, epochs: args.epochs, checkpoint: args.checkpoint, progress, dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
+    const r = await train(ir, name, { seed: args.seed, epochs: args.epochs, checkpoint: args.checkpoint, overwrite: args.overwrite, progress, dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
     const f = r.final;
     out(`${r.experiment}: ${f.epoch} epochs, loss ${f.loss.toFixed(4)}, test accuracy ${pct(f.test_accuracy)}, val ${pct(f.val_accuracy)}, writes ${f.total_writes}, worn cells ${f.worn_cells}`);
     printTemperatures(out, r.temperatures);
@@ -102,7 +100,7 @@ export function runCommand(irIn: unknown, args: CommandArgs, out: Out, err: Out)
     const ir = irIn as IrProgram;
     const name = pick(ir, 'run', args.run);
     if (!args.checkpoint) throw new TrainConfigError(`pimc run: --checkpoint DIR is required (the weights a 'pimc train --checkpoint DIR' wrote)`);
-    const r = await evaluate(ir, name, { checkpoint: args.checkpoint, seed: args.seed, dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
+    const r = await evaluate(ir, name, { checkpoint: args.checkpoint, seed: args.seed, warn: (m) => err(`warning: ${m}`), dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
     out(`${r.experiment}: test accuracy ${pct(r.test_accuracy)} (checkpoint ${r.checkpoint}, ${r.stuck_cells} stuck cells)`);
     printTemperatures(out, r.temperatures);
     if (args.json) writeJson(args.json, r);

@@ -3,7 +3,7 @@
 // chip's state; thermal noise in training only with noise-aware training, always in evaluation, which is the
 // deployment), and every optimizer step writes the changed cells back, counting writes.
 
-import { mappingParts, type IrExperiment, type IrProgram } from '@pim/ir';
+import { mappingParts, validateIr, type IrExperiment, type IrProgram } from '@pim/ir';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '../data/planetoid.js';
 import { initTf, tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
@@ -61,6 +61,8 @@ export interface TrainOptions extends DataOptions {
   onEpoch?: (m: EpochMetrics) => void;
   /** Folder for the checkpoint (written after every epoch). */
   checkpoint?: string;
+  /** Replace a checkpoint of the experiment already in `checkpoint` (refused otherwise). */
+  overwrite?: boolean;
   /** Show a progress bar/lines on stderr (true) or through the given reporter. */
   progress?: boolean | ProgressReporter;
   /** Data already loaded (benchmarks and sweeps reuse one load). */
@@ -70,6 +72,10 @@ export interface TrainOptions extends DataOptions {
 }
 
 function findExperiment(ir: IrProgram, name: string, kind: 'train' | 'run'): IrExperiment {
+  // The published schema catches every malformed field (with its JSON path) before the trainer reads
+  // one, as the simulator does: `experiments: null` or `batch: 0` are the caller's error, not a crash.
+  const problems = validateIr(ir);
+  if (problems.length > 0) throw new TrainConfigError(`invalid pim IR (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`);
   const exp = ir.experiments.find((e) => e.name === name && e.kind === kind);
   if (!exp) {
     const known = ir.experiments.filter((e) => e.kind === kind).map((e) => e.name);
@@ -232,10 +238,11 @@ function makeTask(data: LoadedData, exp: IrExperiment, seed: number, trainNoise:
 
 /** Runs the `train` experiment `experimentName`; metrics per epoch and final. Same seed ⇒ same metrics. */
 export async function train(ir: IrProgram, experimentName: string, opts: TrainOptions = {}): Promise<TrainResult> {
-  await initTf();
   const exp = findExperiment(ir, experimentName, 'train');
   const seed = opts.seed ?? exp.seed;
   const epochs = opts.epochs ?? exp.epochs;
+  if (opts.checkpoint) refuseToReplace(opts.checkpoint, exp.name, opts.overwrite === true);
+  await initTf();
   const model = modelOf(ir, exp);
   const temperatures = temperaturesFor(ir, exp, opts.dataRoot);
   const { layers } = layerHardware(ir, exp, temperatureMap(temperatures));
@@ -346,26 +353,50 @@ export interface EvaluateResult {
   adc_ranges?: Record<string, number[]>;
 }
 
-/** A checkpoint file, or in a folder the newest checkpoint of the given model. */
-function resolveCheckpoint(path: string, model: string): string {
+/**
+ * Training writes its checkpoint after every epoch: an earlier run's checkpoint there (perhaps 200
+ * epochs of work) would be replaced by epoch 1's weights within a second. Refused unless asked for.
+ */
+export function refuseToReplace(dir: string, experiment: string, overwrite: boolean): void {
+  const file = checkpointPath(dir, experiment);
+  if (overwrite || !existsSync(file)) return;
+  let what = 'a checkpoint';
+  try {
+    what = `a checkpoint of epoch ${readCheckpoint(file).epoch}`;
+  } catch {
+    // unreadable: still the user's file
+  }
+  throw new TrainConfigError(`'${file}' already holds ${what}; pass --overwrite to replace it, or choose another --checkpoint folder`);
+}
+
+/** A checkpoint file, or in a folder the newest valid checkpoint of the given model; invalid ones are skipped with a warning. */
+function resolveCheckpoint(path: string, model: string, warn: (message: string) => void): string {
   if (existsSync(path) && statSync(path).isFile()) return path;
   if (!existsSync(path)) throw new TrainConfigError(`checkpoint '${path}' does not exist`);
+  const ofModel = (f: string): boolean => {
+    try {
+      return readCheckpoint(f).model === model;
+    } catch (e) {
+      warn(`skipping ${(e as Error).message}`);
+      return false;
+    }
+  };
   const found = readdirSync(path)
     .filter((f) => f.endsWith('.ckpt.json'))
     .map((f) => join(path, f))
-    .filter((f) => readCheckpoint(f).model === model)
+    .filter(ofModel)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   if (!found.length) throw new TrainConfigError(`no checkpoint of model '${model}' in '${path}'`);
   return found[0]!;
 }
 
 /** Runs the `run` experiment `runName`: the checkpoint's weights written to a (faulty, noisy) chip, then tested. */
-export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions & { checkpoint: string; seed?: number; data?: LoadedData; path?: MvmPath }): Promise<EvaluateResult> {
+export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions & { checkpoint: string; seed?: number; data?: LoadedData; path?: MvmPath; warn?: (message: string) => void }): Promise<EvaluateResult> {
   await initTf();
   const exp = findExperiment(ir, runName, 'run');
   const seed = opts.seed ?? exp.seed;
   const model = modelOf(ir, exp);
-  const file = resolveCheckpoint(opts.checkpoint, model.name);
+  const file = resolveCheckpoint(opts.checkpoint, model.name, opts.warn ?? ((m) => process.emitWarning(m)));
   const ck = readCheckpoint(file);
   const temperatures = temperaturesFor(ir, exp, opts.dataRoot);
   const { layers } = layerHardware(ir, exp, temperatureMap(temperatures));

@@ -1,0 +1,242 @@
+// The hostile-input corpus (test/hostile/): programs, files and command lines a hostile or careless user
+// gives pimc. Each runs as a user runs it (`node cli/bin/pimc.js …` in a child process, in a temporary
+// copy of the corpus) and must end with exit 0 or 1 (2 only for usage errors), positioned diagnostics,
+// never "internal error" or a stack, within 2 s of CPU time and 500 MB of memory (measured in the
+// child by test/hostile/measure.cjs; CPU time, not wall time: the machine is shared). Inputs too large
+// to commit (a 9 MB file, 1.25 million tokens, 1,001 imports) are generated into the copy.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LIMITS } from '@pim/grammar';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CORPUS = path.join(ROOT, 'test/hostile');
+const PIMC = path.join(ROOT, 'cli/bin/pimc.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  cpuMs: number;
+  maxRssMb: number;
+}
+
+export interface HostileCase {
+  name: string;
+  /** pimc's arguments, run in the corpus copy. */
+  args: string[];
+  /** Exit codes allowed (default 0 or 1). */
+  exit?: number[];
+  /** Diagnostic codes or texts the output must contain. */
+  shows?: (string | RegExp)[];
+  /** Texts the output must not contain. */
+  hides?: (string | RegExp)[];
+  /** Makes the files the case needs (in the corpus copy) before it runs. */
+  setup?: (dir: string) => void;
+  /** Checks the files after the run. */
+  after?: (dir: string, r: Run) => void;
+  /** Training loads tfjs and its wasm backend (~1 s of CPU before any work): a higher CPU bound. */
+  cpuMs?: number;
+}
+
+function mkfifo(p: string): void {
+  const r = spawnSync('mkfifo', [p]);
+  assert.equal(r.status, 0, `mkfifo: ${r.stderr}`);
+}
+
+const unchanged = (file: string, before: () => string) => (dir: string) => assert.equal(fs.readFileSync(path.join(dir, file), 'utf8'), before(), `${file} was changed`);
+const tinyText = (): string => fs.readFileSync(path.join(CORPUS, 'tiny.pim'), 'utf8');
+
+/** A checkpoint of tiny.pim's `fit`, trained once per run of this file (see `before`). */
+let goodCheckpoint = '';
+
+function corrupt(name: string, edit: (ck: Record<string, unknown>) => void): (dir: string) => void {
+  return (dir) => {
+    const ck = JSON.parse(goodCheckpoint) as Record<string, unknown>;
+    edit(ck);
+    fs.mkdirSync(path.join(dir, 'bad'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'bad', `${name}.ckpt.json`), JSON.stringify(ck));
+  };
+}
+const variables = (ck: Record<string, unknown>) => ck['variables'] as { shape: number[]; data: string }[];
+const nanData = (n: number): string => Buffer.from(new Float32Array(n).fill(NaN).buffer).toString('base64');
+
+export const HOSTILE_CASES: HostileCase[] = [
+  // ── imports of files that are not sources ──
+  { name: 'import /dev/zero', args: ['check', 'import-dev-zero.pim'], shows: ['PIM2100'] },
+  { name: 'import /usr/bin/node', args: ['check', 'import-binary.pim'], shows: ['PIM2100'] },
+  { name: 'import /etc/passwd (its contents never echoed)', args: ['check', 'import-passwd.pim'], shows: ['PIM2100'], hides: [/root:/] },
+  {
+    name: 'import a named pipe and a directory named .pim',
+    args: ['check', 'import-special.pim'],
+    setup: (dir) => {
+      mkfifo(path.join(dir, 'pipe.pim'));
+      fs.mkdirSync(path.join(dir, 'folder.pim'));
+    },
+    shows: [/import-special\.pim:2:8: error PIM2101: .*a pipe/, /import-special\.pim:3:8: error PIM2101: .*a directory/],
+  },
+  { name: 'import a 100 MB file (a link to node named .pim)', args: ['check', 'import-huge.pim'], setup: (dir) => fs.symlinkSync(process.execPath, path.join(dir, 'node-link.pim')), shows: ['PIM1105'] },
+  { name: 'check a 9 MB file', args: ['check', 'big.pim'], setup: (dir) => fs.writeFileSync(path.join(dir, 'big.pim'), 'x'.repeat(LIMITS.fileBytes + 1)), shows: [/big\.pim:1:1: error PIM1105/] },
+  // Reaching the token limit means scanning 1.25 million tokens (the 5 MB benchmark program has 1.2
+  // million and takes longer): ~2.5 s of CPU here, over the 2 s of the other cases.
+  { name: `a file of more than ${LIMITS.tokens} tokens`, args: ['check', 'tokens.pim'], setup: (dir) => fs.writeFileSync(path.join(dir, 'tokens.pim'), 'a '.repeat(LIMITS.tokens + 10)), shows: ['PIM1102'], cpuMs: 4000 },
+  {
+    name: `a program of more than ${LIMITS.files} files`,
+    args: ['check', 'many.pim'],
+    setup: (dir) => {
+      fs.mkdirSync(path.join(dir, 'many'));
+      const lines: string[] = [];
+      for (let i = 0; i <= LIMITS.files; i++) {
+        fs.writeFileSync(path.join(dir, 'many', `f${i}.pim`), `const c${i} = ${i}\n`);
+        lines.push(`import "many/f${i}.pim"`);
+      }
+      fs.writeFileSync(path.join(dir, 'many.pim'), lines.join('\n') + '\n');
+    },
+    shows: ['PIM2102'],
+  },
+  {
+    name: 'a binary-like file of 300,000 unexpected characters',
+    args: ['check', 'noise.pim'],
+    setup: (dir) => fs.writeFileSync(path.join(dir, 'noise.pim'), '@ a # '.repeat(50_000)),
+    shows: ['PIM1104', 'PIM1001'],
+  },
+  // ── depth: the parser, builder and evaluator ──
+  { name: '( × 1000', args: ['check', 'parens-1000.pim'], shows: ['PIM1100'] },
+  { name: '500 nested blocks', args: ['check', 'blocks-500.pim'], shows: ['PIM1100'] },
+  { name: '1+1+… 2,000 terms', args: ['check', 'sum-2000.pim'], shows: ['PIM1101'] },
+  { name: 'a JSON file saved as .pim (78 KB)', args: ['check', 'json-saved-as.pim'], shows: ['PIM1103'] },
+  { name: 'several broken files: each gets its own diagnostics', args: ['check', 'parens-1000.pim', 'blocks-500.pim', 'sum-2000.pim'], shows: ['parens-1000.pim: 2 errors', 'blocks-500.pim:', 'sum-2000.pim: 1 error'] },
+  // ── size: repeat expansion ──
+  { name: 'repeat 19990 { relu } under two mappings', args: ['check', 'repeat-19990.pim'], exit: [0], shows: ['0 errors'] },
+  // ── values ──
+  { name: 'clock: 1e308 GHz', args: ['check', 'clock-1e308.pim'], shows: [/clock-1e308\.pim:\d+:\d+: error PIM3007: 'clock'/] },
+  { name: 'clock: 0 Hz (the error at the user\'s clock)', args: ['check', 'clock-0.pim'], shows: [/clock-0\.pim:\d+:\d+: error PIM3010: 'clock'/], hides: ['components.pim'] },
+  { name: 'bus_width: 0 bit (simulate)', args: ['simulate', 'bus-width-0.pim'], exit: [1], shows: [/error PIM3010: 'bus_width'/], hides: ['NaN', 'Infinity'] },
+  { name: 'shared_by: 0', args: ['check', 'shared-by-0.pim'], shows: [/error PIM3010: 'shared_by'/] },
+  { name: 'dataset classes: 1 (train)', args: ['train', 'classes-1.pim'], exit: [1], shows: [/error PIM3010: 'classes'/] },
+  // ── checkpoints ──
+  { name: 'checkpoint with bad base64', args: ['run', 'tiny.pim', '--checkpoint', 'bad/base64.ckpt.json'], setup: corrupt('base64', (ck) => (variables(ck)[0]!.data = '!!not base64!!')), exit: [1], shows: [/base64\.ckpt\.json: checkpoint field 'variables\[0\]\.data'/], cpuMs: 4000 },
+  { name: 'checkpoint with a missing field', args: ['run', 'tiny.pim', '--checkpoint', 'bad/missing.ckpt.json'], setup: corrupt('missing', (ck) => delete ck['writes']), exit: [1], shows: [/missing\.ckpt\.json: checkpoint field 'writes'/], cpuMs: 4000 },
+  { name: 'checkpoint with a null variable', args: ['run', 'tiny.pim', '--checkpoint', 'bad/null.ckpt.json'], setup: corrupt('null', (ck) => ((ck['variables'] as unknown[])[0] = null)), exit: [1], shows: [/null\.ckpt\.json: checkpoint field 'variables\[0\]'/], cpuMs: 4000 },
+  { name: 'checkpoint with short data', args: ['run', 'tiny.pim', '--checkpoint', 'bad/short.ckpt.json'], setup: corrupt('short', (ck) => (variables(ck)[0]!.data = variables(ck)[0]!.data.slice(0, 8))), exit: [1], shows: [/short\.ckpt\.json: checkpoint field 'variables\[0\]\.data' holds 6 bytes/], cpuMs: 4000 },
+  { name: 'checkpoint with NaN weights', args: ['run', 'tiny.pim', '--checkpoint', 'bad/nan.ckpt.json'], setup: corrupt('nan', (ck) => (variables(ck)[0]!.data = nanData(variables(ck)[0]!.shape.reduce((a, b) => a * b, 1)))), exit: [1], shows: [/nan\.ckpt\.json: checkpoint field 'variables\[0\]\.data' has a value that is not a finite number \(NaN\)/], cpuMs: 4000 },
+  { name: 'checkpoint of another version', args: ['run', 'tiny.pim', '--checkpoint', 'bad/v2.ckpt.json'], setup: corrupt('v2', (ck) => (ck['version'] = 2)), exit: [1], shows: [/v2\.ckpt\.json: checkpoint field 'version' is 2/], cpuMs: 4000 },
+  {
+    name: 'an unrelated bad *.ckpt.json beside a good checkpoint is skipped with a warning',
+    args: ['run', 'tiny.pim', '--checkpoint', 'ck'],
+    setup: (dir) => {
+      fs.mkdirSync(path.join(dir, 'ck'));
+      fs.writeFileSync(path.join(dir, 'ck', 'fit.ckpt.json'), goodCheckpoint);
+      fs.writeFileSync(path.join(dir, 'ck', 'other.ckpt.json'), '{"format": "pim-checkpoint", "version": 1, "model": ');
+    },
+    exit: [0],
+    shows: [/warning: skipping .*other\.ckpt\.json/, /deploy: test accuracy/],
+    cpuMs: 4000,
+  },
+  {
+    name: 'train --checkpoint DIR again: the earlier checkpoint is kept',
+    args: ['train', 'tiny.pim', '--checkpoint', 'ck'],
+    setup: (dir) => {
+      fs.mkdirSync(path.join(dir, 'ck'));
+      fs.writeFileSync(path.join(dir, 'ck', 'fit.ckpt.json'), goodCheckpoint);
+    },
+    exit: [1],
+    shows: [/already holds a checkpoint of epoch 1; pass --overwrite/],
+    after: (dir) => assert.equal(fs.readFileSync(path.join(dir, 'ck', 'fit.ckpt.json'), 'utf8'), goodCheckpoint),
+    cpuMs: 4000,
+  },
+  // ── output paths ──
+  { name: 'compile a.pim -o a.pim', args: ['compile', 'tiny.pim', '-o', 'tiny.pim'], exit: [1], shows: ['refusing to write over'], after: unchanged('tiny.pim', tinyText) },
+  { name: 'simulate --json a.pim', args: ['simulate', 'tiny.pim', '--json', 'tiny.pim'], exit: [1], shows: ['refusing to write over'], after: unchanged('tiny.pim', tinyText) },
+  { name: 'simulate --html a.pim', args: ['simulate', 'tiny.pim', '--html', 'tiny.pim'], exit: [1], shows: ['refusing to write over'], after: unchanged('tiny.pim', tinyText) },
+  { name: '-o /nonexistent/x', args: ['compile', 'tiny.pim', '-o', '/nonexistent/x.json'], exit: [1], shows: ["the directory '/nonexistent' does not exist"] },
+  { name: 'train --json into a missing folder: refused before training', args: ['train', 'tiny.pim', '--json', '/nonexistent/r.json'], exit: [1], shows: ['/nonexistent'], hides: [/fit: /] },
+  { name: 'train --checkpoint under a regular file: refused before training', args: ['train', 'tiny.pim', '--checkpoint', 'tiny.pim/ck'], exit: [1], shows: ['is not a directory'], hides: [/fit: /] },
+  {
+    name: '-o DIR: a clean error and nothing left behind',
+    args: ['compile', 'tiny.pim', '-o', 'outdir'],
+    setup: (dir) => fs.mkdirSync(path.join(dir, 'outdir')),
+    exit: [1],
+    shows: ['is a directory'],
+    after: (dir) => assert.deepEqual(fs.readdirSync(path.join(dir, 'outdir')), []),
+  },
+  { name: '--csv /proc/x', args: ['simulate', 'tiny.pim', '--csv', '/proc/x'], exit: [1], shows: ['proc pseudo file system'] },
+  { name: '--checkpoint /proc/x', args: ['train', 'tiny.pim', '--checkpoint', '/proc/x'], exit: [1], shows: ['proc pseudo file system'] },
+  // ── usage ──
+  { name: 'simulate --mapping nosuch: the error on stderr', args: ['simulate', 'tiny.pim', '--mapping', 'nosuch'], exit: [1], shows: ['nosuch'], after: (_dir, r) => assert.doesNotMatch(r.stdout, /nosuch/) },
+  { name: 'train --epochs 0', args: ['train', 'tiny.pim', '--epochs', '0'], exit: [2], shows: ['--epochs must be a whole number from 1'] },
+  { name: 'train --epochs 1e20', args: ['train', 'tiny.pim', '--epochs', '1e20'], exit: [2], shows: ['--epochs must be a whole number from 1'] },
+  { name: 'fmt on a syntax error: exit 1', args: ['fmt', 'syntax-error.pim'], exit: [1], shows: [/syntax-error\.pim:3:\d+: error PIM1/] },
+  {
+    name: 'fmt --write keeps CRLF line endings',
+    args: ['fmt', '--write', 'crlf.pim'],
+    exit: [0],
+    after: (dir) => {
+      const text = fs.readFileSync(path.join(dir, 'crlf.pim'), 'utf8');
+      assert.notEqual(text, fs.readFileSync(path.join(CORPUS, 'crlf.pim'), 'utf8'), 'not formatted');
+      assert.match(text, /\r\n$/);
+      assert.doesNotMatch(text, /[^\r]\n/, 'a line ends in LF alone');
+    },
+  },
+];
+
+function runPimc(dir: string, args: string[]): Run {
+  const measure = path.join(dir, '.measure.json');
+  fs.rmSync(measure, { force: true });
+  const r = spawnSync(process.execPath, ['-r', path.join(CORPUS, 'measure.cjs'), PIMC, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, PIM_MEASURE_OUT: measure, FORCE_COLOR: '0' },
+  });
+  assert.equal(r.error, undefined, `pimc ${args.join(' ')}: ${r.error?.message} (a hang is killed after 120 s)`);
+  assert.ok(fs.existsSync(measure), `pimc ${args.join(' ')} ended without its exit handler (signal ${r.signal}):\n${r.stderr}`);
+  const m = JSON.parse(fs.readFileSync(measure, 'utf8')) as { cpuMs: number; maxRssMb: number };
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ...m };
+}
+
+describe('hostile inputs (test/hostile): exit 0/1, positioned diagnostics, bounded CPU time and memory', function () {
+  this.timeout(300_000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-hostile-'));
+    fs.cpSync(CORPUS, dir, { recursive: true });
+    const r = runPimc(dir, ['train', 'tiny.pim', '--checkpoint', 'trained']);
+    assert.equal(r.code, 0, r.stderr);
+    goodCheckpoint = fs.readFileSync(path.join(dir, 'trained', 'fit.ckpt.json'), 'utf8');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  for (const c of HOSTILE_CASES) {
+    it(c.name, () => {
+      const work = fs.mkdtempSync(path.join(dir, 'case-'));
+      fs.cpSync(CORPUS, work, { recursive: true });
+      c.setup?.(work);
+      const r = runPimc(work, c.args);
+      const output = r.stdout + r.stderr;
+      assert.ok((c.exit ?? [0, 1]).includes(r.code), `exit ${r.code}, expected ${(c.exit ?? [0, 1]).join(' or ')}:\n${output.slice(0, 3000)}`);
+      assert.doesNotMatch(output, /internal error|internal compiler error/);
+      assert.doesNotMatch(output, /^\s+at .+:\d+:\d+\)?$/m, 'a stack trace was printed');
+      // Every diagnostic of a source names its place: FILE:LINE:COL.
+      for (const line of output.split('\n')) {
+        if (/ (error|warning) PIM\d{4}:/.test(line)) assert.match(line, /^\S+:\d+:\d+: (error|warning) PIM\d{4}:/, `unpositioned: ${line}`);
+      }
+      for (const s of c.shows ?? []) assert.ok(typeof s === 'string' ? output.includes(s) : s.test(output), `output lacks ${String(s)}:\n${output.slice(0, 3000)}`);
+      for (const s of c.hides ?? []) assert.ok(typeof s === 'string' ? !output.includes(s) : !s.test(output), `output shows ${String(s)}`);
+      c.after?.(work, r);
+      assert.ok(r.cpuMs <= (c.cpuMs ?? 2000), `took ${r.cpuMs.toFixed(0)} ms of CPU time (bound ${c.cpuMs ?? 2000} ms)`);
+      assert.ok(r.maxRssMb <= 500, `peak memory ${r.maxRssMb.toFixed(0)} MB (bound 500 MB)`);
+      fs.rmSync(work, { recursive: true, force: true });
+    });
+  }
+
+  it('the VS Code settings naming programs to run are machine-scoped', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'vscode-extension/package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { scope?: string }> } } };
+    const props = pkg.contributes.configuration.properties;
+    for (const key of ['pim.server.path', 'pim.compiler.path']) assert.equal(props[key]?.scope, 'machine', key);
+  });
+});
