@@ -112,6 +112,28 @@ describe('train: hardware-aware trainer', () => {
     }
   });
 
+  it('train() validates its IR like simulate: experiments: null and batch: 0 are rejected with their JSON paths', async () => {
+    const ir = cnnProgram({ epochs: 1 });
+    await assert.rejects(train({ ...ir, experiments: null } as unknown as IrProgram, 't'), /invalid pim IR .*experiments/);
+    const zero = { ...ir, experiments: ir.experiments.map((e) => ({ ...e, batch: 0 })) };
+    await assert.rejects(train(zero, 't'), /invalid pim IR .*batch/);
+  });
+
+  it('a checkpoint is never replaced silently: train refuses without overwrite, keeps the file, replaces it with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pim-keep-'));
+    try {
+      const ir = cnnProgram({ epochs: 1 });
+      const first = await train(ir, 't', { checkpoint: dir });
+      const before = readFileSync(first.checkpoint!, 'utf8');
+      await assert.rejects(train(ir, 't', { checkpoint: dir }), /already holds a checkpoint of epoch 1; pass --overwrite/);
+      assert.equal(readFileSync(first.checkpoint!, 'utf8'), before);
+      await train(ir, 't', { checkpoint: dir, overwrite: true, seed: 99 });
+      assert.notEqual(readFileSync(first.checkpoint!, 'utf8'), before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('normalization placement keeps every / every other / no batchnorm layer (on the GPU partition)', async () => {
     const layers: B.LayerSpec[] = [
       { kind: 'conv', name: 'c1', out: 4, kernel: 3, padding: 1 },
@@ -129,7 +151,7 @@ describe('train: hardware-aware trainer', () => {
     try {
       const counts: number[] = [];
       for (const normalization of ['all', 'alternate', 'none'] as const) {
-        const r = await train(cnnProgram({ epochs: 1, mitigate: { noise_aware: false, normalization } }, layers), 't', { checkpoint: dir });
+        const r = await train(cnnProgram({ epochs: 1, mitigate: { noise_aware: false, normalization } }, layers), 't', { checkpoint: dir, overwrite: true });
         assert.ok(Number.isFinite(r.final.loss));
         counts.push(JSON.parse(readFileSync(r.checkpoint!, 'utf8')).variables.length);
       }
