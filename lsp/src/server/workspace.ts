@@ -1,6 +1,7 @@
 // The files the server knows: open buffers (authoritative) and `.pim` files found under the workspace
 // folders (read from disk on demand, re-read when their modification time changes).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readSource } from '@pim/grammar/files';
 import { join } from 'node:path';
 import type { CompilerHost } from './compiler-types.js';
 import { pathToUri } from './convert.js';
@@ -83,12 +84,10 @@ export class Workspace {
     }
     const cached = this.disk.get(path);
     if (cached && cached.mtime === mtime) return cached.doc;
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
+    // Bounded and regular files only: an import of /dev/zero must not take the server's memory.
+    const read = readSource(path);
+    if (!('text' in read)) return undefined;
+    const text = read.text;
     const doc = new PimDocument(pathToUri(path), path, 0, text);
     this.disk.set(path, { mtime, doc });
     return doc;
