@@ -115,7 +115,8 @@ function formatOf(value: unknown, cmd: string): 'text' | 'json' {
 function wholeOption(cmd: string, key: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`pimc ${cmd}: --${key} must be a whole number from ${min} to ${max}, not '${String(value)}'`);
+  const range = max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : '';
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`pimc ${cmd}: --${key} must be a whole number${range}, not '${String(value)}'`);
   return n;
 }
 

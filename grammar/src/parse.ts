@@ -243,7 +243,7 @@ function parseRecovering(piece: IToken[]): { cst: ReturnType<typeof pimParser.fi
         if (!(e instanceof RangeError || e instanceof ErrorBudgetExceeded) || parsed <= 1) throw e;
         const errors = pimParser.errors;
         const last = e instanceof ErrorBudgetExceeded ? errors[errors.length - 1]?.token : undefined;
-        const cut = last && Number.isFinite(last.startOffset) ? indexAt(piece, last.startOffset) : -1;
+        const cut = last && Number.isFinite(last.startOffset) ? firstAtOrAfter(piece, last.startOffset) : -1;
         parsed = cut > 0 && cut < parsed ? cut : Math.floor(parsed / 2);
         // The cut input ends before the error that broke the budget; one more error at its end is fine.
         pimParser.errorBudget = LIMITS.recoveryErrors + 1;
@@ -254,8 +254,8 @@ function parseRecovering(piece: IToken[]): { cst: ReturnType<typeof pimParser.fi
   }
 }
 
-/** The index of the first token at or after `offset` (tokens are in source order). */
-function indexAt(tokens: IToken[], offset: number): number {
+/** Index of the first token starting at or after `offset` (tokens sorted by offset). */
+export function firstAtOrAfter(tokens: readonly IToken[], offset: number): number {
   let lo = 0;
   let hi = tokens.length;
   while (lo < hi) {

@@ -5,7 +5,7 @@
 // parsed again (recovery may reach anywhere) from the earlier tokens and the region's new ones; otherwise
 // the file is scanned and parsed from scratch.
 import type { IToken } from 'chevrotain';
-import { countLineBreaks, Diagnostics, lineStartOf, parse, type Comment, type ParseResult, type PimFile, type Span, type TopLevel } from '@pim/grammar';
+import { countLineBreaks, Diagnostics, firstAtOrAfter, lineStartOf, parse, type Comment, type ParseResult, type PimFile, type Span, type TopLevel } from '@pim/grammar';
 
 const UNEXPECTED_CHARACTER = Diagnostics.unexpectedCharacter.code;
 const UNTERMINATED_STRING = Diagnostics.unterminatedString.code;
@@ -146,17 +146,6 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
   return { ast, diagnostics: [], tokens };
 }
 
-/** Index of the first token starting at or after `offset` (tokens sorted by offset). */
-function firstAtOrAfter(tokens: IToken[], offset: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** 1-based line of an offset (Chevrotain's numbering). */
 function lineOf(text: string, offset: number): number {
