@@ -12,6 +12,7 @@
 
 import { inputCycles, weightSlices } from '@pim/ir';
 import { Rng } from '../util/rng.js';
+import type { CrossbarParams } from './crossbar.js';
 import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
 
 /** A sparse matrix in CSR (the GCN's Â and its images). */
@@ -22,23 +23,11 @@ export interface Csr {
   vals: Float32Array;
 }
 
-export interface AdjacencyParams {
-  block: number;
-  skipZeroBlocks: boolean;
-  bitsPerCell: number;
-  weightBits: number;
-  inputBits: number;
-  dacBits: number;
-  gOn: number;
-  gOff: number;
-  readVoltage: number;
-  writeNoise: number;
-  spread: number;
-  stuckAtZero: number;
-  stuckAtOne: number;
-  temperatureK: number;
-  bandwidthHz: number;
-}
+/** What Â's cells share with a weight layer's (the tile's cells, converters, faults and noise), and its blocking. */
+export type AdjacencyParams = Pick<
+  CrossbarParams,
+  'bitsPerCell' | 'weightBits' | 'inputBits' | 'dacBits' | 'gOn' | 'gOff' | 'readVoltage' | 'writeNoise' | 'spread' | 'stuckAtZero' | 'stuckAtOne' | 'temperatureK' | 'bandwidthHz'
+> & { block: number; skipZeroBlocks: boolean };
 
 /** CSR of COO triples (duplicates summed by the consumer's spmm: kept as separate entries). */
 function csrOf(n: number, rows: number[], cols: number[], vals: number[]): Csr {

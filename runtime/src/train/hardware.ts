@@ -86,23 +86,7 @@ function adjacencyParams(ir: IrProgram, arch: IrArchitecture, mapping: IrMapping
   if (!tile?.crossbar) return undefined;
   const placement = { layer: policy.layer, index: -1, kind: 'gcn', engine: 'crossbar' as const, partition: policy.partition, target: policy.target };
   const p = crossbarParamsFor(ir, arch, mapping, placement, exp, temperatures);
-  return {
-    block: policy.block || p.rows,
-    skipZeroBlocks: policy.skip_zero_blocks,
-    bitsPerCell: p.bitsPerCell,
-    weightBits: p.weightBits,
-    inputBits: p.inputBits,
-    dacBits: p.dacBits,
-    gOn: p.gOn,
-    gOff: p.gOff,
-    readVoltage: p.readVoltage,
-    writeNoise: p.writeNoise,
-    spread: p.spread,
-    stuckAtZero: p.stuckAtZero,
-    stuckAtOne: p.stuckAtOne,
-    temperatureK: p.temperatureK,
-    bandwidthHz: p.bandwidthHz,
-  };
+  return { ...p, block: policy.block || p.rows, skipZeroBlocks: policy.skip_zero_blocks };
 }
 
 /** Hardware of every layer of the experiment's model, by layer index. */
