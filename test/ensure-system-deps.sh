@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tests drive real programs from Debian: headless Chromium (the HTML report renders its charts;
 # VS Code in the browser runs the extension), Neovim (a third-party LSP client), redis-server (the
-# exploration queue), ripgrep (VS Code's search, which code-server's npm install cannot download) and
+# exploration queue) and openssl (its TLS test's certificates), ripgrep (VS Code's search, which code-server's npm install cannot download) and
 # a C++ tool chain (code-server's native modules are built from source). Install them when missing,
 # as root, once.
 set -euo pipefail
@@ -11,6 +11,7 @@ command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/bin/rg ] || missing+=(ripgrep)
 { command -v g++ && command -v make && command -v python3; } >/dev/null 2>&1 || missing+=(build-essential python3)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "The tests need: ${missing[*]} (Debian packages). Install them, then run npm test again." >&2

@@ -97,7 +97,7 @@ describe('explore: jobs', function () {
     }
   });
 
-  it('the journal keeps finished jobs across runs, drops a line cut short, and will not be overwritten', () => {
+  it('the journal keeps finished jobs across runs, drops a line cut short, and is never overwritten', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-journal-'));
     try {
       const file = path.join(dir, 'run.journal.jsonl');
@@ -106,7 +106,6 @@ describe('explore: jobs', function () {
       j.append({ id: 'a', ok: true, accuracy: 0.5, curve: [0.5], cpuSeconds: 1, wallSeconds: 1, worker: 'w' });
       j.close();
       fs.appendFileSync(file, '{"id":"b","ok":tr');
-      assert.throws(() => new Journal(file, header, false), /earlier run \(1 finished evaluations\): add --resume/);
       assert.throws(() => new Journal(file, { ...header, exploration: 'other' }, true), /journal of exploration 'e', not 'other'/);
       const k = new Journal(file, header, true);
       assert.equal(k.replayed, 1);
@@ -116,12 +115,15 @@ describe('explore: jobs', function () {
       k.close();
       const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id?: string });
       assert.deepEqual(lines.map((l) => l.id), [undefined, 'a', 'c']);
+      // A run that does not resume starts a journal of its own and keeps the earlier one aside, whole.
+      const before = fs.readFileSync(file, 'utf8');
+      const fresh = new Journal(file, header, false);
+      fresh.close();
+      assert.equal(fresh.replayed, 0);
+      assert.equal(fs.readFileSync(fresh.keptAside!, 'utf8'), before);
+      assert.match(fs.readFileSync(file, 'utf8'), /^\{"journal":"pim-explore"[^\n]*\n$/);
       assert.throws(() => new Journal(path.join(dir, 'none.jsonl'), header, true), /no journal/);
-      // A journal with a header only (a run that stopped before any result) is taken up again.
-      new Journal(path.join(dir, 'empty.jsonl'), header, false).close();
-      const empty = new Journal(path.join(dir, 'empty.jsonl'), header, false);
-      assert.equal(empty.replayed, 0);
-      empty.close();
+
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

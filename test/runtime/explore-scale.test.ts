@@ -26,7 +26,11 @@ interface Proc {
 }
 
 function start(...args: string[]): Proc {
-  const child = spawn(process.execPath, [PIMC, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startWith({}, ...args);
+}
+
+function startWith(env: Record<string, string>, ...args: string[]): Proc {
+  const child = spawn(process.execPath, [PIMC, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const p: Proc = { child, stdout: '', stderr: '', done: Promise.resolve(0) };
   child.stdout!.on('data', (d: Buffer) => (p.stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (p.stderr += d.toString()));
@@ -92,9 +96,6 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     assert.ok(before.length < reference.evaluations.length, 'killed before the end');
     // The JSON of the killed run was rewritten after its evaluations, whole (never a torn file).
     assert.ok((JSON.parse(fs.readFileSync(json, 'utf8')) as Out).evaluations.length >= 1);
-    const again = start(...RUN, '--workers', '2', '--json', json);
-    assert.equal(await again.done, 2, 'a journal is never overwritten without --resume');
-    assert.match(again.stderr, /holds the journal of an earlier run \(\d+ finished evaluations\): add --resume/);
     const resumed = start(...RUN, '--workers', '2', '--json', json, '--resume');
     assert.equal(await resumed.done, 0, resumed.stderr);
     assert.match(resumed.stderr, new RegExp(`\\(${before.length} from the journal\\)`));
@@ -188,6 +189,26 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
         await queue.close();
       }
     });
+  });
+
+  it('rediss:// (TLS, a private CA trusted through NODE_EXTRA_CA_CERTS) with a password: a worker and a coordinator finish a run', async () => {
+    const redis = await startRedis('tls-secret', { tls: true });
+    const env = { NODE_EXTRA_CA_CERTS: redis.ca! };
+    const worker = startWith(env, 'worker', '--queue', redis.url, '--concurrency', '1');
+    try {
+      assert.match(redis.url, /^rediss:\/\/:tls-secret@127\.0\.0\.1:\d+$/);
+      const json = path.join(tmp, 'tls.json');
+      const r = startWith(env, 'explore', TINY, '--explore', 'chip_accuracy', '--method', 'random', '--budget', '4', '--train-limit', '32', '--test-limit', '16', '--queue', redis.url, '--json', json);
+      assert.equal(await r.done, 0, r.stderr + worker.stderr);
+      const out = JSON.parse(fs.readFileSync(json, 'utf8')) as Out;
+      assert.equal(out.evaluations.length, 2);
+      assert.ok(out.evaluations.every((e) => typeof e['worker'] === 'string' && (e['curve'] as number[]).length === 2));
+      assert.match(worker.stdout, /takes jobs from rediss:\/\/:\*\*\*@127\.0\.0\.1/);
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.done;
+      await redis.stop();
+    }
   });
 
   it('Redis unreachable: the coordinator retries, gives up with exit 2, and its journal is intact', async () => {

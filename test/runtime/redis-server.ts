@@ -1,6 +1,7 @@
 // A real redis-server for the queue tests: its own free loopback port, a temporary folder, no
-// persistence; stopped (and its folder removed) by stop().
-import { spawn, type ChildProcess } from 'node:child_process';
+// persistence, optionally TLS only (a certificate signed by a throw-away CA); stopped (and its folder
+// removed) by stop().
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -20,14 +21,29 @@ export async function freePort(): Promise<number> {
 export interface RedisServer {
   port: number;
   url: string;
+  /** With TLS: the certificate authority that signed the server's certificate (for NODE_EXTRA_CA_CERTS). */
+  ca?: string;
   stop(): Promise<void>;
 }
 
-export async function startRedis(password?: string): Promise<RedisServer> {
+/** A self-signed CA and a server certificate for 127.0.0.1 it signed, made by openssl in `dir`. */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const f = (n: string) => path.join(dir, n);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=pim test CA', '-keyout', f('ca.key'), '-out', f('ca.pem'));
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr'));
+  fs.writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f('ext.cnf'), '-out', f('server.pem'));
+  return { ca: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
+}
+
+export async function startRedis(password?: string, opts: { tls?: boolean } = {}): Promise<RedisServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-redis-'));
+  const certs = opts.tls ? makeCertificates(dir) : undefined;
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
+    const listen = certs ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.cert, '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no'] : ['--port', String(port)];
+    const args = [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
     const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const ready = await new Promise<boolean>((resolve) => {
       let text = '';
@@ -41,7 +57,8 @@ export async function startRedis(password?: string): Promise<RedisServer> {
     if (ready) {
       return {
         port,
-        url: `redis://${password ? `:${password}@` : ''}127.0.0.1:${port}`,
+        url: `${certs ? 'rediss' : 'redis'}://${password ? `:${password}@` : ''}127.0.0.1:${port}`,
+        ...(certs ? { ca: certs.ca } : {}),
         stop: () =>
           new Promise<void>((resolve) => {
             child.once('exit', () => {

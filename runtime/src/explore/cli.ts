@@ -102,6 +102,7 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   try {
     if (withAccuracy) {
       if (journalFile) journal = new Journal(journalFile, { journal: 'pim-explore', version: 1, exploration: ex.name, method, seed: args.seed ?? ex.method.seed }, args.resume === true);
+      if (journal?.keptAside) err(`pimc explore: the journal of an earlier run is kept as ${journal.keptAside} (--resume continues a run from its journal)`);
       executor = await makeExecutor(args, err);
     }
     const result = await runExploration(ir, ex, method, args, { executor, journal, progress }, out);

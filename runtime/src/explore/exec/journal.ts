@@ -17,7 +17,7 @@ export interface JournalHeader {
 
 type Finished = Extract<JobResult, { ok: true }>;
 
-/** The command asked for the wrong thing of a journal (overwrite an earlier run, resume none): exit 2. */
+/** The command asked for the wrong thing of a journal (resume one that is not there): exit 2. */
 export class JournalConflict extends ExploreError {}
 
 export class Journal {
@@ -25,10 +25,12 @@ export class Journal {
   private fd: number;
   /** Results read back from an earlier run. */
   readonly replayed: number;
+  /** Where an earlier run's journal was moved when this run did not resume it. */
+  readonly keptAside: string | undefined;
 
   /**
-   * Opens `file` for the run `header`. Without `resume` the file must not hold an earlier run (its
-   * results would be lost): the error says to resume it or remove it.
+   * Opens `file` for the run `header`: with `resume`, reads back the earlier run's results; without,
+   * moves an earlier journal aside (`keptAside`) and starts a new one.
    */
   constructor(
     readonly file: string,
@@ -44,9 +46,13 @@ export class Journal {
       fs.truncateSync(file, complete);
       text = text.slice(0, complete);
     }
-    this.readBack(text, header);
-    // A journal with results is an earlier run's work: only --resume may add to it.
-    if (this.results.size > 0 && !resume) throw new JournalConflict(`${file} holds the journal of an earlier run (${this.results.size} finished evaluations): add --resume to continue it, or remove the file to start over`);
+    if (resume) this.readBack(text, header);
+    else if (text.length > 0) {
+      // A fresh run never writes into an earlier run's journal, nor loses it: it is kept aside.
+      this.keptAside = `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      fs.renameSync(file, this.keptAside);
+      text = '';
+    }
     this.replayed = this.results.size;
     this.fd = fs.openSync(file, 'a');
     if (text.length === 0) this.write(header);
