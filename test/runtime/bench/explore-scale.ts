@@ -51,13 +51,22 @@ async function perJob(executor: Executor, n: number, seed0: number): Promise<num
   return (performance.now() - t0) / n;
 }
 
+/** Each figure on stderr as soon as it is measured: a run on a busy machine is long. */
+function note(what: string, v: unknown): void {
+  process.stderr.write(`explore-scale: ${what}: ${JSON.stringify(v)}\n`);
+}
+
 export async function benchExploreScale(): Promise<Record<string, number | string>> {
   const one = await throughput(1);
+  note('1 worker', one);
   const two = await throughput(2);
+  note('2 workers', two);
   const n = 20;
   const inProcess = await perJob(new InProcessExecutor(JOBS.compileSources), n, 1000);
+  note('small job in this process (ms)', inProcess);
   const pool = new ProcessPool(1, JOBS.childModule);
   const local = await perJob(pool, n, 2000).finally(() => pool.close());
+  note('small job on a local worker process (ms)', local);
   const redis = await startRedis();
   const worker = spawn(process.execPath, [path.join(ROOT, 'cli/bin/pimc.js'), 'worker', '--queue', redis.url, '--concurrency', '1'], { stdio: 'ignore' });
   let queued: number;
