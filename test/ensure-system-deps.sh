@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The tests drive real programs from Debian: headless Chromium (the HTML report renders its charts;
 # VS Code in the browser runs the extension), Neovim (a third-party LSP client), redis-server (the
-# exploration queue) and openssl (its TLS test's certificates), ripgrep (VS Code's search, which code-server's npm install cannot download) and
-# a C++ tool chain (code-server's native modules are built from source). Install them when missing,
-# as root, once.
+# exploration queue), openssl (the queue's TLS test makes certificates), ripgrep (VS Code's search,
+# which code-server's npm install cannot download) and a C++ tool chain (code-server's native modules
+# are built from source). Install them when missing, as root, once.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
