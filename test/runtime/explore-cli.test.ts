@@ -105,7 +105,7 @@ describe('explore: pimc explore', function () {
     assert.match(mesmo.stderr, /has none \(the hardware objectives are exact\): use random or nsga2/);
     const budget = await pimc('explore', TINY, '--budget', '0');
     assert.equal(budget.code, 2);
-    assert.match(budget.stderr, /--budget must be a whole number from 1 to \d+, not .0./);
+    assert.match(budget.stderr, /--budget must be a whole number of at least 1, not .0./);
     for (const r of [unknown, method, mesmo, budget]) assert.doesNotMatch(r.stderr, /^\s+at /m);
   });
 });
