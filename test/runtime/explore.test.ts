@@ -89,7 +89,7 @@ describe('explore: Gaussian process', () => {
       grid,
       grid.map(([x]) => Math.sin(30 * x!)),
     );
-    assert.ok(smooth.lengthX > wiggly.lengthX, `smooth ${smooth.lengthX} vs wiggly ${wiggly.lengthX}`);
+    assert.ok(smooth.hyper.lengths[0]! > wiggly.hyper.lengths[0]!, `smooth ${smooth.hyper.lengths[0]} vs wiggly ${wiggly.hyper.lengths[0]}`);
   });
 });
 

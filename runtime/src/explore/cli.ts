@@ -17,7 +17,11 @@ import { ExploreProgress } from './progress.js';
 export { explore, ExploreError, mesTerm, METHODS, normalise, scaledHypervolume, type DesignProblem, type Evaluation, type ExploreResult, type Method, type ObjectiveSpec } from './explorer.js';
 export { DesignSpace } from './space.js';
 export { dominates, paretoFront, nonDominatedSort, crowdingDistance, hypervolume } from './pareto.js';
-export { GaussianProcess } from './gp.js';
+export { GaussianProcess, type GpHyper } from './gp.js';
+export { fidelityAdmissible, floorMaxima, logNormCdf, lowerFidelityGain } from './acquisition.js';
+export { CostModel } from './cost-model.js';
+export { readTable, tabularProblem, trueHypervolume, TABLE_FILE, TABLE_LIMITS, type Table, type TableHeader, type TableRow } from './tabular.js';
+export type { ParamValue } from './space.js';
 export { problemFor } from './problem.js';
 export { accuracyOf } from './types.js';
 export { makeJob, parseJob, jobId, MAX_JOB_BYTES, type EvaluationJob, type JobResult } from './exec/job.js';
@@ -98,7 +102,7 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   let executor: Executor | undefined;
   let journal: Journal | undefined;
   const tty = process.stderr.isTTY === true;
-  const progress = new ExploreProgress((t) => process.stderr.write(t), tty, `${ex.name} (${method})`, withAccuracy ? 'epochs' : 'evaluations');
+  const progress = new ExploreProgress((t) => process.stderr.write(t), tty, `${ex.name} (${method})`, budgetUnit(ex));
   try {
     if (withAccuracy) {
       if (journalFile) journal = new Journal(journalFile, { journal: 'pim-explore', version: 1, exploration: ex.name, method, seed: args.seed ?? ex.method.seed }, args.resume === true);
@@ -167,7 +171,7 @@ async function runExploration(ir: IrProgram, ex: IrExploration, method: Method, 
     if (withAccuracy) outputs.update(snapshot(), '').catch(() => undefined);
   };
   const result = await explore(problem, method);
-  const text = summary(ex, result, withAccuracy ? 'epochs' : 'evaluations');
+  const text = summary(ex, result, budgetUnit(ex));
   await outputs.update(result, text);
   out(text);
   if (args.json) out(`wrote ${args.json}`);
@@ -240,7 +244,7 @@ function writeAtomic(file: string, text: string): void {
 /** The run in a few lines and the Pareto-optimal designs as a table. */
 export function summary(ex: IrExploration, r: ExploreResult, unit: string): string {
   const lines = [
-    `${ex.name}: ${r.method}, ${r.evaluations.length} designs evaluated for ${r.spent} of ${r.budget} ${unit}` +
+    `${ex.name}: ${r.method}, ${r.evaluations.length} designs evaluated for ${+r.spent.toFixed(1)} of ${r.budget} ${unit}${trainingCost(r)}` +
       (r.infeasible.length ? `; ${r.infeasible.length} designs rejected by the compiler (e.g. ${r.infeasible[0]!.reason})` : ''),
     `hypervolume of the Pareto front (objectives scaled to the designs' range, reference 1.1): ${(r.trace.at(-1)?.hypervolume ?? 0).toFixed(4)}`,
     `Pareto-optimal designs (${r.front.length}):`,
@@ -257,6 +261,21 @@ export function summary(ex: IrExploration, r: ExploreResult, unit: string): stri
     lines.push(table(head, recRows));
   }
   return lines.join('\n');
+}
+
+/** The unit the budget counts in: evaluations without accuracy, else epochs or CPU seconds (`budget: 2 h`). */
+function budgetUnit(ex: IrExploration): string {
+  if (!ex.objectives.some((o) => o.name === 'accuracy')) return 'evaluations';
+  return ex.method.budget_unit === 'cpu_seconds' ? 'CPU s' : 'epochs';
+}
+
+/** Both costs of the training, whatever the budget's unit: epochs and, where measured, CPU seconds. */
+function trainingCost(r: ExploreResult): string {
+  const epochs = r.evaluations.reduce((a, e) => a + (e.epochs ?? 0), 0);
+  if (epochs === 0) return '';
+  const timed = r.evaluations.filter((e) => e.cpuSeconds !== undefined);
+  const cpu = timed.reduce((a, e) => a + e.cpuSeconds!, 0);
+  return ` (training: ${epochs} epochs${timed.length ? `, ${cpu.toFixed(1)} CPU s` : ''})`;
 }
 
 function displayParam(v: number | string | boolean): string {

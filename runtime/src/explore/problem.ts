@@ -53,8 +53,10 @@ export async function problemFor(ir: IrProgram, exploration: IrExploration, opts
   // A grid without a budget visits every design.
   const budget = opts.budget ?? exploration.method.budget ?? (exploration.method.name === 'grid' ? space.size * (withAccuracy ? fullEpochs : 1) : undefined);
   if (budget === undefined || !(budget > 0)) throw new ExploreError(`exploration '${exploration.name}' needs a budget above 0`);
-  if (withAccuracy && exploration.method.budget_unit !== undefined && exploration.method.budget_unit !== 'epochs' && opts.budget === undefined) {
-    throw new ExploreError(`exploration '${exploration.name}': with accuracy as an objective the budget is in epochs, not ${exploration.method.budget_unit}`);
+  // `budget: 2 h` (the compiler's 'cpu_seconds'): each evaluation costs the CPU seconds its training used.
+  const costUnit = exploration.method.budget_unit === 'cpu_seconds' ? 'cpu' : 'epochs';
+  if (withAccuracy && costUnit === 'epochs' && exploration.method.budget_unit !== undefined && exploration.method.budget_unit !== 'epochs' && opts.budget === undefined) {
+    throw new ExploreError(`exploration '${exploration.name}': with accuracy as an objective the budget is in epochs or a CPU time, not ${exploration.method.budget_unit}`);
   }
   const dataRoot = dirname(opts.source);
   const programs = new Map<string, IrProgram>();
@@ -89,6 +91,7 @@ export async function problemFor(ir: IrProgram, exploration: IrExploration, opts
     fullEpochs,
     ...(exploration.method.fidelity ? { fidelity: { min: exploration.method.fidelity.min, max: exploration.method.fidelity.max } } : {}),
     budget,
+    costUnit,
     seed: opts.seed ?? exploration.method.seed,
     ...(typeof exploration.method.attributes['population'] === 'number' ? { population: exploration.method.attributes['population'] } : {}),
     ...(typeof exploration.method.attributes['samples'] === 'number' ? { samples: exploration.method.attributes['samples'] } : {}),
@@ -127,6 +130,6 @@ function accuracyByJobs(exploration: IrExploration, exp: IrExperiment, space: De
       opts.journal?.append(got);
       r = got;
     }
-    return { accuracy: r.accuracy, curve: r.curve, job: r.id, worker: r.worker, cpuSeconds: r.cpuSeconds, wallSeconds: r.wallSeconds };
+    return { accuracy: r.accuracy, curve: r.curve, ...(r.cpuCurve ? { cpuCurve: r.cpuCurve } : {}), job: r.id, worker: r.worker, cpuSeconds: r.cpuSeconds, wallSeconds: r.wallSeconds };
   };
 }

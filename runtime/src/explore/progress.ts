@@ -57,7 +57,7 @@ export class ExploreProgress {
     this.evaluations++;
     if (replayed) this.fromJournal++;
     else if (e.cpuSeconds !== undefined) this.cpuSeconds += e.cpuSeconds;
-    this.status = `explore ${this.name}: ${this.evaluations} design${this.evaluations === 1 ? '' : 's'}, ${spent}/${budget} ${this.unit}, ${this.elapsed()}`;
+    this.status = `explore ${this.name}: ${this.evaluations} design${this.evaluations === 1 ? '' : 's'}, ${+spent.toFixed(1)}/${budget} ${this.unit}, ${this.elapsed()}`;
     if (this.tty) this.draw(true);
     else if (trained) {
       const acc = e.objectives['accuracy'];

@@ -95,9 +95,30 @@ export class Session {
     return this.p.budget - this.spent - this.reserved;
   }
 
+  /**
+   * What an evaluation at `epochs` is expected to cost, in the budget's unit: 1 without accuracy,
+   * else its epochs, or in CPU seconds the mean per epoch measured so far times the epochs (0 before
+   * the first measurement). The amount an evaluation in flight reserves; what it is charged once
+   * measured is its measured cost (`charge`).
+   */
   costOf(epochs: number): number {
-    return this.withAccuracy ? epochs : 1;
+    if (!this.withAccuracy) return 1;
+    if (this.p.costUnit !== 'cpu') return epochs;
+    return this.cpuEpochs > 0 ? (this.cpuSpent / this.cpuEpochs) * epochs : 0;
   }
+
+  private cpuSpent = 0;
+  private cpuEpochs = 0;
+
+  /** The measured cost of a finished evaluation: its epochs, or the CPU seconds its training used. */
+  private charge(t: InFlight, m: number | Measurement | undefined): number {
+    if (!this.withAccuracy || this.p.costUnit !== 'cpu') return t.cost;
+    if (typeof m !== 'object') throw new ExploreError('a budget in CPU seconds needs evaluations that measure their CPU time');
+    this.cpuSpent += m.cpuSeconds;
+    this.cpuEpochs += t.epochs;
+    return m.cpuSeconds;
+  }
+
 
   private doneKey(pt: Point, epochs: number): string {
     return `${this.p.space.key(pt)}@${this.withAccuracy ? epochs : 0}`;
@@ -131,7 +152,7 @@ export class Session {
     const running = this.inFlight.get(key);
     if (running) return { fresh: false, done: running.done };
     const cost = this.costOf(epochs);
-    if (cost > this.remaining + 1e-9 || this.failure) return undefined;
+    if (cost > this.remaining + 1e-9 || (this.p.costUnit === 'cpu' && this.remaining <= 0) || this.failure) return undefined;
     this.reserved += cost;
     let resolve!: (e: Evaluation) => void;
     let reject!: (e: unknown) => void;
@@ -198,16 +219,17 @@ export class Session {
     for (const o of this.p.objectives) if (o.name !== 'accuracy') objectives[o.name] = t.hardware[o.name]!;
     const measurement = typeof m === 'object' ? m : undefined;
     if (this.withAccuracy) objectives['accuracy'] = typeof m === 'number' ? m : m!.accuracy;
-    this.spent += t.cost;
+    const cost = this.charge(t, m);
+    this.spent += cost;
     const e: Evaluation = {
       index: this.evaluations.length,
       point: t.point,
       params: this.p.space.values(t.point),
       objectives,
       ...(this.withAccuracy ? { epochs: t.epochs } : {}),
-      cost: t.cost,
+      cost,
       spent: this.spent,
-      ...(measurement ? { curve: measurement.curve, job: measurement.job, worker: measurement.worker, cpuSeconds: measurement.cpuSeconds, wallSeconds: measurement.wallSeconds } : {}),
+      ...(measurement ? { curve: measurement.curve, ...(measurement.cpuCurve ? { cpuCurve: measurement.cpuCurve } : {}), job: measurement.job, worker: measurement.worker, cpuSeconds: measurement.cpuSeconds, wallSeconds: measurement.wallSeconds } : {}),
     };
     this.evaluations.push(e);
     this.done.set(t.key, e);

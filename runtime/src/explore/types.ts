@@ -26,6 +26,8 @@ export interface Evaluation {
   /** Where accuracy was measured by a job (see job.ts): test accuracy after each epoch, the job's id,
    * the worker that ran it and its CPU and wall seconds. Timings and worker differ between runs. */
   curve?: number[];
+  /** CPU seconds the training had used by the end of each epoch (cumulative), where measured. */
+  cpuCurve?: number[];
   job?: string;
   worker?: string;
   cpuSeconds?: number;
@@ -36,6 +38,8 @@ export interface Evaluation {
 export interface Measurement {
   accuracy: number;
   curve: number[];
+  /** CPU seconds used by the end of each epoch (cumulative), where the runner measures them. */
+  cpuCurve?: number[];
   job: string;
   worker: string;
   cpuSeconds: number;
@@ -53,8 +57,13 @@ export interface DesignProblem {
   fullEpochs: number;
   /** cf_mesmo's fidelity range in epochs (default fullEpochs .. fullEpochs). */
   fidelity?: { min: number; max: number };
-  /** Epochs when accuracy is an objective, else evaluations. */
+  /** Epochs (or, with `costUnit: 'cpu'`, CPU seconds of training) when accuracy is an objective, else evaluations. */
   budget: number;
+  /**
+   * What an evaluation with accuracy costs: its epochs (default), or the CPU seconds its training
+   * measured ('cpu'; the accuracy must then report a Measurement).
+   */
+  costUnit?: 'epochs' | 'cpu';
   seed: number;
   /**
    * Evaluations proposed together (default 1): random and grid keep this many in flight, MESMO and

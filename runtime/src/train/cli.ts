@@ -13,7 +13,7 @@ import { evaluate, train } from './trainer.js';
 export { DataError } from '../data/errors.js';
 export { loadPlanetoid, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';
 export { loadMnist } from '../data/mnist.js';
-export type { LoadedData } from './data.js';
+export { loadExperimentData, type LoadedData } from './data.js';
 export { syntheticSet } from '../data/synthetic.js';
 export type { TensorDataset, TensorSplit } from '../data/tensor-set.js';
 export { CrossbarLayer, type CrossbarParams, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
@@ -22,7 +22,7 @@ export { adcBitsNeeded, calibratedScale, convert, SumHistogram, worstCaseScale, 
 export { AdjacencyCrossbar, type AdjacencyParams } from '../numerics/adjacency.js';
 export { cellEncoding, columnsPerOutput, slicesPerWeight, type Encoding } from '../numerics/encoding.js';
 export { initTf, tf } from '../numerics/tf.js';
-export { TrainConfigError } from './hardware.js';
+export { layerHardware, TrainConfigError } from './hardware.js';
 export { temperaturesFor, type TemperatureUse } from './temperature.js';
 export { Rng } from '../util/rng.js';
 export { evaluate, train, type EpochMetrics, type EvaluateResult, type TrainOptions, type TrainResult } from './trainer.js';

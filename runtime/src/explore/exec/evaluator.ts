@@ -44,6 +44,7 @@ export class JobEvaluator {
       if (typeof ir === 'string') return { id, ok: false, error: ir, worker: this.worker };
       const { train } = await import('../../train/trainer.js');
       const curve: number[] = [];
+      const cpuCurve: number[] = [];
       onEpoch?.(0, job.epochs);
       const r = await train(ir, job.experiment, {
         epochs: job.epochs,
@@ -52,11 +53,13 @@ export class JobEvaluator {
         progress: false,
         onEpoch: (m) => {
           curve.push(m.test_accuracy);
+          const c = process.cpuUsage(cpu0);
+          cpuCurve.push((c.user + c.system) / 1e6);
           onEpoch?.(m.epoch, job.epochs);
         },
       });
       const cpu = process.cpuUsage(cpu0);
-      return { id, ok: true, accuracy: r.final.test_accuracy, curve, cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (performance.now() - wall0) / 1000, worker: this.worker };
+      return { id, ok: true, accuracy: r.final.test_accuracy, curve, cpuCurve, cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (performance.now() - wall0) / 1000, worker: this.worker };
     } catch (e) {
       return { id, ok: false, error: e instanceof Error ? e.message : String(e), worker: this.worker };
     }

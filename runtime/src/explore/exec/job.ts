@@ -39,7 +39,7 @@ export interface EvaluationJob {
 }
 
 export type JobResult =
-  | { id: string; ok: true; accuracy: number; curve: number[]; cpuSeconds: number; wallSeconds: number; worker: string }
+  | { id: string; ok: true; accuracy: number; curve: number[]; /** CPU seconds by the end of each epoch (cumulative). */ cpuCurve?: number[]; cpuSeconds: number; wallSeconds: number; worker: string }
   | { id: string; ok: false; error: string; worker: string };
 
 export function sha256(text: string): string {

@@ -5,7 +5,7 @@ import { maxValueEntropySearch, type FidelityModel } from './mes.js';
 
 export function singleFidelity(s: Session): FidelityModel {
   const full = s.p.fullEpochs;
-  return { lo: full, full, levels: [full], input: (pt) => s.p.space.features(pt), gp: {} };
+  return { lo: full, full, levels: [full], input: (pt) => s.p.space.features(pt), continuous: false };
 }
 
 export async function runMesmo(s: Session): Promise<void> {
