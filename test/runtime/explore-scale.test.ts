@@ -56,7 +56,7 @@ interface Out {
 function withoutTimings(file: string): Out {
   const o = JSON.parse(fs.readFileSync(file, 'utf8')) as Out;
   for (const e of o.evaluations) {
-    for (const k of ['worker', 'cpuSeconds', 'wallSeconds']) {
+    for (const k of ['worker', 'cpuSeconds', 'cpuCurve', 'wallSeconds']) {
       assert.ok(k in e, `evaluation ${String(e['index'])} has ${k}`);
       delete e[k];
     }

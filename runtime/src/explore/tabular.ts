@@ -74,7 +74,8 @@ export function tabularProblem(t: Table, o: TabularOptions): DesignProblem {
   return {
     space,
     objectives: t.header.objectives,
-    hardware: (pt) => row(pt).hardware,
+    // A design of an unfinished table (`--partial`) that was not trained is not there to be chosen.
+    hardware: (pt) => (row(pt).accuracy ? row(pt).hardware : { infeasible: 'not measured in the table' }),
     accuracy: async (pt, epochs): Promise<Measurement> => {
       const r = row(pt);
       if (!r.accuracy || !r.cpu) throw new Error(`design ${r.index} has no measured accuracy in the table`);

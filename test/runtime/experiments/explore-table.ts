@@ -134,7 +134,10 @@ async function main(): Promise<void> {
     await work(k, n, out);
     return;
   }
-  const workers = Number(arg('--workers') ?? 2);
+  // --partial: write the table from what the journals hold, training nothing (designs not yet
+  // trained have no accuracy); a comparison then runs over the measured designs only.
+  const partial = process.argv.includes('--partial');
+  const workers = partial ? 0 : Number(arg('--workers') ?? 2);
   const s = await setup(true);
   const log = (m: string) => process.stderr.write(`explore:table: ${m}\n`);
   const before = journalled(out);
@@ -170,12 +173,12 @@ async function main(): Promise<void> {
     epochs: s.problem.fullEpochs,
     seed: s.problem.seed,
     ...TABLE_LIMITS,
-    command: 'npm run explore:table',
+    command: partial ? 'npm run explore:table -- --partial (an unfinished table)' : 'npm run explore:table',
   };
   const rows: TableRow[] = s.designs.map((pt, i) => {
     const g = groupOf.get(i);
     const r = g === undefined ? undefined : runs.get(g);
-    if (g !== undefined && !r) throw new Error(`training group ${g} has no result: run again to resume`);
+    if (g !== undefined && !r && !partial) throw new Error(`training group ${g} has no result: run again to resume`);
     return { index: i, point: pt, params: s.problem.space.values(pt), hardware: s.hardware[i]!, ...(r ? { accuracy: r.accuracy, cpu: r.cpu, run: indexOf.get(JSON.stringify(r.params)) ?? i } : {}) };
   });
   const tmp = `${out}.tmp-${process.pid}`;
