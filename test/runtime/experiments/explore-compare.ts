@@ -181,7 +181,8 @@ async function report(table: Table, runs: Run[], c: ReportContext): Promise<stri
 
 function documentText(table: Table, c: ReportContext, rows: string[], perRun: string[], verdicts: string[], svgFile: string): string {
   const h = table.header;
-  const trained = new Set(table.rows.map((r) => r.run)).size;
+  const trained = new Set(table.rows.filter((r) => r.accuracy).map((r) => r.run)).size;
+  const measuredRows = table.rows.filter((r) => r.accuracy).length;
   const accs = table.rows.filter((r) => r.accuracy).map((r) => r.accuracy![h.epochs - 1]!);
   const cpus = table.rows.filter((r) => r.cpu).map((r) => r.cpu![h.epochs - 1]!);
   const pct = (f: number) => `${Math.round(f * 100)}%`;
@@ -192,7 +193,7 @@ function documentText(table: Table, c: ReportContext, rows: string[], perRun: st
     '',
     '## The problem and its true front',
     '',
-    `\`${h.source}\`, exploration \`${h.exploration}\`: ${h.parameters.map((p) => `\`${p.path}\` ∈ {${p.values.join(', ')}}`).join(', ')} — ${table.rows.length} designs; objectives ${h.objectives.map((o) => `${o.sense} ${o.name}`).join(', ')}. Accuracy is the test accuracy of LeNet-5 (8-bit weights and inputs) after noise-aware training at 400 K on the design, on the first ${h.trainLimit} MNIST training digits, tested on ${h.testLimit}, after each of ${h.epochs} epochs (the fidelities). Area, energy and latency are exact (compiler and simulator).`,
+    `\`${h.source}\`, exploration \`${h.exploration}\`: ${h.parameters.map((p) => `\`${p.path}\` ∈ {${p.values.join(', ')}}`).join(', ')} — ${table.rows.length} designs; objectives ${h.objectives.map((o) => `${o.sense} ${o.name}`).join(', ')}. Accuracy is the test accuracy of a 784-64-10 perceptron on crossbars (8-bit weights and inputs) after noise-aware training at 400 K on the design, on the first ${h.trainLimit} MNIST training digits, tested on ${h.testLimit}, after each of ${h.epochs} epochs (the fidelities). Area, energy and latency are exact (compiler and simulator).`,
     '',
     ...(accs.length < table.rows.length
       ? [
@@ -202,7 +203,7 @@ function documentText(table: Table, c: ReportContext, rows: string[], perRun: st
       : []),
     `**Physics in place.** Accuracy follows the crossbar numerics with calibrated ADC ranges and the read-noise bandwidth set by the clock (the experiment states no frequency); the noise temperature is fixed at 400 K — temperature that follows from power (the thermal model) is not coupled into this space. The sweep ran in its own worker processes (\`--workers\`), each training one design at a time.`,
     '',
-    `**The table.** Every design is trained once for ${h.epochs} epochs, recording the accuracy after every epoch and the CPU seconds used by then (user + system time of the training process, test evaluation included). Designs whose crossbar layers get identical numerics parameters train identically, so they share one run: ${trained} distinct trainings cover the ${table.rows.length} designs (each row names the run it shares). Full-fidelity accuracy ranges over ${pct(Math.min(...accs))}–${pct(Math.max(...accs))}; the CPU cost of a full evaluation over ${Math.min(...cpus).toFixed(1)}–${Math.max(...cpus).toFixed(1)} s (${(Math.max(...cpus) / Math.min(...cpus)).toFixed(0)}×); evaluating every design would cost ${c.sweep.toFixed(0)} CPU s. The true Pareto front has ${c.truth.front.length} designs and hypervolume ${c.truth.hypervolume.toFixed(4)} (objectives scaled to the designs' range, accuracy to 0–1, reference point 1.1).`,
+    `**The table.** Every design is trained once for ${h.epochs} epochs, recording the accuracy after every epoch and the CPU seconds used by then (user + system time of the training process, test evaluation included). Designs whose crossbar layers get identical numerics parameters train identically, so they share one run: ${trained} distinct trainings cover the ${measuredRows} measured designs (each row names the run it shares). Full-fidelity accuracy ranges over ${pct(Math.min(...accs))}–${pct(Math.max(...accs))}; the CPU cost of a full evaluation over ${Math.min(...cpus).toFixed(1)}–${Math.max(...cpus).toFixed(1)} s (${(Math.max(...cpus) / Math.min(...cpus)).toFixed(0)}×); evaluating every design would cost ${c.sweep.toFixed(0)} CPU s. The true Pareto front has ${c.truth.front.length} designs and hypervolume ${c.truth.hypervolume.toFixed(4)} (objectives scaled to the designs' range, accuracy to 0–1, reference point 1.1).`,
     '',
     `**A tabular benchmark.** The methods do not train: an evaluation of a design at z epochs replays the table (accuracy after epoch z, the curve before it) and costs the CPU seconds measured for z epochs. Every method gets the same budget, ${c.budget} CPU seconds (10% of evaluating every measured design), and its quality is the hypervolume of the designs it measured at full fidelity, as a fraction of the true front's. CF-MESMO's lower-fidelity runs count their accuracy curve as free observations (one run, one charge) and raise no hypervolume themselves. The last evaluation a method starts within the budget is completed, so a run may end a little past it; the curves and the table read each run at the costs shown.`,
     '',
