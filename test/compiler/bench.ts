@@ -4,12 +4,11 @@
 // beside them as references. `pimc` is timed as the build leaves it: the bundled CLI with its code
 // cache (docs/ARCHITECTURE.md, CLI).
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '@pim/grammar';
 import { compile } from '@pim/compiler';
-import { BUNDLE, bundleIsFresh } from './bundle.js';
+import { bundleIsFresh } from './bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // The same launcher as the installed `pimc` command (node_modules/.bin/pimc links to it).

@@ -1,7 +1,6 @@
 // The layer kinds: every kind's attributes with their types, defaults and docs (exported for docs, hover
 // and completion; the one place a layer kind is defined), and reading a layer's attributes against them.
-import { diag, didYouMean, LIMITS } from '@pim/grammar';
-import type { Diagnostic, Span } from '@pim/grammar';
+import { diag, didYouMean, LIMITS, type Diagnostic, type Span } from '@pim/grammar';
 import type { LayerAttr, LayerSpec } from './models.js';
 
 // ── Layer kinds and their attributes (exported for docs, hover and completion) ─────────────────────

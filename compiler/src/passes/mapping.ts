@@ -46,8 +46,7 @@
 // matched by a bare pattern onto a GPU gets no policy (it aggregates on the GPU with the weights); an
 // explicit `X.adjacency` on a target without crossbars is PIM4009. How many crossbars Â takes depends on
 // the graph's non-zeros, so the runtime computes it from the policy.
-import { diag, didYouMean } from '@pim/grammar';
-import type { Diagnostic, RelatedInfo, Span } from '@pim/grammar';
+import { diag, didYouMean, type Diagnostic, type RelatedInfo, type Span } from '@pim/grammar';
 import { cellUtilization, tileMatrix, tilesFor, weightColumns, type Engine, type WeightEncoding, type IrAdjacencyPolicy, type IrArchitecture, type IrGpu, type IrLayer, type IrMapping, type IrModel, type IrPlacement, type IrTileType } from '@pim/ir';
 import type { LayerAttr, LayerOrigin } from './models.js';
 

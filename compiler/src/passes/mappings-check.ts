@@ -1,6 +1,6 @@
 // Pass: `mapping` declarations → the pure placement pass (mapping.ts). This file evaluates the
 // mapping's attributes and place rules; mapping.ts decides placement, slicing and replication.
-import { diag, type Block, type ConstDecl, type Pattern } from '@pim/grammar';
+import { diag, type Block, type Pattern } from '@pim/grammar';
 import type { IrArchitecture, IrDevice, IrMapping, WeightEncoding } from '@pim/ir';
 import { describeMember, type CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate } from '../semantics/instance.js';

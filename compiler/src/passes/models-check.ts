@@ -7,7 +7,7 @@ import { describeMember, type CheckContext } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { ConstScope, instantiate, StatedAttributeInfo } from '../semantics/instance.js';
 import { isDimensionless, dimName } from '../units/dimension.js';
-import { describeValue, displayValue, type Value } from '../semantics/values.js';
+import { describeValue, type Value } from '../semantics/values.js';
 import { evalCount } from './elaborate.js';
 import { LAYER_KINDS } from './layer-kinds.js';
 import { inferModelDetailed, type LayerAttr, type LayerOrigin, type LayerSpec, type ModelInputSpec, type RepeatSpec } from './models.js';

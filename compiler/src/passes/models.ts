@@ -6,8 +6,7 @@
 // The pass in three files besides this one: the layer kinds and their attributes (layer-kinds.ts),
 // unrolling and naming (unroll.ts), shape inference with MACs, parameters and weight matrices
 // (shapes.ts). This file holds the model's spec types, the entry points and the input.
-import { diag } from '@pim/grammar';
-import type { Diagnostic, Span } from '@pim/grammar';
+import { diag, type Diagnostic, type Span } from '@pim/grammar';
 import type { IrInput, IrLayer, IrModel } from '@pim/ir';
 import { isCount } from './layer-kinds.js';
 import { fmt, inferLayer, type GraphInput, type Shape } from './shapes.js';

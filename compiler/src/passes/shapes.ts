@@ -16,8 +16,7 @@
 // - Weight matrix as crossbars see it (K rows of fan-in × N output columns): conv K = (Cin/groups)·kh·kw,
 //   N = Cout (the groups side by side); linear K = in, N = out; gcn K = F, N = out.
 // - MVMs per sample: conv Hout·Wout (one per output pixel), linear 1 (N node-wise), gcn N (one per node).
-import { diag, didYouMean } from '@pim/grammar';
-import type { Diagnostic } from '@pim/grammar';
+import { diag, didYouMean, type Diagnostic } from '@pim/grammar';
 import type { AttrValue, IrInput, IrLayer } from '@pim/ir';
 import { LAYER_KINDS, readAttrs, type Norm, type Norms } from './layer-kinds.js';
 import type { FlatLayer } from './unroll.js';

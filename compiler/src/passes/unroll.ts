@@ -7,8 +7,7 @@
 // whose given or unrolled name is `x` — inside a repeat that is this iteration's copy when `x` comes
 // earlier in the body, else the previous iteration's copy, else a layer before the repeat (the name may
 // repeat one outside the repeat for exactly this: the residual input of a block).
-import { diag } from '@pim/grammar';
-import type { Diagnostic } from '@pim/grammar';
+import { diag, type Diagnostic } from '@pim/grammar';
 import { isCount, MAX_LAYERS } from './layer-kinds.js';
 import type { LayerSpec, ModelSpec, RepeatSpec } from './models.js';
 

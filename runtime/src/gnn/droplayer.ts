@@ -2,8 +2,7 @@
 // feature values (only non-zeros are sent), DropEdge removes a fraction q of the edges (a block's crossbar
 // then needs fewer input rows, and whole blocks can vanish). Self loops stay.
 import { Rng } from '../util/rng.js';
-import type { GraphLike } from './adjacency.js';
-import { neighbours } from './adjacency.js';
+import { neighbours, type GraphLike } from './adjacency.js';
 import { countBlocks } from './blocks.js';
 
 export interface DropLayerTraffic {

@@ -1,6 +1,6 @@
 // The simulator's report: every figure in SI units (s, J, W, m², bits, ops), per image (per graph for GNNs).
 import type { GnnReport } from '../gnn/index.js';
-import type { GroupStats, LinkLoad, NocResult } from '../noc/traffic.js';
+import type { NocResult } from '../noc/traffic.js';
 import type { GpuCost } from './gpu.js';
 
 export interface LayerReport {
