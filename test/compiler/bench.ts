@@ -1,5 +1,5 @@
 // Compiler benchmark (`npm run bench`): parse+check throughput on a generated 5 MB program, and the
-// cold wall time of `pimc check samples/isaac.pim` in a fresh process. Goals (issue 2): ≥ 1 MB/s and
+// cold wall time of `pimc check samples/isaac.pim` in a fresh process. Goals: ≥ 1 MB/s and
 // ≤ 200 ms. The figures depend on the machine and its load; `node -e 0` and JSON.parse are measured
 // beside them as references. `pimc` is timed as the build leaves it: the bundled CLI with its code
 // cache (docs/ARCHITECTURE.md, CLI).

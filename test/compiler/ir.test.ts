@@ -113,7 +113,7 @@ describe('compiler: IR', () => {
       // The router is shared by 4 tiles: a tile carries a quarter of its 42 mW.
       const router = findNode(tile, 'router')!;
       within(router.power_w, 42e-3 / 4, 1e-12, 'router share');
-      // One IMA: 8 crossbars, 8 ADCs, 1024 DACs and S+H, 4 shift-adds, two registers (the seed's table).
+      // One IMA: 8 crossbars, 8 ADCs, 1024 DACs and S+H, 4 shift-adds, two registers (ISAAC's published table).
       const ima = findNode(tile, 'ima')!;
       assert.equal(ima.count, 12);
       within(ima.power_w, 8 * 0.3e-3 + 8 * 2e-3 + 4e-3 + 10e-6 + 4 * 0.05e-3 + 1.24e-3 + 0.23e-3, 1e-12, 'ima power');

@@ -130,43 +130,14 @@ export async function benchLsp(): Promise<Record<string, number>> {
       }
     }
 
-    // Completion inside a tile block (attributes and component kinds).
+    // Completion inside a tile block (attributes and component kinds), hover on its name.
     const tileLine = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('  tile '));
-    const completion: number[] = [];
-    for (let k = 0; k < 50; k++) {
-      const start = performance.now();
-      await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: tileLine + 1, character: 4 } });
-      completion.push(performance.now() - start);
-    }
-    const hover: number[] = [];
-    for (let k = 0; k < 20; k++) {
-      const start = performance.now();
-      await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: tileLine, character: 8 } });
-      hover.push(performance.now() - start);
-    }
+    const completion = await timeRequests(50, () => conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: tileLine + 1, character: 4 } }));
+    const hover = await timeRequests(20, () => conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: tileLine, character: 8 } }));
 
     // Where an edit's time goes, in process: the incremental reparse, then the compiler (parse reused).
     const breakdown = await editBreakdown(text, line, character);
-
-    // Formatter throughput on the same file, in process.
-    await formatPim(text);
-    const fmtRuns: number[] = [];
-    for (let k = 0; k < 3; k++) {
-      const start = performance.now();
-      const r = await formatPim(text);
-      fmtRuns.push(performance.now() - start);
-      if (!r.ok) throw new Error('benchmark program does not parse');
-    }
-    const fmtMs = median(fmtRuns);
-    // The same without the parse (the language server formats a document it has already parsed).
-    const { parse } = await import('@pim/grammar');
-    const parsed = parse(text);
-    const printRuns: number[] = [];
-    for (let k = 0; k < 3; k++) {
-      const start = performance.now();
-      await formatPim(text, {}, parsed);
-      printRuns.push(performance.now() - start);
-    }
+    const { fmtMs, printMs } = await formatThroughput(text);
     return {
       lsp_file_lines: lines.length - 1,
       lsp_open_diagnostics_ms: Math.round(openMs),
@@ -180,7 +151,7 @@ export async function benchLsp(): Promise<Record<string, number>> {
       lsp_edit_compile_median_ms: breakdown.compile,
       format_5000_lines_ms: Math.round(fmtMs),
       format_lines_per_s: Math.round((lines.length / fmtMs) * 1000),
-      format_5000_lines_parsed_ms: Math.round(median(printRuns)),
+      format_5000_lines_parsed_ms: Math.round(printMs),
     };
   } finally {
     try {
@@ -198,6 +169,38 @@ export async function benchLsp(): Promise<Record<string, number>> {
     proc.kill();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Milliseconds of each of `n` requests, one after another. */
+async function timeRequests(n: number, request: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const start = performance.now();
+    await request();
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
+/** Formatter time on the file, in process: parse and print, and print alone (the server has the parse). */
+async function formatThroughput(text: string): Promise<{ fmtMs: number; printMs: number }> {
+  await formatPim(text);
+  const fmtRuns: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const start = performance.now();
+    const r = await formatPim(text);
+    fmtRuns.push(performance.now() - start);
+    if (!r.ok) throw new Error('benchmark program does not parse');
+  }
+  const { parse } = await import('@pim/grammar');
+  const parsed = parse(text);
+  const printRuns: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const start = performance.now();
+    await formatPim(text, {}, parsed);
+    printRuns.push(performance.now() - start);
+  }
+  return { fmtMs: median(fmtRuns), printMs: median(printRuns) };
 }
 
 async function editBreakdown(text: string, line: number, character: number): Promise<{ reparse: number; compile: number }> {

@@ -104,7 +104,7 @@ describe('gnn: reverse Cuthill–McKee', () => {
   });
 });
 
-describe('gnn: sparse partition sweep (the seed’s trade-off)', () => {
+describe('gnn: sparse partition sweep (the block-size trade-off)', () => {
   const arch = reference.hetero3dArchitecture();
   const stile = tileModel(arch, arch.tile_types.find((t) => t.name === 'stile')!, []);
 

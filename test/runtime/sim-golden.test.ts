@@ -1,6 +1,6 @@
 // Golden JSON reports: `pimc simulate` on the samples must keep producing the reports in golden/, so a
 // change in any model shows up as a reviewed diff. Regenerate after an intended change with
-//   PIM_UPDATE_GOLDEN=1 npx mocha test/runtime/dist/sim-golden.test.js
+//   UPDATE_GOLDENS=1 npx mocha --no-config test/runtime/dist/sim-golden.test.js
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

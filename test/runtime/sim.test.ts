@@ -246,7 +246,7 @@ describe('sim: GPU roofline', () => {
   });
 });
 
-describe('sim: ISAAC reproduced (reference IR from the seed table)', () => {
+describe('sim: ISAAC reproduced (reference IR from ISAAC’s published table)', () => {
   const r = simulate(reference.isaacProgram(), { mapping: 'lenet_on_isaac' });
   it('peak 41.3 TOPS ±2%: 16,128 crossbars × 4,096 ops / 1.6 µs', () => {
     near(r.summary.peak_ops_per_s, (16128 * 4096) / 1.6e-6, 1e-9);

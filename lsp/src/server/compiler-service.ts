@@ -1,5 +1,5 @@
-// Loads the compiler lazily and runs it for the server. The compiler may be absent or may not export
-// `compile` yet (it is developed alongside); then every feature falls back to the parser alone.
+// Loads the compiler lazily and runs it for the server. Where the compiler cannot be loaded (an
+// installation without it), every feature falls back to the parser alone.
 import type { LayerSchemaLike } from './catalogue.js';
 import type { CompileFn, CompileOptions, FunctionSignature, Program } from './compiler-types.js';
 

@@ -9,9 +9,9 @@
 //  - mesmo: max-value entropy search for multiple objectives (Belakaria et al., NeurIPS 2019) with a
 //    GP on accuracy; the exact hardware objectives carry no uncertainty, so only accuracy's term is
 //    non-zero;
-//  - cf_mesmo: MESMO with continuous fidelity, the seed's Algorithm 1: a GP over (design, epochs),
+//  - cf_mesmo: MESMO with continuous fidelity, Belakaria et al. 2020, Algorithm 1: a GP over (design, epochs),
 //    Pareto fronts sampled at the highest fidelity, and the design-fidelity pair chosen by information
-//    gain per unit cost (the seed's eq. 9).
+//    gain per unit cost (Belakaria et al. 2020, eq. 9).
 // Without accuracy among the objectives every evaluation costs 1 and the budget counts evaluations.
 // One file per method under methods/; the book-keeping they share is session.ts, the vocabulary types.ts.
 import { runCfMesmo } from './methods/cf-mesmo.js';

@@ -95,7 +95,7 @@ export interface ExploreResult {
   /** Per objective, the range the hypervolume normalises over (hardware: the pool's; accuracy: 0..1). */
   bounds: Record<string, [number, number]>;
   /**
-   * MESMO and CF-MESMO: the Pareto set the model recommends (the seed's Algorithm 1, line 14): over
+   * MESMO and CF-MESMO: the Pareto set the model recommends (Belakaria et al. 2020, Algorithm 1, line 14): over
    * the pool, exact hardware objectives with accuracy predicted at full fidelity by the final GP.
    */
   recommended?: { point: number[]; params: Record<string, ParamValue>; objectives: Record<string, number>; sd: number }[];

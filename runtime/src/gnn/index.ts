@@ -1,4 +1,4 @@
-// GNN sparse-partition analysis: Â's block structure per block size, with and without RCM, the seed's
+// GNN sparse-partition analysis: Â's block structure per block size, with and without RCM, the
 // area/power sweep, each gcn layer's adjacency plan under its mapping policy, and DropLayer traffic.
 import { tileMatrix, tilesFor, type IrAdjacencyPolicy } from '@pim/ir';
 import type { TileModel } from '../sim/arch.js';

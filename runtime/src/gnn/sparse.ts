@@ -1,5 +1,5 @@
 // The sparse partition's cost when the adjacency's non-zero b×b blocks each take one b×b crossbar: the
-// seed's trade-off between wasted cells (large b) and peripheral overhead per cell (small b).
+// trade-off between wasted cells (large b) and peripheral overhead per cell (small b).
 // Per-crossbar figures scale from the tile that holds the adjacency (its R×C crossbar, ADC, DACs):
 //   array area/power ∝ b² (cells); DAC and S&H ∝ b (one per row / column);
 //   ADC count per crossbar as in the tile, its resolution the tile's plus the change in bits an exact

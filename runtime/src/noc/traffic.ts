@@ -166,28 +166,9 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
     const t = linkBits[i]! / linkBandwidth(mesh, i);
     if (t > hotTime) ((hotTime = t), (hotIdx = i));
   }
-  const linkAt = (i: number): LinkLoad => {
-    if (isChipLink(mesh, i)) {
-      const k = i - mesh.nodes * 6;
-      return { x: 0, y: 0, z: 0, chip: Math.floor(k / 2), dir: k % 2 === 0 ? 'chip+' : 'chip-', bits: linkBits[i]! };
-    }
-    const node = Math.floor(i / 6);
-    const [x, y, z] = coord(mesh, node);
-    return { x, y, z, chip: chipOf(mesh, node), dir: DIRS[i % 6]!, bits: linkBits[i]! };
-  };
   const whole = mesh.topology === 'bus' ? undefined : portBound(mesh, ports);
   const bottleneck: PortBound = whole && whole.time_s >= hotTime ? whole : { time_s: hotTime, port: hotIdx >= 0 ? 'link' : 'none', node: hotIdx >= 0 ? Math.floor(hotIdx / 6) : -1, bits: hotIdx >= 0 ? linkBits[hotIdx]! : 0, efficiency: 1 };
-  const routers_load: NocResult['routers_load'] = [];
-  const links: LinkLoad[] = [];
-  if (detail) {
-    for (let n = 0; n < mesh.nodes; n++) {
-      let m = 0;
-      for (let d = 0; d < 6; d++) m = Math.max(m, linkBits[n * 6 + d]!);
-      const [x, y, z] = coord(mesh, n);
-      routers_load.push({ x, y, z, chip: chipOf(mesh, n), bits: m });
-    }
-    for (let i = 0; i < linkBits.length; i++) if (linkBits[i]! > 0) links.push(linkAt(i));
-  }
+  const { routers_load, links } = detail ? loadLists(mesh, linkBits) : { routers_load: [], links: [] };
   return {
     topology: mesh.topology,
     dims: mesh.topology === 'mesh3d' ? [...mesh.dims] : [mesh.dims[0], mesh.dims[1]],
@@ -197,7 +178,7 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
     avg_hops: total > 0 ? bitHops / total : 0,
     energy_j: energy,
     latency_s: groups.reduce((s, g) => s + g.latency_s, 0),
-    hottest: hotIdx >= 0 ? linkAt(hotIdx) : null,
+    hottest: hotIdx >= 0 ? linkLoadAt(mesh, linkBits, hotIdx) : null,
     hottest_link_time_s: hotTime,
     contended_time_s: bottleneck.time_s,
     bottleneck,
@@ -207,6 +188,31 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
     links,
     linkBits,
   };
+}
+
+/** The load of link `i` (a mesh link by its router and direction, or an off-chip link). */
+function linkLoadAt(mesh: Mesh, linkBits: Float64Array, i: number): LinkLoad {
+  if (isChipLink(mesh, i)) {
+    const k = i - mesh.nodes * 6;
+    return { x: 0, y: 0, z: 0, chip: Math.floor(k / 2), dir: k % 2 === 0 ? 'chip+' : 'chip-', bits: linkBits[i]! };
+  }
+  const node = Math.floor(i / 6);
+  const [x, y, z] = coord(mesh, node);
+  return { x, y, z, chip: chipOf(mesh, node), dir: DIRS[i % 6]!, bits: linkBits[i]! };
+}
+
+/** Per-router loads (its busiest outgoing link) and every link with traffic, for the report. */
+function loadLists(mesh: Mesh, linkBits: Float64Array): Pick<NocResult, 'routers_load' | 'links'> {
+  const routers_load: NocResult['routers_load'] = [];
+  const links: LinkLoad[] = [];
+  for (let n = 0; n < mesh.nodes; n++) {
+    let m = 0;
+    for (let d = 0; d < 6; d++) m = Math.max(m, linkBits[n * 6 + d]!);
+    const [x, y, z] = coord(mesh, n);
+    routers_load.push({ x, y, z, chip: chipOf(mesh, n), bits: m });
+  }
+  for (let i = 0; i < linkBits.length; i++) if (linkBits[i]! > 0) links.push(linkLoadAt(mesh, linkBits, i));
+  return { routers_load, links };
 }
 
 /** A batch's time: its busiest port under contention, then the farthest path's zero-load latency to drain it. */

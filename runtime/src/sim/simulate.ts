@@ -47,7 +47,7 @@ function tileModels(arch: IrArchitecture): { tiles: Map<string, TileModel>; warn
   return c;
 }
 
-/** The ISAAC paper's figures (as quoted by the seed and models.md), printed beside ours, never fitted. */
+/** The ISAAC paper's figures (Shafiee et al., ISCA 2016), printed beside ours, never fitted. */
 export function publishedFor(arch: IrArchitecture): SimReport['summary']['published'] {
   if (!/isaac/i.test(arch.name)) return undefined;
   return { source: 'ISAAC (Shafiee et al., ISCA 2016), seed table', peak_ops_per_s: 41.3e12, ops_per_s_per_m2: 479e9 / 1e-6, area_m2: 85.4e-6, power_w: 65.8 };

@@ -9,7 +9,7 @@ import type { IrProgram } from '@pim/ir';
 import { simulate } from '@pim/runtime/sim';
 import { isaacProgram } from '../fixtures/reference-ir.js';
 
-/** NeuroSim (DNN+NeuroSim V2) takes about 5 minutes for one VGG-8 inference estimate (issue 3). */
+/** NeuroSim (DNN+NeuroSim V2) takes about 5 minutes for one VGG-8 inference estimate. */
 export const NEUROSIM_VGG8_S = 300;
 
 function pick(ir: IrProgram, re: RegExp): string | undefined {

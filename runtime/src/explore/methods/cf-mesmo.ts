@@ -1,4 +1,4 @@
-// CF-MESMO (Belakaria et al. 2020; the seed's Algorithm 1): MESMO with training epochs as a
+// CF-MESMO (Belakaria et al. 2020, Algorithm 1): MESMO with training epochs as a
 // continuous fidelity. The GP runs over (design, epochs) with a product kernel (epochs scaled to
 // [0, 1] over the fidelity range, its own length scale); fronts are sampled at the highest fidelity,
 // and the (design, epochs) pair is chosen by information gain per unit cost C(z) = z epochs (eq. 9).
