@@ -1,10 +1,9 @@
 // A concentrated mesh (`topology: cmesh`): its concentration (tiles per router, each with its own ports)
 // goes into the IR, and the tiles and GPU cores must fit the routers' ports.
-import { diag } from '@pim/grammar';
+import { diag, type Span } from '@pim/grammar';
 import type { IrGpu, IrNoc, IrTileType } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, type Instance } from '../semantics/instance.js';
-import type { Span } from '@pim/grammar';
 
 export function concentrate(ctx: CheckContext, uri: string, inst: Instance | undefined, anchor: Span, noc: IrNoc, tileTypes: IrTileType[], gpus: IrGpu[], chips: number): void {
   if (noc.topology !== 'cmesh') return;
