@@ -38,7 +38,7 @@ export default tseslint.config(
     // The layering: the runtime reads the IR through @pim/ir only; the compiler and the IR package
     // never load the runtime, the editor packages or tfjs (ARCHITECTURE.md).
     files: ['runtime/src/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@pim/compiler', '@pim/compiler/*', '@pim/grammar', '@pim/lsp', '@pim/lsp/*', '@pim/cli'], message: 'the runtime reads the IR through @pim/ir only' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@pim/compiler', '@pim/compiler/*', '@pim/lsp', '@pim/lsp/*', '@pim/cli'], message: 'the runtime reads the IR through @pim/ir only' }] }] },
   },
   {
     files: ['ir/src/**/*.ts', 'compiler/src/**/*.ts', 'grammar/src/**/*.ts'],

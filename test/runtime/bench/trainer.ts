@@ -5,14 +5,11 @@
 // and a 200-epoch Cora GCN on crossbars (goal ≤ 15 s). Speed goals are measured here, never asserted in
 // tests; the machine's load is printed beside them (it is shared).
 
-import { existsSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { IrProgram } from '@pim/ir';
 import { evaluate, loadMnist, train, type MvmPath } from '@pim/runtime/train';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as B from '../fixtures/ir-builders.js';
 
 const HW: B.ExperimentSpec = {
