@@ -1,6 +1,6 @@
 // The pieces of CF-MESMO's acquisition that the papers define, as pure functions of the GP's
 // predictions (Belakaria, Deshwal, Doppa: MESMO, NeurIPS 2019; MF-OSEMO, AAAI 2020; iMOCA / CF-MESMO,
-// arXiv 2020 and the ReRAM design study the seed presents):
+// arXiv 2020):
 //  - the full-fidelity term: the entropy reduction of a Gaussian truncated above at a sampled
 //    maximum y*, γφ(γ)/(2Φ(γ)) − ln Φ(γ) (MESMO eq. 9; `mesTerm`);
 //  - the floor on sampled maxima: a sampled y* below what was already observed is impossible, so it

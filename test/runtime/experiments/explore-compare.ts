@@ -1,5 +1,5 @@
 // `npm run explore:compare [-- --seeds N --first-seed S --budget CPU_SECONDS --methods a,b --table FILE --out FILE]`:
-// the seed's claim measured the way it is stated — CF-MESMO reaches a high-quality Pareto set at a
+// the published claim measured the way it is stated — CF-MESMO reaches a high-quality Pareto set at a
 // fraction of the training cost of NSGA-II, random search and MESMO. Every method runs on the tabular
 // benchmark of samples/explore.pim's `rram_space` (docs/exploration-table.jsonl: every design trained
 // once, `npm run explore:table`), so an evaluation's accuracy and cost are the measured ones and many

@@ -1,4 +1,4 @@
-// `npm run experiments`: the trainer's reproduction of the seed's and papers' reliability claims, written to
+// `npm run experiments`: the trainer's reproduction of the published reliability claims, written to
 // docs/results.md with our measured value beside each reference figure. Every verdict is computed from the
 // measurements; nothing is tuned to hit a figure. One function per section (reliability/); each finished
 // section is kept as JSON in a cache folder, so `--jobs N` runs the sections in N processes (tfjs-wasm is

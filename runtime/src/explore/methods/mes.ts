@@ -1,5 +1,5 @@
 // Max-value entropy search over the exploration's design pool, the loop MESMO and CF-MESMO share
-// (Belakaria et al.: MESMO, NeurIPS 2019; MF-OSEMO, AAAI 2020; iMOCA / CF-MESMO, the seed's
+// (Belakaria et al.: MESMO, NeurIPS 2019; MF-OSEMO, AAAI 2020; iMOCA / CF-MESMO's
 // Algorithm 1). An ARD GP models accuracy — over designs, or over (design, epochs) under a continuous
 // fidelity — and each step samples functions at the highest fidelity over the pool, takes each
 // sample's Pareto front (with the exact hardware objectives) and its best accuracy y*, floors y* at
