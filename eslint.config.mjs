@@ -30,7 +30,17 @@ export default tseslint.config(
   },
   {
     // Functions stay under 120 lines in the packages (a test's describe block may be longer).
-    files: ['grammar/src/**/*.ts', 'ir/src/**/*.ts', 'compiler/src/**/*.ts', 'runtime/src/**/*.ts', 'lsp/src/**/*.ts', 'cli/src/**/*.ts', 'vscode-extension/src/**/*.ts', 'test/**/bench*.ts', 'test/**/experiments/*.ts'],
+    files: [
+      'grammar/src/**/*.ts',
+      'ir/src/**/*.ts',
+      'compiler/src/**/*.ts',
+      'runtime/src/**/*.ts',
+      'lsp/src/**/*.ts',
+      'cli/src/**/*.ts',
+      'vscode-extension/src/**/*.ts',
+      'test/**/bench*.ts',
+      'test/**/experiments/*.ts',
+    ],
     // A warning until the last long functions (startServer, routeFlows, runExperiments) are split.
     rules: { 'max-lines-per-function': ['warn', { max: 120, skipBlankLines: false, skipComments: false }] },
   },
@@ -38,10 +48,43 @@ export default tseslint.config(
     // The layering: the runtime reads the IR through @pim/ir only; the compiler and the IR package
     // never load the runtime, the editor packages or tfjs (ARCHITECTURE.md).
     files: ['runtime/src/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@pim/compiler', '@pim/compiler/*', '@pim/lsp', '@pim/lsp/*', '@pim/cli'], message: 'the runtime reads the IR through @pim/ir only' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@pim/compiler', '@pim/compiler/*', '@pim/lsp', '@pim/lsp/*', '@pim/cli'],
+              message: 'the runtime reads the IR through @pim/ir only',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['ir/src/**/*.ts', 'compiler/src/**/*.ts', 'grammar/src/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@pim/runtime', '@pim/runtime/*', '@pim/lsp', '@pim/lsp/*', '@pim/cli', '@tensorflow/*', 'prettier', 'prettier/*'], message: 'the compiler side never loads the runtime, the editor packages, tfjs or Prettier' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@pim/runtime',
+                '@pim/runtime/*',
+                '@pim/lsp',
+                '@pim/lsp/*',
+                '@pim/cli',
+                '@tensorflow/*',
+                'prettier',
+                'prettier/*',
+              ],
+              message: 'the compiler side never loads the runtime, the editor packages, tfjs or Prettier',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

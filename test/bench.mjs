@@ -38,7 +38,8 @@ for (const s of suites) {
 }
 for (const [suite, figures] of Object.entries(results)) {
   console.log(`\n## ${suite}`);
-  for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(48)} ${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`);
+  for (const [k, v] of Object.entries(figures))
+    console.log(`  ${k.padEnd(48)} ${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`);
 }
 fs.mkdirSync('.bench', { recursive: true });
 fs.writeFileSync('.bench/latest.json', JSON.stringify({ date: new Date().toISOString(), results }, null, 2) + '\n');

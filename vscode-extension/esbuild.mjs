@@ -42,7 +42,9 @@ await build({
   target: 'node18',
   outfile: join(here, 'dist/server.mjs'),
   // CommonJS dependencies call require() for Node built-ins; give the ES module one.
-  banner: { js: "import { createRequire as __pimCreateRequire } from 'node:module'; const require = __pimCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __pimCreateRequire } from 'node:module'; const require = __pimCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 
@@ -55,9 +57,21 @@ const relocate = {
   name: 'pimc-relocate',
   setup(b) {
     const moves = [
-      [/compiler[\\/]dist[\\/]passes[\\/]load\.js$/, "new URL('../../prelude/', import.meta.url)", "new URL('../prelude/', import.meta.url)"],
-      [/cli[\\/]dist[\\/]pimc\.js$/, "new URL('../package.json', import.meta.url)", "new URL('./package.json', import.meta.url)"],
-      [/runtime[\\/]dist[\\/]data[\\/]planetoid\.js$/, "new URL('../../../data/', import.meta.url)", "new URL('../data/', import.meta.url)"],
+      [
+        /compiler[\\/]dist[\\/]passes[\\/]load\.js$/,
+        "new URL('../../prelude/', import.meta.url)",
+        "new URL('../prelude/', import.meta.url)",
+      ],
+      [
+        /cli[\\/]dist[\\/]pimc\.js$/,
+        "new URL('../package.json', import.meta.url)",
+        "new URL('./package.json', import.meta.url)",
+      ],
+      [
+        /runtime[\\/]dist[\\/]data[\\/]planetoid\.js$/,
+        "new URL('../../../data/', import.meta.url)",
+        "new URL('../data/', import.meta.url)",
+      ],
     ];
     for (const [filter, from, to] of moves) {
       b.onLoad({ filter }, (args) => {
@@ -81,13 +95,19 @@ await build({
   outExtension: { '.js': '.mjs' },
   chunkNames: '[name]-[hash]',
   external: ['@tensorflow/*', 'mnist', 'bullmq', 'ioredis'],
-  banner: { js: "import { createRequire as __pimCreateRequire } from 'node:module'; const require = __pimCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __pimCreateRequire } from 'node:module'; const require = __pimCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 const cliPkg = JSON.parse(readFileSync(join(root, 'cli/package.json'), 'utf8'));
-writeFileSync(join(here, 'dist/pimc/package.json'), JSON.stringify({ name: cliPkg.name, version: cliPkg.version, private: true, type: 'module' }, null, 2) + '\n');
+writeFileSync(
+  join(here, 'dist/pimc/package.json'),
+  JSON.stringify({ name: cliPkg.name, version: cliPkg.version, private: true, type: 'module' }, null, 2) + '\n',
+);
 cpSync(join(root, 'ir/dist/ir-validator.cjs'), join(here, 'dist/pimc/ir-validator.cjs'));
-for (const set of ['cora', 'citeseer']) cpSync(join(root, 'data', set), join(here, 'dist/data', set), { recursive: true });
+for (const set of ['cora', 'citeseer'])
+  cpSync(join(root, 'data', set), join(here, 'dist/data', set), { recursive: true });
 cpSync(join(root, 'data/LICENSE-planetoid'), join(here, 'dist/data/LICENSE-planetoid'));
 
 // The compiler's prelude (.pim sources of the standard classes) travels with the server.

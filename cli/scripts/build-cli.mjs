@@ -32,7 +32,8 @@ const compilerDir = path.dirname(cliRequire.resolve('@pim/compiler/package.json'
 // grammar's chevrotain.js finds this file next to the package entry; so does the bundle.
 const grammarRequire = createRequire(cliRequire.resolve('@pim/grammar'));
 const chevrotainBundle = path.join(path.dirname(grammarRequire.resolve('chevrotain')), '..', 'chevrotain.mjs');
-if (!fs.existsSync(chevrotainBundle)) throw new Error(`build-cli: ${chevrotainBundle} not found (chevrotain's layout changed?)`);
+if (!fs.existsSync(chevrotainBundle))
+  throw new Error(`build-cli: ${chevrotainBundle} not found (chevrotain's layout changed?)`);
 
 const inlineAndRelocate = {
   name: 'pimc-inline-and-relocate',
@@ -42,7 +43,11 @@ const inlineAndRelocate = {
       // The exports grammar takes from its loader; fail loudly if they change.
       const exported = /export const \{ ([\w, ]+) \} = chevrotain;/.exec(src);
       if (!exported) throw new Error(`build-cli: ${args.path} changed shape; update cli/scripts/build-cli.mjs`);
-      return { contents: `export { ${exported[1]} } from ${JSON.stringify(chevrotainBundle)};\n`, loader: 'js', resolveDir: path.dirname(args.path) };
+      return {
+        contents: `export { ${exported[1]} } from ${JSON.stringify(chevrotainBundle)};\n`,
+        loader: 'js',
+        resolveDir: path.dirname(args.path),
+      };
     });
     b.onLoad({ filter: /[\\/](cli|compiler|grammar|ir)[\\/]dist[\\/].*\.js$/ }, (args) => {
       const src = fs.readFileSync(args.path, 'utf8');
@@ -57,21 +62,31 @@ const inlineAndRelocate = {
 // take instead of parsing it again at every start. It is embedded only when loadPrelude rebuilds
 // from it a tree identical to the parser's (values, key order, prototypes and which objects are
 // one object); otherwise the bundled CLI parses the prelude at start, as the modules do.
-const { makeSourceFile, loadPrelude, PRELUDE_FILES } = await import(pathToFileURL(cliRequire.resolve('@pim/compiler')).href);
+const { makeSourceFile, loadPrelude, PRELUDE_FILES } = await import(
+  pathToFileURL(cliRequire.resolve('@pim/compiler')).href
+);
 const preludeParse = {};
 const fresh = {};
 for (const [ns, file] of Object.entries(PRELUDE_FILES)) {
   const p = path.join(compilerDir, 'prelude', file);
   const sf = makeSourceFile(p, fs.readFileSync(p, 'utf8'));
   fresh[ns] = sf;
-  preludeParse[ns] = { path: p, text: sf.text, ast: sf.ast, parseDiagnostics: sf.parseDiagnostics, shared: sharedPlaces({ ast: sf.ast, parseDiagnostics: sf.parseDiagnostics }) };
+  preludeParse[ns] = {
+    path: p,
+    text: sf.text,
+    ast: sf.ast,
+    parseDiagnostics: sf.parseDiagnostics,
+    shared: sharedPlaces({ ast: sf.ast, parseDiagnostics: sf.parseDiagnostics }),
+  };
 }
 const preludeJson = JSON.stringify(preludeParse);
 globalThis.__PIM_PRELUDE_PARSE__ = preludeJson;
 const rebuilt = loadPrelude();
 delete globalThis.__PIM_PRELUDE_PARSE__;
 const define = {};
-if (Object.keys(fresh).every((ns) => isDeepStrictEqual(rebuilt[ns], fresh[ns]) && sameSharing(rebuilt[ns], fresh[ns]))) {
+if (
+  Object.keys(fresh).every((ns) => isDeepStrictEqual(rebuilt[ns], fresh[ns]) && sameSharing(rebuilt[ns], fresh[ns]))
+) {
   define['globalThis.__PIM_PRELUDE_PARSE__'] = JSON.stringify(preludeJson);
 } else {
   console.warn('build-cli: the prelude parse does not survive JSON; the bundled CLI parses the prelude at start');
@@ -126,7 +141,9 @@ const result = await build({
 // ASCII only, so bin/pimc.js can read it as latin1 (several times faster than decoding UTF-8, and
 // a one-byte string for V8). esbuild escapes strings but keeps regular expressions and comments as
 // written; a \u escape means the same character in a regular expression, identifier or comment.
-const text = fs.readFileSync(tmp, 'utf8').replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const text = fs
+  .readFileSync(tmp, 'utf8')
+  .replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 fs.writeFileSync(tmp, text);
 
 // What the bundle was built from, with each file's size and time: bin/pimc.js runs the modules
@@ -138,7 +155,8 @@ for (const input of Object.keys(result.metafile.inputs)) {
   const { size, mtimeMs } = fs.statSync(file);
   inputs[path.relative(outDir, file).split(path.sep).join('/')] = [size, mtimeMs > buildStart ? -1 : mtimeMs];
 }
-if (Object.values(inputs).some(([, mtimeMs]) => mtimeMs === -1)) console.warn('build-cli: sources changed during the build; pimc runs from its modules until the next build');
+if (Object.values(inputs).some(([, mtimeMs]) => mtimeMs === -1))
+  console.warn('build-cli: sources changed during the build; pimc runs from its modules until the next build');
 fs.writeFileSync(`${outfile}.inputs.json`, JSON.stringify(inputs) + '\n');
 fs.renameSync(tmp, outfile);
 
@@ -147,7 +165,12 @@ fs.renameSync(tmp, outfile);
 // repository's) to cover the parser and the checking passes; a program with errors still primes it.
 fs.rmSync(`${outfile}.v8cache`, { force: true });
 const samplesDir = path.join(cliDir, '../samples');
-const samples = fs.existsSync(samplesDir) ? fs.readdirSync(samplesDir).filter((f) => f.endsWith('.pim')).map((f) => path.join(samplesDir, f)) : [];
+const samples = fs.existsSync(samplesDir)
+  ? fs
+      .readdirSync(samplesDir)
+      .filter((f) => f.endsWith('.pim'))
+      .map((f) => path.join(samplesDir, f))
+  : [];
 if (samples.length === 0) {
   samples.push(path.join(outDir, 'prime.pim'));
   fs.writeFileSync(samples[0], 'const clock = 1 GHz\n');
@@ -158,4 +181,5 @@ try {
   // Diagnostics (exit status 1) do not matter here; a crash shows up in the tests.
 }
 fs.rmSync(path.join(outDir, 'prime.pim'), { force: true });
-if (!fs.existsSync(`${outfile}.v8cache`)) console.warn(`build-cli: no code cache written beside ${path.relative(process.cwd(), outfile)}`);
+if (!fs.existsSync(`${outfile}.v8cache`))
+  console.warn(`build-cli: no code cache written beside ${path.relative(process.cwd(), outfile)}`);

@@ -10,7 +10,9 @@ import { checkOutputPath, OutputPathError, writeFileAtomic } from '@pim/grammar/
 import { compile, designCompiler, loadPrelude, sourcesCompiler, type Program } from '@pim/compiler';
 import type { IrProgram } from '@pim/ir';
 
-const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const HELP = `pimc ${VERSION} — the pim compiler for heterogeneous processing-in-memory systems
 
@@ -51,7 +53,10 @@ function display(p: string): string {
 }
 
 /** A file of the program, or of the prelude (class defaults and library classes live there). */
-function sourceOf(program: Program, uri: string): { text: string; lineIndex: { position(offset: number): { line: number; column: number } } } | undefined {
+function sourceOf(
+  program: Program,
+  uri: string,
+): { text: string; lineIndex: { position(offset: number): { line: number; column: number } } } | undefined {
   return program.files.get(uri) ?? Object.values(loadPrelude()).find((f) => f.path === uri);
 }
 
@@ -71,7 +76,15 @@ function printDiagnostics(program: Program, format: string, out: Out): void {
         severity: d.severity,
         code: d.code,
         message: d.message,
-        ...(d.related ? { related: d.related.map((r) => ({ file: display(r.uri), ...(index(r.uri)?.position(r.span.start) ?? { line: 1, column: 1 }), message: r.message })) } : {}),
+        ...(d.related
+          ? {
+              related: d.related.map((r) => ({
+                file: display(r.uri),
+                ...(index(r.uri)?.position(r.span.start) ?? { line: 1, column: 1 }),
+                message: r.message,
+              })),
+            }
+          : {}),
       };
     });
     out(JSON.stringify(json, null, 2));
@@ -112,11 +125,18 @@ function formatOf(value: unknown, cmd: string): 'text' | 'json' {
 }
 
 /** A whole-number option (`--seed 3`) from `min` to `max`, or undefined when not given. */
-function wholeOption(cmd: string, key: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function wholeOption(
+  cmd: string,
+  key: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   const range = max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : '';
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`pimc ${cmd}: --${key} must be a whole number${range}, not '${String(value)}'`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`pimc ${cmd}: --${key} must be a whole number${range}, not '${String(value)}'`);
   return n;
 }
 
@@ -127,10 +147,18 @@ const MAX_EPOCHS = 100_000;
  * Checks every output path of a command before any work (OutputPathError: exit 1), so a run never
  * ends by failing to save its results, and never writes over its source.
  */
-function checkOutputs(cmd: string, source: string | undefined, outputs: { flag: string; path: unknown; directory?: boolean }[]): void {
+function checkOutputs(
+  cmd: string,
+  source: string | undefined,
+  outputs: { flag: string; path: unknown; directory?: boolean }[],
+): void {
   for (const o of outputs) {
     if (typeof o.path !== 'string') continue;
-    checkOutputPath(o.path, { what: `pimc ${cmd} ${o.flag}`, sources: source ? [source] : [], ...(o.directory ? { directory: true } : {}) });
+    checkOutputPath(o.path, {
+      what: `pimc ${cmd} ${o.flag}`,
+      sources: source ? [source] : [],
+      ...(o.directory ? { directory: true } : {}),
+    });
   }
 }
 
@@ -216,8 +244,18 @@ async function command(argv: string[], out: Out, err: Out): Promise<number> {
     out(VERSION);
     return 0;
   }
-  const common = { format: { type: 'string' as const, default: 'text' }, help: { type: 'boolean' as const, short: 'h' } };
-  const parse = <O extends Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean; multiple?: boolean }>>(options: O) => {
+  const common = {
+    format: { type: 'string' as const, default: 'text' },
+    help: { type: 'boolean' as const, short: 'h' },
+  };
+  const parse = <
+    O extends Record<
+      string,
+      { type: 'string' | 'boolean'; short?: string; default?: string | boolean; multiple?: boolean }
+    >,
+  >(
+    options: O,
+  ) => {
     try {
       return parseArgs({ args: rest, options: { ...common, ...options }, allowPositionals: true, strict: true });
     } catch (e) {
@@ -238,7 +276,11 @@ async function command(argv: string[], out: Out, err: Out): Promise<number> {
         if (program.diagnostics.some((d) => d.severity === 'error')) failed = true;
       }
       if (format === 'json') {
-        const merged = { ...all[0]!, diagnostics: all.flatMap((p) => p.diagnostics), files: new Map(all.flatMap((p) => [...p.files])) };
+        const merged = {
+          ...all[0]!,
+          diagnostics: all.flatMap((p) => p.diagnostics),
+          files: new Map(all.flatMap((p) => [...p.files])),
+        };
         printDiagnostics(merged, 'json', out);
       } else {
         for (const p of all) {
@@ -273,34 +315,92 @@ async function command(argv: string[], out: Out, err: Out): Promise<number> {
       return fmt.fmtCommand(positionals, { check: !!values.check, write: !!values.write }, out, err);
     }
     case 'simulate': {
-      const { values, positionals } = parse({ mapping: { type: 'string' }, json: { type: 'string' }, csv: { type: 'string' }, html: { type: 'string' } });
+      const { values, positionals } = parse({
+        mapping: { type: 'string' },
+        json: { type: 'string' },
+        csv: { type: 'string' },
+        html: { type: 'string' },
+      });
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError('pimc simulate: give exactly one FILE');
-      checkOutputs(cmd, positionals[0], [{ flag: '--json', path: values.json }, { flag: '--csv', path: values.csv, directory: true }, { flag: '--html', path: values.html }]);
+      checkOutputs(cmd, positionals[0], [
+        { flag: '--json', path: values.json },
+        { flag: '--csv', path: values.csv, directory: true },
+        { flag: '--html', path: values.html },
+      ]);
       const sim = await loadOptional('@pim/runtime/sim', 'simulation');
       const program = compileForRuntime(requireFile(positionals[0], 'simulate'), String(values.format), err);
       if (!program) return 1;
-      return sim.simulateCommand(program.ir, { mapping: values.mapping as string | undefined, json: values.json as string | undefined, csv: values.csv as string | undefined, html: values.html as string | undefined, source: program.entry }, out, err);
+      return sim.simulateCommand(
+        program.ir,
+        {
+          mapping: values.mapping as string | undefined,
+          json: values.json as string | undefined,
+          csv: values.csv as string | undefined,
+          html: values.html as string | undefined,
+          source: program.entry,
+        },
+        out,
+        err,
+      );
     }
     case 'train':
     case 'run': {
-      const opts = { train: { type: 'string' as const }, run: { type: 'string' as const }, seed: { type: 'string' as const }, epochs: { type: 'string' as const }, json: { type: 'string' as const }, checkpoint: { type: 'string' as const }, overwrite: { type: 'boolean' as const } };
+      const opts = {
+        train: { type: 'string' as const },
+        run: { type: 'string' as const },
+        seed: { type: 'string' as const },
+        epochs: { type: 'string' as const },
+        json: { type: 'string' as const },
+        checkpoint: { type: 'string' as const },
+        overwrite: { type: 'boolean' as const },
+      };
       const { values, positionals } = parse(opts);
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError(`pimc ${cmd}: give exactly one FILE`);
       const seed = wholeOption(cmd, 'seed', values.seed, 0, 2 ** 32 - 1);
       const epochs = wholeOption(cmd, 'epochs', values.epochs, 1, MAX_EPOCHS);
       // `run` reads its checkpoint; `train` writes one.
-      checkOutputs(cmd, positionals[0], [{ flag: '--json', path: values.json }, ...(cmd === 'train' ? [{ flag: '--checkpoint', path: values.checkpoint, directory: true }] : [])]);
+      checkOutputs(cmd, positionals[0], [
+        { flag: '--json', path: values.json },
+        ...(cmd === 'train' ? [{ flag: '--checkpoint', path: values.checkpoint, directory: true }] : []),
+      ]);
       const trainer = await loadOptional('@pim/runtime/train', 'training');
       const program = compileForRuntime(requireFile(positionals[0], cmd), String(values.format), err);
       if (!program) return 1;
-      const args = { train: values.train, run: values.run, seed, epochs, json: values.json, checkpoint: values.checkpoint, overwrite: values.overwrite === true, source: program.entry };
-      return cmd === 'train' ? trainer.trainCommand(program.ir, args, out, err) : trainer.runCommand(program.ir, args, out, err);
+      const args = {
+        train: values.train,
+        run: values.run,
+        seed,
+        epochs,
+        json: values.json,
+        checkpoint: values.checkpoint,
+        overwrite: values.overwrite === true,
+        source: program.entry,
+      };
+      return cmd === 'train'
+        ? trainer.trainCommand(program.ir, args, out, err)
+        : trainer.runCommand(program.ir, args, out, err);
     }
     case 'explore': {
-      const flags = { explore: { type: 'string' }, method: { type: 'string' }, budget: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' } } as const;
-      const scale = { workers: { type: 'string' }, queue: { type: 'string' }, batch: { type: 'string' }, resume: { type: 'boolean' }, journal: { type: 'string' }, 'redis-wait': { type: 'string' } } as const;
+      const flags = {
+        explore: { type: 'string' },
+        method: { type: 'string' },
+        budget: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'string' },
+        html: { type: 'string' },
+        'train-limit': { type: 'string' },
+        'test-limit': { type: 'string' },
+      } as const;
+      const scale = {
+        workers: { type: 'string' },
+        queue: { type: 'string' },
+        batch: { type: 'string' },
+        resume: { type: 'boolean' },
+        journal: { type: 'string' },
+        'redis-wait': { type: 'string' },
+      } as const;
       const { values, positionals } = parse({ ...flags, ...scale });
       if (values.help) return (out(HELP), 0);
       if (positionals.length !== 1) throw new UsageError('pimc explore: give exactly one FILE');
@@ -321,20 +421,47 @@ async function command(argv: string[], out: Out, err: Out): Promise<number> {
         journal: values.journal,
         redisWait: whole('redis-wait', 1),
       };
-      checkOutputs(cmd, positionals[0], [{ flag: '--json', path: values.json }, { flag: '--html', path: values.html }]);
+      checkOutputs(cmd, positionals[0], [
+        { flag: '--json', path: values.json },
+        { flag: '--html', path: values.html },
+      ]);
       const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
       const program = compileForRuntime(requireFile(positionals[0], 'explore'), String(values.format), err);
       if (!program) return 1;
       const sources = [...program.files.values()].map((f) => ({ path: f.path, text: f.text }));
-      return explorer.exploreCommand(program.ir, { ...args, source: program.entry, compile: designCompiler(program.entry), sources, jobs: { compileSources: sourcesCompiler(), childModule: EXPLORE_CHILD } }, out, err);
+      return explorer.exploreCommand(
+        program.ir,
+        {
+          ...args,
+          source: program.entry,
+          compile: designCompiler(program.entry),
+          sources,
+          jobs: { compileSources: sourcesCompiler(), childModule: EXPLORE_CHILD },
+        },
+        out,
+        err,
+      );
     }
     case 'worker': {
-      const { values, positionals } = parse({ queue: { type: 'string' }, concurrency: { type: 'string' }, 'lock-timeout': { type: 'string' } });
+      const { values, positionals } = parse({
+        queue: { type: 'string' },
+        concurrency: { type: 'string' },
+        'lock-timeout': { type: 'string' },
+      });
       if (values.help) return (out(HELP), 0);
       if (positionals.length > 0) throw new UsageError('pimc worker: takes no FILE (jobs carry their programs)');
       if (!values.queue) throw new UsageError('pimc worker: give --queue redis://HOST:PORT');
       const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
-      return explorer.workerCommand({ queue: values.queue, concurrency: wholeOption(cmd, 'concurrency', values.concurrency, 1), lockTimeout: wholeOption(cmd, 'lock-timeout', values['lock-timeout'], 1), childModule: EXPLORE_CHILD }, out, err);
+      return explorer.workerCommand(
+        {
+          queue: values.queue,
+          concurrency: wholeOption(cmd, 'concurrency', values.concurrency, 1),
+          lockTimeout: wholeOption(cmd, 'lock-timeout', values['lock-timeout'], 1),
+          childModule: EXPLORE_CHILD,
+        },
+        out,
+        err,
+      );
     }
     default:
       throw new UsageError(`pimc: unknown command '${cmd}' (see pimc --help)`);

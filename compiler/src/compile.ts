@@ -36,7 +36,12 @@ export function compile(entry: string, options: CompileOptions = {}): Program {
     if (e instanceof OverrideError) throw e;
     // A compiler bug must not take the file's other diagnostics with it (nor, in an editor, leave
     // stale ones): the file gets what was found, and the internal error as one more diagnostic.
-    const message = e instanceof RangeError ? `${e.message} (a construct nested too deeply for the checker)` : e instanceof Error ? e.message : String(e);
+    const message =
+      e instanceof RangeError
+        ? `${e.message} (a construct nested too deeply for the checker)`
+        : e instanceof Error
+          ? e.message
+          : String(e);
     diagnostics.push(diag('internalError', entryPath, { start: 0, end: 0 }, message));
     return {
       entry: entryPath,
@@ -51,7 +56,12 @@ export function compile(entry: string, options: CompileOptions = {}): Program {
   }
 }
 
-function checkLoaded(entryPath: string, loaded: LoadResult, diagnostics: Diagnostic[], options: CompileOptions): Program {
+function checkLoaded(
+  entryPath: string,
+  loaded: LoadResult,
+  diagnostics: Diagnostic[],
+  options: CompileOptions,
+): Program {
   const resolved = resolveSymbols(loaded.files.values());
   diagnostics.push(...resolved.diagnostics);
 
@@ -72,7 +82,10 @@ function checkLoaded(entryPath: string, loaded: LoadResult, diagnostics: Diagnos
   const experiments = checkExperiments(ctx, mappings, models, datasets);
   const explorations = checkExplorations(ctx, architectures, devices);
   for (const o of options.overrides ?? []) {
-    if (!ctx.usedOverrides.has(o.path)) throw new OverrideError(`compile: override '${o.path}' names no device, architecture or component attribute of the program`);
+    if (!ctx.usedOverrides.has(o.path))
+      throw new OverrideError(
+        `compile: override '${o.path}' names no device, architecture or component attribute of the program`,
+      );
   }
   diagnostics.push(...ctx.diagnostics);
 
@@ -88,7 +101,18 @@ function checkLoaded(entryPath: string, loaded: LoadResult, diagnostics: Diagnos
   };
   const hasErrors = program.diagnostics.some((d) => d.severity === 'error');
   if (!hasErrors && !options.checkOnly) {
-    const lowered = lowerProgram({ entry: entryPath, files: [...loaded.files.keys()], ctx, devices, architectures, datasets, models, mappings, experiments, explorations });
+    const lowered = lowerProgram({
+      entry: entryPath,
+      files: [...loaded.files.keys()],
+      ctx,
+      devices,
+      architectures,
+      datasets,
+      models,
+      mappings,
+      experiments,
+      explorations,
+    });
     program.diagnostics.push(...lowered.diagnostics);
     if (lowered.ir) program.ir = lowered.ir;
   }
@@ -98,7 +122,7 @@ function checkLoaded(entryPath: string, loaded: LoadResult, diagnostics: Diagnos
 /** At most `LIMITS.diagnostics` per file (diagnostics come sorted by file). */
 function capPerFile(ds: Diagnostic[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (let i = 0; i < ds.length; ) {
+  for (let i = 0; i < ds.length;) {
     let j = i;
     while (j < ds.length && ds[j]!.uri === ds[i]!.uri) j++;
     for (const d of capDiagnostics(ds.slice(i, j))) out.push(d);
@@ -121,7 +145,14 @@ function classInfos(ctx: CheckContext): Map<string, ClassInfo> {
   const out = new Map<string, ClassInfo>();
   for (const [ns, table] of Object.entries(ctx.classes)) {
     for (const cls of table.values()) {
-      const category: ClassInfo['category'] = ns === 'component' ? 'component' : ns === 'layer' ? 'layer' : ['device', 'model', 'dataset', 'mapping', 'train', 'run', 'explore'].includes(cls.name) ? 'declaration' : 'section';
+      const category: ClassInfo['category'] =
+        ns === 'component'
+          ? 'component'
+          : ns === 'layer'
+            ? 'layer'
+            : ['device', 'model', 'dataset', 'mapping', 'train', 'run', 'explore'].includes(cls.name)
+              ? 'declaration'
+              : 'section';
       const key = ns === 'component' ? cls.name : `${ns}:${cls.name}`;
       out.set(key, {
         name: cls.name,
@@ -156,9 +187,14 @@ function loadPreludeText(uri: string): string | undefined {
  * outside them is a missing file, never a read of this machine's disk), with the design's overrides,
  * reusing the parses of unchanged files between jobs. The IR, or the first error as text.
  */
-export function sourcesCompiler(): (entry: string, files: ReadonlyMap<string, string>, overrides: readonly IrOverride[]) => IrProgram | string {
+export function sourcesCompiler(): (
+  entry: string,
+  files: ReadonlyMap<string, string>,
+  overrides: readonly IrOverride[],
+) => IrProgram | string {
   const cache = new Map<string, SourceFile>();
-  return (entry, files, overrides) => firstErrorOrIr(compile(entry, { host: { readFile: (f) => files.get(f) }, overrides, cache }));
+  return (entry, files, overrides) =>
+    firstErrorOrIr(compile(entry, { host: { readFile: (f) => files.get(f) }, overrides, cache }));
 }
 
 function firstErrorOrIr(p: Program): IrProgram | string {

@@ -129,7 +129,8 @@ export class AstBuilder {
     const items: A.TopLevel[] = [];
     const ordered = this.orderedChildren(cst.children as Children, ['importDecl', 'constDecl', 'block']);
     for (const n of ordered) {
-      const built = n.name === 'importDecl' ? this.importDecl(n) : n.name === 'constDecl' ? this.constDecl(n) : this.block(n);
+      const built =
+        n.name === 'importDecl' ? this.importDecl(n) : n.name === 'constDecl' ? this.constDecl(n) : this.block(n);
       if (built) items.push(built);
     }
     return items;
@@ -153,7 +154,8 @@ export class AstBuilder {
     }
     // Children of one rule are already in source order; only interleaved kinds need sorting.
     if (kinds <= 1) return all;
-    const start = (x: CstNode): number => (Number.isFinite(x.location?.startOffset) ? x.location!.startOffset : (nodeSpan(x)?.start ?? 0));
+    const start = (x: CstNode): number =>
+      Number.isFinite(x.location?.startOffset) ? x.location!.startOffset : (nodeSpan(x)?.start ?? 0);
     return all.sort((a, b) => start(a) - start(b));
   }
 
@@ -281,7 +283,9 @@ export class AstBuilder {
 
   private placeStmt(n: CstNode): A.PlaceStmt | undefined {
     const ch = n.children as Children;
-    const targets = nodes(ch, 'targets').map((t) => this.pattern(t)).filter((p): p is A.Pattern => !!p);
+    const targets = nodes(ch, 'targets')
+      .map((t) => this.pattern(t))
+      .filter((p): p is A.Pattern => !!p);
     const on = this.pattern(nodes(ch, 'on')[0]);
     if (targets.length === 0 || !on) return undefined;
     const out: A.PlaceStmt = { type: 'Place', targets, on, span: this.span(nodeSpan(n)) };
@@ -309,7 +313,12 @@ export class AstBuilder {
     const ch = n.children as Children;
     const path = this.qualifiedName(nodes(ch, 'qualifiedName')[0]);
     if (!path) return undefined;
-    return { type: 'Vary', path, domain: this.expression(nodes(ch, 'domain')[0], path.span.end), span: this.span(nodeSpan(n)) };
+    return {
+      type: 'Vary',
+      path,
+      domain: this.expression(nodes(ch, 'domain')[0], path.span.end),
+      span: this.span(nodeSpan(n)),
+    };
   }
 
   private objectiveStmt(n: CstNode): A.ObjectiveStmt | undefined {
@@ -357,7 +366,9 @@ export class AstBuilder {
     const operandNodes = nodes(ch, 'operands');
     const opTokens = tokens(ch, 'ops');
     if (opTokens.length === 0) return this.expression(operandNodes[0], at);
-    return this.nested(opTokens.length, nodeSpanOfChildren(ch), at, () => this.climbOperators(operandNodes, opTokens, at));
+    return this.nested(opTokens.length, nodeSpanOfChildren(ch), at, () =>
+      this.climbOperators(operandNodes, opTokens, at),
+    );
   }
 
   private climbOperators(operandNodes: CstNode[], opTokens: IToken[], at: number): A.Expr {
@@ -387,7 +398,8 @@ export class AstBuilder {
 
   /** `- - x[1][2]`: the suffixes bind tighter than the signs. */
   private unary(ch: Children, at: number): A.Expr {
-    const levels = ((ch['Minus'] as IToken[] | undefined)?.length ?? 0) + ((ch['LBracket'] as IToken[] | undefined)?.length ?? 0);
+    const levels =
+      ((ch['Minus'] as IToken[] | undefined)?.length ?? 0) + ((ch['LBracket'] as IToken[] | undefined)?.length ?? 0);
     if (levels === 0) return this.primary(ch, at);
     return this.nested(levels, nodeSpanOfChildren(ch), at, () => this.unarySuffixes(ch, at));
   }
@@ -416,7 +428,8 @@ export class AstBuilder {
     const minusTokens = ch['Minus'] as IToken[] | undefined;
     if (minusTokens) {
       const minuses = minusTokens.filter((t) => tokSpan(t)).sort((a, b) => b.startOffset - a.startOffset);
-      for (const m of minuses) target = { type: 'Unary', op: '-', operand: target, span: this.span2(tokSpan(m), target.span) };
+      for (const m of minuses)
+        target = { type: 'Unary', op: '-', operand: target, span: this.span2(tokSpan(m), target.span) };
     }
     return target;
   }
@@ -462,13 +475,29 @@ export class AstBuilder {
     const objectBody = nodes(ch, 'objectBody')[0];
     if (open.length === 0 && !objectBody) return ref;
     // Calls and objects take a plain name; `a.b(x)` is reported by the checker as an unknown function.
-    const callee: A.Ident = ref.path.length === 1 ? head : { type: 'Ident', name: ref.path.map((p) => p.name).join('.'), span: ref.span };
+    const callee: A.Ident =
+      ref.path.length === 1 ? head : { type: 'Ident', name: ref.path.map((p) => p.name).join('.'), span: ref.span };
     if (open.length > 0) {
       const el = nodes(ch, 'args')[0];
       const args = el ? this.exprList(el, head.span.end) : [];
-      return { type: 'Call', callee, args, span: this.span(ref.span, tokSpan(open[0]), tokSpan(firstToken(ch, 'callClose')), el ? nodeSpan(el) : undefined) };
+      return {
+        type: 'Call',
+        callee,
+        args,
+        span: this.span(
+          ref.span,
+          tokSpan(open[0]),
+          tokSpan(firstToken(ch, 'callClose')),
+          el ? nodeSpan(el) : undefined,
+        ),
+      };
     }
-    return { type: 'Object', head: callee, body: this.body(objectBody!), span: this.span2(ref.span, nodeSpan(objectBody)) };
+    return {
+      type: 'Object',
+      head: callee,
+      body: this.body(objectBody!),
+      span: this.span2(ref.span, nodeSpan(objectBody)),
+    };
   }
 
   private stringLit(t: IToken): A.StringLit {
@@ -486,7 +515,8 @@ export class AstBuilder {
     const value = hex ? parseInt(raw, 16) : Number(raw);
     const out: A.NumberLit = { type: 'Number', value, raw, span };
     let unitStart = numEnd;
-    while (unitStart < image.length && (image.charCodeAt(unitStart) === 32 || image.charCodeAt(unitStart) === 9)) unitStart++;
+    while (unitStart < image.length && (image.charCodeAt(unitStart) === 32 || image.charCodeAt(unitStart) === 9))
+      unitStart++;
     if (unitStart < image.length) {
       const unitText = this.shared(image.slice(unitStart));
       out.unit = { text: unitText, span: { start: span.start + unitStart, end: span.start + image.length } };
@@ -511,7 +541,8 @@ function numberLength(image: string): number {
     if (end > 2) return end;
   }
   let i = digitsFrom(0, false);
-  if (image.charCodeAt(i) === 46 && i + 1 < n && image.charCodeAt(i + 1) >= 48 && image.charCodeAt(i + 1) <= 57) i = digitsFrom(i + 1, false);
+  if (image.charCodeAt(i) === 46 && i + 1 < n && image.charCodeAt(i + 1) >= 48 && image.charCodeAt(i + 1) <= 57)
+    i = digitsFrom(i + 1, false);
   const e = image.charCodeAt(i) | 32;
   if (e === 101) {
     let j = i + 1;
@@ -525,7 +556,19 @@ function numberLength(image: string): number {
 
 /** Whether a UTF-16 code unit is white space (what `\s` matches). */
 function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /**

@@ -68,10 +68,22 @@ export class OutputPathError extends Error {}
  * include/uapi/linux/magic.h): writing there hangs or changes the system, never saves a result.
  */
 const PSEUDO_FILE_SYSTEMS = new Map<number, string>([
-  [0x9fa0, 'proc'], [0x62656572, 'sysfs'], [0x64626720, 'debugfs'], [0x73636673, 'securityfs'],
-  [0x27e0eb, 'cgroup'], [0x63677270, 'cgroup2'], [0x1cd1, 'devpts'], [0x62656570, 'configfs'],
-  [0x74726163, 'tracefs'], [0xcafe4a11, 'bpf'], [0x6165676c, 'pstore'], [0xde5e81e4, 'efivarfs'],
-  [0x65735543, 'fusectl'], [0x42494e4d, 'binfmt_misc'], [0x6e736673, 'nsfs'], [0x19800202, 'mqueue'],
+  [0x9fa0, 'proc'],
+  [0x62656572, 'sysfs'],
+  [0x64626720, 'debugfs'],
+  [0x73636673, 'securityfs'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x1cd1, 'devpts'],
+  [0x62656570, 'configfs'],
+  [0x74726163, 'tracefs'],
+  [0xcafe4a11, 'bpf'],
+  [0x6165676c, 'pstore'],
+  [0xde5e81e4, 'efivarfs'],
+  [0x65735543, 'fusectl'],
+  [0x42494e4d, 'binfmt_misc'],
+  [0x6e736673, 'nsfs'],
+  [0x19800202, 'mqueue'],
 ]);
 
 function pseudoFileSystem(dir: string): string | undefined {
@@ -116,14 +128,17 @@ function checkParent(p: string, what: string): void {
   if (!st.isDirectory()) throw new OutputPathError(`${what} '${p}': '${dir}' is not a directory`);
   const pseudo = pseudoFileSystem(dir);
   if (pseudo) throw new OutputPathError(`${what} '${p}': '${dir}' is in the ${pseudo} pseudo file system, not storage`);
-  if (dir !== path.dirname(p)) throw new OutputPathError(`${what} '${p}': the directory '${path.dirname(p)}' does not exist`);
+  if (dir !== path.dirname(p))
+    throw new OutputPathError(`${what} '${p}': the directory '${path.dirname(p)}' does not exist`);
   // access(W_OK) says yes to root on a read-only mount: creating a file is the real test.
   const probe = path.join(dir, `.pim-probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
     fs.closeSync(fs.openSync(probe, 'wx'));
     fs.unlinkSync(probe);
   } catch (e) {
-    throw new OutputPathError(`${what} '${p}': cannot write in '${dir}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new OutputPathError(
+      `${what} '${p}': cannot write in '${dir}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 
@@ -135,9 +150,11 @@ function checkParent(p: string, what: string): void {
 export function checkOutputPath(p: string, check: OutputCheck): void {
   const { what } = check;
   const resolved = realOrSelf(p);
-  if (!check.directory && path.extname(p).toLowerCase() === '.pim') throw new OutputPathError(`${what} '${p}': refusing to write over a .pim source`);
+  if (!check.directory && path.extname(p).toLowerCase() === '.pim')
+    throw new OutputPathError(`${what} '${p}': refusing to write over a .pim source`);
   for (const s of check.sources ?? []) {
-    if (realOrSelf(s) === resolved) throw new OutputPathError(`${what} '${p}': refusing to write over the source '${s}'`);
+    if (realOrSelf(s) === resolved)
+      throw new OutputPathError(`${what} '${p}': refusing to write over the source '${s}'`);
   }
   let st: fs.Stats | undefined;
   try {
@@ -162,7 +179,10 @@ export function checkOutputPath(p: string, check: OutputCheck): void {
  * target. On any failure the temporary file is removed and the target is as it was.
  */
 export function writeFileAtomic(p: string, data: string | Uint8Array): void {
-  const tmp = path.join(path.dirname(p), `.${path.basename(p)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const tmp = path.join(
+    path.dirname(p),
+    `.${path.basename(p)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
   try {
     const fd = fs.openSync(tmp, 'wx');
     try {

@@ -15,8 +15,17 @@ import * as T from './tokens.js';
 /** Token type of each single-character punctuation, by character code. */
 const SINGLE: (TokenType | undefined)[] = [];
 for (const [ch, type] of [
-  ['+', T.Plus], ['-', T.Minus], [':', T.Colon], [',', T.Comma], ['=', T.Equals], ['{', T.LCurly], ['}', T.RCurly],
-  ['[', T.LBracket], [']', T.RBracket], ['(', T.LParen], [')', T.RParen],
+  ['+', T.Plus],
+  ['-', T.Minus],
+  [':', T.Colon],
+  [',', T.Comma],
+  ['=', T.Equals],
+  ['{', T.LCurly],
+  ['}', T.RCurly],
+  ['[', T.LBracket],
+  [']', T.RBracket],
+  ['(', T.LParen],
+  [')', T.RParen],
 ] as const) {
   SINGLE[ch.charCodeAt(0)] = type;
 }
@@ -30,7 +39,16 @@ const isLineEnd = (c: number): boolean => c === 10 || c === 13;
 /** Whether some token can start at a character: where the lexer resumes after unexpected ones. */
 function startsToken(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
-  return isWhiteSpace(c) || isIdentStart(c) || isDigit(c) || SINGLE[c] !== undefined || c === 46 /* . */ || c === 47 /* / */ || c === 42 /* * */ || c === 34 /* " */;
+  return (
+    isWhiteSpace(c) ||
+    isIdentStart(c) ||
+    isDigit(c) ||
+    SINGLE[c] !== undefined ||
+    c === 46 /* . */ ||
+    c === 47 /* / */ ||
+    c === 42 /* * */ ||
+    c === 34
+  ); /* " */
 }
 
 /** End (exclusive) of a string body from `i` (after the opening quote): stops at `"`, a line end or the text's end. */
@@ -212,6 +230,9 @@ export function tokenize(text: string): ILexingResult {
 let reference: ChevrotainLexer | undefined;
 /** Chevrotain's Lexer over the same token definitions: the reference the tests compare `tokenize` with. */
 export function referenceLexer(): ChevrotainLexer {
-  reference ??= new Lexer(T.allTokens, { positionTracking: 'full', skipValidations: globalThis.process?.env?.['PIM_GRAMMAR_CHECKS'] !== '1' });
+  reference ??= new Lexer(T.allTokens, {
+    positionTracking: 'full',
+    skipValidations: globalThis.process?.env?.['PIM_GRAMMAR_CHECKS'] !== '1',
+  });
   return reference;
 }

@@ -25,38 +25,73 @@ function describe(t: IToken | undefined): string {
 }
 
 const RULE_NAMES: Record<string, string> = {
-  file: 'the file', importDecl: 'an import', constDecl: 'a constant', block: 'a block', body: 'a block body',
-  attribute: 'an attribute', placeStmt: 'a place rule', pattern: 'a place pattern', patternPart: 'a place pattern',
-  varyStmt: 'a vary statement', objectiveStmt: 'an objective', repeatStmt: 'a repeat', qualifiedName: 'a name',
-  expression: 'an expression', unary: 'an expression', exprList: 'a list', listLiteral: 'a list',
+  file: 'the file',
+  importDecl: 'an import',
+  constDecl: 'a constant',
+  block: 'a block',
+  body: 'a block body',
+  attribute: 'an attribute',
+  placeStmt: 'a place rule',
+  pattern: 'a place pattern',
+  patternPart: 'a place pattern',
+  varyStmt: 'a vary statement',
+  objectiveStmt: 'an objective',
+  repeatStmt: 'a repeat',
+  qualifiedName: 'a name',
+  expression: 'an expression',
+  unary: 'an expression',
+  exprList: 'a list',
+  listLiteral: 'a list',
 };
 
 function lexDiagnostic(e: ILexingError, text: string, uri: string): Diagnostic {
   const span: Span = { start: e.offset, end: e.offset + Math.max(1, e.length) };
   const ch = text[e.offset] ?? '';
-  if (ch === '"') return diag('unterminatedString', uri, { start: e.offset, end: Math.min(text.length, e.offset + e.length) });
+  if (ch === '"')
+    return diag('unterminatedString', uri, { start: e.offset, end: Math.min(text.length, e.offset + e.length) });
   if (text.startsWith('/*', e.offset)) return diag('unterminatedComment', uri, { start: e.offset, end: e.offset + 2 });
   return diag('unexpectedCharacter', uri, span, text.slice(e.offset, e.offset + Math.max(1, e.length)));
 }
 
-function parseDiagnostic(e: IRecognitionException, uri: string, textLength: number, lastToken: IToken | undefined): Diagnostic {
+function parseDiagnostic(
+  e: IRecognitionException,
+  uri: string,
+  textLength: number,
+  lastToken: IToken | undefined,
+): Diagnostic {
   const tok = e.token;
   const atEof = !tok || tok.tokenType.name === 'EOF' || !Number.isFinite(tok.startOffset);
   const span: Span = atEof
-    ? { start: lastToken ? lastToken.endOffset! + 1 : textLength, end: lastToken ? lastToken.endOffset! + 1 : textLength }
+    ? {
+        start: lastToken ? lastToken.endOffset! + 1 : textLength,
+        end: lastToken ? lastToken.endOffset! + 1 : textLength,
+      }
     : { start: tok.startOffset, end: tok.endOffset! + 1 };
   const stack = e.context?.ruleStack ?? [];
   const rule = stack[stack.length - 1] ?? 'file';
   const context = RULE_NAMES[rule] ?? rule;
   const expected = expectedFrom(e);
   if (atEof) return diag('unexpectedEnd', uri, span, expected ?? `more of ${context}`);
-  if (e.name === 'MismatchedTokenException' && expected && expected !== "'EOF'") return diag('expectedToken', uri, span, expected, describe(tok));
+  if (e.name === 'MismatchedTokenException' && expected && expected !== "'EOF'")
+    return diag('expectedToken', uri, span, expected, describe(tok));
   return diag('unexpectedToken', uri, span, describe(tok), context);
 }
 
 const TOKEN_WORDS: Record<string, string> = {
-  Identifier: 'a name', Quantity: 'a number', StringLiteral: 'a string', LCurly: "'{'", RCurly: "'}'", LBracket: "'['",
-  RBracket: "']'", LParen: "'('", RParen: "')'", Colon: "':'", Comma: "','", Equals: "'='", On: "'on'", In: "'in'",
+  Identifier: 'a name',
+  Quantity: 'a number',
+  StringLiteral: 'a string',
+  LCurly: "'{'",
+  RCurly: "'}'",
+  LBracket: "'['",
+  RBracket: "']'",
+  LParen: "'('",
+  RParen: "')'",
+  Colon: "':'",
+  Comma: "','",
+  Equals: "'='",
+  On: "'on'",
+  In: "'in'",
 };
 
 function expectedFrom(e: IRecognitionException): string | undefined {
@@ -150,7 +185,9 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
     }
     if (opens && depth >= LIMITS.nesting) {
       if (!limitDiagnostics.some((d) => d.code === Diagnostics.nestingTooDeep.code)) {
-        limitDiagnostics.push(diag('nestingTooDeep', uri, { start: t.startOffset, end: t.endOffset! + 1 }, LIMITS.nesting));
+        limitDiagnostics.push(
+          diag('nestingTooDeep', uri, { start: t.startOffset, end: t.endOffset! + 1 }, LIMITS.nesting),
+        );
       }
       whole = true;
       skipping = 1;
@@ -181,12 +218,17 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
   }
 
   // Lexical errors past the diagnostic limit are only counted (a binary file has one every few bytes).
-  const lexErrors = scanner.errors.length > LIMITS.diagnostics ? scanner.errors.slice(0, LIMITS.diagnostics + 1) : scanner.errors;
+  const lexErrors =
+    scanner.errors.length > LIMITS.diagnostics ? scanner.errors.slice(0, LIMITS.diagnostics + 1) : scanner.errors;
   const uncounted = scanner.errors.length - lexErrors.length;
   const diagnostics: Diagnostic[] = lexed ? [...lexed.diagnostics] : lexErrors.map((e) => lexDiagnostic(e, text, uri));
   for (const t of scanner.errorTokens) {
     const span: Span = { start: t.startOffset, end: t.endOffset! + 1 };
-    diagnostics.push(t.tokenType === T.UnterminatedString ? diag('unterminatedString', uri, span) : diag('unterminatedComment', uri, { start: span.start, end: span.start + 2 }));
+    diagnostics.push(
+      t.tokenType === T.UnterminatedString
+        ? diag('unterminatedString', uri, span)
+        : diag('unterminatedComment', uri, { start: span.start, end: span.start + 2 }),
+    );
   }
   const comments: Comment[] =
     lexed?.comments ??
@@ -209,13 +251,16 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
     }
     if (parsed < piece.length || unparsed) {
       const t = piece[parsed] ?? unparsed!;
-      limitDiagnostics.push(diag('recoveryLimit', uri, { start: t.startOffset, end: t.endOffset! + 1 }, LIMITS.inputTokens));
+      limitDiagnostics.push(
+        diag('recoveryLimit', uri, { start: t.startOffset, end: t.endOffset! + 1 }, LIMITS.inputTokens),
+      );
     }
     for (const item of builder.items(cst)) items.push(item);
   }
   // Release the parser's hold on the last input (it would keep its tokens alive).
   pimParser.input = [];
-  for (const span of builder.tooDeep) limitDiagnostics.push(diag('expressionTooDeep', uri, span, LIMITS.expressionDepth));
+  for (const span of builder.tooDeep)
+    limitDiagnostics.push(diag('expressionTooDeep', uri, span, LIMITS.expressionDepth));
   diagnostics.sort((a, b) => a.span.start - b.span.start);
   for (const d of limitDiagnostics) diagnostics.push(d);
   diagnostics.sort((a, b) => a.span.start - b.span.start);
@@ -229,7 +274,11 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
  * exhaust the stack or take seconds: past the budget the input is cut before the error that exceeded
  * it (halved when the stack ran out first) and parsed again; the caller reports where parsing stopped.
  */
-function parseRecovering(piece: IToken[]): { cst: ReturnType<typeof pimParser.file>; errors: IRecognitionException[]; parsed: number } {
+function parseRecovering(piece: IToken[]): {
+  cst: ReturnType<typeof pimParser.file>;
+  errors: IRecognitionException[];
+  parsed: number;
+} {
   let parsed = Math.min(piece.length, LIMITS.inputTokens);
   pimParser.errorBudget = LIMITS.recoveryErrors;
   try {
@@ -276,7 +325,15 @@ export function capDiagnostics(diagnostics: Diagnostic[], uncounted = 0): Diagno
   const next = diagnostics[LIMITS.diagnostics]!;
   // A limit's own diagnostic (PIMx100–x149) is always shown: it says why the rest is missing.
   const limits = diagnostics.slice(LIMITS.diagnostics).filter((d) => /^PIM\d1[0-4]\d$/.test(d.code));
-  kept.push(diag('tooManyDiagnostics', next.uri, next.span, LIMITS.diagnostics, diagnostics.length - LIMITS.diagnostics - limits.length + uncounted));
+  kept.push(
+    diag(
+      'tooManyDiagnostics',
+      next.uri,
+      next.span,
+      LIMITS.diagnostics,
+      diagnostics.length - LIMITS.diagnostics - limits.length + uncounted,
+    ),
+  );
   for (const d of limits) kept.push(d);
   return kept;
 }

@@ -11,7 +11,12 @@ export class ErrorBudgetExceeded extends Error {}
 class PimParser extends CstParser {
   constructor() {
     // Grammar validations (ambiguities, left recursion) run when PIM_GRAMMAR_CHECKS=1, as in test/grammar.
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 2, skipValidations: globalThis.process?.env?.['PIM_GRAMMAR_CHECKS'] !== '1' });
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: 'onlyOffset',
+      maxLookahead: 2,
+      skipValidations: globalThis.process?.env?.['PIM_GRAMMAR_CHECKS'] !== '1',
+    });
     this.performSelfAnalysis();
     // Every recorded syntax error passes here; past the budget the parse stops (see `errorBudget`).
     const self = this as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException };
@@ -149,7 +154,10 @@ class PimParser extends CstParser {
         ALT: () => {
           this.CONSUME(T.Identifier);
           // `conv*`: the star must touch the name.
-          this.OPTION({ GATE: () => this.LA(1).startOffset === (this.LA(0).endOffset ?? -2) + 1, DEF: () => this.CONSUME(T.Star) });
+          this.OPTION({
+            GATE: () => this.LA(1).startOffset === (this.LA(0).endOffset ?? -2) + 1,
+            DEF: () => this.CONSUME(T.Star),
+          });
         },
       },
       { ALT: () => this.CONSUME2(T.Star) },

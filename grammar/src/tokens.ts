@@ -6,27 +6,61 @@ import { createToken, Lexer } from './chevrotain.js';
 
 /** Words reserved by the grammar; they can never be names or units. */
 export const KEYWORDS = [
-  'import', 'const', 'place', 'on', 'vary', 'in', 'minimize', 'maximize', 'repeat', 'true', 'false', 'extends',
+  'import',
+  'const',
+  'place',
+  'on',
+  'vary',
+  'in',
+  'minimize',
+  'maximize',
+  'repeat',
+  'true',
+  'false',
+  'extends',
 ] as const;
 const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /[ \t\r\n\f\uFEFF]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
 // Comments go to a token group: the parser never sees them, the formatter and hover do.
 export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/[^\n\r]*/, group: 'comments' });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
-export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
+export const BlockComment = createToken({
+  name: 'BlockComment',
+  pattern: /\/\*[\s\S]*?\*\//,
+  group: 'comments',
+  line_breaks: true,
+});
 
 // Unterminated strings and comments lex as one token in the `errors` group so one clear
 // diagnostic replaces a cascade of unexpected characters.
-export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'errors', line_breaks: true });
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n\r]|\\.)*/, group: 'errors' });
+export const UnterminatedComment = createToken({
+  name: 'UnterminatedComment',
+  pattern: /\/\*[\s\S]*/,
+  group: 'errors',
+  line_breaks: true,
+});
+export const UnterminatedString = createToken({
+  name: 'UnterminatedString',
+  pattern: /"(?:[^"\\\n\r]|\\.)*/,
+  group: 'errors',
+});
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
 /** The token type of each reserved word (the scanner types words by it). */
 export const KEYWORD_TYPES = new Map<string, TokenType>();
 function keyword(word: string): TokenType {
-  const type = createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier });
+  const type = createToken({
+    name: word[0]!.toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+  });
   KEYWORD_TYPES.set(word, type);
   return type;
 }
@@ -85,13 +119,44 @@ export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 
 export const allTokens: TokenType[] = [
-  WhiteSpace, DocComment, LineComment, BlockComment, UnterminatedComment,
+  WhiteSpace,
+  DocComment,
+  LineComment,
+  BlockComment,
+  UnterminatedComment,
   // Quantity before Dot so `.5` is a number; DotDot before Dot.
-  Quantity, StringLiteral, UnterminatedString,
-  Import, Const, Place, On, Vary, In, Minimize, Maximize, Repeat, True, False, Extends,
+  Quantity,
+  StringLiteral,
+  UnterminatedString,
+  Import,
+  Const,
+  Place,
+  On,
+  Vary,
+  In,
+  Minimize,
+  Maximize,
+  Repeat,
+  True,
+  False,
+  Extends,
   Identifier,
-  DotDot, Dot, StarStar, Star, Slash, Plus, Minus, Colon, Comma, Equals,
-  LCurly, RCurly, LBracket, RBracket, LParen, RParen,
+  DotDot,
+  Dot,
+  StarStar,
+  Star,
+  Slash,
+  Plus,
+  Minus,
+  Colon,
+  Comma,
+  Equals,
+  LCurly,
+  RCurly,
+  LBracket,
+  RBracket,
+  LParen,
+  RParen,
 ];
 
 export function isKeyword(word: string): boolean {

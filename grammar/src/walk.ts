@@ -11,7 +11,13 @@ export function children(node: A.Node): A.Node[] {
     case 'Const':
       return [node.name, ...(node.valueType ? [node.valueType] : []), node.value];
     case 'Block':
-      return [node.kind, ...(node.name ? [node.name] : []), ...(node.base ? [node.base] : []), ...(node.count ? [node.count] : []), ...(node.body ?? [])];
+      return [
+        node.kind,
+        ...(node.name ? [node.name] : []),
+        ...(node.base ? [node.base] : []),
+        ...(node.count ? [node.count] : []),
+        ...(node.body ?? []),
+      ];
     case 'Attribute':
       return [node.key, node.value, ...(node.default ? [node.default] : [])];
     case 'Place':
@@ -42,7 +48,11 @@ export function children(node: A.Node): A.Node[] {
 }
 
 /** Depth-first pre-order walk; return false from `visit` to skip a node's children. */
-export function walk(node: A.Node, visit: (node: A.Node, parent: A.Node | undefined) => boolean | void, parent?: A.Node): void {
+export function walk(
+  node: A.Node,
+  visit: (node: A.Node, parent: A.Node | undefined) => boolean | void,
+  parent?: A.Node,
+): void {
   if (visit(node, parent) === false) return;
   for (const c of children(node)) walk(c, visit, node);
 }

@@ -41,8 +41,15 @@ export function tileTypeOf(arch: IrArchitecture, target: string): IrTileType | u
 }
 
 /** A mapping of the program by name, with its model and architecture (each undefined when missing). */
-export function mappingParts(ir: IrProgram, name: string): { mapping?: IrMapping; model?: IrModel; arch?: IrArchitecture } {
+export function mappingParts(
+  ir: IrProgram,
+  name: string,
+): { mapping?: IrMapping; model?: IrModel; arch?: IrArchitecture } {
   const mapping = ir.mappings.find((m) => m.name === name);
   if (!mapping) return {};
-  return { mapping, model: ir.models.find((m) => m.name === mapping.model), arch: ir.architectures.find((a) => a.name === mapping.architecture) };
+  return {
+    mapping,
+    model: ir.models.find((m) => m.name === mapping.model),
+    arch: ir.architectures.find((a) => a.name === mapping.architecture),
+  };
 }

@@ -44,7 +44,14 @@ export interface MatrixTiling {
 export function tileMatrix(K: number, N: number, slices: number, rows: number, cols: number): MatrixTiling {
   const rowTiles = Math.ceil(K / rows);
   const colTiles = Math.ceil((N * slices) / cols);
-  return { rows_needed: K, cols_needed: N * slices, slices, row_tiles: rowTiles, col_tiles: colTiles, crossbars: rowTiles * colTiles };
+  return {
+    rows_needed: K,
+    cols_needed: N * slices,
+    slices,
+    row_tiles: rowTiles,
+    col_tiles: colTiles,
+    crossbars: rowTiles * colTiles,
+  };
 }
 
 /** Whole tiles holding `crossbars` arrays at `perTile` a tile (at least one array a tile). */
@@ -53,6 +60,13 @@ export function tilesFor(crossbars: number, perTile: number): number {
 }
 
 /** Fraction of the cells of `crossbars` arrays of `rows`×`cols` that hold a K×N matrix's `slices`-cell weights. */
-export function cellUtilization(K: number, N: number, slices: number, crossbars: number, rows: number, cols: number): number {
+export function cellUtilization(
+  K: number,
+  N: number,
+  slices: number,
+  crossbars: number,
+  rows: number,
+  cols: number,
+): number {
   return crossbars > 0 ? (K * N * slices) / (crossbars * rows * cols) : 0;
 }

@@ -204,7 +204,14 @@ export interface IrArchitecture {
   noc?: IrNoc;
   thermal?: IrThermal;
   /** Off-chip links (HyperTransport and the like). */
-  links: { name: string; count: number; bandwidth_bps: number; frequency_hz: number; power_w: number; area_m2: number }[];
+  links: {
+    name: string;
+    count: number;
+    bandwidth_bps: number;
+    frequency_hz: number;
+    power_w: number;
+    area_m2: number;
+  }[];
   totals: {
     power_w: number;
     area_m2: number;
@@ -318,14 +325,27 @@ export interface IrExperiment {
   epochs: number;
   batch: number;
   seed: number;
-  optimizer?: { name: 'sgd' | 'momentum' | 'adam'; lr: number; momentum: number; weight_decay: number; beta1: number; beta2: number };
+  optimizer?: {
+    name: 'sgd' | 'momentum' | 'adam';
+    lr: number;
+    momentum: number;
+    weight_decay: number;
+    beta1: number;
+    beta2: number;
+  };
   faults?: { stuck_at_zero: number; stuck_at_one: number };
   /**
    * Thermal noise at `temperature_k`, read at the stated bandwidth `frequency_hz` or else the design's (clock,
    * ADC rate). `temperature_default`: not stated (300 K, or the thermal model's temperatures when the
    * architecture has one).
    */
-  noise?: { temperature_k: number; frequency_hz?: number; variation?: number; spread?: number; temperature_default?: boolean };
+  noise?: {
+    temperature_k: number;
+    frequency_hz?: number;
+    variation?: number;
+    spread?: number;
+    temperature_default?: boolean;
+  };
   mitigate?: { clip?: number; noise_aware: boolean; normalization?: 'all' | 'alternate' | 'third' | 'none' };
   droplayer?: { dropout: number; dropedge: number };
   numerics: {
@@ -350,7 +370,14 @@ export interface IrExploration {
   evaluate: string;
   parameters: { path: string; owner: string; attribute: string; values: (number | string | boolean)[] }[];
   objectives: { name: string; sense: 'minimize' | 'maximize' }[];
-  method: { name: 'random' | 'grid' | 'nsga2' | 'mesmo' | 'cf_mesmo'; budget?: number; budget_unit?: string; fidelity?: { parameter: string; min: number; max: number }; seed: number; attributes: Record<string, AttrValue> };
+  method: {
+    name: 'random' | 'grid' | 'nsga2' | 'mesmo' | 'cf_mesmo';
+    budget?: number;
+    budget_unit?: string;
+    fidelity?: { parameter: string; min: number; max: number };
+    seed: number;
+    attributes: Record<string, AttrValue>;
+  };
 }
 
 /** One design point's value for a `vary` path, in SI units: what the compiler's overrides take. */

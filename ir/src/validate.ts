@@ -33,7 +33,12 @@ export function compileWithAjv(): ValidateFunction {
 
 function describe(e: ErrorObject): string {
   const where = e.instancePath || '/';
-  const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : e.keyword === 'enum' ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+  const extra =
+    e.keyword === 'additionalProperties'
+      ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
+      : e.keyword === 'enum'
+        ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`
+        : '';
   return `${where}: ${e.message ?? e.keyword}${extra}`;
 }
 

@@ -14,7 +14,6 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // The same launcher as the installed `pimc` command (node_modules/.bin/pimc links to it).
 const PIMC = path.join(ROOT, 'cli/bin/pimc.js');
 
-
 /** One self-contained unit of declarations; `i` keeps every name unique. */
 function chunk(i: number): string {
   return `// ── unit ${i} ──────────────────────────────────────────────
@@ -99,11 +98,15 @@ export async function benchCompiler(): Promise<Record<string, number>> {
   const host = { readFile: (p: string) => (p === entry ? text : undefined) };
 
   // Warm the code paths once (the JIT), on a small program, then time the big one.
-  compile(entry, { host: { readFile: (p) => (p === entry ? generateProgram(64 * 1024) : undefined) }, checkOnly: true });
+  compile(entry, {
+    host: { readFile: (p) => (p === entry ? generateProgram(64 * 1024) : undefined) },
+    checkOnly: true,
+  });
   let t0 = performance.now();
   const parsed = parse(text, entry);
   const parseS = (performance.now() - t0) / 1000;
-  if (parsed.diagnostics.length) throw new Error(`generated program has syntax errors: ${parsed.diagnostics[0]!.message}`);
+  if (parsed.diagnostics.length)
+    throw new Error(`generated program has syntax errors: ${parsed.diagnostics[0]!.message}`);
   t0 = performance.now();
   const program = compile(entry, { host, checkOnly: true });
   const checkS = (performance.now() - t0) / 1000;
@@ -111,7 +114,9 @@ export async function benchCompiler(): Promise<Record<string, number>> {
   if (errors.length) throw new Error(`generated program has errors: ${errors[0]!.code} ${errors[0]!.message}`);
 
   // A reference for the machine's speed: JSON.parse of a document of the same size (V8's own parser).
-  const json = JSON.stringify(Array.from({ length: Math.ceil(text.length / 64) }, (_, i) => ({ name: `n${i}`, value: i * 1.5, unit: 'GHz' })));
+  const json = JSON.stringify(
+    Array.from({ length: Math.ceil(text.length / 64) }, (_, i) => ({ name: `n${i}`, value: i * 1.5, unit: 'GHz' })),
+  );
   t0 = performance.now();
   JSON.parse(json);
   const jsonS = (performance.now() - t0) / 1000;

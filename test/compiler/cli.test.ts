@@ -11,7 +11,8 @@ import { BUNDLE, bundleIsFresh } from './bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PIMC = path.join(ROOT, 'cli/bin/pimc.js');
-const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'cli/package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'cli/package.json'), 'utf8')) as { version: string })
+  .version;
 
 interface Result {
   code: number;
@@ -25,10 +26,15 @@ function pimc(...args: string[]): Promise<Result> {
 
 function pimcWith(env: Record<string, string>, ...args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [PIMC, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [PIMC, ...args],
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -39,7 +45,6 @@ function noStack(r: Result): void {
 }
 
 const CASES = 'test/compiler/cases';
-
 
 describe('compiler: pimc CLI', function () {
   this.timeout(60_000);
@@ -93,13 +98,35 @@ describe('compiler: pimc CLI', function () {
   it('--format json prints the diagnostics as JSON with positions and related locations', async () => {
     const r = await pimc('check', '--format', 'json', `${CASES}/names-duplicate.pim`);
     assert.equal(r.code, 1);
-    const ds = JSON.parse(r.stdout) as { file: string; line: number; column: number; endLine: number; endColumn: number; code: string; severity: string; message: string; related?: { file: string; line: number; column: number; message: string }[] }[];
+    const ds = JSON.parse(r.stdout) as {
+      file: string;
+      line: number;
+      column: number;
+      endLine: number;
+      endColumn: number;
+      code: string;
+      severity: string;
+      message: string;
+      related?: { file: string; line: number; column: number; message: string }[];
+    }[];
     assert.equal(ds.length, 2);
     assert.deepEqual(
       { ...ds[0], related: undefined },
-      { file: `${CASES}/names-duplicate.pim`, line: 3, column: 7, endLine: 3, endColumn: 12, severity: 'error', code: 'PIM2002', message: "'lenet' is defined more than once", related: undefined },
+      {
+        file: `${CASES}/names-duplicate.pim`,
+        line: 3,
+        column: 7,
+        endLine: 3,
+        endColumn: 12,
+        severity: 'error',
+        code: 'PIM2002',
+        message: "'lenet' is defined more than once",
+        related: undefined,
+      },
     );
-    assert.deepEqual(ds[0]!.related, [{ file: `${CASES}/names-duplicate.pim`, line: 2, column: 7, message: "'lenet' is first defined here" }]);
+    assert.deepEqual(ds[0]!.related, [
+      { file: `${CASES}/names-duplicate.pim`, line: 2, column: 7, message: "'lenet' is first defined here" },
+    ]);
     const clean = await pimc('check', '--format', 'json', 'samples/isaac.pim');
     assert.equal(clean.code, 0);
     assert.deepEqual(JSON.parse(clean.stdout), []);
@@ -148,8 +175,19 @@ describe('compiler: pimc CLI', function () {
   it('the bundled CLI prints exactly what the CLI run from its modules prints', async function () {
     // `npm test` builds first; without a fresh bundle (`tsc -b` alone) both runs would take the modules.
     assert.ok(bundleIsFresh(), 'the CLI bundle is older than its sources: run `npm run build`');
-    const files = [...fs.readdirSync(CASES).filter((f) => f.endsWith('.pim')).map((f) => `${CASES}/${f}`), 'samples/isaac.pim'];
-    for (const args of [['check', ...files], ['check', '--format', 'json', ...files], ['compile', 'samples/isaac.pim'], ['--version']]) {
+    const files = [
+      ...fs
+        .readdirSync(CASES)
+        .filter((f) => f.endsWith('.pim'))
+        .map((f) => `${CASES}/${f}`),
+      'samples/isaac.pim',
+    ];
+    for (const args of [
+      ['check', ...files],
+      ['check', '--format', 'json', ...files],
+      ['compile', 'samples/isaac.pim'],
+      ['--version'],
+    ]) {
       const [bundled, modules] = await Promise.all([pimc(...args), pimcWith({ PIMC_NO_BUNDLE: '1' }, ...args)]);
       assert.deepEqual(bundled, modules, `pimc ${args.slice(0, 3).join(' ')} …`);
     }
@@ -162,7 +200,10 @@ describe('compiler: pimc CLI', function () {
     const r = await pimc('check', 'samples/isaac.pim');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /samples\/isaac\.pim: 0 errors, 0 warnings/);
-    assert.ok(fs.readFileSync(cache).subarray(0, 40).toString('latin1').startsWith(`${process.version} ${process.arch} `), 'cache rewritten with its key');
+    assert.ok(
+      fs.readFileSync(cache).subarray(0, 40).toString('latin1').startsWith(`${process.version} ${process.arch} `),
+      'cache rewritten with its key',
+    );
   });
 
   it('garbage input gives errors, never a crash', async () => {
@@ -187,7 +228,10 @@ describe('compiler: pimc CLI', function () {
     // The reader closes its end before the IR is written: every write meets EPIPE, which must not
     // surface as an unhandled stream error with a stack trace.
     const r = await new Promise<Result>((resolve) => {
-      const child = spawn(process.execPath, [PIMC, 'compile', 'samples/isaac.pim'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [PIMC, 'compile', 'samples/isaac.pim'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       child.stdout.destroy();

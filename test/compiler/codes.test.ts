@@ -23,7 +23,9 @@ describe('compiler: diagnostic catalogue', () => {
   const shown = new Set([...goldens.matchAll(/: (?:error|warning|info) (PIM\d{4}):/g)].map((m) => m[1]!));
   // Limits need inputs too large to commit (a 9 MB file, 1,001 imports): the hostile corpus makes them
   // and asserts the code in pimc's output.
-  for (const c of HOSTILE_CASES) for (const s of c.shows ?? []) for (const m of String(typeof s === 'string' ? s : s.source).matchAll(/PIM\d{4}/g)) shown.add(m[0]);
+  for (const c of HOSTILE_CASES)
+    for (const s of c.shows ?? [])
+      for (const m of String(typeof s === 'string' ? s : s.source).matchAll(/PIM\d{4}/g)) shown.add(m[0]);
 
   it('has unique codes, each with a title', () => {
     const codes = catalogue().map((c) => c.code);
@@ -37,12 +39,16 @@ describe('compiler: diagnostic catalogue', () => {
   for (const entry of catalogue()) {
     if (UNREACHABLE.has(entry.code)) continue;
     it(`${entry.code} (${entry.key}) appears in a golden case`, () => {
-      assert.ok(shown.has(entry.code), `no golden .diagnostics.txt nor hostile case shows ${entry.code} ${entry.title}`);
+      assert.ok(
+        shown.has(entry.code),
+        `no golden .diagnostics.txt nor hostile case shows ${entry.code} ${entry.title}`,
+      );
     });
   }
 
   it('the severity printed in the goldens is the catalogue severity', () => {
     const severity = new Map(catalogue().map((c) => [c.code, c.severity]));
-    for (const m of goldens.matchAll(/: (error|warning|info) (PIM\d{4}):/g)) assert.equal(m[1], severity.get(m[2]!), m[0]);
+    for (const m of goldens.matchAll(/: (error|warning|info) (PIM\d{4}):/g))
+      assert.equal(m[1], severity.get(m[2]!), m[0]);
   });
 });

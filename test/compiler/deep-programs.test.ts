@@ -17,31 +17,46 @@ function compileText(text: string) {
 function noInternalError(text: string): string[] {
   const p = compileText(text);
   const internal = p.diagnostics.filter((d) => d.code === 'PIM9001');
-  assert.deepEqual(internal.map((d) => d.message), [], `internal error for ${JSON.stringify(text.slice(0, 200))}`);
+  assert.deepEqual(
+    internal.map((d) => d.message),
+    [],
+    `internal error for ${JSON.stringify(text.slice(0, 200))}`,
+  );
   return p.diagnostics.map((d) => d.code);
 }
 
 /** An expression nested `depth` levels by one of the ways the language nests. */
-const deepExpr = fc.record({ depth: fc.integer({ min: 1, max: 3000 }), how: fc.constantFrom('parens', 'sum', 'power', 'minus', 'index', 'list', 'call', 'mixed') }).map(({ depth, how }) => {
-  switch (how) {
-    case 'parens':
-      return '('.repeat(depth) + '1' + ')'.repeat(depth);
-    case 'sum':
-      return Array.from({ length: depth }, (_, i) => String(i % 7)).join(' + ');
-    case 'power':
-      return Array.from({ length: depth }, () => '2').join(' ** ');
-    case 'minus':
-      return '-'.repeat(depth) + '1';
-    case 'index':
-      return 'x' + '[1]'.repeat(depth);
-    case 'list':
-      return '['.repeat(depth) + '1' + ']'.repeat(depth);
-    case 'call':
-      return 'max('.repeat(depth) + '1' + ')'.repeat(depth);
-    default:
-      return Array.from({ length: depth }, (_, i) => (i % 3 === 0 ? '(1 + ' : i % 3 === 1 ? '-(2 * ' : '[')).join('') + '1' + Array.from({ length: depth }, (_, i) => (i % 3 === 2 ? ']' : ')')).reverse().join('');
-  }
-});
+const deepExpr = fc
+  .record({
+    depth: fc.integer({ min: 1, max: 3000 }),
+    how: fc.constantFrom('parens', 'sum', 'power', 'minus', 'index', 'list', 'call', 'mixed'),
+  })
+  .map(({ depth, how }) => {
+    switch (how) {
+      case 'parens':
+        return '('.repeat(depth) + '1' + ')'.repeat(depth);
+      case 'sum':
+        return Array.from({ length: depth }, (_, i) => String(i % 7)).join(' + ');
+      case 'power':
+        return Array.from({ length: depth }, () => '2').join(' ** ');
+      case 'minus':
+        return '-'.repeat(depth) + '1';
+      case 'index':
+        return 'x' + '[1]'.repeat(depth);
+      case 'list':
+        return '['.repeat(depth) + '1' + ']'.repeat(depth);
+      case 'call':
+        return 'max('.repeat(depth) + '1' + ')'.repeat(depth);
+      default:
+        return (
+          Array.from({ length: depth }, (_, i) => (i % 3 === 0 ? '(1 + ' : i % 3 === 1 ? '-(2 * ' : '[')).join('') +
+          '1' +
+          Array.from({ length: depth }, (_, i) => (i % 3 === 2 ? ']' : ')'))
+            .reverse()
+            .join('')
+        );
+    }
+  });
 
 describe('compiler: deep and huge generated programs (no internal error, no hang)', function () {
   this.timeout(600_000);
@@ -59,9 +74,13 @@ describe('compiler: deep and huge generated programs (no internal error, no hang
   it('blocks nested up to 2,000 deep, closed or not', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2000 }), fc.boolean(), (depth, closed) => {
-        const text = Array.from({ length: depth }, (_, i) => `b${i} { x: ${i}, `).join('') + (closed ? '}'.repeat(depth) : '') + '\n';
+        const text =
+          Array.from({ length: depth }, (_, i) => `b${i} { x: ${i}, `).join('') +
+          (closed ? '}'.repeat(depth) : '') +
+          '\n';
         const codes = noInternalError(text);
-        if (depth > LIMITS.nesting) assert.ok(codes.includes('PIM1100'), `no nesting-limit diagnostic at depth ${depth}`);
+        if (depth > LIMITS.nesting)
+          assert.ok(codes.includes('PIM1100'), `no nesting-limit diagnostic at depth ${depth}`);
       }),
       { seed: SEED, numRuns: 30 },
     );
@@ -79,7 +98,22 @@ describe('compiler: deep and huge generated programs (no internal error, no hang
   });
 
   it('long runs of broken declarations and stray brackets', () => {
-    const piece = fc.constantFrom('a { x: }', '}', ']', ')', '{', '[', '(', 'const = ', 'model m { conv { out: } }', '"unterminated', '@', 'import', ': ,', '1 2 3');
+    const piece = fc.constantFrom(
+      'a { x: }',
+      '}',
+      ']',
+      ')',
+      '{',
+      '[',
+      '(',
+      'const = ',
+      'model m { conv { out: } }',
+      '"unterminated',
+      '@',
+      'import',
+      ': ,',
+      '1 2 3',
+    );
     fc.assert(
       fc.property(fc.array(piece, { minLength: 1, maxLength: 4000 }), (pieces) => {
         noInternalError(pieces.join('\n'));

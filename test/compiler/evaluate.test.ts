@@ -87,7 +87,8 @@ describe('compiler: evaluator', () => {
 
   describe('mismatches are errors naming both dimensions', () => {
     it('adding metres to watts', () => fails('1 m + 2 W', 'PIM3002', ['add', 'length', 'power'], '1 m + 2 W'));
-    it('subtracting a frequency from a time', () => fails('1 ns - 1 GHz', 'PIM3002', ['subtract', 'time', 'frequency']));
+    it('subtracting a frequency from a time', () =>
+      fails('1 ns - 1 GHz', 'PIM3002', ['subtract', 'time', 'frequency']));
     it('a range across dimensions', () => fails('1 ns .. 1 W', 'PIM3002', ['range', 'time', 'power']));
     it('min of a power and a time', () => fails('min(1 mW, 2 ns)', 'PIM3002', ['min', 'power', 'time']));
     it('a plain number plus a quantity', () => fails('1 + 1 mW', 'PIM3002', ['a plain number', 'power']));
@@ -141,7 +142,28 @@ describe('compiler: evaluator', () => {
   });
 
   describe('properties', () => {
-    const UNIT_NAMES = ['m', 'mm', 'W', 'mW', 'J', 'pJ', 's', 'ns', 'Hz', 'GHz', 'bit', 'KB', 'V', 'A', 'Ohm', 'K', 'GB/s', 'pJ/bit', '%', 'cycle'];
+    const UNIT_NAMES = [
+      'm',
+      'mm',
+      'W',
+      'mW',
+      'J',
+      'pJ',
+      's',
+      'ns',
+      'Hz',
+      'GHz',
+      'bit',
+      'KB',
+      'V',
+      'A',
+      'Ohm',
+      'K',
+      'GB/s',
+      'pJ/bit',
+      '%',
+      'cycle',
+    ];
     const num = fc.double({ min: 0.001, max: 1000, noNaN: true }).map((x) => Number(x.toPrecision(6)));
 
     it('a + b is defined exactly when both sides have one dimension, and then adds in SI', () => {
@@ -158,7 +180,10 @@ describe('compiler: evaluator', () => {
           } else {
             assert.equal(ds.length, 1);
             assert.equal(ds[0]!.code, 'PIM3002');
-            assert.ok(ds[0]!.message.includes(dimName(A.dim)) && ds[0]!.message.includes(dimName(B.dim)), ds[0]!.message);
+            assert.ok(
+              ds[0]!.message.includes(dimName(A.dim)) && ds[0]!.message.includes(dimName(B.dim)),
+              ds[0]!.message,
+            );
           }
         }),
         { seed: 11, numRuns: 300 },

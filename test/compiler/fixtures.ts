@@ -37,7 +37,9 @@ export class SpecBuilder {
   }
 
   body(defs: LayerDef[]): (LayerSpec | RepeatSpec)[] {
-    return defs.map((d) => (Array.isArray(d) ? this.layer(d[0], d[1], d[2] ?? {}) : this.repeat(d.repeat, this.body(d.body))));
+    return defs.map((d) =>
+      Array.isArray(d) ? this.layer(d[0], d[1], d[2] ?? {}) : this.repeat(d.repeat, this.body(d.body)),
+    );
   }
 
   model(name: string, input: ModelInputSpec | undefined, defs: LayerDef[]): ModelSpec {
@@ -158,7 +160,13 @@ export function tileType(o: TileOptions): IrTileType {
     crossbars_per_unit: o.rows === undefined ? 0 : o.crossbars_per_unit,
     crossbars_per_tile: o.rows === undefined ? 0 : units * o.crossbars_per_unit,
     adcs_per_unit: o.rows === undefined ? 0 : o.crossbars_per_unit,
-    adc: { resolution_bits: 8, rate_hz: 1.28e9, power_w: 2e-3, area_m2: 0.0012e-6, energy_per_conversion_j: 2e-3 / 1.28e9 },
+    adc: {
+      resolution_bits: 8,
+      rate_hz: 1.28e9,
+      power_w: 2e-3,
+      area_m2: 0.0012e-6,
+      energy_per_conversion_j: 2e-3 / 1.28e9,
+    },
     dacs_per_unit: o.rows === undefined ? 0 : o.crossbars_per_unit * o.rows,
     dac_bits: 1,
     buffer_bits: 64 * 1024 * 8,
@@ -183,7 +191,16 @@ export function tileType(o: TileOptions): IrTileType {
 }
 
 export function gpu(name: string, count: number, partition = 'gpu'): IrGpu {
-  return { name, path: `arch.${partition}.${name}`, partition, count, peak_flops: 1e12, memory_bandwidth_bps: 200e9 * 8, power_w: 5, area_m2: 10e-6 };
+  return {
+    name,
+    path: `arch.${partition}.${name}`,
+    partition,
+    count,
+    peak_flops: 1e12,
+    memory_bandwidth_bps: 200e9 * 8,
+    power_w: 5,
+    area_m2: 10e-6,
+  };
 }
 
 function leaf(name: string, kind: string, count: number, path: string, power_w: number, area_m2: number): IrComponent {
@@ -206,9 +223,17 @@ function leaf(name: string, kind: string, count: number, path: string, power_w: 
 }
 
 /** An IrArchitecture from partitions of tile types and GPUs; totals and the component tree are summed. */
-export function architecture(name: string, parts: { name: string; tier?: number; tiles?: IrTileType[]; gpus?: IrGpu[] }[], clock_hz = 1.2e9): IrArchitecture {
-  const tileTypes = parts.flatMap((p) => (p.tiles ?? []).map((t) => ({ ...t, partition: p.name, path: `${name}.${t.name}` })));
-  const gpus = parts.flatMap((p) => (p.gpus ?? []).map((g) => ({ ...g, partition: p.name, path: `${name}.${g.name}` })));
+export function architecture(
+  name: string,
+  parts: { name: string; tier?: number; tiles?: IrTileType[]; gpus?: IrGpu[] }[],
+  clock_hz = 1.2e9,
+): IrArchitecture {
+  const tileTypes = parts.flatMap((p) =>
+    (p.tiles ?? []).map((t) => ({ ...t, partition: p.name, path: `${name}.${t.name}` })),
+  );
+  const gpus = parts.flatMap((p) =>
+    (p.gpus ?? []).map((g) => ({ ...g, partition: p.name, path: `${name}.${g.name}` })),
+  );
   const partitions: IrPartition[] = parts.map((p, i) => ({
     name: p.name,
     kind: (p.tiles ?? []).some((t) => t.crossbar) ? 'reram' : (p.gpus ?? []).length > 0 ? 'gpu' : 'digital',
@@ -222,7 +247,14 @@ export function architecture(name: string, parts: { name: string; tier?: number;
   ];
   const power = children.reduce((s, c) => s + c.count * c.power_w, 0);
   const area = children.reduce((s, c) => s + c.count * c.area_m2, 0);
-  const root: IrComponent = { ...leaf(name, 'architecture', 1, name, power, area), own_power_w: 0, own_area_m2: 0, power_source: 'children', area_source: 'children', children };
+  const root: IrComponent = {
+    ...leaf(name, 'architecture', 1, name, power, area),
+    own_power_w: 0,
+    own_area_m2: 0,
+    power_source: 'children',
+    area_source: 'children',
+    children,
+  };
   return {
     name,
     clock_hz,
@@ -246,13 +278,21 @@ export function architecture(name: string, parts: { name: string; tier?: number;
 
 /** ISAAC: 168 tiles × 12 IMAs × 8 crossbars of 128×128 2-bit ReRAM cells = 16,128 crossbars. */
 export function isaac(): IrArchitecture {
-  return architecture('isaac', [{ name: 'main', tiles: [tileType({ name: 'isaac_tile', count: 168, units_per_tile: 12, crossbars_per_unit: 8, rows: 128 })] }]);
+  return architecture('isaac', [
+    {
+      name: 'main',
+      tiles: [tileType({ name: 'isaac_tile', count: 168, units_per_tile: 12, crossbars_per_unit: 8, rows: 128 })],
+    },
+  ]);
 }
 
 /** ISAAC with a GPU partition added (for batchnorm). */
 export function isaacWithGpu(): IrArchitecture {
   return architecture('isaac_gpu', [
-    { name: 'main', tiles: [tileType({ name: 'isaac_tile', count: 168, units_per_tile: 12, crossbars_per_unit: 8, rows: 128 })] },
+    {
+      name: 'main',
+      tiles: [tileType({ name: 'isaac_tile', count: 168, units_per_tile: 12, crossbars_per_unit: 8, rows: 128 })],
+    },
     { name: 'gpu', gpus: [gpu('sm', 16)] },
   ]);
 }
@@ -262,8 +302,14 @@ export function hetero3d(): IrArchitecture {
   return architecture(
     'hetero3d',
     [
-      { name: 'dense', tiles: [tileType({ name: 'rtile', count: 64, units_per_tile: 8, crossbars_per_unit: 8, rows: 128 })] },
-      { name: 'sparse', tiles: [tileType({ name: 'stile', count: 32, units_per_tile: 8, crossbars_per_unit: 64, rows: 16 })] },
+      {
+        name: 'dense',
+        tiles: [tileType({ name: 'rtile', count: 64, units_per_tile: 8, crossbars_per_unit: 8, rows: 128 })],
+      },
+      {
+        name: 'sparse',
+        tiles: [tileType({ name: 'stile', count: 32, units_per_tile: 8, crossbars_per_unit: 64, rows: 16 })],
+      },
       { name: 'gpu', gpus: [gpu('sm', 16)] },
     ],
     1e9,
@@ -272,7 +318,9 @@ export function hetero3d(): IrArchitecture {
 
 /** One partition `main` with `count` tiles of `perTile` 128×128 2-bit crossbars. */
 export function small(count: number, perTile: number, name = 'small'): IrArchitecture {
-  return architecture(name, [{ name: 'main', tiles: [tileType({ name: 'tiny_tile', count, crossbars_per_unit: perTile, rows: 128 })] }]);
+  return architecture(name, [
+    { name: 'main', tiles: [tileType({ name: 'tiny_tile', count, crossbars_per_unit: perTile, rows: 128 })] },
+  ]);
 }
 
 export const bitsPerCell = (t: IrTileType): number => t.crossbar?.bits_per_cell ?? 1;
@@ -280,7 +328,10 @@ export const bitsPerCell = (t: IrTileType): number => t.crossbar?.bits_per_cell 
 // ── Mapping specs ────────────────────────────────────────────────────────────────────────────────
 
 /** Place rules with synthetic spans: rule k spans [10000 + 100k, …), pattern i at +10i, `on` at +80. */
-export function rules(defs: { targets: string[]; on: string; options?: Record<string, LayerAttr> }[], uri = 'map.pim'): PlaceRuleSpec[] {
+export function rules(
+  defs: { targets: string[]; on: string; options?: Record<string, LayerAttr> }[],
+  uri = 'map.pim',
+): PlaceRuleSpec[] {
   return defs.map((d, k) => {
     const start = 10_000 + 100 * k;
     return {

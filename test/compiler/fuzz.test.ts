@@ -33,10 +33,16 @@ function checkDiagnostics(ds: readonly Diagnostic[], textOf: (uri: string) => st
     const text = textOf(d.uri);
     assert.ok(text !== undefined, `diagnostic in an unknown file ${d.uri}: ${where}`);
     assert.ok(Number.isInteger(d.span.start) && Number.isInteger(d.span.end), `span not whole: ${where}`);
-    assert.ok(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length, `span ${d.span.start}-${d.span.end} outside 0-${text.length}: ${where}`);
+    assert.ok(
+      d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length,
+      `span ${d.span.start}-${d.span.end} outside 0-${text.length}: ${where}`,
+    );
     for (const r of d.related ?? []) {
       const rt = textOf(r.uri);
-      assert.ok(rt !== undefined && r.span.start >= 0 && r.span.start <= r.span.end && r.span.end <= rt.length, `related span outside its file: ${where}`);
+      assert.ok(
+        rt !== undefined && r.span.start >= 0 && r.span.start <= r.span.end && r.span.end <= rt.length,
+        `related span outside its file: ${where}`,
+      );
     }
   }
 }
@@ -68,19 +74,136 @@ function readOrUndefined(p: string): string | undefined {
 // ── Token soup ───────────────────────────────────────────────────────────────────────────────────
 
 const WORDS = [
-  'import', 'const', 'place', 'on', 'vary', 'in', 'minimize', 'maximize', 'repeat', 'true', 'false', 'extends',
-  'device', 'class', 'architecture', 'model', 'dataset', 'mapping', 'train', 'run', 'explore', 'component',
-  'tile', 'ima', 'crossbar', 'adc', 'dac', 'edram', 'router', 'gpu', 'partition', 'noc', 'link', 'tsv',
-  'conv', 'linear', 'relu', 'batchnorm', 'maxpool', 'flatten', 'add', 'gcn', 'readout', 'dropout',
-  'faults', 'noise', 'mitigate', 'droplayer', 'sgd', 'cf_mesmo', 'graph', 'tensor', 'fixed', 'log2', 'max',
-  'rows', 'cols', 'cell', 'out', 'kernel', 'from', 'input', 'clock', 'power', 'area', 'bits_per_cell',
-  'model', 'architecture', 'weights', 'adjacency', 'replicate', 'balanced', 'dataset', 'source', 'builtin',
-  'x', 'a', 'b', 'c1', 'isaac', 'mnist', 'cora', '_', 'required', 'one_of', 'ref', 'list', 'count',
+  'import',
+  'const',
+  'place',
+  'on',
+  'vary',
+  'in',
+  'minimize',
+  'maximize',
+  'repeat',
+  'true',
+  'false',
+  'extends',
+  'device',
+  'class',
+  'architecture',
+  'model',
+  'dataset',
+  'mapping',
+  'train',
+  'run',
+  'explore',
+  'component',
+  'tile',
+  'ima',
+  'crossbar',
+  'adc',
+  'dac',
+  'edram',
+  'router',
+  'gpu',
+  'partition',
+  'noc',
+  'link',
+  'tsv',
+  'conv',
+  'linear',
+  'relu',
+  'batchnorm',
+  'maxpool',
+  'flatten',
+  'add',
+  'gcn',
+  'readout',
+  'dropout',
+  'faults',
+  'noise',
+  'mitigate',
+  'droplayer',
+  'sgd',
+  'cf_mesmo',
+  'graph',
+  'tensor',
+  'fixed',
+  'log2',
+  'max',
+  'rows',
+  'cols',
+  'cell',
+  'out',
+  'kernel',
+  'from',
+  'input',
+  'clock',
+  'power',
+  'area',
+  'bits_per_cell',
+  'model',
+  'architecture',
+  'weights',
+  'adjacency',
+  'replicate',
+  'balanced',
+  'dataset',
+  'source',
+  'builtin',
+  'x',
+  'a',
+  'b',
+  'c1',
+  'isaac',
+  'mnist',
+  'cora',
+  '_',
+  'required',
+  'one_of',
+  'ref',
+  'list',
+  'count',
 ];
 const NUMBERS = ['0', '1', '2', '16', '128', '1.2', '.5', '1e-3', '1e999', '0x80', '0x', '3.', '1..4', '-1'];
-const UNITS = ['', ' GHz', ' KB', ' mm2', ' mW', ' ns', ' K', ' C', ' %', ' GB/s', ' pJ/bit', ' bit', ' cycles', ' furlong', 'x', ' Ω', ' µs', ' °C'];
+const UNITS = [
+  '',
+  ' GHz',
+  ' KB',
+  ' mm2',
+  ' mW',
+  ' ns',
+  ' K',
+  ' C',
+  ' %',
+  ' GB/s',
+  ' pJ/bit',
+  ' bit',
+  ' cycles',
+  ' furlong',
+  'x',
+  ' Ω',
+  ' µs',
+  ' °C',
+];
 const PUNCT = ['{', '}', '[', ']', '(', ')', ':', ',', '=', '.', '..', '*', '**', '/', '+', '-', '*', '"', '\\'];
-const OTHER = ['"a string"', '"unterminated', '// comment\n', '/// doc\n', '/* block */', '/* open', '\n', '\t', '@', '#', '$', '~', '€', '🙂', '\u0000', '\uFEFF', '\r\n'];
+const OTHER = [
+  '"a string"',
+  '"unterminated',
+  '// comment\n',
+  '/// doc\n',
+  '/* block */',
+  '/* open',
+  '\n',
+  '\t',
+  '@',
+  '#',
+  '$',
+  '~',
+  '€',
+  '🙂',
+  '\u0000',
+  '\uFEFF',
+  '\r\n',
+];
 
 const tokenArb = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(...WORDS) },
@@ -116,10 +239,22 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('swap' as const), at: pos, with: pos }),
   fc.record({ op: fc.constant('insert' as const), at: pos, token: tokenArb }),
   fc.record({ op: fc.constant('deleteChar' as const), at: pos }),
-  fc.record({ op: fc.constant('insertChar' as const), at: pos, ch: fc.constantFrom('{', '}', '[', ']', ':', ',', '"', '/', '*', '.', '0', 'x', ' ', '\n', '@') }),
-  fc.record({ op: fc.constant('replaceChar' as const), at: pos, ch: fc.constantFrom('{', '}', ':', ',', '"', '0', '9', 'q', ' ', '\n', '-') }),
+  fc.record({
+    op: fc.constant('insertChar' as const),
+    at: pos,
+    ch: fc.constantFrom('{', '}', '[', ']', ':', ',', '"', '/', '*', '.', '0', 'x', ' ', '\n', '@'),
+  }),
+  fc.record({
+    op: fc.constant('replaceChar' as const),
+    at: pos,
+    ch: fc.constantFrom('{', '}', ':', ',', '"', '0', '9', 'q', ' ', '\n', '-'),
+  }),
   // Edge values for a number of the file: zero (divisions), signs, huge and fractional counts.
-  fc.record({ op: fc.constant('number' as const), at: pos, to: fc.constantFrom('0', '-1', '-0.5', '0.5', '1e308', '99999999', '1e-300', '2.5') }),
+  fc.record({
+    op: fc.constant('number' as const),
+    at: pos,
+    to: fc.constantFrom('0', '-1', '-0.5', '0.5', '1e308', '99999999', '1e-300', '2.5'),
+  }),
 );
 
 function mutate(text: string, ms: Mutation[]): string {
@@ -128,7 +263,12 @@ function mutate(text: string, ms: Mutation[]): string {
     if (m.op === 'deleteChar' || m.op === 'insertChar' || m.op === 'replaceChar') {
       const s = cs.join('');
       const at = s.length === 0 ? 0 : m.at % s.length;
-      const next = m.op === 'deleteChar' ? s.slice(0, at) + s.slice(at + 1) : m.op === 'insertChar' ? s.slice(0, at) + m.ch + s.slice(at) : s.slice(0, at) + m.ch + s.slice(at + 1);
+      const next =
+        m.op === 'deleteChar'
+          ? s.slice(0, at) + s.slice(at + 1)
+          : m.op === 'insertChar'
+            ? s.slice(0, at) + m.ch + s.slice(at)
+            : s.slice(0, at) + m.ch + s.slice(at + 1);
       cs = chunks(next);
       continue;
     }
@@ -155,7 +295,10 @@ function mutate(text: string, ms: Mutation[]): string {
 
 describe('compiler: property tests (never throw, only catalogued diagnostics)', function () {
   this.timeout(120_000);
-  const samples = fs.readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.pim')).sort();
+  const samples = fs
+    .readdirSync(SAMPLES_DIR)
+    .filter((f) => f.endsWith('.pim'))
+    .sort();
 
   after(() => {
     console.log(`      fuzz: ${inputsRun} inputs ran (seed ${SEED}; PIM_FUZZ_SEED=n replays another)`);
@@ -166,7 +309,11 @@ describe('compiler: property tests (never throw, only catalogued diagnostics)', 
     for (const f of samples) {
       const entry = path.join(SAMPLES_DIR, f);
       const p = compile(entry);
-      assert.deepEqual(p.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`), [], f);
+      assert.deepEqual(
+        p.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`),
+        [],
+        f,
+      );
     }
   });
 
@@ -184,7 +331,10 @@ describe('compiler: property tests (never throw, only catalogued diagnostics)', 
     );
   });
 
-  for (const f of fs.readdirSync(SAMPLES_DIR).filter((x) => x.endsWith('.pim')).sort()) {
+  for (const f of fs
+    .readdirSync(SAMPLES_DIR)
+    .filter((x) => x.endsWith('.pim'))
+    .sort()) {
     it(`mutations of samples/${f}`, () => {
       const entry = path.join(SAMPLES_DIR, f);
       const original = fs.readFileSync(entry, 'utf8');

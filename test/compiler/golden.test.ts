@@ -15,13 +15,17 @@ function compare(name: string, kind: 'diagnostics' | 'ir', actual: string | unde
     return;
   }
   if (actual === undefined && expected !== undefined) {
-    assert.fail(`${file} is committed, but the case now gives no ${kind === 'ir' ? 'IR' : 'diagnostics'}; run with UPDATE_GOLDENS=1 to remove it`);
+    assert.fail(
+      `${file} is committed, but the case now gives no ${kind === 'ir' ? 'IR' : 'diagnostics'}; run with UPDATE_GOLDENS=1 to remove it`,
+    );
   }
   if (actual !== undefined && expected === undefined) {
     assert.fail(`no ${file}: the case gives\n${actual}\nrun with UPDATE_GOLDENS=1 to write it`);
   }
   if (actual !== undefined && expected !== undefined && actual !== expected) {
-    assert.fail(`${file} differs (UPDATE_GOLDENS=1 rewrites it):\n${unifiedDiff(expected, actual, `${file} (committed)`, `${file} (now)`)}`);
+    assert.fail(
+      `${file} differs (UPDATE_GOLDENS=1 rewrites it):\n${unifiedDiff(expected, actual, `${file} (committed)`, `${file} (now)`)}`,
+    );
   }
 }
 
@@ -42,7 +46,11 @@ describe('compiler: golden cases', () => {
       const out = await runCase(name);
       const hasErrors = out.checkExit !== 0;
       // The exit code agrees with the outputs: IR exactly when `pimc check` finds no error.
-      assert.equal(out.ir !== undefined, !hasErrors, `check exit ${out.checkExit} but IR ${out.ir ? 'present' : 'absent'}`);
+      assert.equal(
+        out.ir !== undefined,
+        !hasErrors,
+        `check exit ${out.checkExit} but IR ${out.ir ? 'present' : 'absent'}`,
+      );
       if (hasErrors) assert.equal(out.checkExit, 1);
       compare(name, 'diagnostics', out.diagnostics);
       compare(name, 'ir', out.ir);

@@ -47,7 +47,8 @@ function mkfifo(p: string): void {
   assert.equal(r.status, 0, `mkfifo: ${r.stderr}`);
 }
 
-const unchanged = (file: string, before: () => string) => (dir: string) => assert.equal(fs.readFileSync(path.join(dir, file), 'utf8'), before(), `${file} was changed`);
+const unchanged = (file: string, before: () => string) => (dir: string) =>
+  assert.equal(fs.readFileSync(path.join(dir, file), 'utf8'), before(), `${file} was changed`);
 const tinyText = (): string => fs.readFileSync(path.join(CORPUS, 'tiny.pim'), 'utf8');
 
 /** A checkpoint of tiny.pim's `fit`, trained once per run of this file (see `before`). */
@@ -68,7 +69,12 @@ export const HOSTILE_CASES: HostileCase[] = [
   // ── imports of files that are not sources ──
   { name: 'import /dev/zero', args: ['check', 'import-dev-zero.pim'], shows: ['PIM2100'] },
   { name: 'import /usr/bin/node', args: ['check', 'import-binary.pim'], shows: ['PIM2100'] },
-  { name: 'import /etc/passwd (its contents never echoed)', args: ['check', 'import-passwd.pim'], shows: ['PIM2100'], hides: [/root:/] },
+  {
+    name: 'import /etc/passwd (its contents never echoed)',
+    args: ['check', 'import-passwd.pim'],
+    shows: ['PIM2100'],
+    hides: [/root:/],
+  },
   {
     name: 'import a named pipe and a directory named .pim',
     args: ['check', 'import-special.pim'],
@@ -76,13 +82,32 @@ export const HOSTILE_CASES: HostileCase[] = [
       mkfifo(path.join(dir, 'pipe.pim'));
       fs.mkdirSync(path.join(dir, 'folder.pim'));
     },
-    shows: [/import-special\.pim:2:8: error PIM2101: .*a pipe/, /import-special\.pim:3:8: error PIM2101: .*a directory/],
+    shows: [
+      /import-special\.pim:2:8: error PIM2101: .*a pipe/,
+      /import-special\.pim:3:8: error PIM2101: .*a directory/,
+    ],
   },
-  { name: 'import a 100 MB file (a link to node named .pim)', args: ['check', 'import-huge.pim'], setup: (dir) => fs.symlinkSync(process.execPath, path.join(dir, 'node-link.pim')), shows: ['PIM1105'] },
-  { name: 'check a 9 MB file', args: ['check', 'big.pim'], setup: (dir) => fs.writeFileSync(path.join(dir, 'big.pim'), 'x'.repeat(LIMITS.fileBytes + 1)), shows: [/big\.pim:1:1: error PIM1105/] },
+  {
+    name: 'import a 100 MB file (a link to node named .pim)',
+    args: ['check', 'import-huge.pim'],
+    setup: (dir) => fs.symlinkSync(process.execPath, path.join(dir, 'node-link.pim')),
+    shows: ['PIM1105'],
+  },
+  {
+    name: 'check a 9 MB file',
+    args: ['check', 'big.pim'],
+    setup: (dir) => fs.writeFileSync(path.join(dir, 'big.pim'), 'x'.repeat(LIMITS.fileBytes + 1)),
+    shows: [/big\.pim:1:1: error PIM1105/],
+  },
   // Reaching the token limit means scanning 1.25 million tokens (the 5 MB benchmark program has 1.2
   // million and takes longer): ~2.5 s of CPU here, over the 2 s of the other cases.
-  { name: `a file of more than ${LIMITS.tokens} tokens`, args: ['check', 'tokens.pim'], setup: (dir) => fs.writeFileSync(path.join(dir, 'tokens.pim'), 'a '.repeat(LIMITS.tokens + 10)), shows: ['PIM1102'], cpuMs: 4000 },
+  {
+    name: `a file of more than ${LIMITS.tokens} tokens`,
+    args: ['check', 'tokens.pim'],
+    setup: (dir) => fs.writeFileSync(path.join(dir, 'tokens.pim'), 'a '.repeat(LIMITS.tokens + 10)),
+    shows: ['PIM1102'],
+    cpuMs: 4000,
+  },
   {
     name: `a program of more than ${LIMITS.files} files`,
     args: ['check', 'many.pim'],
@@ -108,22 +133,96 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: '500 nested blocks', args: ['check', 'blocks-500.pim'], shows: ['PIM1100'] },
   { name: '1+1+… 2,000 terms', args: ['check', 'sum-2000.pim'], shows: ['PIM1101'] },
   { name: 'a JSON file saved as .pim (78 KB)', args: ['check', 'json-saved-as.pim'], shows: ['PIM1103'] },
-  { name: 'several broken files: each gets its own diagnostics', args: ['check', 'parens-1000.pim', 'blocks-500.pim', 'sum-2000.pim'], shows: ['parens-1000.pim: 2 errors', 'blocks-500.pim:', 'sum-2000.pim: 1 error'] },
+  {
+    name: 'several broken files: each gets its own diagnostics',
+    args: ['check', 'parens-1000.pim', 'blocks-500.pim', 'sum-2000.pim'],
+    shows: ['parens-1000.pim: 2 errors', 'blocks-500.pim:', 'sum-2000.pim: 1 error'],
+  },
   // ── size: repeat expansion ──
-  { name: 'repeat 19990 { relu } under two mappings', args: ['check', 'repeat-19990.pim'], exit: [0], shows: ['0 errors'] },
+  {
+    name: 'repeat 19990 { relu } under two mappings',
+    args: ['check', 'repeat-19990.pim'],
+    exit: [0],
+    shows: ['0 errors'],
+  },
   // ── values ──
-  { name: 'clock: 1e308 GHz', args: ['check', 'clock-1e308.pim'], shows: [/clock-1e308\.pim:\d+:\d+: error PIM3007: 'clock'/] },
-  { name: 'clock: 0 Hz (the error at the user\'s clock)', args: ['check', 'clock-0.pim'], shows: [/clock-0\.pim:\d+:\d+: error PIM3010: 'clock'/], hides: ['components.pim'] },
-  { name: 'bus_width: 0 bit (simulate)', args: ['simulate', 'bus-width-0.pim'], exit: [1], shows: [/error PIM3010: 'bus_width'/], hides: ['NaN', 'Infinity'] },
+  {
+    name: 'clock: 1e308 GHz',
+    args: ['check', 'clock-1e308.pim'],
+    shows: [/clock-1e308\.pim:\d+:\d+: error PIM3007: 'clock'/],
+  },
+  {
+    name: "clock: 0 Hz (the error at the user's clock)",
+    args: ['check', 'clock-0.pim'],
+    shows: [/clock-0\.pim:\d+:\d+: error PIM3010: 'clock'/],
+    hides: ['components.pim'],
+  },
+  {
+    name: 'bus_width: 0 bit (simulate)',
+    args: ['simulate', 'bus-width-0.pim'],
+    exit: [1],
+    shows: [/error PIM3010: 'bus_width'/],
+    hides: ['NaN', 'Infinity'],
+  },
   { name: 'shared_by: 0', args: ['check', 'shared-by-0.pim'], shows: [/error PIM3010: 'shared_by'/] },
-  { name: 'dataset classes: 1 (train)', args: ['train', 'classes-1.pim'], exit: [1], shows: [/error PIM3010: 'classes'/] },
+  {
+    name: 'dataset classes: 1 (train)',
+    args: ['train', 'classes-1.pim'],
+    exit: [1],
+    shows: [/error PIM3010: 'classes'/],
+  },
   // ── checkpoints ──
-  { name: 'checkpoint with bad base64', args: ['run', 'tiny.pim', '--checkpoint', 'bad/base64.ckpt.json'], setup: corrupt('base64', (ck) => (variables(ck)[0]!.data = '!!not base64!!')), exit: [1], shows: [/base64\.ckpt\.json: checkpoint field 'variables\[0\]\.data'/], cpuMs: 4000 },
-  { name: 'checkpoint with a missing field', args: ['run', 'tiny.pim', '--checkpoint', 'bad/missing.ckpt.json'], setup: corrupt('missing', (ck) => delete ck['writes']), exit: [1], shows: [/missing\.ckpt\.json: checkpoint field 'writes'/], cpuMs: 4000 },
-  { name: 'checkpoint with a null variable', args: ['run', 'tiny.pim', '--checkpoint', 'bad/null.ckpt.json'], setup: corrupt('null', (ck) => ((ck['variables'] as unknown[])[0] = null)), exit: [1], shows: [/null\.ckpt\.json: checkpoint field 'variables\[0\]'/], cpuMs: 4000 },
-  { name: 'checkpoint with short data', args: ['run', 'tiny.pim', '--checkpoint', 'bad/short.ckpt.json'], setup: corrupt('short', (ck) => (variables(ck)[0]!.data = variables(ck)[0]!.data.slice(0, 8))), exit: [1], shows: [/short\.ckpt\.json: checkpoint field 'variables\[0\]\.data' holds 6 bytes/], cpuMs: 4000 },
-  { name: 'checkpoint with NaN weights', args: ['run', 'tiny.pim', '--checkpoint', 'bad/nan.ckpt.json'], setup: corrupt('nan', (ck) => (variables(ck)[0]!.data = nanData(variables(ck)[0]!.shape.reduce((a, b) => a * b, 1)))), exit: [1], shows: [/nan\.ckpt\.json: checkpoint field 'variables\[0\]\.data' has a value that is not a finite number \(NaN\)/], cpuMs: 4000 },
-  { name: 'checkpoint of another version', args: ['run', 'tiny.pim', '--checkpoint', 'bad/v2.ckpt.json'], setup: corrupt('v2', (ck) => (ck['version'] = 2)), exit: [1], shows: [/v2\.ckpt\.json: checkpoint field 'version' is 2/], cpuMs: 4000 },
+  {
+    name: 'checkpoint with bad base64',
+    args: ['run', 'tiny.pim', '--checkpoint', 'bad/base64.ckpt.json'],
+    setup: corrupt('base64', (ck) => (variables(ck)[0]!.data = '!!not base64!!')),
+    exit: [1],
+    shows: [/base64\.ckpt\.json: checkpoint field 'variables\[0\]\.data'/],
+    cpuMs: 4000,
+  },
+  {
+    name: 'checkpoint with a missing field',
+    args: ['run', 'tiny.pim', '--checkpoint', 'bad/missing.ckpt.json'],
+    setup: corrupt('missing', (ck) => delete ck['writes']),
+    exit: [1],
+    shows: [/missing\.ckpt\.json: checkpoint field 'writes'/],
+    cpuMs: 4000,
+  },
+  {
+    name: 'checkpoint with a null variable',
+    args: ['run', 'tiny.pim', '--checkpoint', 'bad/null.ckpt.json'],
+    setup: corrupt('null', (ck) => ((ck['variables'] as unknown[])[0] = null)),
+    exit: [1],
+    shows: [/null\.ckpt\.json: checkpoint field 'variables\[0\]'/],
+    cpuMs: 4000,
+  },
+  {
+    name: 'checkpoint with short data',
+    args: ['run', 'tiny.pim', '--checkpoint', 'bad/short.ckpt.json'],
+    setup: corrupt('short', (ck) => (variables(ck)[0]!.data = variables(ck)[0]!.data.slice(0, 8))),
+    exit: [1],
+    shows: [/short\.ckpt\.json: checkpoint field 'variables\[0\]\.data' holds 6 bytes/],
+    cpuMs: 4000,
+  },
+  {
+    name: 'checkpoint with NaN weights',
+    args: ['run', 'tiny.pim', '--checkpoint', 'bad/nan.ckpt.json'],
+    setup: corrupt(
+      'nan',
+      (ck) => (variables(ck)[0]!.data = nanData(variables(ck)[0]!.shape.reduce((a, b) => a * b, 1))),
+    ),
+    exit: [1],
+    shows: [/nan\.ckpt\.json: checkpoint field 'variables\[0\]\.data' has a value that is not a finite number \(NaN\)/],
+    cpuMs: 4000,
+  },
+  {
+    name: 'checkpoint of another version',
+    args: ['run', 'tiny.pim', '--checkpoint', 'bad/v2.ckpt.json'],
+    setup: corrupt('v2', (ck) => (ck['version'] = 2)),
+    exit: [1],
+    shows: [/v2\.ckpt\.json: checkpoint field 'version' is 2/],
+    cpuMs: 4000,
+  },
   {
     name: 'an unrelated bad *.ckpt.json beside a good checkpoint is skipped with a warning',
     args: ['run', 'tiny.pim', '--checkpoint', 'ck'],
@@ -149,12 +248,47 @@ export const HOSTILE_CASES: HostileCase[] = [
     cpuMs: 4000,
   },
   // ── output paths ──
-  { name: 'compile a.pim -o a.pim', args: ['compile', 'tiny.pim', '-o', 'tiny.pim'], exit: [1], shows: ['refusing to write over'], after: unchanged('tiny.pim', tinyText) },
-  { name: 'simulate --json a.pim', args: ['simulate', 'tiny.pim', '--json', 'tiny.pim'], exit: [1], shows: ['refusing to write over'], after: unchanged('tiny.pim', tinyText) },
-  { name: 'simulate --html a.pim', args: ['simulate', 'tiny.pim', '--html', 'tiny.pim'], exit: [1], shows: ['refusing to write over'], after: unchanged('tiny.pim', tinyText) },
-  { name: '-o /nonexistent/x', args: ['compile', 'tiny.pim', '-o', '/nonexistent/x.json'], exit: [1], shows: ["the directory '/nonexistent' does not exist"] },
-  { name: 'train --json into a missing folder: refused before training', args: ['train', 'tiny.pim', '--json', '/nonexistent/r.json'], exit: [1], shows: ['/nonexistent'], hides: [/fit: /] },
-  { name: 'train --checkpoint under a regular file: refused before training', args: ['train', 'tiny.pim', '--checkpoint', 'tiny.pim/ck'], exit: [1], shows: ['is not a directory'], hides: [/fit: /] },
+  {
+    name: 'compile a.pim -o a.pim',
+    args: ['compile', 'tiny.pim', '-o', 'tiny.pim'],
+    exit: [1],
+    shows: ['refusing to write over'],
+    after: unchanged('tiny.pim', tinyText),
+  },
+  {
+    name: 'simulate --json a.pim',
+    args: ['simulate', 'tiny.pim', '--json', 'tiny.pim'],
+    exit: [1],
+    shows: ['refusing to write over'],
+    after: unchanged('tiny.pim', tinyText),
+  },
+  {
+    name: 'simulate --html a.pim',
+    args: ['simulate', 'tiny.pim', '--html', 'tiny.pim'],
+    exit: [1],
+    shows: ['refusing to write over'],
+    after: unchanged('tiny.pim', tinyText),
+  },
+  {
+    name: '-o /nonexistent/x',
+    args: ['compile', 'tiny.pim', '-o', '/nonexistent/x.json'],
+    exit: [1],
+    shows: ["the directory '/nonexistent' does not exist"],
+  },
+  {
+    name: 'train --json into a missing folder: refused before training',
+    args: ['train', 'tiny.pim', '--json', '/nonexistent/r.json'],
+    exit: [1],
+    shows: ['/nonexistent'],
+    hides: [/fit: /],
+  },
+  {
+    name: 'train --checkpoint under a regular file: refused before training',
+    args: ['train', 'tiny.pim', '--checkpoint', 'tiny.pim/ck'],
+    exit: [1],
+    shows: ['is not a directory'],
+    hides: [/fit: /],
+  },
   {
     name: '-o DIR: a clean error and nothing left behind',
     args: ['compile', 'tiny.pim', '-o', 'outdir'],
@@ -163,13 +297,44 @@ export const HOSTILE_CASES: HostileCase[] = [
     shows: ['is a directory'],
     after: (dir) => assert.deepEqual(fs.readdirSync(path.join(dir, 'outdir')), []),
   },
-  { name: '--csv /proc/x', args: ['simulate', 'tiny.pim', '--csv', '/proc/x'], exit: [1], shows: ['proc pseudo file system'] },
-  { name: '--checkpoint /proc/x', args: ['train', 'tiny.pim', '--checkpoint', '/proc/x'], exit: [1], shows: ['proc pseudo file system'] },
+  {
+    name: '--csv /proc/x',
+    args: ['simulate', 'tiny.pim', '--csv', '/proc/x'],
+    exit: [1],
+    shows: ['proc pseudo file system'],
+  },
+  {
+    name: '--checkpoint /proc/x',
+    args: ['train', 'tiny.pim', '--checkpoint', '/proc/x'],
+    exit: [1],
+    shows: ['proc pseudo file system'],
+  },
   // ── usage ──
-  { name: 'simulate --mapping nosuch: the error on stderr', args: ['simulate', 'tiny.pim', '--mapping', 'nosuch'], exit: [1], shows: ['nosuch'], after: (_dir, r) => assert.doesNotMatch(r.stdout, /nosuch/) },
-  { name: 'train --epochs 0', args: ['train', 'tiny.pim', '--epochs', '0'], exit: [2], shows: ['--epochs must be a whole number from 1'] },
-  { name: 'train --epochs 1e20', args: ['train', 'tiny.pim', '--epochs', '1e20'], exit: [2], shows: ['--epochs must be a whole number from 1'] },
-  { name: 'fmt on a syntax error: exit 1', args: ['fmt', 'syntax-error.pim'], exit: [1], shows: [/syntax-error\.pim:3:\d+: error PIM1/] },
+  {
+    name: 'simulate --mapping nosuch: the error on stderr',
+    args: ['simulate', 'tiny.pim', '--mapping', 'nosuch'],
+    exit: [1],
+    shows: ['nosuch'],
+    after: (_dir, r) => assert.doesNotMatch(r.stdout, /nosuch/),
+  },
+  {
+    name: 'train --epochs 0',
+    args: ['train', 'tiny.pim', '--epochs', '0'],
+    exit: [2],
+    shows: ['--epochs must be a whole number from 1'],
+  },
+  {
+    name: 'train --epochs 1e20',
+    args: ['train', 'tiny.pim', '--epochs', '1e20'],
+    exit: [2],
+    shows: ['--epochs must be a whole number from 1'],
+  },
+  {
+    name: 'fmt on a syntax error: exit 1',
+    args: ['fmt', 'syntax-error.pim'],
+    exit: [1],
+    shows: [/syntax-error\.pim:3:\d+: error PIM1/],
+  },
   {
     name: 'fmt --write keeps CRLF line endings',
     args: ['fmt', '--write', 'crlf.pim'],
@@ -194,7 +359,10 @@ function runPimc(dir: string, args: string[]): Run {
     env: { ...process.env, PIM_MEASURE_OUT: measure, FORCE_COLOR: '0' },
   });
   assert.equal(r.error, undefined, `pimc ${args.join(' ')}: ${r.error?.message} (a hang is killed after 120 s)`);
-  assert.ok(fs.existsSync(measure), `pimc ${args.join(' ')} ended without its exit handler (signal ${r.signal}):\n${r.stderr}`);
+  assert.ok(
+    fs.existsSync(measure),
+    `pimc ${args.join(' ')} ended without its exit handler (signal ${r.signal}):\n${r.stderr}`,
+  );
   const m = JSON.parse(fs.readFileSync(measure, 'utf8')) as { cpuMs: number; maxRssMb: number };
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ...m };
 }
@@ -218,24 +386,38 @@ describe('hostile inputs (test/hostile): exit 0/1, positioned diagnostics, bound
       c.setup?.(work);
       const r = runPimc(work, c.args);
       const output = r.stdout + r.stderr;
-      assert.ok((c.exit ?? [0, 1]).includes(r.code), `exit ${r.code}, expected ${(c.exit ?? [0, 1]).join(' or ')}:\n${output.slice(0, 3000)}`);
+      assert.ok(
+        (c.exit ?? [0, 1]).includes(r.code),
+        `exit ${r.code}, expected ${(c.exit ?? [0, 1]).join(' or ')}:\n${output.slice(0, 3000)}`,
+      );
       assert.doesNotMatch(output, /internal error|internal compiler error/);
       assert.doesNotMatch(output, /^\s+at .+:\d+:\d+\)?$/m, 'a stack trace was printed');
       // Every diagnostic of a source names its place: FILE:LINE:COL.
       for (const line of output.split('\n')) {
-        if (/ (error|warning) PIM\d{4}:/.test(line)) assert.match(line, /^\S+:\d+:\d+: (error|warning) PIM\d{4}:/, `unpositioned: ${line}`);
+        if (/ (error|warning) PIM\d{4}:/.test(line))
+          assert.match(line, /^\S+:\d+:\d+: (error|warning) PIM\d{4}:/, `unpositioned: ${line}`);
       }
-      for (const s of c.shows ?? []) assert.ok(typeof s === 'string' ? output.includes(s) : s.test(output), `output lacks ${String(s)}:\n${output.slice(0, 3000)}`);
-      for (const s of c.hides ?? []) assert.ok(typeof s === 'string' ? !output.includes(s) : !s.test(output), `output shows ${String(s)}`);
+      for (const s of c.shows ?? [])
+        assert.ok(
+          typeof s === 'string' ? output.includes(s) : s.test(output),
+          `output lacks ${String(s)}:\n${output.slice(0, 3000)}`,
+        );
+      for (const s of c.hides ?? [])
+        assert.ok(typeof s === 'string' ? !output.includes(s) : !s.test(output), `output shows ${String(s)}`);
       c.after?.(work, r);
-      assert.ok(r.cpuMs <= (c.cpuMs ?? 2000), `took ${r.cpuMs.toFixed(0)} ms of CPU time (bound ${c.cpuMs ?? 2000} ms)`);
+      assert.ok(
+        r.cpuMs <= (c.cpuMs ?? 2000),
+        `took ${r.cpuMs.toFixed(0)} ms of CPU time (bound ${c.cpuMs ?? 2000} ms)`,
+      );
       assert.ok(r.maxRssMb <= 500, `peak memory ${r.maxRssMb.toFixed(0)} MB (bound 500 MB)`);
       fs.rmSync(work, { recursive: true, force: true });
     });
   }
 
   it('the VS Code settings naming programs to run are machine-scoped', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'vscode-extension/package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { scope?: string }> } } };
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'vscode-extension/package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+    };
     const props = pkg.contributes.configuration.properties;
     for (const key of ['pim.server.path', 'pim.compiler.path']) assert.equal(props[key]?.scope, 'machine', key);
   });

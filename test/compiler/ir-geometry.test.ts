@@ -4,7 +4,18 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '@pim/compiler';
-import { cellUtilization, findByPath, findKind, inputCycles, mappingParts, parentOf, tileMatrix, tilesFor, tileTypeOf, weightSlices } from '@pim/ir';
+import {
+  cellUtilization,
+  findByPath,
+  findKind,
+  inputCycles,
+  mappingParts,
+  parentOf,
+  tileMatrix,
+  tilesFor,
+  tileTypeOf,
+  weightSlices,
+} from '@pim/ir';
 
 const SAMPLES = fileURLToPath(new URL('../../../samples/', import.meta.url));
 
@@ -15,7 +26,14 @@ describe('ir: crossbar geometry', () => {
     assert.equal(weightSlices(8, 3), 3);
     assert.equal(inputCycles(16, 1), 16);
     assert.equal(inputCycles(8, 3), 3);
-    assert.deepEqual(tileMatrix(400, 120, 8, 128, 128), { rows_needed: 400, cols_needed: 960, slices: 8, row_tiles: 4, col_tiles: 8, crossbars: 32 });
+    assert.deepEqual(tileMatrix(400, 120, 8, 128, 128), {
+      rows_needed: 400,
+      cols_needed: 960,
+      slices: 8,
+      row_tiles: 4,
+      col_tiles: 8,
+      crossbars: 32,
+    });
     assert.equal(tilesFor(32, 12), 3);
     assert.equal(tilesFor(5, 0), 5);
     assert.equal(cellUtilization(400, 120, 8, 32, 128, 128), (400 * 960) / (32 * 128 * 128));
@@ -32,8 +50,18 @@ describe('ir: crossbar geometry', () => {
           if (!p.crossbar) continue;
           const layer = model!.layers[p.index]!;
           const xb = tileTypeOf(arch!, p.target)!.crossbar!;
-          const t = tileMatrix(layer.weights!.rows, layer.weights!.cols, weightSlices(m.weight_bits, xb.bits_per_cell), xb.rows, xb.cols);
-          assert.deepEqual({ ...p.crossbar, replication: 0, crossbars_total: 0, tiles: 0, utilization: 0 }, { ...t, replication: 0, crossbars_total: 0, tiles: 0, utilization: 0 }, `${file} ${m.name} ${p.layer}`);
+          const t = tileMatrix(
+            layer.weights!.rows,
+            layer.weights!.cols,
+            weightSlices(m.weight_bits, xb.bits_per_cell),
+            xb.rows,
+            xb.cols,
+          );
+          assert.deepEqual(
+            { ...p.crossbar, replication: 0, crossbars_total: 0, tiles: 0, utilization: 0 },
+            { ...t, replication: 0, crossbars_total: 0, tiles: 0, utilization: 0 },
+            `${file} ${m.name} ${p.layer}`,
+          );
           checked++;
         }
       }

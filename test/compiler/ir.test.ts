@@ -11,7 +11,11 @@ const SAMPLES = fileURLToPath(new URL('../../../samples/', import.meta.url));
 
 function compiled(file: string): IrProgram {
   const p = compile(path.join(SAMPLES, file));
-  assert.deepEqual(p.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), [], file);
+  assert.deepEqual(
+    p.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+    file,
+  );
   assert.ok(p.ir, `${file} gave no IR`);
   return p.ir;
 }
@@ -40,7 +44,10 @@ const within = (actual: number, expected: number, tol: number, what: string): vo
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} is not ${expected} ± ${tol}`);
 
 describe('compiler: IR', () => {
-  const samples = fs.readdirSync(SAMPLES).filter((f) => f.endsWith('.pim')).sort();
+  const samples = fs
+    .readdirSync(SAMPLES)
+    .filter((f) => f.endsWith('.pim'))
+    .sort();
 
   it('loadIr accepts every compiled sample, as an object, as JSON text and as a file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-ir-'));
@@ -69,16 +76,30 @@ describe('compiler: IR', () => {
     assert.ok(ps.includes("/architectures/0/totals: must have required property 'power_w'"), ps.join('\n'));
     assert.ok(ps.includes('/architectures/0/root/children/0/power_w: must be number'), ps.join('\n'));
     assert.ok(ps.includes("/models/0/layers/2: must NOT have additional properties 'bogus'"), ps.join('\n'));
-    assert.ok(ps.some((p) => p.startsWith('/mappings/0/replicate:')), ps.join('\n'));
+    assert.ok(
+      ps.some((p) => p.startsWith('/mappings/0/replicate:')),
+      ps.join('\n'),
+    );
   });
 
   it('rejects a missing top-level section, a wrong version, text that is not JSON, a missing file', () => {
     const ir = compiled('isaac.pim');
     const { models: _models, ...noModels } = ir;
     assert.ok(problems(noModels).includes("/: must have required property 'models'"));
-    assert.deepEqual(problems({ ...ir, ir_version: '2.0.0' }), ['/ir_version: version 2.0.0 is not supported (this runtime reads 1.x)']);
-    assert.throws(() => loadIr('{ "ir_version": '), (e: unknown) => e instanceof IrError && /not JSON/.test(e.problems[0]!));
-    assert.throws(() => loadIr('/no/such/file.ir.json'), (e: unknown) => e instanceof IrError && /cannot read the file \(ENOENT\)/.test(e.message) && e.message.includes('/no/such/file.ir.json'));
+    assert.deepEqual(problems({ ...ir, ir_version: '2.0.0' }), [
+      '/ir_version: version 2.0.0 is not supported (this runtime reads 1.x)',
+    ]);
+    assert.throws(
+      () => loadIr('{ "ir_version": '),
+      (e: unknown) => e instanceof IrError && /not JSON/.test(e.problems[0]!),
+    );
+    assert.throws(
+      () => loadIr('/no/such/file.ir.json'),
+      (e: unknown) =>
+        e instanceof IrError &&
+        /cannot read the file \(ENOENT\)/.test(e.message) &&
+        e.message.includes('/no/such/file.ir.json'),
+    );
     assert.ok(problems([]).length > 0);
     assert.ok(problems({}).some((p) => p.includes("required property 'ir_version'")));
   });
@@ -142,7 +163,11 @@ describe('compiler: the precompiled IR validator', () => {
       reference(ir);
       const expected = (reference.errors ?? []).map((e) => `${e.instancePath}|${e.keyword}`).sort();
       const actual = validateIr(ir).length;
-      assert.equal(actual, expected.length, `${corrupt.toString()}: ${validateIr(ir).join('; ')} vs ${expected.join('; ')}`);
+      assert.equal(
+        actual,
+        expected.length,
+        `${corrupt.toString()}: ${validateIr(ir).join('; ')} vs ${expected.join('; ')}`,
+      );
     }
   });
 });

@@ -9,7 +9,10 @@ describe('test support: unified line diff', () => {
 
   it('prints a changed line with context and hunk ranges', () => {
     const d = unifiedDiff('a\nb\nc\nd\ne\nf\ng\nh\ni\n', 'a\nb\nc\nd\nX\nf\ng\nh\ni\n', 'old', 'new');
-    assert.equal(d, ['--- old', '+++ new', '@@ -2,7 +2,7 @@', ' b', ' c', ' d', '-e', '+X', ' f', ' g', ' h'].join('\n'));
+    assert.equal(
+      d,
+      ['--- old', '+++ new', '@@ -2,7 +2,7 @@', ' b', ' c', ' d', '-e', '+X', ' f', ' g', ' h'].join('\n'),
+    );
   });
 
   it('separates distant changes into hunks and shows insertions and deletions', () => {

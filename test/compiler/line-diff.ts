@@ -10,13 +10,15 @@ const MAX_TABLE = 4_000_000;
 function align(a: string[], b: string[]): Op[] {
   const n = a.length;
   const m = b.length;
-  if (n * m > MAX_TABLE) return [...a.map((line) => ({ t: '-' as const, line })), ...b.map((line) => ({ t: '+' as const, line }))];
+  if (n * m > MAX_TABLE)
+    return [...a.map((line) => ({ t: '-' as const, line })), ...b.map((line) => ({ t: '+' as const, line }))];
   // lcs[i][j]: length of the LCS of a[i..] and b[j..], in one flat array.
   const w = m + 1;
   const lcs = new Uint32Array((n + 1) * w);
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i * w + j] = a[i] === b[j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
+      lcs[i * w + j] =
+        a[i] === b[j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
     }
   }
   const ops: Op[] = [];
@@ -36,7 +38,13 @@ function align(a: string[], b: string[]): Op[] {
 }
 
 /** `diff -u expected actual` of two texts; empty when they are equal. */
-export function unifiedDiff(expected: string, actual: string, expectedName = 'expected', actualName = 'actual', context = 3): string {
+export function unifiedDiff(
+  expected: string,
+  actual: string,
+  expectedName = 'expected',
+  actualName = 'actual',
+  context = 3,
+): string {
   if (expected === actual) return '';
   const a = expected.split('\n');
   const b = actual.split('\n');
@@ -82,7 +90,9 @@ export function unifiedDiff(expected: string, actual: string, expectedName = 'ex
     const hunk = ops.slice(start, stop);
     const oldLen = hunk.filter((x) => x.t !== '+').length;
     const newLen = hunk.filter((x) => x.t !== '-').length;
-    out.push(`@@ -${oldLen ? oldNo[start] : oldNo[start]! - 1},${oldLen} +${newLen ? newNo[start] : newNo[start]! - 1},${newLen} @@`);
+    out.push(
+      `@@ -${oldLen ? oldNo[start] : oldNo[start]! - 1},${oldLen} +${newLen ? newNo[start] : newNo[start]! - 1},${newLen} @@`,
+    );
     for (const x of hunk) out.push(`${x.t}${x.line}`);
     k = stop;
   }

@@ -3,7 +3,22 @@ import fc from 'fast-check';
 import type { Diagnostic } from '@pim/grammar';
 import { IR_VERSION, validateIr, type IrMapping, type IrModel, type IrPlacement } from '@pim/compiler';
 import { mappingPass, models } from './passes.js';
-import { architecture, gcn2, gpu, hetero3d, isaac, isaacWithGpu, lenet5, mapping, residual, rules, small, SpecBuilder, tileType, vgg16 } from './fixtures.js';
+import {
+  architecture,
+  gcn2,
+  gpu,
+  hetero3d,
+  isaac,
+  isaacWithGpu,
+  lenet5,
+  mapping,
+  residual,
+  rules,
+  small,
+  SpecBuilder,
+  tileType,
+  vgg16,
+} from './fixtures.js';
 import type { MappingSpec } from '../../compiler/src/passes/mapping.js';
 import type { ModelSpec } from '../../compiler/src/passes/models.js';
 
@@ -113,7 +128,11 @@ describe('compiler: mapping pass', () => {
       // Greedy on the slowest stage: c1 784 → 8 copies (98 ≤ c2's 100, +7), c2 → 2 (50, +2), c1 → 16 (49, +8),
       // c2 → 3 (+2), c1 → 24 (+8), c2 → 4 (+2), c1 → 32 (+8), c2 → 5 (+2), c1 → 40 (+8), c2 → 6 (16.7, +2):
       // 91 used; c1 wants 48 but 5 are left → 45 (17.4 MVMs per copy); c1 is still the slowest and full: stop.
-      const { map, ds } = run(mapping(LENET, small(1, 96), rules([{ targets: ['conv', 'linear'], on: 'tiny_tile' }]), { replicate: 'balanced' }));
+      const { map, ds } = run(
+        mapping(LENET, small(1, 96), rules([{ targets: ['conv', 'linear'], on: 'tiny_tile' }]), {
+          replicate: 'balanced',
+        }),
+      );
       assert.deepEqual(ds, []);
       assert.equal(placed(map, 'c1').crossbar!.replication, 45);
       assert.equal(placed(map, 'c2').crossbar!.replication, 6);
@@ -121,7 +140,14 @@ describe('compiler: mapping pass', () => {
       const times = stageTimes(map);
       assert.ok(Math.max(...times) < 784 / 40, `slowest stage ${Math.max(...times)}`);
       // Versus no replication, the slowest stage is 45× faster.
-      assert.equal(Math.max(...stageTimes(run(mapping(LENET, small(1, 96), rules([{ targets: ['conv', 'linear'], on: 'tiny_tile' }]))).map)), 784);
+      assert.equal(
+        Math.max(
+          ...stageTimes(
+            run(mapping(LENET, small(1, 96), rules([{ targets: ['conv', 'linear'], on: 'tiny_tile' }]))).map,
+          ),
+        ),
+        784,
+      );
     });
 
     it('balanced never exceeds the chip, and stops only when the slowest stage cannot grow', () => {
@@ -130,7 +156,9 @@ describe('compiler: mapping pass', () => {
         fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 42, max: 1500 }), (count, perTile) => {
           runs++;
           const arch = small(count, perTile);
-          const { map, ds } = run(mapping(LENET, arch, rules([{ targets: ['*'], on: 'tiny_tile' }]), { replicate: 'balanced' }));
+          const { map, ds } = run(
+            mapping(LENET, arch, rules([{ targets: ['*'], on: 'tiny_tile' }]), { replicate: 'balanced' }),
+          );
           assert.deepEqual(ds, []);
           const cap = count * perTile;
           assert.ok(map.totals.crossbars_used <= cap);
@@ -139,7 +167,10 @@ describe('compiler: mapping pass', () => {
           const slowest = stages.reduce((a, b) => (time(b) > time(a) ? b : a));
           const left = cap - map.totals.crossbars_used;
           const mvms = LENET.layers[slowest.index]!.mvms;
-          assert.ok(slowest.crossbar!.replication >= mvms || left < slowest.crossbar!.crossbars, `${slowest.layer} could still grow`);
+          assert.ok(
+            slowest.crossbar!.replication >= mvms || left < slowest.crossbar!.crossbars,
+            `${slowest.layer} could still grow`,
+          );
         }),
         { numRuns: 60, seed: 3 },
       );
@@ -152,7 +183,9 @@ describe('compiler: mapping pass', () => {
       assert.ok(roomy.map.placements.filter((p) => p.crossbar).every((p) => p.crossbar!.replication === 4));
       assert.equal(roomy.map.totals.crossbars_used, 4 * 42);
       // 48 crossbars: 42 for one copy of each, 6 left → c1 +3 (4 copies), c2 +1 (2 copies), then 1 left → f3 +1.
-      const tight = run(mapping(LENET, small(1, 48), rules([{ targets: ['conv', 'linear'], on: 'tiny_tile' }]), { replicate: 4 }));
+      const tight = run(
+        mapping(LENET, small(1, 48), rules([{ targets: ['conv', 'linear'], on: 'tiny_tile' }]), { replicate: 4 }),
+      );
       assert.deepEqual(codes(tight.ds), ['PIM4011', 'PIM4011', 'PIM4011', 'PIM4011']);
       assert.ok(tight.ds.every((d) => d.severity === 'warning'));
       assert.deepEqual(
@@ -177,7 +210,10 @@ describe('compiler: mapping pass', () => {
       assert.equal(d.message, "layer 'f1' needs 32 crossbars but 'tiny_tile' has 13 available");
       assert.deepEqual(d.span, placeRules[0]!.targetSpans[1]); // the `linear` pattern that placed f1
       assert.equal(d.uri, 'map.pim');
-      assert.match(d.related![0]!.message, /holds 16 crossbars \(1 tiles × 16\); the layers placed on it need 42 in all/);
+      assert.match(
+        d.related![0]!.message,
+        /holds 16 crossbars \(1 tiles × 16\); the layers placed on it need 42 in all/,
+      );
       assert.deepEqual(d.related![0]!.span, placeRules[0]!.onSpan);
       assert.equal(placed(map, 'f1').crossbar!.crossbars, 32);
     });
@@ -187,7 +223,16 @@ describe('compiler: mapping pass', () => {
         { name: 'a', tiles: [tileType({ name: 'ta', count: 1, crossbars_per_unit: 3, rows: 128 })] },
         { name: 'b', tiles: [tileType({ name: 'tb', count: 1, crossbars_per_unit: 40, rows: 128 })] },
       ]);
-      const ok = run(mapping(LENET, arch, rules([{ targets: ['conv'], on: 'a' }, { targets: ['linear'], on: 'b' }])));
+      const ok = run(
+        mapping(
+          LENET,
+          arch,
+          rules([
+            { targets: ['conv'], on: 'a' },
+            { targets: ['linear'], on: 'b' },
+          ]),
+        ),
+      );
       assert.deepEqual(ok.ds, []);
       assert.equal(ok.map.totals.crossbars_available, 43);
       assert.equal(ok.map.totals.tiles_used, 2);
@@ -221,7 +266,9 @@ describe('compiler: mapping pass', () => {
     });
 
     it('`place batchnorm on gpu` resolves the partition to its GPU', () => {
-      const { map, ds } = run(mapping(RES, isaacWithGpu(), rules([{ targets: ['batchnorm'], on: 'gpu' }, ...CNN_RULES])));
+      const { map, ds } = run(
+        mapping(RES, isaacWithGpu(), rules([{ targets: ['batchnorm'], on: 'gpu' }, ...CNN_RULES])),
+      );
       assert.deepEqual(ds, []);
       assert.equal(placed(map, 'bn0').target, 'sm');
     });
@@ -264,7 +311,16 @@ describe('compiler: mapping pass', () => {
     });
 
     it('wildcards match kinds and names; partitions resolve to their tiles', () => {
-      const { map, ds } = run(mapping(LENET, isaac(), rules([{ targets: ['c*', 'f?'], on: 'main' }, { targets: ['f*'], on: 'isaac_tile' }])));
+      const { map, ds } = run(
+        mapping(
+          LENET,
+          isaac(),
+          rules([
+            { targets: ['c*', 'f?'], on: 'main' },
+            { targets: ['f*'], on: 'isaac_tile' },
+          ]),
+        ),
+      );
       assert.deepEqual(codes(ds), ['PIM4004']); // `?` is no wildcard: 'f?' matches nothing
       assert.match(ds[0]!.message, /place rule 'f\?' matches no layer/);
       assert.deepEqual(ds[0]!.span, rules([{ targets: ['c*', 'f?'], on: 'main' }])[0]!.targetSpans[1]);
@@ -295,13 +351,18 @@ describe('compiler: mapping pass', () => {
       const placeRules = rules([{ targets: ['conv', 'linear'], on: 'isaac_tiles' }]);
       const { map, ds } = run(mapping(LENET, isaac(), placeRules));
       assert.deepEqual(codes(ds), ['PIM4005']);
-      assert.equal(ds[0]!.message, "'isaac_tiles' is not a partition, tile or GPU of 'isaac'; did you mean 'isaac_tile'?");
+      assert.equal(
+        ds[0]!.message,
+        "'isaac_tiles' is not a partition, tile or GPU of 'isaac'; did you mean 'isaac_tile'?",
+      );
       assert.deepEqual(ds[0]!.span, placeRules[0]!.onSpan);
       assert.equal(placed(map, 'c1').target, 'isaac_tiles');
     });
 
     it('weights on a tile without crossbars: PIM4009', () => {
-      const arch = architecture('digital_only', [{ name: 'main', tiles: [tileType({ name: 'dtile', count: 4, crossbars_per_unit: 0 })] }]);
+      const arch = architecture('digital_only', [
+        { name: 'main', tiles: [tileType({ name: 'dtile', count: 4, crossbars_per_unit: 0 })] },
+      ]);
       const { ds } = run(mapping(LENET, arch, rules([{ targets: ['*'], on: 'dtile' }])));
       assert.deepEqual(codes(ds), ['PIM4009']);
       assert.equal(ds[0]!.message, "'dtile' has no crossbars to hold weights");
@@ -309,11 +370,18 @@ describe('compiler: mapping pass', () => {
 
     it('bad parts and options', () => {
       const placeRules = rules([
-        { targets: ['conv.weigths', 'conv', 'linear'], on: 'isaac_tile', options: { blok: 16, reorder: 'rcn', skip_zero_blocks: 'yes' } },
+        {
+          targets: ['conv.weigths', 'conv', 'linear'],
+          on: 'isaac_tile',
+          options: { blok: 16, reorder: 'rcn', skip_zero_blocks: 'yes' },
+        },
       ]);
       const { ds } = run(mapping(LENET, isaac(), placeRules));
       assert.deepEqual(codes(ds), ['PIM3005', 'PIM2006', 'PIM3005', 'PIM3004']);
-      assert.match(ds[0]!.message, /'weigths' is not a valid layer part; expected one of weights, adjacency; did you mean 'weights'/);
+      assert.match(
+        ds[0]!.message,
+        /'weigths' is not a valid layer part; expected one of weights, adjacency; did you mean 'weights'/,
+      );
       assert.deepEqual(ds[0]!.span, placeRules[0]!.targetSpans[0]);
       assert.match(ds[1]!.message, /'place' has no attribute 'blok'; did you mean 'block'/);
       assert.match(ds[2]!.message, /'rcn' is not a valid reorder; expected one of none, rcm; did you mean 'rcm'/);
@@ -338,7 +406,11 @@ describe('compiler: mapping pass', () => {
           hetero3d(),
           rules([
             { targets: ['gcn.weights'], on: 'dense' },
-            { targets: ['gcn.adjacency'], on: 'sparse', options: { block: 16, skip_zero_blocks: true, reorder: 'rcm' } },
+            {
+              targets: ['gcn.adjacency'],
+              on: 'sparse',
+              options: { block: 16, skip_zero_blocks: true, reorder: 'rcm' },
+            },
           ]),
         ),
       );
@@ -359,7 +431,16 @@ describe('compiler: mapping pass', () => {
     });
 
     it('defaults: block = the target crossbar rows, no skipping, no reordering', () => {
-      const { map, ds } = run(mapping(GCN, hetero3d(), rules([{ targets: ['g1.adjacency'], on: 'stile' }, { targets: ['gcn'], on: 'dense' }])));
+      const { map, ds } = run(
+        mapping(
+          GCN,
+          hetero3d(),
+          rules([
+            { targets: ['g1.adjacency'], on: 'stile' },
+            { targets: ['gcn'], on: 'dense' },
+          ]),
+        ),
+      );
       assert.deepEqual(ds, []);
       assert.deepEqual(map.adjacency, [
         { layer: 'g1', partition: 'sparse', target: 'stile', block: 16, skip_zero_blocks: false, reorder: 'none' },
@@ -369,7 +450,16 @@ describe('compiler: mapping pass', () => {
     });
 
     it('adjacency explicitly on a GPU is PIM4009; with the weights on a GPU there is no policy', () => {
-      const bad = run(mapping(GCN, hetero3d(), rules([{ targets: ['gcn.adjacency'], on: 'sm' }, { targets: ['gcn'], on: 'dense' }])));
+      const bad = run(
+        mapping(
+          GCN,
+          hetero3d(),
+          rules([
+            { targets: ['gcn.adjacency'], on: 'sm' },
+            { targets: ['gcn'], on: 'dense' },
+          ]),
+        ),
+      );
       assert.deepEqual(codes(bad.ds), ['PIM4009']);
       const onGpu = run(mapping(GCN, hetero3d(), rules([{ targets: ['*'], on: 'gpu' }])));
       assert.deepEqual(onGpu.ds, []);
@@ -378,7 +468,9 @@ describe('compiler: mapping pass', () => {
     });
 
     it('`.adjacency` on a CNN matches nothing (PIM4004)', () => {
-      const { ds } = run(mapping(LENET, isaac(), rules([...CNN_RULES, { targets: ['gcn.adjacency'], on: 'isaac_tile' }])));
+      const { ds } = run(
+        mapping(LENET, isaac(), rules([...CNN_RULES, { targets: ['gcn.adjacency'], on: 'isaac_tile' }])),
+      );
       assert.deepEqual(codes(ds), ['PIM4004']);
     });
 
@@ -395,7 +487,16 @@ describe('compiler: mapping pass', () => {
     const maps = [
       run(mapping(ms[0]!, isaac(), rules(CNN_RULES), { replicate: 'balanced' })).map,
       run(mapping(ms[1]!, isaacWithGpu(), rules(CNN_RULES), { replicate: 3 })).map,
-      run(mapping(ms[2]!, hetero3d(), rules([{ targets: ['gcn.weights'], on: 'dense' }, { targets: ['gcn.adjacency'], on: 'sparse', options: { block: 16, reorder: 'rcm' } }]))).map,
+      run(
+        mapping(
+          ms[2]!,
+          hetero3d(),
+          rules([
+            { targets: ['gcn.weights'], on: 'dense' },
+            { targets: ['gcn.adjacency'], on: 'sparse', options: { block: 16, reorder: 'rcm' } },
+          ]),
+        ),
+      ).map,
     ];
     const program = {
       ir_version: IR_VERSION,

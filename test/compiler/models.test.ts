@@ -28,7 +28,8 @@ function specAt(spec: ModelSpec, i: number): LayerSpec {
 }
 
 const IMAGE: ModelInputSpec = { kind: 'tensor', shape: [1, 28, 28] };
-const one = (defs: LayerDef[], input: ModelInputSpec | undefined = IMAGE): ModelSpec => new SpecBuilder().model('m', input, defs);
+const one = (defs: LayerDef[], input: ModelInputSpec | undefined = IMAGE): ModelSpec =>
+  new SpecBuilder().model('m', input, defs);
 
 describe('compiler: models pass', () => {
   describe('LeNet-5', () => {
@@ -59,13 +60,33 @@ describe('compiler: models pass', () => {
 
     it('counts MACs, parameters, weights and MVMs per layer by hand arithmetic', () => {
       // c1: Cout·Hout·Wout·Cin·k·k = 6·28·28·1·25 = 117,600; params 6·1·25 + 6 = 156; K = 1·5·5, N = 6.
-      assert.deepEqual(pick(layer(model, 'c1')), { macs: 117_600, params: 156, weights: { rows: 25, cols: 6 }, mvms: 784 });
+      assert.deepEqual(pick(layer(model, 'c1')), {
+        macs: 117_600,
+        params: 156,
+        weights: { rows: 25, cols: 6 },
+        mvms: 784,
+      });
       // c2: 16·10·10·6·25 = 240,000; params 16·150 + 16 = 2,416; K = 6·25 = 150.
-      assert.deepEqual(pick(layer(model, 'c2')), { macs: 240_000, params: 2_416, weights: { rows: 150, cols: 16 }, mvms: 100 });
+      assert.deepEqual(pick(layer(model, 'c2')), {
+        macs: 240_000,
+        params: 2_416,
+        weights: { rows: 150, cols: 16 },
+        mvms: 100,
+      });
       // f1: 400·120 = 48,000; params 48,000 + 120.
-      assert.deepEqual(pick(layer(model, 'f1')), { macs: 48_000, params: 48_120, weights: { rows: 400, cols: 120 }, mvms: 1 });
+      assert.deepEqual(pick(layer(model, 'f1')), {
+        macs: 48_000,
+        params: 48_120,
+        weights: { rows: 400, cols: 120 },
+        mvms: 1,
+      });
       // f2: 120·84 = 10,080 (+84); f3: 84·10 = 840 (+10).
-      assert.deepEqual(pick(layer(model, 'f2')), { macs: 10_080, params: 10_164, weights: { rows: 120, cols: 84 }, mvms: 1 });
+      assert.deepEqual(pick(layer(model, 'f2')), {
+        macs: 10_080,
+        params: 10_164,
+        weights: { rows: 120, cols: 84 },
+        mvms: 1,
+      });
       assert.deepEqual(pick(layer(model, 'f3')), { macs: 840, params: 850, weights: { rows: 84, cols: 10 }, mvms: 1 });
       for (const l of model.layers.filter((x) => !['conv', 'linear'].includes(x.kind))) {
         assert.equal(l.macs, 0, l.name);
@@ -77,7 +98,14 @@ describe('compiler: models pass', () => {
     });
 
     it('records normalized attributes for the runtime', () => {
-      assert.deepEqual(layer(model, 'c1').attributes, { groups: 1, bias: true, stride: [1, 1], out: 6, kernel: [5, 5], padding: [2, 2, 2, 2] });
+      assert.deepEqual(layer(model, 'c1').attributes, {
+        groups: 1,
+        bias: true,
+        stride: [1, 1],
+        out: 6,
+        kernel: [5, 5],
+        padding: [2, 2, 2, 2],
+      });
       assert.deepEqual(layer(model, 'maxpool_2').attributes, { size: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0] });
     });
   });
@@ -97,7 +125,21 @@ describe('compiler: models pass', () => {
 
     it('names repeated layers name_iteration and checks every stack', () => {
       const convs = model.layers.filter((l) => l.kind === 'conv').map((l) => l.name);
-      assert.deepEqual(convs, ['b1_1', 'b1_2', 'b2_1', 'b2_2', 'b3_1', 'b3_2', 'b3_3', 'b4_1', 'b4_2', 'b4_3', 'b5_1', 'b5_2', 'b5_3']);
+      assert.deepEqual(convs, [
+        'b1_1',
+        'b1_2',
+        'b2_1',
+        'b2_2',
+        'b3_1',
+        'b3_2',
+        'b3_3',
+        'b4_1',
+        'b4_2',
+        'b4_3',
+        'b5_1',
+        'b5_2',
+        'b5_3',
+      ]);
       assert.deepEqual(layer(model, 'b3_1').input_shape, [128, 56, 56]);
       assert.deepEqual(layer(model, 'p5').output_shape, [512, 7, 7]);
       assert.deepEqual(layer(model, 'fc6').weights, { rows: 25_088, cols: 4096 });
@@ -145,12 +187,22 @@ describe('compiler: models pass', () => {
     });
 
     it('rejects `from` naming a later layer, itself, or nothing', () => {
-      const later = infer(one([['add', 'x', { from: 'c9' }], ['conv', 'c9', { out: 1, kernel: 1 }]]));
+      const later = infer(
+        one([
+          ['add', 'x', { from: 'c9' }],
+          ['conv', 'c9', { out: 1, kernel: 1 }],
+        ]),
+      );
       assert.deepEqual(codes(later.ds), ['PIM4014']);
       assert.match(later.ds[0]!.message, /'c9' comes after it/);
       const self = infer(one([['add', 'x', { from: 'x' }]]));
       assert.deepEqual(codes(self.ds), ['PIM4014']);
-      const unknown = infer(one([['conv', 'conv1', { out: 1, kernel: 1 }], ['add', undefined, { from: 'cnv1' }]]));
+      const unknown = infer(
+        one([
+          ['conv', 'conv1', { out: 1, kernel: 1 }],
+          ['add', undefined, { from: 'cnv1' }],
+        ]),
+      );
       assert.deepEqual(codes(unknown.ds), ['PIM2001']);
       assert.match(unknown.ds[0]!.message, /did you mean 'conv1'/);
     });
@@ -221,7 +273,12 @@ describe('compiler: models pass', () => {
       // Total padding (112 − 1)·2 + 7 − 224 = 5, split 2 before and 3 after.
       assert.deepEqual(stem.attributes.padding, [2, 3, 2, 3]);
       const dw = layer(model, 'dw');
-      assert.deepEqual(pick(dw), { macs: 64 * 112 * 112 * 1 * 9, params: 64 * 9, weights: { rows: 9, cols: 64 }, mvms: 112 * 112 });
+      assert.deepEqual(pick(dw), {
+        macs: 64 * 112 * 112 * 1 * 9,
+        params: 64 * 9,
+        weights: { rows: 9, cols: 64 },
+        mvms: 112 * 112,
+      });
       assert.deepEqual(layer(model, 'rect').output_shape, [8, 110, 56]); // (112 − 3) + 1, ⌊(112 − 1)/2⌋ + 1
     });
   });
@@ -264,24 +321,24 @@ describe('compiler: models pass', () => {
     });
 
     it('padding that makes the kernel fit is accepted', () => {
-      const { model, ds } = infer(one([['conv', 'c', { out: 2, kernel: 5, padding: 1 }]], { kind: 'tensor', shape: [1, 3, 3] }));
+      const { model, ds } = infer(
+        one([['conv', 'c', { out: 2, kernel: 5, padding: 1 }]], { kind: 'tensor', shape: [1, 3, 3] }),
+      );
       assert.deepEqual(ds, []);
       assert.deepEqual(model.output_shape, [2, 1, 1]);
     });
 
     it('groups must divide the channels', () => {
-      const { ds } = infer(one([['conv', 'g', { out: 6, kernel: 1, groups: 4 }]], { kind: 'tensor', shape: [6, 8, 8] }));
+      const { ds } = infer(
+        one([['conv', 'g', { out: 6, kernel: 1, groups: 4 }]], { kind: 'tensor', shape: [6, 8, 8] }),
+      );
       assert.deepEqual(codes(ds), ['PIM4001', 'PIM4001']);
       assert.match(ds[0]!.message, /groups 4 must divide the input channels 6/);
       assert.match(ds[1]!.message, /groups 4 must divide the output channels 6/);
     });
 
     it('gcn and readout on a tensor input: PIM4008', () => {
-      const spec = one([
-        ['flatten'],
-        ['gcn', 'g', { out: 4 }],
-        ['readout', 'r'],
-      ]);
+      const spec = one([['flatten'], ['gcn', 'g', { out: 4 }], ['readout', 'r']]);
       const { ds } = infer(spec);
       assert.deepEqual(codes(ds), ['PIM4008', 'PIM4008']);
       assert.deepEqual(ds[0]!.span, specAt(spec, 1).span);
@@ -300,26 +357,33 @@ describe('compiler: models pass', () => {
     });
 
     it('missing input, empty model, bad input shape', () => {
-      const noInput = infer(new SpecBuilder().model('m', undefined, [['conv', 'c', { out: 2, kernel: 3 }], ['linear', 'f', { out: 2 }]]));
+      const noInput = infer(
+        new SpecBuilder().model('m', undefined, [
+          ['conv', 'c', { out: 2, kernel: 3 }],
+          ['linear', 'f', { out: 2 }],
+        ]),
+      );
       // Only the missing input: with no input shape nothing downstream can be checked.
       assert.deepEqual(codes(noInput.ds), ['PIM4007']);
       assert.equal(noInput.ds[0]!.severity, 'error');
-      assert.deepEqual(noInput.model.layers.map((l) => l.name), ['c', 'f']);
+      assert.deepEqual(
+        noInput.model.layers.map((l) => l.name),
+        ['c', 'f'],
+      );
       const empty = infer(one([]));
       assert.deepEqual(codes(empty.ds), ['PIM4010']);
       assert.equal(empty.ds[0]!.severity, 'warning');
       assert.deepEqual(empty.model.output_shape, [1, 28, 28]);
       assert.deepEqual(codes(infer(one([['relu']], { kind: 'tensor', shape: [28, 28] })).ds), ['PIM4013']);
       assert.deepEqual(codes(infer(one([['relu']], { kind: 'tensor', shape: [1, 0, 28] })).ds), ['PIM3006']);
-      assert.deepEqual(codes(infer(one([['relu']], { kind: 'graph', dataset: 'x', nodes: -1, features: 3, classes: 2 })).ds), ['PIM3006']);
+      assert.deepEqual(
+        codes(infer(one([['relu']], { kind: 'graph', dataset: 'x', nodes: -1, features: 3, classes: 2 })).ds),
+        ['PIM3006'],
+      );
     });
 
     it('unknown kinds and attributes suggest the closest name', () => {
-      const spec = one([
-        ['lineer', 'c', { out: 2 }],
-        ['conv', 'k', { out: 2, kernal: 3 }],
-        ['relu'],
-      ]);
+      const spec = one([['lineer', 'c', { out: 2 }], ['conv', 'k', { out: 2, kernal: 3 }], ['relu']]);
       const { model, ds } = infer(spec);
       assert.deepEqual(codes(ds), ['PIM2005', 'PIM2006', 'PIM2008']);
       assert.match(ds[0]!.message, /unknown layer kind 'lineer'; did you mean 'linear'/);
@@ -346,7 +410,9 @@ describe('compiler: models pass', () => {
       assert.deepEqual(codes(ds), ['PIM3006', 'PIM3004', 'PIM3005', 'PIM3004', 'PIM3010', 'PIM3010', 'PIM3004']);
       assert.match(ds[0]!.message, /'out' of layer 'a' must be a positive whole number, but it is 2.5/);
       assert.match(ds[2]!.message, /'valid' is not a valid padding; expected one of same/);
-      const readout = infer(one([['readout', 'r', { op: 'avg' }]], { kind: 'graph', dataset: 't', nodes: 3, features: 2, classes: 2 }));
+      const readout = infer(
+        one([['readout', 'r', { op: 'avg' }]], { kind: 'graph', dataset: 't', nodes: 3, features: 2, classes: 2 }),
+      );
       assert.deepEqual(codes(readout.ds), ['PIM3005']);
       assert.match(readout.ds[0]!.message, /expected one of mean, sum, max/);
     });
@@ -427,7 +493,20 @@ describe('compiler: models pass', () => {
       fc.boolean(),
       fc.array(fc.integer({ min: -1, max: 9 }), { maxLength: 3 }),
     );
-    const attrKey = fc.constantFrom('out', 'kernel', 'stride', 'padding', 'groups', 'bias', 'size', 'rate', 'from', 'op', 'eps', 'weird');
+    const attrKey = fc.constantFrom(
+      'out',
+      'kernel',
+      'stride',
+      'padding',
+      'groups',
+      'bias',
+      'size',
+      'rate',
+      'from',
+      'op',
+      'eps',
+      'weird',
+    );
     const layerArb = fc.record({
       kind: fc.constantFrom(...kinds),
       name: fc.option(fc.constantFrom('c0', 'c1', 'c2', 'relu_1'), { nil: undefined }),
@@ -435,7 +514,10 @@ describe('compiler: models pass', () => {
       count: fc.integer({ min: -1, max: 4 }),
     });
     const inputArb = fc.oneof(
-      fc.record({ kind: fc.constant('tensor' as const), shape: fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 4 }) }),
+      fc.record({
+        kind: fc.constant('tensor' as const),
+        shape: fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 4 }),
+      }),
       fc.record({
         kind: fc.constant('graph' as const),
         dataset: fc.constant('g'),

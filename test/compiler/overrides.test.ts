@@ -54,7 +54,9 @@ describe('compiler: design-point overrides', function () {
 
   it('an overridden figure counts as stated: a tile power or an ADC power is taken as given', () => {
     const p = ir([{ path: 'rram8.t.ima.power', value: 1e-3 }]);
-    const ima = arch(p, 'rram8').root.children.find((c) => c.name === 't')!.children.find((c) => c.name === 'ima')!;
+    const ima = arch(p, 'rram8')
+      .root.children.find((c) => c.name === 't')!
+      .children.find((c) => c.name === 'ima')!;
     assert.equal(ima.power_w, 1e-3);
     assert.equal(ima.power_source, 'stated');
     const adc = ir([{ path: 'rram8.t.ima.adc.power', value: 20e-3 }]);
@@ -64,15 +66,24 @@ describe('compiler: design-point overrides', function () {
   });
 
   it('a path that names no attribute, or a value of the wrong type, throws', () => {
-    assert.throws(() => compile(FILE, { overrides: [{ path: 'rram8.t.ima.crossbar.rowz', value: 64 }] }), /override 'rram8\.t\.ima\.crossbar\.rowz' names no/);
-    assert.throws(() => compile(FILE, { overrides: [{ path: 'nowhere.rows', value: 64 }] }), /override 'nowhere\.rows' names no/);
+    assert.throws(
+      () => compile(FILE, { overrides: [{ path: 'rram8.t.ima.crossbar.rowz', value: 64 }] }),
+      /override 'rram8\.t\.ima\.crossbar\.rowz' names no/,
+    );
+    assert.throws(
+      () => compile(FILE, { overrides: [{ path: 'nowhere.rows', value: 64 }] }),
+      /override 'nowhere\.rows' names no/,
+    );
     assert.throws(() => compile(FILE, { overrides: [{ path: 'cell8b.bits_per_cell', value: 'many' }] }), /not count/);
     assert.throws(() => compile(FILE, { overrides: [{ path: 'rram8.clock', value: -1 }] }), /not frequency/);
   });
 
   it('an override that breaks the program yields diagnostics, not a throw', () => {
     const p = compile(FILE, { overrides: [{ path: 'cell8b.bits_per_cell', value: 9 }] });
-    assert.deepEqual(p.diagnostics.map((d) => d.code), ['PIM3010']);
+    assert.deepEqual(
+      p.diagnostics.map((d) => d.code),
+      ['PIM3010'],
+    );
     assert.equal(p.ir, undefined);
   });
 });

@@ -11,7 +11,10 @@ function compileText(text: string): Program {
 
 function model(text: string, name: string): IrModel {
   const p = compileText(text);
-  assert.deepEqual(p.diagnostics.map((d) => `${d.code} ${d.message}`), []);
+  assert.deepEqual(
+    p.diagnostics.map((d) => `${d.code} ${d.message}`),
+    [],
+  );
   const m = p.ir!.models.find((x) => x.name === name);
   assert.ok(m, `no model ${name}`);
   return m;
@@ -19,7 +22,9 @@ function model(text: string, name: string): IrModel {
 
 /** Line (1-based) of each diagnostic with this code. */
 function linesOf(p: Program, code: string): number[] {
-  return p.diagnostics.filter((d) => d.code === code).map((d) => p.files.get(d.uri)!.lineIndex.position(d.span.start).line);
+  return p.diagnostics
+    .filter((d) => d.code === code)
+    .map((d) => p.files.get(d.uri)!.lineIndex.position(d.span.start).line);
 }
 
 const LENET = `
@@ -104,12 +109,15 @@ describe('compiler: shape inference through compile()', () => {
       }`,
       'm',
     );
-    assert.deepEqual(m.layers.map((l) => l.output_shape), [
-      [8, 7, 6], // (15 − 3)/2 + 1 = 7, (15 − 5)/2 + 1 = 6
-      [8, 4, 3], // same: ⌈7/2⌉ = 4, ⌈6/2⌉ = 3
-      [8, 3, 2],
-      [8, 3, 2], // width (2 + 2 − 2)/2 + 1 = 2
-    ]);
+    assert.deepEqual(
+      m.layers.map((l) => l.output_shape),
+      [
+        [8, 7, 6], // (15 − 3)/2 + 1 = 7, (15 − 5)/2 + 1 = 6
+        [8, 4, 3], // same: ⌈7/2⌉ = 4, ⌈6/2⌉ = 3
+        [8, 3, 2],
+        [8, 3, 2], // width (2 + 2 − 2)/2 + 1 = 2
+      ],
+    );
     assert.deepEqual(m.layers[1]!.weights, { rows: (8 / 2) * 9, cols: 8 });
   });
 
@@ -129,7 +137,10 @@ describe('compiler: shape inference through compile()', () => {
       'res',
     );
     const adds = m.layers.filter((l) => l.kind === 'add');
-    assert.deepEqual(adds.map((l) => l.from), ['stem', 'stem_1']);
+    assert.deepEqual(
+      adds.map((l) => l.from),
+      ['stem', 'stem_1'],
+    );
     assert.ok(adds.every((l) => l.output_shape.join() === '16,8,8'));
   });
 
@@ -139,7 +150,14 @@ describe('compiler: shape inference through compile()', () => {
        model gcn { input: graph { dataset: cora }, gcn g1 { out: 16 }, relu, gcn g2 { out: 7 } }`,
       'gcn',
     );
-    assert.deepEqual(m.layers.map((l) => l.output_shape), [[2708, 16], [2708, 16], [2708, 7]]);
+    assert.deepEqual(
+      m.layers.map((l) => l.output_shape),
+      [
+        [2708, 16],
+        [2708, 16],
+        [2708, 7],
+      ],
+    );
     assert.equal(m.layers[0]!.macs, 2708 * 1433 * 16 + (2 * 5278 + 2708) * 16);
     assert.deepEqual(m.layers[2]!.weights, { rows: 16, cols: 7 });
   });
@@ -164,7 +182,13 @@ describe('compiler: shape inference through compile()', () => {
 
   it('a kernel larger than the image, and groups that do not divide the channels', () => {
     const p = compileText(
-      ['model m {', '  input: tensor[6, 4, 4]', '  conv big { out: 2, kernel: 5 }', '  conv g { out: 4, kernel: 1, groups: 4 }', '}'].join('\n'),
+      [
+        'model m {',
+        '  input: tensor[6, 4, 4]',
+        '  conv big { out: 2, kernel: 5 }',
+        '  conv g { out: 4, kernel: 1, groups: 4 }',
+        '}',
+      ].join('\n'),
     );
     assert.deepEqual(linesOf(p, 'PIM4001'), [3, 4]);
     assert.match(p.diagnostics[0]!.message, /kernel 5×5 is larger than the input 4×4/);

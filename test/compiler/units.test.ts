@@ -136,10 +136,12 @@ describe('compiler: units', () => {
 
   it('a suggestion is always itself a unit (property)', () => {
     const known = allUnits();
-    const typo = fc.tuple(fc.constantFrom(...known), fc.nat(), fc.constantFrom('', 'x', 'q', '/', 'z')).map(([u, i, c]) => {
-      const at = i % (u.length + 1);
-      return u.slice(0, at) + c + u.slice(at + 1);
-    });
+    const typo = fc
+      .tuple(fc.constantFrom(...known), fc.nat(), fc.constantFrom('', 'x', 'q', '/', 'z'))
+      .map(([u, i, c]) => {
+        const at = i % (u.length + 1);
+        return u.slice(0, at) + c + u.slice(at + 1);
+      });
     fc.assert(
       fc.property(fc.oneof(typo, fc.string({ maxLength: 8 })), (text) => {
         const s = suggestUnit(text);

@@ -3,5 +3,8 @@
 const fs = require('node:fs');
 process.on('exit', () => {
   const r = process.resourceUsage();
-  fs.writeFileSync(process.env.PIM_MEASURE_OUT, JSON.stringify({ cpuMs: (r.userCPUTime + r.systemCPUTime) / 1000, maxRssMb: r.maxRSS / 1024 }));
+  fs.writeFileSync(
+    process.env.PIM_MEASURE_OUT,
+    JSON.stringify({ cpuMs: (r.userCPUTime + r.systemCPUTime) / 1000, maxRssMb: r.maxRSS / 1024 }),
+  );
 });

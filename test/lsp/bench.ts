@@ -7,7 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node.js';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node.js';
 import { formatPim } from '@pim/lsp/format';
 import { PimDocument } from '@pim/lsp/internal/documents';
 import { loadCompiler } from '@pim/lsp/internal/compiler-service';
@@ -99,7 +104,12 @@ export async function benchLsp(): Promise<Record<string, number>> {
   conn.onRequest('client/registerCapability', () => null);
   conn.listen();
   try {
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {}, workspaceFolders: null });
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).href,
+      capabilities: {},
+      workspaceFolders: null,
+    });
     await conn.sendNotification('initialized', {});
     let version = 1;
     const t0 = performance.now();
@@ -121,7 +131,9 @@ export async function benchLsp(): Promise<Record<string, number>> {
       const start = performance.now();
       await conn.sendNotification('textDocument/didChange', {
         textDocument: { uri, version },
-        contentChanges: [{ range: { start: { line, character }, end: { line, character: character + 1 } }, text: k % 2 ? '2' : '1' }],
+        contentChanges: [
+          { range: { start: { line, character }, end: { line, character: character + 1 } }, text: k % 2 ? '2' : '1' },
+        ],
       });
       const [fast, full] = await done;
       if (k >= 10) {
@@ -132,8 +144,15 @@ export async function benchLsp(): Promise<Record<string, number>> {
 
     // Completion inside a tile block (attributes and component kinds), hover on its name.
     const tileLine = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('  tile '));
-    const completion = await timeRequests(50, () => conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: tileLine + 1, character: 4 } }));
-    const hover = await timeRequests(20, () => conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: tileLine, character: 8 } }));
+    const completion = await timeRequests(50, () =>
+      conn.sendRequest('textDocument/completion', {
+        textDocument: { uri },
+        position: { line: tileLine + 1, character: 4 },
+      }),
+    );
+    const hover = await timeRequests(20, () =>
+      conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: tileLine, character: 8 } }),
+    );
 
     // Where an edit's time goes, in process: the incremental reparse, then the compiler (parse reused).
     const breakdown = await editBreakdown(text, line, character);
@@ -203,7 +222,11 @@ async function formatThroughput(text: string): Promise<{ fmtMs: number; printMs:
   return { fmtMs: median(fmtRuns), printMs: median(printRuns) };
 }
 
-async function editBreakdown(text: string, line: number, character: number): Promise<{ reparse: number; compile: number }> {
+async function editBreakdown(
+  text: string,
+  line: number,
+  character: number,
+): Promise<{ reparse: number; compile: number }> {
   const lines = text.split('\n');
   const at = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + character;
   const path = '/bench/large.pim';
@@ -228,7 +251,10 @@ async function editBreakdown(text: string, line: number, character: number): Pro
       if (measured) compileMs.push(performance.now() - start);
     }
   }
-  return { reparse: Math.round(median(reparse) * 10) / 10, compile: compileMs.length ? Math.round(median(compileMs) * 10) / 10 : -1 };
+  return {
+    reparse: Math.round(median(reparse) * 10) / 10,
+    compile: compileMs.length ? Math.round(median(compileMs) * 10) / 10 : -1,
+  };
 }
 
 // `node test/lsp/dist/bench.js` prints the figures.

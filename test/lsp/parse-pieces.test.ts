@@ -31,7 +31,22 @@ describe('grammar: parsing in pieces', () => {
   it('same AST on generated programs, and on programs with a syntax error (fast-check)', () => {
     let clean = 0;
     let broken = 0;
-    const junk = fc.constantFrom('}', '{', ')', '[', ': :', '= =', '@', 'conv {', ', ,', '"', '/*', '1 +', 'place', '\n}\n}');
+    const junk = fc.constantFrom(
+      '}',
+      '{',
+      ')',
+      '[',
+      ': :',
+      '= =',
+      '@',
+      'conv {',
+      ', ,',
+      '"',
+      '/*',
+      '1 +',
+      'place',
+      '\n}\n}',
+    );
     fc.assert(
       fc.property(programArb, programArb, fc.nat(), junk, (program, more, cut, bad) => {
         if (samePieces(program) === 0) clean++;

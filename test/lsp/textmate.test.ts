@@ -32,7 +32,9 @@ describe('TextMate grammar and extension manifest', function () {
     assert.equal(pkg.main, './dist/extension.js');
     assert.deepEqual(pkg.contributes.languages[0].extensions, ['.pim']);
     assert.equal(pkg.contributes.grammars[0].scopeName, 'source.pim');
-    const commands = pkg.contributes.commands.map((c: { command: string; title: string; category: string }) => `${c.category}: ${c.title}`);
+    const commands = pkg.contributes.commands.map(
+      (c: { command: string; title: string; category: string }) => `${c.category}: ${c.title}`,
+    );
     assert.ok(commands.includes('pim: Compile') && commands.includes('pim: Simulate'));
     const settings = Object.keys(pkg.contributes.configuration.properties);
     assert.ok(settings.includes('pim.server.path') && settings.includes('pim.trace.server'));

@@ -24,7 +24,11 @@ describe('VS Code extension package', function () {
   it('packages a .vsix that contributes the language, grammar and commands', async () => {
     await run(process.execPath, [join(ext, 'esbuild.mjs')], { cwd: ext });
     const vsix = join(tmp, 'pim.vsix');
-    await run(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: ext });
+    await run(
+      join(repoRoot, 'node_modules/.bin/vsce'),
+      ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
+      { cwd: ext },
+    );
     const files = await readZip(vsix);
     const listing = [...files.keys()].join('\n');
     for (const f of [
@@ -49,17 +53,28 @@ describe('VS Code extension package', function () {
     assert.equal(pkg.icon, 'images/icon.png');
     assert.deepEqual(files.get('extension/images/icon.png')!.subarray(1, 4).toString('latin1'), 'PNG');
     assert.equal(pkg.contributes.snippets[0].language, 'pim');
-    const snippets = JSON.parse(files.get('extension/snippets/pim.json')!.toString('utf8')) as Record<string, { prefix: string }>;
+    const snippets = JSON.parse(files.get('extension/snippets/pim.json')!.toString('utf8')) as Record<
+      string,
+      { prefix: string }
+    >;
     assert.ok(['architecture', 'model', 'mapping', 'explore'].every((k) => snippets[k]?.prefix === k));
     // Settings that name programs to run are the machine's, never a workspace's.
     assert.equal(pkg.contributes.configuration.properties['pim.compiler.path'].scope, 'machine');
     assert.equal(pkg.contributes.configuration.properties['pim.server.path'].scope, 'machine');
     assert.equal(pkg.contributes.configuration.properties['pim.compiler.path'].default, '');
     assert.equal(pkg.contributes.grammars[0].path, './syntaxes/pim.tmLanguage.json');
-    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command).slice(0, 3), ['pim.compile', 'pim.simulate', 'pim.explore']);
+    assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command).slice(0, 3), [
+      'pim.compile',
+      'pim.simulate',
+      'pim.explore',
+    ]);
     // Every contributed command is registered by the bundled extension.
     const bundle = files.get('extension/dist/extension.js')!.toString('utf8');
-    for (const c of pkg.contributes.commands as { command: string }[]) assert.ok(bundle.includes(`"${c.command}"`) || bundle.includes(`'${c.command}'`), `${c.command} is not registered`);
+    for (const c of pkg.contributes.commands as { command: string }[])
+      assert.ok(
+        bundle.includes(`"${c.command}"`) || bundle.includes(`'${c.command}'`),
+        `${c.command} is not registered`,
+      );
   });
 
   it('ships a pimc that compiles, simulates and explores from the unpacked .vsix with nothing on PATH', async () => {
@@ -117,8 +132,14 @@ explore trained { evaluate: fit, vary chip.clock in [1 GHz, 2 GHz], maximize acc
       client.open(uri, m.text, 1);
       const d = (await next).diagnostics;
       // The crossbar has no cell: the prelude's class says `cell` is required.
-      assert.ok(d.some((x) => x.code === 'PIM2008' && /cell/.test(x.message)), JSON.stringify(d));
-      const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: m.at['xbar']!.line, character: m.at['xbar']!.character } })) as Hover | null;
+      assert.ok(
+        d.some((x) => x.code === 'PIM2008' && /cell/.test(x.message)),
+        JSON.stringify(d),
+      );
+      const h = (await client.connection.sendRequest('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: m.at['xbar']!.line, character: m.at['xbar']!.character },
+      })) as Hover | null;
       assert.match((h?.contents as { value: string }).value, /Analog crossbar array/);
     } finally {
       await client.close();

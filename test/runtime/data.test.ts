@@ -52,20 +52,36 @@ describe('data: Planetoid', () => {
     ['out-of-order node', HEADER + '0\t1\ttrain\t0\n5\t1\ttrain\t0\n', '', /nodes\.tsv:3: expected node 1/],
     ['bad feature index', HEADER + '0\t1\ttrain\t0,x\n', '', /nodes\.tsv:2: bad feature index 'x'/],
     ['feature past header count', HEADER + '0\t1\ttrain\t9\n', '', /feature index 9/],
-    ['edge out of range', HEADER + '0\t1\ttrain\t0\n1\t0\ttest\t1\n', '# e\n0\t7\n', /edges\.tsv:2: node 7 out of range/],
+    [
+      'edge out of range',
+      HEADER + '0\t1\ttrain\t0\n1\t0\ttest\t1\n',
+      '# e\n0\t7\n',
+      /edges\.tsv:2: node 7 out of range/,
+    ],
     ['edge not a<b', HEADER + '0\t1\ttrain\t0\n1\t0\ttest\t1\n', '# e\n1\t0\n', /edges\.tsv:2: expected a < b/],
-    ['labelled split without label', HEADER + '0\t-1\ttrain\t0\n', '', /nodes\.tsv:2: node in split 'train' has no label/],
+    [
+      'labelled split without label',
+      HEADER + '0\t-1\ttrain\t0\n',
+      '',
+      /nodes\.tsv:2: node in split 'train' has no label/,
+    ],
   ];
   for (const [what, nodes, edges, re] of bad) {
     it(`malformed input (${what}) → DataError naming file:line`, () => {
       const d = write(nodes, edges);
-      assert.throws(() => loadPlanetoid(d), (e: unknown) => e instanceof DataError && re.test(e.message) && e.message.includes(d));
+      assert.throws(
+        () => loadPlanetoid(d),
+        (e: unknown) => e instanceof DataError && re.test(e.message) && e.message.includes(d),
+      );
     });
   }
 
   it('missing file → DataError naming the path', () => {
     const d = join(dir, 'nowhere');
-    assert.throws(() => loadPlanetoid(d), (e: unknown) => e instanceof DataError && e.message.includes(join(d, 'nodes.tsv')) && /not found/.test(e.message));
+    assert.throws(
+      () => loadPlanetoid(d),
+      (e: unknown) => e instanceof DataError && e.message.includes(join(d, 'nodes.tsv')) && /not found/.test(e.message),
+    );
   });
 
   it('synthetic graph: seeded, homophilous, with a standard-looking split', () => {

@@ -15,7 +15,8 @@ function synthetic(informative: boolean, seed: number): DesignProblem {
   const f = (a: number, b: number) => 0.9 - 0.5 * ((a - 6) / 9) ** 2 - 0.6 * ((b - 3) / 9) ** 2;
   // Lower fidelities: the same surface a little lower, or a deterministic hash (no relation to f).
   const noise = (a: number, b: number, z: number) => (Math.sin(a * 12.9898 + b * 78.233 + z * 37.719) * 43758.5453) % 1;
-  const g = (a: number, b: number, z: number) => (z === FULL ? f(a, b) : informative ? f(a, b) - 0.04 * (FULL - z) : Math.abs(noise(a, b, z)));
+  const g = (a: number, b: number, z: number) =>
+    z === FULL ? f(a, b) : informative ? f(a, b) - 0.04 * (FULL - z) : Math.abs(noise(a, b, z));
   return {
     space,
     objectives: [
@@ -28,7 +29,15 @@ function synthetic(informative: boolean, seed: number): DesignProblem {
       const perEpoch = 1 + a / 3;
       const curve = Array.from({ length: epochs }, (_, k) => g(a, b, k + 1));
       const cpuCurve = curve.map((_, k) => perEpoch * (k + 1));
-      return { accuracy: curve.at(-1)!, curve, cpuCurve, cpuSeconds: cpuCurve.at(-1)!, wallSeconds: 0, job: `${a},${b}@${epochs}`, worker: 'test' };
+      return {
+        accuracy: curve.at(-1)!,
+        curve,
+        cpuCurve,
+        cpuSeconds: cpuCurve.at(-1)!,
+        wallSeconds: 0,
+        job: `${a},${b}@${epochs}`,
+        worker: 'test',
+      };
     },
     fullEpochs: FULL,
     fidelity: { min: 1, max: FULL },

@@ -24,7 +24,15 @@ interface JsonResult {
   exploration: string;
   method: string;
   objectives: { name: string; sense: string }[];
-  evaluations: { index: number; point: number[]; params: Record<string, number>; objectives: Record<string, number>; epochs?: number; cost: number; spent: number }[];
+  evaluations: {
+    index: number;
+    point: number[];
+    params: Record<string, number>;
+    objectives: Record<string, number>;
+    epochs?: number;
+    cost: number;
+    spent: number;
+  }[];
   front: number[];
   spent: number;
   budget: number;
@@ -52,7 +60,8 @@ describe('explore: pimc explore', function () {
     assert.deepEqual(out.front, paretoFront(pts));
     // Designs differ in what was varied, and the objectives follow: more bits per cell, fewer cells.
     assert.ok(new Set(out.evaluations.map((e) => e.point.join())).size === 12);
-    for (const e of out.evaluations) assert.ok(e.objectives['area']! > 0 && e.objectives['energy']! > 0 && e.objectives['latency']! > 0);
+    for (const e of out.evaluations)
+      assert.ok(e.objectives['area']! > 0 && e.objectives['energy']! > 0 && e.objectives['latency']! > 0);
   });
 
   it('with accuracy: CF-MESMO trains designs at one or two epochs within its budget', async () => {
@@ -63,7 +72,10 @@ describe('explore: pimc explore', function () {
     const out = JSON.parse(fs.readFileSync(json, 'utf8')) as JsonResult;
     assert.equal(out.method, 'cf_mesmo');
     assert.ok(out.spent <= 6);
-    assert.equal(out.spent, out.evaluations.reduce((s, e) => s + e.epochs!, 0));
+    assert.equal(
+      out.spent,
+      out.evaluations.reduce((s, e) => s + e.epochs!, 0),
+    );
     for (const e of out.evaluations) {
       assert.ok(e.epochs === 1 || e.epochs === 2);
       assert.ok(e.objectives['accuracy']! >= 0 && e.objectives['accuracy']! <= 1);
@@ -76,7 +88,8 @@ describe('explore: pimc explore', function () {
     for (const d of out.recommended) assert.ok(Number.isFinite(d.objectives['accuracy']) && d.sd >= 0);
     // The page: accuracy against each hardware objective, the hypervolume, the fidelities; offline.
     const page = fs.readFileSync(html, 'utf8');
-    for (const id of ['scatter-area-accuracy', 'scatter-latency-accuracy', 'hypervolume', 'fidelity']) assert.match(page, new RegExp(`id="chart-${id}"`));
+    for (const id of ['scatter-area-accuracy', 'scatter-latency-accuracy', 'hypervolume', 'fidelity'])
+      assert.match(page, new RegExp(`id="chart-${id}"`));
     assert.equal((page.match(/<svg/g) ?? []).length, 4);
     assert.doesNotMatch(page, /<script/i);
   });

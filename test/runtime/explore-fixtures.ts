@@ -11,7 +11,10 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TINY = path.join(ROOT, 'test/runtime/fixtures/explore-tiny.pim');
 
 /** How tests run jobs: pimc's compiler in this process, pimc's worker-process entry for pools. */
-export const JOBS: JobHost = { compileSources: sourcesCompiler(), childModule: path.join(ROOT, 'cli/dist/explore-child.js') };
+export const JOBS: JobHost = {
+  compileSources: sourcesCompiler(),
+  childModule: path.join(ROOT, 'cli/dist/explore-child.js'),
+};
 
 export function tinyJob(over: { rows?: number; epochs?: number; seed?: number; text?: string } = {}): EvaluationJob {
   const text = over.text ?? fs.readFileSync(TINY, 'utf8');

@@ -5,7 +5,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExploreProgress, InProcessExecutor, Journal, makeJob, MAX_JOB_BYTES, parseJob, ProcessPool, type EvaluationJob } from '@pim/runtime/explore';
+import {
+  ExploreProgress,
+  InProcessExecutor,
+  Journal,
+  makeJob,
+  MAX_JOB_BYTES,
+  parseJob,
+  ProcessPool,
+  type EvaluationJob,
+} from '@pim/runtime/explore';
 import { JOBS, tinyJob } from './explore-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -17,8 +26,18 @@ describe('explore: jobs', function () {
   it("a job's id is the hash of what decides its result, and nothing else", () => {
     const a = tinyJob();
     assert.equal(tinyJob().id, a.id);
-    assert.equal(makeJob({ ...a, label: 'another label', root: '/elsewhere' }).id, a.id, 'label and folder are not part of the identity');
-    for (const other of [tinyJob({ rows: 32 }), tinyJob({ epochs: 2 }), tinyJob({ seed: 3 }), tinyJob({ text: fs.readFileSync(TINY, 'utf8') + '\n// edited\n' })]) assert.notEqual(other.id, a.id);
+    assert.equal(
+      makeJob({ ...a, label: 'another label', root: '/elsewhere' }).id,
+      a.id,
+      'label and folder are not part of the identity',
+    );
+    for (const other of [
+      tinyJob({ rows: 32 }),
+      tinyJob({ epochs: 2 }),
+      tinyJob({ seed: 3 }),
+      tinyJob({ text: fs.readFileSync(TINY, 'utf8') + '\n// edited\n' }),
+    ])
+      assert.notEqual(other.id, a.id);
   });
 
   it('a worker refuses malformed, oversized and tampered jobs with a reason', () => {
@@ -49,7 +68,9 @@ describe('explore: jobs', function () {
     try {
       const here = await Promise.all(jobs.map((j) => local.run(j)));
       const epochs: number[] = [];
-      const there = await Promise.all(jobs.map((j) => pool.run(j, (p) => p.job.id === jobs[0]!.id && epochs.push(p.epoch))));
+      const there = await Promise.all(
+        jobs.map((j) => pool.run(j, (p) => p.job.id === jobs[0]!.id && epochs.push(p.epoch))),
+      );
       for (let i = 0; i < jobs.length; i++) {
         const a = here[i]!;
         const b = there[i]!;
@@ -101,20 +122,36 @@ describe('explore: jobs', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-journal-'));
     try {
       const file = path.join(dir, 'run.journal.jsonl');
-      const header = { journal: 'pim-explore' as const, version: 1 as const, exploration: 'e', method: 'random', seed: 1 };
+      const header = {
+        journal: 'pim-explore' as const,
+        version: 1 as const,
+        exploration: 'e',
+        method: 'random',
+        seed: 1,
+      };
       const j = new Journal(file, header, false);
       j.append({ id: 'a', ok: true, accuracy: 0.5, curve: [0.5], cpuSeconds: 1, wallSeconds: 1, worker: 'w' });
       j.close();
       fs.appendFileSync(file, '{"id":"b","ok":tr');
-      assert.throws(() => new Journal(file, { ...header, exploration: 'other' }, true), /journal of exploration 'e', not 'other'/);
+      assert.throws(
+        () => new Journal(file, { ...header, exploration: 'other' }, true),
+        /journal of exploration 'e', not 'other'/,
+      );
       const k = new Journal(file, header, true);
       assert.equal(k.replayed, 1);
       assert.equal(k.get('a')?.accuracy, 0.5);
       assert.equal(k.get('b'), undefined);
       k.append({ id: 'c', ok: true, accuracy: 0.7, curve: [0.7], cpuSeconds: 1, wallSeconds: 1, worker: 'w' });
       k.close();
-      const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id?: string });
-      assert.deepEqual(lines.map((l) => l.id), [undefined, 'a', 'c']);
+      const lines = fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id?: string });
+      assert.deepEqual(
+        lines.map((l) => l.id),
+        [undefined, 'a', 'c'],
+      );
       // A run that does not resume starts a journal of its own and keeps the earlier one aside, whole.
       const before = fs.readFileSync(file, 'utf8');
       const fresh = new Journal(file, header, false);
@@ -123,7 +160,6 @@ describe('explore: jobs', function () {
       assert.equal(fs.readFileSync(fresh.keptAside!, 'utf8'), before);
       assert.match(fs.readFileSync(file, 'utf8'), /^\{"journal":"pim-explore"[^\n]*\n$/);
       assert.throws(() => new Journal(path.join(dir, 'none.jsonl'), header, true), /no journal/);
-
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -132,7 +168,16 @@ describe('explore: jobs', function () {
 
 describe('explore: progress lines', () => {
   const job = (rows: number) => tinyJob({ rows, epochs: 3 });
-  const evaluation = { index: 0, point: [0], params: { rows: 32 }, objectives: { accuracy: 0.5 }, epochs: 3, cost: 3, spent: 3, worker: 'h:2' };
+  const evaluation = {
+    index: 0,
+    point: [0],
+    params: { rows: 32 },
+    objectives: { accuracy: 0.5 },
+    epochs: 3,
+    cost: 3,
+    spent: 3,
+    worker: 'h:2',
+  };
 
   it('on a terminal: one live line per busy worker, redrawn in place, gone when its job ends; totals at the end', () => {
     const out: string[] = [];
@@ -151,7 +196,10 @@ describe('explore: progress lines', () => {
     assert.match(out.at(-1)!, /^\x1b\[2A/, 'the block of three lines is redrawn from its top');
     assert.doesNotMatch(out.at(-1)!, /tiny 64/);
     assert.match(out.at(-1)!, /\n\r\x1b\[K\x1b\[1A$/, 'the line left below the shorter block is cleared');
-    assert.match(p.finish('2 local worker processes'), /3 evaluations in [\d.]+ s on 2 local worker processes: [\d.]+ trained\/s/);
+    assert.match(
+      p.finish('2 local worker processes'),
+      /3 evaluations in [\d.]+ s on 2 local worker processes: [\d.]+ trained\/s/,
+    );
   });
 
   it('off a terminal: a plain line per trained evaluation, none for a hardware-only one', () => {
@@ -163,7 +211,10 @@ describe('explore: progress lines', () => {
     p.evaluation({ ...evaluation, index: 2 }, 6, 9, true, true);
     assert.deepEqual(
       out.map((l) => l.replace(/, \d+ s;/, ', T s;')),
-      ['explore e (random): 1 design, 3/9 epochs, T s; #1 32: accuracy 50.0% after 3 epochs (h:2)\n', 'explore e (random): 3 designs, 6/9 epochs, T s; #3 32: accuracy 50.0% after 3 epochs (from the journal)\n'],
+      [
+        'explore e (random): 1 design, 3/9 epochs, T s; #1 32: accuracy 50.0% after 3 epochs (h:2)\n',
+        'explore e (random): 3 designs, 6/9 epochs, T s; #3 32: accuracy 50.0% after 3 epochs (from the journal)\n',
+      ],
     );
     assert.ok(out.every((l) => !l.includes('\x1b')));
   });

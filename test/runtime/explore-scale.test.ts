@@ -16,7 +16,18 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PIMC = path.join(ROOT, 'cli/bin/pimc.js');
 const TINY = 'test/runtime/fixtures/explore-tiny.pim';
 // CF-MESMO on the tiny program: each step's choice depends on the results so far.
-const RUN = ['explore', TINY, '--explore', 'chip_accuracy', '--budget', '9', '--train-limit', '96', '--test-limit', '48'];
+const RUN = [
+  'explore',
+  TINY,
+  '--explore',
+  'chip_accuracy',
+  '--budget',
+  '9',
+  '--train-limit',
+  '96',
+  '--test-limit',
+  '48',
+];
 
 interface Proc {
   child: ChildProcess;
@@ -30,7 +41,11 @@ function start(...args: string[]): Proc {
 }
 
 function startWith(env: Record<string, string>, ...args: string[]): Proc {
-  const child = spawn(process.execPath, [PIMC, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [PIMC, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const p: Proc = { child, stdout: '', stderr: '', done: Promise.resolve(0) };
   child.stdout!.on('data', (d: Buffer) => (p.stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (p.stderr += d.toString()));
@@ -89,7 +104,10 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     const json = path.join(tmp, 'killed.json');
     const journal = path.join(tmp, 'killed.journal.jsonl');
     const first = start(...RUN, '--workers', '2', '--json', json);
-    await until('two finished evaluations in the journal and the JSON', () => fs.existsSync(journal) && journalIds(journal).length >= 2 && fs.existsSync(json));
+    await until(
+      'two finished evaluations in the journal and the JSON',
+      () => fs.existsSync(journal) && journalIds(journal).length >= 2 && fs.existsSync(json),
+    );
     first.child.kill('SIGKILL');
     await first.done;
     const before = journalIds(journal);
@@ -117,9 +135,17 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     });
 
     it('two pimc workers, one SIGKILLed mid-job: the run equals the in-process one; bad jobs get error results', async () => {
-      for (let i = 0; i < 2; i++) workers.push(start('worker', '--queue', redis.url, '--concurrency', '1', '--lock-timeout', '5'));
-      await until('both workers listening', () => workers.every((w) => /takes jobs from redis:\/\/:\*\*\*@127\.0\.0\.1/.test(w.stdout)), 60);
-      assert.ok(workers.every((w) => !w.stdout.includes('pim-secret')), 'the password is never printed');
+      for (let i = 0; i < 2; i++)
+        workers.push(start('worker', '--queue', redis.url, '--concurrency', '1', '--lock-timeout', '5'));
+      await until(
+        'both workers listening',
+        () => workers.every((w) => /takes jobs from redis:\/\/:\*\*\*@127\.0\.0\.1/.test(w.stdout)),
+        60,
+      );
+      assert.ok(
+        workers.every((w) => !w.stdout.includes('pim-secret')),
+        'the password is never printed',
+      );
 
       // Malformed and oversized jobs: error results, and the workers carry on.
       const connection = { url: redis.url, maxRetriesPerRequest: null };
@@ -128,7 +154,11 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
       try {
         await events.waitUntilReady();
         const bad = await queue.add('evaluate', { format: 1, id: 'x', sources: 'nope' }, { jobId: 'malformed' });
-        const big = await queue.add('evaluate', { format: 1, blob: 'x'.repeat(9 * 1024 * 1024) }, { jobId: 'oversized' });
+        const big = await queue.add(
+          'evaluate',
+          { format: 1, blob: 'x'.repeat(9 * 1024 * 1024) },
+          { jobId: 'oversized' },
+        );
         const rb = (await bad.waitUntilFinished(events)) as { ok: boolean; error: string };
         const rg = (await big.waitUntilFinished(events)) as { ok: boolean; error: string };
         assert.ok(!rb.ok && /refused/.test(rb.error), JSON.stringify(rb));
@@ -140,7 +170,11 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
         let victim = 0;
         await until('an active job with progress', async () => {
           for (const j of await queue.getActive()) {
-            const child = Number(String((j.progress as { worker?: string })?.worker ?? '').split(':').pop());
+            const child = Number(
+              String((j.progress as { worker?: string })?.worker ?? '')
+                .split(':')
+                .pop(),
+            );
             if (!child) continue;
             const ppid = Number(fs.readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
             if (workers.some((w) => w.child.pid === ppid)) victim = ppid;
@@ -155,7 +189,10 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
         assert.equal(survivor.child.exitCode, null, 'the other worker still runs');
         const done = (await queue.getJobs(['completed'])).filter((j) => j.id !== 'malformed' && j.id !== 'oversized');
         assert.equal(done.length, reference.evaluations.length, 'every evaluation completed once in the queue');
-        assert.ok(done.some((j) => j.stalledCounter >= 1 || j.attemptsStarted > 1), 'the killed worker\'s job was taken again');
+        assert.ok(
+          done.some((j) => j.stalledCounter >= 1 || j.attemptsStarted > 1),
+          "the killed worker's job was taken again",
+        );
       } finally {
         await events.close();
         await queue.close();
@@ -169,21 +206,36 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
         const journal = path.join(tmp, 'away.journal.jsonl');
         const run = [...RUN, '--seed', '5', '--queue', redis.url, '--batch', '2', '--json', json];
         const first = start(...run);
-        await until('a journaled evaluation and jobs in flight', async () => fs.existsSync(journal) && journalIds(journal).length >= 1 && (await queue.getActiveCount()) + (await queue.getWaitingCount()) > 0);
+        await until(
+          'a journaled evaluation and jobs in flight',
+          async () =>
+            fs.existsSync(journal) &&
+            journalIds(journal).length >= 1 &&
+            (await queue.getActiveCount()) + (await queue.getWaitingCount()) > 0,
+        );
         first.child.kill('SIGKILL');
         await first.done;
         const journaled = new Set(journalIds(journal));
         // The workers finish what was queued, with nobody waiting for it.
-        await until('the queue drained', async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0);
+        await until(
+          'the queue drained',
+          async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0,
+        );
         const finishedAway = new Map<string, number>();
-        for (const j of await queue.getJobs(['completed'])) if (j.id && !journaled.has(j.id)) finishedAway.set(j.id, j.finishedOn!);
+        for (const j of await queue.getJobs(['completed']))
+          if (j.id && !journaled.has(j.id)) finishedAway.set(j.id, j.finishedOn!);
         const resumed = start(...run, '--resume');
         assert.equal(await resumed.done, 0, resumed.stderr);
         const out = JSON.parse(fs.readFileSync(json, 'utf8')) as Out;
         const jobs = out.evaluations.map((e) => e['job'] as string);
         const collected = [...finishedAway.keys()].filter((id) => jobs.includes(id));
         assert.ok(collected.length > 0, 'some evaluation finished while the coordinator was away');
-        for (const id of collected) assert.equal((await queue.getJob(id))!.finishedOn, finishedAway.get(id), `job ${id.slice(0, 8)} collected, not run again`);
+        for (const id of collected)
+          assert.equal(
+            (await queue.getJob(id))!.finishedOn,
+            finishedAway.get(id),
+            `job ${id.slice(0, 8)} collected, not run again`,
+          );
         assert.equal(new Set(jobs).size, jobs.length);
       } finally {
         await queue.close();
@@ -198,7 +250,25 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     try {
       assert.match(redis.url, /^rediss:\/\/:tls-secret@127\.0\.0\.1:\d+$/);
       const json = path.join(tmp, 'tls.json');
-      const r = startWith(env, 'explore', TINY, '--explore', 'chip_accuracy', '--method', 'random', '--budget', '4', '--train-limit', '32', '--test-limit', '16', '--queue', redis.url, '--json', json);
+      const r = startWith(
+        env,
+        'explore',
+        TINY,
+        '--explore',
+        'chip_accuracy',
+        '--method',
+        'random',
+        '--budget',
+        '4',
+        '--train-limit',
+        '32',
+        '--test-limit',
+        '16',
+        '--queue',
+        redis.url,
+        '--json',
+        json,
+      );
       assert.equal(await r.done, 0, r.stderr + worker.stderr);
       const out = JSON.parse(fs.readFileSync(json, 'utf8')) as Out;
       assert.equal(out.evaluations.length, 2);
@@ -216,8 +286,14 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     const json = path.join(tmp, 'down.json');
     const r = start(...RUN, '--queue', `redis://:pw@127.0.0.1:${port}`, '--redis-wait', '2', '--json', json);
     assert.equal(await r.done, 2, r.stderr);
-    assert.match(r.stderr, /Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\): retrying for up to 2 s/);
-    assert.match(r.stderr, /unreachable for \d+ s \(ECONNREFUSED\): giving up; the journal .*down\.journal\.jsonl keeps every finished evaluation: run the same command with --resume/);
+    assert.match(
+      r.stderr,
+      /Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\): retrying for up to 2 s/,
+    );
+    assert.match(
+      r.stderr,
+      /unreachable for \d+ s \(ECONNREFUSED\): giving up; the journal .*down\.journal\.jsonl keeps every finished evaluation: run the same command with --resume/,
+    );
     assert.doesNotMatch(r.stderr, /^\s+at /m);
     assert.match(fs.readFileSync(path.join(tmp, 'down.journal.jsonl'), 'utf8'), /^\{"journal":"pim-explore"/);
   });

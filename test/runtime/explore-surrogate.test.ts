@@ -1,7 +1,14 @@
 // The surrogate models of MESMO and CF-MESMO: the ARD Gaussian process (length scales, signal and
 // noise by maximum likelihood), the cost model, and the pieces of the acquisition.
 import assert from 'node:assert/strict';
-import { CostModel, fidelityAdmissible, floorMaxima, GaussianProcess, lowerFidelityGain, mesTerm } from '@pim/runtime/explore';
+import {
+  CostModel,
+  fidelityAdmissible,
+  floorMaxima,
+  GaussianProcess,
+  lowerFidelityGain,
+  mesTerm,
+} from '@pim/runtime/explore';
 import { Rng } from '@pim/runtime/train';
 
 /** n points uniform in [0, 1]^p and a draw of a GP prior with the given length scales at them (plus noise). */
@@ -39,7 +46,9 @@ describe('explore: ARD Gaussian process', function () {
     // And the fit predicts unseen points well.
     const test = Array.from({ length: 20 }, () => [rng.next(), rng.next(), rng.next()]);
     const { mean } = gp.predict(test);
-    test.forEach(([a, , c], i) => assert.ok(Math.abs(mean[i]! - (Math.sin(5 * a!) + 0.5 * Math.cos(3 * c!))) < 0.1, `prediction ${i}`));
+    test.forEach(([a, , c], i) =>
+      assert.ok(Math.abs(mean[i]! - (Math.sin(5 * a!) + 0.5 * Math.cos(3 * c!))) < 0.1, `prediction ${i}`),
+    );
   });
 
   it('maximises the likelihood: the fit is at least as likely as the defaults, and restarts never lower it', () => {
@@ -66,7 +75,10 @@ describe('explore: acquisition pieces', () => {
   it('the lower-fidelity term: nothing at ρ = 0, the full-fidelity term as ρ → 1, growing with |ρ|', () => {
     for (const g of [-3, -1, 0, 1.5, 3]) {
       assert.ok(Math.abs(lowerFidelityGain(g, 0)) < 1e-9);
-      assert.ok(Math.abs(lowerFidelityGain(g, 0.9998) - mesTerm(g)) < 0.05 * mesTerm(g) + 1e-3, `γ ${g}: ${lowerFidelityGain(g, 0.9998)} vs ${mesTerm(g)}`);
+      assert.ok(
+        Math.abs(lowerFidelityGain(g, 0.9998) - mesTerm(g)) < 0.05 * mesTerm(g) + 1e-3,
+        `γ ${g}: ${lowerFidelityGain(g, 0.9998)} vs ${mesTerm(g)}`,
+      );
       let prev = 0;
       for (const rho of [0.2, 0.5, 0.8, 0.95, 0.99, 0.999, 0.9998]) {
         const v = lowerFidelityGain(g, rho);
@@ -99,7 +111,10 @@ describe('explore: acquisition pieces', () => {
       h -= p * Math.log(p / w);
     }
     const mc = 0.5 * Math.log(2 * Math.PI * Math.E) - h;
-    assert.ok(Math.abs(mc - lowerFidelityGain(gamma, rho)) < 0.01, `Monte Carlo ${mc} vs ${lowerFidelityGain(gamma, rho)}`);
+    assert.ok(
+      Math.abs(mc - lowerFidelityGain(gamma, rho)) < 0.01,
+      `Monte Carlo ${mc} vs ${lowerFidelityGain(gamma, rho)}`,
+    );
   });
 
   it('the fidelity filter admits a cheap fidelity while it is uncertain and informative, not after', () => {

@@ -1,7 +1,20 @@
 // The explorer: Pareto tools and the exact hypervolume, the Gaussian process, and the four methods on
 // problems whose answers are known (brute force over small spaces, synthetic accuracy surfaces).
 import assert from 'node:assert/strict';
-import { crowdingDistance, DesignSpace, dominates, explore, ExploreError, GaussianProcess, hypervolume, mesTerm, nonDominatedSort, paretoFront, type DesignProblem, type ExploreResult } from '@pim/runtime/explore';
+import {
+  crowdingDistance,
+  DesignSpace,
+  dominates,
+  explore,
+  ExploreError,
+  GaussianProcess,
+  hypervolume,
+  mesTerm,
+  nonDominatedSort,
+  paretoFront,
+  type DesignProblem,
+  type ExploreResult,
+} from '@pim/runtime/explore';
 import { Rng } from '@pim/runtime/train';
 
 describe('explore: Pareto tools', () => {
@@ -26,12 +39,40 @@ describe('explore: Pareto tools', () => {
   });
 
   it('the hypervolume is exact in 2 and 3 dimensions', () => {
-    assert.equal(hypervolume([[1, 3], [2, 2], [3, 1]], [4, 4]), 6);
+    assert.equal(
+      hypervolume(
+        [
+          [1, 3],
+          [2, 2],
+          [3, 1],
+        ],
+        [4, 4],
+      ),
+      6,
+    );
     assert.equal(hypervolume([[0, 0, 0]], [1, 1, 1]), 1);
     // Two boxes overlapping in [0.5, 1]² × [0.5, 1]: 0.5 + 0.25 − 0.125.
-    assert.equal(hypervolume([[0, 0, 0.5], [0.5, 0.5, 0]], [1, 1, 1]), 0.625);
+    assert.equal(
+      hypervolume(
+        [
+          [0, 0, 0.5],
+          [0.5, 0.5, 0],
+        ],
+        [1, 1, 1],
+      ),
+      0.625,
+    );
     // Points outside the reference box count for nothing.
-    assert.equal(hypervolume([[2, 0], [0.5, 0.5]], [1, 1]), 0.25);
+    assert.equal(
+      hypervolume(
+        [
+          [2, 0],
+          [0.5, 0.5],
+        ],
+        [1, 1],
+      ),
+      0.25,
+    );
   });
 
   it('the 4-objective hypervolume matches a Monte Carlo estimate', () => {
@@ -89,12 +130,21 @@ describe('explore: Gaussian process', () => {
       grid,
       grid.map(([x]) => Math.sin(30 * x!)),
     );
-    assert.ok(smooth.hyper.lengths[0]! > wiggly.hyper.lengths[0]!, `smooth ${smooth.hyper.lengths[0]} vs wiggly ${wiggly.hyper.lengths[0]}`);
+    assert.ok(
+      smooth.hyper.lengths[0]! > wiggly.hyper.lengths[0]!,
+      `smooth ${smooth.hyper.lengths[0]} vs wiggly ${wiggly.hyper.lengths[0]}`,
+    );
   });
 });
 
 /** A three-parameter space with cheap analytic objectives, and a synthetic accuracy surface. */
-export function problem(opts: { accuracy?: boolean; budget: number; seed?: number; infeasible?: (p: readonly number[]) => boolean; fidelity?: { min: number; max: number } }): DesignProblem {
+export function problem(opts: {
+  accuracy?: boolean;
+  budget: number;
+  seed?: number;
+  infeasible?: (p: readonly number[]) => boolean;
+  fidelity?: { min: number; max: number };
+}): DesignProblem {
   const space = new DesignSpace([
     { path: 'a.rows', owner: 'a', attribute: 'rows', values: [64, 128, 256, 512] },
     { path: 'cell.bits', owner: 'cell', attribute: 'bits', values: [1, 2, 3, 4, 5, 6] },
@@ -103,7 +153,11 @@ export function problem(opts: { accuracy?: boolean; budget: number; seed?: numbe
   const full = opts.fidelity?.max ?? 3;
   return {
     space,
-    objectives: [{ name: 'area', sense: 'minimize' }, { name: 'latency', sense: 'minimize' }, ...(opts.accuracy ? [{ name: 'accuracy', sense: 'maximize' as const }] : [])],
+    objectives: [
+      { name: 'area', sense: 'minimize' },
+      { name: 'latency', sense: 'minimize' },
+      ...(opts.accuracy ? [{ name: 'accuracy', sense: 'maximize' as const }] : []),
+    ],
     hardware: (p): Record<string, number> | { infeasible: string } => {
       if (opts.infeasible?.(p)) return { infeasible: 'PIM4001: does not fit' };
       const rows = [64, 128, 256, 512][p[0]!]!;
@@ -136,7 +190,8 @@ function bruteFront(p: DesignProblem): Set<string> {
   return new Set(paretoFront(vals.map((v) => [v['area']!, v['latency']!])).map((i) => p.space.key(all[i]!)));
 }
 
-const frontKeys = (p: DesignProblem, r: ExploreResult): Set<string> => new Set(r.front.map((i) => p.space.key(r.evaluations[i]!.point)));
+const frontKeys = (p: DesignProblem, r: ExploreResult): Set<string> =>
+  new Set(r.front.map((i) => p.space.key(r.evaluations[i]!.point)));
 
 describe('explore: methods', function () {
   this.timeout(60_000);
@@ -175,7 +230,10 @@ describe('explore: methods', function () {
       const a = await explore(p, m);
       const b = await explore(problem({ accuracy: true, budget: 20, fidelity: { min: 1, max: 3 } }), m);
       assert.ok(a.spent <= 20 && a.spent > 0, `${m} spent ${a.spent}`);
-      assert.equal(a.spent, a.evaluations.reduce((s, e) => s + e.cost, 0));
+      assert.equal(
+        a.spent,
+        a.evaluations.reduce((s, e) => s + e.cost, 0),
+      );
       assert.deepEqual(
         a.evaluations.map((e) => [e.point, e.epochs]),
         b.evaluations.map((e) => [e.point, e.epochs]),
@@ -196,7 +254,9 @@ describe('explore: methods', function () {
     for (const m of ['random', 'nsga2'] as const) {
       const r = await explore(p, m);
       assert.ok(r.evaluations.every((e) => e.point[0] !== 3));
-      assert.ok(r.infeasible.length > 0 && r.infeasible.every((i) => i.params['a.rows'] === 512 && /PIM4001/.test(i.reason)));
+      assert.ok(
+        r.infeasible.length > 0 && r.infeasible.every((i) => i.params['a.rows'] === 512 && /PIM4001/.test(i.reason)),
+      );
     }
   });
 
@@ -229,10 +289,25 @@ describe('explore: methods', function () {
       { path: 'a.x', owner: 'a', attribute: 'x', values: [1, 2, 3] },
       { path: 'a.y', owner: 'a', attribute: 'y', values: [1, 2] },
     ]);
-    const p: DesignProblem = { space: tiny, objectives: [{ name: 'area', sense: 'minimize' }, { name: 'latency', sense: 'minimize' }], hardware: (pt) => ({ area: pt[0]! + 1, latency: 3 - pt[0]! + pt[1]! }), fullEpochs: 1, budget: 50, seed: 1, population: 4 };
+    const p: DesignProblem = {
+      space: tiny,
+      objectives: [
+        { name: 'area', sense: 'minimize' },
+        { name: 'latency', sense: 'minimize' },
+      ],
+      hardware: (pt) => ({ area: pt[0]! + 1, latency: 3 - pt[0]! + pt[1]! }),
+      fullEpochs: 1,
+      budget: 50,
+      seed: 1,
+      population: 4,
+    };
     const r = await explore(p, 'nsga2');
     assert.ok(r.evaluations.length <= 6);
-    assert.equal(new Set(r.evaluations.map((e) => e.point.join())).size, r.evaluations.length, 'no design charged twice');
+    assert.equal(
+      new Set(r.evaluations.map((e) => e.point.join())).size,
+      r.evaluations.length,
+      'no design charged twice',
+    );
   });
 
   it('CF-MESMO never trains a design at a lower fidelity once it is measured at full', async () => {
@@ -240,18 +315,29 @@ describe('explore: methods', function () {
     const fullAt = new Map<string, number>();
     for (const e of r.evaluations) {
       const k = e.point.join();
-      if (fullAt.has(k)) assert.ok(e.epochs === 3 || e.index < fullAt.get(k)!, `design ${k} at ${e.epochs} epochs after its full-fidelity measurement`);
+      if (fullAt.has(k))
+        assert.ok(
+          e.epochs === 3 || e.index < fullAt.get(k)!,
+          `design ${k} at ${e.epochs} epochs after its full-fidelity measurement`,
+        );
       if (e.epochs === 3 && !fullAt.has(k)) fullAt.set(k, e.index);
     }
   });
 
   it("MESMO's entropy term is continuous where its asymptotic form takes over, and positive", () => {
     assert.ok(Math.abs(mesTerm(-29.9999) - mesTerm(-30.0001)) < 0.01);
-    for (const g of [-100, -30, -5, 0, 2, 8]) assert.ok(mesTerm(g) > 0 && Number.isFinite(mesTerm(g)), `γ = ${g}: ${mesTerm(g)}`);
-    assert.ok(mesTerm(-5) > mesTerm(0) && mesTerm(0) > mesTerm(2), 'more to learn where the mean is far above the sampled maxima');
+    for (const g of [-100, -30, -5, 0, 2, 8])
+      assert.ok(mesTerm(g) > 0 && Number.isFinite(mesTerm(g)), `γ = ${g}: ${mesTerm(g)}`);
+    assert.ok(
+      mesTerm(-5) > mesTerm(0) && mesTerm(0) > mesTerm(2),
+      'more to learn where the mean is far above the sampled maxima',
+    );
   });
 
   it('MESMO without an expensive objective is refused with a reason', async () => {
-    await assert.rejects(() => explore(problem({ budget: 10 }), 'mesmo'), (e: unknown) => e instanceof ExploreError && /use random or nsga2/.test(e.message));
+    await assert.rejects(
+      () => explore(problem({ budget: 10 }), 'mesmo'),
+      (e: unknown) => e instanceof ExploreError && /use random or nsga2/.test(e.message),
+    );
   });
 });

@@ -17,12 +17,17 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 function readmeCommands(): string[] {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  return blocks.flatMap((b) => b.split('\n')).flatMap((line) => line.split('&&').map((c) => c.trim())).filter((c) => c.length > 0);
+  return blocks
+    .flatMap((b) => b.split('\n'))
+    .flatMap((line) => line.split('&&').map((c) => c.trim()))
+    .filter((c) => c.length > 0);
 }
 
 /** Copies every tracked file (as git lists it, deleted ones skipped) into `dest`. */
 function copyTracked(dest: string): number {
-  const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 })
+    .split('\0')
+    .filter(Boolean);
   let n = 0;
   for (const f of files) {
     const from = path.join(ROOT, f);
@@ -63,7 +68,12 @@ function linkModules(dest: string): void {
 }
 
 function run(cwd: string, command: string): { code: number; out: string } {
-  const r = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 64 << 20 });
+  const r = spawnSync('bash', ['-c', command], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+    maxBuffer: 64 << 20,
+  });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -87,7 +97,11 @@ describe('fresh clone: the README commands in a copy with nothing beside it', fu
     // The README's commands, as written, are the subject: the test fails if they change shape.
     assert.ok(commands.includes('npm ci'), 'README installs with npm ci');
     const pimc = commands.filter((c) => c.startsWith('npx pimc '));
-    for (const want of ['check', 'compile', 'simulate', 'train', 'explore']) assert.ok(pimc.some((c) => c.startsWith(`npx pimc ${want} `)), `README runs pimc ${want}`);
+    for (const want of ['check', 'compile', 'simulate', 'train', 'explore'])
+      assert.ok(
+        pimc.some((c) => c.startsWith(`npx pimc ${want} `)),
+        `README runs pimc ${want}`,
+      );
     // Nothing beside the copy: no ../shared, no sibling checkout.
     assert.deepEqual(fs.readdirSync(tmp), ['pim']);
 
@@ -102,14 +116,25 @@ describe('fresh clone: the README commands in a copy with nothing beside it', fu
     }
     for (const command of pimc) {
       // Training and exploration take minutes as the README writes them: a few epochs suffice here.
-      const quick = command.startsWith('npx pimc train ') ? `${command} --epochs 2` : command.startsWith('npx pimc explore ') ? `${command} --budget 2` : command;
+      const quick = command.startsWith('npx pimc train ')
+        ? `${command} --epochs 2`
+        : command.startsWith('npx pimc explore ')
+          ? `${command} --budget 2`
+          : command;
       const r = run(clone, quick);
       assert.equal(r.code, 0, `${quick}\n${r.out}`);
     }
-    for (const out of ['isaac.ir.json', 'isaac-report.html', 'metrics.json']) assert.ok(fs.statSync(path.join(clone, out)).size > 0, `${out} written`);
+    for (const out of ['isaac.ir.json', 'isaac-report.html', 'metrics.json'])
+      assert.ok(fs.statSync(path.join(clone, out)).size > 0, `${out} written`);
     // Trained on the copy's data/cora (2,708 nodes): two epochs, a test accuracy measured.
-    const metrics = JSON.parse(fs.readFileSync(path.join(clone, 'metrics.json'), 'utf8')) as { epochs: unknown[]; final: { test_accuracy: number } };
+    const metrics = JSON.parse(fs.readFileSync(path.join(clone, 'metrics.json'), 'utf8')) as {
+      epochs: unknown[];
+      final: { test_accuracy: number };
+    };
     assert.equal(metrics.epochs.length, 2);
-    assert.ok(metrics.final.test_accuracy >= 0 && metrics.final.test_accuracy <= 1, `test accuracy ${metrics.final.test_accuracy}`);
+    assert.ok(
+      metrics.final.test_accuracy >= 0 && metrics.final.test_accuracy <= 1,
+      `test accuracy ${metrics.final.test_accuracy}`,
+    );
   });
 });

@@ -4,7 +4,17 @@ import { gnn, simulate, tileModel, SimError } from '@pim/runtime/sim';
 import * as reference from './fixtures/reference-ir.js';
 import { loadPlanetoid } from '@pim/runtime/train';
 
-const { normalizedAdjacency, countBlocks, patternWithSelfLoops, reverseCuthillMcKee, inversePermutation, bandwidth, dropLayerTraffic, analyzeGraph, crossbarFigures } = gnn;
+const {
+  normalizedAdjacency,
+  countBlocks,
+  patternWithSelfLoops,
+  reverseCuthillMcKee,
+  inversePermutation,
+  bandwidth,
+  dropLayerTraffic,
+  analyzeGraph,
+  crossbarFigures,
+} = gnn;
 
 const CORA = resolve('data/cora');
 const graph = (nodes: number, pairs: number[]) => ({ name: 'g', nodes, edges: Int32Array.from(pairs) });
@@ -21,7 +31,10 @@ describe('gnn: Â = D^-½ (A + I) D^-½', () => {
   });
 
   it('rejects an edge outside the graph', () => {
-    assert.throws(() => normalizedAdjacency(graph(3, [0, 5])), (e: unknown) => e instanceof SimError && /edge 0 \(0, 5\) names a node outside 0\.\.2/.test(e.message));
+    assert.throws(
+      () => normalizedAdjacency(graph(3, [0, 5])),
+      (e: unknown) => e instanceof SimError && /edge 0 \(0, 5\) names a node outside 0\.\.2/.test(e.message),
+    );
   });
 
   it('Cora: 13,264 non-zeros; Â D^½ 1 = D^½ 1', () => {
@@ -45,7 +58,13 @@ describe('gnn: blocks', () => {
   it('counts non-zero b×b blocks and the input rows each needs, by hand', () => {
     // b = 4: diagonal blocks (self loops) + (0,7) in block (0,1) + (7,0) in block (1,0) = 4 of 4.
     // Rows needed: 4 + 4 (self loops cover every column of the diagonal blocks) + 1 + 1 = 10.
-    assert.deepEqual(countBlocks(8, p8.rowPtr, p8.cols, 4), { block: 4, grid: 2, nnz: 14, nonzero_blocks: 4, rows_needed: 10 });
+    assert.deepEqual(countBlocks(8, p8.rowPtr, p8.cols, 4), {
+      block: 4,
+      grid: 2,
+      nnz: 14,
+      nonzero_blocks: 4,
+      rows_needed: 10,
+    });
     // b = 2: 4 diagonal + (0,7)/(7,0) → 2 + (1,2)/(2,1) → blocks (0,1),(1,0) → 2; (4,5) stays in block (2,2): 8 of 16.
     assert.equal(countBlocks(8, p8.rowPtr, p8.cols, 2).nonzero_blocks, 8);
   });
@@ -64,7 +83,9 @@ describe('gnn: blocks', () => {
     const p = patternWithSelfLoops(g);
     for (const b of [4, 16, 128]) {
       const keys = new Set<number>();
-      for (let i = 0; i < g.nodes; i++) for (let k = p.rowPtr[i]!; k < p.rowPtr[i + 1]!; k++) keys.add(Math.floor(i / b) * 10000 + Math.floor(p.cols[k]! / b));
+      for (let i = 0; i < g.nodes; i++)
+        for (let k = p.rowPtr[i]!; k < p.rowPtr[i + 1]!; k++)
+          keys.add(Math.floor(i / b) * 10000 + Math.floor(p.cols[k]! / b));
       assert.equal(countBlocks(g.nodes, p.rowPtr, p.cols, b).nonzero_blocks, keys.size, `b = ${b}`);
     }
   });
@@ -106,7 +127,11 @@ describe('gnn: reverse Cuthill–McKee', () => {
 
 describe('gnn: sparse partition sweep (the block-size trade-off)', () => {
   const arch = reference.hetero3dArchitecture();
-  const stile = tileModel(arch, arch.tile_types.find((t) => t.name === 'stile')!, []);
+  const stile = tileModel(
+    arch,
+    arch.tile_types.find((t) => t.name === 'stile')!,
+    [],
+  );
 
   it('scales one crossbar’s figures from the tile’s design', () => {
     // The 16×16 tile itself: figures at b = 16 are the tile's crossbar plus its peripherals' share.
@@ -200,6 +225,9 @@ describe('gnn: GCN on the heterogeneous chip (real Cora)', () => {
   });
 
   it('a missing data folder names the path', () => {
-    assert.throws(() => simulate(reference.heteroProgram('no/such/cora'), { mapping: 'gcn_on_hetero' }), /no\/such\/cora\/nodes\.tsv: file not found/);
+    assert.throws(
+      () => simulate(reference.heteroProgram('no/such/cora'), { mapping: 'gcn_on_hetero' }),
+      /no\/such\/cora\/nodes\.tsv: file not found/,
+    );
   });
 });

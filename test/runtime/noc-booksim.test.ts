@@ -11,7 +11,17 @@ const { meshFromIr, routeFlows, batchTime, nodeAt } = noc;
 const CLOCK = 1e9;
 const FLIT = 32;
 function bookSimMesh(topology: 'mesh' | 'mesh3d', dims: number[]) {
-  return meshFromIr({ topology, dims, flit_bits: FLIT, hop_latency_s: 3 / CLOCK, tiers: [], tsv_latency_s: 3 / CLOCK, link_bandwidth_bps: FLIT * CLOCK, energy_per_bit_hop_j: 0, router_power_w: 0 });
+  return meshFromIr({
+    topology,
+    dims,
+    flit_bits: FLIT,
+    hop_latency_s: 3 / CLOCK,
+    tiers: [],
+    tsv_latency_s: 3 / CLOCK,
+    link_bandwidth_bps: FLIT * CLOCK,
+    energy_per_bit_hop_j: 0,
+    router_power_w: 0,
+  });
 }
 
 interface Batch {
@@ -44,7 +54,10 @@ function batches(): Batch[] {
 
 /** The batch as flows: every node sends packets × flits flits to the pattern's destinations, spread evenly. */
 function modelCycles(b: Batch): number {
-  const dims = b.topology.replace(/^mesh /, '').split('x').map(Number);
+  const dims = b.topology
+    .replace(/^mesh /, '')
+    .split('x')
+    .map(Number);
   const m = bookSimMesh(dims.length === 3 ? 'mesh3d' : 'mesh', dims);
   const all = Array.from({ length: m.nodes }, (_, i) => i);
   const bits = b.packets * b.flits * FLIT;
@@ -65,7 +78,10 @@ describe('noc: contention against BookSim 2 (cycle-accurate)', () => {
     it(`${b.name} (${b.topology}, ${b.pattern}, ${b.packets} packets per node): within 25% of BookSim's ${b.cycles} cycles`, () => {
       const ours = modelCycles(b);
       const err = (ours - b.cycles) / b.cycles;
-      assert.ok(Math.abs(err) <= 0.25, `model ${ours.toFixed(0)} cycles vs BookSim ${b.cycles} (${(100 * err).toFixed(1)}%)`);
+      assert.ok(
+        Math.abs(err) <= 0.25,
+        `model ${ours.toFixed(0)} cycles vs BookSim ${b.cycles} (${(100 * err).toFixed(1)}%)`,
+      );
     });
   }
 
@@ -74,7 +90,13 @@ describe('noc: contention against BookSim 2 (cycle-accurate)', () => {
     const dst = [nodeAt(m, 0, 0, 0), nodeAt(m, 7, 7, 0)];
     const time = (sources: number, bits: number) => {
       const src = Array.from({ length: sources }, (_, i) => 2 + i);
-      return batchTime(routeFlows(m, src.map((s) => ({ group: `s${s}`, src: [s], dst, bits })), false));
+      return batchTime(
+        routeFlows(
+          m,
+          src.map((s) => ({ group: `s${s}`, src: [s], dst, bits })),
+          false,
+        ),
+      );
     };
     let prev = 0;
     for (const n of [2, 4, 8, 16, 32, 60]) {

@@ -6,7 +6,17 @@ import { toyProgram } from './sim-toy.js';
 const { meshFromIr, counterpart, route, routeFlows, snakeOrder, placeUnits, nodeAt, coord, linkCount } = noc;
 
 const mesh = (dims: number[], topology: 'mesh' | 'mesh3d' | 'torus' = 'mesh', tsv = 0) =>
-  meshFromIr({ topology, dims, flit_bits: 8, hop_latency_s: 1e-9, tiers: [], tsv_latency_s: tsv, link_bandwidth_bps: 8e9, energy_per_bit_hop_j: 1e-12, router_power_w: 0 });
+  meshFromIr({
+    topology,
+    dims,
+    flit_bits: 8,
+    hop_latency_s: 1e-9,
+    tiers: [],
+    tsv_latency_s: tsv,
+    link_bandwidth_bps: 8e9,
+    energy_per_bit_hop_j: 1e-12,
+    router_power_w: 0,
+  });
 
 describe('noc: dimension-ordered routing', () => {
   it('2D mesh: X first, then Y; hops = Manhattan distance', () => {
@@ -19,7 +29,10 @@ describe('noc: dimension-ordered routing', () => {
     assert.equal(links[nodeAt(m, 2, 0, 0) * 6 + 0], 10); // +x out of (2,0)
     assert.equal(links[nodeAt(m, 3, 0, 0) * 6 + 2], 10); // then +y out of (3,0)
     assert.equal(links[nodeAt(m, 3, 1, 0) * 6 + 2], 10);
-    assert.equal(links.reduce((a, b) => a + b, 0), 50); // 10 bits × 5 links
+    assert.equal(
+      links.reduce((a, b) => a + b, 0),
+      50,
+    ); // 10 bits × 5 links
     // Reverse direction uses −x / −y links.
     const back = new Float64Array(linkCount(m));
     route(m, nodeAt(m, 3, 2, 0), nodeAt(m, 0, 0, 0), 1, back);
@@ -43,7 +56,17 @@ describe('noc: dimension-ordered routing', () => {
   });
 
   it('bus: every non-local transfer is one hop on the one shared link', () => {
-    const m = meshFromIr({ topology: 'bus', dims: [6], flit_bits: 8, hop_latency_s: 1e-9, tiers: [], tsv_latency_s: 0, link_bandwidth_bps: 8e9, energy_per_bit_hop_j: 1e-12, router_power_w: 0 });
+    const m = meshFromIr({
+      topology: 'bus',
+      dims: [6],
+      flit_bits: 8,
+      hop_latency_s: 1e-9,
+      tiers: [],
+      tsv_latency_s: 0,
+      link_bandwidth_bps: 8e9,
+      energy_per_bit_hop_j: 1e-12,
+      router_power_w: 0,
+    });
     const r = routeFlows(m, [{ group: 'g', src: [0, 1], dst: [4, 5], bits: 40 }]);
     assert.equal(r.bit_hops, 40);
     assert.equal(r.linkBits[0], 40);
@@ -52,7 +75,20 @@ describe('noc: dimension-ordered routing', () => {
 
   it('multi-chip: out through the I/O router, along the chip chain, in through the far I/O router', () => {
     const base = mesh([2, 2]);
-    const m = meshFromIr({ topology: 'mesh', dims: [2, 2], flit_bits: 8, hop_latency_s: 1e-9, tiers: [], tsv_latency_s: 0, link_bandwidth_bps: 8e9, energy_per_bit_hop_j: 1e-12, router_power_w: 0 }, { chips: 3, bandwidth: 1e9, latency: 2e-9, energyPerBit: 10e-12 });
+    const m = meshFromIr(
+      {
+        topology: 'mesh',
+        dims: [2, 2],
+        flit_bits: 8,
+        hop_latency_s: 1e-9,
+        tiers: [],
+        tsv_latency_s: 0,
+        link_bandwidth_bps: 8e9,
+        energy_per_bit_hop_j: 1e-12,
+        router_power_w: 0,
+      },
+      { chips: 3, bandwidth: 1e9, latency: 2e-9, energyPerBit: 10e-12 },
+    );
     assert.equal(m.nodes, 3 * base.nodes);
     // chip 0 (1,1) → chip 2 (1,0): 2 hops to chip 0's (0,0), 2 chip hops, 1 hop from chip 2's (0,0).
     const r = routeFlows(m, [{ group: 'g', src: [nodeAt(m, 1, 1, 0, 0)], dst: [nodeAt(m, 1, 0, 0, 2)], bits: 100 }]);
@@ -107,7 +143,12 @@ describe('noc: flows, loads and placement', () => {
     const m = mesh([6, 5]);
     let seed = 7;
     const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
-    const flows = Array.from({ length: 20 }, (_, i) => ({ group: `f${i}`, src: [rnd(30), rnd(30)], dst: [rnd(30), rnd(30), rnd(30)], bits: 1 + rnd(1000) }));
+    const flows = Array.from({ length: 20 }, (_, i) => ({
+      group: `f${i}`,
+      src: [rnd(30), rnd(30)],
+      dst: [rnd(30), rnd(30), rnd(30)],
+      bits: 1 + rnd(1000),
+    }));
     const r = routeFlows(m, flows);
     let expected = 0;
     for (const f of flows)

@@ -73,8 +73,12 @@ describe('numerics: custom gradients vs the cpu backend', () => {
       const w = rand(rng, [g.k, g.k, 3, 4]);
       const ho = Math.floor((9 + 2 * g.pad - g.k) / g.stride) + 1;
       const r = rand(rng, [2, ho, ho, 4]);
-      const ours = tf.tidy(() => gradsOf((a, b) => ops.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, g), T(x), T(w), T(r)).map((t) => t.dataSync()));
-      const ref = await onCpu(() => gradsOf((a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, g.stride, g.pad), T(x), T(w), T(r)));
+      const ours = tf.tidy(() =>
+        gradsOf((a, b) => ops.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, g), T(x), T(w), T(r)).map((t) => t.dataSync()),
+      );
+      const ref = await onCpu(() =>
+        gradsOf((a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, g.stride, g.pad), T(x), T(w), T(r)),
+      );
       close(ours[0]!, ref[0]!, 1e-5, 'dx');
       close(ours[1]!, ref[1]!, 1e-5, 'dw');
     });
@@ -84,7 +88,9 @@ describe('numerics: custom gradients vs the cpu backend', () => {
     const x = rand(rng, [7, 11]);
     const w = rand(rng, [11, 5]);
     const r = rand(rng, [7, 5]);
-    const ours = tf.tidy(() => gradsOf((a, b) => ops.linear(a as tf.Tensor2D, b as tf.Tensor2D), T(x), T(w), T(r)).map((t) => t.dataSync()));
+    const ours = tf.tidy(() =>
+      gradsOf((a, b) => ops.linear(a as tf.Tensor2D, b as tf.Tensor2D), T(x), T(w), T(r)).map((t) => t.dataSync()),
+    );
     const ref = await onCpu(() => gradsOf((a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), T(x), T(w), T(r)));
     close(ours[0]!, ref[0]!, 1e-5, 'dx');
     close(ours[1]!, ref[1]!, 1e-5, 'dw');
@@ -95,7 +101,12 @@ describe('numerics: custom gradients vs the cpu backend', () => {
     const r = rand(rng, [40]);
     const [val, grad] = tf.tidy(() => {
       const xt = T(x);
-      return [ops.fixedPointSte(xt, 6).dataSync(), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(ops.fixedPointSte(a, 6), T(r))))(xt).dataSync()];
+      return [
+        ops.fixedPointSte(xt, 6).dataSync(),
+        tf
+          .grad((a: tf.Tensor) => tf.sum(tf.mul(ops.fixedPointSte(a, 6), T(r))))(xt)
+          .dataSync(),
+      ];
     });
     const ref = await onCpu(() => [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(a, T(r))))(T(x))]);
     // 6-bit: steps of max/31; the value and the gradient are within half a step of the exact ones.
@@ -103,7 +114,10 @@ describe('numerics: custom gradients vs the cpu backend', () => {
     const stepR = Math.max(...Array.from(r.data, Math.abs)) / 31;
     close(val!, x.data, (stepX / 2 + 1e-7) / Math.max(...Array.from(x.data, Math.abs)), 'value');
     close(grad!, ref[0]!, (stepR / 2 + 1e-7) / Math.max(...Array.from(r.data, Math.abs)), 'gradient');
-    assert.ok(Array.from(val!).some((v, i) => v !== x.data[i]), 'values are quantized');
+    assert.ok(
+      Array.from(val!).some((v, i) => v !== x.data[i]),
+      'values are quantized',
+    );
   });
 
   it('crossbar linear: straight-through gradients on the stored (faulty) weights', async () => {
@@ -115,8 +129,14 @@ describe('numerics: custom gradients vs the cpu backend', () => {
     const weff = xb.effectiveWeights().dataSync() as Float32Array;
     const x = rand(rng, [9, K], 0, 2);
     const r = rand(rng, [9, N]);
-    const ours = tf.tidy(() => gradsOf((a, b) => ops.crossbarOp(xb, a, b as tf.Tensor2D, { noise: false, gradBits: 16 }), T(x), T(w), T(r)).map((t) => t.dataSync()));
-    const ref = await onCpu(() => gradsOf((a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), T(x), tf.tensor2d(weff, [K, N]), T(r)));
+    const ours = tf.tidy(() =>
+      gradsOf((a, b) => ops.crossbarOp(xb, a, b as tf.Tensor2D, { noise: false, gradBits: 16 }), T(x), T(w), T(r)).map(
+        (t) => t.dataSync(),
+      ),
+    );
+    const ref = await onCpu(() =>
+      gradsOf((a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), T(x), tf.tensor2d(weff, [K, N]), T(r)),
+    );
     close(ours[0]!, ref[0]!, 1e-4, 'dx');
     close(ours[1]!, ref[1]!, 1e-4, 'dw');
     xb.dispose();
@@ -132,9 +152,18 @@ describe('numerics: custom gradients vs the cpu backend', () => {
     const weff = xb.effectiveWeights().dataSync() as Float32Array;
     const x = rand(rng, [2, 8, 8, cin], 0, 1);
     const r = rand(rng, [2, 4, 4, n]);
-    const ours = tf.tidy(() => gradsOf((a, b) => ops.crossbarOp(xb, a, b as tf.Tensor2D, { noise: false, gradBits: 16 }), T(x), T(w), T(r)).map((t) => t.dataSync()));
+    const ours = tf.tidy(() =>
+      gradsOf((a, b) => ops.crossbarOp(xb, a, b as tf.Tensor2D, { noise: false, gradBits: 16 }), T(x), T(w), T(r)).map(
+        (t) => t.dataSync(),
+      ),
+    );
     const ref = await onCpu(() => {
-      const [dx, dw] = gradsOf((a, b) => tf.conv2d(a as tf.Tensor4D, tf.reshape(b, [k, k, cin, n]) as tf.Tensor4D, 2, 1), T(x), tf.tensor2d(weff, [K, n]), T(r));
+      const [dx, dw] = gradsOf(
+        (a, b) => tf.conv2d(a as tf.Tensor4D, tf.reshape(b, [k, k, cin, n]) as tf.Tensor4D, 2, 1),
+        T(x),
+        tf.tensor2d(weff, [K, n]),
+        T(r),
+      );
       return [dx!, dw!];
     });
     close(ours[0]!, ref[0]!, 1e-4, 'dx');
@@ -157,11 +186,19 @@ describe('numerics: custom gradients vs the cpu backend', () => {
     const r = rand(rng, [4, 3]);
     const [val, grad] = tf.tidy(() => {
       const f = (a: tf.Tensor): tf.Tensor => ops.aggregate(adj, a as tf.Tensor2D);
-      return [f(T(h)).dataSync(), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), T(r))))(T(h)).dataSync()];
+      return [
+        f(T(h)).dataSync(),
+        tf
+          .grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), T(r))))(T(h))
+          .dataSync(),
+      ];
     });
     const ref = await onCpu(() => {
       const A = tf.tensor2d(dense, [4, 4]);
-      return [tf.matMul(A, T(h) as tf.Tensor2D), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.matMul(A, a as tf.Tensor2D), T(r))))(T(h))];
+      return [
+        tf.matMul(A, T(h) as tf.Tensor2D),
+        tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.matMul(A, a as tf.Tensor2D), T(r))))(T(h)),
+      ];
     });
     close(val!, ref[0]!, 1e-6, 'value');
     close(grad!, ref[1]!, 1e-6, 'gradient');

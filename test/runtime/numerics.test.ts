@@ -1,5 +1,21 @@
 import assert from 'node:assert/strict';
-import { CrossbarLayer, initTf, K_B, Rng as Rng_, roundedGaussianVariance, adcBitsNeeded, tf, type CrossbarParams, cellEncoding, columnsPerOutput, calibratedScale, convert, readNoiseBandwidth, SumHistogram, worstCaseScale } from '@pim/runtime/train';
+import {
+  CrossbarLayer,
+  initTf,
+  K_B,
+  Rng as Rng_,
+  roundedGaussianVariance,
+  adcBitsNeeded,
+  tf,
+  type CrossbarParams,
+  cellEncoding,
+  columnsPerOutput,
+  calibratedScale,
+  convert,
+  readNoiseBandwidth,
+  SumHistogram,
+  worstCaseScale,
+} from '@pim/runtime/train';
 
 const BASE: CrossbarParams = {
   rows: 128,
@@ -27,17 +43,20 @@ const BASE: CrossbarParams = {
 };
 
 function randomMatrix(rng: Rng_, n: number, lo: number, hi: number, int = false): Float32Array {
-  return Float32Array.from({ length: n }, () => (int ? Math.floor(lo + rng.next() * (hi - lo + 1)) : lo + rng.next() * (hi - lo)));
+  return Float32Array.from({ length: n }, () =>
+    int ? Math.floor(lo + rng.next() * (hi - lo + 1)) : lo + rng.next() * (hi - lo),
+  );
 }
 
 /** Σ x·q in float64 — the ideal fixed-point MVM. */
 function integerMvm(x: Float32Array, q: ArrayLike<number>, M: number, K: number, N: number): Float64Array {
   const y = new Float64Array(M * N);
-  for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
-    let s = 0;
-    for (let k = 0; k < K; k++) s += x[m * K + k]! * q[k * N + n]!;
-    y[m * N + n] = s;
-  }
+  for (let m = 0; m < M; m++)
+    for (let n = 0; n < N; n++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += x[m * K + k]! * q[k * N + n]!;
+      y[m * N + n] = s;
+    }
   return y;
 }
 
@@ -52,10 +71,19 @@ describe('numerics: crossbar MVM', () => {
 
   for (const cfg of [
     { name: '8-bit weights on 2-bit cells, 1-bit DAC', p: {} },
-    { name: '7-bit weights on 3-bit cells (partial top slice), 2-bit DAC, 64 rows', p: { weightBits: 7, bitsPerCell: 3, dacBits: 2, rows: 64 } },
-    { name: '6-bit weights on 1-bit cells, 16 rows, ADC exactly at the needed bits', p: { weightBits: 6, bitsPerCell: 1, rows: 16, adcBits: adcBitsNeeded(16, 1, 1, true) } },
+    {
+      name: '7-bit weights on 3-bit cells (partial top slice), 2-bit DAC, 64 rows',
+      p: { weightBits: 7, bitsPerCell: 3, dacBits: 2, rows: 64 },
+    },
+    {
+      name: '6-bit weights on 1-bit cells, 16 rows, ADC exactly at the needed bits',
+      p: { weightBits: 6, bitsPerCell: 1, rows: 16, adcBits: adcBitsNeeded(16, 1, 1, true) },
+    },
     { name: 'differential, 8-bit weights on 2-bit cells', p: { encoding: 'differential' as const } },
-    { name: 'differential, 7-bit weights on 3-bit cells, 2-bit DAC, 64 rows', p: { encoding: 'differential' as const, weightBits: 7, bitsPerCell: 3, dacBits: 2, rows: 64 } },
+    {
+      name: 'differential, 7-bit weights on 3-bit cells, 2-bit DAC, 64 rows',
+      p: { encoding: 'differential' as const, weightBits: 7, bitsPerCell: 3, dacBits: 2, rows: 64 },
+    },
   ]) {
     it(`ideal: both paths equal the fixed-point MVM exactly (${cfg.name})`, () => {
       const params = { ...BASE, ...cfg.p };
@@ -70,7 +98,10 @@ describe('numerics: crossbar MVM', () => {
       xb.program(tf.tensor2d(w, [K, N]));
       assert.ok(xb.lossless);
       const q = xb.quantizeWeights(tf.tensor2d(w, [K, N])).dataSync();
-      assert.deepEqual(Array.from(xb.integerWeights().dataSync(), (v) => v + 0), Array.from(q, (v) => v + 0)); // +0: −0 ≡ 0
+      assert.deepEqual(
+        Array.from(xb.integerWeights().dataSync(), (v) => v + 0),
+        Array.from(q, (v) => v + 0),
+      ); // +0: −0 ≡ 0
       const ref = integerMvm(x, q, M, K, N);
       for (const path of ['fast', 'bitserial'] as const) {
         const y = xb.integerForward(tf.tensor2d(x, [M, K]), { signed: true, noise: false, path }).dataSync();
@@ -130,21 +161,24 @@ describe('numerics: crossbar MVM', () => {
       const codeMax = adcBits >= needed ? Infinity : (2 ** adcBits - 1) * lsb;
       // Reference: digits of u = q + 8 on 2 slices, 2 chunks of 2 input bits, row tiles of 32.
       const expect = new Float64Array(M * N);
-      for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
-        let y = 0;
-        for (let t = 0; t < 2; t++) for (let j = 0; j < 2; j++) for (let rt = 0; rt * 32 < K; rt++) {
-          let s = 0;
-          for (let k = rt * 32; k < Math.min(K, rt * 32 + 32); k++) {
-            const a = Math.floor(x[m * K + k]! / 4 ** t) % 4;
-            const d = Math.floor((q[k * N + n]! + 8) / 4 ** j) % 4;
-            s += a * d;
-          }
-          y += 4 ** t * 4 ** j * Math.min(Math.floor(s / lsb + 0.5) * lsb, codeMax);
+      for (let m = 0; m < M; m++)
+        for (let n = 0; n < N; n++) {
+          let y = 0;
+          for (let t = 0; t < 2; t++)
+            for (let j = 0; j < 2; j++)
+              for (let rt = 0; rt * 32 < K; rt++) {
+                let s = 0;
+                for (let k = rt * 32; k < Math.min(K, rt * 32 + 32); k++) {
+                  const a = Math.floor(x[m * K + k]! / 4 ** t) % 4;
+                  const d = Math.floor((q[k * N + n]! + 8) / 4 ** j) % 4;
+                  s += a * d;
+                }
+                y += 4 ** t * 4 ** j * Math.min(Math.floor(s / lsb + 0.5) * lsb, codeMax);
+              }
+          let xs = 0;
+          for (let k = 0; k < K; k++) xs += x[m * K + k]!;
+          expect[m * N + n] = y - 8 * xs;
         }
-        let xs = 0;
-        for (let k = 0; k < K; k++) xs += x[m * K + k]!;
-        expect[m * N + n] = y - 8 * xs;
-      }
       const got = xb.integerForward(tf.tensor2d(x, [M, K]), { signed: false, noise: false }).dataSync();
       assert.equal(maxAbsDiff(got, expect), 0, `adc ${adcBits}`);
       errors.push(maxAbsDiff(got, integerMvm(x, q, M, K, N)));
@@ -166,7 +200,10 @@ describe('numerics: crossbar MVM', () => {
     const map = a.stuckMap();
     const n0 = map.filter((v) => v === 1).length;
     const n1 = map.filter((v) => v === 2).length;
-    for (const [n, rate] of [[n0, 0.02], [n1, 0.01]] as const) {
+    for (const [n, rate] of [
+      [n0, 0.02],
+      [n1, 0.01],
+    ] as const) {
       const sd = Math.sqrt(cells * rate * (1 - rate));
       assert.ok(Math.abs(n - cells * rate) < 5 * sd, `${n} vs ${cells * rate}`);
     }
@@ -216,7 +253,16 @@ describe('numerics: crossbar MVM', () => {
     const K = 64;
     const N = 4;
     const M = 6000;
-    const p = { ...BASE, rows: 64, weightBits: 2, bitsPerCell: 2, inputBits: 1, dacBits: 1, temperatureK: 400, bandwidthHz: 1e12 };
+    const p = {
+      ...BASE,
+      rows: 64,
+      weightBits: 2,
+      bitsPerCell: 2,
+      inputBits: 1,
+      dacBits: 1,
+      temperatureK: 400,
+      bandwidthHz: 1e12,
+    };
     const xb = new CrossbarLayer(K, N, p, 5);
     // q = 0 everywhere ⇒ u = 2 on every cell: ΣG = 64·(G_off + 2ΔG).
     xb.program(tf.zeros([K, N]) as tf.Tensor2D);
@@ -321,7 +367,18 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
   });
 
   it('calibrated ADC: ranges per input chunk and column group are the largest partial sums seen; every conversion matches an independent model', () => {
-    const params: CrossbarParams = { ...BASE, flipEncoding: false, rows: 32, weightBits: 6, inputBits: 4, bitsPerCell: 2, dacBits: 2, adcBits: 4, adcRange: 'calibrated', encoding: 'differential' };
+    const params: CrossbarParams = {
+      ...BASE,
+      flipEncoding: false,
+      rows: 32,
+      weightBits: 6,
+      inputBits: 4,
+      bitsPerCell: 2,
+      dacBits: 2,
+      adcBits: 4,
+      adcRange: 'calibrated',
+      encoding: 'differential',
+    };
     const rng = new Rng_(21);
     const K = 40;
     const N = 3;
@@ -341,19 +398,30 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
     const sums: number[][] = Array.from({ length: 12 }, () => []); // per chunk t and group g: t·6 + g
     const partial = (m: number, t: number, g: number, rt: number, n: number): number => {
       let s = 0;
-      for (let k = rt * 32; k < Math.min(K, rt * 32 + 32); k++) s += (Math.floor(x[m * K + k]! / 4 ** t) % 4) * dig(k, n)[g]!;
+      for (let k = rt * 32; k < Math.min(K, rt * 32 + 32); k++)
+        s += (Math.floor(x[m * K + k]! / 4 ** t) % 4) * dig(k, n)[g]!;
       return s;
     };
-    for (let m = 0; m < M; m++) for (let t = 0; t < 2; t++) for (let g = 0; g < 6; g++) for (let rt = 0; rt < 2; rt++) for (let n = 0; n < N; n++) sums[t * 6 + g]!.push(partial(m, t, g, rt, n));
+    for (let m = 0; m < M; m++)
+      for (let t = 0; t < 2; t++)
+        for (let g = 0; g < 6; g++)
+          for (let rt = 0; rt < 2; rt++) for (let n = 0; n < N; n++) sums[t * 6 + g]!.push(partial(m, t, g, rt, n));
     const ranges = xb.calibrate(tf.tensor2d(x, [M, K]), false);
-    assert.deepEqual(ranges, sums.map((s) => Math.max(...s)));
+    assert.deepEqual(
+      ranges,
+      sums.map((s) => Math.max(...s)),
+    );
     const scales = ranges.map((r) => calibratedScale(4, r));
     const expect = new Float64Array(M * N);
-    for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
-      let y = 0;
-      for (let t = 0; t < 2; t++) for (let g = 0; g < 6; g++) for (let rt = 0; rt < 2; rt++) y += 4 ** t * enc.factor[g]! * convert(partial(m, t, g, rt, n), scales[t * 6 + g]!);
-      expect[m * N + n] = y;
-    }
+    for (let m = 0; m < M; m++)
+      for (let n = 0; n < N; n++) {
+        let y = 0;
+        for (let t = 0; t < 2; t++)
+          for (let g = 0; g < 6; g++)
+            for (let rt = 0; rt < 2; rt++)
+              y += 4 ** t * enc.factor[g]! * convert(partial(m, t, g, rt, n), scales[t * 6 + g]!);
+        expect[m * N + n] = y;
+      }
     for (const path of ['bitserial', 'auto'] as const) {
       const got = xb.integerForward(tf.tensor2d(x, [M, K]), { signed: false, noise: false, path }).dataSync();
       // Float32 arithmetic on a non-integer LSB grid: equal to rounding error.
@@ -365,20 +433,40 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
     const r = clipped.calibrate(tf.tensor2d(x, [M, K]), false);
     assert.ok(r.every((v, g) => v <= ranges[g]!) && r.some((v, g) => v < ranges[g]!));
     const cs = r.map((v) => calibratedScale(4, v));
-    assert.ok(sums.some((s, g) => s.some((v) => v > cs[g]!.codeMax)), 'some sums clip');
+    assert.ok(
+      sums.some((s, g) => s.some((v) => v > cs[g]!.codeMax)),
+      'some sums clip',
+    );
     const expectClipped = new Float64Array(M * N);
-    for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
-      let y = 0;
-      for (let t = 0; t < 2; t++) for (let g = 0; g < 6; g++) for (let rt = 0; rt < 2; rt++) y += 4 ** t * enc.factor[g]! * convert(partial(m, t, g, rt, n), cs[t * 6 + g]!);
-      expectClipped[m * N + n] = y;
-    }
-    assert.ok(maxAbsDiff(clipped.integerForward(tf.tensor2d(x, [M, K]), { signed: false, noise: false }).dataSync(), expectClipped) < 1e-3);
+    for (let m = 0; m < M; m++)
+      for (let n = 0; n < N; n++) {
+        let y = 0;
+        for (let t = 0; t < 2; t++)
+          for (let g = 0; g < 6; g++)
+            for (let rt = 0; rt < 2; rt++)
+              y += 4 ** t * enc.factor[g]! * convert(partial(m, t, g, rt, n), cs[t * 6 + g]!);
+        expectClipped[m * N + n] = y;
+      }
+    assert.ok(
+      maxAbsDiff(
+        clipped.integerForward(tf.tensor2d(x, [M, K]), { signed: false, noise: false }).dataSync(),
+        expectClipped,
+      ) < 1e-3,
+    );
     xb.dispose();
     clipped.dispose();
   });
 
   it('lossless column groups: small differential weights leave the high slices exact, so auto reads only the low ones bit-serially', () => {
-    const params: CrossbarParams = { ...BASE, weightBits: 16, inputBits: 8, adcBits: 5, adcRange: 'calibrated', encoding: 'differential', rows: 64 };
+    const params: CrossbarParams = {
+      ...BASE,
+      weightBits: 16,
+      inputBits: 8,
+      adcBits: 5,
+      adcRange: 'calibrated',
+      encoding: 'differential',
+      rows: 64,
+    };
     const rng = new Rng_(4);
     const K = 100;
     const N = 7;
@@ -418,7 +506,9 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
     const rng = new Rng_(6);
     const w1 = tf.tensor2d(randomMatrix(rng, K * N, -1, 1), [K, N]);
     const w2 = tf.tensor2d(randomMatrix(rng, K * N, -1, 1), [K, N]);
-    const readBack = (p: Partial<CrossbarParams>): { first: Float32Array; again: Float32Array; ideal: Float32Array } => {
+    const readBack = (
+      p: Partial<CrossbarParams>,
+    ): { first: Float32Array; again: Float32Array; ideal: Float32Array } => {
       const xb = new CrossbarLayer(K, N, { ...BASE, ...p }, 3);
       xb.program(w1);
       const first = xb.integerWeights().dataSync() as Float32Array;
@@ -502,8 +592,29 @@ describe('numerics: approximate lossy path and Â on crossbars', () => {
   it('Â on crossbars: ideal cells hold Â in fixed point; stuck-at-zero cells erase it', async () => {
     const { AdjacencyCrossbar } = await import('@pim/runtime/train');
     // Â of a 3-node path graph with self loops (values 1/2, 1/√6, 1/3 …).
-    const adj = { n: 3, rowPtr: Int32Array.from([0, 2, 5, 7]), cols: Int32Array.from([0, 1, 0, 1, 2, 1, 2]), vals: Float32Array.from([0.5, 0.408, 0.408, 0.333, 0.408, 0.408, 0.5]) };
-    const p = { block: 2, skipZeroBlocks: true, bitsPerCell: 2, weightBits: 8, inputBits: 8, dacBits: 1, gOn: 1e-5, gOff: 1e-6, readVoltage: 0.2, writeNoise: 0, spread: 0, stuckAtZero: 0, stuckAtOne: 0, temperatureK: 0, bandwidthHz: 0 };
+    const adj = {
+      n: 3,
+      rowPtr: Int32Array.from([0, 2, 5, 7]),
+      cols: Int32Array.from([0, 1, 0, 1, 2, 1, 2]),
+      vals: Float32Array.from([0.5, 0.408, 0.408, 0.333, 0.408, 0.408, 0.5]),
+    };
+    const p = {
+      block: 2,
+      skipZeroBlocks: true,
+      bitsPerCell: 2,
+      weightBits: 8,
+      inputBits: 8,
+      dacBits: 1,
+      gOn: 1e-5,
+      gOff: 1e-6,
+      readVoltage: 0.2,
+      writeNoise: 0,
+      spread: 0,
+      stuckAtZero: 0,
+      stuckAtOne: 0,
+      temperatureK: 0,
+      bandwidthHz: 0,
+    };
     const ideal = new AdjacencyCrossbar(adj, p, 1);
     const s = 0.5 / 127; // the largest entry at full scale
     assert.ok(Math.abs(ideal.scale - s) < 1e-12);

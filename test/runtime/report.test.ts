@@ -4,7 +4,17 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { simulate, formatSummary, toJson, toCsvFiles, writeReports, renderSpecToSvg, chartSpecs, simulateCommand, type SimReport } from '@pim/runtime/sim';
+import {
+  simulate,
+  formatSummary,
+  toJson,
+  toCsvFiles,
+  writeReports,
+  renderSpecToSvg,
+  chartSpecs,
+  simulateCommand,
+  type SimReport,
+} from '@pim/runtime/sim';
 import * as reference from './fixtures/reference-ir.js';
 import { toyProgram } from './sim-toy.js';
 
@@ -40,14 +50,27 @@ describe('report: text, JSON, CSV', () => {
 
   it('CSV files: one row per layer, quoted where needed', () => {
     const f = toCsvFiles(isaac);
-    assert.ok(['summary.csv', 'layers.csv', 'components.csv', 'breakdown.csv', 'noc_flows.csv', 'noc_routers.csv', 'training.csv'].every((n) => n in f));
+    assert.ok(
+      [
+        'summary.csv',
+        'layers.csv',
+        'components.csv',
+        'breakdown.csv',
+        'noc_flows.csv',
+        'noc_routers.csv',
+        'training.csv',
+      ].every((n) => n in f),
+    );
     const lines = f['layers.csv']!.trim().split('\n');
     assert.equal(lines.length, 1 + 12);
     assert.ok(lines[0]!.startsWith('index,name,kind,engine'));
     assert.match(f['summary.csv']!, /^peak_ops_per_s,41287680000000,41300000000000$/m);
     assert.equal(f['noc_routers.csv']!.trim().split('\n').length, 1 + 168);
     // One row per loaded link; their bits add up to Σ bits × hops.
-    const links = f['noc_links.csv']!.trim().split('\n').slice(1).map((l) => Number(l.split(',')[5]));
+    const links = f['noc_links.csv']!.trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[5]));
     const n = isaac.noc!.declared;
     assert.ok(Math.abs(links.reduce((a, b) => a + b, 0) - n.avg_hops * n.total_bits) < 1e-6 * n.total_bits);
   });
@@ -69,7 +92,21 @@ describe('report: charts', () => {
   it('a chart Vega cannot lay out fails loudly instead of drawing nothing', async () => {
     // Step sizing with independent scales in a facet makes Vega log "datum is not defined".
     const values = [0, 1].flatMap((x) => [0, 1].map((y) => ({ row: 'a', x, y, v: x + y })));
-    const bad = { data: { values }, facet: { row: { field: 'row' } }, resolve: { scale: { x: 'independent', y: 'independent' } }, spec: { width: { step: 10 }, height: { step: 10 }, mark: 'rect', encoding: { x: { field: 'x', type: 'ordinal' }, y: { field: 'y', type: 'ordinal' }, color: { field: 'v', type: 'quantitative' } } } };
+    const bad = {
+      data: { values },
+      facet: { row: { field: 'row' } },
+      resolve: { scale: { x: 'independent', y: 'independent' } },
+      spec: {
+        width: { step: 10 },
+        height: { step: 10 },
+        mark: 'rect',
+        encoding: {
+          x: { field: 'x', type: 'ordinal' },
+          y: { field: 'y', type: 'ordinal' },
+          color: { field: 'v', type: 'quantitative' },
+        },
+      },
+    };
     await assert.rejects(renderSpecToSvg(bad, 'bad'), /chart 'bad' failed to render/);
   });
 });
@@ -82,7 +119,11 @@ describe('report: files and the CLI handler', () => {
   it('writes JSON, CSV and HTML; prints the summary', async function () {
     this.timeout(60000);
     const out: string[] = [];
-    const code = await simulateCommand(reference.isaacProgram(), { mapping: 'lenet_on_isaac', json: join(dir, 'r.json'), csv: join(dir, 'csv'), html: join(dir, 'r.html') }, (s) => out.push(s));
+    const code = await simulateCommand(
+      reference.isaacProgram(),
+      { mapping: 'lenet_on_isaac', json: join(dir, 'r.json'), csv: join(dir, 'csv'), html: join(dir, 'r.html') },
+      (s) => out.push(s),
+    );
     assert.equal(code, 0);
     assert.match(out.join('\n'), /published 41\.3 TOPS/);
     assert.ok(!/also in this program/.test(out.join('\n')), 'a chosen mapping needs no hint');
@@ -98,7 +139,12 @@ describe('report: files and the CLI handler', () => {
 
   it('bad IR: exit 1 and a clear message, no stack', async () => {
     const err: string[] = [];
-    const code = await simulateCommand(toyProgram(), { mapping: 'nope' }, () => undefined, (s) => err.push(s));
+    const code = await simulateCommand(
+      toyProgram(),
+      { mapping: 'nope' },
+      () => undefined,
+      (s) => err.push(s),
+    );
     assert.equal(code, 1);
     assert.equal(err.join('\n'), "pimc simulate: ir.mappings: no mapping named 'nope' (have: toymap)");
   });
@@ -106,9 +152,17 @@ describe('report: files and the CLI handler', () => {
   it('an unwritable output path: exit 1 naming the path', async () => {
     const err: string[] = [];
     const bad = join(dir, 'missing', 'r.json');
-    const code = await simulateCommand(toyProgram(), { json: bad }, () => undefined, (s) => err.push(s));
+    const code = await simulateCommand(
+      toyProgram(),
+      { json: bad },
+      () => undefined,
+      (s) => err.push(s),
+    );
     assert.equal(code, 1);
-    assert.match(err.join('\n'), new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot write \\(ENOENT\\)`));
+    assert.match(
+      err.join('\n'),
+      new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot write \\(ENOENT\\)`),
+    );
   });
 
   it('writeReports with no outputs writes nothing', async () => {
@@ -149,7 +203,12 @@ function decodePng(buf: Buffer): { width: number; height: number; channels: numb
       const b = y > 0 ? pixels[(y - 1) * stride + x]! : 0;
       const c = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels]! : 0;
       const p = a + b - c;
-      const pr = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const pr =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
       pixels[y * stride + x] = (v + [0, a, b, (a + b) >> 1, pr][f]!) & 255;
     }
   }
@@ -163,12 +222,29 @@ describe('report: the HTML report in headless Chromium', () => {
 
   it('renders every chart (DOM has non-empty SVGs; the screenshot has coloured marks)', async function () {
     this.timeout(120000);
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is not installed: install Debian's package (apt-get install -y chromium) to run this test`);
+    assert.ok(
+      existsSync(CHROMIUM),
+      `${CHROMIUM} is not installed: install Debian's package (apt-get install -y chromium) to run this test`,
+    );
     const r = simulate(reference.heteroProgram('data/cora'), { mapping: 'gcn_on_hetero' });
     const html = join(dir, 'report.html');
     await writeReports(r, { html });
-    const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`];
-    const dom = execFileSync(CHROMIUM, [...args, '--dump-dom', `file://${html}`], { encoding: 'utf8', timeout: 90000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const args = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${join(dir, 'profile')}`,
+    ];
+    const dom = execFileSync(CHROMIUM, [...args, '--dump-dom', `file://${html}`], {
+      encoding: 'utf8',
+      timeout: 90000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const figures = dom.match(/<figure class="chart" id="chart-[^"]+">[\s\S]*?<\/figure>/g) ?? [];
     assert.equal(figures.length, 5, 'five charts in the DOM');
     for (const f of figures) {
@@ -177,7 +253,10 @@ describe('report: the HTML report in headless Chromium', () => {
       assert.ok((f.match(/<path|<rect/g) ?? []).length > 10, `${id} svg has marks`);
     }
     const png = join(dir, 'shot.png');
-    execFileSync(CHROMIUM, [...args, `--screenshot=${png}`, '--window-size=1400,3000', `file://${html}`], { timeout: 90000, stdio: 'ignore' });
+    execFileSync(CHROMIUM, [...args, `--screenshot=${png}`, '--window-size=1400,3000', `file://${html}`], {
+      timeout: 90000,
+      stdio: 'ignore',
+    });
     assert.ok(existsSync(png), 'screenshot written');
     const img = decodePng(readFileSync(png));
     assert.equal(img.width, 1400);

@@ -35,17 +35,25 @@ describe('sim: corrupted IR never crashes the simulator', () => {
   const all = paths(base).filter((p) => p.length > 0);
   it('one corrupted field → a report without NaN, or a SimError', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: all.length - 1 }), fc.constantFrom<Json>(0, -1, 1.5, Number.NaN, 1e30, 'x', null, [], {}, true), (i, value) => {
-        const ir = clone(base);
-        setAt(ir, all[i]!, value);
-        try {
-          const r = simulate(ir as never, { detail: true });
-          // A corrupted figure the checks let through may give odd numbers, but never NaN in the summary.
-          assert.ok(finiteDeep(r.summary), `NaN in the summary after setting ${all[i]!.join('.')} = ${JSON.stringify(value)}`);
-        } catch (e) {
-          if (!(e instanceof SimError)) throw new Error(`setting ${all[i]!.join('.')} = ${JSON.stringify(value)} crashed: ${(e as Error).stack}`);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: all.length - 1 }),
+        fc.constantFrom<Json>(0, -1, 1.5, Number.NaN, 1e30, 'x', null, [], {}, true),
+        (i, value) => {
+          const ir = clone(base);
+          setAt(ir, all[i]!, value);
+          try {
+            const r = simulate(ir as never, { detail: true });
+            // A corrupted figure the checks let through may give odd numbers, but never NaN in the summary.
+            assert.ok(
+              finiteDeep(r.summary),
+              `NaN in the summary after setting ${all[i]!.join('.')} = ${JSON.stringify(value)}`,
+            );
+          } catch (e) {
+            if (!(e instanceof SimError))
+              throw new Error(`setting ${all[i]!.join('.')} = ${JSON.stringify(value)} crashed: ${(e as Error).stack}`);
+          }
+        },
+      ),
       { numRuns: 400, seed: 42 },
     );
   });
@@ -56,16 +64,25 @@ describe('sim: corrupted IR never crashes the simulator', () => {
     const hp = paths(hetero).filter((p) => p.length > 0 && !p.includes('root'));
     const graph = syntheticGraph({ nodes: 2708, features: 1433, classes: 7, avgDegree: 3.9, seed: 1 });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: hp.length - 1 }), fc.constantFrom<Json>(0, -1, 1.5, Number.NaN, 1e30, 'x', null, [], {}, true), fc.constantFrom('gcn_on_hetero', 'vgg_on_hetero'), (i, value, mapping) => {
-        const ir = clone(hetero);
-        setAt(ir, hp[i]!, value);
-        try {
-          const r = simulate(ir as never, { mapping, graph, detail: false });
-          assert.ok(finiteDeep(r.summary), `NaN in the summary after setting ${hp[i]!.join('.')} = ${JSON.stringify(value)}`);
-        } catch (e) {
-          if (!(e instanceof SimError)) throw new Error(`setting ${hp[i]!.join('.')} = ${JSON.stringify(value)} crashed: ${(e as Error).stack}`);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: hp.length - 1 }),
+        fc.constantFrom<Json>(0, -1, 1.5, Number.NaN, 1e30, 'x', null, [], {}, true),
+        fc.constantFrom('gcn_on_hetero', 'vgg_on_hetero'),
+        (i, value, mapping) => {
+          const ir = clone(hetero);
+          setAt(ir, hp[i]!, value);
+          try {
+            const r = simulate(ir as never, { mapping, graph, detail: false });
+            assert.ok(
+              finiteDeep(r.summary),
+              `NaN in the summary after setting ${hp[i]!.join('.')} = ${JSON.stringify(value)}`,
+            );
+          } catch (e) {
+            if (!(e instanceof SimError))
+              throw new Error(`setting ${hp[i]!.join('.')} = ${JSON.stringify(value)} crashed: ${(e as Error).stack}`);
+          }
+        },
+      ),
       { numRuns: 300, seed: 7 },
     );
   });

@@ -21,7 +21,8 @@ function diff(a: unknown, b: unknown, path = '$', out: string[] = []): string[] 
     else a.forEach((x, i) => diff(x, b[i], `${path}[${i}]`, out));
   } else if (a && b && typeof a === 'object' && typeof b === 'object') {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) diff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out);
+    for (const k of keys)
+      diff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out);
   } else if (a !== b) out.push(`${path}: ${JSON.stringify(a)} ≠ golden ${JSON.stringify(b)}`);
   return out;
 }
@@ -41,10 +42,18 @@ function condense(r: Record<string, unknown>): unknown {
   if (t) {
     for (const q of t.tiers) {
       const cells = q['cells'] as number[];
-      q['cells'] = { count: cells.length, mean_k: cells.reduce((a, b) => a + b, 0) / cells.length, max_k: Math.max(...cells) };
+      q['cells'] = {
+        count: cells.length,
+        mean_k: cells.reduce((a, b) => a + b, 0) / cells.length,
+        max_k: Math.max(...cells),
+      };
     }
     const temps = t.tiles.map((u) => u.temperature_k);
-    (t as Record<string, unknown>)['tiles'] = { count: temps.length, mean_k: temps.reduce((a, b) => a + b, 0) / temps.length, max_k: Math.max(...temps) };
+    (t as Record<string, unknown>)['tiles'] = {
+      count: temps.length,
+      mean_k: temps.reduce((a, b) => a + b, 0) / temps.length,
+      max_k: Math.max(...temps),
+    };
   }
   return r;
 }
@@ -64,21 +73,32 @@ describe('sim: golden reports of the samples', function () {
       for (const f of readdirSync(SAMPLES).filter((x) => x.endsWith('.pim'))) {
         const p = compile(join(SAMPLES, f));
         if (!p.ir) continue;
-        for (const m of p.ir.mappings) writeFileSync(join(GOLDEN, `${f.replace(/\.pim$/, '')}.${m.name}.json`), JSON.stringify(report(f.replace(/\.pim$/, ''), m.name), null, 2) + '\n');
+        for (const m of p.ir.mappings)
+          writeFileSync(
+            join(GOLDEN, `${f.replace(/\.pim$/, '')}.${m.name}.json`),
+            JSON.stringify(report(f.replace(/\.pim$/, ''), m.name), null, 2) + '\n',
+          );
       }
     });
     return;
   }
   const goldens = existsSync(GOLDEN) ? readdirSync(GOLDEN).filter((f) => f.endsWith('.json')) : [];
   it('has golden reports for the ISAAC sample', () => {
-    assert.ok(goldens.some((g) => g.startsWith('isaac.')), `no golden report for samples/isaac.pim in ${GOLDEN}`);
+    assert.ok(
+      goldens.some((g) => g.startsWith('isaac.')),
+      `no golden report for samples/isaac.pim in ${GOLDEN}`,
+    );
   });
   for (const g of goldens) {
     const [sample, mapping] = g.replace(/\.json$/, '').split('.') as [string, string];
     it(`${sample}.pim --mapping ${mapping} matches golden/${g}`, () => {
       const want = JSON.parse(readFileSync(join(GOLDEN, g), 'utf8')) as unknown;
       const d = diff(report(sample, mapping), want);
-      assert.deepEqual(d, [], `report differs from golden/${g} (UPDATE_GOLDENS=1 npm test rewrites it after an intended change):\n${d.join('\n')}`);
+      assert.deepEqual(
+        d,
+        [],
+        `report differs from golden/${g} (UPDATE_GOLDENS=1 npm test rewrites it after an intended change):\n${d.join('\n')}`,
+      );
     });
   }
 });

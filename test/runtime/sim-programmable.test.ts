@@ -68,10 +68,13 @@ describe('sim: units that execute, leakage, stated figures, concentrated mesh (c
 
   it('without such a unit the layer falls back (and says so)', () => {
     const r = simulate(compileText(CHIP('')).ir!);
-    assert.ok(r.warnings.some((w) => /no sigmoid unit .* for relu layers/.test(w)), r.warnings.join('; '));
+    assert.ok(
+      r.warnings.some((w) => /no sigmoid unit .* for relu layers/.test(w)),
+      r.warnings.join('; '),
+    );
   });
 
-  it('idle power is the mapped tiles\' leakage: stated leakage, else a tenth of the own power', () => {
+  it("idle power is the mapped tiles' leakage: stated leakage, else a tenth of the own power", () => {
     const p = compileText(CHIP('vector_unit vpu { lanes: 8 }'));
     const tt = p.ir!.architectures[0]!.tile_types[0]!;
     const ima = p.ir!.architectures[0]!.root.children[0]!.children[0]!.children.find((c) => c.kind === 'ima')!;
@@ -92,9 +95,14 @@ describe('sim: units that execute, leakage, stated figures, concentrated mesh (c
   });
 
   it('a stated tile power: the totals and the breakdown by kind both equal it', () => {
-    const p = compileText(CHIP('vector_unit vpu { lanes: 8 }').replace('core c[2] {', 'core c[2] {\n      power: 20 mW'));
+    const p = compileText(
+      CHIP('vector_unit vpu { lanes: 8 }').replace('core c[2] {', 'core c[2] {\n      power: 20 mW'),
+    );
     const arch = p.ir!.architectures[0]!;
-    assert.ok(p.diagnostics.some((d) => d.code === 'PIM4250'), 'a warning says the stated figure and its parts disagree');
+    assert.ok(
+      p.diagnostics.some((d) => d.code === 'PIM4250'),
+      'a warning says the stated figure and its parts disagree',
+    );
     near(arch.tile_types[0]!.power_w, 20e-3);
     near(arch.totals.power_w, 2 * 20e-3);
     const byKind = arch.breakdown.reduce((s, b) => s + b.power_w, 0);
@@ -113,9 +121,16 @@ describe('sim: units that execute, leakage, stated figures, concentrated mesh (c
   it('samples/programmable.pim compiles without a diagnostic and simulates', () => {
     const file = resolve('samples/programmable.pim');
     const p = compile(file);
-    assert.deepEqual(p.diagnostics.map((d) => d.message), []);
+    assert.deepEqual(
+      p.diagnostics.map((d) => d.message),
+      [],
+    );
     const r = simulate(p.ir!);
-    assert.ok(r.layers.filter((l) => l.kind === 'relu' || l.kind === 'maxpool').every((l) => l.energy_by_kind['vector_unit']! > 0));
+    assert.ok(
+      r.layers
+        .filter((l) => l.kind === 'relu' || l.kind === 'maxpool')
+        .every((l) => l.energy_by_kind['vector_unit']! > 0),
+    );
     assert.match(readFileSync(file, 'utf8'), /topology: cmesh/);
     assert.equal(r.noc!.declared.concentration[0], 4);
   });

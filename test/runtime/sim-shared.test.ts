@@ -13,7 +13,9 @@ import { toyArchitecture } from './sim-toy.js';
 function allGpu() {
   const dir = mkdtempSync(join(tmpdir(), 'pim-gpu-'));
   try {
-    const src = readFileSync(resolve('samples/hetero-vgg.pim'), 'utf8') + '\nmapping vgg11_all_gpu {\n  model: vgg11\n  architecture: hetero3d\n  weights: fixed(16 bit)\n  place conv, linear, batchnorm on gpu\n}\n';
+    const src =
+      readFileSync(resolve('samples/hetero-vgg.pim'), 'utf8') +
+      '\nmapping vgg11_all_gpu {\n  model: vgg11\n  architecture: hetero3d\n  weights: fixed(16 bit)\n  place conv, linear, batchnorm on gpu\n}\n';
     writeFileSync(join(dir, 'all-gpu.pim'), src);
     const p = compile(join(dir, 'all-gpu.pim'));
     assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('; '));
@@ -28,9 +30,15 @@ describe('sim: the GPU is a shared resource', () => {
   it('an all-GPU VGG-11 runs at ≤ 100% of the GPU peak (its layers take turns on the cores)', () => {
     assert.ok(r.gpu);
     const busy = r.gpu.layers.reduce((s, l) => s + l.cost.time_s, 0);
-    assert.ok(Math.abs(r.summary.period_s - busy) <= 1e-9 * busy, `period ${r.summary.period_s} s vs Σ GPU layer times ${busy} s`);
+    assert.ok(
+      Math.abs(r.summary.period_s - busy) <= 1e-9 * busy,
+      `period ${r.summary.period_s} s vs Σ GPU layer times ${busy} s`,
+    );
     assert.equal(r.summary.bottleneck, 'gpu sm');
-    assert.ok(r.summary.effective_ops_per_s <= r.summary.peak_gpu_flops, `${r.summary.effective_ops_per_s} ops/s above the ${r.summary.peak_gpu_flops} FLOP/s peak`);
+    assert.ok(
+      r.summary.effective_ops_per_s <= r.summary.peak_gpu_flops,
+      `${r.summary.effective_ops_per_s} ops/s above the ${r.summary.peak_gpu_flops} FLOP/s peak`,
+    );
   });
   it('utilisation of peak FLOP/s and memory bandwidth is reported, each ≤ 100%', () => {
     const u = r.gpu!.utilisation.find((x) => x.gpu === 'sm')!;

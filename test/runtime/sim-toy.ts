@@ -23,8 +23,22 @@ export function toyArchitecture(): IrArchitecture {
             kind: 'ima',
             count: 1,
             children: [
-              { name: 'crossbar', kind: 'crossbar', count: 2, attributes: { rows: 8, cols: 8 }, power_w: 0.4e-3, area_m2: 1e-12 },
-              { name: 'adc', kind: 'adc', count: 1, attributes: { resolution: 6, rate: 1e9 }, power_w: 1e-3, area_m2: 1e-9 },
+              {
+                name: 'crossbar',
+                kind: 'crossbar',
+                count: 2,
+                attributes: { rows: 8, cols: 8 },
+                power_w: 0.4e-3,
+                area_m2: 1e-12,
+              },
+              {
+                name: 'adc',
+                kind: 'adc',
+                count: 1,
+                attributes: { resolution: 6, rate: 1e9 },
+                power_w: 1e-3,
+                area_m2: 1e-9,
+              },
               { name: 'dac', kind: 'dac', count: 16, attributes: { resolution: 1 }, power_w: 1e-6, area_m2: 1e-12 },
             ],
           },
@@ -41,7 +55,16 @@ export function toyArchitecture(): IrArchitecture {
     units_per_tile: 1,
     crossbars_per_unit: 2,
     crossbars_per_tile: 2,
-    crossbar: { rows: 8, cols: 8, device: 'reram2b', bits_per_cell: 2, read_latency_s: 5e-9, power_w: 0.4e-3, area_m2: 1e-12, read_energy_j: 2e-12 },
+    crossbar: {
+      rows: 8,
+      cols: 8,
+      device: 'reram2b',
+      bits_per_cell: 2,
+      read_latency_s: 5e-9,
+      power_w: 0.4e-3,
+      area_m2: 1e-12,
+      read_energy_j: 2e-12,
+    },
     adcs_per_unit: 1,
     adc: { resolution_bits: 6, rate_hz: 1e9, power_w: 1e-3, area_m2: 1e-9, energy_per_conversion_j: 1e-12 },
     dacs_per_unit: 16,
@@ -61,16 +84,44 @@ export function toyArchitecture(): IrArchitecture {
     partitions: [{ name: 'p', kind: 'reram', tier: 0, tiles: ['tile'], gpus: [] }],
     tile_types: [tt],
     gpus: [],
-    noc: { topology: 'mesh', dims: [2, 2], flit_bits: 8, hop_latency_s: 1e-9, tiers: [], tsv_latency_s: 0, link_bandwidth_bps: 8e9, energy_per_bit_hop_j: 1e-12, router_power_w: 0 },
+    noc: {
+      topology: 'mesh',
+      dims: [2, 2],
+      flit_bits: 8,
+      hop_latency_s: 1e-9,
+      tiers: [],
+      tsv_latency_s: 0,
+      link_bandwidth_bps: 8e9,
+      energy_per_bit_hop_j: 1e-12,
+      router_power_w: 0,
+    },
     links: [],
     totals: { power_w: root.power_w, area_m2: root.area_m2, crossbars: 8, tiles: 4, gpus: 0 },
     breakdown: [],
   };
 }
 
-function layer(index: number, name: string, kind: string, inShape: number[], outShape: number[], w?: { rows: number; cols: number }, mvms = 0): IrLayer {
+function layer(
+  index: number,
+  name: string,
+  kind: string,
+  inShape: number[],
+  outShape: number[],
+  w?: { rows: number; cols: number },
+  mvms = 0,
+): IrLayer {
   const macs = w ? w.rows * w.cols * mvms : 0;
-  const l: IrLayer = { index, name, kind, attributes: {}, input_shape: inShape, output_shape: outShape, macs, params: w ? w.rows * w.cols : 0, mvms };
+  const l: IrLayer = {
+    index,
+    name,
+    kind,
+    attributes: {},
+    input_shape: inShape,
+    output_shape: outShape,
+    macs,
+    params: w ? w.rows * w.cols : 0,
+    mvms,
+  };
   if (w) l.weights = w;
   return l;
 }
@@ -83,7 +134,13 @@ export function toyModel(): IrModel {
     layer(2, 'flat', 'flatten', [3, 1, 2], [6]),
     layer(3, 'b', 'linear', [6], [3], { rows: 6, cols: 3 }, 1),
   ];
-  return { name: 'toynet', input: { kind: 'tensor', shape: [3, 4, 4] }, layers, output_shape: [3], totals: { macs: layers.reduce((s, l) => s + l.macs, 0), params: 0, weight_layers: 2 } };
+  return {
+    name: 'toynet',
+    input: { kind: 'tensor', shape: [3, 4, 4] },
+    layers,
+    output_shape: [3],
+    totals: { macs: layers.reduce((s, l) => s + l.macs, 0), params: 0, weight_layers: 2 },
+  };
 }
 
 export function toyProgram(): IrProgram {
@@ -97,9 +154,22 @@ export function toyProgram(): IrProgram {
     devices: [{ ...reram2b, write_latency_s: 10e-9, write_energy_j: 1e-12, endurance: 1000 }],
     architectures: [arch],
     models: [model],
-    datasets: [{ name: 'd', source: 'synthetic', kind: 'image', shape: [3, 4, 4], classes: 3, attributes: { samples: 100 } }],
+    datasets: [
+      { name: 'd', source: 'synthetic', kind: 'image', shape: [3, 4, 4], classes: 3, attributes: { samples: 100 } },
+    ],
     mappings: [mapping],
-    experiments: [{ kind: 'train', name: 'toytrain', mapping: 'toymap', dataset: 'd', epochs: 2, batch: 10, seed: 1, numerics: { ideal: true, activation_bits: 4 } }],
+    experiments: [
+      {
+        kind: 'train',
+        name: 'toytrain',
+        mapping: 'toymap',
+        dataset: 'd',
+        epochs: 2,
+        batch: 10,
+        seed: 1,
+        numerics: { ideal: true, activation_bits: 4 },
+      },
+    ],
     explorations: [],
   };
 }

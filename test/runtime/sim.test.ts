@@ -2,7 +2,19 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compile } from '@pim/compiler';
-import { simulate, SimError, mvmCost, tileModel, crossbarPeakOps, gpuCost, transposedMvm, objectivesOf, overlappedLatency, rowsFraction, type SimReport } from '@pim/runtime/sim';
+import {
+  simulate,
+  SimError,
+  mvmCost,
+  tileModel,
+  crossbarPeakOps,
+  gpuCost,
+  transposedMvm,
+  objectivesOf,
+  overlappedLatency,
+  rowsFraction,
+  type SimReport,
+} from '@pim/runtime/sim';
 import * as reference from './fixtures/reference-ir.js';
 import { clone, toyArchitecture, toyProgram } from './sim-toy.js';
 
@@ -131,11 +143,24 @@ describe('sim: inference pipeline and energy (toy chip)', () => {
 });
 
 describe('sim: latency with layers overlapping within an image', () => {
-  const L = (index: number, name: string, kind: string, attributes: Record<string, number | number[]>, input_shape: number[], output_shape: number[]) => ({ index, name, kind, attributes, input_shape, output_shape, macs: 0, params: 0, mvms: 0 });
+  const L = (
+    index: number,
+    name: string,
+    kind: string,
+    attributes: Record<string, number | number[]>,
+    input_shape: number[],
+    output_shape: number[],
+  ) => ({ index, name, kind, attributes, input_shape, output_shape, macs: 0, params: 0, mvms: 0 });
   const c1 = L(0, 'c1', 'conv', { kernel: [3, 3], padding: [1, 1, 1, 1] }, [1, 8, 8], [4, 8, 8]);
   const pool = L(1, 'pool', 'maxpool', { size: [2, 2], stride: [2, 2] }, [4, 8, 8], [4, 4, 4]);
   const c2 = L(2, 'c2', 'conv', { kernel: 3, padding: 0 }, [4, 4, 4], [8, 2, 2]);
-  const model = { name: 'm', input: { kind: 'tensor' as const, shape: [1, 8, 8] }, layers: [c1, pool, c2], output_shape: [8, 2, 2], totals: { macs: 0, params: 0, weight_layers: 2 } };
+  const model = {
+    name: 'm',
+    input: { kind: 'tensor' as const, shape: [1, 8, 8] },
+    layers: [c1, pool, c2],
+    output_shape: [8, 2, 2],
+    totals: { macs: 0, params: 0, weight_layers: 2 },
+  };
   it('a conv needs kernel − padding rows of its input, through the pooling in between', () => {
     // c2's first output row reads 3 rows of the pooled map = (3 − 1)·2 + 2 = 6 of c1's 8 rows.
     assert.equal(rowsFraction(c2, [pool], c1), 0.75);
@@ -162,9 +187,35 @@ describe('sim: residual connections', () => {
     const ir = clone(toyProgram());
     const m = ir.models[0]!;
     // x → a2 (linear 6→6, its own tile) → b2 (linear 6→6) → add { from: a2 }.
-    const lin = (index: number, name: string) => ({ index, name, kind: 'linear', attributes: {}, input_shape: [6], output_shape: [6], macs: 36, params: 36, mvms: 1, weights: { rows: 6, cols: 6 } });
+    const lin = (index: number, name: string) => ({
+      index,
+      name,
+      kind: 'linear',
+      attributes: {},
+      input_shape: [6],
+      output_shape: [6],
+      macs: 36,
+      params: 36,
+      mvms: 1,
+      weights: { rows: 6, cols: 6 },
+    });
     m.input = { kind: 'tensor', shape: [6] };
-    m.layers = [lin(0, 'a2'), lin(1, 'b2'), { index: 2, name: 'sum', kind: 'add', attributes: {}, input_shape: [6], output_shape: [6], macs: 0, params: 0, mvms: 0, from: 'a2' }];
+    m.layers = [
+      lin(0, 'a2'),
+      lin(1, 'b2'),
+      {
+        index: 2,
+        name: 'sum',
+        kind: 'add',
+        attributes: {},
+        input_shape: [6],
+        output_shape: [6],
+        macs: 0,
+        params: 0,
+        mvms: 0,
+        from: 'a2',
+      },
+    ];
     m.output_shape = [6];
     ir.mappings[0] = reference.buildMapping(m, ir.architectures[0]!, { name: 'toymap' });
     ir.experiments = [];
@@ -210,8 +261,27 @@ describe('sim: PipeLayer training cost (toy chip)', () => {
 });
 
 describe('sim: GPU roofline', () => {
-  const gpu = { name: 'g', path: 'a.g', partition: 'gpu', count: 2, peak_flops: 1e12, memory_bandwidth_bps: 8e11, power_w: 10, area_m2: 1e-6 };
-  const bn = { index: 0, name: 'bn', kind: 'batchnorm', attributes: {}, input_shape: [4, 10, 10], output_shape: [4, 10, 10], macs: 0, params: 8, mvms: 0 };
+  const gpu = {
+    name: 'g',
+    path: 'a.g',
+    partition: 'gpu',
+    count: 2,
+    peak_flops: 1e12,
+    memory_bandwidth_bps: 8e11,
+    power_w: 10,
+    area_m2: 1e-6,
+  };
+  const bn = {
+    index: 0,
+    name: 'bn',
+    kind: 'batchnorm',
+    attributes: {},
+    input_shape: [4, 10, 10],
+    output_shape: [4, 10, 10],
+    macs: 0,
+    params: 8,
+    mvms: 0,
+  };
   it('batchnorm inference is memory bound', () => {
     // 400 elements: 2 FLOPs each = 800 FLOPs / 2 TFLOPS = 0.4 ns; (400+400+8)·4 B = 3232 B · 8 / 1.6 Tb/s = 16.16 ns.
     const c = gpuCost(gpu, bn, 'inference');
@@ -222,7 +292,18 @@ describe('sim: GPU roofline', () => {
     near(c.energy_j, 16.16e-9 * 20);
   });
   it('a large linear layer is compute bound', () => {
-    const fc = { index: 0, name: 'fc', kind: 'linear', attributes: {}, input_shape: [1000], output_shape: [1000], macs: 1e6, params: 1e6, mvms: 1, weights: { rows: 1000, cols: 1000 } };
+    const fc = {
+      index: 0,
+      name: 'fc',
+      kind: 'linear',
+      attributes: {},
+      input_shape: [1000],
+      output_shape: [1000],
+      macs: 1e6,
+      params: 1e6,
+      mvms: 1,
+      weights: { rows: 1000, cols: 1000 },
+    };
     // 2e6 FLOPs / 2e12 = 1 µs; (2000 + 1e6)·4 B·8 / 1.6e12 = 20.01 µs: still memory bound at batch 1 …
     assert.equal(gpuCost(gpu, fc).bound, 'memory');
     // … but with 10× the peak bandwidth compute dominates.
@@ -237,7 +318,9 @@ describe('sim: GPU roofline', () => {
     // layer (conv2 … conv8 and fc1, whose inputs leave the GPU after relu/maxpool/flatten), at 16 bits.
     const ls = reference.heteroProgram().models.find((m) => m.name === 'vgg11bn')!.layers;
     const back = ['conv2', 'conv3', 'conv4', 'conv5', 'conv6', 'conv7', 'conv8', 'fc1'];
-    const expected = ls.filter((l) => l.kind === 'batchnorm' || back.includes(l.name)).reduce((s, l) => s + l.input_shape.reduce((a, b) => a * b, 1) * 16, 0);
+    const expected = ls
+      .filter((l) => l.kind === 'batchnorm' || back.includes(l.name))
+      .reduce((s, l) => s + l.input_shape.reduce((a, b) => a * b, 1) * 16, 0);
     assert.equal(r.gpu.transfer_bits, expected);
     assert.ok(r.gpu.transfer_latency_s > 0);
     assert.ok(r.layers.filter((l) => l.kind === 'batchnorm').every((l) => l.engine === 'gpu'));
@@ -301,7 +384,8 @@ describe('sim: bad or inconsistent IR is rejected with a clear error', () => {
     expectError(42, /not an object/);
     expectError({ ir_version: '2.0.0', architectures: [], models: [], mappings: [] }, /unsupported IR version 2\.0\.0/);
   });
-  it('unknown mapping names the ones there are', () => expectError(toyProgram(), /no mapping named 'nope' \(have: toymap\)/, 'nope'));
+  it('unknown mapping names the ones there are', () =>
+    expectError(toyProgram(), /no mapping named 'nope' \(have: toymap\)/, 'nope'));
   it('a placement naming a missing layer', () => {
     const ir = clone(toyProgram());
     ir.mappings[0]!.placements[0]!.layer = 'ghost';
@@ -358,7 +442,9 @@ describe('sim: bad or inconsistent IR is rejected with a clear error', () => {
   });
   it('an adjacency policy on a non-gcn layer', () => {
     const ir = clone(toyProgram());
-    ir.mappings[0]!.adjacency = [{ layer: 'a', partition: 'p', target: 'tile', block: 4, skip_zero_blocks: true, reorder: 'none' }];
+    ir.mappings[0]!.adjacency = [
+      { layer: 'a', partition: 'p', target: 'tile', block: 4, skip_zero_blocks: true, reorder: 'none' },
+    ];
     expectError(ir, /layer 'a' is a conv; only gcn layers have an adjacency/);
   });
 });

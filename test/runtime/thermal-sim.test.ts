@@ -41,7 +41,8 @@ describe('thermal: the simulator’s power map and temperatures (samples/thermal
     assert.equal(far.thermal!.tiers.length, 2);
     assert.ok(tier(far, 'gpu').mean_k > tier(near, 'gpu').mean_k, 'GPU tier hotter far from the sink');
     assert.ok(tier(near, 'reram').mean_k > tier(far, 'reram').mean_k, 'ReRAM tier hotter far from the sink');
-    for (const r of [far, near]) for (const q of r.thermal!.tiers) assert.ok(q.mean_k > r.thermal!.ambient_k && q.peak_k >= q.mean_k);
+    for (const r of [far, near])
+      for (const q of r.thermal!.tiers) assert.ok(q.mean_k > r.thermal!.ambient_k && q.peak_k >= q.mean_k);
     assert.equal(tier(far, 'gpu').position, 0);
     assert.equal(tier(near, 'gpu').position, 1);
   });
@@ -51,7 +52,10 @@ describe('thermal: the simulator’s power map and temperatures (samples/thermal
     assert.equal(t.tiles.filter((u) => u.kind === 'tile').length, 64);
     assert.equal(t.tiles.filter((u) => u.kind === 'gpu').length, 64);
     const xbarLayers = far.layers.filter((l) => l.engine === 'crossbar').map((l) => l.name);
-    assert.deepEqual(t.layers.map((l) => l.layer), xbarLayers);
+    assert.deepEqual(
+      t.layers.map((l) => l.layer),
+      xbarLayers,
+    );
     for (const l of t.layers) assert.ok(l.min_k <= l.mean_k && l.mean_k <= l.max_k && l.min_k > t.ambient_k);
   });
 
@@ -127,7 +131,9 @@ mapping mm { model: m, architecture: chip, weights: fixed(16 bit), place linear 
     assert.equal(t.die_source, 'stated');
     assert.equal(t.die_width_m, 0.006);
     assert.equal(t.tiers[0]!.cells.length, 16 * 16);
-    const mapped = t.tiles.filter((u) => u.site_power_w > t.tiles.reduce((m, v) => Math.min(m, v.site_power_w), Infinity));
+    const mapped = t.tiles.filter(
+      (u) => u.site_power_w > t.tiles.reduce((m, v) => Math.min(m, v.site_power_w), Infinity),
+    );
     const idle = t.tiles.filter((u) => !mapped.includes(u));
     assert.ok(mapped.length > 0 && idle.length > 0);
     const hottestIdle = Math.max(...idle.map((u) => u.temperature_k));

@@ -2,7 +2,15 @@
 // block), against the closed form of a one-dimensional stack, and its conjugate gradient on its own.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { solveSteady, DEFAULT_PACKAGE, conjugateGradient, ConductanceBuilder, ThermalError, type ThermalLayer, type ThermalStack } from '@pim/runtime/thermal';
+import {
+  solveSteady,
+  DEFAULT_PACKAGE,
+  conjugateGradient,
+  ConductanceBuilder,
+  ThermalError,
+  type ThermalLayer,
+  type ThermalStack,
+} from '@pim/runtime/thermal';
 
 const FIXTURES = 'test/runtime/fixtures/thermal';
 
@@ -20,7 +28,14 @@ function loadCase(name: string): { stack: ThermalStack; blocks: RefBlock[]; pkg:
     const [layer, material, thickness, k, block, x, y, w, h, power, temperature] = line.split('\t');
     const l = Number(layer);
     layers[l] ??= { name: material, thickness: Number(thickness), conductivity: Number(k), blocks: [] };
-    layers[l].blocks.push({ name: block, x: Number(x), y: Number(y), w: Number(w), h: Number(h), power: Number(power) });
+    layers[l].blocks.push({
+      name: block,
+      x: Number(x),
+      y: Number(y),
+      w: Number(w),
+      h: Number(h),
+      power: Number(power),
+    });
     blocks.push({ layer: l, name: block, temperature: Number(temperature) });
   }
   const pkg = new Map(
@@ -54,7 +69,10 @@ describe('thermal: against HotSpot 6 (three stacks)', () => {
         const ours = sol.blocks.find((b) => b.layer === ref.layer && b.name === ref.name);
         assert.ok(ours, `${ref.name} solved`);
         const err = (ours.centre - AMBIENT) / (ref.temperature - AMBIENT) - 1;
-        assert.ok(Math.abs(err) <= 0.1, `${name} ${ref.name}: rise ${(ours.centre - AMBIENT).toFixed(2)} K vs HotSpot ${(ref.temperature - AMBIENT).toFixed(2)} K`);
+        assert.ok(
+          Math.abs(err) <= 0.1,
+          `${name} ${ref.name}: rise ${(ours.centre - AMBIENT).toFixed(2)} K vs HotSpot ${(ref.temperature - AMBIENT).toFixed(2)} K`,
+        );
         worst = Math.max(worst, Math.abs(err));
       }
       // the model follows HotSpot's network, so it should agree far better than the 10% asked
@@ -109,9 +127,15 @@ describe('thermal: a uniform one-dimensional stack against its closed form', () 
   it('every layer within 0.1% of the analytic rise (and the grid is flat)', () => {
     const A = W * W;
     const r = (t: number, k: number) => t / (k * A);
-    const slabs = [...layers.map((l) => r(l.thickness, l.conductivity)), r(pkg.spreaderThickness, pkg.spreaderConductivity), r(pkg.sinkThickness, pkg.sinkConductivity)];
+    const slabs = [
+      ...layers.map((l) => r(l.thickness, l.conductivity)),
+      r(pkg.spreaderThickness, pkg.spreaderConductivity),
+      r(pkg.sinkThickness, pkg.sinkConductivity),
+    ];
     const conv = pkg.convectionResistance; // the whole sink's share (sink side = die side)
-    const between = slabs.slice(0, -1).map((ru, n) => (n === 0 ? ru : ru / 2) + (n + 1 === slabs.length - 1 ? slabs[n + 1] + conv : slabs[n + 1]) / 2);
+    const between = slabs
+      .slice(0, -1)
+      .map((ru, n) => (n === 0 ? ru : ru / 2) + (n + 1 === slabs.length - 1 ? slabs[n + 1] + conv : slabs[n + 1]) / 2);
     const toAir = slabs[slabs.length - 1] + conv;
     const powers = [6, 0, 2, 0, 0, 0];
     // heat crossing the link below layer n = the power of layers 0..n
@@ -129,10 +153,15 @@ describe('thermal: a uniform one-dimensional stack against its closed form', () 
   });
 
   it('the rise is proportional to the power (a linear network)', () => {
-    const double: ThermalStack = { ...stack, layers: layers.map((l) => ({ ...l, blocks: l.blocks.map((b) => ({ ...b, power: 2 * b.power })) })) };
+    const double: ThermalStack = {
+      ...stack,
+      layers: layers.map((l) => ({ ...l, blocks: l.blocks.map((b) => ({ ...b, power: 2 * b.power })) })),
+    };
     const a = solveSteady(stack, { rows: 8, cols: 8, tolerance: 1e-12 });
     const b = solveSteady(double, { rows: 8, cols: 8, tolerance: 1e-12 });
-    a.layers.forEach((l, n) => assert.ok(Math.abs((b.layers[n].mean - pkg.ambient) / (l.mean - pkg.ambient) - 2) < 1e-6));
+    a.layers.forEach((l, n) =>
+      assert.ok(Math.abs((b.layers[n].mean - pkg.ambient) / (l.mean - pkg.ambient) - 2) < 1e-6),
+    );
   });
 });
 
@@ -151,9 +180,15 @@ describe('thermal: solver and checks', () => {
 
   it('rejects a stack it cannot solve, naming what is wrong', () => {
     const ok = loadCase('t1').stack;
-    assert.throws(() => solveSteady({ ...ok, package: { ...DEFAULT_PACKAGE, spreaderSide: 0.005 } }), (e: unknown) => e instanceof ThermalError && /spreader/.test(e.message));
+    assert.throws(
+      () => solveSteady({ ...ok, package: { ...DEFAULT_PACKAGE, spreaderSide: 0.005 } }),
+      (e: unknown) => e instanceof ThermalError && /spreader/.test(e.message),
+    );
     assert.throws(() => solveSteady({ ...ok, layers: [] }), ThermalError);
-    const bad = { ...ok, layers: [{ ...ok.layers[0], blocks: [{ ...ok.layers[0].blocks[0], power: NaN }] }, ok.layers[1]] };
+    const bad = {
+      ...ok,
+      layers: [{ ...ok.layers[0], blocks: [{ ...ok.layers[0].blocks[0], power: NaN }] }, ok.layers[1]],
+    };
     assert.throws(() => solveSteady(bad), /power must be finite/);
   });
 

@@ -27,12 +27,18 @@ for (const c of lines) {
   }
 }
 // Cell conductances: a fixed pattern of four levels (2-bit cells).
-const levels = [[3, 1, 0, 2], [0, 2, 3, 1], [2, 3, 1, 0], [1, 0, 2, 3]];
+const levels = [
+  [3, 1, 0, 2],
+  [0, 2, 3, 1],
+  [2, 3, 1, 0],
+  [1, 0, 2, 3],
+];
 lines.forEach((cy, i) =>
   lines.forEach((cx, j) => {
     const l = levels[i][j];
     const colour = [40 + 60 * l, 160 + 30 * l, 150 + 35 * l];
-    for (let dy = -7; dy <= 7; dy++) for (let dx = -7; dx <= 7; dx++) if (dx * dx + dy * dy <= 49) set(cx + dx, cy + dy, colour);
+    for (let dy = -7; dy <= 7; dy++)
+      for (let dx = -7; dx <= 7; dx++) if (dx * dx + dy * dy <= 49) set(cx + dx, cy + dy, colour);
   }),
 );
 
@@ -60,5 +66,10 @@ ihdr.writeUInt32BE(N, 4);
 ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
 const raw = Buffer.alloc(N * (N * 4 + 1));
 for (let y = 0; y < N; y++) Buffer.from(px.buffer, y * N * 4, N * 4).copy(raw, y * (N * 4 + 1) + 1);
-const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+const png = Buffer.concat([
+  Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+  chunk('IHDR', ihdr),
+  chunk('IDAT', deflateSync(raw)),
+  chunk('IEND', Buffer.alloc(0)),
+]);
 writeFileSync(new URL('../images/icon.png', import.meta.url), png);

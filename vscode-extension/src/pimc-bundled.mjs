@@ -13,6 +13,8 @@ run(async (specifier) => {
     case '@pim/lsp/format':
       return import('@pim/lsp/format');
     default:
-      throw Object.assign(new Error(`${specifier} is not bundled with the extension`), { code: 'ERR_MODULE_NOT_FOUND' });
+      throw Object.assign(new Error(`${specifier} is not bundled with the extension`), {
+        code: 'ERR_MODULE_NOT_FOUND',
+      });
   }
 });

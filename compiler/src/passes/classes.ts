@@ -20,7 +20,13 @@ export function buildClasses(ctx: CheckContext, sources: ClassSource[]): void {
         const prior = table.get(item.name.name);
         if (prior) {
           const d = diag('duplicateName', src.file.path, item.name.span, item.name.name);
-          d.related = [{ uri: prior.uri, span: prior.node.name?.span ?? prior.node.span, message: `'${item.name.name}' is first defined here` }];
+          d.related = [
+            {
+              uri: prior.uri,
+              span: prior.node.name?.span ?? prior.node.span,
+              message: `'${item.name.name}' is first defined here`,
+            },
+          ];
           ctx.report(d);
           continue;
         }
@@ -46,7 +52,8 @@ export function buildClasses(ctx: CheckContext, sources: ClassSource[]): void {
     let base = cls.base;
     // `extends` naming a user's class is a use of it (the prelude's classes are no symbols).
     const baseSym = !cls.builtin && base ? ctx.symbols.get(base) : undefined;
-    if (baseSym?.kind === 'class' && !ctx.classes[ns].get(base!)?.builtin) ctx.reference(cls.uri, block.base!.span, baseSym);
+    if (baseSym?.kind === 'class' && !ctx.classes[ns].get(base!)?.builtin)
+      ctx.reference(cls.uri, block.base!.span, baseSym);
     while (base) {
       const parent = ctx.classes[ns].get(base);
       if (!parent) {
@@ -81,7 +88,15 @@ function ownAttributes(ctx: CheckContext, cls: ClassDef): AttrDef[] {
   const out: AttrDef[] = [];
   for (const m of cls.node.body ?? []) {
     if (m.type !== 'Attribute') {
-      ctx.report(diag('misplaced', cls.uri, m.span, m.type === 'Block' ? 'a nested block' : `a ${m.type.toLowerCase()} statement`, 'a class (only `name: type = default` attributes)'));
+      ctx.report(
+        diag(
+          'misplaced',
+          cls.uri,
+          m.span,
+          m.type === 'Block' ? 'a nested block' : `a ${m.type.toLowerCase()} statement`,
+          'a class (only `name: type = default` attributes)',
+        ),
+      );
       continue;
     }
     if (out.some((a) => a.name === m.key.name)) {

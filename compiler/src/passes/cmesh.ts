@@ -5,7 +5,16 @@ import type { IrGpu, IrNoc, IrTileType } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, type Instance } from '../semantics/instance.js';
 
-export function concentrate(ctx: CheckContext, uri: string, inst: Instance | undefined, anchor: Span, noc: IrNoc, tileTypes: IrTileType[], gpus: IrGpu[], chips: number): void {
+export function concentrate(
+  ctx: CheckContext,
+  uri: string,
+  inst: Instance | undefined,
+  anchor: Span,
+  noc: IrNoc,
+  tileTypes: IrTileType[],
+  gpus: IrGpu[],
+  chips: number,
+): void {
   if (noc.topology !== 'cmesh') return;
   const concentration = Math.max(1, asNumber(inst?.get('concentration')) ?? 1);
   noc.concentration = concentration;
@@ -13,5 +22,15 @@ export function concentrate(ctx: CheckContext, uri: string, inst: Instance | und
   for (const t of tileTypes) endpoints += t.count;
   for (const g of gpus) endpoints += g.count;
   const routers = noc.dims.reduce((a, b) => a * b, 1) * chips;
-  if (endpoints > routers * concentration) ctx.report(diag('cmeshOverfull', uri, inst?.statedAttr('concentration')?.value.span ?? anchor, endpoints, routers, concentration));
+  if (endpoints > routers * concentration)
+    ctx.report(
+      diag(
+        'cmeshOverfull',
+        uri,
+        inst?.statedAttr('concentration')?.value.span ?? anchor,
+        endpoints,
+        routers,
+        concentration,
+      ),
+    );
 }

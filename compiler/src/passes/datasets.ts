@@ -7,7 +7,10 @@ import type { CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate, requireAtLeast } from '../semantics/instance.js';
 
 /** Planetoid citation graphs (Yang et al. 2016) and MNIST. */
-export const KNOWN_SETS: Record<string, { kind: IrDataset['kind']; shape: number[]; classes: number; nodes?: number; edges?: number }> = {
+export const KNOWN_SETS: Record<
+  string,
+  { kind: IrDataset['kind']; shape: number[]; classes: number; nodes?: number; edges?: number }
+> = {
   mnist: { kind: 'image', shape: [1, 28, 28], classes: 10 },
   cora: { kind: 'graph', shape: [2708, 1433], classes: 7, nodes: 2708, edges: 5278 },
   citeseer: { kind: 'graph', shape: [3327, 3703], classes: 6, nodes: 3327, edges: 4552 },
@@ -37,8 +40,18 @@ export function checkDatasets(ctx: CheckContext): Map<string, IrDataset> {
       const known = KNOWN_SETS[set];
       const wantGraph = source === 'planetoid';
       if (!known || (known.kind === 'graph') !== wantGraph) {
-        const names = Object.entries(KNOWN_SETS).filter(([, k]) => (k.kind === 'graph') === wantGraph).map(([n]) => n);
-        ctx.report(diag('unknownDatasetShape', sym.file, inst.statedAttr('set')?.value.span ?? b.name!.span, set, `not a known ${source} set (${names.join(', ')}); set 'set:' to one of them`));
+        const names = Object.entries(KNOWN_SETS)
+          .filter(([, k]) => (k.kind === 'graph') === wantGraph)
+          .map(([n]) => n);
+        ctx.report(
+          diag(
+            'unknownDatasetShape',
+            sym.file,
+            inst.statedAttr('set')?.value.span ?? b.name!.span,
+            set,
+            `not a known ${source} set (${names.join(', ')}); set 'set:' to one of them`,
+          ),
+        );
         continue;
       }
       const nodes = asNumber(inst.get('nodes')) ?? known.nodes;
@@ -70,7 +83,15 @@ export function checkDatasets(ctx: CheckContext): Map<string, IrDataset> {
       const features = asNumber(inst.get('features'));
       if (nodes !== undefined || features !== undefined) {
         if (nodes === undefined || features === undefined || classes === undefined) {
-          ctx.report(diag('missingAttribute', sym.file, b.kind.span, nodes === undefined ? 'nodes' : features === undefined ? 'features' : 'classes', `synthetic graph '${sym.name}'`));
+          ctx.report(
+            diag(
+              'missingAttribute',
+              sym.file,
+              b.kind.span,
+              nodes === undefined ? 'nodes' : features === undefined ? 'features' : 'classes',
+              `synthetic graph '${sym.name}'`,
+            ),
+          );
           continue;
         }
         ds = { name: sym.name, source, kind: 'graph', shape: [nodes, features], classes, attributes: attrs };
@@ -78,10 +99,25 @@ export function checkDatasets(ctx: CheckContext): Map<string, IrDataset> {
         if (edges !== undefined) attrs['edges'] = edges;
       } else {
         if (shapeV?.t !== 'tensor' || classes === undefined) {
-          ctx.report(diag('missingAttribute', sym.file, b.kind.span, shapeV?.t !== 'tensor' ? 'shape' : 'classes', `synthetic data set '${sym.name}'`));
+          ctx.report(
+            diag(
+              'missingAttribute',
+              sym.file,
+              b.kind.span,
+              shapeV?.t !== 'tensor' ? 'shape' : 'classes',
+              `synthetic data set '${sym.name}'`,
+            ),
+          );
           continue;
         }
-        ds = { name: sym.name, source, kind: shapeV.shape.length === 1 ? 'vector' : 'image', shape: shapeV.shape, classes, attributes: attrs };
+        ds = {
+          name: sym.name,
+          source,
+          kind: shapeV.shape.length === 1 ? 'vector' : 'image',
+          shape: shapeV.shape,
+          classes,
+          attributes: attrs,
+        };
       }
     }
     if (samples !== undefined && ds.kind !== 'graph') attrs['samples'] = samples;

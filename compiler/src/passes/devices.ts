@@ -12,20 +12,51 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
     if (sym.node.type !== 'Block') continue;
     const block = sym.node;
     for (const m of block.body ?? []) {
-      if (m.type !== 'Attribute') ctx.report(diag('misplaced', sym.file, m.span, m.type === 'Block' ? `a '${m.kind.name}' block` : 'this statement', 'a device'));
+      if (m.type !== 'Attribute')
+        ctx.report(
+          diag(
+            'misplaced',
+            sym.file,
+            m.span,
+            m.type === 'Block' ? `a '${m.kind.name}' block` : 'this statement',
+            'a device',
+          ),
+        );
     }
-    const inst = instantiate(ctx, cls, block.body, sym.file, { anchor: block.kind.span, what: `device '${sym.name}'`, overrides: ctx.overridesAt(sym.name) });
+    const inst = instantiate(ctx, cls, block.body, sym.file, {
+      anchor: block.kind.span,
+      what: `device '${sym.name}'`,
+      overrides: ctx.overridesAt(sym.name),
+    });
     const n = (k: string): number => asNumber(inst.get(k)) ?? 0;
     const bits = n('bits_per_cell');
     // A value of the wrong type was reported by the class check; only a number can be out of range.
     if (inst.get('bits_per_cell')?.t === 'num' && (bits < 1 || bits > 8)) {
       const attr = inst.statedAttr('bits_per_cell');
-      ctx.report(diag('outOfRange', sym.file, attr?.value.span ?? block.kind.span, `'bits_per_cell' of device '${sym.name}'`, String(bits), 'from 1 to 8'));
+      ctx.report(
+        diag(
+          'outOfRange',
+          sym.file,
+          attr?.value.span ?? block.kind.span,
+          `'bits_per_cell' of device '${sym.name}'`,
+          String(bits),
+          'from 1 to 8',
+        ),
+      );
     }
     const rOn = n('r_on');
     const rOff = n('r_off');
     if (rOn > 0 && rOff > 0 && rOn >= rOff) {
-      ctx.report(diag('outOfRange', sym.file, inst.statedAttr('r_on')?.value.span ?? block.kind.span, `'r_on' of device '${sym.name}'`, `${formatNumber(rOn)} Ω`, `below r_off (${formatNumber(rOff)} Ω)`));
+      ctx.report(
+        diag(
+          'outOfRange',
+          sym.file,
+          inst.statedAttr('r_on')?.value.span ?? block.kind.span,
+          `'r_on' of device '${sym.name}'`,
+          `${formatNumber(rOn)} Ω`,
+          `below r_off (${formatNumber(rOff)} Ω)`,
+        ),
+      );
     }
     requireAtLeast(ctx, inst, ['endurance'], `device '${sym.name}'`);
     const saf = n('stuck_at_zero') + n('stuck_at_one');

@@ -3,13 +3,30 @@
 // figure wins over children and estimates), and flattens tiles, GPUs, partitions and the NoC for the
 // simulator.
 import { diag, didYouMean, type Block, type Expr, type Member } from '@pim/grammar';
-import type { AttrValue, FigureSource, IrArchitecture, IrComponent, IrDevice, IrGpu, IrNoc, IrPartition, IrTileType } from '@pim/ir';
+import type {
+  AttrValue,
+  FigureSource,
+  IrArchitecture,
+  IrComponent,
+  IrDevice,
+  IrGpu,
+  IrNoc,
+  IrPartition,
+  IrTileType,
+} from '@pim/ir';
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { concentrate } from './cmesh.js';
 import { checkExecutes, newKindFix, reconcileStated, staticPower } from './figures.js';
 import { LAYER_KINDS } from './models.js';
 import { evaluate } from '../semantics/evaluate.js';
-import { asNumber, ConstScope, instantiate, requireAtLeast, requirePositive, type Instance } from '../semantics/instance.js';
+import {
+  asNumber,
+  ConstScope,
+  instantiate,
+  requireAtLeast,
+  requirePositive,
+  type Instance,
+} from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
 import { elaborateThermal } from './thermal.js';
 import { describeValue, displayValue, type Value } from '../semantics/values.js';
@@ -63,7 +80,9 @@ function toAttr(v: Value): AttrValue | undefined {
     case 'obj':
       return v.head ?? 'object';
     case 'list': {
-      const items = v.items.map(toAttr).filter((x): x is AttrValue => x !== undefined && !Array.isArray(x) && typeof x !== 'object');
+      const items = v.items
+        .map(toAttr)
+        .filter((x): x is AttrValue => x !== undefined && !Array.isArray(x) && typeof x !== 'object');
       return items as AttrValue;
     }
     case 'tensor':
@@ -92,14 +111,29 @@ function sortedKeys(cls: ClassDef): string[] {
  * an attribute or a component (by name) given again replaces the base's, in place. Returns each
  * member's file.
  */
-function inheritedBody(ctx: CheckContext, block: Block, uri: string): { members: Member[]; uriOf: Map<Member, string> } {
+function inheritedBody(
+  ctx: CheckContext,
+  block: Block,
+  uri: string,
+): { members: Member[]; uriOf: Map<Member, string> } {
   const chain: { block: Block; uri: string }[] = [{ block, uri }];
   let cur = block;
   while (cur.base) {
     const sym = ctx.symbols.get(cur.base.name);
     const at = chain[chain.length - 1]!.uri;
     if (!sym || sym.node.type !== 'Block') {
-      ctx.report(diag('unknownName', at, cur.base.span, cur.base.name, didYouMean(cur.base.name, ctx.symbolsOfKind('architecture').map((s) => s.name))));
+      ctx.report(
+        diag(
+          'unknownName',
+          at,
+          cur.base.span,
+          cur.base.name,
+          didYouMean(
+            cur.base.name,
+            ctx.symbolsOfKind('architecture').map((s) => s.name),
+          ),
+        ),
+      );
       break;
     }
     ctx.reference(at, cur.base.span, sym);
@@ -135,15 +169,44 @@ function inheritedBody(ctx: CheckContext, block: Block, uri: string): { members:
 
 /** Instantiates a component and, depth first, its children. */
 /** Component attributes that figures are divided by (the prelude's formulas and the simulator's). */
-const DIVISORS = ['bus_width', 'flit', 'ports', 'rate', 'frequency', 'bandwidth', 'banks', 'peak', 'memory_bandwidth', 'link_bandwidth'] as const;
+const DIVISORS = [
+  'bus_width',
+  'flit',
+  'ports',
+  'rate',
+  'frequency',
+  'bandwidth',
+  'banks',
+  'peak',
+  'memory_bandwidth',
+  'link_bandwidth',
+] as const;
 
-function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string, parentTotal: number, uri: string): Node | undefined {
+function build(
+  ctx: CheckContext,
+  clockHz: number,
+  b: Block,
+  parentPath: string,
+  parentTotal: number,
+  uri: string,
+): Node | undefined {
   const kind = b.kind.name;
   const cls = ctx.classes.component.get(kind);
   if (!cls || kind === 'architecture') {
-    const near = didYouMean(kind, [...ctx.classes.component.keys()].filter((k) => k !== 'component' && k !== 'architecture'));
+    const near = didYouMean(
+      kind,
+      [...ctx.classes.component.keys()].filter((k) => k !== 'component' && k !== 'architecture'),
+    );
     // A close name is a typo; a name of its own is a new level or unit the user has not declared yet.
-    const d = diag('unknownKind', uri, b.kind.span, kind, 'component', near, near || cls || ctx.symbols.has(kind) || DECLARATION_KINDS.has(kind) ? undefined : newKindFix(kind));
+    const d = diag(
+      'unknownKind',
+      uri,
+      b.kind.span,
+      kind,
+      'component',
+      near,
+      near || cls || ctx.symbols.has(kind) || DECLARATION_KINDS.has(kind) ? undefined : newKindFix(kind),
+    );
     ctx.report(d);
     return undefined;
   }
@@ -155,13 +218,28 @@ function build(ctx: CheckContext, clockHz: number, b: Block, parentPath: string,
   const count = b.count ? evalCount(ctx, b.count, uri, `the count of '${kind}'`) : 1;
   const label = b.name?.name ?? kind;
   const path = `${parentPath}.${label}`;
-  const inst = instantiate(ctx, cls, b.body, uri, { clockHz, anchor: b.kind.span, what: `'${kind}' block`, overrides: ctx.overridesAt(path) });
+  const inst = instantiate(ctx, cls, b.body, uri, {
+    clockHz,
+    anchor: b.kind.span,
+    what: `'${kind}' block`,
+    overrides: ctx.overridesAt(path),
+  });
   requirePositive(ctx, inst, DIVISORS, `'${kind}' block`);
   requireAtLeast(ctx, inst, ['shared_by'], `'${kind}' block`, 1);
   if (ctx.isA('component', kind, 'crossbar')) {
     for (const k of ['rows', 'cols']) {
       const v = asNumber(inst.get(k));
-      if (v !== undefined && v < 1) ctx.report(diag('outOfRange', uri, inst.statedAttr(k)?.value.span ?? b.kind.span, `'${k}' of '${kind}' block`, String(v), 'at least 1'));
+      if (v !== undefined && v < 1)
+        ctx.report(
+          diag(
+            'outOfRange',
+            uri,
+            inst.statedAttr(k)?.value.span ?? b.kind.span,
+            `'${k}' of '${kind}' block`,
+            String(v),
+            'at least 1',
+          ),
+        );
     }
   }
   checkExecutes(ctx, inst, b, label, uri, LAYER_KIND_NAMES);
@@ -209,7 +287,18 @@ function figure(inst: Instance | undefined, children: Node[], shared: number, ke
 }
 
 /** The component's IR and hover data, its figures rolled up from its children. */
-function finish(ctx: CheckContext, b: Block, kind: string, label: string, path: string, count: number, total: number, inst: Instance | undefined, children: Node[], uri: string): Node {
+function finish(
+  ctx: CheckContext,
+  b: Block,
+  kind: string,
+  label: string,
+  path: string,
+  count: number,
+  total: number,
+  inst: Instance | undefined,
+  children: Node[],
+  uri: string,
+): Node {
   const shared = Math.max(1, asNumber(inst?.get('shared_by')) ?? 1);
   let f = figure(inst, children, shared, 'power');
   const power = f.value;
@@ -252,7 +341,16 @@ function finish(ctx: CheckContext, b: Block, kind: string, label: string, path: 
   if (latency !== undefined) ir.latency_s = latency;
   reconcileStated(ctx, inst, ir, b, uri);
   ir.static_power_w = staticPower(inst, ir);
-  ctx.blockInfo.defer(b, { kind, path, count, total_count: total, power_w: ir.power_w, area_m2: ir.area_m2, power_source: powerSource, area_source: areaSource });
+  ctx.blockInfo.defer(b, {
+    kind,
+    path,
+    count,
+    total_count: total,
+    power_w: ir.power_w,
+    area_m2: ir.area_m2,
+    power_source: powerSource,
+    area_source: areaSource,
+  });
   return { ir, inst, block: b, children };
 }
 
@@ -284,13 +382,29 @@ function treeQueries(ctx: CheckContext): TreeQueries {
   return q;
 }
 
-function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map<string, IrDevice>): IrArchitecture | undefined {
+function elaborateOne(
+  ctx: CheckContext,
+  block: Block,
+  uri: string,
+  devices: Map<string, IrDevice>,
+): IrArchitecture | undefined {
   const { archInst, name, clockHz, chips, root } = elaborateTree(ctx, block, uri);
   const q = treeQueries(ctx);
   const all = descendants(root, []);
   const { partitions, tileTypes, gpus } = tilesAndGpus(root, all, q, clockHz, devices);
   const nocNode = root.children.find((n) => q.isA(n, 'noc'));
-  const noc = nocNode ? elaborateNoc(ctx, uri, name, nocNode, all.find((n) => q.isA(n, 'router')), partitions, tileTypes, clockHz) : undefined;
+  const noc = nocNode
+    ? elaborateNoc(
+        ctx,
+        uri,
+        name,
+        nocNode,
+        all.find((n) => q.isA(n, 'router')),
+        partitions,
+        tileTypes,
+        clockHz,
+      )
+    : undefined;
   if (noc && nocNode) concentrate(ctx, uri, nocNode.inst, nocNode.block.kind.span, noc, tileTypes, gpus, chips);
   const arch: IrArchitecture = {
     name,
@@ -319,16 +433,42 @@ function elaborateOne(ctx: CheckContext, block: Block, uri: string, devices: Map
 }
 
 /** The architecture's own attributes and its component tree (inheritance applied, figures rolled up). */
-function elaborateTree(ctx: CheckContext, block: Block, uri: string): { archInst: Instance; name: string; clockHz: number; chips: number; root: Node } {
+function elaborateTree(
+  ctx: CheckContext,
+  block: Block,
+  uri: string,
+): { archInst: Instance; name: string; clockHz: number; chips: number; root: Node } {
   const archCls = ctx.classes.component.get('architecture')!;
   const { members: body, uriOf } = inheritedBody(ctx, block, uri);
   const fileOf = (m: Member): string => uriOf.get(m) ?? uri;
-  const archInst = instantiate(ctx, archCls, body, uri, { anchor: block.kind.span, what: `architecture '${block.name!.name}'`, uriOf: fileOf, overrides: ctx.overridesAt(block.name!.name) });
-  requireAtLeast(ctx, archInst, ['weight_bits', 'input_bits'], `architecture '${block.name!.name}'`, 1, 'at least 1 bit');
+  const archInst = instantiate(ctx, archCls, body, uri, {
+    anchor: block.kind.span,
+    what: `architecture '${block.name!.name}'`,
+    uriOf: fileOf,
+    overrides: ctx.overridesAt(block.name!.name),
+  });
+  requireAtLeast(
+    ctx,
+    archInst,
+    ['weight_bits', 'input_bits'],
+    `architecture '${block.name!.name}'`,
+    1,
+    'at least 1 bit',
+  );
   for (const k of ['weight_bits', 'input_bits']) {
     const v = asNumber(archInst.get(k));
     const attr = archInst.statedAttr(k);
-    if (attr && v !== undefined && v >= 1 && !Number.isInteger(v)) ctx.report(diag('outOfRange', uri, attr.value.span, `'${k}' of architecture '${block.name!.name}'`, `${v} bit`, 'a whole number of bits'));
+    if (attr && v !== undefined && v >= 1 && !Number.isInteger(v))
+      ctx.report(
+        diag(
+          'outOfRange',
+          uri,
+          attr.value.span,
+          `'${k}' of architecture '${block.name!.name}'`,
+          `${v} bit`,
+          'a whole number of bits',
+        ),
+      );
   }
   requireAtLeast(ctx, archInst, ['chips'], `architecture '${block.name!.name}'`, 1);
   requirePositive(ctx, archInst, ['clock'], `architecture '${block.name!.name}'`);
@@ -370,11 +510,26 @@ function crossbarSpec(n: Node, devices: Map<string, IrDevice>): IrTileType['cros
   n.ir.attributes['read_latency'] = readLatency;
   if (n.ir.energy_j === undefined) n.ir.energy_j = energy;
   if (n.ir.latency_s === undefined) n.ir.latency_s = readLatency;
-  return { rows, cols, device: dev?.name ?? (cell?.t === 'word' ? cell.name : ''), bits_per_cell: dev?.bits_per_cell ?? 1, read_latency_s: readLatency, power_w: power, area_m2: n.ir.area_m2, read_energy_j: energy };
+  return {
+    rows,
+    cols,
+    device: dev?.name ?? (cell?.t === 'word' ? cell.name : ''),
+    bits_per_cell: dev?.bits_per_cell ?? 1,
+    read_latency_s: readLatency,
+    power_w: power,
+    area_m2: n.ir.area_m2,
+    read_energy_j: energy,
+  };
 }
 
 /** Partitions (the top-level `partition` blocks, else an implicit 'chip'), with their tile types and GPUs. */
-function tilesAndGpus(root: Node, all: Node[], q: TreeQueries, clockHz: number, devices: Map<string, IrDevice>): { partitions: IrPartition[]; tileTypes: IrTileType[]; gpus: IrGpu[] } {
+function tilesAndGpus(
+  root: Node,
+  all: Node[],
+  q: TreeQueries,
+  clockHz: number,
+  devices: Map<string, IrDevice>,
+): { partitions: IrPartition[]; tileTypes: IrTileType[]; gpus: IrGpu[] } {
   const insideTiles = new Set<Node>();
   for (const t of all) if (q.isA(t, 'tile')) for (const d of descendants(t, [])) insideTiles.add(d);
   const partitionOf = new Map<Node, string>();
@@ -420,7 +575,13 @@ function tilesAndGpus(root: Node, all: Node[], q: TreeQueries, clockHz: number, 
 }
 
 /** A tile's flattened figures: its units (the crossbars' parents), crossbar, ADC, DAC and buffer. */
-function tileType(n: Node, partition: string, q: TreeQueries, clockHz: number, devices: Map<string, IrDevice>): IrTileType {
+function tileType(
+  n: Node,
+  partition: string,
+  q: TreeQueries,
+  clockHz: number,
+  devices: Map<string, IrDevice>,
+): IrTileType {
   const isXbar = (x: Node): boolean => q.isA(x, 'crossbar');
   const xbarsPerTile = q.countInside(n, 'crossbar');
   const units = n.children.filter((c) => isXbar(c) || q.countInside(c, 'crossbar') > 0);
@@ -432,7 +593,7 @@ function tileType(n: Node, partition: string, q: TreeQueries, clockHz: number, d
   const dac = q.firstInside(unitNode, 'dac');
   const bufNodes = n.children.filter((c) => q.isA(c, 'edram') || q.isA(c, 'sram'));
   const buf = bufNodes[0];
-  const busWidth = buf ? asNumber(buf.inst?.get('bus_width')) ?? 256 : 256;
+  const busWidth = buf ? (asNumber(buf.inst?.get('bus_width')) ?? 256) : 256;
   const tt: IrTileType = {
     name: n.ir.name,
     path: n.ir.path,
@@ -443,7 +604,7 @@ function tileType(n: Node, partition: string, q: TreeQueries, clockHz: number, d
     crossbars_per_tile: xbarsPerTile,
     adcs_per_unit: q.countInside(unitNode, 'adc'),
     dacs_per_unit: q.countInside(unitNode, 'dac'),
-    dac_bits: dac ? asNumber(dac.inst?.get('resolution')) ?? 1 : 1,
+    dac_bits: dac ? (asNumber(dac.inst?.get('resolution')) ?? 1) : 1,
     buffer_bits: bufNodes.reduce((s, b) => s + b.ir.count * (asNumber(b.inst?.get('capacity')) ?? 0), 0),
     buffer_access_energy_j: buf?.ir.energy_j ?? 0,
     buffer_bandwidth_bps: busWidth * clockHz,
@@ -459,29 +620,69 @@ function tileType(n: Node, partition: string, q: TreeQueries, clockHz: number, d
       rate_hz: rate,
       power_w: adc.ir.power_w,
       area_m2: adc.ir.area_m2,
-      energy_per_conversion_j: adc.inst?.isStated('power') ? adc.ir.power_w / rate : adc.ir.energy_j ?? adc.ir.power_w / rate,
+      energy_per_conversion_j: adc.inst?.isStated('power')
+        ? adc.ir.power_w / rate
+        : (adc.ir.energy_j ?? adc.ir.power_w / rate),
     };
   }
   return tt;
 }
 
 /** The `noc` block: topology, dimensions, the tiers (partitions) of a 3D stack, per-hop costs. */
-function elaborateNoc(ctx: CheckContext, uri: string, name: string, nocNode: Node, router: Node | undefined, partitions: IrPartition[], tileTypes: IrTileType[], clockHz: number): IrNoc {
+function elaborateNoc(
+  ctx: CheckContext,
+  uri: string,
+  name: string,
+  nocNode: Node,
+  router: Node | undefined,
+  partitions: IrPartition[],
+  tileTypes: IrTileType[],
+  clockHz: number,
+): IrNoc {
   const inst = nocNode.inst;
   const flit = asNumber(inst?.get('flit')) ?? 32;
   const dimsV = inst?.get('dims');
-  const dims = dimsV?.t === 'list' ? dimsV.items.map((i) => (i.t === 'num' ? i.v : 1)) : [Math.ceil(Math.sqrt(tileTypes.reduce((s, t) => s + t.count, 0) || 1))];
+  const dims =
+    dimsV?.t === 'list'
+      ? dimsV.items.map((i) => (i.t === 'num' ? i.v : 1))
+      : [Math.ceil(Math.sqrt(tileTypes.reduce((s, t) => s + t.count, 0) || 1))];
   const dimsAttr = inst?.statedAttr('dims');
-  if (dimsAttr && dims.some((x) => x < 1)) ctx.report(diag('outOfRange', uri, dimsAttr.value.span, "'dims' of 'noc' block", `[${dims.join(', ')}]`, 'at least 1 in every dimension'));
+  if (dimsAttr && dims.some((x) => x < 1))
+    ctx.report(
+      diag(
+        'outOfRange',
+        uri,
+        dimsAttr.value.span,
+        "'dims' of 'noc' block",
+        `[${dims.join(', ')}]`,
+        'at least 1 in every dimension',
+      ),
+    );
   const tiersV = inst?.get('tiers');
   const tiers: string[] = [];
   if (tiersV?.t === 'list') {
     tiersV.items.forEach((it, i) => {
       const tierName = it.t === 'word' ? it.name : undefined;
       const attr = inst?.statedAttr('tiers');
-      const span = attr?.value.type === 'List' ? attr.value.items[i]?.span ?? attr.value.span : attr?.value.span ?? nocNode.block.kind.span;
+      const span =
+        attr?.value.type === 'List'
+          ? (attr.value.items[i]?.span ?? attr.value.span)
+          : (attr?.value.span ?? nocNode.block.kind.span);
       if (!tierName || !partitions.some((p) => p.name === tierName)) {
-        ctx.report(diag('unknownName', uri, span, tierName ?? '?', tierName ? didYouMean(tierName, partitions.map((p) => p.name)) : undefined));
+        ctx.report(
+          diag(
+            'unknownName',
+            uri,
+            span,
+            tierName ?? '?',
+            tierName
+              ? didYouMean(
+                  tierName,
+                  partitions.map((p) => p.name),
+                )
+              : undefined,
+          ),
+        );
       } else {
         const partSym = ctx.nested.get(`${name}.${tierName}`);
         if (partSym) ctx.reference(uri, span, partSym);
@@ -580,7 +781,15 @@ function checkUniqueLabels(ctx: CheckContext, body: Member[] | undefined, uri: s
       continue;
     }
     const d = diag('duplicateName', uri, id.span, id.name);
-    d.related = [{ uri, span: (first.name ?? first.kind).span, message: m.name ? `'${id.name}' is first defined here` : `the first unnamed '${id.name}' (name the blocks to tell them apart)` }];
+    d.related = [
+      {
+        uri,
+        span: (first.name ?? first.kind).span,
+        message: m.name
+          ? `'${id.name}' is first defined here`
+          : `the first unnamed '${id.name}' (name the blocks to tell them apart)`,
+      },
+    ];
     ctx.report(d);
   }
 }

@@ -8,14 +8,22 @@ import { asNumber, instantiate, requireAtLeast, type Instance } from '../semanti
 
 const SECTIONS = ['faults', 'noise', 'mitigate', 'droplayer'] as const;
 
-export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapping>, models: Map<string, CheckedModel>, datasets: Map<string, IrDataset>): Map<string, IrExperiment> {
+export function checkExperiments(
+  ctx: CheckContext,
+  mappings: Map<string, IrMapping>,
+  models: Map<string, CheckedModel>,
+  datasets: Map<string, IrDataset>,
+): Map<string, IrExperiment> {
   const out = new Map<string, IrExperiment>();
   for (const sym of [...ctx.symbolsOfKind('train'), ...ctx.symbolsOfKind('run')]) {
     if (sym.node.type !== 'Block') continue;
     const b = sym.node;
     const uri = sym.file;
     const kind = sym.kind as 'train' | 'run';
-    const inst = instantiate(ctx, ctx.classes.declaration.get(kind)!, b.body, uri, { anchor: b.kind.span, what: `${kind} '${sym.name}'` });
+    const inst = instantiate(ctx, ctx.classes.declaration.get(kind)!, b.body, uri, {
+      anchor: b.kind.span,
+      what: `${kind} '${sym.name}'`,
+    });
     requireAtLeast(ctx, inst, ['batch'], `${kind} '${sym.name}'`, 1);
     requireAtLeast(ctx, inst, ['activation_bits', 'adc_bits'], `${kind} '${sym.name}'`, 1, 'at least 1 bit');
     const sections = new Map<string, Instance>();
@@ -34,7 +42,10 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
         ctx.report(diag('duplicateAttribute', uri, m.kind.span, name));
         continue;
       }
-      sections.set(name, instantiate(ctx, ctx.classes.declaration.get(name)!, m.body, uri, { anchor: m.kind.span, what: `'${name}'` }));
+      sections.set(
+        name,
+        instantiate(ctx, ctx.classes.declaration.get(name)!, m.body, uri, { anchor: m.kind.span, what: `'${name}'` }),
+      );
       if (m.name) ctx.report(diag('misplaced', uri, m.name.span, 'a name', `a '${name}' section`));
       checkSectionBlocks(ctx, m, uri);
     }
@@ -48,7 +59,7 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
       name: sym.name,
       mapping: mapV.name,
       dataset: dsV.name,
-      epochs: kind === 'train' ? n(inst, 'epochs') ?? 1 : 0,
+      epochs: kind === 'train' ? (n(inst, 'epochs') ?? 1) : 0,
       batch: n(inst, 'batch') ?? 1,
       seed: n(inst, 'seed') ?? 0,
       numerics: {
@@ -62,7 +73,13 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
     if (kind === 'train') {
       const opt = inst.get('optimizer');
       const optName = opt?.t === 'word' ? opt.name : opt?.t === 'obj' ? opt.head! : 'sgd';
-      const optInst = instantiate(ctx, ctx.classes.declaration.get(optName)!, opt?.t === 'obj' ? opt.node.body : undefined, uri, { anchor: opt?.t === 'obj' ? opt.headSpan ?? b.kind.span : b.kind.span, what: `optimizer '${optName}'` });
+      const optInst = instantiate(
+        ctx,
+        ctx.classes.declaration.get(optName)!,
+        opt?.t === 'obj' ? opt.node.body : undefined,
+        uri,
+        { anchor: opt?.t === 'obj' ? (opt.headSpan ?? b.kind.span) : b.kind.span, what: `optimizer '${optName}'` },
+      );
       requireAtLeast(ctx, optInst, ['lr', 'momentum', 'weight_decay', 'beta1', 'beta2'], `optimizer '${optName}'`);
       exp.optimizer = {
         name: optName as 'sgd' | 'momentum' | 'adam',
@@ -77,14 +94,26 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
     if (faults) {
       const z = n(faults, 'stuck_at_zero') ?? 0;
       const o = n(faults, 'stuck_at_one') ?? 0;
-      if (z + o > 1) ctx.report(diag('faultRate', uri, faults.statedAttr('stuck_at_zero')?.value.span ?? b.kind.span, `${((z + o) * 100).toFixed(3)}%`));
+      if (z + o > 1)
+        ctx.report(
+          diag(
+            'faultRate',
+            uri,
+            faults.statedAttr('stuck_at_zero')?.value.span ?? b.kind.span,
+            `${((z + o) * 100).toFixed(3)}%`,
+          ),
+        );
       exp.faults = { stuck_at_zero: z, stuck_at_one: o };
     }
     const noise = sections.get('noise');
     if (noise) {
       exp.noise = { temperature_k: n(noise, 'temperature') ?? 300 };
       // No stated frequency: the runtime reads at the design's bandwidth (clock and ADC rate).
-      for (const [key, field] of [['frequency', 'frequency_hz'], ['variation', 'variation'], ['spread', 'spread']] as const) {
+      for (const [key, field] of [
+        ['frequency', 'frequency_hz'],
+        ['variation', 'variation'],
+        ['spread', 'spread'],
+      ] as const) {
         const v = n(noise, key);
         if (v !== undefined) exp.noise[field] = v;
       }
@@ -97,7 +126,17 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
       exp.mitigate = { noise_aware: na?.t === 'bool' ? na.v : false };
       const clip = n(mit, 'clip');
       if (clip !== undefined) {
-        if (clip <= 0) ctx.report(diag('outOfRange', uri, mit.statedAttr('clip')!.value.span, `'clip' of 'mitigate'`, String(clip), 'above 0'));
+        if (clip <= 0)
+          ctx.report(
+            diag(
+              'outOfRange',
+              uri,
+              mit.statedAttr('clip')!.value.span,
+              `'clip' of 'mitigate'`,
+              String(clip),
+              'above 0',
+            ),
+          );
         exp.mitigate.clip = clip;
       }
       const norm = mit.get('normalization');
@@ -107,8 +146,21 @@ export function checkExperiments(ctx: CheckContext, mappings: Map<string, IrMapp
     if (dl) {
       const dropout = n(dl, 'dropout') ?? 0;
       const dropedge = n(dl, 'dropedge') ?? 0;
-      for (const [k, v] of [['dropout', dropout], ['dropedge', dropedge]] as const) {
-        if (v < 0 || v >= 1) ctx.report(diag('outOfRange', uri, dl.statedAttr(k)?.value.span ?? b.kind.span, `'${k}' of 'droplayer'`, String(v), 'at least 0 and below 1'));
+      for (const [k, v] of [
+        ['dropout', dropout],
+        ['dropedge', dropedge],
+      ] as const) {
+        if (v < 0 || v >= 1)
+          ctx.report(
+            diag(
+              'outOfRange',
+              uri,
+              dl.statedAttr(k)?.value.span ?? b.kind.span,
+              `'${k}' of 'droplayer'`,
+              String(v),
+              'at least 0 and below 1',
+            ),
+          );
       }
       exp.droplayer = { dropout, dropedge };
     }
@@ -130,24 +182,52 @@ function checkNumerics(ctx: CheckContext, exp: IrExperiment, inst: Instance, uri
   if (fixed) exp.numerics.fixed_point = fixed as 'dynamic' | 'static';
   const pct = asNumber(inst.get('adc_percentile'));
   if (pct !== undefined) {
-    if (!(pct > 0 && pct <= 1)) ctx.report(diag('adcPercentile', uri, inst.statedAttr('adc_percentile')!.value.span, `${+(pct * 100).toPrecision(6)}%`));
+    if (!(pct > 0 && pct <= 1))
+      ctx.report(
+        diag('adcPercentile', uri, inst.statedAttr('adc_percentile')!.value.span, `${+(pct * 100).toPrecision(6)}%`),
+      );
     exp.numerics.adc_percentile = pct;
   }
   const samples = asNumber(inst.get('calibration_samples'));
   if (samples !== undefined) exp.numerics.adc_calibration_samples = samples;
   const calibrationStated = inst.statedAttr('adc_percentile') ?? inst.statedAttr('calibration_samples');
-  if (calibrationStated && exp.numerics.adc_range !== 'calibrated') ctx.report(diag('calibrationUnused', uri, calibrationStated.value.span, exp.numerics.ideal ? 'the numerics are ideal (hardware: false)' : "'adc_range' is not 'calibrated'"));
-  else if (exp.numerics.adc_range === 'calibrated' && exp.numerics.ideal) ctx.report(diag('calibrationUnused', uri, inst.statedAttr('adc_range')!.value.span, 'the numerics are ideal (hardware: false)'));
+  if (calibrationStated && exp.numerics.adc_range !== 'calibrated')
+    ctx.report(
+      diag(
+        'calibrationUnused',
+        uri,
+        calibrationStated.value.span,
+        exp.numerics.ideal ? 'the numerics are ideal (hardware: false)' : "'adc_range' is not 'calibrated'",
+      ),
+    );
+  else if (exp.numerics.adc_range === 'calibrated' && exp.numerics.ideal)
+    ctx.report(
+      diag(
+        'calibrationUnused',
+        uri,
+        inst.statedAttr('adc_range')!.value.span,
+        'the numerics are ideal (hardware: false)',
+      ),
+    );
 }
 
 function checkSectionBlocks(ctx: CheckContext, m: Block, uri: string): void {
   for (const inner of m.body ?? []) {
-    if (inner.type !== 'Attribute') ctx.report(diag('misplaced', uri, inner.span, 'a nested block or statement', `a '${m.kind.name}' section`));
+    if (inner.type !== 'Attribute')
+      ctx.report(diag('misplaced', uri, inner.span, 'a nested block or statement', `a '${m.kind.name}' section`));
   }
 }
 
 /** The data set must feed the mapped model: the same sample shape, or a graph of the same size. */
-function checkDatasetFits(ctx: CheckContext, exp: IrExperiment, mapping: IrMapping, models: Map<string, CheckedModel>, datasets: Map<string, IrDataset>, inst: Instance, uri: string): void {
+function checkDatasetFits(
+  ctx: CheckContext,
+  exp: IrExperiment,
+  mapping: IrMapping,
+  models: Map<string, CheckedModel>,
+  datasets: Map<string, IrDataset>,
+  inst: Instance,
+  uri: string,
+): void {
   const model = models.get(mapping.model)?.ir;
   const ds = datasets.get(exp.dataset);
   if (!model || !ds) return;
@@ -156,11 +236,45 @@ function checkDatasetFits(ctx: CheckContext, exp: IrExperiment, mapping: IrMappi
   const inp = model.input;
   const fmt = (s: number[]): string => `[${s.join(', ')}]`;
   if (inp.kind === 'graph') {
-    if (ds.kind !== 'graph') ctx.report(diag('unknownDatasetShape', uri, at, ds.name, `model '${model.name}' takes a graph, but this data set holds ${ds.kind}s`));
-    else if (ds.shape[0] !== inp.nodes || ds.shape[1] !== inp.features) ctx.report(diag('unknownDatasetShape', uri, at, ds.name, `its graph is ${fmt(ds.shape)} (nodes, features) but model '${model.name}' takes ${fmt([inp.nodes, inp.features])}`));
+    if (ds.kind !== 'graph')
+      ctx.report(
+        diag(
+          'unknownDatasetShape',
+          uri,
+          at,
+          ds.name,
+          `model '${model.name}' takes a graph, but this data set holds ${ds.kind}s`,
+        ),
+      );
+    else if (ds.shape[0] !== inp.nodes || ds.shape[1] !== inp.features)
+      ctx.report(
+        diag(
+          'unknownDatasetShape',
+          uri,
+          at,
+          ds.name,
+          `its graph is ${fmt(ds.shape)} (nodes, features) but model '${model.name}' takes ${fmt([inp.nodes, inp.features])}`,
+        ),
+      );
   } else if (ds.kind === 'graph') {
-    ctx.report(diag('unknownDatasetShape', uri, at, ds.name, `model '${model.name}' takes tensors ${fmt(inp.shape)}, but this data set is a graph`));
+    ctx.report(
+      diag(
+        'unknownDatasetShape',
+        uri,
+        at,
+        ds.name,
+        `model '${model.name}' takes tensors ${fmt(inp.shape)}, but this data set is a graph`,
+      ),
+    );
   } else if (fmt(ds.shape) !== fmt(inp.shape)) {
-    ctx.report(diag('unknownDatasetShape', uri, at, ds.name, `its samples are ${fmt(ds.shape)} but model '${model.name}' takes ${fmt(inp.shape)}`));
+    ctx.report(
+      diag(
+        'unknownDatasetShape',
+        uri,
+        at,
+        ds.name,
+        `its samples are ${fmt(ds.shape)} but model '${model.name}' takes ${fmt(inp.shape)}`,
+      ),
+    );
   }
 }

@@ -8,16 +8,32 @@ import { asNumber, coerce, ConstScope, instantiate, requireAtLeast } from '../se
 import { describeValue, type Value } from '../semantics/values.js';
 import { DIMENSIONLESS, dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
-export const OBJECTIVES = ['accuracy', 'area', 'energy', 'latency', 'power', 'throughput', 'edp', 'peak_temperature'] as const;
+export const OBJECTIVES = [
+  'accuracy',
+  'area',
+  'energy',
+  'latency',
+  'power',
+  'throughput',
+  'edp',
+  'peak_temperature',
+] as const;
 const MAX_VALUES = 10_000;
 
-export function checkExplorations(ctx: CheckContext, architectures: Map<string, IrArchitecture>, devices: Map<string, IrDevice>): Map<string, IrExploration> {
+export function checkExplorations(
+  ctx: CheckContext,
+  architectures: Map<string, IrArchitecture>,
+  devices: Map<string, IrDevice>,
+): Map<string, IrExploration> {
   const out = new Map<string, IrExploration>();
   for (const sym of ctx.symbolsOfKind('explore')) {
     if (sym.node.type !== 'Block') continue;
     const b = sym.node;
     const uri = sym.file;
-    const inst = instantiate(ctx, ctx.classes.declaration.get('explore')!, b.body, uri, { anchor: b.kind.span, what: `exploration '${sym.name}'` });
+    const inst = instantiate(ctx, ctx.classes.declaration.get('explore')!, b.body, uri, {
+      anchor: b.kind.span,
+      what: `exploration '${sym.name}'`,
+    });
     const params: IrExploration['parameters'] = [];
     const objectives: IrExploration['objectives'] = [];
     for (const m of b.body ?? []) {
@@ -39,9 +55,16 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
     const methodV = inst.get('method');
     const methodName = methodV?.t === 'word' ? methodV.name : methodV?.t === 'obj' ? methodV.head! : 'random';
     const methodCls = ctx.classes.declaration.get(methodName);
-    const method: IrExploration['method'] = { name: methodName as IrExploration['method']['name'], seed: asNumber(inst.get('seed')) ?? 0, attributes: {} };
+    const method: IrExploration['method'] = {
+      name: methodName as IrExploration['method']['name'],
+      seed: asNumber(inst.get('seed')) ?? 0,
+      attributes: {},
+    };
     if (methodCls) {
-      const mi = instantiate(ctx, methodCls, methodV?.t === 'obj' ? methodV.node.body : undefined, uri, { anchor: methodV?.t === 'obj' ? methodV.headSpan ?? b.kind.span : b.kind.span, what: `method '${methodName}'` });
+      const mi = instantiate(ctx, methodCls, methodV?.t === 'obj' ? methodV.node.body : undefined, uri, {
+        anchor: methodV?.t === 'obj' ? (methodV.headSpan ?? b.kind.span) : b.kind.span,
+        what: `method '${methodName}'`,
+      });
       requireAtLeast(ctx, mi, ['budget'], `method '${methodName}'`);
       checkBudget(ctx, uri, mi.get('budget'), mi.statedAttr('budget'), method, objectives, sym.name);
       for (const key of ['population', 'samples']) {
@@ -53,10 +76,22 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
       if (fid?.t === 'in' && fid.domain.t === 'range') {
         const { lo, hi } = fid.domain;
         // Training epochs are the one fidelity the runtime knows; a cost of 0 would make a step free.
-        if (fid.name !== 'epochs') ctx.report(diag('wrongType', uri, fidSpan, 'the fidelity', "'epochs in LO .. HI'", `'${fid.name} in …'`));
-        else if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) ctx.report(diag('badRange', uri, fidSpan, `fidelity epochs must be whole numbers with 1 ≤ LO ≤ HI, not ${lo} .. ${hi}`));
+        if (fid.name !== 'epochs')
+          ctx.report(diag('wrongType', uri, fidSpan, 'the fidelity', "'epochs in LO .. HI'", `'${fid.name} in …'`));
+        else if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo)
+          ctx.report(
+            diag(
+              'badRange',
+              uri,
+              fidSpan,
+              `fidelity epochs must be whole numbers with 1 ≤ LO ≤ HI, not ${lo} .. ${hi}`,
+            ),
+          );
         else method.fidelity = { parameter: fid.name, min: lo, max: hi };
-      } else if (fid && fid.t !== 'error') ctx.report(diag('wrongType', uri, fidSpan, 'fidelity', "'PARAM in LO .. HI' (e.g. epochs in 1 .. 10)", 'something else'));
+      } else if (fid && fid.t !== 'error')
+        ctx.report(
+          diag('wrongType', uri, fidSpan, 'fidelity', "'PARAM in LO .. HI' (e.g. epochs in 1 .. 10)", 'something else'),
+        );
     }
     if (evalV?.t !== 'word') continue;
     out.set(sym.name, { name: sym.name, evaluate: evalV.name, parameters: params, objectives, method });
@@ -68,7 +103,15 @@ export function checkExplorations(ctx: CheckContext, architectures: Map<string, 
  * The budget: a plain number (epochs with accuracy among the objectives, else evaluations; the unit
  * word as written is kept) or a time, the CPU seconds training may use (`budget_unit: 'cpu_seconds'`).
  */
-function checkBudget(ctx: CheckContext, uri: string, v: Value | undefined, attr: Attribute | undefined, method: IrExploration['method'], objectives: IrExploration['objectives'], name: string): void {
+function checkBudget(
+  ctx: CheckContext,
+  uri: string,
+  v: Value | undefined,
+  attr: Attribute | undefined,
+  method: IrExploration['method'],
+  objectives: IrExploration['objectives'],
+  name: string,
+): void {
   if (!v || v.t === 'error') return;
   const span = attr?.value.span;
   if (v.t === 'num' && dimEquals(v.dim, DIMENSIONLESS)) {
@@ -77,11 +120,18 @@ function checkBudget(ctx: CheckContext, uri: string, v: Value | undefined, attr:
   } else if (v.t === 'num' && dimEquals(v.dim, NAMED_DIMENSIONS['time']!)) {
     method.budget = v.v;
     method.budget_unit = 'cpu_seconds';
-    if (!objectives.some((o) => o.name === 'accuracy') && span) ctx.report(diag('cpuBudgetWithoutTraining', uri, span, name));
+    if (!objectives.some((o) => o.name === 'accuracy') && span)
+      ctx.report(diag('cpuBudgetWithoutTraining', uri, span, name));
   } else if (span) ctx.report(diag('badBudget', uri, span, describeValue(v)));
 }
 
-function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: Map<string, IrArchitecture>, devices: Map<string, IrDevice>): IrExploration['parameters'][number] | undefined {
+function checkVary(
+  ctx: CheckContext,
+  m: VaryStmt,
+  uri: string,
+  architectures: Map<string, IrArchitecture>,
+  devices: Map<string, IrDevice>,
+): IrExploration['parameters'][number] | undefined {
   const parts = m.path.path;
   const pathText = parts.map((p) => p.name).join('.');
   const owner = ctx.symbols.get(parts[0]!.name);
@@ -111,7 +161,19 @@ function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: M
     for (const seg of parts.slice(1, -1)) {
       const next: IrComponent | undefined = node.children.find((c) => c.name === seg.name);
       if (!next) {
-        ctx.report(diag('unknownMember', uri, seg.span, seg.name, node.path, didYouMean(seg.name, node.children.map((c) => c.name))));
+        ctx.report(
+          diag(
+            'unknownMember',
+            uri,
+            seg.span,
+            seg.name,
+            node.path,
+            didYouMean(
+              seg.name,
+              node.children.map((c) => c.name),
+            ),
+          ),
+        );
         return undefined;
       }
       // Each component on the path is a use of its declaration (rename follows it into the path).
@@ -121,12 +183,29 @@ function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: M
     }
     cls = ctx.classes.component.get(node.kind);
   } else {
-    ctx.report(diag('unknownVaryPath', uri, parts[0]!.span, pathText, `'${owner.name}' is ${withArticle(owner.kind)}; vary an architecture or a device`));
+    ctx.report(
+      diag(
+        'unknownVaryPath',
+        uri,
+        parts[0]!.span,
+        pathText,
+        `'${owner.name}' is ${withArticle(owner.kind)}; vary an architecture or a device`,
+      ),
+    );
     return undefined;
   }
   const def = cls?.attrs.get(attrName.name);
   if (!cls || !def) {
-    ctx.report(diag('unknownAttribute', uri, attrName.span, attrName.name, cls?.name ?? '?', cls ? didYouMean(attrName.name, cls.attrs.keys()) : undefined));
+    ctx.report(
+      diag(
+        'unknownAttribute',
+        uri,
+        attrName.span,
+        attrName.name,
+        cls?.name ?? '?',
+        cls ? didYouMean(attrName.name, cls.attrs.keys()) : undefined,
+      ),
+    );
     return undefined;
   }
   const dom = evaluate(m.domain, new ConstScope(ctx, uri));
@@ -134,7 +213,9 @@ function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: M
   if (dom.t === 'list') items = dom.items;
   else if (dom.t === 'range') {
     if (!Number.isInteger(dom.lo) || !Number.isInteger(dom.hi)) {
-      ctx.report(diag('badRange', uri, m.domain.span, 'a range of non-whole numbers cannot be enumerated; list the values'));
+      ctx.report(
+        diag('badRange', uri, m.domain.span, 'a range of non-whole numbers cannot be enumerated; list the values'),
+      );
       return undefined;
     }
     if (dom.hi - dom.lo + 1 > MAX_VALUES) {
@@ -143,7 +224,16 @@ function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: M
     }
     for (let v = dom.lo; v <= dom.hi; v++) items.push({ t: 'num', v, dim: dom.dim });
   } else if (dom.t !== 'error') {
-    ctx.report(diag('wrongType', uri, m.domain.span, 'the domain of a vary', 'a list [a, b, …] or a range lo .. hi', 'something else'));
+    ctx.report(
+      diag(
+        'wrongType',
+        uri,
+        m.domain.span,
+        'the domain of a vary',
+        'a list [a, b, …] or a range lo .. hi',
+        'something else',
+      ),
+    );
     return undefined;
   } else return undefined;
   if (items.length === 0) {
@@ -156,9 +246,27 @@ function checkVary(ctx: CheckContext, m: VaryStmt, uri: string, architectures: M
     if (v.t === 'num' || v.t === 'str' || v.t === 'bool') values.push(v.v);
     else if (v.t === 'word') values.push(v.name);
     else {
-      if (v.t !== 'error') ctx.report(diag('wrongType', uri, m.domain.span, `a value of '${pathText}'`, 'one number, word, string or true/false per design', describeValue(v)));
+      if (v.t !== 'error')
+        ctx.report(
+          diag(
+            'wrongType',
+            uri,
+            m.domain.span,
+            `a value of '${pathText}'`,
+            'one number, word, string or true/false per design',
+            describeValue(v),
+          ),
+        );
       return undefined;
     }
   }
-  return { path: pathText, owner: owner.name, attribute: parts.slice(1).map((p) => p.name).join('.'), values };
+  return {
+    path: pathText,
+    owner: owner.name,
+    attribute: parts
+      .slice(1)
+      .map((p) => p.name)
+      .join('.'),
+    values,
+  };
 }

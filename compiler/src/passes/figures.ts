@@ -37,7 +37,13 @@ const fmtFigure = (v: number, unit: string): string => `${Number(v.toPrecision(4
  * A figure stated on a component with parts: its parts are scaled to it (the component keeps no figure of
  * its own, so breakdowns by kind add up to the total) and, beyond the margin, a warning names both.
  */
-export function reconcileStated(ctx: CheckContext, inst: Instance | undefined, ir: IrComponent, block: Block, uri: string): void {
+export function reconcileStated(
+  ctx: CheckContext,
+  inst: Instance | undefined,
+  ir: IrComponent,
+  block: Block,
+  uri: string,
+): void {
   for (const key of ['power', 'area'] as const) {
     const field = key === 'power' ? 'power_w' : 'area_m2';
     const source = key === 'power' ? ir.power_source : ir.area_source;
@@ -49,7 +55,18 @@ export function reconcileStated(ctx: CheckContext, inst: Instance | undefined, i
     if (off > STATED_MARGIN) {
       const unit = key === 'power' ? 'W' : 'm²';
       const span = inst?.statedAttr(key)?.value.span ?? block.kind.span;
-      ctx.report(diag('statedVsDerived', uri, span, `'${ir.path}'`, key, fmtFigure(stated, unit), fmtFigure(derived, unit), `${(100 * off).toFixed(0)}%`));
+      ctx.report(
+        diag(
+          'statedVsDerived',
+          uri,
+          span,
+          `'${ir.path}'`,
+          key,
+          fmtFigure(stated, unit),
+          fmtFigure(derived, unit),
+          `${(100 * off).toFixed(0)}%`,
+        ),
+      );
     }
     scaleSubtree(ir, key, stated / derived);
     if (key === 'power') ir.own_power_w = 0;
@@ -67,15 +84,29 @@ export function staticPower(inst: Instance | undefined, ir: IrComponent): number
 }
 
 /** Each kind a unit's `executes` names must be a layer kind. */
-export function checkExecutes(ctx: CheckContext, inst: Instance | undefined, block: Block, label: string, uri: string, layerKinds: readonly string[]): void {
+export function checkExecutes(
+  ctx: CheckContext,
+  inst: Instance | undefined,
+  block: Block,
+  label: string,
+  uri: string,
+  layerKinds: readonly string[],
+): void {
   const v = inst?.get('executes');
   if (v?.t !== 'list') return;
   // Stated on the block: each kind's own span; from the class: the block's kind.
   const attr = inst?.statedAttr('executes');
   v.items.forEach((it, i) => {
-    const span = !attr ? block.kind.span : attr.value.type === 'List' ? (attr.value.items[i]?.span ?? attr.value.span) : attr.value.span;
+    const span = !attr
+      ? block.kind.span
+      : attr.value.type === 'List'
+        ? (attr.value.items[i]?.span ?? attr.value.span)
+        : attr.value.span;
     const kind = it.t === 'word' ? it.name : undefined;
-    if (kind === undefined || !layerKinds.includes(kind)) ctx.report(diag('unknownExecutedKind', uri, span, label, kind ?? '?', kind ? didYouMean(kind, layerKinds) : undefined));
+    if (kind === undefined || !layerKinds.includes(kind))
+      ctx.report(
+        diag('unknownExecutedKind', uri, span, label, kind ?? '?', kind ? didYouMean(kind, layerKinds) : undefined),
+      );
   });
 }
 

@@ -105,7 +105,9 @@ export const LAYER_KINDS: Record<string, LayerSchema> = {
   readout: {
     doc: 'Graph-level pooling of node features [N, F] → [F].',
     weights: false,
-    attrs: { op: { type: { type: 'enum', choices: ['mean', 'sum', 'max'] }, default: 'mean', doc: 'pooling operation' } },
+    attrs: {
+      op: { type: { type: 'enum', choices: ['mean', 'sum', 'max'] }, default: 'mean', doc: 'pooling operation' },
+    },
   },
 };
 
@@ -122,7 +124,13 @@ export type Norm = number | boolean | string | [number, number] | [number, numbe
 export type Norms = Record<string, Norm | undefined>;
 
 const describe = (v: LayerAttr): string =>
-  Array.isArray(v) ? `the list [${v.join(', ')}]` : typeof v === 'string' ? `the name '${v}'` : typeof v === 'boolean' ? `the boolean ${v}` : `the number ${v}`;
+  Array.isArray(v)
+    ? `the list [${v.join(', ')}]`
+    : typeof v === 'string'
+      ? `the name '${v}'`
+      : typeof v === 'boolean'
+        ? `the boolean ${v}`
+        : `the number ${v}`;
 
 export function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
@@ -149,12 +157,23 @@ function attrSpan(spec: LayerSpec, key: string): Span {
 export function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, report: (d: Diagnostic) => void): Norms {
   const out: Norms = {};
   for (const key of Object.keys(spec.attrs)) {
-    if (!(key in schema.attrs)) report(diag('unknownAttribute', spec.uri, spec.keySpans?.[key] ?? attrSpan(spec, key), key, spec.kind, didYouMean(key, Object.keys(schema.attrs))));
+    if (!(key in schema.attrs))
+      report(
+        diag(
+          'unknownAttribute',
+          spec.uri,
+          spec.keySpans?.[key] ?? attrSpan(spec, key),
+          key,
+          spec.kind,
+          didYouMean(key, Object.keys(schema.attrs)),
+        ),
+      );
   }
   for (const [key, s] of schemaEntries(schema)) {
     const raw = spec.attrs[key];
     if (raw === undefined) {
-      if (s.required && !spec.invalid?.includes(key)) report(diag('missingAttribute', spec.uri, spec.nameSpan ?? spec.span, key, `${spec.kind} layer '${name}'`));
+      if (s.required && !spec.invalid?.includes(key))
+        report(diag('missingAttribute', spec.uri, spec.nameSpan ?? spec.span, key, `${spec.kind} layer '${name}'`));
       else if (s.default !== undefined && s.default !== null) {
         const d = normalize(s.type, s.default);
         if (d !== undefined) out[key] = d;
@@ -172,14 +191,47 @@ export function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, re
       case 'count':
       case 'pair':
         if (typeof raw === 'number' || (t.type === 'pair' && Array.isArray(raw) && raw.length === 2)) {
-          report(diag('badCount', spec.uri, attrSpan(spec, key), what, Array.isArray(raw) ? `[${raw.join(', ')}]` : String(raw)));
-        } else report(diag('wrongType', spec.uri, attrSpan(spec, key), what, t.type === 'pair' ? 'a whole number or [h, w]' : 'a whole number', describe(raw)));
+          report(
+            diag(
+              'badCount',
+              spec.uri,
+              attrSpan(spec, key),
+              what,
+              Array.isArray(raw) ? `[${raw.join(', ')}]` : String(raw),
+            ),
+          );
+        } else
+          report(
+            diag(
+              'wrongType',
+              spec.uri,
+              attrSpan(spec, key),
+              what,
+              t.type === 'pair' ? 'a whole number or [h, w]' : 'a whole number',
+              describe(raw),
+            ),
+          );
         break;
       case 'padding':
-        if (typeof raw === 'string') report(diag('badEnumValue', spec.uri, attrSpan(spec, key), 'padding', raw, ['same'], didYouMean(raw, ['same'])));
+        if (typeof raw === 'string')
+          report(
+            diag('badEnumValue', spec.uri, attrSpan(spec, key), 'padding', raw, ['same'], didYouMean(raw, ['same'])),
+          );
         else if (typeof raw === 'number' || (Array.isArray(raw) && raw.length === 2)) {
-          report(diag('outOfRange', spec.uri, attrSpan(spec, key), what, Array.isArray(raw) ? `[${raw.join(', ')}]` : String(raw), 'a whole number ≥ 0'));
-        } else report(diag('wrongType', spec.uri, attrSpan(spec, key), what, 'a whole number, [h, w] or same', describe(raw)));
+          report(
+            diag(
+              'outOfRange',
+              spec.uri,
+              attrSpan(spec, key),
+              what,
+              Array.isArray(raw) ? `[${raw.join(', ')}]` : String(raw),
+              'a whole number ≥ 0',
+            ),
+          );
+        } else
+          report(
+            diag('wrongType', spec.uri, attrSpan(spec, key), what, 'a whole number, [h, w] or same', describe(raw)),
+          );
         break;
       case 'bool':
         report(diag('wrongType', spec.uri, attrSpan(spec, key), what, 'true or false', describe(raw)));
@@ -188,7 +240,12 @@ export function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, re
       case 'fraction':
       case 'positive':
         if (typeof raw === 'number') {
-          const bounds = t.type === 'rate' ? 'at least 0 and less than 1' : t.type === 'fraction' ? 'between 0 and 1' : 'greater than 0';
+          const bounds =
+            t.type === 'rate'
+              ? 'at least 0 and less than 1'
+              : t.type === 'fraction'
+                ? 'between 0 and 1'
+                : 'greater than 0';
           report(diag('outOfRange', spec.uri, attrSpan(spec, key), what, String(raw), bounds));
         } else report(diag('wrongType', spec.uri, attrSpan(spec, key), what, 'a number', describe(raw)));
         break;
@@ -196,8 +253,22 @@ export function readAttrs(spec: LayerSpec, name: string, schema: LayerSchema, re
         report(diag('wrongType', spec.uri, attrSpan(spec, key), what, 'the name of an earlier layer', describe(raw)));
         break;
       case 'enum':
-        if (typeof raw === 'string') report(diag('badEnumValue', spec.uri, attrSpan(spec, key), `${spec.kind} ${key}`, raw, t.choices, didYouMean(raw, t.choices)));
-        else report(diag('wrongType', spec.uri, attrSpan(spec, key), what, `one of ${t.choices.join(', ')}`, describe(raw)));
+        if (typeof raw === 'string')
+          report(
+            diag(
+              'badEnumValue',
+              spec.uri,
+              attrSpan(spec, key),
+              `${spec.kind} ${key}`,
+              raw,
+              t.choices,
+              didYouMean(raw, t.choices),
+            ),
+          );
+        else
+          report(
+            diag('wrongType', spec.uri, attrSpan(spec, key), what, `one of ${t.choices.join(', ')}`, describe(raw)),
+          );
         break;
     }
   }

@@ -40,7 +40,9 @@ export function loadFiles(entry: string, host: CompilerHost, cache?: Map<string,
     if (text === undefined) return diag('importNotFound', from, span, shown);
     if (typeof text !== 'string') {
       if (text.problem === 'tooLarge') return diag('fileTooLarge', from, span, text.bytes, LIMITS.fileBytes);
-      return text.problem === 'special' ? diag('importNotRegular', from, span, shown, text.what) : diag('importNotFound', from, span, shown);
+      return text.problem === 'special'
+        ? diag('importNotRegular', from, span, shown, text.what)
+        : diag('importNotFound', from, span, shown);
     }
     const cached = cache?.get(p);
     if (cached && cached.text === text) return cached;
@@ -115,9 +117,19 @@ export function loadPrelude(): Record<keyof typeof PRELUDE_FILES, SourceFile> {
       const pre = parsed[ns];
       if (!pre || pre.path !== p || pre.text !== text) return [ns, makeSourceFile(p, text)] as const;
       const tree = { ast: pre.ast, parseDiagnostics: pre.parseDiagnostics };
-      const at = (keys: Key[]): Record<Key, unknown> => keys.reduce<Record<Key, unknown>>((o, k) => o[k] as Record<Key, unknown>, tree);
+      const at = (keys: Key[]): Record<Key, unknown> =>
+        keys.reduce<Record<Key, unknown>>((o, k) => o[k] as Record<Key, unknown>, tree);
       for (const [first, other] of pre.shared) at(other.slice(0, -1))[other[other.length - 1]!] = at(first);
-      return [ns, { path: p, text, ast: tree.ast, lineIndex: new LineIndex(text), parseDiagnostics: tree.parseDiagnostics } satisfies SourceFile] as const;
+      return [
+        ns,
+        {
+          path: p,
+          text,
+          ast: tree.ast,
+          lineIndex: new LineIndex(text),
+          parseDiagnostics: tree.parseDiagnostics,
+        } satisfies SourceFile,
+      ] as const;
     });
     preludeCache = Object.fromEntries(entries) as Record<keyof typeof PRELUDE_FILES, SourceFile>;
   }

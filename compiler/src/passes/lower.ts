@@ -3,7 +3,17 @@
 // published JSON Schema.
 import * as path from 'node:path';
 import { diag, type Diagnostic } from '@pim/grammar';
-import { IR_VERSION, validateIr, type IrArchitecture, type IrDataset, type IrDevice, type IrExperiment, type IrExploration, type IrMapping, type IrProgram } from '@pim/ir';
+import {
+  IR_VERSION,
+  validateIr,
+  type IrArchitecture,
+  type IrDataset,
+  type IrDevice,
+  type IrExperiment,
+  type IrExploration,
+  type IrMapping,
+  type IrProgram,
+} from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import type { CheckedModel } from './models-check.js';
 import { displayValue } from '../semantics/values.js';
@@ -31,7 +41,9 @@ export function lowerProgram(input: LowerInput): { ir?: IrProgram; diagnostics: 
     else if (v.t === 'str' || v.t === 'bool') constants[name] = v.v;
     else constants[name] = displayValue(v);
   }
-  const datasets = [...input.datasets.values()].map((d) => (d.path ? { ...d, path: path.relative(base, d.path) || '.' } : d));
+  const datasets = [...input.datasets.values()].map((d) =>
+    d.path ? { ...d, path: path.relative(base, d.path) || '.' } : d,
+  );
   const ir: IrProgram = {
     ir_version: IR_VERSION,
     sources: input.files.map((f) => path.relative(base, f) || path.basename(f)),
@@ -47,7 +59,16 @@ export function lowerProgram(input: LowerInput): { ir?: IrProgram; diagnostics: 
   const canonical = canonicalize(ir) as IrProgram;
   const errors = validateIr(canonical);
   if (errors.length) {
-    return { diagnostics: [diag('internalError', input.entry, { start: 0, end: 0 }, `the IR does not match its schema: ${errors.slice(0, 5).join('; ')}`)] };
+    return {
+      diagnostics: [
+        diag(
+          'internalError',
+          input.entry,
+          { start: 0, end: 0 },
+          `the IR does not match its schema: ${errors.slice(0, 5).join('; ')}`,
+        ),
+      ],
+    };
   }
   return { ir: canonical, diagnostics: [] };
 }

@@ -47,7 +47,22 @@
 // explicit `X.adjacency` on a target without crossbars is PIM4009. How many crossbars Â takes depends on
 // the graph's non-zeros, so the runtime computes it from the policy.
 import { diag, didYouMean, type Diagnostic, type RelatedInfo, type Span } from '@pim/grammar';
-import { cellUtilization, tileMatrix, tilesFor, weightColumns, type Engine, type WeightEncoding, type IrAdjacencyPolicy, type IrArchitecture, type IrGpu, type IrLayer, type IrMapping, type IrModel, type IrPlacement, type IrTileType } from '@pim/ir';
+import {
+  cellUtilization,
+  tileMatrix,
+  tilesFor,
+  weightColumns,
+  type Engine,
+  type WeightEncoding,
+  type IrAdjacencyPolicy,
+  type IrArchitecture,
+  type IrGpu,
+  type IrLayer,
+  type IrMapping,
+  type IrModel,
+  type IrPlacement,
+  type IrTileType,
+} from '@pim/ir';
 import type { LayerAttr, LayerOrigin } from './models.js';
 
 export interface PlaceRuleSpec {
@@ -89,7 +104,11 @@ export type PlacePart = (typeof PLACE_PARTS)[number];
 export const PLACE_OPTIONS: Record<string, { doc: string; type: 'count' | 'bool' | 'enum'; choices?: string[] }> = {
   block: { doc: 'adjacency block size b (b×b blocks of Â); defaults to the target crossbar’s rows', type: 'count' },
   skip_zero_blocks: { doc: 'store only the blocks of Â that hold a non-zero', type: 'bool' },
-  reorder: { doc: 'node reordering before blocking: none or rcm (reverse Cuthill–McKee)', type: 'enum', choices: ['none', 'rcm'] },
+  reorder: {
+    doc: 'node reordering before blocking: none or rcm (reverse Cuthill–McKee)',
+    type: 'enum',
+    choices: ['none', 'rcm'],
+  },
 };
 
 /** A parsed place pattern: `c*` or `gcn.adjacency`. */
@@ -213,7 +232,17 @@ function mapContext(spec: MappingSpec, report: (d: Diagnostic) => void): MapCont
     patterns: r.targets.map((t, i) => {
       const p = parsePlacePattern(t);
       if ('error' in p) {
-        report(diag('badEnumValue', r.uri, r.targetSpans[i] ?? r.span, 'layer part', p.error, [...PLACE_PARTS], didYouMean(p.error, PLACE_PARTS)));
+        report(
+          diag(
+            'badEnumValue',
+            r.uri,
+            r.targetSpans[i] ?? r.span,
+            'layer part',
+            p.error,
+            [...PLACE_PARTS],
+            didYouMean(p.error, PLACE_PARTS),
+          ),
+        );
         return undefined;
       }
       return p;
@@ -222,7 +251,11 @@ function mapContext(spec: MappingSpec, report: (d: Diagnostic) => void): MapCont
   }));
   const options = new Map<Rule, PlaceOptions>();
   for (const rule of rules) options.set(rule, checkOptions(rule.spec, report));
-  const candidates = [...arch.tile_types.map((t) => t.name), ...arch.gpus.map((g) => g.name), ...arch.partitions.map((p) => p.name)];
+  const candidates = [
+    ...arch.tile_types.map((t) => t.name),
+    ...arch.gpus.map((g) => g.name),
+    ...arch.partitions.map((p) => p.name),
+  ];
   return {
     spec,
     arch,
@@ -248,7 +281,17 @@ function mapContext(spec: MappingSpec, report: (d: Diagnostic) => void): MapCont
       const t = lookupTarget(arch, name, need);
       if (rule.known === undefined) {
         rule.known = t !== undefined || arch.partitions.some((p) => p.name === name);
-        if (!rule.known) report(diag('unknownPlacementTarget', rule.spec.uri, rule.spec.onSpan, name, arch.name, didYouMean(name, candidates)));
+        if (!rule.known)
+          report(
+            diag(
+              'unknownPlacementTarget',
+              rule.spec.uri,
+              rule.spec.onSpan,
+              name,
+              arch.name,
+              didYouMean(name, candidates),
+            ),
+          );
       }
       if (!t && rule.known && !rule.noCrossbarsReported) {
         // A partition with neither tiles nor GPUs.
@@ -273,12 +316,20 @@ function withRelated(d: Diagnostic, related: RelatedInfo[]): Diagnostic {
 function placeLayer(ctx: MapContext, layer: IrLayer, weightBits: number, placed: Placed): void {
   const { spec, report } = ctx;
   const isWeight = layer.weights !== undefined;
-  const base: IrPlacement = { layer: layer.name, index: layer.index, kind: layer.kind, engine: 'digital', partition: '', target: '' };
+  const base: IrPlacement = {
+    layer: layer.name,
+    index: layer.index,
+    kind: layer.kind,
+    engine: 'digital',
+    partition: '',
+    target: '',
+  };
   const at = placed.placements.length;
   placed.placements.push(base);
   placed.weightLayerTarget.push(undefined);
   const match = ctx.findRule(layer, 'weights');
-  const unplaced = () => report(withRelated(diag('unplacedLayer', spec.uri, ctx.here, layer.name, layer.kind), ctx.originOf(layer.name)));
+  const unplaced = () =>
+    report(withRelated(diag('unplacedLayer', spec.uri, ctx.here, layer.name, layer.kind), ctx.originOf(layer.name)));
 
   if (!match) {
     if (isWeight) {
@@ -307,7 +358,12 @@ function placeLayer(ctx: MapContext, layer: IrLayer, weightBits: number, placed:
   }
   const tile = target.tile;
   if (layer.kind === 'batchnorm') {
-    report(withRelated(diag('needsGpu', rule.spec.uri, rule.spec.targetSpans[match.pattern] ?? rule.spec.span, layer.name, layer.kind), ctx.originOf(layer.name)));
+    report(
+      withRelated(
+        diag('needsGpu', rule.spec.uri, rule.spec.targetSpans[match.pattern] ?? rule.spec.span, layer.name, layer.kind),
+        ctx.originOf(layer.name),
+      ),
+    );
     setTarget(base, target, 'digital');
     return;
   }
@@ -393,7 +449,15 @@ function allotOneCopy(ctx: MapContext, work: CrossbarWork[]): Map<IrTileType, nu
     w.fits = false;
     const m = w.match;
     const rs = m.rule.spec;
-    const d = diag('layerDoesNotFit', rs.uri, rs.targetSpans[m.pattern] ?? rs.span, w.layer.name, w.crossbars, left, w.tile.name);
+    const d = diag(
+      'layerDoesNotFit',
+      rs.uri,
+      rs.targetSpans[m.pattern] ?? rs.span,
+      w.layer.name,
+      w.crossbars,
+      left,
+      w.tile.name,
+    );
     d.related = [
       {
         uri: rs.uri,
@@ -420,7 +484,13 @@ function replicate(ctx: MapContext, work: CrossbarWork[], remaining: Map<IrTileT
       const extra = Math.min(r - 1, Math.floor(left / w.crossbars));
       w.replication = 1 + extra;
       remaining.set(w.tile, left - extra * w.crossbars);
-      if (w.replication < r) ctx.report(withRelated(diag('replicationExceeds', spec.uri, spec.replicateSpan ?? ctx.here, w.layer.name), ctx.originOf(w.layer.name)));
+      if (w.replication < r)
+        ctx.report(
+          withRelated(
+            diag('replicationExceeds', spec.uri, spec.replicateSpan ?? ctx.here, w.layer.name),
+            ctx.originOf(w.layer.name),
+          ),
+        );
     }
   } else if (rep === 'balanced') {
     balance(fitting, remaining);
@@ -472,7 +542,10 @@ function adjacencyPolicies(ctx: MapContext, weightLayerTarget: (Target | undefin
 function reportUnmatchedRules(ctx: MapContext): void {
   for (const rule of ctx.rules) {
     rule.patterns.forEach((p, i) => {
-      if (p && rule.hits[i] === 0) ctx.report(diag('placeMatchesNothing', rule.spec.uri, rule.spec.targetSpans[i] ?? rule.spec.span, rule.spec.targets[i]!));
+      if (p && rule.hits[i] === 0)
+        ctx.report(
+          diag('placeMatchesNothing', rule.spec.uri, rule.spec.targetSpans[i] ?? rule.spec.span, rule.spec.targets[i]!),
+        );
     });
   }
 }
@@ -511,7 +584,13 @@ function lookupTarget(arch: IrArchitecture, name: string, need: Need): Target | 
   const gpus = arch.gpus.filter((g) => part.gpus.includes(g.name) || g.partition === part.name);
   const firstTile = need === 'crossbar' ? (tiles.find(hasCrossbars) ?? tiles[0]) : tiles[0];
   const pick: Target | undefined =
-    need === 'gpu' && gpus[0] ? { kind: 'gpu', gpu: gpus[0] } : firstTile ? { kind: 'tile', tile: firstTile } : gpus[0] ? { kind: 'gpu', gpu: gpus[0] } : undefined;
+    need === 'gpu' && gpus[0]
+      ? { kind: 'gpu', gpu: gpus[0] }
+      : firstTile
+        ? { kind: 'tile', tile: firstTile }
+        : gpus[0]
+          ? { kind: 'gpu', gpu: gpus[0] }
+          : undefined;
   return pick;
 }
 
@@ -569,7 +648,18 @@ function checkOptions(r: PlaceRuleSpec, report: (d: Diagnostic) => void): PlaceO
       else report(diag('wrongType', r.uri, at(key), "'skip_zero_blocks'", 'true or false', JSON.stringify(v)));
     } else if (key === 'reorder') {
       if (v === 'none' || v === 'rcm') out.reorder = v;
-      else report(diag('badEnumValue', r.uri, at(key), 'reorder', String(v), o.choices!, typeof v === 'string' ? didYouMean(v, o.choices!) : undefined));
+      else
+        report(
+          diag(
+            'badEnumValue',
+            r.uri,
+            at(key),
+            'reorder',
+            String(v),
+            o.choices!,
+            typeof v === 'string' ? didYouMean(v, o.choices!) : undefined,
+          ),
+        );
     }
   }
   return out;

@@ -63,7 +63,16 @@ export function checkMappings(
     else if (rep?.t === 'num' && Number.isInteger(rep.v) && rep.v >= 1) replicate = rep.v;
     else if (rep && rep.t !== 'error') {
       const attr = inst.statedAttr('replicate');
-      ctx.report(diag('badEnumValue', uri, attr?.value.span ?? b.kind.span, 'replication', rep.t === 'word' ? rep.name : String(asNumber(rep) ?? rep.t), ['none', 'balanced', 'a whole number of copies']));
+      ctx.report(
+        diag(
+          'badEnumValue',
+          uri,
+          attr?.value.span ?? b.kind.span,
+          'replication',
+          rep.t === 'word' ? rep.name : String(asNumber(rep) ?? rep.t),
+          ['none', 'balanced', 'a whole number of copies'],
+        ),
+      );
     }
     const mapped = mapModel(
       {
@@ -79,7 +88,9 @@ export function checkMappings(
         weight_bits: w?.t === 'precision' ? w.bits : arch.weight_bits,
         input_bits: i?.t === 'precision' ? i.bits : arch.input_bits,
         replicate,
-        ...(inst.statedAttr('encoding') && inst.get('encoding')?.t === 'word' ? { encoding: (inst.get('encoding') as { name: WeightEncoding }).name } : {}),
+        ...(inst.statedAttr('encoding') && inst.get('encoding')?.t === 'word'
+          ? { encoding: (inst.get('encoding') as { name: WeightEncoding }).name }
+          : {}),
         rules,
       },
       (d) => ctx.report(d),
@@ -115,7 +126,9 @@ function recordPlaceReferences(ctx: CheckContext, b: Block, uri: string, model: 
     const last = m.on.parts[m.on.parts.length - 1]!;
     if (last.text.includes('*')) continue;
     for (const a of archChain) {
-      const hit = [...ctx.nested.values()].find((s) => s.kind === 'component' && s.name === last.text && s.qualifiedName.startsWith(`${a}.`));
+      const hit = [...ctx.nested.values()].find(
+        (s) => s.kind === 'component' && s.name === last.text && s.qualifiedName.startsWith(`${a}.`),
+      );
       if (hit) {
         ctx.reference(uri, last.span, hit);
         break;

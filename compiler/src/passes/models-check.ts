@@ -10,7 +10,14 @@ import { isDimensionless, dimName } from '../units/dimension.js';
 import { describeValue, type Value } from '../semantics/values.js';
 import { evalCount } from './elaborate.js';
 import { LAYER_KINDS } from './layer-kinds.js';
-import { inferModelDetailed, type LayerAttr, type LayerOrigin, type LayerSpec, type ModelInputSpec, type RepeatSpec } from './models.js';
+import {
+  inferModelDetailed,
+  type LayerAttr,
+  type LayerOrigin,
+  type LayerSpec,
+  type ModelInputSpec,
+  type RepeatSpec,
+} from './models.js';
 
 export interface CheckedModel {
   ir: IrModel;
@@ -46,7 +53,8 @@ export function checkModels(ctx: CheckContext, datasets: Map<string, IrDataset>)
     );
     // PIM4007 is for a model with no `input:`; an input that is given but wrong was reported where it is.
     if (inputAttr && !input) {
-      for (let i = ctx.diagnostics.length - 1; i >= before; i--) if (ctx.diagnostics[i]!.code === 'PIM4007') ctx.diagnostics.splice(i, 1);
+      for (let i = ctx.diagnostics.length - 1; i >= before; i--)
+        if (ctx.diagnostics[i]!.code === 'PIM4007') ctx.diagnostics.splice(i, 1);
     }
     // Hover data per layer block; copies of a repeated layer share their block's entry.
     const byStart = new Map<number, Block>();
@@ -78,34 +86,68 @@ function indexBlocks(body: Member[] | undefined, out: Map<number, Block>): void 
   }
 }
 
-
-function inputSpec(ctx: CheckContext, v: Value | undefined, uri: string, datasets: Map<string, IrDataset>): ModelInputSpec | undefined {
+function inputSpec(
+  ctx: CheckContext,
+  v: Value | undefined,
+  uri: string,
+  datasets: Map<string, IrDataset>,
+): ModelInputSpec | undefined {
   if (!v || v.t === 'error') return undefined;
   if (v.t === 'tensor') return { kind: 'tensor', shape: v.shape };
   if (v.t === 'obj' && v.head === 'graph') {
     const graphCls = ctx.classes.declaration.get('graph')!;
-    const g = instantiate(ctx, graphCls, v.node.body, uri, { anchor: v.headSpan ?? v.node.span, what: "'graph' input" });
+    const g = instantiate(ctx, graphCls, v.node.body, uri, {
+      anchor: v.headSpan ?? v.node.span,
+      what: "'graph' input",
+    });
     const dsV = g.get('dataset');
     if (dsV?.t !== 'word') return undefined;
     const ds = datasets.get(dsV.name);
     if (!ds) return undefined;
     if (ds.kind !== 'graph') {
-      ctx.report(diag('unknownDatasetShape', uri, dsV.span, ds.name, 'a graph input needs a graph data set (planetoid or a synthetic graph)'));
+      ctx.report(
+        diag(
+          'unknownDatasetShape',
+          uri,
+          dsV.span,
+          ds.name,
+          'a graph input needs a graph data set (planetoid or a synthetic graph)',
+        ),
+      );
       return undefined;
     }
     const edges = typeof ds.attributes['edges'] === 'number' ? ds.attributes['edges'] : undefined;
-    return { kind: 'graph', dataset: ds.name, nodes: ds.shape[0]!, features: ds.shape[1]!, classes: ds.classes, ...(edges !== undefined ? { edges } : {}) };
+    return {
+      kind: 'graph',
+      dataset: ds.name,
+      nodes: ds.shape[0]!,
+      features: ds.shape[1]!,
+      classes: ds.classes,
+      ...(edges !== undefined ? { edges } : {}),
+    };
   }
   return undefined;
 }
 
-function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string, model: string): (LayerSpec | RepeatSpec)[] {
+function layerSpecs(
+  ctx: CheckContext,
+  body: Member[] | undefined,
+  uri: string,
+  model: string,
+): (LayerSpec | RepeatSpec)[] {
   const out: (LayerSpec | RepeatSpec)[] = [];
   const scope = new ConstScope(ctx, uri);
   for (const m of body ?? []) {
     if (m.type === 'Attribute') continue; // the model's own attributes (input)
     if (m.type === 'Repeat') {
-      out.push({ kind: 'repeat', count: evalCount(ctx, m.count, uri, 'a repeat count'), body: layerSpecs(ctx, m.body, uri, model), span: m.span, countSpan: m.count.span, uri });
+      out.push({
+        kind: 'repeat',
+        count: evalCount(ctx, m.count, uri, 'a repeat count'),
+        body: layerSpecs(ctx, m.body, uri, model),
+        span: m.span,
+        countSpan: m.count.span,
+        uri,
+      });
       continue;
     }
     if (m.type !== 'Block') {
@@ -140,7 +182,15 @@ function layerSpecs(ctx: CheckContext, body: Member[] | undefined, uri: string, 
       attrSpans[a.key.name] = a.value.span;
       const schema = LAYER_KINDS[m.kind.name]?.attrs[a.key.name];
       if (schema) {
-        ctx.attributeInfo.defer(a, new StatedAttributeInfo(m.kind.name, schema.type.type === 'enum' ? `one_of(${schema.type.choices.join(', ')})` : schema.type.type, v, schema.doc));
+        ctx.attributeInfo.defer(
+          a,
+          new StatedAttributeInfo(
+            m.kind.name,
+            schema.type.type === 'enum' ? `one_of(${schema.type.choices.join(', ')})` : schema.type.type,
+            v,
+            schema.doc,
+          ),
+        );
       }
       keySpans[a.key.name] = a.key.span;
     }
@@ -160,11 +210,20 @@ function layerWhat(key: string, layer: Block): string {
   return `'${key}' of layer '${layer.name?.name ?? layer.kind.name}'`;
 }
 
-function toLayerAttr(ctx: CheckContext, v: Value, span: { start: number; end: number }, uri: string, key: string, layer: Block): LayerAttr | undefined {
+function toLayerAttr(
+  ctx: CheckContext,
+  v: Value,
+  span: { start: number; end: number },
+  uri: string,
+  key: string,
+  layer: Block,
+): LayerAttr | undefined {
   switch (v.t) {
     case 'num':
       if (!isDimensionless(v.dim)) {
-        ctx.report(diag('wrongDimension', uri, span, layerWhat(key, layer), 'a plain number', withArticle(dimName(v.dim))));
+        ctx.report(
+          diag('wrongDimension', uri, span, layerWhat(key, layer), 'a plain number', withArticle(dimName(v.dim))),
+        );
         return undefined;
       }
       return v.v;
@@ -176,7 +235,9 @@ function toLayerAttr(ctx: CheckContext, v: Value, span: { start: number; end: nu
     case 'list': {
       const nums = v.items.map((i) => (i.t === 'num' && isDimensionless(i.dim) ? i.v : NaN));
       if (nums.some((n) => Number.isNaN(n))) {
-        ctx.report(diag('wrongType', uri, span, layerWhat(key, layer), 'a list of plain numbers', 'a list of something else'));
+        ctx.report(
+          diag('wrongType', uri, span, layerWhat(key, layer), 'a list of plain numbers', 'a list of something else'),
+        );
         return undefined;
       }
       return nums;
@@ -184,7 +245,9 @@ function toLayerAttr(ctx: CheckContext, v: Value, span: { start: number; end: nu
     case 'error':
       return undefined;
     default:
-      ctx.report(diag('wrongType', uri, span, layerWhat(key, layer), 'a number, a name, true/false or a list', describeValue(v)));
+      ctx.report(
+        diag('wrongType', uri, span, layerWhat(key, layer), 'a number, a name, true/false or a list', describeValue(v)),
+      );
       return undefined;
   }
 }

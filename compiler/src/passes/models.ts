@@ -12,7 +12,14 @@ import { isCount } from './layer-kinds.js';
 import { fmt, inferLayer, type GraphInput, type Shape } from './shapes.js';
 import { assignNames, unroll } from './unroll.js';
 
-export { LAYER_KINDS, MAX_LAYERS, WEIGHT_LAYER_KINDS, type AttrSchema, type AttrType, type LayerSchema } from './layer-kinds.js';
+export {
+  LAYER_KINDS,
+  MAX_LAYERS,
+  WEIGHT_LAYER_KINDS,
+  type AttrSchema,
+  type AttrType,
+  type LayerSchema,
+} from './layer-kinds.js';
 
 export type LayerAttr = number | string | boolean | number[];
 
@@ -86,7 +93,17 @@ export function inferModelDetailed(
   let shape: Shape = input.shape;
   for (let i = 0; i < flat.length; i++) {
     const f = flat[i]!;
-    const r = inferLayer({ flat, index: i, layers, graph: input.ir.kind === 'graph' ? input.ir : undefined, inputKnown: spec.input !== undefined, report }, shape);
+    const r = inferLayer(
+      {
+        flat,
+        index: i,
+        layers,
+        graph: input.ir.kind === 'graph' ? input.ir : undefined,
+        inputKnown: spec.input !== undefined,
+        report,
+      },
+      shape,
+    );
     const layer: IrLayer = {
       index: i,
       name: f.name,
@@ -123,7 +140,6 @@ export function inferModelDetailed(
 
 // ── Input ────────────────────────────────────────────────────────────────────────────────────────
 
-
 function checkInput(spec: ModelSpec, report: (d: Diagnostic) => void): { ir: IrInput; shape: Shape } {
   const at = spec.inputSpan ?? spec.nameSpan ?? spec.span;
   const inp = spec.input;
@@ -141,12 +157,27 @@ function checkInput(spec: ModelSpec, report: (d: Diagnostic) => void): { ir: IrI
       return { ir, shape: null };
     }
     if (inp.shape.length !== 1 && inp.shape.length !== 3) {
-      report(diag('badInputShape', spec.uri, at, spec.name, fmt(inp.shape), 'a tensor input is [C, H, W] (an image) or [F] (a vector)'));
+      report(
+        diag(
+          'badInputShape',
+          spec.uri,
+          at,
+          spec.name,
+          fmt(inp.shape),
+          'a tensor input is [C, H, W] (an image) or [F] (a vector)',
+        ),
+      );
       return { ir, shape: null };
     }
     return { ir, shape: [...inp.shape] };
   }
-  const ir: GraphInput = { kind: 'graph', dataset: inp.dataset, nodes: inp.nodes, features: inp.features, classes: inp.classes };
+  const ir: GraphInput = {
+    kind: 'graph',
+    dataset: inp.dataset,
+    nodes: inp.nodes,
+    features: inp.features,
+    classes: inp.classes,
+  };
   if (inp.edges !== undefined) ir.edges = inp.edges;
   const fields: [string, number | undefined][] = [
     ['nodes', inp.nodes],

@@ -4,7 +4,17 @@
 import { diag, didYouMean, type Block, type Diagnostic, type Member } from '@pim/grammar';
 import type { PimSymbol, SourceFile, SymbolKind } from '../api.js';
 
-export const DECLARATION_KINDS = ['device', 'class', 'architecture', 'model', 'dataset', 'mapping', 'train', 'run', 'explore'] as const;
+export const DECLARATION_KINDS = [
+  'device',
+  'class',
+  'architecture',
+  'model',
+  'dataset',
+  'mapping',
+  'train',
+  'run',
+  'explore',
+] as const;
 
 export interface ResolveResult {
   symbols: Map<string, PimSymbol>;
@@ -30,14 +40,30 @@ export function resolveSymbols(files: Iterable<SourceFile>): ResolveResult {
     for (const item of file.ast.items) {
       if (item.type === 'Import') continue;
       if (item.type === 'Const') {
-        const sym: PimSymbol = { name: item.name.name, qualifiedName: item.name.name, kind: 'const', file: file.path, node: item, nameSpan: item.name.span };
+        const sym: PimSymbol = {
+          name: item.name.name,
+          qualifiedName: item.name.name,
+          kind: 'const',
+          file: file.path,
+          node: item,
+          nameSpan: item.name.span,
+        };
         if (item.doc) sym.doc = item.doc;
         define(sym);
         continue;
       }
       const kind = item.kind.name;
       if (!(DECLARATION_KINDS as readonly string[]).includes(kind)) {
-        diagnostics.push(diag('unknownKind', file.path, item.kind.span, kind, 'declaration', didYouMean(kind, [...DECLARATION_KINDS, 'const', 'import'])));
+        diagnostics.push(
+          diag(
+            'unknownKind',
+            file.path,
+            item.kind.span,
+            kind,
+            'declaration',
+            didYouMean(kind, [...DECLARATION_KINDS, 'const', 'import']),
+          ),
+        );
         continue;
       }
       if (!item.name) {
@@ -45,7 +71,14 @@ export function resolveSymbols(files: Iterable<SourceFile>): ResolveResult {
         continue;
       }
       // Optional fields are assigned, not spread: a spread copies through a temporary object.
-      const sym: PimSymbol = { name: item.name.name, qualifiedName: item.name.name, kind: kind as SymbolKind, file: file.path, node: item, nameSpan: item.name.span };
+      const sym: PimSymbol = {
+        name: item.name.name,
+        qualifiedName: item.name.name,
+        kind: kind as SymbolKind,
+        file: file.path,
+        node: item,
+        nameSpan: item.name.span,
+      };
       if (item.doc) sym.doc = item.doc;
       define(sym);
       if (kind === 'architecture') indexComponents(item.body, sym.name, file.path, nested);

@@ -50,7 +50,8 @@ interface LayerResult {
 
 export const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-const pair = (v: Norm | undefined): [number, number] | undefined => (Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : undefined);
+const pair = (v: Norm | undefined): [number, number] | undefined =>
+  Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : undefined;
 
 /** What a layer receives, in words, for error messages. */
 function shapeWords(s: readonly number[]): string {
@@ -64,10 +65,18 @@ export function inferLayer(ctx: LayerCtx, input: Shape): LayerResult {
   const spec = f.spec;
   const name = f.name;
   const schema = LAYER_KINDS[spec.kind];
-  const zero = (out: Shape, attributes: Record<string, AttrValue> = {}): LayerResult => ({ out, attributes, macs: 0, params: 0, mvms: 0 });
+  const zero = (out: Shape, attributes: Record<string, AttrValue> = {}): LayerResult => ({
+    out,
+    attributes,
+    macs: 0,
+    params: 0,
+    mvms: 0,
+  });
 
   if (!schema) {
-    ctx.report(diag('unknownKind', spec.uri, spec.span, spec.kind, 'layer', didYouMean(spec.kind, Object.keys(LAYER_KINDS))));
+    ctx.report(
+      diag('unknownKind', spec.uri, spec.span, spec.kind, 'layer', didYouMean(spec.kind, Object.keys(LAYER_KINDS))),
+    );
     // Unknown layers pass their input through, so later layers are still checked.
     return zero(input, { ...spec.attrs });
   }
@@ -90,7 +99,10 @@ export function inferLayer(ctx: LayerCtx, input: Shape): LayerResult {
     case 'dropout':
       return zero(input, { rate: (a.rate as number | undefined) ?? 0.5 });
     case 'batchnorm': {
-      const attributes = { eps: (a.eps as number | undefined) ?? 1e-5, momentum: (a.momentum as number | undefined) ?? 0.1 };
+      const attributes = {
+        eps: (a.eps as number | undefined) ?? 1e-5,
+        momentum: (a.momentum as number | undefined) ?? 0.1,
+      };
       if (!input) return zero(null, attributes);
       const channels = input[input.length === 3 ? 0 : input.length - 1]!;
       return { out: input, attributes, macs: product(input), params: 2 * channels, mvms: 0 };
@@ -115,7 +127,13 @@ export function inferLayer(ctx: LayerCtx, input: Shape): LayerResult {
         fail(`readout needs graph node features [N, F] but gets ${shapeWords(input)}`);
         return zero([input[input.length - 1]!], { op });
       }
-      return { out: [input[1]!], attributes: { op }, macs: op === 'max' ? 0 : input[0]! * input[1]!, params: 0, mvms: 0 };
+      return {
+        out: [input[1]!],
+        attributes: { op },
+        macs: op === 'max' ? 0 : input[0]! * input[1]!,
+        params: 0,
+        mvms: 0,
+      };
     }
     default:
       return zero(input);
@@ -123,7 +141,13 @@ export function inferLayer(ctx: LayerCtx, input: Shape): LayerResult {
 }
 
 /** Explicit [top, bottom, left, right] padding; `same` pads so that Hout = ⌈H / stride⌉ (TensorFlow's split). */
-function resolvePadding(p: Norm | undefined, h: number, w: number, k: [number, number], s: [number, number]): [number, number, number, number] {
+function resolvePadding(
+  p: Norm | undefined,
+  h: number,
+  w: number,
+  k: [number, number],
+  s: [number, number],
+): [number, number, number, number] {
   if (p === 'same') {
     const side = (n: number, kk: number, ss: number): [number, number] => {
       const total = Math.max((Math.ceil(n / ss) - 1) * ss + kk - n, 0);
@@ -149,7 +173,10 @@ function windowed(
   if (k[0] > h || k[1] > w) {
     const padNote = pad.some((x) => x > 0) ? ` even with padding [${pad.join(', ')}]` : '';
     fail(`${what} ${k[0]}×${k[1]} is larger than the input ${input[1]}×${input[2]}${padNote} (input ${fmt(input)})`);
-    return [Math.max(1, Math.floor((h - Math.min(k[0], h)) / s[0]) + 1), Math.max(1, Math.floor((w - Math.min(k[1], w)) / s[1]) + 1)];
+    return [
+      Math.max(1, Math.floor((h - Math.min(k[0], h)) / s[0]) + 1),
+      Math.max(1, Math.floor((w - Math.min(k[1], w)) / s[1]) + 1),
+    ];
   }
   return [Math.floor((h - k[0]) / s[0]) + 1, Math.floor((w - k[1]) / s[1]) + 1];
 }
@@ -211,7 +238,13 @@ function pool(a: Norms, input: Shape, kind: string, fail: (reason: string) => vo
   const [ho, wo] = windowed(input, k, s, pad, 'window', fail);
   const outShape = [input[0]!, ho, wo];
   // avgpool accumulates kh·kw inputs per output; maxpool compares, which is no MAC.
-  return { out: outShape, attributes, macs: kind === 'avgpool' ? product(outShape) * k[0] * k[1] : 0, params: 0, mvms: 0 };
+  return {
+    out: outShape,
+    attributes,
+    macs: kind === 'avgpool' ? product(outShape) * k[0] * k[1] : 0,
+    params: 0,
+    mvms: 0,
+  };
 }
 
 function linear(a: Norms, input: Shape, fail: (reason: string) => void): LayerResult {
@@ -219,11 +252,19 @@ function linear(a: Norms, input: Shape, fail: (reason: string) => void): LayerRe
   const bias = (a.bias as boolean | undefined) ?? true;
   const attributes: Record<string, AttrValue> = { bias };
   if (out !== undefined) attributes.out = out;
-  if (!input || out === undefined) return { out: out === undefined ? null : [out], attributes, macs: 0, params: 0, mvms: 0 };
+  if (!input || out === undefined)
+    return { out: out === undefined ? null : [out], attributes, macs: 0, params: 0, mvms: 0 };
   if (input.length === 2) {
     // Node-wise on graph features: the same K×N weights applied to each of the N nodes.
     const [n, f] = input as [number, number];
-    return { out: [n, out], attributes, macs: n * f * out, params: f * out + (bias ? out : 0), mvms: n, weights: { rows: f, cols: out } };
+    return {
+      out: [n, out],
+      attributes,
+      macs: n * f * out,
+      params: f * out + (bias ? out : 0),
+      mvms: n,
+      weights: { rows: f, cols: out },
+    };
   }
   let fanIn = input[0]!;
   if (input.length !== 1) {
@@ -231,7 +272,14 @@ function linear(a: Norms, input: Shape, fail: (reason: string) => void): LayerRe
     fanIn = product(input);
   }
   // linear MACs = in·out; params = in·out + out (bias).
-  return { out: [out], attributes, macs: fanIn * out, params: fanIn * out + (bias ? out : 0), mvms: 1, weights: { rows: fanIn, cols: out } };
+  return {
+    out: [out],
+    attributes,
+    macs: fanIn * out,
+    params: fanIn * out + (bias ? out : 0),
+    mvms: 1,
+    weights: { rows: fanIn, cols: out },
+  };
 }
 
 function gcn(ctx: LayerCtx, a: Norms, input: Shape, fail: (reason: string) => void): LayerResult {
@@ -283,7 +331,18 @@ function add(ctx: LayerCtx, a: Norms, input: Shape, fail: (reason: string) => vo
   if (src < 0) {
     const later = ctx.flat.findIndex((g, j) => j >= ctx.index && (g.given === from || g.name === from));
     if (later >= 0) {
-      ctx.report(diag('residualSource', f.spec.uri, at, f.name, from, later === ctx.index ? 'a layer cannot add its own output' : `'${from}' comes after it; 'from' must name an earlier layer`));
+      ctx.report(
+        diag(
+          'residualSource',
+          f.spec.uri,
+          at,
+          f.name,
+          from,
+          later === ctx.index
+            ? 'a layer cannot add its own output'
+            : `'${from}' comes after it; 'from' must name an earlier layer`,
+        ),
+      );
     } else {
       const earlier = new Set<string>();
       for (let j = 0; j < ctx.index; j++) {
@@ -303,4 +362,3 @@ function add(ctx: LayerCtx, a: Norms, input: Shape, fail: (reason: string) => vo
   }
   return { out: input, attributes: { from: source.name }, macs: 0, params: 0, mvms: 0, from: source.name };
 }
-

@@ -7,15 +7,33 @@ import type { CheckContext } from '../semantics/context.js';
 import { asNumber, requireAtLeast, type Instance } from '../semantics/instance.js';
 
 const POSITIVE = [
-  'ambient', 'die_width', 'die_height', 'tier_thickness', 'tier_conductivity', 'bond_thickness', 'bond_conductivity', 'tim_thickness',
-  'tim_conductivity', 'spreader_side', 'spreader_thickness', 'spreader_conductivity', 'sink_base_side', 'sink_base_thickness',
-  'sink_conductivity', 'convection',
+  'ambient',
+  'die_width',
+  'die_height',
+  'tier_thickness',
+  'tier_conductivity',
+  'bond_thickness',
+  'bond_conductivity',
+  'tim_thickness',
+  'tim_conductivity',
+  'spreader_side',
+  'spreader_thickness',
+  'spreader_conductivity',
+  'sink_base_side',
+  'sink_base_thickness',
+  'sink_conductivity',
+  'convection',
 ];
 
 /** Grid cells per side: 2 at least; 256 keeps a 10-layer stack under ~700k unknowns. */
 const GRID_MAX = 256;
 
-export function elaborateThermal(ctx: CheckContext, archName: string, inst: Instance, noc: IrNoc | undefined): IrThermal {
+export function elaborateThermal(
+  ctx: CheckContext,
+  archName: string,
+  inst: Instance,
+  noc: IrNoc | undefined,
+): IrThermal {
   requireAtLeast(ctx, inst, POSITIVE, "'thermal' block", Number.MIN_VALUE, 'positive');
   requireAtLeast(ctx, inst, ['grid'], "'thermal' block", 2);
   const num = (k: string, fallback: number) => {
@@ -25,7 +43,17 @@ export function elaborateThermal(ctx: CheckContext, archName: string, inst: Inst
   let grid = Math.round(num('grid', 64));
   const gridAttr = inst.statedAttr('grid');
   if (grid > GRID_MAX) {
-    if (gridAttr) ctx.report(diag('outOfRange', inst.uri, gridAttr.value.span, "'grid' of 'thermal' block", String(grid), `at most ${GRID_MAX} cells a side`));
+    if (gridAttr)
+      ctx.report(
+        diag(
+          'outOfRange',
+          inst.uri,
+          gridAttr.value.span,
+          "'grid' of 'thermal' block",
+          String(grid),
+          `at most ${GRID_MAX} cells a side`,
+        ),
+      );
     grid = GRID_MAX;
   }
   const sinkSide = inst.get('sink_side');
@@ -36,8 +64,16 @@ export function elaborateThermal(ctx: CheckContext, archName: string, inst: Inst
     tier: { thickness_m: num('tier_thickness', 150e-6), conductivity_w_per_mk: num('tier_conductivity', 100) },
     bond: { thickness_m: num('bond_thickness', 20e-6), conductivity_w_per_mk: num('bond_conductivity', 4) },
     tim: { thickness_m: num('tim_thickness', 20e-6), conductivity_w_per_mk: num('tim_conductivity', 4) },
-    spreader: { side_m: num('spreader_side', 0.03), thickness_m: num('spreader_thickness', 1e-3), conductivity_w_per_mk: num('spreader_conductivity', 400) },
-    sink: { side_m: num('sink_base_side', 0.06), thickness_m: num('sink_base_thickness', 6.9e-3), conductivity_w_per_mk: num('sink_conductivity', 400) },
+    spreader: {
+      side_m: num('spreader_side', 0.03),
+      thickness_m: num('spreader_thickness', 1e-3),
+      conductivity_w_per_mk: num('spreader_conductivity', 400),
+    },
+    sink: {
+      side_m: num('sink_base_side', 0.06),
+      thickness_m: num('sink_base_thickness', 6.9e-3),
+      conductivity_w_per_mk: num('sink_conductivity', 400),
+    },
     convection_k_per_w: num('convection', 0.1),
   };
   const w = asNumber(inst.get('die_width'));
@@ -46,7 +82,8 @@ export function elaborateThermal(ctx: CheckContext, archName: string, inst: Inst
   if (h !== undefined && h > 0) out.die_height_m = h;
   checkPackage(ctx, inst, out);
   const sinkAttr = inst.statedAttr('sink_side');
-  if (sinkAttr && !(noc?.topology === 'mesh3d' && (noc.dims[2] ?? 1) > 1)) ctx.report(diag('thermalTierUnknown', inst.uri, sinkAttr.key.span, archName));
+  if (sinkAttr && !(noc?.topology === 'mesh3d' && (noc.dims[2] ?? 1) > 1))
+    ctx.report(diag('thermalTierUnknown', inst.uri, sinkAttr.key.span, archName));
   return out;
 }
 
@@ -54,12 +91,31 @@ export function elaborateThermal(ctx: CheckContext, archName: string, inst: Inst
 function checkPackage(ctx: CheckContext, inst: Instance, t: IrThermal): void {
   const mm = (m: number) => `${Number((m * 1e3).toPrecision(4))} mm`;
   const die = Math.max(t.die_width_m ?? 0, t.die_height_m ?? 0);
-  const spreaderAttr = inst.statedAttr('spreader_side') ?? inst.statedAttr('die_width') ?? inst.statedAttr('die_height');
+  const spreaderAttr =
+    inst.statedAttr('spreader_side') ?? inst.statedAttr('die_width') ?? inst.statedAttr('die_height');
   if (die > t.spreader.side_m && spreaderAttr) {
-    ctx.report(diag('spreaderSmallerThanDie', inst.uri, spreaderAttr.value.span, "'spreader_side'", mm(t.spreader.side_m), `the die (${mm(die)})`));
+    ctx.report(
+      diag(
+        'spreaderSmallerThanDie',
+        inst.uri,
+        spreaderAttr.value.span,
+        "'spreader_side'",
+        mm(t.spreader.side_m),
+        `the die (${mm(die)})`,
+      ),
+    );
   }
   const sinkAttr = inst.statedAttr('sink_base_side') ?? inst.statedAttr('spreader_side');
   if (t.sink.side_m < t.spreader.side_m && sinkAttr) {
-    ctx.report(diag('spreaderSmallerThanDie', inst.uri, sinkAttr.value.span, "'sink_base_side'", mm(t.sink.side_m), `the spreader (${mm(t.spreader.side_m)})`));
+    ctx.report(
+      diag(
+        'spreaderSmallerThanDie',
+        inst.uri,
+        sinkAttr.value.span,
+        "'sink_base_side'",
+        mm(t.sink.side_m),
+        `the spreader (${mm(t.spreader.side_m)})`,
+      ),
+    );
   }
 }

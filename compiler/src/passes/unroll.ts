@@ -43,7 +43,16 @@ export function unroll(spec: ModelSpec, duplicates: Set<LayerSpec>, report: (d: 
       }
       if (out.length >= MAX_LAYERS) {
         truncated = true;
-        report(diag('outOfRange', item.uri, item.span, `model '${spec.name}' unrolled`, `more than ${MAX_LAYERS} layers`, `at most ${MAX_LAYERS} layers (the layer limit)`));
+        report(
+          diag(
+            'outOfRange',
+            item.uri,
+            item.span,
+            `model '${spec.name}' unrolled`,
+            `more than ${MAX_LAYERS} layers`,
+            `at most ${MAX_LAYERS} layers (the layer limit)`,
+          ),
+        );
         return;
       }
       const flat: FlatLayer = { spec: item, name: item.name !== undefined ? item.name + suffix : '' };
@@ -56,7 +65,11 @@ export function unroll(spec: ModelSpec, duplicates: Set<LayerSpec>, report: (d: 
 }
 
 /** Two layers with one name in the same body (repeat copies are told apart by their suffix). */
-function checkDuplicateNames(body: (LayerSpec | RepeatSpec)[], duplicates: Set<LayerSpec>, report: (d: Diagnostic) => void): void {
+function checkDuplicateNames(
+  body: (LayerSpec | RepeatSpec)[],
+  duplicates: Set<LayerSpec>,
+  report: (d: Diagnostic) => void,
+): void {
   // Bodies are short: a scan of the earlier items, with no Map per body, up to a few dozen items.
   const seen = body.length > SCAN_LIMIT ? new Map<string, LayerSpec>() : undefined;
   for (let i = 0; i < body.length; i++) {
@@ -66,7 +79,9 @@ function checkDuplicateNames(body: (LayerSpec | RepeatSpec)[], duplicates: Set<L
     if (first) {
       duplicates.add(item);
       const d = diag('duplicateName', item.uri, item.nameSpan ?? item.span, item.name);
-      d.related = [{ uri: first.uri, span: first.nameSpan ?? first.span, message: `'${item.name}' is first defined here` }];
+      d.related = [
+        { uri: first.uri, span: first.nameSpan ?? first.span, message: `'${item.name}' is first defined here` },
+      ];
       report(d);
     } else seen?.set(item.name, item);
   }
@@ -103,7 +118,13 @@ export function assignNames(flat: FlatLayer[], duplicates: Set<LayerSpec>, repor
     if (!reported.has(f.name) && !duplicates.has(f.spec)) {
       reported.add(f.name);
       const d = diag('duplicateName', f.spec.uri, f.spec.nameSpan ?? f.spec.span, f.name);
-      d.related = [{ uri: first.spec.uri, span: first.spec.nameSpan ?? first.spec.span, message: `'${f.name}' is also the name of this layer (after unrolling)` }];
+      d.related = [
+        {
+          uri: first.spec.uri,
+          span: first.spec.nameSpan ?? first.spec.span,
+          message: `'${f.name}' is also the name of this layer (after unrolling)`,
+        },
+      ];
       report(d);
     }
   }

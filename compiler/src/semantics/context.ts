@@ -1,7 +1,14 @@
 // State shared by the checking passes of one compilation: symbols, classes, constants, and the
 // sinks for diagnostics, references and hover information.
 import type { Attribute, Block, ConstDecl, Diagnostic, Expr, Member, Span } from '@pim/grammar';
-import { OverrideError, type AttributeInfo, type BlockInfo, type PimSymbol, type Reference, type SourceFile } from '../api.js';
+import {
+  OverrideError,
+  type AttributeInfo,
+  type BlockInfo,
+  type PimSymbol,
+  type Reference,
+  type SourceFile,
+} from '../api.js';
 import { DeferredMap } from './deferred-map.js';
 import type { AttrType } from './types.js';
 import type { Value } from './values.js';
@@ -92,7 +99,8 @@ export class CheckContext {
   /** Records which of an instance's overrides name attributes of its class. */
   markOverridesUsed(overrides: ReadonlyMap<string, unknown>, isAttribute: (name: string) => boolean): void {
     const owner = this.ownerOfOverrides.get(overrides);
-    if (owner !== undefined) for (const attr of overrides.keys()) if (isAttribute(attr)) this.usedOverrides.add(`${owner}.${attr}`);
+    if (owner !== undefined)
+      for (const attr of overrides.keys()) if (isAttribute(attr)) this.usedOverrides.add(`${owner}.${attr}`);
   }
 
   report(d: Diagnostic): void {
@@ -115,7 +123,7 @@ export class CheckContext {
   /** An architecture's name, then those of the architectures it extends, nearest first (cycles cut). */
   architectureChain(arch: string): string[] {
     const chain: string[] = [];
-    for (let a: string | undefined = arch; a && !chain.includes(a); ) {
+    for (let a: string | undefined = arch; a && !chain.includes(a);) {
       chain.push(a);
       const node: Block | ConstDecl | undefined = this.symbols.get(a)?.node;
       a = node?.type === 'Block' ? node.base?.name : undefined;
@@ -134,7 +142,9 @@ export class CheckContext {
 
   /** Top-level symbols of one declaration kind (`experiment` = train or run). */
   symbolsOfKind(kind: string): PimSymbol[] {
-    return [...this.symbols.values()].filter((s) => s.kind === kind || (kind === 'experiment' && (s.kind === 'train' || s.kind === 'run')));
+    return [...this.symbols.values()].filter(
+      (s) => s.kind === kind || (kind === 'experiment' && (s.kind === 'train' || s.kind === 'run')),
+    );
   }
 }
 

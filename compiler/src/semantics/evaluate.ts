@@ -1,7 +1,16 @@
 // Expression evaluation with the dimension algebra: units become SI scales, arithmetic carries
 // dimensions, and a mismatch is reported where it happens. Pure: no I/O, no eval.
 import { diag, didYouMean, withArticle, type Diagnostic, type Expr, type Span } from '@pim/grammar';
-import { DIMENSIONLESS, dimDiv, dimEquals, dimMul, dimName, dimPow, isDimensionless, type Dim } from '../units/dimension.js';
+import {
+  DIMENSIONLESS,
+  dimDiv,
+  dimEquals,
+  dimMul,
+  dimName,
+  dimPow,
+  isDimensionless,
+  type Dim,
+} from '../units/dimension.js';
 import { lookupUnit, suggestUnit } from '../units/units.js';
 import { ERROR, num, type Value } from './values.js';
 import { FUNCTION_NAMES } from './functions.js';
@@ -26,7 +35,6 @@ export interface EvalEnv {
 
 /** In `closedValues`: the expression reads a name, so its value is not shared. */
 const OPEN: Value = { t: 'error' };
-
 
 export function evaluate(expr: Expr, env: EvalEnv): Value {
   const memo = env.closedValues;
@@ -82,7 +90,9 @@ function evaluateNode(expr: Expr, env: EvalEnv): Value {
     case 'List':
       return { t: 'list', items: expr.items.map((e) => evaluate(e, env)) };
     case 'Object':
-      return expr.head ? { t: 'obj', head: expr.head.name, headSpan: expr.head.span, node: expr } : { t: 'obj', node: expr };
+      return expr.head
+        ? { t: 'obj', head: expr.head.name, headSpan: expr.head.span, node: expr }
+        : { t: 'obj', node: expr };
     case 'Unary': {
       // `-40 C`: the sign belongs to the number, before the unit's offset (233.15 K, not -313.15 K).
       if (expr.operand.type === 'Number' && expr.operand.unit && lookupUnit(expr.operand.unit.text)?.offset) {
@@ -112,7 +122,17 @@ function typeError(env: EvalEnv, span: Span, what: string, v: Value): Value {
 }
 
 function describe(v: Value): string {
-  return v.t === 'num' ? (isDimensionless(v.dim) ? 'a plain number' : withArticle(dimName(v.dim))) : v.t === 'str' ? 'a string' : v.t === 'bool' ? 'a boolean' : v.t === 'list' ? 'a list' : `a ${v.t}`;
+  return v.t === 'num'
+    ? isDimensionless(v.dim)
+      ? 'a plain number'
+      : withArticle(dimName(v.dim))
+    : v.t === 'str'
+      ? 'a string'
+      : v.t === 'bool'
+        ? 'a boolean'
+        : v.t === 'list'
+          ? 'a list'
+          : `a ${v.t}`;
 }
 
 function evalNumber(expr: Extract<Expr, { type: 'Number' }>, env: EvalEnv): Value {
@@ -140,8 +160,12 @@ function evalIndex(expr: Extract<Expr, { type: 'Index' }>, env: EvalEnv): Value 
       const v = evaluate(a, env);
       if (v.t === 'error') return ERROR;
       if (v.t !== 'num' || !isDimensionless(v.dim) || !Number.isInteger(v.v) || v.v < 1) {
-        if (v.t === 'word') env.report(diag('unknownName', env.uri, v.span, v.name, didYouMean(v.name, env.names?.() ?? [])));
-        else env.report(diag('badCount', env.uri, a.span, 'a tensor dimension', v.t === 'num' ? String(v.v) : describe(v)));
+        if (v.t === 'word')
+          env.report(diag('unknownName', env.uri, v.span, v.name, didYouMean(v.name, env.names?.() ?? [])));
+        else
+          env.report(
+            diag('badCount', env.uri, a.span, 'a tensor dimension', v.t === 'num' ? String(v.v) : describe(v)),
+          );
         return ERROR;
       }
       shape.push(v.v);
@@ -172,7 +196,15 @@ function evalCall(expr: Extract<Expr, { type: 'Call' }>, env: EvalEnv): Value {
   }
   const arity = name === 'min' || name === 'max' ? -1 : 1;
   if ((arity === 1 && nums.length !== 1) || nums.length === 0) {
-    env.report(diag('badArgument', env.uri, expr.span, name, arity === 1 ? `takes exactly one argument, got ${nums.length}` : 'takes at least one argument'));
+    env.report(
+      diag(
+        'badArgument',
+        env.uri,
+        expr.span,
+        name,
+        arity === 1 ? `takes exactly one argument, got ${nums.length}` : 'takes at least one argument',
+      ),
+    );
     return ERROR;
   }
   const x = nums[0]!;
@@ -203,7 +235,9 @@ function evalCall(expr: Extract<Expr, { type: 'Call' }>, env: EvalEnv): Value {
     case 'max': {
       for (let i = 1; i < nums.length; i++) {
         if (!dimEquals(nums[i]!.dim, x.dim)) {
-          env.report(diag('dimensionMismatch', env.uri, expr.span, `take the ${name} of`, dimName(x.dim), dimName(nums[i]!.dim)));
+          env.report(
+            diag('dimensionMismatch', env.uri, expr.span, `take the ${name} of`, dimName(x.dim), dimName(nums[i]!.dim)),
+          );
           return ERROR;
         }
       }
@@ -214,7 +248,9 @@ function evalCall(expr: Extract<Expr, { type: 'Call' }>, env: EvalEnv): Value {
     case 'float': {
       const bits = dimEquals(x.dim, [0, 0, 0, 0, 0, 1, 0]) || isDimensionless(x.dim) ? x.v : NaN;
       if (!Number.isInteger(bits) || bits < 1 || bits > 64) {
-        env.report(diag('badArgument', env.uri, expr.span, name, 'needs a whole number of bits from 1 to 64, e.g. 16 bit'));
+        env.report(
+          diag('badArgument', env.uri, expr.span, name, 'needs a whole number of bits from 1 to 64, e.g. 16 bit'),
+        );
         return ERROR;
       }
       return { t: 'precision', format: name, bits };
@@ -279,7 +315,15 @@ function evalBinary(expr: Extract<Expr, { type: 'Binary' }>, env: EvalEnv): Valu
         return ERROR;
       }
       if (!isDimensionless(l.dim) && !Number.isInteger(r.v)) {
-        env.report(diag('badArgument', env.uri, expr.span, 'power', `${withArticle(dimName(l.dim))} can only be raised to a whole number`));
+        env.report(
+          diag(
+            'badArgument',
+            env.uri,
+            expr.span,
+            'power',
+            `${withArticle(dimName(l.dim))} can only be raised to a whole number`,
+          ),
+        );
         return ERROR;
       }
       out = num(l.v ** r.v, dimPow(l.dim, r.v));

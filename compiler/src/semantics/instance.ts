@@ -1,6 +1,15 @@
 // An instance of a class: a block's attributes checked against the class, defaults evaluated lazily
 // in the instance's own scope (so `power = energy * rate` sees the instance's `rate`).
-import { diag, didYouMean, withArticle, type Attribute, type Diagnostic, type Expr, type Member, type Span } from '@pim/grammar';
+import {
+  diag,
+  didYouMean,
+  withArticle,
+  type Attribute,
+  type Diagnostic,
+  type Expr,
+  type Member,
+  type Span,
+} from '@pim/grammar';
 import { OverrideError, type AttributeInfo } from '../api.js';
 import { DIMENSIONLESS, dimEquals, dimName, isDimensionless, NAMED_DIMENSIONS, type Dim } from '../units/dimension.js';
 import type { AttrDef, CheckContext, ClassDef } from './context.js';
@@ -34,7 +43,13 @@ export interface InstanceOptions {
 }
 
 /** Looks up a constant by name, evaluating it on first use (with cycle detection). */
-export function constValue(ctx: CheckContext, name: string, span: Span, uri: string, chain: string[] = []): Value | undefined {
+export function constValue(
+  ctx: CheckContext,
+  name: string,
+  span: Span,
+  uri: string,
+  chain: string[] = [],
+): Value | undefined {
   const entry = ctx.consts.get(name);
   if (!entry) return undefined;
   const sym = ctx.symbols.get(name);
@@ -67,7 +82,13 @@ export function constValue(ctx: CheckContext, name: string, span: Span, uri: str
   return v;
 }
 
-export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] | undefined, uri: string, opts: InstanceOptions): Instance {
+export function instantiate(
+  ctx: CheckContext,
+  cls: ClassDef,
+  members: Member[] | undefined,
+  uri: string,
+  opts: InstanceOptions,
+): Instance {
   const layout = layoutOf(cls);
   const stated: (Attribute | undefined)[] = new Array(layout.defs.length);
   // Only inherited declarations mix files; otherwise every member is in `uri`.
@@ -93,7 +114,8 @@ export function instantiate(ctx: CheckContext, cls: ClassDef, members: Member[] 
   const inst = new ClassInstance(ctx, cls, layout, uri, members, stated, memberUri, opts);
   if (opts.overrides) ctx.markOverridesUsed(opts.overrides, (name) => layout.slots.has(name));
   for (let i = 0; i < layout.defs.length; i++) {
-    if (layout.defs[i]!.required && !stated[i]) ctx.report(diag('missingAttribute', uri, opts.anchor, layout.names[i]!, opts.what));
+    if (layout.defs[i]!.required && !stated[i])
+      ctx.report(diag('missingAttribute', uri, opts.anchor, layout.names[i]!, opts.what));
   }
   // Evaluate stated attributes now, in the block's order, so their errors show even if nothing reads them.
   for (const m of members ?? []) {
@@ -201,7 +223,7 @@ class ClassInstance implements Instance {
       return undefined;
     }
     const ctx = this.ctx;
-    const exprUri = attr ? this.memberUri?.get(attr) ?? this.uri : def.uri;
+    const exprUri = attr ? (this.memberUri?.get(attr) ?? this.uri) : def.uri;
     if (known === EVALUATING) {
       ctx.report(diag('constCycle', exprUri, attr ? attr.key.span : def.keySpan, [...evaluatingIn(this), name]));
       this.values[slot] = ERROR;
@@ -302,7 +324,12 @@ class AttributeScope implements EvalEnv {
     // A default (an estimate formula) fails because of this instance's values: report it at the
     // instance, with the formula as the related location.
     const message = `in the default of '${this.name}' in class '${this.def.owner}'`;
-    this.inst.ctx.report({ ...d, uri: this.inst.uri, span: this.inst.opts.anchor, related: [...(d.related ?? []), { uri: d.uri, span: d.span, message }] });
+    this.inst.ctx.report({
+      ...d,
+      uri: this.inst.uri,
+      span: this.inst.opts.anchor,
+      related: [...(d.related ?? []), { uri: d.uri, span: d.span, message }],
+    });
   }
 
   /**
@@ -375,7 +402,15 @@ function whatText(what: What): string {
 }
 
 /** Checks a value against an attribute type, converting where the language allows (cycles → s). */
-export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, uri: string, what: What, opts: { clockHz?: number }): Value {
+export function coerce(
+  ctx: CheckContext,
+  v: Value,
+  type: AttrType,
+  span: Span,
+  uri: string,
+  what: What,
+  opts: { clockHz?: number },
+): Value {
   if (v.t === 'error') return v;
   switch (type.k) {
     case 'any':
@@ -386,18 +421,39 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
       if (dimEquals(v.dim, type.dim)) return nonNegative(ctx, v, span, uri, what);
       if (type.name === 'time' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) {
         if (opts.clockHz) return nonNegative(ctx, num(v.v / opts.clockHz, type.dim), span, uri, what);
-        ctx.report(diag('wrongDimension', uri, span, whatText(what), 'a time (cycles need an architecture clock)', 'cycles'));
+        ctx.report(
+          diag('wrongDimension', uri, span, whatText(what), 'a time (cycles need an architecture clock)', 'cycles'),
+        );
         return ERROR;
       }
-      ctx.report(diag('wrongDimension', uri, span, whatText(what), type.name === 'ratio' ? 'a plain number or a percentage' : withArticle(type.name), isDimensionless(v.dim) ? 'a plain number' : withArticle(dimName(v.dim))));
+      ctx.report(
+        diag(
+          'wrongDimension',
+          uri,
+          span,
+          whatText(what),
+          type.name === 'ratio' ? 'a plain number or a percentage' : withArticle(type.name),
+          isDimensionless(v.dim) ? 'a plain number' : withArticle(dimName(v.dim)),
+        ),
+      );
       return ERROR;
     }
     case 'count':
     case 'number': {
-      if (v.t !== 'num') return wrongType(ctx, v, type, span, uri, what, type.k === 'count' ? 'a count' : 'a plain number');
+      if (v.t !== 'num')
+        return wrongType(ctx, v, type, span, uri, what, type.k === 'count' ? 'a count' : 'a plain number');
       if (!Number.isFinite(v.v)) return notFinite(ctx, span, uri, what);
       if (!isDimensionless(v.dim)) {
-        ctx.report(diag('wrongDimension', uri, span, whatText(what), type.k === 'count' ? 'a count' : 'a plain number', withArticle(dimName(v.dim))));
+        ctx.report(
+          diag(
+            'wrongDimension',
+            uri,
+            span,
+            whatText(what),
+            type.k === 'count' ? 'a count' : 'a plain number',
+            withArticle(dimName(v.dim)),
+          ),
+        );
         return ERROR;
       }
       if (type.k === 'count' && !Number.isInteger(v.v)) {
@@ -416,7 +472,9 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
     case 'string':
       return v.t === 'str' ? v : wrongType(ctx, v, type, span, uri, what, 'a string');
     case 'shape':
-      return v.t === 'tensor' || (v.t === 'obj' && v.head === 'graph') ? v : wrongType(ctx, v, type, span, uri, what, "'tensor[…]' or 'graph { dataset: … }'");
+      return v.t === 'tensor' || (v.t === 'obj' && v.head === 'graph')
+        ? v
+        : wrongType(ctx, v, type, span, uri, what, "'tensor[…]' or 'graph { dataset: … }'");
     case 'precision':
       return v.t === 'precision' ? v : wrongType(ctx, v, type, span, uri, what, "'fixed(N bit)' or 'float(N bit)'");
     case 'enum': {
@@ -467,7 +525,15 @@ export function coerce(ctx: CheckContext, v: Value, type: AttrType, span: Span, 
 }
 
 // coerce's helpers are functions rather than closures in it: it runs for every attribute.
-function wrongType(ctx: CheckContext, v: Value, type: AttrType, span: Span, uri: string, what: What, expected: string): Value {
+function wrongType(
+  ctx: CheckContext,
+  v: Value,
+  type: AttrType,
+  span: Span,
+  uri: string,
+  what: What,
+  expected: string,
+): Value {
   if (v.t === 'word' && type.k !== 'enum' && type.k !== 'ref' && type.k !== 'any') {
     const names = [...ctx.consts.keys()];
     ctx.report(diag('unknownName', uri, v.span, v.name, didYouMean(v.name, names)));
@@ -494,11 +560,19 @@ function nonNegative(ctx: CheckContext, x: Value, span: Span, uri: string, what:
  * Reports stated numbers below `min` (in SI) among `keys`: write counts, learning rates and budgets are
  * magnitudes, and a batch or a number format needs at least one sample or bit.
  */
-export function requireAtLeast(ctx: CheckContext, inst: Instance, keys: string[], what: string, min = 0, bound = `at least ${min}`): void {
+export function requireAtLeast(
+  ctx: CheckContext,
+  inst: Instance,
+  keys: string[],
+  what: string,
+  min = 0,
+  bound = `at least ${min}`,
+): void {
   for (const k of keys) {
     const attr = inst.statedAttr(k);
     const v = inst.get(k);
-    if (attr && v?.t === 'num' && v.v < min) ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), bound));
+    if (attr && v?.t === 'num' && v.v < min)
+      ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), bound));
   }
 }
 
@@ -511,7 +585,8 @@ export function requirePositive(ctx: CheckContext, inst: Instance, keys: readonl
   for (const k of keys) {
     const attr = inst.statedAttr(k);
     const v = inst.get(k);
-    if (attr && v?.t === 'num' && !(v.v > 0)) ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), 'above 0'));
+    if (attr && v?.t === 'num' && !(v.v > 0))
+      ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), 'above 0'));
   }
 }
 

@@ -17,7 +17,18 @@ export type AttrType =
   | { k: 'list'; of: AttrType };
 
 /** Declaration kinds a `ref(kind)` may name; `experiment` means train or run. */
-export const REF_KINDS = ['device', 'architecture', 'model', 'dataset', 'mapping', 'experiment', 'train', 'run', 'explore', 'partition'];
+export const REF_KINDS = [
+  'device',
+  'architecture',
+  'model',
+  'dataset',
+  'mapping',
+  'experiment',
+  'train',
+  'run',
+  'explore',
+  'partition',
+];
 
 const SIMPLE: Record<string, AttrType> = {
   count: { k: 'count' },
@@ -45,7 +56,11 @@ export function typeName(t: AttrType): string {
 }
 
 /** Parses a type expression; reports PIM3004 and returns `any` when it is not a type. */
-export function parseType(expr: Expr, uri: string, report: (d: Diagnostic) => void): { type: AttrType; required: boolean } {
+export function parseType(
+  expr: Expr,
+  uri: string,
+  report: (d: Diagnostic) => void,
+): { type: AttrType; required: boolean } {
   if (expr.type === 'Call' && expr.callee.name === 'required' && expr.args.length === 1) {
     return { type: parseType(expr.args[0]!, uri, report).type, required: true };
   }
@@ -69,6 +84,15 @@ export function parseType(expr: Expr, uri: string, report: (d: Diagnostic) => vo
       return { type: { k: 'list', of: parseType(expr.args[0]!, uri, report).type }, required: false };
     }
   }
-  report(diag('wrongType', uri, expr.span, 'an attribute type', 'a dimension, count, number, bool, string, one_of(…), ref(…), list(…) or required(…)', 'something else'));
+  report(
+    diag(
+      'wrongType',
+      uri,
+      expr.span,
+      'an attribute type',
+      'a dimension, count, number, bool, string, one_of(…), ref(…), list(…) or required(…)',
+      'something else',
+    ),
+  );
   return { type: { k: 'any' }, required: false };
 }

@@ -11,8 +11,17 @@ export interface Unit {
 
 const N = NAMED_DIMENSIONS;
 const PREFIXES: [string, number][] = [
-  ['f', 1e-15], ['p', 1e-12], ['n', 1e-9], ['u', 1e-6], ['µ', 1e-6], ['m', 1e-3],
-  ['k', 1e3], ['M', 1e6], ['G', 1e9], ['T', 1e12], ['P', 1e15],
+  ['f', 1e-15],
+  ['p', 1e-12],
+  ['n', 1e-9],
+  ['u', 1e-6],
+  ['µ', 1e-6],
+  ['m', 1e-3],
+  ['k', 1e3],
+  ['M', 1e6],
+  ['G', 1e9],
+  ['T', 1e12],
+  ['P', 1e15],
 ];
 
 const table = new Map<string, Unit>();
@@ -52,7 +61,12 @@ add('degC', N['temperature']!, 1, 273.15);
 // Information: bits, and bytes with binary multiples (KB = 1024 B), as memory sizes are quoted.
 for (const b of ['bit', 'bits', 'b']) add(b, N['information']!, 1);
 for (const b of ['B', 'byte', 'bytes']) add(b, N['information']!, 8);
-const BIN: [string, number][] = [['K', 2 ** 10], ['M', 2 ** 20], ['G', 2 ** 30], ['T', 2 ** 40]];
+const BIN: [string, number][] = [
+  ['K', 2 ** 10],
+  ['M', 2 ** 20],
+  ['G', 2 ** 30],
+  ['T', 2 ** 40],
+];
 for (const [p, f] of BIN) {
   add(`${p}B`, N['information']!, 8 * f);
   add(`${p}iB`, N['information']!, 8 * f);

@@ -39,10 +39,19 @@ function headerChildren(n: Node): Node[] {
 }
 
 export class CommentPlacer {
-  private readonly placement: CommentPlacement = { leading: new Map(), trailing: new Map(), dangling: new Map(), afterOpen: new Map(), afterCount: new Map() };
+  private readonly placement: CommentPlacement = {
+    leading: new Map(),
+    trailing: new Map(),
+    dangling: new Map(),
+    afterOpen: new Map(),
+    afterCount: new Map(),
+  };
   private readonly sorted: Comment[];
 
-  constructor(private readonly text: string, comments: readonly Comment[]) {
+  constructor(
+    private readonly text: string,
+    comments: readonly Comment[],
+  ) {
     this.sorted = [...comments].sort((a, b) => a.span.start - b.span.start);
   }
 
@@ -151,7 +160,8 @@ export class CommentPlacer {
     const next = kids.find((k) => k.span.start >= c.span.end);
     const prev = [...kids].reverse().find((k) => k.span.end <= c.span.start);
     const blank = (from: number, to: number): boolean => this.gap(from, to).trim() === '';
-    if (prev && blank(prev.span.end, c.span.start) && !(next && blank(c.span.end, next.span.start))) return this.add(this.placement.trailing, prev, c);
+    if (prev && blank(prev.span.end, c.span.start) && !(next && blank(c.span.end, next.span.start)))
+      return this.add(this.placement.trailing, prev, c);
     if (next) return this.add(this.placement.leading, next, c);
     // `tile t[2] /* d */ {`: after the `]` that closes the count.
     if (prev && node.type === 'Block' && prev === node.count) return this.add(this.placement.afterCount, node, c);
@@ -177,12 +187,18 @@ export class CommentPlacer {
       if (!/[\r\n]/.test(before)) {
         // `a: 1, /* c */ b: 2` — a block comment after the separator leads the next member.
         const after = next ? this.gap(c.span.end, next.span.start) : '\n';
-        if (c.kind === 'block' && before.includes(',') && next && !/[\r\n]/.test(after)) return this.add(this.placement.leading, next, c);
+        if (c.kind === 'block' && before.includes(',') && next && !/[\r\n]/.test(after))
+          return this.add(this.placement.leading, next, c);
         return this.add(this.placement.trailing, prev, c);
       }
     }
     // `{ // note` keeps its place after the brace.
-    if (!prev && c.kind === 'line' && container.type !== 'File' && !/[\r\n]/.test(this.gap(this.bodyOpen(container), c.span.start))) {
+    if (
+      !prev &&
+      c.kind === 'line' &&
+      container.type !== 'File' &&
+      !/[\r\n]/.test(this.gap(this.bodyOpen(container), c.span.start))
+    ) {
       return this.add(this.placement.afterOpen, container, c);
     }
     if (next) return this.add(this.placement.leading, next, c);

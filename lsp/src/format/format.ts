@@ -16,7 +16,11 @@ export type FormatResult = { ok: true; text: string } | { ok: false; diagnostics
  * Formats a `.pim` text; a text with syntax errors is returned untouched as its diagnostics.
  * `parsed`, when given, must be the parse of `text` (the language server has it already).
  */
-export async function formatPim(text: string, options: FormatOptions = {}, parsed: ParseResult = parse(text, options.filepath ?? '<input>')): Promise<FormatResult> {
+export async function formatPim(
+  text: string,
+  options: FormatOptions = {},
+  parsed: ParseResult = parse(text, options.filepath ?? '<input>'),
+): Promise<FormatResult> {
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) return { ok: false, diagnostics: errors };
   // Prettier's standalone build: no file-system plugin lookup, and it bundles into the VS Code server.

@@ -61,7 +61,10 @@ export class PimPrinter {
   private readonly comments: CommentPlacement;
   private readonly placer: CommentPlacer;
 
-  constructor(private readonly text: string, private readonly file: A.PimFile) {
+  constructor(
+    private readonly text: string,
+    private readonly file: A.PimFile,
+  ) {
     this.placer = new CommentPlacer(text, file.comments);
     this.comments = this.placer.place(file);
   }
@@ -171,7 +174,9 @@ export class PimPrinter {
     if (afterOpen) {
       // A line comment after `{` ends the line: the body is broken.
       const open: Doc[] = ['{', ...afterOpen.map((c) => [' ', c.text])];
-      return inner.length === 0 ? [open, hardline, '}'] : [open, indent([hardline, ...inner]), hardline, '}', breakParent];
+      return inner.length === 0
+        ? [open, hardline, '}']
+        : [open, indent([hardline, ...inner]), hardline, '}', breakParent];
     }
     if (inner.length === 0) return '{}';
     const dangling = this.comments.dangling.get(container) ?? [];
@@ -216,7 +221,10 @@ export class PimPrinter {
       case 'Place':
         return [
           'place ',
-          join(', ', m.targets.map((t) => this.pattern(t))),
+          join(
+            ', ',
+            m.targets.map((t) => this.pattern(t)),
+          ),
           ' on ',
           this.pattern(m.on),
           m.body ? [' ', this.body(m, m.body)] : '',
@@ -224,7 +232,14 @@ export class PimPrinter {
       case 'Vary':
         return ['vary ', this.expr(m.path, PREC.in), ' in ', this.expr(m.domain, PREC.in)];
       case 'Objective':
-        return [m.sense, ' ', join(', ', m.targets.map((t) => this.ident(t)))];
+        return [
+          m.sense,
+          ' ',
+          join(
+            ', ',
+            m.targets.map((t) => this.ident(t)),
+          ),
+        ];
       case 'Repeat': {
         // `repeat N {` would read `N { … }` as an object value: a count that ends in a name keeps parentheses.
         const count = this.expr(m.count, PREC.in);
@@ -250,7 +265,18 @@ export class PimPrinter {
 
   private list(open: string, items: A.Expr[], close: string): Doc {
     if (items.length === 0) return open + close;
-    return group([open, indent([softline, join([',', line], items.map((x) => this.expr(x, PREC.in)))]), softline, close]);
+    return group([
+      open,
+      indent([
+        softline,
+        join(
+          [',', line],
+          items.map((x) => this.expr(x, PREC.in)),
+        ),
+      ]),
+      softline,
+      close,
+    ]);
   }
 
   /** A string exactly as written (its span may be widened by parentheses around it). */
@@ -272,7 +298,10 @@ export class PimPrinter {
       case 'Bool':
         return e.value ? 'true' : 'false';
       case 'Ref':
-        return join('.', e.path.map((p) => this.ident(p)));
+        return join(
+          '.',
+          e.path.map((p) => this.ident(p)),
+        );
       case 'Binary': {
         const [lp, rp] = operandPrec(e.op);
         return [this.expr(e.left, lp), ` ${e.op} `, this.expr(e.right, rp)];

@@ -9,14 +9,68 @@ import { parse, type Block } from '@pim/grammar';
 import type { ClassAttributeInfo, ClassInfo } from './compiler-types.js';
 
 /** Top-level declaration kinds (the language reference's list). */
-export const DECLARATION_KINDS = ['device', 'class', 'architecture', 'model', 'dataset', 'mapping', 'train', 'run', 'explore'] as const;
+export const DECLARATION_KINDS = [
+  'device',
+  'class',
+  'architecture',
+  'model',
+  'dataset',
+  'mapping',
+  'train',
+  'run',
+  'explore',
+] as const;
 
 /** Units offered when the compiler does not list them, most used first. */
 export const FALLBACK_UNITS = [
-  'GHz', 'MHz', 'kHz', 'Hz', 'ns', 'us', 'ms', 's', 'ps', 'cycle', 'cycles',
-  'mW', 'uW', 'W', 'nW', 'pJ', 'fJ', 'nJ', 'uJ', 'J', 'mm2', 'um2', 'm2',
-  'bit', 'B', 'KB', 'MB', 'GB', 'GB/s', 'MB/s', 'Gbps', 'kOhm', 'MOhm', 'Ohm', 'uS', 'V', 'mV', 'A', 'uA',
-  'K', 'C', '%', 'epochs', 'TFLOPS', 'GSps', 'nm', 'um', 'mm',
+  'GHz',
+  'MHz',
+  'kHz',
+  'Hz',
+  'ns',
+  'us',
+  'ms',
+  's',
+  'ps',
+  'cycle',
+  'cycles',
+  'mW',
+  'uW',
+  'W',
+  'nW',
+  'pJ',
+  'fJ',
+  'nJ',
+  'uJ',
+  'J',
+  'mm2',
+  'um2',
+  'm2',
+  'bit',
+  'B',
+  'KB',
+  'MB',
+  'GB',
+  'GB/s',
+  'MB/s',
+  'Gbps',
+  'kOhm',
+  'MOhm',
+  'Ohm',
+  'uS',
+  'V',
+  'mV',
+  'A',
+  'uA',
+  'K',
+  'C',
+  '%',
+  'epochs',
+  'TFLOPS',
+  'GSps',
+  'nm',
+  'um',
+  'mm',
 ];
 
 function preludeDir(): string | undefined {
@@ -95,7 +149,9 @@ export function fallbackClasses(): Map<string, ClassInfo> {
   const dir = preludeDir();
   const files: { path: string; text: string }[] = [];
   if (dir) {
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.pim')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.pim'))
+      .sort()) {
       try {
         files.push({ path: join(dir, name), text: readFileSync(join(dir, name), 'utf8') });
       } catch {
@@ -110,7 +166,12 @@ export function fallbackClasses(): Map<string, ClassInfo> {
 /** `one_of(a, b, c)` → [a, b, c]. */
 export function choicesOf(type: string): string[] | undefined {
   const m = /one_of\(([^)]*)\)/.exec(type);
-  return m ? m[1]!.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  return m
+    ? m[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 /** `ref(device)` / `required(ref(model))` → `device`. */
@@ -180,7 +241,9 @@ export class Catalogue {
   }
 
   componentKinds(): string[] {
-    return [...this.classes.values()].filter((c) => c.category === 'component' && c.name !== 'component' && c.name !== 'architecture').map((c) => c.name);
+    return [...this.classes.values()]
+      .filter((c) => c.category === 'component' && c.name !== 'component' && c.name !== 'architecture')
+      .map((c) => c.name);
   }
 
   layerKinds(): string[] {
@@ -190,7 +253,8 @@ export class Catalogue {
   /** Sections written as blocks (`faults { … }`): section classes that are not values of a `one_of`. */
   blockSections(): string[] {
     const values = new Set<string>(['graph', 'place_options']);
-    for (const c of this.classes.values()) for (const a of c.attributes) for (const x of choicesOf(a.type) ?? []) values.add(x);
+    for (const c of this.classes.values())
+      for (const a of c.attributes) for (const x of choicesOf(a.type) ?? []) values.add(x);
     return [...this.classes.values()].filter((c) => c.category === 'section' && !values.has(c.name)).map((c) => c.name);
   }
 }

@@ -34,11 +34,17 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
   const { tokens, ast, diagnostics } = doc.parse;
   for (const c of ast.comments) {
     // Inside a comment (a line comment runs to the end of its line).
-    if (c.span.start < offset && (offset < c.span.end || (offset === c.span.end && c.kind !== 'block'))) return none(offset);
+    if (c.span.start < offset && (offset < c.span.end || (offset === c.span.end && c.kind !== 'block')))
+      return none(offset);
   }
   // Inside an unterminated string or comment.
   for (const d of diagnostics) {
-    if ((d.code === 'PIM1002' || d.code === 'PIM1003') && d.span.start < offset && (d.code === 'PIM1003' || offset <= d.span.end)) return none(offset);
+    if (
+      (d.code === 'PIM1002' || d.code === 'PIM1003') &&
+      d.span.start < offset &&
+      (d.code === 'PIM1003' || offset <= d.span.end)
+    )
+      return none(offset);
   }
   const text = doc.text;
   const { closes } = tokenIndex(doc.parse);
@@ -49,7 +55,8 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
   const last = count > 0 ? tokens[count - 1] : undefined;
   // Inside a string being typed.
   const straddling = tokens[count];
-  if (straddling && straddling.startOffset < offset && straddling.tokenType.name === 'StringLiteral') return none(offset);
+  if (straddling && straddling.startOffset < offset && straddling.tokenType.name === 'StringLiteral')
+    return none(offset);
 
   const frames: Frame[] = [];
   // Statement tokens since the last `{`, `}` or `,` in the innermost frame.
@@ -93,7 +100,8 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
       if (n === 'LCurly' || n === 'LBracket' || n === 'LParen') depth++;
       else if (n === 'RCurly' || n === 'RBracket' || n === 'RParen') depth--;
       else if (depth === 0 && n === 'Identifier' && tokens[i + 1]?.tokenType.name === 'Colon') {
-        const startsStatement = !prev || ['Comma', 'LCurly'].includes(prev.tokenType.name) || prev.endLine !== t.startLine;
+        const startsStatement =
+          !prev || ['Comma', 'LCurly'].includes(prev.tokenType.name) || prev.endLine !== t.startLine;
         if (startsStatement) inner.keys.push(t.image);
       }
       prev = t;
@@ -105,14 +113,21 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
   if (lastStmt && !continues(lastStmt) && /[\r\n]/.test(text.slice(lastStmt.endOffset! + 1, offset))) stmt = [];
 
   if (last && last.endOffset! + 1 === offset) {
-    if (last.tokenType.name === 'Identifier' || /^[A-Z][a-z]+$/.test(last.tokenType.name) && /^[a-z]+$/.test(last.image)) {
+    if (
+      last.tokenType.name === 'Identifier' ||
+      (/^[A-Z][a-z]+$/.test(last.tokenType.name) && /^[a-z]+$/.test(last.image))
+    ) {
       prefix = last.image;
       prefixStart = last.startOffset;
       stmt = stmt.filter((t) => t !== last);
     } else if (last.tokenType.name === 'Quantity') {
       const m = NUMBER_UNIT.exec(last.image);
       if (m && m[3]) {
-        return { position: { where: 'unit', frames, key: keyOf(stmt), unitPrefix: m[3] }, prefix: m[3], prefixStart: offset - m[3].length };
+        return {
+          position: { where: 'unit', frames, key: keyOf(stmt), unitPrefix: m[3] },
+          prefix: m[3],
+          prefixStart: offset - m[3].length,
+        };
       }
       return none(offset);
     }
@@ -121,7 +136,8 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
   const tail = stmt[stmt.length - 1];
   if (tail && tail.tokenType.name === 'Quantity' && NUMBER_ONLY.test(tail.image) && tail.endOffset! + 1 < offset) {
     const between = text.slice(tail.endOffset! + 1, prefixStart);
-    if (/^[ \t]+$/.test(between)) return { position: { where: 'unit', frames, key: keyOf(stmt), unitPrefix: prefix }, prefix, prefixStart };
+    if (/^[ \t]+$/.test(between))
+      return { position: { where: 'unit', frames, key: keyOf(stmt), unitPrefix: prefix }, prefix, prefixStart };
   }
   if (stmt.length === 0) {
     return { position: frames.length === 0 ? { where: 'top' } : { where: 'member', frames }, prefix, prefixStart };
@@ -139,7 +155,10 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
   if (stmt[0]!.tokenType.name === 'Vary') {
     // The dotted path written so far (`vary isaac.tile.` → [isaac, tile]); none once `in` is written.
     if (stmt.some((t) => t.tokenType.name === 'In')) return { position: { where: 'none' }, prefix, prefixStart };
-    const path = stmt.slice(1).filter((t) => t.tokenType.name === 'Identifier').map((t) => t.image);
+    const path = stmt
+      .slice(1)
+      .filter((t) => t.tokenType.name === 'Identifier')
+      .map((t) => t.image);
     return { position: { where: 'value', frames, key: 'vary', path }, prefix, prefixStart };
   }
   return { position: { where: 'none' }, prefix, prefixStart };
@@ -184,11 +203,27 @@ function none(offset: number): CompletionContext {
 
 /** `key:` at the head of a statement → key. */
 function keyOf(stmt: IToken[]): string | undefined {
-  return stmt.length >= 2 && stmt[0]!.tokenType.name === 'Identifier' && stmt[1]!.tokenType.name === 'Colon' ? stmt[0]!.image : undefined;
+  return stmt.length >= 2 && stmt[0]!.tokenType.name === 'Identifier' && stmt[1]!.tokenType.name === 'Colon'
+    ? stmt[0]!.image
+    : undefined;
 }
 
 function continues(t: IToken): boolean {
-  return ['Plus', 'Minus', 'Star', 'Slash', 'StarStar', 'DotDot', 'Dot', 'Colon', 'Equals', 'LBracket', 'LParen', 'In', 'On'].includes(t.tokenType.name);
+  return [
+    'Plus',
+    'Minus',
+    'Star',
+    'Slash',
+    'StarStar',
+    'DotDot',
+    'Dot',
+    'Colon',
+    'Equals',
+    'LBracket',
+    'LParen',
+    'In',
+    'On',
+  ].includes(t.tokenType.name);
 }
 
 /** The kind a `{` opens, from the tokens of its header. */

@@ -5,7 +5,18 @@
 // parsed again (recovery may reach anywhere) from the earlier tokens and the region's new ones; otherwise
 // the file is scanned and parsed from scratch.
 import type { IToken } from 'chevrotain';
-import { countLineBreaks, Diagnostics, firstAtOrAfter, lineStartOf, parse, type Comment, type ParseResult, type PimFile, type Span, type TopLevel } from '@pim/grammar';
+import {
+  countLineBreaks,
+  Diagnostics,
+  firstAtOrAfter,
+  lineStartOf,
+  parse,
+  type Comment,
+  type ParseResult,
+  type PimFile,
+  type Span,
+  type TopLevel,
+} from '@pim/grammar';
 
 const UNEXPECTED_CHARACTER = Diagnostics.unexpectedCharacter.code;
 const UNTERMINATED_STRING = Diagnostics.unterminatedString.code;
@@ -54,7 +65,13 @@ export interface IncrementalStats {
 }
 
 /** Parses `text`, reusing `previous` (the parse of `oldText`) where the edit did not reach. */
-export function reparse(oldText: string, previous: ParseResult, text: string, uri: string, stats?: IncrementalStats): ParseResult {
+export function reparse(
+  oldText: string,
+  previous: ParseResult,
+  text: string,
+  uri: string,
+  stats?: IncrementalStats,
+): ParseResult {
   const full = (): ParseResult => {
     if (stats) Object.assign(stats, { reparsed: text.length, incremental: false, rescanned: text.length });
     return parse(text, uri);
@@ -87,8 +104,13 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
   // With a syntax error in the window the file must be parsed again as a whole (recovery may reach
   // anywhere), but not scanned again: the window's tokens are those of a full scan when no string or
   // comment is left open in it and it ends at a line break, where no token can run on past it.
-  const endsLine = windowEnd === text.length || text.charCodeAt(windowEnd - 1) === 10 || text.charCodeAt(windowEnd - 1) === 13;
-  if (!clean && (!endsLine || slice.diagnostics.some((d) => d.code === UNTERMINATED_STRING || d.code === UNTERMINATED_COMMENT))) return full();
+  const endsLine =
+    windowEnd === text.length || text.charCodeAt(windowEnd - 1) === 10 || text.charCodeAt(windowEnd - 1) === 13;
+  if (
+    !clean &&
+    (!endsLine || slice.diagnostics.some((d) => d.code === UNTERMINATED_STRING || d.code === UNTERMINATED_COMMENT))
+  )
+    return full();
   const startLine = lineOf(text, windowStart);
   const startColumn = windowStart - lineStartOf(text, windowStart) + 1;
   const place = (t: IToken): IToken => {
@@ -112,7 +134,13 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
   const moveToken = (t: IToken): IToken => {
     const startOffset = t.startOffset + delta;
     const startLine = (t.startLine ?? 0) + lineDelta;
-    const moved: IToken = { ...t, startOffset, endOffset: (t.endOffset ?? t.startOffset) + delta, startLine, endLine: (t.endLine ?? 0) + lineDelta };
+    const moved: IToken = {
+      ...t,
+      startOffset,
+      endOffset: (t.endOffset ?? t.startOffset) + delta,
+      startLine,
+      endLine: (t.endLine ?? 0) + lineDelta,
+    };
     // Only tokens on the line where the window ends can change column.
     if (startLine === firstAfterLine) {
       const lineStart = lineStartOf(text, startOffset);
@@ -125,27 +153,38 @@ export function reparse(oldText: string, previous: ParseResult, text: string, ur
   // pushing tens of thousands of tokens one by one, which took most of an edit's reparse).
   const old = previous.tokens;
   const tail = old.slice(firstAtOrAfter(old, oldWindowEnd));
-  const tokens = old.slice(0, firstAtOrAfter(old, windowStart)).concat(slice.tokens.map(place), delta === 0 && lineDelta === 0 ? tail : tail.map(moveToken));
+  const tokens = old
+    .slice(0, firstAtOrAfter(old, windowStart))
+    .concat(slice.tokens.map(place), delta === 0 && lineDelta === 0 ? tail : tail.map(moveToken));
   const comments: Comment[] = [];
   for (const c of previous.ast.comments) if (c.span.end <= windowStart) comments.push(c);
-  for (const c of slice.ast.comments) comments.push({ ...c, span: { start: c.span.start + windowStart, end: c.span.end + windowStart } });
-  for (const c of previous.ast.comments) if (c.span.start >= oldWindowEnd) comments.push(delta === 0 ? c : { ...c, span: { start: c.span.start + delta, end: c.span.end + delta } });
+  for (const c of slice.ast.comments)
+    comments.push({ ...c, span: { start: c.span.start + windowStart, end: c.span.end + windowStart } });
+  for (const c of previous.ast.comments)
+    if (c.span.start >= oldWindowEnd)
+      comments.push(delta === 0 ? c : { ...c, span: { start: c.span.start + delta, end: c.span.end + delta } });
   if (!clean) {
-    const diagnostics = slice.diagnostics.filter((d) => d.code === UNEXPECTED_CHARACTER).map((d) => ({ ...d, span: { start: d.span.start + windowStart, end: d.span.end + windowStart } }));
+    const diagnostics = slice.diagnostics
+      .filter((d) => d.code === UNEXPECTED_CHARACTER)
+      .map((d) => ({ ...d, span: { start: d.span.start + windowStart, end: d.span.end + windowStart } }));
     if (stats) Object.assign(stats, { reparsed: text.length, incremental: false, rescanned: windowEnd - windowStart });
     return parse(text, uri, { lexed: { tokens, comments, diagnostics } });
   }
   const ast: PimFile = {
     type: 'File',
     uri,
-    items: [...items.slice(0, before), ...slice.ast.items.map((i) => shifted<TopLevel>(i, windowStart)), ...items.slice(after).map((i) => shifted<TopLevel>(i, delta))],
+    items: [
+      ...items.slice(0, before),
+      ...slice.ast.items.map((i) => shifted<TopLevel>(i, windowStart)),
+      ...items.slice(after).map((i) => shifted<TopLevel>(i, delta)),
+    ],
     comments,
     span: { start: 0, end: text.length },
   };
-  if (stats) Object.assign(stats, { reparsed: windowEnd - windowStart, incremental: true, rescanned: windowEnd - windowStart });
+  if (stats)
+    Object.assign(stats, { reparsed: windowEnd - windowStart, incremental: true, rescanned: windowEnd - windowStart });
   return { ast, diagnostics: [], tokens };
 }
-
 
 /** 1-based line of an offset (Chevrotain's numbering). */
 function lineOf(text: string, offset: number): number {

@@ -31,7 +31,10 @@ export function declarationAt(a: Analysis, offset: number): PimSymbol | undefine
 }
 
 /** The symbol under the cursor, whether the cursor is on a use or on the declaration. */
-export function symbolAt(a: Analysis, offset: number): { symbol: PimSymbol; span: { start: number; end: number } } | undefined {
+export function symbolAt(
+  a: Analysis,
+  offset: number,
+): { symbol: PimSymbol; span: { start: number; end: number } } | undefined {
   const r = referenceAt(a, offset);
   if (r) return { symbol: r.target, span: r.span };
   const d = declarationAt(a, offset);

@@ -50,7 +50,9 @@ export function startServer(connection: Connection): void {
   const printWidthFor = async (uri: string, fallback: number): Promise<number> => {
     if (!pullConfiguration) return fallback;
     try {
-      const cfg = (await connection.workspace.getConfiguration({ scopeUri: uri, section: 'pim.format' })) as { printWidth?: unknown } | null;
+      const cfg = (await connection.workspace.getConfiguration({ scopeUri: uri, section: 'pim.format' })) as {
+        printWidth?: unknown;
+      } | null;
       return typeof cfg?.printWidth === 'number' && cfg.printWidth > 0 ? cfg.printWidth : fallback;
     } catch {
       return fallback;
@@ -82,7 +84,8 @@ export function startServer(connection: Connection): void {
       // No added quiet time by default: a check takes tens of milliseconds even on a 5,000-line file, and
       // the publisher's tickets drop results a newer change has overtaken.
       diagnosticsDelay: typeof init.diagnosticsDelay === 'number' ? init.diagnosticsDelay : 0,
-      fastDiagnosticsThreshold: typeof init.fastDiagnosticsThreshold === 'number' ? init.fastDiagnosticsThreshold : 20000,
+      fastDiagnosticsThreshold:
+        typeof init.fastDiagnosticsThreshold === 'number' ? init.fastDiagnosticsThreshold : 20000,
     };
     const workspace = new Workspace(roots);
     const compiler = await CompilerService.create();
@@ -114,7 +117,12 @@ export function startServer(connection: Connection): void {
         codeLensProvider: { resolveProvider: false },
         workspace: {
           fileOperations: {
-            willRename: { filters: [{ pattern: { glob: '**/*.pim', matches: 'file' } }, { pattern: { glob: '**', matches: 'folder' } }] },
+            willRename: {
+              filters: [
+                { pattern: { glob: '**/*.pim', matches: 'file' } },
+                { pattern: { glob: '**', matches: 'folder' } },
+              ],
+            },
           },
         },
       },
@@ -125,7 +133,9 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     services?.workspace.scan();
     if (watchRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.pim' }] });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.pim' }],
+      });
     }
   });
 
@@ -204,7 +214,9 @@ export function startServer(connection: Connection): void {
       return a ? documentSymbols(a.doc) : [];
     }),
   );
-  connection.onWorkspaceSymbol((p) => guard('workspaceSymbol', [], () => (services ? workspaceSymbols(services.workspace, p.query) : [])));
+  connection.onWorkspaceSymbol((p) =>
+    guard('workspaceSymbol', [], () => (services ? workspaceSymbols(services.workspace, p.query) : [])),
+  );
   connection.languages.semanticTokens.on((p) =>
     guard('semanticTokens', { data: [] }, () => {
       const a = quickFor(p.textDocument.uri);
@@ -214,7 +226,9 @@ export function startServer(connection: Connection): void {
   connection.onDocumentFormatting((p) =>
     guard('formatting', [], async () => {
       const a = quickFor(p.textDocument.uri);
-      return a && services ? formatDocument(a.doc, p.options, await printWidthFor(p.textDocument.uri, services.settings.printWidth)) : [];
+      return a && services
+        ? formatDocument(a.doc, p.options, await printWidthFor(p.textDocument.uri, services.settings.printWidth))
+        : [];
     }),
   );
   connection.onCodeAction((p) => guard('codeAction', [], () => codeActions(p)));
@@ -253,7 +267,9 @@ export function startServer(connection: Connection): void {
   connection.onDocumentRangeFormatting((p) =>
     guard('rangeFormatting', [], async () => {
       const a = quickFor(p.textDocument.uri);
-      return a && services ? formatRange(a.doc, p.range, p.options, await printWidthFor(p.textDocument.uri, services.settings.printWidth)) : [];
+      return a && services
+        ? formatRange(a.doc, p.range, p.options, await printWidthFor(p.textDocument.uri, services.settings.printWidth))
+        : [];
     }),
   );
   connection.onSelectionRanges((p) =>
@@ -268,9 +284,15 @@ export function startServer(connection: Connection): void {
       return a && services ? prepareTypeHierarchy(services, a.doc, a.doc.offsetAt(p.position)) : null;
     }),
   );
-  connection.languages.typeHierarchy.onSupertypes((p) => guard('typeHierarchy/supertypes', [], () => (services ? supertypes(services, p.item) : [])));
-  connection.languages.typeHierarchy.onSubtypes((p) => guard('typeHierarchy/subtypes', [], () => (services ? subtypes(services, p.item) : [])));
-  connection.workspace.onWillRenameFiles((p) => guard('willRenameFiles', null, () => (services ? willRenameFiles(services, p.files) : null)));
+  connection.languages.typeHierarchy.onSupertypes((p) =>
+    guard('typeHierarchy/supertypes', [], () => (services ? supertypes(services, p.item) : [])),
+  );
+  connection.languages.typeHierarchy.onSubtypes((p) =>
+    guard('typeHierarchy/subtypes', [], () => (services ? subtypes(services, p.item) : [])),
+  );
+  connection.workspace.onWillRenameFiles((p) =>
+    guard('willRenameFiles', null, () => (services ? willRenameFiles(services, p.files) : null)),
+  );
   connection.onCodeLens((p) =>
     guard('codeLens', [], async () => {
       const a = await analysisFor(p.textDocument.uri);

@@ -39,7 +39,8 @@ function loadAll(): TensorSplit {
     } catch (e) {
       throw new DataError(`${file}: cannot read MNIST digits (${(e as Error).message})`, file);
     }
-    if (!Array.isArray(data) || data.length % PIXELS !== 0) throw new DataError(`${file}: expected a 'data' array of 28×28 images`, file);
+    if (!Array.isArray(data) || data.length % PIXELS !== 0)
+      throw new DataError(`${file}: expected a 'data' array of 28×28 images`, file);
     parts.push({ data: data as number[], digit });
     total += data.length / PIXELS;
   }
@@ -67,5 +68,12 @@ export function loadMnist(opts: { trainLimit?: number; testLimit?: number } = {}
   const trainAll = order.slice(nTest);
   const trainIdx = trainAll.slice(0, Math.min(trainAll.length, opts.trainLimit ?? trainAll.length));
   const shape = [1, 28, 28];
-  return { name: 'mnist', kind: 'image', sampleShape: shape, classes: 10, train: gather(all, shape, trainIdx), test: gather(all, shape, testIdx) };
+  return {
+    name: 'mnist',
+    kind: 'image',
+    sampleShape: shape,
+    classes: 10,
+    train: gather(all, shape, trainIdx),
+    test: gather(all, shape, testIdx),
+  };
 }

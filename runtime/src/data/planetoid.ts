@@ -41,7 +41,10 @@ function readText(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? `${file}: file not found` : `${file}: cannot read (${code ?? String(e)})`, file);
+    throw new DataError(
+      code === 'ENOENT' ? `${file}: file not found` : `${file}: cannot read (${code ?? String(e)})`,
+      file,
+    );
   }
 }
 
@@ -89,14 +92,27 @@ export function loadPlanetoid(dir: string): PlanetoidGraph {
     const { line, text } = rows[i]!;
     const where = `${nodesFile}:${line}`;
     const f = text.split('\t');
-    if (f.length !== 4) throw new DataError(`${where}: expected 4 tab-separated fields (node, label, split, feature_indices), found ${f.length}`, nodesFile, line);
+    if (f.length !== 4)
+      throw new DataError(
+        `${where}: expected 4 tab-separated fields (node, label, split, feature_indices), found ${f.length}`,
+        nodesFile,
+        line,
+      );
     const node = parseIndex(f[0]!);
-    if (node !== i) throw new DataError(`${where}: expected node ${i}, found '${f[0]}' (nodes must be 0-based and in order)`, nodesFile, line);
+    if (node !== i)
+      throw new DataError(
+        `${where}: expected node ${i}, found '${f[0]}' (nodes must be 0-based and in order)`,
+        nodesFile,
+        line,
+      );
     const label = parseLabel(f[1]!);
-    if (label === undefined || label < -1) throw new DataError(`${where}: bad label '${f[1]}' (a class index or -1)`, nodesFile, line);
+    if (label === undefined || label < -1)
+      throw new DataError(`${where}: bad label '${f[1]}' (a class index or -1)`, nodesFile, line);
     const code = SPLIT_CODES[f[2]!];
-    if (code === undefined) throw new DataError(`${where}: bad split '${f[2]}' (train, val, test or none)`, nodesFile, line);
-    if (code !== SPLIT_NONE && label < 0) throw new DataError(`${where}: node in split '${f[2]}' has no label`, nodesFile, line);
+    if (code === undefined)
+      throw new DataError(`${where}: bad split '${f[2]}' (train, val, test or none)`, nodesFile, line);
+    if (code !== SPLIT_NONE && label < 0)
+      throw new DataError(`${where}: node in split '${f[2]}' has no label`, nodesFile, line);
     labels[i] = label;
     split[i] = code;
     if (label > maxLabel) maxLabel = label;
@@ -111,7 +127,11 @@ export function loadPlanetoid(dir: string): PlanetoidGraph {
     rowPtr[i + 1] = cols.length;
   }
   const features = header ? Number(header[1]) : maxFeat + 1;
-  if (maxFeat >= features) throw new DataError(`${nodesFile}: feature index ${maxFeat} ≥ the ${features} features the header states`, nodesFile);
+  if (maxFeat >= features)
+    throw new DataError(
+      `${nodesFile}: feature index ${maxFeat} ≥ the ${features} features the header states`,
+      nodesFile,
+    );
 
   const erows = dataLines(edgesText);
   const edges = new Int32Array(erows.length * 2);
@@ -119,16 +139,29 @@ export function loadPlanetoid(dir: string): PlanetoidGraph {
     const { line, text } = erows[e]!;
     const where = `${edgesFile}:${line}`;
     const f = text.split('\t');
-    if (f.length !== 2) throw new DataError(`${where}: expected 2 tab-separated node indices, found ${f.length} fields`, edgesFile, line);
+    if (f.length !== 2)
+      throw new DataError(`${where}: expected 2 tab-separated node indices, found ${f.length} fields`, edgesFile, line);
     const a = parseIndex(f[0]!);
     const b = parseIndex(f[1]!);
-    if (a === undefined || b === undefined) throw new DataError(`${where}: bad node index in '${text}'`, edgesFile, line);
-    if (a >= n || b >= n) throw new DataError(`${where}: node ${Math.max(a, b)} out of range (${n} nodes)`, edgesFile, line);
+    if (a === undefined || b === undefined)
+      throw new DataError(`${where}: bad node index in '${text}'`, edgesFile, line);
+    if (a >= n || b >= n)
+      throw new DataError(`${where}: node ${Math.max(a, b)} out of range (${n} nodes)`, edgesFile, line);
     if (a >= b) throw new DataError(`${where}: expected a < b, found ${a} ${b}`, edgesFile, line);
     edges[2 * e] = a;
     edges[2 * e + 1] = b;
   }
-  return { name: basename(dir.replace(/[\\/]+$/, '')), nodes: n, features, classes: maxLabel + 1, labels, split, featRowPtr: rowPtr, featCols: Int32Array.from(cols), edges };
+  return {
+    name: basename(dir.replace(/[\\/]+$/, '')),
+    nodes: n,
+    features,
+    classes: maxLabel + 1,
+    labels,
+    split,
+    featRowPtr: rowPtr,
+    featCols: Int32Array.from(cols),
+    edges,
+  };
 }
 
 /**
@@ -136,9 +169,16 @@ export function loadPlanetoid(dir: string): PlanetoidGraph {
  * most of their features from, and most edges join nodes of the same class (homophily ≈ 0.8, as in Cora).
  * Split: 20 train nodes per class, then 20% val, rest test.
  */
-export function syntheticGraph(opts: { nodes: number; features: number; classes: number; avgDegree: number; seed: number }): PlanetoidGraph {
+export function syntheticGraph(opts: {
+  nodes: number;
+  features: number;
+  classes: number;
+  avgDegree: number;
+  seed: number;
+}): PlanetoidGraph {
   const { nodes: n, features: F, classes: C, avgDegree, seed } = opts;
-  if (!(n > 0 && F > 0 && C > 0 && avgDegree >= 0)) throw new RangeError('syntheticGraph: nodes, features and classes must be positive, avgDegree ≥ 0');
+  if (!(n > 0 && F > 0 && C > 0 && avgDegree >= 0))
+    throw new RangeError('syntheticGraph: nodes, features and classes must be positive, avgDegree ≥ 0');
   const rng = new Rng(seed);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = i % C;
@@ -185,7 +225,9 @@ export function syntheticGraph(opts: { nodes: number; features: number; classes:
     pairs.push(lo, hi);
   }
   // Sorted like edges.tsv so consumers can rely on one order.
-  const idx = Array.from({ length: pairs.length / 2 }, (_, e) => e).sort((x, y) => pairs[2 * x]! - pairs[2 * y]! || pairs[2 * x + 1]! - pairs[2 * y + 1]!);
+  const idx = Array.from({ length: pairs.length / 2 }, (_, e) => e).sort(
+    (x, y) => pairs[2 * x]! - pairs[2 * y]! || pairs[2 * x + 1]! - pairs[2 * y + 1]!,
+  );
   const edges = new Int32Array(pairs.length);
   idx.forEach((e, k) => {
     edges[2 * k] = pairs[2 * e]!;
@@ -206,5 +248,15 @@ export function syntheticGraph(opts: { nodes: number; features: number; classes:
       split[i] = SPLIT_VAL;
     } else split[i] = SPLIT_TEST;
   }
-  return { name: `synthetic-${seed}`, nodes: n, features: F, classes: C, labels, split, featRowPtr: rowPtr, featCols: Int32Array.from(cols), edges };
+  return {
+    name: `synthetic-${seed}`,
+    nodes: n,
+    features: F,
+    classes: C,
+    labels,
+    split,
+    featRowPtr: rowPtr,
+    featCols: Int32Array.from(cols),
+    edges,
+  };
 }

@@ -19,7 +19,9 @@ export interface SyntheticOptions {
 export function syntheticSet(opts: SyntheticOptions): TensorDataset {
   const { shape, classes, seed } = opts;
   if (!(classes >= 2 && shape.length >= 1 && shape.every((d) => Number.isInteger(d) && d > 0))) {
-    throw new RangeError(`syntheticSet: need ≥ 2 classes and a positive shape, got classes ${classes}, shape [${shape.join(', ')}]`);
+    throw new RangeError(
+      `syntheticSet: need ≥ 2 classes and a positive shape, got classes ${classes}, shape [${shape.join(', ')}]`,
+    );
   }
   const d = sampleSize(shape);
   const rng = new Rng(seed);
@@ -35,7 +37,9 @@ export function syntheticSet(opts: SyntheticOptions): TensorDataset {
         const cy = rng.next() * H;
         const cx = rng.next() * W;
         const r = (0.15 + 0.2 * rng.next()) * Math.max(H, W);
-        for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) p[ch * H * W + y * W + x]! += Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * r * r));
+        for (let y = 0; y < H; y++)
+          for (let x = 0; x < W; x++)
+            p[ch * H * W + y * W + x]! += Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * r * r));
       }
     } else {
       for (let i = 0; i < d; i++) p[i] = rng.next();

@@ -14,13 +14,34 @@ import { explore, ExploreError, METHODS, type ExploreResult, type Method } from 
 import { problemFor } from './problem.js';
 import { ExploreProgress } from './progress.js';
 
-export { explore, ExploreError, mesTerm, METHODS, normalise, scaledHypervolume, type DesignProblem, type Evaluation, type ExploreResult, type Method, type ObjectiveSpec } from './explorer.js';
+export {
+  explore,
+  ExploreError,
+  mesTerm,
+  METHODS,
+  normalise,
+  scaledHypervolume,
+  type DesignProblem,
+  type Evaluation,
+  type ExploreResult,
+  type Method,
+  type ObjectiveSpec,
+} from './explorer.js';
 export { DesignSpace } from './space.js';
 export { dominates, paretoFront, nonDominatedSort, crowdingDistance, hypervolume } from './pareto.js';
 export { GaussianProcess, type GpHyper } from './gp.js';
 export { fidelityAdmissible, floorMaxima, logNormCdf, lowerFidelityGain } from './acquisition.js';
 export { CostModel } from './cost-model.js';
-export { readTable, tabularProblem, trueHypervolume, TABLE_FILE, TABLE_LIMITS, type Table, type TableHeader, type TableRow } from './tabular.js';
+export {
+  readTable,
+  tabularProblem,
+  trueHypervolume,
+  TABLE_FILE,
+  TABLE_LIMITS,
+  type Table,
+  type TableHeader,
+  type TableRow,
+} from './tabular.js';
 export type { ParamValue } from './space.js';
 export { problemFor } from './problem.js';
 export { accuracyOf } from './types.js';
@@ -92,7 +113,9 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   const withAccuracy = ex.objectives.some((o) => o.name === 'accuracy');
   const journalFile = args.journal ?? (args.json ?? args.html)?.replace(/(\.[^./\\]*)?$/, '.journal.jsonl');
   if (args.resume && !journalFile) {
-    err('pimc explore: --resume needs the journal of the run: give the same --json or --html as the interrupted run, or --journal FILE');
+    err(
+      'pimc explore: --resume needs the journal of the run: give the same --json or --html as the interrupted run, or --journal FILE',
+    );
     return 2;
   }
   if (args.queue !== undefined && args.workers !== undefined) {
@@ -105,8 +128,16 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   const progress = new ExploreProgress((t) => process.stderr.write(t), tty, `${ex.name} (${method})`, budgetUnit(ex));
   try {
     if (withAccuracy) {
-      if (journalFile) journal = new Journal(journalFile, { journal: 'pim-explore', version: 1, exploration: ex.name, method, seed: args.seed ?? ex.method.seed }, args.resume === true);
-      if (journal?.keptAside) err(`pimc explore: the journal of an earlier run is kept as ${journal.keptAside} (--resume continues a run from its journal)`);
+      if (journalFile)
+        journal = new Journal(
+          journalFile,
+          { journal: 'pim-explore', version: 1, exploration: ex.name, method, seed: args.seed ?? ex.method.seed },
+          args.resume === true,
+        );
+      if (journal?.keptAside)
+        err(
+          `pimc explore: the journal of an earlier run is kept as ${journal.keptAside} (--resume continues a run from its journal)`,
+        );
       executor = await makeExecutor(args, err);
     }
     const result = await runExploration(ir, ex, method, args, { executor, journal, progress }, out);
@@ -115,7 +146,9 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   } catch (e) {
     if (tty) progress.finish('');
     if (e instanceof ExecutorUnavailable) {
-      err(`pimc explore: ${e.message}${journal ? `; the journal ${journal.file} keeps every finished evaluation: run the same command with --resume to continue` : ''}`);
+      err(
+        `pimc explore: ${e.message}${journal ? `; the journal ${journal.file} keeps every finished evaluation: run the same command with --resume to continue` : ''}`,
+      );
       return 2;
     }
     if (e instanceof ExploreError || e instanceof DataError) {
@@ -133,7 +166,10 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
 async function makeExecutor(args: ExploreArgs, err: Out): Promise<Executor> {
   if (args.queue !== undefined) {
     const { QueueExecutor } = await import('./exec/queue.js');
-    return QueueExecutor.connect(args.queue, { waitSeconds: args.redisWait ?? 60, say: (m) => err(`pimc explore: ${m}`) });
+    return QueueExecutor.connect(args.queue, {
+      waitSeconds: args.redisWait ?? 60,
+      say: (m) => err(`pimc explore: ${m}`),
+    });
   }
   // A pimc bundled without its worker entry (an editor's) trains in its own process.
   const n = args.workers ?? (fs.existsSync(args.jobs.childModule) ? defaultWorkers() : 0);
@@ -146,7 +182,14 @@ interface Running {
   progress: ExploreProgress;
 }
 
-async function runExploration(ir: IrProgram, ex: IrExploration, method: Method, args: ExploreArgs, run: Running, out: Out): Promise<number> {
+async function runExploration(
+  ir: IrProgram,
+  ex: IrExploration,
+  method: Method,
+  args: ExploreArgs,
+  run: Running,
+  out: Out,
+): Promise<number> {
   const { executor, journal, progress } = run;
   const replayed = new Set<string>();
   const problem = await problemFor(ir, ex, {
@@ -158,7 +201,18 @@ async function runExploration(ir: IrProgram, ex: IrExploration, method: Method, 
     ...(args.trainLimit ? { trainLimit: args.trainLimit } : {}),
     ...(args.testLimit ? { testLimit: args.testLimit } : {}),
     ...(executor ? { executor: tracked(executor, progress) } : {}),
-    ...(journal ? { journal: { get: (id: string) => { const r = journal.get(id); if (r) replayed.add(id); return r; }, append: (r) => journal.append(r) } } : {}),
+    ...(journal
+      ? {
+          journal: {
+            get: (id: string) => {
+              const r = journal.get(id);
+              if (r) replayed.add(id);
+              return r;
+            },
+            append: (r) => journal.append(r),
+          },
+        }
+      : {}),
   });
   problem.batch = args.batch ?? executor?.slots ?? 1;
   const withAccuracy = executor !== undefined;
@@ -221,10 +275,31 @@ class Outputs {
     const { r, text } = this.next!;
     this.next = undefined;
     const { ex, args } = this;
-    if (args.json) writeAtomic(args.json, JSON.stringify({ exploration: ex.name, objectives: ex.objectives, parameters: ex.parameters.map((p) => p.path), batch: this.batch, ...r }, null, 2) + '\n');
+    if (args.json)
+      writeAtomic(
+        args.json,
+        JSON.stringify(
+          {
+            exploration: ex.name,
+            objectives: ex.objectives,
+            parameters: ex.parameters.map((p) => p.path),
+            batch: this.batch,
+            ...r,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     if (args.html) {
       const { renderExploreHtml } = await import('./report.js');
-      writeAtomic(args.html, await renderExploreHtml(ex, r, text || `${ex.name}: running, ${r.evaluations.length} designs evaluated for ${r.spent} of ${r.budget}`));
+      writeAtomic(
+        args.html,
+        await renderExploreHtml(
+          ex,
+          r,
+          text || `${ex.name}: running, ${r.evaluations.length} designs evaluated for ${r.spent} of ${r.budget}`,
+        ),
+      );
     }
   }
 }
@@ -245,19 +320,39 @@ function writeAtomic(file: string, text: string): void {
 export function summary(ex: IrExploration, r: ExploreResult, unit: string): string {
   const lines = [
     `${ex.name}: ${r.method}, ${r.evaluations.length} designs evaluated for ${+r.spent.toFixed(1)} of ${r.budget} ${unit}${trainingCost(r)}` +
-      (r.infeasible.length ? `; ${r.infeasible.length} designs rejected by the compiler (e.g. ${r.infeasible[0]!.reason})` : ''),
+      (r.infeasible.length
+        ? `; ${r.infeasible.length} designs rejected by the compiler (e.g. ${r.infeasible[0]!.reason})`
+        : ''),
     `hypervolume of the Pareto front (objectives scaled to the designs' range, reference 1.1): ${(r.trace.at(-1)?.hypervolume ?? 0).toFixed(4)}`,
     `Pareto-optimal designs (${r.front.length}):`,
   ];
-  const head = ['#', ...ex.parameters.map((p) => p.path), ...ex.objectives.map((o) => `${o.name} (${o.sense === 'minimize' ? 'min' : 'max'})`)];
+  const head = [
+    '#',
+    ...ex.parameters.map((p) => p.path),
+    ...ex.objectives.map((o) => `${o.name} (${o.sense === 'minimize' ? 'min' : 'max'})`),
+  ];
   const rows = r.front.map((i) => {
     const e = r.evaluations[i]!;
-    return [String(i + 1), ...ex.parameters.map((p) => displayParam(e.params[p.path]!)), ...ex.objectives.map((o) => (UNITS[o.name] ?? String)(e.objectives[o.name]!))];
+    return [
+      String(i + 1),
+      ...ex.parameters.map((p) => displayParam(e.params[p.path]!)),
+      ...ex.objectives.map((o) => (UNITS[o.name] ?? String)(e.objectives[o.name]!)),
+    ];
   });
   lines.push(table(head, rows));
   if (r.recommended) {
-    lines.push(`Pareto set the model recommends (accuracy predicted at full fidelity, ± one standard deviation; ${r.recommended.length}):`);
-    const recRows = r.recommended.map((d, i) => [String(i + 1), ...ex.parameters.map((p) => displayParam(d.params[p.path]!)), ...ex.objectives.map((o) => (o.name === 'accuracy' ? `${pct(d.objectives[o.name]!)} ± ${(100 * d.sd).toFixed(1)}` : (UNITS[o.name] ?? String)(d.objectives[o.name]!)))]);
+    lines.push(
+      `Pareto set the model recommends (accuracy predicted at full fidelity, ± one standard deviation; ${r.recommended.length}):`,
+    );
+    const recRows = r.recommended.map((d, i) => [
+      String(i + 1),
+      ...ex.parameters.map((p) => displayParam(d.params[p.path]!)),
+      ...ex.objectives.map((o) =>
+        o.name === 'accuracy'
+          ? `${pct(d.objectives[o.name]!)} ± ${(100 * d.sd).toFixed(1)}`
+          : (UNITS[o.name] ?? String)(d.objectives[o.name]!),
+      ),
+    ]);
     lines.push(table(head, recRows));
   }
   return lines.join('\n');
@@ -284,7 +379,11 @@ function displayParam(v: number | string | boolean): string {
 }
 
 /** `pimc worker`: loads BullMQ only for this command. */
-export async function workerCommand(args: { queue: string; concurrency?: number | undefined; lockTimeout?: number | undefined; childModule: string }, out: Out, err: Out): Promise<number> {
+export async function workerCommand(
+  args: { queue: string; concurrency?: number | undefined; lockTimeout?: number | undefined; childModule: string },
+  out: Out,
+  err: Out,
+): Promise<number> {
   const { workerCommand: run } = await import('./exec/worker.js');
   return run(args, out, err, args.childModule);
 }

@@ -32,7 +32,12 @@ export class CostModel {
       this.gp = new GaussianProcess(
         seen.map((o) => o.input),
         seen.map((o) => Math.log(o.cpuSeconds)),
-        { seed: opts.seed ?? 1, ...(opts.fixed ? { fixed: opts.fixed } : {}), ...(opts.warm ? { warm: opts.warm } : {}), restarts: 1 },
+        {
+          seed: opts.seed ?? 1,
+          ...(opts.fixed ? { fixed: opts.fixed } : {}),
+          ...(opts.warm ? { warm: opts.warm } : {}),
+          restarts: 1,
+        },
       );
     }
   }

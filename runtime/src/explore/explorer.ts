@@ -23,7 +23,17 @@ import { Session } from './session.js';
 import { ExploreError, type DesignProblem, type ExploreResult, type Method } from './types.js';
 
 export { mesTerm } from './methods/mes.js';
-export { ExploreError, METHODS, normalise, scaledHypervolume, type DesignProblem, type Evaluation, type ExploreResult, type Method, type ObjectiveSpec } from './types.js';
+export {
+  ExploreError,
+  METHODS,
+  normalise,
+  scaledHypervolume,
+  type DesignProblem,
+  type Evaluation,
+  type ExploreResult,
+  type Method,
+  type ObjectiveSpec,
+} from './types.js';
 
 const RUN: Record<Method, (s: Session) => Promise<void>> = {
   random: runRandom,
@@ -37,7 +47,9 @@ const RUN: Record<Method, (s: Session) => Promise<void>> = {
 export async function explore(problem: DesignProblem, method: Method): Promise<ExploreResult> {
   const s = new Session(problem, method);
   if ((method === 'mesmo' || method === 'cf_mesmo') && !problem.accuracy) {
-    throw new ExploreError(`${method} models the expensive objective, accuracy, and this exploration has none (the hardware objectives are exact): use random or nsga2`);
+    throw new ExploreError(
+      `${method} models the expensive objective, accuracy, and this exploration has none (the hardware objectives are exact): use random or nsga2`,
+    );
   }
   await RUN[method](s);
   return s.result();

@@ -51,7 +51,8 @@ export class GaussianProcess {
 
   /** Fits to inputs X (rows in [0, 1]^p) and targets y. */
   constructor(X: number[][], y: number[], opts: GpOptions = {}) {
-    if (X.length === 0 || X.length !== y.length) throw new Error('GaussianProcess: need as many targets as inputs, at least one');
+    if (X.length === 0 || X.length !== y.length)
+      throw new Error('GaussianProcess: need as many targets as inputs, at least one');
     this.X = X;
     this.mean = y.reduce((a, b) => a + b, 0) / y.length;
     const sd = Math.sqrt(y.reduce((a, b) => a + (b - this.mean) ** 2, 0) / y.length);
@@ -64,7 +65,12 @@ export class GaussianProcess {
       if (opts.warm) starts.push(toTheta(opts.warm));
       const rng = new Rng(opts.seed ?? 1);
       const u = (b: readonly [number, number]) => b[0] + (b[1] - b[0]) * rng.next();
-      for (let r = 0; r < (opts.restarts ?? 2); r++) starts.push([...Array.from({ length: p }, () => u([Math.log(0.05), Math.log(5)])), u([Math.log(0.3), Math.log(3)]), u([Math.log(1e-4), Math.log(0.1)])]);
+      for (let r = 0; r < (opts.restarts ?? 2); r++)
+        starts.push([
+          ...Array.from({ length: p }, () => u([Math.log(0.05), Math.log(5)])),
+          u([Math.log(0.3), Math.log(3)]),
+          u([Math.log(1e-4), Math.log(0.1)]),
+        ]);
       let best: { theta: number[]; lml: number } | undefined;
       for (const s of starts) {
         const got = this.ascend(s, opts.iterations ?? 60);
@@ -191,7 +197,10 @@ export class GaussianProcess {
    * Posterior means and standard deviations at inputs A and B, and the covariance between A[i] and
    * B[i] (the correlation CF-MESMO needs between a design at a lower fidelity and at the highest).
    */
-  predictPairs(A: readonly (readonly number[])[], B: readonly (readonly number[])[]): { a: { mean: number[]; sd: number[] }; b: { mean: number[]; sd: number[] }; cov: number[] } {
+  predictPairs(
+    A: readonly (readonly number[])[],
+    B: readonly (readonly number[])[],
+  ): { a: { mean: number[]; sd: number[] }; b: { mean: number[]; sd: number[] }; cov: number[] } {
     const n = this.X.length;
     const s2 = this.scale * this.scale;
     const one = (x: readonly number[]) => {
@@ -352,7 +361,18 @@ function erfc(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }

@@ -17,7 +17,8 @@ export function paretoFront(points: readonly (readonly number[])[]): number[] {
   const out: number[] = [];
   for (let i = 0; i < points.length; i++) {
     let dominated = false;
-    for (let j = 0; j < points.length && !dominated; j++) if (j !== i && dominates(points[j]!, points[i]!)) dominated = true;
+    for (let j = 0; j < points.length && !dominated; j++)
+      if (j !== i && dominates(points[j]!, points[i]!)) dominated = true;
     if (!dominated) out.push(i);
   }
   return out;
@@ -55,7 +56,10 @@ export function nonDominatedSort(points: readonly (readonly number[])[]): number
 }
 
 /** NSGA-II crowding distance of each member of one front (∞ at each objective's extremes). */
-export function crowdingDistance(points: readonly (readonly number[])[], front: readonly number[]): Map<number, number> {
+export function crowdingDistance(
+  points: readonly (readonly number[])[],
+  front: readonly number[],
+): Map<number, number> {
   const d = new Map<number, number>(front.map((i) => [i, 0]));
   if (front.length === 0) return d;
   const m = points[front[0]!]!.length;

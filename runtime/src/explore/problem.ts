@@ -37,26 +37,51 @@ export interface ProblemOptions {
   onProgress?: (p: JobProgress) => void;
 }
 
-export async function problemFor(ir: IrProgram, exploration: IrExploration, opts: ProblemOptions): Promise<DesignProblem> {
+export async function problemFor(
+  ir: IrProgram,
+  exploration: IrExploration,
+  opts: ProblemOptions,
+): Promise<DesignProblem> {
   const exp = ir.experiments.find((e) => e.name === exploration.evaluate);
-  if (!exp) throw new ExploreError(`exploration '${exploration.name}': its evaluate, '${exploration.evaluate}', is not an experiment of the program`);
+  if (!exp)
+    throw new ExploreError(
+      `exploration '${exploration.name}': its evaluate, '${exploration.evaluate}', is not an experiment of the program`,
+    );
   const space = new DesignSpace(exploration.parameters);
   if (exploration.parameters.length === 0) throw new ExploreError(`exploration '${exploration.name}' varies nothing`);
   const withAccuracy = exploration.objectives.some((o) => o.name === 'accuracy');
   if (exploration.objectives.some((o) => o.name === 'peak_temperature')) {
     const mapping = ir.mappings.find((m) => m.name === exp.mapping);
     const arch = ir.architectures.find((a) => a.name === mapping?.architecture);
-    if (arch && !arch.thermal) throw new ExploreError(`exploration '${exploration.name}': peak_temperature needs a 'thermal' block in architecture '${arch.name}'`);
+    if (arch && !arch.thermal)
+      throw new ExploreError(
+        `exploration '${exploration.name}': peak_temperature needs a 'thermal' block in architecture '${arch.name}'`,
+      );
   }
-  if (withAccuracy && exp.kind !== 'train') throw new ExploreError(`exploration '${exploration.name}': accuracy needs a train experiment to evaluate, and '${exp.name}' is a run`);
+  if (withAccuracy && exp.kind !== 'train')
+    throw new ExploreError(
+      `exploration '${exploration.name}': accuracy needs a train experiment to evaluate, and '${exp.name}' is a run`,
+    );
   const fullEpochs = exploration.method.fidelity?.max ?? exp.epochs;
   // A grid without a budget visits every design.
-  const budget = opts.budget ?? exploration.method.budget ?? (exploration.method.name === 'grid' ? space.size * (withAccuracy ? fullEpochs : 1) : undefined);
-  if (budget === undefined || !(budget > 0)) throw new ExploreError(`exploration '${exploration.name}' needs a budget above 0`);
+  const budget =
+    opts.budget ??
+    exploration.method.budget ??
+    (exploration.method.name === 'grid' ? space.size * (withAccuracy ? fullEpochs : 1) : undefined);
+  if (budget === undefined || !(budget > 0))
+    throw new ExploreError(`exploration '${exploration.name}' needs a budget above 0`);
   // `budget: 2 h` (the compiler's 'cpu_seconds'): each evaluation costs the CPU seconds its training used.
   const costUnit = exploration.method.budget_unit === 'cpu_seconds' ? 'cpu' : 'epochs';
-  if (withAccuracy && costUnit === 'epochs' && exploration.method.budget_unit !== undefined && exploration.method.budget_unit !== 'epochs' && opts.budget === undefined) {
-    throw new ExploreError(`exploration '${exploration.name}': with accuracy as an objective the budget is in epochs or a CPU time, not ${exploration.method.budget_unit}`);
+  if (
+    withAccuracy &&
+    costUnit === 'epochs' &&
+    exploration.method.budget_unit !== undefined &&
+    exploration.method.budget_unit !== 'epochs' &&
+    opts.budget === undefined
+  ) {
+    throw new ExploreError(
+      `exploration '${exploration.name}': with accuracy as an objective the budget is in epochs or a CPU time, not ${exploration.method.budget_unit}`,
+    );
   }
   const dataRoot = dirname(opts.source);
   const programs = new Map<string, IrProgram>();
@@ -82,25 +107,39 @@ export async function problemFor(ir: IrProgram, exploration: IrExploration, opts
     }
   };
 
-  const accuracy = withAccuracy ? accuracyByJobs(exploration, exp, space, { ...opts, seed: opts.seed ?? exploration.method.seed }) : undefined;
+  const accuracy = withAccuracy
+    ? accuracyByJobs(exploration, exp, space, { ...opts, seed: opts.seed ?? exploration.method.seed })
+    : undefined;
   return {
     space,
     objectives: exploration.objectives,
     hardware,
     ...(accuracy ? { accuracy } : {}),
     fullEpochs,
-    ...(exploration.method.fidelity ? { fidelity: { min: exploration.method.fidelity.min, max: exploration.method.fidelity.max } } : {}),
+    ...(exploration.method.fidelity
+      ? { fidelity: { min: exploration.method.fidelity.min, max: exploration.method.fidelity.max } }
+      : {}),
     budget,
     costUnit,
     seed: opts.seed ?? exploration.method.seed,
-    ...(typeof exploration.method.attributes['population'] === 'number' ? { population: exploration.method.attributes['population'] } : {}),
-    ...(typeof exploration.method.attributes['samples'] === 'number' ? { samples: exploration.method.attributes['samples'] } : {}),
+    ...(typeof exploration.method.attributes['population'] === 'number'
+      ? { population: exploration.method.attributes['population'] }
+      : {}),
+    ...(typeof exploration.method.attributes['samples'] === 'number'
+      ? { samples: exploration.method.attributes['samples'] }
+      : {}),
   };
 }
 
 /** Accuracy as jobs: the journal's result when it has one, else the executor's (then journaled). */
-function accuracyByJobs(exploration: IrExploration, exp: IrExperiment, space: DesignSpace, opts: ProblemOptions & { seed: number }): NonNullable<DesignProblem['accuracy']> {
-  if (!opts.sources?.length) throw new ExploreError('accuracy is trained by jobs, which carry the program: the problem needs its sources');
+function accuracyByJobs(
+  exploration: IrExploration,
+  exp: IrExperiment,
+  space: DesignSpace,
+  opts: ProblemOptions & { seed: number },
+): NonNullable<DesignProblem['accuracy']> {
+  if (!opts.sources?.length)
+    throw new ExploreError('accuracy is trained by jobs, which carry the program: the problem needs its sources');
   const root = dirname(opts.source);
   const rel = (f: string) => relative(root, f).split(sep).join('/');
   const sources: JobSource[] = opts.sources.map((f) => ({ path: rel(f.path), sha256: sha256(f.text), text: f.text }));
@@ -122,14 +161,26 @@ function accuracyByJobs(exploration: IrExploration, exp: IrExperiment, space: De
     let r = opts.journal?.get(job.id);
     if (!r) {
       if (!executor) {
-        if (!opts.compileSources) throw new ExploreError('accuracy is trained by jobs: the problem needs an executor or a compiler for them');
+        if (!opts.compileSources)
+          throw new ExploreError('accuracy is trained by jobs: the problem needs an executor or a compiler for them');
         executor = new InProcessExecutor(opts.compileSources);
       }
       const got = await executor.run(job, opts.onProgress);
-      if (!got.ok) throw new ExploreError(`design ${JSON.stringify(values)} at ${epochs} epochs (job ${job.id.slice(0, 12)}, worker ${got.worker}): ${got.error}`);
+      if (!got.ok)
+        throw new ExploreError(
+          `design ${JSON.stringify(values)} at ${epochs} epochs (job ${job.id.slice(0, 12)}, worker ${got.worker}): ${got.error}`,
+        );
       opts.journal?.append(got);
       r = got;
     }
-    return { accuracy: r.accuracy, curve: r.curve, ...(r.cpuCurve ? { cpuCurve: r.cpuCurve } : {}), job: r.id, worker: r.worker, cpuSeconds: r.cpuSeconds, wallSeconds: r.wallSeconds };
+    return {
+      accuracy: r.accuracy,
+      curve: r.curve,
+      ...(r.cpuCurve ? { cpuCurve: r.cpuCurve } : {}),
+      job: r.id,
+      worker: r.worker,
+      cpuSeconds: r.cpuSeconds,
+      wallSeconds: r.wallSeconds,
+    };
   };
 }

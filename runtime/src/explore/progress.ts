@@ -40,12 +40,19 @@ export class ExploreProgress {
   }
 
   job(p: JobProgress): void {
-    const b = this.busy.get(p.job.id) ?? { worker: p.worker, label: p.job.label, epoch: 0, epochs: p.epochs, since: performance.now() };
+    const b = this.busy.get(p.job.id) ?? {
+      worker: p.worker,
+      label: p.job.label,
+      epoch: 0,
+      epochs: p.epochs,
+      since: performance.now(),
+    };
     b.worker = p.worker;
     b.epoch = p.epoch;
     this.busy.set(p.job.id, b);
     if (this.tty) this.draw(false);
-    else if (p.epoch > 0 && performance.now() - this.lastPlain > PLAIN_EVERY_MS) this.plain(`${b.worker}: ${b.label}: epoch ${b.epoch} of ${b.epochs}, ${this.elapsed(b.since)}`);
+    else if (p.epoch > 0 && performance.now() - this.lastPlain > PLAIN_EVERY_MS)
+      this.plain(`${b.worker}: ${b.label}: epoch ${b.epoch} of ${b.epochs}, ${this.elapsed(b.since)}`);
   }
 
   jobDone(id: string): void {
@@ -61,7 +68,9 @@ export class ExploreProgress {
     if (this.tty) this.draw(true);
     else if (trained) {
       const acc = e.objectives['accuracy'];
-      this.plain(`${this.status}; #${e.index + 1} ${Object.values(e.params).map(String).join(' ')}${acc !== undefined ? `: accuracy ${(100 * acc).toFixed(1)}% after ${e.epochs} epochs` : ''}${replayed ? ' (from the journal)' : e.worker ? ` (${e.worker})` : ''}`);
+      this.plain(
+        `${this.status}; #${e.index + 1} ${Object.values(e.params).map(String).join(' ')}${acc !== undefined ? `: accuracy ${(100 * acc).toFixed(1)}% after ${e.epochs} epochs` : ''}${replayed ? ' (from the journal)' : e.worker ? ` (${e.worker})` : ''}`,
+      );
     }
   }
 
@@ -74,7 +83,12 @@ export class ExploreProgress {
     const now = performance.now();
     if (!force && now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;
-    const lines = [this.status || `explore ${this.name}: starting`, ...[...this.busy.values()].map((b) => `  ${b.worker}  ${b.label}  epoch ${b.epoch}/${b.epochs}  ${this.elapsed(b.since)}`)];
+    const lines = [
+      this.status || `explore ${this.name}: starting`,
+      ...[...this.busy.values()].map(
+        (b) => `  ${b.worker}  ${b.label}  epoch ${b.epoch}/${b.epochs}  ${this.elapsed(b.since)}`,
+      ),
+    ];
     let out = this.drawn > 1 ? `\x1b[${this.drawn - 1}A` : '';
     out += lines.map((l) => `\r${l}\x1b[K`).join('\n');
     // Lines left from a taller block are cleared.

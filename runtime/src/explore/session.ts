@@ -3,7 +3,16 @@
 import { Rng } from '../util/rng.js';
 import { paretoFront } from './pareto.js';
 import type { ParamValue, Point } from './space.js';
-import { ExploreError, normalise, scaledHypervolume, type DesignProblem, type Evaluation, type ExploreResult, type Measurement, type Method } from './types.js';
+import {
+  ExploreError,
+  normalise,
+  scaledHypervolume,
+  type DesignProblem,
+  type Evaluation,
+  type ExploreResult,
+  type Measurement,
+  type Method,
+} from './types.js';
 
 const DEFAULT_POOL = 512;
 
@@ -53,13 +62,16 @@ export class Session {
   ) {
     this.rng = new Rng(p.seed);
     this.withAccuracy = p.objectives.some((o) => o.name === 'accuracy');
-    if (this.withAccuracy && !p.accuracy) throw new ExploreError('accuracy is an objective but the problem cannot train');
+    if (this.withAccuracy && !p.accuracy)
+      throw new ExploreError('accuracy is an objective but the problem cannot train');
     // The pool fixes the hypervolume's normalisation, so it is drawn from its own stream: every
     // method of one seed normalises alike and can be compared.
     this.pool = p.space.pool(p.poolLimit ?? DEFAULT_POOL, new Rng(p.seed ^ 0x5eed));
     this.bounds = {};
     // Not noted as infeasible here: the result lists only designs a method looked at.
-    const feasible = this.pool.map((pt) => this.hardware(pt, false)).filter((h): h is Record<string, number> => !isInfeasible(h));
+    const feasible = this.pool
+      .map((pt) => this.hardware(pt, false))
+      .filter((h): h is Record<string, number> => !isInfeasible(h));
     for (const o of p.objectives) {
       if (o.name === 'accuracy') this.bounds[o.name] = [0, 1];
       else {
@@ -82,7 +94,8 @@ export class Session {
       }
       this.hw.set(k, h);
     }
-    if (note && isInfeasible(h) && !this.infeasible.has(k)) this.infeasible.set(k, { params: this.p.space.values(pt), reason: h.infeasible });
+    if (note && isInfeasible(h) && !this.infeasible.has(k))
+      this.infeasible.set(k, { params: this.p.space.values(pt), reason: h.infeasible });
     return h;
   }
 
@@ -113,12 +126,12 @@ export class Session {
   /** The measured cost of a finished evaluation: its epochs, or the CPU seconds its training used. */
   private charge(t: InFlight, m: number | Measurement | undefined): number {
     if (!this.withAccuracy || this.p.costUnit !== 'cpu') return t.cost;
-    if (typeof m !== 'object') throw new ExploreError('a budget in CPU seconds needs evaluations that measure their CPU time');
+    if (typeof m !== 'object')
+      throw new ExploreError('a budget in CPU seconds needs evaluations that measure their CPU time');
     this.cpuSpent += m.cpuSeconds;
     this.cpuEpochs += t.epochs;
     return m.cpuSeconds;
   }
-
 
   private doneKey(pt: Point, epochs: number): string {
     return `${this.p.space.key(pt)}@${this.withAccuracy ? epochs : 0}`;
@@ -152,7 +165,8 @@ export class Session {
     const running = this.inFlight.get(key);
     if (running) return { fresh: false, done: running.done };
     const cost = this.costOf(epochs);
-    if (cost > this.remaining + 1e-9 || (this.p.costUnit === 'cpu' && this.remaining <= 0) || this.failure) return undefined;
+    if (cost > this.remaining + 1e-9 || (this.p.costUnit === 'cpu' && this.remaining <= 0) || this.failure)
+      return undefined;
     this.reserved += cost;
     let resolve!: (e: Evaluation) => void;
     let reject!: (e: unknown) => void;
@@ -162,7 +176,9 @@ export class Session {
     const t: InFlight = { key, point: [...pt], epochs, cost, hardware: h, done, resolve, reject };
     this.queue.push(t);
     this.inFlight.set(key, t);
-    const measured = this.withAccuracy ? Promise.resolve().then(() => this.p.accuracy!(pt, epochs)) : Promise.resolve(undefined);
+    const measured = this.withAccuracy
+      ? Promise.resolve().then(() => this.p.accuracy!(pt, epochs))
+      : Promise.resolve(undefined);
     measured.then(
       (m) => {
         t.measured = { value: m };
@@ -229,7 +245,16 @@ export class Session {
       ...(this.withAccuracy ? { epochs: t.epochs } : {}),
       cost,
       spent: this.spent,
-      ...(measurement ? { curve: measurement.curve, ...(measurement.cpuCurve ? { cpuCurve: measurement.cpuCurve } : {}), job: measurement.job, worker: measurement.worker, cpuSeconds: measurement.cpuSeconds, wallSeconds: measurement.wallSeconds } : {}),
+      ...(measurement
+        ? {
+            curve: measurement.curve,
+            ...(measurement.cpuCurve ? { cpuCurve: measurement.cpuCurve } : {}),
+            job: measurement.job,
+            worker: measurement.worker,
+            cpuSeconds: measurement.cpuSeconds,
+            wallSeconds: measurement.wallSeconds,
+          }
+        : {}),
     };
     this.evaluations.push(e);
     this.done.set(t.key, e);
@@ -259,6 +284,16 @@ export class Session {
   result(): ExploreResult {
     const full = this.fullFidelity();
     const front = paretoFront(full.map((e) => this.normalise(e.objectives))).map((i) => full[i]!.index);
-    return { method: this.method, evaluations: this.evaluations, infeasible: [...this.infeasible.values()], front, trace: this.trace, spent: this.spent, budget: this.p.budget, bounds: this.bounds, ...(this.recommended ? { recommended: this.recommended } : {}) };
+    return {
+      method: this.method,
+      evaluations: this.evaluations,
+      infeasible: [...this.infeasible.values()],
+      front,
+      trace: this.trace,
+      spent: this.spent,
+      budget: this.p.budget,
+      bounds: this.bounds,
+      ...(this.recommended ? { recommended: this.recommended } : {}),
+    };
   }
 }

@@ -44,12 +44,13 @@ export interface Table {
 }
 
 export function readTable(file: string): Table {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const header = JSON.parse(lines[0]!) as TableHeader;
   if (header.kind !== 'pim-exploration-table') throw new Error(`${file}: not an exploration table`);
   return { header, rows: lines.slice(1).map((l) => JSON.parse(l) as TableRow) };
 }
-
 
 export interface TabularOptions {
   seed: number;
@@ -103,10 +104,17 @@ export function tabularProblem(t: Table, o: TabularOptions): DesignProblem {
 }
 
 /** The true Pareto front's hypervolume: every design at full fidelity, normalised over all designs. */
-export function trueHypervolume(t: Table): { hypervolume: number; front: number[]; bounds: Record<string, [number, number]> } {
+export function trueHypervolume(t: Table): {
+  hypervolume: number;
+  front: number[];
+  bounds: Record<string, [number, number]>;
+} {
   const full = t.header.epochs;
   const measured = t.rows.filter((r) => r.accuracy && !('infeasible' in r.hardware));
-  const objectives: Record<string, number>[] = measured.map((r) => ({ ...(r.hardware as Record<string, number>), accuracy: r.accuracy![full - 1]! }));
+  const objectives: Record<string, number>[] = measured.map((r) => ({
+    ...(r.hardware as Record<string, number>),
+    accuracy: r.accuracy![full - 1]!,
+  }));
   const bounds: Record<string, [number, number]> = {};
   for (const o of t.header.objectives) {
     if (o.name === 'accuracy') bounds[o.name] = [0, 1];
@@ -116,6 +124,8 @@ export function trueHypervolume(t: Table): { hypervolume: number; front: number[
     }
   }
   const hv = scaledHypervolume(objectives, t.header.objectives, bounds);
-  const front = paretoFront(objectives.map((v) => t.header.objectives.map((o) => (o.sense === 'minimize' ? v[o.name]! : -v[o.name]!)))).map((i) => measured[i]!.index);
+  const front = paretoFront(
+    objectives.map((v) => t.header.objectives.map((o) => (o.sense === 'minimize' ? v[o.name]! : -v[o.name]!))),
+  ).map((i) => measured[i]!.index);
   return { hypervolume: hv, front, bounds };
 }

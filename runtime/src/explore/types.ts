@@ -98,13 +98,22 @@ export interface ExploreResult {
    * MESMO and CF-MESMO: the Pareto set the model recommends (Belakaria et al. 2020, Algorithm 1, line 14): over
    * the pool, exact hardware objectives with accuracy predicted at full fidelity by the final GP.
    */
-  recommended?: { point: number[]; params: Record<string, ParamValue>; objectives: Record<string, number>; sd: number }[];
+  recommended?: {
+    point: number[];
+    params: Record<string, ParamValue>;
+    objectives: Record<string, number>;
+    sd: number;
+  }[];
 }
 
 export class ExploreError extends Error {}
 
 /** Objectives as a minimisation vector scaled by the bounds (0: best of the pool, 1: worst). */
-export function normalise(objectives: Record<string, number>, specs: readonly ObjectiveSpec[], bounds: Record<string, [number, number]>): number[] {
+export function normalise(
+  objectives: Record<string, number>,
+  specs: readonly ObjectiveSpec[],
+  bounds: Record<string, [number, number]>,
+): number[] {
   return specs.map((o) => {
     const [lo, hi] = bounds[o.name]!;
     const span = hi - lo || 1;
@@ -114,7 +123,11 @@ export function normalise(objectives: Record<string, number>, specs: readonly Ob
 }
 
 /** The hypervolume the explorer reports: normalised objectives, reference point 1.1 in each. */
-export function scaledHypervolume(designs: readonly Record<string, number>[], specs: readonly ObjectiveSpec[], bounds: Record<string, [number, number]>): number {
+export function scaledHypervolume(
+  designs: readonly Record<string, number>[],
+  specs: readonly ObjectiveSpec[],
+  bounds: Record<string, [number, number]>,
+): number {
   return hypervolume(
     designs.map((o) => normalise(o, specs, bounds)),
     specs.map(() => 1.1),

@@ -27,7 +27,8 @@ export function neighbours(g: GraphLike): { rowPtr: Int32Array; cols: Int32Array
   for (let k = 0; k < e.length; k += 2) {
     const a = e[k]!;
     const b = e[k + 1]!;
-    if (a < 0 || a >= n || b < 0 || b >= n) throw new SimError(where, `edge ${k / 2} (${a}, ${b}) names a node outside 0..${n - 1}`);
+    if (a < 0 || a >= n || b < 0 || b >= n)
+      throw new SimError(where, `edge ${k / 2} (${a}, ${b}) names a node outside 0..${n - 1}`);
     if (a === b) continue;
     deg[a]!++;
     deg[b]!++;

@@ -47,7 +47,15 @@ export function patternWithSelfLoops(g: GraphLike): { rowPtr: Int32Array; cols: 
 
 export function dropLayerTraffic(
   g: GraphLike,
-  opts: { block: number; features: number; valueBits: number; dropout: number; dropedge: number; seed: number; pos?: Int32Array },
+  opts: {
+    block: number;
+    features: number;
+    valueBits: number;
+    dropout: number;
+    dropedge: number;
+    seed: number;
+    pos?: Int32Array;
+  },
 ): DropLayerTraffic {
   const { block, features, valueBits, dropout, dropedge, seed, pos } = opts;
   const base = patternWithSelfLoops(g);

@@ -35,7 +35,15 @@ export interface AdjacencyPlan {
 }
 
 export interface GnnReport {
-  graph: { name: string; nodes: number; edges: number; nnz: number; density: number; bandwidth: number; bandwidth_rcm: number };
+  graph: {
+    name: string;
+    nodes: number;
+    edges: number;
+    nnz: number;
+    density: number;
+    bandwidth: number;
+    bandwidth_rcm: number;
+  };
   blocks: { block: number; grid: number; nonzero_blocks: number; nonzero_blocks_rcm: number }[];
   sweep_tile: string;
   sweep: BlockCostRow[];
@@ -73,7 +81,14 @@ function structureOf(g: GraphLike): GraphStructure {
   if (!s) {
     const pat = patternWithSelfLoops(g);
     const pos = inversePermutation(reverseCuthillMcKee(g.nodes, pat.rowPtr, pat.cols));
-    s = { pat, pos, counts: new Map(), drops: new Map(), bandwidth: bandwidth(g.nodes, pat.rowPtr, pat.cols), bandwidthRcm: bandwidth(g.nodes, pat.rowPtr, pat.cols, pos) };
+    s = {
+      pat,
+      pos,
+      counts: new Map(),
+      drops: new Map(),
+      bandwidth: bandwidth(g.nodes, pat.rowPtr, pat.cols),
+      bandwidthRcm: bandwidth(g.nodes, pat.rowPtr, pat.cols, pos),
+    };
     structures.set(g, s);
   }
   return s;
@@ -93,7 +108,12 @@ export function analyzeGraph(g: GraphLike, opts: GraphAnalysisOptions): GnnRepor
   const sizes = opts.sizes ?? BLOCK_SIZES;
   const blocks = sizes.map((b) => {
     const a = count(b, false);
-    return { block: b, grid: a.grid, nonzero_blocks: a.nonzero_blocks, nonzero_blocks_rcm: count(b, true).nonzero_blocks };
+    return {
+      block: b,
+      grid: a.grid,
+      nonzero_blocks: a.nonzero_blocks,
+      nonzero_blocks_rcm: count(b, true).nonzero_blocks,
+    };
   });
   const sweep = sizes.map((b) => blockCostRow(opts.sweepTile, count(b, false), count(b, true)));
   const layers: AdjacencyPlan[] = opts.policies.map(({ policy, tile, featuresOut }) => {
@@ -122,10 +142,20 @@ export function analyzeGraph(g: GraphLike, opts: GraphAnalysisOptions): GnnRepor
   if (opts.droplayer) {
     for (const { policy, featuresOut } of opts.policies) {
       const dl = opts.droplayer;
-      const key = [policy.block, featuresOut, opts.valueBits, dl.dropout, dl.dropedge, dl.seed, policy.reorder].join('/');
+      const key = [policy.block, featuresOut, opts.valueBits, dl.dropout, dl.dropedge, dl.seed, policy.reorder].join(
+        '/',
+      );
       let d = st.drops.get(key);
       if (!d) {
-        d = dropLayerTraffic(g, { block: policy.block, features: featuresOut, valueBits: opts.valueBits, dropout: dl.dropout, dropedge: dl.dropedge, seed: dl.seed, ...(policy.reorder === 'rcm' ? { pos } : {}) });
+        d = dropLayerTraffic(g, {
+          block: policy.block,
+          features: featuresOut,
+          valueBits: opts.valueBits,
+          dropout: dl.dropout,
+          dropedge: dl.dropedge,
+          seed: dl.seed,
+          ...(policy.reorder === 'rcm' ? { pos } : {}),
+        });
         st.drops.set(key, d);
       }
       droplayer.push({ ...d, layer: policy.layer, experiment: opts.droplayer.experiment });

@@ -57,10 +57,22 @@ export function crossbarFigures(t: TileModel, b: number): CrossbarFigures {
   const adcScale = 2 ** (adcBits - t.adcBits);
   const perXbar = 1 / Math.max(1, t.tt.crossbars_per_unit);
   const periphArea =
-    (adc ? adc.area_m2 * t.adcsPerCrossbar * adcScale : 0) + t.dacArea * (t.dacsPerCrossbar / R) * b + t.shArea * (t.shPerCrossbar / C) * b + t.unitOtherArea * perXbar;
+    (adc ? adc.area_m2 * t.adcsPerCrossbar * adcScale : 0) +
+    t.dacArea * (t.dacsPerCrossbar / R) * b +
+    t.shArea * (t.shPerCrossbar / C) * b +
+    t.unitOtherArea * perXbar;
   const periphPower =
-    (adc ? adc.power_w * t.adcsPerCrossbar * adcScale : 0) + t.dacPower * (t.dacsPerCrossbar / R) * b + t.shPower * (t.shPerCrossbar / C) * b + t.unitOtherPower * perXbar;
-  return { array_area_m2: xb.area_m2 * cellScale, array_power_w: xb.power_w * cellScale, peripheral_area_m2: periphArea, peripheral_power_w: periphPower, adc_bits: adcBits };
+    (adc ? adc.power_w * t.adcsPerCrossbar * adcScale : 0) +
+    t.dacPower * (t.dacsPerCrossbar / R) * b +
+    t.shPower * (t.shPerCrossbar / C) * b +
+    t.unitOtherPower * perXbar;
+  return {
+    array_area_m2: xb.area_m2 * cellScale,
+    array_power_w: xb.power_w * cellScale,
+    peripheral_area_m2: periphArea,
+    peripheral_power_w: periphPower,
+    adc_bits: adcBits,
+  };
 }
 
 export function blockCostRow(t: TileModel, natural: BlockCount, rcm: BlockCount): BlockCostRow {

@@ -66,7 +66,8 @@ export function portBound(m: Mesh, p: PortLoads): PortBound {
     const efficiency = 1 - (mixed / bits) * (1 - holSaturation(feeds.length));
     const bandwidth = out === LOCAL_PORT ? m.portBandwidth * tilePorts(m, node) : m.linkBandwidth;
     const time = bits / (bandwidth * efficiency);
-    if (time > best.time_s) best = { time_s: time, port: out === LOCAL_PORT ? 'ejection' : 'link', node, bits, efficiency };
+    if (time > best.time_s)
+      best = { time_s: time, port: out === LOCAL_PORT ? 'ejection' : 'link', node, bits, efficiency };
   }
   for (const [input, bits] of inBits) {
     if (input % PORTS !== LOCAL_PORT) continue;

@@ -39,7 +39,8 @@ export interface ChipLinks {
 
 export function meshFromIr(noc: IrNoc, chipLinks?: ChipLinks): Mesh {
   const d = noc.dims;
-  const dims: [number, number, number] = noc.topology === 'bus' ? [Math.max(1, d[0] ?? 1), 1, 1] : [d[0]!, d[1]!, noc.topology === 'mesh3d' ? d[2]! : 1];
+  const dims: [number, number, number] =
+    noc.topology === 'bus' ? [Math.max(1, d[0] ?? 1), 1, 1] : [d[0]!, d[1]!, noc.topology === 'mesh3d' ? d[2]! : 1];
   const chips = chipLinks && chipLinks.chips > 1 ? chipLinks.chips : 1;
   return {
     topology: noc.topology,
@@ -104,7 +105,8 @@ export const linkCount = (m: Mesh): number => m.nodes * 6 + 2 * m.chips;
 
 export const isChipLink = (m: Mesh, link: number): boolean => link >= m.nodes * 6;
 
-export const linkBandwidth = (m: Mesh, link: number): number => (isChipLink(m, link) ? m.chipLinkBandwidth : m.linkBandwidth);
+export const linkBandwidth = (m: Mesh, link: number): number =>
+  isChipLink(m, link) ? m.chipLinkBandwidth : m.linkBandwidth;
 
 export interface RouteResult {
   /** On-chip hops (vertical ones included). */
@@ -136,7 +138,15 @@ function addLink(link: number, bits: number, linkBits: Float64Array | undefined,
   }
 }
 
-export function route(m: Mesh, s: number, d: number, bits: number, linkBits?: Float64Array, groupLinks?: GroupLinks, ports?: PortLoads): RouteResult {
+export function route(
+  m: Mesh,
+  s: number,
+  d: number,
+  bits: number,
+  linkBits?: Float64Array,
+  groupLinks?: GroupLinks,
+  ports?: PortLoads,
+): RouteResult {
   const cs = chipOf(m, s);
   const cd = chipOf(m, d);
   if (cs !== cd) {
@@ -173,7 +183,17 @@ function addTurn(p: PortLoads, node: number, inPort: number, outPort: number, bi
   p.bits[i]! += bits;
 }
 
-function routeOnChip(m: Mesh, s: number, d: number, bits: number, linkBits: Float64Array | undefined, groupLinks: GroupLinks | undefined, ports: PortLoads | undefined, inject: boolean, eject: boolean): RouteResult {
+function routeOnChip(
+  m: Mesh,
+  s: number,
+  d: number,
+  bits: number,
+  linkBits: Float64Array | undefined,
+  groupLinks: GroupLinks | undefined,
+  ports: PortLoads | undefined,
+  inject: boolean,
+  eject: boolean,
+): RouteResult {
   if (s === d) {
     // Between tiles on one router (or within a tile): no link and no port of the network is contended.
     return { hops: 0, vertical: 0, chipHops: 0 };

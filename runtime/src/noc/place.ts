@@ -45,8 +45,12 @@ export function placeUnits(arch: IrArchitecture, mesh: Mesh, useTiers: boolean):
       groups[tier]!.push(...units);
     } else all.push(...units);
   }
-  for (const tt of arch.tile_types) if (!arch.partitions.some((p) => p.tiles.includes(tt.name))) (useTiers && Z > 1 ? groups[0]! : all).push({ kind: 'tile', name: tt.name, count: tt.count });
-  for (const g of arch.gpus) if (!arch.partitions.some((p) => p.gpus.includes(g.name))) (useTiers && Z > 1 ? groups[0]! : all).push({ kind: 'gpu', name: g.name, count: g.count });
+  for (const tt of arch.tile_types)
+    if (!arch.partitions.some((p) => p.tiles.includes(tt.name)))
+      (useTiers && Z > 1 ? groups[0]! : all).push({ kind: 'tile', name: tt.name, count: tt.count });
+  for (const g of arch.gpus)
+    if (!arch.partitions.some((p) => p.gpus.includes(g.name)))
+      (useTiers && Z > 1 ? groups[0]! : all).push({ kind: 'gpu', name: g.name, count: g.count });
 
   const tileNodes = new Map<string, Int32Array>();
   const gpuNodes = new Map<string, Int32Array>();

@@ -2,7 +2,20 @@
 // energy (bits × hops × energy per bit-hop) and each flow group's latency (farthest path's hop latency plus
 // the time its busiest port needs under contention: contention.ts).
 import { mergePorts, portBound, type PortBound } from './contention.js';
-import { type GroupLinks, type Mesh, type PortLoads, chipOf, coord, isChipLink, linkBandwidth, linkCount, newGroupLinks, newPortLoads, route, DIRS } from './mesh.js';
+import {
+  type GroupLinks,
+  type Mesh,
+  type PortLoads,
+  chipOf,
+  coord,
+  isChipLink,
+  linkBandwidth,
+  linkCount,
+  newGroupLinks,
+  newPortLoads,
+  route,
+  DIRS,
+} from './mesh.js';
 
 export interface Flow {
   /** Label of the transfer, e.g. `c1→c2` or `g1 V→E`. */
@@ -80,13 +93,26 @@ function uniqueCounts(nodes: ArrayLike<number>, seen: Int32Array): [number[], nu
   return [keys, counts];
 }
 
-const scratch = new WeakMap<Mesh, { linkBits: Float64Array; gl: GroupLinks; touched: number[]; ports: PortLoads; groupPorts: PortLoads }>();
+const scratch = new WeakMap<
+  Mesh,
+  { linkBits: Float64Array; gl: GroupLinks; touched: number[]; ports: PortLoads; groupPorts: PortLoads }
+>();
 const seenScratch = new WeakMap<Mesh, Int32Array>();
 
 /** `detail` false: no per-link/per-router lists, and the link array is a reused scratch (not returned for keeps). */
 export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult {
   let sc = detail ? undefined : scratch.get(mesh);
-  if (!detail && !sc) scratch.set(mesh, (sc = { linkBits: new Float64Array(linkCount(mesh)), gl: newGroupLinks(mesh), touched: [], ports: newPortLoads(mesh), groupPorts: newPortLoads(mesh) }));
+  if (!detail && !sc)
+    scratch.set(
+      mesh,
+      (sc = {
+        linkBits: new Float64Array(linkCount(mesh)),
+        gl: newGroupLinks(mesh),
+        touched: [],
+        ports: newPortLoads(mesh),
+        groupPorts: newPortLoads(mesh),
+      }),
+    );
   if (sc) {
     // Zero only what the previous call touched.
     for (const l of sc.touched) sc.linkBits[l] = 0;
@@ -124,7 +150,8 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
         gEnergy += bits * (r.hops * mesh.energyPerBitHop + r.chipHops * mesh.chipLinkEnergyPerBit);
         if (r.chipHops > 0) offchip += bits;
         if (r.hops + r.chipHops > maxHops) maxHops = r.hops + r.chipHops;
-        const lat = (r.hops - r.vertical) * mesh.hopLatency + r.vertical * mesh.tsvLatency + r.chipHops * mesh.chipLinkLatency;
+        const lat =
+          (r.hops - r.vertical) * mesh.hopLatency + r.vertical * mesh.tsvLatency + r.chipHops * mesh.chipLinkLatency;
         if (lat > maxLat) maxLat = lat;
       }
     }
@@ -167,7 +194,16 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
     if (t > hotTime) ((hotTime = t), (hotIdx = i));
   }
   const whole = mesh.topology === 'bus' ? undefined : portBound(mesh, ports);
-  const bottleneck: PortBound = whole && whole.time_s >= hotTime ? whole : { time_s: hotTime, port: hotIdx >= 0 ? 'link' : 'none', node: hotIdx >= 0 ? Math.floor(hotIdx / 6) : -1, bits: hotIdx >= 0 ? linkBits[hotIdx]! : 0, efficiency: 1 };
+  const bottleneck: PortBound =
+    whole && whole.time_s >= hotTime
+      ? whole
+      : {
+          time_s: hotTime,
+          port: hotIdx >= 0 ? 'link' : 'none',
+          node: hotIdx >= 0 ? Math.floor(hotIdx / 6) : -1,
+          bits: hotIdx >= 0 ? linkBits[hotIdx]! : 0,
+          efficiency: 1,
+        };
   const { routers_load, links } = detail ? loadLists(mesh, linkBits) : { routers_load: [], links: [] };
   return {
     topology: mesh.topology,

@@ -62,7 +62,12 @@ export class SumHistogram {
   private counts = new Float64Array(64);
   total = 0;
 
-  add(values: ArrayLike<number>, start = 0, stride = 1, count = Math.floor((values.length - start + stride - 1) / stride)): void {
+  add(
+    values: ArrayLike<number>,
+    start = 0,
+    stride = 1,
+    count = Math.floor((values.length - start + stride - 1) / stride),
+  ): void {
     for (let i = 0, at = start; i < count; i++, at += stride) {
       const v = values[at]!;
       const b = v > 0 ? Math.round(v) : 0;

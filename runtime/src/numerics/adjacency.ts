@@ -26,7 +26,19 @@ export interface Csr {
 /** What Â's cells share with a weight layer's (the tile's cells, converters, faults and noise), and its blocking. */
 export type AdjacencyParams = Pick<
   CrossbarParams,
-  'bitsPerCell' | 'weightBits' | 'inputBits' | 'dacBits' | 'gOn' | 'gOff' | 'readVoltage' | 'writeNoise' | 'spread' | 'stuckAtZero' | 'stuckAtOne' | 'temperatureK' | 'bandwidthHz'
+  | 'bitsPerCell'
+  | 'weightBits'
+  | 'inputBits'
+  | 'dacBits'
+  | 'gOn'
+  | 'gOff'
+  | 'readVoltage'
+  | 'writeNoise'
+  | 'spread'
+  | 'stuckAtZero'
+  | 'stuckAtOne'
+  | 'temperatureK'
+  | 'bandwidthHz'
 > & { block: number; skipZeroBlocks: boolean };
 
 /** CSR of COO triples (duplicates summed by the consumer's spmm: kept as separate entries). */
@@ -116,7 +128,12 @@ export class AdjacencyCrossbar {
       const rowsIn = Math.min(b, n - I * b);
       const colsIn = Math.min(b, n - J * b);
       let count = 0;
-      for (let t = -Math.log(1 - chip.next()), lambda = rowsIn * colsIn * S * p.stuckAtOne; t < lambda; t -= Math.log(1 - chip.next())) count++;
+      for (
+        let t = -Math.log(1 - chip.next()), lambda = rowsIn * colsIn * S * p.stuckAtOne;
+        t < lambda;
+        t -= Math.log(1 - chip.next())
+      )
+        count++;
       for (let c = 0; c < count; c++) {
         const i = I * b + chip.int(rowsIn);
         const j = chip.int(S);
@@ -134,7 +151,13 @@ export class AdjacencyCrossbar {
   }
 
   /** Per-node output σ: every stored block column's rounded per-read noise, over slices and input chunks. */
-  private thermal(levSum: Map<number, Float64Array>, blocks: number[], nb: number, S: number, dG: number): { unsigned: Float32Array; signed: Float32Array } {
+  private thermal(
+    levSum: Map<number, Float64Array>,
+    blocks: number[],
+    nb: number,
+    S: number,
+    dG: number,
+  ): { unsigned: Float32Array; signed: Float32Array } {
     const p = this.params;
     const b = Math.max(1, p.block);
     const vUnit = p.readVoltage / (2 ** p.dacBits - 1);
@@ -148,7 +171,8 @@ export class AdjacencyCrossbar {
       for (let i = I * b; i < Math.min(this.eff.n, I * b + b); i++) {
         const sums = levSum.get(i * nb + J) ?? empty;
         for (let j = 0; j < S; j++) {
-          const sigma = thermalNoiseCurrent(rowsIn * p.gOff + sums[j]! * dG, p.temperatureK, p.bandwidthHz) / (vUnit * dG);
+          const sigma =
+            thermalNoiseCurrent(rowsIn * p.gOff + sums[j]! * dG, p.temperatureK, p.bandwidthHz) / (vUnit * dG);
           perPass[i]! += 4 ** (p.bitsPerCell * j) * roundedGaussianVariance(sigma);
         }
       }

@@ -25,7 +25,16 @@
 
 import { inputCycles, tileMatrix } from '@pim/ir';
 import { Rng } from '../util/rng.js';
-import { calibratedScale, convert, SumHistogram, worstCaseScale, worstCaseSum, adcBitsNeeded, type AdcRangeMode, type AdcScale } from './adc.js';
+import {
+  calibratedScale,
+  convert,
+  SumHistogram,
+  worstCaseScale,
+  worstCaseSum,
+  adcBitsNeeded,
+  type AdcRangeMode,
+  type AdcScale,
+} from './adc.js';
 import { cellEncoding, type CellEncoding, type Encoding } from './encoding.js';
 import { NormalPool } from './normal-pool.js';
 import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
@@ -165,8 +174,10 @@ export class CrossbarLayer {
     readonly kernel?: KernelGeometry,
   ) {
     const p = params;
-    if (kernel && kernel.kh * kernel.kw * kernel.cin !== K) throw new Error(`crossbar: kernel ${kernel.kh}×${kernel.kw}×${kernel.cin} does not match K = ${K}`);
-    if (!(p.weightBits >= 2 && p.weightBits <= 24)) throw new Error(`crossbar: weight_bits ${p.weightBits} outside 2…24`);
+    if (kernel && kernel.kh * kernel.kw * kernel.cin !== K)
+      throw new Error(`crossbar: kernel ${kernel.kh}×${kernel.kw}×${kernel.cin} does not match K = ${K}`);
+    if (!(p.weightBits >= 2 && p.weightBits <= 24))
+      throw new Error(`crossbar: weight_bits ${p.weightBits} outside 2…24`);
     this.enc = cellEncoding(p.encoding, p.weightBits, p.bitsPerCell);
     this.slices = this.enc.slices;
     this.groups = this.enc.groups;
@@ -180,8 +191,14 @@ export class CrossbarLayer {
     this.adcNeeded = adcBitsNeeded(p.rows, p.dacBits, p.bitsPerCell, p.flipEncoding);
     this.chunks = inputCycles(p.inputBits, p.dacBits);
     const TG = this.chunks * this.groups;
-    if (p.adcRanges && p.adcRanges.length !== this.groups && p.adcRanges.length !== TG) throw new Error(`crossbar: ${p.adcRanges.length} ADC ranges for ${this.groups} column groups and ${this.chunks} input chunks`);
-    const stated = p.adcRanges?.length === this.groups ? Array.from({ length: TG }, (_, i) => p.adcRanges![i % this.groups]!) : p.adcRanges?.slice();
+    if (p.adcRanges && p.adcRanges.length !== this.groups && p.adcRanges.length !== TG)
+      throw new Error(
+        `crossbar: ${p.adcRanges.length} ADC ranges for ${this.groups} column groups and ${this.chunks} input chunks`,
+      );
+    const stated =
+      p.adcRanges?.length === this.groups
+        ? Array.from({ length: TG }, (_, i) => p.adcRanges![i % this.groups]!)
+        : p.adcRanges?.slice();
     this.ranges = p.adcRange === 'calibrated' ? stated : undefined;
     this.scales = this.scalesFor(this.ranges);
     const rng = new Rng(seed);
@@ -217,7 +234,9 @@ export class CrossbarLayer {
     const p = this.params;
     const worst = worstCaseScale(p.adcBits, this.adcNeeded);
     const most = worstCaseSum(p.rows, p.dacBits, p.bitsPerCell, p.flipEncoding);
-    return Array.from({ length: this.chunks * this.groups }, (_, i) => (ranges ? calibratedScale(p.adcBits, Math.min(ranges[i]!, most)) : worst));
+    return Array.from({ length: this.chunks * this.groups }, (_, i) =>
+      ranges ? calibratedScale(p.adcBits, Math.min(ranges[i]!, most)) : worst,
+    );
   }
 
   /** The ADC scale (LSB and top code, ADC units) of each input chunk t and column group g, index t·G + g. */
@@ -358,7 +377,18 @@ export class CrossbarLayer {
   }
 
   private disposeSerial(): void {
-    for (const s of this.serial.values()) tf.dispose([s.expanded, s.invLsb, s.codes, s.weight, s.combine, s.rest, ...(s.flip ? [s.flip.sign, s.flip.mask, s.flip.maskFlat] : []), ...(s.sigma ? [s.sigma] : []), ...(s.restStd ? [s.restStd.signed, s.restStd.unsigned] : [])]);
+    for (const s of this.serial.values())
+      tf.dispose([
+        s.expanded,
+        s.invLsb,
+        s.codes,
+        s.weight,
+        s.combine,
+        s.rest,
+        ...(s.flip ? [s.flip.sign, s.flip.mask, s.flip.maskFlat] : []),
+        ...(s.sigma ? [s.sigma] : []),
+        ...(s.restStd ? [s.restStd.signed, s.restStd.unsigned] : []),
+      ]);
     this.serial.clear();
     for (const a of this.approx.values()) tf.dispose([a.mean, a.variance]);
     this.approx.clear();
@@ -391,7 +421,9 @@ export class CrossbarLayer {
       const sig = new Float32Array(RT * GN);
       for (let i = 0; i < sig.length; i++) {
         const rowsIn = Math.min(p.rows, K - Math.floor(i / GN) * p.rows);
-        sig[i] = thermalNoiseCurrent(rowsIn * p.gOff + this.levSum[i]! * this.dG, p.temperatureK, p.bandwidthHz) / (vUnit * this.dG);
+        sig[i] =
+          thermalNoiseCurrent(rowsIn * p.gOff + this.levSum[i]! * this.dG, p.temperatureK, p.bandwidthHz) /
+          (vUnit * this.dG);
       }
       this.sigmaArr = sig;
     }
@@ -430,7 +462,8 @@ export class CrossbarLayer {
           for (const g of groups) {
             const w = 4 ** (p.dacBits * t) * this.enc.factor[g]! ** 2;
             const lsb = this.scales[t * G + g]!.lsb;
-            for (let n = 0; n < N; n++) v[n]! += w * lsb * lsb * roundedGaussianVariance(sig[rt * G * N + g * N + n]! / lsb);
+            for (let n = 0; n < N; n++)
+              v[n]! += w * lsb * lsb * roundedGaussianVariance(sig[rt * G * N + g * N + n]! / lsb);
           }
       return v;
     };
@@ -496,7 +529,8 @@ export class CrossbarLayer {
         codes.fill(Number.isFinite(s.codeMax) ? Math.round(s.codeMax / s.lsb) : 3e38, at, at + N);
         weight.fill(s.lsb * 2 ** (p.dacBits * t), at, at + N);
       }
-      for (let rt = 0; rt < RT; rt++) for (let n = 0; n < N; n++) combine[((rt * Gs + gi) * N + n) * N + n] = this.enc.factor[g]!;
+      for (let rt = 0; rt < RT; rt++)
+        for (let n = 0; n < N; n++) combine[((rt * Gs + gi) * N + n) * N + n] = this.enc.factor[g]!;
     });
     const restGroups = Array.from({ length: G }, (_, g) => g).filter((g) => !inSerial[g]);
     const anyFlip = flip.some((v) => v !== 0);
@@ -505,7 +539,12 @@ export class CrossbarLayer {
       expanded: tf.keep(tf.tensor2d(expanded, [K, width])),
       flip: anyFlip
         ? {
-            sign: tf.keep(tf.tensor4d(flip.map((v) => 1 - 2 * v), [1, 1, RT, Gs * N])),
+            sign: tf.keep(
+              tf.tensor4d(
+                flip.map((v) => 1 - 2 * v),
+                [1, 1, RT, Gs * N],
+              ),
+            ),
             mask: tf.keep(tf.tensor4d(flip, [1, 1, RT, Gs * N])),
             maskFlat: tf.keep(tf.tensor3d(flip, [1, RT, Gs * N])),
           }
@@ -548,7 +587,12 @@ export class CrossbarLayer {
   private apply(x: tf.Tensor, w: tf.Tensor2D): tf.Tensor {
     const k = this.kernel;
     if (!k) return tf.matMul(x as tf.Tensor2D, w);
-    return tf.conv2d(x as tf.Tensor4D, tf.reshape(w, [k.kh, k.kw, k.cin, w.shape[1]]) as tf.Tensor4D, k.stride, k.pad === 0 ? 'valid' : k.pad);
+    return tf.conv2d(
+      x as tf.Tensor4D,
+      tf.reshape(w, [k.kh, k.kw, k.cin, w.shape[1]]) as tf.Tensor4D,
+      k.stride,
+      k.pad === 0 ? 'valid' : k.pad,
+    );
   }
 
   /** Column groups a path reads bit-serially: none (fast), all (bitserial), or the lossy ones (auto). */
@@ -568,7 +612,8 @@ export class CrossbarLayer {
     if (!this.qeff) throw new Error('crossbar: read before the first program()');
     const noise = opts.noise && this.noisy;
     const groups = this.serialGroups(opts.path === 'approx' ? 'auto' : opts.path);
-    if (opts.path === 'approx' && groups.length > 0 && this.errMoments) return this.approxForward(xInt, opts.signed, noise);
+    if (opts.path === 'approx' && groups.length > 0 && this.errMoments)
+      return this.approxForward(xInt, opts.signed, noise);
     if (groups.length === 0) {
       return tf.tidy(() => {
         const y = this.apply(xInt, this.integerWeights());
@@ -580,8 +625,10 @@ export class CrossbarLayer {
     const st = this.serialState(groups);
     return tf.tidy(() => {
       let y = this.apply(xInt, st.rest);
-      if (noise && st.restStd) y = tf.add(y, tf.mul(this.pool.take(y.shape), opts.signed ? st.restStd.signed : st.restStd.unsigned));
-      if (!opts.signed) return tf.add(y, tf.reshape(this.bitSerialPass(xInt, this.params.inputBits, noise, st), y.shape));
+      if (noise && st.restStd)
+        y = tf.add(y, tf.mul(this.pool.take(y.shape), opts.signed ? st.restStd.signed : st.restStd.unsigned));
+      if (!opts.signed)
+        return tf.add(y, tf.reshape(this.bitSerialPass(xInt, this.params.inputBits, noise, st), y.shape));
       const pos = this.bitSerialPass(tf.relu(xInt), this.params.inputBits - 1, noise, st);
       const neg = this.bitSerialPass(tf.relu(tf.neg(xInt)), this.params.inputBits - 1, noise, st);
       return tf.add(y, tf.reshape(tf.sub(pos, neg), y.shape));
@@ -621,7 +668,8 @@ export class CrossbarLayer {
     const d = this.params.dacBits;
     const T = inputCycles(bits, d);
     const parts: tf.Tensor[] = [];
-    for (let t = 0; t < T; t++) parts.push(t === T - 1 ? tf.floor(tf.div(x, 2 ** (d * t))) : tf.mod(tf.floor(tf.div(x, 2 ** (d * t))), 2 ** d));
+    for (let t = 0; t < T; t++)
+      parts.push(t === T - 1 ? tf.floor(tf.div(x, 2 ** (d * t))) : tf.mod(tf.floor(tf.div(x, 2 ** (d * t))), 2 ** d));
     return { planes: T === 1 ? parts[0]! : tf.concat(parts, 0), T };
   }
 
@@ -629,7 +677,10 @@ export class CrossbarLayer {
   private blocks(x: tf.Tensor, T: number, width: number): number {
     const k = this.kernel;
     // Output positions per sample: one for a matrix row, Ho·Wo for a conv.
-    const positions = k ? (Math.floor((x.shape[1]! + 2 * k.pad - k.kh) / k.stride) + 1) * (Math.floor((x.shape[2]! + 2 * k.pad - k.kw) / k.stride) + 1) : 1;
+    const positions = k
+      ? (Math.floor((x.shape[1]! + 2 * k.pad - k.kh) / k.stride) + 1) *
+        (Math.floor((x.shape[2]! + 2 * k.pad - k.kw) / k.stride) + 1)
+      : 1;
     const perSample = positions * (width + this.rowTiles) * T;
     return Math.max(1, Math.floor(4e6 / Math.max(1, perSample)));
   }
@@ -642,7 +693,9 @@ export class CrossbarLayer {
     const partial = tf.reshape(this.apply(planes, st.expanded), [T, -1, RT, width]);
     const aSum = tf.reshape(this.apply(planes, this.member()), [T, -1, RT, 1]);
     // Flipped columns hold the complement: the crossbar measures L1·Σa − Σa·d.
-    const measured = st.flip ? tf.add(tf.mul(partial, st.flip.sign), tf.mul(tf.mul(aSum, this.levels - 1), st.flip.mask)) : partial;
+    const measured = st.flip
+      ? tf.add(tf.mul(partial, st.flip.sign), tf.mul(tf.mul(aSum, this.levels - 1), st.flip.mask))
+      : partial;
     return { measured, aSum, T };
   }
 
@@ -676,7 +729,10 @@ export class CrossbarLayer {
           [T, 1, 1, 1],
         );
         const aTotal = tf.sum(tf.mul(aSum, shifts), 0);
-        summed = tf.add(tf.mul(summed, tf.squeeze(st.flip.sign, [0])), tf.mul(tf.mul(aTotal, this.levels - 1), st.flip.maskFlat));
+        summed = tf.add(
+          tf.mul(summed, tf.squeeze(st.flip.sign, [0])),
+          tf.mul(tf.mul(aTotal, this.levels - 1), st.flip.maskFlat),
+        );
       }
       return tf.matMul(tf.reshape(summed, [-1, RT * W]), st.combine);
     });
@@ -716,7 +772,8 @@ export class CrossbarLayer {
         // Chunk t's values come first ([T, P, RT, G·N]); within a row of G·N, group g is g·N … g·N + N − 1.
         const perChunk = a.length / T;
         for (let t = 0; t < T; t++)
-          for (let row = t * perChunk; row < (t + 1) * perChunk; row += G * N) for (let g = 0; g < G; g++) hist[t * G + g]!.add(a, row + g * N, 1, N);
+          for (let row = t * perChunk; row < (t + 1) * perChunk; row += G * N)
+            for (let g = 0; g < G; g++) hist[t * G + g]!.add(a, row + g * N, 1, N);
       }
     };
     tf.tidy(() => {
@@ -766,7 +823,13 @@ export class CrossbarLayer {
   private approxPass(x: tf.Tensor, bits: number): { mean: tf.Tensor; variance: tf.Tensor } {
     const { planes, T } = this.planes(x, bits);
     const RT = this.rowTiles;
-    const active = tf.cast(tf.greater(tf.reshape(tf.transpose(tf.reshape(this.apply(planes, this.member()), [T, -1, RT]), [1, 0, 2]), [-1, T * RT]), 0.5), 'float32');
+    const active = tf.cast(
+      tf.greater(
+        tf.reshape(tf.transpose(tf.reshape(this.apply(planes, this.member()), [T, -1, RT]), [1, 0, 2]), [-1, T * RT]),
+        0.5,
+      ),
+      'float32',
+    );
     const w = this.approxWeights(T);
     return { mean: tf.matMul(active, w.mean), variance: tf.matMul(active, w.variance) };
   }

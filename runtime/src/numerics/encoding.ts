@@ -17,10 +17,12 @@ export type Encoding = WeightEncoding;
 export const ENCODINGS: readonly Encoding[] = ['offset', 'differential'];
 
 /** Bit slices of one weight (the IR's geometry: one definition for the compiler's counts and the cells). */
-export const slicesPerWeight = (encoding: Encoding, weightBits: number, bitsPerCell: number): number => weightSlices(weightBits, bitsPerCell, encoding);
+export const slicesPerWeight = (encoding: Encoding, weightBits: number, bitsPerCell: number): number =>
+  weightSlices(weightBits, bitsPerCell, encoding);
 
 /** Crossbar columns one output occupies: S (offset) or 2S (differential). */
-export const columnsPerOutput = (encoding: Encoding, weightBits: number, bitsPerCell: number): number => weightColumns(weightBits, bitsPerCell, encoding);
+export const columnsPerOutput = (encoding: Encoding, weightBits: number, bitsPerCell: number): number =>
+  weightColumns(weightBits, bitsPerCell, encoding);
 
 export interface CellEncoding {
   readonly encoding: Encoding;

@@ -52,7 +52,7 @@ export class NormalPool {
       return tf.tensor(pool.subarray(off, off + size), shape);
     }
     const out = new Float32Array(size);
-    for (let done = 0; done < size; ) {
+    for (let done = 0; done < size;) {
       const n = Math.min(size - done, POOL);
       const off = this.rng.int(POOL - n + 1);
       out.set(pool.subarray(off, off + n), done);

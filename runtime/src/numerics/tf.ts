@@ -9,7 +9,9 @@ export { tf };
 let ready: Promise<void> | undefined;
 
 /** Selects the backend once per process (wasm unless PIM_TF_BACKEND says otherwise) and silences tfjs' banner. */
-export function initTf(backend: 'wasm' | 'cpu' = (process.env['PIM_TF_BACKEND'] as 'wasm' | 'cpu' | undefined) ?? 'wasm'): Promise<void> {
+export function initTf(
+  backend: 'wasm' | 'cpu' = (process.env['PIM_TF_BACKEND'] as 'wasm' | 'cpu' | undefined) ?? 'wasm',
+): Promise<void> {
   if (ready && tf.getBackend() === backend) return ready;
   ready = (async () => {
     tf.env().set('PROD', true);

@@ -64,7 +64,12 @@ export function chartSpecs(r: SimReport): ChartSpec[] {
   if (r.noc) {
     const nocs = [r.noc.declared, ...(r.noc.counterpart ? [r.noc.counterpart] : [])];
     nocs.forEach((n, k) => {
-      const load = n.routers_load.map((p) => ({ panel: r.chips > 1 ? `chip ${p.chip}` : `tier ${p.z}`, x: p.x, y: p.y, kbits: p.bits / 1e3 }));
+      const load = n.routers_load.map((p) => ({
+        panel: r.chips > 1 ? `chip ${p.chip}` : `tier ${p.z}`,
+        x: p.x,
+        y: p.y,
+        kbits: p.bits / 1e3,
+      }));
       charts.push({
         id: k === 0 ? 'noc' : 'noc-counterpart',
         title: `NoC load, ${k === 0 ? 'declared' : 'counterpart'} ${n.topology} [${n.dims.join('×')}]: kbit per image on each router’s busiest output link`,
@@ -82,7 +87,12 @@ export function chartSpecs(r: SimReport): ChartSpec[] {
             encoding: {
               x: { field: 'x', type: 'ordinal' },
               y: { field: 'y', type: 'ordinal', sort: 'descending' },
-              color: { field: 'kbits', type: 'quantitative', scale: { scheme: 'inferno', reverse: true }, title: 'kbit' },
+              color: {
+                field: 'kbits',
+                type: 'quantitative',
+                scale: { scheme: 'inferno', reverse: true },
+                title: 'kbit',
+              },
             },
           },
         },
@@ -120,8 +130,19 @@ export function chartSpecs(r: SimReport): ChartSpec[] {
             },
           },
           sweepLine(totals, { field: 'watts', type: 'quantitative', title: 'partition power (W)' }),
-          sweepLine(blocks, { field: 'blocks', type: 'quantitative', scale: { type: 'log' }, title: 'non-zero blocks' }),
-          sweepLine(blocks, { field: 'utilization', type: 'quantitative', scale: { type: 'log' }, axis: { format: '%' }, title: 'cell utilization' }),
+          sweepLine(blocks, {
+            field: 'blocks',
+            type: 'quantitative',
+            scale: { type: 'log' },
+            title: 'non-zero blocks',
+          }),
+          sweepLine(blocks, {
+            field: 'utilization',
+            type: 'quantitative',
+            scale: { type: 'log' },
+            axis: { format: '%' },
+            title: 'cell utilization',
+          }),
         ],
         resolve: { scale: { color: 'independent' } },
       },

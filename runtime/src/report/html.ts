@@ -36,12 +36,26 @@ export async function renderCharts(r: SimReport): Promise<{ id: string; title: s
 
 export async function renderHtml(r: SimReport): Promise<string> {
   const charts = await renderCharts(r);
-  return htmlPage(`pim simulate — ${r.mapping}`, `${esc(r.model)} on ${esc(r.architecture)} <small>(mapping ${esc(r.mapping)})</small>`, charts, formatSummary(r));
+  return htmlPage(
+    `pim simulate — ${r.mapping}`,
+    `${esc(r.model)} on ${esc(r.architecture)} <small>(mapping ${esc(r.mapping)})</small>`,
+    charts,
+    formatSummary(r),
+  );
 }
 
 /** The page both reports share: a heading (HTML), the charts as inline SVG figures, the text summary. */
-export function htmlPage(title: string, headingHtml: string, charts: { id: string; title: string; svg: string }[], summary: string): string {
-  const figures = charts.map((c) => `<figure class="chart" id="chart-${c.id}"><figcaption>${esc(c.title)}</figcaption>\n${c.svg}\n</figure>`).join('\n');
+export function htmlPage(
+  title: string,
+  headingHtml: string,
+  charts: { id: string; title: string; svg: string }[],
+  summary: string,
+): string {
+  const figures = charts
+    .map(
+      (c) => `<figure class="chart" id="chart-${c.id}"><figcaption>${esc(c.title)}</figcaption>\n${c.svg}\n</figure>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

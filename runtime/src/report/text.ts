@@ -18,34 +18,71 @@ export function formatSummary(r: SimReport): string {
   out.push('');
   out.push(`Chip${pub ? `  (published: ${pub.source})` : ''}`);
   out.push(`  peak throughput       ${vsPublished(s.peak_ops_per_s, pub?.peak_ops_per_s, (x) => fmt(x, 'OPS'))}`);
-  out.push(`  computational eff.    ${vsPublished(s.ops_per_s_per_m2 * 1e-6, pub ? pub.ops_per_s_per_m2 * 1e-6 : undefined, (x) => fmt(x, 'OPS/s/mm²'))}`);
+  out.push(
+    `  computational eff.    ${vsPublished(s.ops_per_s_per_m2 * 1e-6, pub ? pub.ops_per_s_per_m2 * 1e-6 : undefined, (x) => fmt(x, 'OPS/s/mm²'))}`,
+  );
   out.push(`  area                  ${vsPublished(s.area_m2, pub?.area_m2, mm2)}`);
   out.push(`  power                 ${vsPublished(s.power_w, pub?.power_w, (x) => fmt(x, 'W'))}`);
   out.push(`  power efficiency      ${fmt(s.ops_per_w, 'OPS/W')}`);
-  if (s.peak_gpu_flops > 0) out.push(`  of which GPU           ${fmt(s.peak_gpu_flops, 'FLOPS')}; crossbars ${fmt(s.peak_crossbar_ops_per_s, 'OPS')}`);
-  out.push(`  crossbars             ${s.crossbars} (mapping uses ${s.crossbars_used}); tiles ${s.tiles} (uses ${s.tiles_used})`);
+  if (s.peak_gpu_flops > 0)
+    out.push(
+      `  of which GPU           ${fmt(s.peak_gpu_flops, 'FLOPS')}; crossbars ${fmt(s.peak_crossbar_ops_per_s, 'OPS')}`,
+    );
+  out.push(
+    `  crossbars             ${s.crossbars} (mapping uses ${s.crossbars_used}); tiles ${s.tiles} (uses ${s.tiles_used})`,
+  );
   out.push('');
   out.push('Inference (per image; per graph for GNNs)');
-  out.push(`  latency               ${fmt(s.latency_s, 's')} layer after layer; ${fmt(s.latency_overlapped_s, 's')} with layers overlapping within the image`);
+  out.push(
+    `  latency               ${fmt(s.latency_s, 's')} layer after layer; ${fmt(s.latency_overlapped_s, 's')} with layers overlapping within the image`,
+  );
   out.push(`  pipeline period       ${fmt(s.period_s, 's')}  (bottleneck: ${s.bottleneck})`);
-  out.push(`  throughput            ${fmt(s.throughput_per_s, 'inferences/s')}  = ${fmt(s.effective_ops_per_s, 'OPS')} effective`);
-  out.push(`  energy                ${fmt(s.energy_per_inference_j, 'J')}  (compute ${fmt(r.energy.compute_j, 'J')}, buffers ${fmt(r.energy.buffer_j, 'J')}, NoC ${fmt(r.energy.noc_j, 'J')}, I/O ${fmt(r.energy.io_j, 'J')}, idle ${fmt(r.energy.idle_j, 'J')} ${r.energy.idle_fraction !== undefined ? `at ${pct(r.energy.idle_fraction)} of tile power` : `from ${fmt(r.energy.static_power_w, 'W')} of leakage`})`);
+  out.push(
+    `  throughput            ${fmt(s.throughput_per_s, 'inferences/s')}  = ${fmt(s.effective_ops_per_s, 'OPS')} effective`,
+  );
+  out.push(
+    `  energy                ${fmt(s.energy_per_inference_j, 'J')}  (compute ${fmt(r.energy.compute_j, 'J')}, buffers ${fmt(r.energy.buffer_j, 'J')}, NoC ${fmt(r.energy.noc_j, 'J')}, I/O ${fmt(r.energy.io_j, 'J')}, idle ${fmt(r.energy.idle_j, 'J')} ${r.energy.idle_fraction !== undefined ? `at ${pct(r.energy.idle_fraction)} of tile power` : `from ${fmt(r.energy.static_power_w, 'W')} of leakage`})`,
+  );
   out.push('');
   out.push(
     table(
       ['layer', 'kind', 'engine', 'xbars', 'tiles', 'mvms', 'step', 'mvm', 'stage time', 'energy', 'bound'],
-      r.layers.map((l) => [l.name, l.kind, l.engine, l.crossbars, l.tiles, l.mvms, l.step_s ? fmt(l.step_s, 's') : '-', l.mvm_s ? fmt(l.mvm_s, 's') : '-', fmt(l.time_s, 's'), fmt(l.energy_j, 'J'), l.bound]),
+      r.layers.map((l) => [
+        l.name,
+        l.kind,
+        l.engine,
+        l.crossbars,
+        l.tiles,
+        l.mvms,
+        l.step_s ? fmt(l.step_s, 's') : '-',
+        l.mvm_s ? fmt(l.mvm_s, 's') : '-',
+        fmt(l.time_s, 's'),
+        fmt(l.energy_j, 'J'),
+        l.bound,
+      ]),
     ),
   );
   out.push('');
   out.push('Energy per inference by component');
-  out.push(table(['kind', 'energy', 'share'], r.components.map((c) => [c.kind, fmt(c.energy_j, 'J'), pct(c.share)])));
+  out.push(
+    table(
+      ['kind', 'energy', 'share'],
+      r.components.map((c) => [c.kind, fmt(c.energy_j, 'J'), pct(c.share)]),
+    ),
+  );
   if (r.noc) {
     const nocs = [r.noc.declared, ...(r.noc.counterpart ? [r.noc.counterpart] : [])];
-    const link = (n: NocSummary): string => (n.hottest ? `${fmt(n.hottest.bits, 'b')} @${r.chips > 1 ? `chip ${n.hottest.chip} ` : ''}(${n.hottest.x},${n.hottest.y},${n.hottest.z})${n.hottest.dir}` : '-');
+    const link = (n: NocSummary): string =>
+      n.hottest
+        ? `${fmt(n.hottest.bits, 'b')} @${r.chips > 1 ? `chip ${n.hottest.chip} ` : ''}(${n.hottest.x},${n.hottest.y},${n.hottest.z})${n.hottest.dir}`
+        : '-';
     const row = (label: string, f: (n: NocSummary) => string | number): (string | number)[] => [label, ...nocs.map(f)];
     out.push('');
-    out.push(r.noc.counterpart ? 'Network on chip (same mapping: declared vs counterpart)' : `Network on chip${r.chips > 1 ? ` (${r.chips} chips in a chain over their off-chip links)` : ''}`);
+    out.push(
+      r.noc.counterpart
+        ? 'Network on chip (same mapping: declared vs counterpart)'
+        : `Network on chip${r.chips > 1 ? ` (${r.chips} chips in a chain over their off-chip links)` : ''}`,
+    );
     out.push(
       table(
         ['', ...nocs.map((n) => `${n.topology} [${n.dims.join('×')}]${r.chips > 1 ? ` ×${r.chips} chips` : ''}`)],
@@ -68,34 +105,97 @@ export function formatSummary(r: SimReport): string {
   }
   if (r.gpu) {
     out.push('');
-    out.push(`GPU partition (roofline; ${fmt(r.gpu.transfer_bits, 'b')} in and out over the NoC, ${fmt(r.gpu.transfer_latency_s, 's')} of transfer latency)`);
-    out.push(table(['layer', 'kind', 'FLOPs', 'bytes', 'compute', 'memory', 'time', 'bound', 'energy'], r.gpu.layers.map((g) => [g.name, g.kind, fmt(g.cost.flops, ''), fmt(g.cost.bytes, 'B'), fmt(g.cost.compute_s, 's'), fmt(g.cost.memory_s, 's'), fmt(g.cost.time_s, 's'), g.cost.bound, fmt(g.cost.energy_j, 'J')])));
-    for (const u of r.gpu.utilisation) out.push(`  ${u.gpu}: layers share its cores and memory, busy ${fmt(u.busy_s, 's')} per image; utilisation over the period: ${pct(u.compute)} of peak FLOP/s, ${pct(u.memory)} of memory bandwidth`);
+    out.push(
+      `GPU partition (roofline; ${fmt(r.gpu.transfer_bits, 'b')} in and out over the NoC, ${fmt(r.gpu.transfer_latency_s, 's')} of transfer latency)`,
+    );
+    out.push(
+      table(
+        ['layer', 'kind', 'FLOPs', 'bytes', 'compute', 'memory', 'time', 'bound', 'energy'],
+        r.gpu.layers.map((g) => [
+          g.name,
+          g.kind,
+          fmt(g.cost.flops, ''),
+          fmt(g.cost.bytes, 'B'),
+          fmt(g.cost.compute_s, 's'),
+          fmt(g.cost.memory_s, 's'),
+          fmt(g.cost.time_s, 's'),
+          g.cost.bound,
+          fmt(g.cost.energy_j, 'J'),
+        ]),
+      ),
+    );
+    for (const u of r.gpu.utilisation)
+      out.push(
+        `  ${u.gpu}: layers share its cores and memory, busy ${fmt(u.busy_s, 's')} per image; utilisation over the period: ${pct(u.compute)} of peak FLOP/s, ${pct(u.memory)} of memory bandwidth`,
+      );
   }
   for (const t of r.training) {
     out.push('');
-    out.push(`Training ${t.experiment} (${t.epochs} epochs, batch ${t.batch}, ${t.samples_per_epoch} samples/epoch: ${t.samples_source})`);
-    out.push(`  per sample            forward ${fmt(t.per_sample.forward_s, 's')} / ${fmt(t.per_sample.forward_j, 'J')}, backward ${fmt(t.per_sample.backward_s, 's')} / ${fmt(t.per_sample.backward_j, 'J')}, gradient ${fmt(t.per_sample.gradient_s, 's')} / ${fmt(t.per_sample.gradient_j, 'J')}, NoC ${fmt(t.per_sample.noc_s, 's')} / ${fmt(t.per_sample.noc_j, 'J')}`);
-    out.push(`  per update            ${t.per_update.cells_written} cells written, ${fmt(t.per_update.write_energy_j, 'J')}, ${fmt(t.per_update.write_latency_s, 's')}`);
-    out.push(`  epoch                 ${fmt(t.epoch_time_s, 's')}, ${fmt(t.epoch_energy_j, 'J')} (leakage ${fmt(t.epoch_static_j, 'J')}); total ${fmt(t.total_time_s, 's')}, ${fmt(t.total_energy_j, 'J')}`);
-    out.push(`  endurance             ${t.writes_per_cell_per_epoch} writes/cell/epoch; ${t.endurance > 0 ? `${t.endurance.toExponential(1)} writes ⇒ ${t.epochs_to_endurance.toExponential(3)} epochs to wear-out` : 'device endurance unknown'}`);
+    out.push(
+      `Training ${t.experiment} (${t.epochs} epochs, batch ${t.batch}, ${t.samples_per_epoch} samples/epoch: ${t.samples_source})`,
+    );
+    out.push(
+      `  per sample            forward ${fmt(t.per_sample.forward_s, 's')} / ${fmt(t.per_sample.forward_j, 'J')}, backward ${fmt(t.per_sample.backward_s, 's')} / ${fmt(t.per_sample.backward_j, 'J')}, gradient ${fmt(t.per_sample.gradient_s, 's')} / ${fmt(t.per_sample.gradient_j, 'J')}, NoC ${fmt(t.per_sample.noc_s, 's')} / ${fmt(t.per_sample.noc_j, 'J')}`,
+    );
+    out.push(
+      `  per update            ${t.per_update.cells_written} cells written, ${fmt(t.per_update.write_energy_j, 'J')}, ${fmt(t.per_update.write_latency_s, 's')}`,
+    );
+    out.push(
+      `  epoch                 ${fmt(t.epoch_time_s, 's')}, ${fmt(t.epoch_energy_j, 'J')} (leakage ${fmt(t.epoch_static_j, 'J')}); total ${fmt(t.total_time_s, 's')}, ${fmt(t.total_energy_j, 'J')}`,
+    );
+    out.push(
+      `  endurance             ${t.writes_per_cell_per_epoch} writes/cell/epoch; ${t.endurance > 0 ? `${t.endurance.toExponential(1)} writes ⇒ ${t.epochs_to_endurance.toExponential(3)} epochs to wear-out` : 'device endurance unknown'}`,
+    );
   }
   if (r.gnn) {
     const g = r.gnn;
     out.push('');
-    out.push(`GNN sparse partition: ${g.graph.name}, ${g.graph.nodes} nodes, ${g.graph.edges} edges, ${g.graph.nnz} non-zeros in A+I (density ${pct(g.graph.density)}); bandwidth ${g.graph.bandwidth} → ${g.graph.bandwidth_rcm} after RCM`);
+    out.push(
+      `GNN sparse partition: ${g.graph.name}, ${g.graph.nodes} nodes, ${g.graph.edges} edges, ${g.graph.nnz} non-zeros in A+I (density ${pct(g.graph.density)}); bandwidth ${g.graph.bandwidth} → ${g.graph.bandwidth_rcm} after RCM`,
+    );
     if (g.sweep.length > 0)
       out.push(
         table(
-          ['block', 'non-zero blocks', 'after RCM', 'of', 'utilization', 'ADC bits', 'array area', 'periph. area', 'area', 'area (RCM)', 'power', 'power (RCM)'],
-          g.sweep.map((w) => [w.block, w.nonzero_blocks, w.nonzero_blocks_rcm, w.dense_blocks, pct(w.utilization), w.adc_bits, mm2(w.array_area_m2), mm2(w.peripheral_area_m2), mm2(w.area_m2), mm2(w.area_rcm_m2), fmt(w.power_w, 'W'), fmt(w.power_rcm_w, 'W')]),
+          [
+            'block',
+            'non-zero blocks',
+            'after RCM',
+            'of',
+            'utilization',
+            'ADC bits',
+            'array area',
+            'periph. area',
+            'area',
+            'area (RCM)',
+            'power',
+            'power (RCM)',
+          ],
+          g.sweep.map((w) => [
+            w.block,
+            w.nonzero_blocks,
+            w.nonzero_blocks_rcm,
+            w.dense_blocks,
+            pct(w.utilization),
+            w.adc_bits,
+            mm2(w.array_area_m2),
+            mm2(w.peripheral_area_m2),
+            mm2(w.area_m2),
+            mm2(w.area_rcm_m2),
+            fmt(w.power_w, 'W'),
+            fmt(w.power_rcm_w, 'W'),
+          ]),
         ),
       );
-    for (const a of g.layers) out.push(`  ${a.layer}: block ${a.block}, reorder ${a.reorder}, ${a.skip_zero_blocks ? 'zero blocks skipped' : 'all blocks stored'}: ${a.blocks} blocks, ${a.crossbars} crossbars on ${a.tiles} ${a.target} tiles, utilization ${pct(a.utilization)}`);
+    for (const a of g.layers)
+      out.push(
+        `  ${a.layer}: block ${a.block}, reorder ${a.reorder}, ${a.skip_zero_blocks ? 'zero blocks skipped' : 'all blocks stored'}: ${a.blocks} blocks, ${a.crossbars} crossbars on ${a.tiles} ${a.target} tiles, utilization ${pct(a.utilization)}`,
+      );
     for (const d of g.droplayer)
       out.push(
         `  DropLayer ${d.layer} (${d.experiment}: dropout ${d.dropout}, DropEdge ${d.dropedge}): V→E ${fmt(d.base_bits, 'b')} → ${fmt(d.both_bits, 'b')} (dropout alone ${fmt(d.dropout_bits, 'b')}, DropEdge alone ${fmt(d.dropedge_bits, 'b')}), ${d.reduction.toFixed(2)}× less` +
-          (d.noc ? `; NoC ${fmt(d.noc.energy_j, 'J')} → ${fmt(d.noc.energy_dropped_j, 'J')}, ${fmt(d.noc.latency_s, 's')} → ${fmt(d.noc.latency_dropped_s, 's')}` : ''),
+          (d.noc
+            ? `; NoC ${fmt(d.noc.energy_j, 'J')} → ${fmt(d.noc.energy_dropped_j, 'J')}, ${fmt(d.noc.latency_s, 's')} → ${fmt(d.noc.latency_dropped_s, 's')}`
+            : ''),
       );
   }
   out.push(...thermalLines(r));

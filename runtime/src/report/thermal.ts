@@ -25,7 +25,14 @@ export function thermalLines(r: SimReport): string[] {
     `  power map             ${fmt(t.power_w, 'W')} = dynamic ${fmt(t.dynamic_power_w, 'W')} at the simulated throughput + static ${fmt(t.static_power_w, 'W')} (${t.static_source})`,
     table(
       ['tier', 'partitions', 'in the stack', 'power', 'peak', 'mean'],
-      t.tiers.map((q) => [q.tier, q.partitions.join(', ') || '-', placeOf(t, q), fmt(q.power_w, 'W'), `${q.peak_k.toFixed(1)} K`, `${q.mean_k.toFixed(1)} K`]),
+      t.tiers.map((q) => [
+        q.tier,
+        q.partitions.join(', ') || '-',
+        placeOf(t, q),
+        fmt(q.power_w, 'W'),
+        `${q.peak_k.toFixed(1)} K`,
+        `${q.mean_k.toFixed(1)} K`,
+      ]),
     ),
     ...(t.layers.length
       ? ['  crossbar layers:     ' + t.layers.map((l) => `${l.layer} ${l.mean_k.toFixed(1)} K`).join(', ')]
@@ -38,7 +45,12 @@ export function thermalCharts(r: SimReport): ChartSpec[] {
   const t = r.thermal;
   if (!t) return [];
   const values = t.tiers.flatMap((q) =>
-    q.cells.map((k, c) => ({ tier: `tier ${q.tier} (${placeOf(t, q)})`, x: c % t.grid, y: Math.floor(c / t.grid), kelvin: Number(k.toFixed(3)) })),
+    q.cells.map((k, c) => ({
+      tier: `tier ${q.tier} (${placeOf(t, q)})`,
+      x: c % t.grid,
+      y: Math.floor(c / t.grid),
+      kelvin: Number(k.toFixed(3)),
+    })),
   );
   return [
     {

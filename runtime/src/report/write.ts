@@ -32,7 +32,9 @@ export async function writeReports(r: SimReport, opts: WriteOptions): Promise<st
     try {
       mkdirSync(opts.csvDir, { recursive: true });
     } catch (e) {
-      throw new Error(`${opts.csvDir}: cannot create folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new Error(
+        `${opts.csvDir}: cannot create folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
     }
     for (const [name, text] of Object.entries(toCsvFiles(r))) {
       const p = join(opts.csvDir, name);

@@ -1,13 +1,46 @@
 // Per-tile-type figures the timing and energy models need, derived once per architecture from the
 // flattened tile types and, for the peripherals the flattened IR does not list (DAC, sample-and-hold,
 // shift-and-add, registers, bus, digital units), from the component tree.
-import { DEFAULT_LEAKAGE_FRACTION, findByPath, findKind, inputCycles, parentOf, weightSlices, type IrArchitecture, type IrComponent, type IrTileType } from '@pim/ir';
+import {
+  DEFAULT_LEAKAGE_FRACTION,
+  findByPath,
+  findKind,
+  inputCycles,
+  parentOf,
+  weightSlices,
+  type IrArchitecture,
+  type IrComponent,
+  type IrTileType,
+} from '@pim/ir';
 import { SimError } from './errors.js';
 
 /** Kinds whose energy the crossbar model counts per event; every other kind is power × busy time. */
-export const EVENT_KINDS = new Set(['crossbar', 'adc', 'dac', 'sample_hold', 'edram', 'sram', 'router', 'link', 'ima', 'tile', 'architecture', 'gpu']);
+export const EVENT_KINDS = new Set([
+  'crossbar',
+  'adc',
+  'dac',
+  'sample_hold',
+  'edram',
+  'sram',
+  'router',
+  'link',
+  'ima',
+  'tile',
+  'architecture',
+  'gpu',
+]);
 /** Digital units that execute non-crossbar layers inside a tile. */
-export const DIGITAL_UNIT_FOR: Record<string, string> = { maxpool: 'maxpool', avgpool: 'maxpool', relu: 'sigmoid', sigmoid: 'sigmoid', tanh: 'sigmoid', softmax: 'sigmoid', batchnorm: 'shift_add', add: 'shift_add', readout: 'shift_add' };
+export const DIGITAL_UNIT_FOR: Record<string, string> = {
+  maxpool: 'maxpool',
+  avgpool: 'maxpool',
+  relu: 'sigmoid',
+  sigmoid: 'sigmoid',
+  tanh: 'sigmoid',
+  softmax: 'sigmoid',
+  batchnorm: 'shift_add',
+  add: 'shift_add',
+  readout: 'shift_add',
+};
 
 export interface PowerShare {
   kind: string;
@@ -123,7 +156,8 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
   if (unit) powerByKind(unit, 1, undefined, unitKinds);
   else if (tile) {
     // Crossbars directly in the tile: their peripherals are tile-level nodes.
-    for (const ch of tile.children) if (['crossbar', 'adc', 'dac', 'sample_hold'].includes(ch.kind)) powerByKind(ch, ch.count, undefined, unitKinds);
+    for (const ch of tile.children)
+      if (['crossbar', 'adc', 'dac', 'sample_hold'].includes(ch.kind)) powerByKind(ch, ch.count, undefined, unitKinds);
   }
   const tileKinds = new Map<string, PowerShare>();
   if (tile) {
@@ -141,17 +175,28 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
   const executing = new Set(executors.map((e) => e.kind));
   const unitOther = [...unitKinds.values()].filter((k) => !EVENT_KINDS.has(k.kind) && !executing.has(k.kind));
   const digital = new Map<string, { count: number; power_w: number }>();
-  for (const k of tileKinds.values()) if (['maxpool', 'sigmoid', 'shift_add'].includes(k.kind)) digital.set(k.kind, { count: k.count, power_w: k.power_w / k.count });
-  const tileOther = [...tileKinds.values()].filter((k) => !EVENT_KINDS.has(k.kind) && k.kind !== 'maxpool' && k.kind !== 'sigmoid' && !executing.has(k.kind));
+  for (const k of tileKinds.values())
+    if (['maxpool', 'sigmoid', 'shift_add'].includes(k.kind))
+      digital.set(k.kind, { count: k.count, power_w: k.power_w / k.count });
+  const tileOther = [...tileKinds.values()].filter(
+    (k) => !EVENT_KINDS.has(k.kind) && k.kind !== 'maxpool' && k.kind !== 'sigmoid' && !executing.has(k.kind),
+  );
   const bufNode = tile ? (findKind(tile, 'edram') ?? findKind(tile, 'sram')) : undefined;
   const accessBits = num(bufNode?.attributes['bus_width'], 256);
   const bufferBandwidth = tt.buffer_bandwidth_bps > 0 ? tt.buffer_bandwidth_bps : accessBits * clock;
   // An access moves one bus word; without a stated access energy, the buffer's power for one word's time.
-  const bufferEnergyPerBit = tt.buffer_access_energy_j > 0 ? tt.buffer_access_energy_j / accessBits : bufNode ? bufNode.power_w / bufferBandwidth : 0;
+  const bufferEnergyPerBit =
+    tt.buffer_access_energy_j > 0
+      ? tt.buffer_access_energy_j / accessBits
+      : bufNode
+        ? bufNode.power_w / bufferBandwidth
+        : 0;
   const adc = tt.adc;
   if (reram) {
-    if (!(xb!.rows > 0 && xb!.cols > 0)) throw new SimError(`${where}.crossbar`, `rows and cols must be positive (got ${xb!.rows}×${xb!.cols})`);
-    if (!adc || !(adc.rate_hz > 0) || !(tt.adcs_per_unit > 0)) throw new SimError(`${where}`, 'a crossbar tile needs ADCs with a positive rate (adcs_per_unit and adc.rate_hz)');
+    if (!(xb!.rows > 0 && xb!.cols > 0))
+      throw new SimError(`${where}.crossbar`, `rows and cols must be positive (got ${xb!.rows}×${xb!.cols})`);
+    if (!adc || !(adc.rate_hz > 0) || !(tt.adcs_per_unit > 0))
+      throw new SimError(`${where}`, 'a crossbar tile needs ADCs with a positive rate (adcs_per_unit and adc.rate_hz)');
     if (!(xb!.read_latency_s >= 0)) throw new SimError(`${where}.crossbar.read_latency_s`, 'must be ≥ 0');
     if (!(tt.dac_bits >= 1)) throw new SimError(`${where}.dac_bits`, `must be ≥ 1 (got ${tt.dac_bits})`);
   }

@@ -17,10 +17,18 @@ export interface SimulateArgs {
   source?: string | undefined;
 }
 
-export async function simulateCommand(ir: IrProgram, args: SimulateArgs, out: (s: string) => void, err: (s: string) => void = out): Promise<number> {
+export async function simulateCommand(
+  ir: IrProgram,
+  args: SimulateArgs,
+  out: (s: string) => void,
+  err: (s: string) => void = out,
+): Promise<number> {
   let report;
   try {
-    report = simulate(ir, { ...(args.mapping !== undefined ? { mapping: args.mapping } : {}), dataRoot: args.source ? dirname(args.source) : process.cwd() });
+    report = simulate(ir, {
+      ...(args.mapping !== undefined ? { mapping: args.mapping } : {}),
+      dataRoot: args.source ? dirname(args.source) : process.cwd(),
+    });
   } catch (e) {
     if (e instanceof SimError || e instanceof DataError) {
       err(`pimc simulate: ${e.message}`);
@@ -31,9 +39,14 @@ export async function simulateCommand(ir: IrProgram, args: SimulateArgs, out: (s
   }
   out(formatSummary(report).trimEnd());
   const others = Array.isArray(ir.mappings) ? ir.mappings.map((m) => m.name).filter((n) => n !== report.mapping) : [];
-  if (args.mapping === undefined && others.length > 0) out(`\n(simulated the first mapping; also in this program: ${others.join(', ')} — choose one with --mapping NAME)`);
+  if (args.mapping === undefined && others.length > 0)
+    out(`\n(simulated the first mapping; also in this program: ${others.join(', ')} — choose one with --mapping NAME)`);
   try {
-    const written = await writeReports(report, { ...(args.json ? { json: args.json } : {}), ...(args.csv ? { csvDir: args.csv } : {}), ...(args.html ? { html: args.html } : {}) });
+    const written = await writeReports(report, {
+      ...(args.json ? { json: args.json } : {}),
+      ...(args.csv ? { csvDir: args.csv } : {}),
+      ...(args.html ? { html: args.html } : {}),
+    });
     for (const f of written) out(`wrote ${f}`);
   } catch (e) {
     err(`pimc simulate: ${(e as Error).message}`);

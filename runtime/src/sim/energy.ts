@@ -31,10 +31,17 @@ export function tileIdlePower(t: TileModel, idleFraction: number | undefined): n
 
 /** What one core of a GPU draws while idle: its component's leakage (stated or estimated), or `idleFraction` of its power. */
 export function gpuIdlePower(r: Resolved, g: IrGpu, idleFraction: number | undefined): number {
-  return idleFraction === undefined ? (findByPath(r.arch.root, g.path)?.static_power_w ?? DEFAULT_LEAKAGE_FRACTION * g.power_w) : g.power_w * idleFraction;
+  return idleFraction === undefined
+    ? (findByPath(r.arch.root, g.path)?.static_power_w ?? DEFAULT_LEAKAGE_FRACTION * g.power_w)
+    : g.power_w * idleFraction;
 }
 
-function idleEnergy(r: Resolved, walk: LayerWalk, period: number, idleFraction: number | undefined): { idle: number; staticPower: number } {
+function idleEnergy(
+  r: Resolved,
+  walk: LayerWalk,
+  period: number,
+  idleFraction: number | undefined,
+): { idle: number; staticPower: number } {
   let idle = 0;
   let staticPower = 0;
   for (const b of walk.busy) {
@@ -55,7 +62,14 @@ function idleEnergy(r: Resolved, walk: LayerWalk, period: number, idleFraction: 
   return { idle, staticPower };
 }
 
-export function imageEnergy(r: Resolved, walk: LayerWalk, nocEnergy: number, ioEnergy: number, period: number, idleFraction: number | undefined): ImageEnergy {
+export function imageEnergy(
+  r: Resolved,
+  walk: LayerWalk,
+  nocEnergy: number,
+  ioEnergy: number,
+  period: number,
+  idleFraction: number | undefined,
+): ImageEnergy {
   const components = new Map<string, number>();
   const addKind = (k: string, j: number): void => {
     if (j > 0) components.set(k, (components.get(k) ?? 0) + j);
@@ -73,10 +87,21 @@ export function imageEnergy(r: Resolved, walk: LayerWalk, nocEnergy: number, ioE
   addKind('link', ioEnergy);
   const { idle, staticPower } = idleEnergy(r, walk, period, idleFraction);
   addKind('idle', idle);
-  return { components, compute, buffer, noc: nocEnergy, io: ioEnergy, idle, staticPower, total: compute + buffer + nocEnergy + ioEnergy + idle };
+  return {
+    components,
+    compute,
+    buffer,
+    noc: nocEnergy,
+    io: ioEnergy,
+    idle,
+    staticPower,
+    total: compute + buffer + nocEnergy + ioEnergy + idle,
+  };
 }
 
 /** The report's component list: kinds by energy, largest first, with their share of the image's energy. */
 export function componentShares(e: ImageEnergy): SimReport['components'] {
-  return [...e.components.entries()].map(([kind, j]) => ({ kind, energy_j: j, share: e.total > 0 ? j / e.total : 0 })).sort((a, b) => b.energy_j - a.energy_j);
+  return [...e.components.entries()]
+    .map(([kind, j]) => ({ kind, energy_j: j, share: e.total > 0 ? j / e.total : 0 }))
+    .sort((a, b) => b.energy_j - a.energy_j);
 }

@@ -49,12 +49,24 @@ export function layerBytes(layer: IrLayer, phase: 'inference' | 'forward' | 'bac
   return phase === 'backward' ? 2 * act + 2 * params : act + params;
 }
 
-export function gpuCost(gpu: IrGpu, layer: IrLayer, phase: 'inference' | 'forward' | 'backward' = 'inference'): GpuCost {
+export function gpuCost(
+  gpu: IrGpu,
+  layer: IrLayer,
+  phase: 'inference' | 'forward' | 'backward' = 'inference',
+): GpuCost {
   const flops = layerFlops(layer, phase);
   const bytes = layerBytes(layer, phase);
   const compute = flops / (gpu.peak_flops * gpu.count);
   // memory_bandwidth_bps is in bits per second (SI bit), bytes × 8 bits.
   const memory = (bytes * 8) / (gpu.memory_bandwidth_bps * gpu.count);
   const time = Math.max(compute, memory);
-  return { flops, bytes, compute_s: compute, memory_s: memory, time_s: time, bound: compute >= memory ? 'compute' : 'memory', energy_j: time * gpu.power_w * gpu.count };
+  return {
+    flops,
+    bytes,
+    compute_s: compute,
+    memory_s: memory,
+    time_s: time,
+    bound: compute >= memory ? 'compute' : 'memory',
+    energy_j: time * gpu.power_w * gpu.count,
+  };
 }

@@ -14,7 +14,9 @@ const graphCache = new Map<string, { stamp: string; graph: GraphLike }>();
 function cachedPlanetoid(dir: string): GraphLike {
   let stamp = '';
   try {
-    stamp = ['nodes.tsv', 'edges.tsv'].map((f) => `${statSync(join(dir, f)).mtimeMs}:${statSync(join(dir, f)).size}`).join('/');
+    stamp = ['nodes.tsv', 'edges.tsv']
+      .map((f) => `${statSync(join(dir, f)).mtimeMs}:${statSync(join(dir, f)).size}`)
+      .join('/');
   } catch {
     return loadPlanetoid(dir); // let the loader report the missing file
   }
@@ -48,14 +50,17 @@ export function loadGraph(r: Resolved, opts: GraphOptions): GraphLike | undefine
   return syntheticGraph({ nodes: input.nodes, features: input.features, classes: input.classes, avgDegree, seed });
 }
 
-
 /** Null when the model has no graph or no reram tile to anchor the sweep on. */
 export function analyzeMappedGraph(r: Resolved, tiles: Map<string, TileModel>, opts: GraphOptions): GnnReport | null {
   const { model, mapping, ir } = r;
   const g = loadGraph(r, opts);
   if (!g) return null;
   const declared = model.input.kind === 'graph' ? model.input.nodes : g.nodes;
-  if (g.nodes !== declared) throw new SimError(`models[${model.name}].input`, `declares ${declared} nodes but the graph '${g.name ?? ''}' has ${g.nodes}`);
+  if (g.nodes !== declared)
+    throw new SimError(
+      `models[${model.name}].input`,
+      `declares ${declared} nodes but the graph '${g.name ?? ''}' has ${g.nodes}`,
+    );
   const policies = [...r.adjacency.values()].map((policy) => {
     const layer = model.layers.find((l) => l.name === policy.layer)!;
     return { policy, tile: tiles.get(policy.target)!, featuresOut: layer.weights?.cols ?? layer.output_shape[1] ?? 1 };
@@ -68,6 +73,15 @@ export function analyzeMappedGraph(r: Resolved, tiles: Map<string, TileModel>, o
     sweepTile,
     policies,
     valueBits: mapping.input_bits,
-    ...(drop?.droplayer ? { droplayer: { experiment: drop.name, dropout: drop.droplayer.dropout, dropedge: drop.droplayer.dropedge, seed: drop.seed } } : {}),
+    ...(drop?.droplayer
+      ? {
+          droplayer: {
+            experiment: drop.name,
+            dropout: drop.droplayer.dropout,
+            dropedge: drop.droplayer.dropedge,
+            seed: drop.seed,
+          },
+        }
+      : {}),
   });
 }

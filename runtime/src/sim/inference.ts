@@ -15,8 +15,19 @@ const prod = (s: number[]): number => {
 
 /** Which of the array read and the column conversion sets the step (equal within 0.1%: both). */
 /** A crossbar layer's MVM timing figures for its report, given its stage time. */
-function mvmTimes(cost: MvmCost, time: number): Pick<LayerReport, 'cycles' | 'read_s' | 'conversion_s' | 'step_s' | 'mvm_s' | 'time_s' | 'latency_s'> {
-  return { cycles: cost.cycles, read_s: cost.read_s, conversion_s: cost.conversion_s, step_s: cost.step_s, mvm_s: cost.mvm_s, time_s: time, latency_s: time + cost.shift_add_s };
+function mvmTimes(
+  cost: MvmCost,
+  time: number,
+): Pick<LayerReport, 'cycles' | 'read_s' | 'conversion_s' | 'step_s' | 'mvm_s' | 'time_s' | 'latency_s'> {
+  return {
+    cycles: cost.cycles,
+    read_s: cost.read_s,
+    conversion_s: cost.conversion_s,
+    step_s: cost.step_s,
+    mvm_s: cost.mvm_s,
+    time_s: time,
+    latency_s: time + cost.shift_add_s,
+  };
 }
 
 export function boundOf(c: MvmCost): string {
@@ -35,8 +46,10 @@ export function addMvmEnergy(out: Record<string, number>, t: TileModel, c: MvmCo
   addTo(out, 'dac', c.dac_j * n);
   addTo(out, 'sample_hold', c.sample_hold_j * n);
   // IMA- and tile-level digital parts share their busy-time energy in proportion to their power.
-  if (t.unitOtherPower > 0) for (const k of t.unitOther) addTo(out, k.kind, (c.unit_other_j * n * k.power_w) / t.unitOtherPower);
-  if (t.tileOtherPower > 0) for (const k of t.tileOther) addTo(out, k.kind, (c.tile_other_j * n * k.power_w) / t.tileOtherPower);
+  if (t.unitOtherPower > 0)
+    for (const k of t.unitOther) addTo(out, k.kind, (c.unit_other_j * n * k.power_w) / t.unitOtherPower);
+  if (t.tileOtherPower > 0)
+    for (const k of t.tileOther) addTo(out, k.kind, (c.tile_other_j * n * k.power_w) / t.tileOtherPower);
   addTo(out, 'edram', c.buffer_j * n);
   return (c.crossbar_j + c.adc_j + c.dac_j + c.sample_hold_j + c.unit_other_j + c.tile_other_j + c.buffer_j) * n;
 }
@@ -48,7 +61,13 @@ export interface CrossbarLayerResult {
   busy_tile_s: number;
 }
 
-export function crossbarLayer(t: TileModel, layer: IrLayer, p: IrPlacement, inputBits: number, clockHz: number): CrossbarLayerResult {
+export function crossbarLayer(
+  t: TileModel,
+  layer: IrLayer,
+  p: IrPlacement,
+  inputBits: number,
+  clockHz: number,
+): CrossbarLayerResult {
   const c = p.crossbar!;
   const w = layer.weights!;
   const cost = mvmCost(t, w.rows, w.cols, c.slices, inputBits, clockHz, c.replication);
@@ -90,7 +109,16 @@ function digitalElements(layer: IrLayer): number {
 }
 
 /** The crossbar fields of a layer that runs off the crossbars (digital units or GPU). */
-const NO_CROSSBARS = { replication: 1, crossbars: 0, tiles: 0, cycles: 0, read_s: 0, conversion_s: 0, step_s: 0, mvm_s: 0 } as const;
+const NO_CROSSBARS = {
+  replication: 1,
+  crossbars: 0,
+  tiles: 0,
+  cycles: 0,
+  read_s: 0,
+  conversion_s: 0,
+  step_s: 0,
+  mvm_s: 0,
+} as const;
 
 /**
  * A non-crossbar layer on the tile's digital units, on every tile that hosts the producing layer: a unit
@@ -98,7 +126,14 @@ const NO_CROSSBARS = { replication: 1, crossbars: 0, tiles: 0, cycles: 0, read_s
  * units (maxpool units for pooling, sigmoid units for activations, shift-and-add for batchnorm folded to
  * scale+shift and residual adds), one element per unit per clock. Flatten and inference dropout are free.
  */
-export function digitalLayer(layer: IrLayer, p: IrPlacement | undefined, host: TileModel | undefined, hostTiles: number, clockHz: number, warnings: Set<string>): LayerReport {
+export function digitalLayer(
+  layer: IrLayer,
+  p: IrPlacement | undefined,
+  host: TileModel | undefined,
+  hostTiles: number,
+  clockHz: number,
+  warnings: Set<string>,
+): LayerReport {
   const elements = digitalElements(layer);
   const executor = host?.executors.find((e) => e.executes.includes(layer.kind));
   const unitKind = DIGITAL_UNIT_FOR[layer.kind];
@@ -118,7 +153,9 @@ export function digitalLayer(layer: IrLayer, p: IrPlacement | undefined, host: T
       energy = (elements * unit.power_w) / clockHz;
       byKind[unitKind!] = energy;
     } else {
-      warnings.add(`no ${unitKind ?? layer.kind} unit in tile '${host?.tt.name ?? '?'}' for ${layer.kind} layers: modelled as one element per cycle per tile at 0 W`);
+      warnings.add(
+        `no ${unitKind ?? layer.kind} unit in tile '${host?.tt.name ?? '?'}' for ${layer.kind} layers: modelled as one element per cycle per tile at 0 W`,
+      );
       time = elements / (Math.max(1, hostTiles) * clockHz);
     }
   }
@@ -167,7 +204,13 @@ export function gpuLayer(gpu: IrGpu, layer: IrLayer, p: IrPlacement): LayerRepor
  * Â·(XW) on the sparse partition: every stored block's crossbar multiplies its b inputs for each of the
  * F output features (F MVMs, all blocks in parallel), 1-bit cells of binary A + I.
  */
-export function aggregateLayer(t: TileModel, plan: AdjacencyPlan, layer: IrLayer, inputBits: number, clockHz: number): CrossbarLayerResult {
+export function aggregateLayer(
+  t: TileModel,
+  plan: AdjacencyPlan,
+  layer: IrLayer,
+  inputBits: number,
+  clockHz: number,
+): CrossbarLayerResult {
   const cost = mvmCost(t, plan.block, plan.block, 1, inputBits, clockHz, plan.blocks);
   const energy: Record<string, number> = {};
   const total = addMvmEnergy(energy, t, cost, plan.features_out * plan.blocks);

@@ -46,7 +46,13 @@ const MAX_SCAN = 1 << 16;
  * converts the used columns of every crossbar in it, whichever copy it belongs to (copies work on
  * different MVMs at once). With an ADC or more per crossbar the group is one crossbar and its ADCs.
  */
-export function busiestAdcGroup(t: TileModel, cols: number, rowTiles: number, colTiles: number, copies: number): { cols: number; adcs: number } {
+export function busiestAdcGroup(
+  t: TileModel,
+  cols: number,
+  rowTiles: number,
+  colTiles: number,
+  copies: number,
+): { cols: number; adcs: number } {
   const g = t.adcsPerCrossbar < 1 ? Math.max(1, Math.round(1 / t.adcsPerCrossbar)) : 1;
   const lastCols = cols - (colTiles - 1) * t.cols;
   const perCopy = rowTiles * colTiles;
@@ -54,15 +60,29 @@ export function busiestAdcGroup(t: TileModel, cols: number, rowTiles: number, co
   let busiest = 0;
   for (let first = 0; first < total; first += g) {
     let sum = 0;
-    for (let i = first; i < Math.min(total, first + g); i++) sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : t.cols;
+    for (let i = first; i < Math.min(total, first + g); i++)
+      sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : t.cols;
     busiest = Math.max(busiest, sum);
   }
   return { cols: busiest, adcs: t.adcsPerCrossbar * g };
 }
 
 /** `copies`: the layer's replicated copies (they may share ADCs with each other). */
-export function mvmCost(t: TileModel, K: number, N: number, slices: number, inputBits: number, clockHz: number, copies = 1): MvmCost {
-  const { cols_needed: cols, row_tiles: rowTiles, col_tiles: colTiles, crossbars } = tileMatrix(K, N, slices, t.rows, t.cols);
+export function mvmCost(
+  t: TileModel,
+  K: number,
+  N: number,
+  slices: number,
+  inputBits: number,
+  clockHz: number,
+  copies = 1,
+): MvmCost {
+  const {
+    cols_needed: cols,
+    row_tiles: rowTiles,
+    col_tiles: colTiles,
+    crossbars,
+  } = tileMatrix(K, N, slices, t.rows, t.cols);
   const cycles = inputCycles(inputBits, t.dacBits);
   const group = busiestAdcGroup(t, cols, rowTiles, colTiles, copies);
   const conversion = group.cols / (group.adcs * t.adcRate);

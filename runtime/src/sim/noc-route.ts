@@ -9,7 +9,12 @@ import type { Host, Transfer } from './walk.js';
 // The simulator treats the IR as immutable (evaluation loops build a new IR per design point).
 const unitCache = new WeakMap<IrArchitecture, Map<string, { mesh: Mesh; units: UnitPlacement }>>();
 
-function placedMesh(arch: IrArchitecture, key: string, make: () => Mesh, useTiers: boolean): { mesh: Mesh; units: UnitPlacement } {
+function placedMesh(
+  arch: IrArchitecture,
+  key: string,
+  make: () => Mesh,
+  useTiers: boolean,
+): { mesh: Mesh; units: UnitPlacement } {
   let m = unitCache.get(arch);
   if (!m) unitCache.set(arch, (m = new Map()));
   let e = m.get(key);
@@ -31,9 +36,18 @@ function buildFlows(units: UnitPlacement, hosts: Host[], transfers: Transfer[]):
     const host = hosts[h]!;
     if (host.kind === 'io') return [units.ioNode];
     const all = host.kind === 'gpu' ? units.gpuNodes.get(host.name)! : units.tileNodes.get(host.name)!;
-    return all.subarray(Math.min(host.start, all.length - 1), Math.min(all.length, host.start + Math.max(1, host.count)));
+    return all.subarray(
+      Math.min(host.start, all.length - 1),
+      Math.min(all.length, host.start + Math.max(1, host.count)),
+    );
   };
-  return transfers.map((t) => ({ group: t.group, src: nodesOf(t.from), dst: nodesOf(t.to), bits: t.bits, manyToFew: t.manyToFew === true }));
+  return transfers.map((t) => ({
+    group: t.group,
+    src: nodesOf(t.from),
+    dst: nodesOf(t.to),
+    bits: t.bits,
+    manyToFew: t.manyToFew === true,
+  }));
 }
 
 export interface RoutedNoc {
@@ -46,10 +60,20 @@ export interface RoutedNoc {
 
 /** Off-chip links of the architecture: their total bandwidth and power. */
 export function offChipLinks(arch: IrArchitecture): { bandwidth: number; power: number } {
-  return { bandwidth: arch.links.reduce((s, l) => s + l.bandwidth_bps * l.count, 0), power: arch.links.reduce((s, l) => s + l.power_w * l.count, 0) };
+  return {
+    bandwidth: arch.links.reduce((s, l) => s + l.bandwidth_bps * l.count, 0),
+    power: arch.links.reduce((s, l) => s + l.power_w * l.count, 0),
+  };
 }
 
-export function routeTransfers(arch: IrArchitecture, chips: number, hosts: Host[], transfers: Transfer[], detail: boolean, warnings: Set<string>): RoutedNoc {
+export function routeTransfers(
+  arch: IrArchitecture,
+  chips: number,
+  hosts: Host[],
+  transfers: Transfer[],
+  detail: boolean,
+  warnings: Set<string>,
+): RoutedNoc {
   const out: RoutedNoc = { declaredConc: [], otherConc: [] };
   const noc = arch.noc;
   if (!noc || noc.topology === undefined) {
@@ -58,8 +82,17 @@ export function routeTransfers(arch: IrArchitecture, chips: number, hosts: Host[
   }
   const links = offChipLinks(arch);
   // Chips form a chain; each chip's links are split between its two neighbours.
-  const chipLinks = chips > 1 && links.bandwidth > 0 ? { chips, bandwidth: links.bandwidth / chips / 2, latency: noc.hop_latency_s, energyPerBit: links.power / links.bandwidth } : undefined;
-  if (chips > 1 && !chipLinks) warnings.add(`architecture '${arch.name}' has ${chips} chips but no off-chip links: chips treated as one mesh`);
+  const chipLinks =
+    chips > 1 && links.bandwidth > 0
+      ? {
+          chips,
+          bandwidth: links.bandwidth / chips / 2,
+          latency: noc.hop_latency_s,
+          energyPerBit: links.power / links.bandwidth,
+        }
+      : undefined;
+  if (chips > 1 && !chipLinks)
+    warnings.add(`architecture '${arch.name}' has ${chips} chips but no off-chip links: chips treated as one mesh`);
   const d = placedMesh(arch, 'declared', () => meshFromIr(noc, chipLinks), true);
   out.declaredMesh = d.mesh;
   out.declaredConc = d.units.concentration;

@@ -18,7 +18,10 @@ function first(v: AttrValue | undefined, fallback: number): number {
 export function rowsFraction(consumer: IrLayer, between: IrLayer[], producer: IrLayer): number {
   if (consumer.kind !== 'conv' || consumer.input_shape.length < 3 || producer.output_shape.length < 3) return 1;
   const hIn = consumer.input_shape[1]!;
-  let rows = Math.min(hIn, Math.max(1, first(consumer.attributes['kernel'], 1) - first(consumer.attributes['padding'], 0)));
+  let rows = Math.min(
+    hIn,
+    Math.max(1, first(consumer.attributes['kernel'], 1) - first(consumer.attributes['padding'], 0)),
+  );
   for (let i = between.length - 1; i >= 0; i--) {
     const l = between[i]!;
     if (l.kind === 'maxpool' || l.kind === 'avgpool') {

@@ -3,7 +3,12 @@ import { inputCycles, type IrArchitecture } from '@pim/ir';
 import { crossbarPeakOps, stepTime, type TileModel } from './arch.js';
 import type { SimReport } from './types.js';
 
-export function chipPeak(arch: IrArchitecture, tiles: Map<string, TileModel>, weightBits: number, inputBits: number): { tileTypes: SimReport['chip']['tile_types']; peakXbar: number; peakGpu: number } {
+export function chipPeak(
+  arch: IrArchitecture,
+  tiles: Map<string, TileModel>,
+  weightBits: number,
+  inputBits: number,
+): { tileTypes: SimReport['chip']['tile_types']; peakXbar: number; peakGpu: number } {
   let peakXbar = 0;
   const tileTypes: SimReport['chip']['tile_types'] = [];
   for (const t of tiles.values()) {

@@ -50,7 +50,13 @@ function tileModels(arch: IrArchitecture): { tiles: Map<string, TileModel>; warn
 /** The ISAAC paper's figures (Shafiee et al., ISCA 2016), printed beside ours, never fitted. */
 export function publishedFor(arch: IrArchitecture): SimReport['summary']['published'] {
   if (!/isaac/i.test(arch.name)) return undefined;
-  return { source: 'ISAAC (Shafiee et al., ISCA 2016), seed table', peak_ops_per_s: 41.3e12, ops_per_s_per_m2: 479e9 / 1e-6, area_m2: 85.4e-6, power_w: 65.8 };
+  return {
+    source: 'ISAAC (Shafiee et al., ISCA 2016), seed table',
+    peak_ops_per_s: 41.3e12,
+    ops_per_s_per_m2: 479e9 / 1e-6,
+    area_m2: 85.4e-6,
+    power_w: 65.8,
+  };
 }
 
 const resolvedCache = new WeakMap<IrProgram, Map<string, Resolved>>();
@@ -76,7 +82,10 @@ function offChipIo(r: Resolved, chips: number): Io {
   const { model, mapping } = r;
   const links = offChipLinks(r.arch);
   const outBits = prod(model.output_shape) * mapping.input_bits;
-  const inBits = model.input.kind === 'tensor' ? prod(model.input.shape) * mapping.input_bits : model.input.nodes * model.input.features * mapping.input_bits;
+  const inBits =
+    model.input.kind === 'tensor'
+      ? prod(model.input.shape) * mapping.input_bits
+      : model.input.nodes * model.input.features * mapping.input_bits;
   const bandwidth = links.bandwidth / chips;
   const bits = inBits + outBits;
   const time = bandwidth > 0 ? bits / bandwidth : 0;
@@ -177,7 +186,12 @@ function dropLayerNoc(gnn: GnnReport | null, declared: NocResult | undefined): v
     if (!g || !(d.base_bits > 0)) continue;
     // Every port's bits scale with the flow's, so its contended time does too.
     const k = d.both_bits / d.base_bits;
-    d.noc = { energy_j: g.energy_j, energy_dropped_j: g.energy_j * k, latency_s: g.latency_s, latency_dropped_s: g.latency_s - g.contended_s * (1 - k) };
+    d.noc = {
+      energy_j: g.energy_j,
+      energy_dropped_j: g.energy_j * k,
+      latency_s: g.latency_s,
+      latency_dropped_s: g.latency_s - g.contended_s * (1 - k),
+    };
   }
 }
 
@@ -215,7 +229,10 @@ function summary(x: Parts): SimReport['summary'] {
     crossbars: arch.totals.crossbars,
     crossbars_used: walk.layers.reduce((s, l) => s + l.crossbars, 0),
     tiles: arch.totals.tiles,
-    tiles_used: [...walk.cursor.entries()].reduce((a, [name, n]) => a + tilesFor(n, tiles.get(name)!.tt.crossbars_per_tile), 0),
+    tiles_used: [...walk.cursor.entries()].reduce(
+      (a, [name, n]) => a + tilesFor(n, tiles.get(name)!.tt.crossbars_per_tile),
+      0,
+    ),
     latency_s: timing.latency,
     latency_overlapped_s: timing.latencyOverlapped,
     period_s: timing.period,
@@ -243,13 +260,27 @@ function assembleReport(ir: IrProgram, x: Parts): SimReport {
     chip: {
       clock_hz: arch.clock_hz,
       tile_types: x.peak.tileTypes,
-      gpus: arch.gpus.map((g) => ({ name: g.name, count: g.count, peak_flops: g.peak_flops, memory_bandwidth_bps: g.memory_bandwidth_bps, power_w: g.power_w })),
+      gpus: arch.gpus.map((g) => ({
+        name: g.name,
+        count: g.count,
+        peak_flops: g.peak_flops,
+        memory_bandwidth_bps: g.memory_bandwidth_bps,
+        power_w: g.power_w,
+      })),
       breakdown: arch.breakdown,
     },
     layers: walk.layers,
     stages: walk.stages,
     components: componentShares(energy),
-    energy: { compute_j: energy.compute, buffer_j: energy.buffer, noc_j: energy.noc, io_j: energy.io, idle_j: energy.idle, static_power_w: energy.staticPower, ...(x.idleFraction !== undefined ? { idle_fraction: x.idleFraction } : {}) },
+    energy: {
+      compute_j: energy.compute,
+      buffer_j: energy.buffer,
+      noc_j: energy.noc,
+      io_j: energy.io,
+      idle_j: energy.idle,
+      static_power_w: energy.staticPower,
+      ...(x.idleFraction !== undefined ? { idle_fraction: x.idleFraction } : {}),
+    },
     io: { bits: io.bits, time_s: io.time, bandwidth_bps: io.bandwidth },
     noc: declaredSummary ? { declared: declaredSummary, counterpart: otherSummary ?? null } : null,
     gpu: walk.gpuPlan.layers.length > 0 ? walk.gpuPlan : null,
@@ -267,7 +298,11 @@ function checkCapacity(r: Resolved, walk: LayerWalk): void {
   for (const [name, used] of walk.cursor) {
     const tt = r.tileTypes.get(name)!;
     const have = tt.count * tt.crossbars_per_tile;
-    if (used > have) throw new SimError(`mappings[${r.mapping.name}]`, `needs ${used} crossbars of tile type '${name}' (weights and adjacency together), but the architecture has ${have}`);
+    if (used > have)
+      throw new SimError(
+        `mappings[${r.mapping.name}]`,
+        `needs ${used} crossbars of tile type '${name}' (weights and adjacency together), but the architecture has ${have}`,
+      );
   }
 }
 
@@ -289,8 +324,10 @@ function trainingReports(ir: IrProgram, x: Parts, warnings: Set<string>): SimRep
         gpus: r.gpus,
         inputBits: r.mapping.input_bits,
         // DropLayer thins the V→E flows while training (dropout and DropEdge are off at inference).
-        nocEnergyPerInference: x.energy.noc - dropped.reduce((s, d) => s + d.noc!.energy_j - d.noc!.energy_dropped_j, 0),
-        nocTimePerInference: x.timing.nocLatency - dropped.reduce((s, d) => s + d.noc!.latency_s - d.noc!.latency_dropped_s, 0),
+        nocEnergyPerInference:
+          x.energy.noc - dropped.reduce((s, d) => s + d.noc!.energy_j - d.noc!.energy_dropped_j, 0),
+        nocTimePerInference:
+          x.timing.nocLatency - dropped.reduce((s, d) => s + d.noc!.latency_s - d.noc!.latency_dropped_s, 0),
         nocPeriod: x.noc.declared?.contended_time_s ?? 0,
         staticPower: x.energy.staticPower,
         graph: r.model.input.kind === 'graph',
@@ -309,10 +346,14 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   const tm = tileModels(arch);
   const tiles = tm.tiles;
   const warnings = new Set<string>([...tm.warnings, ...r.warnings]);
-  const chips = typeof arch.root.attributes['chips'] === 'number' ? Math.max(1, arch.root.attributes['chips'] as number) : 1;
+  const chips =
+    typeof arch.root.attributes['chips'] === 'number' ? Math.max(1, arch.root.attributes['chips'] as number) : 1;
 
   // GNN: the adjacency plan decides how many sparse tiles the aggregation takes.
-  const gnn: GnnReport | null = model.input.kind === 'graph' && (r.adjacency.size > 0 || detail) ? analyzeMappedGraph(r, tiles, { ...opts, detail }) : null;
+  const gnn: GnnReport | null =
+    model.input.kind === 'graph' && (r.adjacency.size > 0 || detail)
+      ? analyzeMappedGraph(r, tiles, { ...opts, detail })
+      : null;
   const walk = walkLayers(r, tiles, gnn, warnings);
   const noc = routeTransfers(arch, chips, walk.hosts, walk.transfers, detail, warnings);
   const io = offChipIo(r, chips);

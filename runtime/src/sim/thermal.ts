@@ -35,7 +35,17 @@ interface Floorplan {
 function placement(arch: IrArchitecture): { mesh: Mesh; units: UnitPlacement } {
   const units = arch.tile_types.reduce((s, t) => s + t.count, 0) + arch.gpus.reduce((s, g) => s + g.count, 0);
   const side = Math.max(1, Math.ceil(Math.sqrt(units)));
-  const noc = arch.noc ?? { topology: 'mesh' as const, dims: [side, side], flit_bits: 32, hop_latency_s: 1e-9, tiers: [], tsv_latency_s: 1e-9, link_bandwidth_bps: 1, energy_per_bit_hop_j: 0, router_power_w: 0 };
+  const noc = arch.noc ?? {
+    topology: 'mesh' as const,
+    dims: [side, side],
+    flit_bits: 32,
+    hop_latency_s: 1e-9,
+    tiers: [],
+    tsv_latency_s: 1e-9,
+    link_bandwidth_bps: 1,
+    energy_per_bit_hop_j: 0,
+    router_power_w: 0,
+  };
   // one chip: identical chips heat alike, and each has its own package
   const mesh = meshFromIr(noc.topology === 'bus' ? { ...noc, topology: 'mesh', dims: [side, side] } : noc);
   return { mesh, units: placeUnits(arch, mesh, true) };
@@ -45,7 +55,8 @@ export function floorplan(arch: IrArchitecture, t: IrThermal): Floorplan {
   const { mesh, units } = placement(arch);
   const [X, Y, Z] = mesh.dims;
   const sites: Site[] = [];
-  for (let z = 0; z < Z; z++) for (let y = 0; y < Y; y++) for (let x = 0; x < X; x++) sites.push({ tier: z, x, y, units: [], area: 0, power: 0 });
+  for (let z = 0; z < Z; z++)
+    for (let y = 0; y < Y; y++) for (let x = 0; x < X; x++) sites.push({ tier: z, x, y, units: [], area: 0, power: 0 });
   const at = (node: number) => {
     const [x, y, z] = coord(mesh, node % perChip(mesh));
     return sites[(z * Y + y) * X + x]!;
@@ -68,7 +79,9 @@ export function floorplan(arch: IrArchitecture, t: IrThermal): Floorplan {
     });
   }
   // every tier is one die of the same size: the fullest tier's area, in the NoC's aspect ratio
-  const tierArea = Array.from({ length: Z }, (_, z) => sites.filter((s) => s.tier === z).reduce((a, s) => a + s.area, 0));
+  const tierArea = Array.from({ length: Z }, (_, z) =>
+    sites.filter((s) => s.tier === z).reduce((a, s) => a + s.area, 0),
+  );
   const area = Math.max(...tierArea, 1e-12);
   const width = t.die_width_m ?? (t.die_height_m ? area / t.die_height_m : Math.sqrt((area * X) / Y));
   const height = t.die_height_m ?? area / width;
@@ -76,7 +89,14 @@ export function floorplan(arch: IrArchitecture, t: IrThermal): Floorplan {
 }
 
 /** Watts per site: layer energies at the simulated throughput, the NoC's, and idle power. */
-function powerMap(fp: Floorplan, r: Resolved, walk: LayerWalk, period: number, nocEnergy: number, idleFraction: number | undefined): { dynamic: number; idle: number } {
+function powerMap(
+  fp: Floorplan,
+  r: Resolved,
+  walk: LayerWalk,
+  period: number,
+  nocEnergy: number,
+  idleFraction: number | undefined,
+): { dynamic: number; idle: number } {
   const siteOfTile = new Map<string, Site>();
   const gpuSites = new Map<string, Site[]>();
   for (const s of fp.sites)
@@ -87,7 +107,12 @@ function powerMap(fp: Floorplan, r: Resolved, walk: LayerWalk, period: number, n
   const spread = (hostIndex: number, watts: number): number => {
     const host = walk.hosts[hostIndex];
     if (!host || host.kind === 'io' || !(watts > 0)) return 0;
-    const targets = host.kind === 'gpu' ? gpuSites.get(host.name) ?? [] : Array.from({ length: Math.max(1, host.count) }, (_, i) => siteOfTile.get(`${host.name}#${host.start + i}`)).filter((s): s is Site => !!s);
+    const targets =
+      host.kind === 'gpu'
+        ? (gpuSites.get(host.name) ?? [])
+        : Array.from({ length: Math.max(1, host.count) }, (_, i) =>
+            siteOfTile.get(`${host.name}#${host.start + i}`),
+          ).filter((s): s is Site => !!s);
     for (const s of targets) s.power += watts / targets.length;
     return targets.length ? watts : 0;
   };
@@ -102,13 +127,15 @@ function powerMap(fp: Floorplan, r: Resolved, walk: LayerWalk, period: number, n
     if (l.engine === 'crossbar' || l.engine === 'aggregate') {
       const b = walk.busy[busyIndex++];
       const free = b ? b.tiles * period - b.busy_tile_s : 0;
-      if (b?.tile && free > 1e-9 * b.tiles * period) idle += spread(host, (free * tileIdlePower(b.tile, idleFraction)) / period);
+      if (b?.tile && free > 1e-9 * b.tiles * period)
+        idle += spread(host, (free * tileIdlePower(b.tile, idleFraction)) / period);
     }
   }
   for (const [name, busy] of walk.gpuBusy) {
     const g = r.gpus.get(name);
     const host = walk.hosts.findIndex((h) => h.kind === 'gpu' && h.name === name);
-    if (g && host >= 0) idle += spread(host, (Math.max(0, period - busy) * gpuIdlePower(r, g, idleFraction) * g.count) / period);
+    if (g && host >= 0)
+      idle += spread(host, (Math.max(0, period - busy) * gpuIdlePower(r, g, idleFraction) * g.count) / period);
   }
   // the NoC's energy over its routers, evenly (per-router load is not resolved to power)
   const nocWatts = nocEnergy / period;
@@ -125,15 +152,36 @@ function stackOf(fp: Floorplan, t: IrThermal): { stack: ThermalStack; tierOfLaye
   const layers: ThermalLayer[] = [];
   const tierOfLayer: number[] = [];
   order.forEach((z, k) => {
-    const blocks = fp.sites.filter((s) => s.tier === z).map((s) => ({ name: `site_${s.x}_${s.y}`, x: s.x * sw, y: s.y * sh, w: sw, h: sh, power: s.power }));
-    layers.push({ name: `tier ${z}`, thickness: t.tier.thickness_m, conductivity: t.tier.conductivity_w_per_mk, blocks });
+    const blocks = fp.sites
+      .filter((s) => s.tier === z)
+      .map((s) => ({ name: `site_${s.x}_${s.y}`, x: s.x * sw, y: s.y * sh, w: sw, h: sh, power: s.power }));
+    layers.push({
+      name: `tier ${z}`,
+      thickness: t.tier.thickness_m,
+      conductivity: t.tier.conductivity_w_per_mk,
+      blocks,
+    });
     tierOfLayer.push(z);
     const last = k === order.length - 1;
     const slab = last ? t.tim : t.bond;
-    layers.push({ name: last ? 'tim' : `bond ${z}`, thickness: slab.thickness_m, conductivity: slab.conductivity_w_per_mk, blocks: [] });
+    layers.push({
+      name: last ? 'tim' : `bond ${z}`,
+      thickness: slab.thickness_m,
+      conductivity: slab.conductivity_w_per_mk,
+      blocks: [],
+    });
     tierOfLayer.push(-1);
   });
-  const pkg = { spreaderSide: t.spreader.side_m, spreaderThickness: t.spreader.thickness_m, spreaderConductivity: t.spreader.conductivity_w_per_mk, sinkSide: t.sink.side_m, sinkThickness: t.sink.thickness_m, sinkConductivity: t.sink.conductivity_w_per_mk, convectionResistance: t.convection_k_per_w, ambient: t.ambient_k };
+  const pkg = {
+    spreaderSide: t.spreader.side_m,
+    spreaderThickness: t.spreader.thickness_m,
+    spreaderConductivity: t.spreader.conductivity_w_per_mk,
+    sinkSide: t.sink.side_m,
+    sinkThickness: t.sink.thickness_m,
+    sinkConductivity: t.sink.conductivity_w_per_mk,
+    convectionResistance: t.convection_k_per_w,
+    ambient: t.ambient_k,
+  };
   return { stack: { width: fp.width, height: fp.height, layers, package: pkg }, tierOfLayer };
 }
 
@@ -162,7 +210,15 @@ export function chipThermal(x: ThermalInputs): ThermalReport | null {
   const tiers = tierOfLayer
     .map((z, l) => ({ z, l }))
     .filter(({ z }) => z >= 0)
-    .map(({ z, l }) => ({ tier: z, partitions: arch.noc?.tiers[z] ? [arch.noc.tiers[z]!] : [], position: tierOfLayer.filter((v) => v >= 0).indexOf(z), peak_k: sol.layers[l]!.peak, mean_k: sol.layers[l]!.mean, power_w: fp.sites.filter((s) => s.tier === z).reduce((a, s) => a + s.power, 0), cells: Array.from(sol.layers[l]!.cells) }))
+    .map(({ z, l }) => ({
+      tier: z,
+      partitions: arch.noc?.tiers[z] ? [arch.noc.tiers[z]!] : [],
+      position: tierOfLayer.filter((v) => v >= 0).indexOf(z),
+      peak_k: sol.layers[l]!.peak,
+      mean_k: sol.layers[l]!.mean,
+      power_w: fp.sites.filter((s) => s.tier === z).reduce((a, s) => a + s.power, 0),
+      cells: Array.from(sol.layers[l]!.cells),
+    }))
     .sort((a, b) => a.tier - b.tier);
   const siteTemp = new Map<Site, number>();
   let bi = 0;
@@ -171,7 +227,18 @@ export function chipThermal(x: ThermalInputs): ThermalReport | null {
     for (const s of fp.sites.filter((q) => q.tier === z)) siteTemp.set(s, sol.blocks[bi++]!.mean);
   });
   const tileTemps: ThermalReport['tiles'] = [];
-  for (const s of fp.sites) for (const u of s.units) tileTemps.push({ kind: u.kind, name: u.name, index: u.index, tier: s.tier, x: s.x, y: s.y, temperature_k: siteTemp.get(s)!, site_power_w: s.power });
+  for (const s of fp.sites)
+    for (const u of s.units)
+      tileTemps.push({
+        kind: u.kind,
+        name: u.name,
+        index: u.index,
+        tier: s.tier,
+        x: s.x,
+        y: s.y,
+        temperature_k: siteTemp.get(s)!,
+        site_power_w: s.power,
+      });
   return {
     ambient_k: t.ambient_k,
     sink_side: t.sink_side,
@@ -182,7 +249,10 @@ export function chipThermal(x: ThermalInputs): ThermalReport | null {
     power_w: power.dynamic + power.idle,
     dynamic_power_w: power.dynamic,
     static_power_w: power.idle,
-    static_source: x.idleFraction === undefined ? "leakage: each mapped unit's static power (stated, else a tenth of its own power) while it waits within the period" : `idle estimate: ${x.idleFraction * 100}% of a mapped unit's power while it waits within the period`,
+    static_source:
+      x.idleFraction === undefined
+        ? "leakage: each mapped unit's static power (stated, else a tenth of its own power) while it waits within the period"
+        : `idle estimate: ${x.idleFraction * 100}% of a mapped unit's power while it waits within the period`,
     peak_k: Math.max(...tiers.map((q) => q.peak_k)),
     tiers,
     tiles: tileTemps,
@@ -199,9 +269,17 @@ function layerTemperatures(x: ThermalInputs, tiles: ThermalReport['tiles']): The
     if (l.engine !== 'crossbar') continue;
     const host = x.walk.hosts[x.walk.hostOfLayer.get(l.name) ?? -1];
     if (!host || host.kind !== 'tile') continue;
-    const ts = Array.from({ length: Math.max(1, host.count) }, (_, i) => temp.get(`${host.name}#${host.start + i}`)).filter((v): v is number => v !== undefined);
+    const ts = Array.from({ length: Math.max(1, host.count) }, (_, i) =>
+      temp.get(`${host.name}#${host.start + i}`),
+    ).filter((v): v is number => v !== undefined);
     if (!ts.length) continue;
-    out.push({ layer: l.name, tiles: ts.length, min_k: Math.min(...ts), mean_k: ts.reduce((a, b) => a + b, 0) / ts.length, max_k: Math.max(...ts) });
+    out.push({
+      layer: l.name,
+      tiles: ts.length,
+      min_k: Math.min(...ts),
+      mean_k: ts.reduce((a, b) => a + b, 0) / ts.length,
+      max_k: Math.max(...ts),
+    });
   }
   return out;
 }

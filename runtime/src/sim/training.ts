@@ -1,6 +1,14 @@
 // Training cost in the PipeLayer style: per sample a forward pass, a backward pass on the transposed
 // crossbars and the weight-gradient computation; per batch a weight update written into the cells.
-import { inputCycles, tileMatrix, type IrDevice, type IrExperiment, type IrLayer, type IrPlacement, type IrProgram } from '@pim/ir';
+import {
+  inputCycles,
+  tileMatrix,
+  type IrDevice,
+  type IrExperiment,
+  type IrLayer,
+  type IrPlacement,
+  type IrProgram,
+} from '@pim/ir';
 import { MNIST_DIGITS, MNIST_TEST_SIZE } from '../data/sizes.js';
 import { type TileModel, stepTime } from './arch.js';
 import { gpuCost } from './gpu.js';
@@ -11,7 +19,13 @@ import type { LayerReport, StageReport, TrainingLayerReport, TrainingReport } fr
  * sit in S columns with different significance, so they are driven in S separate passes (each shifted and
  * added), each pass ⌈I/d⌉ input cycles converting the used rows: S × ⌈I/d⌉ × max(read, rows/(ADCs·rate)).
  */
-export function transposedMvm(t: TileModel, K: number, N: number, slices: number, inputBits: number): { mvm_s: number; energy_j: number } {
+export function transposedMvm(
+  t: TileModel,
+  K: number,
+  N: number,
+  slices: number,
+  inputBits: number,
+): { mvm_s: number; energy_j: number } {
   const cycles = inputCycles(inputBits, t.dacBits);
   const { row_tiles: rowTiles, col_tiles: colTiles, crossbars } = tileMatrix(K, N, slices, t.rows, t.cols);
   const step = stepTime(t, Math.min(t.rows, K));
@@ -32,7 +46,8 @@ function samplesPerEpoch(ir: IrProgram, exp: IrExperiment, graph: boolean): [num
   const ds = ir.datasets.find((d) => d.name === exp.dataset);
   const attr = ds?.attributes['train_samples'] ?? ds?.attributes['samples'];
   if (typeof attr === 'number' && attr > 0) return [attr, `dataset ${exp.dataset} attribute`];
-  if (ds?.source === 'builtin' && ds.set === 'mnist') return [MNIST_DIGITS - MNIST_TEST_SIZE, 'MNIST train split (10,000 digits − test set)'];
+  if (ds?.source === 'builtin' && ds.set === 'mnist')
+    return [MNIST_DIGITS - MNIST_TEST_SIZE, 'MNIST train split (10,000 digits − test set)'];
   return [exp.batch, `unknown size of dataset '${exp.dataset}': assumed one batch`];
 }
 
@@ -71,7 +86,19 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
   for (const r of x.layers) {
     const layer = x.irLayers[r.index]!;
     const p = x.placements[r.index];
-    const t: TrainingLayerReport = { name: r.name, kind: r.kind, forward_s: r.time_s, backward_s: 0, gradient_s: 0, forward_j: r.energy_j, backward_j: 0, gradient_j: 0, cells_written: 0, write_s: 0, write_j: 0 };
+    const t: TrainingLayerReport = {
+      name: r.name,
+      kind: r.kind,
+      forward_s: r.time_s,
+      backward_s: 0,
+      gradient_s: 0,
+      forward_j: r.energy_j,
+      backward_j: 0,
+      gradient_j: 0,
+      cells_written: 0,
+      write_s: 0,
+      write_j: 0,
+    };
     if (r.engine === 'crossbar' && p?.crossbar) {
       const tile = x.tiles.get(p.target)!;
       const c = p.crossbar;
@@ -85,7 +112,10 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
       t.gradient_s = r.time_s;
       t.gradient_j = r.energy_j;
       const dev: IrDevice | undefined = ir.devices.find((d) => d.name === tile.tt.crossbar!.device);
-      if (!dev) x.warnings.add(`device '${tile.tt.crossbar!.device}' of tile '${tile.tt.name}' is not in the IR: weight writes not costed`);
+      if (!dev)
+        x.warnings.add(
+          `device '${tile.tt.crossbar!.device}' of tile '${tile.tt.name}' is not in the IR: weight writes not costed`,
+        );
       else {
         t.cells_written = c.rows_needed * c.cols_needed * c.replication;
         // Rows are programmed one at a time (all columns of a row in parallel), all crossbars in parallel.
@@ -144,7 +174,10 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
   };
   // The mapped hardware leaks for the whole epoch (its static power; the phases' energies are dynamic).
   const staticEnergy = x.staticPower * epochTime;
-  const epochEnergy = samples * (perSample.forward_j + perSample.backward_j + perSample.gradient_j + perSample.noc_j) + steps * writeEnergy + staticEnergy;
+  const epochEnergy =
+    samples * (perSample.forward_j + perSample.backward_j + perSample.gradient_j + perSample.noc_j) +
+    steps * writeEnergy +
+    staticEnergy;
   return {
     experiment: exp.name,
     mapping: exp.mapping,

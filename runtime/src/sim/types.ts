@@ -44,7 +44,21 @@ export interface StageReport {
 /** A NoC's traffic as reported: the routing result's figures (links kept, raw per-link arrays dropped) with the shares of the image's latency and energy. */
 export type NocSummary = Pick<
   NocResult,
-  'topology' | 'dims' | 'routers' | 'total_bits' | 'avg_hops' | 'energy_j' | 'latency_s' | 'hottest' | 'hottest_link_time_s' | 'contended_time_s' | 'bottleneck' | 'offchip_bits' | 'groups' | 'routers_load' | 'links'
+  | 'topology'
+  | 'dims'
+  | 'routers'
+  | 'total_bits'
+  | 'avg_hops'
+  | 'energy_j'
+  | 'latency_s'
+  | 'hottest'
+  | 'hottest_link_time_s'
+  | 'contended_time_s'
+  | 'bottleneck'
+  | 'offchip_bits'
+  | 'groups'
+  | 'routers_load'
+  | 'links'
 > & {
   concentration: number[];
   /** NoC transfer time / per-image latency. */
@@ -75,7 +89,16 @@ export interface TrainingReport {
   samples_per_epoch: number;
   samples_source: string;
   steps_per_epoch: number;
-  per_sample: { forward_j: number; backward_j: number; gradient_j: number; noc_j: number; forward_s: number; backward_s: number; gradient_s: number; noc_s: number };
+  per_sample: {
+    forward_j: number;
+    backward_j: number;
+    gradient_j: number;
+    noc_j: number;
+    forward_s: number;
+    backward_s: number;
+    gradient_s: number;
+    noc_s: number;
+  };
   /** Pipeline interval between samples with forward, backward and gradient sharing each layer's crossbars. */
   period_s: number;
   per_update: { cells_written: number; write_energy_j: number; write_latency_s: number };
@@ -146,9 +169,26 @@ export interface ThermalReport {
   static_source: string;
   peak_k: number;
   /** Per NoC tier (tier 0 first): `position` counts from the tier farthest from the sink; cells row-major, grid × grid, K. */
-  tiers: { tier: number; partitions: string[]; position: number; peak_k: number; mean_k: number; power_w: number; cells: number[] }[];
+  tiers: {
+    tier: number;
+    partitions: string[];
+    position: number;
+    peak_k: number;
+    mean_k: number;
+    power_w: number;
+    cells: number[];
+  }[];
   /** Every tile and GPU core: its router site and the site's mean temperature. */
-  tiles: { kind: 'tile' | 'gpu'; name: string; index: number; tier: number; x: number; y: number; temperature_k: number; site_power_w: number }[];
+  tiles: {
+    kind: 'tile' | 'gpu';
+    name: string;
+    index: number;
+    tier: number;
+    x: number;
+    y: number;
+    temperature_k: number;
+    site_power_w: number;
+  }[];
   /** The temperatures of the tiles each crossbar layer's crossbars sit in. */
   layers: { layer: string; tiles: number; min_k: number; mean_k: number; max_k: number }[];
   solver: { iterations: number; residual: number };
@@ -184,7 +224,15 @@ export interface SimReport {
   stages: StageReport[];
   components: { kind: string; energy_j: number; share: number }[];
   /** Idle energy: the mapped tiles' and GPUs' static power while they wait (`static_power_w`), or `idle_fraction` of their power when that option is given. */
-  energy: { compute_j: number; buffer_j: number; noc_j: number; io_j: number; idle_j: number; static_power_w: number; idle_fraction?: number };
+  energy: {
+    compute_j: number;
+    buffer_j: number;
+    noc_j: number;
+    io_j: number;
+    idle_j: number;
+    static_power_w: number;
+    idle_fraction?: number;
+  };
   io: { bits: number; time_s: number; bandwidth_bps: number };
   /** The declared NoC and, for one chip, the same routers as a 3D stack (2D declared) or a 2D mesh (3D declared). */
   noc: { declared: NocSummary; counterpart: NocSummary | null } | null;

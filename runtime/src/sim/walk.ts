@@ -119,7 +119,14 @@ class Walker implements LayerWalk {
     const { hosts } = this;
     if (host !== this.cur) {
       const gpu = hosts[this.cur]!.kind === 'gpu' || hosts[host]!.kind === 'gpu';
-      this.transfers.push({ from: this.cur, to: host, bits, group: hosts[this.cur]!.kind === 'io' ? 'input' : label, manyToFew, gpu });
+      this.transfers.push({
+        from: this.cur,
+        to: host,
+        bits,
+        group: hosts[this.cur]!.kind === 'io' ? 'input' : label,
+        manyToFew,
+        gpu,
+      });
       // Partition crossings to and from the GPU (over TSVs in a stacked chip).
       if (gpu) this.gpuPlan.transfer_bits += bits;
     }
@@ -139,7 +146,11 @@ class Walker implements LayerWalk {
     this.moveTo(this.addTileHost(p.target, start, count), this.actBits(layer), `→${layer.name}`);
     this.hostOfLayer.set(layer.name, this.cur);
     this.layers.push(res.report);
-    this.busy.push({ tile: t, tiles: p.crossbar!.crossbars_total / (t.tt.crossbars_per_tile || 1), busy_tile_s: res.busy_tile_s });
+    this.busy.push({
+      tile: t,
+      tiles: p.crossbar!.crossbars_total / (t.tt.crossbars_per_tile || 1),
+      busy_tile_s: res.busy_tile_s,
+    });
     this.stage = this.newStage(layer.name);
     this.joinStage(this.stage, res.report);
     this.curTile = t;
@@ -150,7 +161,12 @@ class Walker implements LayerWalk {
     const agg = aggregateLayer(st, plan, layer, this.inputBits, this.clock);
     const [as, ac] = this.take(plan.target, plan.crossbars);
     // V→E: each stored block's crossbar receives the rows of XW it needs.
-    this.moveTo(this.addTileHost(plan.target, as, ac), plan.rows_needed * plan.features_out * this.inputBits, `${layer.name} V→E`, true);
+    this.moveTo(
+      this.addTileHost(plan.target, as, ac),
+      plan.rows_needed * plan.features_out * this.inputBits,
+      `${layer.name} V→E`,
+      true,
+    );
     this.hostOfLayer.set(agg.report.name, this.cur);
     this.layers.push(agg.report);
     this.busy.push({ tile: st, tiles: plan.crossbars / (st.tt.crossbars_per_tile || 1), busy_tile_s: agg.busy_tile_s });
@@ -197,7 +213,14 @@ class Walker implements LayerWalk {
     let rep: LayerReport;
     if (this.hosts[this.cur]?.kind === 'gpu') {
       const g = this.r.gpus.get(this.hosts[this.cur]!.name)!;
-      rep = gpuLayer(g, layer, { layer: layer.name, index: layer.index, kind: layer.kind, engine: 'gpu', partition: g.partition, target: g.name });
+      rep = gpuLayer(g, layer, {
+        layer: layer.name,
+        index: layer.index,
+        kind: layer.kind,
+        engine: 'gpu',
+        partition: g.partition,
+        target: g.name,
+      });
       this.addGpuLayer(rep, g.name, layer);
     } else {
       rep = digitalLayer(layer, p, this.curTile, this.curTiles, this.clock, this.warnings);
@@ -209,8 +232,18 @@ class Walker implements LayerWalk {
     if (layer.kind === 'add' && layer.from) {
       const src = this.hostOfLayer.get(layer.from);
       const model = this.r.model;
-      if (src === undefined) throw new SimError(`models[${model.name}].layers[${layer.name}].from`, `names '${layer.from}', which is not an earlier layer`);
-      if (src !== this.cur) this.transfers.push({ from: src, to: this.cur, bits: prod(layer.output_shape) * this.inputBits, group: `${layer.from}⇢${layer.name}` });
+      if (src === undefined)
+        throw new SimError(
+          `models[${model.name}].layers[${layer.name}].from`,
+          `names '${layer.from}', which is not an earlier layer`,
+        );
+      if (src !== this.cur)
+        this.transfers.push({
+          from: src,
+          to: this.cur,
+          bits: prod(layer.output_shape) * this.inputBits,
+          group: `${layer.from}⇢${layer.name}`,
+        });
     }
   }
 
@@ -224,7 +257,12 @@ class Walker implements LayerWalk {
   }
 }
 
-export function walkLayers(r: Resolved, tiles: Map<string, TileModel>, gnn: GnnReport | null, warnings: Set<string>): LayerWalk {
+export function walkLayers(
+  r: Resolved,
+  tiles: Map<string, TileModel>,
+  gnn: GnnReport | null,
+  warnings: Set<string>,
+): LayerWalk {
   const w = new Walker(r, tiles, gnn, warnings);
   for (const layer of r.model.layers) {
     const engine = r.placements[layer.index]?.engine;

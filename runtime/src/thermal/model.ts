@@ -9,7 +9,20 @@ import { packageResistances, resistance } from './package.js';
 import type { ThermalStack } from './types.js';
 
 /** Indices of the 12 package nodes, after the grid cells. */
-export const PERIPHERAL = ['sp_w', 'sp_e', 'sp_n', 'sp_s', 'sink_in_w', 'sink_in_e', 'sink_in_n', 'sink_in_s', 'sink_out_w', 'sink_out_e', 'sink_out_n', 'sink_out_s'] as const;
+export const PERIPHERAL = [
+  'sp_w',
+  'sp_e',
+  'sp_n',
+  'sp_s',
+  'sink_in_w',
+  'sink_in_e',
+  'sink_in_n',
+  'sink_in_s',
+  'sink_out_w',
+  'sink_out_e',
+  'sink_out_n',
+  'sink_out_s',
+] as const;
 
 export interface ThermalNetwork {
   matrix: CsrMatrix;
@@ -37,7 +50,13 @@ interface Slab {
  * resistance inside the sink cell's vertical resistance, so that half of it also lies between the
  * spreader and the sink; the model does the same so that its figures are comparable (docs/thermal.md).
  */
-function verticalResistance(upper: Slab, lower: Slab, cellArea: number, upperIsFirst: boolean, lowerExtra: number): number {
+function verticalResistance(
+  upper: Slab,
+  lower: Slab,
+  cellArea: number,
+  upperIsFirst: boolean,
+  lowerExtra: number,
+): number {
   const ru = resistance(upper.k, upper.thickness, cellArea);
   const rl = resistance(lower.k, lower.thickness, cellArea) + lowerExtra;
   return (upperIsFirst ? ru : ru / 2) + rl / 2;
@@ -68,7 +87,9 @@ export function buildNetwork(stack: ThermalStack, rows: number, cols: number): T
     const gx = 1 / resistance(k, cw, ch * thickness); // between east-west neighbours
     const gy = 1 / resistance(k, ch, cw * thickness); // between north-south neighbours
     const gz =
-      l + 1 < nl ? 1 / verticalResistance(slabs[l], slabs[l + 1], cellArea, l === 0, l + 1 === nl - 1 ? convPerCell : 0) : 0;
+      l + 1 < nl
+        ? 1 / verticalResistance(slabs[l], slabs[l + 1], cellArea, l === 0, l + 1 === nl - 1 ? convPerCell : 0)
+        : 0;
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
         const n = node(l, i, j);
@@ -85,7 +106,8 @@ export function buildNetwork(stack: ThermalStack, rows: number, cols: number): T
     const agg = new Int32Array(base + PERIPHERAL.length);
     for (let l = 0; l < nl; l++)
       for (let i = 0; i < rows; i++)
-        for (let j = 0; j < cols; j++) agg[node(l, i, j)] = (l * ar + Math.floor(i / block)) * ac + Math.floor(j / block);
+        for (let j = 0; j < cols; j++)
+          agg[node(l, i, j)] = (l * ar + Math.floor(i / block)) * ac + Math.floor(j / block);
     for (let p = 0; p < PERIPHERAL.length; p++) agg[base + p] = nl * ar * ac + p;
     return agg;
   };

@@ -2,12 +2,24 @@
 // per-block and per-layer temperatures.
 import { buildNetwork, PERIPHERAL } from './model.js';
 import { conjugateGradient } from './sparse.js';
-import type { BlockTemperature, LayerTemperature, SolveOptions, ThermalBlock, ThermalSolution, ThermalStack } from './types.js';
+import type {
+  BlockTemperature,
+  LayerTemperature,
+  SolveOptions,
+  ThermalBlock,
+  ThermalSolution,
+  ThermalStack,
+} from './types.js';
 
 export class ThermalError extends Error {}
 
 /** The cells a block covers, with the fraction of each cell's area inside the block. */
-function coverage(block: ThermalBlock, stack: ThermalStack, rows: number, cols: number): { cell: number; share: number }[] {
+function coverage(
+  block: ThermalBlock,
+  stack: ThermalStack,
+  rows: number,
+  cols: number,
+): { cell: number; share: number }[] {
   const cw = stack.width / cols;
   const ch = stack.height / rows;
   const out: { cell: number; share: number }[] = [];
@@ -26,7 +38,14 @@ function coverage(block: ThermalBlock, stack: ThermalStack, rows: number, cols: 
 }
 
 /** Temperature at a point of a layer, bilinear between cell centres (HotSpot's block "centre" value). */
-function interpolate(cells: Float64Array, stack: ThermalStack, rows: number, cols: number, x: number, y: number): number {
+function interpolate(
+  cells: Float64Array,
+  stack: ThermalStack,
+  rows: number,
+  cols: number,
+  x: number,
+  y: number,
+): number {
   const fx = Math.min(Math.max((x / stack.width) * cols - 0.5, 0), cols - 1);
   const fy = Math.min(Math.max((y / stack.height) * rows - 0.5, 0), rows - 1);
   const j0 = Math.min(Math.floor(fx), cols - 2 < 0 ? 0 : cols - 2);
@@ -41,20 +60,26 @@ function interpolate(cells: Float64Array, stack: ThermalStack, rows: number, col
 
 export function checkStack(stack: ThermalStack): void {
   const p = stack.package;
-  if (!(stack.width > 0 && stack.height > 0)) throw new ThermalError(`die size must be positive (${stack.width} × ${stack.height} m)`);
+  if (!(stack.width > 0 && stack.height > 0))
+    throw new ThermalError(`die size must be positive (${stack.width} × ${stack.height} m)`);
   if (stack.layers.length === 0) throw new ThermalError('a stack needs at least one layer');
   for (const l of stack.layers) {
-    if (!(l.thickness > 0) || !(l.conductivity > 0)) throw new ThermalError(`layer ${l.name}: thickness and conductivity must be positive`);
+    if (!(l.thickness > 0) || !(l.conductivity > 0))
+      throw new ThermalError(`layer ${l.name}: thickness and conductivity must be positive`);
     for (const b of l.blocks) {
-      if (!Number.isFinite(b.power) || b.power < 0) throw new ThermalError(`block ${b.name}: power must be finite and ≥ 0 (${b.power} W)`);
+      if (!Number.isFinite(b.power) || b.power < 0)
+        throw new ThermalError(`block ${b.name}: power must be finite and ≥ 0 (${b.power} W)`);
       if (!(b.w > 0 && b.h > 0)) throw new ThermalError(`block ${b.name}: size must be positive`);
     }
   }
   const side = Math.max(stack.width, stack.height);
   if (!(p.spreaderSide >= side && p.sinkSide >= p.spreaderSide)) {
-    throw new ThermalError(`the spreader (${p.spreaderSide} m) must cover the die (${side} m) and the sink (${p.sinkSide} m) the spreader`);
+    throw new ThermalError(
+      `the spreader (${p.spreaderSide} m) must cover the die (${side} m) and the sink (${p.sinkSide} m) the spreader`,
+    );
   }
-  for (const [k, v] of Object.entries(p)) if (!(v > 0) || !Number.isFinite(v)) throw new ThermalError(`package ${k} must be positive (${v})`);
+  for (const [k, v] of Object.entries(p))
+    if (!(v > 0) || !Number.isFinite(v)) throw new ThermalError(`package ${k} must be positive (${v})`);
 }
 
 export function solveSteady(stack: ThermalStack, opts: SolveOptions = {}): ThermalSolution {
@@ -78,7 +103,9 @@ export function solveSteady(stack: ThermalStack, opts: SolveOptions = {}): Therm
     coarse: net.aggregates(16),
   });
   if (cg.residual > (opts.tolerance ?? 1e-9) * 100) {
-    throw new ThermalError(`the conjugate gradient did not converge (relative residual ${cg.residual.toExponential(2)} after ${cg.iterations} iterations)`);
+    throw new ThermalError(
+      `the conjugate gradient did not converge (relative residual ${cg.residual.toExponential(2)} after ${cg.iterations} iterations)`,
+    );
   }
   const amb = stack.package.ambient;
   const layerOf = (l: number): LayerTemperature => {
@@ -91,7 +118,12 @@ export function solveSteady(stack: ThermalStack, opts: SolveOptions = {}): Therm
       sum += t;
       if (t > peak) peak = t;
     }
-    return { name: l < stack.layers.length ? stack.layers[l].name : l === stack.layers.length ? 'spreader' : 'sink', mean: sum / perLayer, peak, cells };
+    return {
+      name: l < stack.layers.length ? stack.layers[l].name : l === stack.layers.length ? 'spreader' : 'sink',
+      mean: sum / perLayer,
+      peak,
+      cells,
+    };
   };
   const layers = stack.layers.map((_, l) => layerOf(l));
   const blocks: BlockTemperature[] = [];

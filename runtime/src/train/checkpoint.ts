@@ -56,17 +56,26 @@ function bad(file: string, field: string, problem: string): DataError {
 
 /** A tensor: whole non-negative dimensions, base64 of exactly their product of finite float32s. */
 function checkTensor(file: string, field: string, t: unknown, nonNegative: boolean): void {
-  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw bad(file, field, 'must be an object { shape, data }');
+  if (typeof t !== 'object' || t === null || Array.isArray(t))
+    throw bad(file, field, 'must be an object { shape, data }');
   const { shape, data } = t as Record<string, unknown>;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) throw bad(file, `${field}.shape`, 'must be a list of whole numbers');
-  if (typeof data !== 'string' || data.length % 4 !== 0 || !BASE64.test(data)) throw bad(file, `${field}.data`, 'must be base64 text');
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0))
+    throw bad(file, `${field}.shape`, 'must be a list of whole numbers');
+  if (typeof data !== 'string' || data.length % 4 !== 0 || !BASE64.test(data))
+    throw bad(file, `${field}.data`, 'must be base64 text');
   const size = (shape as number[]).reduce((a, b) => a * b, 1);
   const bytes = (data.length / 4) * 3 - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
-  if (bytes !== size * 4) throw bad(file, `${field}.data`, `holds ${bytes} bytes, but shape [${(shape as number[]).join(', ')}] needs ${size * 4}`);
+  if (bytes !== size * 4)
+    throw bad(
+      file,
+      `${field}.data`,
+      `holds ${bytes} bytes, but shape [${(shape as number[]).join(', ')}] needs ${size * 4}`,
+    );
   const values = decodeTensor(t as CheckpointTensor);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!Number.isFinite(v)) throw bad(file, `${field}.data`, `has a value that is not a finite number (${v}) at index ${i}`);
+    if (!Number.isFinite(v))
+      throw bad(file, `${field}.data`, `has a value that is not a finite number (${v}) at index ${i}`);
     if (nonNegative && v < 0) throw bad(file, `${field}.data`, `has a negative count (${v}) at index ${i}`);
   }
 }
@@ -89,16 +98,24 @@ export function readCheckpoint(file: string): Checkpoint {
   } catch (e) {
     throw new DataError(`${file}: not a checkpoint (${(e as Error).message})`, file);
   }
-  if (typeof ck !== 'object' || ck === null || Array.isArray(ck)) throw new DataError(`${file}: not a pim checkpoint (not a JSON object)`, file);
+  if (typeof ck !== 'object' || ck === null || Array.isArray(ck))
+    throw new DataError(`${file}: not a pim checkpoint (not a JSON object)`, file);
   const c = ck as Record<string, unknown>;
   if (c['format'] !== 'pim-checkpoint') throw bad(file, 'format', "must be 'pim-checkpoint'");
-  if (c['version'] !== CHECKPOINT_VERSION) throw bad(file, 'version', `is ${JSON.stringify(c['version'])}; this version of pim reads version ${CHECKPOINT_VERSION}`);
-  for (const k of ['experiment', 'model']) if (typeof c[k] !== 'string' || (c[k] as string).length === 0) throw bad(file, k, 'must be a name');
+  if (c['version'] !== CHECKPOINT_VERSION)
+    throw bad(
+      file,
+      'version',
+      `is ${JSON.stringify(c['version'])}; this version of pim reads version ${CHECKPOINT_VERSION}`,
+    );
+  for (const k of ['experiment', 'model'])
+    if (typeof c[k] !== 'string' || (c[k] as string).length === 0) throw bad(file, k, 'must be a name');
   if (!Number.isInteger(c['epoch']) || (c['epoch'] as number) < 0) throw bad(file, 'epoch', 'must be a whole number');
   if (!Array.isArray(c['variables'])) throw bad(file, 'variables', 'must be a list of tensors');
   (c['variables'] as unknown[]).forEach((t, i) => checkTensor(file, `variables[${i}]`, t, false));
   const writes = c['writes'];
-  if (typeof writes !== 'object' || writes === null || Array.isArray(writes)) throw bad(file, 'writes', 'must be an object of tensors by layer name');
+  if (typeof writes !== 'object' || writes === null || Array.isArray(writes))
+    throw bad(file, 'writes', 'must be an object of tensors by layer name');
   for (const [k, t] of Object.entries(writes)) checkTensor(file, `writes.${k}`, t, true);
   return ck as Checkpoint;
 }

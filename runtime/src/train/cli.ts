@@ -18,14 +18,30 @@ export { syntheticSet } from '../data/synthetic.js';
 export type { TensorDataset, TensorSplit } from '../data/tensor-set.js';
 export { CrossbarLayer, type CrossbarParams, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
 export { readNoiseBandwidth, roundedGaussianVariance, thermalNoiseCurrent, K_B } from '../numerics/physics.js';
-export { adcBitsNeeded, calibratedScale, convert, SumHistogram, worstCaseScale, worstCaseSum, type AdcRangeMode, type AdcScale } from '../numerics/adc.js';
+export {
+  adcBitsNeeded,
+  calibratedScale,
+  convert,
+  SumHistogram,
+  worstCaseScale,
+  worstCaseSum,
+  type AdcRangeMode,
+  type AdcScale,
+} from '../numerics/adc.js';
 export { AdjacencyCrossbar, type AdjacencyParams } from '../numerics/adjacency.js';
 export { cellEncoding, columnsPerOutput, slicesPerWeight, type Encoding } from '../numerics/encoding.js';
 export { initTf, tf } from '../numerics/tf.js';
 export { layerHardware, TrainConfigError } from './hardware.js';
 export { temperaturesFor, type TemperatureUse } from './temperature.js';
 export { Rng } from '../util/rng.js';
-export { evaluate, train, type EpochMetrics, type EvaluateResult, type TrainOptions, type TrainResult } from './trainer.js';
+export {
+  evaluate,
+  train,
+  type EpochMetrics,
+  type EvaluateResult,
+  type TrainOptions,
+  type TrainResult,
+} from './trainer.js';
 export { ProgressReporter };
 export * as ops from './ops.js';
 
@@ -48,7 +64,11 @@ function pick(ir: IrProgram, kind: 'train' | 'run', name: string | undefined): s
   if (name) return name;
   const all = ir.experiments.filter((e) => e.kind === kind).map((e) => e.name);
   if (all.length === 1) return all[0]!;
-  throw new TrainConfigError(all.length === 0 ? `the program declares no ${kind} experiment` : `the program declares several ${kind} experiments (${all.join(', ')}): choose one with --${kind} NAME`);
+  throw new TrainConfigError(
+    all.length === 0
+      ? `the program declares no ${kind} experiment`
+      : `the program declares several ${kind} experiments (${all.join(', ')}): choose one with --${kind} NAME`,
+  );
 }
 
 function writeJson(file: string, value: unknown): void {
@@ -75,7 +95,10 @@ async function guarded(err: Out, f: () => Promise<number>): Promise<number> {
 function printTemperatures(out: Out, t: TemperatureUse | undefined): void {
   if (!t) return;
   out(t.note);
-  for (const l of t.layers) out(`  ${l.layer.padEnd(12)} ${l.temperature_k.toFixed(1)} K (tiles ${l.min_k!.toFixed(1)}–${l.max_k!.toFixed(1)} K)`);
+  for (const l of t.layers)
+    out(
+      `  ${l.layer.padEnd(12)} ${l.temperature_k.toFixed(1)} K (tiles ${l.min_k!.toFixed(1)}–${l.max_k!.toFixed(1)} K)`,
+    );
 }
 
 export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Out): Promise<number> {
@@ -83,11 +106,22 @@ export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Ou
     const ir = irIn as IrProgram;
     const name = pick(ir, 'train', args.train);
     // A redrawn bar on a terminal; otherwise plain lines through `err` (logs, pipes, tests).
-    const sink = process.stderr.isTTY ? process.stderr : ({ write: (s: string) => (err(s.trimEnd()), true), isTTY: false } as unknown as NodeJS.WritableStream);
+    const sink = process.stderr.isTTY
+      ? process.stderr
+      : ({ write: (s: string) => (err(s.trimEnd()), true), isTTY: false } as unknown as NodeJS.WritableStream);
     const progress = new ProgressReporter(sink, name);
-    const r = await train(ir, name, { seed: args.seed, epochs: args.epochs, checkpoint: args.checkpoint, overwrite: args.overwrite, progress, dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
+    const r = await train(ir, name, {
+      seed: args.seed,
+      epochs: args.epochs,
+      checkpoint: args.checkpoint,
+      overwrite: args.overwrite,
+      progress,
+      dataRoot: args.source ? dirname(resolve(args.source)) : undefined,
+    });
     const f = r.final;
-    out(`${r.experiment}: ${f.epoch} epochs, loss ${f.loss.toFixed(4)}, test accuracy ${pct(f.test_accuracy)}, val ${pct(f.val_accuracy)}, writes ${f.total_writes}, worn cells ${f.worn_cells}`);
+    out(
+      `${r.experiment}: ${f.epoch} epochs, loss ${f.loss.toFixed(4)}, test accuracy ${pct(f.test_accuracy)}, val ${pct(f.val_accuracy)}, writes ${f.total_writes}, worn cells ${f.worn_cells}`,
+    );
     printTemperatures(out, r.temperatures);
     if (args.json) writeJson(args.json, r);
     if (r.checkpoint) out(`checkpoint: ${r.checkpoint}`);
@@ -99,9 +133,19 @@ export function runCommand(irIn: unknown, args: CommandArgs, out: Out, err: Out)
   return guarded(err, async () => {
     const ir = irIn as IrProgram;
     const name = pick(ir, 'run', args.run);
-    if (!args.checkpoint) throw new TrainConfigError(`pimc run: --checkpoint DIR is required (the weights a 'pimc train --checkpoint DIR' wrote)`);
-    const r = await evaluate(ir, name, { checkpoint: args.checkpoint, seed: args.seed, warn: (m) => err(`warning: ${m}`), dataRoot: args.source ? dirname(resolve(args.source)) : undefined });
-    out(`${r.experiment}: test accuracy ${pct(r.test_accuracy)} (checkpoint ${r.checkpoint}, ${r.stuck_cells} stuck cells)`);
+    if (!args.checkpoint)
+      throw new TrainConfigError(
+        `pimc run: --checkpoint DIR is required (the weights a 'pimc train --checkpoint DIR' wrote)`,
+      );
+    const r = await evaluate(ir, name, {
+      checkpoint: args.checkpoint,
+      seed: args.seed,
+      warn: (m) => err(`warning: ${m}`),
+      dataRoot: args.source ? dirname(resolve(args.source)) : undefined,
+    });
+    out(
+      `${r.experiment}: test accuracy ${pct(r.test_accuracy)} (checkpoint ${r.checkpoint}, ${r.stuck_cells} stuck cells)`,
+    );
     printTemperatures(out, r.temperatures);
     if (args.json) writeJson(args.json, r);
     return 0;

@@ -34,14 +34,16 @@ export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataO
       return { kind: 'graph', graph: loadPlanetoid(isAbsolute(p) ? p : resolve(opts.dataRoot ?? process.cwd(), p)) };
     }
     case 'builtin': {
-      if ((ds.set ?? ds.name) !== 'mnist') throw new DataError(`dataset '${ds.name}': unknown built-in set '${ds.set ?? ds.name}' (known: mnist)`);
+      if ((ds.set ?? ds.name) !== 'mnist')
+        throw new DataError(`dataset '${ds.name}': unknown built-in set '${ds.set ?? ds.name}' (known: mnist)`);
       // `samples: N` uses N digits of the fixed split, 80% train / 20% test.
       const samples = attrNum(ds, 'samples');
       return {
         kind: 'tensor',
         set: loadMnist({
           trainLimit: opts.trainLimit ?? attrNum(ds, 'train') ?? (samples ? Math.round(0.8 * samples) : undefined),
-          testLimit: opts.testLimit ?? attrNum(ds, 'test') ?? (samples ? samples - Math.round(0.8 * samples) : undefined),
+          testLimit:
+            opts.testLimit ?? attrNum(ds, 'test') ?? (samples ? samples - Math.round(0.8 * samples) : undefined),
         }),
       };
     }
@@ -50,13 +52,35 @@ export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataO
       if (ds.kind === 'graph') {
         return {
           kind: 'graph',
-          graph: syntheticGraph({ nodes: attrNum(ds, 'nodes') ?? 600, features: attrNum(ds, 'features') ?? 100, classes: ds.classes || 4, avgDegree: attrNum(ds, 'degree') ?? 4, seed }),
+          graph: syntheticGraph({
+            nodes: attrNum(ds, 'nodes') ?? 600,
+            features: attrNum(ds, 'features') ?? 100,
+            classes: ds.classes || 4,
+            avgDegree: attrNum(ds, 'degree') ?? 4,
+            seed,
+          }),
         };
       }
       const samples = attrNum(ds, 'samples');
-      const train = Math.min(opts.trainLimit ?? Infinity, attrNum(ds, 'train') ?? (samples ? Math.round(0.8 * samples) : 1024));
-      const test = Math.min(opts.testLimit ?? Infinity, attrNum(ds, 'test') ?? (samples ? samples - Math.round(0.8 * samples) : 256));
-      return { kind: 'tensor', set: syntheticSet({ shape: ds.shape.length ? ds.shape : [1, 12, 12], classes: ds.classes || 4, train, test, seed, noise: attrNum(ds, 'noise') }) };
+      const train = Math.min(
+        opts.trainLimit ?? Infinity,
+        attrNum(ds, 'train') ?? (samples ? Math.round(0.8 * samples) : 1024),
+      );
+      const test = Math.min(
+        opts.testLimit ?? Infinity,
+        attrNum(ds, 'test') ?? (samples ? samples - Math.round(0.8 * samples) : 256),
+      );
+      return {
+        kind: 'tensor',
+        set: syntheticSet({
+          shape: ds.shape.length ? ds.shape : [1, 12, 12],
+          classes: ds.classes || 4,
+          train,
+          test,
+          seed,
+          noise: attrNum(ds, 'noise'),
+        }),
+      };
     }
     default:
       throw new DataError(`dataset '${ds.name}': unknown source '${String(ds.source)}'`);
@@ -67,7 +91,9 @@ export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataO
 export function samplesToTensor(x: Float32Array, n: number, sampleShape: number[]): tf.Tensor {
   if (sampleShape.length !== 3) return tf.tensor2d(x, [n, sampleShape.reduce((a, b) => a * b, 1)]);
   const [c, h, w] = sampleShape as [number, number, number];
-  return tf.tidy(() => (c === 1 ? tf.tensor4d(x, [n, h, w, 1]) : tf.transpose(tf.tensor4d(x, [n, c, h, w]), [0, 2, 3, 1])));
+  return tf.tidy(() =>
+    c === 1 ? tf.tensor4d(x, [n, h, w, 1]) : tf.transpose(tf.tensor4d(x, [n, c, h, w]), [0, 2, 3, 1]),
+  );
 }
 
 export function graphFeatures(g: PlanetoidGraph): tf.Tensor2D {

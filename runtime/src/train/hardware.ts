@@ -1,7 +1,18 @@
 // From the IR to what each layer computes on: the engine of every layer (crossbar, GPU, digital periphery)
 // and, for crossbar layers, the numerics parameters from the mapped tile type, its device and the experiment.
 
-import { mappingParts, tileTypeOf, type IrArchitecture, type IrDevice, type IrAdjacencyPolicy, type IrExperiment, type IrMapping, type IrPlacement, type IrProgram, type IrTileType } from '@pim/ir';
+import {
+  mappingParts,
+  tileTypeOf,
+  type IrArchitecture,
+  type IrDevice,
+  type IrAdjacencyPolicy,
+  type IrExperiment,
+  type IrMapping,
+  type IrPlacement,
+  type IrProgram,
+  type IrTileType,
+} from '@pim/ir';
 import type { AdjacencyParams } from '../numerics/adjacency.js';
 import type { CrossbarParams } from '../numerics/crossbar.js';
 import { readNoiseBandwidth } from '../numerics/physics.js';
@@ -46,7 +57,10 @@ export function crossbarParamsFor(
 ): Omit<CrossbarParams, 'weightRange'> {
   const where = `mapping '${mapping.name}', layer '${placement.layer}'`;
   const tile = tileTypeOf(arch, placement.target);
-  if (!tile?.crossbar) throw new TrainConfigError(`${where}: target '${placement.target}' is not a tile type with crossbars in architecture '${arch.name}'`);
+  if (!tile?.crossbar)
+    throw new TrainConfigError(
+      `${where}: target '${placement.target}' is not a tile type with crossbars in architecture '${arch.name}'`,
+    );
   const dev = findDevice(ir, tile.crossbar.device, where);
   const num = exp.numerics;
   const adcBits = num.adc_bits ?? tile.adc?.resolution_bits ?? Infinity;
@@ -81,10 +95,24 @@ export function crossbarParamsFor(
  * The numerics of a GCN layer's Â when its mapping places the blocks on a crossbar tile: that tile's cells,
  * converters and read bandwidth, the experiment's faults and noise.
  */
-function adjacencyParams(ir: IrProgram, arch: IrArchitecture, mapping: IrMapping, policy: IrAdjacencyPolicy, exp: IrExperiment, temperatures?: ReadonlyMap<string, number>): AdjacencyParams | undefined {
+function adjacencyParams(
+  ir: IrProgram,
+  arch: IrArchitecture,
+  mapping: IrMapping,
+  policy: IrAdjacencyPolicy,
+  exp: IrExperiment,
+  temperatures?: ReadonlyMap<string, number>,
+): AdjacencyParams | undefined {
   const tile = tileTypeOf(arch, policy.target);
   if (!tile?.crossbar) return undefined;
-  const placement = { layer: policy.layer, index: -1, kind: 'gcn', engine: 'crossbar' as const, partition: policy.partition, target: policy.target };
+  const placement = {
+    layer: policy.layer,
+    index: -1,
+    kind: 'gcn',
+    engine: 'crossbar' as const,
+    partition: policy.partition,
+    target: policy.target,
+  };
   const p = crossbarParamsFor(ir, arch, mapping, placement, exp, temperatures);
   return { ...p, block: policy.block || p.rows, skipZeroBlocks: policy.skip_zero_blocks };
 }
@@ -97,14 +125,21 @@ export function layerHardware(
 ): { mapping: IrMapping; arch: IrArchitecture; layers: LayerHardware[] } {
   const { mapping, arch, model } = mappingParts(ir, exp.mapping);
   if (!mapping) throw new TrainConfigError(`experiment '${exp.name}': mapping '${exp.mapping}' is not in the IR`);
-  if (!arch) throw new TrainConfigError(`mapping '${mapping.name}': architecture '${mapping.architecture}' is not in the IR`);
+  if (!arch)
+    throw new TrainConfigError(`mapping '${mapping.name}': architecture '${mapping.architecture}' is not in the IR`);
   if (!model) throw new TrainConfigError(`mapping '${mapping.name}': model '${mapping.model}' is not in the IR`);
   const layers = model.layers.map((layer): LayerHardware => {
-    const pl = mapping.placements.find((p) => p.index === layer.index) ?? mapping.placements.find((p) => p.layer === layer.name);
+    const pl =
+      mapping.placements.find((p) => p.index === layer.index) ?? mapping.placements.find((p) => p.layer === layer.name);
     const engine = pl?.engine ?? 'digital';
-    const partitionKind = arch.partitions.find((p) => p.name === pl?.partition)?.kind ?? (engine === 'gpu' ? 'gpu' : 'reram');
+    const partitionKind =
+      arch.partitions.find((p) => p.name === pl?.partition)?.kind ?? (engine === 'gpu' ? 'gpu' : 'reram');
     if (engine !== 'crossbar' || exp.numerics.ideal) return { engine, partitionKind };
-    const hw: LayerHardware = { engine, partitionKind, crossbar: crossbarParamsFor(ir, arch, mapping, pl!, exp, temperatures) };
+    const hw: LayerHardware = {
+      engine,
+      partitionKind,
+      crossbar: crossbarParamsFor(ir, arch, mapping, pl!, exp, temperatures),
+    };
     const policy = mapping.adjacency.find((a) => a.layer === layer.name);
     if (policy) {
       const adjacency = adjacencyParams(ir, arch, mapping, policy, exp, temperatures);

@@ -9,7 +9,17 @@ import { tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
 import { TrainConfigError, type LayerHardware } from './hardware.js';
 import { AdjacencyCrossbar } from '../numerics/adjacency.js';
-import { aggregate, conv2d, crossbarAggregate, crossbarOp, fixedPointSte, linear, StaticFormat, staticFixedPointSte, type Csr } from './ops.js';
+import {
+  aggregate,
+  conv2d,
+  crossbarAggregate,
+  crossbarOp,
+  fixedPointSte,
+  linear,
+  StaticFormat,
+  staticFixedPointSte,
+  type Csr,
+} from './ops.js';
 
 export interface ForwardContext {
   training: boolean;
@@ -49,7 +59,8 @@ export interface WeightLayer {
 /** A [height, width] attribute given as one number or a pair. */
 function pair(layer: IrLayer, key: string, dflt?: number): [number, number] {
   const v = layer.attributes[key];
-  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) return [v[0] as number, v[1] as number];
+  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'))
+    return [v[0] as number, v[1] as number];
   const n = num(layer, key, dflt);
   return [n, n];
 }
@@ -57,7 +68,8 @@ function pair(layer: IrLayer, key: string, dflt?: number): [number, number] {
 /** A stride the trainer supports: the same along both axes. */
 function uniform(layer: IrLayer, key: string, dflt: number): number {
   const [a, b] = pair(layer, key, dflt);
-  if (a !== b) throw new TrainConfigError(`layer '${layer.name}': ${key} ${a}×${b} must be equal along both axes for the trainer`);
+  if (a !== b)
+    throw new TrainConfigError(`layer '${layer.name}': ${key} ${a}×${b} must be equal along both axes for the trainer`);
   return a;
 }
 
@@ -66,19 +78,24 @@ function padding(layer: IrLayer, kh: number, kw: number): number {
   const v = layer.attributes['padding'];
   if (v === undefined) return 0;
   if (v === 'same') {
-    if (kh !== kw || kh % 2 === 0) throw new TrainConfigError(`layer '${layer.name}': 'same' padding needs an odd square kernel`);
+    if (kh !== kw || kh % 2 === 0)
+      throw new TrainConfigError(`layer '${layer.name}': 'same' padding needs an odd square kernel`);
     return (kh - 1) / 2;
   }
   if (typeof v === 'number') return v;
   if (Array.isArray(v) && v.length > 0 && v.every((x) => x === v[0]) && typeof v[0] === 'number') return v[0];
-  throw new TrainConfigError(`layer '${layer.name}': padding ${JSON.stringify(v)} is not supported by the trainer (give the same padding on every side)`);
+  throw new TrainConfigError(
+    `layer '${layer.name}': padding ${JSON.stringify(v)} is not supported by the trainer (give the same padding on every side)`,
+  );
 }
 
 function num(layer: IrLayer, key: string, dflt?: number): number {
   const v = layer.attributes[key];
   if (typeof v === 'number') return v;
   if (v === undefined && dflt !== undefined) return dflt;
-  throw new TrainConfigError(`layer '${layer.name}' (${layer.kind}): attribute '${key}' must be a number, got ${JSON.stringify(v)}`);
+  throw new TrainConfigError(
+    `layer '${layer.name}' (${layer.kind}): attribute '${key}' must be a number, got ${JSON.stringify(v)}`,
+  );
 }
 
 /** Which batchnorm layers stay for a normalization placement: every, every other, every third, none. */
@@ -160,7 +177,13 @@ export class Network {
       const clip = this.exp.mitigate?.clip;
       // Fixed-point range: the clip when clipping, else 8× the Glorot bound (3× saturated Cora weights and cost 3 points).
       const weightRange = clip && clip > 0 ? clip : 8 * Math.sqrt(6 / (K + N));
-      wl.crossbar = new CrossbarLayer(K, N, { ...hw.crossbar, weightRange }, this.rng.fork(layer.index).nextUint32(), kernel);
+      wl.crossbar = new CrossbarLayer(
+        K,
+        N,
+        { ...hw.crossbar, weightRange },
+        this.rng.fork(layer.index).nextUint32(),
+        kernel,
+      );
     }
     this.weights.push(wl);
     this.trainable.push(w);
@@ -171,26 +194,43 @@ export class Network {
   private build(layer: IrLayer, hw: LayerHardware, inShape: number[]): Built {
     const gradBits = this.exp.numerics.activation_bits || 16;
     // Static fixed point: the crossbar layers' output gradients get a per-layer format too.
-    const gradFormat = this.exp.numerics.fixed_point === 'static' && hw.crossbar ? new StaticFormat(gradBits) : undefined;
+    const gradFormat =
+      this.exp.numerics.fixed_point === 'static' && hw.crossbar ? new StaticFormat(gradBits) : undefined;
     if (gradFormat) this.formats.push(gradFormat);
     const mk = (outShape: number[], forward: Built['forward']): Built => ({ layer, hw, outShape, forward });
     switch (layer.kind) {
       case 'conv': {
-        if (inShape.length !== 3) throw new TrainConfigError(`layer '${layer.name}': conv needs an image input, got shape [${inShape.join(', ')}]`);
+        if (inShape.length !== 3)
+          throw new TrainConfigError(
+            `layer '${layer.name}': conv needs an image input, got shape [${inShape.join(', ')}]`,
+          );
         const [h, w, cin] = inShape as [number, number, number];
         const out = num(layer, 'out');
         const [kh, kw] = pair(layer, 'kernel');
         const stride = uniform(layer, 'stride', 1);
         const pad = padding(layer, kh, kw);
-        if ((layer.attributes['groups'] ?? 1) !== 1) throw new TrainConfigError(`layer '${layer.name}': grouped convolutions are not supported by the trainer`);
+        if ((layer.attributes['groups'] ?? 1) !== 1)
+          throw new TrainConfigError(`layer '${layer.name}': grouped convolutions are not supported by the trainer`);
         const kernel: KernelGeometry = { kh, kw, cin, stride, pad };
         const wl = this.addWeights(layer, hw, kh * kw * cin, out, kernel);
         const ho = Math.floor((h + 2 * pad - kh) / stride) + 1;
         const wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
         return mk([ho, wo, out], (x, ctx) => {
           const y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, gradFormat, needDx: x !== ctx.input, path: this.path, calibrate: ctx.calibrate })
-            : conv2d(x as tf.Tensor4D, tf.reshape(wl.w, [kh, kw, cin, out]) as tf.Tensor4D, { stride, pad }, x !== ctx.input);
+            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, {
+                noise: ctx.noise,
+                gradBits,
+                gradFormat,
+                needDx: x !== ctx.input,
+                path: this.path,
+                calibrate: ctx.calibrate,
+              })
+            : conv2d(
+                x as tf.Tensor4D,
+                tf.reshape(wl.w, [kh, kw, cin, out]) as tf.Tensor4D,
+                { stride, pad },
+                x !== ctx.input,
+              );
           return wl.hasBias ? tf.add(y, wl.b) : y;
         });
       }
@@ -206,13 +246,28 @@ export class Network {
           // The network's input never changes between steps (graph features): its transpose is cached.
           const xT = x === ctx.input ? this.inputTransposed(x as tf.Tensor2D) : ctx.transposes?.get(x);
           let y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, { noise: ctx.noise, gradBits, gradFormat, xT, needDx: x !== ctx.input, path: this.path, calibrate: ctx.calibrate })
+            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, {
+                noise: ctx.noise,
+                gradBits,
+                gradFormat,
+                xT,
+                needDx: x !== ctx.input,
+                path: this.path,
+                calibrate: ctx.calibrate,
+              })
             : linear(x2 as tf.Tensor2D, wl.w as unknown as tf.Tensor2D, xT);
           if (isGcn) {
             if (!ctx.adj) throw new TrainConfigError(`layer '${layer.name}': gcn needs a graph input`);
             // DropLayer's dropout: drop vertex results before they travel to the tiles holding Â.
             if (ctx.training && featureDrop > 0) y = this.dropout(y, featureDrop);
-            y = hw.adjacency ? crossbarAggregate(this.adjacencyOn(layer, hw, ctx.adj), y as tf.Tensor2D, ctx.noise, this.uniformsFor('adjacency')) : aggregate(ctx.adj, y as tf.Tensor2D);
+            y = hw.adjacency
+              ? crossbarAggregate(
+                  this.adjacencyOn(layer, hw, ctx.adj),
+                  y as tf.Tensor2D,
+                  ctx.noise,
+                  this.uniformsFor('adjacency'),
+                )
+              : aggregate(ctx.adj, y as tf.Tensor2D);
           }
           return wl.hasBias ? tf.add(y, wl.b) : y;
         });
@@ -238,7 +293,8 @@ export class Network {
       }
       case 'maxpool':
       case 'avgpool': {
-        if (inShape.length !== 3) throw new TrainConfigError(`layer '${layer.name}': ${layer.kind} needs an image input`);
+        if (inShape.length !== 3)
+          throw new TrainConfigError(`layer '${layer.name}': ${layer.kind} needs an image input`);
         const [sh, sw] = pair(layer, 'size', 2);
         const [th, tw] = pair(layer, 'stride', sh);
         const pad = padding(layer, sh, sw);
@@ -274,7 +330,10 @@ export class Network {
       case 'add': {
         const from = layer.from ?? (layer.attributes['from'] as string | undefined);
         const src = this.built.findIndex((b) => b.layer.name === from);
-        if (src < 0) throw new TrainConfigError(`layer '${layer.name}': residual source '${String(from)}' is not an earlier layer`);
+        if (src < 0)
+          throw new TrainConfigError(
+            `layer '${layer.name}': residual source '${String(from)}' is not an earlier layer`,
+          );
         return mk(inShape, (x, ctx) => {
           const saved = ctx as ForwardContext & { outputs?: tf.Tensor[] };
           return tf.add(x, saved.outputs![src]!);
@@ -325,7 +384,12 @@ export class Network {
           cols.push(i % f);
           vals.push(a[i]!);
         }
-      this.inputNonZeros = { x, rows: Int32Array.from(rows), cols: Int32Array.from(cols), vals: Float32Array.from(vals) };
+      this.inputNonZeros = {
+        x,
+        rows: Int32Array.from(rows),
+        cols: Int32Array.from(cols),
+        vals: Float32Array.from(vals),
+      };
     }
     const { rows, cols, vals } = this.inputNonZeros;
     const { pool, start } = this.uniforms.cursor();
@@ -413,7 +477,8 @@ export class Network {
    * layer sees the output of the calibrated layers before it); returns the ranges per layer.
    */
   calibrate(x: tf.Tensor, adj?: Csr): Record<string, number[]> {
-    if (this.calibrates) tf.tidy(() => void this.forward(x, { training: false, noise: false, seed: 0, adj, calibrate: true }));
+    if (this.calibrates)
+      tf.tidy(() => void this.forward(x, { training: false, noise: false, seed: 0, adj, calibrate: true }));
     return this.adcRanges();
   }
 

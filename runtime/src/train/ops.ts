@@ -17,8 +17,12 @@ export interface ConvGeometry {
 
 /** tf.customGrad with the argument typing its overloads lack. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function customGrad(f: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }): (...xs: tf.Tensor[]) => tf.Tensor {
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...xs: tf.Tensor[]) => tf.Tensor;
+function customGrad(
+  f: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] },
+): (...xs: tf.Tensor[]) => tf.Tensor {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+    ...xs: tf.Tensor[]
+  ) => tf.Tensor;
 }
 
 function padOf(pad: number): 'valid' | number {
@@ -32,7 +36,15 @@ function padOf(pad: number): 'valid' | number {
  */
 export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw: number, g: ConvGeometry): tf.Tensor4D {
   return tf.tidy(() => {
-    const xp = g.pad > 0 ? tf.pad(x, [[0, 0], [g.pad, g.pad], [g.pad, g.pad], [0, 0]]) : x;
+    const xp =
+      g.pad > 0
+        ? tf.pad(x, [
+            [0, 0],
+            [g.pad, g.pad],
+            [g.pad, g.pad],
+            [0, 0],
+          ])
+        : x;
     // Trim input rows/cols the strided forward never reached, so the result is exactly kh × kw.
     const [, ho, wo] = dy.shape;
     const needH = (ho - 1) * g.stride + kh;
@@ -45,7 +57,12 @@ export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw: 
 }
 
 /** Input gradient of a conv. */
-export function convInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: [number, number, number, number], g: ConvGeometry): tf.Tensor4D {
+export function convInputGrad(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  xShape: [number, number, number, number],
+  g: ConvGeometry,
+): tf.Tensor4D {
   return tf.conv2dTranspose(dy, filter, xShape, g.stride, padOf(g.pad));
 }
 
@@ -61,7 +78,10 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry, nee
         const [sx, sf] = saved as [tf.Tensor4D, tf.Tensor4D];
         const d = dy as tf.Tensor4D;
         // The network's input needs no gradient: zeros instead of a transposed conv.
-        return [needDx ? convInputGrad(d, sf, sx.shape, g) : tf.zerosLike(sx), convFilterGrad(sx, d, sf.shape[0], sf.shape[1], g)];
+        return [
+          needDx ? convInputGrad(d, sf, sx.shape, g) : tf.zerosLike(sx),
+          convFilterGrad(sx, d, sf.shape[0], sf.shape[1], g),
+        ];
       },
     };
   });
@@ -157,7 +177,15 @@ export function crossbarOp(
   xb: CrossbarLayer,
   x: tf.Tensor,
   w: tf.Tensor2D,
-  opts: { noise: boolean; gradBits: number; gradFormat?: StaticFormat; xT?: tf.Tensor2D; needDx?: boolean; path?: MvmPath; calibrate?: boolean },
+  opts: {
+    noise: boolean;
+    gradBits: number;
+    gradFormat?: StaticFormat;
+    xT?: tf.Tensor2D;
+    needDx?: boolean;
+    path?: MvmPath;
+    calibrate?: boolean;
+  },
 ): tf.Tensor {
   const needDx = opts.needDx ?? true;
   const k = xb.kernel;
@@ -237,7 +265,12 @@ export function aggregate(a: Csr, h: tf.Tensor2D): tf.Tensor2D {
  * effective Â, and per-node thermal noise when `noise`; the backward is straight-through on the stored Â
  * (dH = Â_effᵀ·dY).
  */
-export function crossbarAggregate(xa: AdjacencyCrossbar, h: tf.Tensor2D, noise: boolean, pool: NormalPool): tf.Tensor2D {
+export function crossbarAggregate(
+  xa: AdjacencyCrossbar,
+  h: tf.Tensor2D,
+  noise: boolean,
+  pool: NormalPool,
+): tf.Tensor2D {
   const op = customGrad((hi: tf.Tensor) => {
     const f = hi.shape[1]!;
     const a = hi.dataSync() as Float32Array;

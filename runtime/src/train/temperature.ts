@@ -33,8 +33,16 @@ export function temperaturesFor(ir: IrProgram, exp: IrExperiment, dataRoot?: str
   const arch = ir.architectures.find((a) => a.name === mapping?.architecture);
   const stated = exp.noise.temperature_default !== true;
   if (!arch?.thermal || stated) {
-    const why = stated ? (arch?.thermal ? `stated by '${exp.name}' (overrides the thermal model of '${arch.name}')` : `stated by '${exp.name}'`) : 'the default (no thermal model)';
-    return { source: stated ? 'stated' : 'default', note: `temperature ${exp.noise.temperature_k} K, ${why}`, layers: [] };
+    const why = stated
+      ? arch?.thermal
+        ? `stated by '${exp.name}' (overrides the thermal model of '${arch.name}')`
+        : `stated by '${exp.name}'`
+      : 'the default (no thermal model)';
+    return {
+      source: stated ? 'stated' : 'default',
+      note: `temperature ${exp.noise.temperature_k} K, ${why}`,
+      layers: [],
+    };
   }
   let report;
   try {

@@ -7,7 +7,14 @@ import { mappingParts, validateIr, type IrExperiment, type IrProgram } from '@pi
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '../data/planetoid.js';
 import { initTf, tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
-import { checkpointPath, decodeTensor, encodeTensor, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import {
+  checkpointPath,
+  decodeTensor,
+  encodeTensor,
+  readCheckpoint,
+  writeCheckpoint,
+  type Checkpoint,
+} from './checkpoint.js';
 import { graphFeatures, loadExperimentData, samplesToTensor, type DataOptions, type LoadedData } from './data.js';
 import { normalizedAdjacency } from './graph.js';
 import { temperaturesFor, type TemperatureUse } from './temperature.js';
@@ -75,11 +82,16 @@ function findExperiment(ir: IrProgram, name: string, kind: 'train' | 'run'): IrE
   // The published schema catches every malformed field (with its JSON path) before the trainer reads
   // one, as the simulator does: `experiments: null` or `batch: 0` are the caller's error, not a crash.
   const problems = validateIr(ir);
-  if (problems.length > 0) throw new TrainConfigError(`invalid pim IR (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`);
+  if (problems.length > 0)
+    throw new TrainConfigError(
+      `invalid pim IR (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`,
+    );
   const exp = ir.experiments.find((e) => e.name === name && e.kind === kind);
   if (!exp) {
     const known = ir.experiments.filter((e) => e.kind === kind).map((e) => e.name);
-    throw new TrainConfigError(`no ${kind} experiment '${name}' in the IR${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+    throw new TrainConfigError(
+      `no ${kind} experiment '${name}' in the IR${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+    );
   }
   return exp;
 }
@@ -107,7 +119,11 @@ interface Task {
   inputShape: number[];
   classes: number;
   /** One epoch of optimizer steps; returns mean loss and training accuracy. */
-  trainEpoch(net: Network, step: (lossFn: () => { loss: tf.Scalar; correct: tf.Scalar }) => { loss: number; correct: number }, epoch: number): { loss: number; accuracy: number; trafficFraction: number };
+  trainEpoch(
+    net: Network,
+    step: (lossFn: () => { loss: tf.Scalar; correct: tf.Scalar }) => { loss: number; correct: number },
+    epoch: number,
+  ): { loss: number; accuracy: number; trafficFraction: number };
   accuracy(net: Network, noise: boolean): { train: number; val: number | null; test: number };
   /** Sets calibrated ADC ranges from calibration data (training samples, or the graph). */
   calibrate(net: Network): Record<string, number[]>;
@@ -119,7 +135,12 @@ function weightDecayLoss(net: Network, wd: number): tf.Scalar | undefined {
   return tf.mul(tf.addN(net.weights.map((w) => tf.sum(tf.square(w.w)))), wd / 2) as tf.Scalar;
 }
 
-function graphTask(data: Extract<LoadedData, { kind: 'graph' }>, exp: IrExperiment, seed: number, trainNoise: boolean): Task {
+function graphTask(
+  data: Extract<LoadedData, { kind: 'graph' }>,
+  exp: IrExperiment,
+  seed: number,
+  trainNoise: boolean,
+): Task {
   const g = data.graph;
   const x = graphFeatures(g);
   const full = normalizedAdjacency(g).adj;
@@ -129,18 +150,26 @@ function graphTask(data: Extract<LoadedData, { kind: 'graph' }>, exp: IrExperime
   const maskArr = new Float32Array(g.nodes);
   for (const i of sets.train) maskArr[i] = 1 / sets.train.length;
   const trainMask = tf.tensor1d(maskArr);
-  const labelsOneHot = tf.oneHot(tf.tensor1d(Array.from(g.labels, (y, i) => (g.split[i] === SPLIT_TRAIN ? y : -1)), 'int32'), g.classes);
+  const labelsOneHot = tf.oneHot(
+    tf.tensor1d(
+      Array.from(g.labels, (y, i) => (g.split[i] === SPLIT_TRAIN ? y : -1)),
+      'int32',
+    ),
+    g.classes,
+  );
   const dropEdge = exp.droplayer?.dropedge ?? 0;
   const featureKeep = 1 - (exp.droplayer?.dropout ?? 0);
   const wd = exp.optimizer?.weight_decay ?? 0;
   const rng = new Rng(seed ^ 0x9e37);
   const totalEdges = g.edges.length / 2;
-  const acc = (pred: Int32Array, nodes: number[]): number => (nodes.length ? nodes.filter((i) => pred[i] === g.labels[i]).length / nodes.length : 0);
+  const acc = (pred: Int32Array, nodes: number[]): number =>
+    nodes.length ? nodes.filter((i) => pred[i] === g.labels[i]).length / nodes.length : 0;
   return {
     inputShape: [g.features],
     classes: g.classes,
     trainEpoch(net, step, epoch) {
-      const { adj, keptEdges } = dropEdge > 0 ? normalizedAdjacency(g, dropEdge, rng) : { adj: full, keptEdges: totalEdges };
+      const { adj, keptEdges } =
+        dropEdge > 0 ? normalizedAdjacency(g, dropEdge, rng) : { adj: full, keptEdges: totalEdges };
       const r = step(() => {
         const logits = net.forward(x, { training: true, noise: trainNoise, seed: seed + 1000 * epoch, adj });
         const ce = tf.neg(tf.sum(tf.mul(labelsOneHot, tf.logSoftmax(logits)), 1));
@@ -172,7 +201,12 @@ function graphTask(data: Extract<LoadedData, { kind: 'graph' }>, exp: IrExperime
   };
 }
 
-function tensorTask(data: Extract<LoadedData, { kind: 'tensor' }>, exp: IrExperiment, seed: number, trainNoise: boolean): Task {
+function tensorTask(
+  data: Extract<LoadedData, { kind: 'tensor' }>,
+  exp: IrExperiment,
+  seed: number,
+  trainNoise: boolean,
+): Task {
   const s = data.set;
   const trainX = samplesToTensor(s.train.x, s.train.n, s.sampleShape);
   const testX = samplesToTensor(s.test.x, s.test.n, s.sampleShape);
@@ -195,7 +229,9 @@ function tensorTask(data: Extract<LoadedData, { kind: 'tensor' }>, exp: IrExperi
     inputShape: s.sampleShape,
     classes: s.classes,
     trainEpoch(net, step, epoch) {
-      const order = new Rng((seed ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0).shuffle(Array.from({ length: s.train.n }, (_, i) => i));
+      const order = new Rng((seed ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0).shuffle(
+        Array.from({ length: s.train.n }, (_, i) => i),
+      );
       let lossSum = 0;
       let correct = 0;
       let steps = 0;
@@ -205,7 +241,11 @@ function tensorTask(data: Extract<LoadedData, { kind: 'tensor' }>, exp: IrExperi
         const yb = tf.gather(trainY, ids);
         const oh = tf.oneHot(yb, s.classes);
         const r = step(() => {
-          const logits = net.forward(xb, { training: true, noise: trainNoise, seed: seed + 7919 * (epoch * 100003 + steps) });
+          const logits = net.forward(xb, {
+            training: true,
+            noise: trainNoise,
+            seed: seed + 7919 * (epoch * 100003 + steps),
+          });
           let loss = tf.losses.softmaxCrossEntropy(oh, logits) as tf.Scalar;
           const l2 = weightDecayLoss(net, wd);
           if (l2) loss = tf.add(loss, l2) as tf.Scalar;
@@ -252,7 +292,12 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   net.path = opts.path ?? 'approx';
   const optimizer = makeOptimizer(exp);
   const clip = exp.mitigate?.clip;
-  const progress = opts.progress instanceof ProgressReporter ? opts.progress : opts.progress ? new ProgressReporter(process.stderr, exp.name) : undefined;
+  const progress =
+    opts.progress instanceof ProgressReporter
+      ? opts.progress
+      : opts.progress
+        ? new ProgressReporter(process.stderr, exp.name)
+        : undefined;
   const evalNoise = exp.noise !== undefined;
   const start = performance.now();
   const metrics: EpochMetrics[] = [];
@@ -310,11 +355,23 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
       };
       metrics.push(m);
       opts.onEpoch?.(m);
-      progress?.update({ epoch, epochs, loss: m.loss, accuracy: m.test_accuracy, elapsed: (performance.now() - start) / 1000 });
+      progress?.update({
+        epoch,
+        epochs,
+        loss: m.loss,
+        accuracy: m.test_accuracy,
+        elapsed: (performance.now() - start) / 1000,
+      });
       if (opts.checkpoint) saveCheckpoint(opts.checkpoint, exp, model.name, epoch, net);
     }
     const final = metrics[metrics.length - 1] ?? emptyMetrics();
-    const result: TrainResult = { experiment: exp.name, seed, epochs: metrics, final, checkpoint: opts.checkpoint ? checkpointPath(opts.checkpoint, exp.name) : undefined };
+    const result: TrainResult = {
+      experiment: exp.name,
+      seed,
+      epochs: metrics,
+      final,
+      checkpoint: opts.checkpoint ? checkpointPath(opts.checkpoint, exp.name) : undefined,
+    };
     if (temperatures) result.temperatures = temperatures;
     if (adcRanges) result.adc_ranges = adcRanges;
     return result;
@@ -326,7 +383,20 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
 }
 
 function emptyMetrics(): EpochMetrics {
-  return { epoch: 0, loss: NaN, train_accuracy: 0, val_accuracy: null, test_accuracy: 0, writes: 0, total_writes: 0, worn_cells: 0, max_cell_writes: 0, traffic_fraction: 1, step_ms: 0, seconds: 0 };
+  return {
+    epoch: 0,
+    loss: NaN,
+    train_accuracy: 0,
+    val_accuracy: null,
+    test_accuracy: 0,
+    writes: 0,
+    total_writes: 0,
+    worn_cells: 0,
+    max_cell_writes: 0,
+    traffic_fraction: 1,
+    step_ms: 0,
+    seconds: 0,
+  };
 }
 
 function saveCheckpoint(dir: string, exp: IrExperiment, model: string, epoch: number, net: Network): void {
@@ -337,7 +407,14 @@ function saveCheckpoint(dir: string, exp: IrExperiment, model: string, epoch: nu
     model,
     epoch,
     variables: net.trainable.map((v) => encodeTensor(v.dataSync() as Float32Array, v.shape)),
-    writes: Object.fromEntries(net.weights.filter((w) => w.crossbar).map((w) => [w.name, encodeTensor(w.crossbar!.writeCounts(), [w.crossbar!.K, w.crossbar!.groups * w.crossbar!.N])])),
+    writes: Object.fromEntries(
+      net.weights
+        .filter((w) => w.crossbar)
+        .map((w) => [
+          w.name,
+          encodeTensor(w.crossbar!.writeCounts(), [w.crossbar!.K, w.crossbar!.groups * w.crossbar!.N]),
+        ]),
+    ),
   };
   writeCheckpoint(dir, ck);
 }
@@ -366,7 +443,9 @@ export function refuseToReplace(dir: string, experiment: string, overwrite: bool
   } catch {
     // unreadable: still the user's file
   }
-  throw new TrainConfigError(`'${file}' already holds ${what}; pass --overwrite to replace it, or choose another --checkpoint folder`);
+  throw new TrainConfigError(
+    `'${file}' already holds ${what}; pass --overwrite to replace it, or choose another --checkpoint folder`,
+  );
 }
 
 /** A checkpoint file, or in a folder the newest valid checkpoint of the given model; invalid ones are skipped with a warning. */
@@ -391,7 +470,17 @@ function resolveCheckpoint(path: string, model: string, warn: (message: string) 
 }
 
 /** Runs the `run` experiment `runName`: the checkpoint's weights written to a (faulty, noisy) chip, then tested. */
-export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions & { checkpoint: string; seed?: number; data?: LoadedData; path?: MvmPath; warn?: (message: string) => void }): Promise<EvaluateResult> {
+export async function evaluate(
+  ir: IrProgram,
+  runName: string,
+  opts: DataOptions & {
+    checkpoint: string;
+    seed?: number;
+    data?: LoadedData;
+    path?: MvmPath;
+    warn?: (message: string) => void;
+  },
+): Promise<EvaluateResult> {
   await initTf();
   const exp = findExperiment(ir, runName, 'run');
   const seed = opts.seed ?? exp.seed;
@@ -405,22 +494,33 @@ export async function evaluate(ir: IrProgram, runName: string, opts: DataOptions
   const net = new Network(model, layers, exp, task.inputShape, seed);
   net.path = opts.path ?? 'auto';
   try {
-    if (ck.variables.length !== net.trainable.length) throw new TrainConfigError(`${file}: checkpoint has ${ck.variables.length} tensors, model '${model.name}' needs ${net.trainable.length}`);
+    if (ck.variables.length !== net.trainable.length)
+      throw new TrainConfigError(
+        `${file}: checkpoint has ${ck.variables.length} tensors, model '${model.name}' needs ${net.trainable.length}`,
+      );
     net.trainable.forEach((v, i) => {
       const t = ck.variables[i]!;
-      if (t.shape.join('x') !== v.shape.join('x')) throw new TrainConfigError(`${file}: tensor ${i} has shape [${t.shape}], the model needs [${v.shape}]`);
+      if (t.shape.join('x') !== v.shape.join('x'))
+        throw new TrainConfigError(`${file}: tensor ${i} has shape [${t.shape}], the model needs [${v.shape}]`);
       v.assign(tf.tensor(decodeTensor(t), t.shape));
     });
     for (const w of net.weights) {
       const saved = ck.writes[w.name];
       // Counts of another encoding (other column groups) do not apply to these cells.
-      if (w.crossbar && saved && saved.shape[0] === w.crossbar.K && saved.shape[1] === w.crossbar.groups * w.crossbar.N) w.crossbar.restoreWrites(decodeTensor(saved));
+      if (w.crossbar && saved && saved.shape[0] === w.crossbar.K && saved.shape[1] === w.crossbar.groups * w.crossbar.N)
+        w.crossbar.restoreWrites(decodeTensor(saved));
     }
     net.program();
     const adcRanges = net.calibrates ? task.calibrate(net) : undefined;
     const acc = task.accuracy(net, exp.noise !== undefined);
     const stuck = net.weights.reduce((s, w) => s + (w.crossbar?.stats().stuck ?? 0), 0);
-    const result: EvaluateResult = { experiment: exp.name, checkpoint: file, test_accuracy: acc.test, val_accuracy: acc.val, stuck_cells: stuck };
+    const result: EvaluateResult = {
+      experiment: exp.name,
+      checkpoint: file,
+      test_accuracy: acc.test,
+      val_accuracy: acc.val,
+      stuck_cells: stuck,
+    };
     if (temperatures) result.temperatures = temperatures;
     if (adcRanges) result.adc_ranges = adcRanges;
     return result;

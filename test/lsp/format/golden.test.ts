@@ -12,7 +12,9 @@ const dir = join(repoRoot, 'test/lsp/cases/format');
 const update = process.env['UPDATE_GOLDENS'] === '1';
 
 describe('formatter goldens', () => {
-  const cases = readdirSync(dir).filter((f) => f.endsWith('.in.pim')).sort();
+  const cases = readdirSync(dir)
+    .filter((f) => f.endsWith('.in.pim'))
+    .sort();
   it('has cases', () => assert.ok(cases.length >= 5));
   for (const file of cases) {
     const name = file.replace(/\.in\.pim$/, '');
@@ -26,7 +28,8 @@ describe('formatter goldens', () => {
       const expectedPath = join(dir, `${name}.out.pim`);
       if (update || !existsSync(expectedPath)) writeFileSync(expectedPath, result.text);
       const expected = readFileSync(expectedPath, 'utf8');
-      if (result.text !== expected) assert.fail(`${name}: output differs from ${name}.out.pim\n${unifiedDiff(expected, result.text)}`);
+      if (result.text !== expected)
+        assert.fail(`${name}: output differs from ${name}.out.pim\n${unifiedDiff(expected, result.text)}`);
       // The golden itself is stable and means what the input meant.
       const again = await formatPim(result.text, opts);
       assert.ok(again.ok && again.text === result.text, `${name}: formatting is not idempotent`);

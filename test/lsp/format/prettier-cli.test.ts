@@ -17,10 +17,15 @@ describe('prettier CLI with the pim plugin', function () {
 
   it('--check passes on every sample', async () => {
     try {
-      await run(process.execPath, [prettier, '--plugin', plugin, '--check', 'samples/**/*.pim'], { cwd: repoRoot, env: plainEnv });
+      await run(process.execPath, [prettier, '--plugin', plugin, '--check', 'samples/**/*.pim'], {
+        cwd: repoRoot,
+        env: plainEnv,
+      });
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
-      assert.fail(`samples are not formatted (run: pimc fmt --write samples/*.pim):\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+      assert.fail(
+        `samples are not formatted (run: pimc fmt --write samples/*.pim):\n${err.stdout ?? ''}${err.stderr ?? ''}`,
+      );
     }
   });
 
@@ -31,13 +36,16 @@ describe('prettier CLI with the pim plugin', function () {
       await run(process.execPath, [prettier, '--plugin', plugin, '--write', 'a.pim'], { cwd: dir, env: plainEnv });
       assert.equal(readFileSync(join(dir, 'a.pim'), 'utf8'), 'model m { relu, flatten }\n');
       writeFileSync(join(dir, 'b.pim'), 'model m {\n  conv { out: }\n}\n');
-      await assert.rejects(run(process.execPath, [prettier, '--plugin', plugin, '--check', 'b.pim'], { cwd: dir, env: plainEnv }), (e: { stderr: string }) => {
-        const stderr = stripAnsi(e.stderr);
-        assert.match(stderr, /b\.pim: SyntaxError: PIM1005: unexpected '\}' in an expression/);
-        // Prettier's code frame points at line 2, column 15.
-        assert.match(stderr, /> 2 \|   conv \{ out: \}\n\[error\] {5}\| {15}\^/);
-        return true;
-      });
+      await assert.rejects(
+        run(process.execPath, [prettier, '--plugin', plugin, '--check', 'b.pim'], { cwd: dir, env: plainEnv }),
+        (e: { stderr: string }) => {
+          const stderr = stripAnsi(e.stderr);
+          assert.match(stderr, /b\.pim: SyntaxError: PIM1005: unexpected '\}' in an expression/);
+          // Prettier's code frame points at line 2, column 15.
+          assert.match(stderr, /> 2 \|   conv \{ out: \}\n\[error\] {5}\| {15}\^/);
+          return true;
+        },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -22,11 +22,18 @@ function pimFiles(dir: string): string[] {
 
 async function checkStable(text: string, label: string, printWidth = 100): Promise<string> {
   const first = await formatPim(text, { printWidth });
-  assert.ok(first.ok, `${label}: does not parse: ${!first.ok ? first.diagnostics.map((d) => d.message).join('; ') : ''}`);
+  assert.ok(
+    first.ok,
+    `${label}: does not parse: ${!first.ok ? first.diagnostics.map((d) => d.message).join('; ') : ''}`,
+  );
   const reparsed = parse(first.text);
   assert.deepEqual(reparsed.diagnostics, [], `${label}: formatted text does not parse:\n${first.text}`);
   const diff = astDifference(parse(text).ast, reparsed.ast);
-  assert.equal(diff, undefined, `${label}: formatting changed the tree at ${diff}\n--- input\n${text}\n--- output\n${first.text}`);
+  assert.equal(
+    diff,
+    undefined,
+    `${label}: formatting changed the tree at ${diff}\n--- input\n${text}\n--- output\n${first.text}`,
+  );
   const second = await formatPim(first.text, { printWidth });
   assert.ok(second.ok);
   if (second.text !== first.text) assert.fail(`${label}: not idempotent\n${unifiedDiff(first.text, second.text)}`);
@@ -72,7 +79,10 @@ describe('formatter properties', () => {
         const parsed = parse(text);
         assert.deepEqual(parsed.diagnostics, [], `generator produced invalid text:\n${text}`);
         const out = await checkStable(text, 'generated', width);
-        assert.deepEqual(parse(out).ast.comments.map((c) => c.text), parsed.ast.comments.map((c) => c.text));
+        assert.deepEqual(
+          parse(out).ast.comments.map((c) => c.text),
+          parsed.ast.comments.map((c) => c.text),
+        );
       }),
       { numRuns: 300, seed: 20261126 },
     );

@@ -19,32 +19,48 @@ describe('Neovim as an LSP client', function () {
     try {
       const broken = join(dir, 'broken.pim');
       const valid = join(dir, 'valid.pim');
-      writeFileSync(broken, 'model m {\n  input: tensor[1, 28, 28]\n  conv c1 { out: 6, kernel: }\n  linear f1 { out: 10 }\n}\n');
-      const v = marked('/// One layer.\nmodel ‸{name}net {\n  input: tensor[1, 28, 28]\n  flatten\n  linear f1 { out: 10 }\n}\n');
+      writeFileSync(
+        broken,
+        'model m {\n  input: tensor[1, 28, 28]\n  conv c1 { out: 6, kernel: }\n  linear f1 { out: 10 }\n}\n',
+      );
+      const v = marked(
+        '/// One layer.\nmodel ‸{name}net {\n  input: tensor[1, 28, 28]\n  flatten\n  linear f1 { out: 10 }\n}\n',
+      );
       writeFileSync(valid, v.text);
       const outFile = join(dir, 'out.json');
       let stdout = '';
       let stderr = '';
       try {
-        ({ stdout, stderr } = await run('nvim', ['--headless', '--clean', '-c', `luafile ${join(repoRoot, 'test/lsp/neovim/client.lua')}`], {
-          env: {
-            ...process.env,
-            PIM_SERVER: serverMain,
-            PIM_BROKEN: broken,
-            PIM_VALID: valid,
-            PIM_OUT: outFile,
-            PIM_HOVER_LINE: String(v.at['name']!.line),
-            PIM_HOVER_COL: String(v.at['name']!.character),
+        ({ stdout, stderr } = await run(
+          'nvim',
+          ['--headless', '--clean', '-c', `luafile ${join(repoRoot, 'test/lsp/neovim/client.lua')}`],
+          {
+            env: {
+              ...process.env,
+              PIM_SERVER: serverMain,
+              PIM_BROKEN: broken,
+              PIM_VALID: valid,
+              PIM_OUT: outFile,
+              PIM_HOVER_LINE: String(v.at['name']!.line),
+              PIM_HOVER_COL: String(v.at['name']!.character),
+            },
+            timeout: 60000,
           },
-          timeout: 60000,
-        }));
+        ));
       } catch (e) {
         const err = e as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
-        if (err.code === 'ENOENT') assert.fail('nvim is not installed (apt-get install -y neovim); this test needs a real third-party client');
+        if (err.code === 'ENOENT')
+          assert.fail('nvim is not installed (apt-get install -y neovim); this test needs a real third-party client');
         assert.fail(`nvim failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
       }
       // What Neovim received, for the CI log.
-      console.log(stdout.trim().split('\n').map((l) => `      nvim> ${l}`).join('\n'));
+      console.log(
+        stdout
+          .trim()
+          .split('\n')
+          .map((l) => `      nvim> ${l}`)
+          .join('\n'),
+      );
       const result = JSON.parse(readFileSync(outFile, 'utf8')) as {
         diagnostics: { code: string; message: string; range: { start: { line: number } } }[] | null;
         hover: { contents: { value: string } } | null;
@@ -72,25 +88,31 @@ describe('Neovim 0.7.2 with the newer features it has a client for', function ()
     const dir = mkdtempSync(join(tmpdir(), 'pim-nvim-'));
     try {
       const file = join(dir, 'a.pim');
-      const m = marked('const ‸{decl}rows = 64\narchitecture a { clock: 1 GHz, tile t { ima { crossbar { rows: ‸{use}rows, cols: log2(‸{sig}64), cell: c } } } }\ndevice c { technology: reram }\nmodel   m {input: tensor[4],   relu}\n');
+      const m = marked(
+        'const ‸{decl}rows = 64\narchitecture a { clock: 1 GHz, tile t { ima { crossbar { rows: ‸{use}rows, cols: log2(‸{sig}64), cell: c } } } }\ndevice c { technology: reram }\nmodel   m {input: tensor[4],   relu}\n',
+      );
       writeFileSync(file, m.text);
       const outFile = join(dir, 'out.json');
       let stdout = '';
       try {
-        ({ stdout } = await run('nvim', ['--headless', '--clean', '-c', `luafile ${join(repoRoot, 'test/lsp/neovim/features.lua')}`], {
-          env: {
-            ...process.env,
-            PIM_SERVER: serverMain,
-            PIM_FILE: file,
-            PIM_OUT: outFile,
-            PIM_HL_LINE: String(m.at['use']!.line),
-            PIM_HL_COL: String(m.at['use']!.character),
-            PIM_SIG_LINE: String(m.at['sig']!.line),
-            PIM_SIG_COL: String(m.at['sig']!.character),
-            PIM_FMT_LINE: '3',
+        ({ stdout } = await run(
+          'nvim',
+          ['--headless', '--clean', '-c', `luafile ${join(repoRoot, 'test/lsp/neovim/features.lua')}`],
+          {
+            env: {
+              ...process.env,
+              PIM_SERVER: serverMain,
+              PIM_FILE: file,
+              PIM_OUT: outFile,
+              PIM_HL_LINE: String(m.at['use']!.line),
+              PIM_HL_COL: String(m.at['use']!.character),
+              PIM_SIG_LINE: String(m.at['sig']!.line),
+              PIM_SIG_COL: String(m.at['sig']!.character),
+              PIM_FMT_LINE: '3',
+            },
+            timeout: 60000,
           },
-          timeout: 60000,
-        }));
+        ));
       } catch (e) {
         const err = e as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
         assert.fail(`nvim failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
@@ -115,7 +137,10 @@ describe('Neovim 0.7.2 with the newer features it has a client for', function ()
       // Only the model's line was formatted, in Neovim's buffer.
       assert.equal(r.formatted?.[3], 'model m { input: tensor[4], relu }');
       assert.equal(r.formatted?.[1], m.text.split('\n')[1]);
-      assert.ok(r.codelens?.some((l) => l.line === 0 && l.title === '1 reference'), JSON.stringify(r.codelens));
+      assert.ok(
+        r.codelens?.some((l) => l.line === 0 && l.title === '1 reference'),
+        JSON.stringify(r.codelens),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -19,8 +19,16 @@ describe('class catalogue from the prelude', () => {
   });
 
   it('keeps a subclass override ahead of the inherited attribute', () => {
-    const cls = classesFromSource([{ path: '/p/components.pim', text: 'class base { a: count = 1, b: count = 2 }\nclass sub extends base { b: count = 5 }\n' }]);
-    assert.deepEqual(cls.get('sub')!.attributes.map((x) => `${x.name}=${x.default}`), ['b=5', 'a=1']);
+    const cls = classesFromSource([
+      {
+        path: '/p/components.pim',
+        text: 'class base { a: count = 1, b: count = 2 }\nclass sub extends base { b: count = 5 }\n',
+      },
+    ]);
+    assert.deepEqual(
+      cls.get('sub')!.attributes.map((x) => `${x.name}=${x.default}`),
+      ['b=5', 'a=1'],
+    );
   });
 
   it('tells block sections from object values', () => {

@@ -11,13 +11,18 @@ describe('client configuration', function () {
 
   it('formats with the print width the client configures', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pim-cfg-'));
-    const client = await startClient(dir, {}, serverMain, (section) => (section === 'pim.format' ? { printWidth: 20 } : null));
+    const client = await startClient(dir, {}, serverMain, (section) =>
+      section === 'pim.format' ? { printWidth: 20 } : null,
+    );
     try {
       const uri = fileUri(join(dir, 'a.pim'));
       const next = client.nextDiagnostics(uri, 1);
       client.open(uri, 'model m { relu, flatten }\n', 1);
       await next;
-      const edits = (await client.connection.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
+      const edits = (await client.connection.sendRequest('textDocument/formatting', {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+      })) as TextEdit[];
       assert.equal(edits[0]?.newText, 'model m {\n  relu\n  flatten\n}\n');
     } finally {
       await client.close();

@@ -4,7 +4,15 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CodeLens, DocumentHighlight, SelectionRange, SignatureHelp, TextEdit, TypeHierarchyItem, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type {
+  CodeLens,
+  DocumentHighlight,
+  SelectionRange,
+  SignatureHelp,
+  TextEdit,
+  TypeHierarchyItem,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 import { fileUri, marked, startClient, type TestClient } from '../support/client.js';
 
 const lib = marked(`/// A sense amplifier.
@@ -40,7 +48,8 @@ describe('editing features over JSON-RPC', function () {
   let client: TestClient;
   let uri: string;
   let libUri: string;
-  const req = <T>(method: string, params: object): Promise<T> => client.connection.sendRequest(method, params) as Promise<T>;
+  const req = <T>(method: string, params: object): Promise<T> =>
+    client.connection.sendRequest(method, params) as Promise<T>;
   const pos = (m: { line: number; character: number }) => ({ line: m.line, character: m.character });
 
   before(async () => {
@@ -63,12 +72,23 @@ describe('editing features over JSON-RPC', function () {
 
   it('announces the features', () => {
     const c = client.initialize.capabilities;
-    for (const k of ['documentHighlightProvider', 'signatureHelpProvider', 'documentRangeFormattingProvider', 'selectionRangeProvider', 'typeHierarchyProvider', 'codeLensProvider'] as const) assert.ok(c[k], k);
+    for (const k of [
+      'documentHighlightProvider',
+      'signatureHelpProvider',
+      'documentRangeFormattingProvider',
+      'selectionRangeProvider',
+      'typeHierarchyProvider',
+      'codeLensProvider',
+    ] as const)
+      assert.ok(c[k], k);
     assert.ok(c.workspace?.fileOperations?.willRename?.filters.some((f) => f.pattern.glob === '**/*.pim'));
   });
 
   it('highlights the declaration (write) and the uses (read) of the name under the cursor', async () => {
-    const h = await req<DocumentHighlight[]>('textDocument/documentHighlight', { textDocument: { uri }, position: pos(main.at['rowsUse']!) });
+    const h = await req<DocumentHighlight[]>('textDocument/documentHighlight', {
+      textDocument: { uri },
+      position: pos(main.at['rowsUse']!),
+    });
     const starts = h.map((x) => [x.range.start.line, x.range.start.character, x.kind]);
     assert.deepEqual(starts, [
       [main.at['rowsDecl']!.line, main.at['rowsDecl']!.character, 3],
@@ -77,14 +97,26 @@ describe('editing features over JSON-RPC', function () {
       [main.at['log2']!.line, main.at['log2']!.character, 2],
     ]);
     // A class's uses as a block kind are highlighted in the file that uses it.
-    const cls = await req<DocumentHighlight[]>('textDocument/documentHighlight', { textDocument: { uri }, position: pos(main.at['ampKind']!) });
-    assert.deepEqual(cls.map((x) => x.range.start), [pos(main.at['ampKind']!)]);
+    const cls = await req<DocumentHighlight[]>('textDocument/documentHighlight', {
+      textDocument: { uri },
+      position: pos(main.at['ampKind']!),
+    });
+    assert.deepEqual(
+      cls.map((x) => x.range.start),
+      [pos(main.at['ampKind']!)],
+    );
   });
 
   it('helps with the signature of built-in functions, on text being typed too', async () => {
-    const log2 = await req<SignatureHelp | null>('textDocument/signatureHelp', { textDocument: { uri }, position: pos(main.at['log2']!) });
+    const log2 = await req<SignatureHelp | null>('textDocument/signatureHelp', {
+      textDocument: { uri },
+      position: pos(main.at['log2']!),
+    });
     assert.equal(log2?.signatures[0]!.label, 'log2(x: number)');
-    const fixed = await req<SignatureHelp | null>('textDocument/signatureHelp', { textDocument: { uri }, position: pos(main.at['fixed']!) });
+    const fixed = await req<SignatureHelp | null>('textDocument/signatureHelp', {
+      textDocument: { uri },
+      position: pos(main.at['fixed']!),
+    });
     assert.equal(fixed?.signatures[0]!.label, 'fixed(bits: information)');
     assert.match(String((fixed?.signatures[0]!.documentation as { value: string }).value), /Fixed-point/);
     // While typing `min(1 GHz, ` (the file does not parse): the second argument of min.
@@ -93,9 +125,15 @@ describe('editing features over JSON-RPC', function () {
     const next = client.nextDiagnostics(u, 1);
     client.open(u, typing.text, 1);
     await next;
-    const min = await req<SignatureHelp | null>('textDocument/signatureHelp', { textDocument: { uri: u }, position: pos(typing.at['arg']!) });
+    const min = await req<SignatureHelp | null>('textDocument/signatureHelp', {
+      textDocument: { uri: u },
+      position: pos(typing.at['arg']!),
+    });
     assert.equal(min?.signatures[0]!.label, 'min(x, ...)');
-    assert.equal(await req('textDocument/signatureHelp', { textDocument: { uri }, position: pos(main.at['chip']!) }), null);
+    assert.equal(
+      await req('textDocument/signatureHelp', { textDocument: { uri }, position: pos(main.at['chip']!) }),
+      null,
+    );
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
   });
 
@@ -114,40 +152,79 @@ describe('editing features over JSON-RPC', function () {
   });
 
   it('expands the selection from a name out to the file', async () => {
-    const [r] = await req<SelectionRange[]>('textDocument/selectionRange', { textDocument: { uri }, positions: [pos(main.at['rowsUse']!)] });
+    const [r] = await req<SelectionRange[]>('textDocument/selectionRange', {
+      textDocument: { uri },
+      positions: [pos(main.at['rowsUse']!)],
+    });
     const chain: string[] = [];
     const lines = main.text.split('\n');
     const textOf = (x: SelectionRange) =>
-      x.range.start.line === x.range.end.line ? lines[x.range.start.line]!.slice(x.range.start.character, x.range.end.character) : `lines ${x.range.start.line}-${x.range.end.line}`;
+      x.range.start.line === x.range.end.line
+        ? lines[x.range.start.line]!.slice(x.range.start.character, x.range.end.character)
+        : `lines ${x.range.start.line}-${x.range.end.line}`;
     for (let x: SelectionRange | undefined = r; x; x = x.parent) chain.push(textOf(x));
-    assert.deepEqual(chain.slice(0, 4), ['rows', 'rows: rows', 'rows: rows, cols: 64, cell: cell', 'crossbar[4] { rows: rows, cols: 64, cell: cell }']);
+    assert.deepEqual(chain.slice(0, 4), [
+      'rows',
+      'rows: rows',
+      'rows: rows, cols: 64, cell: cell',
+      'crossbar[4] { rows: rows, cols: 64, cell: cell }',
+    ]);
     assert.equal(chain.at(-1), `lines 0-${lines.length - 1}`);
   });
 
   it('shows the type hierarchy of classes and architectures (extends)', async () => {
-    const [amp] = await req<TypeHierarchyItem[]>('textDocument/prepareTypeHierarchy', { textDocument: { uri }, position: pos(main.at['ampKind']!) });
+    const [amp] = await req<TypeHierarchyItem[]>('textDocument/prepareTypeHierarchy', {
+      textDocument: { uri },
+      position: pos(main.at['ampKind']!),
+    });
     assert.equal(amp?.name, 'sense_amp');
     assert.equal(amp.uri, libUri);
     const sup = await req<TypeHierarchyItem[]>('typeHierarchy/supertypes', { item: amp });
-    assert.deepEqual(sup.map((x) => x.name), ['component']);
+    assert.deepEqual(
+      sup.map((x) => x.name),
+      ['component'],
+    );
     assert.match(sup[0]!.uri, /prelude\/components\.pim$/);
     const sub = await req<TypeHierarchyItem[]>('typeHierarchy/subtypes', { item: amp });
-    assert.deepEqual(sub.map((x) => x.name), ['fast_amp']);
+    assert.deepEqual(
+      sub.map((x) => x.name),
+      ['fast_amp'],
+    );
     // The prelude's component class has the user's class among its subtypes.
-    assert.ok((await req<TypeHierarchyItem[]>('typeHierarchy/subtypes', { item: sup[0] })).some((x) => x.name === 'sense_amp'));
-    const [chip] = await req<TypeHierarchyItem[]>('textDocument/prepareTypeHierarchy', { textDocument: { uri }, position: pos(main.at['chip']!) });
-    assert.deepEqual((await req<TypeHierarchyItem[]>('typeHierarchy/subtypes', { item: chip })).map((x) => x.name), ['big']);
+    assert.ok(
+      (await req<TypeHierarchyItem[]>('typeHierarchy/subtypes', { item: sup[0] })).some((x) => x.name === 'sense_amp'),
+    );
+    const [chip] = await req<TypeHierarchyItem[]>('textDocument/prepareTypeHierarchy', {
+      textDocument: { uri },
+      position: pos(main.at['chip']!),
+    });
+    assert.deepEqual(
+      (await req<TypeHierarchyItem[]>('typeHierarchy/subtypes', { item: chip })).map((x) => x.name),
+      ['big'],
+    );
   });
 
   it('updates imports when a file or a folder is renamed (workspace/willRenameFiles)', async () => {
-    const moved = await req<WorkspaceEdit>('workspace/willRenameFiles', { files: [{ oldUri: libUri, newUri: fileUri(join(dir, 'parts/amps.pim')) }] });
-    assert.deepEqual(moved.changes, { [uri]: [{ range: { start: { line: 0, character: 7 }, end: { line: 0, character: 20 } }, newText: '"parts/amps.pim"' }] });
-    const folder = await req<WorkspaceEdit>('workspace/willRenameFiles', { files: [{ oldUri: fileUri(join(dir, 'lib')), newUri: fileUri(join(dir, 'library')) }] });
+    const moved = await req<WorkspaceEdit>('workspace/willRenameFiles', {
+      files: [{ oldUri: libUri, newUri: fileUri(join(dir, 'parts/amps.pim')) }],
+    });
+    assert.deepEqual(moved.changes, {
+      [uri]: [
+        { range: { start: { line: 0, character: 7 }, end: { line: 0, character: 20 } }, newText: '"parts/amps.pim"' },
+      ],
+    });
+    const folder = await req<WorkspaceEdit>('workspace/willRenameFiles', {
+      files: [{ oldUri: fileUri(join(dir, 'lib')), newUri: fileUri(join(dir, 'library')) }],
+    });
     assert.equal(folder.changes?.[uri]?.[0]?.newText, '"library/lib.pim"');
     // Moving the importing file itself rewrites its own relative imports.
-    const self = await req<WorkspaceEdit>('workspace/willRenameFiles', { files: [{ oldUri: uri, newUri: fileUri(join(dir, 'lib/main.pim')) }] });
+    const self = await req<WorkspaceEdit>('workspace/willRenameFiles', {
+      files: [{ oldUri: uri, newUri: fileUri(join(dir, 'lib/main.pim')) }],
+    });
     assert.equal(self.changes?.[uri]?.[0]?.newText, '"lib.pim"');
-    const unrelated = await req<WorkspaceEdit>('workspace/willRenameFiles', { files: [{ oldUri: fileUri(join(dir, 'other.pim')), newUri: fileUri(join(dir, 'x.pim')) }] });
+    const unrelated = await req<WorkspaceEdit>('workspace/willRenameFiles', {
+      files: [{ oldUri: fileUri(join(dir, 'other.pim')), newUri: fileUri(join(dir, 'x.pim')) }],
+    });
     assert.deepEqual(unrelated.changes, {});
   });
 

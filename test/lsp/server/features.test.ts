@@ -65,13 +65,27 @@ describe('language server over JSON-RPC', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const req = <T>(method: string, params: object): Promise<T> => client.connection.sendRequest(method, params) as Promise<T>;
+  const req = <T>(method: string, params: object): Promise<T> =>
+    client.connection.sendRequest(method, params) as Promise<T>;
   const at = (m: { line: number; character: number }) => ({ line: m.line, character: m.character });
   const td = () => ({ uri: mainUri });
 
   it('announces every feature', () => {
     const c = client.initialize.capabilities;
-    for (const k of ['completionProvider', 'hoverProvider', 'definitionProvider', 'referencesProvider', 'renameProvider', 'documentSymbolProvider', 'workspaceSymbolProvider', 'semanticTokensProvider', 'documentFormattingProvider', 'codeActionProvider', 'inlayHintProvider', 'foldingRangeProvider'] as const) {
+    for (const k of [
+      'completionProvider',
+      'hoverProvider',
+      'definitionProvider',
+      'referencesProvider',
+      'renameProvider',
+      'documentSymbolProvider',
+      'workspaceSymbolProvider',
+      'semanticTokensProvider',
+      'documentFormattingProvider',
+      'codeActionProvider',
+      'inlayHintProvider',
+      'foldingRangeProvider',
+    ] as const) {
       assert.ok(c[k], `missing ${k}`);
     }
   });
@@ -88,7 +102,11 @@ describe('language server over JSON-RPC', function () {
     assert.match(d[0]!.message, /reram2/);
     assert.deepEqual((d[0]!.data as { replacements: string[] }).replacements, ['reram2b']);
     // The quick fix replaces the name with the suggestion.
-    const actions = await req<CodeAction[]>('textDocument/codeAction', { textDocument: td(), range: d[0]!.range, context: { diagnostics: d } });
+    const actions = await req<CodeAction[]>('textDocument/codeAction', {
+      textDocument: td(),
+      range: d[0]!.range,
+      context: { diagnostics: d },
+    });
     assert.equal(actions.length, 1);
     assert.equal(actions[0]!.title, "Replace with 'reram2b'");
     const edit = actions[0]!.edit!.changes![mainUri]![0]!;
@@ -111,8 +129,14 @@ describe('language server over JSON-RPC', function () {
     assert.equal(syntax[0]!.range.start.line, 1);
     assert.match(syntax[0]!.message, /unexpected '\}'/);
     const symbols = await req<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
-    assert.deepEqual(symbols.map((s) => s.name), ['m', 'a']);
-    const items = await req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: 5, character: 2 } });
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['m', 'a'],
+    );
+    const items = await req<CompletionList>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 5, character: 2 },
+    });
     const labels = items.items.map((i) => i.label);
     assert.ok(labels.includes('tile') && labels.includes('clock'), labels.join(','));
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
@@ -121,7 +145,9 @@ describe('language server over JSON-RPC', function () {
   it('shows problems met in imported files: a redefined name, an import with errors', async () => {
     writeFileSync(join(dir, 'broken-lib.pim'), 'device bad { technology: }\n');
     const uri = fileUri(join(dir, 'dup.pim'));
-    const m = marked('import "devices.pim"\nimport ‸{imp}"broken-lib.pim"\ndevice ‸{dup}reram2b { technology: reram }\n');
+    const m = marked(
+      'import "devices.pim"\nimport ‸{imp}"broken-lib.pim"\ndevice ‸{dup}reram2b { technology: reram }\n',
+    );
     const next = client.nextDiagnostics(uri, 1);
     client.open(uri, m.text, 1);
     const d = (await next).diagnostics;
@@ -138,11 +164,16 @@ describe('language server over JSON-RPC', function () {
 
   it('serves an unsaved (untitled) buffer', async () => {
     const uri = 'untitled:Untitled-1';
-    const m = marked('model net {\n  input: tensor[1, 4, 4]\n  flatten\n  linear ‸{f}f { out: 2 }\n}\nmapping q { model: net, architecture: nowhere }\n');
+    const m = marked(
+      'model net {\n  input: tensor[1, 4, 4]\n  flatten\n  linear ‸{f}f { out: 2 }\n}\nmapping q { model: net, architecture: nowhere }\n',
+    );
     const next = client.nextDiagnostics(uri, 1);
     client.open(uri, m.text, 1);
     const d = (await next).diagnostics;
-    assert.ok(d.some((x) => x.code === 'PIM2001' && /nowhere/.test(x.message)), JSON.stringify(d));
+    assert.ok(
+      d.some((x) => x.code === 'PIM2001' && /nowhere/.test(x.message)),
+      JSON.stringify(d),
+    );
     const h = await req<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at(m.at['f']!) });
     assert.match((h?.contents as { value: string }).value, /16 → 2/);
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
@@ -160,11 +191,17 @@ describe('language server over JSON-RPC', function () {
   });
 
   it('completes declaration kinds, attributes with type and default, names and units', async () => {
-    const top = await req<CompletionList>('textDocument/completion', { textDocument: td(), position: { line: main.text.split('\n').length - 1, character: 0 } });
+    const top = await req<CompletionList>('textDocument/completion', {
+      textDocument: td(),
+      position: { line: main.text.split('\n').length - 1, character: 0 },
+    });
     assert.ok(['architecture', 'model', 'mapping', 'import'].every((k) => top.items.some((i) => i.label === k)));
 
     // Inside the crossbar block, right after `{ `: its attributes (not those already given) and no layer kinds.
-    const attrs = await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['xbarBody']!) });
+    const attrs = await req<CompletionList>('textDocument/completion', {
+      textDocument: td(),
+      position: at(main.at['xbarBody']!),
+    });
     const labels = attrs.items.map((i) => i.label);
     assert.ok(labels.includes('cell_area'), labels.join(','));
     assert.ok(!labels.includes('rows'), 'rows is already given');
@@ -172,17 +209,30 @@ describe('language server over JSON-RPC', function () {
     const cellArea = attrs.items.find((i) => i.label === 'cell_area')!;
     assert.match(cellArea.detail ?? '', /^area = /);
 
-    const names = await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['cellRef']!) });
-    assert.ok(names.items.some((i) => i.label === 'reram2b' && i.detail === 'device'), JSON.stringify(names.items.map((i) => i.label)));
+    const names = await req<CompletionList>('textDocument/completion', {
+      textDocument: td(),
+      position: at(main.at['cellRef']!),
+    });
+    assert.ok(
+      names.items.some((i) => i.label === 'reram2b' && i.detail === 'device'),
+      JSON.stringify(names.items.map((i) => i.label)),
+    );
     assert.ok(!names.items.some((i) => i.label === 'net'), 'a model is not a cell');
 
-    const what = (await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['placeWhat']!) })).items.map((i) => i.label);
+    const what = (
+      await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['placeWhat']!) })
+    ).items.map((i) => i.label);
     assert.ok(what.includes('f1') && what.includes('linear'), what.join(','));
     assert.ok(!what.includes('t'));
-    const where = (await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['placeOn']!) })).items.map((i) => i.label);
+    const where = (
+      await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['placeOn']!) })
+    ).items.map((i) => i.label);
     assert.deepEqual(where, ['t']);
 
-    const units = await req<CompletionList>('textDocument/completion', { textDocument: td(), position: at(main.at['clockUnit']!) });
+    const units = await req<CompletionList>('textDocument/completion', {
+      textDocument: td(),
+      position: at(main.at['clockUnit']!),
+    });
     assert.ok(units.items.some((i) => i.label === 'GHz'));
     assert.ok(units.items.some((i) => i.label === 'MHz'));
     // The edit replaces the unit being typed.
@@ -212,16 +262,24 @@ architecture a {
     client.open(uri, m.text, 1);
     await next;
     const labels = async (k: string) =>
-      (await req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(m.at[k]!) })).items.map((i) => i.label);
+      (
+        await req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(m.at[k]!) })
+      ).items.map((i) => i.label);
     const layer = await labels('layer');
-    assert.ok(['conv', 'linear', 'relu', 'maxpool', 'repeat'].every((x) => layer.includes(x)), layer.join(','));
+    assert.ok(
+      ['conv', 'linear', 'relu', 'maxpool', 'repeat'].every((x) => layer.includes(x)),
+      layer.join(','),
+    );
     assert.ok(!layer.includes('crossbar'));
     const conv = await labels('conv');
     assert.ok(conv.includes('stride') && conv.includes('padding'), conv.join(','));
     assert.ok(!conv.includes('out') && !conv.includes('kernel'));
     assert.ok((await labels('sgd')).includes('lr'));
     const section = await labels('section');
-    assert.ok(section.includes('faults') && section.includes('noise') && section.includes('dataset'), section.join(','));
+    assert.ok(
+      section.includes('faults') && section.includes('noise') && section.includes('dataset'),
+      section.join(','),
+    );
     assert.ok(!section.includes('sgd') && !section.includes('epochs'), 'optimizers are values; epochs is given');
     assert.ok((await labels('objective')).includes('accuracy'));
     assert.ok((await labels('choice')).includes('mesh3d'));
@@ -242,12 +300,19 @@ mapping mm {
     const next = client.nextDiagnostics(uri, 1);
     client.open(uri, m.text, 1);
     await next;
-    const complete = (k: string) => req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(m.at[k]!) });
-    assert.deepEqual((await complete('on')).items.map((i) => i.label), ['tt']);
+    const complete = (k: string) =>
+      req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(m.at[k]!) });
+    assert.deepEqual(
+      (await complete('on')).items.map((i) => i.label),
+      ['tt'],
+    );
     const second = (await complete('second')).items.map((i) => i.label);
     assert.ok(second.includes('l1') && second.includes('linear') && !second.includes('tt'), second.join(','));
     const weights = (await complete('weights')).items;
-    assert.deepEqual(weights.map((i) => i.label), ['fixed(…)', 'float(…)']);
+    assert.deepEqual(
+      weights.map((i) => i.label),
+      ['fixed(…)', 'float(…)'],
+    );
     const fixed = weights[0]!;
     assert.equal((fixed.textEdit as TextEdit).newText, 'fixed(${1:16} bit)');
     assert.equal(fixed.insertTextFormat, 2);
@@ -256,21 +321,28 @@ mapping mm {
 
   it('completes a vary path from the last clean compilation while the line is being typed', async () => {
     const uri = fileUri(join(dir, 'vary.pim'));
-    const clean = 'architecture a {\n  clock: 1 GHz\n  noc { flit: 32 bit }\n}\nexplore e {\n  vary a.clock in [1 GHz]\n}\n';
+    const clean =
+      'architecture a {\n  clock: 1 GHz\n  noc { flit: 32 bit }\n}\nexplore e {\n  vary a.clock in [1 GHz]\n}\n';
     const v1 = client.nextDiagnostics(uri, 1);
     client.open(uri, clean, 1);
     await v1;
     const typing = marked(clean.replace('vary a.clock in [1 GHz]', 'vary a.‸{path}'));
     const v2 = client.nextDiagnostics(uri, 2);
     client.change(uri, typing.text, 2);
-    assert.ok((await v2).diagnostics.some((d) => String(d.code).startsWith('PIM1')), 'the typed line does not parse');
-    const items = (await req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(typing.at['path']!) })).items.map((i) => i.label);
+    assert.ok(
+      (await v2).diagnostics.some((d) => String(d.code).startsWith('PIM1')),
+      'the typed line does not parse',
+    );
+    const items = (
+      await req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(typing.at['path']!) })
+    ).items.map((i) => i.label);
     assert.ok(items.includes('noc') && items.includes('clock'), items.join(','));
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 
   it('hovers with doc comments, SI values, rolled-up figures and layer shapes', async () => {
-    const h = (m: { line: number; character: number }) => req<Hover | null>('textDocument/hover', { textDocument: td(), position: at(m) });
+    const h = (m: { line: number; character: number }) =>
+      req<Hover | null>('textDocument/hover', { textDocument: td(), position: at(m) });
     const text = (x: Hover | null) => (x?.contents as { value: string } | undefined)?.value ?? '';
 
     const ref = text(await h(main.at['cellRef']!));
@@ -300,36 +372,66 @@ mapping mm {
   });
 
   it('goes to the definition in the imported file, and to a built-in class', async () => {
-    const defs = await req<Location[]>('textDocument/definition', { textDocument: td(), position: at(main.at['cellRef']!) });
+    const defs = await req<Location[]>('textDocument/definition', {
+      textDocument: td(),
+      position: at(main.at['cellRef']!),
+    });
     assert.equal(defs.length, 1);
     assert.equal(defs[0]!.uri, devUri);
     assert.deepEqual(defs[0]!.range.start, at(devices.at['devDecl']!));
-    const kind = await req<Location[]>('textDocument/definition', { textDocument: td(), position: at(main.at['xbarKind']!) });
+    const kind = await req<Location[]>('textDocument/definition', {
+      textDocument: td(),
+      position: at(main.at['xbarKind']!),
+    });
     assert.equal(kind.length, 1);
     assert.match(kind[0]!.uri, /prelude\/components\.pim$/);
   });
 
   it('finds references across files from the declaration, and renames them all', async () => {
-    const refs = await req<Location[]>('textDocument/references', { textDocument: { uri: devUri }, position: at(devices.at['devDecl']!), context: { includeDeclaration: true } });
+    const refs = await req<Location[]>('textDocument/references', {
+      textDocument: { uri: devUri },
+      position: at(devices.at['devDecl']!),
+      context: { includeDeclaration: true },
+    });
     assert.deepEqual(refs.map((r) => r.uri).sort(), [devUri, mainUri].sort());
     const use = refs.find((r) => r.uri === mainUri)!;
     assert.deepEqual(use.range.start, at(main.at['cellRef']!));
 
-    const prep = await req<{ placeholder: string } | null>('textDocument/prepareRename', { textDocument: td(), position: at(main.at['cellRef']!) });
+    const prep = await req<{ placeholder: string } | null>('textDocument/prepareRename', {
+      textDocument: td(),
+      position: at(main.at['cellRef']!),
+    });
     assert.equal(prep?.placeholder, 'reram2b');
-    const edit = await req<WorkspaceEdit>('textDocument/rename', { textDocument: td(), position: at(main.at['cellRef']!), newName: 'cell4' });
+    const edit = await req<WorkspaceEdit>('textDocument/rename', {
+      textDocument: td(),
+      position: at(main.at['cellRef']!),
+      newName: 'cell4',
+    });
     assert.deepEqual(Object.keys(edit.changes!).sort(), [devUri, mainUri].sort());
-    for (const edits of Object.values(edit.changes!)) assert.ok(edits.every((e) => e.newText === 'cell4' && e.range.end.character - e.range.start.character === 'reram2b'.length));
-    await assert.rejects(req('textDocument/rename', { textDocument: td(), position: at(main.at['cellRef']!), newName: 'not valid' }));
+    for (const edits of Object.values(edit.changes!))
+      assert.ok(
+        edits.every(
+          (e) => e.newText === 'cell4' && e.range.end.character - e.range.start.character === 'reram2b'.length,
+        ),
+      );
+    await assert.rejects(
+      req('textDocument/rename', { textDocument: td(), position: at(main.at['cellRef']!), newName: 'not valid' }),
+    );
   });
 
   it('lists document and workspace symbols', async () => {
     const symbols = await req<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: td() });
-    assert.deepEqual(symbols.map((s) => s.name), ['devices.pim', 'chip', 'mnist', 'net', 'm', 'r']);
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['devices.pim', 'chip', 'mnist', 'net', 'm', 'r'],
+    );
     const chip = symbols.find((s) => s.name === 'chip')!;
     assert.ok(chip.children!.some((c) => c.name === 't' && c.detail === 'tile[4]'));
     const ws = await req<SymbolInformation[]>('workspace/symbol', { query: 'rrm2' });
-    assert.ok(ws.some((s) => s.name === 'reram2b' && s.location.uri === devUri), JSON.stringify(ws));
+    assert.ok(
+      ws.some((s) => s.name === 'reram2b' && s.location.uri === devUri),
+      JSON.stringify(ws),
+    );
   });
 
   it('colours kinds, attribute keys, declarations and units with semantic tokens', async () => {
@@ -343,7 +445,11 @@ mapping mm {
       const [dl, dc, len, type, mods] = tokens.data.slice(i, i + 5) as [number, number, number, number, number];
       line += dl;
       ch = dl === 0 ? ch + dc : dc;
-      decoded.push({ text: lines[line]!.slice(ch, ch + len), type: legend.tokenTypes[type]!, mods: legend.tokenModifiers.filter((_, b) => mods & (1 << b)) });
+      decoded.push({
+        text: lines[line]!.slice(ch, ch + len),
+        type: legend.tokenTypes[type]!,
+        mods: legend.tokenModifiers.filter((_, b) => mods & (1 << b)),
+      });
     }
     const find = (t: string) => decoded.find((d) => d.text === t);
     assert.equal(find('crossbar')?.type, 'class');
@@ -360,17 +466,29 @@ mapping mm {
     const next = client.nextDiagnostics(uri, 1);
     client.open(uri, 'model   m {relu\n\n\n  flatten}', 1);
     await next;
-    const edits = await req<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } });
+    const edits = await req<TextEdit[]>('textDocument/formatting', {
+      textDocument: { uri },
+      options: { tabSize: 4, insertSpaces: true },
+    });
     assert.equal(edits.length, 1);
     assert.equal(edits[0]!.newText, 'model m {\n    relu\n\n    flatten\n}\n');
     const broken = client.nextDiagnostics(uri, 2);
     client.change(uri, 'model m {', 2);
     await broken;
-    assert.deepEqual(await req<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }), []);
+    assert.deepEqual(
+      await req<TextEdit[]>('textDocument/formatting', {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+      }),
+      [],
+    );
   });
 
   it('shows inlay hints for totals and inferred shapes', async () => {
-    const hints = await req<InlayHint[]>('textDocument/inlayHint', { textDocument: td(), range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } });
+    const hints = await req<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: td(),
+      range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
+    });
     const labels = hints.map((h) => String(h.label));
     assert.ok(labels.includes('×64 total'), labels.join(' | '));
     assert.ok(labels.includes('= 2  ×8 total'), labels.join(' | '));
@@ -379,7 +497,10 @@ mapping mm {
   });
 
   it('links imports to their files', async () => {
-    const links = await req<{ target: string; range: { start: { line: number; character: number } } }[]>('textDocument/documentLink', { textDocument: td() });
+    const links = await req<{ target: string; range: { start: { line: number; character: number } } }[]>(
+      'textDocument/documentLink',
+      { textDocument: td() },
+    );
     assert.equal(links.length, 1);
     assert.equal(links[0]!.target, devUri);
     assert.deepEqual(links[0]!.range.start, { line: 0, character: 7 });
@@ -388,6 +509,9 @@ mapping mm {
   it('folds blocks', async () => {
     const ranges = await req<FoldingRange[]>('textDocument/foldingRange', { textDocument: td() });
     const arch = main.at['archName']!.line;
-    assert.ok(ranges.some((r) => r.startLine === arch && r.endLine === arch + 4), JSON.stringify(ranges));
+    assert.ok(
+      ranges.some((r) => r.startLine === arch && r.endLine === arch + 4),
+      JSON.stringify(ranges),
+    );
   });
 });

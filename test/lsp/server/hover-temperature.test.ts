@@ -46,7 +46,12 @@ describe('language server: hover shows an architecture’s peak temperature', fu
   });
 
   const hover = async (m: { line: number; character: number }) =>
-    ((await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: m.line, character: m.character + 1 } })) as Hover | null)?.contents as { value: string } | undefined;
+    (
+      (await client.connection.sendRequest('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: m.line, character: m.character + 1 },
+      })) as Hover | null
+    )?.contents as { value: string } | undefined;
 
   it('on the architecture’s name and on a reference to it: the peak pimc simulate computes', async () => {
     const p = compile(join(dir, 'chip.pim'));

@@ -59,7 +59,8 @@ function applied(dir: string, edit: WorkspaceEdit): Record<FileName, string> {
     const text = files[name].text;
     const edits: TextEdit[] = [...(edit.changes?.[fileUri(join(dir, name))] ?? [])];
     const lines = text.split('\n');
-    const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    const offset = (p: { line: number; character: number }) =>
+      lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
     edits.sort((x, y) => offset(y.range.start) - offset(x.range.start));
     let t = text;
     for (const e of edits) t = t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end));
@@ -90,15 +91,25 @@ describe('references and rename of every kind of name, across three files', func
     return { line: m.line, character: m.character };
   };
   const refs = (f: FileName, mark: string) =>
-    client.connection.sendRequest('textDocument/references', { textDocument: { uri: uri(f) }, position: pos(f, mark), context: { includeDeclaration: true } }) as Promise<Location[]>;
+    client.connection.sendRequest('textDocument/references', {
+      textDocument: { uri: uri(f) },
+      position: pos(f, mark),
+      context: { includeDeclaration: true },
+    }) as Promise<Location[]>;
   const renameAt = (f: FileName, mark: string, newName: string) =>
-    client.connection.sendRequest('textDocument/rename', { textDocument: { uri: uri(f) }, position: pos(f, mark), newName }) as Promise<WorkspaceEdit>;
+    client.connection.sendRequest('textDocument/rename', {
+      textDocument: { uri: uri(f) },
+      position: pos(f, mark),
+      newName,
+    }) as Promise<WorkspaceEdit>;
   /** The places of a list of locations as `file:mark` using the test's marks. */
   const where = (locs: Location[]) =>
     locs
       .map((l) => {
         const f = names.find((n) => uri(n) === l.uri)!;
-        const mark = Object.entries(files[f].at).find(([, p]) => p.line === l.range.start.line && p.character === l.range.start.character)?.[0];
+        const mark = Object.entries(files[f].at).find(
+          ([, p]) => p.line === l.range.start.line && p.character === l.range.start.character,
+        )?.[0];
         return `${f}:${mark ?? `${l.range.start.line}:${l.range.start.character}`}`;
       })
       .sort();
@@ -110,8 +121,14 @@ describe('references and rename of every kind of name, across three files', func
     const out = mkdtempSync(join(dir, 'renamed-'));
     mkdirSync(out, { recursive: true });
     for (const n of names) writeFileSync(join(out, n), texts[n]);
-    const r = await run(process.execPath, [pimc, 'check', join(out, 'main.pim')]).catch((e: { stdout: string; stderr: string }) => e);
-    assert.match(r.stdout + r.stderr, /0 errors/, `after renaming to ${newName}:\n${r.stdout}${r.stderr}\n${JSON.stringify(texts, null, 1)}`);
+    const r = await run(process.execPath, [pimc, 'check', join(out, 'main.pim')]).catch(
+      (e: { stdout: string; stderr: string }) => e,
+    );
+    assert.match(
+      r.stdout + r.stderr,
+      /0 errors/,
+      `after renaming to ${newName}:\n${r.stdout}${r.stderr}\n${JSON.stringify(texts, null, 1)}`,
+    );
     return texts;
   }
 
@@ -154,7 +171,11 @@ describe('references and rename of every kind of name, across three files', func
       assert.deepEqual(where(await refs(f, mark)), expected, `references of ${f}:${mark}`);
       const texts = await renameAndCheck(f, mark, newName);
       const all = Object.values(texts).join('\n');
-      assert.equal(all.split(newName).length - 1, expected.length, `${newName} written ${expected.length} times:\n${all}`);
+      assert.equal(
+        all.split(newName).length - 1,
+        expected.length,
+        `${newName} written ${expected.length} times:\n${all}`,
+      );
     }
   });
 

@@ -45,7 +45,10 @@ export async function startClient(
   const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const connection = createProtocolConnection(
+    new StreamMessageReader(proc.stdout!),
+    new StreamMessageWriter(proc.stdin!),
+  );
   const published: PublishDiagnosticsParams[] = [];
   const waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -62,13 +65,18 @@ export async function startClient(
     err += m.message + '\n';
   });
   connection.onRequest('client/registerCapability', () => null);
-  connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => (configuration ? configuration(i.section ?? '') : null)));
+  connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+    p.items.map((i) => (configuration ? configuration(i.section ?? '') : null)),
+  );
   connection.listen();
   const initialize = (await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: fileUri(rootPath),
     workspaceFolders: [{ uri: fileUri(rootPath), name: 'ws' }],
-    capabilities: { textDocument: { hover: { contentFormat: ['markdown'] } }, workspace: { workspaceFolders: true, configuration: !!configuration } },
+    capabilities: {
+      textDocument: { hover: { contentFormat: ['markdown'] } },
+      workspace: { workspaceFolders: true, configuration: !!configuration },
+    },
     initializationOptions,
   })) as InitializeResult;
   await connection.sendNotification('initialized', {});
@@ -80,7 +88,13 @@ export async function startClient(
     stderr: () => err,
     nextDiagnostics(uri, version, timeoutMs = 20000) {
       return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} (version ${version}) within ${timeoutMs} ms; server log:\n${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no diagnostics for ${uri} (version ${version}) within ${timeoutMs} ms; server log:\n${err}`),
+            ),
+          timeoutMs,
+        );
         waiters.push({
           uri,
           version,
@@ -92,10 +106,15 @@ export async function startClient(
       });
     },
     open(uri, text, version = 1) {
-      void connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pim', version, text } });
+      void connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'pim', version, text },
+      });
     },
     change(uri, text, version) {
-      void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+      void connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ text }],
+      });
     },
     async close() {
       try {
@@ -114,7 +133,10 @@ export async function startClient(
  * Test text with marked positions: `‸{name}` marks the offset where it stands (the marker is removed).
  * Returns the clean text and each marker's offset and LSP position.
  */
-export function marked(src: string): { text: string; at: Record<string, { offset: number; line: number; character: number }> } {
+export function marked(src: string): {
+  text: string;
+  at: Record<string, { offset: number; line: number; character: number }>;
+} {
   const at: Record<string, { offset: number; line: number; character: number }> = {};
   let text = '';
   const re = /‸\{(\w+)\}/g;

@@ -15,7 +15,10 @@ export const CODE_SERVER_VERSION = '4.99.4';
 
 /** Where the install is cached: $PIM_TEST_CACHE or ~/.cache/pim-test, one folder per version. */
 export function codeServerCache(): string {
-  return join(process.env['PIM_TEST_CACHE'] ?? join(homedir(), '.cache', 'pim-test'), `code-server-${CODE_SERVER_VERSION}`);
+  return join(
+    process.env['PIM_TEST_CACHE'] ?? join(homedir(), '.cache', 'pim-test'),
+    `code-server-${CODE_SERVER_VERSION}`,
+  );
 }
 
 function entryOf(dir: string): string {
@@ -25,7 +28,11 @@ function entryOf(dir: string): string {
 async function npm(args: string[], cwd: string, log: (s: string) => void): Promise<void> {
   log(`npm ${args.join(' ')}  (in ${cwd})`);
   // npm_config_yes: node-pty's build script runs `npx node-gyp`, which would otherwise ask (no TTY here).
-  await run('npm', [...args, '--no-audit', '--no-fund'], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_yes: 'true' } });
+  await run('npm', [...args, '--no-audit', '--no-fund'], {
+    cwd,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_yes: 'true' },
+  });
 }
 
 /**
@@ -34,7 +41,9 @@ async function npm(args: string[], cwd: string, log: (s: string) => void): Promi
  * runs at once, never leave a half-installed cache behind. Returns how long the install took (0 when
  * cached).
  */
-export async function ensureCodeServer(log: (s: string) => void = () => {}): Promise<{ entry: string; installSeconds: number }> {
+export async function ensureCodeServer(
+  log: (s: string) => void = () => {},
+): Promise<{ entry: string; installSeconds: number }> {
   const dir = codeServerCache();
   if (existsSync(join(dir, 'ready.json'))) return { entry: entryOf(dir), installSeconds: 0 };
   const started = Date.now();
@@ -54,7 +63,8 @@ export async function ensureCodeServer(log: (s: string) => void = () => {}): Pro
   } catch {
     // Another run finished first: use its install.
     rmSync(tmp, { recursive: true, force: true });
-    if (!existsSync(join(dir, 'ready.json'))) throw new Error(`code-server install at ${dir} is incomplete; remove it and run again`);
+    if (!existsSync(join(dir, 'ready.json')))
+      throw new Error(`code-server install at ${dir} is incomplete; remove it and run again`);
   }
   return { entry: entryOf(dir), installSeconds };
 }
@@ -84,27 +94,44 @@ export interface CodeServer {
 }
 
 /** Installs an extension (.vsix) into an extensions folder with code-server's own CLI. */
-export async function installExtension(entry: string, vsix: string, dirs: { userData: string; extensions: string }): Promise<string> {
-  const { stdout, stderr } = await run(process.execPath, [entry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix], {
-    timeout: 120000,
-  });
+export async function installExtension(
+  entry: string,
+  vsix: string,
+  dirs: { userData: string; extensions: string },
+): Promise<string> {
+  const { stdout, stderr } = await run(
+    process.execPath,
+    [entry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix],
+    {
+      timeout: 120000,
+    },
+  );
   return stdout + stderr;
 }
 
 /** Starts code-server on a free loopback port, without authentication or telemetry, on a folder. */
-export function startCodeServer(entry: string, folder: string, dirs: { userData: string; extensions: string; config: string }): Promise<CodeServer> {
+export function startCodeServer(
+  entry: string,
+  folder: string,
+  dirs: { userData: string; extensions: string; config: string },
+): Promise<CodeServer> {
   writeFileSync(dirs.config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
   const args = [
     entry,
-    '--bind-addr', '127.0.0.1:0',
-    '--auth', 'none',
+    '--bind-addr',
+    '127.0.0.1:0',
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--config', dirs.config,
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
+    '--config',
+    dirs.config,
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
     folder,
   ];
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -44,19 +44,38 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
     rmSync(shots, { recursive: true, force: true });
     mkdirSync(shots, { recursive: true });
     const { entry, installSeconds } = await ensureCodeServer((s) => console.log(`      install: ${s}`));
-    console.log(installSeconds ? `      code-server ${entry} installed in ${installSeconds.toFixed(0)} s` : `      code-server from the cache: ${entry}`);
+    console.log(
+      installSeconds
+        ? `      code-server ${entry} installed in ${installSeconds.toFixed(0)} s`
+        : `      code-server from the cache: ${entry}`,
+    );
 
     // Package the extension as a user gets it.
     await run(process.execPath, [join(ext, 'esbuild.mjs')], { cwd: ext });
     const vsix = join(tmp, 'pim.vsix');
-    await run(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: ext });
-    const dirs = { userData: join(tmp, 'user-data'), extensions: join(tmp, 'extensions'), config: join(tmp, 'config.yaml') };
+    await run(
+      join(repoRoot, 'node_modules/.bin/vsce'),
+      ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
+      { cwd: ext },
+    );
+    const dirs = {
+      userData: join(tmp, 'user-data'),
+      extensions: join(tmp, 'extensions'),
+      config: join(tmp, 'config.yaml'),
+    };
     const installed = await installExtension(entry, vsix, dirs);
     assert.match(installed, /successfully installed/i, installed);
     mkdirSync(join(dirs.userData, 'User'), { recursive: true });
     writeFileSync(
       join(dirs.userData, 'User/settings.json'),
-      JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'editor.hover.delay': 100, 'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true, 'telemetry.telemetryLevel': 'off' }),
+      JSON.stringify({
+        'workbench.startupEditor': 'none',
+        'security.workspace.trust.enabled': false,
+        'editor.hover.delay': 100,
+        'workbench.tips.enabled': false,
+        'extensions.ignoreRecommendations': true,
+        'telemetry.telemetryLevel': 'off',
+      }),
     );
     const ws = join(tmp, 'ws');
     mkdirSync(ws);
@@ -66,11 +85,21 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
     context = await chromium.launchPersistentContext(join(tmp, 'chromium-profile'), {
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
       viewport: { width: 1400, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 180000 });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`, {
+      waitUntil: 'domcontentloaded',
+      timeout: 180000,
+    });
     await page.waitForSelector('.monaco-workbench', { timeout: 120000 });
     // Open the file with Quick Open, as a user would.
     await page.keyboard.press('Control+P');
@@ -82,7 +111,8 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
   });
 
   after(async function () {
-    if (page && this.currentTest?.state === 'failed') await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => {});
+    if (page && this.currentTest?.state === 'failed')
+      await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => {});
     await context?.close();
     if (server) {
       if (process.env['PIM_DEBUG']) console.log(server.log());
@@ -92,7 +122,10 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: join(shots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+    if (this.currentTest?.state === 'failed' && page)
+      await page
+        .screenshot({ path: join(shots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) })
+        .catch(() => {});
   });
 
   /**
@@ -100,7 +133,10 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
    * layout may still shift (code lenses and inlay hints arrive after the text), so each try measures
    * the element again. Returns the hover's text.
    */
-  async function hoverUntil(find: () => Promise<{ x: number; y: number; width: number; height: number } | null | undefined>, pattern: RegExp): Promise<string> {
+  async function hoverUntil(
+    find: () => Promise<{ x: number; y: number; width: number; height: number } | null | undefined>,
+    pattern: RegExp,
+  ): Promise<string> {
     let last = '';
     for (let attempt = 0; attempt < 8; attempt++) {
       await page.mouse.move(0, 0);
@@ -109,7 +145,11 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
       if (box) {
         await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
         try {
-          await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('.monaco-hover:not(.hidden)')?.textContent ?? ''), pattern.source, { timeout: 8000 });
+          await page.waitForFunction(
+            (src) => new RegExp(src).test(document.querySelector('.monaco-hover:not(.hidden)')?.textContent ?? ''),
+            pattern.source,
+            { timeout: 8000 },
+          );
           return (await page.$eval('.monaco-hover:not(.hidden)', (e) => e.textContent ?? '')) ?? '';
         } catch {
           last = (await page.$eval('.monaco-hover:not(.hidden)', (e) => e.textContent ?? '').catch(() => '')) ?? '';
@@ -122,12 +162,18 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
   /** The colour of the first editor token spelling `text`. */
   const colourOf = (text: string) =>
     page.evaluate((t) => {
-      const span = [...document.querySelectorAll('.monaco-editor .view-lines span span')].find((s) => s.textContent === t);
+      const span = [...document.querySelectorAll('.monaco-editor .view-lines span span')].find(
+        (s) => s.textContent === t,
+      );
       return span ? getComputedStyle(span).color : undefined;
     }, text);
 
   it('highlights the syntax with the extension’s grammar (language mode pim)', async () => {
-    await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => e.textContent?.trim() === 'pim'), undefined, { timeout: 120000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.statusbar-item')].some((e) => e.textContent?.trim() === 'pim'),
+      undefined,
+      { timeout: 120000 },
+    );
     await page.waitForFunction(
       () => {
         const spans = [...document.querySelectorAll('.monaco-editor .view-lines span span')];
@@ -149,14 +195,19 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
 
   it('shows the compiler’s diagnostic as a squiggle with its message on hover', async () => {
     await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 120000 });
-    const text = await hoverUntil(async () => (await page.$('.monaco-editor .squiggly-error'))?.boundingBox(), /PIM2001/);
+    const text = await hoverUntil(
+      async () => (await page.$('.monaco-editor .squiggly-error'))?.boundingBox(),
+      /PIM2001/,
+    );
     assert.match(text, /unknown name 'reram2'/);
     await page.screenshot({ path: join(shots, '2-diagnostic.png') });
   });
 
   it('shows a hover with the block’s rolled-up figures', async () => {
     const text = await hoverUntil(async () => {
-      const kind = await page.evaluateHandle(() => [...document.querySelectorAll('.monaco-editor .view-lines span span')].find((s) => s.textContent === 'tile'));
+      const kind = await page.evaluateHandle(() =>
+        [...document.querySelectorAll('.monaco-editor .view-lines span span')].find((s) => s.textContent === 'tile'),
+      );
       return kind.asElement()?.boundingBox();
     }, /×4 in the system/);
     assert.match(text, /tile t\[4\]/);
@@ -175,8 +226,18 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
     await page.keyboard.type('  no');
     await page.keyboard.press('Control+Space');
     await page.waitForSelector('.suggest-widget.visible .monaco-list-row', { timeout: 60000 });
-    const labels = () => page.$$eval('.suggest-widget.visible .monaco-list-row .label-name', (rows) => rows.map((r) => r.textContent ?? ''));
-    await page.waitForFunction(() => [...document.querySelectorAll('.suggest-widget.visible .monaco-list-row .label-name')].some((r) => r.textContent === 'noc'), undefined, { timeout: 30000 });
+    const labels = () =>
+      page.$$eval('.suggest-widget.visible .monaco-list-row .label-name', (rows) =>
+        rows.map((r) => r.textContent ?? ''),
+      );
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.suggest-widget.visible .monaco-list-row .label-name')].some(
+          (r) => r.textContent === 'noc',
+        ),
+      undefined,
+      { timeout: 30000 },
+    );
     await page.screenshot({ path: join(shots, '4-completion.png') });
     assert.ok((await labels()).includes('noc'), (await labels()).join(' | '));
   });

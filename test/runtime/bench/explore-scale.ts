@@ -33,14 +33,19 @@ async function throughput(workers: number): Promise<{ perSecond: number; accurac
     const r = await explore({ ...problem, batch: workers }, 'random');
     const secs = (performance.now() - t0) / 1000;
     const cpu = r.evaluations.reduce((s, e) => s + (e.cpuSeconds ?? 0), 0);
-    return { perSecond: r.evaluations.length / secs, accuracies: r.evaluations.map((e) => e.objectives['accuracy']!), cores: cpu / secs };
+    return {
+      perSecond: r.evaluations.length / secs,
+      accuracies: r.evaluations.map((e) => e.objectives['accuracy']!),
+      cores: cpu / secs,
+    };
   } finally {
     await pool.close();
   }
 }
 
 async function perJob(executor: Executor, n: number, seed0: number): Promise<number> {
-  const job = (i: number) => makeJob({ ...tinyJob({ rows: 32, epochs: 1, seed: seed0 + i }), trainLimit: 16, testLimit: 16 });
+  const job = (i: number) =>
+    makeJob({ ...tinyJob({ rows: 32, epochs: 1, seed: seed0 + i }), trainLimit: 16, testLimit: 16 });
   const warm = await executor.run(job(-1));
   if (!warm.ok) throw new Error(warm.error);
   const t0 = performance.now();
@@ -68,7 +73,11 @@ export async function benchExploreScale(): Promise<Record<string, number | strin
   const local = await perJob(pool, n, 2000).finally(() => pool.close());
   note('small job on a local worker process (ms)', local);
   const redis = await startRedis();
-  const worker = spawn(process.execPath, [path.join(ROOT, 'cli/bin/pimc.js'), 'worker', '--queue', redis.url, '--concurrency', '1'], { stdio: 'ignore' });
+  const worker = spawn(
+    process.execPath,
+    [path.join(ROOT, 'cli/bin/pimc.js'), 'worker', '--queue', redis.url, '--concurrency', '1'],
+    { stdio: 'ignore' },
+  );
   let queued: number;
   try {
     const { QueueExecutor } = await import('@pim/runtime/explore/queue');
@@ -87,8 +96,10 @@ export async function benchExploreScale(): Promise<Record<string, number | strin
     'speed-up, 2 workers over 1': two.perSecond / one.perSecond,
     'cores busy training, 1 worker': one.cores,
     'cores busy training, 2 workers': two.cores,
-    'mean accuracy of the 8 designs (equal at 1 and 2 workers)': two.accuracies.reduce((a, b) => a + b, 0) / two.accuracies.length,
-    'accuracies equal at 1 and 2 workers': JSON.stringify(one.accuracies) === JSON.stringify(two.accuracies) ? 'yes' : 'NO',
+    'mean accuracy of the 8 designs (equal at 1 and 2 workers)':
+      two.accuracies.reduce((a, b) => a + b, 0) / two.accuracies.length,
+    'accuracies equal at 1 and 2 workers':
+      JSON.stringify(one.accuracies) === JSON.stringify(two.accuracies) ? 'yes' : 'NO',
     'small job, one at a time: in this process (ms)': inProcess,
     'small job: one local worker process (ms)': local,
     'small job: Redis queue, one pimc worker (ms)': queued,

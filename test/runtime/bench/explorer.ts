@@ -18,7 +18,10 @@ export async function benchExplorer(): Promise<Record<string, number>> {
   for (const pt of designs) problem.hardware(pt);
   const perDesign = (performance.now() - t0) / designs.length;
   const t1 = performance.now();
-  const r = await explore({ ...(await problemFor(ir, ex, { source, compile: designCompiler(source) })), budget: 40, population: 8 }, 'nsga2');
+  const r = await explore(
+    { ...(await problemFor(ir, ex, { source, compile: designCompiler(source) })), budget: 40, population: 8 },
+    'nsga2',
+  );
   const nsgaMs = performance.now() - t1;
   return {
     'designs in rram_space': designs.length,

@@ -30,7 +30,10 @@ function rate(ir: IrProgram, mapping: string, detail: boolean, seconds: number):
   return { cpu: n / ((c.user + c.system) / 1e6), wall: n / wall };
 }
 
-export async function benchSimulator(ir?: IrProgram, log: (s: string) => void = console.log): Promise<Record<string, number>> {
+export async function benchSimulator(
+  ir?: IrProgram,
+  log: (s: string) => void = console.log,
+): Promise<Record<string, number>> {
   const ref = isaacProgram();
   const prog = ir ?? ref;
   const out: Record<string, number> = {};
@@ -42,13 +45,17 @@ export async function benchSimulator(ir?: IrProgram, log: (s: string) => void = 
     out['lenet5_evals_per_cpu_s'] = fast.cpu;
     out['lenet5_evals_per_wall_s'] = fast.wall;
     out['lenet5_full_reports_per_cpu_s'] = full.cpu;
-    log(`simulator: LeNet-5 on ISAAC (${lenet}): ${fast.cpu.toFixed(0)} evaluations per CPU second (${fast.wall.toFixed(0)}/s wall; goal ≥ 10,000); ${full.cpu.toFixed(0)}/s with full reports`);
+    log(
+      `simulator: LeNet-5 on ISAAC (${lenet}): ${fast.cpu.toFixed(0)} evaluations per CPU second (${fast.wall.toFixed(0)}/s wall; goal ≥ 10,000); ${full.cpu.toFixed(0)}/s with full reports`,
+    );
   }
   if (vgg16) {
     const fast = rate(prog, vgg16, false, 2);
     out['vgg16_evals_per_cpu_s'] = fast.cpu;
     out['vgg16_evals_per_wall_s'] = fast.wall;
-    log(`simulator: VGG-16 on ISAAC (${vgg16}): ${fast.cpu.toFixed(0)} evaluations per CPU second (${fast.wall.toFixed(0)}/s wall)`);
+    log(
+      `simulator: VGG-16 on ISAAC (${vgg16}): ${fast.cpu.toFixed(0)} evaluations per CPU second (${fast.wall.toFixed(0)}/s wall)`,
+    );
   }
   // VGG-8 against NeuroSim: one full estimate (detailed report, NoC 2D and 3D) from a cold IR object.
   const t0 = performance.now();
@@ -56,24 +63,32 @@ export async function benchSimulator(ir?: IrProgram, log: (s: string) => void = 
   const vgg8s = (performance.now() - t0) / 1000;
   out['vgg8_estimate_s'] = vgg8s;
   out['neurosim_ratio'] = NEUROSIM_VGG8_S / vgg8s;
-  log(`simulator: VGG-8 estimate ${(vgg8s * 1e3).toFixed(1)} ms vs NeuroSim ≈ ${NEUROSIM_VGG8_S} s → ${(NEUROSIM_VGG8_S / vgg8s).toExponential(2)}× faster`);
+  log(
+    `simulator: VGG-8 estimate ${(vgg8s * 1e3).toFixed(1)} ms vs NeuroSim ≈ ${NEUROSIM_VGG8_S} s → ${(NEUROSIM_VGG8_S / vgg8s).toExponential(2)}× faster`,
+  );
   // Cold `pimc simulate samples/isaac.pim` for VGG-16 (compiler + simulator in a fresh process; goal < 1 s).
   const pimc = resolve('cli/bin/pimc.js');
   const sample = resolve('samples/isaac.pim');
   if (existsSync(pimc) && existsSync(sample)) {
     const mapping = (() => {
       try {
-        return /mapping\s+(\w*vgg16\w*)/.exec(execFileSync('grep', ['-o', 'mapping [a-z0-9_]*vgg16[a-z0-9_]*', sample], { encoding: 'utf8' }))?.[1];
+        return /mapping\s+(\w*vgg16\w*)/.exec(
+          execFileSync('grep', ['-o', 'mapping [a-z0-9_]*vgg16[a-z0-9_]*', sample], { encoding: 'utf8' }),
+        )?.[1];
       } catch {
         return undefined;
       }
     })();
     const t1 = performance.now();
     try {
-      execFileSync(process.execPath, [pimc, 'simulate', sample, ...(mapping ? ['--mapping', mapping] : [])], { stdio: 'ignore' });
+      execFileSync(process.execPath, [pimc, 'simulate', sample, ...(mapping ? ['--mapping', mapping] : [])], {
+        stdio: 'ignore',
+      });
       const cold = (performance.now() - t1) / 1000;
       out['cold_pimc_simulate_vgg16_s'] = cold;
-      log(`simulator: cold pimc simulate samples/isaac.pim${mapping ? ` --mapping ${mapping}` : ''}: ${cold.toFixed(2)} s (goal < 1 s)`);
+      log(
+        `simulator: cold pimc simulate samples/isaac.pim${mapping ? ` --mapping ${mapping}` : ''}: ${cold.toFixed(2)} s (goal < 1 s)`,
+      );
     } catch (e) {
       log(`simulator: cold pimc simulate failed: ${(e as Error).message}`);
     }

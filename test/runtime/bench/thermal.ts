@@ -9,7 +9,15 @@ export function benchStack(): ThermalStack {
   for (let t = 0; t < 4; t++) {
     const blocks = [];
     for (let i = 0; i < 8; i++)
-      for (let j = 0; j < 8; j++) blocks.push({ name: `t${t}_${i}_${j}`, x: j * 0.001, y: i * 0.001, w: 0.001, h: 0.001, power: 0.1 + ((i * 7 + j * 3 + t) % 5) * 0.1 });
+      for (let j = 0; j < 8; j++)
+        blocks.push({
+          name: `t${t}_${i}_${j}`,
+          x: j * 0.001,
+          y: i * 0.001,
+          w: 0.001,
+          h: 0.001,
+          power: 0.1 + ((i * 7 + j * 3 + t) % 5) * 0.1,
+        });
     layers.push({ name: `tier${t}`, thickness: 150e-6, conductivity: 100, blocks });
     layers.push({ name: t < 3 ? `bond${t}` : 'tim', thickness: 20e-6, conductivity: 4, blocks: [] });
   }
@@ -37,7 +45,7 @@ export async function benchThermal(): Promise<Record<string, number | string>> {
     'same, best wall ms': Math.min(...wall),
     'goal ms': 100,
     'PCG iterations (relative residual 1e-9)': iterations,
-    'unknowns': 10 * 64 * 64 + 12,
+    unknowns: 10 * 64 * 64 + 12,
     'load average (1 min) while measuring': os.loadavg()[0],
   };
 }

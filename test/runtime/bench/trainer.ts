@@ -23,8 +23,21 @@ function lenetProgram(ideal: boolean): IrProgram {
   const arch = B.architecture('isaac', { device: dev, adcBits: 8, weightBits: 16, inputBits: 16 });
   const m = B.model('lenet5', { kind: 'tensor', shape: [1, 28, 28], classes: 10, dataset: 'mnist' }, B.LENET5);
   const map = B.mapping('lenet_map', m, arch);
-  const exp = B.experiment('lenet', 'lenet_map', 'mnist', { epochs: 2, batch: 64, seed: 1, ...(ideal ? {} : HW), numerics: { ideal } });
-  return B.program({ devices: [dev], architectures: [arch], models: [m], datasets: [B.MNIST_DATASET], mappings: [map], experiments: [exp] });
+  const exp = B.experiment('lenet', 'lenet_map', 'mnist', {
+    epochs: 2,
+    batch: 64,
+    seed: 1,
+    ...(ideal ? {} : HW),
+    numerics: { ideal },
+  });
+  return B.program({
+    devices: [dev],
+    architectures: [arch],
+    models: [m],
+    datasets: [B.MNIST_DATASET],
+    mappings: [map],
+    experiments: [exp],
+  });
 }
 
 export function coraProgram(ideal: boolean, dataRoot = resolve('data'), extra: B.ExperimentSpec = {}): IrProgram {
@@ -39,7 +52,14 @@ export function coraProgram(ideal: boolean, dataRoot = resolve('data'), extra: B
     ...extra,
     numerics: { ideal },
   });
-  return B.program({ devices: [dev], architectures: [arch], models: [m], datasets: [B.planetoidDataset('cora', resolve(dataRoot, 'cora'), 7, 1433)], mappings: [map], experiments: [exp] });
+  return B.program({
+    devices: [dev],
+    architectures: [arch],
+    models: [m],
+    datasets: [B.planetoidDataset('cora', resolve(dataRoot, 'cora'), 7, 1433)],
+    mappings: [map],
+    experiments: [exp],
+  });
 }
 
 const STEPS = 12;
@@ -48,11 +68,23 @@ const STEPS = 12;
  * LeNet-5 step time over the second epoch (12 steps of 64 MNIST digits): wall ms (what the goal is about)
  * and process CPU ms (robust when other processes share the cores; tfjs-wasm runs on one thread here).
  */
-async function lenetStep(ideal: boolean, ir = lenetProgram(ideal), path?: MvmPath): Promise<{ wall: number; cpu: number }> {
+async function lenetStep(
+  ideal: boolean,
+  ir = lenetProgram(ideal),
+  path?: MvmPath,
+): Promise<{ wall: number; cpu: number }> {
   const marks: NodeJS.CpuUsage[] = [];
-  const r = await train(ir, 'lenet', { ...(path ? { path } : {}), trainLimit: 64 * STEPS, testLimit: 64, onEpoch: () => void marks.push(process.cpuUsage()) });
+  const r = await train(ir, 'lenet', {
+    ...(path ? { path } : {}),
+    trainLimit: 64 * STEPS,
+    testLimit: 64,
+    onEpoch: () => void marks.push(process.cpuUsage()),
+  });
   const d = process.cpuUsage(marks[0]);
-  const cpu = (marks.length > 1 ? (marks[1]!.user - marks[0]!.user + marks[1]!.system - marks[0]!.system) : d.user + d.system) / 1000 / STEPS;
+  const cpu =
+    (marks.length > 1 ? marks[1]!.user - marks[0]!.user + marks[1]!.system - marks[0]!.system : d.user + d.system) /
+    1000 /
+    STEPS;
   return { wall: r.epochs[1]!.step_ms, cpu };
 }
 
@@ -74,7 +106,8 @@ async function approximationError(digits: number): Promise<{ exact: number; appr
   try {
     await train(ir, 'lenet', { trainLimit: 1024, testLimit: 64, checkpoint: dir, epochs: 1 });
     const data = { kind: 'tensor' as const, set: loadMnist({ trainLimit: 256, testLimit: digits }) };
-    const at = async (path: MvmPath): Promise<number> => (await evaluate(ir, 'deploy', { checkpoint: dir, data, path })).test_accuracy;
+    const at = async (path: MvmPath): Promise<number> =>
+      (await evaluate(ir, 'deploy', { checkpoint: dir, data, path })).test_accuracy;
     return { exact: await at('bitserial'), approx: await at('approx'), fast: await at('fast') };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,17 @@
 // reach 90% and 95% of the true front's hypervolume, and a verdict by a paired rule over seeds.
 import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { explore, METHODS, readTable, TABLE_FILE, tabularProblem, trueHypervolume, type ExploreResult, type Method, type Table } from '@pim/runtime/explore';
+import {
+  explore,
+  METHODS,
+  readTable,
+  TABLE_FILE,
+  tabularProblem,
+  trueHypervolume,
+  type ExploreResult,
+  type Method,
+  type Table,
+} from '@pim/runtime/explore';
 import { renderSpecToSvg } from '@pim/runtime/sim';
 
 interface Run {
@@ -28,7 +38,10 @@ function arg(name: string): string | undefined {
 }
 
 /** Two-sided 5% critical values of Student's t for 1 … 30 degrees of freedom. */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 export const meanSd = (v: readonly number[]): [number, number] => {
   const m = v.reduce((a, b) => a + b, 0) / v.length;
@@ -64,26 +77,44 @@ export function meanFraction(steps: readonly { cost: number; fraction: number }[
 }
 
 /** Paired t statistic of a − b over seeds, and the verdict at two-sided 5%. */
-export function paired(a: readonly number[], b: readonly number[]): { mean: number; t: number; verdict: 'better' | 'worse' | 'no significant difference' } {
+export function paired(
+  a: readonly number[],
+  b: readonly number[],
+): { mean: number; t: number; verdict: 'better' | 'worse' | 'no significant difference' } {
   const d = a.map((v, i) => v - b[i]!);
   const [m, sd] = meanSd(d);
   const n = d.length;
   const t = sd > 0 ? m / (sd / Math.sqrt(n)) : m === 0 ? 0 : Math.sign(m) * Infinity;
   const crit = T975[Math.min(n - 1, T975.length) - 1] ?? 1.96;
-  return { mean: m, t, verdict: n < 2 || Math.abs(t) <= crit ? 'no significant difference' : t > 0 ? 'better' : 'worse' };
+  return {
+    mean: m,
+    t,
+    verdict: n < 2 || Math.abs(t) <= crit ? 'no significant difference' : t > 0 ? 'better' : 'worse',
+  };
 }
 
-async function runAll(table: Table, methods: Method[], seeds: number[], budget: number, trueHv: number): Promise<Run[]> {
+async function runAll(
+  table: Table,
+  methods: Method[],
+  seeds: number[],
+  budget: number,
+  trueHv: number,
+): Promise<Run[]> {
   const runs: Run[] = [];
   for (const method of methods) {
     for (const seed of seeds) {
       const t0 = performance.now();
       const result = await explore(tabularProblem(table, { seed, budget, costUnit: 'cpu' }), method);
-      const steps = [{ cost: 0, fraction: 0 }, ...result.trace.map((p) => ({ cost: p.spent, fraction: p.hypervolume / trueHv }))];
+      const steps = [
+        { cost: 0, fraction: 0 },
+        ...result.trace.map((p) => ({ cost: p.spent, fraction: p.hypervolume / trueHv })),
+      ];
       const seconds = (performance.now() - t0) / 1000;
       runs.push({ method, seed, result, steps, seconds });
       const low = result.evaluations.filter((e) => e.epochs !== table.header.epochs).length;
-      log(`${method} seed ${seed}: ${result.evaluations.length} evaluations (${low} below full fidelity), ${result.spent.toFixed(0)} CPU s, ${(100 * steps.at(-1)!.fraction).toFixed(1)}% of the true hypervolume (${seconds.toFixed(0)} s)`);
+      log(
+        `${method} seed ${seed}: ${result.evaluations.length} evaluations (${low} below full fidelity), ${result.spent.toFixed(0)} CPU s, ${(100 * steps.at(-1)!.fraction).toFixed(1)}% of the true hypervolume (${seconds.toFixed(0)} s)`,
+      );
     }
   }
   return runs;
@@ -103,7 +134,9 @@ async function main(): Promise<void> {
   const sweep = measured.reduce((a, r) => a + r.cpu![full - 1]!, 0);
   const budget = Number(arg('--budget') ?? Math.round(sweep * 0.1));
   const truth = trueHypervolume(table);
-  log(`${table.rows.length} designs, true front ${truth.front.length} designs, hypervolume ${truth.hypervolume.toFixed(4)}; budget ${budget} CPU s (evaluating every design: ${sweep.toFixed(0)} CPU s)`);
+  log(
+    `${table.rows.length} designs, true front ${truth.front.length} designs, hypervolume ${truth.hypervolume.toFixed(4)}; budget ${budget} CPU s (evaluating every design: ${sweep.toFixed(0)} CPU s)`,
+  );
   const runs = await runAll(table, methods, seeds, budget, truth.hypervolume);
   const md = await report(table, runs, { methods, seeds, budget, sweep, truth, out });
   const tmp = `${out}.tmp-${process.pid}`;
@@ -135,9 +168,18 @@ async function report(table: Table, runs: Run[], c: ReportContext): Promise<stri
     width: 560,
     height: 320,
     data: { values: curve },
-    encoding: { x: { field: 'cost', type: 'quantitative', title: 'CPU seconds of training spent' }, color: { field: 'method', type: 'nominal' } },
+    encoding: {
+      x: { field: 'cost', type: 'quantitative', title: 'CPU seconds of training spent' },
+      color: { field: 'method', type: 'nominal' },
+    },
     layer: [
-      { mark: { type: 'area', opacity: 0.15 }, encoding: { y: { field: 'lo', type: 'quantitative', title: "hypervolume / true front's" }, y2: { field: 'hi' } } },
+      {
+        mark: { type: 'area', opacity: 0.15 },
+        encoding: {
+          y: { field: 'lo', type: 'quantitative', title: "hypervolume / true front's" },
+          y2: { field: 'hi' },
+        },
+      },
       { mark: { type: 'line', interpolate: 'step-after' }, encoding: { y: { field: 'mean', type: 'quantitative' } } },
     ],
   };
@@ -157,7 +199,10 @@ async function report(table: Table, runs: Run[], c: ReportContext): Promise<stri
     return `${mean.toFixed(0)} ± ${sd.toFixed(0)} (${got.length}/${c.seeds.length})`;
   };
   const checkpoints = [0.1, 0.25, 0.5, 0.75, 1].map((f) => f * c.budget);
-  const rows = c.methods.map((m) => `| ${m} | ${checkpoints.map((cost) => fmt(of(m).map((r) => fractionAt(r.steps, cost)))).join(' | ')} | ${reach(m, 0.9)} | ${reach(m, 0.95)} | ${fmt(of(m).map((r) => meanFraction(r.steps, c.budget)))} |`);
+  const rows = c.methods.map(
+    (m) =>
+      `| ${m} | ${checkpoints.map((cost) => fmt(of(m).map((r) => fractionAt(r.steps, cost)))).join(' | ')} | ${reach(m, 0.9)} | ${reach(m, 0.95)} | ${fmt(of(m).map((r) => meanFraction(r.steps, c.budget)))} |`,
+  );
   const perRun = c.methods.map((m) => {
     const rs = of(m);
     const evals = meanSd(rs.map((r) => r.result.evaluations.length))[0];
@@ -179,7 +224,14 @@ async function report(table: Table, runs: Run[], c: ReportContext): Promise<stri
   return documentText(table, c, rows, perRun, verdicts, svgFile);
 }
 
-function documentText(table: Table, c: ReportContext, rows: string[], perRun: string[], verdicts: string[], svgFile: string): string {
+function documentText(
+  table: Table,
+  c: ReportContext,
+  rows: string[],
+  perRun: string[],
+  verdicts: string[],
+  svgFile: string,
+): string {
   const h = table.header;
   const trained = new Set(table.rows.filter((r) => r.accuracy).map((r) => r.run)).size;
   const measuredRows = table.rows.filter((r) => r.accuracy).length;
@@ -217,7 +269,7 @@ function documentText(table: Table, c: ReportContext, rows: string[], perRun: st
     `|---|${[0, 1, 2, 3, 4].map(() => '---').join('|')}|---|---|---|`,
     ...rows,
     '',
-    '| method | evaluations per run | of them below full fidelity | wall time per run (the method\'s own computing, GP fits included) |',
+    "| method | evaluations per run | of them below full fidelity | wall time per run (the method's own computing, GP fits included) |",
     '|---|---|---|---|',
     ...perRun,
     '',

@@ -11,11 +11,27 @@
 // own journal (JSON lines, fsynced), so an interrupted run resumes where it stopped.
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { compile, designCompiler } from '@pim/compiler';
 import type { IrExperiment, IrProgram } from '@pim/ir';
-import { problemFor, TABLE_FILE, TABLE_LIMITS, type ParamValue, type TableHeader, type TableRow } from '@pim/runtime/explore';
+import {
+  problemFor,
+  TABLE_FILE,
+  TABLE_LIMITS,
+  type ParamValue,
+  type TableHeader,
+  type TableRow,
+} from '@pim/runtime/explore';
 import { layerHardware, loadExperimentData, Rng, train } from '@pim/runtime/train';
 
 interface Group {
@@ -58,7 +74,11 @@ async function setup(withHardware: boolean) {
   const ir = program.ir;
   const ex = ir.explorations.find((e) => e.name === 'rram_space')!;
   // The hardware objectives and the space; the training is this script's own (below).
-  const problem = await problemFor(ir, { ...ex, objectives: ex.objectives.filter((o) => o.name !== 'accuracy') }, { source, compile: designCompiler(source) });
+  const problem = await problemFor(
+    ir,
+    { ...ex, objectives: ex.objectives.filter((o) => o.name !== 'accuracy') },
+    { source, compile: designCompiler(source) },
+  );
   const exp = ir.experiments.find((e) => e.name === ex.evaluate) as IrExperiment;
   const designs = problem.space.enumerate();
   // Group the feasible designs by what their training sees.
@@ -69,7 +89,10 @@ async function setup(withHardware: boolean) {
     if (withHardware && 'infeasible' in hardware[i]!) return;
     const overridden = compile(source, { overrides: problem.space.overrides(pt) }).ir;
     if (!overridden) return;
-    const key = createHash('sha256').update(JSON.stringify(layerHardware(overridden, exp).layers)).digest('hex').slice(0, 16);
+    const key = createHash('sha256')
+      .update(JSON.stringify(layerHardware(overridden, exp).layers))
+      .digest('hex')
+      .slice(0, 16);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { key, members: [] }));
     g.members.push(i);
@@ -142,22 +165,30 @@ async function main(): Promise<void> {
   const log = (m: string) => process.stderr.write(`explore:table: ${m}\n`);
   const before = journalled(out);
   const todo = s.groups.filter((g) => !before.has(g.key)).length;
-  log(`${s.designs.length} designs, ${s.hardware.filter((h) => !('infeasible' in h)).length} feasible, ${s.groups.length} distinct trainings of ${s.problem.fullEpochs} epochs, ${todo} not yet journalled; ${workers} workers`);
+  log(
+    `${s.designs.length} designs, ${s.hardware.filter((h) => !('infeasible' in h)).length} feasible, ${s.groups.length} distinct trainings of ${s.problem.fullEpochs} epochs, ${todo} not yet journalled; ${workers} workers`,
+  );
   let finished = 0;
   let cpuTotal = 0;
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: workers }, (_, k) =>
-      new Promise<void>((res, rej) => {
-        const child = fork(new URL(import.meta.url).pathname, ['--shard', `${k}/${workers}`, '--out', out], { stdio: 'inherit' });
-        child.on('message', (m: { cpu: number }) => {
-          finished++;
-          cpuTotal += m.cpu;
-          const cpuLeft = ((todo - finished) * cpuTotal) / finished;
-          log(`${finished}/${todo} trainings (${m.cpu.toFixed(1)} CPU s); ~${(cpuLeft / 60).toFixed(0)} CPU min left; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-        });
-        child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`worker ${k} exited with ${code}`))));
-      }),
+    Array.from(
+      { length: workers },
+      (_, k) =>
+        new Promise<void>((res, rej) => {
+          const child = fork(new URL(import.meta.url).pathname, ['--shard', `${k}/${workers}`, '--out', out], {
+            stdio: 'inherit',
+          });
+          child.on('message', (m: { cpu: number }) => {
+            finished++;
+            cpuTotal += m.cpu;
+            const cpuLeft = ((todo - finished) * cpuTotal) / finished;
+            log(
+              `${finished}/${todo} trainings (${m.cpu.toFixed(1)} CPU s); ~${(cpuLeft / 60).toFixed(0)} CPU min left; ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+            );
+          });
+          child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`worker ${k} exited with ${code}`))));
+        }),
     ),
   );
   const runs = journalled(out);
@@ -179,7 +210,13 @@ async function main(): Promise<void> {
     const g = groupOf.get(i);
     const r = g === undefined ? undefined : runs.get(g);
     if (g !== undefined && !r && !partial) throw new Error(`training group ${g} has no result: run again to resume`);
-    return { index: i, point: pt, params: s.problem.space.values(pt), hardware: s.hardware[i]!, ...(r ? { accuracy: r.accuracy, cpu: r.cpu, run: indexOf.get(JSON.stringify(r.params)) ?? i } : {}) };
+    return {
+      index: i,
+      point: pt,
+      params: s.problem.space.values(pt),
+      hardware: s.hardware[i]!,
+      ...(r ? { accuracy: r.accuracy, cpu: r.cpu, run: indexOf.get(JSON.stringify(r.params)) ?? i } : {}),
+    };
   });
   const tmp = `${out}.tmp-${process.pid}`;
   writeFileSync(tmp, [header, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');

@@ -59,7 +59,12 @@ function attributeItems(cls: ClassInfo | undefined, present: Set<string>): Compl
 }
 
 function kindItem(name: string, cls: ClassInfo | undefined, order: string): CompletionItem {
-  const item: CompletionItem = { label: name, kind: CompletionItemKind.Class, sortText: order + name, detail: cls?.category };
+  const item: CompletionItem = {
+    label: name,
+    kind: CompletionItemKind.Class,
+    sortText: order + name,
+    detail: cls?.category,
+  };
   if (cls?.doc) item.documentation = { kind: 'markdown', value: cls.doc };
   return item;
 }
@@ -78,7 +83,8 @@ function refValue(a: Analysis, offset: number, key: string): string | undefined 
   const block = a.doc.parse.ast.items.find((i) => i.type === 'Block' && i.span.start <= offset && offset <= i.span.end);
   if (block?.type !== 'Block') return undefined;
   for (const m of block.body ?? []) {
-    if (m.type === 'Attribute' && m.key.name === key && m.value.type === 'Ref') return m.value.path.map((p) => p.name).join('.');
+    if (m.type === 'Attribute' && m.key.name === key && m.value.type === 'Ref')
+      return m.value.path.map((p) => p.name).join('.');
   }
   return undefined;
 }
@@ -92,7 +98,12 @@ function placeItems(a: Analysis, offset: number, afterOn: boolean, cat: Catalogu
     const kinds = new Set<string>();
     for (const sym of nested) {
       if (sym.kind !== 'layer' || sym.container !== model) continue;
-      items.push({ label: sym.name, kind: CompletionItemKind.Reference, detail: `layer of ${model}`, sortText: `0${sym.name}` });
+      items.push({
+        label: sym.name,
+        kind: CompletionItemKind.Reference,
+        detail: `layer of ${model}`,
+        sortText: `0${sym.name}`,
+      });
       if (sym.node.type === 'Block') kinds.add(sym.node.kind.name);
     }
     for (const k of kinds.size ? kinds : new Set(cat.layerKinds())) items.push(kindItem(k, cat.layer(k), '1'));
@@ -104,7 +115,12 @@ function placeItems(a: Analysis, offset: number, afterOn: boolean, cat: Catalogu
     const kind = sym.node.kind.name;
     if (kind !== 'partition' && kind !== 'tile' && kind !== 'gpu') continue;
     if (items.some((i) => i.label === sym.name)) continue;
-    items.push({ label: sym.name, kind: CompletionItemKind.Reference, detail: `${kind} of ${arch}`, sortText: `0${sym.name}` });
+    items.push({
+      label: sym.name,
+      kind: CompletionItemKind.Reference,
+      detail: `${kind} of ${arch}`,
+      sortText: `0${sym.name}`,
+    });
   }
   return items;
 }
@@ -123,11 +139,23 @@ function varyItems(a: Analysis, path: string[], cat: Catalogue): CompletionItem[
   if (!sym || sym.node.type !== 'Block') return [];
   const items: CompletionItem[] = [];
   for (const n of p.nested.values()) {
-    if (n.container === qualified) items.push({ label: n.name, kind: CompletionItemKind.Reference, detail: n.node.type === 'Block' ? n.node.kind.name : n.kind, sortText: `0${n.name}` });
+    if (n.container === qualified)
+      items.push({
+        label: n.name,
+        kind: CompletionItemKind.Reference,
+        detail: n.node.type === 'Block' ? n.node.kind.name : n.kind,
+        sortText: `0${n.name}`,
+      });
   }
   // Unnamed nested blocks are reached by their kind (`ima.crossbar.rows`).
   for (const m of sym.node.body ?? []) {
-    if (m.type === 'Block' && !m.name && !items.some((i) => i.label === m.kind.name)) items.push({ label: m.kind.name, kind: CompletionItemKind.Reference, detail: m.kind.name, sortText: `0${m.kind.name}` });
+    if (m.type === 'Block' && !m.name && !items.some((i) => i.label === m.kind.name))
+      items.push({
+        label: m.kind.name,
+        kind: CompletionItemKind.Reference,
+        detail: m.kind.name,
+        sortText: `0${m.kind.name}`,
+      });
   }
   const root = path[0] ? p.symbols.get(path[0])?.kind : undefined;
   const cls = path.length === 1 ? cat.forBlock(sym.node.kind.name, undefined) : cat.forBlock(sym.node.kind.name, root);
@@ -137,7 +165,12 @@ function varyItems(a: Analysis, path: string[], cat: Catalogue): CompletionItem[
 
 /** Top-level names by their declaration kind, from the program or from the workspace's parses. */
 function declaredNames(s: PimServices, a: Analysis | undefined): { name: string; kind: string; doc?: string }[] {
-  if (a?.program) return [...a.program.symbols.values()].map((x) => ({ name: x.name, kind: x.kind, ...(x.doc ? { doc: x.doc } : {}) }));
+  if (a?.program)
+    return [...a.program.symbols.values()].map((x) => ({
+      name: x.name,
+      kind: x.kind,
+      ...(x.doc ? { doc: x.doc } : {}),
+    }));
   const out: { name: string; kind: string; doc?: string }[] = [];
   const seen = new Set<string>();
   const docs = a ? [a.doc, ...s.workspace.openDocuments()] : s.workspace.openDocuments();
@@ -146,7 +179,11 @@ function declaredNames(s: PimServices, a: Analysis | undefined): { name: string;
       const name = item.type === 'Const' ? item.name.name : item.type === 'Block' ? item.name?.name : undefined;
       if (!name || seen.has(name)) continue;
       seen.add(name);
-      out.push({ name, kind: item.type === 'Const' ? 'const' : (item as { kind: { name: string } }).kind.name, ...(item.doc ? { doc: item.doc } : {}) });
+      out.push({
+        name,
+        kind: item.type === 'Const' ? 'const' : (item as { kind: { name: string } }).kind.name,
+        ...(item.doc ? { doc: item.doc } : {}),
+      });
     }
   }
   return out;
@@ -171,13 +208,21 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
       items.push(...attributeItems(frameClass(pos.frames, cat), new Set(inner.keys)));
       const allowed = kindsAllowed(pos.frames, cat);
       const root = pos.frames[0]!.kind;
-      for (const k of allowed.names) items.push(kindItem(k, root === 'model' ? cat.layer(k) : root === 'architecture' ? cat.component(k) : cat.declaration(k), '1'));
+      for (const k of allowed.names)
+        items.push(
+          kindItem(
+            k,
+            root === 'model' ? cat.layer(k) : root === 'architecture' ? cat.component(k) : cat.declaration(k),
+            '1',
+          ),
+        );
       for (const k of allowed.extra) items.push(keywordItem(k));
       break;
     }
     case 'value': {
       if (pos.key === 'objective') {
-        for (const o of s.compiler.objectives ?? []) items.push({ label: o, kind: CompletionItemKind.EnumMember, sortText: `0${o}` });
+        for (const o of s.compiler.objectives ?? [])
+          items.push({ label: o, kind: CompletionItemKind.EnumMember, sortText: `0${o}` });
         break;
       }
       if (pos.key === 'vary') {
@@ -192,7 +237,13 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
       if (attr && /^(required\()?precision\)?$/.test(attr.type)) {
         // A precision is written with its constructor: `weights: fixed(16 bit)`.
         for (const f of s.compiler.functions.filter((x) => x.precision)) {
-          items.push({ label: `${f.name}(…)`, kind: CompletionItemKind.Function, detail: f.doc, insertText: `${f.name}(\${1:${f.name === 'fixed' ? 16 : 32}} bit)`, sortText: `0${f.name}` });
+          items.push({
+            label: `${f.name}(…)`,
+            kind: CompletionItemKind.Function,
+            detail: f.doc,
+            insertText: `${f.name}(\${1:${f.name === 'fixed' ? 16 : 32}} bit)`,
+            sortText: `0${f.name}`,
+          });
         }
         break;
       }
@@ -200,26 +251,45 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
       if (choices) {
         for (const c of choices) {
           const cls = cat.declaration(c);
-          items.push(cls ? kindItem(c, cls, '0') : { label: c, kind: CompletionItemKind.EnumMember, sortText: `0${c}` });
+          items.push(
+            cls ? kindItem(c, cls, '0') : { label: c, kind: CompletionItemKind.EnumMember, sortText: `0${c}` },
+          );
         }
         break;
       }
-      const wanted = attr ? refKindOf(attr.type) : /^(model|architecture|mapping|dataset|evaluate|cell)$/.test(pos.key) ? pos.key : undefined;
+      const wanted = attr
+        ? refKindOf(attr.type)
+        : /^(model|architecture|mapping|dataset|evaluate|cell)$/.test(pos.key)
+          ? pos.key
+          : undefined;
       const fits = (kind: string): boolean =>
-        !wanted || kind === wanted || ((wanted === 'experiment' || wanted === 'evaluate') && (kind === 'train' || kind === 'run')) || (wanted === 'cell' && kind === 'device');
+        !wanted ||
+        kind === wanted ||
+        ((wanted === 'experiment' || wanted === 'evaluate') && (kind === 'train' || kind === 'run')) ||
+        (wanted === 'cell' && kind === 'device');
       for (const d of declaredNames(s, a)) {
         if (!fits(d.kind)) continue;
-        const item: CompletionItem = { label: d.name, kind: d.kind === 'const' ? CompletionItemKind.Constant : CompletionItemKind.Reference, detail: d.kind, sortText: `0${d.name}` };
+        const item: CompletionItem = {
+          label: d.name,
+          kind: d.kind === 'const' ? CompletionItemKind.Constant : CompletionItemKind.Reference,
+          detail: d.kind,
+          sortText: `0${d.name}`,
+        };
         if (d.doc) item.documentation = { kind: 'markdown', value: d.doc };
         items.push(item);
       }
       if (!wanted && /bool/.test(attr?.type ?? '')) items.push(keywordItem('true'), keywordItem('false'));
       // `input: graph { … }` and other object values.
-      if (!wanted && pos.key === 'input') items.push(kindItem('graph', cat.declaration('graph'), '1'), keywordItem('tensor', 'tensor[${1:C}, ${2:H}, ${3:W}]'));
+      if (!wanted && pos.key === 'input')
+        items.push(
+          kindItem('graph', cat.declaration('graph'), '1'),
+          keywordItem('tensor', 'tensor[${1:C}, ${2:H}, ${3:W}]'),
+        );
       break;
     }
     case 'unit': {
-      const inner = pos.key !== undefined ? frameClass(pos.frames, cat)?.attributes.find((x) => x.name === pos.key) : undefined;
+      const inner =
+        pos.key !== undefined ? frameClass(pos.frames, cat)?.attributes.find((x) => x.name === pos.key) : undefined;
       const type = inner?.type.replace(/^required\((.*)\)$/, '$1');
       const units = (type && s.compiler.unitsForType(type)) || s.compiler.unitNames || FALLBACK_UNITS;
       // Common units first, in the order people use them.
@@ -229,7 +299,9 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
       };
       [...units]
         .sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : 1))
-        .forEach((u, i) => items.push({ label: u, kind: CompletionItemKind.Unit, sortText: String(i).padStart(4, '0') }));
+        .forEach((u, i) =>
+          items.push({ label: u, kind: CompletionItemKind.Unit, sortText: String(i).padStart(4, '0') }),
+        );
       break;
     }
     case 'none':

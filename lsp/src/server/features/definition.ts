@@ -22,7 +22,9 @@ export function definition(s: PimServices, a: Analysis, offset: number): Locatio
   const parent = path[path.length - 2];
   if (inner?.type === 'String' && parent?.type === 'Import') {
     const target = resolve(dirname(a.doc.path), inner.value);
-    return s.workspace.document(target) ? [{ uri: pathToUri(target), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] : [];
+    return s.workspace.document(target)
+      ? [{ uri: pathToUri(target), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]
+      : [];
   }
   const isKind = parent?.type === 'Block' && (parent.kind === inner || parent.base === inner);
   const isHead = parent?.type === 'Object' && parent.head === inner;

@@ -15,7 +15,11 @@ interface Entry {
   d: Diagnostic;
 }
 
-const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
+const SEVERITY = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+} as const;
 
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -61,8 +65,16 @@ export class DiagnosticsPublisher {
       // Phase one, for large files: the parser's diagnostics right away, with the compiler's previous
       // ones carried over where the edit did not reach; the compiler's fresh ones follow.
       const prev = this.published.get(uri);
-      if (this.s.compiler.available && prev && prev.text !== doc.text && doc.text.length >= this.s.settings.fastDiagnosticsThreshold) {
-        const fast = [...doc.parse.diagnostics.map((d) => this.entry(d, doc.lineIndex, true)), ...this.carry(prev, doc.text, doc.lineIndex)];
+      if (
+        this.s.compiler.available &&
+        prev &&
+        prev.text !== doc.text &&
+        doc.text.length >= this.s.settings.fastDiagnosticsThreshold
+      ) {
+        const fast = [
+          ...doc.parse.diagnostics.map((d) => this.entry(d, doc.lineIndex, true)),
+          ...this.carry(prev, doc.text, doc.lineIndex),
+        ];
         if (this.tickets.get(uri) !== ticket) return;
         await this.s.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: fast.map((e) => e.d) });
         this.published.set(uri, { text: doc.text, entries: fast });
@@ -124,7 +136,13 @@ export class DiagnosticsPublisher {
       if (d.uri === path) continue;
       const here = d.related?.find((r) => r.uri === path);
       if (!here) continue;
-      out.push(this.entry({ ...d, uri: path, span: here.span, related: [{ uri: d.uri, span: d.span, message: 'reported here' }] }, index, false));
+      out.push(
+        this.entry(
+          { ...d, uri: path, span: here.span, related: [{ uri: d.uri, span: d.span, message: 'reported here' }] },
+          index,
+          false,
+        ),
+      );
     }
     for (const item of ast.items) {
       if (item.type !== 'Import') continue;

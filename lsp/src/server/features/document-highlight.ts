@@ -16,6 +16,9 @@ export function documentHighlights(a: Analysis, offset: number): DocumentHighlig
     out.push({ range: a.doc.range(span), kind });
   };
   if (hit.symbol.file === path) add(hit.symbol.nameSpan, DocumentHighlightKind.Write);
-  for (const r of a.program?.references ?? []) if (r.file === path && sameSymbol(r.target, hit.symbol)) add(r.span, DocumentHighlightKind.Read);
-  return out.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+  for (const r of a.program?.references ?? [])
+    if (r.file === path && sameSymbol(r.target, hit.symbol)) add(r.span, DocumentHighlightKind.Read);
+  return out.sort(
+    (x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character,
+  );
 }

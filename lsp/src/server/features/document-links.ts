@@ -8,7 +8,11 @@ export function documentLinks(doc: PimDocument): DocumentLink[] {
   const out: DocumentLink[] = [];
   for (const item of doc.parse.ast.items) {
     if (item.type !== 'Import') continue;
-    out.push({ range: doc.range(item.path.span), target: pathToUri(resolve(dirname(doc.path), item.path.value)), tooltip: 'Open the imported file' });
+    out.push({
+      range: doc.range(item.path.span),
+      target: pathToUri(resolve(dirname(doc.path), item.path.value)),
+      tooltip: 'Open the imported file',
+    });
   }
   return out;
 }

@@ -25,11 +25,29 @@ export function documentSymbols(doc: PimDocument): DocumentSymbol[] {
   const sym = (item: TopLevel | Member, topLevel: boolean): DocumentSymbol | undefined => {
     switch (item.type) {
       case 'Import':
-        return { name: item.path.value || '(import)', detail: 'import', kind: SymbolKind.File, range: doc.range(item.span), selectionRange: doc.range(item.path.span) };
+        return {
+          name: item.path.value || '(import)',
+          detail: 'import',
+          kind: SymbolKind.File,
+          range: doc.range(item.span),
+          selectionRange: doc.range(item.path.span),
+        };
       case 'Const':
-        return { name: item.name.name, detail: clip(text.slice(item.value.span.start, item.value.span.end)), kind: SymbolKind.Constant, range: doc.range(item.span), selectionRange: doc.range(item.name.span) };
+        return {
+          name: item.name.name,
+          detail: clip(text.slice(item.value.span.start, item.value.span.end)),
+          kind: SymbolKind.Constant,
+          range: doc.range(item.span),
+          selectionRange: doc.range(item.name.span),
+        };
       case 'Attribute':
-        return { name: item.key.name, detail: clip(text.slice(item.value.span.start, item.value.span.end)), kind: SymbolKind.Property, range: doc.range(item.span), selectionRange: doc.range(item.key.span) };
+        return {
+          name: item.key.name,
+          detail: clip(text.slice(item.value.span.start, item.value.span.end)),
+          kind: SymbolKind.Property,
+          range: doc.range(item.span),
+          selectionRange: doc.range(item.key.span),
+        };
       case 'Block': {
         const count = item.count ? `[${clip(text.slice(item.count.span.start, item.count.span.end))}]` : '';
         const name = item.name?.name ?? item.kind.name;
@@ -52,9 +70,19 @@ export function documentSymbols(doc: PimDocument): DocumentSymbol[] {
         };
       }
       case 'Vary':
-        return { name: `vary ${item.path.path.map((p) => p.name).join('.')}`, kind: SymbolKind.Variable, range: doc.range(item.span), selectionRange: doc.range(item.path.span) };
+        return {
+          name: `vary ${item.path.path.map((p) => p.name).join('.')}`,
+          kind: SymbolKind.Variable,
+          range: doc.range(item.span),
+          selectionRange: doc.range(item.path.span),
+        };
       case 'Objective':
-        return { name: `${item.sense} ${item.targets.map((t) => t.name).join(', ')}`, kind: SymbolKind.Constant, range: doc.range(item.span), selectionRange: doc.range(item.span) };
+        return {
+          name: `${item.sense} ${item.targets.map((t) => t.name).join(', ')}`,
+          kind: SymbolKind.Constant,
+          range: doc.range(item.span),
+          selectionRange: doc.range(item.span),
+        };
       case 'Repeat':
         return {
           name: `repeat ${clip(text.slice(item.count.span.start, item.count.span.end))}`,

@@ -23,12 +23,14 @@ export function foldingRanges(doc: PimDocument): FoldingRange[] {
       const l = line(t.startOffset);
       if (lastImportEnd >= 0 && l === lastImportEnd + 1) lastImportEnd = l;
       else {
-        if (lastImportEnd > lastImportStart) out.push({ startLine: lastImportStart, endLine: lastImportEnd, kind: FoldingRangeKind.Imports });
+        if (lastImportEnd > lastImportStart)
+          out.push({ startLine: lastImportStart, endLine: lastImportEnd, kind: FoldingRangeKind.Imports });
         lastImportStart = lastImportEnd = l;
       }
     }
   }
-  if (lastImportEnd > lastImportStart) out.push({ startLine: lastImportStart, endLine: lastImportEnd, kind: FoldingRangeKind.Imports });
+  if (lastImportEnd > lastImportStart)
+    out.push({ startLine: lastImportStart, endLine: lastImportEnd, kind: FoldingRangeKind.Imports });
 
   const comments = doc.parse.ast.comments;
   const regions: number[] = [];

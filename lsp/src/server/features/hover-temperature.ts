@@ -43,7 +43,8 @@ async function peakLine(s: PimServices, a: Analysis, arch: string): Promise<stri
       const r = (await simulator)(ir, { mapping: mapping.name, dataRoot: dirname(a.doc.path), detail: false });
       const t = r.thermal;
       const hottest = t?.tiers.reduce((h, q) => (q.peak_k > h.peak_k ? q : h));
-      if (t && hottest) line = `**peak temperature** ${t.peak_k.toFixed(1)} K (tier ${hottest.tier}${hottest.partitions.length ? `, ${hottest.partitions.join(', ')}` : ''}) running \`${mapping.name}\` at its simulated throughput, ${t.power_w.toFixed(1)} W`;
+      if (t && hottest)
+        line = `**peak temperature** ${t.peak_k.toFixed(1)} K (tier ${hottest.tier}${hottest.partitions.length ? `, ${hottest.partitions.join(', ')}` : ''}) running \`${mapping.name}\` at its simulated throughput, ${t.power_w.toFixed(1)} W`;
     } catch (e) {
       line = `**peak temperature** not available: ${e instanceof Error ? e.message : String(e)}`;
     }
@@ -52,7 +53,12 @@ async function peakLine(s: PimServices, a: Analysis, arch: string): Promise<stri
   return line;
 }
 
-export async function withPeakTemperature(s: PimServices, h: Hover | null, a: Analysis, offset: number): Promise<Hover | null> {
+export async function withPeakTemperature(
+  s: PimServices,
+  h: Hover | null,
+  a: Analysis,
+  offset: number,
+): Promise<Hover | null> {
   if (!h) return h;
   const arch = architectureAt(a, offset);
   if (!arch) return h;

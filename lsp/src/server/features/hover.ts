@@ -15,9 +15,12 @@ function code(s: string): string {
 
 export function blockSummary(info: BlockInfo): string[] {
   const lines: string[] = [];
-  if (info.count !== 1 || info.total_count !== info.count) lines.push(`**count** ${count(info.count)} (×${count(info.total_count)} in the system)`);
-  if (info.power_w !== undefined) lines.push(`**power** ${si(info.power_w, 'W')} per copy${info.power_source ? ` (${info.power_source})` : ''}`);
-  if (info.area_m2 !== undefined) lines.push(`**area** ${area(info.area_m2)} per copy${info.area_source ? ` (${info.area_source})` : ''}`);
+  if (info.count !== 1 || info.total_count !== info.count)
+    lines.push(`**count** ${count(info.count)} (×${count(info.total_count)} in the system)`);
+  if (info.power_w !== undefined)
+    lines.push(`**power** ${si(info.power_w, 'W')} per copy${info.power_source ? ` (${info.power_source})` : ''}`);
+  if (info.area_m2 !== undefined)
+    lines.push(`**area** ${area(info.area_m2)} per copy${info.area_source ? ` (${info.area_source})` : ''}`);
   const l = info.layer;
   if (l) {
     lines.push(`**shape** ${shape(l.input_shape)} → ${shape(l.output_shape)}`);
@@ -27,7 +30,11 @@ export function blockSummary(info: BlockInfo): string[] {
   for (const p of info.placements ?? []) {
     const xb = p.placement.crossbar;
     const where = `${p.placement.target} (${p.placement.engine}, ${p.placement.partition})`;
-    lines.push(xb ? `**${p.mapping}** on ${where}: ${count(xb.crossbars_total)} crossbars (${count(xb.crossbars)} × ${xb.replication} copies) on ${count(xb.tiles)} tiles, ${(xb.utilization * 100).toFixed(1)}% cells used` : `**${p.mapping}** on ${where}`);
+    lines.push(
+      xb
+        ? `**${p.mapping}** on ${where}: ${count(xb.crossbars_total)} crossbars (${count(xb.crossbars)} × ${xb.replication} copies) on ${count(xb.tiles)} tiles, ${(xb.utilization * 100).toFixed(1)}% cells used`
+        : `**${p.mapping}** on ${where}`,
+    );
   }
   return lines;
 }
@@ -36,7 +43,11 @@ function classSummary(c: ClassInfo): string[] {
   const lines = [code(`class ${c.name}`)];
   if (c.doc) lines.push(c.doc);
   if (c.attributes.length) {
-    lines.push(c.attributes.map((a) => `- \`${a.name}: ${a.type}${a.default !== undefined ? ` = ${a.default}` : ''}\``).join('\n'));
+    lines.push(
+      c.attributes
+        .map((a) => `- \`${a.name}: ${a.type}${a.default !== undefined ? ` = ${a.default}` : ''}\``)
+        .join('\n'),
+    );
   }
   return lines;
 }
@@ -47,7 +58,8 @@ function symbolSummary(a: Analysis, sym: PimSymbol): string[] {
   if (node.type === 'Const') {
     // A constant shows its definition as written.
     const text = a.program?.files.get(sym.file)?.text;
-    if (text) head = `const ${sym.name}${node.valueType ? `: ${text.slice(node.valueType.span.start, node.valueType.span.end)}` : ''} = ${text.slice(node.value.span.start, node.value.span.end)}`;
+    if (text)
+      head = `const ${sym.name}${node.valueType ? `: ${text.slice(node.valueType.span.start, node.valueType.span.end)}` : ''} = ${text.slice(node.value.span.start, node.value.span.end)}`;
   }
   const lines = [code(head)];
   if (sym.doc) lines.push(sym.doc);
@@ -74,7 +86,8 @@ export function hover(s: PimServices, a: Analysis, offset: number): Hover | null
   // The class of a block depends on where it is written (a `maxpool` layer vs a `maxpool` component).
   const top = path[1];
   const root = top && top.type === 'Block' ? top.kind.name : undefined;
-  const classOf = (b: Block): ClassInfo | undefined => (b === top ? cat.forBlock(b.kind.name, undefined) : cat.forBlock(b.kind.name, root));
+  const classOf = (b: Block): ClassInfo | undefined =>
+    b === top ? cat.forBlock(b.kind.name, undefined) : cat.forBlock(b.kind.name, root);
   const owner = [...path].reverse().find((n): n is Attribute | Block => n.type === 'Attribute' || n.type === 'Block');
   const parent: Node | undefined = path[path.length - 2];
 
@@ -89,7 +102,11 @@ export function hover(s: PimServices, a: Analysis, offset: number): Hover | null
     const info = a.program?.info.blocks.get(parent);
     if (info) parts.push(blockSummary(info).join('  \n'));
     if (cls) parts.push(...classSummary(cls).slice(1, 2));
-  } else if (owner?.type === 'Block' && innermost.type === 'Ident' && (owner.name === innermost || owner.base === innermost)) {
+  } else if (
+    owner?.type === 'Block' &&
+    innermost.type === 'Ident' &&
+    (owner.name === innermost || owner.base === innermost)
+  ) {
     if (owner.base === innermost) {
       const cls = cat.any(innermost.name);
       if (cls) parts.push(...classSummary(cls));
@@ -104,14 +121,21 @@ export function hover(s: PimServices, a: Analysis, offset: number): Hover | null
     const key = owner.key.name;
     if (info) {
       parts.push(code(`${key}: ${info.type}`));
-      parts.push(`= **${info.display}**${info.si !== undefined && !info.display.includes(String(info.si)) ? ` (${info.si} SI)` : ''} · attribute of \`${info.owner}\``);
+      parts.push(
+        `= **${info.display}**${info.si !== undefined && !info.display.includes(String(info.si)) ? ` (${info.si} SI)` : ''} · attribute of \`${info.owner}\``,
+      );
       const doc = owner.doc ?? info.doc;
       if (doc) parts.push(doc);
     } else {
       // No compilation: the class declaration still documents the attribute.
       const block = [...path].reverse().find((n): n is Block => n.type === 'Block');
       const object = [...path].reverse().find((n) => n.type === 'Object' || n.type === 'Block');
-      const cls = object?.type === 'Object' && object.head ? cat.declaration(object.head.name) : block ? classOf(block) : undefined;
+      const cls =
+        object?.type === 'Object' && object.head
+          ? cat.declaration(object.head.name)
+          : block
+            ? classOf(block)
+            : undefined;
       const attr = cls?.attributes.find((x) => x.name === key);
       parts.push(code(`${key}: ${attr?.type ?? a.doc.text.slice(owner.value.span.start, owner.value.span.end)}`));
       const doc = owner.doc ?? attr?.doc;
@@ -124,7 +148,13 @@ export function hover(s: PimServices, a: Analysis, offset: number): Hover | null
     const file = a.program?.files.get(target);
     if (!file) parts.push(`\`${target}\` — not found`);
     else {
-      const names = file.ast.items.flatMap((i) => (i.type === 'Block' && i.name ? [`${i.kind.name} ${i.name.name}`] : i.type === 'Const' ? [`const ${i.name.name}`] : []));
+      const names = file.ast.items.flatMap((i) =>
+        i.type === 'Block' && i.name
+          ? [`${i.kind.name} ${i.name.name}`]
+          : i.type === 'Const'
+            ? [`const ${i.name.name}`]
+            : [],
+      );
       parts.push(`\`${target}\``, names.length ? names.map((n) => `- \`${n}\``).join('\n') : '(declares nothing)');
     }
   } else if (innermost.type === 'Ident' && parent?.type === 'Object' && parent.head === innermost) {

@@ -18,7 +18,9 @@ export function inlayHints(a: Analysis, range: Range): InlayHint[] {
     if (n.span.end < from || n.span.start > to) return false;
     const b = info.get(n as Block);
     if (!b) return undefined;
-    const headerEnd = n.count ? a.doc.text.indexOf(']', n.count.span.end) + 1 || n.count.span.end : (n.base ?? n.name ?? n.kind).span.end;
+    const headerEnd = n.count
+      ? a.doc.text.indexOf(']', n.count.span.end) + 1 || n.count.span.end
+      : (n.base ?? n.name ?? n.kind).span.end;
     const at = a.doc.positionAt(headerEnd);
     const labels: string[] = [];
     if (b.layer) labels.push(`→ ${shape(b.layer.output_shape)}`);
@@ -26,10 +28,14 @@ export function inlayHints(a: Analysis, range: Range): InlayHint[] {
     if (n.count && n.count.type !== 'Number') labels.push(`= ${count(b.count)}`);
     if (n.count && b.total_count !== b.count) labels.push(`×${count(b.total_count)} total`);
     if (parent?.type === 'File' && (b.power_w !== undefined || b.area_m2 !== undefined)) {
-      const figs = [b.power_w !== undefined ? si(b.power_w, 'W') : '', b.area_m2 !== undefined ? area(b.area_m2) : ''].filter(Boolean);
+      const figs = [
+        b.power_w !== undefined ? si(b.power_w, 'W') : '',
+        b.area_m2 !== undefined ? area(b.area_m2) : '',
+      ].filter(Boolean);
       labels.push(figs.join(', '));
     }
-    if (labels.length) out.push({ position: at, label: labels.join('  '), kind: InlayHintKind.Type, paddingLeft: true });
+    if (labels.length)
+      out.push({ position: at, label: labels.join('  '), kind: InlayHintKind.Type, paddingLeft: true });
     return undefined;
   });
   return out;

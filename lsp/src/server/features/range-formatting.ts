@@ -7,8 +7,17 @@ import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver';
 import { formatPim } from '../../format/format.js';
 import type { PimDocument } from '../documents.js';
 
-export async function formatRange(doc: PimDocument, range: Range, options: FormattingOptions, printWidth: number): Promise<TextEdit[]> {
-  const result = await formatPim(doc.text, { tabWidth: options.tabSize, useTabs: !options.insertSpaces, printWidth, filepath: doc.path }, doc.parse);
+export async function formatRange(
+  doc: PimDocument,
+  range: Range,
+  options: FormattingOptions,
+  printWidth: number,
+): Promise<TextEdit[]> {
+  const result = await formatPim(
+    doc.text,
+    { tabWidth: options.tabSize, useTabs: !options.insertSpaces, printWidth, filepath: doc.path },
+    doc.parse,
+  );
   if (!result.ok || result.text === doc.text) return [];
   const from = doc.offsetAt(range.start);
   const to = doc.offsetAt(range.end);

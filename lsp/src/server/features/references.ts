@@ -27,7 +27,8 @@ export async function occurrences(s: PimServices, symbol: PimSymbol): Promise<Oc
   add({ file: symbol.file, span: symbol.nameSpan, declaration: true });
   for (const f of filesSpelling(s, symbol.name, symbol.file)) {
     const a = await s.analysis.analyze(f);
-    for (const r of a?.program?.references ?? []) if (sameSymbol(r.target, symbol)) add({ file: r.file, span: r.span, declaration: false });
+    for (const r of a?.program?.references ?? [])
+      if (sameSymbol(r.target, symbol)) add({ file: r.file, span: r.span, declaration: false });
   }
   return [...out.values()].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.span.start - y.span.start));
 }
@@ -43,14 +44,20 @@ export async function usesOfUnnamedBlocks(s: PimServices, name: string, kindUses
     const a = await s.analysis.analyze(f);
     for (const r of a?.program?.references ?? []) {
       const t = r.target;
-      if (t.kind !== 'component' || t.node.type !== 'Block' || t.node.name || !at.has(`${t.file}#${t.nameSpan.start}`)) continue;
+      if (t.kind !== 'component' || t.node.type !== 'Block' || t.node.name || !at.has(`${t.file}#${t.nameSpan.start}`))
+        continue;
       out.set(`${r.file}#${r.span.start}`, { file: r.file, span: r.span, declaration: false });
     }
   }
   return [...out.values()];
 }
 
-export async function references(s: PimServices, a: Analysis, offset: number, includeDeclaration: boolean): Promise<Location[]> {
+export async function references(
+  s: PimServices,
+  a: Analysis,
+  offset: number,
+  includeDeclaration: boolean,
+): Promise<Location[]> {
   const hit = symbolAt(a, offset);
   if (!hit) return [];
   const all = await occurrences(s, hit.symbol);

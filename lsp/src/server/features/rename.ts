@@ -15,7 +15,11 @@ import { occurrences, usesOfUnnamedBlocks, type Occurrence } from './references.
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The part of a use that spells the name (a use may span a qualified path). */
-function nameSpanWithin(text: string, span: { start: number; end: number }, name: string): { start: number; end: number } | undefined {
+function nameSpanWithin(
+  text: string,
+  span: { start: number; end: number },
+  name: string,
+): { start: number; end: number } | undefined {
   const slice = text.slice(span.start, span.end);
   if (slice === name) return span;
   const re = new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`, 'g');
@@ -44,11 +48,17 @@ function checkNewName(a: Analysis, sym: PimSymbol, newName: string): void {
   if (newName === sym.name) return;
   const p = a.program;
   const taken = sym.container ? p?.nested.get(`${sym.container}.${newName}`) : p?.symbols.get(newName);
-  if (sym.kind === 'class' && p?.classes.get(newName)?.builtin) throw new ResponseError(-32602, `'${newName}' is a built-in class`);
+  if (sym.kind === 'class' && p?.classes.get(newName)?.builtin)
+    throw new ResponseError(-32602, `'${newName}' is a built-in class`);
   if (taken) throw new ResponseError(-32602, `'${newName}' is already declared (${taken.kind} ${taken.qualifiedName})`);
 }
 
-export async function rename(s: PimServices, a: Analysis, offset: number, newName: string): Promise<WorkspaceEdit | null> {
+export async function rename(
+  s: PimServices,
+  a: Analysis,
+  offset: number,
+  newName: string,
+): Promise<WorkspaceEdit | null> {
   const hit = symbolAt(a, offset);
   if (!hit) return null;
   checkNewName(a, hit.symbol, newName);

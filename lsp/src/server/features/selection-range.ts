@@ -26,7 +26,8 @@ export function selectionRanges(doc: PimDocument, positions: Position[]): Select
   return positions.map((p) => {
     const offset = doc.offsetAt(p);
     let range: SelectionRange | undefined;
-    for (const span of spansAt(doc, offset)) range = range ? { range: doc.range(span), parent: range } : { range: doc.range(span) };
+    for (const span of spansAt(doc, offset))
+      range = range ? { range: doc.range(span), parent: range } : { range: doc.range(span) };
     return range ?? { range: { start: p, end: p } };
   });
 }

@@ -5,7 +5,18 @@ import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver
 import type { Analysis } from '../analysis.js';
 import { astOf } from '../services.js';
 
-export const TOKEN_TYPES = ['keyword', 'class', 'type', 'variable', 'property', 'function', 'number', 'string', 'enumMember', 'unit'] as const;
+export const TOKEN_TYPES = [
+  'keyword',
+  'class',
+  'type',
+  'variable',
+  'property',
+  'function',
+  'number',
+  'string',
+  'enumMember',
+  'unit',
+] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'readonly', 'defaultLibrary'] as const;
 export const legend: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
 
@@ -19,7 +30,17 @@ interface Tok {
   mods: number;
 }
 
-const TOP_LEVEL_TYPES = new Set(['device', 'class', 'architecture', 'model', 'dataset', 'mapping', 'train', 'run', 'explore']);
+const TOP_LEVEL_TYPES = new Set([
+  'device',
+  'class',
+  'architecture',
+  'model',
+  'dataset',
+  'mapping',
+  'train',
+  'run',
+  'explore',
+]);
 
 export function semanticTokens(a: Analysis): SemanticTokens {
   const toks = new Map<number, Tok>();
@@ -74,7 +95,8 @@ export function semanticTokens(a: Analysis): SemanticTokens {
         for (const t of n.targets) ident(t, 'enumMember');
         break;
       case 'Place':
-        for (const p of [...n.targets, n.on]) for (const part of p.parts) add(part.span.start, part.span.end - part.span.start, 'variable');
+        for (const p of [...n.targets, n.on])
+          for (const part of p.parts) add(part.span.start, part.span.end - part.span.start, 'variable');
         break;
       case 'Ref':
         n.path.forEach((p, i) => {

@@ -13,7 +13,10 @@ function callAt(tokens: IToken[], offset: number): { name: string; arg: number }
     const n = t.tokenType.name;
     if (n === 'LParen' || n === 'LBracket' || n === 'LCurly') {
       const prev = tokens[i - 1];
-      const name = n === 'LParen' && prev?.tokenType.name === 'Identifier' && prev.endOffset! + 1 === t.startOffset ? prev.image : undefined;
+      const name =
+        n === 'LParen' && prev?.tokenType.name === 'Identifier' && prev.endOffset! + 1 === t.startOffset
+          ? prev.image
+          : undefined;
       stack.push({ ...(name ? { name } : {}), commas: 0 });
     } else if (n === 'RParen' || n === 'RBracket' || n === 'RCurly') stack.pop();
     else if (n === 'Comma' && stack.length) stack[stack.length - 1]!.commas++;
@@ -22,7 +25,11 @@ function callAt(tokens: IToken[], offset: number): { name: string; arg: number }
   return top?.name ? { name: top.name, arg: top.commas } : undefined;
 }
 
-export function signatureHelp(doc: PimDocument, offset: number, functions: readonly FunctionSignature[]): SignatureHelp | null {
+export function signatureHelp(
+  doc: PimDocument,
+  offset: number,
+  functions: readonly FunctionSignature[],
+): SignatureHelp | null {
   const call = callAt(doc.parse.tokens, offset);
   const fn = call && functions.find((f) => f.name === call.name);
   if (!call || !fn) return null;

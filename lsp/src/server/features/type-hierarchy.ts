@@ -27,13 +27,29 @@ function declarations(s: PimServices): Declared[] {
   for (const c of fallbackClasses().values()) {
     if (!c.file || !c.nameSpan) continue;
     const base = (c as { base?: string }).base;
-    out.push({ name: c.name, kind: 'class', ...(base ? { base } : {}), doc: undefined, file: c.file, nameSpan: c.nameSpan });
+    out.push({
+      name: c.name,
+      kind: 'class',
+      ...(base ? { base } : {}),
+      doc: undefined,
+      file: c.file,
+      nameSpan: c.nameSpan,
+    });
   }
   for (const f of s.workspace.files()) {
     const doc = s.workspace.document(f);
     for (const item of doc?.parse.ast.items ?? []) {
-      if (item.type !== 'Block' || !item.name || (item.kind.name !== 'class' && item.kind.name !== 'architecture')) continue;
-      out.push({ name: item.name.name, kind: item.kind.name, ...(item.base ? { base: item.base.name } : {}), doc, file: f, block: item, nameSpan: item.name.span });
+      if (item.type !== 'Block' || !item.name || (item.kind.name !== 'class' && item.kind.name !== 'architecture'))
+        continue;
+      out.push({
+        name: item.name.name,
+        kind: item.kind.name,
+        ...(item.base ? { base: item.base.name } : {}),
+        doc,
+        file: f,
+        block: item,
+        nameSpan: item.name.span,
+      });
     }
   }
   return out;

@@ -35,7 +35,12 @@ export function workspaceSymbols(workspace: Workspace, query: string, limit = 50
     for (const item of doc.parse.ast.items) {
       if (item.type === 'Const') add(item.name.name, SymbolKind.Constant, item.name.span);
       else if (item.type === 'Block' && item.name) {
-        add(item.name.name, item.kind.name === 'class' ? SymbolKind.Class : SymbolKind.Module, item.name.span, item.kind.name);
+        add(
+          item.name.name,
+          item.kind.name === 'class' ? SymbolKind.Class : SymbolKind.Module,
+          item.name.span,
+          item.kind.name,
+        );
         nested(item.body, item.name.name);
       }
     }

@@ -6,7 +6,9 @@
 import { JobEvaluator, type SourcesCompiler } from './evaluator.js';
 
 export type ToChild = { type: 'job'; job: unknown };
-export type FromChild = { type: 'progress'; id: string; epoch: number; epochs: number; worker: string } | { type: 'result'; result: import('./job.js').JobResult };
+export type FromChild =
+  | { type: 'progress'; id: string; epoch: number; epochs: number; worker: string }
+  | { type: 'result'; result: import('./job.js').JobResult };
 
 export function runJobChild(compileSources: SourcesCompiler): void {
   const evaluator = new JobEvaluator(compileSources);
@@ -15,7 +17,9 @@ export function runJobChild(compileSources: SourcesCompiler): void {
     if (m?.type !== 'job') return;
     const id = String((m.job as { id?: unknown } | null)?.id ?? '?');
     busy = busy.then(async () => {
-      const result = await evaluator.run(m.job, (epoch, epochs) => process.send?.({ type: 'progress', id, epoch, epochs, worker: evaluator.worker } satisfies FromChild));
+      const result = await evaluator.run(m.job, (epoch, epochs) =>
+        process.send?.({ type: 'progress', id, epoch, epochs, worker: evaluator.worker } satisfies FromChild),
+      );
       process.send?.({ type: 'result', result } satisfies FromChild);
     });
   });

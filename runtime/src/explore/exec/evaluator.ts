@@ -15,7 +15,11 @@ import { parseJob, type EvaluationJob, type JobResult } from './job.js';
  * `sourcesCompiler()` of @pim/compiler): the entry compiled from the given files only, with overrides;
  * the IR, or the first error as text.
  */
-export type SourcesCompiler = (entry: string, files: ReadonlyMap<string, string>, overrides: readonly IrOverride[]) => IrProgram | string;
+export type SourcesCompiler = (
+  entry: string,
+  files: ReadonlyMap<string, string>,
+  overrides: readonly IrOverride[],
+) => IrProgram | string;
 
 /** Where a result was measured: host and process. */
 export const WORKER_NAME = `${hostname()}:${process.pid}`;
@@ -59,7 +63,16 @@ export class JobEvaluator {
         },
       });
       const cpu = process.cpuUsage(cpu0);
-      return { id, ok: true, accuracy: r.final.test_accuracy, curve, cpuCurve, cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (performance.now() - wall0) / 1000, worker: this.worker };
+      return {
+        id,
+        ok: true,
+        accuracy: r.final.test_accuracy,
+        curve,
+        cpuCurve,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        wallSeconds: (performance.now() - wall0) / 1000,
+        worker: this.worker,
+      };
     } catch (e) {
       return { id, ok: false, error: e instanceof Error ? e.message : String(e), worker: this.worker };
     }
@@ -72,13 +85,23 @@ export class JobEvaluator {
   }
 
   private async dataFor(job: EvaluationJob, ir: IrProgram): Promise<LoadedData> {
-    const key = JSON.stringify([job.sources.map((s) => s.sha256), job.root, job.experiment, job.trainLimit, job.testLimit]);
+    const key = JSON.stringify([
+      job.sources.map((s) => s.sha256),
+      job.root,
+      job.experiment,
+      job.trainLimit,
+      job.testLimit,
+    ]);
     let d = this.data.get(key);
     if (!d) {
       const exp = ir.experiments.find((e) => e.name === job.experiment);
       if (!exp) throw new Error(`no experiment '${job.experiment}' in the program`);
       const { loadExperimentData } = await import('../../train/data.js');
-      d = loadExperimentData(ir, exp as IrExperiment, { dataRoot: job.root, ...(job.trainLimit ? { trainLimit: job.trainLimit } : {}), ...(job.testLimit ? { testLimit: job.testLimit } : {}) });
+      d = loadExperimentData(ir, exp as IrExperiment, {
+        dataRoot: job.root,
+        ...(job.trainLimit ? { trainLimit: job.trainLimit } : {}),
+        ...(job.testLimit ? { testLimit: job.testLimit } : {}),
+      });
       if (this.data.size >= KEEP_DATA) this.data.delete(this.data.keys().next().value!);
       this.data.set(key, d);
     }

@@ -40,7 +40,9 @@ export class InProcessExecutor implements Executor {
   }
 
   run(job: EvaluationJob, onProgress?: (p: JobProgress) => void): Promise<JobResult> {
-    const next = this.tail.then(() => this.evaluator.run(job, (epoch, epochs) => onProgress?.({ job, worker: this.evaluator.worker, epoch, epochs })));
+    const next = this.tail.then(() =>
+      this.evaluator.run(job, (epoch, epochs) => onProgress?.({ job, worker: this.evaluator.worker, epoch, epochs })),
+    );
     this.tail = next;
     return next;
   }

@@ -39,7 +39,16 @@ export interface EvaluationJob {
 }
 
 export type JobResult =
-  | { id: string; ok: true; accuracy: number; curve: number[]; /** CPU seconds by the end of each epoch (cumulative). */ cpuCurve?: number[]; cpuSeconds: number; wallSeconds: number; worker: string }
+  | {
+      id: string;
+      ok: true;
+      accuracy: number;
+      curve: number[];
+      /** CPU seconds by the end of each epoch (cumulative). */ cpuCurve?: number[];
+      cpuSeconds: number;
+      wallSeconds: number;
+      worker: string;
+    }
   | { id: string; ok: false; error: string; worker: string };
 
 export function sha256(text: string): string {
@@ -51,7 +60,9 @@ export function jobId(j: Omit<EvaluationJob, 'id' | 'format' | 'root' | 'label'>
   const identity = {
     format: JOB_FORMAT,
     entry: j.entry,
-    sources: [...j.sources].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((s) => [s.path, s.sha256]),
+    sources: [...j.sources]
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      .map((s) => [s.path, s.sha256]),
     experiment: j.experiment,
     overrides: j.overrides.map((o) => [o.path, o.value]),
     epochs: j.epochs,
@@ -82,20 +93,31 @@ export function parseJob(data: unknown): EvaluationJob | string {
   }
   if (size > MAX_JOB_BYTES) return `the job is ${size} bytes, over the limit of ${MAX_JOB_BYTES}`;
   if (!isObj(data)) return 'the job is not an object';
-  if (data['format'] !== JOB_FORMAT) return `the job's format is ${JSON.stringify(data['format'])}, not ${JOB_FORMAT} (coordinator and worker from different versions?)`;
-  for (const k of ['id', 'root', 'entry', 'experiment', 'label'] as const) if (typeof data[k] !== 'string') return `the job's ${k} is not a string`;
+  if (data['format'] !== JOB_FORMAT)
+    return `the job's format is ${JSON.stringify(data['format'])}, not ${JOB_FORMAT} (coordinator and worker from different versions?)`;
+  for (const k of ['id', 'root', 'entry', 'experiment', 'label'] as const)
+    if (typeof data[k] !== 'string') return `the job's ${k} is not a string`;
   if (!whole(data['epochs'], 1)) return "the job's epochs are not a whole number of at least 1";
   if (!whole(data['seed'], 0)) return "the job's seed is not a whole number";
-  for (const k of ['trainLimit', 'testLimit'] as const) if (data[k] !== undefined && !whole(data[k], 1)) return `the job's ${k} is not a whole number of at least 1`;
+  for (const k of ['trainLimit', 'testLimit'] as const)
+    if (data[k] !== undefined && !whole(data[k], 1)) return `the job's ${k} is not a whole number of at least 1`;
   const sources = data['sources'];
   if (!Array.isArray(sources) || sources.length === 0) return 'the job has no sources';
   for (const s of sources) {
-    if (!isObj(s) || typeof s['path'] !== 'string' || typeof s['text'] !== 'string' || typeof s['sha256'] !== 'string') return 'a source of the job is not {path, sha256, text}';
+    if (!isObj(s) || typeof s['path'] !== 'string' || typeof s['text'] !== 'string' || typeof s['sha256'] !== 'string')
+      return 'a source of the job is not {path, sha256, text}';
     if (sha256(s['text']) !== s['sha256']) return `source ${s['path']}: its text does not match its hash`;
   }
-  if (!sources.some((s: Record<string, unknown>) => s['path'] === data['entry'])) return "the job's entry is not among its sources";
+  if (!sources.some((s: Record<string, unknown>) => s['path'] === data['entry']))
+    return "the job's entry is not among its sources";
   const overrides = data['overrides'];
-  if (!Array.isArray(overrides) || !overrides.every((o) => isObj(o) && typeof o['path'] === 'string' && ['number', 'string', 'boolean'].includes(typeof o['value']))) return "the job's overrides are not [{path, value}]";
+  if (
+    !Array.isArray(overrides) ||
+    !overrides.every(
+      (o) => isObj(o) && typeof o['path'] === 'string' && ['number', 'string', 'boolean'].includes(typeof o['value']),
+    )
+  )
+    return "the job's overrides are not [{path, value}]";
   const job = data as unknown as EvaluationJob;
   if (jobId(job) !== job.id) return "the job's id is not the hash of its contents";
   return job;

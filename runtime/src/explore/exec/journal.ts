@@ -38,7 +38,10 @@ export class Journal {
     resume: boolean,
   ) {
     const exists = fs.existsSync(file);
-    if (!exists && resume) throw new JournalConflict(`--resume: there is no journal at ${file} (an exploration writes it beside its --json or --html output, or at --journal)`);
+    if (!exists && resume)
+      throw new JournalConflict(
+        `--resume: there is no journal at ${file} (an exploration writes it beside its --json or --html output, or at --journal)`,
+      );
     let text = exists ? fs.readFileSync(file, 'utf8') : '';
     const complete = text.lastIndexOf('\n') + 1;
     // A crash while appending leaves a partial last line: cut it before appending more.
@@ -70,10 +73,14 @@ export class Journal {
       const o = v as Record<string, unknown>;
       if (i === 0) {
         if (o['journal'] !== 'pim-explore') throw new ExploreError(`${this.file}:1: not a pim exploration journal`);
-        if (o['exploration'] !== header.exploration) throw new ExploreError(`${this.file}: the journal of exploration '${String(o['exploration'])}', not '${header.exploration}'`);
+        if (o['exploration'] !== header.exploration)
+          throw new ExploreError(
+            `${this.file}: the journal of exploration '${String(o['exploration'])}', not '${header.exploration}'`,
+          );
         return;
       }
-      if (typeof o['id'] === 'string' && o['ok'] === true && typeof o['accuracy'] === 'number') this.results.set(o['id'], o as unknown as Finished);
+      if (typeof o['id'] === 'string' && o['ok'] === true && typeof o['accuracy'] === 'number')
+        this.results.set(o['id'], o as unknown as Finished);
     });
   }
 

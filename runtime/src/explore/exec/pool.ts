@@ -66,7 +66,8 @@ export class ProcessPool implements Executor {
     child.on('message', (m: FromChild) => {
       const w = slot.current;
       if (!w) return;
-      if (m.type === 'progress' && m.id === w.job.id) w.onProgress?.({ job: w.job, worker: m.worker, epoch: m.epoch, epochs: m.epochs });
+      if (m.type === 'progress' && m.id === w.job.id)
+        w.onProgress?.({ job: w.job, worker: m.worker, epoch: m.epoch, epochs: m.epochs });
       else if (m.type === 'result' && m.result.id === w.job.id) {
         slot.current = undefined;
         w.resolve(m.result);
@@ -87,14 +88,25 @@ export class ProcessPool implements Executor {
     slot.current = undefined;
     if (w && !this.closed) {
       if (w.attempts < ATTEMPTS) this.waiting.unshift(w);
-      else w.resolve({ id: w.job.id, ok: false, error: `the worker process running it ended (${how}) ${w.attempts} times`, worker: `pid ${slot.child.pid}` });
+      else
+        w.resolve({
+          id: w.job.id,
+          ok: false,
+          error: `the worker process running it ended (${how}) ${w.attempts} times`,
+          worker: `pid ${slot.child.pid}`,
+        });
     }
     this.pump();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const exits = this.slotsInUse.map((s) => new Promise<void>((res) => (s.child.exitCode !== null || s.child.signalCode !== null ? res() : s.child.once('exit', () => res()))));
+    const exits = this.slotsInUse.map(
+      (s) =>
+        new Promise<void>((res) =>
+          s.child.exitCode !== null || s.child.signalCode !== null ? res() : s.child.once('exit', () => res()),
+        ),
+    );
     // An idle child ends when its channel closes; one still training is stopped.
     for (const s of this.slotsInUse) {
       if (s.current) s.child.kill();

@@ -18,12 +18,20 @@ const RESUBMITS = 3;
 
 /** The URL for messages: the password replaced by ***. */
 export function safeUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/)([^@/]*)@/, (_m, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`);
+  return url.replace(
+    /^(rediss?:\/\/)([^@/]*)@/,
+    (_m, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`,
+  );
 }
 
 /** ioredis options for a redis:// or rediss:// URL (password, user and db come from the URL). */
-export function connectionFor(url: string): { url: string; maxRetriesPerRequest: null; retryStrategy: (times: number) => number } {
-  if (!/^rediss?:\/\//.test(url)) throw new ExecutorUnavailable(`--queue wants a redis:// or rediss:// URL, not '${safeUrl(url)}'`);
+export function connectionFor(url: string): {
+  url: string;
+  maxRetriesPerRequest: null;
+  retryStrategy: (times: number) => number;
+} {
+  if (!/^rediss?:\/\//.test(url))
+    throw new ExecutorUnavailable(`--queue wants a redis:// or rediss:// URL, not '${safeUrl(url)}'`);
   return { url, maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(250 * times, 2000) };
 }
 
@@ -72,17 +80,30 @@ export class QueueExecutor implements Executor {
     if (e) this.lastError = (e as NodeJS.ErrnoException).code ?? e.message;
     else this.lastError ||= 'connection closed';
     this.downSince ??= Date.now();
-    if (first) this.opts.say(`Redis at ${safeUrl(this.url)} is unreachable (${this.lastError}): retrying for up to ${this.opts.waitSeconds} s`);
+    if (first)
+      this.opts.say(
+        `Redis at ${safeUrl(this.url)} is unreachable (${this.lastError}): retrying for up to ${this.opts.waitSeconds} s`,
+      );
   }
 
   /** Connects (waiting up to `waitSeconds` for Redis) and returns the executor. */
-  static async connect(url: string, opts: { waitSeconds: number; say: (m: string) => void; slots?: number }): Promise<QueueExecutor> {
+  static async connect(
+    url: string,
+    opts: { waitSeconds: number; say: (m: string) => void; slots?: number },
+  ): Promise<QueueExecutor> {
     const connection = connectionFor(url);
-    const probe = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: connection.retryStrategy, enableOfflineQueue: false, lazyConnect: true });
+    const probe = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      retryStrategy: connection.retryStrategy,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+    });
     const ex = new QueueExecutor(url, probe, opts.slots ?? 4, opts);
     probe.connect().catch(() => undefined);
     try {
-      await ex.guard(new Promise<void>((resolve) => (probe.status === 'ready' ? resolve() : ex.readyWaiters.add(resolve))));
+      await ex.guard(
+        new Promise<void>((resolve) => (probe.status === 'ready' ? resolve() : ex.readyWaiters.add(resolve))),
+      );
       ex.queue = new Queue(QUEUE_NAME, { connection });
       ex.events = new QueueEvents(QUEUE_NAME, { connection });
       ex.queue.on('error', (e: Error) => ex.down(e));
@@ -99,14 +120,17 @@ export class QueueExecutor implements Executor {
   private progress(jobId: string, data: unknown): void {
     const w = this.waiting.get(jobId);
     const d = data as { epoch?: number; epochs?: number; worker?: string } | undefined;
-    if (w && typeof d?.epoch === 'number') w.onProgress?.({ job: w.job, worker: d.worker ?? '?', epoch: d.epoch, epochs: d.epochs ?? w.job.epochs });
+    if (w && typeof d?.epoch === 'number')
+      w.onProgress?.({ job: w.job, worker: d.worker ?? '?', epoch: d.epoch, epochs: d.epochs ?? w.job.epochs });
   }
 
   private check(): void {
     if (this.failed || this.downSince === undefined) return;
     const secs = (Date.now() - this.downSince) / 1000;
     if (secs < this.opts.waitSeconds) return;
-    this.failed = new ExecutorUnavailable(`Redis at ${safeUrl(this.url)} has been unreachable for ${secs.toFixed(0)} s (${this.lastError || 'no answer'}): giving up`);
+    this.failed = new ExecutorUnavailable(
+      `Redis at ${safeUrl(this.url)} has been unreachable for ${secs.toFixed(0)} s (${this.lastError || 'no answer'}): giving up`,
+    );
     for (const w of this.waiting.values()) w.reject(this.failed);
     this.waiting.clear();
     for (const r of this.guards) r(this.failed);
@@ -126,14 +150,22 @@ export class QueueExecutor implements Executor {
       new Promise<JobResult>((resolve, reject) => {
         this.waiting.set(job.id, { job, onProgress, reject });
         this.submit(job)
-          .then(resolve, (e: unknown) => (e instanceof ExecutorUnavailable ? reject(e) : resolve({ id: job.id, ok: false, error: e instanceof Error ? e.message : String(e), worker: 'queue' })))
+          .then(resolve, (e: unknown) =>
+            e instanceof ExecutorUnavailable
+              ? reject(e)
+              : resolve({ id: job.id, ok: false, error: e instanceof Error ? e.message : String(e), worker: 'queue' }),
+          )
           .finally(() => this.waiting.delete(job.id));
       }),
     );
   }
 
   private async submit(job: EvaluationJob): Promise<JobResult> {
-    const added = await this.queue!.add('evaluate', job, { jobId: job.id, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } });
+    const added = await this.queue!.add('evaluate', job, {
+      jobId: job.id,
+      removeOnComplete: { age: KEEP_SECONDS },
+      removeOnFail: { age: KEEP_SECONDS },
+    });
     for (let attempt = 1; ; attempt++) {
       // A job fails in BullMQ only when its workers died on it (or lost its lock) too often: the
       // work itself reports errors as results. So a failed job (now, or by an earlier coordinator)
@@ -153,7 +185,10 @@ export class QueueExecutor implements Executor {
     if (this.failed || this.downSince !== undefined) {
       // Redis is away: closing politely would wait for it; drop the connections instead.
       this.probe.disconnect();
-      await Promise.race([Promise.all([quiet(this.events?.disconnect()), quiet(this.queue?.disconnect())]), new Promise((r) => setTimeout(r, 1000).unref())]);
+      await Promise.race([
+        Promise.all([quiet(this.events?.disconnect()), quiet(this.queue?.disconnect())]),
+        new Promise((r) => setTimeout(r, 1000).unref()),
+      ]);
       return;
     }
     await Promise.all([quiet(this.events?.close()), quiet(this.queue?.close()), quiet(this.probe.quit())]);

@@ -41,21 +41,31 @@ export async function workerCommand(args: WorkerArgs, out: Out, err: Out, childM
         return { id: String(job.id), ok: false, error: `refused: ${parsed}`, worker: WORKER_NAME };
       }
       const t0 = performance.now();
-      const r = await pool.run(parsed, (p) => void job.updateProgress({ epoch: p.epoch, epochs: p.epochs, worker: p.worker }).catch(() => undefined));
-      out(`pimc worker: ${parsed.label}: ${r.ok ? `accuracy ${(100 * r.accuracy).toFixed(1)}%` : `failed: ${r.error}`} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${r.worker})`);
+      const r = await pool.run(
+        parsed,
+        (p) => void job.updateProgress({ epoch: p.epoch, epochs: p.epochs, worker: p.worker }).catch(() => undefined),
+      );
+      out(
+        `pimc worker: ${parsed.label}: ${r.ok ? `accuracy ${(100 * r.accuracy).toFixed(1)}%` : `failed: ${r.error}`} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${r.worker})`,
+      );
       return r;
     },
     { connection, concurrency, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 2, autorun: false },
   );
   worker.on('error', (e: Error) => {
-    if (!down) err(`pimc worker: Redis at ${safeUrl(args.queue)}: ${(e as NodeJS.ErrnoException).code ?? e.message}; retrying until it is back`);
+    if (!down)
+      err(
+        `pimc worker: Redis at ${safeUrl(args.queue)}: ${(e as NodeJS.ErrnoException).code ?? e.message}; retrying until it is back`,
+      );
     down = true;
   });
   worker.on('ready', () => {
     if (down) err(`pimc worker: Redis at ${safeUrl(args.queue)} is back`);
     down = false;
   });
-  out(`pimc worker: ${hostname()}:${process.pid} takes jobs from ${safeUrl(args.queue)} (queue ${QUEUE_NAME}), ${concurrency} at a time; stop with Ctrl-C`);
+  out(
+    `pimc worker: ${hostname()}:${process.pid} takes jobs from ${safeUrl(args.queue)} (queue ${QUEUE_NAME}), ${concurrency} at a time; stop with Ctrl-C`,
+  );
   const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       out('pimc worker: stopping after the jobs in hand');

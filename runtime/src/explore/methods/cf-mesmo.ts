@@ -12,7 +12,13 @@ export function continuousFidelity(s: Session): FidelityModel {
   const levels: number[] = [];
   for (let z = lo; z <= full; z++) levels.push(z);
   const zFeature = (z: number) => (full > lo ? (z - lo) / (full - lo) : 1);
-  return { lo, full, levels, input: (pt: Point, z: number) => [...s.p.space.features(pt), zFeature(z)], continuous: true };
+  return {
+    lo,
+    full,
+    levels,
+    input: (pt: Point, z: number) => [...s.p.space.features(pt), zFeature(z)],
+    continuous: true,
+  };
 }
 
 export async function runCfMesmo(s: Session): Promise<void> {

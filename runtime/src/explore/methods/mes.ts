@@ -92,7 +92,10 @@ async function initialDesign(s: Session, f: FidelityModel, pool: number[][]): Pr
  * accuracy after every epoch (its curve), so under a continuous fidelity it observes every level up to
  * z — one run, one charge. Also the cost of every level a run reached, for the cost model.
  */
-export function observations(s: Session, f: FidelityModel): { X: number[][]; y: number[]; full: number[]; costs: CostObservation[] } {
+export function observations(
+  s: Session,
+  f: FidelityModel,
+): { X: number[][]; y: number[]; full: number[]; costs: CostObservation[] } {
   const acc = new Map<string, { x: number[]; y: number; z: number }>();
   const costs = new Map<string, CostObservation>();
   for (const e of s.evaluations) {
@@ -109,7 +112,12 @@ export function observations(s: Session, f: FidelityModel): { X: number[][]; y: 
     }
   }
   const all = [...acc.values()];
-  return { X: all.map((o) => o.x), y: all.map((o) => o.y), full: all.filter((o) => o.z === f.full).map((o) => o.y), costs: [...costs.values()] };
+  return {
+    X: all.map((o) => o.x),
+    y: all.map((o) => o.y),
+    full: all.filter((o) => o.z === f.full).map((o) => o.y),
+    costs: [...costs.values()],
+  };
 }
 
 /** The highest fidelity each design has been (or is being) measured to. */
@@ -129,7 +137,13 @@ function measuredTo(s: Session): Map<string, number> {
  */
 function believerGp(s: Session, f: FidelityModel, st: State, X: number[][], y: number[]): GaussianProcess {
   const refit = !st.accuracy || st.step % REFIT_EVERY === 0;
-  const measured = new GaussianProcess(X, y, refit ? { seed: s.p.seed + st.step, ...(st.accuracy ? { warm: st.accuracy, restarts: 1 } : {}) } : { fixed: st.accuracy! });
+  const measured = new GaussianProcess(
+    X,
+    y,
+    refit
+      ? { seed: s.p.seed + st.step, ...(st.accuracy ? { warm: st.accuracy, restarts: 1 } : {}) }
+      : { fixed: st.accuracy! },
+  );
   st.accuracy = measured.hyper;
   const pending = s.pending().map((q) => f.input(q.point, q.epochs));
   if (pending.length === 0) return measured;
@@ -140,13 +154,21 @@ function believerGp(s: Session, f: FidelityModel, st: State, X: number[][], y: n
 function costModel(s: Session, f: FidelityModel, st: State, costs: CostObservation[]): CostModel {
   const unit = s.p.costUnit === 'cpu' ? 'cpu' : 'epochs';
   const refit = !st.cost || st.step % REFIT_EVERY === 0;
-  const m = new CostModel(unit, costs, { seed: s.p.seed + st.step, ...(refit ? (st.cost ? { warm: st.cost } : {}) : { fixed: st.cost! }) });
+  const m = new CostModel(unit, costs, {
+    seed: s.p.seed + st.step,
+    ...(refit ? (st.cost ? { warm: st.cost } : {}) : { fixed: st.cost! }),
+  });
   if (m.hyper) st.cost = m.hyper;
   return m;
 }
 
 /** One step's choice: the new, affordable (design, epochs) with the most information per unit cost. */
-function acquire(s: Session, f: FidelityModel, pool: number[][], st: State): { pt: number[]; z: number; score: number } | undefined {
+function acquire(
+  s: Session,
+  f: FidelityModel,
+  pool: number[][],
+  st: State,
+): { pt: number[]; z: number; score: number } | undefined {
   const obs = observations(s, f);
   const gp = believerGp(s, f, st, obs.X, obs.y);
   const samples = s.p.samples ?? 10;
@@ -174,8 +196,18 @@ function acquire(s: Session, f: FidelityModel, pool: number[][], st: State): { p
     candidates.map((c) => f.input(c.pt, f.full)),
   );
   const cm = f.continuous ? costModel(s, f, st, obs.costs) : undefined;
-  const cost = cm ? cm.predict(candidates.map((c) => f.input(c.pt, c.z)), candidates.map((c) => c.z)) : candidates.map(() => 1);
-  const costFull = cm ? cm.predict(candidates.map((c) => f.input(c.pt, f.full)), candidates.map(() => f.full)) : cost;
+  const cost = cm
+    ? cm.predict(
+        candidates.map((c) => f.input(c.pt, c.z)),
+        candidates.map((c) => c.z),
+      )
+    : candidates.map(() => 1);
+  const costFull = cm
+    ? cm.predict(
+        candidates.map((c) => f.input(c.pt, f.full)),
+        candidates.map(() => f.full),
+      )
+    : cost;
   const lz = gp.hyper.lengths.at(-1)!;
   const zFeature = (z: number) => f.input(pool[0]!, z).at(-1)!;
   let choice: { pt: number[]; z: number; score: number } | undefined;
@@ -186,7 +218,8 @@ function acquire(s: Session, f: FidelityModel, pool: number[][], st: State): { p
       for (const ys of yStar) gain += mesTerm((ys - pred.b.mean[i]!) / sdFull);
     } else {
       const kappa = Math.exp(-0.5 * ((zFeature(c.z) - zFeature(f.full)) / lz) ** 2);
-      if (!fidelityAdmissible(pred.a.sd[i]! / gp.priorSd, kappa, cost[i]! / costFull[i]!, s.p.space.parameters.length)) return;
+      if (!fidelityAdmissible(pred.a.sd[i]! / gp.priorSd, kappa, cost[i]! / costFull[i]!, s.p.space.parameters.length))
+        return;
       const rho = pred.cov[i]! / (pred.a.sd[i]! * sdFull);
       for (const ys of yStar) gain += lowerFidelityGain((ys - pred.b.mean[i]!) / sdFull, rho);
     }
@@ -199,7 +232,10 @@ function acquire(s: Session, f: FidelityModel, pool: number[][], st: State): { p
 /** The Pareto set the final GP recommends over the pool (Algorithm 1, line 14). */
 function recommend(s: Session, f: FidelityModel, pool: number[][], st: State): void {
   const obs = observations(s, f);
-  const gp = new GaussianProcess(obs.X, obs.y, { seed: s.p.seed, ...(st.accuracy ? { warm: st.accuracy, restarts: 1 } : {}) });
+  const gp = new GaussianProcess(obs.X, obs.y, {
+    seed: s.p.seed,
+    ...(st.accuracy ? { warm: st.accuracy, restarts: 1 } : {}),
+  });
   const { mean, sd } = gp.predict(pool.map((pt) => f.input(pt, f.full)));
   const predicted = pool.map((pt, i) => {
     const h = s.hardware(pt) as Record<string, number>;

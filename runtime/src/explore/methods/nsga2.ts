@@ -34,7 +34,8 @@ export async function runNsga2(s: Session): Promise<void> {
     const rank = new Map<Evaluation, number>();
     const crowd = new Map<Evaluation, number>();
     rankAndCrowd(s, pop, rank, crowd);
-    const better = (a: Evaluation, b: Evaluation) => rank.get(a)! < rank.get(b)! || (rank.get(a) === rank.get(b) && crowd.get(a)! > crowd.get(b)!);
+    const better = (a: Evaluation, b: Evaluation) =>
+      rank.get(a)! < rank.get(b)! || (rank.get(a) === rank.get(b) && crowd.get(a)! > crowd.get(b)!);
     const tournament = () => {
       const a = pop[s.rng.int(pop.length)]!;
       const b = pop[s.rng.int(pop.length)]!;
@@ -63,7 +64,12 @@ export async function runNsga2(s: Session): Promise<void> {
   }
 }
 
-function rankAndCrowd(s: Session, pop: Evaluation[], rank: Map<Evaluation, number>, crowd: Map<Evaluation, number>): void {
+function rankAndCrowd(
+  s: Session,
+  pop: Evaluation[],
+  rank: Map<Evaluation, number>,
+  crowd: Map<Evaluation, number>,
+): void {
   const pts = pop.map((e) => s.normalise(e.objectives));
   const fronts = nonDominatedSort(pts);
   fronts.forEach((f, r) => {
@@ -74,4 +80,3 @@ function rankAndCrowd(s: Session, pop: Evaluation[], rank: Map<Evaluation, numbe
     }
   });
 }
-

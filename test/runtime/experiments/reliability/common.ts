@@ -23,8 +23,30 @@ export interface Sizes {
   exactTest: number;
 }
 
-export const FULL: Sizes = { mnistTrain: 8000, sweepTrain: 4000, deployTest: 500, mnistTest: 2000, lenetEpochs: 3, sweepEpochs: 2, gcnEpochs: 200, vggEpochs: 2, vggTrain: 2000, exactTest: 100 };
-export const QUICK: Sizes = { mnistTrain: 640, sweepTrain: 640, deployTest: 100, mnistTest: 200, lenetEpochs: 1, sweepEpochs: 1, gcnEpochs: 20, vggEpochs: 1, vggTrain: 640, exactTest: 50 };
+export const FULL: Sizes = {
+  mnistTrain: 8000,
+  sweepTrain: 4000,
+  deployTest: 500,
+  mnistTest: 2000,
+  lenetEpochs: 3,
+  sweepEpochs: 2,
+  gcnEpochs: 200,
+  vggEpochs: 2,
+  vggTrain: 2000,
+  exactTest: 100,
+};
+export const QUICK: Sizes = {
+  mnistTrain: 640,
+  sweepTrain: 640,
+  deployTest: 100,
+  mnistTest: 200,
+  lenetEpochs: 1,
+  sweepEpochs: 1,
+  gcnEpochs: 20,
+  vggEpochs: 1,
+  vggTrain: 640,
+  exactTest: 50,
+};
 
 export interface Section {
   title: string;
@@ -43,26 +65,57 @@ export function log(s: string): void {
 }
 
 /** LeNet-5 (or another image model) on an ISAAC-like chip, with the experiment's settings. */
-export function imageProgram(name: string, layers: B.LayerSpec[], exp: B.ExperimentSpec, devSpec: B.DeviceSpec = {}, arch: Partial<B.ArchSpec> = {}, extra: B.ExperimentSpec[] = []): IrProgram {
+export function imageProgram(
+  name: string,
+  layers: B.LayerSpec[],
+  exp: B.ExperimentSpec,
+  devSpec: B.DeviceSpec = {},
+  arch: Partial<B.ArchSpec> = {},
+  extra: B.ExperimentSpec[] = [],
+): IrProgram {
   const dev = B.device('reram', { bitsPerCell: 2, ...devSpec });
   const a = B.architecture('isaac', { device: dev, adcBits: 8, ...arch });
   const m = B.model(name, { kind: 'tensor', shape: [1, 28, 28], classes: 10, dataset: 'mnist' }, layers);
   const map = B.mapping('map', m, a);
-  const exps = [B.experiment('exp', 'map', 'mnist', { batch: 64, seed: 1, optimizer: SGD, ...exp }), ...extra.map((e, i) => B.experiment(e.name ?? `extra${i}`, e.mapping ?? 'map', 'mnist', { batch: 64, seed: 1, ...e }))];
-  return B.program({ devices: [dev], architectures: [a], models: [m], datasets: [B.MNIST_DATASET], mappings: [map], experiments: exps });
+  const exps = [
+    B.experiment('exp', 'map', 'mnist', { batch: 64, seed: 1, optimizer: SGD, ...exp }),
+    ...extra.map((e, i) =>
+      B.experiment(e.name ?? `extra${i}`, e.mapping ?? 'map', 'mnist', { batch: 64, seed: 1, ...e }),
+    ),
+  ];
+  return B.program({
+    devices: [dev],
+    architectures: [a],
+    models: [m],
+    datasets: [B.MNIST_DATASET],
+    mappings: [map],
+    experiments: exps,
+  });
 }
 
 /** A VGG-style stack for 28×28 digits (6 conv + 2 linear); `bn` puts batchnorm after every conv (on the GPU partition). */
 export function vgg(bn: boolean): B.LayerSpec[] {
   const out: B.LayerSpec[] = [];
   let i = 0;
-  for (const [c, pool] of [[8, false], [8, true], [16, false], [16, true], [32, false], [32, true]] as const) {
+  for (const [c, pool] of [
+    [8, false],
+    [8, true],
+    [16, false],
+    [16, true],
+    [32, false],
+    [32, true],
+  ] as const) {
     out.push({ kind: 'conv', name: `c${++i}`, out: c, kernel: 3, padding: 1 });
     if (bn) out.push({ kind: 'batchnorm', name: `bn${i}` });
     out.push({ kind: 'relu' });
     if (pool) out.push({ kind: 'maxpool', size: 2 });
   }
-  out.push({ kind: 'flatten' }, { kind: 'linear', name: 'f1', out: 64 }, { kind: 'relu' }, { kind: 'linear', name: 'f2', out: 10 });
+  out.push(
+    { kind: 'flatten' },
+    { kind: 'linear', name: 'f1', out: 64 },
+    { kind: 'relu' },
+    { kind: 'linear', name: 'f2', out: 10 },
+  );
   return out;
 }
 
@@ -73,13 +126,29 @@ export function vgg(bn: boolean): B.LayerSpec[] {
 export function vgg11(bn: boolean): B.LayerSpec[] {
   const out: B.LayerSpec[] = [];
   let i = 0;
-  for (const [c, pool] of [[8, true], [16, true], [32, false], [32, true], [64, false], [64, true], [64, false], [64, false]] as const) {
+  for (const [c, pool] of [
+    [8, true],
+    [16, true],
+    [32, false],
+    [32, true],
+    [64, false],
+    [64, true],
+    [64, false],
+    [64, false],
+  ] as const) {
     out.push({ kind: 'conv', name: `c${++i}`, out: c, kernel: 3, padding: 1 });
     if (bn) out.push({ kind: 'batchnorm', name: `bn${i}` });
     out.push({ kind: 'relu' });
     if (pool) out.push({ kind: 'maxpool', size: 2 });
   }
-  out.push({ kind: 'flatten' }, { kind: 'linear', name: 'f1', out: 128 }, { kind: 'relu' }, { kind: 'linear', name: 'f2', out: 128 }, { kind: 'relu' }, { kind: 'linear', name: 'f3', out: 10 });
+  out.push(
+    { kind: 'flatten' },
+    { kind: 'linear', name: 'f1', out: 128 },
+    { kind: 'relu' },
+    { kind: 'linear', name: 'f2', out: 128 },
+    { kind: 'relu' },
+    { kind: 'linear', name: 'f3', out: 10 },
+  );
   return out;
 }
 

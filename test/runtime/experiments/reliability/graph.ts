@@ -11,7 +11,16 @@ function coraOnCrossbars(c: Ctx, adjacency: boolean, extra: Parameters<typeof co
   const ir = coraProgram(false, c.dataRoot, { epochs: Math.min(100, c.z.gcnEpochs), ...extra });
   if (adjacency) {
     const m = ir.mappings[0]!;
-    m.adjacency = m.placements.filter((p) => p.kind === 'gcn').map((p) => ({ layer: p.layer, partition: p.partition, target: p.target, block: 128, skip_zero_blocks: true, reorder: 'none' as const }));
+    m.adjacency = m.placements
+      .filter((p) => p.kind === 'gcn')
+      .map((p) => ({
+        layer: p.layer,
+        partition: p.partition,
+        target: p.target,
+        block: 128,
+        skip_zero_blocks: true,
+        reorder: 'none' as const,
+      }));
   }
   return ir;
 }
@@ -21,11 +30,21 @@ export async function section_k(c: Ctx): Promise<Section> {
   const faults = { stuck_at_zero: 0.001, stuck_at_one: 0.0005 };
   const configs = [
     { label: 'weights on crossbars, Â exact (digital)', adjacency: false, extra: {} },
-    { label: 'Â on crossbars (16-bit, 2-bit cells): 0.1% SA0 + 0.05% SA1, 5% spread, 2% write noise', adjacency: true, extra: { faults, noise: { temperature_k: 0, variation: 0.02, spread: 0.05 } } },
-    { label: 'the same + thermal noise at 400 K (design bandwidth 600 MHz)', adjacency: true, extra: { faults, noise: { temperature_k: 400, variation: 0.02, spread: 0.05 } } },
+    {
+      label: 'Â on crossbars (16-bit, 2-bit cells): 0.1% SA0 + 0.05% SA1, 5% spread, 2% write noise',
+      adjacency: true,
+      extra: { faults, noise: { temperature_k: 0, variation: 0.02, spread: 0.05 } },
+    },
+    {
+      label: 'the same + thermal noise at 400 K (design bandwidth 600 MHz)',
+      adjacency: true,
+      extra: { faults, noise: { temperature_k: 400, variation: 0.02, spread: 0.05 } },
+    },
   ];
   const acc: number[] = [];
-  const table = [[`configuration (Cora, 2-layer GCN, ${c.z.gcnEpochs >= 200 ? 100 : c.z.gcnEpochs} epochs)`, 'test accuracy']];
+  const table = [
+    [`configuration (Cora, 2-layer GCN, ${c.z.gcnEpochs >= 200 ? 100 : c.z.gcnEpochs} epochs)`, 'test accuracy'],
+  ];
   for (const cfg of configs) {
     const r = await train(coraOnCrossbars(c, cfg.adjacency, cfg.extra), 'cora');
     acc.push(r.final.test_accuracy);
@@ -34,7 +53,8 @@ export async function section_k(c: Ctx): Promise<Section> {
   }
   return {
     title: 'k. GCN on Cora with Â on noisy crossbars',
-    claim: 'Adjacency blocks mapped to crossbars go through the same numerics as the weights: quantized, faulty and noisy (Kipf & Welling: 81.5% with exact arithmetic).',
+    claim:
+      'Adjacency blocks mapped to crossbars go through the same numerics as the weights: quantized, faulty and noisy (Kipf & Welling: 81.5% with exact arithmetic).',
     table,
     verdict: `With Â on crossbars, faults, spread and write noise (on the weights and on Â) change test accuracy by ${sign(100 * (acc[1]! - acc[0]!))} points, and by ${sign(100 * (acc[2]! - acc[0]!))} with thermal noise as well (against ${pct(acc[0]!)} with ideal cells and Â exact).`,
     note: `Â = D^−½(A+I)D^−½ in 16-bit fixed point (its largest entry at full scale), on 128×128 blocks holding a non-zero, in the graph's node order; features streamed as 16-bit fixed point; faults and noise apply to the weight layers too. Stuck-at-one cells where Â is zero add spurious edges (a stuck top-slice cell is an edge of 1.5× Â's largest weight). A quick trial at 0.5% SA0 + 0.5% SA1 fell to chance (7%). Data: data/cora (Planetoid split). The trainer's tests separate the causes: on a synthetic graph, 1% stuck-at-one cells cost far more with Â on crossbars than with Â exact and the same weight faults.`,

@@ -17,14 +17,26 @@ const SCHEMES = [
 /** i. LeNet-5 trained once (lossless ADC), deployed with 4–9-bit ADCs under three range/encoding schemes. */
 export async function section_i(c: Ctx): Promise<Section> {
   const bits = [4, 5, 6, 7, 8, 9];
-  const runs = bits.flatMap((b) => SCHEMES.map((s) => ({ name: `${s.key}${b}`, kind: 'run' as const, mapping: s.mapping, numerics: { ideal: false, activation_bits: 16, adc_bits: b, adc_calibration_samples: 16, ...s.numerics } })));
-  const lossless = { name: 'lossless', kind: 'run' as const, numerics: { ideal: false, activation_bits: 16, adc_bits: 24 } };
+  const runs = bits.flatMap((b) =>
+    SCHEMES.map((s) => ({
+      name: `${s.key}${b}`,
+      kind: 'run' as const,
+      mapping: s.mapping,
+      numerics: { ideal: false, activation_bits: 16, adc_bits: b, adc_calibration_samples: 16, ...s.numerics },
+    })),
+  );
+  const lossless = {
+    name: 'lossless',
+    kind: 'run' as const,
+    numerics: { ideal: false, activation_bits: 16, adc_bits: 24 },
+  };
   const ir = imageProgram('lenet5', B.LENET5, {}, {}, {}, [lossless, ...runs]);
   ir.mappings.push({ ...ir.mappings[0]!, name: 'mapd', encoding: 'differential' });
   const dir = mkdtempSync(join(tmpdir(), 'pim-experiments-'));
   const trained = await train(ir, 'exp', { epochs: c.z.sweepEpochs, data: c.sweep(), checkpoint: dir });
   log(`i. trained: ${pct(trained.final.test_accuracy)}`);
-  const deploy = async (name: string, path: MvmPath, exact = false): Promise<number> => (await evaluate(ir, name, { checkpoint: dir, data: exact ? c.exact() : c.deploy(), path })).test_accuracy;
+  const deploy = async (name: string, path: MvmPath, exact = false): Promise<number> =>
+    (await evaluate(ir, name, { checkpoint: dir, data: exact ? c.exact() : c.deploy(), path })).test_accuracy;
   const ref = await deploy('lossless', 'fast');
   const acc = new Map<string, number>();
   for (const r of runs) {
@@ -36,16 +48,22 @@ export async function section_i(c: Ctx): Promise<Section> {
   for (const s of SCHEMES) {
     const name = `${s.key}6`;
     check.set(name, { exact: await deploy(name, 'auto', true), approx: await deploy(name, 'approx', true) });
-    log(`i. ${name} on ${c.z.exactTest} digits: exact ${pct(check.get(name)!.exact)}, approx ${pct(check.get(name)!.approx)}`);
+    log(
+      `i. ${name} on ${c.z.exactTest} digits: exact ${pct(check.get(name)!.exact)}, approx ${pct(check.get(name)!.approx)}`,
+    );
   }
   const table = [['ADC bits', ...SCHEMES.map((s) => s.label)]];
   for (const b of bits) table.push([`${b}`, ...SCHEMES.map((s) => pct(acc.get(`${s.key}${b}`)!))]);
-  table.push([`6, first ${c.z.exactTest} digits: exact bit-serial / approximate`, ...SCHEMES.map((s) => `${pct(check.get(`${s.key}6`)!.exact)} / ${pct(check.get(`${s.key}6`)!.approx)}`)]);
+  table.push([
+    `6, first ${c.z.exactTest} digits: exact bit-serial / approximate`,
+    ...SCHEMES.map((s) => `${pct(check.get(`${s.key}6`)!.exact)} / ${pct(check.get(`${s.key}6`)!.approx)}`),
+  ]);
   const cal6 = acc.get('dc6')!;
   const within = ref - cal6 <= 0.02;
   return {
     title: 'i. Accuracy vs ADC resolution, 4–9 bits (LeNet-5, MNIST)',
-    claim: "Real designs set the ADC's range from the partial sums' distribution (aihwkit's out_bound/out_res, NeuroSim's calibrated levels) and lose little at 5–6 bits; the worst-case range needs the full resolution.",
+    claim:
+      "Real designs set the ADC's range from the partial sums' distribution (aihwkit's out_bound/out_res, NeuroSim's calibrated levels) and lose little at 5–6 bits; the worst-case range needs the full resolution.",
     table,
     verdict: `Lossless deployment: ${pct(ref)}. At 6 bits: offset/worst case ${pct(acc.get('ow6')!)}, offset/calibrated ${pct(acc.get('oc6')!)}, differential/calibrated ${pct(cal6)} — ${within ? 'within' : 'not within'} 2 points of lossless (${sign(100 * (cal6 - ref))} points).`,
     note: `One LeNet-5 trained on ${c.z.sweepTrain} digits for ${c.z.sweepEpochs} epochs with a lossless ADC (offset encoding), then written to chips of each scheme and deployed on ${c.z.deployTest} test digits through the approximate lossy path (exact product plus the ADC's error moment-matched per active conversion from the calibration sums). Calibrated ranges: the largest partial sum per input bit and column group on 16 training digits. Differential encoding takes twice the columns of offset. The last row deploys the 6-bit chips exactly (every partial sum converted) on ${c.z.exactTest} digits beside the approximate path on the same digits.`,
@@ -56,7 +74,10 @@ export async function section_i(c: Ctx): Promise<Section> {
 export async function section_j(c: Ctx): Promise<Section> {
   const clocks = [0.3e9, 0.6e9, 1.2e9];
   const temps = [300, 350, 400];
-  const points = [...clocks.map((f) => ({ clock: f, t: 400 })), ...temps.filter((t) => t !== 400).map((t) => ({ clock: 1.2e9, t }))];
+  const points = [
+    ...clocks.map((f) => ({ clock: f, t: 400 })),
+    ...temps.filter((t) => t !== 400).map((t) => ({ clock: 1.2e9, t })),
+  ];
   // 8-bit cells and a lossless ADC, so that only thermal noise differs; plain training sees no noise, so one
   // trained model is deployed on each design.
   const base = imageProgram('lenet5', B.LENET5, { numerics: { adc_bits: 24 } }, { bitsPerCell: 8 });
@@ -65,21 +86,33 @@ export async function section_j(c: Ctx): Promise<Section> {
   log(`j. trained: ${pct(trained.final.test_accuracy)}`);
   const acc: number[] = [];
   for (const p of points) {
-    const ir = imageProgram('lenet5', B.LENET5, {}, { bitsPerCell: 8 }, {}, [{ name: 'dep', kind: 'run', noise: { temperature_k: p.t }, numerics: { ideal: false, activation_bits: 16, adc_bits: 24 } }]);
+    const ir = imageProgram('lenet5', B.LENET5, {}, { bitsPerCell: 8 }, {}, [
+      {
+        name: 'dep',
+        kind: 'run',
+        noise: { temperature_k: p.t },
+        numerics: { ideal: false, activation_bits: 16, adc_bits: 24 },
+      },
+    ]);
     ir.architectures[0]!.clock_hz = p.clock;
     const r = await evaluate(ir, 'dep', { checkpoint: dir, data: c.sweep() });
     acc.push(r.test_accuracy);
     log(`j. ${p.clock / 1e9} GHz, ${p.t} K: ${pct(r.test_accuracy)}`);
   }
   const adcRate = 1.28e9;
-  const table = [['clock', 'T', 'noise bandwidth Δf = min(clock, ADC rate)/2', 'test accuracy (deployed, 8-bit cells)']];
-  points.forEach((p, i) => table.push([`${p.clock / 1e9} GHz`, `${p.t} K`, `${readNoiseBandwidth(p.clock, adcRate) / 1e6} MHz`, pct(acc[i]!)]));
+  const table = [
+    ['clock', 'T', 'noise bandwidth Δf = min(clock, ADC rate)/2', 'test accuracy (deployed, 8-bit cells)'],
+  ];
+  points.forEach((p, i) =>
+    table.push([`${p.clock / 1e9} GHz`, `${p.t} K`, `${readNoiseBandwidth(p.clock, adcRate) / 1e6} MHz`, pct(acc[i]!)]),
+  );
   const byClock = acc.slice(0, clocks.length);
   const byTemp = [acc[clocks.length]!, acc[clocks.length + 1]!, acc[clocks.length - 1]!];
   const falls = (a: number[]): boolean => a[0]! > a[a.length - 1]!;
   return {
     title: "j. Thermal noise with the bandwidth from the design's clock (LeNet-5, 8-bit cells)",
-    claim: 'ReSNA: the noise grows with frequency and temperature, so a slower or cooler chip computes more accurately.',
+    claim:
+      'ReSNA: the noise grows with frequency and temperature, so a slower or cooler chip computes more accurately.',
     table,
     verdict: `At 400 K, accuracy ${falls(byClock) ? 'falls' : 'does not fall'} as the clock rises (${byClock.map(pct).join(' → ')} at ${clocks.map((f) => f / 1e9).join(' / ')} GHz); at 1.2 GHz it ${falls(byTemp) ? 'falls' : 'does not fall'} as the temperature rises (${byTemp.map(pct).join(' → ')} at ${temps.join(' / ')} K).`,
     note: `No read frequency is stated, so each design reads at its own bandwidth (docs/numerics.md). One model trained without noise on ${c.z.sweepTrain} digits (${c.z.sweepEpochs} epochs, lossless ADC), deployed on ${c.z.mnistTest} test digits per design.`,
