@@ -1,6 +1,19 @@
 // The `.pim` abstract syntax tree. The syntax is uniform (blocks of attributes); meaning comes from
 // the compiler's passes, which read a block's `kind`. Every node carries its source span.
 
+/** Top-level declaration kinds (the language reference's list): the one list the compiler and editor share. */
+export const DECLARATION_KINDS = [
+  'device',
+  'class',
+  'architecture',
+  'model',
+  'dataset',
+  'mapping',
+  'train',
+  'run',
+  'explore',
+] as const;
+
 /** Half-open range of UTF-16 offsets into the source text: [start, end). */
 export interface Span {
   start: number;

@@ -1,20 +1,10 @@
 // Pass: the global symbol table. Every top-level declaration has a name, unique across the
 // compilation (all imported files); a duplicate points at both places. Nested components and named
 // layers are indexed by qualified name for the editor.
-import { diag, didYouMean, type Block, type Diagnostic, type Member } from '@pim/grammar';
+import { DECLARATION_KINDS, diag, didYouMean, type Block, type Diagnostic, type Member } from '@pim/grammar';
 import type { PimSymbol, SourceFile, SymbolKind } from '../api.js';
 
-export const DECLARATION_KINDS = [
-  'device',
-  'class',
-  'architecture',
-  'model',
-  'dataset',
-  'mapping',
-  'train',
-  'run',
-  'explore',
-] as const;
+export { DECLARATION_KINDS };
 
 export interface ResolveResult {
   symbols: Map<string, PimSymbol>;

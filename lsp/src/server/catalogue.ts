@@ -5,21 +5,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, type Block } from '@pim/grammar';
+import { DECLARATION_KINDS, parse, type Block } from '@pim/grammar';
 import type { ClassAttributeInfo, ClassInfo } from './compiler-types.js';
 
-/** Top-level declaration kinds (the language reference's list). */
-export const DECLARATION_KINDS = [
-  'device',
-  'class',
-  'architecture',
-  'model',
-  'dataset',
-  'mapping',
-  'train',
-  'run',
-  'explore',
-] as const;
+export { DECLARATION_KINDS };
 
 /** Units offered when the compiler does not list them, most used first. */
 export const FALLBACK_UNITS = [

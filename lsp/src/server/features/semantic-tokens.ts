@@ -1,6 +1,6 @@
 // Semantic tokens: what the grammar cannot know from text alone — which names are kinds, declarations,
 // attributes, functions, and what a reference points at (when the compiler resolved it).
-import { isKeyword, walk, type Ident, type Node } from '@pim/grammar';
+import { DECLARATION_KINDS, isKeyword, walk, type Ident, type Node } from '@pim/grammar';
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
 import type { Analysis } from '../analysis.js';
 import { astOf } from '../services.js';
@@ -30,17 +30,7 @@ interface Tok {
   mods: number;
 }
 
-const TOP_LEVEL_TYPES = new Set([
-  'device',
-  'class',
-  'architecture',
-  'model',
-  'dataset',
-  'mapping',
-  'train',
-  'run',
-  'explore',
-]);
+const TOP_LEVEL_TYPES: ReadonlySet<string> = new Set(DECLARATION_KINDS);
 
 export function semanticTokens(a: Analysis): SemanticTokens {
   const toks = new Map<number, Tok>();
