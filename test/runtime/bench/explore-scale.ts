@@ -1,8 +1,9 @@
 // `npm run bench explore-scale`: exploration throughput where training is spread over worker
 // processes, and what the Redis queue costs per job. (1) random search on samples/explore.pim's
-// rram_space (LeNet-5 on the first 200 MNIST digits, tested on 100, 3 epochs per design) at 1 and 2
-// local worker processes, each pool warmed by one job first (tfjs-wasm's start is paid once per
-// process, not per evaluation); the accuracies must be equal. (2) per-job wall time of small jobs
+// rram_space (its evaluation network on the first 200 MNIST digits, tested on 100; an epoch budget, so
+// both runs evaluate the same designs) at 1 and 2 local worker processes, each pool warmed by one job
+// first (tfjs-wasm's start is paid once per process, not per evaluation); the accuracies must be equal.
+// (2) per-job wall time of small jobs
 // (the tiny fixture, 1 epoch on 16 samples) one at a time: in this process, on one local worker
 // process, and through a real redis-server with one `pimc worker`; the queue's overhead is the
 // difference. The machine is shared: the figures say what it did at the time.
@@ -27,10 +28,10 @@ async function throughput(workers: number): Promise<{ perSecond: number; accurac
   try {
     const limits = { trainLimit: 200, testLimit: 100 };
     const warm = await problemFor(ir, ex, { ...common, ...limits, executor: pool, budget: 3 * workers, seed: 99 });
-    await explore({ ...warm, batch: workers }, 'random');
+    await explore({ ...warm, batch: workers, costUnit: 'epochs' }, 'random');
     const problem = await problemFor(ir, ex, { ...common, ...limits, executor: pool, budget: 3 * 8 });
     const t0 = performance.now();
-    const r = await explore({ ...problem, batch: workers }, 'random');
+    const r = await explore({ ...problem, batch: workers, costUnit: 'epochs' }, 'random');
     const secs = (performance.now() - t0) / 1000;
     const cpu = r.evaluations.reduce((s, e) => s + (e.cpuSeconds ?? 0), 0);
     return {
