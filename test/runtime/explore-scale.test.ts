@@ -204,7 +204,11 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
       try {
         const json = path.join(tmp, 'away.json');
         const journal = path.join(tmp, 'away.journal.jsonl');
-        const run = [...RUN, '--seed', '5', '--queue', redis.url, '--batch', '2', '--json', json];
+        // The whole space's budget (12 designs × 2 epochs), not RUN's 9 epochs: on a quiet machine a short run
+        // can finish between two polls, before a moment with a journaled evaluation and jobs still in flight.
+        const budget = RUN.indexOf('--budget') + 1;
+        const long = RUN.map((a, i) => (i === budget ? '24' : a));
+        const run = [...long, '--seed', '5', '--queue', redis.url, '--batch', '2', '--json', json];
         const first = start(...run);
         await until(
           'a journaled evaluation and jobs in flight',
