@@ -102,7 +102,7 @@ describe('fresh clone: the README commands in a copy with nothing beside it', fu
         pimc.some((c) => c.startsWith(`npx pimc ${want} `)),
         `README runs pimc ${want}`,
       );
-    // Nothing beside the copy: no ../shared, no sibling checkout.
+    // Nothing beside the copy: no sibling folders, no other checkout.
     assert.deepEqual(fs.readdirSync(tmp), ['pim']);
 
     if (process.env['PIM_FRESH_CLONE_NPM_CI'] === '1') {
