@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { catalogue, parse, type Diagnostic } from '@pim/grammar';
+import { catalogue, DECLARATION_KINDS, KEYWORDS, parse, type Diagnostic } from '@pim/grammar';
 import { compile, type Program } from '@pim/compiler';
 
 const SEED = Number(process.env['PIM_FUZZ_SEED'] ?? 20261126);
@@ -73,28 +73,10 @@ function readOrUndefined(p: string): string | undefined {
 
 // ── Token soup ───────────────────────────────────────────────────────────────────────────────────
 
+// The grammar's keywords and declaration kinds (imported, in their order), then block kinds and other words.
 const WORDS = [
-  'import',
-  'const',
-  'place',
-  'on',
-  'vary',
-  'in',
-  'minimize',
-  'maximize',
-  'repeat',
-  'true',
-  'false',
-  'extends',
-  'device',
-  'class',
-  'architecture',
-  'model',
-  'dataset',
-  'mapping',
-  'train',
-  'run',
-  'explore',
+  ...KEYWORDS,
+  ...DECLARATION_KINDS,
   'component',
   'tile',
   'ima',

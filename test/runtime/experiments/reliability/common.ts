@@ -93,30 +93,39 @@ export function imageProgram(
   });
 }
 
+/** Conv blocks (out channels, pool after?) with batchnorm on the GPU partition when `bn`, then linear layers. */
+function convStack(
+  convs: readonly (readonly [number, boolean])[],
+  linears: readonly number[],
+  bn: boolean,
+): B.LayerSpec[] {
+  const out: B.LayerSpec[] = [];
+  convs.forEach(([c, pool], k) => {
+    const i = k + 1;
+    out.push({ kind: 'conv', name: `c${i}`, out: c, kernel: 3, padding: 1 });
+    if (bn) out.push({ kind: 'batchnorm', name: `bn${i}` });
+    out.push({ kind: 'relu' });
+    if (pool) out.push({ kind: 'maxpool', size: 2 });
+  });
+  out.push({ kind: 'flatten' });
+  linears.forEach((n, k) => {
+    if (k > 0) out.push({ kind: 'relu' });
+    out.push({ kind: 'linear', name: `f${k + 1}`, out: n });
+  });
+  return out;
+}
+
 /** A VGG-style stack for 28×28 digits (6 conv + 2 linear); `bn` puts batchnorm after every conv (on the GPU partition). */
 export function vgg(bn: boolean): B.LayerSpec[] {
-  const out: B.LayerSpec[] = [];
-  let i = 0;
-  for (const [c, pool] of [
+  const convs = [
     [8, false],
     [8, true],
     [16, false],
     [16, true],
     [32, false],
     [32, true],
-  ] as const) {
-    out.push({ kind: 'conv', name: `c${++i}`, out: c, kernel: 3, padding: 1 });
-    if (bn) out.push({ kind: 'batchnorm', name: `bn${i}` });
-    out.push({ kind: 'relu' });
-    if (pool) out.push({ kind: 'maxpool', size: 2 });
-  }
-  out.push(
-    { kind: 'flatten' },
-    { kind: 'linear', name: 'f1', out: 64 },
-    { kind: 'relu' },
-    { kind: 'linear', name: 'f2', out: 10 },
-  );
-  return out;
+  ] as const;
+  return convStack(convs, [64, 10], bn);
 }
 
 /**
@@ -124,9 +133,7 @@ export function vgg(bn: boolean): B.LayerSpec[] {
  * 4, 6 and 8) at 1/8 of its widths for 28×28 digits: 28 → 14 → 7 → 3 → 1, so the fifth pool is dropped.
  */
 export function vgg11(bn: boolean): B.LayerSpec[] {
-  const out: B.LayerSpec[] = [];
-  let i = 0;
-  for (const [c, pool] of [
+  const convs = [
     [8, true],
     [16, true],
     [32, false],
@@ -135,21 +142,8 @@ export function vgg11(bn: boolean): B.LayerSpec[] {
     [64, true],
     [64, false],
     [64, false],
-  ] as const) {
-    out.push({ kind: 'conv', name: `c${++i}`, out: c, kernel: 3, padding: 1 });
-    if (bn) out.push({ kind: 'batchnorm', name: `bn${i}` });
-    out.push({ kind: 'relu' });
-    if (pool) out.push({ kind: 'maxpool', size: 2 });
-  }
-  out.push(
-    { kind: 'flatten' },
-    { kind: 'linear', name: 'f1', out: 128 },
-    { kind: 'relu' },
-    { kind: 'linear', name: 'f2', out: 128 },
-    { kind: 'relu' },
-    { kind: 'linear', name: 'f3', out: 10 },
-  );
-  return out;
+  ] as const;
+  return convStack(convs, [128, 128, 10], bn);
 }
 
 /** A section's view of the run: sizes, lazily loaded data, and `run` (train experiment 'exp', logged). */
