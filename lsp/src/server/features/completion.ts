@@ -5,7 +5,7 @@ import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Complet
 import type { Analysis, QuickAnalysis } from '../analysis.js';
 import { type Catalogue, choicesOf, DECLARATION_KINDS, FALLBACK_UNITS, refKindOf } from '../catalogue.js';
 import type { ClassInfo } from '../compiler-types.js';
-import { completionContext, type Frame } from '../completion-context.js';
+import { completionContext, type CompletionPosition, type Frame } from '../completion-context.js';
 import { catalogueOf, type PimServices } from '../services.js';
 
 /** Block kinds and keywords allowed as members of the innermost frame. */
@@ -189,6 +189,96 @@ function declaredNames(s: PimServices, a: Analysis | undefined): { name: string;
   return out;
 }
 
+/** After `key:` (or in an objective, `vary` or `place`): the names and choices that fit the key. */
+function valueItems(
+  s: PimServices,
+  a: Analysis,
+  offset: number,
+  pos: Extract<CompletionPosition, { where: 'value' }>,
+  cat: Catalogue,
+): CompletionItem[] {
+  if (pos.key === 'objective')
+    return (s.compiler.objectives ?? []).map((o) => ({
+      label: o,
+      kind: CompletionItemKind.EnumMember,
+      sortText: `0${o}`,
+    }));
+  if (pos.key === 'vary') return varyItems(a, pos.path ?? [], cat);
+  if (pos.key === 'place' || pos.key === 'place-on') return placeItems(a, offset, pos.key === 'place-on', cat);
+  const items: CompletionItem[] = [];
+  const attr = frameClass(pos.frames, cat)?.attributes.find((x) => x.name === pos.key);
+  if (attr && /^(required\()?precision\)?$/.test(attr.type)) {
+    // A precision is written with its constructor: `weights: fixed(16 bit)`.
+    for (const f of s.compiler.functions.filter((x) => x.precision)) {
+      items.push({
+        label: `${f.name}(…)`,
+        kind: CompletionItemKind.Function,
+        detail: f.doc,
+        insertText: `${f.name}(\${1:${f.name === 'fixed' ? 16 : 32}} bit)`,
+        sortText: `0${f.name}`,
+      });
+    }
+    return items;
+  }
+  const choices = attr ? choicesOf(attr.type) : undefined;
+  if (choices) {
+    for (const c of choices) {
+      const cls = cat.declaration(c);
+      items.push(cls ? kindItem(c, cls, '0') : { label: c, kind: CompletionItemKind.EnumMember, sortText: `0${c}` });
+    }
+    return items;
+  }
+  const wanted = attr
+    ? refKindOf(attr.type)
+    : /^(model|architecture|mapping|dataset|evaluate|cell)$/.test(pos.key)
+      ? pos.key
+      : undefined;
+  const fits = (kind: string): boolean =>
+    !wanted ||
+    kind === wanted ||
+    ((wanted === 'experiment' || wanted === 'evaluate') && (kind === 'train' || kind === 'run')) ||
+    (wanted === 'cell' && kind === 'device');
+  for (const d of declaredNames(s, a)) {
+    if (!fits(d.kind)) continue;
+    const item: CompletionItem = {
+      label: d.name,
+      kind: d.kind === 'const' ? CompletionItemKind.Constant : CompletionItemKind.Reference,
+      detail: d.kind,
+      sortText: `0${d.name}`,
+    };
+    if (d.doc) item.documentation = { kind: 'markdown', value: d.doc };
+    items.push(item);
+  }
+  if (!wanted && /bool/.test(attr?.type ?? '')) items.push(keywordItem('true'), keywordItem('false'));
+  // `input: graph { … }` and other object values.
+  if (!wanted && pos.key === 'input')
+    items.push(
+      kindItem('graph', cat.declaration('graph'), '1'),
+      keywordItem('tensor', 'tensor[${1:C}, ${2:H}, ${3:W}]'),
+    );
+  return items;
+}
+
+/** After a number: the units of the attribute's type (all units when it is not known), common ones first. */
+function unitItems(
+  s: PimServices,
+  pos: Extract<CompletionPosition, { where: 'unit' }>,
+  cat: Catalogue,
+): CompletionItem[] {
+  const inner =
+    pos.key !== undefined ? frameClass(pos.frames, cat)?.attributes.find((x) => x.name === pos.key) : undefined;
+  const type = inner?.type.replace(/^required\((.*)\)$/, '$1');
+  const units = (type && s.compiler.unitsForType(type)) || s.compiler.unitNames || FALLBACK_UNITS;
+  // Common units first, in the order people use them.
+  const rank = (u: string): number => {
+    const i = FALLBACK_UNITS.indexOf(u);
+    return i < 0 ? FALLBACK_UNITS.length : i;
+  };
+  return [...units]
+    .sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : 1))
+    .map((u, i) => ({ label: u, kind: CompletionItemKind.Unit, sortText: String(i).padStart(4, '0') }));
+}
+
 export function completion(s: PimServices, quick: QuickAnalysis, offset: number): CompletionList {
   // Names and classes may come from the last compilation: completion never waits for the compiler.
   const broken = quick.doc.parse.diagnostics.some((d) => d.severity === 'error');
@@ -219,91 +309,12 @@ export function completion(s: PimServices, quick: QuickAnalysis, offset: number)
       for (const k of allowed.extra) items.push(keywordItem(k));
       break;
     }
-    case 'value': {
-      if (pos.key === 'objective') {
-        for (const o of s.compiler.objectives ?? [])
-          items.push({ label: o, kind: CompletionItemKind.EnumMember, sortText: `0${o}` });
-        break;
-      }
-      if (pos.key === 'vary') {
-        items.push(...varyItems(a, pos.path ?? [], cat));
-        break;
-      }
-      if (pos.key === 'place' || pos.key === 'place-on') {
-        items.push(...placeItems(a, offset, pos.key === 'place-on', cat));
-        break;
-      }
-      const attr = frameClass(pos.frames, cat)?.attributes.find((x) => x.name === pos.key);
-      if (attr && /^(required\()?precision\)?$/.test(attr.type)) {
-        // A precision is written with its constructor: `weights: fixed(16 bit)`.
-        for (const f of s.compiler.functions.filter((x) => x.precision)) {
-          items.push({
-            label: `${f.name}(…)`,
-            kind: CompletionItemKind.Function,
-            detail: f.doc,
-            insertText: `${f.name}(\${1:${f.name === 'fixed' ? 16 : 32}} bit)`,
-            sortText: `0${f.name}`,
-          });
-        }
-        break;
-      }
-      const choices = attr ? choicesOf(attr.type) : undefined;
-      if (choices) {
-        for (const c of choices) {
-          const cls = cat.declaration(c);
-          items.push(
-            cls ? kindItem(c, cls, '0') : { label: c, kind: CompletionItemKind.EnumMember, sortText: `0${c}` },
-          );
-        }
-        break;
-      }
-      const wanted = attr
-        ? refKindOf(attr.type)
-        : /^(model|architecture|mapping|dataset|evaluate|cell)$/.test(pos.key)
-          ? pos.key
-          : undefined;
-      const fits = (kind: string): boolean =>
-        !wanted ||
-        kind === wanted ||
-        ((wanted === 'experiment' || wanted === 'evaluate') && (kind === 'train' || kind === 'run')) ||
-        (wanted === 'cell' && kind === 'device');
-      for (const d of declaredNames(s, a)) {
-        if (!fits(d.kind)) continue;
-        const item: CompletionItem = {
-          label: d.name,
-          kind: d.kind === 'const' ? CompletionItemKind.Constant : CompletionItemKind.Reference,
-          detail: d.kind,
-          sortText: `0${d.name}`,
-        };
-        if (d.doc) item.documentation = { kind: 'markdown', value: d.doc };
-        items.push(item);
-      }
-      if (!wanted && /bool/.test(attr?.type ?? '')) items.push(keywordItem('true'), keywordItem('false'));
-      // `input: graph { … }` and other object values.
-      if (!wanted && pos.key === 'input')
-        items.push(
-          kindItem('graph', cat.declaration('graph'), '1'),
-          keywordItem('tensor', 'tensor[${1:C}, ${2:H}, ${3:W}]'),
-        );
+    case 'value':
+      items.push(...valueItems(s, a, offset, pos, cat));
       break;
-    }
-    case 'unit': {
-      const inner =
-        pos.key !== undefined ? frameClass(pos.frames, cat)?.attributes.find((x) => x.name === pos.key) : undefined;
-      const type = inner?.type.replace(/^required\((.*)\)$/, '$1');
-      const units = (type && s.compiler.unitsForType(type)) || s.compiler.unitNames || FALLBACK_UNITS;
-      // Common units first, in the order people use them.
-      const rank = (u: string): number => {
-        const i = FALLBACK_UNITS.indexOf(u);
-        return i < 0 ? FALLBACK_UNITS.length : i;
-      };
-      [...units]
-        .sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : 1))
-        .forEach((u, i) =>
-          items.push({ label: u, kind: CompletionItemKind.Unit, sortText: String(i).padStart(4, '0') }),
-        );
+    case 'unit':
+      items.push(...unitItems(s, pos, cat));
       break;
-    }
     case 'none':
       break;
   }
