@@ -31,21 +31,8 @@ const NUMBER_UNIT = /^(0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)
 
 export function completionContext(doc: PimDocument, offset: number): CompletionContext {
   // The document's cached parse has the tokens and comments: no second lexing pass.
-  const { tokens, ast, diagnostics } = doc.parse;
-  for (const c of ast.comments) {
-    // Inside a comment (a line comment runs to the end of its line).
-    if (c.span.start < offset && (offset < c.span.end || (offset === c.span.end && c.kind !== 'block')))
-      return none(offset);
-  }
-  // Inside an unterminated string or comment.
-  for (const d of diagnostics) {
-    if (
-      (d.code === 'PIM1002' || d.code === 'PIM1003') &&
-      d.span.start < offset &&
-      (d.code === 'PIM1003' || offset <= d.span.end)
-    )
-      return none(offset);
-  }
+  const { tokens } = doc.parse;
+  if (insideCommentOrString(doc.parse, offset)) return none(offset);
   const text = doc.text;
   const { closes } = tokenIndex(doc.parse);
   // Tokens ending at or before the cursor: [0, count).
@@ -58,55 +45,19 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
   if (straddling && straddling.startOffset < offset && straddling.tokenType.name === 'StringLiteral')
     return none(offset);
 
-  const frames: Frame[] = [];
-  // Statement tokens since the last `{`, `}` or `,` in the innermost frame.
-  let stmt: IToken[] = [];
   // Scanning from just after the last `}` that closed a top-level block gives the same frames as
   // scanning from the start of the file, at the cost of one declaration.
   const from = (() => {
     const k = lowerBound(closes.length, (i) => closes[i]! >= count) - 1;
     return k >= 0 ? closes[k]! + 1 : 0;
   })();
-  for (let i = from; i < count; i++) {
-    const t = tokens[i]!;
-    const n = t.tokenType.name;
-    if (n === 'LCurly') {
-      frames.push({ kind: headerKind(stmt), keys: [], object: stmt.some((t) => t.tokenType.name === 'Colon') });
-      stmt = [];
-    } else if (n === 'RCurly') {
-      frames.pop();
-      stmt = [];
-    } else if (n === 'Comma') {
-      // Lists inside a statement (`minimize area, energy`, `place conv, linear on t`) do not end it.
-      if (!['Minimize', 'Maximize', 'Place'].includes(stmt[0]?.tokenType.name ?? '')) stmt = [];
-    } else {
-      // A new line starts a new statement unless the expression obviously continues.
-      const prev = stmt[stmt.length - 1];
-      if (prev && t.startLine !== prev.endLine && !continues(prev)) stmt = [];
-      if (stmt.length === 1 && n === 'Colon' && frames.length) frames[frames.length - 1]!.keys.push(stmt[0]!.image);
-      stmt.push(t);
-    }
-  }
+  const scanned = scanFrames(tokens, from, count);
+  const frames = scanned.frames;
+  let stmt = scanned.stmt;
 
   // Keys written later in the innermost block count as given too.
   const inner = frames[frames.length - 1];
-  if (inner) {
-    let depth = 0;
-    let prev: IToken | undefined = last;
-    let i = lowerBound(tokens.length, (j) => tokens[j]!.startOffset >= offset);
-    for (; i < tokens.length && depth >= 0; i++) {
-      const t = tokens[i]!;
-      const n = t.tokenType.name;
-      if (n === 'LCurly' || n === 'LBracket' || n === 'LParen') depth++;
-      else if (n === 'RCurly' || n === 'RBracket' || n === 'RParen') depth--;
-      else if (depth === 0 && n === 'Identifier' && tokens[i + 1]?.tokenType.name === 'Colon') {
-        const startsStatement =
-          !prev || ['Comma', 'LCurly'].includes(prev.tokenType.name) || prev.endLine !== t.startLine;
-        if (startsStatement) inner.keys.push(t.image);
-      }
-      prev = t;
-    }
-  }
+  if (inner) addLaterKeys(inner, tokens, offset, last);
 
   // On a fresh line after a finished statement, a new statement starts.
   const lastStmt = stmt[stmt.length - 1];
@@ -162,6 +113,71 @@ export function completionContext(doc: PimDocument, offset: number): CompletionC
     return { position: { where: 'value', frames, key: 'vary', path }, prefix, prefixStart };
   }
   return { position: { where: 'none' }, prefix, prefixStart };
+}
+
+/** Inside a comment (a line comment runs to the end of its line), or an unterminated string or comment. */
+function insideCommentOrString(parsed: PimDocument['parse'], offset: number): boolean {
+  for (const c of parsed.ast.comments) {
+    if (c.span.start < offset && (offset < c.span.end || (offset === c.span.end && c.kind !== 'block'))) return true;
+  }
+  for (const d of parsed.diagnostics) {
+    if (
+      (d.code === 'PIM1002' || d.code === 'PIM1003') &&
+      d.span.start < offset &&
+      (d.code === 'PIM1003' || offset <= d.span.end)
+    )
+      return true;
+  }
+  return false;
+}
+
+/**
+ * The frames open after tokens [from, count), and the statement tokens since the last `{`, `}` or `,`
+ * in the innermost frame.
+ */
+function scanFrames(tokens: IToken[], from: number, count: number): { frames: Frame[]; stmt: IToken[] } {
+  const frames: Frame[] = [];
+  let stmt: IToken[] = [];
+  for (let i = from; i < count; i++) {
+    const t = tokens[i]!;
+    const n = t.tokenType.name;
+    if (n === 'LCurly') {
+      frames.push({ kind: headerKind(stmt), keys: [], object: stmt.some((t) => t.tokenType.name === 'Colon') });
+      stmt = [];
+    } else if (n === 'RCurly') {
+      frames.pop();
+      stmt = [];
+    } else if (n === 'Comma') {
+      // Lists inside a statement (`minimize area, energy`, `place conv, linear on t`) do not end it.
+      if (!['Minimize', 'Maximize', 'Place'].includes(stmt[0]?.tokenType.name ?? '')) stmt = [];
+    } else {
+      // A new line starts a new statement unless the expression obviously continues.
+      const prev = stmt[stmt.length - 1];
+      if (prev && t.startLine !== prev.endLine && !continues(prev)) stmt = [];
+      if (stmt.length === 1 && n === 'Colon' && frames.length) frames[frames.length - 1]!.keys.push(stmt[0]!.image);
+      stmt.push(t);
+    }
+  }
+  return { frames, stmt };
+}
+
+/** Adds to `inner.keys` the keys written after the cursor, up to the end of the innermost block. */
+function addLaterKeys(inner: Frame, tokens: IToken[], offset: number, last: IToken | undefined): void {
+  let depth = 0;
+  let prev: IToken | undefined = last;
+  let i = lowerBound(tokens.length, (j) => tokens[j]!.startOffset >= offset);
+  for (; i < tokens.length && depth >= 0; i++) {
+    const t = tokens[i]!;
+    const n = t.tokenType.name;
+    if (n === 'LCurly' || n === 'LBracket' || n === 'LParen') depth++;
+    else if (n === 'RCurly' || n === 'RBracket' || n === 'RParen') depth--;
+    else if (depth === 0 && n === 'Identifier' && tokens[i + 1]?.tokenType.name === 'Colon') {
+      const startsStatement =
+        !prev || ['Comma', 'LCurly'].includes(prev.tokenType.name) || prev.endLine !== t.startLine;
+      if (startsStatement) inner.keys.push(t.image);
+    }
+    prev = t;
+  }
 }
 
 /** The first index in [0, n) where `past(i)` holds (it must be monotone), or n. */
