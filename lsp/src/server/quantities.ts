@@ -1,16 +1,8 @@
 // Numbers for people: SI prefixes and thousands separators in hovers and inlay hints.
-const PREFIXES: [number, string][] = [
-  [1e12, 'T'],
-  [1e9, 'G'],
-  [1e6, 'M'],
-  [1e3, 'k'],
-  [1, ''],
-  [1e-3, 'm'],
-  [1e-6, 'µ'],
-  [1e-9, 'n'],
-  [1e-12, 'p'],
-  [1e-15, 'f'],
-];
+import { SI_PREFIXES } from '@pim/grammar/si-prefixes';
+
+// Hovers stop at tera: a peta-scale figure reads in thousands of T, as hovers have always shown it.
+const PREFIXES = SI_PREFIXES.filter(([factor]) => factor <= 1e12);
 
 function trim(x: number): string {
   return Number(x.toPrecision(4)).toString();

@@ -1,25 +1,12 @@
 // Human-readable SI formatting for the text and HTML reports.
-
-const PREFIXES: [number, string][] = [
-  [1e15, 'P'],
-  [1e12, 'T'],
-  [1e9, 'G'],
-  [1e6, 'M'],
-  [1e3, 'k'],
-  [1, ''],
-  [1e-3, 'm'],
-  [1e-6, 'µ'],
-  [1e-9, 'n'],
-  [1e-12, 'p'],
-  [1e-15, 'f'],
-];
+import { SI_PREFIXES } from '@pim/grammar/si-prefixes';
 
 /** `fmt(4.1e13, 'OPS')` → `41.0 TOPS`; three significant digits. */
 export function fmt(v: number, unit: string): string {
   if (!Number.isFinite(v)) return `${v} ${unit}`.trim();
   if (v === 0) return `0 ${unit}`.trim();
   const a = Math.abs(v);
-  for (const [f, p] of PREFIXES) if (a >= f * 0.9995) return `${(v / f).toPrecision(3)} ${p}${unit}`.trim();
+  for (const [f, p] of SI_PREFIXES) if (a >= f * 0.9995) return `${(v / f).toPrecision(3)} ${p}${unit}`.trim();
   return `${v.toExponential(2)} ${unit}`.trim();
 }
 
