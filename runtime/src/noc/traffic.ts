@@ -93,107 +93,116 @@ function uniqueCounts(nodes: ArrayLike<number>, seen: Int32Array): [number[], nu
   return [keys, counts];
 }
 
-const scratch = new WeakMap<
-  Mesh,
-  { linkBits: Float64Array; gl: GroupLinks; touched: number[]; ports: PortLoads; groupPorts: PortLoads }
->();
+/** A call's link and port loads; with `detail` false they are the mesh's reused scratch. */
+interface RouteBuffers {
+  linkBits: Float64Array;
+  /** The current group's link bits. */
+  gl: GroupLinks;
+  /** Links with traffic, so scans skip the idle ones. */
+  touched: number[];
+  ports: PortLoads;
+  groupPorts: PortLoads;
+}
+
+/** Running sums over the groups (the order of additions is the report's, so its bytes stay put). */
+interface FlowTotals {
+  total: number;
+  bitHops: number;
+  energy: number;
+  offchip: number;
+}
+
+const scratch = new WeakMap<Mesh, RouteBuffers>();
 const seenScratch = new WeakMap<Mesh, Int32Array>();
 
-/** `detail` false: no per-link/per-router lists, and the link array is a reused scratch (not returned for keeps). */
-export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult {
-  let sc = detail ? undefined : scratch.get(mesh);
-  if (!detail && !sc)
-    scratch.set(
-      mesh,
-      (sc = {
-        linkBits: new Float64Array(linkCount(mesh)),
-        gl: newGroupLinks(mesh),
-        touched: [],
-        ports: newPortLoads(mesh),
-        groupPorts: newPortLoads(mesh),
-      }),
-    );
-  if (sc) {
-    // Zero only what the previous call touched.
-    for (const l of sc.touched) sc.linkBits[l] = 0;
-    sc.touched.length = 0;
-    for (const t of sc.ports.touched) sc.ports.bits[t] = 0;
-    sc.ports.touched.length = 0;
-  }
-  const ports = sc ? sc.ports : newPortLoads(mesh);
-  const groupPorts = sc ? sc.groupPorts : newPortLoads(mesh);
-  const linkBits = sc ? sc.linkBits : new Float64Array(linkCount(mesh));
-  /** Links with traffic, so scans skip the idle ones. */
-  const touched: number[] = sc ? sc.touched : [];
-  const groups: GroupStats[] = [];
-  let total = 0;
-  let bitHops = 0;
-  let energy = 0;
-  let offchip = 0;
-  const gl = sc ? sc.gl : newGroupLinks(mesh);
-  let seen = seenScratch.get(mesh);
-  if (!seen) seenScratch.set(mesh, (seen = new Int32Array(mesh.nodes)));
-  for (const f of flows) {
-    if (!(f.bits > 0) || f.src.length === 0 || f.dst.length === 0) continue;
-    const [sn, sc] = uniqueCounts(f.src, seen);
-    const [dn, dc] = uniqueCounts(f.dst, seen);
-    const perPair = f.bits / (f.src.length * f.dst.length);
-    let gBitHops = 0;
-    let gEnergy = 0;
-    let maxHops = 0;
-    let maxLat = 0;
-    for (let i = 0; i < sn.length; i++) {
-      for (let j = 0; j < dn.length; j++) {
-        const bits = perPair * sc[i]! * dc[j]!;
-        const r = route(mesh, sn[i]!, dn[j]!, bits, undefined, gl, groupPorts);
-        gBitHops += bits * (r.hops + r.chipHops);
-        gEnergy += bits * (r.hops * mesh.energyPerBitHop + r.chipHops * mesh.chipLinkEnergyPerBit);
-        if (r.chipHops > 0) offchip += bits;
-        if (r.hops + r.chipHops > maxHops) maxHops = r.hops + r.chipHops;
-        const lat =
-          (r.hops - r.vertical) * mesh.hopLatency + r.vertical * mesh.tsvLatency + r.chipHops * mesh.chipLinkLatency;
-        if (lat > maxLat) maxLat = lat;
-      }
+function newRouteBuffers(mesh: Mesh): RouteBuffers {
+  return {
+    linkBits: new Float64Array(linkCount(mesh)),
+    gl: newGroupLinks(mesh),
+    touched: [],
+    ports: newPortLoads(mesh),
+    groupPorts: newPortLoads(mesh),
+  };
+}
+
+/** Fresh buffers for a detailed call; otherwise the mesh's scratch, with only what the previous call touched zeroed. */
+function routeBuffers(mesh: Mesh, detail: boolean): RouteBuffers {
+  if (detail) return newRouteBuffers(mesh);
+  let sc = scratch.get(mesh);
+  if (!sc) scratch.set(mesh, (sc = newRouteBuffers(mesh)));
+  for (const l of sc.touched) sc.linkBits[l] = 0;
+  sc.touched.length = 0;
+  for (const t of sc.ports.touched) sc.ports.bits[t] = 0;
+  sc.ports.touched.length = 0;
+  return sc;
+}
+
+/** Routes one flow group: adds its links' bits and ports to the call's loads and its sums to `totals`. */
+function routeGroup(mesh: Mesh, f: Flow, buf: RouteBuffers, seen: Int32Array, totals: FlowTotals): GroupStats {
+  const { gl, groupPorts, linkBits, touched } = buf;
+  const [sn, sc] = uniqueCounts(f.src, seen);
+  const [dn, dc] = uniqueCounts(f.dst, seen);
+  const perPair = f.bits / (f.src.length * f.dst.length);
+  let gBitHops = 0;
+  let gEnergy = 0;
+  let maxHops = 0;
+  let maxLat = 0;
+  for (let i = 0; i < sn.length; i++) {
+    for (let j = 0; j < dn.length; j++) {
+      const bits = perPair * sc[i]! * dc[j]!;
+      const r = route(mesh, sn[i]!, dn[j]!, bits, undefined, gl, groupPorts);
+      gBitHops += bits * (r.hops + r.chipHops);
+      gEnergy += bits * (r.hops * mesh.energyPerBitHop + r.chipHops * mesh.chipLinkEnergyPerBit);
+      if (r.chipHops > 0) totals.offchip += bits;
+      if (r.hops + r.chipHops > maxHops) maxHops = r.hops + r.chipHops;
+      const lat =
+        (r.hops - r.vertical) * mesh.hopLatency + r.vertical * mesh.tsvLatency + r.chipHops * mesh.chipLinkLatency;
+      if (lat > maxLat) maxLat = lat;
     }
-    // The group's serialization: its busiest link's bits over that link's bandwidth.
-    let hotTime = 0;
-    let hot = 0;
-    for (const link of gl.touched) {
-      const v = gl.bits[link]!;
-      if (linkBits[link] === 0) touched.push(link);
-      linkBits[link]! += v;
-      const t = v / linkBandwidth(mesh, link);
-      if (t > hotTime) ((hotTime = t), (hot = v));
-      gl.bits[link] = 0;
-    }
-    gl.touched.length = 0;
-    // The bus has no routers: its one link's serialization is its contention.
-    const bound = mesh.topology === 'bus' ? undefined : portBound(mesh, groupPorts);
-    mergePorts(ports, groupPorts);
-    const contended = Math.max(hotTime, bound?.time_s ?? 0);
-    total += f.bits;
-    bitHops += gBitHops;
-    energy += gEnergy;
-    groups.push({
-      group: f.group,
-      bits: f.bits,
-      avg_hops: gBitHops / f.bits,
-      max_hops: maxHops,
-      hottest_link_bits: hot,
-      contended_s: contended,
-      bound: bound && bound.time_s >= hotTime ? bound.port : 'link',
-      latency_s: maxLat + contended,
-      energy_j: gEnergy,
-      many_to_few: f.manyToFew === true,
-    });
   }
+  // The group's serialization: its busiest link's bits over that link's bandwidth.
+  let hotTime = 0;
+  let hot = 0;
+  for (const link of gl.touched) {
+    const v = gl.bits[link]!;
+    if (linkBits[link] === 0) touched.push(link);
+    linkBits[link]! += v;
+    const t = v / linkBandwidth(mesh, link);
+    if (t > hotTime) ((hotTime = t), (hot = v));
+    gl.bits[link] = 0;
+  }
+  gl.touched.length = 0;
+  // The bus has no routers: its one link's serialization is its contention.
+  const bound = mesh.topology === 'bus' ? undefined : portBound(mesh, groupPorts);
+  mergePorts(buf.ports, groupPorts);
+  const contended = Math.max(hotTime, bound?.time_s ?? 0);
+  totals.total += f.bits;
+  totals.bitHops += gBitHops;
+  totals.energy += gEnergy;
+  return {
+    group: f.group,
+    bits: f.bits,
+    avg_hops: gBitHops / f.bits,
+    max_hops: maxHops,
+    hottest_link_bits: hot,
+    contended_s: contended,
+    bound: bound && bound.time_s >= hotTime ? bound.port : 'link',
+    latency_s: maxLat + contended,
+    energy_j: gEnergy,
+    many_to_few: f.manyToFew === true,
+  };
+}
+
+/** The most loaded link (by its time) and the call's bottleneck: the busiest port, or that link when it is slower. */
+function callBottleneck(mesh: Mesh, buf: RouteBuffers): { hotIdx: number; hotTime: number; bottleneck: PortBound } {
+  const { linkBits } = buf;
   let hotIdx = -1;
   let hotTime = 0;
-  for (const i of touched) {
+  for (const i of buf.touched) {
     const t = linkBits[i]! / linkBandwidth(mesh, i);
     if (t > hotTime) ((hotTime = t), (hotIdx = i));
   }
-  const whole = mesh.topology === 'bus' ? undefined : portBound(mesh, ports);
+  const whole = mesh.topology === 'bus' ? undefined : portBound(mesh, buf.ports);
   const bottleneck: PortBound =
     whole && whole.time_s >= hotTime
       ? whole
@@ -204,6 +213,23 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
           bits: hotIdx >= 0 ? linkBits[hotIdx]! : 0,
           efficiency: 1,
         };
+  return { hotIdx, hotTime, bottleneck };
+}
+
+/** `detail` false: no per-link/per-router lists, and the link array is a reused scratch (not returned for keeps). */
+export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult {
+  const buf = routeBuffers(mesh, detail);
+  const { linkBits } = buf;
+  const groups: GroupStats[] = [];
+  const totals: FlowTotals = { total: 0, bitHops: 0, energy: 0, offchip: 0 };
+  let seen = seenScratch.get(mesh);
+  if (!seen) seenScratch.set(mesh, (seen = new Int32Array(mesh.nodes)));
+  for (const f of flows) {
+    if (!(f.bits > 0) || f.src.length === 0 || f.dst.length === 0) continue;
+    groups.push(routeGroup(mesh, f, buf, seen, totals));
+  }
+  const { hotIdx, hotTime, bottleneck } = callBottleneck(mesh, buf);
+  const { total, bitHops } = totals;
   const { routers_load, links } = detail ? loadLists(mesh, linkBits) : { routers_load: [], links: [] };
   return {
     topology: mesh.topology,
@@ -212,13 +238,13 @@ export function routeFlows(mesh: Mesh, flows: Flow[], detail = true): NocResult 
     total_bits: total,
     bit_hops: bitHops,
     avg_hops: total > 0 ? bitHops / total : 0,
-    energy_j: energy,
+    energy_j: totals.energy,
     latency_s: groups.reduce((s, g) => s + g.latency_s, 0),
     hottest: hotIdx >= 0 ? linkLoadAt(mesh, linkBits, hotIdx) : null,
     hottest_link_time_s: hotTime,
     contended_time_s: bottleneck.time_s,
     bottleneck,
-    offchip_bits: offchip,
+    offchip_bits: totals.offchip,
     groups,
     routers_load,
     links,
