@@ -9,6 +9,7 @@ import {
   type IrAdjacencyPolicy,
   type IrArchitecture,
   type IrGpu,
+  type IrLayer,
   type IrMapping,
   type IrModel,
   type IrPlacement,
@@ -117,22 +118,21 @@ function checkArchitecture(arch: IrArchitecture, where: string): void {
   }
 }
 
-/** Resolves `mappingName` (or the only/first mapping) and checks the mapping against its model and architecture. */
-export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
-  checkProgramShape(irIn);
-  const ir = irIn;
-  const warnings: string[] = [];
+/** The mapping named `mappingName`, or the first one. */
+function findMapping(ir: IrProgram, mappingName: string | undefined): IrMapping {
   if (ir.mappings.length === 0) throw new SimError('ir.mappings', 'the program has no mapping to simulate');
-  let mapping: IrMapping | undefined;
-  if (mappingName !== undefined) {
-    mapping = ir.mappings.find((m) => m.name === mappingName);
-    if (!mapping)
-      throw new SimError(
-        'ir.mappings',
-        `no mapping named '${mappingName}' (have: ${ir.mappings.map((m) => m.name).join(', ')})`,
-      );
-  } else mapping = ir.mappings[0]!;
-  const mw = `mappings[${mapping.name}]`;
+  if (mappingName === undefined) return ir.mappings[0]!;
+  const mapping = ir.mappings.find((m) => m.name === mappingName);
+  if (!mapping)
+    throw new SimError(
+      'ir.mappings',
+      `no mapping named '${mappingName}' (have: ${ir.mappings.map((m) => m.name).join(', ')})`,
+    );
+  return mapping;
+}
+
+/** The mapping's model and architecture, both present and well-formed, and the mapping's bit widths. */
+function checkMappingParts(ir: IrProgram, mapping: IrMapping, mw: string): { model: IrModel; arch: IrArchitecture } {
   const { model, arch } = mappingParts(ir, mapping.name);
   if (!model) throw new SimError(`${mw}.model`, `names model '${mapping.model}', which the IR does not have`);
   if (!arch)
@@ -151,8 +151,71 @@ export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
       mw,
       `weight_bits and input_bits must be positive integers (got ${mapping.weight_bits}, ${mapping.input_bits})`,
     );
-  const tileTypes = new Map(arch.tile_types.map((t) => [t.name, t]));
-  const gpus = new Map(arch.gpus.map((g) => [g.name, g]));
+  return { model, arch };
+}
+
+/** A GPU placement, or a digital layer beside a GPU layer (which runs on that GPU): its partition must be the GPU's. */
+function checkGpuPartition(p: IrPlacement, g: IrGpu, pw: string): void {
+  if (g.partition !== p.partition)
+    throw new SimError(`${pw}.partition`, `is '${p.partition}' but GPU '${g.name}' is in partition '${g.partition}'`);
+}
+
+/** A crossbar placement's figures against crossbar geometry; returns its crossbars and tiles. */
+function checkCrossbarPlacement(
+  p: IrPlacement,
+  layer: IrLayer,
+  tt: IrTileType,
+  weightBits: number,
+  pw: string,
+): { crossbars: number; tiles: number } {
+  if (!layer.weights)
+    throw new SimError(pw, `engine crossbar, but layer '${layer.name}' (${layer.kind}) has no weight matrix`);
+  if (!tt.crossbar) throw new SimError(`${pw}.target`, `tile type '${tt.name}' has no crossbars`);
+  const c = p.crossbar;
+  if (!c) throw new SimError(`${pw}.crossbar`, 'a crossbar placement needs its crossbar figures');
+  if (!isCount(c.replication))
+    throw new SimError(`${pw}.crossbar.replication`, `must be a positive integer (got ${c.replication})`);
+  const slices = weightSlices(weightBits, tt.crossbar.bits_per_cell);
+  const { row_tiles: rowTiles, col_tiles: colTiles } = tileMatrix(
+    layer.weights.rows,
+    layer.weights.cols,
+    slices,
+    tt.crossbar.rows,
+    tt.crossbar.cols,
+  );
+  if (c.slices !== slices)
+    throw new SimError(
+      `${pw}.crossbar.slices`,
+      `is ${c.slices}, but ${weightBits}-bit weights on ${tt.crossbar.bits_per_cell}-bit cells need ⌈${weightBits}/${tt.crossbar.bits_per_cell}⌉ = ${slices}`,
+    );
+  if (c.crossbars < rowTiles * colTiles)
+    throw new SimError(
+      `${pw}.crossbar.crossbars`,
+      `is ${c.crossbars}, but a ${layer.weights.rows}×${layer.weights.cols} matrix with ${slices} slices on ${tt.crossbar.rows}×${tt.crossbar.cols} crossbars needs ${rowTiles}×${colTiles} = ${rowTiles * colTiles}`,
+    );
+  if (c.crossbars_total !== c.crossbars * c.replication)
+    throw new SimError(
+      `${pw}.crossbar.crossbars_total`,
+      `is ${c.crossbars_total}, expected crossbars × replication = ${c.crossbars * c.replication}`,
+    );
+  const minTiles = tilesFor(c.crossbars_total, tt.crossbars_per_tile);
+  if (!isCount(c.tiles) || c.tiles < minTiles)
+    throw new SimError(
+      `${pw}.crossbar.tiles`,
+      `is ${c.tiles}, but ${c.crossbars_total} crossbars need at least ${minTiles} tiles of ${tt.crossbars_per_tile}`,
+    );
+  return { crossbars: c.crossbars_total, tiles: c.tiles };
+}
+
+/** Each placement against its layer and target; returns the placement per layer index. */
+function checkPlacements(
+  mapping: IrMapping,
+  model: IrModel,
+  arch: IrArchitecture,
+  tileTypes: Map<string, IrTileType>,
+  gpus: Map<string, IrGpu>,
+  mw: string,
+): (IrPlacement | undefined)[] {
   const placements: (IrPlacement | undefined)[] = new Array(model.layers.length).fill(undefined);
   const byName = new Map(model.layers.map((l) => [l.name, l]));
   const usedXbars = new Map<string, number>();
@@ -175,23 +238,10 @@ export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
           `${pw}.target`,
           `engine gpu needs a GPU; architecture '${arch.name}' has no GPU '${p.target}'`,
         );
-      if (g.partition !== p.partition)
-        throw new SimError(
-          `${pw}.partition`,
-          `is '${p.partition}' but GPU '${g.name}' is in partition '${g.partition}'`,
-        );
-      return;
+      return checkGpuPartition(p, g, pw);
     }
-    if (p.engine !== 'crossbar' && gpus.has(p.target)) {
-      // A digital layer beside a GPU layer runs on the GPU.
-      const g = gpus.get(p.target)!;
-      if (g.partition !== p.partition)
-        throw new SimError(
-          `${pw}.partition`,
-          `is '${p.partition}' but GPU '${g.name}' is in partition '${g.partition}'`,
-        );
-      return;
-    }
+    // A digital layer beside a GPU layer runs on the GPU.
+    if (p.engine !== 'crossbar' && gpus.has(p.target)) return checkGpuPartition(p, gpus.get(p.target)!, pw);
     const tt = tileTypes.get(p.target);
     if (!tt)
       throw new SimError(
@@ -204,44 +254,9 @@ export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
         `is '${p.partition}' but tile type '${tt.name}' is in partition '${tt.partition}'`,
       );
     if (p.engine !== 'crossbar') return;
-    if (!layer.weights)
-      throw new SimError(pw, `engine crossbar, but layer '${layer.name}' (${layer.kind}) has no weight matrix`);
-    if (!tt.crossbar) throw new SimError(`${pw}.target`, `tile type '${tt.name}' has no crossbars`);
-    const c = p.crossbar;
-    if (!c) throw new SimError(`${pw}.crossbar`, 'a crossbar placement needs its crossbar figures');
-    if (!isCount(c.replication))
-      throw new SimError(`${pw}.crossbar.replication`, `must be a positive integer (got ${c.replication})`);
-    const slices = weightSlices(mapping!.weight_bits, tt.crossbar.bits_per_cell);
-    const { row_tiles: rowTiles, col_tiles: colTiles } = tileMatrix(
-      layer.weights.rows,
-      layer.weights.cols,
-      slices,
-      tt.crossbar.rows,
-      tt.crossbar.cols,
-    );
-    if (c.slices !== slices)
-      throw new SimError(
-        `${pw}.crossbar.slices`,
-        `is ${c.slices}, but ${mapping!.weight_bits}-bit weights on ${tt.crossbar.bits_per_cell}-bit cells need ⌈${mapping!.weight_bits}/${tt.crossbar.bits_per_cell}⌉ = ${slices}`,
-      );
-    if (c.crossbars < rowTiles * colTiles)
-      throw new SimError(
-        `${pw}.crossbar.crossbars`,
-        `is ${c.crossbars}, but a ${layer.weights.rows}×${layer.weights.cols} matrix with ${slices} slices on ${tt.crossbar.rows}×${tt.crossbar.cols} crossbars needs ${rowTiles}×${colTiles} = ${rowTiles * colTiles}`,
-      );
-    if (c.crossbars_total !== c.crossbars * c.replication)
-      throw new SimError(
-        `${pw}.crossbar.crossbars_total`,
-        `is ${c.crossbars_total}, expected crossbars × replication = ${c.crossbars * c.replication}`,
-      );
-    const minTiles = tilesFor(c.crossbars_total, tt.crossbars_per_tile);
-    if (!isCount(c.tiles) || c.tiles < minTiles)
-      throw new SimError(
-        `${pw}.crossbar.tiles`,
-        `is ${c.tiles}, but ${c.crossbars_total} crossbars need at least ${minTiles} tiles of ${tt.crossbars_per_tile}`,
-      );
-    usedXbars.set(tt.name, (usedXbars.get(tt.name) ?? 0) + c.crossbars_total);
-    usedTiles.set(tt.name, (usedTiles.get(tt.name) ?? 0) + c.tiles);
+    const used = checkCrossbarPlacement(p, layer, tt, mapping.weight_bits, pw);
+    usedXbars.set(tt.name, (usedXbars.get(tt.name) ?? 0) + used.crossbars);
+    usedTiles.set(tt.name, (usedTiles.get(tt.name) ?? 0) + used.tiles);
   });
   for (const l of model.layers) {
     if (l.weights && !placements[l.index])
@@ -259,6 +274,19 @@ export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
         `uses ${n} crossbars of tile type '${name}' (${usedTiles.get(name)} tiles), but the architecture has ${have} (${tt.count} tiles × ${tt.crossbars_per_tile})`,
       );
   }
+  return placements;
+}
+
+/** The mapping's adjacency placements by gcn layer; a gcn layer without one gets a warning. */
+function checkAdjacency(
+  mapping: IrMapping,
+  model: IrModel,
+  arch: IrArchitecture,
+  tileTypes: Map<string, IrTileType>,
+  mw: string,
+  warnings: string[],
+): Map<string, IrAdjacencyPolicy> {
+  const byName = new Map(model.layers.map((l) => [l.name, l]));
   const adjacency = new Map<string, IrAdjacencyPolicy>();
   (mapping.adjacency ?? []).forEach((a, i) => {
     const aw = `${mw}.adjacency[${i}]`;
@@ -276,5 +304,20 @@ export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
   for (const l of model.layers)
     if (l.kind === 'gcn' && model.input.kind === 'graph' && !adjacency.has(l.name))
       warnings.push(`${mw}: gcn layer '${l.name}' has no adjacency placement; aggregation is not simulated`);
+  return adjacency;
+}
+
+/** Resolves `mappingName` (or the only/first mapping) and checks the mapping against its model and architecture. */
+export function resolveMapping(irIn: unknown, mappingName?: string): Resolved {
+  checkProgramShape(irIn);
+  const ir = irIn;
+  const warnings: string[] = [];
+  const mapping = findMapping(ir, mappingName);
+  const mw = `mappings[${mapping.name}]`;
+  const { model, arch } = checkMappingParts(ir, mapping, mw);
+  const tileTypes = new Map(arch.tile_types.map((t) => [t.name, t]));
+  const gpus = new Map(arch.gpus.map((g) => [g.name, g]));
+  const placements = checkPlacements(mapping, model, arch, tileTypes, gpus, mw);
+  const adjacency = checkAdjacency(mapping, model, arch, tileTypes, mw, warnings);
   return { ir, mapping, model, arch, tileTypes, gpus, placements, adjacency, warnings };
 }
