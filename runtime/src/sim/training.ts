@@ -73,6 +73,75 @@ export interface TrainingInputs {
   warnings: Set<string>;
 }
 
+/** One layer's training phases; `endurance` is its cells' (Infinity when it writes none), `gpu_s` its GPU time. */
+function layerTrainingCost(
+  x: TrainingInputs,
+  r: LayerReport,
+  firstWeight: number | undefined,
+): { t: TrainingLayerReport; endurance: number; gpu_s: number } {
+  const layer = x.irLayers[r.index]!;
+  const p = x.placements[r.index];
+  const t: TrainingLayerReport = {
+    name: r.name,
+    kind: r.kind,
+    forward_s: r.time_s,
+    backward_s: 0,
+    gradient_s: 0,
+    forward_j: r.energy_j,
+    backward_j: 0,
+    gradient_j: 0,
+    cells_written: 0,
+    write_s: 0,
+    write_j: 0,
+  };
+  let endurance = Infinity;
+  let gpuTime = 0;
+  if (r.engine === 'crossbar' && p?.crossbar) {
+    const tile = x.tiles.get(p.target)!;
+    const c = p.crossbar;
+    const w = layer.weights!;
+    if (layer.index !== firstWeight) {
+      const b = transposedMvm(tile, w.rows, w.cols, c.slices, x.inputBits);
+      t.backward_s = Math.ceil(layer.mvms / c.replication) * b.mvm_s;
+      t.backward_j = layer.mvms * b.energy_j;
+    }
+    // ∂W = Σ_pixels x δᵀ: as many MAC-equivalent MVMs as the forward pass (PipeLayer computes it in arrays).
+    t.gradient_s = r.time_s;
+    t.gradient_j = r.energy_j;
+    const dev: IrDevice | undefined = x.ir.devices.find((d) => d.name === tile.tt.crossbar!.device);
+    if (!dev)
+      x.warnings.add(
+        `device '${tile.tt.crossbar!.device}' of tile '${tile.tt.name}' is not in the IR: weight writes not costed`,
+      );
+    else {
+      t.cells_written = c.rows_needed * c.cols_needed * c.replication;
+      // Rows are programmed one at a time (all columns of a row in parallel), all crossbars in parallel.
+      t.write_s = Math.min(tile.rows, w.rows) * dev.write_latency_s;
+      t.write_j = t.cells_written * dev.write_energy_j;
+      endurance = dev.endurance;
+    }
+  } else if (r.engine === 'gpu') {
+    // The report's target: a digital layer beside a GPU layer runs on that GPU.
+    const g = x.gpus.get(r.target)!;
+    const f = gpuCost(g, layer, 'forward');
+    const b = gpuCost(g, layer, 'backward');
+    t.forward_s = f.time_s;
+    t.forward_j = f.energy_j;
+    t.backward_s = b.time_s;
+    t.backward_j = b.energy_j;
+    gpuTime = f.time_s + b.time_s;
+  } else if (r.engine === 'aggregate') {
+    // Âᵀ = Â (symmetric): the backward aggregation is the same work on the same blocks.
+    t.backward_s = r.time_s;
+    t.backward_j = r.energy_j;
+  } else {
+    // Digital layers: the backward (masks, pooling switches) costs what the forward did.
+    t.backward_s = r.time_s;
+    t.backward_j = r.energy_j;
+  }
+  return { t, endurance, gpu_s: gpuTime };
+}
+
 export function trainingCost(x: TrainingInputs): TrainingReport {
   const { ir, exp } = x;
   const [samples, source] = samplesPerEpoch(ir, exp, x.graph);
@@ -84,64 +153,9 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
   let endurance = Infinity;
   let gpuTime = 0;
   for (const r of x.layers) {
-    const layer = x.irLayers[r.index]!;
-    const p = x.placements[r.index];
-    const t: TrainingLayerReport = {
-      name: r.name,
-      kind: r.kind,
-      forward_s: r.time_s,
-      backward_s: 0,
-      gradient_s: 0,
-      forward_j: r.energy_j,
-      backward_j: 0,
-      gradient_j: 0,
-      cells_written: 0,
-      write_s: 0,
-      write_j: 0,
-    };
-    if (r.engine === 'crossbar' && p?.crossbar) {
-      const tile = x.tiles.get(p.target)!;
-      const c = p.crossbar;
-      const w = layer.weights!;
-      if (layer.index !== firstWeight) {
-        const b = transposedMvm(tile, w.rows, w.cols, c.slices, x.inputBits);
-        t.backward_s = Math.ceil(layer.mvms / c.replication) * b.mvm_s;
-        t.backward_j = layer.mvms * b.energy_j;
-      }
-      // ∂W = Σ_pixels x δᵀ: as many MAC-equivalent MVMs as the forward pass (PipeLayer computes it in arrays).
-      t.gradient_s = r.time_s;
-      t.gradient_j = r.energy_j;
-      const dev: IrDevice | undefined = ir.devices.find((d) => d.name === tile.tt.crossbar!.device);
-      if (!dev)
-        x.warnings.add(
-          `device '${tile.tt.crossbar!.device}' of tile '${tile.tt.name}' is not in the IR: weight writes not costed`,
-        );
-      else {
-        t.cells_written = c.rows_needed * c.cols_needed * c.replication;
-        // Rows are programmed one at a time (all columns of a row in parallel), all crossbars in parallel.
-        t.write_s = Math.min(tile.rows, w.rows) * dev.write_latency_s;
-        t.write_j = t.cells_written * dev.write_energy_j;
-        endurance = Math.min(endurance, dev.endurance);
-      }
-    } else if (r.engine === 'gpu') {
-      // The report's target: a digital layer beside a GPU layer runs on that GPU.
-      const g = x.gpus.get(r.target)!;
-      const f = gpuCost(g, layer, 'forward');
-      const b = gpuCost(g, layer, 'backward');
-      t.forward_s = f.time_s;
-      t.forward_j = f.energy_j;
-      t.backward_s = b.time_s;
-      t.backward_j = b.energy_j;
-      gpuTime += f.time_s + b.time_s;
-    } else if (r.engine === 'aggregate') {
-      // Âᵀ = Â (symmetric): the backward aggregation is the same work on the same blocks.
-      t.backward_s = r.time_s;
-      t.backward_j = r.energy_j;
-    } else {
-      // Digital layers: the backward (masks, pooling switches) costs what the forward did.
-      t.backward_s = r.time_s;
-      t.backward_j = r.energy_j;
-    }
+    const { t, endurance: e, gpu_s } = layerTrainingCost(x, r, firstWeight);
+    endurance = Math.min(endurance, e);
+    gpuTime += gpu_s;
     perLayer.push(t);
     perName.set(r.name, t);
   }
