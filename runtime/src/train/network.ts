@@ -45,6 +45,15 @@ interface Built {
   forward(x: tf.Tensor, ctx: ForwardContext): tf.Tensor;
 }
 
+/** Builds a layer's record from its output shape and forward function. */
+type MakeBuilt = (outShape: number[], forward: Built['forward']) => Built;
+
+/** How a crossbar layer quantizes its output gradients. */
+interface GradientQuantization {
+  gradBits: number;
+  gradFormat: StaticFormat | undefined;
+}
+
 export interface WeightLayer {
   name: string;
   /** Master weights [K, N] (what the optimizer updates; the cells hold their fixed-point image). */
@@ -197,81 +206,14 @@ export class Network {
     const gradFormat =
       this.exp.numerics.fixed_point === 'static' && hw.crossbar ? new StaticFormat(gradBits) : undefined;
     if (gradFormat) this.formats.push(gradFormat);
-    const mk = (outShape: number[], forward: Built['forward']): Built => ({ layer, hw, outShape, forward });
+    const mk: MakeBuilt = (outShape, forward) => ({ layer, hw, outShape, forward });
+    const grad: GradientQuantization = { gradBits, gradFormat };
     switch (layer.kind) {
-      case 'conv': {
-        if (inShape.length !== 3)
-          throw new TrainConfigError(
-            `layer '${layer.name}': conv needs an image input, got shape [${inShape.join(', ')}]`,
-          );
-        const [h, w, cin] = inShape as [number, number, number];
-        const out = num(layer, 'out');
-        const [kh, kw] = pair(layer, 'kernel');
-        const stride = uniform(layer, 'stride', 1);
-        const pad = padding(layer, kh, kw);
-        if ((layer.attributes['groups'] ?? 1) !== 1)
-          throw new TrainConfigError(`layer '${layer.name}': grouped convolutions are not supported by the trainer`);
-        const kernel: KernelGeometry = { kh, kw, cin, stride, pad };
-        const wl = this.addWeights(layer, hw, kh * kw * cin, out, kernel);
-        const ho = Math.floor((h + 2 * pad - kh) / stride) + 1;
-        const wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
-        return mk([ho, wo, out], (x, ctx) => {
-          const y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, {
-                noise: ctx.noise,
-                gradBits,
-                gradFormat,
-                needDx: x !== ctx.input,
-                path: this.path,
-                calibrate: ctx.calibrate,
-              })
-            : conv2d(
-                x as tf.Tensor4D,
-                tf.reshape(wl.w, [kh, kw, cin, out]) as tf.Tensor4D,
-                { stride, pad },
-                x !== ctx.input,
-              );
-          return wl.hasBias ? tf.add(y, wl.b) : y;
-        });
-      }
+      case 'conv':
+        return this.buildConv(layer, hw, inShape, mk, grad);
       case 'linear':
-      case 'gcn': {
-        const K = inShape.reduce((a, b) => a * b, 1);
-        const out = num(layer, 'out');
-        const wl = this.addWeights(layer, hw, K, out);
-        const isGcn = layer.kind === 'gcn';
-        const featureDrop = this.exp.droplayer?.dropout ?? 0;
-        return mk([out], (x, ctx) => {
-          const x2 = x.rank === 2 ? x : tf.reshape(x, [x.shape[0]!, K]);
-          // The network's input never changes between steps (graph features): its transpose is cached.
-          const xT = x === ctx.input ? this.inputTransposed(x as tf.Tensor2D) : ctx.transposes?.get(x);
-          let y = wl.crossbar
-            ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, {
-                noise: ctx.noise,
-                gradBits,
-                gradFormat,
-                xT,
-                needDx: x !== ctx.input,
-                path: this.path,
-                calibrate: ctx.calibrate,
-              })
-            : linear(x2 as tf.Tensor2D, wl.w as unknown as tf.Tensor2D, xT);
-          if (isGcn) {
-            if (!ctx.adj) throw new TrainConfigError(`layer '${layer.name}': gcn needs a graph input`);
-            // DropLayer's dropout: drop vertex results before they travel to the tiles holding Â.
-            if (ctx.training && featureDrop > 0) y = this.dropout(y, featureDrop);
-            y = hw.adjacency
-              ? crossbarAggregate(
-                  this.adjacencyOn(layer, hw, ctx.adj),
-                  y as tf.Tensor2D,
-                  ctx.noise,
-                  this.uniformsFor('adjacency'),
-                )
-              : aggregate(ctx.adj, y as tf.Tensor2D);
-          }
-          return wl.hasBias ? tf.add(y, wl.b) : y;
-        });
-      }
+      case 'gcn':
+        return this.buildDense(layer, hw, inShape, mk, grad);
       case 'relu':
         return mk(inShape, (x) => tf.relu(x));
       case 'sigmoid':
@@ -303,30 +245,8 @@ export class Network {
         const pool = layer.kind === 'maxpool' ? tf.maxPool : tf.avgPool;
         return mk(outShape, (x) => pool(x as tf.Tensor4D, [sh, sw], [th, tw], pad === 0 ? 'valid' : pad));
       }
-      case 'batchnorm': {
-        const c = inShape[inShape.length - 1]!;
-        const gamma = tf.variable(tf.ones([c]), true);
-        const beta = tf.variable(tf.zeros([c]), true);
-        this.trainable.push(gamma, beta);
-        const stats = { mean: tf.keep(tf.zeros([c])), variance: tf.keep(tf.ones([c])) };
-        this.bnStats.set(layer.name, stats);
-        const eps = num(layer, 'eps', num(layer, 'epsilon', 1e-5));
-        // PyTorch's convention (the IR's): running = (1 − momentum)·running + momentum·batch.
-        const momentum = 1 - num(layer, 'momentum', 0.1);
-        return mk(inShape, (x, ctx) => {
-          const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
-          if (!ctx.training) return tf.batchNorm(x, stats.mean, stats.variance, beta, gamma, eps);
-          const { mean, variance } = tf.moments(x, axes);
-          // Running statistics for evaluation (they do not feed the loss, so they get no gradient).
-          const m = tf.keep(tf.add(tf.mul(stats.mean, momentum), tf.mul(mean, 1 - momentum)));
-          const v = tf.keep(tf.add(tf.mul(stats.variance, momentum), tf.mul(variance, 1 - momentum)));
-          stats.mean.dispose();
-          stats.variance.dispose();
-          stats.mean = m;
-          stats.variance = v;
-          return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
-        });
-      }
+      case 'batchnorm':
+        return this.buildBatchnorm(layer, inShape, mk);
       case 'add': {
         const from = layer.from ?? (layer.attributes['from'] as string | undefined);
         const src = this.built.findIndex((b) => b.layer.name === from);
@@ -344,6 +264,120 @@ export class Network {
       default:
         throw new TrainConfigError(`layer '${layer.name}': kind '${layer.kind}' is not supported by the trainer`);
     }
+  }
+
+  /** A convolution: its kernel as a [kh·kw·cin, out] matrix, on crossbars or as a digital conv2d. */
+  private buildConv(
+    layer: IrLayer,
+    hw: LayerHardware,
+    inShape: number[],
+    mk: MakeBuilt,
+    grad: GradientQuantization,
+  ): Built {
+    const { gradBits, gradFormat } = grad;
+    if (inShape.length !== 3)
+      throw new TrainConfigError(`layer '${layer.name}': conv needs an image input, got shape [${inShape.join(', ')}]`);
+    const [h, w, cin] = inShape as [number, number, number];
+    const out = num(layer, 'out');
+    const [kh, kw] = pair(layer, 'kernel');
+    const stride = uniform(layer, 'stride', 1);
+    const pad = padding(layer, kh, kw);
+    if ((layer.attributes['groups'] ?? 1) !== 1)
+      throw new TrainConfigError(`layer '${layer.name}': grouped convolutions are not supported by the trainer`);
+    const kernel: KernelGeometry = { kh, kw, cin, stride, pad };
+    const wl = this.addWeights(layer, hw, kh * kw * cin, out, kernel);
+    const ho = Math.floor((h + 2 * pad - kh) / stride) + 1;
+    const wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
+    return mk([ho, wo, out], (x, ctx) => {
+      const y = wl.crossbar
+        ? crossbarOp(wl.crossbar, x, wl.w as unknown as tf.Tensor2D, {
+            noise: ctx.noise,
+            gradBits,
+            gradFormat,
+            needDx: x !== ctx.input,
+            path: this.path,
+            calibrate: ctx.calibrate,
+          })
+        : conv2d(
+            x as tf.Tensor4D,
+            tf.reshape(wl.w, [kh, kw, cin, out]) as tf.Tensor4D,
+            { stride, pad },
+            x !== ctx.input,
+          );
+      return wl.hasBias ? tf.add(y, wl.b) : y;
+    });
+  }
+
+  /** A linear or gcn layer (the gcn then aggregates over Â, on crossbars when the mapping places it there). */
+  private buildDense(
+    layer: IrLayer,
+    hw: LayerHardware,
+    inShape: number[],
+    mk: MakeBuilt,
+    grad: GradientQuantization,
+  ): Built {
+    const { gradBits, gradFormat } = grad;
+    const K = inShape.reduce((a, b) => a * b, 1);
+    const out = num(layer, 'out');
+    const wl = this.addWeights(layer, hw, K, out);
+    const isGcn = layer.kind === 'gcn';
+    const featureDrop = this.exp.droplayer?.dropout ?? 0;
+    return mk([out], (x, ctx) => {
+      const x2 = x.rank === 2 ? x : tf.reshape(x, [x.shape[0]!, K]);
+      // The network's input never changes between steps (graph features): its transpose is cached.
+      const xT = x === ctx.input ? this.inputTransposed(x as tf.Tensor2D) : ctx.transposes?.get(x);
+      let y = wl.crossbar
+        ? crossbarOp(wl.crossbar, x2, wl.w as unknown as tf.Tensor2D, {
+            noise: ctx.noise,
+            gradBits,
+            gradFormat,
+            xT,
+            needDx: x !== ctx.input,
+            path: this.path,
+            calibrate: ctx.calibrate,
+          })
+        : linear(x2 as tf.Tensor2D, wl.w as unknown as tf.Tensor2D, xT);
+      if (isGcn) {
+        if (!ctx.adj) throw new TrainConfigError(`layer '${layer.name}': gcn needs a graph input`);
+        // DropLayer's dropout: drop vertex results before they travel to the tiles holding Â.
+        if (ctx.training && featureDrop > 0) y = this.dropout(y, featureDrop);
+        y = hw.adjacency
+          ? crossbarAggregate(
+              this.adjacencyOn(layer, hw, ctx.adj),
+              y as tf.Tensor2D,
+              ctx.noise,
+              this.uniformsFor('adjacency'),
+            )
+          : aggregate(ctx.adj, y as tf.Tensor2D);
+      }
+      return wl.hasBias ? tf.add(y, wl.b) : y;
+    });
+  }
+
+  /** Batch normalization with running statistics for evaluation. */
+  private buildBatchnorm(layer: IrLayer, inShape: number[], mk: MakeBuilt): Built {
+    const c = inShape[inShape.length - 1]!;
+    const gamma = tf.variable(tf.ones([c]), true);
+    const beta = tf.variable(tf.zeros([c]), true);
+    this.trainable.push(gamma, beta);
+    const stats = { mean: tf.keep(tf.zeros([c])), variance: tf.keep(tf.ones([c])) };
+    this.bnStats.set(layer.name, stats);
+    const eps = num(layer, 'eps', num(layer, 'epsilon', 1e-5));
+    // PyTorch's convention (the IR's): running = (1 − momentum)·running + momentum·batch.
+    const momentum = 1 - num(layer, 'momentum', 0.1);
+    return mk(inShape, (x, ctx) => {
+      const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+      if (!ctx.training) return tf.batchNorm(x, stats.mean, stats.variance, beta, gamma, eps);
+      const { mean, variance } = tf.moments(x, axes);
+      // Running statistics for evaluation (they do not feed the loss, so they get no gradient).
+      const m = tf.keep(tf.add(tf.mul(stats.mean, momentum), tf.mul(mean, 1 - momentum)));
+      const v = tf.keep(tf.add(tf.mul(stats.variance, momentum), tf.mul(variance, 1 - momentum)));
+      stats.mean.dispose();
+      stats.variance.dispose();
+      stats.mean = m;
+      stats.variance = v;
+      return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
+    });
   }
 
   /** Â on crossbars per GCN layer, written when the graph (or DropEdge's version of it) changes. */
