@@ -63,11 +63,7 @@ function nodeSpan(n: CstNode | undefined): A.Span | undefined {
     return { start: loc.startOffset, end: (loc.endOffset as number) + 1 };
   }
   // Recovered nodes may lack a location: derive it from whatever children have one.
-  let out: A.Span | undefined;
-  for (const list of Object.values(n.children)) {
-    for (const c of list ?? []) out = join(out, isToken(c) ? tokSpan(c) : isNode(c) ? nodeSpan(c) : undefined);
-  }
-  return out;
+  return nodeSpanOfChildren(n.children);
 }
 
 const NONE: never[] = [];
@@ -101,11 +97,12 @@ export class AstBuilder {
 
   /**
    * Builds an expression that adds `depth` levels to its tree, or an ErrorExpr when that would pass
-   * `LIMITS.expressionDepth` (every recursive walk over the tree stays within the stack).
+   * `LIMITS.expressionDepth` (every recursive walk over the tree stays within the stack). The span is
+   * wanted only then, so it is computed only then (this runs for every operator on every parse).
    */
-  private nested(depth: number, span: A.Span | undefined, at: number, build: () => A.Expr): A.Expr {
+  private nested(depth: number, span: () => A.Span | undefined, at: number, build: () => A.Expr): A.Expr {
     if (this.exprDepth + depth > LIMITS.expressionDepth) {
-      const s = span ?? { start: at, end: at };
+      const s = span() ?? { start: at, end: at };
       if (!this.tooDeep.some((t) => t.start <= s.start && s.end <= t.end)) this.tooDeep.push(s);
       return { type: 'ErrorExpr', span: s };
     }
@@ -366,8 +363,11 @@ export class AstBuilder {
     const operandNodes = nodes(ch, 'operands');
     const opTokens = tokens(ch, 'ops');
     if (opTokens.length === 0) return this.expression(operandNodes[0], at);
-    return this.nested(opTokens.length, nodeSpanOfChildren(ch), at, () =>
-      this.climbOperators(operandNodes, opTokens, at),
+    return this.nested(
+      opTokens.length,
+      () => nodeSpanOfChildren(ch),
+      at,
+      () => this.climbOperators(operandNodes, opTokens, at),
     );
   }
 
@@ -401,7 +401,12 @@ export class AstBuilder {
     const levels =
       ((ch['Minus'] as IToken[] | undefined)?.length ?? 0) + ((ch['LBracket'] as IToken[] | undefined)?.length ?? 0);
     if (levels === 0) return this.primary(ch, at);
-    return this.nested(levels, nodeSpanOfChildren(ch), at, () => this.unarySuffixes(ch, at));
+    return this.nested(
+      levels,
+      () => nodeSpanOfChildren(ch),
+      at,
+      () => this.unarySuffixes(ch, at),
+    );
   }
 
   private unarySuffixes(ch: Children, at: number): A.Expr {

@@ -17,7 +17,7 @@ import type {
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { concentrate } from './cmesh.js';
 import { checkExecutes, newKindFix, reconcileStated, staticPower } from './figures.js';
-import { LAYER_KINDS } from './models.js';
+import { LAYER_KINDS } from './layer-kinds.js';
 import { evaluate } from '../semantics/evaluate.js';
 import {
   asNumber,

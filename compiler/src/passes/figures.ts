@@ -7,7 +7,7 @@ import type { CheckContext } from '../semantics/context.js';
 import { asNumber, type Instance } from '../semantics/instance.js';
 
 /** Stated and derived figures further apart than this (relative to the derived one) get a warning. */
-export const STATED_MARGIN = 0.1;
+const STATED_MARGIN = 0.1;
 
 function sumChildren(ir: IrComponent, key: 'power_w' | 'area_m2'): number {
   let s = 0;

@@ -111,9 +111,6 @@ export const LAYER_KINDS: Record<string, LayerSchema> = {
   },
 };
 
-/** Layer kinds whose weights go on crossbars. */
-export const WEIGHT_LAYER_KINDS: readonly string[] = Object.keys(LAYER_KINDS).filter((k) => LAYER_KINDS[k]!.weights);
-
 /** Above this many unrolled layers a model is rejected (one of the input limits). */
 export const MAX_LAYERS = LIMITS.layers;
 

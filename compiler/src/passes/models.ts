@@ -12,14 +12,7 @@ import { isCount } from './layer-kinds.js';
 import { fmt, inferLayer, type GraphInput, type Shape } from './shapes.js';
 import { assignNames, unroll } from './unroll.js';
 
-export {
-  LAYER_KINDS,
-  MAX_LAYERS,
-  WEIGHT_LAYER_KINDS,
-  type AttrSchema,
-  type AttrType,
-  type LayerSchema,
-} from './layer-kinds.js';
+export { LAYER_KINDS, MAX_LAYERS } from './layer-kinds.js';
 
 export type LayerAttr = number | string | boolean | number[];
 

@@ -4,8 +4,6 @@
 import { DECLARATION_KINDS, diag, didYouMean, type Block, type Diagnostic, type Member } from '@pim/grammar';
 import type { PimSymbol, SourceFile, SymbolKind } from '../api.js';
 
-export { DECLARATION_KINDS };
-
 export interface ResolveResult {
   symbols: Map<string, PimSymbol>;
   nested: Map<string, PimSymbol>;

@@ -44,7 +44,6 @@ export {
 } from './tabular.js';
 export type { ParamValue } from './space.js';
 export { problemFor } from './problem.js';
-export { accuracyOf } from './types.js';
 export { makeJob, parseJob, jobId, MAX_JOB_BYTES, type EvaluationJob, type JobResult } from './exec/job.js';
 export { Journal } from './exec/journal.js';
 export { InProcessExecutor, type Executor, type JobHost } from './exec/executor.js';

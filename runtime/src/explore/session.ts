@@ -4,6 +4,7 @@ import { Rng } from '../util/rng.js';
 import { paretoFront } from './pareto.js';
 import type { ParamValue, Point } from './space.js';
 import {
+  accuracyOf,
   ExploreError,
   normalise,
   scaledHypervolume,
@@ -234,7 +235,7 @@ export class Session {
     const objectives: Record<string, number> = {};
     for (const o of this.p.objectives) if (o.name !== 'accuracy') objectives[o.name] = t.hardware[o.name]!;
     const measurement = typeof m === 'object' ? m : undefined;
-    if (this.withAccuracy) objectives['accuracy'] = typeof m === 'number' ? m : m!.accuracy;
+    if (this.withAccuracy) objectives['accuracy'] = accuracyOf(m!);
     const cost = this.charge(t, m);
     this.spent += cost;
     const e: Evaluation = {

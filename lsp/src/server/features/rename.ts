@@ -30,7 +30,7 @@ function nameSpanWithin(
 }
 
 /** A nested block without a name: its kind stands for its name. */
-export function namedByKind(sym: PimSymbol): boolean {
+function namedByKind(sym: PimSymbol): boolean {
   return sym.node.type === 'Block' && !sym.node.name && sym.node.kind.span.start === sym.nameSpan.start;
 }
 

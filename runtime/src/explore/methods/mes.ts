@@ -191,25 +191,26 @@ function acquire(
     for (const z of f.levels) if (z > done && s.costOf(z) <= s.remaining + 1e-9) candidates.push({ pt, z });
   }
   if (candidates.length === 0) return undefined;
-  const pred = gp.predictPairs(
-    candidates.map((c) => f.input(c.pt, c.z)),
-    candidates.map((c) => f.input(c.pt, f.full)),
-  );
+  // Each candidate's features at its own fidelity and at full, built once for the GP and the cost model.
+  const atZ = candidates.map((c) => f.input(c.pt, c.z));
+  const atFull = candidates.map((c) => f.input(c.pt, f.full));
+  const pred = gp.predictPairs(atZ, atFull);
   const cm = f.continuous ? costModel(s, f, st, obs.costs) : undefined;
   const cost = cm
     ? cm.predict(
-        candidates.map((c) => f.input(c.pt, c.z)),
+        atZ,
         candidates.map((c) => c.z),
       )
     : candidates.map(() => 1);
   const costFull = cm
     ? cm.predict(
-        candidates.map((c) => f.input(c.pt, f.full)),
+        atFull,
         candidates.map(() => f.full),
       )
     : cost;
   const lz = gp.hyper.lengths.at(-1)!;
-  const zFeature = (z: number) => f.input(pool[0]!, z).at(-1)!;
+  // The fidelity is the last feature: read it off the features already built.
+  const zFull = atFull[0]!.at(-1)!;
   let choice: { pt: number[]; z: number; score: number } | undefined;
   candidates.forEach((c, i) => {
     const sdFull = pred.b.sd[i]!;
@@ -217,7 +218,7 @@ function acquire(
     if (c.z === f.full) {
       for (const ys of yStar) gain += mesTerm((ys - pred.b.mean[i]!) / sdFull);
     } else {
-      const kappa = Math.exp(-0.5 * ((zFeature(c.z) - zFeature(f.full)) / lz) ** 2);
+      const kappa = Math.exp(-0.5 * ((atZ[i]!.at(-1)! - zFull) / lz) ** 2);
       if (!fidelityAdmissible(pred.a.sd[i]! / gp.priorSd, kappa, cost[i]! / costFull[i]!, s.p.space.parameters.length))
         return;
       const rho = pred.cov[i]! / (pred.a.sd[i]! * sdFull);
