@@ -223,6 +223,32 @@ const closed = { 1: false, 2: false };
 const stdoutLine: Out = (s) => writeLine(1, s);
 const stderrLine: Out = (s) => writeLine(2, s);
 
+/** The options every command takes. */
+const COMMON_OPTIONS = {
+  format: { type: 'string' as const, default: 'text' },
+  help: { type: 'boolean' as const, short: 'h' },
+};
+
+/** A command's arguments parsed against its options and the common ones; a parse error is a usage error. */
+function parseOptions<
+  O extends Record<
+    string,
+    { type: 'string' | 'boolean'; short?: string; default?: string | boolean; multiple?: boolean }
+  >,
+>(cmd: string, args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`pimc ${cmd}: ${(e as Error).message}`);
+  }
+}
+
+/** The one FILE a command takes. */
+function oneFile(cmd: string, positionals: string[]): string {
+  if (positionals.length !== 1) throw new UsageError(`pimc ${cmd}: give exactly one FILE`);
+  return positionals[0]!;
+}
+
 export async function main(argv: string[], out: Out = stdoutLine, err: Out = stderrLine): Promise<number> {
   try {
     return await command(argv, out, err);
@@ -244,228 +270,238 @@ async function command(argv: string[], out: Out, err: Out): Promise<number> {
     out(VERSION);
     return 0;
   }
-  const common = {
-    format: { type: 'string' as const, default: 'text' },
-    help: { type: 'boolean' as const, short: 'h' },
-  };
-  const parse = <
-    O extends Record<
-      string,
-      { type: 'string' | 'boolean'; short?: string; default?: string | boolean; multiple?: boolean }
-    >,
-  >(
-    options: O,
-  ) => {
-    try {
-      return parseArgs({ args: rest, options: { ...common, ...options }, allowPositionals: true, strict: true });
-    } catch (e) {
-      throw new UsageError(`pimc ${cmd}: ${(e as Error).message}`);
-    }
-  };
   switch (cmd) {
-    case 'check': {
-      const { values, positionals } = parse({});
-      if (values.help) return (out(HELP), 0);
-      if (positionals.length === 0) throw new UsageError('pimc check: missing FILE');
-      const format = formatOf(values.format, 'check');
-      let failed = false;
-      const all: Program[] = [];
-      for (const f of positionals) {
-        const program = compile(requireFile(f, 'check'), { checkOnly: true });
-        all.push(program);
-        if (program.diagnostics.some((d) => d.severity === 'error')) failed = true;
-      }
-      if (format === 'json') {
-        const merged = {
-          ...all[0]!,
-          diagnostics: all.flatMap((p) => p.diagnostics),
-          files: new Map(all.flatMap((p) => [...p.files])),
-        };
-        printDiagnostics(merged, 'json', out);
-      } else {
-        for (const p of all) {
-          printDiagnostics(p, 'text', err);
-          err(`${display(p.entry)}: ${summary(p)}`);
-        }
-      }
-      return failed ? 1 : 0;
-    }
-    case 'compile': {
-      const { values, positionals } = parse({ output: { type: 'string', short: 'o' } });
-      if (values.help) return (out(HELP), 0);
-      if (positionals.length !== 1) throw new UsageError('pimc compile: give exactly one FILE');
-      const format = formatOf(values.format, 'compile');
-      checkOutputs(cmd, positionals[0], [{ flag: '-o', path: values.output }]);
-      const program = compile(requireFile(positionals[0], 'compile'));
-      printDiagnostics(program, format, err);
-      if (!program.ir) return 1;
-      const json = JSON.stringify(program.ir, null, 2) + '\n';
-      if (values.output) {
-        const outPath = String(values.output);
-        writeFileAtomic(outPath, json);
-        err(`${display(program.entry)}: wrote ${display(path.resolve(outPath))}`);
-      } else out(json.trimEnd());
-      return 0;
-    }
-    case 'fmt': {
-      const { values, positionals } = parse({ check: { type: 'boolean' }, write: { type: 'boolean' } });
-      if (values.help) return (out(HELP), 0);
-      if (positionals.length === 0) throw new UsageError('pimc fmt: missing FILE');
-      const fmt = await loadOptional('@pim/lsp/format', 'formatting');
-      return fmt.fmtCommand(positionals, { check: !!values.check, write: !!values.write }, out, err);
-    }
-    case 'simulate': {
-      const { values, positionals } = parse({
-        mapping: { type: 'string' },
-        json: { type: 'string' },
-        csv: { type: 'string' },
-        html: { type: 'string' },
-      });
-      if (values.help) return (out(HELP), 0);
-      if (positionals.length !== 1) throw new UsageError('pimc simulate: give exactly one FILE');
-      checkOutputs(cmd, positionals[0], [
-        { flag: '--json', path: values.json },
-        { flag: '--csv', path: values.csv, directory: true },
-        { flag: '--html', path: values.html },
-      ]);
-      const sim = await loadOptional('@pim/runtime/sim', 'simulation');
-      const program = compileForRuntime(requireFile(positionals[0], 'simulate'), String(values.format), err);
-      if (!program) return 1;
-      return sim.simulateCommand(
-        program.ir,
-        {
-          mapping: values.mapping as string | undefined,
-          json: values.json as string | undefined,
-          csv: values.csv as string | undefined,
-          html: values.html as string | undefined,
-          source: program.entry,
-        },
-        out,
-        err,
-      );
-    }
+    case 'check':
+      return checkFiles(rest, out, err);
+    case 'compile':
+      return compileFile(rest, out, err);
+    case 'fmt':
+      return formatFiles(rest, out, err);
+    case 'simulate':
+      return simulateFile(rest, out, err);
     case 'train':
-    case 'run': {
-      const opts = {
-        train: { type: 'string' as const },
-        run: { type: 'string' as const },
-        seed: { type: 'string' as const },
-        epochs: { type: 'string' as const },
-        json: { type: 'string' as const },
-        checkpoint: { type: 'string' as const },
-        overwrite: { type: 'boolean' as const },
-      };
-      const { values, positionals } = parse(opts);
-      if (values.help) return (out(HELP), 0);
-      if (positionals.length !== 1) throw new UsageError(`pimc ${cmd}: give exactly one FILE`);
-      const seed = wholeOption(cmd, 'seed', values.seed, 0, 2 ** 32 - 1);
-      const epochs = wholeOption(cmd, 'epochs', values.epochs, 1, MAX_EPOCHS);
-      // `run` reads its checkpoint; `train` writes one.
-      checkOutputs(cmd, positionals[0], [
-        { flag: '--json', path: values.json },
-        ...(cmd === 'train' ? [{ flag: '--checkpoint', path: values.checkpoint, directory: true }] : []),
-      ]);
-      const trainer = await loadOptional('@pim/runtime/train', 'training');
-      const program = compileForRuntime(requireFile(positionals[0], cmd), String(values.format), err);
-      if (!program) return 1;
-      const args = {
-        train: values.train,
-        run: values.run,
-        seed,
-        epochs,
-        json: values.json,
-        checkpoint: values.checkpoint,
-        overwrite: values.overwrite === true,
-        source: program.entry,
-      };
-      return cmd === 'train'
-        ? trainer.trainCommand(program.ir, args, out, err)
-        : trainer.runCommand(program.ir, args, out, err);
-    }
-    case 'explore': {
-      const flags = {
-        explore: { type: 'string' },
-        method: { type: 'string' },
-        budget: { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'string' },
-        html: { type: 'string' },
-        'train-limit': { type: 'string' },
-        'test-limit': { type: 'string' },
-      } as const;
-      const scale = {
-        workers: { type: 'string' },
-        queue: { type: 'string' },
-        batch: { type: 'string' },
-        resume: { type: 'boolean' },
-        journal: { type: 'string' },
-        'redis-wait': { type: 'string' },
-      } as const;
-      const { values, positionals } = parse({ ...flags, ...scale });
-      if (values.help) return (out(HELP), 0);
-      if (positionals.length !== 1) throw new UsageError('pimc explore: give exactly one FILE');
-      const whole = (k: string, min: number) => wholeOption(cmd, k, (values as Record<string, unknown>)[k], min);
-      const args = {
-        explore: values.explore,
-        method: values.method,
-        budget: whole('budget', 1),
-        seed: whole('seed', 0),
-        json: values.json,
-        html: values.html,
-        trainLimit: whole('train-limit', 1),
-        testLimit: whole('test-limit', 1),
-        workers: whole('workers', 0),
-        queue: values.queue,
-        batch: whole('batch', 1),
-        resume: values.resume,
-        journal: values.journal,
-        redisWait: whole('redis-wait', 1),
-      };
-      checkOutputs(cmd, positionals[0], [
-        { flag: '--json', path: values.json },
-        { flag: '--html', path: values.html },
-      ]);
-      const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
-      const program = compileForRuntime(requireFile(positionals[0], 'explore'), String(values.format), err);
-      if (!program) return 1;
-      const sources = [...program.files.values()].map((f) => ({ path: f.path, text: f.text }));
-      return explorer.exploreCommand(
-        program.ir,
-        {
-          ...args,
-          source: program.entry,
-          compile: designCompiler(program.entry),
-          sources,
-          jobs: { compileSources: sourcesCompiler(), childModule: EXPLORE_CHILD },
-        },
-        out,
-        err,
-      );
-    }
-    case 'worker': {
-      const { values, positionals } = parse({
-        queue: { type: 'string' },
-        concurrency: { type: 'string' },
-        'lock-timeout': { type: 'string' },
-      });
-      if (values.help) return (out(HELP), 0);
-      if (positionals.length > 0) throw new UsageError('pimc worker: takes no FILE (jobs carry their programs)');
-      if (!values.queue) throw new UsageError('pimc worker: give --queue redis://HOST:PORT');
-      const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
-      return explorer.workerCommand(
-        {
-          queue: values.queue,
-          concurrency: wholeOption(cmd, 'concurrency', values.concurrency, 1),
-          lockTimeout: wholeOption(cmd, 'lock-timeout', values['lock-timeout'], 1),
-          childModule: EXPLORE_CHILD,
-        },
-        out,
-        err,
-      );
-    }
+    case 'run':
+      return trainOrRun(cmd, rest, out, err);
+    case 'explore':
+      return exploreFile(rest, out, err);
+    case 'worker':
+      return startWorker(rest, out, err);
     default:
       throw new UsageError(`pimc: unknown command '${cmd}' (see pimc --help)`);
   }
+}
+
+/** `pimc check FILE…`: diagnostics of every file (text on stderr with a summary each, or one JSON list on stdout). */
+function checkFiles(args: string[], out: Out, err: Out): number {
+  const { values, positionals } = parseOptions('check', args, {});
+  if (values.help) return (out(HELP), 0);
+  if (positionals.length === 0) throw new UsageError('pimc check: missing FILE');
+  const format = formatOf(values.format, 'check');
+  let failed = false;
+  const all: Program[] = [];
+  for (const f of positionals) {
+    const program = compile(requireFile(f, 'check'), { checkOnly: true });
+    all.push(program);
+    if (program.diagnostics.some((d) => d.severity === 'error')) failed = true;
+  }
+  if (format === 'json') {
+    const merged = {
+      ...all[0]!,
+      diagnostics: all.flatMap((p) => p.diagnostics),
+      files: new Map(all.flatMap((p) => [...p.files])),
+    };
+    printDiagnostics(merged, 'json', out);
+  } else {
+    for (const p of all) {
+      printDiagnostics(p, 'text', err);
+      err(`${display(p.entry)}: ${summary(p)}`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+/** `pimc compile FILE [-o OUT]`: the IR on stdout, or written to OUT. */
+function compileFile(args: string[], out: Out, err: Out): number {
+  const { values, positionals } = parseOptions('compile', args, { output: { type: 'string', short: 'o' } });
+  if (values.help) return (out(HELP), 0);
+  const file = oneFile('compile', positionals);
+  const format = formatOf(values.format, 'compile');
+  checkOutputs('compile', file, [{ flag: '-o', path: values.output }]);
+  const program = compile(requireFile(file, 'compile'));
+  printDiagnostics(program, format, err);
+  if (!program.ir) return 1;
+  const json = JSON.stringify(program.ir, null, 2) + '\n';
+  if (values.output) {
+    const outPath = String(values.output);
+    writeFileAtomic(outPath, json);
+    err(`${display(program.entry)}: wrote ${display(path.resolve(outPath))}`);
+  } else out(json.trimEnd());
+  return 0;
+}
+
+/** `pimc fmt FILE… [--check|--write]`, by the formatter of @pim/lsp. */
+async function formatFiles(args: string[], out: Out, err: Out): Promise<number> {
+  const { values, positionals } = parseOptions('fmt', args, { check: { type: 'boolean' }, write: { type: 'boolean' } });
+  if (values.help) return (out(HELP), 0);
+  if (positionals.length === 0) throw new UsageError('pimc fmt: missing FILE');
+  const fmt = await loadOptional('@pim/lsp/format', 'formatting');
+  return fmt.fmtCommand(positionals, { check: !!values.check, write: !!values.write }, out, err);
+}
+
+/** `pimc simulate FILE …`, by the simulator of @pim/runtime. */
+async function simulateFile(args: string[], out: Out, err: Out): Promise<number> {
+  const { values, positionals } = parseOptions('simulate', args, {
+    mapping: { type: 'string' },
+    json: { type: 'string' },
+    csv: { type: 'string' },
+    html: { type: 'string' },
+  });
+  if (values.help) return (out(HELP), 0);
+  const file = oneFile('simulate', positionals);
+  checkOutputs('simulate', file, [
+    { flag: '--json', path: values.json },
+    { flag: '--csv', path: values.csv, directory: true },
+    { flag: '--html', path: values.html },
+  ]);
+  const sim = await loadOptional('@pim/runtime/sim', 'simulation');
+  const program = compileForRuntime(requireFile(file, 'simulate'), String(values.format), err);
+  if (!program) return 1;
+  return sim.simulateCommand(
+    program.ir,
+    {
+      mapping: values.mapping as string | undefined,
+      json: values.json as string | undefined,
+      csv: values.csv as string | undefined,
+      html: values.html as string | undefined,
+      source: program.entry,
+    },
+    out,
+    err,
+  );
+}
+
+/** `pimc train FILE …` and `pimc run FILE …`, by the trainer of @pim/runtime. */
+async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: Out): Promise<number> {
+  const opts = {
+    train: { type: 'string' as const },
+    run: { type: 'string' as const },
+    seed: { type: 'string' as const },
+    epochs: { type: 'string' as const },
+    json: { type: 'string' as const },
+    checkpoint: { type: 'string' as const },
+    overwrite: { type: 'boolean' as const },
+  };
+  const { values, positionals } = parseOptions(cmd, args, opts);
+  if (values.help) return (out(HELP), 0);
+  const file = oneFile(cmd, positionals);
+  const seed = wholeOption(cmd, 'seed', values.seed, 0, 2 ** 32 - 1);
+  const epochs = wholeOption(cmd, 'epochs', values.epochs, 1, MAX_EPOCHS);
+  // `run` reads its checkpoint; `train` writes one.
+  checkOutputs(cmd, file, [
+    { flag: '--json', path: values.json },
+    ...(cmd === 'train' ? [{ flag: '--checkpoint', path: values.checkpoint, directory: true }] : []),
+  ]);
+  const trainer = await loadOptional('@pim/runtime/train', 'training');
+  const program = compileForRuntime(requireFile(file, cmd), String(values.format), err);
+  if (!program) return 1;
+  const runArgs = {
+    train: values.train,
+    run: values.run,
+    seed,
+    epochs,
+    json: values.json,
+    checkpoint: values.checkpoint,
+    overwrite: values.overwrite === true,
+    source: program.entry,
+  };
+  return cmd === 'train'
+    ? trainer.trainCommand(program.ir, runArgs, out, err)
+    : trainer.runCommand(program.ir, runArgs, out, err);
+}
+
+/** `pimc explore FILE …`, by the explorer of @pim/runtime. */
+async function exploreFile(args: string[], out: Out, err: Out): Promise<number> {
+  const flags = {
+    explore: { type: 'string' },
+    method: { type: 'string' },
+    budget: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'string' },
+    html: { type: 'string' },
+    'train-limit': { type: 'string' },
+    'test-limit': { type: 'string' },
+  } as const;
+  const scale = {
+    workers: { type: 'string' },
+    queue: { type: 'string' },
+    batch: { type: 'string' },
+    resume: { type: 'boolean' },
+    journal: { type: 'string' },
+    'redis-wait': { type: 'string' },
+  } as const;
+  const { values, positionals } = parseOptions('explore', args, { ...flags, ...scale });
+  if (values.help) return (out(HELP), 0);
+  const file = oneFile('explore', positionals);
+  const whole = (k: string, min: number) => wholeOption('explore', k, (values as Record<string, unknown>)[k], min);
+  const exploreArgs = {
+    explore: values.explore,
+    method: values.method,
+    budget: whole('budget', 1),
+    seed: whole('seed', 0),
+    json: values.json,
+    html: values.html,
+    trainLimit: whole('train-limit', 1),
+    testLimit: whole('test-limit', 1),
+    workers: whole('workers', 0),
+    queue: values.queue,
+    batch: whole('batch', 1),
+    resume: values.resume,
+    journal: values.journal,
+    redisWait: whole('redis-wait', 1),
+  };
+  checkOutputs('explore', file, [
+    { flag: '--json', path: values.json },
+    { flag: '--html', path: values.html },
+  ]);
+  const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
+  const program = compileForRuntime(requireFile(file, 'explore'), String(values.format), err);
+  if (!program) return 1;
+  const sources = [...program.files.values()].map((f) => ({ path: f.path, text: f.text }));
+  return explorer.exploreCommand(
+    program.ir,
+    {
+      ...exploreArgs,
+      source: program.entry,
+      compile: designCompiler(program.entry),
+      sources,
+      jobs: { compileSources: sourcesCompiler(), childModule: EXPLORE_CHILD },
+    },
+    out,
+    err,
+  );
+}
+
+/** `pimc worker --queue …`: exploration jobs from a Redis queue, by the explorer of @pim/runtime. */
+async function startWorker(args: string[], out: Out, err: Out): Promise<number> {
+  const { values, positionals } = parseOptions('worker', args, {
+    queue: { type: 'string' },
+    concurrency: { type: 'string' },
+    'lock-timeout': { type: 'string' },
+  });
+  if (values.help) return (out(HELP), 0);
+  if (positionals.length > 0) throw new UsageError('pimc worker: takes no FILE (jobs carry their programs)');
+  if (!values.queue) throw new UsageError('pimc worker: give --queue redis://HOST:PORT');
+  const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
+  return explorer.workerCommand(
+    {
+      queue: values.queue,
+      concurrency: wholeOption('worker', 'concurrency', values.concurrency, 1),
+      lockTimeout: wholeOption('worker', 'lock-timeout', values['lock-timeout'], 1),
+      childModule: EXPLORE_CHILD,
+    },
+    out,
+    err,
+  );
 }
 
 /**
