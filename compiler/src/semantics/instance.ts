@@ -415,47 +415,22 @@ export function coerce(
   switch (type.k) {
     case 'any':
       return v;
-    case 'dim': {
-      if (v.t !== 'num') return wrongType(ctx, v, type, span, uri, what, withArticle(type.name));
-      if (!Number.isFinite(v.v)) return notFinite(ctx, span, uri, what);
-      if (dimEquals(v.dim, type.dim)) return nonNegative(ctx, v, span, uri, what);
-      if (type.name === 'time' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) {
-        if (opts.clockHz) return nonNegative(ctx, num(v.v / opts.clockHz, type.dim), span, uri, what);
-        ctx.report(
-          diag('wrongDimension', uri, span, whatText(what), 'a time (cycles need an architecture clock)', 'cycles'),
-        );
-        return ERROR;
-      }
-      ctx.report(
-        diag(
-          'wrongDimension',
-          uri,
-          span,
-          whatText(what),
-          type.name === 'ratio' ? 'a plain number or a percentage' : withArticle(type.name),
-          isDimensionless(v.dim) ? 'a plain number' : withArticle(dimName(v.dim)),
-        ),
-      );
-      return ERROR;
-    }
+    case 'dim':
+      return coerceQuantity(ctx, v, type, span, uri, what, opts.clockHz);
     case 'count':
     case 'number': {
       if (v.t !== 'num')
         return wrongType(ctx, v, type, span, uri, what, type.k === 'count' ? 'a count' : 'a plain number');
       if (!Number.isFinite(v.v)) return notFinite(ctx, span, uri, what);
-      if (!isDimensionless(v.dim)) {
-        ctx.report(
-          diag(
-            'wrongDimension',
-            uri,
-            span,
-            whatText(what),
-            type.k === 'count' ? 'a count' : 'a plain number',
-            withArticle(dimName(v.dim)),
-          ),
+      if (!isDimensionless(v.dim))
+        return wrongDimension(
+          ctx,
+          span,
+          uri,
+          what,
+          type.k === 'count' ? 'a count' : 'a plain number',
+          withArticle(dimName(v.dim)),
         );
-        return ERROR;
-      }
       if (type.k === 'count' && !Number.isInteger(v.v)) {
         ctx.report(diag('badCount', uri, span, whatText(what), displayValue(v)));
         return ERROR;
@@ -525,6 +500,33 @@ export function coerce(
 }
 
 // coerce's helpers are functions rather than closures in it: it runs for every attribute.
+/** A quantity of the type's dimension, never below 0; cycles become seconds at the architecture's clock. */
+function coerceQuantity(
+  ctx: CheckContext,
+  v: Value,
+  type: Extract<AttrType, { k: 'dim' }>,
+  span: Span,
+  uri: string,
+  what: What,
+  clockHz: number | undefined,
+): Value {
+  if (v.t !== 'num') return wrongType(ctx, v, type, span, uri, what, withArticle(type.name));
+  if (!Number.isFinite(v.v)) return notFinite(ctx, span, uri, what);
+  if (dimEquals(v.dim, type.dim)) return nonNegative(ctx, v, span, uri, what);
+  if (type.name === 'time' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) {
+    if (clockHz) return nonNegative(ctx, num(v.v / clockHz, type.dim), span, uri, what);
+    return wrongDimension(ctx, span, uri, what, 'a time (cycles need an architecture clock)', 'cycles');
+  }
+  return wrongDimension(
+    ctx,
+    span,
+    uri,
+    what,
+    type.name === 'ratio' ? 'a plain number or a percentage' : withArticle(type.name),
+    isDimensionless(v.dim) ? 'a plain number' : withArticle(dimName(v.dim)),
+  );
+}
+
 function wrongType(
   ctx: CheckContext,
   v: Value,
@@ -540,6 +542,12 @@ function wrongType(
   } else {
     ctx.report(diag('wrongType', uri, span, whatText(what), expected, describeValue(v)));
   }
+  return ERROR;
+}
+
+/** A number of another dimension than the attribute's (`expected`, `got` as the message names them). */
+function wrongDimension(ctx: CheckContext, span: Span, uri: string, what: What, expected: string, got: string): Value {
+  ctx.report(diag('wrongDimension', uri, span, whatText(what), expected, got));
   return ERROR;
 }
 
