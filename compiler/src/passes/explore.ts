@@ -1,8 +1,9 @@
 // Pass: `explore` declarations → IrExploration. Each `vary` path must name an attribute of a device or
 // of a component (or the architecture itself), and its values must have that attribute's type.
-import { diag, didYouMean, withArticle, type Attribute, type VaryStmt } from '@pim/grammar';
+import { diag, didYouMean, withArticle, type Attribute, type Ident, type VaryStmt } from '@pim/grammar';
 import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '@pim/ir';
-import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
+import type { PimSymbol } from '../api.js';
+import { describeMember, type AttrDef, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, coerce, ConstScope, instantiate, requireAtLeast } from '../semantics/instance.js';
 import { describeValue, type Value } from '../semantics/values.js';
@@ -125,6 +126,7 @@ function checkBudget(
   } else if (span) ctx.report(diag('badBudget', uri, span, describeValue(v)));
 }
 
+/** One `vary`: its path resolved, its domain enumerated, each value coerced to the attribute's type. */
 function checkVary(
   ctx: CheckContext,
   m: VaryStmt,
@@ -134,6 +136,59 @@ function checkVary(
 ): IrExploration['parameters'][number] | undefined {
   const parts = m.path.path;
   const pathText = parts.map((p) => p.name).join('.');
+  const target = resolveVaryPath(ctx, m, uri, pathText, architectures, devices);
+  if (!target) return undefined;
+  const items = enumerateDomain(ctx, m, uri, pathText);
+  if (!items) return undefined;
+  const { owner, def, clockHz } = target;
+  const values: (number | string | boolean)[] = [];
+  for (const it of items) {
+    const v = coerce(ctx, it, def.type, m.domain.span, uri, `a value of '${pathText}'`, clockHz ? { clockHz } : {});
+    if (v.t === 'num' || v.t === 'str' || v.t === 'bool') values.push(v.v);
+    else if (v.t === 'word') values.push(v.name);
+    else {
+      if (v.t !== 'error')
+        ctx.report(
+          diag(
+            'wrongType',
+            uri,
+            m.domain.span,
+            `a value of '${pathText}'`,
+            'one number, word, string or true/false per design',
+            describeValue(v),
+          ),
+        );
+      return undefined;
+    }
+  }
+  return {
+    path: pathText,
+    owner: owner.name,
+    attribute: parts
+      .slice(1)
+      .map((p) => p.name)
+      .join('.'),
+    values,
+  };
+}
+
+/** What a `vary` path names: its device or architecture, the attribute, the clock that turns cycles into s. */
+interface VaryTarget {
+  owner: PimSymbol;
+  def: AttrDef;
+  clockHz: number | undefined;
+}
+
+/** The path's owner (a device or an architecture), the component it walks to, and that class's attribute. */
+function resolveVaryPath(
+  ctx: CheckContext,
+  m: VaryStmt,
+  uri: string,
+  pathText: string,
+  architectures: Map<string, IrArchitecture>,
+  devices: Map<string, IrDevice>,
+): VaryTarget | undefined {
+  const parts = m.path.path;
   const owner = ctx.symbols.get(parts[0]!.name);
   if (!owner) {
     const names = [...ctx.symbolsOfKind('architecture'), ...ctx.symbolsOfKind('device')].map((s) => s.name);
@@ -157,30 +212,8 @@ function checkVary(
   } else if (owner.kind === 'architecture' && architectures.has(owner.name)) {
     const arch = architectures.get(owner.name)!;
     clockHz = arch.clock_hz;
-    let node: IrComponent = arch.root;
-    for (const seg of parts.slice(1, -1)) {
-      const next: IrComponent | undefined = node.children.find((c) => c.name === seg.name);
-      if (!next) {
-        ctx.report(
-          diag(
-            'unknownMember',
-            uri,
-            seg.span,
-            seg.name,
-            node.path,
-            didYouMean(
-              seg.name,
-              node.children.map((c) => c.name),
-            ),
-          ),
-        );
-        return undefined;
-      }
-      // Each component on the path is a use of its declaration (rename follows it into the path).
-      const declared = ctx.componentSymbol(owner.name, next.path.slice(owner.name.length + 1));
-      if (declared) ctx.reference(uri, seg.span, declared);
-      node = next;
-    }
+    const node = walkComponents(ctx, uri, owner, arch.root, parts.slice(1, -1));
+    if (!node) return undefined;
     cls = ctx.classes.component.get(node.kind);
   } else {
     ctx.report(
@@ -208,6 +241,46 @@ function checkVary(
     );
     return undefined;
   }
+  return { owner, def, clockHz };
+}
+
+/** The component the path's middle segments name below an architecture's root (reported where one is missing). */
+function walkComponents(
+  ctx: CheckContext,
+  uri: string,
+  owner: PimSymbol,
+  root: IrComponent,
+  segments: readonly Ident[],
+): IrComponent | undefined {
+  let node = root;
+  for (const seg of segments) {
+    const next: IrComponent | undefined = node.children.find((c) => c.name === seg.name);
+    if (!next) {
+      ctx.report(
+        diag(
+          'unknownMember',
+          uri,
+          seg.span,
+          seg.name,
+          node.path,
+          didYouMean(
+            seg.name,
+            node.children.map((c) => c.name),
+          ),
+        ),
+      );
+      return undefined;
+    }
+    // Each component on the path is a use of its declaration (rename follows it into the path).
+    const declared = ctx.componentSymbol(owner.name, next.path.slice(owner.name.length + 1));
+    if (declared) ctx.reference(uri, seg.span, declared);
+    node = next;
+  }
+  return node;
+}
+
+/** The values of a `vary` domain: a list as written or each whole number of a range (else reported, undefined). */
+function enumerateDomain(ctx: CheckContext, m: VaryStmt, uri: string, pathText: string): Value[] | undefined {
   const dom = evaluate(m.domain, new ConstScope(ctx, uri));
   let items: Value[] = [];
   if (dom.t === 'list') items = dom.items;
@@ -240,33 +313,5 @@ function checkVary(
     ctx.report(diag('emptyDomain', uri, m.domain.span, pathText));
     return undefined;
   }
-  const values: (number | string | boolean)[] = [];
-  for (const it of items) {
-    const v = coerce(ctx, it, def.type, m.domain.span, uri, `a value of '${pathText}'`, clockHz ? { clockHz } : {});
-    if (v.t === 'num' || v.t === 'str' || v.t === 'bool') values.push(v.v);
-    else if (v.t === 'word') values.push(v.name);
-    else {
-      if (v.t !== 'error')
-        ctx.report(
-          diag(
-            'wrongType',
-            uri,
-            m.domain.span,
-            `a value of '${pathText}'`,
-            'one number, word, string or true/false per design',
-            describeValue(v),
-          ),
-        );
-      return undefined;
-    }
-  }
-  return {
-    path: pathText,
-    owner: owner.name,
-    attribute: parts
-      .slice(1)
-      .map((p) => p.name)
-      .join('.'),
-    values,
-  };
+  return items;
 }
