@@ -1,6 +1,6 @@
 // Pass: `train` and `run` declarations → IrExperiment, with their fault, noise, mitigation and
 // DropLayer sections.
-import { diag, didYouMean, type Block } from '@pim/grammar';
+import { diag, didYouMean, type Block, type Span } from '@pim/grammar';
 import type { IrDataset, IrExperiment, IrMapping } from '@pim/ir';
 import type { CheckedModel } from './models-check.js';
 import { describeMember, type CheckContext } from '../semantics/context.js';
@@ -26,148 +26,168 @@ export function checkExperiments(
     });
     requireAtLeast(ctx, inst, ['batch'], `${kind} '${sym.name}'`, 1);
     requireAtLeast(ctx, inst, ['activation_bits', 'adc_bits'], `${kind} '${sym.name}'`, 1, 'at least 1 bit');
-    const sections = new Map<string, Instance>();
-    for (const m of b.body ?? []) {
-      if (m.type === 'Attribute') continue;
-      if (m.type !== 'Block') {
-        ctx.report(diag('misplaced', uri, m.span, describeMember(m), `a ${kind} block`));
-        continue;
-      }
-      const name = m.kind.name;
-      if (!(SECTIONS as readonly string[]).includes(name) || (kind === 'run' && name === 'droplayer')) {
-        ctx.report(diag('unknownKind', uri, m.kind.span, name, `${kind} section`, didYouMean(name, SECTIONS)));
-        continue;
-      }
-      if (sections.has(name)) {
-        ctx.report(diag('duplicateAttribute', uri, m.kind.span, name));
-        continue;
-      }
-      sections.set(
-        name,
-        instantiate(ctx, ctx.classes.declaration.get(name)!, m.body, uri, { anchor: m.kind.span, what: `'${name}'` }),
-      );
-      if (m.name) ctx.report(diag('misplaced', uri, m.name.span, 'a name', `a '${name}' section`));
-      checkSectionBlocks(ctx, m, uri);
-    }
+    const sections = checkSections(ctx, b, uri, kind);
     const mapV = inst.get('mapping');
     const dsV = inst.get('dataset');
     if (mapV?.t !== 'word' || dsV?.t !== 'word') continue;
     const mapping = mappings.get(mapV.name);
-    const n = (i: Instance | undefined, k: string): number | undefined => asNumber(i?.get(k));
     const exp: IrExperiment = {
       kind,
       name: sym.name,
       mapping: mapV.name,
       dataset: dsV.name,
-      epochs: kind === 'train' ? (n(inst, 'epochs') ?? 1) : 0,
-      batch: n(inst, 'batch') ?? 1,
-      seed: n(inst, 'seed') ?? 0,
+      epochs: kind === 'train' ? (numberOf(inst, 'epochs') ?? 1) : 0,
+      batch: numberOf(inst, 'batch') ?? 1,
+      seed: numberOf(inst, 'seed') ?? 0,
       numerics: {
         ideal: inst.get('hardware')?.t === 'bool' ? !(inst.get('hardware') as { v: boolean }).v : false,
-        activation_bits: n(inst, 'activation_bits') ?? 16,
+        activation_bits: numberOf(inst, 'activation_bits') ?? 16,
       },
     };
-    const adcBits = n(inst, 'adc_bits');
+    const adcBits = numberOf(inst, 'adc_bits');
     if (adcBits !== undefined) exp.numerics.adc_bits = adcBits;
     checkNumerics(ctx, exp, inst, uri);
-    if (kind === 'train') {
-      const opt = inst.get('optimizer');
-      const optName = opt?.t === 'word' ? opt.name : opt?.t === 'obj' ? opt.head! : 'sgd';
-      const optInst = instantiate(
-        ctx,
-        ctx.classes.declaration.get(optName)!,
-        opt?.t === 'obj' ? opt.node.body : undefined,
-        uri,
-        { anchor: opt?.t === 'obj' ? (opt.headSpan ?? b.kind.span) : b.kind.span, what: `optimizer '${optName}'` },
-      );
-      requireAtLeast(ctx, optInst, ['lr', 'momentum', 'weight_decay', 'beta1', 'beta2'], `optimizer '${optName}'`);
-      exp.optimizer = {
-        name: optName as 'sgd' | 'momentum' | 'adam',
-        lr: n(optInst, 'lr') ?? 0.01,
-        momentum: n(optInst, 'momentum') ?? 0,
-        weight_decay: n(optInst, 'weight_decay') ?? 0,
-        beta1: n(optInst, 'beta1') ?? 0.9,
-        beta2: n(optInst, 'beta2') ?? 0.999,
-      };
-    }
+    if (kind === 'train') exp.optimizer = checkOptimizer(ctx, inst, b, uri);
     const faults = sections.get('faults');
-    if (faults) {
-      const z = n(faults, 'stuck_at_zero') ?? 0;
-      const o = n(faults, 'stuck_at_one') ?? 0;
-      if (z + o > 1)
-        ctx.report(
-          diag(
-            'faultRate',
-            uri,
-            faults.statedAttr('stuck_at_zero')?.value.span ?? b.kind.span,
-            `${((z + o) * 100).toFixed(3)}%`,
-          ),
-        );
-      exp.faults = { stuck_at_zero: z, stuck_at_one: o };
-    }
+    if (faults) exp.faults = checkFaults(ctx, faults, b.kind.span, uri);
     const noise = sections.get('noise');
-    if (noise) {
-      exp.noise = { temperature_k: n(noise, 'temperature') ?? 300 };
-      // No stated frequency: the runtime reads at the design's bandwidth (clock and ADC rate).
-      for (const [key, field] of [
-        ['frequency', 'frequency_hz'],
-        ['variation', 'variation'],
-        ['spread', 'spread'],
-      ] as const) {
-        const v = n(noise, key);
-        if (v !== undefined) exp.noise[field] = v;
-      }
-      // an architecture with a thermal model supplies the temperature the experiment does not state
-      if (!noise.isStated('temperature')) exp.noise.temperature_default = true;
-    }
+    if (noise) exp.noise = checkNoise(noise);
     const mit = sections.get('mitigate');
-    if (mit) {
-      const na = mit.get('noise_aware');
-      exp.mitigate = { noise_aware: na?.t === 'bool' ? na.v : false };
-      const clip = n(mit, 'clip');
-      if (clip !== undefined) {
-        if (clip <= 0)
-          ctx.report(
-            diag(
-              'outOfRange',
-              uri,
-              mit.statedAttr('clip')!.value.span,
-              `'clip' of 'mitigate'`,
-              String(clip),
-              'above 0',
-            ),
-          );
-        exp.mitigate.clip = clip;
-      }
-      const norm = mit.get('normalization');
-      if (norm?.t === 'word') exp.mitigate.normalization = norm.name as 'all' | 'alternate' | 'third' | 'none';
-    }
+    if (mit) exp.mitigate = checkMitigate(ctx, mit, uri);
     const dl = sections.get('droplayer');
-    if (dl) {
-      const dropout = n(dl, 'dropout') ?? 0;
-      const dropedge = n(dl, 'dropedge') ?? 0;
-      for (const [k, v] of [
-        ['dropout', dropout],
-        ['dropedge', dropedge],
-      ] as const) {
-        if (v < 0 || v >= 1)
-          ctx.report(
-            diag(
-              'outOfRange',
-              uri,
-              dl.statedAttr(k)?.value.span ?? b.kind.span,
-              `'${k}' of 'droplayer'`,
-              String(v),
-              'at least 0 and below 1',
-            ),
-          );
-      }
-      exp.droplayer = { dropout, dropedge };
-    }
+    if (dl) exp.droplayer = checkDroplayer(ctx, dl, b.kind.span, uri);
     if (mapping) checkDatasetFits(ctx, exp, mapping, models, datasets, inst, uri);
     out.set(sym.name, exp);
   }
   return out;
+}
+
+/** The SI number of an attribute of an instance (stated, defaulted or overridden), or undefined. */
+function numberOf(i: Instance | undefined, k: string): number | undefined {
+  return asNumber(i?.get(k));
+}
+
+/** The experiment's sections, each instantiated once; unknown, repeated or named ones are reported. */
+function checkSections(ctx: CheckContext, b: Block, uri: string, kind: 'train' | 'run'): Map<string, Instance> {
+  const sections = new Map<string, Instance>();
+  for (const m of b.body ?? []) {
+    if (m.type === 'Attribute') continue;
+    if (m.type !== 'Block') {
+      ctx.report(diag('misplaced', uri, m.span, describeMember(m), `a ${kind} block`));
+      continue;
+    }
+    const name = m.kind.name;
+    if (!(SECTIONS as readonly string[]).includes(name) || (kind === 'run' && name === 'droplayer')) {
+      ctx.report(diag('unknownKind', uri, m.kind.span, name, `${kind} section`, didYouMean(name, SECTIONS)));
+      continue;
+    }
+    if (sections.has(name)) {
+      ctx.report(diag('duplicateAttribute', uri, m.kind.span, name));
+      continue;
+    }
+    sections.set(
+      name,
+      instantiate(ctx, ctx.classes.declaration.get(name)!, m.body, uri, { anchor: m.kind.span, what: `'${name}'` }),
+    );
+    if (m.name) ctx.report(diag('misplaced', uri, m.name.span, 'a name', `a '${name}' section`));
+    checkSectionBlocks(ctx, m, uri);
+  }
+  return sections;
+}
+
+/** A training's optimizer (SGD unless stated), its figures checked as magnitudes. */
+function checkOptimizer(ctx: CheckContext, inst: Instance, b: Block, uri: string): IrExperiment['optimizer'] {
+  const opt = inst.get('optimizer');
+  const optName = opt?.t === 'word' ? opt.name : opt?.t === 'obj' ? opt.head! : 'sgd';
+  const optInst = instantiate(
+    ctx,
+    ctx.classes.declaration.get(optName)!,
+    opt?.t === 'obj' ? opt.node.body : undefined,
+    uri,
+    { anchor: opt?.t === 'obj' ? (opt.headSpan ?? b.kind.span) : b.kind.span, what: `optimizer '${optName}'` },
+  );
+  requireAtLeast(ctx, optInst, ['lr', 'momentum', 'weight_decay', 'beta1', 'beta2'], `optimizer '${optName}'`);
+  return {
+    name: optName as 'sgd' | 'momentum' | 'adam',
+    lr: numberOf(optInst, 'lr') ?? 0.01,
+    momentum: numberOf(optInst, 'momentum') ?? 0,
+    weight_decay: numberOf(optInst, 'weight_decay') ?? 0,
+    beta1: numberOf(optInst, 'beta1') ?? 0.9,
+    beta2: numberOf(optInst, 'beta2') ?? 0.999,
+  };
+}
+
+/** Stuck-at fault rates; together they cannot exceed every cell. */
+function checkFaults(ctx: CheckContext, faults: Instance, anchor: Span, uri: string): IrExperiment['faults'] {
+  const z = numberOf(faults, 'stuck_at_zero') ?? 0;
+  const o = numberOf(faults, 'stuck_at_one') ?? 0;
+  if (z + o > 1)
+    ctx.report(
+      diag(
+        'faultRate',
+        uri,
+        faults.statedAttr('stuck_at_zero')?.value.span ?? anchor,
+        `${((z + o) * 100).toFixed(3)}%`,
+      ),
+    );
+  return { stuck_at_zero: z, stuck_at_one: o };
+}
+
+/** Thermal noise: its temperature (or the thermal model's), and the bandwidth and spreads when stated. */
+function checkNoise(noise: Instance): IrExperiment['noise'] {
+  const out: NonNullable<IrExperiment['noise']> = { temperature_k: numberOf(noise, 'temperature') ?? 300 };
+  // No stated frequency: the runtime reads at the design's bandwidth (clock and ADC rate).
+  for (const [key, field] of [
+    ['frequency', 'frequency_hz'],
+    ['variation', 'variation'],
+    ['spread', 'spread'],
+  ] as const) {
+    const v = numberOf(noise, key);
+    if (v !== undefined) out[field] = v;
+  }
+  // an architecture with a thermal model supplies the temperature the experiment does not state
+  if (!noise.isStated('temperature')) out.temperature_default = true;
+  return out;
+}
+
+/** The mitigations of noise: noise-aware training, a clip above 0, the normalization layers. */
+function checkMitigate(ctx: CheckContext, mit: Instance, uri: string): IrExperiment['mitigate'] {
+  const na = mit.get('noise_aware');
+  const out: NonNullable<IrExperiment['mitigate']> = { noise_aware: na?.t === 'bool' ? na.v : false };
+  const clip = numberOf(mit, 'clip');
+  if (clip !== undefined) {
+    if (clip <= 0)
+      ctx.report(
+        diag('outOfRange', uri, mit.statedAttr('clip')!.value.span, `'clip' of 'mitigate'`, String(clip), 'above 0'),
+      );
+    out.clip = clip;
+  }
+  const norm = mit.get('normalization');
+  if (norm?.t === 'word') out.normalization = norm.name as 'all' | 'alternate' | 'third' | 'none';
+  return out;
+}
+
+/** DropLayer's rates are probabilities of dropping, so below 1. */
+function checkDroplayer(ctx: CheckContext, dl: Instance, anchor: Span, uri: string): IrExperiment['droplayer'] {
+  const dropout = numberOf(dl, 'dropout') ?? 0;
+  const dropedge = numberOf(dl, 'dropedge') ?? 0;
+  for (const [k, v] of [
+    ['dropout', dropout],
+    ['dropedge', dropedge],
+  ] as const) {
+    if (v < 0 || v >= 1)
+      ctx.report(
+        diag(
+          'outOfRange',
+          uri,
+          dl.statedAttr(k)?.value.span ?? anchor,
+          `'${k}' of 'droplayer'`,
+          String(v),
+          'at least 0 and below 1',
+        ),
+      );
+  }
+  return { dropout, dropedge };
 }
 
 /** The ADC range, its calibration and the fixed-point format: recorded when stated, checked for sense. */
@@ -235,46 +255,16 @@ function checkDatasetFits(
   if (!at) return;
   const inp = model.input;
   const fmt = (s: number[]): string => `[${s.join(', ')}]`;
+  const mismatch = (why: string): void => ctx.report(diag('unknownDatasetShape', uri, at, ds.name, why));
   if (inp.kind === 'graph') {
-    if (ds.kind !== 'graph')
-      ctx.report(
-        diag(
-          'unknownDatasetShape',
-          uri,
-          at,
-          ds.name,
-          `model '${model.name}' takes a graph, but this data set holds ${ds.kind}s`,
-        ),
-      );
+    if (ds.kind !== 'graph') mismatch(`model '${model.name}' takes a graph, but this data set holds ${ds.kind}s`);
     else if (ds.shape[0] !== inp.nodes || ds.shape[1] !== inp.features)
-      ctx.report(
-        diag(
-          'unknownDatasetShape',
-          uri,
-          at,
-          ds.name,
-          `its graph is ${fmt(ds.shape)} (nodes, features) but model '${model.name}' takes ${fmt([inp.nodes, inp.features])}`,
-        ),
+      mismatch(
+        `its graph is ${fmt(ds.shape)} (nodes, features) but model '${model.name}' takes ${fmt([inp.nodes, inp.features])}`,
       );
   } else if (ds.kind === 'graph') {
-    ctx.report(
-      diag(
-        'unknownDatasetShape',
-        uri,
-        at,
-        ds.name,
-        `model '${model.name}' takes tensors ${fmt(inp.shape)}, but this data set is a graph`,
-      ),
-    );
+    mismatch(`model '${model.name}' takes tensors ${fmt(inp.shape)}, but this data set is a graph`);
   } else if (fmt(ds.shape) !== fmt(inp.shape)) {
-    ctx.report(
-      diag(
-        'unknownDatasetShape',
-        uri,
-        at,
-        ds.name,
-        `its samples are ${fmt(ds.shape)} but model '${model.name}' takes ${fmt(inp.shape)}`,
-      ),
-    );
+    mismatch(`its samples are ${fmt(ds.shape)} but model '${model.name}' takes ${fmt(inp.shape)}`);
   }
 }
