@@ -217,6 +217,29 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
     piece.push(t);
   }
 
+  const { diagnostics, comments, uncounted } = lexOutcome(scanner, lexed, text, uri);
+  if (!whole) parsePiece();
+  if (whole) {
+    const cst = parseRest(piece, unparsed, uri, text.length, diagnostics, limitDiagnostics);
+    for (const item of builder.items(cst)) items.push(item);
+  }
+  // Release the parser's hold on the last input (it would keep its tokens alive).
+  pimParser.input = [];
+  for (const span of builder.tooDeep)
+    limitDiagnostics.push(diag('expressionTooDeep', uri, span, LIMITS.expressionDepth));
+  diagnostics.sort((a, b) => a.span.start - b.span.start);
+  for (const d of limitDiagnostics) diagnostics.push(d);
+  diagnostics.sort((a, b) => a.span.start - b.span.start);
+  return { ast: builder.finish(items, uri, comments), diagnostics: capDiagnostics(diagnostics, uncounted), tokens };
+}
+
+/** The lexing diagnostics (capped: the rest only counted) and the comments of a scan, or of `lexed`. */
+function lexOutcome(
+  scanner: Scanner,
+  lexed: ParseOptions['lexed'],
+  text: string,
+  uri: string,
+): { diagnostics: Diagnostic[]; comments: Comment[]; uncounted: number } {
   // Lexical errors past the diagnostic limit are only counted (a binary file has one every few bytes).
   const lexErrors =
     scanner.errors.length > LIMITS.diagnostics ? scanner.errors.slice(0, LIMITS.diagnostics + 1) : scanner.errors;
@@ -237,34 +260,38 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
       text: t.image,
       span: { start: t.startOffset, end: t.endOffset! + 1 },
     }));
-  if (!whole) parsePiece();
-  if (whole) {
-    const { cst, errors, parsed } = parseRecovering(piece);
-    const last = piece[parsed - 1];
-    // Recovery can report the same spot more than once; keep the first per offset.
-    const seen = new Set<number>();
-    for (const e of errors) {
-      const d = parseDiagnostic(e, uri, text.length, last);
-      if (seen.has(d.span.start)) continue;
-      seen.add(d.span.start);
-      diagnostics.push(d);
-    }
-    if (parsed < piece.length || unparsed) {
-      const t = piece[parsed] ?? unparsed!;
-      limitDiagnostics.push(
-        diag('recoveryLimit', uri, { start: t.startOffset, end: t.endOffset! + 1 }, LIMITS.inputTokens),
-      );
-    }
-    for (const item of builder.items(cst)) items.push(item);
+  return { diagnostics, comments, uncounted };
+}
+
+/**
+ * Parses the tokens from the first piece with a syntax error on, in one input with recovery, adding
+ * its syntax diagnostics (once per offset) and the recovery limit's; returns the CST.
+ */
+function parseRest(
+  piece: IToken[],
+  unparsed: IToken | undefined,
+  uri: string,
+  textLength: number,
+  diagnostics: Diagnostic[],
+  limitDiagnostics: Diagnostic[],
+): ReturnType<typeof pimParser.file> {
+  const { cst, errors, parsed } = parseRecovering(piece);
+  const last = piece[parsed - 1];
+  // Recovery can report the same spot more than once; keep the first per offset.
+  const seen = new Set<number>();
+  for (const e of errors) {
+    const d = parseDiagnostic(e, uri, textLength, last);
+    if (seen.has(d.span.start)) continue;
+    seen.add(d.span.start);
+    diagnostics.push(d);
   }
-  // Release the parser's hold on the last input (it would keep its tokens alive).
-  pimParser.input = [];
-  for (const span of builder.tooDeep)
-    limitDiagnostics.push(diag('expressionTooDeep', uri, span, LIMITS.expressionDepth));
-  diagnostics.sort((a, b) => a.span.start - b.span.start);
-  for (const d of limitDiagnostics) diagnostics.push(d);
-  diagnostics.sort((a, b) => a.span.start - b.span.start);
-  return { ast: builder.finish(items, uri, comments), diagnostics: capDiagnostics(diagnostics, uncounted), tokens };
+  if (parsed < piece.length || unparsed) {
+    const t = piece[parsed] ?? unparsed!;
+    limitDiagnostics.push(
+      diag('recoveryLimit', uri, { start: t.startOffset, end: t.endOffset! + 1 }, LIMITS.inputTokens),
+    );
+  }
+  return cst;
 }
 
 /**
