@@ -19,30 +19,38 @@ export interface ImageEnergy {
   total: number;
 }
 
-/**
- * Idle energy: a mapped tile (or GPU) draws its static (leakage) power whenever it is not busy within the
- * period; `idleFraction`, when given, replaces the leakage by that fraction of its power. Unmapped tiles
- * are taken as power-gated. Returns the joules and the static power of the mapped hardware.
- */
 /** What a mapped tile draws while idle: its leakage, or `idleFraction` of its power when that is given. */
-export function tileIdlePower(t: TileModel, idleFraction: number | undefined): number {
+function tileIdlePower(t: TileModel, idleFraction: number | undefined): number {
   return idleFraction === undefined ? t.staticPower : t.power * idleFraction;
 }
 
 /** What one core of a GPU draws while idle: its component's leakage (stated or estimated), or `idleFraction` of its power. */
-export function gpuIdlePower(r: Resolved, g: IrGpu, idleFraction: number | undefined): number {
+function gpuIdlePower(r: Resolved, g: IrGpu, idleFraction: number | undefined): number {
   return idleFraction === undefined
     ? (findByPath(r.arch.root, g.path)?.static_power_w ?? DEFAULT_LEAKAGE_FRACTION * g.power_w)
     : g.power_w * idleFraction;
 }
 
-function idleEnergy(
+/** Idle joules per image on one host (an index into the walk's hosts); `layer` names a crossbar layer's tiles. */
+export interface HostIdle {
+  host: number;
+  layer?: string;
+  joules: number;
+}
+
+/**
+ * Idle energy: a mapped tile (or GPU) draws its static (leakage) power whenever it is not busy within the
+ * period; `idleFraction`, when given, replaces the leakage by that fraction of its power. Unmapped tiles
+ * are taken as power-gated. Returns the joules per host (crossbar layers' tiles in walk order, then the
+ * GPUs) and the static power of the mapped hardware.
+ */
+export function idleByHost(
   r: Resolved,
   walk: LayerWalk,
   period: number,
   idleFraction: number | undefined,
-): { idle: number; staticPower: number } {
-  let idle = 0;
+): { hosts: HostIdle[]; staticPower: number } {
+  const hosts: HostIdle[] = [];
   let staticPower = 0;
   for (const b of walk.busy) {
     if (!b.tile) continue;
@@ -51,15 +59,17 @@ function idleEnergy(
     staticPower += b.tiles * p;
     // Rounding leaves ~1e-23 J on a tile busy the whole period: below 1e-9 of its time, it is not idle.
     const free = b.tiles * period - b.busy_tile_s;
-    if (free > 1e-9 * b.tiles * period) idle += free * p;
+    if (free > 1e-9 * b.tiles * period) hosts.push({ host: b.host, layer: b.layer, joules: free * p });
   }
   for (const [name, t] of walk.gpuBusy) {
     const g = r.gpus.get(name)!;
     const one = gpuIdlePower(r, g, idleFraction);
     staticPower += one * g.count;
-    idle += Math.max(0, period - t) * one * g.count;
+    // any of the GPU's hosts: they all stand for its cores
+    const host = walk.hosts.findIndex((h) => h.kind === 'gpu' && h.name === name);
+    hosts.push({ host, joules: Math.max(0, period - t) * one * g.count });
   }
-  return { idle, staticPower };
+  return { hosts, staticPower };
 }
 
 export function imageEnergy(
@@ -85,7 +95,9 @@ export function imageEnergy(
   compute -= buffer;
   addKind('noc', nocEnergy);
   addKind('link', ioEnergy);
-  const { idle, staticPower } = idleEnergy(r, walk, period, idleFraction);
+  const { hosts, staticPower } = idleByHost(r, walk, period, idleFraction);
+  let idle = 0;
+  for (const h of hosts) idle += h.joules;
   addKind('idle', idle);
   return {
     components,

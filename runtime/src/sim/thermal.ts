@@ -8,7 +8,7 @@ import { coord, meshFromIr, perChip, type Mesh } from '../noc/mesh.js';
 import { placeUnits, type UnitPlacement } from '../noc/place.js';
 import { solveSteady, ThermalError, type ThermalLayer, type ThermalStack } from '../thermal/index.js';
 import { SimError } from './errors.js';
-import { gpuIdlePower, tileIdlePower } from './energy.js';
+import { idleByHost } from './energy.js';
 import type { Resolved } from './resolve.js';
 import type { ThermalReport } from './types.js';
 import type { LayerWalk } from './walk.js';
@@ -116,27 +116,19 @@ function powerMap(
     for (const s of targets) s.power += watts / targets.length;
     return targets.length ? watts : 0;
   };
+  const { hosts: idleHosts } = idleByHost(r, walk, period, idleFraction);
+  const layerIdle = new Map(idleHosts.filter((h) => h.layer !== undefined).map((h) => [h.layer, h]));
   let dynamic = 0;
   let idle = 0;
-  let busyIndex = 0;
   for (const l of walk.layers) {
     const host = walk.hostOfLayer.get(l.name);
     if (host === undefined) continue;
     dynamic += spread(host, l.energy_j / period);
-    // idle power of the tiles a crossbar layer holds while they wait within the period (energy.ts)
-    if (l.engine === 'crossbar' || l.engine === 'aggregate') {
-      const b = walk.busy[busyIndex++];
-      const free = b ? b.tiles * period - b.busy_tile_s : 0;
-      if (b?.tile && free > 1e-9 * b.tiles * period)
-        idle += spread(host, (free * tileIdlePower(b.tile, idleFraction)) / period);
-    }
+    // the idle power of the tiles a crossbar layer holds while they wait within the period
+    const h = layerIdle.get(l.name);
+    if (h) idle += spread(h.host, h.joules / period);
   }
-  for (const [name, busy] of walk.gpuBusy) {
-    const g = r.gpus.get(name);
-    const host = walk.hosts.findIndex((h) => h.kind === 'gpu' && h.name === name);
-    if (g && host >= 0)
-      idle += spread(host, (Math.max(0, period - busy) * gpuIdlePower(r, g, idleFraction) * g.count) / period);
-  }
+  for (const h of idleHosts) if (h.layer === undefined) idle += spread(h.host, h.joules / period);
   // the NoC's energy over its routers, evenly (per-router load is not resolved to power)
   const nocWatts = nocEnergy / period;
   for (const s of fp.sites) s.power += nocWatts / fp.sites.length;

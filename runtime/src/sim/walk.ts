@@ -27,8 +27,11 @@ export interface Transfer {
   gpu?: boolean;
 }
 
-/** A mapped tile type's share of tiles and the tile-seconds of work it does per image (for idle power). */
+/** A crossbar or aggregation layer's share of tiles and the tile-seconds of work it does per image (for idle power). */
 export interface BusyShare {
+  layer: string;
+  /** The host the layer runs on (an index into `hosts`). */
+  host: number;
   tile?: TileModel;
   tiles: number;
   busy_tile_s: number;
@@ -147,6 +150,8 @@ class Walker implements LayerWalk {
     this.hostOfLayer.set(layer.name, this.cur);
     this.layers.push(res.report);
     this.busy.push({
+      layer: layer.name,
+      host: this.cur,
       tile: t,
       tiles: p.crossbar!.crossbars_total / (t.tt.crossbars_per_tile || 1),
       busy_tile_s: res.busy_tile_s,
@@ -169,7 +174,13 @@ class Walker implements LayerWalk {
     );
     this.hostOfLayer.set(agg.report.name, this.cur);
     this.layers.push(agg.report);
-    this.busy.push({ tile: st, tiles: plan.crossbars / (st.tt.crossbars_per_tile || 1), busy_tile_s: agg.busy_tile_s });
+    this.busy.push({
+      layer: agg.report.name,
+      host: this.cur,
+      tile: st,
+      tiles: plan.crossbars / (st.tt.crossbars_per_tile || 1),
+      busy_tile_s: agg.busy_tile_s,
+    });
     this.stage = this.newStage(agg.report.name);
     this.joinStage(this.stage, agg.report);
     this.curTile = st;
