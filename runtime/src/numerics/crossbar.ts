@@ -159,6 +159,8 @@ export class CrossbarLayer {
   /** Per-read thermal σ per (row tile, group, column), ADC units. */
   private sigmaArr: Float32Array | undefined;
   private serial = new Map<string, SerialState>();
+  /** Which column groups convert losslessly (losslessGroups), until the next write or calibration. */
+  private losslessOf: boolean[] | undefined;
   /** Mean and variance of the ADC's error per chunk and column group over the non-zero calibration sums. */
   private errMoments: { mean: Float64Array; variance: Float64Array } | undefined;
   /** The approximate path's weights: activity [P, T·RT] → error mean and variance [N], per pass length. */
@@ -247,8 +249,13 @@ export class CrossbarLayer {
   /**
    * Column groups whose conversions lose nothing for any input: an LSB of one unit and a top code above the
    * group's largest possible (measured) column sum, (2^d − 1) × its stored levels (or their complement).
+   * Depends on the ADC scales and the cells only, so it is found once per write or calibration.
    */
-  losslessGroups(): boolean[] {
+  losslessGroups(): readonly boolean[] {
+    return (this.losslessOf ??= this.findLosslessGroups());
+  }
+
+  private findLosslessGroups(): boolean[] {
     const p = this.params;
     const { N, groups: G, rowTiles: RT } = this;
     const L1 = this.levels - 1;
@@ -376,7 +383,9 @@ export class CrossbarLayer {
     return { written, newlyWorn };
   }
 
+  /** Drops what is derived from the cells and the ADC scales (after a write or a calibration). */
   private disposeSerial(): void {
+    this.losslessOf = undefined;
     for (const s of this.serial.values())
       tf.dispose([
         s.expanded,
