@@ -19,7 +19,8 @@ export interface QuickAnalysis extends Analysis {
 export class AnalysisService {
   private generation = 0;
   private readonly memo = new Map<string, { generation: number; result: Promise<Analysis | undefined> }>();
-  private readonly sourceCache = new Map<string, SourceFile>();
+  /** Parses by path, reused by every compilation whose file text is unchanged (also the hover's IR). */
+  readonly sourceCache = new Map<string, SourceFile>();
   /** The last compilation of each entry, with the text it compiled. */
   private readonly last = new Map<string, { text: string; program: Program }>();
   /** The last compilation of each entry whose text parsed cleanly: its names are whole. */

@@ -1,16 +1,20 @@
 // Hover on an architecture (its name, its kind, or a reference to it): the chip's peak temperature when
 // the architecture has a `thermal` block and the program maps a model on it — the simulator's power map
 // at the simulated throughput through the compact thermal model, as `pimc simulate` reports it. The
-// simulator (no tfjs) is loaded on the first such hover and each compiled program's figure is cached.
+// simulator (no tfjs) is loaded on the first such hover; each compiled program's IR is made once and
+// each architecture's figure is cached with it.
 import { dirname } from 'node:path';
 import type { Hover, MarkupContent } from 'vscode-languageserver';
 import type { Analysis } from '../analysis.js';
 import { nodesAt, referenceAt } from '../locate.js';
+import type { Program } from '../compiler-types.js';
 import { astOf, type PimServices } from '../services.js';
 
 type Simulate = typeof import('@pim/runtime/simulate').simulate;
 let simulator: Promise<Simulate> | undefined;
-const cache = new WeakMap<object, Map<string, string | null>>();
+/** The IR of each program the editor compiled (its compilations stop before lowering). */
+const irs = new WeakMap<Program, Promise<Program['ir']>>();
+const cache = new WeakMap<Program, Map<string, string | null>>();
 
 /** The architecture the offset names, if any. */
 function architectureAt(a: Analysis, offset: number): string | undefined {
@@ -24,13 +28,24 @@ function architectureAt(a: Analysis, offset: number): string | undefined {
 }
 
 async function peakLine(s: PimServices, a: Analysis, arch: string): Promise<string | null> {
-  // the editor's compilations stop before lowering; the IR is made here, once per compilation
   const checked = a.program;
   if (!checked || checked.diagnostics.some((d) => d.severity === 'error')) return null;
   let perProgram = cache.get(checked);
   if (!perProgram) cache.set(checked, (perProgram = new Map()));
   if (perProgram.has(arch)) return perProgram.get(arch)!;
-  const ir = (await s.compiler.compileWithIr(a.doc.path, { host: s.workspace.host }))?.ir;
+  // A thermal block (or a class extending `thermal`) spells the word: without it no IR is made.
+  const spellsThermal = [...checked.files.values()].some((f) => f.text.includes('thermal'));
+  let ir: Program['ir'];
+  if (spellsThermal) {
+    if (!irs.has(checked)) {
+      const options = { host: s.workspace.host, cache: s.analysis.sourceCache };
+      irs.set(
+        checked,
+        s.compiler.compileWithIr(a.doc.path, options).then((p) => p?.ir),
+      );
+    }
+    ir = await irs.get(checked);
+  }
   if (!ir || !ir.architectures.find((x) => x.name === arch)?.thermal) {
     perProgram.set(arch, null);
     return null;

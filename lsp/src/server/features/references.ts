@@ -12,25 +12,56 @@ export interface Occurrence {
   declaration: boolean;
 }
 
-/** Workspace files that spell a name: only they can use it (their imports are compiled with them anyway). */
-function filesSpelling(s: PimServices, name: string, ...more: string[]): string[] {
-  return [...new Set([...s.workspace.files(), ...more])].filter((f) => s.workspace.document(f)?.text.includes(name));
+/**
+ * Workspace files (and `more`) that spell one of the names, with the indexes of the names each spells:
+ * only they can use a name (their imports are compiled with them anyway).
+ */
+function filesSpelling(s: PimServices, names: string[], more: string[] = []): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  for (const f of new Set([...s.workspace.files(), ...more])) {
+    const text = s.workspace.document(f)?.text;
+    const spelled = new Set(names.flatMap((name, i) => (text?.includes(name) ? [i] : [])));
+    if (spelled.size > 0) out.set(f, spelled);
+  }
+  return out;
 }
 
 /** The declaration and every use of a symbol in the workspace, deduplicated, in file order. */
 export async function occurrences(s: PimServices, symbol: PimSymbol): Promise<Occurrence[]> {
-  const out = new Map<string, Occurrence>();
-  const add = (o: Occurrence): void => {
-    const key = `${o.file}#${o.span.start}`;
-    if (!out.has(key)) out.set(key, o);
+  return (await occurrencesOfEach(s, [symbol]))[0]!;
+}
+
+/**
+ * `occurrences` of several symbols at once (in their order): a workspace file that spells several of
+ * the names is analyzed once and its references read once, not once per symbol.
+ */
+export async function occurrencesOfEach(s: PimServices, symbols: PimSymbol[]): Promise<Occurrence[][]> {
+  const found = symbols.map(() => new Map<string, Occurrence>());
+  const place = (file: string, span: { start: number }): string => `${file}#${span.start}`;
+  const add = (i: number, o: Occurrence): void => {
+    if (!found[i]!.has(place(o.file, o.span))) found[i]!.set(place(o.file, o.span), o);
   };
-  add({ file: symbol.file, span: symbol.nameSpan, declaration: true });
-  for (const f of filesSpelling(s, symbol.name, symbol.file)) {
+  /** Indexes of the symbols declared at a place: a reference's target is looked up, not compared with each. */
+  const declaredAt = new Map<string, number[]>();
+  symbols.forEach((sym, i) => {
+    add(i, { file: sym.file, span: sym.nameSpan, declaration: true });
+    declaredAt.set(place(sym.file, sym.nameSpan), [...(declaredAt.get(place(sym.file, sym.nameSpan)) ?? []), i]);
+  });
+  const names = symbols.map((sym) => sym.name);
+  for (const [f, spelled] of filesSpelling(
+    s,
+    names,
+    symbols.map((sym) => sym.file),
+  )) {
     const a = await s.analysis.analyze(f);
     for (const r of a?.program?.references ?? [])
-      if (sameSymbol(r.target, symbol)) add({ file: r.file, span: r.span, declaration: false });
+      for (const i of declaredAt.get(place(r.target.file, r.target.nameSpan)) ?? [])
+        if (spelled.has(i) && sameSymbol(r.target, symbols[i]!))
+          add(i, { file: r.file, span: r.span, declaration: false });
   }
-  return [...out.values()].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.span.start - y.span.start));
+  return found.map((m) =>
+    [...m.values()].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.span.start - y.span.start)),
+  );
 }
 
 /**
@@ -40,7 +71,7 @@ export async function occurrences(s: PimServices, symbol: PimSymbol): Promise<Oc
 export async function usesOfUnnamedBlocks(s: PimServices, name: string, kindUses: Occurrence[]): Promise<Occurrence[]> {
   const at = new Set(kindUses.filter((o) => !o.declaration).map((o) => `${o.file}#${o.span.start}`));
   const out = new Map<string, Occurrence>();
-  for (const f of filesSpelling(s, name)) {
+  for (const f of filesSpelling(s, [name]).keys()) {
     const a = await s.analysis.analyze(f);
     for (const r of a?.program?.references ?? []) {
       const t = r.target;
