@@ -373,6 +373,21 @@ describe('sim: compiled samples/isaac.pim (the compiler’s IR)', () => {
   });
 });
 
+describe('sim: differential weights (the compiler’s IR of test/compiler/cases/valid-numerics.pim)', () => {
+  it('simulates a differential mapping: each 16-bit weight takes 2 × ⌈15/2⌉ = 16 columns against offset’s 8', () => {
+    const p = compile(resolve('test/compiler/cases/valid-numerics.pim'));
+    assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('; '));
+    const offset = simulate(p.ir, { mapping: 'offset_map' });
+    const differential = simulate(p.ir, { mapping: 'diff_map' });
+    const slices = (m: string): number[] =>
+      p.ir!.mappings.find((x) => x.name === m)!.placements.flatMap((pl) => (pl.crossbar ? [pl.crossbar.slices] : []));
+    assert.deepEqual(slices('offset_map'), [8, 8]);
+    assert.deepEqual(slices('diff_map'), [16, 16]);
+    assert.ok(differential.summary.crossbars_used > offset.summary.crossbars_used);
+    assert.ok(differential.summary.energy_per_inference_j > offset.summary.energy_per_inference_j);
+  });
+});
+
 describe('sim: bad or inconsistent IR is rejected with a clear error', () => {
   const expectError = (ir: unknown, re: RegExp, mapping?: string): void => {
     assert.throws(

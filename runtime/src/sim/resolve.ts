@@ -5,7 +5,7 @@ import {
   tileMatrix,
   tilesFor,
   validateIr,
-  weightSlices,
+  weightColumns,
   type IrAdjacencyPolicy,
   type IrArchitecture,
   type IrGpu,
@@ -165,7 +165,7 @@ function checkCrossbarPlacement(
   p: IrPlacement,
   layer: IrLayer,
   tt: IrTileType,
-  weightBits: number,
+  mapping: Pick<IrMapping, 'weight_bits' | 'encoding'>,
   pw: string,
 ): { crossbars: number; tiles: number } {
   if (!layer.weights)
@@ -175,7 +175,10 @@ function checkCrossbarPlacement(
   if (!c) throw new SimError(`${pw}.crossbar`, 'a crossbar placement needs its crossbar figures');
   if (!isCount(c.replication))
     throw new SimError(`${pw}.crossbar.replication`, `must be a positive integer (got ${c.replication})`);
-  const slices = weightSlices(weightBits, tt.crossbar.bits_per_cell);
+  const { weight_bits: weightBits, encoding = 'offset' } = mapping;
+  const bpc = tt.crossbar.bits_per_cell;
+  // The IR's slices are the columns one weight takes: a differential pair doubles them.
+  const slices = weightColumns(weightBits, bpc, encoding);
   const { row_tiles: rowTiles, col_tiles: colTiles } = tileMatrix(
     layer.weights.rows,
     layer.weights.cols,
@@ -186,7 +189,9 @@ function checkCrossbarPlacement(
   if (c.slices !== slices)
     throw new SimError(
       `${pw}.crossbar.slices`,
-      `is ${c.slices}, but ${weightBits}-bit weights on ${tt.crossbar.bits_per_cell}-bit cells need ⌈${weightBits}/${tt.crossbar.bits_per_cell}⌉ = ${slices}`,
+      encoding === 'differential'
+        ? `is ${c.slices}, but differential ${weightBits}-bit weights on ${bpc}-bit cells need 2 × ⌈${weightBits - 1}/${bpc}⌉ = ${slices} columns`
+        : `is ${c.slices}, but ${weightBits}-bit weights on ${bpc}-bit cells need ⌈${weightBits}/${bpc}⌉ = ${slices}`,
     );
   if (c.crossbars < rowTiles * colTiles)
     throw new SimError(
@@ -254,7 +259,7 @@ function checkPlacements(
         `is '${p.partition}' but tile type '${tt.name}' is in partition '${tt.partition}'`,
       );
     if (p.engine !== 'crossbar') return;
-    const used = checkCrossbarPlacement(p, layer, tt, mapping.weight_bits, pw);
+    const used = checkCrossbarPlacement(p, layer, tt, mapping, pw);
     usedXbars.set(tt.name, (usedXbars.get(tt.name) ?? 0) + used.crossbars);
     usedTiles.set(tt.name, (usedTiles.get(tt.name) ?? 0) + used.tiles);
   });
