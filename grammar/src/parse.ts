@@ -227,7 +227,7 @@ export function parse(text: string, uri = '<input>', options: ParseOptions = {})
   pimParser.input = [];
   for (const span of builder.tooDeep)
     limitDiagnostics.push(diag('expressionTooDeep', uri, span, LIMITS.expressionDepth));
-  diagnostics.sort((a, b) => a.span.start - b.span.start);
+  // One stable sort: diagnostics at the same offset keep their order, the limit ones last.
   for (const d of limitDiagnostics) diagnostics.push(d);
   diagnostics.sort((a, b) => a.span.start - b.span.start);
   return { ast: builder.finish(items, uri, comments), diagnostics: capDiagnostics(diagnostics, uncounted), tokens };

@@ -4,7 +4,7 @@
 import { diag } from '@pim/grammar';
 import type { IrNoc, IrThermal } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, requireAtLeast, type Instance } from '../semantics/instance.js';
+import { asNumber, requireAtLeast, requirePositive, type Instance } from '../semantics/instance.js';
 
 const POSITIVE = [
   'ambient',
@@ -34,7 +34,7 @@ export function elaborateThermal(
   inst: Instance,
   noc: IrNoc | undefined,
 ): IrThermal {
-  requireAtLeast(ctx, inst, POSITIVE, "'thermal' block", Number.MIN_VALUE, 'positive');
+  requirePositive(ctx, inst, POSITIVE, "'thermal' block");
   requireAtLeast(ctx, inst, ['grid'], "'thermal' block", 2);
   const num = (k: string, fallback: number) => {
     const v = asNumber(inst.get(k));

@@ -564,6 +564,23 @@ function nonNegative(ctx: CheckContext, x: Value, span: Span, uri: string, what:
   return ERROR;
 }
 
+/** Reports each stated number among `keys` that `accepted` refuses, as outside `bound`, at the user's attribute. */
+function requireEach(
+  ctx: CheckContext,
+  inst: Instance,
+  keys: readonly string[],
+  what: string,
+  accepted: (v: number) => boolean,
+  bound: string,
+): void {
+  for (const k of keys) {
+    const attr = inst.statedAttr(k);
+    const v = inst.get(k);
+    if (attr && v?.t === 'num' && !accepted(v.v))
+      ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), bound));
+  }
+}
+
 /**
  * Reports stated numbers below `min` (in SI) among `keys`: write counts, learning rates and budgets are
  * magnitudes, and a batch or a number format needs at least one sample or bit.
@@ -576,12 +593,7 @@ export function requireAtLeast(
   min = 0,
   bound = `at least ${min}`,
 ): void {
-  for (const k of keys) {
-    const attr = inst.statedAttr(k);
-    const v = inst.get(k);
-    if (attr && v?.t === 'num' && v.v < min)
-      ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), bound));
-  }
+  requireEach(ctx, inst, keys, what, (v) => v >= min, bound);
 }
 
 /**
@@ -590,12 +602,7 @@ export function requireAtLeast(
  * at the library formulas that would fail later.
  */
 export function requirePositive(ctx: CheckContext, inst: Instance, keys: readonly string[], what: string): void {
-  for (const k of keys) {
-    const attr = inst.statedAttr(k);
-    const v = inst.get(k);
-    if (attr && v?.t === 'num' && !(v.v > 0))
-      ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), 'above 0'));
-  }
+  requireEach(ctx, inst, keys, what, (v) => v > 0, 'above 0');
 }
 
 /** The SI number of a numeric value, or undefined. */

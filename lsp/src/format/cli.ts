@@ -1,8 +1,16 @@
 // `pimc fmt FILE… [--check] [--write]`: prints formatted text, checks, or rewrites files in place.
-import { readFile } from 'node:fs/promises';
-import { formatDiagnostic } from '@pim/grammar';
-import { writeFileAtomic } from '@pim/grammar/files';
+import { formatDiagnostic, LIMITS } from '@pim/grammar';
+import { readSource, writeFileAtomic } from '@pim/grammar/files';
 import { formatPim } from './format.js';
+
+/** A file's text, or why it is not a source (read as the compiler reads one: bounded, regular files only). */
+function readOrWhy(file: string): { text: string } | { why: string } {
+  const r = readSource(file);
+  if ('text' in r) return r;
+  if (r.problem === 'tooLarge') return { why: `${r.bytes} bytes, over the ${LIMITS.fileBytes}-byte limit of a source` };
+  if (r.problem === 'special') return { why: `${r.what}, not a regular file` };
+  return { why: 'not found' };
+}
 
 /**
  * Exit code (pimc's): 0 when everything is (or now is) formatted, 1 when a file does not parse or
@@ -22,14 +30,13 @@ export async function fmtCommand(
   let code = 0;
   const unformatted: string[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      err(`${file}: cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const read = readOrWhy(file);
+    if ('why' in read) {
+      err(`${file}: cannot read file: ${read.why}`);
       code = 2;
       continue;
     }
+    const text = read.text;
     let result;
     try {
       result = await formatPim(text, { filepath: file });

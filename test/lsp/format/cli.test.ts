@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { LIMITS } from '@pim/grammar';
 import { fmtCommand } from '@pim/lsp';
 import { repoRoot } from '../support/client.js';
 
@@ -79,7 +80,17 @@ describe('pimc fmt', () => {
   it('reports an unreadable file', async () => {
     const f = join(dir, 'missing.pim');
     assert.equal(await fmtCommand([f], { check: true, write: false }, o, e), 2);
-    assert.match(err[0]!, /missing\.pim: cannot read file: ENOENT/);
+    assert.match(err[0]!, /missing\.pim: cannot read file: not found/);
+  });
+
+  it('refuses a device, a directory and a file over the source size limit without reading them whole', async () => {
+    const big = join(dir, 'big.pim');
+    writeFileSync(big, Buffer.alloc(LIMITS.fileBytes + 1, 0x20));
+    assert.equal(await fmtCommand(['/dev/zero', dir, big], { check: false, write: false }, o, e), 2);
+    assert.match(err[0]!, /\/dev\/zero: cannot read file: a character device, not a regular file/);
+    assert.match(err[1]!, /cannot read file: a directory, not a regular file/);
+    assert.match(err[2]!, new RegExp(`big\\.pim: cannot read file: ${LIMITS.fileBytes + 1} bytes, over the`));
+    assert.deepEqual(out, []);
   });
 
   it('asks for files when given none', async () => {
