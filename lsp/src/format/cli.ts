@@ -50,9 +50,6 @@ export async function fmtCommand(
       code = Math.max(code, 1);
       continue;
     }
-    // The printer writes LF; a CRLF file stays CRLF (its first line break decides).
-    const crlf = /\r\n/.test(text.slice(0, text.indexOf('\n') + 1));
-    if (crlf) result = { ...result, text: result.text.replace(/\r?\n/g, '\r\n') };
     if (opts.check) {
       if (result.text !== text) unformatted.push(file);
       continue;

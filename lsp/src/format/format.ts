@@ -33,6 +33,8 @@ export async function formatPim(
     tabWidth: options.tabWidth ?? 2,
     useTabs: options.useTabs ?? false,
     filepath: options.filepath,
+    // A file's line endings are kept (its first line break decides), in the editor and in `pimc fmt`.
+    endOfLine: 'auto',
   });
   return { ok: true, text: formatted };
 }

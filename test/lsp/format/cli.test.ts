@@ -77,6 +77,19 @@ describe('pimc fmt', () => {
     assert.equal(readFileSync(f, 'utf8'), 'model m {\n  conv { out: }\n}\n');
   });
 
+  it('keeps a CRLF file CRLF: written, then accepted by --check', async () => {
+    const source = '// a comment\nmodel  m {\n  conv c { out: 4, kernel: 3 }\n  relu\n}\n';
+    const lf = join(dir, 'lf.pim');
+    const crlf = join(dir, 'crlf.pim');
+    writeFileSync(lf, source);
+    writeFileSync(crlf, source.replace(/\n/g, '\r\n'));
+    assert.equal(await fmtCommand([lf, crlf], { check: false, write: true }, o, e), 0);
+    const formatted = readFileSync(lf, 'utf8');
+    assert.ok(formatted.split('\n').length >= 3 && !formatted.includes('\r'), formatted);
+    assert.equal(readFileSync(crlf, 'utf8'), formatted.replace(/\n/g, '\r\n'));
+    assert.equal(await fmtCommand([crlf], { check: true, write: false }, o, e), 0);
+  });
+
   it('reports an unreadable file', async () => {
     const f = join(dir, 'missing.pim');
     assert.equal(await fmtCommand([f], { check: true, write: false }, o, e), 2);
