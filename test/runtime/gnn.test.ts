@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { gnn, simulate, tileModel, SimError } from '@pim/runtime/sim';
-import * as reference from './fixtures/reference-ir.js';
+import { heteroProgram } from './fixtures/compiled.js';
 import { loadPlanetoid } from '@pim/runtime/train';
 
 const {
@@ -126,7 +126,7 @@ describe('gnn: reverse Cuthill–McKee', () => {
 });
 
 describe('gnn: sparse partition sweep (the block-size trade-off)', () => {
-  const arch = reference.hetero3dArchitecture();
+  const arch = heteroProgram().architectures[0]!;
   const stile = tileModel(
     arch,
     arch.tile_types.find((t) => t.name === 'stile')!,
@@ -192,7 +192,7 @@ describe('gnn: DropLayer traffic', () => {
 
 describe('gnn: GCN on the heterogeneous chip (real Cora)', () => {
   it('adjacency on the sparse tier, dense weights on the dense tier, RCM and skipping per the mapping', () => {
-    const r = simulate(reference.heteroProgram('data/cora'), { mapping: 'gcn_on_hetero' });
+    const r = simulate(heteroProgram(), { mapping: 'gcn_on_hetero' });
     const gr = r.gnn!;
     assert.equal(gr.graph.nodes, 2708);
     const plan = gr.layers.find((l) => l.layer === 'g1')!;
@@ -219,15 +219,14 @@ describe('gnn: GCN on the heterogeneous chip (real Cora)', () => {
 
   it('a graph that does not match the model is rejected', () => {
     assert.throws(
-      () => simulate(reference.heteroProgram(), { mapping: 'gcn_on_hetero', graph: graph(5, [0, 1]) }),
+      () => simulate(heteroProgram(), { mapping: 'gcn_on_hetero', graph: graph(5, [0, 1]) }),
       (e: unknown) => e instanceof SimError && /declares 2708 nodes but the graph 'g' has 5/.test(e.message),
     );
   });
 
   it('a missing data folder names the path', () => {
-    assert.throws(
-      () => simulate(reference.heteroProgram('no/such/cora'), { mapping: 'gcn_on_hetero' }),
-      /no\/such\/cora\/nodes\.tsv: file not found/,
-    );
+    const ir = heteroProgram();
+    ir.datasets.find((d) => d.name === 'cora')!.path = 'no/such/cora';
+    assert.throws(() => simulate(ir, { mapping: 'gcn_on_hetero' }), /no\/such\/cora\/nodes\.tsv: file not found/);
   });
 });

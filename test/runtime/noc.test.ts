@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { noc, simulate } from '@pim/runtime/sim';
-import * as reference from './fixtures/reference-ir.js';
-import { toyProgram } from './sim-toy.js';
+import { heteroProgram, isaacProgram, toyProgram } from './fixtures/compiled.js';
 
 const { meshFromIr, counterpart, route, routeFlows, snakeOrder, placeUnits, nodeAt, coord, linkCount } = noc;
 
@@ -110,7 +109,7 @@ describe('noc: flows, loads and placement', () => {
   });
 
   it('more tiles than routers: tiles share routers (concentration)', () => {
-    const arch = reference.hetero3dArchitecture();
+    const arch = heteroProgram().architectures[0]!;
     const m = meshFromIr(arch.noc!);
     const u = placeUnits(arch, m, true);
     // 96 dense tiles on 16 tier-0 routers → 6 per router; 32 sparse on tier 1 → 2; 16 GPUs on tier 2 → 1.
@@ -122,13 +121,14 @@ describe('noc: flows, loads and placement', () => {
 
   it('the toy mapping’s flows, by hand', () => {
     // Tiles on the 2×2 snake: t0 (0,0), t1 (1,0), t2 (1,1), t3 (0,1). Layer a on t0–t2, b on t3, I/O at (0,0).
-    // input 192 bits → 64 per tile: 0 + 1 + 2 hops; a→b 24 bits → 8 per source: 1 + 2 + 1 hops; output 12 bits, 1 hop.
+    // input 3·3·6 values × 4 bits = 216 bits → 72 per tile: 0 + 1 + 2 hops; a→b 24 bits → 8 per source: 1 + 2 + 1
+    // hops; output 12 bits, 1 hop. The hottest link, (0,0)+x, carries t1's and t2's input: 2 × 72 bits.
     const r = simulate(toyProgram());
     const n = r.noc!.declared;
-    assert.equal(n.total_bits, 192 + 24 + 12);
-    assert.ok(Math.abs(n.avg_hops - 236 / 228) < 1e-12);
-    assert.ok(Math.abs(n.energy_j - 236e-12) < 1e-20);
-    assert.deepEqual(n.hottest && [n.hottest.x, n.hottest.y, n.hottest.dir, n.hottest.bits], [0, 0, '+x', 128]);
+    assert.equal(n.total_bits, 216 + 24 + 12);
+    assert.ok(Math.abs(n.avg_hops - 260 / 252) < 1e-12);
+    assert.ok(Math.abs(n.energy_j - 260e-12) < 1e-20);
+    assert.deepEqual(n.hottest && [n.hottest.x, n.hottest.y, n.hottest.dir, n.hottest.bits], [0, 0, '+x', 144]);
     assert.deepEqual(
       n.groups.map((g) => [g.group, g.max_hops]),
       [
@@ -165,7 +165,7 @@ describe('noc: flows, loads and placement', () => {
   });
 
   it('2D vs 3D side by side: the same routers folded into 4 tiers shorten paths', () => {
-    const r = simulate(reference.isaacProgram(), { mapping: 'vgg16_on_isaac' });
+    const r = simulate(isaacProgram(), { mapping: 'vgg8_on_isaac' });
     const { declared, counterpart: other } = r.noc!;
     assert.equal(declared.topology, 'mesh');
     assert.equal(other!.topology, 'mesh3d');
@@ -176,7 +176,7 @@ describe('noc: flows, loads and placement', () => {
   });
 
   it('GNN flows are many-to-few (V→E onto the adjacency tiles)', () => {
-    const r = simulate(reference.heteroProgram('data/cora'), { mapping: 'gcn_on_hetero' });
+    const r = simulate(heteroProgram(), { mapping: 'gcn_on_hetero' });
     const v2e = r.noc!.declared.groups.filter((g) => g.many_to_few);
     assert.deepEqual(
       v2e.map((g) => g.group),

@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { simulate, SimError } from '@pim/runtime/sim';
-import * as reference from './fixtures/reference-ir.js';
 import { syntheticGraph } from '@pim/runtime/train';
-import { clone, toyProgram } from './sim-toy.js';
+import { heteroProgram, toyProgram } from './fixtures/compiled.js';
 
 type Json = null | number | string | boolean | Json[] | { [k: string]: Json };
 
@@ -39,7 +38,7 @@ describe('sim: corrupted IR never crashes the simulator', () => {
         fc.integer({ min: 0, max: all.length - 1 }),
         fc.constantFrom<Json>(0, -1, 1.5, Number.NaN, 1e30, 'x', null, [], {}, true),
         (i, value) => {
-          const ir = clone(base);
+          const ir = structuredClone(base);
           setAt(ir, all[i]!, value);
           try {
             const r = simulate(ir as never, { detail: true });
@@ -60,7 +59,7 @@ describe('sim: corrupted IR never crashes the simulator', () => {
 
   it('the heterogeneous chip (GPU partition, 3D NoC, GCN adjacency) too', function () {
     this.timeout(120000);
-    const hetero = reference.heteroProgram() as unknown as Json;
+    const hetero = heteroProgram() as unknown as Json;
     const hp = paths(hetero).filter((p) => p.length > 0 && !p.includes('root'));
     const graph = syntheticGraph({ nodes: 2708, features: 1433, classes: 7, avgDegree: 3.9, seed: 1 });
     fc.assert(
@@ -69,7 +68,7 @@ describe('sim: corrupted IR never crashes the simulator', () => {
         fc.constantFrom<Json>(0, -1, 1.5, Number.NaN, 1e30, 'x', null, [], {}, true),
         fc.constantFrom('gcn_on_hetero', 'vgg_on_hetero'),
         (i, value, mapping) => {
-          const ir = clone(hetero);
+          const ir = structuredClone(hetero);
           setAt(ir, hp[i]!, value);
           try {
             const r = simulate(ir as never, { mapping, graph, detail: false });

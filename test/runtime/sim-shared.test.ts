@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { compile } from '@pim/compiler';
 import { simulate, formatSummary, mvmCost, tileModel } from '@pim/runtime/sim';
-import { toyArchitecture } from './sim-toy.js';
+import { toyProgram } from './fixtures/compiled.js';
 
 /** samples/hetero-vgg.pim with one more mapping: every layer of VGG-11 on the GPU tier. */
 function allGpu() {
@@ -52,7 +52,7 @@ describe('sim: the GPU is a shared resource', () => {
 
 describe('sim: ADCs shared by several crossbars (hand-computed)', () => {
   // The toy tile: IMAs of 2 crossbars of 8×8 sharing ONE ADC at 1 GS/s; array read 5 ns; 1-bit DACs, 4-bit inputs.
-  const arch = toyArchitecture();
+  const arch = toyProgram().architectures[0]!;
   const t = tileModel(arch, arch.tile_types[0]!, []);
   const near = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `${a} ≠ ${b}`);
   it('two column tiles (8 + 4 columns) on one ADC: 12 columns per step, not 2 × 8', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compile } from '@pim/compiler';
 import {
@@ -15,8 +14,7 @@ import {
   rowsFraction,
   type SimReport,
 } from '@pim/runtime/sim';
-import * as reference from './fixtures/reference-ir.js';
-import { clone, toyArchitecture, toyProgram } from './sim-toy.js';
+import { compiledFixture, heteroProgram, isaacProgram, toyProgram } from './fixtures/compiled.js';
 
 /** |a − b| ≤ rel·|b| (the models are exact arithmetic; 1e-9 only absorbs float rounding). */
 function near(a: number, b: number, rel = 1e-9, what = ''): void {
@@ -24,7 +22,7 @@ function near(a: number, b: number, rel = 1e-9, what = ''): void {
 }
 
 describe('sim: crossbar MVM model (toy chip, hand arithmetic)', () => {
-  const arch = toyArchitecture();
+  const arch = toyProgram().architectures[0]!;
   const t = tileModel(arch, arch.tile_types[0]!, []);
 
   it('derives 0.5 ADC per crossbar and the DAC power from the component tree', () => {
@@ -91,26 +89,26 @@ describe('sim: inference pipeline and energy (toy chip)', () => {
     near(r.summary.period_s, 192e-9);
     assert.equal(r.summary.bottleneck, 'stage a');
     near(r.stages[0]!.latency_s, 204e-9); // 194 + 10 + 0
-    // NoC (see noc.test.ts for the routing): input 2 + 16 ns, a→b 2 + 3 ns (a's 3 tiles send 24 bits into
-    // b's one tile, whose ejection port takes 8 bits per ns), output 1 + 1.5 ns = 25.5 ns.
-    near(r.noc!.declared.latency_s, 25.5e-9);
+    // NoC (see noc.test.ts for the routing): input 2 + 18 ns, a→b 2 + 3 ns (a's 3 tiles send 24 bits into
+    // b's one tile, whose ejection port takes 8 bits per ns), output 1 + 1.5 ns = 27.5 ns.
+    near(r.noc!.declared.latency_s, 27.5e-9);
     assert.equal(r.noc!.declared.groups.find((g) => g.group === '→b')!.bound, 'ejection');
-    near(r.summary.latency_s, 204e-9 + 26e-9 + 25.5e-9);
+    near(r.summary.latency_s, 204e-9 + 26e-9 + 27.5e-9);
     near(r.summary.throughput_per_s, 1 / 192e-9);
   });
 
   it('energy per image = compute + NoC + idle', () => {
     near(r.energy.compute_j, 575.76e-12 + 30e-12 + 28.644e-12);
-    near(r.energy.noc_j, 236e-12); // 236 bit-hops × 1 pJ
+    near(r.energy.noc_j, 260e-12); // 260 bit-hops × 1 pJ
     // idle: a has 3 tiles × 192 ns − 480 ns busy = 96 ns; b 0.5 tile × 192 − 12 = 84 ns; × 2.816 mW × 10%.
     near(r.energy.idle_j, (96e-9 + 84e-9) * 2.816e-3 * 0.1);
-    near(r.summary.energy_per_inference_j, 634.404e-12 + 236e-12 + 50.688e-12);
+    near(r.summary.energy_per_inference_j, 634.404e-12 + 260e-12 + 50.688e-12);
     const sum = r.components.reduce((s, c) => s + c.energy_j, 0);
     near(sum, r.summary.energy_per_inference_j, 1e-12, 'components sum');
   });
 
   it('a starved eDRAM buffer bounds the stage', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     // (12 + 3) inputs/outputs × 4 bits × 10 MVMs = 600 bits over 3 tiles at 1 Gb/s each = 200 ns > 192 ns.
     ir.architectures[0]!.tile_types[0]!.buffer_bandwidth_bps = 1e9;
     const a = simulate(ir).layers.find((l) => l.name === 'a')!;
@@ -174,7 +172,7 @@ describe('sim: latency with layers overlapping within an image', () => {
     near(overlappedLatency(model, stages), 90e-9);
   });
   it('never exceeds the layer-after-layer latency', () => {
-    for (const p of [reference.isaacProgram(), reference.heteroProgram()])
+    for (const p of [isaacProgram(), heteroProgram()])
       for (const m of p.mappings) {
         const r = simulate(p, { mapping: m.name, detail: false });
         assert.ok(r.summary.latency_overlapped_s <= r.summary.latency_s * (1 + 1e-12), m.name);
@@ -184,42 +182,8 @@ describe('sim: latency with layers overlapping within an image', () => {
 
 describe('sim: residual connections', () => {
   it('an add receives its second operand from the `from` layer’s tiles', () => {
-    const ir = clone(toyProgram());
-    const m = ir.models[0]!;
-    // x → a2 (linear 6→6, its own tile) → b2 (linear 6→6) → add { from: a2 }.
-    const lin = (index: number, name: string) => ({
-      index,
-      name,
-      kind: 'linear',
-      attributes: {},
-      input_shape: [6],
-      output_shape: [6],
-      macs: 36,
-      params: 36,
-      mvms: 1,
-      weights: { rows: 6, cols: 6 },
-    });
-    m.input = { kind: 'tensor', shape: [6] };
-    m.layers = [
-      lin(0, 'a2'),
-      lin(1, 'b2'),
-      {
-        index: 2,
-        name: 'sum',
-        kind: 'add',
-        attributes: {},
-        input_shape: [6],
-        output_shape: [6],
-        macs: 0,
-        params: 0,
-        mvms: 0,
-        from: 'a2',
-      },
-    ];
-    m.output_shape = [6];
-    ir.mappings[0] = reference.buildMapping(m, ir.architectures[0]!, { name: 'toymap' });
-    ir.experiments = [];
-    const r = simulate(ir);
+    // test/runtime/fixtures/residual.pim: x → a2 (linear 6→6, its own tile) → b2 (linear 6→6) → add { from: a2 }.
+    const r = simulate(compiledFixture('residual'), { mapping: 'resmap' });
     const g = r.noc!.declared.groups.find((x) => x.group === 'a2⇢sum');
     assert.ok(g, `groups: ${r.noc!.declared.groups.map((x) => x.group).join(', ')}`);
     assert.equal(g.bits, 6 * 4); // 6 values × 4-bit activations
@@ -240,20 +204,20 @@ describe('sim: PipeLayer training cost (toy chip)', () => {
     near(t.per_update.write_energy_j, 252e-12); // 252 cells × 1 pJ
     near(t.per_update.write_latency_s, 80e-9); // 8 rows of a's crossbars × 10 ns
     near(t.period_s, 384e-9); // stage a: 192 fwd + 192 grad
-    // Fill: the phases (548 ns) and the sample's NoC transfers forward and back (2 × 25.5 ns).
-    near(t.per_sample.noc_s, 51e-9);
-    near(t.batch_time_s, 9 * 384e-9 + 548e-9 + 51e-9 + 80e-9);
+    // Fill: the phases (548 ns) and the sample's NoC transfers forward and back (2 × 27.5 ns).
+    near(t.per_sample.noc_s, 55e-9);
+    near(t.batch_time_s, 9 * 384e-9 + 548e-9 + 55e-9 + 80e-9);
     near(t.epoch_time_s, 10 * t.batch_time_s);
     assert.equal(t.writes_per_cell_per_epoch, 10);
     assert.equal(t.epochs_to_endurance, 100); // 1000 writes / 10 per epoch
     // The mapped tiles leak all epoch: 3.5 tiles' share × 0.2816 mW (a tenth of 2.816 mW) × the epoch's time.
     near(t.epoch_static_j, 3.5 * 0.2816e-3 * t.epoch_time_s);
-    near(t.epoch_energy_j, 100 * (634.404e-12 + 82.788e-12 + 604.404e-12 + 472e-12) + 10 * 252e-12 + t.epoch_static_j);
+    near(t.epoch_energy_j, 100 * (634.404e-12 + 82.788e-12 + 604.404e-12 + 520e-12) + 10 * 252e-12 + t.epoch_static_j);
     near(t.total_energy_j, 2 * t.epoch_energy_j);
   });
 
   it('transposedMvm converts rows, not columns', () => {
-    const arch = toyArchitecture();
+    const arch = toyProgram().architectures[0]!;
     const tm = tileModel(arch, arch.tile_types[0]!, []);
     // K = 2 rows: conversion 2 / 0.5 GS/s = 4 ns < read 5 ns → 5 ns steps; 2 slices × 4 cycles × 5 ns.
     near(transposedMvm(tm, 2, 3, 2, 4).mvm_s, 40e-9);
@@ -310,13 +274,13 @@ describe('sim: GPU roofline', () => {
     assert.equal(gpuCost({ ...gpu, memory_bandwidth_bps: 8e13 }, fc).bound, 'compute');
   });
   it('heterogeneous VGG-11-BN puts BN on the GPU partition and moves activations to it', () => {
-    const r = simulate(reference.heteroProgram(), { mapping: 'vgg_on_hetero' });
+    const r = simulate(heteroProgram(), { mapping: 'vgg_on_hetero' });
     assert.ok(r.gpu);
     const bnLayers = r.gpu.layers.filter((l) => l.kind === 'batchnorm');
     assert.equal(bnLayers.length, 8);
     // Each conv's output crosses to the GPU for its BN (bn_i's input), and comes back for the next weight
     // layer (conv2 … conv8 and fc1, whose inputs leave the GPU after relu/maxpool/flatten), at 16 bits.
-    const ls = reference.heteroProgram().models.find((m) => m.name === 'vgg11bn')!.layers;
+    const ls = heteroProgram().models.find((m) => m.name === 'vgg11bn')!.layers;
     const back = ['conv2', 'conv3', 'conv4', 'conv5', 'conv6', 'conv7', 'conv8', 'fc1'];
     const expected = ls
       .filter((l) => l.kind === 'batchnorm' || back.includes(l.name))
@@ -329,8 +293,9 @@ describe('sim: GPU roofline', () => {
   });
 });
 
-describe('sim: ISAAC reproduced (reference IR from ISAAC’s published table)', () => {
-  const r = simulate(reference.isaacProgram(), { mapping: 'lenet_on_isaac' });
+describe('sim: ISAAC reproduced (samples/isaac.pim, ISAAC’s published table, compiled)', () => {
+  const ir = isaacProgram();
+  const r = simulate(ir, { mapping: 'lenet_on_isaac' });
   it('peak 41.3 TOPS ±2%: 16,128 crossbars × 4,096 ops / 1.6 µs', () => {
     near(r.summary.peak_ops_per_s, (16128 * 4096) / 1.6e-6, 1e-9);
     near(r.summary.peak_ops_per_s, 41.3e12, 0.02);
@@ -348,28 +313,12 @@ describe('sim: ISAAC reproduced (reference IR from ISAAC’s published table)', 
     near(f1.step_s, 100e-9, 1e-6);
     near(f1.mvm_s, 1.6e-6, 1e-6);
   });
-});
-
-describe('sim: compiled samples/isaac.pim (the compiler’s IR)', () => {
-  const file = resolve('samples/isaac.pim');
-  it('reproduces the ISAAC figures from the real IR', function () {
-    assert.ok(existsSync(file), `${file} is missing`);
-    const p = compile(file);
-    assert.ok(p.ir, `samples/isaac.pim does not compile: ${p.diagnostics.map((d) => d.message).join('; ')}`);
-    const r = simulate(p.ir, { mapping: 'lenet_on_isaac' });
-    near(r.summary.peak_ops_per_s, 41.3e12, 0.02);
-    near(r.summary.ops_per_s_per_m2, 479e15, 0.02);
-    near(r.summary.area_m2, 85.4e-6, 0.01);
-    near(r.summary.power_w, 65.8, 0.01);
-    // VGG-16 (ImageNet) does not fit one chip: the sample maps it on 8 chips joined by HyperTransport.
-    const v = p.ir.mappings.find((m) => /vgg16/.test(m.name));
-    if (v) {
-      const rv = simulate(p.ir, { mapping: v.name, detail: false });
-      assert.ok(rv.chips > 1);
-      near(rv.summary.peak_ops_per_s, rv.chips * r.summary.peak_ops_per_s, 1e-9);
-      assert.ok(rv.noc!.declared.offchip_bits > 0, 'layers on different chips talk over the off-chip links');
-      assert.equal(rv.summary.published, undefined); // ISAAC's figures are per chip
-    }
+  it('VGG-16 (ImageNet) does not fit one chip: the sample maps it on 8 chips joined by HyperTransport', () => {
+    const rv = simulate(ir, { mapping: 'vgg16_on_isaac', detail: false });
+    assert.equal(rv.chips, 8);
+    near(rv.summary.peak_ops_per_s, rv.chips * r.summary.peak_ops_per_s, 1e-9);
+    assert.ok(rv.noc!.declared.offchip_bits > 0, 'layers on different chips talk over the off-chip links');
+    assert.equal(rv.summary.published, undefined); // ISAAC's figures are per chip
   });
 });
 
@@ -402,27 +351,27 @@ describe('sim: bad or inconsistent IR is rejected with a clear error', () => {
   it('unknown mapping names the ones there are', () =>
     expectError(toyProgram(), /no mapping named 'nope' \(have: toymap\)/, 'nope'));
   it('a placement naming a missing layer', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     ir.mappings[0]!.placements[0]!.layer = 'ghost';
     expectError(ir, /placements\[0\] \(layer ghost\): names layer 'ghost', which model 'toynet' does not have/);
   });
   it('a placement on a missing tile type', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     ir.mappings[0]!.placements[3]!.target = 'nowhere';
     expectError(ir, /names tile type 'nowhere', which architecture 'toy' does not have \(have: tile\)/);
   });
   it('too few crossbars for the weight matrix', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     ir.mappings[0]!.placements[0]!.crossbar!.crossbars = 1;
     expectError(ir, /needs 2×1 = 2/);
   });
   it('wrong slice count', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     ir.mappings[0]!.placements[0]!.crossbar!.slices = 4;
     expectError(ir, /4-bit weights on 2-bit cells need ⌈4\/2⌉ = 2/);
   });
   it('more crossbars than the chip has', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     const p = ir.mappings[0]!.placements[0]!.crossbar!;
     p.replication = 4;
     p.crossbars_total = 8;
@@ -430,35 +379,35 @@ describe('sim: bad or inconsistent IR is rejected with a clear error', () => {
     expectError(ir, /uses 9 crossbars of tile type 'tile' .* but the architecture has 8/);
   });
   it('a weight layer without a placement', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     ir.mappings[0]!.placements.splice(3, 1);
     expectError(ir, /layer 'b' \(linear\) has weights but no placement/);
   });
   it('a missing model or architecture', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     ir.mappings[0]!.model = 'm2';
     expectError(ir, /names model 'm2', which the IR does not have/);
-    const ir2 = clone(toyProgram());
+    const ir2 = toyProgram();
     ir2.mappings[0]!.architecture = 'a2';
     expectError(ir2, /names architecture 'a2'/);
   });
   it('a non-positive clock or ADC rate', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     ir.architectures[0]!.clock_hz = 0;
     expectError(ir, /clock_hz: must be a positive frequency/);
-    const ir2 = clone(toyProgram());
+    const ir2 = toyProgram();
     ir2.architectures[0]!.tile_types[0]!.adc!.rate_hz = 0;
     expectError(ir2, /needs ADCs with a positive rate/);
   });
   it('a bad NoC', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     ir.architectures[0]!.noc!.dims = [2];
     expectError(ir, /a mesh needs 2 positive integer dimensions \(got \[2\]\)/);
   });
   it('an adjacency policy on a non-gcn layer', () => {
-    const ir = clone(toyProgram());
+    const ir = toyProgram();
     ir.mappings[0]!.adjacency = [
-      { layer: 'a', partition: 'p', target: 'tile', block: 4, skip_zero_blocks: true, reorder: 'none' },
+      { layer: 'a', partition: 'chip', target: 'tile', block: 4, skip_zero_blocks: true, reorder: 'none' },
     ];
     expectError(ir, /layer 'a' is a conv; only gcn layers have an adjacency/);
   });

@@ -5,10 +5,10 @@
 import type { AttrValue, IrLayer, IrModel } from '@pim/ir';
 import type { StageReport } from './types.js';
 
+/** A layer attribute's first number (a kernel of [3, 3] reads as 3); the fallback when it is not a finite number. */
 function first(v: AttrValue | undefined, fallback: number): number {
-  if (typeof v === 'number') return v;
-  if (Array.isArray(v) && typeof v[0] === 'number') return v[0];
-  return fallback;
+  const x = Array.isArray(v) ? v[0] : v;
+  return typeof x === 'number' && Number.isFinite(x) ? x : fallback;
 }
 
 /**

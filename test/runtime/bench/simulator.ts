@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { IrProgram } from '@pim/ir';
 import { simulate } from '@pim/runtime/sim';
-import { isaacProgram } from '../fixtures/reference-ir.js';
+import { isaacProgram } from '../fixtures/compiled.js';
 
 /** NeuroSim (DNN+NeuroSim V2) takes about 5 minutes for one VGG-8 inference estimate. */
 export const NEUROSIM_VGG8_S = 300;
