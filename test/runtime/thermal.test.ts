@@ -192,6 +192,28 @@ describe('thermal: solver and checks', () => {
     assert.throws(() => solveSteady(bad), /power must be finite/);
   });
 
+  it('the multigrid preconditioner needs about as many iterations on a fine grid as on a coarse one', () => {
+    // CG with a diagonal preconditioner needs hundreds here, and more the finer the grid
+    const s = loadCase('t2a').stack;
+    const its = [16, 32, 64].map((n) => solveSteady(s, { rows: n, cols: n }).iterations);
+    assert.ok(Math.max(...its) <= 20, `iterations ${its}`);
+    assert.ok(its[2] <= its[0] + 3, `iterations ${its}`);
+  });
+
+  it('grids that do not halve evenly solve too, to the same temperatures within the grid error', () => {
+    const s = loadCase('t2a').stack;
+    const ref = solveSteady(s, { rows: 64, cols: 64 });
+    for (const [rows, cols] of [
+      [37, 50],
+      [30, 100],
+    ]) {
+      const x = solveSteady(s, { rows, cols });
+      assert.ok(x.residual <= 1e-9);
+      const rise = (t: number) => t - AMBIENT;
+      assert.ok(Math.abs(rise(x.layers[0].mean) / rise(ref.layers[0].mean) - 1) < 0.01, `${rows} × ${cols}`);
+    }
+  });
+
   it('the same stack gives the same temperatures to the bit', () => {
     const s = loadCase('t2a').stack;
     const a = solveSteady(s, { rows: 16, cols: 16 });

@@ -32,10 +32,8 @@ export interface ThermalNetwork {
   gridLayers: number;
   /** first index of the package nodes */
   peripheralBase: number;
-  /** index of the node of grid layer l (0 = farthest die layer), cell i·cols + j */
+  /** index of the node of grid layer l (0 = farthest die layer), cell i·cols + j: a cell's layers are consecutive */
   index(l: number, cell: number): number;
-  /** aggregate of every node for the coarse correction: blocks of `block` × `block` cells per layer */
-  aggregates(block: number): Int32Array;
 }
 
 interface Slab {
@@ -75,7 +73,8 @@ export function buildNetwork(stack: ThermalStack, rows: number, cols: number): T
   const nl = slabs.length;
   const perLayer = rows * cols;
   const base = nl * perLayer;
-  const b = new ConductanceBuilder(base + PERIPHERAL.length);
+  // three couplings per cell (east, north, below) and the die's edges to the package
+  const b = new ConductanceBuilder(base + PERIPHERAL.length, 3 * base + 4 * (rows + cols) + 16);
   // a cell's layers are numbered consecutively (the vertical coupling sits next to the diagonal)
   const index = (l: number, cell: number) => cell * nl + l;
   const node = (l: number, i: number, j: number) => index(l, i * cols + j);
@@ -100,18 +99,7 @@ export function buildNetwork(stack: ThermalStack, rows: number, cols: number): T
     }
   }
   connectPackage(b, stack, rows, cols, base, node, convPerCell, slabs);
-  const aggregates = (block: number) => {
-    const ar = Math.ceil(rows / block);
-    const ac = Math.ceil(cols / block);
-    const agg = new Int32Array(base + PERIPHERAL.length);
-    for (let l = 0; l < nl; l++)
-      for (let i = 0; i < rows; i++)
-        for (let j = 0; j < cols; j++)
-          agg[node(l, i, j)] = (l * ar + Math.floor(i / block)) * ac + Math.floor(j / block);
-    for (let p = 0; p < PERIPHERAL.length; p++) agg[base + p] = nl * ar * ac + p;
-    return agg;
-  };
-  return { matrix: b.build(), rows, cols, gridLayers: nl, peripheralBase: base, index, aggregates };
+  return { matrix: b.build(), rows, cols, gridLayers: nl, peripheralBase: base, index };
 }
 
 function connectPackage(

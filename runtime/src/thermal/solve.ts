@@ -1,6 +1,7 @@
 // Steady-state temperatures of a die stack: power map → conductance network → PCG → per-cell,
 // per-block and per-layer temperatures.
 import { buildNetwork, PERIPHERAL } from './model.js';
+import { multigridPreconditioner } from './multigrid.js';
 import { conjugateGradient } from './sparse.js';
 import type {
   BlockTemperature,
@@ -100,7 +101,7 @@ export function solveSteady(stack: ThermalStack, opts: SolveOptions = {}): Therm
   const cg = conjugateGradient(net.matrix, power, {
     tolerance: opts.tolerance ?? 1e-9,
     maxIterations: opts.maxIterations ?? 5000,
-    coarse: net.aggregates(16),
+    precondition: multigridPreconditioner(stack, net),
   });
   if (cg.residual > (opts.tolerance ?? 1e-9) * 100) {
     throw new ThermalError(
