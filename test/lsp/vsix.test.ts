@@ -1,10 +1,20 @@
 // The VS Code extension as shipped: bundle it, package the .vsix with vsce, read the manifest back,
-// and run the bundled server (which must find the compiler's prelude next to itself).
+// run its pimc (compiler, simulator, trainer with tfjs-wasm and MNIST, explorer) unpacked where no
+// node_modules can help, and run the bundled server (which must find the compiler's prelude next to itself).
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { fileUri, marked, repoRoot, startClient } from './support/client.js';
@@ -21,15 +31,38 @@ describe('VS Code extension package', function () {
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('packages a .vsix that contributes the language, grammar and commands', async () => {
-    await run(process.execPath, [join(ext, 'esbuild.mjs')], { cwd: ext });
+  /** The extension bundled and packaged (once) into the temporary folder. */
+  async function packaged(): Promise<string> {
     const vsix = join(tmp, 'pim.vsix');
+    if (existsSync(vsix)) return vsix;
+    await run(process.execPath, [join(ext, 'esbuild.mjs')], { cwd: ext });
     await run(
       join(repoRoot, 'node_modules/.bin/vsce'),
       ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
       { cwd: ext },
     );
-    const files = await readZip(vsix);
+    return vsix;
+  }
+
+  /** The packaged .vsix unpacked (once) into the temporary folder. */
+  async function unpacked(): Promise<string> {
+    const root = join(tmp, 'unpacked');
+    if (existsSync(root)) return root;
+    const files = await readZip(await packaged());
+    for (const [name, data] of files) {
+      if (name.endsWith('/')) continue;
+      mkdirSync(join(root, name, '..'), { recursive: true });
+      writeFileSync(join(root, name), data);
+    }
+    // Outside the repository, so nothing of the workspace's node_modules can be found: no folder
+    // above it has one, and the commands run without NODE_PATH.
+    for (let dir = root; dir !== dirname(dir); dir = dirname(dir))
+      assert.ok(!existsSync(join(dir, 'node_modules')), `${dir}/node_modules would be on the resolution path`);
+    return root;
+  }
+
+  it('packages a .vsix that contributes the language, grammar and commands', async () => {
+    const files = await readZip(await packaged());
     const listing = [...files.keys()].join('\n');
     for (const f of [
       'extension/package.json',
@@ -77,23 +110,16 @@ describe('VS Code extension package', function () {
       );
   });
 
-  it('ships a pimc that compiles, simulates and explores from the unpacked .vsix with nothing on PATH', async () => {
-    const vsix = join(tmp, 'pim.vsix');
-    const files = await readZip(vsix);
-    // Unpacked outside the repository, so nothing of the workspace's node_modules can be found.
-    const root = join(tmp, 'unpacked');
-    for (const [name, data] of files) {
-      if (name.endsWith('/')) continue;
-      mkdirSync(join(root, name, '..'), { recursive: true });
-      writeFileSync(join(root, name), data);
-    }
+  it('ships a pimc that compiles, simulates, trains and explores from the unpacked .vsix with nothing on PATH', async function () {
+    this.timeout(600000);
+    const root = await unpacked();
     const pimc = join(root, 'extension/dist/pimc/pimc.mjs');
     const ws = join(tmp, 'pimc-ws');
     mkdirSync(ws);
     const program = `architecture chip { clock: 1 GHz, tile t[4] { ima[2] { crossbar[8] { rows: 64, cols: 64, cell: c }, adc[8] { }, dac[8 * 64] { } } } }
 device c { technology: reram, bits_per_cell: 2 }
 dataset d { source: synthetic, shape: tensor[16], classes: 2, samples: 8 }
-model net { input: tensor[16], linear l { out: 4 } }
+model net { input: tensor[16], linear l { out: 2 } }
 mapping m { model: net, architecture: chip, place linear on t }
 run r { mapping: m, dataset: d }
 explore e { evaluate: r, vary chip.clock in [1 GHz, 2 GHz], minimize area, energy, method: grid }
@@ -110,14 +136,64 @@ explore trained { evaluate: fit, vary chip.clock in [1 GHz, 2 GHz], maximize acc
     assert.match(readFileSync(join(ws, 'sim.html'), 'utf8'), /<svg/);
     await run(process.execPath, [pimc, 'explore', 'a.pim', '--explore', 'e', '--html', 'explore.html'], bare);
     assert.match(readFileSync(join(ws, 'explore.html'), 'utf8'), /<svg/);
-    // Training is not bundled: an exploration that trains says what is missing (the extension turns
-    // this into advice to set pim.compiler.path).
-    const trained = await run(process.execPath, [pimc, 'explore', 'a.pim', '--explore', 'trained'], bare).then(
-      () => assert.fail('an exploration that trains cannot run on the bundled pimc'),
+    // An exploration that trains each design (its worker processes start from the bundle too).
+    await run(process.execPath, [pimc, 'explore', 'a.pim', '--explore', 'trained', '--json', 'trained.json'], bare);
+    const explored = JSON.parse(readFileSync(join(ws, 'trained.json'), 'utf8')) as {
+      evaluations: { objectives: { accuracy: number } }[];
+    };
+    assert.equal(explored.evaluations.length, 2);
+    for (const e of explored.evaluations) assert.ok(e.objectives.accuracy >= 0 && e.objectives.accuracy <= 1);
+  });
+
+  it('trains on MNIST from the unpacked .vsix as the workspace pimc does, and says why when tfjs cannot start', async function () {
+    this.timeout(600000);
+    const root = await unpacked();
+    const pimc = join(root, 'extension/dist/pimc/pimc.mjs');
+    const ws = join(tmp, 'mnist-ws');
+    mkdirSync(ws);
+    // 240 training and 60 test digits of the bundled MNIST, one epoch.
+    writeFileSync(
+      join(ws, 'digits.pim'),
+      `architecture chip { clock: 1 GHz, tile t[4] { ima[2] { crossbar[8] { rows: 64, cols: 64, cell: c }, adc[8] { }, dac[8 * 64] { } } } }
+device c { technology: reram, bits_per_cell: 2 }
+dataset mnist { source: builtin, samples: 300 }
+model net { input: tensor[1, 28, 28], flatten, linear l { out: 10 } }
+mapping m { model: net, architecture: chip, place linear on t }
+train fit { mapping: m, dataset: mnist, epochs: 1, batch: 10, optimizer: momentum { lr: 0.1, momentum: 0.9 } }
+run r { mapping: m, dataset: mnist }
+`,
+    );
+    const bare = { cwd: ws, env: { PATH: '', HOME: tmp } };
+    await run(process.execPath, [pimc, 'train', 'digits.pim', '--json', 'bundled.json', '--checkpoint', 'ck'], bare);
+    await run(
+      process.execPath,
+      [join(repoRoot, 'cli/bin/pimc.js'), 'train', 'digits.pim', '--json', 'workspace.json'],
+      {
+        cwd: ws,
+      },
+    );
+    type Trained = { final: { loss: number; test_accuracy: number } };
+    const bundled = JSON.parse(readFileSync(join(ws, 'bundled.json'), 'utf8')) as Trained;
+    const workspace = JSON.parse(readFileSync(join(ws, 'workspace.json'), 'utf8')) as Trained;
+    // Well above chance (10%) after one epoch: it learnt from real digits.
+    assert.ok(bundled.final.test_accuracy > 0.3, `test accuracy ${bundled.final.test_accuracy}`);
+    // The same numbers as the workspace's pimc on tfjs-wasm (its cpu backend rounds differently).
+    assert.equal(bundled.final.loss, workspace.final.loss);
+    assert.equal(bundled.final.test_accuracy, workspace.final.test_accuracy);
+    const ran = await run(process.execPath, [pimc, 'run', 'digits.pim', '--run', 'r', '--checkpoint', 'ck'], bare);
+    assert.match(ran.stdout, new RegExp(`test accuracy ${(100 * bundled.final.test_accuracy).toFixed(1)}%`));
+    // Without its WebAssembly, training stops and says why instead of falling back to another backend.
+    const wasmDir = join(root, 'extension/dist/pimc');
+    const aside = join(tmp, 'wasm-aside');
+    mkdirSync(aside);
+    for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')))
+      renameSync(join(wasmDir, f), join(aside, f));
+    const failed = await run(process.execPath, [pimc, 'train', 'digits.pim'], bare).then(
+      () => assert.fail('training without the .wasm files must fail'),
       (e: { code: number; stderr: string }) => e,
     );
-    assert.notEqual(trained.code, 0);
-    assert.match(trained.stderr, /@tensorflow|not bundled with the extension/);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /error: tfjs could not start its 'wasm' backend/);
   });
 
   it('runs the bundled server with the compiler and its prelude', async () => {

@@ -1,4 +1,4 @@
-// The VS Code side of pim: starts the language server and contributes the Compile and Simulate commands.
+// The VS Code side of pim: starts the language server and contributes the Compile, Simulate and Explore commands.
 import * as vscode from 'vscode';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -203,10 +203,11 @@ function failureMessage(
 ): string {
   if (result.cannotRun) return `${result.cannotRun}.`;
   const what = command === 'simulate' ? 'simulation' : 'exploration';
-  if (/@tensorflow|is not bundled with the extension/.test(result.stderr)) {
-    return `this ${what} trains designs (accuracy is an objective), and the pimc bundled with the extension has no trainer; set pim.compiler.path to a pimc from a full pim installation.`;
-  }
   if (/unknown command/i.test(result.stderr)) return `the pimc in use (pim.compiler.path) has no '${command}' command.`;
+  // pimc's own account of what stopped it (a missing part of the installation, a data set or tfjs
+  // backend that cannot load, an internal error), as opposed to diagnostics of the file.
+  const reason = /^(?:pimc|error): .*$/m.exec(result.stderr)?.[0];
+  if (reason) return `${what} failed: ${reason.replace(/^(?:pimc|error): /, '')}`;
   if (result.code === 1) return `the file has errors; see the Problems view and the pim output.`;
   return `${what} failed (exit code ${result.code}; see the pim output).`;
 }

@@ -3,6 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { DataError } from '../data/errors.js';
 
 export { tf };
 
@@ -15,7 +16,12 @@ export function initTf(
   if (ready && tf.getBackend() === backend) return ready;
   ready = (async () => {
     tf.env().set('PROD', true);
-    await tf.setBackend(backend);
+    // tfjs falls back to another backend when one fails to start (e.g. its .wasm file is missing):
+    // that would train on the wrong numerics, slowly, with nothing said.
+    if (!(await tf.setBackend(backend)))
+      throw new DataError(
+        `tfjs could not start its '${backend}' backend (the messages above say why: for wasm, usually a .wasm file that could not be read)`,
+      );
     await tf.ready();
   })();
   return ready;
