@@ -216,6 +216,28 @@ describe('sim: PipeLayer training cost (toy chip)', () => {
     near(t.total_energy_j, 2 * t.epoch_energy_j);
   });
 
+  it("the trainer's measured writes replace every cell at every update (numerics/writes.ts)", () => {
+    const analytic = simulate(toyProgram()).training[0]!;
+    // a: 72 cells per copy, 180 writes in 10 updates (18 per update, ×3 replicas = 54), its busiest cell 5;
+    // b: 36 cells, 72 writes (7.2 per update), busiest 3.
+    const t = simulate(toyProgram(), {
+      measuredWrites: {
+        [analytic.experiment]: {
+          a: { cells: 12 * 6, updates: 10, writes: 180, max_cell_writes: 5 },
+          b: { cells: 6 * 6, updates: 10, writes: 72, max_cell_writes: 3 },
+        },
+      },
+    }).training[0]!;
+    assert.equal(t.writes_source, 'measured by the trainer');
+    near(t.per_update.cells_written, 54 + 7.2);
+    near(t.per_update.write_energy_j, 61.2e-12); // 1 pJ per write
+    near(t.per_update.write_latency_s, analytic.per_update.write_latency_s);
+    // a's busiest cell wears first: 0.5 writes per update × 10 updates per epoch; 1000 writes last 200 epochs.
+    near(t.writes_per_cell_per_epoch, 5);
+    near(t.epochs_to_endurance, 200);
+    near(analytic.epoch_energy_j - t.epoch_energy_j, 10 * (252e-12 - 61.2e-12));
+  });
+
   it('transposedMvm converts rows, not columns', () => {
     const arch = toyProgram().architectures[0]!;
     const tm = tileModel(arch, arch.tile_types[0]!, []);

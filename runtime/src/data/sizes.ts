@@ -5,3 +5,19 @@
 export const MNIST_DIGITS = 10000;
 /** Digits the fixed split holds out for testing (data/mnist.ts); the rest train. */
 export const MNIST_TEST_SIZE = 2000;
+
+/** A synthetic image set's sizes when its attributes state none. */
+export const SYNTHETIC_TRAIN = 1024;
+export const SYNTHETIC_TEST = 256;
+
+/**
+ * Train and test sizes a data set's attributes state: `train` and `test`, else `samples` split 80% train /
+ * 20% test (the loaders' rule, and the simulator's epoch, in one place); undefined where nothing is stated.
+ */
+export function statedSplit(attributes: Record<string, unknown>): { train?: number; test?: number } {
+  const num = (k: string): number | undefined => (typeof attributes[k] === 'number' ? attributes[k] : undefined);
+  const samples = num('samples');
+  const train = num('train') ?? (samples ? Math.round(0.8 * samples) : undefined);
+  const test = num('test') ?? (samples ? samples - Math.round(0.8 * samples) : undefined);
+  return { ...(train !== undefined ? { train } : {}), ...(test !== undefined ? { test } : {}) };
+}

@@ -39,6 +39,7 @@ import { cellEncoding, type CellEncoding, type Encoding } from './encoding.js';
 import { NormalPool } from './normal-pool.js';
 import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
 import { tf } from './tf.js';
+import { isWrite, UNPROGRAMMED, weightCells } from './writes.js';
 
 export interface CrossbarParams {
   rows: number;
@@ -92,7 +93,7 @@ export interface KernelGeometry {
 export type MvmPath = 'auto' | 'fast' | 'bitserial' | 'approx';
 
 export interface ProgramResult {
-  /** Cells written by this update (cells whose level changed and are not stuck): see writes.ts. */
+  /** Cells written by this update (writes.ts: healthy cells whose level changes). */
   written: number;
   /** Cells that wore out by this update. */
   newlyWorn: number;
@@ -138,7 +139,7 @@ export class CrossbarLayer {
 
   // Cell state lives in JS typed arrays, index k·G·N + g·N + n (group g of output n on fan-in row k): a write
   // touches each cell once with branches (changed? stuck? worn?), which per-cell tensor ops did 5× slower.
-  /** Last programmed level of each cell, −1 before the first write. */
+  /** Last programmed level of each cell, UNPROGRAMMED before the first write. */
   private readonly digits: Int16Array;
   /** Each cell's conductance in level units, (G − G_off)/ΔG: exact integers for ideal cells, so ideal reads are exact. */
   private readonly lev: Float32Array;
@@ -206,8 +207,8 @@ export class CrossbarLayer {
     const rng = new Rng(seed);
     this.pool = new NormalPool(rng.fork(1));
     this.variationPool = new NormalPool(rng.fork(3));
-    const cells = K * this.groups * N;
-    this.digits = new Int16Array(cells).fill(-1);
+    const cells = weightCells(K, N, this.groups);
+    this.digits = new Int16Array(cells).fill(UNPROGRAMMED);
     this.lev = new Float32Array(cells);
     this.stuck = new Uint8Array(cells);
     this.wearToOne = new Uint8Array(cells);
@@ -319,7 +320,7 @@ export class CrossbarLayer {
     return tf.tensor2d(out, [K, G * N]);
   }
 
-  /** Writes float weights [K, N] to the cells: only changed levels are written (and counted). */
+  /** Writes float weights [K, N] to the cells: only writes (writes.ts) change and count a cell. */
   program(w: tf.Tensor2D): ProgramResult {
     const p = this.params;
     const { K, N, groups: G, levels: L } = this;
@@ -354,7 +355,7 @@ export class CrossbarLayer {
         for (let n = 0; n < N; n++) {
           const i = row + n;
           const d = dig[g * N + n]!;
-          if (stuck[i] === 0 && d !== digits[i]) {
+          if (isWrite(digits[i]!, d, stuck[i] !== 0)) {
             written++;
             if (++writes[i]! > endurance) {
               // Worn out by this write: the cell sticks instead of taking the level.

@@ -183,13 +183,13 @@ function trainingLines(r: SimReport): string[] {
       `  per sample            forward ${fmt(t.per_sample.forward_s, 's')} / ${fmt(t.per_sample.forward_j, 'J')}, backward ${fmt(t.per_sample.backward_s, 's')} / ${fmt(t.per_sample.backward_j, 'J')}, gradient ${fmt(t.per_sample.gradient_s, 's')} / ${fmt(t.per_sample.gradient_j, 'J')}, NoC ${fmt(t.per_sample.noc_s, 's')} / ${fmt(t.per_sample.noc_j, 'J')}`,
     );
     out.push(
-      `  per update            ${t.per_update.cells_written} cells written, ${fmt(t.per_update.write_energy_j, 'J')}, ${fmt(t.per_update.write_latency_s, 's')}`,
+      `  per update            ${Number(t.per_update.cells_written.toPrecision(6))} cells written (${t.writes_source}), ${fmt(t.per_update.write_energy_j, 'J')}, ${fmt(t.per_update.write_latency_s, 's')}`,
     );
     out.push(
       `  epoch                 ${fmt(t.epoch_time_s, 's')}, ${fmt(t.epoch_energy_j, 'J')} (leakage ${fmt(t.epoch_static_j, 'J')}); total ${fmt(t.total_time_s, 's')}, ${fmt(t.total_energy_j, 'J')}`,
     );
     out.push(
-      `  endurance             ${t.writes_per_cell_per_epoch} writes/cell/epoch; ${t.endurance > 0 ? `${t.endurance.toExponential(1)} writes ⇒ ${t.epochs_to_endurance.toExponential(3)} epochs to wear-out` : 'device endurance unknown'}`,
+      `  endurance             ${Number(t.writes_per_cell_per_epoch.toPrecision(6))} writes/cell/epoch; ${t.endurance > 0 ? `${t.endurance.toExponential(1)} writes ⇒ ${t.epochs_to_endurance.toExponential(3)} epochs to wear-out` : 'device endurance unknown'}`,
     );
   }
   return out;

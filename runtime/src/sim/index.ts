@@ -6,6 +6,7 @@ export { tileModel, stepTime, crossbarPeakOps, type TileModel } from './arch.js'
 export { mvmCost, type MvmCost } from './mvm.js';
 export { gpuCost, layerFlops, layerBytes, type GpuCost } from './gpu.js';
 export { transposedMvm } from './training.js';
+export { measuredLayerWrites, type MeasuredWrites, type MeasuredLayerWrites } from '../numerics/writes.js';
 export type * from './types.js';
 export { formatSummary } from '../report/text.js';
 export { writeReports, type WriteOptions } from '../report/write.js';

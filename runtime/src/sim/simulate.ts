@@ -6,6 +6,7 @@
 import { tilesFor, type IrArchitecture, type IrProgram } from '@pim/ir';
 import type { GnnReport, GraphLike } from '../gnn/index.js';
 import type { NocResult } from '../noc/traffic.js';
+import type { MeasuredWrites } from '../numerics/writes.js';
 import { tileModel, type TileModel } from './arch.js';
 import { componentShares, imageEnergy, type ImageEnergy } from './energy.js';
 import { SimError } from './errors.js';
@@ -31,6 +32,11 @@ export interface SimulateOptions {
   blockSizes?: number[];
   /** Per-link and per-router NoC lists, the 2D/3D counterpart, GNN sweep (default true); off for fast evaluation loops. */
   detail?: boolean;
+  /**
+   * The trainer's measured writes by training experiment (numerics/writes.ts; `checkpointWrites` reads them
+   * from a checkpoint): that experiment's write energy and wear follow them instead of every cell at every update.
+   */
+  measuredWrites?: Record<string, MeasuredWrites>;
 }
 
 // Derived figures are cached per IR object: the simulator treats the IR as immutable (evaluation loops
@@ -306,7 +312,12 @@ function checkCapacity(r: Resolved, walk: LayerWalk): void {
   }
 }
 
-function trainingReports(ir: IrProgram, x: Parts, warnings: Set<string>): SimReport['training'] {
+function trainingReports(
+  ir: IrProgram,
+  x: Parts,
+  warnings: Set<string>,
+  measured: SimulateOptions['measuredWrites'],
+): SimReport['training'] {
   const { r, walk, gnn } = x;
   const out: SimReport['training'] = [];
   for (const exp of ir.experiments) {
@@ -332,6 +343,7 @@ function trainingReports(ir: IrProgram, x: Parts, warnings: Set<string>): SimRep
         staticPower: x.energy.staticPower,
         graph: r.model.input.kind === 'graph',
         warnings,
+        ...(measured?.[exp.name] ? { measuredWrites: measured[exp.name] } : {}),
       }),
     );
   }
@@ -366,7 +378,13 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   const parts: Parts = { r, tiles, walk, noc, io, timing, energy, gnn, chips, idleFraction, peak };
   const report = assembleReport(ir, parts);
   checkCapacity(r, walk);
-  report.training = trainingReports(ir, parts, warnings);
+  for (const name of Object.keys(opts.measuredWrites ?? {}))
+    if (!ir.experiments.some((e) => e.name === name && e.kind === 'train' && e.mapping === r.mapping.name))
+      throw new SimError(
+        `experiments[${name}]`,
+        `measured writes given, but it is not a training experiment of mapping '${r.mapping.name}'`,
+      );
+  report.training = trainingReports(ir, parts, warnings, opts.measuredWrites);
   const thermal = chipThermal({ r, walk, period: timing.period, nocEnergy: energy.noc, idleFraction });
   if (thermal) report.thermal = thermal;
   report.warnings = [...warnings];

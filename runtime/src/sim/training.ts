@@ -9,7 +9,15 @@ import {
   type IrPlacement,
   type IrProgram,
 } from '@pim/ir';
-import { MNIST_DIGITS, MNIST_TEST_SIZE } from '../data/sizes.js';
+import { MNIST_DIGITS, MNIST_TEST_SIZE, statedSplit, SYNTHETIC_TRAIN } from '../data/sizes.js';
+import {
+  maxCellWritesPerUpdate,
+  weightCells,
+  writesPerUpdate,
+  type MeasuredLayerWrites,
+  type MeasuredWrites,
+} from '../numerics/writes.js';
+import { SimError } from './errors.js';
 import { type TileModel, stepTime } from './arch.js';
 import { gpuCost } from './gpu.js';
 import type { LayerReport, StageReport, TrainingLayerReport, TrainingReport } from './types.js';
@@ -44,10 +52,14 @@ export function transposedMvm(
 function samplesPerEpoch(ir: IrProgram, exp: IrExperiment, graph: boolean): [number, string] {
   if (graph) return [1, 'full-batch graph: one sample (the graph) per epoch'];
   const ds = ir.datasets.find((d) => d.name === exp.dataset);
-  const attr = ds?.attributes['train_samples'] ?? ds?.attributes['samples'];
-  if (typeof attr === 'number' && attr > 0) return [attr, `dataset ${exp.dataset} attribute`];
+  // The trainer's split (data/sizes.ts): the updates it makes are the ones costed here.
+  const stated = ds ? statedSplit(ds.attributes).train : undefined;
+  if (stated !== undefined && stated > 0)
+    return [stated, `dataset ${exp.dataset}: its training split (\`train\`, else 80% of \`samples\`)`];
   if (ds?.source === 'builtin' && ds.set === 'mnist')
     return [MNIST_DIGITS - MNIST_TEST_SIZE, 'MNIST train split (10,000 digits − test set)'];
+  if (ds?.source === 'synthetic' && ds.kind !== 'graph')
+    return [SYNTHETIC_TRAIN, `synthetic set ${exp.dataset}: the loader's default training size`];
   return [exp.batch, `unknown size of dataset '${exp.dataset}': assumed one batch`];
 }
 
@@ -71,14 +83,33 @@ export interface TrainingInputs {
   staticPower: number;
   graph: boolean;
   warnings: Set<string>;
+  /** The trainer's measured writes of this experiment by layer (numerics/writes.ts); else every cell at every update. */
+  measuredWrites?: MeasuredWrites;
 }
 
-/** One layer's training phases; `endurance` is its cells' (Infinity when it writes none), `gpu_s` its GPU time. */
+/** The measured writes of a crossbar layer, checked against the mapping's cells (they must be the same layer). */
+function measuredFor(x: TrainingInputs, layer: string, cells: number): MeasuredLayerWrites | undefined {
+  if (!x.measuredWrites) return undefined;
+  const m = x.measuredWrites[layer];
+  if (!m)
+    throw new SimError(`experiments[${x.exp.name}]`, `the measured writes have no layer '${layer}' (a crossbar layer)`);
+  if (m.cells !== cells)
+    throw new SimError(
+      `experiments[${x.exp.name}]`,
+      `the measured writes of layer '${layer}' cover ${m.cells} cells, but the mapping gives it ${cells} per copy (measured on another mapping?)`,
+    );
+  return m;
+}
+
+/**
+ * One layer's training phases; `endurance` is its cells' (Infinity when it writes none), `wear` the writes
+ * per update of its most-written cell, `gpu_s` its GPU time.
+ */
 function layerTrainingCost(
   x: TrainingInputs,
   r: LayerReport,
   firstWeight: number | undefined,
-): { t: TrainingLayerReport; endurance: number; gpu_s: number } {
+): { t: TrainingLayerReport; endurance: number; wear: number; gpu_s: number } {
   const layer = x.irLayers[r.index]!;
   const p = x.placements[r.index];
   const t: TrainingLayerReport = {
@@ -95,6 +126,7 @@ function layerTrainingCost(
     write_j: 0,
   };
   let endurance = Infinity;
+  let wear = 0;
   let gpuTime = 0;
   if (r.engine === 'crossbar' && p?.crossbar) {
     const tile = x.tiles.get(p.target)!;
@@ -114,7 +146,11 @@ function layerTrainingCost(
         `device '${tile.tt.crossbar!.device}' of tile '${tile.tt.name}' is not in the IR: weight writes not costed`,
       );
     else {
-      t.cells_written = c.rows_needed * c.cols_needed * c.replication;
+      // c.slices: the columns of one output (bit slices, and both signs for differential).
+      const cells = weightCells(w.rows, w.cols, c.slices);
+      const measured = measuredFor(x, layer.name, cells);
+      t.cells_written = writesPerUpdate(cells, c.replication, measured);
+      wear = maxCellWritesPerUpdate(measured);
       // Rows are programmed one at a time (all columns of a row in parallel), all crossbars in parallel.
       t.write_s = Math.min(tile.rows, w.rows) * dev.write_latency_s;
       t.write_j = t.cells_written * dev.write_energy_j;
@@ -139,7 +175,7 @@ function layerTrainingCost(
     t.backward_s = r.time_s;
     t.backward_j = r.energy_j;
   }
-  return { t, endurance, gpu_s: gpuTime };
+  return { t, endurance, wear, gpu_s: gpuTime };
 }
 
 export function trainingCost(x: TrainingInputs): TrainingReport {
@@ -151,10 +187,15 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
   const perLayer: TrainingLayerReport[] = [];
   const perName = new Map<string, TrainingLayerReport>();
   let endurance = Infinity;
+  let wear = 0;
   let gpuTime = 0;
+  for (const name of Object.keys(x.measuredWrites ?? {}))
+    if (!x.layers.some((r) => r.name === name && r.engine === 'crossbar'))
+      throw new SimError(`experiments[${exp.name}]`, `measured writes name layer '${name}', not a crossbar layer here`);
   for (const r of x.layers) {
-    const { t, endurance: e, gpu_s } = layerTrainingCost(x, r, firstWeight);
-    endurance = Math.min(endurance, e);
+    const { t, endurance: e, wear: w, gpu_s } = layerTrainingCost(x, r, firstWeight);
+    // The first cell to wear out: the fewest writes it survives per write it takes.
+    if (w > 0 && (wear === 0 || e / w < endurance / wear)) [endurance, wear] = [e, w];
     gpuTime += gpu_s;
     perLayer.push(t);
     perName.set(r.name, t);
@@ -210,9 +251,10 @@ export function trainingCost(x: TrainingInputs): TrainingReport {
     epoch_static_j: staticEnergy,
     total_time_s: epochTime * exp.epochs,
     total_energy_j: epochEnergy * exp.epochs,
-    writes_per_cell_per_epoch: steps,
+    writes_source: x.measuredWrites ? 'measured by the trainer' : 'analytic: every cell at every update',
+    writes_per_cell_per_epoch: wear * steps,
     endurance: Number.isFinite(endurance) ? endurance : 0,
-    epochs_to_endurance: Number.isFinite(endurance) ? endurance / steps : 0,
+    epochs_to_endurance: Number.isFinite(endurance) && wear > 0 ? endurance / (wear * steps) : 0,
     gpu_time_per_sample_s: gpuTime,
     layers: perLayer,
   };

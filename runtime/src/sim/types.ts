@@ -101,6 +101,7 @@ export interface TrainingReport {
   };
   /** Pipeline interval between samples with forward, backward and gradient sharing each layer's crossbars. */
   period_s: number;
+  /** Cell writes of one update (numerics/writes.ts), all replicas together, and their energy and latency. */
   per_update: { cells_written: number; write_energy_j: number; write_latency_s: number };
   batch_time_s: number;
   epoch_time_s: number;
@@ -109,7 +110,9 @@ export interface TrainingReport {
   epoch_static_j: number;
   total_time_s: number;
   total_energy_j: number;
-  /** Every update rewrites every cell of the weights (write-verify of whole weights): writes per cell = updates. */
+  /** Where the writes come from (numerics/writes.ts): every cell at every update, or the trainer's measured counts. */
+  writes_source: 'analytic: every cell at every update' | 'measured by the trainer';
+  /** Writes per epoch of the cell that wears out first (analytic: one per update). */
   writes_per_cell_per_epoch: number;
   endurance: number;
   epochs_to_endurance: number;

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@pim/grammar/files';
 import { DataError } from '../data/errors.js';
+import { measuredLayerWrites, type MeasuredWrites } from '../numerics/writes.js';
 
 export interface CheckpointTensor {
   shape: number[];
@@ -20,8 +21,10 @@ export interface Checkpoint {
   epoch: number;
   /** Trainable variables in network order. */
   variables: CheckpointTensor[];
-  /** Write counts of each crossbar layer's cells, by layer name. */
+  /** Write counts of each crossbar layer's cells since the chip was blank (numerics/writes.ts), by layer name. */
   writes: Record<string, CheckpointTensor>;
+  /** Weight updates (optimizer steps) the counts cover; absent in checkpoints of older versions of pim. */
+  updates?: number;
 }
 
 export function encodeTensor(data: Float32Array, shape: number[]): CheckpointTensor {
@@ -117,7 +120,18 @@ export function readCheckpoint(file: string): Checkpoint {
   if (typeof writes !== 'object' || writes === null || Array.isArray(writes))
     throw bad(file, 'writes', 'must be an object of tensors by layer name');
   for (const [k, t] of Object.entries(writes)) checkTensor(file, `writes.${k}`, t, true);
+  if (c['updates'] !== undefined && !(Number.isInteger(c['updates']) && (c['updates'] as number) >= 0))
+    throw bad(file, 'updates', 'must be a whole number');
   return ck as Checkpoint;
+}
+
+/** The writes the checkpoint's training took per layer, for the simulator's training cost (`measuredWrites`). */
+export function checkpointWrites(ck: Checkpoint, file: string): MeasuredWrites {
+  if (ck.updates === undefined)
+    throw bad(file, 'updates', 'is missing: the checkpoint predates write measurement (train again to measure writes)');
+  const out: MeasuredWrites = {};
+  for (const [layer, t] of Object.entries(ck.writes)) out[layer] = measuredLayerWrites(decodeTensor(t), ck.updates);
+  return out;
 }
 
 /** The checkpoint format version this code writes and reads. */

@@ -5,6 +5,7 @@ import type { IrDataset, IrExperiment, IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
 import { loadMnist } from '../data/mnist.js';
 import { DATA_DIR, loadPlanetoid, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';
+import { statedSplit, SYNTHETIC_TEST, SYNTHETIC_TRAIN } from '../data/sizes.js';
 import { syntheticSet } from '../data/synthetic.js';
 import type { TensorDataset } from '../data/tensor-set.js';
 import { tf } from '../numerics/tf.js';
@@ -37,14 +38,10 @@ export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataO
       if ((ds.set ?? ds.name) !== 'mnist')
         throw new DataError(`dataset '${ds.name}': unknown built-in set '${ds.set ?? ds.name}' (known: mnist)`);
       // `samples: N` uses N digits of the fixed split, 80% train / 20% test.
-      const samples = attrNum(ds, 'samples');
+      const split = statedSplit(ds.attributes);
       return {
         kind: 'tensor',
-        set: loadMnist({
-          trainLimit: opts.trainLimit ?? attrNum(ds, 'train') ?? (samples ? Math.round(0.8 * samples) : undefined),
-          testLimit:
-            opts.testLimit ?? attrNum(ds, 'test') ?? (samples ? samples - Math.round(0.8 * samples) : undefined),
-        }),
+        set: loadMnist({ trainLimit: opts.trainLimit ?? split.train, testLimit: opts.testLimit ?? split.test }),
       };
     }
     case 'synthetic': {
@@ -61,15 +58,9 @@ export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataO
           }),
         };
       }
-      const samples = attrNum(ds, 'samples');
-      const train = Math.min(
-        opts.trainLimit ?? Infinity,
-        attrNum(ds, 'train') ?? (samples ? Math.round(0.8 * samples) : 1024),
-      );
-      const test = Math.min(
-        opts.testLimit ?? Infinity,
-        attrNum(ds, 'test') ?? (samples ? samples - Math.round(0.8 * samples) : 256),
-      );
+      const split = statedSplit(ds.attributes);
+      const train = Math.min(opts.trainLimit ?? Infinity, split.train ?? SYNTHETIC_TRAIN);
+      const test = Math.min(opts.testLimit ?? Infinity, split.test ?? SYNTHETIC_TEST);
       return {
         kind: 'tensor',
         set: syntheticSet({

@@ -303,6 +303,8 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   const metrics: EpochMetrics[] = [];
   let epochWrites = 0;
   let totalWrites = net.program().written;
+  /** Weight updates so far (each writes the changed cells back): the checkpoint's write counts cover them. */
+  let updates = 0;
   let adcRanges = net.calibrates ? task.calibrate(net) : undefined;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -331,6 +333,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
         tf.dispose([loss!, correct!]);
         stepTime += performance.now() - ts;
         steps++;
+        updates++;
         return out;
       };
       const r = task.trainEpoch(net, step, epoch);
@@ -362,7 +365,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
         accuracy: m.test_accuracy,
         elapsed: (performance.now() - start) / 1000,
       });
-      if (opts.checkpoint) saveCheckpoint(opts.checkpoint, exp, model.name, epoch, net);
+      if (opts.checkpoint) saveCheckpoint(opts.checkpoint, exp, model.name, { epoch, updates }, net);
     }
     const final = metrics[metrics.length - 1] ?? emptyMetrics();
     const result: TrainResult = {
@@ -399,13 +402,20 @@ function emptyMetrics(): EpochMetrics {
   };
 }
 
-function saveCheckpoint(dir: string, exp: IrExperiment, model: string, epoch: number, net: Network): void {
+function saveCheckpoint(
+  dir: string,
+  exp: IrExperiment,
+  model: string,
+  at: { epoch: number; updates: number },
+  net: Network,
+): void {
   const ck: Checkpoint = {
     format: 'pim-checkpoint',
     version: 1,
     experiment: exp.name,
     model,
-    epoch,
+    epoch: at.epoch,
+    updates: at.updates,
     variables: net.trainable.map((v) => encodeTensor(v.dataSync() as Float32Array, v.shape)),
     writes: Object.fromEntries(
       net.weights
