@@ -273,6 +273,13 @@ export const Diagnostics = {
   ),
   notConstant: def('PIM3011', 'error', 'Not a constant', (what: string) => `${what} must be a constant expression`),
   badArgument: def('PIM3012', 'error', 'Bad function argument', (fn: string, reason: string) => `${fn}(): ${reason}`),
+  cyclesWithoutClock: def(
+    'PIM3250',
+    'error',
+    'Cycles without a clock',
+    (what: string) =>
+      `${what} is in cycles, but no clock encloses it: cycles become seconds only inside an architecture (at its clock, or its partition's) or a device (at the clock of each architecture whose crossbars use it); state a time here, e.g. '100 ns'`,
+  ),
 
   // ── PIM4xxx models, capacity and mapping ──────────────────────────────────────
   shapeMismatch: def(

@@ -2,7 +2,16 @@
 // type a placement targets, and the model and architecture of a mapping. The simulator, the trainer
 // and the explorer all look things up through here, so a lookup rule (a target named by its tile
 // type's name or its path) is stated once.
-import type { IrArchitecture, IrComponent, IrMapping, IrModel, IrProgram, IrTileType } from './types.js';
+import type {
+  IrArchitecture,
+  IrComponent,
+  IrCrossbarSpec,
+  IrDevice,
+  IrMapping,
+  IrModel,
+  IrProgram,
+  IrTileType,
+} from './types.js';
 
 /** The component at dot path `path` in `root`'s tree (`root` itself included). */
 export function findByPath(root: IrComponent, path: string): IrComponent | undefined {
@@ -52,4 +61,17 @@ export function mappingParts(
     model: ir.models.find((m) => m.name === mapping.model),
     arch: ir.architectures.find((a) => a.name === mapping.architecture),
   };
+}
+
+/** The clock a tile type runs at: its partition's own clock when the partition states one, else the chip's. */
+export function tileClockHz(arch: IrArchitecture, tt: IrTileType): number {
+  return arch.partitions.find((p) => p.name === tt.partition)?.clock_hz ?? arch.clock_hz;
+}
+
+/**
+ * Time to program one cell of a crossbar: the crossbar's own figure (its device's cycles at the
+ * architecture's clock), else its device's seconds; undefined when neither is known.
+ */
+export function cellWriteLatency(spec: IrCrossbarSpec, dev: IrDevice): number | undefined {
+  return spec.write_latency_s ?? dev.write_latency_s;
 }

@@ -36,8 +36,14 @@ export interface IrDevice {
   g_on_s: number;
   g_off_s: number;
   read_voltage_v: number;
-  read_latency_s: number;
-  write_latency_s: number;
+  /**
+   * Read and write latencies in seconds; absent when the device states them in cycles (the `_cycles`
+   * fields), which each architecture turns into seconds at its clock (IrCrossbarSpec).
+   */
+  read_latency_s?: number;
+  write_latency_s?: number;
+  read_latency_cycles?: number;
+  write_latency_cycles?: number;
   /** Energy to program one cell. */
   write_energy_j: number;
   /** Writes a cell survives before it wears out (stuck). */
@@ -86,6 +92,11 @@ export interface IrCrossbarSpec {
   device: string;
   bits_per_cell: number;
   read_latency_s: number;
+  /**
+   * Time to program one cell, at this architecture's clock, when the device states it in cycles;
+   * otherwise absent and the device's `write_latency_s` applies (`cellWriteLatency`).
+   */
+  write_latency_s?: number;
   power_w: number;
   area_m2: number;
   /** Energy of one read of the whole array (all rows driven, all columns sensed). */
@@ -144,6 +155,8 @@ export interface IrPartition {
   kind: 'reram' | 'gpu' | 'digital';
   /** 3D tier index when the NoC stacks tiers, else 0. */
   tier: number;
+  /** The partition's own clock, when it states one; its tiles run at it (`tileClockHz`). */
+  clock_hz?: number;
   tiles: string[];
   gpus: string[];
 }

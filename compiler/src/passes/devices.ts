@@ -4,6 +4,13 @@ import type { IrDevice } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate, requireAtLeast } from '../semantics/instance.js';
 import { formatNumber } from '../semantics/values.js';
+import { dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
+
+/** A device's latencies: in seconds, or in the cycles it states (IrDevice's `*_cycles`). */
+const LATENCIES = [
+  ['read_latency', 'read_latency_s', 'read_latency_cycles'],
+  ['write_latency', 'write_latency_s', 'write_latency_cycles'],
+] as const;
 
 export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
   const out = new Map<string, IrDevice>();
@@ -27,6 +34,8 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
       anchor: block.kind.span,
       what: `device '${sym.name}'`,
       overrides: ctx.overridesAt(sym.name),
+      // A device has no clock: each architecture whose crossbars use it turns its cycles into seconds.
+      keepCycles: true,
     });
     const n = (k: string): number => asNumber(inst.get(k)) ?? 0;
     const bits = n('bits_per_cell');
@@ -72,14 +81,17 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
       g_on_s: rOn > 0 ? 1 / rOn : 0,
       g_off_s: rOff > 0 ? 1 / rOff : 0,
       read_voltage_v: n('read_voltage'),
-      read_latency_s: n('read_latency'),
-      write_latency_s: n('write_latency'),
       write_energy_j: n('write_energy'),
       endurance: n('endurance'),
       variation: n('variation'),
       stuck_at_zero: n('stuck_at_zero'),
       stuck_at_one: n('stuck_at_one'),
     };
+    for (const [key, s, cycles] of LATENCIES) {
+      const v = inst.get(key);
+      if (v?.t === 'num' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) dev[cycles] = v.v;
+      else dev[s] = n(key);
+    }
     const spread = asNumber(inst.get('spread'));
     if (spread !== undefined) dev.spread = spread;
     const cellArea = asNumber(inst.get('cell_area'));

@@ -40,6 +40,8 @@ interface Node {
   inst: Instance | undefined;
   block: Block;
   children: Node[];
+  /** The clock its cycles were read at: its partition's, when that states one, else the architecture's. */
+  clockHz: number;
 }
 
 export function elaborateArchitectures(ctx: CheckContext, devices: Map<string, IrDevice>): Map<string, IrArchitecture> {
@@ -171,6 +173,7 @@ function inheritedBody(
 /** Component attributes that figures are divided by (the prelude's formulas and the simulator's). */
 const DIVISORS = [
   'bus_width',
+  'clock',
   'flit',
   'ports',
   'rate',
@@ -243,17 +246,21 @@ function build(
     }
   }
   checkExecutes(ctx, inst, b, label, uri, LAYER_KIND_NAMES);
+  // A partition with a clock of its own: its parts count their cycles in it.
+  const own =
+    ctx.isA('component', kind, 'partition') && inst.isStated('clock') ? asNumber(inst.get('clock')) : undefined;
+  const innerClock = own !== undefined && own > 0 && Number.isFinite(own) ? own : clockHz;
   const children: Node[] = [];
   checkUniqueLabels(ctx, b.body, uri);
   for (const m of b.body ?? []) {
     if (m.type === 'Block') {
-      const c = build(ctx, clockHz, m, path, parentTotal * count, uri);
+      const c = build(ctx, innerClock, m, path, parentTotal * count, uri);
       if (c) children.push(c);
     } else if (m.type !== 'Attribute') {
       ctx.report(diag('misplaced', uri, m.span, describeMember(m), `a '${kind}' block`));
     }
   }
-  return finish(ctx, b, kind, label, path, count, parentTotal * count, inst, children, uri);
+  return finish(ctx, b, kind, label, path, count, parentTotal * count, inst, children, uri, innerClock);
 }
 
 interface Figure {
@@ -298,6 +305,7 @@ function finish(
   inst: Instance | undefined,
   children: Node[],
   uri: string,
+  clockHz: number,
 ): Node {
   const shared = Math.max(1, asNumber(inst?.get('shared_by')) ?? 1);
   let f = figure(inst, children, shared, 'power');
@@ -351,7 +359,7 @@ function finish(
     power_source: powerSource,
     area_source: areaSource,
   });
-  return { ir, inst, block: b, children };
+  return { ir, inst, block: b, children, clockHz };
 }
 
 /** Class tests and counts over an elaborated tree (a node is a `cls` when its kind is or extends it). */
@@ -391,7 +399,7 @@ function elaborateOne(
   const { archInst, name, clockHz, chips, root } = elaborateTree(ctx, block, uri);
   const q = treeQueries(ctx);
   const all = descendants(root, []);
-  const { partitions, tileTypes, gpus } = tilesAndGpus(root, all, q, clockHz, devices);
+  const { partitions, tileTypes, gpus } = tilesAndGpus(root, all, q, devices);
   const nocNode = root.children.find((n) => q.isA(n, 'noc'));
   const noc = nocNode
     ? elaborateNoc(
@@ -490,27 +498,31 @@ function elaborateTree(
       ctx.report(diag('misplaced', fileOf(m), m.span, describeMember(m), 'an architecture'));
     }
   }
-  const root = finish(ctx, block, 'architecture', name, name, chips, chips, archInst, topChildren, uri);
+  const root = finish(ctx, block, 'architecture', name, name, chips, chips, archInst, topChildren, uri, clockHz);
   // Figures of the root are per chip; children were counted per chip and multiplied by `chips`.
   root.ir.count = chips;
   root.ir.path = name;
   return { archInst, name, clockHz, chips, root };
 }
 
-/** A crossbar's spec, which needs its device; its read latency defaults to the device's. */
+/**
+ * A crossbar's spec, which needs its device; its read latency defaults to the device's. A device's
+ * latencies stated in cycles become seconds here, at the crossbar's clock.
+ */
 function crossbarSpec(n: Node, devices: Map<string, IrDevice>): IrTileType['crossbar'] {
   const cell = n.inst?.get('cell');
   const dev = cell?.t === 'word' ? devices.get(cell.name) : undefined;
   // At least 1 (0 was reported), so that the mapping's arithmetic stays finite.
   const rows = Math.max(1, asNumber(n.inst?.get('rows')) ?? 128);
   const cols = Math.max(1, asNumber(n.inst?.get('cols')) ?? 128);
-  const readLatency = asNumber(n.inst?.get('read_latency')) ?? dev?.read_latency_s ?? 100e-9;
+  const devRead = dev?.read_latency_cycles !== undefined ? dev.read_latency_cycles / n.clockHz : dev?.read_latency_s;
+  const readLatency = asNumber(n.inst?.get('read_latency')) ?? devRead ?? 100e-9;
   const power = n.ir.power_w;
   const energy = n.ir.energy_j ?? power * readLatency;
   n.ir.attributes['read_latency'] = readLatency;
   if (n.ir.energy_j === undefined) n.ir.energy_j = energy;
   if (n.ir.latency_s === undefined) n.ir.latency_s = readLatency;
-  return {
+  const spec: NonNullable<IrTileType['crossbar']> = {
     rows,
     cols,
     device: dev?.name ?? (cell?.t === 'word' ? cell.name : ''),
@@ -520,6 +532,8 @@ function crossbarSpec(n: Node, devices: Map<string, IrDevice>): IrTileType['cros
     area_m2: n.ir.area_m2,
     read_energy_j: energy,
   };
+  if (dev?.write_latency_cycles !== undefined) spec.write_latency_s = dev.write_latency_cycles / n.clockHz;
+  return spec;
 }
 
 /** Partitions (the top-level `partition` blocks, else an implicit 'chip'), with their tile types and GPUs. */
@@ -527,7 +541,6 @@ function tilesAndGpus(
   root: Node,
   all: Node[],
   q: TreeQueries,
-  clockHz: number,
   devices: Map<string, IrDevice>,
 ): { partitions: IrPartition[]; tileTypes: IrTileType[]; gpus: IrGpu[] } {
   const insideTiles = new Set<Node>();
@@ -536,7 +549,9 @@ function tilesAndGpus(
   const partitions: IrPartition[] = [];
   for (const c of root.children) {
     if (!q.isA(c, 'partition')) continue;
-    partitions.push({ name: c.ir.name, kind: 'digital', tier: 0, tiles: [], gpus: [] });
+    const part: IrPartition = { name: c.ir.name, kind: 'digital', tier: 0, tiles: [], gpus: [] };
+    if (c.inst?.isStated('clock')) part.clock_hz = c.clockHz;
+    partitions.push(part);
     partitionOf.set(c, c.ir.name);
     for (const d of descendants(c, [])) partitionOf.set(d, c.ir.name);
   }
@@ -548,7 +563,7 @@ function tilesAndGpus(
     const partName = partitionOf.get(n) ?? 'chip';
     const part = partitions.find((p) => p.name === partName) ?? implicit;
     if (q.isA(n, 'tile')) {
-      const tt = tileType(n, part.name, q, clockHz, devices);
+      const tt = tileType(n, part.name, q, devices);
       tileTypes.push(tt);
       part.tiles.push(n.ir.name);
       if (tt.crossbar) part.kind = 'reram';
@@ -575,13 +590,8 @@ function tilesAndGpus(
 }
 
 /** A tile's flattened figures: its units (the crossbars' parents), crossbar, ADC, DAC and buffer. */
-function tileType(
-  n: Node,
-  partition: string,
-  q: TreeQueries,
-  clockHz: number,
-  devices: Map<string, IrDevice>,
-): IrTileType {
+function tileType(n: Node, partition: string, q: TreeQueries, devices: Map<string, IrDevice>): IrTileType {
+  const clockHz = n.clockHz;
   const isXbar = (x: Node): boolean => q.isA(x, 'crossbar');
   const xbarsPerTile = q.countInside(n, 'crossbar');
   const units = n.children.filter((c) => isXbar(c) || q.countInside(c, 'crossbar') > 0);

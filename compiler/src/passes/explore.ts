@@ -211,7 +211,8 @@ function resolveVaryPath(
     cls = ctx.classes.declaration.get('device');
   } else if (owner.kind === 'architecture' && architectures.has(owner.name)) {
     const arch = architectures.get(owner.name)!;
-    clockHz = arch.clock_hz;
+    // Below a partition with a clock of its own, cycles count that clock.
+    clockHz = arch.partitions.find((p) => p.name === parts[1]!.name && parts.length > 2)?.clock_hz ?? arch.clock_hz;
     const node = walkComponents(ctx, uri, owner, arch.root, parts.slice(1, -1));
     if (!node) return undefined;
     cls = ctx.classes.component.get(node.kind);

@@ -30,8 +30,10 @@ export interface Instance {
 }
 
 export interface InstanceOptions {
-  /** The architecture clock, to turn `cycle` into seconds. */
+  /** The clock of the enclosing architecture or partition, to turn `cycle` into seconds. */
   clockHz?: number;
+  /** Keep a time stated in cycles as cycles (a device: each architecture that uses it resolves them). */
+  keepCycles?: boolean;
   /** Where to report a missing required attribute. */
   anchor: Span;
   /** How to name the instance in messages (`'adc' block`). */
@@ -409,14 +411,14 @@ export function coerce(
   span: Span,
   uri: string,
   what: What,
-  opts: { clockHz?: number },
+  opts: { clockHz?: number; keepCycles?: boolean },
 ): Value {
   if (v.t === 'error') return v;
   switch (type.k) {
     case 'any':
       return v;
     case 'dim':
-      return coerceQuantity(ctx, v, type, span, uri, what, opts.clockHz);
+      return coerceQuantity(ctx, v, type, span, uri, what, opts);
     case 'count':
     case 'number': {
       if (v.t !== 'num')
@@ -500,7 +502,10 @@ export function coerce(
 }
 
 // coerce's helpers are functions rather than closures in it: it runs for every attribute.
-/** A quantity of the type's dimension, never below 0; cycles become seconds at the architecture's clock. */
+/**
+ * A quantity of the type's dimension, never below 0; a time in cycles becomes seconds at the enclosing
+ * clock, stays in cycles where the caller resolves them later (a device), else is PIM3250.
+ */
 function coerceQuantity(
   ctx: CheckContext,
   v: Value,
@@ -508,14 +513,16 @@ function coerceQuantity(
   span: Span,
   uri: string,
   what: What,
-  clockHz: number | undefined,
+  opts: { clockHz?: number; keepCycles?: boolean },
 ): Value {
   if (v.t !== 'num') return wrongType(ctx, v, type, span, uri, what, withArticle(type.name));
   if (!Number.isFinite(v.v)) return notFinite(ctx, span, uri, what);
   if (dimEquals(v.dim, type.dim)) return nonNegative(ctx, v, span, uri, what);
   if (type.name === 'time' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) {
-    if (clockHz) return nonNegative(ctx, num(v.v / clockHz, type.dim), span, uri, what);
-    return wrongDimension(ctx, span, uri, what, 'a time (cycles need an architecture clock)', 'cycles');
+    if (opts.clockHz) return nonNegative(ctx, num(v.v / opts.clockHz, type.dim), span, uri, what);
+    if (opts.keepCycles) return nonNegative(ctx, v, span, uri, what);
+    ctx.report(diag('cyclesWithoutClock', uri, span, whatText(what)));
+    return ERROR;
   }
   return wrongDimension(
     ctx,

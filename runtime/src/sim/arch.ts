@@ -7,6 +7,7 @@ import {
   findKind,
   inputCycles,
   parentOf,
+  tileClockHz,
   weightSlices,
   type IrArchitecture,
   type IrComponent,
@@ -52,6 +53,8 @@ export interface PowerShare {
 
 export interface TileModel {
   tt: IrTileType;
+  /** The clock the tile runs at: its partition's own, else the architecture's (`tileClockHz`). */
+  clock: number;
   reram: boolean;
   rows: number;
   cols: number;
@@ -147,7 +150,7 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
   if (!tile) warnings.push(`${where}: no component at path '${tt.path}'; DAC, S&H and digital units taken as 0 W`);
   const xb = tt.crossbar;
   const reram = xb !== undefined && tt.crossbars_per_tile > 0;
-  const clock = arch.clock_hz;
+  const clock = tileClockHz(arch, tt);
   // The unit (IMA) is the crossbar's parent when it sits below the tile.
   const xbNode = tile ? findKind(tile, 'crossbar') : undefined;
   const unitNode = tile && xbNode ? parentOf(tile, xbNode) : undefined;
@@ -203,6 +206,7 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
   const router = tileKinds.get('router');
   return {
     tt,
+    clock,
     reram,
     rows: xb?.rows ?? 0,
     cols: xb?.cols ?? 0,

@@ -1,6 +1,7 @@
 // Training cost in the PipeLayer style: per sample a forward pass, a backward pass on the transposed
 // crossbars and the weight-gradient computation; per batch a weight update written into the cells.
 import {
+  cellWriteLatency,
   inputCycles,
   tileMatrix,
   type IrDevice,
@@ -152,7 +153,12 @@ function layerTrainingCost(
       t.cells_written = writesPerUpdate(cells, c.replication, measured);
       wear = maxCellWritesPerUpdate(measured);
       // Rows are programmed one at a time (all columns of a row in parallel), all crossbars in parallel.
-      t.write_s = Math.min(tile.rows, w.rows) * dev.write_latency_s;
+      const writeLatency = cellWriteLatency(tile.tt.crossbar!, dev);
+      if (writeLatency === undefined)
+        x.warnings.add(
+          `device '${dev.name}' states its write latency in cycles, but tile '${tile.tt.name}' gives no seconds: writes take 0 s`,
+        );
+      t.write_s = Math.min(tile.rows, w.rows) * (writeLatency ?? 0);
       t.write_j = t.cells_written * dev.write_energy_j;
       endurance = dev.endurance;
     }

@@ -85,8 +85,9 @@ class Walker implements LayerWalk {
     return this.r.mapping.input_bits;
   }
 
-  get clock(): number {
-    return this.r.arch.clock_hz;
+  /** A layer's clock: its tile's (its partition's own, else the chip's). */
+  clockOf(t: TileModel | undefined): number {
+    return t?.clock ?? this.r.arch.clock_hz;
   }
 
   /**
@@ -144,7 +145,7 @@ class Walker implements LayerWalk {
   crossbar(layer: IrLayer): void {
     const p = this.r.placements[layer.index]!;
     const t = this.tiles.get(p.target)!;
-    const res = crossbarLayer(t, layer, p, this.inputBits, this.clock);
+    const res = crossbarLayer(t, layer, p, this.inputBits, t.clock);
     const [start, count] = this.take(p.target, p.crossbar!.crossbars_total);
     this.moveTo(this.addTileHost(p.target, start, count), this.actBits(layer), `→${layer.name}`);
     this.hostOfLayer.set(layer.name, this.cur);
@@ -163,7 +164,7 @@ class Walker implements LayerWalk {
     const plan = this.gnn?.layers.find((a) => a.layer === layer.name);
     if (!plan) return;
     const st = this.tiles.get(plan.target)!;
-    const agg = aggregateLayer(st, plan, layer, this.inputBits, this.clock);
+    const agg = aggregateLayer(st, plan, layer, this.inputBits, st.clock);
     const [as, ac] = this.take(plan.target, plan.crossbars);
     // V→E: each stored block's crossbar receives the rows of XW it needs.
     this.moveTo(
@@ -234,7 +235,7 @@ class Walker implements LayerWalk {
       });
       this.addGpuLayer(rep, g.name, layer);
     } else {
-      rep = digitalLayer(layer, p, this.curTile, this.curTiles, this.clock, this.warnings);
+      rep = digitalLayer(layer, p, this.curTile, this.curTiles, this.clockOf(this.curTile), this.warnings);
       this.layers.push(rep);
     }
     if (!this.stage) this.stage = this.newStage(layer.name);

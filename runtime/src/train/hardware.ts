@@ -3,6 +3,7 @@
 
 import {
   mappingParts,
+  tileClockHz,
   tileTypeOf,
   type IrArchitecture,
   type IrDevice,
@@ -44,7 +45,7 @@ function findDevice(ir: IrProgram, name: string, where: string): IrDevice {
 export function noiseBandwidth(arch: IrArchitecture, tile: IrTileType, exp: IrExperiment): number {
   const stated = exp.noise?.frequency_hz;
   if (stated !== undefined && stated > 0) return stated;
-  return readNoiseBandwidth(arch.clock_hz, tile.adc?.rate_hz ?? 0);
+  return readNoiseBandwidth(tileClockHz(arch, tile), tile.adc?.rate_hz ?? 0);
 }
 
 export function crossbarParamsFor(

@@ -1,0 +1,97 @@
+// Times in cycles reach the simulator as seconds: a device's read and write latencies stated in cycles
+// become seconds at the clock of the architecture (or partition) whose crossbars use the device, so
+// 100 cycles at 1 GHz simulate exactly as 100 ns, and the same cycles at another clock take another time.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compile } from '@pim/compiler';
+import type { IrProgram } from '@pim/ir';
+import { simulate, type SimReport } from '@pim/runtime/sim';
+
+/**
+ * A chip whose crossbar reads set the MVM step: 32-column arrays with one ADC per crossbar at 1.28 GS/s
+ * convert in 25 ns, below any read latency used here, so the step is the read.
+ */
+function program(read: string, write: string, clock: string, partitionClock?: string): string {
+  const tile = `tile t[4] {
+      edram buffer { capacity: 64 KB }
+      ima[2] {
+        crossbar[4] { rows: 32, cols: 32, cell: cell }
+        adc[4] { resolution: 8 bit, rate: 1.28 GHz }
+        dac[4 * 32]
+        shift_add
+      }
+      maxpool
+      sigmoid
+    }`;
+  const body = partitionClock ? `partition p { clock: ${partitionClock}\n    ${tile}\n  }` : tile;
+  return `device cell { bits_per_cell: 2, read_latency: ${read}, write_latency: ${write} }
+architecture chip {
+  clock: ${clock}, weight_bits: 8 bit, input_bits: 8 bit
+  ${body}
+}
+dataset digits { source: synthetic, shape: tensor[1, 8, 8], classes: 10, samples: 200 }
+model m { input: tensor[1, 8, 8], flatten, linear f1 { out: 32 }, relu, linear f2 { out: 10 } }
+mapping mp { model: m, architecture: chip, place linear on t }
+train tr { mapping: mp, dataset: digits, epochs: 1, batch: 20 }
+`;
+}
+
+function compileText(text: string): IrProgram {
+  const dir = mkdtempSync(join(tmpdir(), 'pim-cycles-'));
+  try {
+    writeFileSync(join(dir, 'chip.pim'), text);
+    const p = compile(join(dir, 'chip.pim'));
+    assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('; '));
+    return p.ir;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function run(read: string, write: string, clock: string, partitionClock?: string): SimReport {
+  return simulate(compileText(program(read, write, clock, partitionClock)), { mapping: 'mp' });
+}
+
+const layer = (r: SimReport, name: string) => r.layers.find((l) => l.name === name)!;
+
+describe('sim: device latencies in cycles', () => {
+  const seconds = run('100 ns', '50 ns', '1 GHz');
+  const cycles = run('100 cycles', '50 cycles', '1 GHz');
+
+  it('100 cycles at 1 GHz simulate exactly as 100 ns (inference and training)', () => {
+    assert.equal(layer(seconds, 'f1').read_s, 100e-9);
+    assert.equal(layer(cycles, 'f1').read_s, 100e-9);
+    assert.equal(layer(cycles, 'f1').bound, 'read');
+    assert.equal(cycles.summary.latency_s, seconds.summary.latency_s);
+    assert.equal(cycles.summary.energy_per_inference_j, seconds.summary.energy_per_inference_j);
+    assert.equal(cycles.training[0]!.per_update.write_latency_s, seconds.training[0]!.per_update.write_latency_s);
+    assert.equal(cycles.training[0]!.epoch_time_s, seconds.training[0]!.epoch_time_s);
+  });
+
+  it('the same cycles at 500 MHz take twice the time; a partition clock overrides the chip clock', () => {
+    const slow = run('100 cycles', '50 cycles', '500 MHz');
+    // Read: 100 cycles / 500 MHz = 200 ns; 8-bit inputs on 1-bit DACs: 8 steps → 1.6 µs per MVM.
+    assert.equal(layer(slow, 'f1').read_s, 200e-9);
+    assert.equal(layer(slow, 'f1').mvm_s, 8 * 200e-9);
+    // Writes: rows programmed one at a time (f1 uses 32 rows of its crossbars) × 50 cycles / 500 MHz.
+    assert.equal(slow.training[0]!.per_update.write_latency_s, 32 * 100e-9);
+    assert.equal(cycles.training[0]!.per_update.write_latency_s, 32 * 50e-9);
+    assert.ok(slow.summary.latency_s > cycles.summary.latency_s);
+    // The chip at 1 GHz with the tiles in a 500 MHz partition: the tiles' cycles count the partition's clock.
+    const part = run('100 cycles', '50 cycles', '1 GHz', '500 MHz');
+    assert.equal(layer(part, 'f1').read_s, 200e-9);
+    assert.equal(part.training[0]!.per_update.write_latency_s, 32 * 100e-9);
+    // ... and so do the digital units beside the crossbars (one element per unit per clock).
+    const relu = layer(part, 'relu_2');
+    assert.ok(Math.abs(relu.time_s / layer(slow, 'relu_2').time_s - 1) < 1e-12, `${relu.time_s}`);
+    assert.ok(Math.abs(relu.time_s / layer(cycles, 'relu_2').time_s - 2) < 1e-12, `${relu.time_s}`);
+  });
+
+  it('a device stated in seconds is not affected by the clock', () => {
+    const slow = run('100 ns', '50 ns', '500 MHz');
+    assert.equal(layer(slow, 'f1').read_s, 100e-9);
+    assert.equal(slow.training[0]!.per_update.write_latency_s, 32 * 50e-9);
+  });
+});
