@@ -1,13 +1,29 @@
 // Bundles the extension (CommonJS: VS Code 1.82 loads extensions with require) and the language
-// server (an ES module run by Node in a child process) into dist/.
+// server (an ES module run by Node in a child process) into dist/, and keeps the manifest's
+// `repository` that of the project.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
+
+// The project's source repository is named once, in the root package.json; the manifest that vsce
+// packages carries it with this folder as its directory (rewritten here when the root's changes).
+const manifestPath = join(here, 'package.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+const repository = {
+  ...JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).repository,
+  directory: 'vscode-extension',
+};
+if (!isDeepStrictEqual(manifest.repository, repository)) {
+  manifest.repository = repository;
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  console.warn("esbuild.mjs: vscode-extension/package.json's repository set from the root package.json");
+}
 
 await build({
   entryPoints: [join(here, 'src/extension.ts')],

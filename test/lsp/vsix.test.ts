@@ -36,11 +36,7 @@ describe('VS Code extension package', function () {
     const vsix = join(tmp, 'pim.vsix');
     if (existsSync(vsix)) return vsix;
     await run(process.execPath, [join(ext, 'esbuild.mjs')], { cwd: ext });
-    await run(
-      join(repoRoot, 'node_modules/.bin/vsce'),
-      ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
-      { cwd: ext },
-    );
+    await run(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '-o', vsix], { cwd: ext });
     return vsix;
   }
 
@@ -84,6 +80,15 @@ describe('VS Code extension package', function () {
     const pkg = JSON.parse(files.get('extension/package.json')!.toString('utf8'));
     assert.equal(pkg.contributes.languages[0].id, 'pim');
     assert.equal(pkg.icon, 'images/icon.png');
+    // The source repository, as the root package.json names it (packaged without
+    // --allow-missing-repository, so vsce found it), with this folder as its directory.
+    const project = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    assert.equal(project.repository.url, 'https://github.com/pim-lang/pim.git');
+    assert.deepEqual(pkg.repository, { ...project.repository, directory: 'vscode-extension' });
+    assert.match(
+      files.get('extension.vsixmanifest')!.toString('utf8'),
+      /Links\.Source" Value="https:\/\/github\.com\/pim-lang\/pim\.git"/,
+    );
     assert.deepEqual(files.get('extension/images/icon.png')!.subarray(1, 4).toString('latin1'), 'PNG');
     assert.equal(pkg.contributes.snippets[0].language, 'pim');
     const snippets = JSON.parse(files.get('extension/snippets/pim.json')!.toString('utf8')) as Record<

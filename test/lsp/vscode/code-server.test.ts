@@ -53,11 +53,7 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
     // Package the extension as a user gets it.
     await run(process.execPath, [join(ext, 'esbuild.mjs')], { cwd: ext });
     const vsix = join(tmp, 'pim.vsix');
-    await run(
-      join(repoRoot, 'node_modules/.bin/vsce'),
-      ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
-      { cwd: ext },
-    );
+    await run(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '-o', vsix], { cwd: ext });
     const dirs = {
       userData: join(tmp, 'user-data'),
       extensions: join(tmp, 'extensions'),
