@@ -121,12 +121,13 @@ describe('references and rename of every kind of name, across three files', func
     const out = mkdtempSync(join(dir, 'renamed-'));
     mkdirSync(out, { recursive: true });
     for (const n of names) writeFileSync(join(out, n), texts[n]);
-    const r = await run(process.execPath, [pimc, 'check', join(out, 'main.pim')]).catch(
-      (e: { stdout: string; stderr: string }) => e,
+    const r = await run(process.execPath, [pimc, 'check', join(out, 'main.pim')]).then(
+      (ok) => ({ ...ok, code: 0 }),
+      (e: { stdout: string; stderr: string; code: number }) => e,
     );
-    assert.match(
-      r.stdout + r.stderr,
-      /0 errors/,
+    // Exit status 0 and the summary line (`10 errors` must not pass for `0 errors`).
+    assert.ok(
+      r.code === 0 && /: 0 errors, /.test(r.stdout + r.stderr),
       `after renaming to ${newName}:\n${r.stdout}${r.stderr}\n${JSON.stringify(texts, null, 1)}`,
     );
     return texts;
