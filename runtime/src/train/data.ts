@@ -47,11 +47,13 @@ export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataO
     case 'synthetic': {
       const seed = attrNum(ds, 'seed') ?? 1;
       if (ds.kind === 'graph') {
+        // The compiler writes a graph's size as its shape, [nodes, features].
+        const [nodes, features] = ds.shape.length === 2 ? ds.shape : [];
         return {
           kind: 'graph',
           graph: syntheticGraph({
-            nodes: attrNum(ds, 'nodes') ?? 600,
-            features: attrNum(ds, 'features') ?? 100,
+            nodes: attrNum(ds, 'nodes') ?? nodes ?? 600,
+            features: attrNum(ds, 'features') ?? features ?? 100,
             classes: ds.classes || 4,
             avgDegree: attrNum(ds, 'degree') ?? 4,
             seed,

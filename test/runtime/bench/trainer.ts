@@ -10,56 +10,22 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { IrProgram } from '@pim/ir';
 import { evaluate, loadMnist, train, type MvmPath } from '@pim/runtime/train';
-import * as B from '../fixtures/ir-builders.js';
+import { compiledFixture, experimentFrom, type ExperimentSettings } from '../fixtures/compiled.js';
+import { gcnProgram } from '../experiments/reliability/common.js';
 
-const HW: B.ExperimentSpec = {
+const HW: ExperimentSettings = {
   faults: { stuck_at_zero: 0.01, stuck_at_one: 0.005 },
   noise: { temperature_k: 300, frequency_hz: 5e8, variation: 0.02 },
   mitigate: { noise_aware: true },
 };
 
-function lenetProgram(ideal: boolean): IrProgram {
-  const dev = B.device('reram2b', { bitsPerCell: 2, endurance: 1e8 });
-  const arch = B.architecture('isaac', { device: dev, adcBits: 8, weightBits: 16, inputBits: 16 });
-  const m = B.model('lenet5', { kind: 'tensor', shape: [1, 28, 28], classes: 10, dataset: 'mnist' }, B.LENET5);
-  const map = B.mapping('lenet_map', m, arch);
-  const exp = B.experiment('lenet', 'lenet_map', 'mnist', {
-    epochs: 2,
-    batch: 64,
-    seed: 1,
-    ...(ideal ? {} : HW),
-    numerics: { ideal },
-  });
-  return B.program({
-    devices: [dev],
-    architectures: [arch],
-    models: [m],
-    datasets: [B.MNIST_DATASET],
-    mappings: [map],
-    experiments: [exp],
-  });
-}
-
-export function coraProgram(ideal: boolean, dataRoot = resolve('data'), extra: B.ExperimentSpec = {}): IrProgram {
-  const dev = B.device('reram2b', { bitsPerCell: 2 });
-  const arch = B.architecture('isaac', { device: dev, adcBits: 8 });
-  const m = B.model('gcn2', { kind: 'graph', dataset: 'cora', nodes: 2708, features: 1433, classes: 7 }, B.gcn2(7));
-  const map = B.mapping('gcn_map', m, arch);
-  const exp = B.experiment('cora', 'gcn_map', 'cora', {
-    epochs: 200,
-    seed: 1,
-    optimizer: { name: 'adam', lr: 0.01, momentum: 0, weight_decay: 5e-4, beta1: 0.9, beta2: 0.999 },
-    ...extra,
-    numerics: { ideal },
-  });
-  return B.program({
-    devices: [dev],
-    architectures: [arch],
-    models: [m],
-    datasets: [B.planetoidDataset('cora', resolve(dataRoot, 'cora'), 7, 1433)],
-    mappings: [map],
-    experiments: [exp],
-  });
+/** LeNet-5 of test/runtime/fixtures/digits.pim on its ISAAC-like chip (2-bit cells, 8-bit ADC, 16-bit weights). */
+function lenetProgram(ideal: boolean, mapping = 'lenet5_map'): IrProgram {
+  const ir = compiledFixture('digits');
+  const sgd = { name: 'sgd' as const, lr: 0.05, momentum: 0.9, weight_decay: 0, beta1: 0.9, beta2: 0.999 };
+  const settings = { name: 'lenet', mapping, epochs: 2, optimizer: sgd, ...(ideal ? {} : HW), numerics: { ideal } };
+  ir.experiments = [experimentFrom(ir, 'exp', settings)];
+  return ir;
 }
 
 const STEPS = 12;
@@ -90,8 +56,7 @@ async function lenetStep(
 
 /** LeNet-5 on 2-bit cells with a 6-bit ADC: differential cells, calibrated range; no other non-ideality. */
 function lossyProgram(adcBits: number): IrProgram {
-  const ir = lenetProgram(false);
-  ir.mappings[0]!.encoding = 'differential';
+  const ir = lenetProgram(false, 'lenet5_mapd');
   ir.experiments[0]!.numerics = { ideal: false, activation_bits: 16, adc_bits: adcBits, adc_range: 'calibrated' };
   delete ir.experiments[0]!.noise;
   delete ir.experiments[0]!.faults;
@@ -141,7 +106,7 @@ export async function benchTrainer(): Promise<Record<string, number>> {
   if (existsSync(resolve('data/cora'))) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const r = await train(coraProgram(false), 'cora');
+    const r = await train(gcnProgram(false), 'cora');
     const c = process.cpuUsage(c0);
     out['trainer.cora_gcn_200_epochs_s.crossbar'] = (performance.now() - t0) / 1000;
     out['trainer.cora_gcn_200_epochs_cpu_s.crossbar'] = (c.user + c.system) / 1e6;

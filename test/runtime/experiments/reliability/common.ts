@@ -1,10 +1,9 @@
 // What every section of `npm run experiments` shares: run sizes, the data (loaded once per process, on first
 // use), the programs the sections train, and the section record that docs/results.md is written from.
 
-import { resolve } from 'node:path';
 import type { IrProgram } from '@pim/ir';
 import { loadMnist, train, type LoadedData, type TrainResult } from '@pim/runtime/train';
-import * as B from '../../fixtures/ir-builders.js';
+import { compiledFixture, experimentFrom, type ExperimentSettings, type Override } from '../../fixtures/compiled.js';
 
 export interface Sizes {
   mnistTrain: number;
@@ -64,93 +63,58 @@ export function log(s: string): void {
   process.stderr.write(`experiments: ${s}\n`);
 }
 
-/** LeNet-5 (or another image model) on an ISAAC-like chip, with the experiment's settings. */
+/** The image models of test/runtime/fixtures/digits.pim (LeNet-5, a 6-conv VGG-style stack, VGG-11's stack; `_bn`: batchnorm on the GPU). */
+export type ImageModel = 'lenet5' | 'vgg6' | 'vgg6_bn' | 'vgg11' | 'vgg11_bn';
+
+/**
+ * An image model of fixtures/digits.pim on its ISAAC-like chip, compiled at the design point `overrides`
+ * (e.g. `reram.bits_per_cell`): the training experiment 'exp' with `exp`'s settings, and `extra` experiments
+ * (deployments from the template 'dep', trainings from 'exp') on the same mapping.
+ */
 export function imageProgram(
-  name: string,
-  layers: B.LayerSpec[],
-  exp: B.ExperimentSpec,
-  devSpec: B.DeviceSpec = {},
-  arch: Partial<B.ArchSpec> = {},
-  extra: B.ExperimentSpec[] = [],
+  model: ImageModel,
+  exp: ExperimentSettings = {},
+  overrides: Override[] = [],
+  extra: ExperimentSettings[] = [],
 ): IrProgram {
-  const dev = B.device('reram', { bitsPerCell: 2, ...devSpec });
-  const a = B.architecture('isaac', { device: dev, adcBits: 8, ...arch });
-  const m = B.model(name, { kind: 'tensor', shape: [1, 28, 28], classes: 10, dataset: 'mnist' }, layers);
-  const map = B.mapping('map', m, a);
-  const exps = [
-    B.experiment('exp', 'map', 'mnist', { batch: 64, seed: 1, optimizer: SGD, ...exp }),
-    ...extra.map((e, i) =>
-      B.experiment(e.name ?? `extra${i}`, e.mapping ?? 'map', 'mnist', { batch: 64, seed: 1, ...e }),
-    ),
+  const ir = compiledFixture('digits', overrides);
+  const mapping = `${model}_map`;
+  ir.experiments = [
+    experimentFrom(ir, 'exp', { mapping, optimizer: SGD, ...exp }),
+    ...extra.map((e, i) => experimentFrom(ir, e.kind === 'run' ? 'dep' : 'exp', { name: `extra${i}`, mapping, ...e })),
   ];
-  return B.program({
-    devices: [dev],
-    architectures: [a],
-    models: [m],
-    datasets: [B.MNIST_DATASET],
-    mappings: [map],
-    experiments: exps,
-  });
-}
-
-/** Conv blocks (out channels, pool after?) with batchnorm on the GPU partition when `bn`, then linear layers. */
-function convStack(
-  convs: readonly (readonly [number, boolean])[],
-  linears: readonly number[],
-  bn: boolean,
-): B.LayerSpec[] {
-  const out: B.LayerSpec[] = [];
-  convs.forEach(([c, pool], k) => {
-    const i = k + 1;
-    out.push({ kind: 'conv', name: `c${i}`, out: c, kernel: 3, padding: 1 });
-    if (bn) out.push({ kind: 'batchnorm', name: `bn${i}` });
-    out.push({ kind: 'relu' });
-    if (pool) out.push({ kind: 'maxpool', size: 2 });
-  });
-  out.push({ kind: 'flatten' });
-  linears.forEach((n, k) => {
-    if (k > 0) out.push({ kind: 'relu' });
-    out.push({ kind: 'linear', name: `f${k + 1}`, out: n });
-  });
-  return out;
-}
-
-/** A VGG-style stack for 28×28 digits (6 conv + 2 linear); `bn` puts batchnorm after every conv (on the GPU partition). */
-export function vgg(bn: boolean): B.LayerSpec[] {
-  const convs = [
-    [8, false],
-    [8, true],
-    [16, false],
-    [16, true],
-    [32, false],
-    [32, true],
-  ] as const;
-  return convStack(convs, [64, 10], bn);
+  return ir;
 }
 
 /**
- * VGG-11's layer stack (Simonyan & Zisserman, configuration A: 8 conv + 3 linear, max-pooling after conv 1, 2,
- * 4, 6 and 8) at 1/8 of its widths for 28×28 digits: 28 → 14 → 7 → 3 → 1, so the fifth pool is dropped.
+ * The two-layer GCN of fixtures/digits.pim on `set` (experiment 'cora'). The language gives every gcn on crossbars
+ * an adjacency policy (Â on the weights' tiles); unless `adjacency`, it is dropped so that Â stays exact (digital).
  */
-export function vgg11(bn: boolean): B.LayerSpec[] {
-  const convs = [
-    [8, true],
-    [16, true],
-    [32, false],
-    [32, true],
-    [64, false],
-    [64, true],
-    [64, false],
-    [64, false],
-  ] as const;
-  return convStack(convs, [128, 128, 10], bn);
+export function gcnProgram(
+  ideal: boolean,
+  extra: ExperimentSettings = {},
+  adjacency = false,
+  set: 'cora' | 'citeseer' = 'cora',
+): IrProgram {
+  const ir = compiledFixture('digits');
+  const mapping = `gcn_${set}_map`;
+  ir.experiments = [
+    experimentFrom(ir, 'gcn', {
+      name: 'cora',
+      mapping,
+      dataset: set,
+      ...extra,
+      numerics: { ideal, ...extra.numerics },
+    }),
+  ];
+  if (!adjacency) for (const m of ir.mappings) m.adjacency = [];
+  return ir;
 }
 
 /** A section's view of the run: sizes, lazily loaded data, and `run` (train experiment 'exp', logged). */
 export interface Ctx {
   z: Sizes;
   quick: boolean;
-  dataRoot: string;
   mnist(): LoadedData;
   sweep(): LoadedData;
   deploy(): LoadedData;
@@ -159,7 +123,7 @@ export interface Ctx {
   run(ir: IrProgram, label: string, epochs: number, data?: LoadedData): Promise<TrainResult>;
 }
 
-export function makeContext(quick: boolean, dataRoot = resolve('data')): Ctx {
+export function makeContext(quick: boolean): Ctx {
   const z = quick ? QUICK : FULL;
   const cache = new Map<string, LoadedData>();
   const load = (key: string, trainLimit: number, testLimit: number): LoadedData => {
@@ -169,7 +133,6 @@ export function makeContext(quick: boolean, dataRoot = resolve('data')): Ctx {
   const c: Ctx = {
     z,
     quick,
-    dataRoot,
     mnist: () => load('mnist', z.mnistTrain, z.mnistTest),
     sweep: () => load('sweep', z.sweepTrain, z.mnistTest),
     deploy: () => load('deploy', 256, z.deployTest),

@@ -1,29 +1,13 @@
 // k. GCN on Cora with the normalized adjacency Â on crossbars: quantized, faulty and noisy like the weights.
 
-import type { IrProgram } from '@pim/ir';
 import { train } from '@pim/runtime/train';
-import { coraProgram } from '../../bench/trainer.js';
-import { log, pct, sign, type Ctx, type Section } from './common.js';
+import type { ExperimentSettings } from '../../fixtures/compiled.js';
+import { gcnProgram, log, pct, sign, type Ctx, type Section } from './common.js';
 
-/** Cora's 2-layer GCN on crossbars, with Â's blocks placed on the same crossbar tiles (or computed exactly). */
-function coraOnCrossbars(c: Ctx, adjacency: boolean, extra: Parameters<typeof coraProgram>[2]): IrProgram {
+/** Cora's 2-layer GCN on crossbars, with Â's blocks on the same crossbar tiles (128×128, empty ones skipped) or exact. */
+const coraOnCrossbars = (c: Ctx, adjacency: boolean, extra: ExperimentSettings) =>
   // 100 epochs (Kipf & Welling train 200): three 2708-node trainings with Â in JS are what this section can afford.
-  const ir = coraProgram(false, c.dataRoot, { epochs: Math.min(100, c.z.gcnEpochs), ...extra });
-  if (adjacency) {
-    const m = ir.mappings[0]!;
-    m.adjacency = m.placements
-      .filter((p) => p.kind === 'gcn')
-      .map((p) => ({
-        layer: p.layer,
-        partition: p.partition,
-        target: p.target,
-        block: 128,
-        skip_zero_blocks: true,
-        reorder: 'none' as const,
-      }));
-  }
-  return ir;
-}
+  gcnProgram(false, { epochs: Math.min(100, c.z.gcnEpochs), ...extra }, adjacency);
 
 export async function section_k(c: Ctx): Promise<Section> {
   // The fault rates of samples/reliability.pim's 2-bit cell.

@@ -5,13 +5,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, readNoiseBandwidth, train, type MvmPath } from '@pim/runtime/train';
-import * as B from '../../fixtures/ir-builders.js';
 import { imageProgram, log, pct, sign, type Ctx, type Section } from './common.js';
 
 const SCHEMES = [
-  { key: 'ow', label: 'offset / worst case', mapping: 'map', numerics: { adc_range: 'worst_case' as const } },
-  { key: 'oc', label: 'offset / calibrated', mapping: 'map', numerics: { adc_range: 'calibrated' as const } },
-  { key: 'dc', label: 'differential / calibrated', mapping: 'mapd', numerics: { adc_range: 'calibrated' as const } },
+  { key: 'ow', label: 'offset / worst case', mapping: 'lenet5_map', numerics: { adc_range: 'worst_case' as const } },
+  { key: 'oc', label: 'offset / calibrated', mapping: 'lenet5_map', numerics: { adc_range: 'calibrated' as const } },
+  {
+    key: 'dc',
+    label: 'differential / calibrated',
+    mapping: 'lenet5_mapd',
+    numerics: { adc_range: 'calibrated' as const },
+  },
 ];
 
 /** i. LeNet-5 trained once (lossless ADC), deployed with 4–9-bit ADCs under three range/encoding schemes. */
@@ -30,8 +34,7 @@ export async function section_i(c: Ctx): Promise<Section> {
     kind: 'run' as const,
     numerics: { ideal: false, activation_bits: 16, adc_bits: 24 },
   };
-  const ir = imageProgram('lenet5', B.LENET5, {}, {}, {}, [lossless, ...runs]);
-  ir.mappings.push({ ...ir.mappings[0]!, name: 'mapd', encoding: 'differential' });
+  const ir = imageProgram('lenet5', {}, [], [lossless, ...runs]);
   const dir = mkdtempSync(join(tmpdir(), 'pim-experiments-'));
   const trained = await train(ir, 'exp', { epochs: c.z.sweepEpochs, data: c.sweep(), checkpoint: dir });
   log(`i. trained: ${pct(trained.final.test_accuracy)}`);
@@ -80,21 +83,26 @@ export async function section_j(c: Ctx): Promise<Section> {
   ];
   // 8-bit cells and a lossless ADC, so that only thermal noise differs; plain training sees no noise, so one
   // trained model is deployed on each design.
-  const base = imageProgram('lenet5', B.LENET5, { numerics: { adc_bits: 24 } }, { bitsPerCell: 8 });
+  const cells8 = [{ path: 'reram.bits_per_cell', value: 8 }];
+  const base = imageProgram('lenet5', { numerics: { adc_bits: 24 } }, cells8);
   const dir = mkdtempSync(join(tmpdir(), 'pim-experiments-'));
   const trained = await train(base, 'exp', { epochs: c.z.sweepEpochs, data: c.sweep(), checkpoint: dir });
   log(`j. trained: ${pct(trained.final.test_accuracy)}`);
   const acc: number[] = [];
   for (const p of points) {
-    const ir = imageProgram('lenet5', B.LENET5, {}, { bitsPerCell: 8 }, {}, [
-      {
-        name: 'dep',
-        kind: 'run',
-        noise: { temperature_k: p.t },
-        numerics: { ideal: false, activation_bits: 16, adc_bits: 24 },
-      },
-    ]);
-    ir.architectures[0]!.clock_hz = p.clock;
+    const ir = imageProgram(
+      'lenet5',
+      {},
+      [...cells8, { path: 'isaac_like.clock', value: p.clock }],
+      [
+        {
+          name: 'dep',
+          kind: 'run',
+          noise: { temperature_k: p.t },
+          numerics: { ideal: false, activation_bits: 16, adc_bits: 24 },
+        },
+      ],
+    );
     const r = await evaluate(ir, 'dep', { checkpoint: dir, data: c.sweep() });
     acc.push(r.test_accuracy);
     log(`j. ${p.clock / 1e9} GHz, ${p.t} K: ${pct(r.test_accuracy)}`);

@@ -6,22 +6,17 @@ import { dirname, join, resolve } from 'node:path';
 import { compile } from '@pim/compiler';
 import { simulate } from '@pim/runtime/sim';
 import { evaluate, train } from '@pim/runtime/train';
-import { coraProgram } from '../../bench/trainer.js';
-import * as B from '../../fixtures/ir-builders.js';
-import { imageProgram, log, pct, sign, vgg, vgg11, type Ctx, type Section } from './common.js';
+import { gcnProgram, imageProgram, log, pct, sign, type Ctx, type Section } from './common.js';
 
 /** a. GCN on Cora and Citeseer, ideal numerics. */
 export async function section_a(c: Ctx): Promise<Section> {
   const rows = [['data set', 'ours (test accuracy)', 'Kipf & Welling 2017']];
   const ours: number[] = [];
-  for (const [set, classes, features, ref] of [
-    ['cora', 7, 1433, 0.815],
-    ['citeseer', 6, 3703, 0.703],
+  for (const [set, ref] of [
+    ['cora', 0.815],
+    ['citeseer', 0.703],
   ] as const) {
-    const ir = coraProgram(true, c.dataRoot, { epochs: c.z.gcnEpochs });
-    ir.datasets = [B.planetoidDataset(set, resolve(c.dataRoot, set), classes, features)];
-    ir.models[0] = B.model('gcn2', { kind: 'graph', dataset: set, nodes: 0, features, classes }, B.gcn2(classes));
-    ir.experiments[0]!.dataset = set;
+    const ir = gcnProgram(true, { epochs: c.z.gcnEpochs }, false, set);
     const r = await train(ir, 'cora');
     log(`a. ${set}: ${pct(r.final.test_accuracy)}`);
     ours.push(r.final.test_accuracy - ref);
@@ -47,13 +42,13 @@ export async function section_b(c: Ctx): Promise<Section> {
     { name: 'adc4', kind: 'run' as const, numerics: { ideal: false, activation_bits: 16, adc_bits: 4 } },
   ];
   const ideal = await c.run(
-    imageProgram('lenet5', B.LENET5, { numerics: { ideal: true } }),
+    imageProgram('lenet5', { numerics: { ideal: true } }),
     'b. ideal',
     c.z.lenetEpochs,
     c.mnist(),
   );
   const dir = mkdtempSync(join(tmpdir(), 'pim-experiments-'));
-  const hwIr = imageProgram('lenet5', B.LENET5, {}, {}, {}, deploy);
+  const hwIr = imageProgram('lenet5', {}, [], deploy);
   const t0 = performance.now();
   const hw = await train(hwIr, 'exp', { epochs: c.z.lenetEpochs, data: c.mnist(), checkpoint: dir });
   log(`b. isaac: ${pct(hw.final.test_accuracy)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
@@ -95,9 +90,9 @@ export async function section_c(c: Ctx): Promise<Section> {
   const acc: { plain: number; clipped: number }[] = [];
   for (const d of densities) {
     const faults = { stuck_at_zero: d / 2, stuck_at_one: d / 2 };
-    const plain = await c.run(imageProgram('lenet5', B.LENET5, { faults }), `c. SAF ${d} plain`, c.z.sweepEpochs);
+    const plain = await c.run(imageProgram('lenet5', { faults }), `c. SAF ${d} plain`, c.z.sweepEpochs);
     const clipped = await c.run(
-      imageProgram('lenet5', B.LENET5, { faults, mitigate: { clip, noise_aware: false } }),
+      imageProgram('lenet5', { faults, mitigate: { clip, noise_aware: false } }),
       `c. SAF ${d} clip`,
       c.z.sweepEpochs,
     );
@@ -147,7 +142,8 @@ export async function section_d(c: Ctx): Promise<Section> {
         noise,
         numerics: { ideal: false, activation_bits: 16, ...numerics },
       };
-      const plainIr = imageProgram('lenet5', B.LENET5, { noise, numerics }, { bitsPerCell: bits }, {}, [deployRun]);
+      const cells = [{ path: 'reram.bits_per_cell', value: bits }];
+      const plainIr = imageProgram('lenet5', { noise, numerics }, cells, [deployRun]);
       const dir = mkdtempSync(join(tmpdir(), 'pim-experiments-'));
       const plain = await train(plainIr, 'exp', { epochs: c.z.sweepEpochs, data: c.sweep(), checkpoint: dir });
       log(`d. ${bits}b ${t}K plain: test ${pct(plain.final.test_accuracy)}`);
@@ -156,7 +152,7 @@ export async function section_d(c: Ctx): Promise<Section> {
       log(`d. ${bits}b ${t}K deployed: fast ${pct(fastDep.test_accuracy)}, bit-serial ${pct(serialDep.test_accuracy)}`);
       pathCheck.push(serialDep.test_accuracy - fastDep.test_accuracy);
       const aware = await c.run(
-        imageProgram('lenet5', B.LENET5, { noise, numerics, mitigate: { noise_aware: true } }, { bitsPerCell: bits }),
+        imageProgram('lenet5', { noise, numerics, mitigate: { noise_aware: true } }, cells),
         `d. ${bits}b ${t}K aware`,
         c.z.sweepEpochs,
       );
@@ -191,19 +187,19 @@ export async function section_e(c: Ctx): Promise<Section> {
   const sgd = { name: 'momentum' as const, lr: 0.02, momentum: 0.9, weight_decay: 0, beta1: 0.9, beta2: 0.999 };
   const data = c.vggData();
   const gpu = await c.run(
-    imageProgram('vgg11', vgg11(true), { numerics: { ideal: true }, optimizer: sgd }),
+    imageProgram('vgg11_bn', { numerics: { ideal: true }, optimizer: sgd }),
     'e. fp32 with BN',
     c.z.vggEpochs,
     data,
   );
   const noBn = await c.run(
-    imageProgram('vgg11', vgg11(false), { optimizer: sgd, numerics: { fixed_point: 'static' } }),
+    imageProgram('vgg11', { optimizer: sgd, numerics: { fixed_point: 'static' } }),
     'e. reram static no BN',
     c.z.vggEpochs,
     data,
   );
   const hetero = await c.run(
-    imageProgram('vgg11', vgg11(true), { optimizer: sgd, numerics: { fixed_point: 'static' } }),
+    imageProgram('vgg11_bn', { optimizer: sgd, numerics: { fixed_point: 'static' } }),
     'e. reram static + BN on GPU',
     c.z.vggEpochs,
     data,
@@ -239,14 +235,13 @@ export async function section_f(c: Ctx): Promise<Section> {
     for (const noiseAware of [false, true]) {
       const r = await c.run(
         imageProgram(
-          'vgg',
-          vgg(true),
+          'vgg6_bn',
           {
             noise: { temperature_k: 400, frequency_hz: 1e9 },
             numerics: { adc_bits: 24 },
             mitigate: { noise_aware: noiseAware, normalization },
           },
-          { bitsPerCell: 8 },
+          [{ path: 'reram.bits_per_cell', value: 8 }],
         ),
         `f. ${normalization} ${noiseAware ? 'aware' : 'plain'}`,
         c.z.vggEpochs,
@@ -279,7 +274,7 @@ export async function section_f(c: Ctx): Promise<Section> {
 /** g. Endurance. */
 export async function section_g(c: Ctx): Promise<Section> {
   const epochs = c.z.sweepEpochs + 1;
-  const r = await c.run(imageProgram('lenet5', B.LENET5, {}), 'g. unlimited', epochs);
+  const r = await c.run(imageProgram('lenet5'), 'g. unlimited', epochs);
   const cells = 8 * (25 * 6 + 150 * 16 + 400 * 120 + 120 * 84 + 84 * 10);
   const perCellEpoch = r.epochs.map((e) => e.writes / cells);
   const maxPerEpoch = r.final.max_cell_writes / epochs;
@@ -290,7 +285,8 @@ export async function section_g(c: Ctx): Promise<Section> {
   rows.push([`endurance unlimited: test accuracy after ${epochs} epochs`, pct(r.final.test_accuracy)]);
   const limited: { endurance: number; worn: number; acc: number }[] = [];
   for (const endurance of [60, 20, 5]) {
-    const l = await c.run(imageProgram('lenet5', B.LENET5, {}, { endurance }), `g. endurance ${endurance}`, epochs);
+    const wear = [{ path: 'reram.endurance', value: endurance }];
+    const l = await c.run(imageProgram('lenet5', {}, wear), `g. endurance ${endurance}`, epochs);
     limited.push({ endurance, worn: l.final.worn_cells, acc: l.final.test_accuracy });
     rows.push([
       `endurance ${endurance}: worn cells (of ${cells}) by epoch / final test accuracy`,
@@ -315,7 +311,7 @@ export async function section_h(c: Ctx): Promise<Section> {
   ];
   const res: { acc: number; traffic: number }[] = [];
   for (const rate of c.quick ? [0, 0.5] : [0, 0.2, 0.5, 0.7]) {
-    const ir = coraProgram(false, c.dataRoot, { epochs: c.z.gcnEpochs, droplayer: { dropout: rate, dropedge: rate } });
+    const ir = gcnProgram(false, { epochs: c.z.gcnEpochs, droplayer: { dropout: rate, dropedge: rate } });
     const r = await train(ir, 'cora');
     const traffic = r.epochs.reduce((a, e) => a + e.traffic_fraction, 0) / r.epochs.length;
     res.push({ acc: r.final.test_accuracy, traffic });
