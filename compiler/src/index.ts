@@ -7,5 +7,6 @@ export { loadPrelude, makeSourceFile, nodeHost, PRELUDE_FILES } from './passes/l
 export { lookupUnit, allUnits, unitsFor } from './units/units.js';
 export { NAMED_DIMENSIONS, dimName, siUnitOf, type Dim } from './units/dimension.js';
 export { LAYER_KINDS } from './passes/layer-kinds.js';
+export { TECHNOLOGIES, type TechnologyFigures } from './semantics/technologies.js';
 export { OBJECTIVES } from './passes/explore.js';
 export { BUILTIN_FUNCTIONS, type FunctionSignature } from './semantics/functions.js';

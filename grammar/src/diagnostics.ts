@@ -281,6 +281,14 @@ export const Diagnostics = {
       `${what} is in cycles, but no clock encloses it: cycles become seconds only inside an architecture (at its clock, or its partition's) or a device (at the clock of each architecture whose crossbars use it); state a time here, e.g. '100 ns'`,
   ),
 
+  bitsAboveTechnology: def(
+    'PIM3251',
+    'warning',
+    'More bits per cell than the technology stores',
+    (device: string, bits: string, technology: string, max: string) =>
+      `device ${q(device)} states ${bits} bits per cell, but ${technology} cells store at most ${max} (published figures: docs/simulator.md, device technologies); the stated ${bits} bits are used`,
+  ),
+
   // ── PIM4xxx models, capacity and mapping ──────────────────────────────────────
   shapeMismatch: def(
     'PIM4001',

@@ -2,7 +2,8 @@
 import { diag } from '@pim/grammar';
 import type { IrDevice } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate, requireAtLeast } from '../semantics/instance.js';
+import { asNumber, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
+import { TECHNOLOGIES, type TechnologyFigures } from '../semantics/technologies.js';
 import { formatNumber } from '../semantics/values.js';
 import { dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
@@ -11,6 +12,27 @@ const LATENCIES = [
   ['read_latency', 'read_latency_s', 'read_latency_cycles'],
   ['write_latency', 'write_latency_s', 'write_latency_cycles'],
 ] as const;
+
+/**
+ * The device's technology and its published figures (semantics/technologies.ts), the defaults of what
+ * the device does not state; a warning when it states more bits per cell than the technology stores.
+ */
+function technologyOf(
+  ctx: CheckContext,
+  inst: Instance,
+  device: string,
+  uri: string,
+): { name: string; figures: TechnologyFigures } {
+  const v = inst.get('technology');
+  const name = v?.t === 'word' && TECHNOLOGIES[v.name] ? v.name : 'reram';
+  const figures = TECHNOLOGIES[name]!;
+  const bits = inst.get('bits_per_cell');
+  const attr = inst.statedAttr('bits_per_cell');
+  const max = figures.max_bits_per_cell;
+  if (attr && bits?.t === 'num' && max !== undefined && bits.v > max && bits.v <= 8)
+    ctx.report(diag('bitsAboveTechnology', uri, attr.value.span, device, String(bits.v), name, String(max)));
+  return { name, figures };
+}
 
 export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
   const out = new Map<string, IrDevice>();
@@ -38,7 +60,8 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
       keepCycles: true,
     });
     const n = (k: string): number => asNumber(inst.get(k)) ?? 0;
-    const bits = n('bits_per_cell');
+    const tech = technologyOf(ctx, inst, sym.name, sym.file);
+    const bits = asNumber(inst.get('bits_per_cell')) ?? tech.figures.bits_per_cell;
     // A value of the wrong type was reported by the class check; only a number can be out of range.
     if (inst.get('bits_per_cell')?.t === 'num' && (bits < 1 || bits > 8)) {
       const attr = inst.statedAttr('bits_per_cell');
@@ -68,12 +91,12 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
       );
     }
     requireAtLeast(ctx, inst, ['endurance'], `device '${sym.name}'`);
+    const endurance = asNumber(inst.get('endurance')) ?? tech.figures.endurance;
     const saf = n('stuck_at_zero') + n('stuck_at_one');
     if (saf > 1) ctx.report(diag('faultRate', sym.file, block.kind.span, `${(saf * 100).toFixed(3)}%`));
-    const tech = inst.get('technology');
     const dev: IrDevice = {
       name: sym.name,
-      technology: tech?.t === 'word' ? tech.name : 'reram',
+      technology: tech.name,
       bits_per_cell: bits,
       levels: 2 ** bits,
       r_on_ohm: rOn,
@@ -81,8 +104,8 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
       g_on_s: rOn > 0 ? 1 / rOn : 0,
       g_off_s: rOff > 0 ? 1 / rOff : 0,
       read_voltage_v: n('read_voltage'),
-      write_energy_j: n('write_energy'),
-      endurance: n('endurance'),
+      write_energy_j: asNumber(inst.get('write_energy')) ?? tech.figures.write_energy_per_bit_j * bits,
+      endurance,
       variation: n('variation'),
       stuck_at_zero: n('stuck_at_zero'),
       stuck_at_one: n('stuck_at_one'),
@@ -90,7 +113,7 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
     for (const [key, s, cycles] of LATENCIES) {
       const v = inst.get(key);
       if (v?.t === 'num' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) dev[cycles] = v.v;
-      else dev[s] = n(key);
+      else dev[s] = asNumber(v) ?? (key === 'write_latency' ? tech.figures.write_latency_s : 0);
     }
     const spread = asNumber(inst.get('spread'));
     if (spread !== undefined) dev.spread = spread;

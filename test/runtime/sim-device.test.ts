@@ -1,6 +1,7 @@
-// Times in cycles reach the simulator as seconds: a device's read and write latencies stated in cycles
-// become seconds at the clock of the architecture (or partition) whose crossbars use the device, so
-// 100 cycles at 1 GHz simulate exactly as 100 ns, and the same cycles at another clock take another time.
+// Devices as the simulator sees them. Times in cycles reach it as seconds: a device's read and write
+// latencies stated in cycles become seconds at the clock of the architecture (or partition) whose
+// crossbars use the device, so 100 cycles at 1 GHz simulate exactly as 100 ns, and the same cycles at
+// another clock take another time. A device's technology selects the write figures it does not state.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { simulate, type SimReport } from '@pim/runtime/sim';
  * A chip whose crossbar reads set the MVM step: 32-column arrays with one ADC per crossbar at 1.28 GS/s
  * convert in 25 ns, below any read latency used here, so the step is the read.
  */
-function program(read: string, write: string, clock: string, partitionClock?: string): string {
+function program(device: string, clock: string, partitionClock?: string): string {
   const tile = `tile t[4] {
       edram buffer { capacity: 64 KB }
       ima[2] {
@@ -26,7 +27,7 @@ function program(read: string, write: string, clock: string, partitionClock?: st
       sigmoid
     }`;
   const body = partitionClock ? `partition p { clock: ${partitionClock}\n    ${tile}\n  }` : tile;
-  return `device cell { bits_per_cell: 2, read_latency: ${read}, write_latency: ${write} }
+  return `device cell { ${device} }
 architecture chip {
   clock: ${clock}, weight_bits: 8 bit, input_bits: 8 bit
   ${body}
@@ -51,7 +52,8 @@ function compileText(text: string): IrProgram {
 }
 
 function run(read: string, write: string, clock: string, partitionClock?: string): SimReport {
-  return simulate(compileText(program(read, write, clock, partitionClock)), { mapping: 'mp' });
+  const device = `bits_per_cell: 2, read_latency: ${read}, write_latency: ${write}`;
+  return simulate(compileText(program(device, clock, partitionClock)), { mapping: 'mp' });
 }
 
 const layer = (r: SimReport, name: string) => r.layers.find((l) => l.name === name)!;
@@ -93,5 +95,30 @@ describe('sim: device latencies in cycles', () => {
     const slow = run('100 ns', '50 ns', '500 MHz');
     assert.equal(layer(slow, 'f1').read_s, 100e-9);
     assert.equal(slow.training[0]!.per_update.write_latency_s, 32 * 50e-9);
+  });
+});
+
+describe('sim: device technologies', () => {
+  const withTech = (t: string) => simulate(compileText(program(`technology: ${t}`, '1 GHz')), { mapping: 'mp' });
+  const reram = withTech('reram');
+  const pcm = withTech('pcm');
+
+  it("PCM's published writes (50 ns, ~1e-11 J/bit) against ReRAM's (< 10 ns, ~1e-13 J/bit), same reads", () => {
+    const [r, p] = [reram.training[0]!, pcm.training[0]!];
+    // Both 2 bits per cell: the same cells written per update; f1 programs its 32 rows one at a time.
+    assert.equal(p.per_update.cells_written, r.per_update.cells_written);
+    assert.equal(r.per_update.write_latency_s, 32 * 10e-9);
+    assert.equal(p.per_update.write_latency_s, 32 * 50e-9);
+    const ratio = p.per_update.write_energy_j / r.per_update.write_energy_j;
+    assert.ok(Math.abs(ratio - 100) < 1e-9, `energy ratio ${ratio}`);
+    assert.ok(p.epoch_time_s > r.epoch_time_s);
+    // Reads are the analog MVM's 100 ns array read for every technology: inference is unchanged.
+    assert.equal(pcm.summary.latency_s, reram.summary.latency_s);
+  });
+
+  it('a single-bit technology (SRAM) needs twice the slices of a 2-bit one for the same weights', () => {
+    const sram = withTech('sram');
+    const f1 = (r: SimReport) => r.layers.find((l) => l.name === 'f1')!;
+    assert.equal(f1(sram).crossbars, 2 * f1(reram).crossbars);
   });
 });
