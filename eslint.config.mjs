@@ -41,8 +41,9 @@ export default tseslint.config(
       'test/**/bench*.ts',
       'test/**/experiments/*.ts',
     ],
-    // A warning until the last long functions (startServer, routeFlows, runExperiments) are split.
-    rules: { 'max-lines-per-function': ['warn', { max: 120, skipBlankLines: false, skipComments: false }] },
+    // An error: every function is now split along its sections, and a function past 120 lines is one that
+    // does several things (the team's standard); `npm test` runs the lint, so a new one fails at once.
+    rules: { 'max-lines-per-function': ['error', { max: 120, skipBlankLines: false, skipComments: false }] },
   },
   {
     // The layering: the runtime reads the IR through @pim/ir only; the compiler and the IR package

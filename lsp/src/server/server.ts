@@ -8,6 +8,7 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisService } from './analysis.js';
@@ -39,108 +40,94 @@ import { workspaceSymbols } from './features/workspace-symbols.js';
 import type { PimServices, Settings } from './services.js';
 import { Workspace } from './workspace.js';
 
+/** What the handlers share: the services once the client has initialized, and what the client can do. */
+interface ServerState {
+  connection: Connection;
+  services?: PimServices;
+  diagnostics?: DiagnosticsPublisher;
+  watchRegistration: boolean;
+  pullConfiguration: boolean;
+}
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  let services: PimServices | undefined;
-  let diagnostics: DiagnosticsPublisher | undefined;
-  let watchRegistration = false;
-  let pullConfiguration = false;
-
-  /** The print width for a document: the client's `pim.format.printWidth` when it answers, else the start-up value. */
-  const printWidthFor = async (uri: string, fallback: number): Promise<number> => {
-    if (!pullConfiguration) return fallback;
-    try {
-      const cfg = (await connection.workspace.getConfiguration({ scopeUri: uri, section: 'pim.format' })) as {
-        printWidth?: unknown;
-      } | null;
-      return typeof cfg?.printWidth === 'number' && cfg.printWidth > 0 ? cfg.printWidth : fallback;
-    } catch {
-      return fallback;
-    }
-  };
-
-  /** Runs a handler; on any exception logs it and returns the fallback. */
-  const guard = <T>(name: string, fallback: T, fn: () => T | Promise<T>): Promise<T> =>
-    Promise.resolve()
-      .then(fn)
-      .catch((e: unknown) => {
-        // A refused rename is an answer, not a failure.
-        if (e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === -32602) throw e;
-        connection.console.error(`pim: ${name} failed: ${(e as Error)?.stack ?? String(e)}`);
-        return fallback;
-      });
-
-  /** Waits for the compiler (hover, navigation, hints). */
-  const analysisFor = async (uri: string) => (services ? services.analysis.analyze(uriToPath(uri)) : undefined);
-  /** Never waits for the compiler (completion, tokens, outline, folding, formatting). */
-  const quickFor = (uri: string) => services?.analysis.quick(uriToPath(uri));
-
-  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
-    const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
-    if (roots.length === 0 && params.rootUri) roots.push(uriToPath(params.rootUri));
-    const init = (params.initializationOptions ?? {}) as Partial<Settings>;
-    const settings: Settings = {
-      printWidth: typeof init.printWidth === 'number' ? init.printWidth : 100,
-      // No added quiet time by default: a check takes tens of milliseconds even on a 5,000-line file, and
-      // the publisher's tickets drop results a newer change has overtaken.
-      diagnosticsDelay: typeof init.diagnosticsDelay === 'number' ? init.diagnosticsDelay : 0,
-      fastDiagnosticsThreshold:
-        typeof init.fastDiagnosticsThreshold === 'number' ? init.fastDiagnosticsThreshold : 20000,
-    };
-    const workspace = new Workspace(roots);
-    const compiler = await CompilerService.create();
-    services = { connection, workspace, compiler, settings, analysis: new AnalysisService(workspace, compiler) };
-    diagnostics = new DiagnosticsPublisher(services);
-    watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
-    pullConfiguration = !!params.capabilities.workspace?.configuration;
-    return {
-      capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        completionProvider: { triggerCharacters: [':', ' ', '.'] },
-        hoverProvider: true,
-        definitionProvider: true,
-        referencesProvider: true,
-        renameProvider: { prepareProvider: true },
-        documentSymbolProvider: true,
-        workspaceSymbolProvider: true,
-        semanticTokensProvider: { legend, full: true },
-        documentFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: ['quickfix'] },
-        inlayHintProvider: true,
-        foldingRangeProvider: true,
-        documentLinkProvider: { resolveProvider: false },
-        documentHighlightProvider: true,
-        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [' '] },
-        documentRangeFormattingProvider: true,
-        selectionRangeProvider: true,
-        typeHierarchyProvider: true,
-        codeLensProvider: { resolveProvider: false },
-        workspace: {
-          fileOperations: {
-            willRename: {
-              filters: [
-                { pattern: { glob: '**/*.pim', matches: 'file' } },
-                { pattern: { glob: '**', matches: 'folder' } },
-              ],
-            },
-          },
-        },
-      },
-      serverInfo: { name: 'pim-language-server', version: '0.1.0' },
-    };
-  });
-
+  const state: ServerState = { connection, watchRegistration: false, pullConfiguration: false };
+  connection.onInitialize((params) => initialize(state, params));
   connection.onInitialized(() => {
-    services?.workspace.scan();
-    if (watchRegistration) {
+    state.services?.workspace.scan();
+    if (state.watchRegistration) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.pim' }],
       });
     }
   });
+  syncDocuments(state, documents);
+  registerNavigation(state);
+  registerEditing(state);
+  registerStructure(state);
+  documents.listen(connection);
+  connection.listen();
+}
 
-  // ── document lifecycle ─────────────────────────────────────────────────────
+/** The features the server offers; each is registered below. */
+function capabilities(): ServerCapabilities {
+  return {
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+    completionProvider: { triggerCharacters: [':', ' ', '.'] },
+    hoverProvider: true,
+    definitionProvider: true,
+    referencesProvider: true,
+    renameProvider: { prepareProvider: true },
+    documentSymbolProvider: true,
+    workspaceSymbolProvider: true,
+    semanticTokensProvider: { legend, full: true },
+    documentFormattingProvider: true,
+    codeActionProvider: { codeActionKinds: ['quickfix'] },
+    inlayHintProvider: true,
+    foldingRangeProvider: true,
+    documentLinkProvider: { resolveProvider: false },
+    documentHighlightProvider: true,
+    signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [' '] },
+    documentRangeFormattingProvider: true,
+    selectionRangeProvider: true,
+    typeHierarchyProvider: true,
+    codeLensProvider: { resolveProvider: false },
+    workspace: {
+      fileOperations: {
+        willRename: {
+          filters: [{ pattern: { glob: '**/*.pim', matches: 'file' } }, { pattern: { glob: '**', matches: 'folder' } }],
+        },
+      },
+    },
+  };
+}
+
+/** Settings from the client's initialization options, the workspace, the compiler and the services. */
+async function initialize(state: ServerState, params: InitializeParams): Promise<InitializeResult> {
+  const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+  if (roots.length === 0 && params.rootUri) roots.push(uriToPath(params.rootUri));
+  const init = (params.initializationOptions ?? {}) as Partial<Settings>;
+  const settings: Settings = {
+    printWidth: typeof init.printWidth === 'number' ? init.printWidth : 100,
+    // No added quiet time by default: a check takes tens of milliseconds even on a 5,000-line file, and
+    // the publisher's tickets drop results a newer change has overtaken.
+    diagnosticsDelay: typeof init.diagnosticsDelay === 'number' ? init.diagnosticsDelay : 0,
+    fastDiagnosticsThreshold: typeof init.fastDiagnosticsThreshold === 'number' ? init.fastDiagnosticsThreshold : 20000,
+  };
+  const workspace = new Workspace(roots);
+  const compiler = await CompilerService.create();
+  const connection = state.connection;
+  state.services = { connection, workspace, compiler, settings, analysis: new AnalysisService(workspace, compiler) };
+  state.diagnostics = new DiagnosticsPublisher(state.services);
+  state.watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  state.pullConfiguration = !!params.capabilities.workspace?.configuration;
+  return { capabilities: capabilities(), serverInfo: { name: 'pim-language-server', version: '0.1.0' } };
+}
+
+/** The document lifecycle: open, change and close of editor buffers, and watched files changed on disk. */
+function syncDocuments(state: ServerState, documents: TextDocuments<TextDocument>): void {
   const changed = (doc: TextDocument): void => {
+    const { services, diagnostics } = state;
     if (!services || !diagnostics) return;
     const path = uriToPath(doc.uri);
     const previous = services.workspace.isOpen(path) ? services.workspace.document(path) : undefined;
@@ -157,149 +144,200 @@ export function startServer(connection: Connection): void {
   documents.onDidOpen((e) => changed(e.document));
   documents.onDidChangeContent((e) => changed(e.document));
   documents.onDidClose((e) => {
+    const { services, diagnostics } = state;
     if (!services || !diagnostics) return;
     services.workspace.close(uriToPath(e.document.uri));
     services.analysis.invalidate();
     diagnostics.clear(e.document.uri);
   });
-  connection.onDidChangeWatchedFiles((p) => {
+  state.connection.onDidChangeWatchedFiles((p) => {
+    const { services, diagnostics } = state;
     if (!services || !diagnostics) return;
     for (const c of p.changes) services.workspace.fileChanged(uriToPath(c.uri), c.type === FileChangeType.Deleted);
     services.analysis.invalidate();
     for (const d of services.workspace.openDocuments()) diagnostics.schedule(d.uri);
   });
+}
 
-  // ── features ───────────────────────────────────────────────────────────────
-  connection.onCompletion((p) =>
-    guard('completion', null, () => {
-      const a = quickFor(p.textDocument.uri);
-      return a && services ? completion(services, a, a.doc.offsetAt(p.position)) : null;
-    }),
-  );
+/** Runs a handler; on any exception logs it and returns the fallback. */
+function guard<T>(state: ServerState, name: string, fallback: T, fn: () => T | Promise<T>): Promise<T> {
+  return Promise.resolve()
+    .then(fn)
+    .catch((e: unknown) => {
+      // A refused rename is an answer, not a failure.
+      if (e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === -32602) throw e;
+      state.connection.console.error(`pim: ${name} failed: ${(e as Error)?.stack ?? String(e)}`);
+      return fallback;
+    });
+}
+
+/** Waits for the compiler (hover, navigation, hints). */
+const analysisFor = async (state: ServerState, uri: string) =>
+  state.services ? state.services.analysis.analyze(uriToPath(uri)) : undefined;
+/** Never waits for the compiler (completion, tokens, outline, folding, formatting). */
+const quickFor = (state: ServerState, uri: string) => state.services?.analysis.quick(uriToPath(uri));
+
+/** The print width for a document: the client's `pim.format.printWidth` when it answers, else the start-up value. */
+async function printWidthFor(state: ServerState, uri: string, fallback: number): Promise<number> {
+  if (!state.pullConfiguration) return fallback;
+  try {
+    const cfg = (await state.connection.workspace.getConfiguration({ scopeUri: uri, section: 'pim.format' })) as {
+      printWidth?: unknown;
+    } | null;
+    return typeof cfg?.printWidth === 'number' && cfg.printWidth > 0 ? cfg.printWidth : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Features that need the compiler's analysis: hover, definition, references, rename, highlight, hierarchy, lenses. */
+function registerNavigation(state: ServerState): void {
+  const { connection } = state;
   connection.onHover((p) =>
-    guard('hover', null, async () => {
-      const a = await analysisFor(p.textDocument.uri);
-      if (!a || !services) return null;
+    guard(state, 'hover', null, async () => {
+      const a = await analysisFor(state, p.textDocument.uri);
+      if (!a || !state.services) return null;
       const offset = a.doc.offsetAt(p.position);
-      return withPeakTemperature(services, hover(services, a, offset), a, offset);
+      return withPeakTemperature(state.services, hover(state.services, a, offset), a, offset);
     }),
   );
   connection.onDefinition((p) =>
-    guard('definition', [], async () => {
-      const a = await analysisFor(p.textDocument.uri);
-      return a && services ? definition(services, a, a.doc.offsetAt(p.position)) : [];
+    guard(state, 'definition', [], async () => {
+      const a = await analysisFor(state, p.textDocument.uri);
+      return a && state.services ? definition(state.services, a, a.doc.offsetAt(p.position)) : [];
     }),
   );
   connection.onReferences((p) =>
-    guard('references', [], async () => {
-      const a = await analysisFor(p.textDocument.uri);
-      return a && services ? references(services, a, a.doc.offsetAt(p.position), p.context.includeDeclaration) : [];
+    guard(state, 'references', [], async () => {
+      const a = await analysisFor(state, p.textDocument.uri);
+      const offset = a?.doc.offsetAt(p.position);
+      return a && state.services && offset !== undefined
+        ? references(state.services, a, offset, p.context.includeDeclaration)
+        : [];
     }),
   );
   connection.onPrepareRename((p) =>
-    guard('prepareRename', null, async () => {
-      const a = await analysisFor(p.textDocument.uri);
+    guard(state, 'prepareRename', null, async () => {
+      const a = await analysisFor(state, p.textDocument.uri);
       return a ? prepareRename(a, a.doc.offsetAt(p.position)) : null;
     }),
   );
   connection.onRenameRequest((p) =>
-    guard('rename', null, async () => {
-      const a = await analysisFor(p.textDocument.uri);
-      return a && services ? rename(services, a, a.doc.offsetAt(p.position), p.newName) : null;
+    guard(state, 'rename', null, async () => {
+      const a = await analysisFor(state, p.textDocument.uri);
+      return a && state.services ? rename(state.services, a, a.doc.offsetAt(p.position), p.newName) : null;
     }),
   );
+  connection.onDocumentHighlight((p) =>
+    guard(state, 'documentHighlight', [], async () => {
+      const a = await analysisFor(state, p.textDocument.uri);
+      return a ? documentHighlights(a, a.doc.offsetAt(p.position)) : [];
+    }),
+  );
+  connection.languages.typeHierarchy.onPrepare((p) =>
+    guard(state, 'prepareTypeHierarchy', null, () => {
+      const a = quickFor(state, p.textDocument.uri);
+      return a && state.services ? prepareTypeHierarchy(state.services, a.doc, a.doc.offsetAt(p.position)) : null;
+    }),
+  );
+  connection.languages.typeHierarchy.onSupertypes((p) =>
+    guard(state, 'typeHierarchy/supertypes', [], () => (state.services ? supertypes(state.services, p.item) : [])),
+  );
+  connection.languages.typeHierarchy.onSubtypes((p) =>
+    guard(state, 'typeHierarchy/subtypes', [], () => (state.services ? subtypes(state.services, p.item) : [])),
+  );
+  connection.onCodeLens((p) =>
+    guard(state, 'codeLens', [], async () => {
+      const a = await analysisFor(state, p.textDocument.uri);
+      return a && state.services ? codeLenses(state.services, a) : [];
+    }),
+  );
+}
+
+/** Features that help write: completion, signature help, formatting, code actions, file renames. */
+function registerEditing(state: ServerState): void {
+  const { connection } = state;
+  connection.onCompletion((p) =>
+    guard(state, 'completion', null, () => {
+      const a = quickFor(state, p.textDocument.uri);
+      return a && state.services ? completion(state.services, a, a.doc.offsetAt(p.position)) : null;
+    }),
+  );
+  connection.onSignatureHelp((p) =>
+    guard(state, 'signatureHelp', null, () => {
+      const a = quickFor(state, p.textDocument.uri);
+      return a && state.services
+        ? signatureHelp(a.doc, a.doc.offsetAt(p.position), state.services.compiler.functions)
+        : null;
+    }),
+  );
+  connection.onDocumentFormatting((p) =>
+    guard(state, 'formatting', [], async () => {
+      const a = quickFor(state, p.textDocument.uri);
+      if (!a || !state.services) return [];
+      return formatDocument(
+        a.doc,
+        p.options,
+        await printWidthFor(state, p.textDocument.uri, state.services.settings.printWidth),
+      );
+    }),
+  );
+  connection.onDocumentRangeFormatting((p) =>
+    guard(state, 'rangeFormatting', [], async () => {
+      const a = quickFor(state, p.textDocument.uri);
+      if (!a || !state.services) return [];
+      const width = await printWidthFor(state, p.textDocument.uri, state.services.settings.printWidth);
+      return formatRange(a.doc, p.range, p.options, width);
+    }),
+  );
+  connection.onCodeAction((p) => guard(state, 'codeAction', [], () => codeActions(p)));
+  connection.workspace.onWillRenameFiles((p) =>
+    guard(state, 'willRenameFiles', null, () => (state.services ? willRenameFiles(state.services, p.files) : null)),
+  );
+}
+
+/** Features of a file's structure, from tokens and the parse (or the analysis for hints). */
+function registerStructure(state: ServerState): void {
+  const { connection } = state;
   connection.onDocumentSymbol((p) =>
-    guard('documentSymbol', [], () => {
-      const a = quickFor(p.textDocument.uri);
+    guard(state, 'documentSymbol', [], () => {
+      const a = quickFor(state, p.textDocument.uri);
       return a ? documentSymbols(a.doc) : [];
     }),
   );
   connection.onWorkspaceSymbol((p) =>
-    guard('workspaceSymbol', [], () => (services ? workspaceSymbols(services.workspace, p.query) : [])),
+    guard(state, 'workspaceSymbol', [], () =>
+      state.services ? workspaceSymbols(state.services.workspace, p.query) : [],
+    ),
   );
   connection.languages.semanticTokens.on((p) =>
-    guard('semanticTokens', { data: [] }, () => {
-      const a = quickFor(p.textDocument.uri);
+    guard(state, 'semanticTokens', { data: [] }, () => {
+      const a = quickFor(state, p.textDocument.uri);
       return a ? semanticTokens(a) : { data: [] };
     }),
   );
-  connection.onDocumentFormatting((p) =>
-    guard('formatting', [], async () => {
-      const a = quickFor(p.textDocument.uri);
-      return a && services
-        ? formatDocument(a.doc, p.options, await printWidthFor(p.textDocument.uri, services.settings.printWidth))
-        : [];
-    }),
-  );
-  connection.onCodeAction((p) => guard('codeAction', [], () => codeActions(p)));
   connection.languages.inlayHint.on((p) =>
-    guard('inlayHint', [], async () => {
-      const a = await analysisFor(p.textDocument.uri);
+    guard(state, 'inlayHint', [], async () => {
+      const a = await analysisFor(state, p.textDocument.uri);
       return a ? inlayHints(a, p.range) : [];
     }),
   );
   connection.onFoldingRanges((p) =>
-    guard('foldingRange', [], () => {
-      const a = quickFor(p.textDocument.uri);
+    guard(state, 'foldingRange', [], () => {
+      const a = quickFor(state, p.textDocument.uri);
       return a ? foldingRanges(a.doc) : [];
     }),
   );
-
   connection.onDocumentLinks((p) =>
-    guard('documentLink', [], () => {
-      const a = quickFor(p.textDocument.uri);
+    guard(state, 'documentLink', [], () => {
+      const a = quickFor(state, p.textDocument.uri);
       return a ? documentLinks(a.doc) : [];
     }),
   );
-
-  connection.onDocumentHighlight((p) =>
-    guard('documentHighlight', [], async () => {
-      const a = await analysisFor(p.textDocument.uri);
-      return a ? documentHighlights(a, a.doc.offsetAt(p.position)) : [];
-    }),
-  );
-  connection.onSignatureHelp((p) =>
-    guard('signatureHelp', null, () => {
-      const a = quickFor(p.textDocument.uri);
-      return a && services ? signatureHelp(a.doc, a.doc.offsetAt(p.position), services.compiler.functions) : null;
-    }),
-  );
-  connection.onDocumentRangeFormatting((p) =>
-    guard('rangeFormatting', [], async () => {
-      const a = quickFor(p.textDocument.uri);
-      return a && services
-        ? formatRange(a.doc, p.range, p.options, await printWidthFor(p.textDocument.uri, services.settings.printWidth))
-        : [];
-    }),
-  );
   connection.onSelectionRanges((p) =>
-    guard('selectionRange', [], () => {
-      const a = quickFor(p.textDocument.uri);
+    guard(state, 'selectionRange', [], () => {
+      const a = quickFor(state, p.textDocument.uri);
       return a ? selectionRanges(a.doc, p.positions) : [];
     }),
   );
-  connection.languages.typeHierarchy.onPrepare((p) =>
-    guard('prepareTypeHierarchy', null, () => {
-      const a = quickFor(p.textDocument.uri);
-      return a && services ? prepareTypeHierarchy(services, a.doc, a.doc.offsetAt(p.position)) : null;
-    }),
-  );
-  connection.languages.typeHierarchy.onSupertypes((p) =>
-    guard('typeHierarchy/supertypes', [], () => (services ? supertypes(services, p.item) : [])),
-  );
-  connection.languages.typeHierarchy.onSubtypes((p) =>
-    guard('typeHierarchy/subtypes', [], () => (services ? subtypes(services, p.item) : [])),
-  );
-  connection.workspace.onWillRenameFiles((p) =>
-    guard('willRenameFiles', null, () => (services ? willRenameFiles(services, p.files) : null)),
-  );
-  connection.onCodeLens((p) =>
-    guard('codeLens', [], async () => {
-      const a = await analysisFor(p.textDocument.uri);
-      return a && services ? codeLenses(services, a) : [];
-    }),
-  );
-
-  documents.listen(connection);
-  connection.listen();
 }
