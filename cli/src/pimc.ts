@@ -20,8 +20,9 @@ Usage:
   pimc check FILE…                 check programs; print diagnostics
   pimc compile FILE [-o OUT]       compile to the JSON IR (stdout, or OUT)
   pimc fmt FILE… [--check|--write] format with the pim Prettier plugin
-  pimc simulate FILE [--mapping NAME] [--json OUT] [--csv DIR] [--html OUT]
+  pimc simulate FILE [--mapping NAME] [--json OUT] [--csv DIR] [--html OUT] [--writes CHECKPOINT]
                                    analytic area, power, latency, energy and traffic
+                                   (--writes: training writes as a 'pimc train' checkpoint measured them)
   pimc train FILE [--train NAME] [--seed N] [--epochs N] [--json OUT] [--checkpoint DIR [--overwrite]]
                                    hardware-aware training on the simulated crossbars
                                    (an existing checkpoint is replaced only with --overwrite)
@@ -355,6 +356,7 @@ async function simulateFile(args: string[], out: Out, err: Out): Promise<number>
     json: { type: 'string' },
     csv: { type: 'string' },
     html: { type: 'string' },
+    writes: { type: 'string' },
   });
   if (values.help) return (out(HELP), 0);
   const file = oneFile('simulate', positionals);
@@ -373,6 +375,7 @@ async function simulateFile(args: string[], out: Out, err: Out): Promise<number>
       json: values.json as string | undefined,
       csv: values.csv as string | undefined,
       html: values.html as string | undefined,
+      writes: values.writes as string | undefined,
       source: program.entry,
     },
     out,

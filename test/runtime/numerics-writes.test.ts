@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile, type IrProgram } from '@pim/compiler';
-import { measuredLayerWrites, simulate, type MeasuredWrites } from '@pim/runtime/sim';
+import { measuredLayerWrites, simulate, simulateCommand, type MeasuredWrites } from '@pim/runtime/sim';
 import {
   checkpointWrites,
   CrossbarLayer,
@@ -148,6 +148,22 @@ describe('numerics: one definition of a write for the trainer and the simulator'
     assert.ok(updateWrites > 0 && sim.per_update.cells_written < analytic.per_update.cells_written);
     assert.ok(sim.epoch_energy_j < analytic.epoch_energy_j, 'fewer writes, less training energy');
     assert.ok(sim.epochs_to_endurance > analytic.epochs_to_endurance, 'the most-written cell changes less often');
+    // `pimc simulate --writes CHECKPOINT`: the same figures in the text summary.
+    const lines: string[] = [];
+    assert.equal(await simulateCommand(ir, { writes: r.checkpoint! }, (l) => void lines.push(l)), 0);
+    assert.match(lines.join('\n'), /cells written \(measured by the trainer\)/);
+    const errs: string[] = [];
+    const missing = join(dir, 'none.ckpt.json');
+    assert.equal(
+      await simulateCommand(
+        ir,
+        { writes: missing },
+        () => {},
+        (l) => void errs.push(l),
+      ),
+      1,
+    );
+    assert.match(errs.join('\n'), /none\.ckpt\.json: cannot read checkpoint/);
     const saved = analytic.steps_per_epoch * (analytic.per_update.write_energy_j - sim.per_update.write_energy_j);
     assert.ok(Math.abs(analytic.epoch_energy_j - sim.epoch_energy_j - saved) < 1e-9 * analytic.epoch_energy_j);
   });

@@ -626,3 +626,64 @@ describe('numerics: approximate lossy path and Â on crossbars', () => {
     assert.equal(dead.noiseStd, undefined);
   });
 });
+
+describe('numerics: why offset encoding needs the full ADC resolution', () => {
+  before(() => initTf());
+
+  it('a small negative weight fills every slice of offset encoding, and no slice above its bits of differential', () => {
+    const digits = (enc: 'offset' | 'differential', q: number): number[] => {
+      const e = cellEncoding(enc, 16, 2);
+      const out = new Int32Array(e.groups);
+      e.digits(q, out);
+      return Array.from(out);
+    };
+    // Offset: u = q + 2^15 in base 4, low slice first. 5 + 32768 = 2·4^7 + 5; −5 + 32768 = 4^7 + (4^7 − 5),
+    // and 4^7 − 5 is seven 3s less 4: the complement lights every slice up.
+    assert.deepEqual(digits('offset', 5), [1, 1, 0, 0, 0, 0, 0, 2]);
+    assert.deepEqual(digits('offset', -5), [3, 2, 3, 3, 3, 3, 3, 1]);
+    // Differential: |q| = 5 = (1, 1) in base 4 on the G− cells (the last 8 groups), every other cell at 0.
+    assert.deepEqual(digits('differential', -5), [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('6-bit calibrated ADC: offset errs in every slice (its sums are dense), differential converts nearly exactly', () => {
+    const K = 256;
+    const N = 16;
+    const rng = new Rng_(7);
+    // Weights at 1/16 of the range (trained weights sit far inside 8× the Glorot bound); half-sparse inputs.
+    const w = tf.tensor2d(randomMatrix(rng, K * N, -1 / 16, 1 / 16), [K, N]);
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 16 * K }, () => (rng.next() < 0.5 ? 0 : rng.next())),
+      [16, K],
+    );
+    const params: CrossbarParams = { ...BASE, weightBits: 16, inputBits: 16, adcBits: 6, adcRange: 'calibrated' };
+    const error = (p: CrossbarParams): { rel: number; ranges: number[]; G: number } => {
+      const exact = new CrossbarLayer(K, N, { ...p, adcBits: Infinity, adcRange: 'worst_case' }, 1);
+      const lossy = new CrossbarLayer(K, N, p, 1);
+      exact.program(w);
+      lossy.program(w);
+      const y = exact.forward(x, { noise: false, path: 'bitserial' });
+      const z = lossy.forward(x, { noise: false, path: 'bitserial', calibrate: true });
+      const rel = tf.tidy(() => tf.norm(tf.sub(z, y)).dataSync()[0]! / tf.norm(y).dataSync()[0]!);
+      const out = { rel, ranges: lossy.ranges!.slice(), G: lossy.groups };
+      tf.dispose([y, z]);
+      exact.dispose();
+      lossy.dispose();
+      return out;
+    };
+    const offset = error(params);
+    const diff = error({ ...params, encoding: 'differential' });
+    const clipped = error({ ...params, adcPercentile: 0.999 });
+    tf.dispose([w, x]);
+    // Offset: every slice (even the top one, weighted 4^7) has sums past the 63 codes, so its LSB exceeds one
+    // unit there; differential's top slices hold zeros and convert exactly.
+    const top = (r: { ranges: number[]; G: number }, g: number): number =>
+      Math.max(...r.ranges.filter((_, i) => i % r.G === g));
+    assert.ok(top(offset, 7) > 63, `offset's top slice range ${top(offset, 7)}`);
+    assert.equal(top(diff, 7), 0);
+    assert.equal(top(diff, 15), 0);
+    assert.ok(offset.rel > 0.05, `offset relative error ${offset.rel}`);
+    assert.ok(diff.rel < offset.rel / 20, `differential ${diff.rel} vs offset ${offset.rel}`);
+    // Clipping the rare largest sums (99.9th percentile) does not rescue offset: the sums are dense, not rare.
+    assert.ok(clipped.rel > 0.05, `offset at the 99.9th percentile ${clipped.rel}`);
+  });
+});

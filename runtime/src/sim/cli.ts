@@ -1,9 +1,10 @@
-// `pimc simulate FILE [--mapping NAME] [--json OUT] [--csv DIR] [--html OUT]`: the text summary on stdout,
-// reports to files. Exit 0 on success, 1 when the IR or its data cannot be simulated, 2 on internal errors.
+// `pimc simulate FILE [--mapping NAME] [--json OUT] [--csv DIR] [--html OUT] [--writes CHECKPOINT]`: the text
+// summary on stdout, reports to files; --writes costs training with a checkpoint's measured writes. Exit 0 on success, 1 when the IR or its data cannot be simulated, 2 on internal errors.
 import { dirname } from 'node:path';
 import type { IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
 import { formatSummary } from '../report/text.js';
+import { checkpointWrites, readCheckpoint } from '../train/checkpoint.js';
 import { writeReports } from '../report/write.js';
 import { SimError } from './errors.js';
 import { simulate } from './simulate.js';
@@ -13,6 +14,8 @@ export interface SimulateArgs {
   json?: string | undefined;
   csv?: string | undefined;
   html?: string | undefined;
+  /** A `pimc train --checkpoint` file: its experiment's training writes as the trainer measured them. */
+  writes?: string | undefined;
   /** The entry .pim file: relative dataset paths resolve against its folder. */
   source?: string | undefined;
 }
@@ -25,9 +28,11 @@ export async function simulateCommand(
 ): Promise<number> {
   let report;
   try {
+    const ck = args.writes !== undefined ? readCheckpoint(args.writes) : undefined;
     report = simulate(ir, {
       ...(args.mapping !== undefined ? { mapping: args.mapping } : {}),
       dataRoot: args.source ? dirname(args.source) : process.cwd(),
+      ...(ck ? { measuredWrites: { [ck.experiment]: checkpointWrites(ck, args.writes!) } } : {}),
     });
   } catch (e) {
     if (e instanceof SimError || e instanceof DataError) {

@@ -53,6 +53,8 @@ export interface Section {
   table: string[][];
   verdict: string;
   note?: string;
+  /** When and how the section was produced (date, command, duration, machine load), stamped beside it. */
+  produced?: string;
 }
 
 export const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
