@@ -47,6 +47,42 @@ describe('explore: batches', function () {
     }
   });
 
+  it('random and grid: a slot freed by any finished evaluation takes the next design, not only one freed by the oldest', async () => {
+    for (const m of ['random', 'grid'] as const) {
+      const p = base();
+      const accuracy = p.accuracy!;
+      let calls = 0;
+      let duringFirst = 0;
+      let pending = true;
+      let release!: () => void;
+      const first = new Promise<void>((r) => (release = r)).then(() => (pending = false));
+      // Lets the event loop turn (no clock): a run that waits for the oldest evaluation starts nothing more.
+      const idle = async () => {
+        for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+        release();
+      };
+      const r = await explore(
+        {
+          ...p,
+          batch: 2,
+          accuracy: async (pt, z) => {
+            const n = ++calls;
+            if (n === 1) await first;
+            else if (pending) {
+              duringFirst++;
+              if (duringFirst === 3) release();
+              else void idle();
+            }
+            return accuracy(pt, z);
+          },
+        },
+        m,
+      );
+      assert.ok(duringFirst >= 3, `${m}: ${duringFirst} evaluations ran beside the first, slow one`);
+      assert.deepEqual(runOf(r), runOf(await explore(base(), m)), `${m}: the same run as a serial one`);
+    }
+  });
+
   for (const m of ['mesmo', 'cf_mesmo'] as const) {
     it(`${m}: a batch of 3 gives the same run in any finishing order, keeps to the budget, and proposes its initial design at once`, async () => {
       const a = shuffled(base(), 1, 3);

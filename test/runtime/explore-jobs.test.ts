@@ -5,15 +5,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compile, designCompiler } from '@pim/compiler';
 import {
+  explore,
   ExploreProgress,
   InProcessExecutor,
   Journal,
   makeJob,
   MAX_JOB_BYTES,
   parseJob,
+  problemFor,
   ProcessPool,
   type EvaluationJob,
+  type Executor,
 } from '@pim/runtime/explore';
 import { JOBS, tinyJob } from './explore-fixtures.js';
 
@@ -113,6 +117,67 @@ describe('explore: jobs', function () {
       assert.ok(again.ok);
       assert.equal(r.accuracy, again.accuracy);
       assert.deepEqual(r.curve, again.curve);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("worker processes compute designs' hardware objectives as this process does; what they cannot answer is computed here", async () => {
+    const program = compile(TINY);
+    const ir = program.ir!;
+    const ex = ir.explorations.find((e) => e.name === 'chip_space')!;
+    const sources = [...program.files.values()].map((f) => ({ path: f.path, text: f.text }));
+    const common = { source: TINY, compile: designCompiler(TINY), sources };
+    const here = await explore(await problemFor(ir, ex, common), 'nsga2');
+    const pool = new ProcessPool(2, JOBS.childModule);
+    try {
+      let asked = 0;
+      const there = await explore(
+        await problemFor(ir, ex, {
+          ...common,
+          executor: {
+            slots: pool.slots,
+            description: pool.description,
+            run: (j) => pool.run(j),
+            close: () => pool.close(),
+            hardware: (r) => ((asked += r.points.length), pool.hardware(r)),
+          } satisfies Executor,
+        }),
+        'nsga2',
+      );
+      assert.equal(asked, 24, 'the whole pool (3 × 4 × 2 designs) went to the processes');
+      assert.deepEqual(there, here);
+      // A design the compiler rejects: its message, as here; a request the processes cannot read: errors.
+      const request = {
+        root: path.dirname(TINY),
+        entry: 'explore-tiny.pim',
+        sources: [{ path: 'explore-tiny.pim', text: fs.readFileSync(TINY, 'utf8') }],
+        mapping: 'small_on_chip',
+        points: [[{ path: 'cell.bits_per_cell', value: 99 }], [{ path: 'chip.t.ima.crossbar.rows', value: 32 }]],
+      };
+      const [bad, good] = await pool.hardware(request);
+      assert.match((bad as { infeasible: string }).infeasible, /^PIM\d{4}: .*bits_per_cell/);
+      assert.ok((good as Record<string, number>)['area']! > 0);
+      const broken = await pool.hardware({ ...request, sources: 'not files' as never });
+      assert.deepEqual(
+        broken.map((a) => typeof (a as { error?: unknown }).error),
+        ['string', 'string'],
+      );
+      // Answers with errors: the coordinator computes those designs itself, with the same figures.
+      const failing = await explore(
+        await problemFor(ir, ex, {
+          ...common,
+          executor: {
+            slots: pool.slots,
+            description: pool.description,
+            run: (j) => pool.run(j),
+            close: () => pool.close(),
+            hardware: async (r) => (await pool.hardware(r)).map((a, i) => (i % 2 ? { error: 'lost' } : a)),
+          } satisfies Executor,
+        }),
+        'nsga2',
+      );
+      assert.deepEqual(failing, here);
     } finally {
       await pool.close();
     }

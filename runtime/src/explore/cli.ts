@@ -247,6 +247,7 @@ function tracked(executor: Executor, progress: ExploreProgress): Executor {
         progress.jobDone(job.id);
       }
     },
+    ...(executor.hardware ? { hardware: (r) => executor.hardware!(r) } : {}),
     close: () => executor.close(),
   };
 }

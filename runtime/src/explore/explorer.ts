@@ -19,7 +19,7 @@ import { runGrid } from './methods/grid.js';
 import { runMesmo } from './methods/mesmo.js';
 import { runNsga2 } from './methods/nsga2.js';
 import { runRandom } from './methods/random.js';
-import { Session } from './session.js';
+import { designPool, Session } from './session.js';
 import { ExploreError, type DesignProblem, type ExploreResult, type Method } from './types.js';
 
 export { mesTerm } from './methods/mes.js';
@@ -45,7 +45,9 @@ const RUN: Record<Method, (s: Session) => Promise<void>> = {
 
 /** Runs one method on a problem. Deterministic for a given seed (the trainer is seeded too). */
 export async function explore(problem: DesignProblem, method: Method): Promise<ExploreResult> {
-  const s = new Session(problem, method);
+  const pool = designPool(problem);
+  await problem.prepareHardware?.(pool);
+  const s = new Session(problem, method, pool);
   if ((method === 'mesmo' || method === 'cf_mesmo') && !problem.accuracy) {
     throw new ExploreError(
       `${method} models the expensive objective, accuracy, and this exploration has none (the hardware objectives are exact): use random or nsga2`,

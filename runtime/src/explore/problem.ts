@@ -6,10 +6,8 @@
 // whether it already holds the result.
 import { dirname, relative, sep } from 'node:path';
 import type { DesignCompiler, IrExperiment, IrExploration, IrProgram } from '@pim/ir';
-import { SimError } from '../sim/errors.js';
-import { objectivesOf } from '../sim/objectives.js';
-import { simulate } from '../sim/simulate.js';
 import { InProcessExecutor, type Executor, type JobProgress } from './exec/executor.js';
+import { designObjectives, isOutcome, type HardwareOutcome } from './exec/hardware.js';
 import { makeJob, sha256, type JobSource } from './exec/job.js';
 import type { Journal } from './exec/journal.js';
 import type { SourcesCompiler } from './exec/evaluator.js';
@@ -95,17 +93,25 @@ export async function problemFor(
     return p;
   };
 
-  const hardware = (pt: Point): Record<string, number> | { infeasible: string } => {
-    const ir = programAt(pt);
-    if (typeof ir === 'string') return { infeasible: ir };
-    try {
-      const o = objectivesOf(simulate(ir, { mapping: exp.mapping, dataRoot, detail: false }));
-      return { ...o };
-    } catch (e) {
-      if (e instanceof SimError) return { infeasible: e.message };
-      throw e;
-    }
-  };
+  // Designs whose objectives the executor's processes computed (prepareHardware); the rest here.
+  const prepared = new Map<string, HardwareOutcome>();
+  const hardware = (pt: Point): HardwareOutcome =>
+    prepared.get(space.key(pt)) ?? designObjectives(programAt(pt), exp.mapping, dataRoot);
+  const executor = opts.executor;
+  const prepareHardware =
+    executor?.hardware && opts.sources?.length
+      ? async (points: readonly Point[]): Promise<void> => {
+          const answers = await executor.hardware!({
+            root: dataRoot,
+            entry: relPath(dataRoot, opts.source),
+            sources: opts.sources!.map((f) => ({ path: relPath(dataRoot, f.path), text: f.text })),
+            mapping: exp.mapping,
+            points: points.map((pt) => space.overrides(pt)),
+          });
+          // A point a process could not answer (it failed on it) is left to this process.
+          answers.forEach((a, i) => isOutcome(a) && prepared.set(space.key(points[i]!), a));
+        }
+      : undefined;
 
   const accuracy = withAccuracy
     ? accuracyByJobs(exploration, exp, space, { ...opts, seed: opts.seed ?? exploration.method.seed })
@@ -114,6 +120,7 @@ export async function problemFor(
     space,
     objectives: exploration.objectives,
     hardware,
+    ...(prepareHardware ? { prepareHardware } : {}),
     ...(accuracy ? { accuracy } : {}),
     fullEpochs,
     ...(exploration.method.fidelity
@@ -141,7 +148,7 @@ function accuracyByJobs(
   if (!opts.sources?.length)
     throw new ExploreError('accuracy is trained by jobs, which carry the program: the problem needs its sources');
   const root = dirname(opts.source);
-  const rel = (f: string) => relative(root, f).split(sep).join('/');
+  const rel = (f: string) => relPath(root, f);
   const sources: JobSource[] = opts.sources.map((f) => ({ path: rel(f.path), sha256: sha256(f.text), text: f.text }));
   let executor = opts.executor;
   return async (pt, epochs): Promise<Measurement> => {
@@ -183,4 +190,9 @@ function accuracyByJobs(
       wallSeconds: r.wallSeconds,
     };
   };
+}
+
+/** A file's path relative to the entry's folder, '/'-separated: how jobs and hardware requests name files. */
+function relPath(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/');
 }

@@ -21,7 +21,14 @@ function isInfeasible(h: Record<string, number> | { infeasible: string }): h is 
   return typeof (h as { infeasible?: unknown }).infeasible === 'string';
 }
 
-/** Book-keeping shared by the methods: caches, budget, infeasible designs, the quality trace. */
+/**
+ * The designs the acquisition ranges over and the hypervolume normalises by. Drawn from a stream of its
+ * own: every method of one seed normalises alike and can be compared.
+ */
+export function designPool(p: DesignProblem): number[][] {
+  return p.space.pool(p.poolLimit ?? DEFAULT_POOL, new Rng(p.seed ^ 0x5eed));
+}
+
 /** A proposed evaluation: `fresh` when it is new (else it is one already evaluated or in flight). */
 export interface Ticket {
   fresh: boolean;
@@ -40,6 +47,7 @@ interface InFlight {
   measured?: { value: number | Measurement | undefined } | { error: unknown };
 }
 
+/** Book-keeping shared by the methods: caches, budget, infeasible designs, the quality trace. */
 export class Session {
   readonly rng: Rng;
   readonly evaluations: Evaluation[] = [];
@@ -57,17 +65,17 @@ export class Session {
   readonly pool: number[][];
   readonly bounds: Record<string, [number, number]>;
 
+  /** `pool`: designPool(p), passed when the caller drew it already (to prepare its hardware objectives). */
   constructor(
     readonly p: DesignProblem,
     readonly method: Method,
+    pool = designPool(p),
   ) {
     this.rng = new Rng(p.seed);
     this.withAccuracy = p.objectives.some((o) => o.name === 'accuracy');
     if (this.withAccuracy && !p.accuracy)
       throw new ExploreError('accuracy is an objective but the problem cannot train');
-    // The pool fixes the hypervolume's normalisation, so it is drawn from its own stream: every
-    // method of one seed normalises alike and can be compared.
-    this.pool = p.space.pool(p.poolLimit ?? DEFAULT_POOL, new Rng(p.seed ^ 0x5eed));
+    this.pool = pool;
     this.bounds = {};
     // Not noted as infeasible here: the result lists only designs a method looked at.
     const feasible = this.pool
@@ -180,18 +188,23 @@ export class Session {
     const measured = this.withAccuracy
       ? Promise.resolve().then(() => this.p.accuracy!(pt, epochs))
       : Promise.resolve(undefined);
+    this.running++;
+    const arrived = (r: NonNullable<InFlight['measured']>) => {
+      t.measured = r;
+      this.running--;
+      this.arrivals.splice(0).forEach((wake) => wake());
+      this.commitReady();
+    };
     measured.then(
-      (m) => {
-        t.measured = { value: m };
-        this.commitReady();
-      },
-      (e: unknown) => {
-        t.measured = { error: e };
-        this.commitReady();
-      },
+      (m) => arrived({ value: m }),
+      (e: unknown) => arrived({ error: e }),
     );
     return { fresh: true, done };
   }
+
+  /** Evaluations started and not yet measured (measured ones may still wait to be recorded in order). */
+  private running = 0;
+  private readonly arrivals: (() => void)[] = [];
 
   /** The evaluation of a design at a fidelity, waited for; a repeat is free. Undefined when infeasible or over budget. */
   async evaluate(pt: Point, epochs = this.p.fullEpochs): Promise<Evaluation | undefined> {
@@ -204,15 +217,18 @@ export class Session {
    * drawn when the budget it sees is the budget left after every earlier proposal, as in a serial run.
    */
   async stream(proposals: Iterable<{ point: Point; epochs?: number }>): Promise<void> {
-    const window: Promise<Evaluation>[] = [];
+    const started: Promise<Evaluation>[] = [];
     const size = Math.max(1, this.p.batch ?? 1);
     for (const q of proposals) {
       if (this.failure) throw this.failure.error;
       const t = this.start(q.point, q.epochs);
-      if (t?.fresh) window.push(t.done);
-      while (window.length >= size) await window.shift();
+      if (t?.fresh) started.push(t.done);
+      // A slot is free when any evaluation is measured, not only the oldest: a short training after a
+      // long one does not leave its worker idle. The budget a draw sees is the same either way (the
+      // proposals before it reserved their cost), so the draws do not depend on the finishing order.
+      while (this.running >= size && !this.failure) await new Promise<void>((wake) => this.arrivals.push(wake));
     }
-    for (const d of window) await d;
+    for (const d of started) await d;
   }
 
   /** Records the finished evaluations at the head of the proposal order. */

@@ -51,6 +51,12 @@ export interface DesignProblem {
   objectives: ObjectiveSpec[];
   /** The exact hardware objectives of a design, or why it cannot be built (a compiler error). */
   hardware(point: Point): Record<string, number> | { infeasible: string };
+  /**
+   * Computes the hardware objectives of many designs at once where that is faster (in the executor's
+   * worker processes, in parallel); `hardware` then answers them from what it got. Called for the
+   * design pool before a run starts.
+   */
+  prepareHardware?: (points: readonly Point[]) => Promise<void>;
   /** Test accuracy after `epochs` of training; required when accuracy is an objective. */
   accuracy?: (point: Point, epochs: number) => Promise<number | Measurement>;
   /** Epochs of a full-fidelity accuracy evaluation. */

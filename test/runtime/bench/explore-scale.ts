@@ -1,12 +1,15 @@
-// `npm run bench explore-scale`: exploration throughput where training is spread over worker
-// processes, and what the Redis queue costs per job. (1) random search on samples/explore.pim's
-// rram_space (its evaluation network on the first 200 MNIST digits, tested on 100; an epoch budget, so
-// both runs evaluate the same designs) at 1 and 2 local worker processes, each pool warmed by one job
-// first (tfjs-wasm's start is paid once per process, not per evaluation); the accuracies must be equal.
-// (2) per-job wall time of small jobs
+// `npm run bench explore-scale` (or, after `npm run build`, `node test/bench.mjs explore-scale`):
+// exploration throughput where training is spread over worker processes, and what the Redis queue costs
+// per job. (1) random search on samples/explore.pim's rram_space (its evaluation network on the first
+// 200 MNIST digits, tested on 100; an epoch budget of DESIGNS designs at full fidelity, so every run
+// evaluates the same designs) at 1 and 2 local worker processes, run back to back REPEATS times (the
+// machine load beside each pair), medians reported. A run is timed whole — the design pool's hardware
+// objectives (computed by the worker processes), then the trainings; each pool is warmed first by a run
+// that trains one design per process (tfjs-wasm's start and the data set are paid once per process, not
+// per evaluation). The accuracies must be equal at 1 and 2 workers. (2) per-job wall time of small jobs
 // (the tiny fixture, 1 epoch on 16 samples) one at a time: in this process, on one local worker
 // process, and through a real redis-server with one `pimc worker`; the queue's overhead is the
-// difference. The machine is shared: the figures say what it did at the time.
+// difference. The machine may be shared: the figures say what it did at the time.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,8 +20,21 @@ import { startRedis } from '../redis-server.js';
 import { JOBS, tinyJob } from '../explore-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+/** Designs a timed run trains (a dozen: the last round's uneven jobs weigh less than with a handful). */
+const DESIGNS = 12;
+const REPEATS = Number(process.env['PIM_BENCH_REPEATS'] ?? 3);
 
-async function throughput(workers: number): Promise<{ perSecond: number; accuracies: number[]; cores: number }> {
+interface Run {
+  perSecond: number;
+  accuracies: number[];
+  /** CPU seconds of training over wall seconds. */
+  cores: number;
+  /** Wall seconds of the whole run and of its first part, the pool's hardware objectives. */
+  seconds: number;
+  hardwareSeconds: number;
+}
+
+async function throughput(workers: number): Promise<Run> {
   const source = path.join(ROOT, 'samples/explore.pim');
   const program = compile(source);
   const ir = program.ir!;
@@ -27,21 +43,55 @@ async function throughput(workers: number): Promise<{ perSecond: number; accurac
   const pool = new ProcessPool(workers, JOBS.childModule);
   try {
     const limits = { trainLimit: 200, testLimit: 100 };
-    const warm = await problemFor(ir, ex, { ...common, ...limits, executor: pool, budget: 3 * workers, seed: 99 });
-    await explore({ ...warm, batch: workers, costUnit: 'epochs' }, 'random');
-    const problem = await problemFor(ir, ex, { ...common, ...limits, executor: pool, budget: 3 * 8 });
+    const warm = await problemFor(ir, ex, { ...common, ...limits, executor: pool, budget: 1, seed: 99 });
+    await explore({ ...warm, budget: workers * warm.fullEpochs, batch: workers, costUnit: 'epochs' }, 'random');
+    const problem = await problemFor(ir, ex, { ...common, ...limits, executor: pool, budget: 1 });
+    let hardwareSeconds = 0;
+    const prepare = problem.prepareHardware!;
     const t0 = performance.now();
-    const r = await explore({ ...problem, batch: workers, costUnit: 'epochs' }, 'random');
-    const secs = (performance.now() - t0) / 1000;
+    const r = await explore(
+      {
+        ...problem,
+        prepareHardware: async (points) => {
+          await prepare(points);
+          hardwareSeconds = (performance.now() - t0) / 1000;
+        },
+        budget: DESIGNS * problem.fullEpochs,
+        batch: workers,
+        costUnit: 'epochs',
+      },
+      'random',
+    );
+    const seconds = (performance.now() - t0) / 1000;
     const cpu = r.evaluations.reduce((s, e) => s + (e.cpuSeconds ?? 0), 0);
     return {
-      perSecond: r.evaluations.length / secs,
+      perSecond: r.evaluations.length / seconds,
       accuracies: r.evaluations.map((e) => e.objectives['accuracy']!),
-      cores: cpu / secs,
+      cores: cpu / seconds,
+      seconds,
+      hardwareSeconds,
     };
   } finally {
     await pool.close();
   }
+}
+
+const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** 1 and 2 workers back to back, REPEATS times: each pair with the load average before it. */
+async function pairs(): Promise<{ one: Run; two: Run; load: string }[]> {
+  const out: { one: Run; two: Run; load: string }[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const load = loadAverage();
+    const one = await throughput(1);
+    note(`pair ${i + 1}, 1 worker (load ${load})`, one);
+    const two = await throughput(2);
+    note(`pair ${i + 1}, 2 workers`, two);
+    note(`pair ${i + 1}, speed-up`, two.perSecond / one.perSecond);
+    out.push({ one, two, load });
+  }
+  return out;
 }
 
 async function perJob(executor: Executor, n: number, seed0: number): Promise<number> {
@@ -63,10 +113,14 @@ function note(what: string, v: unknown): void {
 }
 
 export async function benchExploreScale(): Promise<Record<string, number | string>> {
-  const one = await throughput(1);
-  note('1 worker', one);
-  const two = await throughput(2);
-  note('2 workers', two);
+  const runs = await pairs();
+  const ones = runs.map((r) => r.one);
+  const twos = runs.map((r) => r.two);
+  const equal = runs.every(
+    (r) =>
+      JSON.stringify(r.one.accuracies) === JSON.stringify(runs[0]!.one.accuracies) &&
+      JSON.stringify(r.two.accuracies) === JSON.stringify(runs[0]!.one.accuracies),
+  );
   const n = 20;
   const inProcess = await perJob(new InProcessExecutor(JOBS.compileSources), n, 1000);
   note('small job in this process (ms)', inProcess);
@@ -89,22 +143,28 @@ export async function benchExploreScale(): Promise<Record<string, number | strin
     await new Promise((r) => worker.once('exit', r));
     await redis.stop();
   }
-  const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const f = (x: number) => Number(x.toPrecision(3));
   return {
-    'machine load average (1, 5, 15 min) at the end': load,
-    'random search, rram_space, 3 epochs/design: evaluations/s, 1 worker': one.perSecond,
-    'same, 2 workers (goal ≥ 1.8× of 1 worker on 2 free cores)': two.perSecond,
-    'speed-up, 2 workers over 1': two.perSecond / one.perSecond,
-    'cores busy training, 1 worker': one.cores,
-    'cores busy training, 2 workers': two.cores,
-    'mean accuracy of the 8 designs (equal at 1 and 2 workers)':
-      two.accuracies.reduce((a, b) => a + b, 0) / two.accuracies.length,
-    'accuracies equal at 1 and 2 workers':
-      JSON.stringify(one.accuracies) === JSON.stringify(two.accuracies) ? 'yes' : 'NO',
+    [`random search, rram_space, ${DESIGNS} designs × 4 epochs: pairs (1 then 2 workers)`]: runs.length,
+    'each pair: load average (1, 5, 15 min) before it → speed-up': runs
+      .map((r) => `[${r.load}] → ${f(r.two.perSecond / r.one.perSecond)}×`)
+      .join('; '),
+    'machine load average (1, 5, 15 min) at the end': loadAverage(),
+    'evaluations/s, 1 worker (median)': median(ones.map((r) => r.perSecond)),
+    'evaluations/s, 2 workers (median)': median(twos.map((r) => r.perSecond)),
+    'SPEED-UP, 2 workers over 1 (median of the pairs; goal ≥ 1.8× on 2 free cores)': median(
+      runs.map((r) => r.two.perSecond / r.one.perSecond),
+    ),
+    'wall s of a run, 1 worker → 2 (median)': `${f(median(ones.map((r) => r.seconds)))} → ${f(median(twos.map((r) => r.seconds)))}`,
+    "  of which the pool's hardware objectives (512 designs), 1 → 2 workers": `${f(median(ones.map((r) => r.hardwareSeconds)))} → ${f(median(twos.map((r) => r.hardwareSeconds)))}`,
+    'cores busy training, 1 worker → 2 (median)': `${f(median(ones.map((r) => r.cores)))} → ${f(median(twos.map((r) => r.cores)))}`,
+    [`mean accuracy of the ${DESIGNS} designs`]:
+      ones[0]!.accuracies.reduce((a, b) => a + b, 0) / ones[0]!.accuracies.length,
+    'accuracies equal at 1 and 2 workers, every pair': equal ? 'yes' : 'NO',
     'small job, one at a time: in this process (ms)': inProcess,
     'small job: one local worker process (ms)': local,
     'small job: Redis queue, one pimc worker (ms)': queued,
-    'queue overhead per job vs in-process (ms; goal ≤ 20)': queued - inProcess,
+    'QUEUE OVERHEAD per job vs in-process (ms; goal ≤ 20)': queued - inProcess,
     'queue overhead per job vs a local worker process (ms)': queued - local,
   };
 }

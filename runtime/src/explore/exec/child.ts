@@ -1,19 +1,35 @@
-// A local worker process (`pimc explore --workers N`, and each slot of `pimc worker`): takes jobs from
-// its parent over the IPC channel one at a time, runs them with its own tfjs-wasm, and reports each
-// epoch and the result. It ends when the parent goes away (the channel closes), so killing a parent
-// never leaves orphans training. The process's entry module (pimc's explore-child) calls
-// runJobChild with the compiler, which the runtime does not import itself.
+// A local worker process (`pimc explore --workers N`, and each slot of `pimc worker`): takes work from
+// its parent over the IPC channel one piece at a time — training jobs, and the hardware objectives of
+// design points (hardware.ts) — runs it with its own compiler and tfjs-wasm, and reports each epoch and
+// the result. Its parses, data sets and tfjs stay loaded between pieces. It ends when the parent goes
+// away (the channel closes), so killing a parent never leaves orphans training. The process's entry
+// module (pimc's explore-child) calls runJobChild with the compiler, which the runtime does not import itself.
 import { JobEvaluator, type SourcesCompiler } from './evaluator.js';
+import { hardwareOfPoints, type HardwareAnswer, type HardwareRequest } from './hardware.js';
 
-export type ToChild = { type: 'job'; job: unknown };
+export type ToChild = { type: 'job'; job: unknown } | { type: 'hardware'; id: string; request: HardwareRequest };
 export type FromChild =
   | { type: 'progress'; id: string; epoch: number; epochs: number; worker: string }
-  | { type: 'result'; result: import('./job.js').JobResult };
+  | { type: 'result'; result: import('./job.js').JobResult }
+  | { type: 'hardware'; id: string; answers: HardwareAnswer[] };
 
 export function runJobChild(compileSources: SourcesCompiler): void {
   const evaluator = new JobEvaluator(compileSources);
   let busy = Promise.resolve();
   process.on('message', (m: ToChild) => {
+    if (m?.type === 'hardware') {
+      busy = busy.then(() => {
+        let answers: HardwareAnswer[];
+        try {
+          answers = hardwareOfPoints(compileSources, m.request);
+        } catch (e) {
+          // A malformed request: no answer, so the parent computes the points itself.
+          answers = [{ error: e instanceof Error ? e.message : String(e) }];
+        }
+        process.send?.({ type: 'hardware', id: m.id, answers } satisfies FromChild);
+      });
+      return;
+    }
     if (m?.type !== 'job') return;
     const id = String((m.job as { id?: unknown } | null)?.id ?? '?');
     busy = busy.then(async () => {

@@ -3,6 +3,7 @@
 // (`--queue redis://…`, queue.ts). An executor takes jobs as fast as they come and runs as many at once
 // as it has slots; the session decides what to propose, and records results in proposal order.
 import { JobEvaluator, WORKER_NAME, type SourcesCompiler } from './evaluator.js';
+import type { HardwareAnswer, HardwareRequest } from './hardware.js';
 import type { EvaluationJob, JobResult } from './job.js';
 
 /** What a command needs to run jobs: the compiler for in-process jobs, the module local worker processes start from. */
@@ -25,6 +26,11 @@ export interface Executor {
   /** For the totals line: "this process", "2 local worker processes", "queue redis://host:port". */
   readonly description: string;
   run(job: EvaluationJob, onProgress?: (p: JobProgress) => void): Promise<JobResult>;
+  /**
+   * Where the executor has local processes: the hardware objectives of many design points, computed
+   * there in parallel (an answer per point, in order). Without it the coordinator computes them.
+   */
+  hardware?(request: HardwareRequest): Promise<HardwareAnswer[]>;
   close(): Promise<void>;
 }
 

@@ -1,21 +1,30 @@
 // `--workers N`: N child processes on this machine, each with its own tfjs-wasm (single-threaded under
-// Node, so one process per core is how training uses every core). Jobs wait in order for a free
-// child. A child that dies in the middle of a job (killed, out of memory) is replaced and the job run
-// again by another, at most twice, so one lost process does not lose the run.
+// Node, so one process per core is how training uses every core). Work waits in order for a free
+// child: training jobs, and chunks of design points whose hardware objectives the children compute at
+// the start of a run (hardware.ts), so that part too runs on every core. A child stays up between
+// pieces of work (its tfjs, parses and data sets loaded once). A child that dies in the middle of a
+// job (killed, out of memory) is replaced and the job run again by another, at most twice, so one lost
+// process does not lose the run.
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import type { FromChild } from './child.js';
+import type { FromChild, ToChild } from './child.js';
 import type { Executor, JobProgress } from './executor.js';
+import type { HardwareAnswer, HardwareRequest } from './hardware.js';
 import type { EvaluationJob, JobResult } from './job.js';
 
 const ATTEMPTS = 3;
+/** Design points per hardware message: small enough to spread a pool over the children evenly. */
+const CHUNK = 32;
 
-interface Waiting {
-  job: EvaluationJob;
-  onProgress: ((p: JobProgress) => void) | undefined;
-  resolve(r: JobResult): void;
-  attempts: number;
-}
+type Waiting = { attempts: number } & (
+  | {
+      kind: 'job';
+      job: EvaluationJob;
+      onProgress: ((p: JobProgress) => void) | undefined;
+      resolve(r: JobResult): void;
+    }
+  | { kind: 'hardware'; id: string; request: HardwareRequest; resolve(r: HardwareAnswer[]): void }
+);
 
 interface Slot {
   child: ChildProcess;
@@ -31,6 +40,7 @@ export class ProcessPool implements Executor {
   private readonly slotsInUse: Slot[] = [];
   private readonly waiting: Waiting[] = [];
   private closed = false;
+  private chunks = 0;
 
   /** `childModule`: the entry a worker process starts from (it calls child.ts's runJobChild with the compiler). */
   constructor(
@@ -41,10 +51,28 @@ export class ProcessPool implements Executor {
   }
 
   run(job: EvaluationJob, onProgress?: (p: JobProgress) => void): Promise<JobResult> {
-    return new Promise((resolve) => {
-      this.waiting.push({ job, onProgress, resolve, attempts: 0 });
-      this.pump();
-    });
+    return new Promise((resolve) => this.enqueue({ kind: 'job', job, onProgress, resolve, attempts: 0 }));
+  }
+
+  /** The points' objectives, computed by the children in chunks (an answer per point, in order). */
+  async hardware(request: HardwareRequest): Promise<HardwareAnswer[]> {
+    const size = Math.max(1, Math.min(CHUNK, Math.ceil(request.points.length / (2 * this.slots))));
+    const parts: Promise<HardwareAnswer[]>[] = [];
+    for (let i = 0; i < request.points.length; i += size) {
+      const points = request.points.slice(i, i + size);
+      const id = `hardware-${++this.chunks}`;
+      parts.push(
+        new Promise<HardwareAnswer[]>((resolve) =>
+          this.enqueue({ kind: 'hardware', id, request: { ...request, points }, resolve, attempts: 0 }),
+        ).then((a) => points.map((_, k) => a[k] ?? { error: 'no answer' })),
+      );
+    }
+    return (await Promise.all(parts)).flat();
+  }
+
+  private enqueue(w: Waiting): void {
+    this.waiting.push(w);
+    this.pump();
   }
 
   private pump(): void {
@@ -55,29 +83,42 @@ export class ProcessPool implements Executor {
       const w = this.waiting.shift()!;
       w.attempts++;
       slot.current = w;
-      slot.child.send({ type: 'job', job: w.job });
+      const m: ToChild =
+        w.kind === 'job' ? { type: 'job', job: w.job } : { type: 'hardware', id: w.id, request: w.request };
+      slot.child.send(m);
     }
   }
 
   private spawn(): Slot {
-    // No inspector or loader flags of the parent; stdout is the coordinator's alone.
-    const child = fork(this.childModule, [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    const slot: Slot = { child };
-    child.on('message', (m: FromChild) => {
-      const w = slot.current;
-      if (!w) return;
-      if (m.type === 'progress' && m.id === w.job.id)
-        w.onProgress?.({ job: w.job, worker: m.worker, epoch: m.epoch, epochs: m.epochs });
-      else if (m.type === 'result' && m.result.id === w.job.id) {
-        slot.current = undefined;
-        w.resolve(m.result);
-        this.pump();
-      }
+    // No inspector or loader flags of the parent; stdout is the coordinator's alone. Structured-clone
+    // messages, so objectives that are not finite (NaN, Infinity) arrive as they are.
+    const child = fork(this.childModule, [], {
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
     });
+    const slot: Slot = { child };
+    child.on('message', (m: FromChild) => this.message(slot, m));
     child.on('exit', (code, signal) => this.lost(slot, signal ?? `exit code ${code}`));
     child.on('error', () => this.lost(slot, 'error'));
     this.slotsInUse.push(slot);
     return slot;
+  }
+
+  private message(slot: Slot, m: FromChild): void {
+    const w = slot.current;
+    if (!w) return;
+    if (w.kind === 'job') {
+      if (m.type === 'progress' && m.id === w.job.id)
+        w.onProgress?.({ job: w.job, worker: m.worker, epoch: m.epoch, epochs: m.epochs });
+      else if (m.type === 'result' && m.result.id === w.job.id) this.finish(slot, () => w.resolve(m.result));
+    } else if (m.type === 'hardware' && m.id === w.id) this.finish(slot, () => w.resolve(m.answers));
+  }
+
+  private finish(slot: Slot, answer: () => void): void {
+    slot.current = undefined;
+    answer();
+    this.pump();
   }
 
   private lost(slot: Slot, how: string): void {
@@ -88,13 +129,11 @@ export class ProcessPool implements Executor {
     slot.current = undefined;
     if (w && !this.closed) {
       if (w.attempts < ATTEMPTS) this.waiting.unshift(w);
-      else
-        w.resolve({
-          id: w.job.id,
-          ok: false,
-          error: `the worker process running it ended (${how}) ${w.attempts} times`,
-          worker: `pid ${slot.child.pid}`,
-        });
+      else {
+        const error = `the worker process running it ended (${how}) ${w.attempts} times`;
+        if (w.kind === 'hardware') w.resolve(w.request.points.map(() => ({ error })));
+        else w.resolve({ id: w.job.id, ok: false, error, worker: `pid ${slot.child.pid}` });
+      }
     }
     this.pump();
   }
