@@ -1,21 +1,24 @@
 import assert from 'node:assert/strict';
+import type { IrNoc } from '@pim/ir';
 import { noc, simulate } from '@pim/runtime/sim';
 import { heteroProgram, isaacProgram, toyProgram } from './fixtures/compiled.js';
 
 const { meshFromIr, counterpart, route, routeFlows, snakeOrder, placeUnits, nodeAt, coord, linkCount } = noc;
 
+/** A NoC of 8-bit flits, 1 ns hops and 1 pJ per bit-hop. */
+const nocIr = (dims: number[], topology: IrNoc['topology'] = 'mesh', tsv = 0): IrNoc => ({
+  topology,
+  dims,
+  flit_bits: 8,
+  hop_latency_s: 1e-9,
+  tiers: [],
+  tsv_latency_s: tsv,
+  link_bandwidth_bps: 8e9,
+  energy_per_bit_hop_j: 1e-12,
+  router_power_w: 0,
+});
 const mesh = (dims: number[], topology: 'mesh' | 'mesh3d' | 'torus' = 'mesh', tsv = 0) =>
-  meshFromIr({
-    topology,
-    dims,
-    flit_bits: 8,
-    hop_latency_s: 1e-9,
-    tiers: [],
-    tsv_latency_s: tsv,
-    link_bandwidth_bps: 8e9,
-    energy_per_bit_hop_j: 1e-12,
-    router_power_w: 0,
-  });
+  meshFromIr(nocIr(dims, topology, tsv));
 
 describe('noc: dimension-ordered routing', () => {
   it('2D mesh: X first, then Y; hops = Manhattan distance', () => {
@@ -55,17 +58,7 @@ describe('noc: dimension-ordered routing', () => {
   });
 
   it('bus: every non-local transfer is one hop on the one shared link', () => {
-    const m = meshFromIr({
-      topology: 'bus',
-      dims: [6],
-      flit_bits: 8,
-      hop_latency_s: 1e-9,
-      tiers: [],
-      tsv_latency_s: 0,
-      link_bandwidth_bps: 8e9,
-      energy_per_bit_hop_j: 1e-12,
-      router_power_w: 0,
-    });
+    const m = meshFromIr(nocIr([6], 'bus'));
     const r = routeFlows(m, [{ group: 'g', src: [0, 1], dst: [4, 5], bits: 40 }]);
     assert.equal(r.bit_hops, 40);
     assert.equal(r.linkBits[0], 40);
@@ -74,20 +67,7 @@ describe('noc: dimension-ordered routing', () => {
 
   it('multi-chip: out through the I/O router, along the chip chain, in through the far I/O router', () => {
     const base = mesh([2, 2]);
-    const m = meshFromIr(
-      {
-        topology: 'mesh',
-        dims: [2, 2],
-        flit_bits: 8,
-        hop_latency_s: 1e-9,
-        tiers: [],
-        tsv_latency_s: 0,
-        link_bandwidth_bps: 8e9,
-        energy_per_bit_hop_j: 1e-12,
-        router_power_w: 0,
-      },
-      { chips: 3, bandwidth: 1e9, latency: 2e-9, energyPerBit: 10e-12 },
-    );
+    const m = meshFromIr(nocIr([2, 2]), { chips: 3, bandwidth: 1e9, latency: 2e-9, energyPerBit: 10e-12 });
     assert.equal(m.nodes, 3 * base.nodes);
     // chip 0 (1,1) → chip 2 (1,0): 2 hops to chip 0's (0,0), 2 chip hops, 1 hop from chip 2's (0,0).
     const r = routeFlows(m, [{ group: 'g', src: [nodeAt(m, 1, 1, 0, 0)], dst: [nodeAt(m, 1, 0, 0, 2)], bits: 100 }]);

@@ -2,30 +2,16 @@
 // definition on the `cpu` reference backend.
 import assert from 'node:assert/strict';
 import { CrossbarLayer, initTf, ops, Rng, tf, type CrossbarParams } from '@pim/runtime/train';
+import { IDEAL_CROSSBAR } from './fixtures/crossbar.js';
 
 const P: CrossbarParams = {
+  ...IDEAL_CROSSBAR,
   rows: 32,
-  cols: 128,
-  bitsPerCell: 2,
   weightBits: 16,
   inputBits: 16,
-  dacBits: 1,
-  adcBits: Infinity,
-  adcRange: 'worst_case',
-  adcPercentile: 1,
-  flipEncoding: true,
-  encoding: 'offset',
-  gOn: 1e-5,
-  gOff: 1e-6,
-  readVoltage: 0.2,
   writeNoise: 0.03,
-  spread: 0,
   stuckAtZero: 0.01,
   stuckAtOne: 0.01,
-  endurance: Infinity,
-  temperatureK: 0,
-  bandwidthHz: 0,
-  weightRange: 1,
 };
 
 function rand(rng: Rng, shape: number[], lo = -1, hi = 1): { data: Float32Array; shape: number[] } {

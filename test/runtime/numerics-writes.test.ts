@@ -16,32 +16,10 @@ import {
   train,
   type CrossbarParams,
 } from '@pim/runtime/train';
+import { IDEAL_CROSSBAR } from './fixtures/crossbar.js';
 
 // 4-bit weights on 2-bit cells with range 7: q = round(w), so the digits below are hand-computable.
-const ONE_WEIGHT: CrossbarParams = {
-  rows: 128,
-  cols: 128,
-  bitsPerCell: 2,
-  weightBits: 4,
-  inputBits: 8,
-  dacBits: 1,
-  adcBits: Infinity,
-  adcRange: 'worst_case',
-  adcPercentile: 1,
-  flipEncoding: true,
-  encoding: 'offset',
-  gOn: 1e-5,
-  gOff: 1e-6,
-  readVoltage: 0.2,
-  writeNoise: 0,
-  spread: 0,
-  stuckAtZero: 0,
-  stuckAtOne: 0,
-  endurance: Infinity,
-  temperatureK: 0,
-  bandwidthHz: 0,
-  weightRange: 7,
-};
+const ONE_WEIGHT: CrossbarParams = { ...IDEAL_CROSSBAR, weightBits: 4, weightRange: 7 };
 
 /** Cells written by programming q = 5, 6, −6, −6 into one weight, and the cells' write counts after. */
 function writesOf(p: CrossbarParams): { written: number[]; counts: number[] } {

@@ -16,31 +16,9 @@ import {
   SumHistogram,
   worstCaseScale,
 } from '@pim/runtime/train';
+import { IDEAL_CROSSBAR } from './fixtures/crossbar.js';
 
-const BASE: CrossbarParams = {
-  rows: 128,
-  cols: 128,
-  bitsPerCell: 2,
-  weightBits: 8,
-  inputBits: 8,
-  dacBits: 1,
-  adcBits: Infinity,
-  adcRange: 'worst_case',
-  adcPercentile: 1,
-  flipEncoding: true,
-  encoding: 'offset',
-  gOn: 1e-5,
-  gOff: 1e-6,
-  readVoltage: 0.2,
-  writeNoise: 0,
-  spread: 0,
-  stuckAtZero: 0,
-  stuckAtOne: 0,
-  endurance: Infinity,
-  temperatureK: 0,
-  bandwidthHz: 0,
-  weightRange: 1,
-};
+const BASE = IDEAL_CROSSBAR;
 
 function randomMatrix(rng: Rng_, n: number, lo: number, hi: number, int = false): Float32Array {
   return Float32Array.from({ length: n }, () =>
@@ -411,17 +389,21 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
       ranges,
       sums.map((s) => Math.max(...s)),
     );
-    const scales = ranges.map((r) => calibratedScale(4, r));
-    const expect = new Float64Array(M * N);
-    for (let m = 0; m < M; m++)
-      for (let n = 0; n < N; n++) {
-        let y = 0;
-        for (let t = 0; t < 2; t++)
-          for (let g = 0; g < 6; g++)
-            for (let rt = 0; rt < 2; rt++)
-              y += 4 ** t * enc.factor[g]! * convert(partial(m, t, g, rt, n), scales[t * 6 + g]!);
-        expect[m * N + n] = y;
-      }
+    /** Each output: every partial sum converted at its group's scale, shifted by its input digit and slice weight. */
+    const expected = (scales: ReturnType<typeof calibratedScale>[]): Float64Array => {
+      const out = new Float64Array(M * N);
+      for (let m = 0; m < M; m++)
+        for (let n = 0; n < N; n++) {
+          let y = 0;
+          for (let t = 0; t < 2; t++)
+            for (let g = 0; g < 6; g++)
+              for (let rt = 0; rt < 2; rt++)
+                y += 4 ** t * enc.factor[g]! * convert(partial(m, t, g, rt, n), scales[t * 6 + g]!);
+          out[m * N + n] = y;
+        }
+      return out;
+    };
+    const expect = expected(ranges.map((r) => calibratedScale(4, r)));
     for (const path of ['bitserial', 'auto'] as const) {
       const got = xb.integerForward(tf.tensor2d(x, [M, K]), { signed: false, noise: false, path }).dataSync();
       // Float32 arithmetic on a non-integer LSB grid: equal to rounding error.
@@ -437,16 +419,7 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
       sums.some((s, g) => s.some((v) => v > cs[g]!.codeMax)),
       'some sums clip',
     );
-    const expectClipped = new Float64Array(M * N);
-    for (let m = 0; m < M; m++)
-      for (let n = 0; n < N; n++) {
-        let y = 0;
-        for (let t = 0; t < 2; t++)
-          for (let g = 0; g < 6; g++)
-            for (let rt = 0; rt < 2; rt++)
-              y += 4 ** t * enc.factor[g]! * convert(partial(m, t, g, rt, n), cs[t * 6 + g]!);
-        expectClipped[m * N + n] = y;
-      }
+    const expectClipped = expected(cs);
     assert.ok(
       maxAbsDiff(
         clipped.integerForward(tf.tensor2d(x, [M, K]), { signed: false, noise: false }).dataSync(),
@@ -598,23 +571,7 @@ describe('numerics: approximate lossy path and Â on crossbars', () => {
       cols: Int32Array.from([0, 1, 0, 1, 2, 1, 2]),
       vals: Float32Array.from([0.5, 0.408, 0.408, 0.333, 0.408, 0.408, 0.5]),
     };
-    const p = {
-      block: 2,
-      skipZeroBlocks: true,
-      bitsPerCell: 2,
-      weightBits: 8,
-      inputBits: 8,
-      dacBits: 1,
-      gOn: 1e-5,
-      gOff: 1e-6,
-      readVoltage: 0.2,
-      writeNoise: 0,
-      spread: 0,
-      stuckAtZero: 0,
-      stuckAtOne: 0,
-      temperatureK: 0,
-      bandwidthHz: 0,
-    };
+    const p = { ...IDEAL_CROSSBAR, block: 2, skipZeroBlocks: true };
     const ideal = new AdjacencyCrossbar(adj, p, 1);
     const s = 0.5 / 127; // the largest entry at full scale
     assert.ok(Math.abs(ideal.scale - s) < 1e-12);
