@@ -1,7 +1,8 @@
 // The extension in a real VS Code: code-server (installed from npm into a cache outside the work tree,
 // reused by later runs) with the packaged .vsix installed by its own CLI, a workspace opened in headless
 // Chromium driven over the DevTools protocol. The syntax must be highlighted, a diagnostic, a hover and
-// a completion must appear; a screenshot of each step goes to test-output/code-server/.
+// a completion must appear, and pim: Explore Design Space must train designs on MNIST with the bundled
+// pimc and show its page; a screenshot of each step goes to test-output/code-server/.
 //
 // Chromium is driven with playwright-core (launched with Debian's /usr/bin/chromium; it downloads no
 // browser): its waits for elements and its mouse and keyboard over the DevTools protocol are what a
@@ -29,6 +30,16 @@ architecture chip {
 
 }
 device reram2b { technology: reram, bits_per_cell: 2 }
+`;
+
+/** An exploration that trains each design on MNIST digits, for the bundled pimc's trainer. */
+const digits = `architecture chip { clock: 1 GHz, tile t[4] { ima[2] { crossbar[8] { rows: 64, cols: 64, cell: c }, adc[8] { }, dac[8 * 64] { } } } }
+device c { technology: reram, bits_per_cell: 2 }
+dataset mnist { source: builtin, samples: 100 }
+model net { input: tensor[1, 28, 28], flatten, linear l { out: 10 } }
+mapping m { model: net, architecture: chip, place linear on t }
+train fit { mapping: m, dataset: mnist, epochs: 1, batch: 10 }
+explore sizes { evaluate: fit, vary chip.t.ima.crossbar.rows in [64, 128], maximize accuracy, minimize area, method: grid }
 `;
 
 describe('the extension in a real VS Code (code-server in headless Chromium)', function () {
@@ -76,6 +87,7 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
     const ws = join(tmp, 'ws');
     mkdirSync(ws);
     writeFileSync(join(ws, 'chip.pim'), program);
+    writeFileSync(join(ws, 'digits.pim'), digits);
     server = await startCodeServer(entry, ws, dirs);
 
     context = await chromium.launchPersistentContext(join(tmp, 'chromium-profile'), {
@@ -97,14 +109,17 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
       timeout: 180000,
     });
     await page.waitForSelector('.monaco-workbench', { timeout: 120000 });
-    // Open the file with Quick Open, as a user would.
-    await page.keyboard.press('Control+P');
-    await page.waitForSelector('.quick-input-widget .quick-input-box input', { timeout: 60000 });
-    await page.keyboard.type('chip.pim');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60000 });
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.monaco-editor .view-lines', { timeout: 60000 });
+    await openFile('chip.pim');
   });
+
+  /** Opens a workspace file from the Explorer, as a user would. */
+  async function openFile(name: string): Promise<void> {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click({ timeout: 120000 });
+    await page.waitForFunction((n) => document.querySelector('.tab.active')?.textContent?.includes(n), name, {
+      timeout: 60000,
+    });
+    await page.waitForSelector('.monaco-editor .view-lines', { timeout: 60000 });
+  }
 
   after(async function () {
     if (page && this.currentTest?.state === 'failed')
@@ -236,5 +251,38 @@ describe('the extension in a real VS Code (code-server in headless Chromium)', f
     );
     await page.screenshot({ path: join(shots, '4-completion.png') });
     assert.ok((await labels()).includes('noc'), (await labels()).join(' | '));
+  });
+
+  it('explores designs it trains on MNIST with the bundled pimc and shows the page beside the editor', async () => {
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Escape');
+    await openFile('digits.pim');
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget .quick-input-box input', { timeout: 30000 });
+    await page.keyboard.type('pim: Explore Design Space');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 30000 });
+    await page.keyboard.press('Enter');
+    // The page opens in a tab of its own, or an error notification says why it could not.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.tab')].some((t) => t.textContent?.includes('Exploration: digits.pim')) ||
+        /pim: .*(failed|cannot)/.test(document.querySelector('.notifications-toasts')?.textContent ?? ''),
+      undefined,
+      { timeout: 300000 },
+    );
+    const toasts = (await page.$eval('.notifications-toasts', (e) => e.textContent ?? '').catch(() => '')) ?? '';
+    assert.doesNotMatch(toasts, /pim: .*(failed|cannot)/);
+    // The webview's document (in frames nested in the workbench's) is the explorer's page, with its plots.
+    let report: string | undefined;
+    for (let attempt = 0; attempt < 120 && !report; attempt++) {
+      for (const f of page.frames().filter((f) => f !== page.mainFrame())) {
+        const html = await f.evaluate(() => document.documentElement.outerHTML).catch(() => '');
+        if (/Exploration sizes/.test(html) && /<svg/.test(html)) report = html;
+      }
+      if (!report) await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.ok(report, 'the webview shows the exploration page with its plots');
+    assert.match(report, /accuracy/);
+    await page.screenshot({ path: join(shots, '5-explore.png') });
   });
 });
