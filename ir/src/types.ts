@@ -3,6 +3,8 @@
 // count (`power_w`, `area_m2`, `clock_hz`). Keys are written in a fixed order (lower.ts), and the JSON
 // Schema `ir.schema.json` beside this file is the published contract (validated on write and read).
 
+import type { MatrixTiling } from './geometry.js';
+
 export const IR_VERSION = '1.0.0';
 
 export type Scalar = number | string | boolean;
@@ -290,15 +292,8 @@ export interface IrPlacement {
   partition: string;
   /** Tile type or GPU name the layer runs on. */
   target: string;
-  /** Crossbar layers only. */
-  crossbar?: {
-    rows_needed: number;
-    cols_needed: number;
-    slices: number;
-    row_tiles: number;
-    col_tiles: number;
-    /** Crossbars for one copy of the weights. */
-    crossbars: number;
+  /** Crossbar layers only: the weight matrix's tiling (geometry.ts) and its copies. */
+  crossbar?: MatrixTiling & {
     replication: number;
     crossbars_total: number;
     tiles: number;
