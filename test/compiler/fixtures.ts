@@ -1,9 +1,9 @@
-// Hand-built inputs for the models and mapping passes: model specs (LeNet-5, VGG-16, a residual block,
-// a 2-layer GCN on Cora) and IrArchitecture objects following compiler/src/ir/types.ts (ISAAC-like,
-// a 3D heterogeneous dense/sparse/GPU system, and small ones for capacity tests). Spans are synthetic:
-// every layer gets its own, so tests can check that a diagnostic points at the right layer.
+// Inputs for the models and mapping passes' unit tests: model specs (LeNet-5, VGG-16, a residual block, a
+// 2-layer GCN on Cora) with synthetic spans — every layer gets its own, so tests can check that a diagnostic
+// points at the right layer — and architectures (ISAAC-like, a 3D heterogeneous dense/sparse/GPU system,
+// small ones for capacity tests) written in `.pim` and compiled.
 import type { Span } from '@pim/grammar';
-import type { IrArchitecture, IrComponent, IrGpu, IrModel, IrPartition, IrTileType } from '@pim/compiler';
+import { compile, type IrArchitecture, type IrModel, type IrTileType } from '@pim/compiler';
 import type { LayerAttr, LayerSpec, ModelInputSpec, ModelSpec, RepeatSpec } from '../../compiler/src/passes/models.js';
 import type { MappingSpec, PlaceRuleSpec } from '../../compiler/src/passes/mapping.js';
 
@@ -133,167 +133,57 @@ export function gcn2(b = new SpecBuilder(), withEdges = true): ModelSpec {
 
 // ── Architectures ────────────────────────────────────────────────────────────────────────────────
 
+/** A tile type in `.pim` terms: `units` IMAs of `perUnit` crossbars rows×rows (none: digital units only). */
 export interface TileOptions {
   name: string;
-  partition?: string;
   count: number;
-  units_per_tile?: number;
-  crossbars_per_unit: number;
-  /** Omit rows to build a tile without crossbars (digital units only). */
+  units?: number;
+  perUnit: number;
   rows?: number;
-  cols?: number;
-  bits_per_cell?: number;
-  device?: string;
-  power_w?: number;
-  area_m2?: number;
 }
 
-/** A tile type shaped like ISAAC's by default (ADC 8 bit at 1.28 GS/s, 1-bit DACs, 64 KB eDRAM). */
-export function tileType(o: TileOptions): IrTileType {
-  const units = o.units_per_tile ?? 1;
-  const t: IrTileType = {
-    name: o.name,
-    path: `arch.${o.name}`,
-    partition: o.partition ?? 'main',
-    count: o.count,
-    units_per_tile: units,
-    crossbars_per_unit: o.rows === undefined ? 0 : o.crossbars_per_unit,
-    crossbars_per_tile: o.rows === undefined ? 0 : units * o.crossbars_per_unit,
-    adcs_per_unit: o.rows === undefined ? 0 : o.crossbars_per_unit,
-    adc: {
-      resolution_bits: 8,
-      rate_hz: 1.28e9,
-      power_w: 2e-3,
-      area_m2: 0.0012e-6,
-      energy_per_conversion_j: 2e-3 / 1.28e9,
-    },
-    dacs_per_unit: o.rows === undefined ? 0 : o.crossbars_per_unit * o.rows,
-    dac_bits: 1,
-    buffer_bits: 64 * 1024 * 8,
-    buffer_access_energy_j: 20.7e-3 / 1.2e9,
-    buffer_bandwidth_bps: 256 * 1.2e9,
-    power_w: o.power_w ?? 0.33,
-    area_m2: o.area_m2 ?? 0.372e-6,
-  };
-  if (o.rows !== undefined) {
-    t.crossbar = {
-      rows: o.rows,
-      cols: o.cols ?? o.rows,
-      device: o.device ?? 'reram2b',
-      bits_per_cell: o.bits_per_cell ?? 2,
-      read_latency_s: 100e-9,
-      power_w: 0.3e-3,
-      area_m2: 25e-12,
-      read_energy_j: 0.3e-3 * 100e-9,
-    };
-  }
-  return t;
+/** A partition of tile types and GPUs (name and count). */
+export interface PartitionOptions {
+  name: string;
+  tiles?: TileOptions[];
+  gpus?: { name: string; count: number }[];
 }
 
-export function gpu(name: string, count: number, partition = 'gpu'): IrGpu {
-  return {
-    name,
-    path: `arch.${partition}.${name}`,
-    partition,
-    count,
-    peak_flops: 1e12,
-    memory_bandwidth_bps: 200e9 * 8,
-    power_w: 5,
-    area_m2: 10e-6,
-  };
+/** ISAAC-shaped: an 8-bit ADC per crossbar, 1-bit DACs on every row, a 64 KB eDRAM; a maxpool unit when digital. */
+function tileText(t: TileOptions): string {
+  if (!t.perUnit) return `tile ${t.name}[${t.count}] { maxpool }`;
+  const rows = t.rows ?? 128;
+  const ima = `crossbar[${t.perUnit}] { rows: ${rows}, cols: ${rows}, cell: reram2b }\n adc[${t.perUnit}]\n dac[${t.perUnit} * ${rows}]`;
+  return `tile ${t.name}[${t.count}] {\n edram buffer { capacity: 64 KB }\n ima[${t.units ?? 1}] {\n ${ima}\n }\n }`;
 }
 
-function leaf(name: string, kind: string, count: number, path: string, power_w: number, area_m2: number): IrComponent {
-  return {
-    name,
-    kind,
-    path,
-    count,
-    total_count: count,
-    shared_by: 1,
-    attributes: {},
-    power_w,
-    area_m2,
-    own_power_w: power_w,
-    own_area_m2: area_m2,
-    power_source: 'stated',
-    area_source: 'stated',
-    children: [],
-  };
-}
-
-/** An IrArchitecture from partitions of tile types and GPUs; totals and the component tree are summed. */
-export function architecture(
-  name: string,
-  parts: { name: string; tier?: number; tiles?: IrTileType[]; gpus?: IrGpu[] }[],
-  clock_hz = 1.2e9,
-): IrArchitecture {
-  const tileTypes = parts.flatMap((p) =>
-    (p.tiles ?? []).map((t) => ({ ...t, partition: p.name, path: `${name}.${t.name}` })),
+/**
+ * The architecture `name` with these partitions, written in `.pim` and compiled by the real compiler (the
+ * mapping pass's unit tests take the IR the compiler gives it, not hand-built IR).
+ */
+export function architecture(name: string, parts: PartitionOptions[], clock = '1.2 GHz'): IrArchitecture {
+  const body = parts.map(
+    (p) =>
+      `partition ${p.name} {\n${[...(p.tiles ?? []).map(tileText), ...(p.gpus ?? []).map((g) => `gpu ${g.name}[${g.count}]`)].join('\n')}\n}`,
   );
-  const gpus = parts.flatMap((p) =>
-    (p.gpus ?? []).map((g) => ({ ...g, partition: p.name, path: `${name}.${g.name}` })),
-  );
-  const partitions: IrPartition[] = parts.map((p, i) => ({
-    name: p.name,
-    kind: (p.tiles ?? []).some((t) => t.crossbar) ? 'reram' : (p.gpus ?? []).length > 0 ? 'gpu' : 'digital',
-    tier: p.tier ?? i,
-    tiles: (p.tiles ?? []).map((t) => t.name),
-    gpus: (p.gpus ?? []).map((g) => g.name),
-  }));
-  const children = [
-    ...tileTypes.map((t) => leaf(t.name, 'tile', t.count, t.path, t.power_w, t.area_m2)),
-    ...gpus.map((g) => leaf(g.name, 'gpu', g.count, g.path, g.power_w, g.area_m2)),
-  ];
-  const power = children.reduce((s, c) => s + c.count * c.power_w, 0);
-  const area = children.reduce((s, c) => s + c.count * c.area_m2, 0);
-  const root: IrComponent = {
-    ...leaf(name, 'architecture', 1, name, power, area),
-    own_power_w: 0,
-    own_area_m2: 0,
-    power_source: 'children',
-    area_source: 'children',
-    children,
-  };
-  return {
-    name,
-    clock_hz,
-    weight_bits: 16,
-    input_bits: 16,
-    root,
-    partitions,
-    tile_types: tileTypes,
-    gpus,
-    links: [],
-    totals: {
-      power_w: power,
-      area_m2: area,
-      crossbars: tileTypes.reduce((s, t) => s + t.count * t.crossbars_per_tile, 0),
-      tiles: tileTypes.reduce((s, t) => s + t.count, 0),
-      gpus: gpus.reduce((s, g) => s + g.count, 0),
-    },
-    breakdown: [],
-  };
+  const text = `device reram2b { bits_per_cell: 2 }\narchitecture ${name} {\n clock: ${clock}\n${body.join('\n')}\n}\n`;
+  const entry = '/fixtures/architecture.pim';
+  const p = compile(entry, { host: { readFile: (f) => (f === entry ? text : undefined) } });
+  const errors = p.diagnostics.filter((d) => d.severity === 'error');
+  if (!p.ir || errors.length) throw new Error(`${text}\ndoes not compile: ${errors.map((d) => d.message).join('; ')}`);
+  return p.ir.architectures[0]!;
 }
 
 /** ISAAC: 168 tiles × 12 IMAs × 8 crossbars of 128×128 2-bit ReRAM cells = 16,128 crossbars. */
 export function isaac(): IrArchitecture {
-  return architecture('isaac', [
-    {
-      name: 'main',
-      tiles: [tileType({ name: 'isaac_tile', count: 168, units_per_tile: 12, crossbars_per_unit: 8, rows: 128 })],
-    },
-  ]);
+  return architecture('isaac', [{ name: 'main', tiles: [{ name: 'isaac_tile', count: 168, units: 12, perUnit: 8 }] }]);
 }
 
 /** ISAAC with a GPU partition added (for batchnorm). */
 export function isaacWithGpu(): IrArchitecture {
   return architecture('isaac_gpu', [
-    {
-      name: 'main',
-      tiles: [tileType({ name: 'isaac_tile', count: 168, units_per_tile: 12, crossbars_per_unit: 8, rows: 128 })],
-    },
-    { name: 'gpu', gpus: [gpu('sm', 16)] },
+    { name: 'main', tiles: [{ name: 'isaac_tile', count: 168, units: 12, perUnit: 8 }] },
+    { name: 'gpu', gpus: [{ name: 'sm', count: 16 }] },
   ]);
 }
 
@@ -302,25 +192,17 @@ export function hetero3d(): IrArchitecture {
   return architecture(
     'hetero3d',
     [
-      {
-        name: 'dense',
-        tiles: [tileType({ name: 'rtile', count: 64, units_per_tile: 8, crossbars_per_unit: 8, rows: 128 })],
-      },
-      {
-        name: 'sparse',
-        tiles: [tileType({ name: 'stile', count: 32, units_per_tile: 8, crossbars_per_unit: 64, rows: 16 })],
-      },
-      { name: 'gpu', gpus: [gpu('sm', 16)] },
+      { name: 'dense', tiles: [{ name: 'rtile', count: 64, units: 8, perUnit: 8 }] },
+      { name: 'sparse', tiles: [{ name: 'stile', count: 32, units: 8, perUnit: 64, rows: 16 }] },
+      { name: 'gpu', gpus: [{ name: 'sm', count: 16 }] },
     ],
-    1e9,
+    '1 GHz',
   );
 }
 
 /** One partition `main` with `count` tiles of `perTile` 128×128 2-bit crossbars. */
 export function small(count: number, perTile: number, name = 'small'): IrArchitecture {
-  return architecture(name, [
-    { name: 'main', tiles: [tileType({ name: 'tiny_tile', count, crossbars_per_unit: perTile, rows: 128 })] },
-  ]);
+  return architecture(name, [{ name: 'main', tiles: [{ name: 'tiny_tile', count, perUnit: perTile }] }]);
 }
 
 export const bitsPerCell = (t: IrTileType): number => t.crossbar?.bits_per_cell ?? 1;

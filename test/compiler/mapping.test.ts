@@ -6,7 +6,6 @@ import { mappingPass, models } from './passes.js';
 import {
   architecture,
   gcn2,
-  gpu,
   hetero3d,
   isaac,
   isaacWithGpu,
@@ -16,7 +15,6 @@ import {
   rules,
   small,
   SpecBuilder,
-  tileType,
   vgg16,
 } from './fixtures.js';
 import type { MappingSpec } from '../../compiler/src/passes/mapping.js';
@@ -220,8 +218,8 @@ describe('compiler: mapping pass', () => {
 
     it('layers that fit on separate tile types are judged separately', () => {
       const arch = architecture('two', [
-        { name: 'a', tiles: [tileType({ name: 'ta', count: 1, crossbars_per_unit: 3, rows: 128 })] },
-        { name: 'b', tiles: [tileType({ name: 'tb', count: 1, crossbars_per_unit: 40, rows: 128 })] },
+        { name: 'a', tiles: [{ name: 'ta', count: 1, perUnit: 3 }] },
+        { name: 'b', tiles: [{ name: 'tb', count: 1, perUnit: 40 }] },
       ]);
       const ok = run(
         mapping(
@@ -360,9 +358,7 @@ describe('compiler: mapping pass', () => {
     });
 
     it('weights on a tile without crossbars: PIM4009', () => {
-      const arch = architecture('digital_only', [
-        { name: 'main', tiles: [tileType({ name: 'dtile', count: 4, crossbars_per_unit: 0 })] },
-      ]);
+      const arch = architecture('digital_only', [{ name: 'main', tiles: [{ name: 'dtile', count: 4, perUnit: 0 }] }]);
       const { ds } = run(mapping(LENET, arch, rules([{ targets: ['*'], on: 'dtile' }])));
       assert.deepEqual(codes(ds), ['PIM4009']);
       assert.equal(ds[0]!.message, "'dtile' has no crossbars to hold weights");
@@ -475,7 +471,7 @@ describe('compiler: mapping pass', () => {
     });
 
     it('a GPU partition holding only GPUs is not a crossbar target for weights', () => {
-      const arch = architecture('g', [{ name: 'main', gpus: [gpu('core', 2)] }]);
+      const arch = architecture('g', [{ name: 'main', gpus: [{ name: 'core', count: 2 }] }]);
       const { map, ds } = run(mapping(LENET, arch, rules([{ targets: ['*'], on: 'main' }])));
       assert.deepEqual(ds, []);
       assert.ok(map.placements.every((p) => p.engine === 'gpu' && p.target === 'core'));
