@@ -378,6 +378,8 @@ export interface IrExploration {
   evaluate: string;
   parameters: { path: string; owner: string; attribute: string; values: (number | string | boolean)[] }[];
   objectives: { name: string; sense: 'minimize' | 'maximize' }[];
+  /** Upper bounds on hardware figures (SI: K, W, m², J, s): a design over one is infeasible, never trained. */
+  limits?: { name: 'peak_temperature' | 'power' | 'area' | 'energy' | 'latency'; max: number }[];
   method: {
     name: 'random' | 'grid' | 'nsga2' | 'mesmo' | 'cf_mesmo';
     budget?: number;

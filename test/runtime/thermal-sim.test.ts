@@ -1,12 +1,13 @@
 // The loop design → power map → temperatures → noise, on samples/thermal-3d.pim (a GPU tier and a
 // ReRAM tier in both orders) and on a small 2D chip compiled from source.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { compile, type IrProgram } from '@pim/compiler';
 import { simulate, formatSummary, chartSpecs, renderSpecToSvg, objectivesOf } from '@pim/runtime/sim';
 import { temperaturesFor } from '@pim/runtime/train';
+import { explore, problemFor } from '@pim/runtime/explore';
 
 const SAMPLE = resolve('samples/thermal-3d.pim');
 
@@ -101,6 +102,41 @@ describe('thermal: exploration (peak_temperature, tier order as a vary)', functi
     assert.ok(peaks.every((k) => Number.isFinite(k) && k > 318.15));
     // the GPU carries most of the power: next to the sink ('first') the chip runs cooler
     assert.ok(peaks[0]! < peaks[1]!, `peaks ${peaks.join(', ')} K`);
+  });
+});
+
+describe('thermal: peak_temperature as a limit of an exploration', function () {
+  this.timeout(120000);
+  it('a design hotter than the limit is infeasible before any training; the cooler order is kept', async () => {
+    const peakOf = (v: 'first' | 'last') => {
+      const p = compile(SAMPLE, { overrides: [{ path: 'gpu_far.thermal.sink_side', value: v }] });
+      return objectivesOf(simulate(p.ir!, { mapping: 'cnn_gpu_far', detail: false })).peak_temperature;
+    };
+    const [cool, hot] = [peakOf('first'), peakOf('last')];
+    assert.ok(cool < hot, `${cool} K, ${hot} K`);
+    const file = join(mkdtempSync(join(tmpdir(), 'pim-limits-')), 'limits.pim');
+    writeFileSync(
+      file,
+      readFileSync(SAMPLE, 'utf8') +
+        `explore bounded {\n  evaluate: on_gpu_far\n  vary gpu_far.thermal.sink_side in [first, last]\n` +
+        `  minimize power\n  limits { peak_temperature: ${((cool + hot) / 2).toFixed(3)} K }\n  method: grid\n}\n`,
+    );
+    const ir = compiled(file);
+    const ex = ir.explorations.find((e) => e.name === 'bounded')!;
+    assert.equal(ex.limits?.[0]?.name, 'peak_temperature');
+    const problem = await problemFor(ir, ex, {
+      source: file,
+      compile: (overrides) => compile(file, { overrides }).ir ?? 'does not compile',
+    });
+    const [first, last] = problem.space.enumerate().map((pt) => problem.hardware(pt));
+    assert.ok(!('infeasible' in first!), 'the GPU next to the sink stays under the limit');
+    assert.match(
+      String((last as { infeasible?: string }).infeasible),
+      /peak_temperature [\d.]+ K is over its limit of [\d.]+ K/,
+    );
+    const result = await explore(problem, 'grid');
+    assert.equal(result.infeasible.length, 1);
+    assert.equal(result.evaluations.length, 1);
   });
 });
 

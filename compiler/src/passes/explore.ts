@@ -1,11 +1,11 @@
 // Pass: `explore` declarations → IrExploration. Each `vary` path must name an attribute of a device or
 // of a component (or the architecture itself), and its values must have that attribute's type.
-import { diag, didYouMean, withArticle, type Attribute, type Ident, type VaryStmt } from '@pim/grammar';
+import { diag, didYouMean, withArticle, type Attribute, type Block, type Ident, type VaryStmt } from '@pim/grammar';
 import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '@pim/ir';
 import type { PimSymbol } from '../api.js';
 import { describeMember, type AttrDef, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
-import { asNumber, coerce, ConstScope, instantiate, requireAtLeast } from '../semantics/instance.js';
+import { asNumber, coerce, ConstScope, instantiate, requireAtLeast, requirePositive } from '../semantics/instance.js';
 import { describeValue, type Value } from '../semantics/values.js';
 import { DIMENSIONLESS, dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
@@ -20,6 +20,8 @@ export const OBJECTIVES = [
   'peak_temperature',
 ] as const;
 const MAX_VALUES = 10_000;
+/** Hardware figures an exploration may bound (the prelude's `limits` class). */
+const LIMITS = ['peak_temperature', 'power', 'area', 'energy', 'latency'] as const;
 
 export function checkExplorations(
   ctx: CheckContext,
@@ -37,6 +39,7 @@ export function checkExplorations(
     });
     const params: IrExploration['parameters'] = [];
     const objectives: IrExploration['objectives'] = [];
+    let limits: IrExploration['limits'];
     for (const m of b.body ?? []) {
       if (m.type === 'Vary') {
         const p = checkVary(ctx, m, uri, architectures, devices);
@@ -47,6 +50,9 @@ export function checkExplorations(
             ctx.report(diag('unknownObjective', uri, t.span, t.name, [...OBJECTIVES], didYouMean(t.name, OBJECTIVES)));
           } else objectives.push({ name: t.name, sense: m.sense });
         }
+      } else if (m.type === 'Block' && m.kind.name === 'limits') {
+        if (limits) ctx.report(diag('duplicateAttribute', uri, m.kind.span, 'limits'));
+        else limits = checkLimits(ctx, m, uri);
       } else if (m.type !== 'Attribute') {
         ctx.report(diag('misplaced', uri, m.span, describeMember(m), 'an exploration'));
       }
@@ -95,7 +101,30 @@ export function checkExplorations(
         );
     }
     if (evalV?.t !== 'word') continue;
-    out.set(sym.name, { name: sym.name, evaluate: evalV.name, parameters: params, objectives, method });
+    out.set(sym.name, {
+      name: sym.name,
+      evaluate: evalV.name,
+      parameters: params,
+      objectives,
+      ...(limits?.length ? { limits } : {}),
+      method,
+    });
+  }
+  return out;
+}
+
+/** The `limits` section: each stated figure an upper bound (SI), above 0. */
+function checkLimits(ctx: CheckContext, m: Block, uri: string): NonNullable<IrExploration['limits']> {
+  const inst = instantiate(ctx, ctx.classes.declaration.get('limits')!, m.body, uri, {
+    anchor: m.kind.span,
+    what: "'limits'",
+  });
+  if (m.name) ctx.report(diag('misplaced', uri, m.name.span, 'a name', "a 'limits' section"));
+  requirePositive(ctx, inst, LIMITS, "'limits'");
+  const out: NonNullable<IrExploration['limits']> = [];
+  for (const name of LIMITS) {
+    const v = inst.statedAttr(name) ? asNumber(inst.get(name)) : undefined;
+    if (v !== undefined && v > 0) out.push({ name, max: v });
   }
   return out;
 }

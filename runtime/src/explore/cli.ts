@@ -321,7 +321,7 @@ export function summary(ex: IrExploration, r: ExploreResult, unit: string): stri
   const lines = [
     `${ex.name}: ${r.method}, ${r.evaluations.length} designs evaluated for ${+r.spent.toFixed(1)} of ${r.budget} ${unit}${trainingCost(r)}` +
       (r.infeasible.length
-        ? `; ${r.infeasible.length} designs rejected by the compiler (e.g. ${r.infeasible[0]!.reason})`
+        ? `; ${r.infeasible.length} designs infeasible: rejected by the compiler or the simulator, or over a limit (e.g. ${r.infeasible[0]!.reason})`
         : ''),
     `hypervolume of the Pareto front (objectives scaled to the designs' range, reference 1.1): ${(r.trace.at(-1)?.hypervolume ?? 0).toFixed(4)}`,
     `Pareto-optimal designs (${r.front.length}):`,

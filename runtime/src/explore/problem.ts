@@ -13,6 +13,7 @@ import type { Journal } from './exec/journal.js';
 import type { SourcesCompiler } from './exec/evaluator.js';
 import { ExploreError, type DesignProblem, type Measurement } from './types.js';
 import { DesignSpace, type Point } from './space.js';
+import { OBJECTIVE_SCALE } from './units.js';
 
 export interface ProblemOptions {
   /** The `.pim` file the IR was compiled from. */
@@ -48,7 +49,7 @@ export async function problemFor(
   const space = new DesignSpace(exploration.parameters);
   if (exploration.parameters.length === 0) throw new ExploreError(`exploration '${exploration.name}' varies nothing`);
   const withAccuracy = exploration.objectives.some((o) => o.name === 'accuracy');
-  if (exploration.objectives.some((o) => o.name === 'peak_temperature')) {
+  if ([...exploration.objectives, ...(exploration.limits ?? [])].some((o) => o.name === 'peak_temperature')) {
     const mapping = ir.mappings.find((m) => m.name === exp.mapping);
     const arch = ir.architectures.find((a) => a.name === mapping?.architecture);
     if (arch && !arch.thermal)
@@ -95,8 +96,11 @@ export async function problemFor(
 
   // Designs whose objectives the executor's processes computed (prepareHardware); the rest here.
   const prepared = new Map<string, HardwareOutcome>();
-  const hardware = (pt: Point): HardwareOutcome =>
-    prepared.get(space.key(pt)) ?? designObjectives(programAt(pt), exp.mapping, dataRoot);
+  const hardware = (pt: Point): HardwareOutcome => {
+    const o = prepared.get(space.key(pt)) ?? designObjectives(programAt(pt), exp.mapping, dataRoot);
+    const over = 'infeasible' in o ? undefined : overLimit(o, exploration.limits);
+    return over ? { infeasible: over } : o;
+  };
   const executor = opts.executor;
   const prepareHardware =
     executor?.hardware && opts.sources?.length
@@ -136,6 +140,19 @@ export async function problemFor(
       ? { samples: exploration.method.attributes['samples'] }
       : {}),
   };
+}
+
+/** The first of an exploration's limits a design's figures exceed, said in words; undefined if none. */
+export function overLimit(o: Record<string, number>, limits: IrExploration['limits']): string | undefined {
+  for (const l of limits ?? []) {
+    const v = o[l.name]!;
+    if (!(v <= l.max)) {
+      const [symbol, scale] = OBJECTIVE_SCALE[l.name]!;
+      const show = (v: number) => `${Number((v * scale).toPrecision(4))} ${symbol}`;
+      return `${l.name} ${show(v)} is over its limit of ${show(l.max)}`;
+    }
+  }
+  return undefined;
 }
 
 /** Accuracy as jobs: the journal's result when it has one, else the executor's (then journaled). */

@@ -5,18 +5,7 @@
 import type { IrExploration } from '@pim/ir';
 import { esc, htmlPage, renderSpecToSvg } from '../report/html.js';
 import type { ExploreResult } from './types.js';
-
-/** Display scale per objective: the unit charts use and the factor from SI. */
-const SCALE: Record<string, [string, number]> = {
-  area: ['mm²', 1e6],
-  power: ['W', 1],
-  energy: ['µJ', 1e6],
-  latency: ['µs', 1e6],
-  throughput: ['inferences/s', 1],
-  edp: ['µJ·µs', 1e12],
-  peak_temperature: ['K', 1],
-  accuracy: ['%', 100],
-};
+import { OBJECTIVE_SCALE as SCALE } from './units.js';
 
 export interface ExploreChart {
   id: string;
