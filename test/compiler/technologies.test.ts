@@ -52,4 +52,16 @@ describe('compiler: device technologies', () => {
     );
     assert.equal(p.ir!.devices[0]!.bits_per_cell, 2);
   });
+
+  it("the editor's hover of `technology: NAME` lists the figures it selects and their source", () => {
+    const p = compileText('device d { technology: pcm }');
+    const info = [...p.info.attributes].find(([a]) => a.key.name === 'technology')?.[1];
+    assert.ok(info);
+    assert.equal(info.display, 'pcm');
+    assert.match(
+      info.doc ?? '',
+      /\*\*pcm\*\* defaults where the device states none: 2 bits per cell, write 50 ns and 10 pJ per bit, endurance 1e\+8/,
+    );
+    assert.match(info.doc ?? '', /ESWEEK 2022 tutorial\), Table 1/);
+  });
 });

@@ -2,8 +2,8 @@
 import { diag } from '@pim/grammar';
 import type { IrDevice } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
-import { TECHNOLOGIES, type TechnologyFigures } from '../semantics/technologies.js';
+import { asNumber, instantiate, requireAtLeast, StatedAttributeInfo, type Instance } from '../semantics/instance.js';
+import { describeTechnology, TECHNOLOGIES, type TechnologyFigures } from '../semantics/technologies.js';
 import { formatNumber } from '../semantics/values.js';
 import { dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
@@ -26,6 +26,13 @@ function technologyOf(
   const v = inst.get('technology');
   const name = v?.t === 'word' && TECHNOLOGIES[v.name] ? v.name : 'reram';
   const figures = TECHNOLOGIES[name]!;
+  const stated = inst.statedAttr('technology');
+  if (stated && v?.t === 'word' && TECHNOLOGIES[v.name]) {
+    // The hover of `technology: NAME` lists the figures it selects (replacing the plain attribute info).
+    const def = inst.cls.attrs.get('technology')!;
+    const doc = [def.doc, describeTechnology(name)].filter((x) => x).join('\n\n');
+    ctx.attributeInfo.defer(stated, new StatedAttributeInfo(def.owner, def.type, v, doc));
+  }
   const bits = inst.get('bits_per_cell');
   const attr = inst.statedAttr('bits_per_cell');
   const max = figures.max_bits_per_cell;

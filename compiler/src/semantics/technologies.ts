@@ -6,6 +6,10 @@
 // so a cell programs bits_per_cell × the figure. The table's read time is a memory read of one row, not
 // an analog crossbar MVM read, so it sets no default: the MVM read stays ISAAC's 100 ns array read.
 
+/** Where the figures come from, as the editor's hover cites it. */
+export const TECHNOLOGY_SOURCE =
+  'Joardar & Doppa, Heterogeneous Processing-in-Memory enabled Manycore Systems for Deep Learning (ESWEEK 2022 tutorial), Table 1';
+
 export interface TechnologyFigures {
   /** Bits per cell by default (the table's "Multibit"; 2 where it says "> 2" or "2-7"). */
   bits_per_cell: number;
@@ -59,3 +63,16 @@ export const TECHNOLOGIES: Readonly<Record<string, TechnologyFigures>> = {
     table: 'multibit 1, endurance > 10^16, write ~1 ns, ~10^-15 J/bit',
   },
 };
+
+const scaled = (x: number, k: number): number => Number((x * k).toPrecision(6));
+
+/** The defaults a technology selects, in one line for the editor's hover of `technology: NAME`. */
+export function describeTechnology(name: string): string | undefined {
+  const f = TECHNOLOGIES[name];
+  if (!f) return undefined;
+  return (
+    `**${name}** defaults where the device states none: ${f.bits_per_cell} bit${f.bits_per_cell > 1 ? 's' : ''} per cell, ` +
+    `write ${scaled(f.write_latency_s, 1e9)} ns and ${scaled(f.write_energy_per_bit_j, 1e12)} pJ per bit, endurance ${f.endurance.toExponential(0)} ` +
+    `(table: ${f.table}; ${TECHNOLOGY_SOURCE})`
+  );
+}
