@@ -13,9 +13,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFile
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { log, makeContext, type Ctx, type Section } from './reliability/common.js';
+import { log, makeContext, mdTable, type Ctx, type Section } from './reliability/common.js';
 import { section_k } from './reliability/graph.js';
 import { section_i, section_j } from './reliability/numerics.js';
+import { section_l } from './reliability/thermal.js';
 import {
   section_a,
   section_b,
@@ -40,16 +41,8 @@ export const SECTIONS: { id: string; run: (c: Ctx) => Promise<Section> }[] = [
   { id: 'g', run: section_g },
   { id: 'h', run: section_h },
   { id: 'k', run: section_k },
+  { id: 'l', run: section_l },
 ];
-
-function mdTable(rows: string[][]): string {
-  const [head, ...body] = rows;
-  return [
-    `| ${head!.join(' | ')} |`,
-    `|${head!.map(() => '---').join('|')}|`,
-    ...body.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
 
 /** Runs the sections not yet in `cache` (one JSON file each, written atomically). */
 export async function runSections(ids: string[], cache: string, quick: boolean): Promise<void> {

@@ -57,6 +57,16 @@ export interface Section {
   produced?: string;
 }
 
+/** A Markdown table from rows, the first its header. */
+export function mdTable(rows: string[][]): string {
+  const [head, ...body] = rows;
+  return [
+    `| ${head!.join(' | ')} |`,
+    `|${head!.map(() => '---').join('|')}|`,
+    ...body.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
 export const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 export const sign = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
 export const SGD = { name: 'momentum' as const, lr: 0.01, momentum: 0.9, weight_decay: 0, beta1: 0.9, beta2: 0.999 };
