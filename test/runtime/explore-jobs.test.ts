@@ -130,9 +130,9 @@ describe('explore: jobs', function () {
     const common = { source: TINY, compile: designCompiler(TINY), sources };
     const here = await explore(await problemFor(ir, ex, common), 'nsga2');
     const pool = new ProcessPool(2, JOBS.childModule);
-    try {
-      let asked = 0;
-      const there = await explore(
+    /** An exploration whose pool's hardware objectives go through `hardware` (the pool's, looked at). */
+    const through = async (hardware: NonNullable<Executor['hardware']>) =>
+      explore(
         await problemFor(ir, ex, {
           ...common,
           executor: {
@@ -140,11 +140,14 @@ describe('explore: jobs', function () {
             description: pool.description,
             run: (j) => pool.run(j),
             close: () => pool.close(),
-            hardware: (r) => ((asked += r.points.length), pool.hardware(r)),
-          } satisfies Executor,
+            hardware,
+          },
         }),
         'nsga2',
       );
+    try {
+      let asked = 0;
+      const there = await through((r) => ((asked += r.points.length), pool.hardware(r)));
       assert.equal(asked, 24, 'the whole pool (3 × 4 × 2 designs) went to the processes');
       assert.deepEqual(there, here);
       // A design the compiler rejects: its message, as here; a request the processes cannot read: errors.
@@ -164,18 +167,8 @@ describe('explore: jobs', function () {
         ['string', 'string'],
       );
       // Answers with errors: the coordinator computes those designs itself, with the same figures.
-      const failing = await explore(
-        await problemFor(ir, ex, {
-          ...common,
-          executor: {
-            slots: pool.slots,
-            description: pool.description,
-            run: (j) => pool.run(j),
-            close: () => pool.close(),
-            hardware: async (r) => (await pool.hardware(r)).map((a, i) => (i % 2 ? { error: 'lost' } : a)),
-          } satisfies Executor,
-        }),
-        'nsga2',
+      const failing = await through(async (r) =>
+        (await pool.hardware(r)).map((a, i) => (i % 2 ? { error: 'lost' } : a)),
       );
       assert.deepEqual(failing, here);
     } finally {
