@@ -110,6 +110,29 @@ describe('thermal: exploration (peak_temperature, tier order as a vary)', functi
   });
 });
 
+describe('thermal: design parameters an exploration varies reach the training’s temperatures', function () {
+  this.timeout(120000);
+  it('the tier order and the GPU’s power, as overrides, move each crossbar layer’s temperature (trainer.ts reads temperaturesFor)', () => {
+    const temps = (overrides: { path: string; value: string | number }[]) => {
+      const p = compile(SAMPLE, { overrides });
+      assert.ok(p.ir);
+      const t = temperaturesFor(
+        p.ir,
+        p.ir.experiments.find((e) => e.name === 'cnn_train')!,
+      )!;
+      assert.equal(t.source, 'thermal model');
+      return t.layers.map((l) => l.temperature_k);
+    };
+    const far = temps([{ path: 'gpu_far.thermal.sink_side', value: 'last' }]);
+    const near = temps([{ path: 'gpu_far.thermal.sink_side', value: 'first' }]);
+    const lowPower = temps([{ path: 'gpu_far.gpu.sm.power', value: 0.2 }]);
+    far.forEach((t, i) => {
+      assert.ok(t > near[i]! + 10, `layer ${i}: ${t} K far vs ${near[i]} K near`);
+      assert.ok(t > lowPower[i]! + 10, `layer ${i}: ${t} K at 0.86 W vs ${lowPower[i]} K at 0.2 W per GPU block`);
+    });
+  });
+});
+
 describe('thermal: peak_temperature as a limit of an exploration', function () {
   this.timeout(120000);
   it('a design hotter than the limit is infeasible before any training; the cooler order is kept', async () => {
