@@ -2,28 +2,11 @@
 // GPU partition is one resource whose layers share its cores and memory bandwidth, so no mapping runs
 // above the GPU's peak, and the report says how much of it is used.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { compile } from '@pim/compiler';
 import { simulate, formatSummary, mvmCost, tileModel } from '@pim/runtime/sim';
-import { toyProgram } from './fixtures/compiled.js';
+import { compiledFixture, toyProgram } from './fixtures/compiled.js';
 
-/** samples/hetero-vgg.pim with one more mapping: every layer of VGG-11 on the GPU tier. */
-function allGpu() {
-  const dir = mkdtempSync(join(tmpdir(), 'pim-gpu-'));
-  try {
-    const src =
-      readFileSync(resolve('samples/hetero-vgg.pim'), 'utf8') +
-      '\nmapping vgg11_all_gpu {\n  model: vgg11\n  architecture: hetero3d\n  weights: fixed(16 bit)\n  place conv, linear, batchnorm on gpu\n}\n';
-    writeFileSync(join(dir, 'all-gpu.pim'), src);
-    const p = compile(join(dir, 'all-gpu.pim'));
-    assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('; '));
-    return simulate(p.ir, { mapping: 'vgg11_all_gpu' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** fixtures/all-gpu.pim: samples/hetero-vgg.pim with one more mapping, every layer of VGG-11 on the GPU tier. */
+const allGpu = () => simulate(compiledFixture('all-gpu'), { mapping: 'vgg11_all_gpu' });
 
 describe('sim: the GPU is a shared resource', () => {
   const r = allGpu();

@@ -301,9 +301,9 @@ describe('sim: GPU roofline', () => {
     const bnLayers = r.gpu.layers.filter((l) => l.kind === 'batchnorm');
     assert.equal(bnLayers.length, 8);
     // Each conv's output crosses to the GPU for its BN (bn_i's input), and comes back for the next weight
-    // layer (conv2 … conv8 and fc1, whose inputs leave the GPU after relu/maxpool/flatten), at 16 bits.
-    const ls = heteroProgram().models.find((m) => m.name === 'vgg11bn')!.layers;
-    const back = ['conv2', 'conv3', 'conv4', 'conv5', 'conv6', 'conv7', 'conv8', 'fc1'];
+    // layer (c2 … c8 and fc1, whose inputs leave the GPU after relu/maxpool/flatten), at 16 bits.
+    const ls = heteroProgram().models.find((m) => m.name === 'vgg11')!.layers;
+    const back = ['c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'fc1'];
     const expected = ls
       .filter((l) => l.kind === 'batchnorm' || back.includes(l.name))
       .reduce((s, l) => s + l.input_shape.reduce((a, b) => a * b, 1) * 16, 0);
