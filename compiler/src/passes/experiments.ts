@@ -238,7 +238,10 @@ function checkSectionBlocks(ctx: CheckContext, m: Block, uri: string): void {
   }
 }
 
-/** The data set must feed the mapped model: the same sample shape, or a graph of the same size. */
+/**
+ * The data set must feed the mapped model: the same sample shape, or a graph of the same size; and the
+ * model's outputs (per sample, or per node of a graph) are the scores of the data set's classes.
+ */
 function checkDatasetFits(
   ctx: CheckContext,
   exp: IrExperiment,
@@ -255,7 +258,11 @@ function checkDatasetFits(
   if (!at) return;
   const inp = model.input;
   const fmt = (s: number[]): string => `[${s.join(', ')}]`;
-  const mismatch = (why: string): void => ctx.report(diag('unknownDatasetShape', uri, at, ds.name, why));
+  let fits = true;
+  const mismatch = (why: string): void => {
+    fits = false;
+    ctx.report(diag('unknownDatasetShape', uri, at, ds.name, why));
+  };
   if (inp.kind === 'graph') {
     if (ds.kind !== 'graph') mismatch(`model '${model.name}' takes a graph, but this data set holds ${ds.kind}s`);
     else if (ds.shape[0] !== inp.nodes || ds.shape[1] !== inp.features)
@@ -267,4 +274,13 @@ function checkDatasetFits(
   } else if (fmt(ds.shape) !== fmt(inp.shape)) {
     mismatch(`its samples are ${fmt(ds.shape)} but model '${model.name}' takes ${fmt(inp.shape)}`);
   }
+  // Checked only where the input fits, and where the classes are valid (fewer than 2 is reported at
+  // the data set).
+  if (!fits || ds.classes < 2) return;
+  const out = model.output_shape;
+  const scores = inp.kind === 'graph' ? (out.length === 2 ? out[1] : undefined) : out.length === 1 ? out[0] : undefined;
+  if (scores !== undefined && scores !== ds.classes)
+    mismatch(
+      `it has ${ds.classes} classes but model '${model.name}' outputs ${scores} scores${inp.kind === 'graph' ? ' per node' : ''}`,
+    );
 }
