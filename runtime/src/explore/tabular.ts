@@ -22,6 +22,13 @@ export interface TableHeader {
   trainLimit: number;
   testLimit: number;
   command: string;
+  /**
+   * The last invocation of the sweep that wrote the table: its worker processes, the trainings it ran
+   * (the others came from journals), its wall seconds, the coordinator's CPU seconds (planning: the
+   * hardware objectives and what each design's training sees) and the machine's 1-minute load average
+   * at its start and end.
+   */
+  sweep?: { workers: number; trained: number; wall_s: number; coordinator_cpu_s: number; load: [number, number] };
 }
 
 export interface TableRow {
@@ -36,6 +43,8 @@ export interface TableRow {
   cpu?: number[];
   /** Index of the design whose training run these figures come from (itself when trained for it). */
   run?: number;
+  /** The temperature each crossbar layer's thermal noise saw in that run (K, when the run had noise). */
+  temperatures?: number[];
 }
 
 export interface Table {

@@ -38,6 +38,7 @@ export { Rng } from '../util/rng.js';
 export {
   evaluate,
   train,
+  trainingHardware,
   type EpochMetrics,
   type EvaluateResult,
   type TrainOptions,

@@ -62,6 +62,15 @@ function temperatureMap(t: TemperatureUse | undefined): Map<string, number> | un
   return t?.source === 'thermal model' ? new Map(t.layers.map((l) => [l.layer, l.temperature_k])) : undefined;
 }
 
+/**
+ * The hardware a training of `exp` sees: each layer's numerics parameters, with the temperatures from
+ * the thermal model when the architecture has one. Two programs with equal `layers` train identically.
+ */
+export function trainingHardware(ir: IrProgram, exp: IrExperiment, dataRoot?: string) {
+  const temperatures = temperaturesFor(ir, exp, dataRoot);
+  return { temperatures, layers: layerHardware(ir, exp, temperatureMap(temperatures)).layers };
+}
+
 export interface TrainOptions extends DataOptions {
   seed?: number;
   epochs?: number;
@@ -284,8 +293,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   if (opts.checkpoint) refuseToReplace(opts.checkpoint, exp.name, opts.overwrite === true);
   await initTf();
   const model = modelOf(ir, exp);
-  const temperatures = temperaturesFor(ir, exp, opts.dataRoot);
-  const { layers } = layerHardware(ir, exp, temperatureMap(temperatures));
+  const { temperatures, layers } = trainingHardware(ir, exp, opts.dataRoot);
   const data = opts.data ?? loadExperimentData(ir, exp, opts);
   const task = makeTask(data, exp, seed, exp.mitigate?.noise_aware === true);
   const net = new Network(model, layers, exp, task.inputShape, seed);
@@ -497,8 +505,7 @@ export async function evaluate(
   const model = modelOf(ir, exp);
   const file = resolveCheckpoint(opts.checkpoint, model.name, opts.warn ?? ((m) => process.emitWarning(m)));
   const ck = readCheckpoint(file);
-  const temperatures = temperaturesFor(ir, exp, opts.dataRoot);
-  const { layers } = layerHardware(ir, exp, temperatureMap(temperatures));
+  const { temperatures, layers } = trainingHardware(ir, exp, opts.dataRoot);
   const data = opts.data ?? loadExperimentData(ir, exp, opts);
   const task = makeTask(data, exp, seed, false);
   const net = new Network(model, layers, exp, task.inputShape, seed);

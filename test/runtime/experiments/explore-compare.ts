@@ -18,6 +18,7 @@ import {
   type ExploreResult,
   type Method,
   type Table,
+  type TableRow,
 } from '@pim/runtime/explore';
 import { renderSpecToSvg } from '@pim/runtime/sim';
 
@@ -224,6 +225,42 @@ async function report(table: Table, runs: Run[], c: ReportContext): Promise<stri
   return documentText(table, c, rows, perRun, verdicts, svgFile);
 }
 
+/** Mean of the crossbar layers' temperatures in a row's run, K. */
+const rowTemperature = (r: TableRow) => r.temperatures!.reduce((a, b) => a + b, 0) / r.temperatures!.length;
+
+/** Which physics made the accuracy, from the table: with a thermal model, the temperatures and what moved them. */
+function physicsText(table: Table): string {
+  const numerics =
+    '**Physics in place.** Accuracy follows the crossbar numerics (docs/numerics.md) with calibrated ADC ranges and the read-noise bandwidth set by the clock (the experiment states no frequency)';
+  const hot = table.rows.filter((r) => r.temperatures?.length);
+  if (hot.length === 0)
+    return `${numerics}; the noise temperature is the one the experiment states (no thermal model).`;
+  const ts = hot.map(rowTemperature);
+  const byParameter = table.header.parameters.map((p) => {
+    const means = p.values.map((v) => {
+      const [m] = meanSd(hot.filter((r) => r.params[p.path] === v).map(rowTemperature));
+      return { v, m };
+    });
+    const spread = Math.max(...means.map((x) => x.m)) - Math.min(...means.map((x) => x.m));
+    return spread < 0.1
+      ? `\`${p.path}\` moves it by under 0.1 K`
+      : `by \`${p.path}\`: ${means.map((x) => `${x.v} → ${x.m.toFixed(1)} K`).join(', ')}`;
+  });
+  return `${numerics}, and the temperature that follows from the design's power: the architecture has a \`thermal\` block and the experiment's \`noise\` states no temperature, so each crossbar layer's thermal noise takes its tiles' temperature from the compact thermal model (docs/thermal.md) at the simulated power map of that design (σ_I ∝ √T). Over the space the crossbar layers sat at ${Math.min(...ts).toFixed(1)}–${Math.max(...ts).toFixed(1)} K (the mean over a design's layers; the package's ambient is 318.15 K), a ${(100 * (Math.sqrt(Math.max(...ts) / Math.min(...ts)) - 1)).toFixed(1)}% spread of the noise's σ. Mean temperature ${byParameter.join('; ')}. No other temperature dependence (of conductance or drift) is modelled.`;
+}
+
+/** Where the table came from: the sweep's last invocation, its wall and CPU time and the machine's load. */
+function sweepText(table: Table): string[] {
+  const s = table.header.sweep;
+  if (!s) return [];
+  const full = table.header.epochs;
+  const cpu = table.rows.filter((r) => r.cpu && r.run === r.index).reduce((a, r) => a + r.cpu![full - 1]!, 0);
+  return [
+    `**The sweep.** \`${table.header.command}\` ran ${s.trained} trainings in ${s.workers} worker processes (the coordinator plans each design — hardware objectives, thermal model, what its training sees — and hands each new training to the next idle worker while it plans the rest) in ${s.wall_s} s wall (${(s.wall_s / 60).toFixed(0)} min): ${cpu.toFixed(0)} CPU s of training (user + system time in the workers) and ${s.coordinator_cpu_s} CPU s of planning, on a 2-core machine shared with other jobs (1-minute load average ${s.load[0]} at the start, ${s.load[1]} at the end). Every finished training is journalled by its worker (\`docs/exploration-table.jsonl.journal-*\`, not committed), so an interrupted sweep resumes.`,
+    '',
+  ];
+}
+
 function documentText(
   table: Table,
   c: ReportContext,
@@ -245,7 +282,7 @@ function documentText(
     '',
     '## The problem and its true front',
     '',
-    `\`${h.source}\`, exploration \`${h.exploration}\`: ${h.parameters.map((p) => `\`${p.path}\` ∈ {${p.values.join(', ')}}`).join(', ')} — ${table.rows.length} designs; objectives ${h.objectives.map((o) => `${o.sense} ${o.name}`).join(', ')}. Accuracy is the test accuracy of a 784-64-10 perceptron on crossbars (8-bit weights and inputs) after noise-aware training at 400 K on the design, on the first ${h.trainLimit} MNIST training digits, tested on ${h.testLimit}, after each of ${h.epochs} epochs (the fidelities). Area, energy and latency are exact (compiler and simulator).`,
+    `\`${h.source}\`, exploration \`${h.exploration}\`: ${h.parameters.map((p) => `\`${p.path}\` ∈ {${p.values.join(', ')}}`).join(', ')} — ${table.rows.length} designs; objectives ${h.objectives.map((o) => `${o.sense} ${o.name}`).join(', ')}. Accuracy is the test accuracy of a 784-64-10 perceptron on crossbars (8-bit weights and inputs) after noise-aware training on the design, on the first ${h.trainLimit} MNIST training digits, tested on ${h.testLimit}, after each of ${h.epochs} epochs (the fidelities). Area, energy and latency are exact (compiler and simulator).`,
     '',
     ...(accs.length < table.rows.length
       ? [
@@ -253,9 +290,10 @@ function documentText(
           '',
         ]
       : []),
-    `**Physics in place.** Accuracy follows the crossbar numerics with calibrated ADC ranges and the read-noise bandwidth set by the clock (the experiment states no frequency); the noise temperature is fixed at 400 K — temperature that follows from power (the thermal model) is not coupled into this space. The sweep ran in its own worker processes (\`--workers\`), each training one design at a time.`,
+    physicsText(table),
     '',
-    `**The table.** Every design is trained once for ${h.epochs} epochs, recording the accuracy after every epoch and the CPU seconds used by then (user + system time of the training process, test evaluation included). Designs whose crossbar layers get identical numerics parameters train identically, so they share one run: ${trained} distinct trainings cover the ${measuredRows} measured designs (each row names the run it shares). Full-fidelity accuracy ranges over ${pct(Math.min(...accs))}–${pct(Math.max(...accs))}; the CPU cost of a full evaluation over ${Math.min(...cpus).toFixed(1)}–${Math.max(...cpus).toFixed(1)} s (${(Math.max(...cpus) / Math.min(...cpus)).toFixed(0)}×); evaluating every design would cost ${c.sweep.toFixed(0)} CPU s. The true Pareto front has ${c.truth.front.length} designs and hypervolume ${c.truth.hypervolume.toFixed(4)} (objectives scaled to the designs' range, accuracy to 0–1, reference point 1.1).`,
+    ...sweepText(table),
+    `**The table.** Every design is trained once for ${h.epochs} epochs, recording the accuracy after every epoch and the CPU seconds used by then (user + system time of the training process, test evaluation and the design's thermal model included). Designs whose crossbar layers get identical numerics parameters (temperatures included) train identically, so they share one run: ${trained} distinct trainings cover the ${measuredRows} measured designs (each row names the run it shares). Full-fidelity accuracy ranges over ${pct(Math.min(...accs))}–${pct(Math.max(...accs))}; the CPU cost of a full evaluation over ${Math.min(...cpus).toFixed(1)}–${Math.max(...cpus).toFixed(1)} s (${(Math.max(...cpus) / Math.min(...cpus)).toFixed(0)}×); evaluating every design would cost ${c.sweep.toFixed(0)} CPU s. The true Pareto front has ${c.truth.front.length} designs and hypervolume ${c.truth.hypervolume.toFixed(4)} (objectives scaled to the designs' range, accuracy to 0–1, reference point 1.1).`,
     '',
     `**A tabular benchmark.** The methods do not train: an evaluation of a design at z epochs replays the table (accuracy after epoch z, the curve before it) and costs the CPU seconds measured for z epochs. Every method gets the same budget, ${c.budget} CPU seconds (10% of evaluating every measured design), and its quality is the hypervolume of the designs it measured at full fidelity, as a fraction of the true front's. CF-MESMO's lower-fidelity runs count their accuracy curve as free observations (one run, one charge) and raise no hypervolume themselves. The last evaluation a method starts within the budget is completed, so a run may end a little past it; the curves and the table read each run at the costs shown.`,
     '',

@@ -4,12 +4,15 @@
 // the true Pareto front (every design measured) and lets `npm run explore:compare` replay many
 // methods and seeds against measured figures (a tabular benchmark) instead of training again.
 //
-// Two designs whose crossbar layers get identical numerics parameters train identically (the trainer
-// sees only the model, those parameters, the experiment and the seed), so such a group is trained
-// once and its figures shared; every row says which design's run it shares (`run`). Training work is
-// split over `--workers N` child processes (default 2) by group; each appends finished groups to its
-// own journal (JSON lines, fsynced), so an interrupted run resumes where it stopped.
-import { fork } from 'node:child_process';
+// Two designs whose crossbar layers get identical numerics parameters (temperatures from the thermal
+// model included) train identically: the trainer sees only the model, those parameters, the
+// experiment and the seed. Such a group is trained once and its figures shared; every row says which
+// design's run it shares (`run`). The coordinator plans the designs in a seeded random order (their
+// hardware objectives and what their training sees) and hands each new training to the next idle one
+// of `--workers N` child processes (default 2) as soon as it is planned, so planning overlaps
+// training and a slow design holds up no other. Each worker appends finished runs to its own journal
+// (JSON lines, fsynced; ignored by git), so an interrupted sweep resumes where it stopped.
+import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,
@@ -21,6 +24,7 @@ import {
   renameSync,
   writeFileSync,
 } from 'node:fs';
+import { loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { compile, designCompiler } from '@pim/compiler';
 import type { IrExperiment, IrProgram } from '@pim/ir';
@@ -32,12 +36,12 @@ import {
   type TableHeader,
   type TableRow,
 } from '@pim/runtime/explore';
-import { layerHardware, loadExperimentData, Rng, train } from '@pim/runtime/train';
+import { loadExperimentData, Rng, train, trainingHardware } from '@pim/runtime/train';
 
-interface Group {
-  /** Hash of what the training sees (the crossbar layers' numerics parameters). */
+/** One training to run: the design trained for a group of designs that train identically. */
+interface Job {
   key: string;
-  members: number[];
+  index: number;
 }
 
 interface Run {
@@ -46,7 +50,11 @@ interface Run {
   params: Record<string, ParamValue>;
   accuracy: number[];
   cpu: number[];
+  /** The temperature each crossbar layer's thermal noise saw, K. */
+  temperatures?: number[];
 }
+
+type Setup = Awaited<ReturnType<typeof setup>>;
 
 /** Finished runs of every journal beside `out` (any worker count, any earlier space), by key. */
 function journalled(out: string): Map<string, Run> {
@@ -67,8 +75,9 @@ function journalled(out: string): Map<string, Run> {
   return runs;
 }
 
-async function setup(withHardware: boolean) {
+async function setup() {
   const source = resolve('samples/explore.pim');
+  const dataRoot = resolve('samples');
   const program = compile(source);
   if (!program.ir) throw new Error(`${source} does not compile`);
   const ir = program.ir;
@@ -80,24 +89,19 @@ async function setup(withHardware: boolean) {
     { source, compile: designCompiler(source) },
   );
   const exp = ir.experiments.find((e) => e.name === ex.evaluate) as IrExperiment;
-  const designs = problem.space.enumerate();
-  // Group the feasible designs by what their training sees.
-  const groups = new Map<string, Group>();
-  // Workers need only the groups; the coordinator writes the hardware objectives too.
-  const hardware = withHardware ? designs.map((pt) => problem.hardware(pt)) : [];
-  designs.forEach((pt, i) => {
-    if (withHardware && 'infeasible' in hardware[i]!) return;
-    const overridden = compile(source, { overrides: problem.space.overrides(pt) }).ir;
-    if (!overridden) return;
-    const key = createHash('sha256')
-      .update(JSON.stringify(layerHardware(overridden, exp).layers))
-      .digest('hex')
-      .slice(0, 16);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { key, members: [] }));
-    g.members.push(i);
-  });
-  return { source, ir, ex, exp, problem, designs, hardware, groups: [...groups.values()] };
+  return { source, dataRoot, ir, ex, exp, problem, designs: problem.space.enumerate() };
+}
+
+function designIr(s: Setup, i: number): IrProgram | undefined {
+  return compile(s.source, { overrides: s.problem.space.overrides(s.designs[i]!) }).ir;
+}
+
+/** A hash of what design i's training sees (the crossbar layers' numerics parameters and temperatures). */
+function trainingKey(s: Setup, i: number): string | undefined {
+  const ir = designIr(s, i);
+  if (!ir) return undefined;
+  const { layers } = trainingHardware(ir, s.exp, s.dataRoot);
+  return createHash('sha256').update(JSON.stringify(layers)).digest('hex').slice(0, 16);
 }
 
 function shuffled<T>(xs: T[]): T[] {
@@ -110,25 +114,21 @@ function shuffled<T>(xs: T[]): T[] {
   return out;
 }
 
-/** A worker: trains every shards-th group not yet journalled, from the shard-th, appending each to its journal. */
-async function work(shard: number, shards: number, out: string): Promise<void> {
-  const s = await setup(false);
-  const done = journalled(out);
-  // In a seeded random order, so that an unfinished table is a uniform sample of the space.
-  const order = shuffled(s.groups.filter((g) => !done.has(g.key)));
-  const todo = order.filter((_, j) => j % shards === shard);
+/** A worker: trains each job the coordinator sends, appends it to its journal, and asks for the next. */
+async function work(shard: number, out: string): Promise<void> {
+  const s = await setup();
   const journal = `${out}.journal-${shard}-${process.pid}`;
-  const data = loadExperimentData(s.ir, s.exp, { dataRoot: resolve('samples'), ...TABLE_LIMITS });
-  for (const g of todo) {
-    const i = g.members[0]!;
-    const ir = compile(s.source, { overrides: s.problem.space.overrides(s.designs[i]!) }).ir as IrProgram;
+  const data = loadExperimentData(s.ir, s.exp, { dataRoot: s.dataRoot, ...TABLE_LIMITS });
+  const trainOne = async (job: Job): Promise<void> => {
+    const ir = designIr(s, job.index)!;
     const accuracy: number[] = [];
     const cpu: number[] = [];
     const c0 = process.cpuUsage();
-    await train(ir, s.exp.name, {
+    const result = await train(ir, s.exp.name, {
       epochs: s.problem.fullEpochs,
       seed: s.problem.seed,
       data,
+      dataRoot: s.dataRoot,
       progress: false,
       onEpoch: (m) => {
         const c = process.cpuUsage(c0);
@@ -136,13 +136,83 @@ async function work(shard: number, shards: number, out: string): Promise<void> {
         cpu.push(Math.round((c.user + c.system) / 1e3) / 1e3);
       },
     });
+    const temperatures = result.temperatures?.layers.map((l) => Math.round(l.temperature_k * 1000) / 1000);
+    const run: Run = { key: job.key, params: s.problem.space.values(s.designs[job.index]!), accuracy, cpu };
+    if (temperatures?.length) run.temperatures = temperatures;
     const fd = openSync(journal, 'a');
-    const run: Run = { key: g.key, params: s.problem.space.values(s.designs[i]!), accuracy, cpu };
     appendFileSync(fd, JSON.stringify(run) + '\n');
     fsyncSync(fd);
     closeSync(fd);
-    process.send?.({ cpu: cpu.at(-1) });
+    process.send!({ cpu: cpu.at(-1) });
+  };
+  process.on('message', (m: Job | { done: true }) => {
+    if ('done' in m) process.exit(0);
+    trainOne(m).catch((e: unknown) => {
+      process.stderr.write(`explore:table worker ${shard}: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    });
+  });
+  process.send!({ ready: true });
+}
+
+/** The coordinator's sweep: plans every design, dispatching each new training to an idle worker. */
+async function sweep(s: Setup, out: string, workers: number, log: (m: string) => void) {
+  const done = journalled(out);
+  const hardware: TableRow['hardware'][] = new Array(s.designs.length);
+  /** The designs of each training group, by key. */
+  const groupOf = new Map<string, number[]>();
+  const queue: Job[] = [];
+  const idle: ChildProcess[] = [];
+  let planned = false;
+  let dispatched = 0;
+  let finished = 0;
+  let cpuTotal = 0;
+  const t0 = performance.now();
+  const pump = () => {
+    while (idle.length && queue.length) idle.pop()!.send(queue.shift()!);
+    if (planned && !queue.length) for (const c of idle.splice(0)) c.send({ done: true });
+  };
+  const exits = Array.from(
+    { length: workers },
+    (_, k) =>
+      new Promise<void>((res, rej) => {
+        const child = fork(new URL(import.meta.url).pathname, ['--shard', String(k), '--out', out], {
+          stdio: 'inherit',
+        });
+        child.on('message', (m: { ready: true } | { cpu: number }) => {
+          if ('cpu' in m) {
+            finished++;
+            cpuTotal += m.cpu;
+            log(
+              `${finished}/${planned ? dispatched : `${dispatched}+`} trainings (${m.cpu.toFixed(1)} CPU s, ${cpuTotal.toFixed(0)} CPU s in all); ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+            );
+          }
+          idle.push(child);
+          pump();
+        });
+        child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`worker ${k} exited with ${code}`))));
+      }),
+  );
+  // In a seeded random order, so that an unfinished table is a uniform sample of the space.
+  for (const i of shuffled(s.designs.map((_, i) => i))) {
+    hardware[i] = s.problem.hardware(s.designs[i]!);
+    const key = 'infeasible' in hardware[i]! ? undefined : trainingKey(s, i);
+    if (key === undefined) continue;
+    if (!groupOf.has(key) && !done.has(key)) {
+      queue.push({ key, index: i });
+      dispatched++;
+    }
+    groupOf.set(key, [...(groupOf.get(key) ?? []), i]);
+    pump();
+    // Lets the workers' messages in while planning.
+    await new Promise((r) => setImmediate(r));
   }
+  planned = true;
+  log(`planned ${s.designs.length} designs: ${groupOf.size} distinct trainings, ${dispatched} to run`);
+  pump();
+  await Promise.all(exits);
+  const keyOf = new Map([...groupOf].flatMap(([key, members]) => members.map((i) => [i, key] as const)));
+  return { hardware, keyOf, trained: dispatched, wall: (performance.now() - t0) / 1000 };
 }
 
 async function main(): Promise<void> {
@@ -152,48 +222,18 @@ async function main(): Promise<void> {
   };
   const shardArg = arg('--shard');
   const out = resolve(arg('--out') ?? TABLE_FILE);
-  if (shardArg) {
-    const [k, n] = shardArg.split('/').map(Number) as [number, number];
-    await work(k, n, out);
-    return;
-  }
+  if (shardArg) return work(Number(shardArg), out);
   // --partial: write the table from what the journals hold, training nothing (designs not yet
   // trained have no accuracy); a comparison then runs over the measured designs only.
   const partial = process.argv.includes('--partial');
   const workers = partial ? 0 : Number(arg('--workers') ?? 2);
-  const s = await setup(true);
+  const s = await setup();
   const log = (m: string) => process.stderr.write(`explore:table: ${m}\n`);
-  const before = journalled(out);
-  const todo = s.groups.filter((g) => !before.has(g.key)).length;
-  log(
-    `${s.designs.length} designs, ${s.hardware.filter((h) => !('infeasible' in h)).length} feasible, ${s.groups.length} distinct trainings of ${s.problem.fullEpochs} epochs, ${todo} not yet journalled; ${workers} workers`,
-  );
-  let finished = 0;
-  let cpuTotal = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from(
-      { length: workers },
-      (_, k) =>
-        new Promise<void>((res, rej) => {
-          const child = fork(new URL(import.meta.url).pathname, ['--shard', `${k}/${workers}`, '--out', out], {
-            stdio: 'inherit',
-          });
-          child.on('message', (m: { cpu: number }) => {
-            finished++;
-            cpuTotal += m.cpu;
-            const cpuLeft = ((todo - finished) * cpuTotal) / finished;
-            log(
-              `${finished}/${todo} trainings (${m.cpu.toFixed(1)} CPU s); ~${(cpuLeft / 60).toFixed(0)} CPU min left; ${((performance.now() - t0) / 1000).toFixed(0)} s`,
-            );
-          });
-          child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`worker ${k} exited with ${code}`))));
-        }),
-    ),
-  );
+  log(`${s.designs.length} designs, ${s.problem.fullEpochs} epochs each; ${workers} workers`);
+  const load0 = loadavg()[0]!;
+  const { hardware, keyOf, trained, wall } = await sweep(s, out, workers, log);
+  const cpu = process.cpuUsage();
   const runs = journalled(out);
-  const groupOf = new Map<number, string>();
-  for (const g of s.groups) for (const i of g.members) groupOf.set(i, g.key);
   const indexOf = new Map(s.designs.map((pt, i) => [JSON.stringify(s.problem.space.values(pt)), i]));
   const header: TableHeader = {
     kind: 'pim-exploration-table',
@@ -205,23 +245,30 @@ async function main(): Promise<void> {
     seed: s.problem.seed,
     ...TABLE_LIMITS,
     command: partial ? 'npm run explore:table -- --partial (an unfinished table)' : 'npm run explore:table',
+    sweep: {
+      workers,
+      trained,
+      wall_s: Math.round(wall),
+      coordinator_cpu_s: Math.round((cpu.user + cpu.system) / 1e6),
+      load: [load0, loadavg()[0]!].map((l) => Math.round(l * 10) / 10) as [number, number],
+    },
   };
   const rows: TableRow[] = s.designs.map((pt, i) => {
-    const g = groupOf.get(i);
+    const g = keyOf.get(i);
     const r = g === undefined ? undefined : runs.get(g);
     if (g !== undefined && !r && !partial) throw new Error(`training group ${g} has no result: run again to resume`);
-    return {
-      index: i,
-      point: pt,
-      params: s.problem.space.values(pt),
-      hardware: s.hardware[i]!,
-      ...(r ? { accuracy: r.accuracy, cpu: r.cpu, run: indexOf.get(JSON.stringify(r.params)) ?? i } : {}),
+    const measured = r && {
+      accuracy: r.accuracy,
+      cpu: r.cpu,
+      run: indexOf.get(JSON.stringify(r.params)) ?? i,
+      ...(r.temperatures ? { temperatures: r.temperatures } : {}),
     };
+    return { index: i, point: pt, params: s.problem.space.values(pt), hardware: hardware[i]!, ...measured };
   });
   const tmp = `${out}.tmp-${process.pid}`;
   writeFileSync(tmp, [header, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
   renameSync(tmp, out);
-  log(`wrote ${out} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  log(`wrote ${out} (${wall.toFixed(0)} s)`);
 }
 
 main().catch((e: unknown) => {
