@@ -13,8 +13,8 @@ import type { HardwareAnswer, HardwareRequest } from './hardware.js';
 import type { EvaluationJob, JobResult } from './job.js';
 
 const ATTEMPTS = 3;
-/** Design points per hardware message: small enough to spread a pool over the children evenly. */
-const CHUNK = 32;
+/** Design points per hardware message (~10 ms each with a thermal solve): the pool spreads evenly over the children. */
+const CHUNK = 16;
 
 type Waiting = { attempts: number } & (
   | {
