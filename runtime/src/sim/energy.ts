@@ -14,6 +14,8 @@ export interface ImageEnergy {
   noc: number;
   io: number;
   idle: number;
+  /** The idle joules per host that `idle` sums (the thermal power map places them). */
+  idleHosts: HostIdle[];
   /** Static power of the mapped tiles and GPUs (their share of tiles). */
   staticPower: number;
   total: number;
@@ -106,6 +108,7 @@ export function imageEnergy(
     noc: nocEnergy,
     io: ioEnergy,
     idle,
+    idleHosts: hosts,
     staticPower,
     total: compute + buffer + nocEnergy + ioEnergy + idle,
   };

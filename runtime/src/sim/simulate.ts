@@ -350,8 +350,19 @@ function trainingReports(
   return out;
 }
 
+/** Measured writes name training experiments of the simulated mapping: checked before any work is done. */
+function checkMeasuredWrites(ir: IrProgram, r: Resolved, measured: SimulateOptions['measuredWrites']): void {
+  for (const name of Object.keys(measured ?? {}))
+    if (!ir.experiments.some((e) => e.name === name && e.kind === 'train' && e.mapping === r.mapping.name))
+      throw new SimError(
+        `experiments[${name}]`,
+        `measured writes given, but it is not a training experiment of mapping '${r.mapping.name}'`,
+      );
+}
+
 export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   const r = typeof ir === 'object' && ir !== null ? resolved(ir, opts.mapping) : resolveMapping(ir, opts.mapping);
+  checkMeasuredWrites(ir, r, opts.measuredWrites);
   const { arch, model } = r;
   const detail = opts.detail !== false;
   const idleFraction = opts.idleFraction;
@@ -378,14 +389,15 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   const parts: Parts = { r, tiles, walk, noc, io, timing, energy, gnn, chips, idleFraction, peak };
   const report = assembleReport(ir, parts);
   checkCapacity(r, walk);
-  for (const name of Object.keys(opts.measuredWrites ?? {}))
-    if (!ir.experiments.some((e) => e.name === name && e.kind === 'train' && e.mapping === r.mapping.name))
-      throw new SimError(
-        `experiments[${name}]`,
-        `measured writes given, but it is not a training experiment of mapping '${r.mapping.name}'`,
-      );
   report.training = trainingReports(ir, parts, warnings, opts.measuredWrites);
-  const thermal = chipThermal({ r, walk, period: timing.period, nocEnergy: energy.noc, idleFraction });
+  const thermal = chipThermal({
+    r,
+    walk,
+    period: timing.period,
+    nocEnergy: energy.noc,
+    idleHosts: energy.idleHosts,
+    idleFraction,
+  });
   if (thermal) report.thermal = thermal;
   report.warnings = [...warnings];
   return report;

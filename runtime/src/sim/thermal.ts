@@ -8,7 +8,7 @@ import { coord, meshFromIr, perChip, type Mesh } from '../noc/mesh.js';
 import { placeUnits, type UnitPlacement } from '../noc/place.js';
 import { solveSteady, ThermalError, type ThermalLayer, type ThermalStack } from '../thermal/index.js';
 import { SimError } from './errors.js';
-import { idleByHost } from './energy.js';
+import type { HostIdle } from './energy.js';
 import type { Resolved } from './resolve.js';
 import type { ThermalReport } from './types.js';
 import type { LayerWalk } from './walk.js';
@@ -91,11 +91,10 @@ export function floorplan(arch: IrArchitecture, t: IrThermal): Floorplan {
 /** Watts per site: layer energies at the simulated throughput, the NoC's, and idle power. */
 function powerMap(
   fp: Floorplan,
-  r: Resolved,
   walk: LayerWalk,
   period: number,
   nocEnergy: number,
-  idleFraction: number | undefined,
+  idleHosts: readonly HostIdle[],
 ): { dynamic: number; idle: number } {
   const siteOfTile = new Map<string, Site>();
   const gpuSites = new Map<string, Site[]>();
@@ -116,7 +115,6 @@ function powerMap(
     for (const s of targets) s.power += watts / targets.length;
     return targets.length ? watts : 0;
   };
-  const { hosts: idleHosts } = idleByHost(r, walk, period, idleFraction);
   const layerIdle = new Map(idleHosts.filter((h) => h.layer !== undefined).map((h) => [h.layer, h]));
   let dynamic = 0;
   let idle = 0;
@@ -182,6 +180,8 @@ export interface ThermalInputs {
   walk: LayerWalk;
   period: number;
   nocEnergy: number;
+  /** The idle joules per host that the image's energy counted (energy.ts idleByHost). */
+  idleHosts: readonly HostIdle[];
   idleFraction: number | undefined;
 }
 
@@ -190,7 +190,7 @@ export function chipThermal(x: ThermalInputs): ThermalReport | null {
   const t = arch.thermal;
   if (!t || !(x.period > 0)) return null;
   const fp = floorplan(arch, t);
-  const power = powerMap(fp, x.r, x.walk, x.period, x.nocEnergy, x.idleFraction);
+  const power = powerMap(fp, x.walk, x.period, x.nocEnergy, x.idleHosts);
   const { stack, tierOfLayer } = stackOf(fp, t);
   let sol;
   try {
