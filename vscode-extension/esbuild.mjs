@@ -125,9 +125,6 @@ await build({
   outdir: join(here, 'dist/pimc'),
   outExtension: { '.js': '.mjs' },
   chunkNames: '[name]-[hash]',
-  // A distributed exploration's Redis queue (bullmq) is not shipped: `pimc explore --queue` needs a
-  // full installation and says so.
-  external: [],
   define: { __dirname: '__pimDirname' },
   banner: {
     js: [

@@ -24,14 +24,15 @@ function technologyOf(
   uri: string,
 ): { name: string; figures: TechnologyFigures } {
   const v = inst.get('technology');
-  const name = v?.t === 'word' && TECHNOLOGIES[v.name] ? v.name : 'reram';
+  const known = v?.t === 'word' && TECHNOLOGIES[v.name] ? v.name : undefined;
+  const name = known ?? 'reram';
   const figures = TECHNOLOGIES[name]!;
   const stated = inst.statedAttr('technology');
-  if (stated && v?.t === 'word' && TECHNOLOGIES[v.name]) {
+  if (stated && known) {
     // The hover of `technology: NAME` lists the figures it selects (replacing the plain attribute info).
     const def = inst.cls.attrs.get('technology')!;
     const doc = [def.doc, describeTechnology(name)].filter((x) => x).join('\n\n');
-    ctx.attributeInfo.defer(stated, new StatedAttributeInfo(def.owner, def.type, v, doc));
+    ctx.attributeInfo.defer(stated, new StatedAttributeInfo(def.owner, def.type, v!, doc));
   }
   const bits = inst.get('bits_per_cell');
   const attr = inst.statedAttr('bits_per_cell');

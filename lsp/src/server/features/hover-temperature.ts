@@ -12,9 +12,11 @@ import { astOf, type PimServices } from '../services.js';
 
 type Simulate = typeof import('@pim/runtime/simulate').simulate;
 let simulator: Promise<Simulate> | undefined;
-/** The IR of each program the editor compiled (its compilations stop before lowering). */
-const irs = new WeakMap<Program, Promise<Program['ir']>>();
-const cache = new WeakMap<Program, Map<string, string | null>>();
+/**
+ * Per program the editor compiled: its IR (the editor's compilations stop before lowering), made on the
+ * first hover that needs it, and each architecture's hover line.
+ */
+const cache = new WeakMap<Program, { ir?: Promise<Program['ir']>; lines: Map<string, string | null> }>();
 
 /** The architecture the offset names, if any. */
 function architectureAt(a: Analysis, offset: number): string | undefined {
@@ -31,23 +33,18 @@ async function peakLine(s: PimServices, a: Analysis, arch: string): Promise<stri
   const checked = a.program;
   if (!checked || checked.diagnostics.some((d) => d.severity === 'error')) return null;
   let perProgram = cache.get(checked);
-  if (!perProgram) cache.set(checked, (perProgram = new Map()));
-  if (perProgram.has(arch)) return perProgram.get(arch)!;
+  if (!perProgram) cache.set(checked, (perProgram = { lines: new Map() }));
+  const lines = perProgram.lines;
+  if (lines.has(arch)) return lines.get(arch)!;
   // A thermal block (or a class extending `thermal`) spells the word: without it no IR is made.
   const spellsThermal = [...checked.files.values()].some((f) => f.text.includes('thermal'));
-  let ir: Program['ir'];
   if (spellsThermal) {
-    if (!irs.has(checked)) {
-      const options = { host: s.workspace.host, cache: s.analysis.sourceCache };
-      irs.set(
-        checked,
-        s.compiler.compileWithIr(a.doc.path, options).then((p) => p?.ir),
-      );
-    }
-    ir = await irs.get(checked);
+    const options = { host: s.workspace.host, cache: s.analysis.sourceCache };
+    perProgram.ir ??= s.compiler.compileWithIr(a.doc.path, options).then((p) => p?.ir);
   }
+  const ir = await perProgram.ir;
   if (!ir || !ir.architectures.find((x) => x.name === arch)?.thermal) {
-    perProgram.set(arch, null);
+    lines.set(arch, null);
     return null;
   }
   const mapping = ir.mappings.find((m) => m.architecture === arch);
@@ -64,7 +61,7 @@ async function peakLine(s: PimServices, a: Analysis, arch: string): Promise<stri
       line = `**peak temperature** not available: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
-  perProgram.set(arch, line);
+  lines.set(arch, line);
   return line;
 }
 
