@@ -214,10 +214,21 @@ describe('thermal: solver and checks', () => {
     }
   });
 
-  it('the same stack gives the same temperatures to the bit', () => {
+  it('the same stack gives the same temperatures to the bit, whatever was solved before it', () => {
+    // The solver reuses the last geometry's network and preconditioner: a stack solved right after
+    // another of the same die, materials and grid (a reuse) must equal one solved after another grid (a rebuild).
     const s = loadCase('t2a').stack;
-    const a = solveSteady(s, { rows: 16, cols: 16 });
-    const b = solveSteady(s, { rows: 16, cols: 16 });
-    assert.deepEqual(a.blocks, b.blocks);
+    const hotter = {
+      ...s,
+      layers: s.layers.map((l) => ({ ...l, blocks: l.blocks.map((b) => ({ ...b, power: 2 * b.power })) })),
+    };
+    const grid = { rows: 16, cols: 16 };
+    const a = solveSteady(s, grid);
+    const reused = solveSteady(hotter, grid);
+    solveSteady(s, { rows: 8, cols: 8 }); // another grid: the next solve rebuilds
+    const rebuilt = solveSteady(hotter, grid);
+    assert.deepEqual(reused.blocks, rebuilt.blocks);
+    assert.notDeepEqual(reused.blocks, a.blocks);
+    assert.deepEqual(solveSteady(s, grid).blocks, a.blocks);
   });
 });

@@ -85,7 +85,12 @@ function keyOrder(a: string, b: string): number {
 /** Sorted keys, rounded numbers, no undefined fields: the same program always gives the same bytes. */
 export function canonicalize(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonicalize);
-  if (typeof v === 'number') return Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
+  if (typeof v === 'number') {
+    // Counts and indices, most of an IR's numbers, are already in canonical form (+ 0 turns −0 into 0, as
+    // the rounding does); the string round trip is the slow part of a design's compile.
+    if (Number.isInteger(v) && Math.abs(v) < 1e12) return v + 0;
+    return Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
+  }
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v).sort(keyOrder)) {

@@ -1,6 +1,6 @@
 // Steady-state temperatures of a die stack: power map → conductance network → PCG → per-cell,
 // per-block and per-layer temperatures.
-import { buildNetwork, PERIPHERAL } from './model.js';
+import { buildNetwork, PERIPHERAL, type ThermalNetwork } from './model.js';
 import { multigridPreconditioner } from './multigrid.js';
 import { conjugateGradient } from './sparse.js';
 import type {
@@ -83,11 +83,29 @@ export function checkStack(stack: ThermalStack): void {
     if (!(v > 0) || !Number.isFinite(v)) throw new ThermalError(`package ${k} must be positive (${v})`);
 }
 
+/**
+ * The conductance network and its preconditioner depend on the stack's geometry and materials only, not
+ * on its power: the designs of an exploration that share a die (they differ in clock, say) reuse the last
+ * ones built. Both are rebuilt bit for bit from the same inputs, so reuse changes no temperature.
+ */
+let lastSystem:
+  { key: string; net: ThermalNetwork; precondition: (r: Float64Array, z: Float64Array) => void } | undefined;
+
+function systemFor(stack: ThermalStack, rows: number, cols: number): NonNullable<typeof lastSystem> {
+  const materials = stack.layers.map((l) => [l.thickness, l.conductivity]);
+  const key = JSON.stringify([rows, cols, stack.width, stack.height, materials, stack.package]);
+  if (lastSystem?.key !== key) {
+    const net = buildNetwork(stack, rows, cols);
+    lastSystem = { key, net, precondition: multigridPreconditioner(stack, net) };
+  }
+  return lastSystem;
+}
+
 export function solveSteady(stack: ThermalStack, opts: SolveOptions = {}): ThermalSolution {
   checkStack(stack);
   const rows = opts.rows ?? 64;
   const cols = opts.cols ?? 64;
-  const net = buildNetwork(stack, rows, cols);
+  const { net, precondition } = systemFor(stack, rows, cols);
   const perLayer = rows * cols;
   const power = new Float64Array(net.matrix.n);
   const covers = stack.layers.map((l) => l.blocks.map((b) => coverage(b, stack, rows, cols)));
@@ -101,7 +119,7 @@ export function solveSteady(stack: ThermalStack, opts: SolveOptions = {}): Therm
   const cg = conjugateGradient(net.matrix, power, {
     tolerance: opts.tolerance ?? 1e-9,
     maxIterations: opts.maxIterations ?? 5000,
-    precondition: multigridPreconditioner(stack, net),
+    precondition,
   });
   if (cg.residual > (opts.tolerance ?? 1e-9) * 100) {
     throw new ThermalError(

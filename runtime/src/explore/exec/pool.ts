@@ -56,10 +56,15 @@ export class ProcessPool implements Executor {
 
   /** The points' objectives, computed by the children in chunks (an answer per point, in order). */
   async hardware(request: HardwareRequest): Promise<HardwareAnswer[]> {
-    const size = Math.max(1, Math.min(CHUNK, Math.ceil(request.points.length / (2 * this.slots))));
+    // Chunks of points in the order of their overrides: designs that differ only in the last parameters
+    // (a clock, an ADC) often share a die, and a child reuses the thermal system of the one before.
+    const keys = request.points.map((p) => JSON.stringify(p));
+    const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+    const sorted = order.map((i) => request.points[i]!);
+    const size = Math.max(1, Math.min(CHUNK, Math.ceil(sorted.length / (2 * this.slots))));
     const parts: Promise<HardwareAnswer[]>[] = [];
-    for (let i = 0; i < request.points.length; i += size) {
-      const points = request.points.slice(i, i + size);
+    for (let i = 0; i < sorted.length; i += size) {
+      const points = sorted.slice(i, i + size);
       const id = `hardware-${++this.chunks}`;
       parts.push(
         new Promise<HardwareAnswer[]>((resolve) =>
@@ -67,7 +72,10 @@ export class ProcessPool implements Executor {
         ).then((a) => points.map((_, k) => a[k] ?? { error: 'no answer' })),
       );
     }
-    return (await Promise.all(parts)).flat();
+    const answers = (await Promise.all(parts)).flat();
+    const inRequestOrder: HardwareAnswer[] = new Array(answers.length);
+    order.forEach((i, k) => (inRequestOrder[i] = answers[k]!));
+    return inRequestOrder;
   }
 
   private enqueue(w: Waiting): void {
@@ -90,10 +98,12 @@ export class ProcessPool implements Executor {
   }
 
   private spawn(): Slot {
-    // No inspector or loader flags of the parent; stdout is the coordinator's alone. Structured-clone
-    // messages, so objectives that are not finite (NaN, Infinity) arrive as they are.
+    // No inspector or loader flags of the parent; stdout is the coordinator's alone. Single-threaded V8:
+    // with a worker per core, a worker's background GC and compiler threads took CPU from the others
+    // (docs/explorer.md measures it). Structured-clone messages, so objectives that are not finite
+    // (NaN, Infinity) arrive as they are.
     const child = fork(this.childModule, [], {
-      execArgv: [],
+      execArgv: ['--single-threaded'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'advanced',
     });
