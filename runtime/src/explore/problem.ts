@@ -7,11 +7,11 @@
 import { dirname, relative, sep } from 'node:path';
 import type { DesignCompiler, IrExperiment, IrExploration, IrProgram } from '@pim/ir';
 import { InProcessExecutor, type Executor, type JobProgress } from './exec/executor.js';
-import { designObjectives, isOutcome, type HardwareOutcome } from './exec/hardware.js';
+import { designObjectives, isOutcome } from './exec/hardware.js';
 import { makeJob, sha256, type JobSource } from './exec/job.js';
 import type { Journal } from './exec/journal.js';
 import type { SourcesCompiler } from './exec/evaluator.js';
-import { ExploreError, type DesignProblem, type Measurement } from './types.js';
+import { ExploreError, isInfeasible, type DesignProblem, type HardwareOutcome, type Measurement } from './types.js';
 import { DesignSpace, type Point } from './space.js';
 import { OBJECTIVE_SCALE } from './units.js';
 
@@ -82,7 +82,7 @@ export async function problemFor(
       `exploration '${exploration.name}': with accuracy as an objective the budget is in epochs or a CPU time, not ${exploration.method.budget_unit}`,
     );
   }
-  const dataRoot = dirname(opts.source);
+  const files = programFiles(opts);
   const programs = new Map<string, IrProgram>();
 
   const programAt = (pt: Point): IrProgram | string => {
@@ -96,19 +96,17 @@ export async function problemFor(
 
   // Designs whose objectives the executor's processes computed (prepareHardware); the rest here.
   const prepared = new Map<string, HardwareOutcome>();
-  const hardware = (pt: Point): HardwareOutcome => {
-    const o = prepared.get(space.key(pt)) ?? designObjectives(programAt(pt), exp.mapping, dataRoot);
-    const over = 'infeasible' in o ? undefined : overLimit(o, exploration.limits);
-    return over ? { infeasible: over } : o;
-  };
+  const hardware = (pt: Point): HardwareOutcome =>
+    withinLimits(
+      prepared.get(space.key(pt)) ?? designObjectives(programAt(pt), exp.mapping, files.root),
+      exploration.limits,
+    );
   const executor = opts.executor;
   const prepareHardware =
-    executor?.hardware && opts.sources?.length
+    executor?.hardware && files.sources.length
       ? async (points: readonly Point[]): Promise<void> => {
           const answers = await executor.hardware!({
-            root: dataRoot,
-            entry: relPath(dataRoot, opts.source),
-            sources: opts.sources!.map((f) => ({ path: relPath(dataRoot, f.path), text: f.text })),
+            ...files,
             mapping: exp.mapping,
             points: points.map((pt) => space.overrides(pt)),
           });
@@ -118,7 +116,7 @@ export async function problemFor(
       : undefined;
 
   const accuracy = withAccuracy
-    ? accuracyByJobs(exploration, exp, space, { ...opts, seed: opts.seed ?? exploration.method.seed })
+    ? accuracyByJobs(exploration, exp, space, files, { ...opts, seed: opts.seed ?? exploration.method.seed })
     : undefined;
   return {
     space,
@@ -142,6 +140,12 @@ export async function problemFor(
   };
 }
 
+/** A design's outcome, or infeasible when its figures exceed one of the exploration's limits. */
+export function withinLimits(o: HardwareOutcome, limits: IrExploration['limits']): HardwareOutcome {
+  const over = isInfeasible(o) ? undefined : overLimit(o, limits);
+  return over ? { infeasible: over } : o;
+}
+
 /** The first of an exploration's limits a design's figures exceed, said in words; undefined if none. */
 export function overLimit(o: Record<string, number>, limits: IrExploration['limits']): string | undefined {
   for (const l of limits ?? []) {
@@ -160,19 +164,18 @@ function accuracyByJobs(
   exploration: IrExploration,
   exp: IrExperiment,
   space: DesignSpace,
+  files: ProgramFiles,
   opts: ProblemOptions & { seed: number },
 ): NonNullable<DesignProblem['accuracy']> {
-  if (!opts.sources?.length)
+  if (!files.sources.length)
     throw new ExploreError('accuracy is trained by jobs, which carry the program: the problem needs its sources');
-  const root = dirname(opts.source);
-  const rel = (f: string) => relPath(root, f);
-  const sources: JobSource[] = opts.sources.map((f) => ({ path: rel(f.path), sha256: sha256(f.text), text: f.text }));
+  const sources: JobSource[] = files.sources.map((f) => ({ path: f.path, sha256: sha256(f.text), text: f.text }));
   let executor = opts.executor;
   return async (pt, epochs): Promise<Measurement> => {
     const values = space.values(pt);
     const job = makeJob({
-      root,
-      entry: rel(opts.source),
+      root: files.root,
+      entry: files.entry,
       sources,
       experiment: exp.name,
       overrides: space.overrides(pt),
@@ -209,7 +212,20 @@ function accuracyByJobs(
   };
 }
 
-/** A file's path relative to the entry's folder, '/'-separated: how jobs and hardware requests name files. */
-function relPath(root: string, file: string): string {
-  return relative(root, file).split(sep).join('/');
+/** The program's folder, and its entry and files as jobs and hardware requests name them. */
+interface ProgramFiles {
+  root: string;
+  entry: string;
+  sources: { path: string; text: string }[];
+}
+
+function programFiles(opts: ProblemOptions): ProgramFiles {
+  const root = dirname(opts.source);
+  /** A file's path relative to the entry's folder, '/'-separated. */
+  const rel = (file: string) => relative(root, file).split(sep).join('/');
+  return {
+    root,
+    entry: rel(opts.source),
+    sources: (opts.sources ?? []).map((f) => ({ path: rel(f.path), text: f.text })),
+  };
 }

@@ -6,20 +6,18 @@ import type { ParamValue, Point } from './space.js';
 import {
   accuracyOf,
   ExploreError,
+  isInfeasible,
   normalise,
   scaledHypervolume,
   type DesignProblem,
   type Evaluation,
   type ExploreResult,
+  type HardwareOutcome,
   type Measurement,
   type Method,
 } from './types.js';
 
 const DEFAULT_POOL = 512;
-
-function isInfeasible(h: Record<string, number> | { infeasible: string }): h is { infeasible: string } {
-  return typeof (h as { infeasible?: unknown }).infeasible === 'string';
-}
 
 /**
  * The designs the acquisition ranges over and the hypervolume normalises by. Drawn from a stream of its
@@ -52,7 +50,7 @@ export class Session {
   readonly rng: Rng;
   readonly evaluations: Evaluation[] = [];
   readonly infeasible = new Map<string, { params: Record<string, ParamValue>; reason: string }>();
-  private readonly hw = new Map<string, Record<string, number> | { infeasible: string }>();
+  private readonly hw = new Map<string, HardwareOutcome>();
   private readonly done = new Map<string, Evaluation>();
   readonly trace: { spent: number; hypervolume: number }[] = [];
   spent = 0;
@@ -90,7 +88,7 @@ export class Session {
     }
   }
 
-  hardware(pt: Point, note = true): Record<string, number> | { infeasible: string } {
+  hardware(pt: Point, note = true): HardwareOutcome {
     const k = this.p.space.key(pt);
     let h = this.hw.get(k);
     if (!h) {

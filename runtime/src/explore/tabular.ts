@@ -6,7 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { paretoFront } from './pareto.js';
 import { DesignSpace, type ParamValue, type Point } from './space.js';
-import { scaledHypervolume, type DesignProblem, type Measurement } from './types.js';
+import {
+  isInfeasible,
+  scaledHypervolume,
+  type DesignProblem,
+  type HardwareOutcome,
+  type Measurement,
+} from './types.js';
 
 export const TABLE_FILE = 'docs/exploration-table.jsonl';
 export const TABLE_LIMITS = { trainLimit: 128, testLimit: 128 };
@@ -36,7 +42,7 @@ export interface TableRow {
   point: number[];
   params: Record<string, ParamValue>;
   /** Exact hardware objectives (SI units), or why the design cannot be built. */
-  hardware: Record<string, number> | { infeasible: string };
+  hardware: HardwareOutcome;
   /** Test accuracy after epoch 1, 2, …, full (fractions). */
   accuracy?: number[];
   /** CPU seconds the training had used by the end of epoch 1, 2, … (cumulative, evaluation included). */
@@ -119,7 +125,7 @@ export function trueHypervolume(t: Table): {
   bounds: Record<string, [number, number]>;
 } {
   const full = t.header.epochs;
-  const measured = t.rows.filter((r) => r.accuracy && !('infeasible' in r.hardware));
+  const measured = t.rows.filter((r) => r.accuracy && !isInfeasible(r.hardware));
   const objectives: Record<string, number>[] = measured.map((r) => ({
     ...(r.hardware as Record<string, number>),
     accuracy: r.accuracy![full - 1]!,

@@ -46,11 +46,23 @@ export interface Measurement {
   wallSeconds: number;
 }
 
+/** Why a design cannot be built: the compiler's or the simulator's message, or a limit it exceeds. */
+export interface Infeasible {
+  infeasible: string;
+}
+
+/** A design's exact hardware objectives (SI units), or why it cannot be built. */
+export type HardwareOutcome = Record<string, number> | Infeasible;
+
+export function isInfeasible<T extends object>(h: T | Infeasible): h is Infeasible {
+  return typeof (h as { infeasible?: unknown }).infeasible === 'string';
+}
+
 export interface DesignProblem {
   space: DesignSpace;
   objectives: ObjectiveSpec[];
-  /** The exact hardware objectives of a design, or why it cannot be built (a compiler error). */
-  hardware(point: Point): Record<string, number> | { infeasible: string };
+  /** The exact hardware objectives of a design, or why it cannot be built. */
+  hardware(point: Point): HardwareOutcome;
   /**
    * Computes the hardware objectives of many designs at once where that is faster (in the executor's
    * worker processes, in parallel); `hardware` then answers them from what it got. Called for the

@@ -9,10 +9,9 @@ import type { IrOverride, IrProgram } from '@pim/ir';
 import { SimError } from '../../sim/errors.js';
 import { objectivesOf } from '../../sim/objectives.js';
 import { simulate } from '../../sim/simulate.js';
+import type { SimReport } from '../../sim/types.js';
+import { isInfeasible, type HardwareOutcome, type Infeasible } from '../types.js';
 import type { SourcesCompiler } from './evaluator.js';
-
-/** A design's hardware objectives (SI units), or why it cannot be built (the compiler's or simulator's message). */
-export type HardwareOutcome = Record<string, number> | { infeasible: string };
 
 /** Many design points of one program: its files (relative to `root`), the mapping to simulate, each point's overrides. */
 export interface HardwareRequest {
@@ -30,15 +29,25 @@ export function isOutcome(a: HardwareAnswer): a is HardwareOutcome {
   return typeof (a as { error?: unknown }).error !== 'string';
 }
 
-/** The objectives of a compiled design (or the compiler's message), by the analytic simulator. */
-export function designObjectives(ir: IrProgram | string, mapping: string, dataRoot: string): HardwareOutcome {
+/** A compiled design (or the compiler's message) simulated with `mapping`: its report, or the simulator's message. */
+export function simulateDesign(ir: IrProgram | string, mapping: string, dataRoot: string): SimReport | Infeasible {
   if (typeof ir === 'string') return { infeasible: ir };
   try {
-    return { ...objectivesOf(simulate(ir, { mapping, dataRoot, detail: false })) };
+    return simulate(ir, { mapping, dataRoot, detail: false });
   } catch (e) {
     if (e instanceof SimError) return { infeasible: e.message };
     throw e;
   }
+}
+
+/** A simulated design's objectives, or why it cannot be built. */
+export function outcomeOf(report: SimReport | Infeasible): HardwareOutcome {
+  return isInfeasible(report) ? report : { ...objectivesOf(report) };
+}
+
+/** The objectives of a compiled design (or the compiler's message), by the analytic simulator. */
+export function designObjectives(ir: IrProgram | string, mapping: string, dataRoot: string): HardwareOutcome {
+  return outcomeOf(simulateDesign(ir, mapping, dataRoot));
 }
 
 /** Every point of a request, compiled from the request's files only and simulated (a worker's side). */
