@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { compile, type IrProgram } from '@pim/compiler';
+import { simulate } from '@pim/runtime/sim';
 import { temperaturesFor, trainingHardware } from '@pim/runtime/train';
 
 const SAMPLE = resolve('samples/explore.pim');
@@ -53,5 +54,17 @@ describe('explore: rram_space’s temperature follows from the design’s power'
         .layers.filter((l) => l.crossbar)
         .map((l) => l.crossbar!.temperatureK);
     assert.notDeepEqual(temps(hi), temps(lo));
+  });
+
+  it('a simulation the caller already made is used, not repeated (explore:table simulates each design once)', () => {
+    const [lo, hi] = [design(6), design(12)];
+    const report = (ir: IrProgram) => simulate(ir, { mapping: exp(ir).mapping, detail: false });
+    assert.deepEqual(trainingHardware(lo, exp(lo), undefined, report(lo)), trainingHardware(lo, exp(lo)));
+    // Given the hotter design's report, the 6-bit design's layers take that report's temperatures.
+    const given = temperaturesFor(lo, exp(lo), undefined, report(hi))!.layers.map((l) => l.temperature_k);
+    assert.deepEqual(
+      given,
+      temperaturesFor(hi, exp(hi))!.layers.map((l) => l.temperature_k),
+    );
   });
 });

@@ -43,7 +43,9 @@ export {
   type TableRow,
 } from './tabular.js';
 export type { ParamValue } from './space.js';
-export { problemFor } from './problem.js';
+export { problemFor, withinLimits } from './problem.js';
+export { isInfeasible, type HardwareOutcome } from './types.js';
+export { outcomeOf, simulateDesign } from './exec/hardware.js';
 export { makeJob, parseJob, jobId, MAX_JOB_BYTES, type EvaluationJob, type JobResult } from './exec/job.js';
 export { Journal } from './exec/journal.js';
 export { InProcessExecutor, type Executor, type JobHost } from './exec/executor.js';

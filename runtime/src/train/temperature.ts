@@ -5,6 +5,7 @@
 import type { IrExperiment, IrProgram } from '@pim/ir';
 import { simulate } from '../sim/simulate.js';
 import { SimError } from '../sim/errors.js';
+import type { SimReport } from '../sim/types.js';
 import { TrainConfigError } from './hardware.js';
 
 export interface LayerTemperatureUse {
@@ -26,8 +27,14 @@ export interface TemperatureUse {
 /**
  * A layer's crossbars may span tiles at different temperatures; the noise model takes one temperature
  * per layer, and thermal noise power is linear in T, so the layer gets the mean over its tiles.
+ * `report`: the program already simulated with the experiment's mapping (without detail), not simulated again.
  */
-export function temperaturesFor(ir: IrProgram, exp: IrExperiment, dataRoot?: string): TemperatureUse | undefined {
+export function temperaturesFor(
+  ir: IrProgram,
+  exp: IrExperiment,
+  dataRoot?: string,
+  report?: SimReport,
+): TemperatureUse | undefined {
   if (!exp.noise) return undefined;
   const mapping = ir.mappings.find((m) => m.name === exp.mapping);
   const arch = ir.architectures.find((a) => a.name === mapping?.architecture);
@@ -44,9 +51,8 @@ export function temperaturesFor(ir: IrProgram, exp: IrExperiment, dataRoot?: str
       layers: [],
     };
   }
-  let report;
   try {
-    report = simulate(ir, { mapping: exp.mapping, dataRoot, detail: false });
+    report ??= simulate(ir, { mapping: exp.mapping, dataRoot, detail: false });
   } catch (e) {
     if (e instanceof SimError) throw new TrainConfigError(`thermal model of '${arch.name}': ${e.message}`);
     throw e;

@@ -21,6 +21,7 @@ import { temperaturesFor, type TemperatureUse } from './temperature.js';
 import { layerHardware, TrainConfigError } from './hardware.js';
 import { Network } from './network.js';
 import type { MvmPath } from '../numerics/crossbar.js';
+import type { SimReport } from '../sim/types.js';
 import { ProgressReporter } from './progress.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,9 +66,10 @@ function temperatureMap(t: TemperatureUse | undefined): Map<string, number> | un
 /**
  * The hardware a training of `exp` sees: each layer's numerics parameters, with the temperatures from
  * the thermal model when the architecture has one. Two programs with equal `layers` train identically.
+ * `report`: the program's simulation with the experiment's mapping, when the caller has one (temperaturesFor).
  */
-export function trainingHardware(ir: IrProgram, exp: IrExperiment, dataRoot?: string) {
-  const temperatures = temperaturesFor(ir, exp, dataRoot);
+export function trainingHardware(ir: IrProgram, exp: IrExperiment, dataRoot?: string, report?: SimReport) {
+  const temperatures = temperaturesFor(ir, exp, dataRoot, report);
   return { temperatures, layers: layerHardware(ir, exp, temperatureMap(temperatures)).layers };
 }
 

@@ -27,11 +27,16 @@ import {
 import { loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { compile, designCompiler } from '@pim/compiler';
-import type { IrExperiment, IrProgram } from '@pim/ir';
+import type { IrExperiment } from '@pim/ir';
 import {
+  isInfeasible,
+  outcomeOf,
   problemFor,
+  simulateDesign,
   TABLE_FILE,
   TABLE_LIMITS,
+  withinLimits,
+  type HardwareOutcome,
   type ParamValue,
   type TableHeader,
   type TableRow,
@@ -82,26 +87,33 @@ async function setup() {
   if (!program.ir) throw new Error(`${source} does not compile`);
   const ir = program.ir;
   const ex = ir.explorations.find((e) => e.name === 'rram_space')!;
-  // The hardware objectives and the space; the training is this script's own (below).
+  // One compiler for every design (it reuses the parses of unchanged files).
+  const compileDesign = designCompiler(source);
+  // The space and the training settings; the training is this script's own (below).
   const problem = await problemFor(
     ir,
     { ...ex, objectives: ex.objectives.filter((o) => o.name !== 'accuracy') },
-    { source, compile: designCompiler(source) },
+    { source, compile: compileDesign },
   );
   const exp = ir.experiments.find((e) => e.name === ex.evaluate) as IrExperiment;
-  return { source, dataRoot, ir, ex, exp, problem, designs: problem.space.enumerate() };
+  return { dataRoot, ir, ex, exp, problem, compileDesign, designs: problem.space.enumerate() };
 }
 
-function designIr(s: Setup, i: number): IrProgram | undefined {
-  return compile(s.source, { overrides: s.problem.space.overrides(s.designs[i]!) }).ir;
+function designIr(s: Setup, i: number) {
+  return s.compileDesign(s.problem.space.overrides(s.designs[i]!));
 }
 
-/** A hash of what design i's training sees (the crossbar layers' numerics parameters and temperatures). */
-function trainingKey(s: Setup, i: number): string | undefined {
+/**
+ * Design i compiled and simulated once: its hardware objectives and, when it can be built, a hash of
+ * what its training sees (the crossbar layers' numerics parameters and temperatures, from that simulation).
+ */
+function planDesign(s: Setup, i: number): { hardware: HardwareOutcome; key?: string } {
   const ir = designIr(s, i);
-  if (!ir) return undefined;
-  const { layers } = trainingHardware(ir, s.exp, s.dataRoot);
-  return createHash('sha256').update(JSON.stringify(layers)).digest('hex').slice(0, 16);
+  const report = simulateDesign(ir, s.exp.mapping, s.dataRoot);
+  const hardware = withinLimits(outcomeOf(report), s.ex.limits);
+  if (typeof ir === 'string' || isInfeasible(report) || isInfeasible(hardware)) return { hardware };
+  const { layers } = trainingHardware(ir, s.exp, s.dataRoot, report);
+  return { hardware, key: createHash('sha256').update(JSON.stringify(layers)).digest('hex').slice(0, 16) };
 }
 
 function shuffled<T>(xs: T[]): T[] {
@@ -120,7 +132,8 @@ async function work(shard: number, out: string): Promise<void> {
   const journal = `${out}.journal-${shard}-${process.pid}`;
   const data = loadExperimentData(s.ir, s.exp, { dataRoot: s.dataRoot, ...TABLE_LIMITS });
   const trainOne = async (job: Job): Promise<void> => {
-    const ir = designIr(s, job.index)!;
+    const ir = designIr(s, job.index);
+    if (typeof ir === 'string') throw new Error(`design ${job.index} does not compile: ${ir}`);
     const accuracy: number[] = [];
     const cpu: number[] = [];
     const c0 = process.cpuUsage();
@@ -159,8 +172,9 @@ async function work(shard: number, out: string): Promise<void> {
 async function sweep(s: Setup, out: string, workers: number, log: (m: string) => void) {
   const done = journalled(out);
   const hardware: TableRow['hardware'][] = new Array(s.designs.length);
-  /** The designs of each training group, by key. */
-  const groupOf = new Map<string, number[]>();
+  /** The training groups planned so far, and the group of each design that can be built. */
+  const groups = new Set<string>();
+  const keyOf = new Map<number, string>();
   const queue: Job[] = [];
   const idle: ChildProcess[] = [];
   let planned = false;
@@ -195,23 +209,23 @@ async function sweep(s: Setup, out: string, workers: number, log: (m: string) =>
   );
   // In a seeded random order, so that an unfinished table is a uniform sample of the space.
   for (const i of shuffled(s.designs.map((_, i) => i))) {
-    hardware[i] = s.problem.hardware(s.designs[i]!);
-    const key = 'infeasible' in hardware[i]! ? undefined : trainingKey(s, i);
+    const { hardware: h, key } = planDesign(s, i);
+    hardware[i] = h;
     if (key === undefined) continue;
-    if (!groupOf.has(key) && !done.has(key)) {
+    if (!groups.has(key) && !done.has(key)) {
       queue.push({ key, index: i });
       dispatched++;
     }
-    groupOf.set(key, [...(groupOf.get(key) ?? []), i]);
+    groups.add(key);
+    keyOf.set(i, key);
     pump();
     // Lets the workers' messages in while planning.
     await new Promise((r) => setImmediate(r));
   }
   planned = true;
-  log(`planned ${s.designs.length} designs: ${groupOf.size} distinct trainings, ${dispatched} to run`);
+  log(`planned ${s.designs.length} designs: ${groups.size} distinct trainings, ${dispatched} to run`);
   pump();
   await Promise.all(exits);
-  const keyOf = new Map([...groupOf].flatMap(([key, members]) => members.map((i) => [i, key] as const)));
   return { hardware, keyOf, trained: dispatched, wall: (performance.now() - t0) / 1000 };
 }
 
