@@ -7,7 +7,6 @@
 // seeds are affordable. Writes docs/exploration.md with the hypervolume-against-cost curves (mean ± one
 // sd over seeds; a Vega-Lite chart rendered to SVG, and a table), the CPU seconds each method needs to
 // reach 90% and 95% of the true front's hypervolume, and a verdict by a paired rule over seeds.
-import { fork } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -24,6 +23,7 @@ import {
   type TableRow,
 } from '@pim/runtime/explore';
 import { renderSpecToSvg } from '@pim/runtime/sim';
+import { forkQueue, serveQueue } from './fork-queue.js';
 
 interface Run {
   method: Method;
@@ -133,42 +133,31 @@ async function runAll(
     return runs;
   }
   const runs = new Array<Run>(todo.length);
-  let next = 0;
   const argv = process.argv.slice(2);
-  await Promise.all(
-    Array.from(
-      { length: Math.min(workers, todo.length) },
-      () =>
-        new Promise<void>((res, rej) => {
-          const child = fork(new URL(import.meta.url).pathname, [...argv, '--child'], { stdio: 'inherit' });
-          const give = () => {
-            if (next < todo.length) child.send({ i: next, ...todo[next++]! });
-            else child.send({ done: true });
-          };
-          child.on('message', (m: { ready: true } | { i: number; run: Run }) => {
-            if ('run' in m) runs[m.i] = m.run;
-            give();
-          });
-          child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`child exited with ${code}`))));
-        }),
-    ),
+  const queue = forkQueue<ChildJob, { i: number; run: Run }>(
+    new URL(import.meta.url).pathname,
+    Math.min(workers, todo.length),
+    () => [...argv, '--child'],
+    ({ i, run }) => (runs[i] = run),
   );
+  todo.forEach((t, i) => queue.push({ i, ...t }));
+  queue.close();
+  await queue.exited;
   return runs;
+}
+
+interface ChildJob {
+  i: number;
+  method: Method;
+  seed: number;
 }
 
 /** A child of runAll: runs what it is sent, sends each run back. */
 function child(table: Table, budget: number, trueHv: number): void {
-  process.on('message', (m: { done: true } | { i: number; method: Method; seed: number }) => {
-    if ('done' in m) process.exit(0);
-    runOne(table, m.method, m.seed, budget, trueHv).then(
-      (run) => process.send!({ i: m.i, run }),
-      (e: unknown) => {
-        log(`${(e as Error).stack ?? String(e)}`);
-        process.exit(1);
-      },
-    );
-  });
-  process.send!({ ready: true });
+  serveQueue('explore:compare', async (m: ChildJob) => ({
+    i: m.i,
+    run: await runOne(table, m.method, m.seed, budget, trueHv),
+  }));
 }
 
 async function main(): Promise<void> {

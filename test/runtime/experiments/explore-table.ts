@@ -12,7 +12,6 @@
 // of `--workers N` child processes (default 2) as soon as it is planned, so planning overlaps
 // training and a slow design holds up no other. Each worker appends finished runs to its own journal
 // (JSON lines, fsynced; ignored by git), so an interrupted sweep resumes where it stopped.
-import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,
@@ -42,6 +41,7 @@ import {
   type TableRow,
 } from '@pim/runtime/explore';
 import { loadExperimentData, Rng, train, trainingHardware } from '@pim/runtime/train';
+import { forkQueue, serveQueue } from './fork-queue.js';
 
 /** One training to run: the design trained for a group of designs that train identically. */
 interface Job {
@@ -131,7 +131,7 @@ async function work(shard: number, out: string): Promise<void> {
   const s = await setup();
   const journal = `${out}.journal-${shard}-${process.pid}`;
   const data = loadExperimentData(s.ir, s.exp, { dataRoot: s.dataRoot, ...TABLE_LIMITS });
-  const trainOne = async (job: Job): Promise<void> => {
+  const trainOne = async (job: Job): Promise<number> => {
     const ir = designIr(s, job.index);
     if (typeof ir === 'string') throw new Error(`design ${job.index} does not compile: ${ir}`);
     const accuracy: number[] = [];
@@ -156,16 +156,9 @@ async function work(shard: number, out: string): Promise<void> {
     appendFileSync(fd, JSON.stringify(run) + '\n');
     fsyncSync(fd);
     closeSync(fd);
-    process.send!({ cpu: cpu.at(-1) });
+    return cpu.at(-1)!;
   };
-  process.on('message', (m: Job | { done: true }) => {
-    if ('done' in m) process.exit(0);
-    trainOne(m).catch((e: unknown) => {
-      process.stderr.write(`explore:table worker ${shard}: ${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    });
-  });
-  process.send!({ ready: true });
+  serveQueue(`explore:table worker ${shard}`, trainOne);
 }
 
 /** The coordinator's sweep: plans every design, dispatching each new training to an idle worker. */
@@ -175,37 +168,22 @@ async function sweep(s: Setup, out: string, workers: number, log: (m: string) =>
   /** The training groups planned so far, and the group of each design that can be built. */
   const groups = new Set<string>();
   const keyOf = new Map<number, string>();
-  const queue: Job[] = [];
-  const idle: ChildProcess[] = [];
   let planned = false;
   let dispatched = 0;
   let finished = 0;
   let cpuTotal = 0;
   const t0 = performance.now();
-  const pump = () => {
-    while (idle.length && queue.length) idle.pop()!.send(queue.shift()!);
-    if (planned && !queue.length) for (const c of idle.splice(0)) c.send({ done: true });
-  };
-  const exits = Array.from(
-    { length: workers },
-    (_, k) =>
-      new Promise<void>((res, rej) => {
-        const child = fork(new URL(import.meta.url).pathname, ['--shard', String(k), '--out', out], {
-          stdio: 'inherit',
-        });
-        child.on('message', (m: { ready: true } | { cpu: number }) => {
-          if ('cpu' in m) {
-            finished++;
-            cpuTotal += m.cpu;
-            log(
-              `${finished}/${planned ? dispatched : `${dispatched}+`} trainings (${m.cpu.toFixed(1)} CPU s, ${cpuTotal.toFixed(0)} CPU s in all); ${((performance.now() - t0) / 1000).toFixed(0)} s`,
-            );
-          }
-          idle.push(child);
-          pump();
-        });
-        child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`worker ${k} exited with ${code}`))));
-      }),
+  const trainings = forkQueue<Job, number>(
+    new URL(import.meta.url).pathname,
+    workers,
+    (k) => ['--shard', String(k), '--out', out],
+    (cpu) => {
+      finished++;
+      cpuTotal += cpu;
+      log(
+        `${finished}/${planned ? dispatched : `${dispatched}+`} trainings (${cpu.toFixed(1)} CPU s, ${cpuTotal.toFixed(0)} CPU s in all); ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+      );
+    },
   );
   // In a seeded random order, so that an unfinished table is a uniform sample of the space.
   for (const i of shuffled(s.designs.map((_, i) => i))) {
@@ -213,19 +191,18 @@ async function sweep(s: Setup, out: string, workers: number, log: (m: string) =>
     hardware[i] = h;
     if (key === undefined) continue;
     if (!groups.has(key) && !done.has(key)) {
-      queue.push({ key, index: i });
+      trainings.push({ key, index: i });
       dispatched++;
     }
     groups.add(key);
     keyOf.set(i, key);
-    pump();
     // Lets the workers' messages in while planning.
     await new Promise((r) => setImmediate(r));
   }
   planned = true;
   log(`planned ${s.designs.length} designs: ${groups.size} distinct trainings, ${dispatched} to run`);
-  pump();
-  await Promise.all(exits);
+  trainings.close();
+  await trainings.exited;
   return { hardware, keyOf, trained: dispatched, wall: (performance.now() - t0) / 1000 };
 }
 
