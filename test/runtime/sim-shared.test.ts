@@ -40,24 +40,24 @@ describe('sim: ADCs shared by several crossbars (hand-computed)', () => {
   const near = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `${a} ≠ ${b}`);
   it('two column tiles (8 + 4 columns) on one ADC: 12 columns per step, not 2 × 8', () => {
     // K = 8, N = 6, S = 2: 12 columns → column tiles of 8 and 4 columns, both on the one ADC: 12 ns.
-    const c = mvmCost(t, 8, 6, 2, 4, 1e9);
+    const c = mvmCost(t, 8, 6, 2, 4);
     assert.equal(c.crossbars, 2);
     near(c.conversion_s, 12e-9);
     near(c.step_s, 12e-9);
     near(c.mvm_s, 4 * 12e-9);
     // Two copies: groups (8 + 4) and (8 + 4): still 12 ns.
-    near(mvmCost(t, 8, 6, 2, 4, 1e9, 2).conversion_s, 12e-9);
+    near(mvmCost(t, 8, 6, 2, 4, 2).conversion_s, 12e-9);
   });
   it('copies that share an ADC serialise: 8,8,4 | 8,8,4 columns pair up as (8+8), (4+8), (8+4)', () => {
     // K = 8, N = 10, S = 2: 20 columns → tiles of 8, 8, 4; one copy: (8+8) then (4) → 16 ns.
-    near(mvmCost(t, 8, 10, 2, 4, 1e9).conversion_s, 16e-9);
-    near(mvmCost(t, 8, 10, 2, 4, 1e9, 2).conversion_s, 16e-9);
+    near(mvmCost(t, 8, 10, 2, 4).conversion_s, 16e-9);
+    near(mvmCost(t, 8, 10, 2, 4, 2).conversion_s, 16e-9);
   });
   it('one crossbar alone on its ADC: its own columns only; the read sets the step when they convert faster', () => {
     // 6 columns / 1 GS/s = 6 ns > 5 ns read.
-    near(mvmCost(t, 8, 3, 2, 4, 1e9).step_s, 6e-9);
+    near(mvmCost(t, 8, 3, 2, 4).step_s, 6e-9);
     // 2 columns: 2 ns < 5 ns read.
-    const c = mvmCost(t, 8, 1, 2, 4, 1e9);
+    const c = mvmCost(t, 8, 1, 2, 4);
     near(c.conversion_s, 2e-9);
     near(c.step_s, 5e-9);
   });

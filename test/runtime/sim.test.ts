@@ -33,7 +33,7 @@ describe('sim: crossbar MVM model (toy chip, hand arithmetic)', () => {
 
   it('times an MVM by the slower of array read and column conversion', () => {
     // K=12, N=3, S=2: 6 columns; 2 row tiles × 1 column tile. Conversion 6 / (0.5 × 1 GS/s) = 12 ns > read 5 ns.
-    const c = mvmCost(t, 12, 3, 2, 4, 1e9);
+    const c = mvmCost(t, 12, 3, 2, 4);
     assert.equal(c.rowTiles, 2);
     assert.equal(c.colTiles, 1);
     assert.equal(c.cycles, 4); // ⌈4 input bits / 1-bit DAC⌉
@@ -42,11 +42,11 @@ describe('sim: crossbar MVM model (toy chip, hand arithmetic)', () => {
     near(c.mvm_s, 48e-9); // 4 cycles × 12 ns
     near(c.shift_add_s, 2e-9); // ⌈log2 2⌉ + 1 cycles at 1 GHz
     // A 2-column layer converts in 4 ns: the 5 ns array read sets the step instead.
-    near(mvmCost(t, 8, 1, 2, 4, 1e9).step_s, 5e-9);
+    near(mvmCost(t, 8, 1, 2, 4).step_s, 5e-9);
   });
 
   it('charges ADC, crossbar and DAC energy per event', () => {
-    const c = mvmCost(t, 12, 3, 2, 4, 1e9);
+    const c = mvmCost(t, 12, 3, 2, 4);
     near(c.adc_j, 48e-12); // 4 cycles × 2 row tiles × 6 columns × 1 pJ
     near(c.crossbar_j, 9e-12); // 4 cycles × 2 pJ × (12·6)/(8·8) of the cells
     near(c.dac_j, 0.576e-12); // 4 cycles × 1 column tile × 12 rows × 1 µW × 12 ns

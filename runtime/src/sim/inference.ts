@@ -61,16 +61,10 @@ export interface CrossbarLayerResult {
   busy_tile_s: number;
 }
 
-export function crossbarLayer(
-  t: TileModel,
-  layer: IrLayer,
-  p: IrPlacement,
-  inputBits: number,
-  clockHz: number,
-): CrossbarLayerResult {
+export function crossbarLayer(t: TileModel, layer: IrLayer, p: IrPlacement, inputBits: number): CrossbarLayerResult {
   const c = p.crossbar!;
   const w = layer.weights!;
-  const cost = mvmCost(t, w.rows, w.cols, c.slices, inputBits, clockHz, c.replication);
+  const cost = mvmCost(t, w.rows, w.cols, c.slices, inputBits, c.replication);
   const energy: Record<string, number> = {};
   const total = addMvmEnergy(energy, t, cost, layer.mvms);
   const compute = Math.ceil(layer.mvms / c.replication) * cost.mvm_s;
@@ -209,9 +203,8 @@ export function aggregateLayer(
   plan: AdjacencyPlan,
   layer: IrLayer,
   inputBits: number,
-  clockHz: number,
 ): CrossbarLayerResult {
-  const cost = mvmCost(t, plan.block, plan.block, 1, inputBits, clockHz, plan.blocks);
+  const cost = mvmCost(t, plan.block, plan.block, 1, inputBits, plan.blocks);
   const energy: Record<string, number> = {};
   const total = addMvmEnergy(energy, t, cost, plan.features_out * plan.blocks);
   const time = plan.features_out * cost.mvm_s;

@@ -67,16 +67,8 @@ export function busiestAdcGroup(
   return { cols: busiest, adcs: t.adcsPerCrossbar * g };
 }
 
-/** `copies`: the layer's replicated copies (they may share ADCs with each other). */
-export function mvmCost(
-  t: TileModel,
-  K: number,
-  N: number,
-  slices: number,
-  inputBits: number,
-  clockHz: number,
-  copies = 1,
-): MvmCost {
+/** One MVM on tile type `t` (its shift-and-add at the tile's clock); `copies`: the layer's replicated copies (they may share ADCs with each other). */
+export function mvmCost(t: TileModel, K: number, N: number, slices: number, inputBits: number, copies = 1): MvmCost {
   const {
     cols_needed: cols,
     row_tiles: rowTiles,
@@ -103,7 +95,7 @@ export function mvmCost(
     conversion_s: conversion,
     step_s: step,
     mvm_s: mvm,
-    shift_add_s: (Math.ceil(Math.log2(Math.max(1, slices))) + 1) / clockHz,
+    shift_add_s: (Math.ceil(Math.log2(Math.max(1, slices))) + 1) / t.clock,
     crossbar_j: cycles * t.xbarReadEnergy * cellFraction,
     adc_j: cycles * rowTiles * cols * t.adcEnergy,
     dac_j: cycles * colTiles * K * t.dacPower * step,

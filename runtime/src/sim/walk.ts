@@ -145,7 +145,7 @@ class Walker implements LayerWalk {
   crossbar(layer: IrLayer): void {
     const p = this.r.placements[layer.index]!;
     const t = this.tiles.get(p.target)!;
-    const res = crossbarLayer(t, layer, p, this.inputBits, t.clock);
+    const res = crossbarLayer(t, layer, p, this.inputBits);
     const [start, count] = this.take(p.target, p.crossbar!.crossbars_total);
     this.moveTo(this.addTileHost(p.target, start, count), this.actBits(layer), `→${layer.name}`);
     this.hostOfLayer.set(layer.name, this.cur);
@@ -164,7 +164,7 @@ class Walker implements LayerWalk {
     const plan = this.gnn?.layers.find((a) => a.layer === layer.name);
     if (!plan) return;
     const st = this.tiles.get(plan.target)!;
-    const agg = aggregateLayer(st, plan, layer, this.inputBits, st.clock);
+    const agg = aggregateLayer(st, plan, layer, this.inputBits);
     const [as, ac] = this.take(plan.target, plan.crossbars);
     // V→E: each stored block's crossbar receives the rows of XW it needs.
     this.moveTo(
