@@ -78,6 +78,27 @@ describe('compiler: design-point overrides', function () {
     assert.throws(() => compile(FILE, { overrides: [{ path: 'rram8.clock', value: -1 }] }), /not frequency/);
   });
 
+  it('a partition clock overridden with 0 Hz or an infinite one is not its own clock in the IR', () => {
+    const text = `device d { bits_per_cell: 2 }
+architecture a {
+  clock: 1 GHz
+  partition p {
+    tile t[2] { crossbar x[4] { rows: 8, cols: 8, cell: d } }
+  }
+}
+`;
+    const entry = '/overrides/partition-clock.pim';
+    const partition = (value: number) =>
+      compile(entry, {
+        host: { readFile: (f) => (f === entry ? text : undefined) },
+        overrides: [{ path: 'a.p.clock', value }],
+      }).ir!.architectures[0]!.partitions.find((x) => x.name === 'p')!;
+    assert.equal(partition(2e9).clock_hz, 2e9);
+    // Its tiles run at the architecture's clock (tileClockHz), as its cycles were counted.
+    assert.equal(partition(0).clock_hz, undefined);
+    assert.equal(partition(Infinity).clock_hz, undefined);
+  });
+
   it('an override that breaks the program yields diagnostics, not a throw', () => {
     const p = compile(FILE, { overrides: [{ path: 'cell8b.bits_per_cell', value: 9 }] });
     assert.deepEqual(

@@ -2,7 +2,7 @@
 // `[count]` down the hierarchy, divides figures by `shared_by`, rolls power and area up (a stated
 // figure wins over children and estimates), and flattens tiles, GPUs, partitions and the NoC for the
 // simulator.
-import { diag, didYouMean, type Block, type Expr, type Member } from '@pim/grammar';
+import { DECLARATION_KINDS, diag, didYouMean, type Block, type Expr, type Member } from '@pim/grammar';
 import type {
   AttrValue,
   FigureSource,
@@ -33,7 +33,7 @@ import { describeValue, displayValue, type Value } from '../semantics/values.js'
 
 const LAYER_KIND_NAMES = Object.keys(LAYER_KINDS);
 /** Top-level declaration kinds: misplaced inside an architecture, never a component to declare. */
-const DECLARATION_KINDS = new Set(['model', 'device', 'dataset', 'mapping', 'train', 'run', 'explore']);
+const DECLARATIONS: ReadonlySet<string> = new Set(DECLARATION_KINDS);
 
 interface Node {
   ir: IrComponent;
@@ -42,6 +42,13 @@ interface Node {
   children: Node[];
   /** The clock its cycles were read at: its partition's, when that states one, else the architecture's. */
   clockHz: number;
+  /** A partition's own clock: stated and valid (an invalid one was reported and is not used). */
+  ownClockHz?: number;
+}
+
+/** A clock that can be used: above 0 and finite (requirePositive reports the others). */
+function validClock(hz: number | undefined): number | undefined {
+  return hz !== undefined && hz > 0 && Number.isFinite(hz) ? hz : undefined;
 }
 
 export function elaborateArchitectures(ctx: CheckContext, devices: Map<string, IrDevice>): Map<string, IrArchitecture> {
@@ -208,7 +215,7 @@ function build(
       kind,
       'component',
       near,
-      near || cls || ctx.symbols.has(kind) || DECLARATION_KINDS.has(kind) ? undefined : newKindFix(kind),
+      near || cls || ctx.symbols.has(kind) || DECLARATIONS.has(kind) ? undefined : newKindFix(kind),
     );
     ctx.report(d);
     return undefined;
@@ -248,8 +255,10 @@ function build(
   checkExecutes(ctx, inst, b, label, uri, LAYER_KIND_NAMES);
   // A partition with a clock of its own: its parts count their cycles in it.
   const own =
-    ctx.isA('component', kind, 'partition') && inst.isStated('clock') ? asNumber(inst.get('clock')) : undefined;
-  const innerClock = own !== undefined && own > 0 && Number.isFinite(own) ? own : clockHz;
+    ctx.isA('component', kind, 'partition') && inst.isStated('clock')
+      ? validClock(asNumber(inst.get('clock')))
+      : undefined;
+  const innerClock = own ?? clockHz;
   const children: Node[] = [];
   checkUniqueLabels(ctx, b.body, uri);
   for (const m of b.body ?? []) {
@@ -260,7 +269,9 @@ function build(
       ctx.report(diag('misplaced', uri, m.span, describeMember(m), `a '${kind}' block`));
     }
   }
-  return finish(ctx, b, kind, label, path, count, parentTotal * count, inst, children, uri, innerClock);
+  const node = finish(ctx, b, kind, label, path, count, parentTotal * count, inst, children, uri, innerClock);
+  if (own !== undefined) node.ownClockHz = own;
+  return node;
 }
 
 interface Figure {
@@ -481,8 +492,7 @@ function elaborateTree(
   requireAtLeast(ctx, archInst, ['chips'], `architecture '${block.name!.name}'`, 1);
   requirePositive(ctx, archInst, ['clock'], `architecture '${block.name!.name}'`);
   // A clock not above 0 was reported above; 1 GHz keeps cycle figures from failing again.
-  const stated = asNumber(archInst.get('clock'));
-  const clockHz = stated !== undefined && stated > 0 && Number.isFinite(stated) ? stated : 1e9;
+  const clockHz = validClock(asNumber(archInst.get('clock'))) ?? 1e9;
   // Below 1 was reported above; 1 keeps later passes from repeating the error.
   const chips = Math.max(1, asNumber(archInst.get('chips')) ?? 1);
   const name = block.name!.name;
@@ -550,7 +560,7 @@ function tilesAndGpus(
   for (const c of root.children) {
     if (!q.isA(c, 'partition')) continue;
     const part: IrPartition = { name: c.ir.name, kind: 'digital', tier: 0, tiles: [], gpus: [] };
-    if (c.inst?.isStated('clock')) part.clock_hz = c.clockHz;
+    if (c.ownClockHz !== undefined) part.clock_hz = c.ownClockHz;
     partitions.push(part);
     partitionOf.set(c, c.ir.name);
     for (const d of descendants(c, [])) partitionOf.set(d, c.ir.name);
