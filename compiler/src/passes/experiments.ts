@@ -4,7 +4,7 @@ import { diag, didYouMean, type Block, type Span } from '@pim/grammar';
 import type { IrDataset, IrExperiment, IrMapping } from '@pim/ir';
 import type { CheckedModel } from './models-check.js';
 import { describeMember, type CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate, requireAtLeast, type Instance } from '../semantics/instance.js';
+import { asNumber, instantiate, requireAtLeast, requirePositive, type Instance } from '../semantics/instance.js';
 
 const SECTIONS = ['faults', 'noise', 'mitigate', 'droplayer'] as const;
 
@@ -53,7 +53,7 @@ export function checkExperiments(
     const noise = sections.get('noise');
     if (noise) exp.noise = checkNoise(noise);
     const mit = sections.get('mitigate');
-    if (mit) exp.mitigate = checkMitigate(ctx, mit, uri);
+    if (mit) exp.mitigate = checkMitigate(ctx, mit);
     const dl = sections.get('droplayer');
     if (dl) exp.droplayer = checkDroplayer(ctx, dl, b.kind.span, uri);
     if (mapping) checkDatasetFits(ctx, exp, mapping, models, datasets, inst, uri);
@@ -151,17 +151,12 @@ function checkNoise(noise: Instance): IrExperiment['noise'] {
 }
 
 /** The mitigations of noise: noise-aware training, a clip above 0, the normalization layers. */
-function checkMitigate(ctx: CheckContext, mit: Instance, uri: string): IrExperiment['mitigate'] {
+function checkMitigate(ctx: CheckContext, mit: Instance): IrExperiment['mitigate'] {
   const na = mit.get('noise_aware');
   const out: NonNullable<IrExperiment['mitigate']> = { noise_aware: na?.t === 'bool' ? na.v : false };
+  requirePositive(ctx, mit, ['clip'], `'mitigate'`);
   const clip = numberOf(mit, 'clip');
-  if (clip !== undefined) {
-    if (clip <= 0)
-      ctx.report(
-        diag('outOfRange', uri, mit.statedAttr('clip')!.value.span, `'clip' of 'mitigate'`, String(clip), 'above 0'),
-      );
-    out.clip = clip;
-  }
+  if (clip !== undefined) out.clip = clip;
   const norm = mit.get('normalization');
   if (norm?.t === 'word') out.normalization = norm.name as 'all' | 'alternate' | 'third' | 'none';
   return out;
