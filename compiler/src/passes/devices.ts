@@ -7,10 +7,13 @@ import { describeTechnology, TECHNOLOGIES, type TechnologyFigures } from '../sem
 import { formatNumber } from '../semantics/values.js';
 import { dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
-/** A device's latencies: in seconds, or in the cycles it states (IrDevice's `*_cycles`). */
+/**
+ * A device's latencies: in seconds, or in the cycles it states (IrDevice's `*_cycles`); when it states
+ * neither, the seconds its technology gives (no read time: see semantics/technologies.ts).
+ */
 const LATENCIES = [
-  ['read_latency', 'read_latency_s', 'read_latency_cycles'],
-  ['write_latency', 'write_latency_s', 'write_latency_cycles'],
+  ['read_latency', 'read_latency_s', 'read_latency_cycles', () => 0],
+  ['write_latency', 'write_latency_s', 'write_latency_cycles', (f: TechnologyFigures) => f.write_latency_s],
 ] as const;
 
 /**
@@ -29,9 +32,10 @@ function technologyOf(
   const figures = TECHNOLOGIES[name]!;
   const stated = inst.statedAttr('technology');
   if (stated && known) {
-    // The hover of `technology: NAME` lists the figures it selects (replacing the plain attribute info).
+    // The hover of `technology: NAME` lists the figures it selects (replacing the plain attribute info),
+    // written when a hover asks: a compile for the command line never shows it.
     const def = inst.cls.attrs.get('technology')!;
-    const doc = [def.doc, describeTechnology(name)].filter((x) => x).join('\n\n');
+    const doc = () => [def.doc, describeTechnology(name)].filter((x) => x).join('\n\n');
     ctx.attributeInfo.defer(stated, new StatedAttributeInfo(def.owner, def.type, v!, doc));
   }
   const bits = inst.get('bits_per_cell');
@@ -118,10 +122,10 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
       stuck_at_zero: n('stuck_at_zero'),
       stuck_at_one: n('stuck_at_one'),
     };
-    for (const [key, s, cycles] of LATENCIES) {
+    for (const [key, s, cycles, byDefault] of LATENCIES) {
       const v = inst.get(key);
       if (v?.t === 'num' && dimEquals(v.dim, NAMED_DIMENSIONS['cycles']!)) dev[cycles] = v.v;
-      else dev[s] = asNumber(v) ?? (key === 'write_latency' ? tech.figures.write_latency_s : 0);
+      else dev[s] = asNumber(v) ?? byDefault(tech.figures);
     }
     const spread = asNumber(inst.get('spread'));
     if (spread !== undefined) dev.spread = spread;
