@@ -167,6 +167,26 @@ export function architecture(name: string, parts: PartitionOptions[], clock = '1
       `partition ${p.name} {\n${[...(p.tiles ?? []).map(tileText), ...(p.gpus ?? []).map((g) => `gpu ${g.name}[${g.count}]`)].join('\n')}\n}`,
   );
   const text = `device reram2b { bits_per_cell: 2 }\narchitecture ${name} {\n clock: ${clock}\n${body.join('\n')}\n}\n`;
+  let arch = compiledArchitectures.get(text);
+  if (!arch) {
+    arch = deepFreeze(compileArchitecture(text));
+    compiledArchitectures.set(text, arch);
+  }
+  return arch;
+}
+
+/** Architectures compiled so far, by text (a test asks for ISAAC dozens of times); frozen, as every test shares them. */
+const compiledArchitectures = new Map<string, IrArchitecture>();
+
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
+
+function compileArchitecture(text: string): IrArchitecture {
   const entry = '/fixtures/architecture.pim';
   const p = compile(entry, { host: { readFile: (f) => (f === entry ? text : undefined) } });
   const errors = p.diagnostics.filter((d) => d.severity === 'error');
