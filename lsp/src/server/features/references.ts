@@ -12,6 +12,9 @@ export interface Occurrence {
   declaration: boolean;
 }
 
+/** A place in the workspace, as a key: a file and an offset in it. */
+const placeKey = (file: string, span: { start: number }): string => `${file}#${span.start}`;
+
 /**
  * Workspace files (and `more`) that spell one of the names, with the indexes of the names each spells:
  * only they can use a name (their imports are compiled with them anyway).
@@ -37,15 +40,16 @@ export async function occurrences(s: PimServices, symbol: PimSymbol): Promise<Oc
  */
 export async function occurrencesOfEach(s: PimServices, symbols: PimSymbol[]): Promise<Occurrence[][]> {
   const found = symbols.map(() => new Map<string, Occurrence>());
-  const place = (file: string, span: { start: number }): string => `${file}#${span.start}`;
   const add = (i: number, o: Occurrence): void => {
-    if (!found[i]!.has(place(o.file, o.span))) found[i]!.set(place(o.file, o.span), o);
+    const k = placeKey(o.file, o.span);
+    if (!found[i]!.has(k)) found[i]!.set(k, o);
   };
   /** Indexes of the symbols declared at a place: a reference's target is looked up, not compared with each. */
   const declaredAt = new Map<string, number[]>();
   symbols.forEach((sym, i) => {
     add(i, { file: sym.file, span: sym.nameSpan, declaration: true });
-    declaredAt.set(place(sym.file, sym.nameSpan), [...(declaredAt.get(place(sym.file, sym.nameSpan)) ?? []), i]);
+    const k = placeKey(sym.file, sym.nameSpan);
+    declaredAt.set(k, [...(declaredAt.get(k) ?? []), i]);
   });
   const names = symbols.map((sym) => sym.name);
   for (const [f, spelled] of filesSpelling(
@@ -55,7 +59,7 @@ export async function occurrencesOfEach(s: PimServices, symbols: PimSymbol[]): P
   )) {
     const a = await s.analysis.analyze(f);
     for (const r of a?.program?.references ?? [])
-      for (const i of declaredAt.get(place(r.target.file, r.target.nameSpan)) ?? [])
+      for (const i of declaredAt.get(placeKey(r.target.file, r.target.nameSpan)) ?? [])
         if (spelled.has(i) && sameSymbol(r.target, symbols[i]!))
           add(i, { file: r.file, span: r.span, declaration: false });
   }
@@ -69,15 +73,15 @@ export async function occurrencesOfEach(s: PimServices, symbols: PimSymbol[]): P
  * kind): such a block is named by its kind, so a path through it spells the class's name.
  */
 export async function usesOfUnnamedBlocks(s: PimServices, name: string, kindUses: Occurrence[]): Promise<Occurrence[]> {
-  const at = new Set(kindUses.filter((o) => !o.declaration).map((o) => `${o.file}#${o.span.start}`));
+  const at = new Set(kindUses.filter((o) => !o.declaration).map((o) => placeKey(o.file, o.span)));
   const out = new Map<string, Occurrence>();
   for (const f of filesSpelling(s, [name]).keys()) {
     const a = await s.analysis.analyze(f);
     for (const r of a?.program?.references ?? []) {
       const t = r.target;
-      if (t.kind !== 'component' || t.node.type !== 'Block' || t.node.name || !at.has(`${t.file}#${t.nameSpan.start}`))
+      if (t.kind !== 'component' || t.node.type !== 'Block' || t.node.name || !at.has(placeKey(t.file, t.nameSpan)))
         continue;
-      out.set(`${r.file}#${r.span.start}`, { file: r.file, span: r.span, declaration: false });
+      out.set(placeKey(r.file, r.span), { file: r.file, span: r.span, declaration: false });
     }
   }
   return [...out.values()];
