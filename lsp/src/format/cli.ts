@@ -1,5 +1,5 @@
 // `pimc fmt FILE… [--check] [--write]`: prints formatted text, checks, or rewrites files in place.
-import { formatDiagnostic, LIMITS } from '@pim/grammar';
+import { Diagnostics, formatDiagnostic, LIMITS } from '@pim/grammar';
 import { readSource, writeFileAtomic } from '@pim/grammar/files';
 import { formatPim } from './format.js';
 
@@ -7,7 +7,8 @@ import { formatPim } from './format.js';
 function readOrWhy(file: string): { text: string } | { why: string } {
   const r = readSource(file);
   if ('text' in r) return r;
-  if (r.problem === 'tooLarge') return { why: `${r.bytes} bytes, over the ${LIMITS.fileBytes}-byte limit of a source` };
+  // In the compiler's words for the same file (PIM1105).
+  if (r.problem === 'tooLarge') return { why: Diagnostics.fileTooLarge.message(r.bytes, LIMITS.fileBytes) };
   if (r.problem === 'special') return { why: `${r.what}, not a regular file` };
   return { why: 'not found' };
 }

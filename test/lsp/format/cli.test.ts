@@ -102,7 +102,12 @@ describe('pimc fmt', () => {
     assert.equal(await fmtCommand(['/dev/zero', dir, big], { check: false, write: false }, o, e), 2);
     assert.match(err[0]!, /\/dev\/zero: cannot read file: a character device, not a regular file/);
     assert.match(err[1]!, /cannot read file: a directory, not a regular file/);
-    assert.match(err[2]!, new RegExp(`big\\.pim: cannot read file: ${LIMITS.fileBytes + 1} bytes, over the`));
+    assert.match(
+      err[2]!,
+      new RegExp(
+        `big\\.pim: cannot read file: the file has ${LIMITS.fileBytes + 1} bytes, more than ${LIMITS.fileBytes} \\(the file size limit\\)`,
+      ),
+    );
     assert.deepEqual(out, []);
   });
 
