@@ -35,7 +35,7 @@ import {
   type AdcRangeMode,
   type AdcScale,
 } from './adc.js';
-import { cellEncoding, type CellEncoding, type Encoding } from './encoding.js';
+import { cellEncoding, fixedPointScale, type CellEncoding, type Encoding } from './encoding.js';
 import { NormalPool } from './normal-pool.js';
 import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
 import { tf } from './tf.js';
@@ -851,14 +851,10 @@ export class CrossbarLayer {
 
   /** Integer inputs of float inputs: `input_bits` fixed point with a per-call scale. */
   private inputScale(x: tf.Tensor): { signed: boolean; sx: number } {
-    const p = this.params;
     const range = tf.tidy(() => tf.stack([tf.min(x), tf.max(x)]));
     const [lo, hi] = range.dataSync() as unknown as [number, number];
     range.dispose();
-    const signed = lo < 0;
-    const amax = Math.max(Math.abs(lo), Math.abs(hi));
-    // An all-zero input still goes through (sx = 1) so the output has the layer's shape.
-    return { signed, sx: amax > 0 ? amax / (signed ? 2 ** (p.inputBits - 1) - 1 : 2 ** p.inputBits - 1) : 1 };
+    return fixedPointScale(lo, hi, this.params.inputBits);
   }
 
   /**

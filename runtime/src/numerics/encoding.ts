@@ -9,6 +9,9 @@
 //
 // Cells are grouped by column group g: offset g = j (slice j); differential g = j for G+ and S + j for G−.
 // Group g's converted sums enter the output with sign(g)·2^(c·slice(g)).
+//
+// Inputs stream in as `input_bits` fixed point with a per-call scale (fixedPointScale), the same for a
+// weight layer and the GCN's aggregation.
 
 import { weightColumns, weightSlices, type WeightEncoding } from '@pim/ir';
 
@@ -68,4 +71,14 @@ export function cellEncoding(encoding: Encoding, weightBits: number, bitsPerCell
       }
     },
   };
+}
+
+/**
+ * The per-call scale of `bits`-bit fixed-point inputs whose values span [lo, hi]: signed (one bit less of
+ * magnitude) when any is below 0. An all-zero input still goes through (sx = 1), so the output keeps its shape.
+ */
+export function fixedPointScale(lo: number, hi: number, bits: number): { signed: boolean; sx: number } {
+  const signed = lo < 0;
+  const amax = Math.max(Math.abs(lo), Math.abs(hi));
+  return { signed, sx: amax > 0 ? amax / (signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1) : 1 };
 }

@@ -5,6 +5,7 @@
 
 import type { AdjacencyCrossbar, Csr } from '../numerics/adjacency.js';
 import type { CrossbarLayer, MvmPath } from '../numerics/crossbar.js';
+import { fixedPointScale } from '../numerics/encoding.js';
 import type { NormalPool } from '../numerics/normal-pool.js';
 
 export type { Csr };
@@ -280,10 +281,7 @@ export function crossbarAggregate(
       if (v < lo) lo = v;
       if (v > hiMax) hiMax = v;
     }
-    const signed = lo < 0;
-    const amax = Math.max(-lo, hiMax);
-    const bits = xa.params.inputBits;
-    const sx = amax > 0 ? amax / (signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1) : 1;
+    const { signed, sx } = fixedPointScale(lo, hiMax, xa.params.inputBits);
     const hq = Float32Array.from(a, (v) => Math.round(v / sx));
     const y = spmm(xa.eff, hq, f);
     for (let i = 0; i < y.length; i++) y[i]! *= sx;
