@@ -10,9 +10,10 @@
 // σ_I = √(4·k_B·T·Δf·ΣG) of its b cells, moment-matched to a Gaussian per output as on the layers' fast path
 // (lossless ADC). Blocks are cut in the graph's own node order.
 
-import { inputCycles, weightSlices } from '@pim/ir';
+import { inputCycles } from '@pim/ir';
 import { Rng } from '../util/rng.js';
 import type { CrossbarParams } from './crossbar.js';
+import { cellEncoding } from './encoding.js';
 import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
 
 /** A sparse matrix in CSR (the GCN's Â and its images). */
@@ -73,7 +74,10 @@ export class AdjacencyCrossbar {
     seed: number,
   ) {
     const p = params;
-    const S = weightSlices(p.weightBits, p.bitsPerCell, 'differential');
+    // The G+ columns of the differential encoding (groups 0 … S−1): Â has no negative entry.
+    const enc = cellEncoding('differential', p.weightBits, p.bitsPerCell);
+    const S = enc.slices;
+    const digits = new Int32Array(enc.groups);
     const L1 = 2 ** p.bitsPerCell - 1;
     const qmax = 2 ** (p.weightBits - 1) - 1;
     let vmax = 0;
@@ -110,9 +114,10 @@ export class AdjacencyCrossbar {
         let sums = levSum.get(key);
         if (!sums) levSum.set(key, (sums = new Float64Array(S)));
         let qeff = 0;
+        enc.digits(q, digits);
         for (let j = 0; j < S; j++) {
-          const lev = cell(Math.floor(q / 2 ** (p.bitsPerCell * j)) & L1);
-          qeff += 2 ** (p.bitsPerCell * j) * lev;
+          const lev = cell(digits[j]!);
+          qeff += enc.factor[j]! * lev;
           sums[j]! += lev;
         }
         rows.push(i);
@@ -139,7 +144,7 @@ export class AdjacencyCrossbar {
         const j = chip.int(S);
         rows.push(i);
         cols.push(J * b + chip.int(colsIn));
-        vals.push(2 ** (p.bitsPerCell * j) * L1 * this.scale);
+        vals.push(enc.factor[j]! * L1 * this.scale);
         const key = i * nb + J;
         if (!levSum.has(key)) levSum.set(key, new Float64Array(S));
         levSum.get(key)![j]! += L1;
