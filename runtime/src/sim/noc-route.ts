@@ -6,15 +6,16 @@ import { placeUnits, type UnitPlacement } from '../noc/place.js';
 import { routeFlows, type Flow, type NocResult } from '../noc/traffic.js';
 import type { Host, Transfer } from './walk.js';
 
-// The simulator treats the IR as immutable (evaluation loops build a new IR per design point).
-const unitCache = new WeakMap<IrArchitecture, Map<string, { mesh: Mesh; units: UnitPlacement }>>();
+/** A NoC and the routers of every tile and GPU core on it. */
+export interface PlacedMesh {
+  mesh: Mesh;
+  units: UnitPlacement;
+}
 
-function placedMesh(
-  arch: IrArchitecture,
-  key: string,
-  make: () => Mesh,
-  useTiers: boolean,
-): { mesh: Mesh; units: UnitPlacement } {
+// The simulator treats the IR as immutable (evaluation loops build a new IR per design point).
+const unitCache = new WeakMap<IrArchitecture, Map<string, PlacedMesh>>();
+
+function placedMesh(arch: IrArchitecture, key: string, make: () => Mesh, useTiers: boolean): PlacedMesh {
   let m = unitCache.get(arch);
   if (!m) unitCache.set(arch, (m = new Map()));
   let e = m.get(key);
@@ -53,6 +54,8 @@ function buildFlows(units: UnitPlacement, hosts: Host[], transfers: Transfer[]):
 export interface RoutedNoc {
   declared?: NocResult;
   declaredMesh?: Mesh;
+  /** The declared NoC's placement of the units (the thermal floorplan reuses it). */
+  declaredPlacement?: PlacedMesh;
   declaredConc: number[];
   other?: NocResult;
   otherConc: number[];
@@ -95,6 +98,7 @@ export function routeTransfers(
     warnings.add(`architecture '${arch.name}' has ${chips} chips but no off-chip links: chips treated as one mesh`);
   const d = placedMesh(arch, 'declared', () => meshFromIr(noc, chipLinks), true);
   out.declaredMesh = d.mesh;
+  out.declaredPlacement = d;
   out.declaredConc = d.units.concentration;
   out.declared = routeFlows(d.mesh, buildFlows(d.units, hosts, transfers), detail);
   if (detail && d.mesh.chips === 1 && (noc.topology === 'mesh' || noc.topology === 'mesh3d')) {

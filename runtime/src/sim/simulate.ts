@@ -397,6 +397,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
     nocEnergy: energy.noc,
     idleHosts: energy.idleHosts,
     idleFraction,
+    ...(noc.declaredPlacement ? { placed: noc.declaredPlacement } : {}),
   });
   if (thermal) report.thermal = thermal;
   report.warnings = [...warnings];

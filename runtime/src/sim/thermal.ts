@@ -4,11 +4,12 @@
 // run it, the NoC's energy over the routers, and the idle power of mapped units), solved by the
 // compact thermal model (../thermal). Only for an architecture with a `thermal` block.
 import type { IrArchitecture, IrThermal } from '@pim/ir';
-import { coord, meshFromIr, perChip, type Mesh } from '../noc/mesh.js';
-import { placeUnits, type UnitPlacement } from '../noc/place.js';
+import { coord, meshFromIr, perChip } from '../noc/mesh.js';
+import { placeUnits } from '../noc/place.js';
 import { solveSteady, ThermalError, type ThermalLayer, type ThermalStack } from '../thermal/index.js';
 import { SimError } from './errors.js';
 import type { HostIdle } from './energy.js';
+import type { PlacedMesh } from './noc-route.js';
 import type { Resolved } from './resolve.js';
 import type { ThermalReport } from './types.js';
 import type { LayerWalk } from './walk.js';
@@ -23,16 +24,18 @@ interface Site {
   power: number;
 }
 
-interface Floorplan {
-  mesh: Mesh;
-  units: UnitPlacement;
+interface Floorplan extends PlacedMesh {
   sites: Site[];
   width: number;
   height: number;
 }
 
-/** The NoC's placement of every tile and GPU core (a square 2D mesh when the architecture has no NoC). */
-function placement(arch: IrArchitecture): { mesh: Mesh; units: UnitPlacement } {
+/**
+ * The NoC's placement of every tile and GPU core on one chip: the simulation's (`declared`) when it placed
+ * one chip's routers, else placed here (a square 2D mesh when the architecture has no NoC or a bus).
+ */
+function placement(arch: IrArchitecture, declared: PlacedMesh | undefined): PlacedMesh {
+  if (declared && declared.mesh.chips === 1 && arch.noc?.topology !== 'bus') return declared;
   const units = arch.tile_types.reduce((s, t) => s + t.count, 0) + arch.gpus.reduce((s, g) => s + g.count, 0);
   const side = Math.max(1, Math.ceil(Math.sqrt(units)));
   const noc = arch.noc ?? {
@@ -51,8 +54,8 @@ function placement(arch: IrArchitecture): { mesh: Mesh; units: UnitPlacement } {
   return { mesh, units: placeUnits(arch, mesh, true) };
 }
 
-export function floorplan(arch: IrArchitecture, t: IrThermal): Floorplan {
-  const { mesh, units } = placement(arch);
+export function floorplan(arch: IrArchitecture, t: IrThermal, declared?: PlacedMesh): Floorplan {
+  const { mesh, units } = placement(arch, declared);
   const [X, Y, Z] = mesh.dims;
   const sites: Site[] = [];
   for (let z = 0; z < Z; z++)
@@ -183,13 +186,15 @@ export interface ThermalInputs {
   /** The idle joules per host that the image's energy counted (energy.ts idleByHost). */
   idleHosts: readonly HostIdle[];
   idleFraction: number | undefined;
+  /** The simulation's placement of the units on the declared NoC, when it routed one. */
+  placed?: PlacedMesh;
 }
 
 export function chipThermal(x: ThermalInputs): ThermalReport | null {
   const { arch } = x.r;
   const t = arch.thermal;
   if (!t || !(x.period > 0)) return null;
-  const fp = floorplan(arch, t);
+  const fp = floorplan(arch, t, x.placed);
   const power = powerMap(fp, x.walk, x.period, x.nocEnergy, x.idleHosts);
   const { stack, tierOfLayer } = stackOf(fp, t);
   let sol;
