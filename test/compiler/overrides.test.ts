@@ -1,10 +1,12 @@
 // Design-point overrides (CompileOptions.overrides): the explorer's way to compile one point of an
 // exploration. An override replaces a stated or default attribute, everything derived follows it,
-// and a path that names nothing throws.
+// and a path that names nothing throws. A value the attribute refuses, from the overrides or from a
+// `vary` list, is refused as the same value stated in the block is (design-point-checks.test.ts).
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compile, type IrProgram } from '@pim/compiler';
+import { compile, sourcesCompiler, type IrProgram, type Program } from '@pim/compiler';
+import type { Diagnostic } from '@pim/grammar';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FILE = path.join(ROOT, 'samples/explore.pim');
@@ -65,7 +67,7 @@ describe('compiler: design-point overrides', function () {
     assert.ok(after > before, `ADC energy per conversion follows its power: ${before} → ${after}`);
   });
 
-  it('a path that names no attribute, or a value of the wrong type, throws', () => {
+  it('a path that names no attribute, or a value of the wrong kind, throws', () => {
     assert.throws(
       () => compile(FILE, { overrides: [{ path: 'rram8.t.ima.crossbar.rowz', value: 64 }] }),
       /override 'rram8\.t\.ima\.crossbar\.rowz' names no/,
@@ -75,28 +77,7 @@ describe('compiler: design-point overrides', function () {
       /override 'nowhere\.rows' names no/,
     );
     assert.throws(() => compile(FILE, { overrides: [{ path: 'cell8b.bits_per_cell', value: 'many' }] }), /not count/);
-    assert.throws(() => compile(FILE, { overrides: [{ path: 'rram8.clock', value: -1 }] }), /not frequency/);
-  });
-
-  it('a partition clock overridden with 0 Hz or an infinite one is not its own clock in the IR', () => {
-    const text = `device d { bits_per_cell: 2 }
-architecture a {
-  clock: 1 GHz
-  partition p {
-    tile t[2] { crossbar x[4] { rows: 8, cols: 8, cell: d } }
-  }
-}
-`;
-    const entry = '/overrides/partition-clock.pim';
-    const partition = (value: number) =>
-      compile(entry, {
-        host: { readFile: (f) => (f === entry ? text : undefined) },
-        overrides: [{ path: 'a.p.clock', value }],
-      }).ir!.architectures[0]!.partitions.find((x) => x.name === 'p')!;
-    assert.equal(partition(2e9).clock_hz, 2e9);
-    // Its tiles run at the architecture's clock (tileClockHz), as its cycles were counted.
-    assert.equal(partition(0).clock_hz, undefined);
-    assert.equal(partition(Infinity).clock_hz, undefined);
+    assert.throws(() => compile(FILE, { overrides: [{ path: 'rram8.clock', value: true }] }), /not frequency/);
   });
 
   it('an override that breaks the program yields diagnostics, not a throw', () => {
@@ -106,5 +87,198 @@ architecture a {
       ['PIM3010'],
     );
     assert.equal(p.ir, undefined);
+  });
+});
+
+/** A program with one slot per block a design point's value may be stated in, and an exploration of it. */
+type Slot = 'device' | 'arch' | 'partition' | 'crossbar' | 'thermal' | 'vary';
+const program = (slots: Partial<Record<Slot, string>> = {}): string => `device d {
+  ${slots.device ?? ''}
+}
+architecture a {
+  ${slots.arch ?? ''}
+  partition p {
+    ${slots.partition ?? ''}
+    tile t[4] { ima[2] { crossbar x[4] {
+      cols: 128, cell: d
+      ${slots.crossbar ?? ''}
+    } } }
+  }
+  noc { topology: mesh, dims: [2, 2] }
+  thermal {
+    ${slots.thermal ?? ''}
+  }
+}
+dataset mnist { source: builtin }
+model m { input: tensor[1, 28, 28], flatten, linear f { out: 10 } }
+mapping mp { model: m, architecture: a, place linear on t }
+run r { mapping: mp, dataset: mnist }
+explore space {
+  evaluate: r
+  ${slots.vary ?? ''}
+  minimize energy
+}
+`;
+
+const ENTRY = '/design-points/program.pim';
+const compileText = (text: string, overrides: { path: string; value: number | string | boolean }[] = []) =>
+  compile(ENTRY, { host: { readFile: (f) => (f === ENTRY ? text : undefined) }, overrides });
+const errorsOf = (p: Program) => p.diagnostics.filter((d) => d.severity === 'error');
+const textAt = (text: string, d: Diagnostic) => text.slice(d.span.start, d.span.end);
+
+/** A value the attribute refuses: as written in the source (`literal`), as a design point's SI value, a valid one. */
+interface BadValue {
+  what: string;
+  slot: Slot;
+  attribute: string;
+  path: string;
+  literal: string;
+  value: number | string;
+  valid: string;
+  code: string;
+  /** The block keyword an override's diagnostic is at. */
+  block: string;
+}
+
+const BAD_VALUES: BadValue[] = [
+  ...[
+    ['a partition clock of 0 Hz', '0 Hz', 0, 'PIM3010'],
+    // 1e308 GHz overflows to Infinity Hz.
+    ['an infinite partition clock', '1e308 GHz', Infinity, 'PIM3007'],
+  ].map(([what, literal, value, code]) => ({
+    what: what as string,
+    slot: 'partition' as const,
+    attribute: 'clock',
+    path: 'a.p.clock',
+    literal: literal as string,
+    value: value as number,
+    valid: '2 GHz',
+    code: code as string,
+    block: 'partition',
+  })),
+  {
+    what: 'a negative architecture clock',
+    slot: 'arch',
+    attribute: 'clock',
+    path: 'a.clock',
+    literal: '-1 GHz',
+    value: -1e9,
+    valid: '2 GHz',
+    code: 'PIM3010',
+    block: 'architecture',
+  },
+  {
+    what: 'a weight format of a fraction of a bit',
+    slot: 'arch',
+    attribute: 'weight_bits',
+    path: 'a.weight_bits',
+    literal: '4.5 bit',
+    value: 4.5,
+    valid: '8 bit',
+    code: 'PIM3010',
+    block: 'architecture',
+  },
+  ...[
+    ['a crossbar of 0 rows', '0', 0, 'PIM3010'],
+    ['a crossbar of 64.5 rows (not a whole count)', '64.5', 64.5, 'PIM3006'],
+  ].map(([what, literal, value, code]) => ({
+    what: what as string,
+    slot: 'crossbar' as const,
+    attribute: 'rows',
+    path: 'a.p.t.ima.x.rows',
+    literal: literal as string,
+    value: value as number,
+    valid: '64',
+    code: code as string,
+    block: 'crossbar',
+  })),
+  {
+    what: 'a device of 9 bits per cell',
+    slot: 'device',
+    attribute: 'bits_per_cell',
+    path: 'd.bits_per_cell',
+    literal: '9',
+    value: 9,
+    valid: '2',
+    code: 'PIM3010',
+    block: 'device',
+  },
+  {
+    what: 'a thermal grid finer than the solver takes',
+    slot: 'thermal',
+    attribute: 'grid',
+    path: 'a.thermal.grid',
+    literal: '300',
+    value: 300,
+    valid: '32',
+    code: 'PIM3010',
+    block: 'thermal',
+  },
+  {
+    what: 'a heat sink side that is none of the choices',
+    slot: 'thermal',
+    attribute: 'sink_side',
+    path: 'a.thermal.sink_side',
+    literal: 'middle',
+    value: 'middle',
+    valid: 'first',
+    code: 'PIM3005',
+    block: 'thermal',
+  },
+];
+
+describe('compiler: a design point is checked as stated values are', function () {
+  this.timeout(60_000);
+  const codeAndMessage = (d: Diagnostic) => `${d.code}: ${d.message}`;
+
+  it('the program without a bad value compiles', () => {
+    assert.deepEqual(errorsOf(compileText(program())), []);
+  });
+
+  for (const c of BAD_VALUES) {
+    describe(c.what, () => {
+      const statedText = program({ [c.slot]: `${c.attribute}: ${c.literal}` });
+      const stated = errorsOf(compileText(statedText));
+      // The value's own error (a crossbar of 0 rows also holds no layer: later errors follow).
+      const own = stated.filter((d) => d.code === c.code);
+
+      it('stated in its block: its error, at the value', () => {
+        assert.equal(own.length, 1, stated.map(codeAndMessage).join('\n'));
+        assert.equal(textAt(statedText, own[0]!), c.literal);
+      });
+
+      it('from the overrides option: the same errors, at the block, and no IR', () => {
+        const text = program();
+        const p = compileText(text, [{ path: c.path, value: c.value }]);
+        assert.deepEqual(errorsOf(p).map(codeAndMessage), stated.map(codeAndMessage));
+        assert.equal(
+          textAt(
+            text,
+            errorsOf(p).find((d) => d.code === c.code)!,
+          ),
+          c.block,
+        );
+        assert.equal(p.ir, undefined);
+        // The explorer's compiler: the design is infeasible with that error.
+        const files = new Map([[ENTRY, text]]);
+        assert.equal(sourcesCompiler()(ENTRY, files, [{ path: c.path, value: c.value }]), codeAndMessage(stated[0]!));
+      });
+
+      it('in a vary list: the same error, at that value alone', () => {
+        const text = program({ vary: `vary ${c.path} in [${c.valid}, ${c.literal}]` });
+        const errors = errorsOf(compileText(text));
+        assert.deepEqual(errors.map(codeAndMessage), own.map(codeAndMessage));
+        assert.equal(textAt(text, errors[0]!), c.literal);
+        assert.ok(errors[0]!.span.start > text.indexOf(`vary ${c.path}`));
+      });
+    });
+  }
+
+  it('a vary list of valid values compiles, each value a design point', () => {
+    const p = compileText(program({ vary: 'vary a.p.clock in [500 MHz, 2 GHz]' }));
+    assert.deepEqual(errorsOf(p), []);
+    assert.deepEqual(p.ir!.explorations[0]!.parameters[0]!.values, [5e8, 2e9]);
+    const point = compileText(program(), [{ path: 'a.p.clock', value: 5e8 }]);
+    assert.equal(point.ir!.architectures[0]!.partitions.find((x) => x.name === 'p')!.clock_hz, 5e8);
   });
 });

@@ -2,7 +2,8 @@
 import { diag } from '@pim/grammar';
 import type { IrDevice } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate, requireAtLeast, StatedAttributeInfo, type Instance } from '../semantics/instance.js';
+import { asNumber, instantiate, StatedAttributeInfo, type Instance } from '../semantics/instance.js';
+import { checkValues } from './value-rules.js';
 import { describeTechnology, TECHNOLOGIES, type TechnologyFigures } from '../semantics/technologies.js';
 import { formatNumber } from '../semantics/values.js';
 import { dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
@@ -74,20 +75,8 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
     const n = (k: string): number => asNumber(inst.get(k)) ?? 0;
     const tech = technologyOf(ctx, inst, sym.name, sym.file);
     const bits = asNumber(inst.get('bits_per_cell')) ?? tech.figures.bits_per_cell;
-    // A value of the wrong type was reported by the class check; only a number can be out of range.
-    if (inst.get('bits_per_cell')?.t === 'num' && (bits < 1 || bits > 8)) {
-      const attr = inst.statedAttr('bits_per_cell');
-      ctx.report(
-        diag(
-          'outOfRange',
-          sym.file,
-          attr?.value.span ?? block.kind.span,
-          `'bits_per_cell' of device '${sym.name}'`,
-          String(bits),
-          'from 1 to 8',
-        ),
-      );
-    }
+    checkValues(ctx, inst);
+    ctx.instances.set(sym.name, inst);
     const rOn = n('r_on');
     const rOff = n('r_off');
     if (rOn > 0 && rOff > 0 && rOn >= rOff) {
@@ -102,7 +91,6 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
         ),
       );
     }
-    requireAtLeast(ctx, inst, ['endurance'], `device '${sym.name}'`);
     const endurance = asNumber(inst.get('endurance')) ?? tech.figures.endurance;
     const saf = n('stuck_at_zero') + n('stuck_at_one');
     if (saf > 1) ctx.report(diag('faultRate', sym.file, block.kind.span, `${(saf * 100).toFixed(3)}%`));

@@ -19,16 +19,10 @@ import { concentrate } from './cmesh.js';
 import { checkExecutes, newKindFix, reconcileStated, staticPower } from './figures.js';
 import { LAYER_KINDS } from './layer-kinds.js';
 import { evaluate } from '../semantics/evaluate.js';
-import {
-  asNumber,
-  ConstScope,
-  instantiate,
-  requireAtLeast,
-  requirePositive,
-  type Instance,
-} from '../semantics/instance.js';
+import { asNumber, ConstScope, instantiate, type Instance } from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
 import { elaborateThermal } from './thermal.js';
+import { checkValues } from './value-rules.js';
 import { describeValue, displayValue, type Value } from '../semantics/values.js';
 
 const LAYER_KIND_NAMES = Object.keys(LAYER_KINDS);
@@ -46,7 +40,7 @@ interface Node {
   ownClockHz?: number;
 }
 
-/** A clock that can be used: above 0 and finite (requirePositive reports the others). */
+/** A clock that can be used: above 0 and finite (checkValues reports the others). */
 function validClock(hz: number | undefined): number | undefined {
   return hz !== undefined && hz > 0 && Number.isFinite(hz) ? hz : undefined;
 }
@@ -177,21 +171,6 @@ function inheritedBody(
 }
 
 /** Instantiates a component and, depth first, its children. */
-/** Component attributes that figures are divided by (the prelude's formulas and the simulator's). */
-const DIVISORS = [
-  'bus_width',
-  'clock',
-  'flit',
-  'ports',
-  'rate',
-  'frequency',
-  'bandwidth',
-  'banks',
-  'peak',
-  'memory_bandwidth',
-  'link_bandwidth',
-] as const;
-
 function build(
   ctx: CheckContext,
   clockHz: number,
@@ -234,24 +213,8 @@ function build(
     what: `'${kind}' block`,
     overrides: ctx.overridesAt(path),
   });
-  requirePositive(ctx, inst, DIVISORS, `'${kind}' block`);
-  requireAtLeast(ctx, inst, ['shared_by'], `'${kind}' block`, 1);
-  if (ctx.isA('component', kind, 'crossbar')) {
-    for (const k of ['rows', 'cols']) {
-      const v = asNumber(inst.get(k));
-      if (v !== undefined && v < 1)
-        ctx.report(
-          diag(
-            'outOfRange',
-            uri,
-            inst.statedAttr(k)?.value.span ?? b.kind.span,
-            `'${k}' of '${kind}' block`,
-            String(v),
-            'at least 1',
-          ),
-        );
-    }
-  }
+  checkValues(ctx, inst);
+  ctx.instances.set(path, inst);
   checkExecutes(ctx, inst, b, label, uri, LAYER_KIND_NAMES);
   // A partition with a clock of its own: its parts count their cycles in it.
   const own =
@@ -466,31 +429,8 @@ function elaborateTree(
     uriOf: fileOf,
     overrides: ctx.overridesAt(block.name!.name),
   });
-  requireAtLeast(
-    ctx,
-    archInst,
-    ['weight_bits', 'input_bits'],
-    `architecture '${block.name!.name}'`,
-    1,
-    'at least 1 bit',
-  );
-  for (const k of ['weight_bits', 'input_bits']) {
-    const v = asNumber(archInst.get(k));
-    const attr = archInst.statedAttr(k);
-    if (attr && v !== undefined && v >= 1 && !Number.isInteger(v))
-      ctx.report(
-        diag(
-          'outOfRange',
-          uri,
-          attr.value.span,
-          `'${k}' of architecture '${block.name!.name}'`,
-          `${v} bit`,
-          'a whole number of bits',
-        ),
-      );
-  }
-  requireAtLeast(ctx, archInst, ['chips'], `architecture '${block.name!.name}'`, 1);
-  requirePositive(ctx, archInst, ['clock'], `architecture '${block.name!.name}'`);
+  checkValues(ctx, archInst);
+  ctx.instances.set(block.name!.name, archInst);
   // A clock not above 0 was reported above; 1 GHz keeps cycle figures from failing again.
   const clockHz = validClock(asNumber(archInst.get('clock'))) ?? 1e9;
   // Below 1 was reported above; 1 keeps later passes from repeating the error.

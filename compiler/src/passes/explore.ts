@@ -1,11 +1,31 @@
 // Pass: `explore` declarations → IrExploration. Each `vary` path must name an attribute of a device or
-// of a component (or the architecture itself), and its values must have that attribute's type.
-import { diag, didYouMean, withArticle, type Attribute, type Block, type Ident, type VaryStmt } from '@pim/grammar';
+// of a component (or the architecture itself), and its values must be ones that attribute accepts.
+import {
+  diag,
+  didYouMean,
+  withArticle,
+  type Attribute,
+  type Block,
+  type Ident,
+  type Span,
+  type VaryStmt,
+} from '@pim/grammar';
 import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '@pim/ir';
 import type { PimSymbol } from '../api.js';
 import { describeMember, type AttrDef, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
-import { asNumber, coerce, ConstScope, instantiate, requireAtLeast, requirePositive } from '../semantics/instance.js';
+import {
+  asNumber,
+  attributeWhat,
+  coerce,
+  ConstScope,
+  instantiate,
+  requireAtLeast,
+  requirePositive,
+  withValue,
+  type Instance,
+} from '../semantics/instance.js';
+import { checkValues } from './value-rules.js';
 import { describeValue, type Value } from '../semantics/values.js';
 import { DIMENSIONLESS, dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
@@ -155,7 +175,10 @@ function checkBudget(
   } else if (span) ctx.report(diag('badBudget', uri, span, describeValue(v)));
 }
 
-/** One `vary`: its path resolved, its domain enumerated, each value coerced to the attribute's type. */
+/**
+ * One `vary`: its path resolved, its domain enumerated, each value checked as the attribute's value
+ * stated in its block would be (its type, then the rules of the instance's values), at the value.
+ */
 function checkVary(
   ctx: CheckContext,
   m: VaryStmt,
@@ -169,10 +192,12 @@ function checkVary(
   if (!target) return undefined;
   const items = enumerateDomain(ctx, m, uri, pathText);
   if (!items) return undefined;
-  const { owner, def, clockHz } = target;
+  const { owner, def, clockHz, inst } = target;
+  const what = attributeWhat(def.name, inst.what);
   const values: (number | string | boolean)[] = [];
-  for (const it of items) {
-    const v = coerce(ctx, it, def.type, m.domain.span, uri, `a value of '${pathText}'`, clockHz ? { clockHz } : {});
+  let failed = false;
+  for (const { value, span } of items) {
+    const v = coerce(ctx, value, def.type, span, uri, what, clockHz ? { clockHz } : {});
     if (v.t === 'num' || v.t === 'str' || v.t === 'bool') values.push(v.v);
     else if (v.t === 'word') values.push(v.name);
     else {
@@ -181,15 +206,18 @@ function checkVary(
           diag(
             'wrongType',
             uri,
-            m.domain.span,
+            span,
             `a value of '${pathText}'`,
             'one number, word, string or true/false per design',
             describeValue(v),
           ),
         );
-      return undefined;
+      failed = true;
+      continue;
     }
+    checkValues(ctx, withValue(inst, def.name, v, { uri, span }));
   }
+  if (failed) return undefined;
   return {
     path: pathText,
     owner: owner.name,
@@ -201,9 +229,13 @@ function checkVary(
   };
 }
 
-/** What a `vary` path names: its device or architecture, the attribute, the clock that turns cycles into s. */
+/**
+ * What a `vary` path names: its device or architecture, the instance whose attribute it is (the
+ * device, the architecture or a component), the attribute, the clock that turns cycles into s.
+ */
 interface VaryTarget {
   owner: PimSymbol;
+  inst: Instance;
   def: AttrDef;
   clockHz: number | undefined;
 }
@@ -232,6 +264,7 @@ function resolveVaryPath(
   const attrName = parts[parts.length - 1]!;
   let cls: ClassDef | undefined;
   let clockHz: number | undefined;
+  let instancePath = owner.name;
   if (owner.kind === 'device' && devices.has(owner.name)) {
     if (parts.length !== 2) {
       ctx.report(diag('unknownVaryPath', uri, m.path.span, pathText, 'a device has attributes, not components'));
@@ -245,6 +278,7 @@ function resolveVaryPath(
     const node = walkComponents(ctx, uri, owner, arch.root, parts.slice(1, -1));
     if (!node) return undefined;
     cls = ctx.classes.component.get(node.kind);
+    instancePath = node.path;
   } else {
     ctx.report(
       diag(
@@ -271,7 +305,10 @@ function resolveVaryPath(
     );
     return undefined;
   }
-  return { owner, def, clockHz };
+  const inst = ctx.instances.get(instancePath);
+  // Every device and component the IR holds was instantiated (elaborate, devices).
+  if (!inst) throw new Error(`no instance at '${instancePath}' for 'vary ${pathText}'`);
+  return { owner, inst, def, clockHz };
 }
 
 /** The component the path's middle segments name below an architecture's root (reported where one is missing). */
@@ -309,12 +346,21 @@ function walkComponents(
   return node;
 }
 
+/** The values of a `vary` domain, each with where it is written (a range's: the range). */
+interface DomainValue {
+  value: Value;
+  span: Span;
+}
+
 /** The values of a `vary` domain: a list as written or each whole number of a range (else reported, undefined). */
-function enumerateDomain(ctx: CheckContext, m: VaryStmt, uri: string, pathText: string): Value[] | undefined {
+function enumerateDomain(ctx: CheckContext, m: VaryStmt, uri: string, pathText: string): DomainValue[] | undefined {
   const dom = evaluate(m.domain, new ConstScope(ctx, uri));
-  let items: Value[] = [];
-  if (dom.t === 'list') items = dom.items;
-  else if (dom.t === 'range') {
+  const items: DomainValue[] = [];
+  if (dom.t === 'list') {
+    // A list written in place: each value at its item; a named constant's: at the name.
+    const written = m.domain.type === 'List' && m.domain.items.length === dom.items.length ? m.domain.items : undefined;
+    dom.items.forEach((value, i) => items.push({ value, span: written?.[i]!.span ?? m.domain.span }));
+  } else if (dom.t === 'range') {
     if (!Number.isInteger(dom.lo) || !Number.isInteger(dom.hi)) {
       ctx.report(
         diag('badRange', uri, m.domain.span, 'a range of non-whole numbers cannot be enumerated; list the values'),
@@ -325,7 +371,7 @@ function enumerateDomain(ctx: CheckContext, m: VaryStmt, uri: string, pathText: 
       ctx.report(diag('badRange', uri, m.domain.span, `more than ${MAX_VALUES} values`));
       return undefined;
     }
-    for (let v = dom.lo; v <= dom.hi; v++) items.push({ t: 'num', v, dim: dom.dim });
+    for (let v = dom.lo; v <= dom.hi; v++) items.push({ value: { t: 'num', v, dim: dom.dim }, span: m.domain.span });
   } else if (dom.t !== 'error') {
     ctx.report(
       diag(

@@ -4,29 +4,8 @@
 import { diag } from '@pim/grammar';
 import type { IrNoc, IrThermal } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, requireAtLeast, requirePositive, type Instance } from '../semantics/instance.js';
-
-const POSITIVE = [
-  'ambient',
-  'die_width',
-  'die_height',
-  'tier_thickness',
-  'tier_conductivity',
-  'bond_thickness',
-  'bond_conductivity',
-  'tim_thickness',
-  'tim_conductivity',
-  'spreader_side',
-  'spreader_thickness',
-  'spreader_conductivity',
-  'sink_base_side',
-  'sink_base_thickness',
-  'sink_conductivity',
-  'convection',
-];
-
-/** Grid cells per side: 2 at least; 256 keeps a 10-layer stack under ~700k unknowns. */
-const GRID_MAX = 256;
+import { asNumber, type Instance } from '../semantics/instance.js';
+import { GRID_MAX } from './value-rules.js';
 
 export function elaborateThermal(
   ctx: CheckContext,
@@ -34,33 +13,17 @@ export function elaborateThermal(
   inst: Instance,
   noc: IrNoc | undefined,
 ): IrThermal {
-  requirePositive(ctx, inst, POSITIVE, "'thermal' block");
-  requireAtLeast(ctx, inst, ['grid'], "'thermal' block", 2);
+  // The rules of its values (checkValues) reported values out of range; those fall back or are clamped here.
   const num = (k: string, fallback: number) => {
     const v = asNumber(inst.get(k));
     return v !== undefined && v > 0 ? v : fallback;
   };
-  let grid = Math.round(num('grid', 64));
-  const gridAttr = inst.statedAttr('grid');
-  if (grid > GRID_MAX) {
-    if (gridAttr)
-      ctx.report(
-        diag(
-          'outOfRange',
-          inst.uri,
-          gridAttr.value.span,
-          "'grid' of 'thermal' block",
-          String(grid),
-          `at most ${GRID_MAX} cells a side`,
-        ),
-      );
-    grid = GRID_MAX;
-  }
+  const grid = Math.min(GRID_MAX, Math.max(2, Math.round(num('grid', 64))));
   const sinkSide = inst.get('sink_side');
   const out: IrThermal = {
     sink_side: sinkSide?.t === 'word' && sinkSide.name === 'first' ? 'first' : 'last',
     ambient_k: num('ambient', 318.15),
-    grid: Math.max(2, grid),
+    grid,
     tier: { thickness_m: num('tier_thickness', 150e-6), conductivity_w_per_mk: num('tier_conductivity', 100) },
     bond: { thickness_m: num('bond_thickness', 20e-6), conductivity_w_per_mk: num('bond_conductivity', 4) },
     tim: { thickness_m: num('tim_thickness', 20e-6), conductivity_w_per_mk: num('tim_conductivity', 4) },

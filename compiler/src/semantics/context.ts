@@ -10,6 +10,7 @@ import {
   type SourceFile,
 } from '../api.js';
 import { DeferredMap } from './deferred-map.js';
+import type { Instance } from './instance.js';
 import type { AttrType } from './types.js';
 import type { Value } from './values.js';
 
@@ -68,6 +69,11 @@ export class CheckContext {
   private readonly ownerOfOverrides = new Map<ReadonlyMap<string, unknown>, string>();
   /** Overrides applied to an instance, by full path: the rest named nothing. */
   readonly usedOverrides = new Set<string>();
+  /**
+   * Each device, architecture and component instance by its path (an override's or a `vary` path's
+   * owner), for the exploration pass to check a `vary` value by the rules of the instance's values.
+   */
+  readonly instances = new Map<string, Instance>();
 
   constructor(
     readonly files: Map<string, SourceFile>,

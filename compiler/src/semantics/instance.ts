@@ -20,6 +20,8 @@ import { describeValue, displayValue, ERROR, num, type Value } from './values.js
 export interface Instance {
   cls: ClassDef;
   uri: string;
+  /** How messages name the instance (`'adc' block`, `device 'cell'`). */
+  readonly what: string;
   /** Attributes given in the block. */
   readonly stated: Map<string, Attribute>;
   /** The attribute given in the block for `name`, if any (cheaper than `stated.get`). */
@@ -27,6 +29,39 @@ export interface Instance {
   get(name: string): Value | undefined;
   /** Whether the attribute's value was given in the block (or by a design-point override). */
   isStated(name: string): boolean;
+  /**
+   * Where the attribute's value was given, for the rules of its values to report at: its value in the
+   * block, or, for a design-point override, the block itself. Undefined for a default.
+   */
+  givenAt(name: string): Given | undefined;
+}
+
+/** A place in a file where a value was given. */
+export interface Given {
+  uri: string;
+  span: Span;
+}
+
+/** How messages name an attribute of an instance: `'rate' of 'adc' block`. */
+export function attributeWhat(name: string, instanceWhat: string): string {
+  return `'${name}' of ${instanceWhat}`;
+}
+
+/**
+ * The instance with one attribute's value replaced by a value given at `at` (a `vary` value): the
+ * instance's value rules, run on it, check that value alone (no other attribute is given).
+ */
+export function withValue(inst: Instance, name: string, value: Value, at: Given): Instance {
+  return {
+    cls: inst.cls,
+    uri: inst.uri,
+    what: inst.what,
+    stated: new Map(),
+    statedAttr: () => undefined,
+    get: (n) => (n === name ? value : inst.get(n)),
+    isStated: (n) => n === name || inst.isStated(n),
+    givenAt: (n) => (n === name ? at : undefined),
+  };
 }
 
 export interface InstanceOptions {
@@ -128,29 +163,25 @@ export function instantiate(
   return inst;
 }
 
-/** A design point's value (SI units, as the IR writes it) as the attribute's type holds it. */
+/**
+ * A design point's value (SI units, as the IR writes it) as a value of the attribute's type would be
+ * written, for `coerce` to check like a stated one. A value of another kind (a string for a number) is
+ * the caller's mistake: it throws.
+ */
 function overrideValue(raw: number | string | boolean, type: AttrType, what: string, span: Span): Value {
-  const fail = (): never => {
+  const kind =
+    type.k === 'dim' || type.k === 'count' || type.k === 'number'
+      ? 'number'
+      : type.k === 'bool'
+        ? 'boolean'
+        : type.k === 'string' || type.k === 'enum' || type.k === 'ref'
+          ? 'string'
+          : undefined;
+  if (kind === undefined || typeof raw !== kind)
     throw new OverrideError(`compile: override of ${what} with ${JSON.stringify(raw)}: not ${typeName(type)}`);
-  };
-  switch (type.k) {
-    case 'dim':
-      return typeof raw === 'number' && raw >= 0 ? num(raw, type.dim) : fail();
-    case 'count':
-      return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 ? num(raw, DIMENSIONLESS) : fail();
-    case 'number':
-      return typeof raw === 'number' ? num(raw, DIMENSIONLESS) : fail();
-    case 'bool':
-      return typeof raw === 'boolean' ? { t: 'bool', v: raw } : fail();
-    case 'string':
-      return typeof raw === 'string' ? { t: 'str', v: raw } : fail();
-    case 'enum':
-      return typeof raw === 'string' && type.choices.includes(raw) ? { t: 'word', name: raw, span } : fail();
-    case 'ref':
-      return typeof raw === 'string' ? { t: 'word', name: raw, span } : fail();
-    default:
-      return fail();
-  }
+  if (typeof raw === 'number') return num(raw, type.k === 'dim' ? type.dim : DIMENSIONLESS);
+  if (typeof raw === 'boolean') return { t: 'bool', v: raw };
+  return type.k === 'string' ? { t: 'str', v: raw } : { t: 'word', name: raw, span };
 }
 
 /**
@@ -196,9 +227,19 @@ class ClassInstance implements Instance {
     return slot === undefined ? undefined : this.statedBySlot[slot];
   }
 
+  get what(): string {
+    return this.opts.what;
+  }
+
   /** Given in the block, or by a design-point override (which stands for a stated value). */
   isStated(name: string): boolean {
     return this.statedAttr(name) !== undefined || this.opts.overrides?.has(name) === true;
+  }
+
+  givenAt(name: string): Given | undefined {
+    if (this.opts.overrides?.has(name)) return { uri: this.uri, span: this.opts.anchor };
+    const attr = this.statedAttr(name);
+    return attr && { uri: this.memberUri?.get(attr) ?? this.uri, span: attr.value.span };
   }
 
   /** Whether `name` is an attribute of the class. */
@@ -215,7 +256,10 @@ class ClassInstance implements Instance {
     const attr = this.statedBySlot[slot];
     const override = this.opts.overrides?.get(name);
     if (override !== undefined) {
-      const v = overrideValue(override, def.type, `${this.opts.what}: ${name}`, this.opts.anchor);
+      // Checked as a stated value is (its type, sign, finiteness), reported at the block.
+      const what = attributeWhat(name, this.opts.what);
+      const raw = overrideValue(override, def.type, what, this.opts.anchor);
+      const v = coerce(this.ctx, raw, def.type, this.opts.anchor, this.uri, what, this.opts);
       this.values[slot] = v;
       return v;
     }
@@ -349,7 +393,7 @@ class AttributeScope implements EvalEnv {
 
   /** `'rate' of 'adc' block`, for messages about the value. */
   get what(): string {
-    return `'${this.name}' of ${this.inst.opts.what}`;
+    return attributeWhat(this.name, this.inst.opts.what);
   }
 }
 
@@ -576,8 +620,11 @@ function nonNegative(ctx: CheckContext, x: Value, span: Span, uri: string, what:
   return ERROR;
 }
 
-/** Reports each stated number among `keys` that `accepted` refuses, as outside `bound`, at the user's attribute. */
-function requireEach(
+/**
+ * Reports each given number among `keys` (stated, or set by a design point or a `vary`: see
+ * Instance.givenAt) that `accepted` refuses, as outside `bound`, where the value was given.
+ */
+export function requireEach(
   ctx: CheckContext,
   inst: Instance,
   keys: readonly string[],
@@ -586,21 +633,21 @@ function requireEach(
   bound: string,
 ): void {
   for (const k of keys) {
-    const attr = inst.statedAttr(k);
     const v = inst.get(k);
-    if (attr && v?.t === 'num' && !accepted(v.v))
-      ctx.report(diag('outOfRange', inst.uri, attr.value.span, `'${k}' of ${what}`, displayValue(v), bound));
+    if (v?.t !== 'num' || accepted(v.v)) continue;
+    const at = inst.givenAt(k);
+    if (at) ctx.report(diag('outOfRange', at.uri, at.span, attributeWhat(k, what), displayValue(v), bound));
   }
 }
 
 /**
- * Reports stated numbers below `min` (in SI) among `keys`: write counts, learning rates and budgets are
+ * Reports given numbers below `min` (in SI) among `keys`: write counts, learning rates and budgets are
  * magnitudes, and a batch or a number format needs at least one sample or bit.
  */
 export function requireAtLeast(
   ctx: CheckContext,
   inst: Instance,
-  keys: string[],
+  keys: readonly string[],
   what: string,
   min = 0,
   bound = `at least ${min}`,
@@ -609,7 +656,7 @@ export function requireAtLeast(
 }
 
 /**
- * Reports stated numbers that are not above 0 among `keys`: rates, widths and clocks divide other
+ * Reports given numbers that are not above 0 among `keys`: rates, widths and clocks divide other
  * figures, so 0 would make them infinite (`energy Infinity J`). Reported at the user's attribute, not
  * at the library formulas that would fail later.
  */

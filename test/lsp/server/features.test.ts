@@ -179,6 +179,25 @@ describe('language server over JSON-RPC', function () {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 
+  it('marks a vary value the attribute refuses, at that value, as the stated value would be', async () => {
+    const uri = fileUri(join(dir, 'space.pim'));
+    const m = marked(
+      'import "main.pim"\nexplore space {\n  evaluate: r\n  vary chip.clock in [1 GHz, ‸{zero}0 GHz]\n  minimize energy\n}\n',
+    );
+    const next = client.nextDiagnostics(uri, 1);
+    client.open(uri, m.text, 1);
+    const d = (await next).diagnostics;
+    assert.equal(d.length, 1, JSON.stringify(d));
+    assert.equal(d[0]!.code, 'PIM3010');
+    assert.equal(d[0]!.message, "'clock' of architecture 'chip' is 0 Hz, but it must be above 0");
+    const zero = at(m.at['zero']!);
+    assert.deepEqual(d[0]!.range, {
+      start: zero,
+      end: { line: zero.line, character: zero.character + '0 GHz'.length },
+    });
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('re-checks a file when a file it imports changes', async () => {
     const renamed = devices.text.replace('reram2b', 'reram4b');
     const next = client.nextDiagnostics(mainUri);

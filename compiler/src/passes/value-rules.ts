@@ -1,0 +1,79 @@
+// The rules a device's, an architecture's or a component's own values obey beyond their types (a clock
+// above 0, a crossbar of at least one row): one place for each, run on the values stated in a block,
+// on a design point's overrides (both given where Instance.givenAt says), and by the exploration pass
+// on each `vary` value (withValue), so a design point is refused for what a stated value would be.
+import type { CheckContext } from '../semantics/context.js';
+import { requireAtLeast, requireEach, requirePositive, type Instance } from '../semantics/instance.js';
+
+/** Component attributes that figures are divided by (the prelude's formulas and the simulator's). */
+const DIVISORS = [
+  'bus_width',
+  'clock',
+  'flit',
+  'ports',
+  'rate',
+  'frequency',
+  'bandwidth',
+  'banks',
+  'peak',
+  'memory_bandwidth',
+  'link_bandwidth',
+] as const;
+
+/** A thermal block's figures: temperatures in kelvin, sizes and conductivities that heat flows through. */
+const THERMAL_POSITIVE = [
+  'ambient',
+  'die_width',
+  'die_height',
+  'tier_thickness',
+  'tier_conductivity',
+  'bond_thickness',
+  'bond_conductivity',
+  'tim_thickness',
+  'tim_conductivity',
+  'spreader_side',
+  'spreader_thickness',
+  'spreader_conductivity',
+  'sink_base_side',
+  'sink_base_thickness',
+  'sink_conductivity',
+  'convection',
+] as const;
+
+/** Thermal grid cells per side: 2 at least; 256 keeps a 10-layer stack under ~700k unknowns. */
+export const GRID_MAX = 256;
+
+const BITS = ['weight_bits', 'input_bits'] as const;
+
+/** Reports the given values of a device, an architecture or a component that their rules refuse. */
+export function checkValues(ctx: CheckContext, inst: Instance): void {
+  const kind = inst.cls.name;
+  if (inst.cls.namespace === 'declaration') {
+    if (kind === 'device') checkDeviceValues(ctx, inst);
+  } else if (ctx.isA('component', kind, 'architecture')) checkArchitectureValues(ctx, inst);
+  else checkComponentValues(ctx, inst, kind);
+}
+
+function checkDeviceValues(ctx: CheckContext, inst: Instance): void {
+  requireEach(ctx, inst, ['bits_per_cell'], inst.what, (v) => v >= 1 && v <= 8, 'from 1 to 8');
+  requireAtLeast(ctx, inst, ['endurance'], inst.what);
+}
+
+function checkArchitectureValues(ctx: CheckContext, inst: Instance): void {
+  requireAtLeast(ctx, inst, BITS, inst.what, 1, 'at least 1 bit');
+  // Below 1 bit was reported above.
+  requireEach(ctx, inst, BITS, inst.what, (v) => v < 1 || Number.isInteger(v), 'a whole number of bits');
+  requireAtLeast(ctx, inst, ['chips'], inst.what, 1);
+  requirePositive(ctx, inst, ['clock'], inst.what);
+}
+
+function checkComponentValues(ctx: CheckContext, inst: Instance, kind: string): void {
+  requirePositive(ctx, inst, DIVISORS, inst.what);
+  requireAtLeast(ctx, inst, ['shared_by'], inst.what, 1);
+  if (ctx.isA('component', kind, 'crossbar')) requireAtLeast(ctx, inst, ['rows', 'cols'], inst.what, 1);
+  if (ctx.isA('component', kind, 'thermal')) {
+    requirePositive(ctx, inst, THERMAL_POSITIVE, inst.what);
+    requireAtLeast(ctx, inst, ['grid'], inst.what, 2);
+    requireEach(ctx, inst, ['grid'], inst.what, (v) => v <= GRID_MAX, `at most ${GRID_MAX} cells a side`);
+  }
+}
