@@ -24,8 +24,10 @@ Usage:
                                    analytic area, power, latency, energy and traffic
                                    (--writes: training writes as a 'pimc train' checkpoint measured them)
   pimc train FILE [--train NAME] [--seed N] [--epochs N] [--json OUT] [--checkpoint DIR [--overwrite]]
+             [--init CHECKPOINT]
                                    hardware-aware training on the simulated crossbars
-                                   (an existing checkpoint is replaced only with --overwrite)
+                                   (an existing checkpoint is replaced only with --overwrite;
+                                   --init: fine-tune from a checkpoint's weights)
   pimc run FILE --run NAME [--checkpoint DIR] [--json OUT]
                                    inference under deployment faults and noise
   pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT] [--html OUT]
@@ -393,12 +395,15 @@ async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: O
     json: { type: 'string' as const },
     checkpoint: { type: 'string' as const },
     overwrite: { type: 'boolean' as const },
+    init: { type: 'string' as const },
   };
   const { values, positionals } = parseOptions(cmd, args, opts);
   if (values.help) return (out(HELP), 0);
   const file = oneFile(cmd, positionals);
   const seed = wholeOption(cmd, 'seed', values.seed, 0, 2 ** 32 - 1);
   const epochs = wholeOption(cmd, 'epochs', values.epochs, 1, MAX_EPOCHS);
+  if (cmd === 'run' && values.init !== undefined)
+    throw new UsageError(`pimc run: --init is an option of 'pimc train' (fine-tuning from a checkpoint)`);
   // `run` reads its checkpoint; `train` writes one.
   checkOutputs(cmd, file, [
     { flag: '--json', path: values.json },
@@ -415,6 +420,7 @@ async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: O
     json: values.json,
     checkpoint: values.checkpoint,
     overwrite: values.overwrite === true,
+    init: values.init,
     source: program.entry,
   };
   return cmd === 'train'

@@ -330,6 +330,18 @@ export const HOSTILE_CASES: HostileCase[] = [
     shows: ['--epochs must be a whole number from 1'],
   },
   {
+    name: 'run --init: an option of train only',
+    args: ['run', 'tiny.pim', '--init', 'x'],
+    exit: [2],
+    shows: ["--init is an option of 'pimc train'"],
+  },
+  {
+    name: 'train --init of a missing checkpoint',
+    args: ['train', 'tiny.pim', '--init', 'nowhere'],
+    exit: [1],
+    shows: ["checkpoint 'nowhere' does not exist"],
+  },
+  {
     name: 'fmt on a syntax error: exit 1',
     args: ['fmt', 'syntax-error.pim'],
     exit: [1],

@@ -98,6 +98,41 @@ describe('train: hardware-aware trainer', () => {
     }
   });
 
+  it('fine-tuning (init) starts from a checkpoint: with a zero learning rate it keeps the trained accuracy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pim-init-'));
+    const out = mkdtempSync(join(tmpdir(), 'pim-init-'));
+    try {
+      const first = await train(trainer(), 'short', { checkpoint: dir });
+      // The language states a learning rate > 0; a zero one (set on the compiled IR) keeps the weights as loaded.
+      const frozen = trainer();
+      frozen.experiments.find((e) => e.name === 'short')!.optimizer!.lr = 0;
+      const tuned = await train(frozen, 'short', { init: dir, checkpoint: out });
+      assert.equal(tuned.final.test_accuracy, first.final.test_accuracy);
+      assert.deepEqual(
+        JSON.parse(readFileSync(tuned.checkpoint!, 'utf8')).variables,
+        JSON.parse(readFileSync(first.checkpoint!, 'utf8')).variables,
+      );
+      // Without init the same frozen run keeps its random weights.
+      const fresh = await train(frozen, 'short');
+      assert.ok(fresh.final.test_accuracy < first.final.test_accuracy - 0.2, `${fresh.final.test_accuracy}`);
+      // A checkpoint of another model is refused with the tensor counts.
+      const gcn = mkdtempSync(join(tmpdir(), 'pim-init-'));
+      try {
+        await train(trainer(), 'exact', { checkpoint: gcn, epochs: 1 });
+        await assert.rejects(
+          train(trainer(), 'short', { init: join(gcn, 'exact.ckpt.json') }),
+          /exact\.ckpt\.json: tensor 0 has shape \[\d+,\d+\], the model needs \[9,4\]/,
+        );
+        await assert.rejects(train(trainer(), 'short', { init: gcn }), /no checkpoint of model 'cnn'/);
+      } finally {
+        rmSync(gcn, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('train() validates its IR like simulate: experiments: null and batch: 0 are rejected with their JSON paths', async () => {
     const ir = trainer();
     await assert.rejects(
@@ -236,6 +271,33 @@ describe('train: hardware-aware trainer', () => {
         1,
       );
       assert.match(err[err.length - 1]!, /no train experiment 'nope' in the IR \(known: short\)/);
+      // --init: fine-tuning from the checkpoint just written, into another folder; a missing one is a clear error.
+      const tuned = mkdtempSync(join(dir, 'tuned-'));
+      const before = out.length;
+      assert.equal(
+        await trainCommand(
+          ir,
+          { seed: 7, checkpoint: tuned, init: dir },
+          (s) => out.push(s),
+          (s) => err.push(s),
+        ),
+        0,
+      );
+      assert.ok(
+        out.slice(before).some((l) => /^short: 1 epochs, loss [\d.]+, test accuracy [\d.]+%/.test(l)),
+        out.slice(before).join('\n'),
+      );
+      assert.ok(existsSync(join(tuned, 'short.ckpt.json')));
+      assert.equal(
+        await trainCommand(
+          ir,
+          { init: join(dir, 'missing') },
+          (s) => out.push(s),
+          (s) => err.push(s),
+        ),
+        1,
+      );
+      assert.match(err.at(-1)!, /^error: checkpoint '.*missing' does not exist$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -29,7 +29,7 @@ export {
   type AdcScale,
 } from '../numerics/adc.js';
 export { AdjacencyCrossbar, type AdjacencyParams } from '../numerics/adjacency.js';
-export { checkpointWrites, readCheckpoint, type Checkpoint } from './checkpoint.js';
+export { checkpointWrites, decodeTensor, readCheckpoint, type Checkpoint } from './checkpoint.js';
 export { cellEncoding, columnsPerOutput, slicesPerWeight, type Encoding } from '../numerics/encoding.js';
 export { initTf, tf } from '../numerics/tf.js';
 export { layerHardware, TrainConfigError } from './hardware.js';
@@ -58,6 +58,8 @@ export interface CommandArgs {
   checkpoint?: string;
   /** Replace an existing checkpoint of the experiment in `checkpoint`. */
   overwrite?: boolean;
+  /** `train`: fine-tune from this checkpoint's weights (a file, or a folder's newest of the model). */
+  init?: string;
   /** The entry .pim file; relative dataset paths resolve against its folder. */
   source?: string;
 }
@@ -117,6 +119,7 @@ export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Ou
       epochs: args.epochs,
       checkpoint: args.checkpoint,
       overwrite: args.overwrite,
+      init: args.init,
       progress,
       dataRoot: args.source ? dirname(resolve(args.source)) : undefined,
     });

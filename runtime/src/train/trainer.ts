@@ -87,6 +87,11 @@ export interface TrainOptions extends DataOptions {
   data?: LoadedData;
   /** How crossbar layers compute (default `approx`: exact when the ADC is lossless, the ADC's error moment-matched otherwise). */
   path?: MvmPath;
+  /**
+   * Fine-tuning: start from the weights of this checkpoint (a file, or a folder's newest checkpoint of the
+   * model) instead of the seeded initialisation, written to a new chip (its write counts start at zero).
+   */
+  init?: string;
 }
 
 function findExperiment(ir: IrProgram, name: string, kind: 'train' | 'run'): IrExperiment {
@@ -300,6 +305,16 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   const task = makeTask(data, exp, seed, exp.mitigate?.noise_aware === true);
   const net = new Network(model, layers, exp, task.inputShape, seed);
   net.path = opts.path ?? 'approx';
+  if (opts.init) {
+    try {
+      const file = resolveCheckpoint(opts.init, model.name, (m) => process.emitWarning(m));
+      assignVariables(net, readCheckpoint(file), file, model.name);
+    } catch (e) {
+      net.dispose();
+      task.dispose();
+      throw e;
+    }
+  }
   const optimizer = makeOptimizer(exp);
   const clip = exp.mitigate?.clip;
   const progress =
@@ -489,6 +504,20 @@ function resolveCheckpoint(path: string, model: string, warn: (message: string) 
   return found[0]!;
 }
 
+/** The checkpoint's variables (master weights, biases, …) assigned to the network's, shapes checked. */
+function assignVariables(net: Network, ck: Checkpoint, file: string, model: string): void {
+  if (ck.variables.length !== net.trainable.length)
+    throw new TrainConfigError(
+      `${file}: checkpoint has ${ck.variables.length} tensors, model '${model}' needs ${net.trainable.length}`,
+    );
+  net.trainable.forEach((v, i) => {
+    const t = ck.variables[i]!;
+    if (t.shape.join('x') !== v.shape.join('x'))
+      throw new TrainConfigError(`${file}: tensor ${i} has shape [${t.shape}], the model needs [${v.shape}]`);
+    v.assign(tf.tensor(decodeTensor(t), t.shape));
+  });
+}
+
 /** Runs the `run` experiment `runName`: the checkpoint's weights written to a (faulty, noisy) chip, then tested. */
 export async function evaluate(
   ir: IrProgram,
@@ -513,16 +542,7 @@ export async function evaluate(
   const net = new Network(model, layers, exp, task.inputShape, seed);
   net.path = opts.path ?? 'auto';
   try {
-    if (ck.variables.length !== net.trainable.length)
-      throw new TrainConfigError(
-        `${file}: checkpoint has ${ck.variables.length} tensors, model '${model.name}' needs ${net.trainable.length}`,
-      );
-    net.trainable.forEach((v, i) => {
-      const t = ck.variables[i]!;
-      if (t.shape.join('x') !== v.shape.join('x'))
-        throw new TrainConfigError(`${file}: tensor ${i} has shape [${t.shape}], the model needs [${v.shape}]`);
-      v.assign(tf.tensor(decodeTensor(t), t.shape));
-    });
+    assignVariables(net, ck, file, model.name);
     for (const w of net.weights) {
       const saved = ck.writes[w.name];
       // Counts of another encoding (other column groups) do not apply to these cells.

@@ -14,6 +14,8 @@ export interface Sizes {
   mnistTest: number;
   lenetEpochs: number;
   sweepEpochs: number;
+  /** Epochs of fine-tuning a trained model at its deployment's ADC (i). */
+  fineTuneEpochs: number;
   gcnEpochs: number;
   vggEpochs: number;
   /** Training digits for the VGG-11 stack (e). */
@@ -29,6 +31,7 @@ export const FULL: Sizes = {
   mnistTest: 2000,
   lenetEpochs: 3,
   sweepEpochs: 2,
+  fineTuneEpochs: 1,
   gcnEpochs: 200,
   vggEpochs: 2,
   vggTrain: 2000,
@@ -41,6 +44,7 @@ export const QUICK: Sizes = {
   mnistTest: 200,
   lenetEpochs: 1,
   sweepEpochs: 1,
+  fineTuneEpochs: 1,
   gcnEpochs: 20,
   vggEpochs: 1,
   vggTrain: 640,
