@@ -274,6 +274,19 @@ describe('compiler: a design point is checked as stated values are', function ()
     });
   }
 
+  it('a rule relating two values (a spreader narrower than the die): an override is refused as the stated value is', () => {
+    const slots = (spreader?: string) => ({
+      thermal: `die_width: 40 mm${spreader ? `, spreader_side: ${spreader}` : ''}`,
+    });
+    const stated = errorsOf(compileText(program(slots('20 mm'))));
+    assert.equal(stated.length, 1, stated.map(codeAndMessage).join('\n'));
+    const text = program(slots());
+    const p = compileText(text, [{ path: 'a.thermal.spreader_side', value: 0.02 }]);
+    assert.deepEqual(errorsOf(p).map(codeAndMessage), stated.map(codeAndMessage));
+    assert.equal(textAt(text, errorsOf(p)[0]!), 'thermal');
+    assert.deepEqual(errorsOf(compileText(text, [{ path: 'a.thermal.spreader_side', value: 0.05 }])), []);
+  });
+
   it('a vary list of valid values compiles, each value a design point', () => {
     const p = compileText(program({ vary: 'vary a.p.clock in [500 MHz, 2 GHz]' }));
     assert.deepEqual(errorsOf(p), []);

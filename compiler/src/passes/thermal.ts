@@ -44,37 +44,39 @@ export function elaborateThermal(
   if (w !== undefined && w > 0) out.die_width_m = w;
   if (h !== undefined && h > 0) out.die_height_m = h;
   checkPackage(ctx, inst, out);
-  const sinkAttr = inst.statedAttr('sink_side');
-  if (sinkAttr && !(noc?.topology === 'mesh3d' && (noc.dims[2] ?? 1) > 1))
-    ctx.report(diag('thermalTierUnknown', inst.uri, sinkAttr.key.span, archName));
+  const sinkAt = inst.givenAt('sink_side');
+  if (sinkAt && !(noc?.topology === 'mesh3d' && (noc.dims[2] ?? 1) > 1))
+    ctx.report(diag('thermalTierUnknown', sinkAt.uri, inst.statedAttr('sink_side')?.key.span ?? sinkAt.span, archName));
   return out;
 }
 
-/** The spreader must cover a stated die, and the sink the spreader. */
+/**
+ * The spreader must cover a given die, and the sink the spreader: reported at a size given in the block
+ * or by a design point (Instance.givenAt), as both depend on the other sizes.
+ */
 function checkPackage(ctx: CheckContext, inst: Instance, t: IrThermal): void {
   const mm = (m: number) => `${Number((m * 1e3).toPrecision(4))} mm`;
   const die = Math.max(t.die_width_m ?? 0, t.die_height_m ?? 0);
-  const spreaderAttr =
-    inst.statedAttr('spreader_side') ?? inst.statedAttr('die_width') ?? inst.statedAttr('die_height');
-  if (die > t.spreader.side_m && spreaderAttr) {
+  const spreaderAt = inst.givenAt('spreader_side') ?? inst.givenAt('die_width') ?? inst.givenAt('die_height');
+  if (die > t.spreader.side_m && spreaderAt) {
     ctx.report(
       diag(
         'spreaderSmallerThanDie',
-        inst.uri,
-        spreaderAttr.value.span,
+        spreaderAt.uri,
+        spreaderAt.span,
         "'spreader_side'",
         mm(t.spreader.side_m),
         `the die (${mm(die)})`,
       ),
     );
   }
-  const sinkAttr = inst.statedAttr('sink_base_side') ?? inst.statedAttr('spreader_side');
-  if (t.sink.side_m < t.spreader.side_m && sinkAttr) {
+  const sinkAt = inst.givenAt('sink_base_side') ?? inst.givenAt('spreader_side');
+  if (t.sink.side_m < t.spreader.side_m && sinkAt) {
     ctx.report(
       diag(
         'spreaderSmallerThanDie',
-        inst.uri,
-        sinkAttr.value.span,
+        sinkAt.uri,
+        sinkAt.span,
         "'sink_base_side'",
         mm(t.sink.side_m),
         `the spreader (${mm(t.spreader.side_m)})`,
