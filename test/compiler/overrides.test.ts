@@ -287,6 +287,15 @@ describe('compiler: a design point is checked as stated values are', function ()
     assert.deepEqual(errorsOf(compileText(text, [{ path: 'a.thermal.spreader_side', value: 0.05 }])), []);
   });
 
+  it('a vary range holding refused values: one error, for the first, at the range', () => {
+    const text = program({ vary: 'vary d.bits_per_cell in 0 .. 12' });
+    const errors = errorsOf(compileText(text));
+    assert.deepEqual(errors.map(codeAndMessage), [
+      "PIM3010: 'bits_per_cell' of device 'd' is 0, but it must be from 1 to 8",
+    ]);
+    assert.equal(textAt(text, errors[0]!), '0 .. 12');
+  });
+
   it('a vary list of valid values compiles, each value a design point', () => {
     const p = compileText(program({ vary: 'vary a.p.clock in [500 MHz, 2 GHz]' }));
     assert.deepEqual(errorsOf(p), []);

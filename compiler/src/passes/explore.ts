@@ -192,41 +192,59 @@ function checkVary(
   if (!target) return undefined;
   const items = enumerateDomain(ctx, m, uri, pathText);
   if (!items) return undefined;
-  const { owner, def, clockHz, inst } = target;
-  const what = attributeWhat(def.name, inst.what);
   const values: (number | string | boolean)[] = [];
   let failed = false;
   for (const { value, span } of items) {
-    const v = coerce(ctx, value, def.type, span, uri, what, clockHz ? { clockHz } : {});
-    if (v.t === 'num' || v.t === 'str' || v.t === 'bool') values.push(v.v);
-    else if (v.t === 'word') values.push(v.name);
-    else {
-      if (v.t !== 'error')
-        ctx.report(
-          diag(
-            'wrongType',
-            uri,
-            span,
-            `a value of '${pathText}'`,
-            'one number, word, string or true/false per design',
-            describeValue(v),
-          ),
-        );
-      failed = true;
-      continue;
-    }
-    checkValues(ctx, withValue(inst, def.name, v, { uri, span }));
+    const before = ctx.diagnostics.length;
+    const v = varyValue(ctx, target, value, span, uri, pathText);
+    if (v === undefined) failed = true;
+    else values.push(v);
+    // A range's (or a named list's) values share its span: the first refused one stands for the rest.
+    if (ctx.diagnostics.length > before && span === m.domain.span) break;
   }
   if (failed) return undefined;
   return {
     path: pathText,
-    owner: owner.name,
+    owner: target.owner.name,
     attribute: parts
       .slice(1)
       .map((p) => p.name)
       .join('.'),
     values,
   };
+}
+
+/**
+ * One value of a `vary`, checked as the attribute's value stated in its block would be (its type, then
+ * the rules of the instance's values, reported at `span`), as the IR holds it; undefined if refused
+ * by its type.
+ */
+function varyValue(
+  ctx: CheckContext,
+  target: VaryTarget,
+  value: Value,
+  span: Span,
+  uri: string,
+  pathText: string,
+): number | string | boolean | undefined {
+  const { def, clockHz, inst } = target;
+  const v = coerce(ctx, value, def.type, span, uri, attributeWhat(def.name, inst.what), clockHz ? { clockHz } : {});
+  if (v.t !== 'num' && v.t !== 'str' && v.t !== 'bool' && v.t !== 'word') {
+    if (v.t !== 'error')
+      ctx.report(
+        diag(
+          'wrongType',
+          uri,
+          span,
+          `a value of '${pathText}'`,
+          'one number, word, string or true/false per design',
+          describeValue(v),
+        ),
+      );
+    return undefined;
+  }
+  checkValues(ctx, withValue(inst, def.name, v, { uri, span }));
+  return v.t === 'word' ? v.name : v.v;
 }
 
 /**
