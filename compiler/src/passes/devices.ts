@@ -5,7 +5,6 @@ import type { CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate, StatedAttributeInfo, type Instance } from '../semantics/instance.js';
 import { checkValues } from './value-rules.js';
 import { describeTechnology, TECHNOLOGIES, type TechnologyFigures } from '../semantics/technologies.js';
-import { formatNumber } from '../semantics/values.js';
 import { dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
 /**
@@ -79,21 +78,7 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
     ctx.instances.set(sym.name, inst);
     const rOn = n('r_on');
     const rOff = n('r_off');
-    if (rOn > 0 && rOff > 0 && rOn >= rOff) {
-      ctx.report(
-        diag(
-          'outOfRange',
-          sym.file,
-          inst.statedAttr('r_on')?.value.span ?? block.kind.span,
-          `'r_on' of device '${sym.name}'`,
-          `${formatNumber(rOn)} Ω`,
-          `below r_off (${formatNumber(rOff)} Ω)`,
-        ),
-      );
-    }
     const endurance = asNumber(inst.get('endurance')) ?? tech.figures.endurance;
-    const saf = n('stuck_at_zero') + n('stuck_at_one');
-    if (saf > 1) ctx.report(diag('faultRate', sym.file, block.kind.span, `${(saf * 100).toFixed(3)}%`));
     const dev: IrDevice = {
       name: sym.name,
       technology: tech.name,

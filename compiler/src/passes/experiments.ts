@@ -5,6 +5,7 @@ import type { IrDataset, IrExperiment, IrMapping } from '@pim/ir';
 import type { CheckedModel } from './models-check.js';
 import { describeMember, type CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate, requireAtLeast, requirePositive, type Instance } from '../semantics/instance.js';
+import { checkValues } from './value-rules.js';
 
 const SECTIONS = ['faults', 'noise', 'mitigate', 'droplayer'] as const;
 
@@ -49,7 +50,7 @@ export function checkExperiments(
     checkNumerics(ctx, exp, inst, uri);
     if (kind === 'train') exp.optimizer = checkOptimizer(ctx, inst, b, uri);
     const faults = sections.get('faults');
-    if (faults) exp.faults = checkFaults(ctx, faults, b.kind.span, uri);
+    if (faults) exp.faults = checkFaults(ctx, faults);
     const noise = sections.get('noise');
     if (noise) exp.noise = checkNoise(noise);
     const mit = sections.get('mitigate');
@@ -117,19 +118,11 @@ function checkOptimizer(ctx: CheckContext, inst: Instance, b: Block, uri: string
   };
 }
 
-/** Stuck-at fault rates; together they cannot exceed every cell. */
-function checkFaults(ctx: CheckContext, faults: Instance, anchor: Span, uri: string): IrExperiment['faults'] {
+/** Stuck-at fault rates (their rule: value-rules.ts). */
+function checkFaults(ctx: CheckContext, faults: Instance): IrExperiment['faults'] {
+  checkValues(ctx, faults);
   const z = numberOf(faults, 'stuck_at_zero') ?? 0;
   const o = numberOf(faults, 'stuck_at_one') ?? 0;
-  if (z + o > 1)
-    ctx.report(
-      diag(
-        'faultRate',
-        uri,
-        faults.statedAttr('stuck_at_zero')?.value.span ?? anchor,
-        `${((z + o) * 100).toFixed(3)}%`,
-      ),
-    );
   return { stuck_at_zero: z, stuck_at_one: o };
 }
 

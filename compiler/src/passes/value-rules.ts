@@ -2,8 +2,18 @@
 // above 0, a crossbar of at least one row): one place for each, run on the values stated in a block,
 // on a design point's overrides (both given where Instance.givenAt says), and by the exploration pass
 // on each `vary` value (withValue), so a design point is refused for what a stated value would be.
+import { diag } from '@pim/grammar';
 import type { CheckContext } from '../semantics/context.js';
-import { requireAtLeast, requireEach, requirePositive, type Instance } from '../semantics/instance.js';
+import {
+  asNumber,
+  attributeWhat,
+  requireAtLeast,
+  requireEach,
+  requirePositive,
+  type Given,
+  type Instance,
+} from '../semantics/instance.js';
+import { formatNumber } from '../semantics/values.js';
 
 /** Component attributes that figures are divided by (the prelude's formulas and the simulator's). */
 const DIVISORS = [
@@ -45,11 +55,15 @@ export const GRID_MAX = 256;
 
 const BITS = ['weight_bits', 'input_bits'] as const;
 
-/** Reports the given values of a device, an architecture or a component that their rules refuse. */
+/**
+ * Reports the given values of a device, an architecture, a component or an experiment's `faults` that
+ * their rules refuse.
+ */
 export function checkValues(ctx: CheckContext, inst: Instance): void {
   const kind = inst.cls.name;
   if (inst.cls.namespace === 'declaration') {
     if (kind === 'device') checkDeviceValues(ctx, inst);
+    else if (kind === 'faults') checkFaultRates(ctx, inst);
   } else if (ctx.isA('component', kind, 'architecture')) checkArchitectureValues(ctx, inst);
   else checkComponentValues(ctx, inst, kind);
 }
@@ -57,6 +71,37 @@ export function checkValues(ctx: CheckContext, inst: Instance): void {
 function checkDeviceValues(ctx: CheckContext, inst: Instance): void {
   requireEach(ctx, inst, ['bits_per_cell'], inst.what, (v) => v >= 1 && v <= 8, 'from 1 to 8');
   requireAtLeast(ctx, inst, ['endurance'], inst.what);
+  const rOn = asNumber(inst.get('r_on')) ?? 0;
+  const rOff = asNumber(inst.get('r_off')) ?? 0;
+  const at = rOn > 0 && rOff > 0 && rOn >= rOff ? placeOf(inst, ['r_on', 'r_off']) : undefined;
+  if (at)
+    ctx.report(
+      diag(
+        'outOfRange',
+        at.uri,
+        at.span,
+        attributeWhat('r_on', inst.what),
+        `${formatNumber(rOn)} Ω`,
+        `below r_off (${formatNumber(rOff)} Ω)`,
+      ),
+    );
+  checkFaultRates(ctx, inst);
+}
+
+/** Stuck-at fault rates (a device's, an experiment's `faults`): together they cannot exceed every cell. */
+function checkFaultRates(ctx: CheckContext, inst: Instance): void {
+  const total = (asNumber(inst.get('stuck_at_zero')) ?? 0) + (asNumber(inst.get('stuck_at_one')) ?? 0);
+  const at = total > 1 ? placeOf(inst, ['stuck_at_zero', 'stuck_at_one']) : undefined;
+  if (at) ctx.report(diag('faultRate', at.uri, at.span, `${(total * 100).toFixed(3)}%`));
+}
+
+/** Where a rule relating `keys` reports: the first of them given, else the block (Instance.blockAt). */
+function placeOf(inst: Instance, keys: readonly string[]): Given | undefined {
+  for (const k of keys) {
+    const at = inst.givenAt(k);
+    if (at) return at;
+  }
+  return inst.blockAt;
 }
 
 function checkArchitectureValues(ctx: CheckContext, inst: Instance): void {

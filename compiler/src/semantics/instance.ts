@@ -34,6 +34,11 @@ export interface Instance {
    * block, or, for a design-point override, the block itself. Undefined for a default.
    */
   givenAt(name: string): Given | undefined;
+  /**
+   * The block, where a rule relating several values reports when none of them was given (they are
+   * defaults); undefined for a `vary` value's instance (withValue), which reports at its value alone.
+   */
+  readonly blockAt: Given | undefined;
 }
 
 /** A place in a file where a value was given. */
@@ -61,6 +66,7 @@ export function withValue(inst: Instance, name: string, value: Value, at: Given)
     get: (n) => (n === name ? value : inst.get(n)),
     isStated: (n) => n === name || inst.isStated(n),
     givenAt: (n) => (n === name ? at : undefined),
+    blockAt: undefined,
   };
 }
 
@@ -236,8 +242,12 @@ class ClassInstance implements Instance {
     return this.statedAttr(name) !== undefined || this.opts.overrides?.has(name) === true;
   }
 
+  get blockAt(): Given {
+    return { uri: this.uri, span: this.opts.anchor };
+  }
+
   givenAt(name: string): Given | undefined {
-    if (this.opts.overrides?.has(name)) return { uri: this.uri, span: this.opts.anchor };
+    if (this.opts.overrides?.has(name)) return this.blockAt;
     const attr = this.statedAttr(name);
     return attr && { uri: this.memberUri?.get(attr) ?? this.uri, span: attr.value.span };
   }
