@@ -631,8 +631,9 @@ function nonNegative(ctx: CheckContext, x: Value, span: Span, uri: string, what:
 }
 
 /**
- * Reports each given number among `keys` (stated, or set by a design point or a `vary`: see
- * Instance.givenAt) that `accepted` refuses, as outside `bound`, where the value was given.
+ * Reports each number among `keys` that `accepted` refuses, as outside `bound`, where the value was
+ * given (stated, or set by a design point or a `vary`: Instance.givenAt), or, for a default (a user
+ * class's, or one derived from a given value: `cols = rows`), at the block that takes it.
  */
 export function requireEach(
   ctx: CheckContext,
@@ -645,13 +646,13 @@ export function requireEach(
   for (const k of keys) {
     const v = inst.get(k);
     if (v?.t !== 'num' || accepted(v.v)) continue;
-    const at = inst.givenAt(k);
+    const at = inst.givenAt(k) ?? inst.blockAt;
     if (at) ctx.report(diag('outOfRange', at.uri, at.span, attributeWhat(k, what), displayValue(v), bound));
   }
 }
 
 /**
- * Reports given numbers below `min` (in SI) among `keys`: write counts, learning rates and budgets are
+ * Reports numbers below `min` (in SI) among `keys`: write counts, learning rates and budgets are
  * magnitudes, and a batch or a number format needs at least one sample or bit.
  */
 export function requireAtLeast(
@@ -666,7 +667,7 @@ export function requireAtLeast(
 }
 
 /**
- * Reports given numbers that are not above 0 among `keys`: rates, widths and clocks divide other
+ * Reports numbers that are not above 0 among `keys`: rates, widths and clocks divide other
  * figures, so 0 would make them infinite (`energy Infinity J`). Reported at the user's attribute, not
  * at the library formulas that would fail later.
  */
