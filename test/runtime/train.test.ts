@@ -17,8 +17,8 @@ import { compiledFixture, heteroProgram, type Override } from './fixtures/compil
 /** test/runtime/fixtures/trainer.pim, compiled (each experiment a test trains by name). */
 const trainer = (overrides: Override[] = []): IrProgram => compiledFixture('trainer', overrides);
 
-const strip = (ms: EpochMetrics[]): Omit<EpochMetrics, 'seconds' | 'step_ms'>[] =>
-  ms.map(({ seconds: _s, step_ms: _t, ...rest }) => rest);
+const strip = (ms: EpochMetrics[]): Omit<EpochMetrics, 'seconds' | 'step_ms' | 'step_cpu_ms'>[] =>
+  ms.map(({ seconds: _s, step_ms: _t, step_cpu_ms: _c, ...rest }) => rest);
 
 describe('train: hardware-aware trainer', () => {
   it('a short run on crossbars (faults, noise, 8-bit ADC) lowers the loss and writes cells', async () => {

@@ -43,6 +43,8 @@ export interface EpochMetrics {
   traffic_fraction: number;
   /** Mean wall time of one optimizer step (forward, backward, update, write-back), ms. */
   step_ms: number;
+  /** Mean CPU time of this process per optimizer step, ms: robust to other processes sharing the cores. */
+  step_cpu_ms: number;
   seconds: number;
 }
 
@@ -305,16 +307,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   const task = makeTask(data, exp, seed, exp.mitigate?.noise_aware === true);
   const net = new Network(model, layers, exp, task.inputShape, seed);
   net.path = opts.path ?? 'approx';
-  if (opts.init) {
-    try {
-      const file = resolveCheckpoint(opts.init, model.name, (m) => process.emitWarning(m));
-      assignVariables(net, readCheckpoint(file), file, model.name);
-    } catch (e) {
-      net.dispose();
-      task.dispose();
-      throw e;
-    }
-  }
+  if (opts.init) startFrom(opts.init, net, task, model.name);
   const optimizer = makeOptimizer(exp);
   const clip = exp.mitigate?.clip;
   const progress =
@@ -336,10 +329,12 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
       const t0 = performance.now();
       epochWrites = 0;
       let stepTime = 0;
+      let stepCpu = 0;
       let steps = 0;
       const step = (lossFn: () => { loss: tf.Scalar; correct: tf.Scalar }): { loss: number; correct: number } => {
         let correct: tf.Scalar | undefined;
         const ts = performance.now();
+        const cs = process.cpuUsage();
         // Static fixed point: the binary points are chosen on the first batch, before the first update.
         if (net.formatsPending) net.calibrateFormats(() => lossFn().loss);
         const loss = optimizer.minimize(
@@ -357,6 +352,8 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
         const out = { loss: loss!.dataSync()[0]!, correct: correct!.dataSync()[0]! };
         tf.dispose([loss!, correct!]);
         stepTime += performance.now() - ts;
+        const cpu = process.cpuUsage(cs);
+        stepCpu += (cpu.user + cpu.system) / 1000;
         steps++;
         updates++;
         return out;
@@ -379,6 +376,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
         max_cell_writes: wear.maxWrites,
         traffic_fraction: r.trafficFraction,
         step_ms: stepTime / Math.max(1, steps),
+        step_cpu_ms: stepCpu / Math.max(1, steps),
         seconds: (performance.now() - t0) / 1000,
       };
       metrics.push(m);
@@ -423,6 +421,7 @@ function emptyMetrics(): EpochMetrics {
     max_cell_writes: 0,
     traffic_fraction: 1,
     step_ms: 0,
+    step_cpu_ms: 0,
     seconds: 0,
   };
 }
@@ -516,6 +515,18 @@ function assignVariables(net: Network, ck: Checkpoint, file: string, model: stri
       throw new TrainConfigError(`${file}: tensor ${i} has shape [${t.shape}], the model needs [${v.shape}]`);
     v.assign(tf.tensor(decodeTensor(t), t.shape));
   });
+}
+
+/** Fine-tuning: the network takes the variables of the checkpoint `init`; on failure nothing stays allocated. */
+function startFrom(init: string, net: Network, task: Task, model: string): void {
+  try {
+    const file = resolveCheckpoint(init, model, (m) => process.emitWarning(m));
+    assignVariables(net, readCheckpoint(file), file, model);
+  } catch (e) {
+    net.dispose();
+    task.dispose();
+    throw e;
+  }
 }
 
 /** Runs the `run` experiment `runName`: the checkpoint's weights written to a (faulty, noisy) chip, then tested. */
