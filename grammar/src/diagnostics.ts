@@ -285,8 +285,8 @@ export const Diagnostics = {
     'PIM3251',
     'warning',
     'More bits per cell than the technology stores',
-    (device: string, bits: string, technology: string, max: string) =>
-      `device ${q(device)} states ${bits} bits per cell, but ${technology} cells store at most ${max} (published figures: docs/simulator.md, device technologies); the stated ${bits} bits are used`,
+    (what: string, bits: string, technology: string, max: string) =>
+      `${what} states ${bits} bits per cell, but ${technology} cells store at most ${max} (published figures: docs/simulator.md, device technologies); the stated ${bits} bits are used`,
   ),
 
   // ── PIM4xxx models, capacity and mapping ──────────────────────────────────────

@@ -309,6 +309,26 @@ describe('compiler: a design point is checked as stated values are', function ()
     assert.deepEqual(errorsOf(compileText(text, [{ path: 'a.thermal.spreader_side', value: 0.05 }])), []);
   });
 
+  it("a warning of a stated value (more bits than the technology stores) is given for a design point's too", () => {
+    const warnings = (p: Program) => p.diagnostics.filter((d) => d.severity === 'warning').map(codeAndMessage);
+    const statedText = program({ device: 'technology: sram, bits_per_cell: 2' });
+    const stated = warnings(compileText(statedText));
+    assert.deepEqual(
+      stated.map((w) => w.slice(0, 7)),
+      ['PIM3251'],
+    );
+    const text = program({ device: 'technology: sram' });
+    const point = compileText(text, [{ path: 'd.bits_per_cell', value: 2 }]);
+    assert.deepEqual(warnings(point), stated);
+    assert.equal(point.ir!.devices[0]!.bits_per_cell, 2);
+    const varied = program({ device: 'technology: sram', vary: 'vary d.bits_per_cell in [1, 2]' });
+    const p = compileText(varied);
+    assert.deepEqual(warnings(p), stated);
+    const w = p.diagnostics.find((d) => d.code === 'PIM3251')!;
+    assert.equal(textAt(varied, w), '2');
+    assert.ok(w.span.start > varied.indexOf('vary d.bits_per_cell'));
+  });
+
   it('a vary range holding refused values: one error, for the first, at the range', () => {
     const text = program({ vary: 'vary d.bits_per_cell in 0 .. 12' });
     const errors = errorsOf(compileText(text));

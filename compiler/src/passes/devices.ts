@@ -4,7 +4,12 @@ import type { IrDevice } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate, StatedAttributeInfo, type Instance } from '../semantics/instance.js';
 import { checkValues } from './value-rules.js';
-import { describeTechnology, TECHNOLOGIES, type TechnologyFigures } from '../semantics/technologies.js';
+import {
+  describeTechnology,
+  selectedTechnology,
+  TECHNOLOGIES,
+  type TechnologyFigures,
+} from '../semantics/technologies.js';
 import { dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
 /**
@@ -18,17 +23,11 @@ const LATENCIES = [
 
 /**
  * The device's technology and its published figures (semantics/technologies.ts), the defaults of what
- * the device does not state; a warning when it states more bits per cell than the technology stores.
+ * the device does not state (more bits per cell than it stores is a warning of value-rules.ts).
  */
-function technologyOf(
-  ctx: CheckContext,
-  inst: Instance,
-  device: string,
-  uri: string,
-): { name: string; figures: TechnologyFigures } {
+function technologyOf(ctx: CheckContext, inst: Instance): { name: string; figures: TechnologyFigures } {
   const v = inst.get('technology');
-  const known = v?.t === 'word' && TECHNOLOGIES[v.name] ? v.name : undefined;
-  const name = known ?? 'reram';
+  const { name, known } = selectedTechnology(v);
   const figures = TECHNOLOGIES[name]!;
   const stated = inst.statedAttr('technology');
   if (stated && known) {
@@ -38,11 +37,6 @@ function technologyOf(
     const doc = () => [def.doc, describeTechnology(name)].filter((x) => x).join('\n\n');
     ctx.attributeInfo.defer(stated, new StatedAttributeInfo(def.owner, def.type, v!, doc));
   }
-  const bits = inst.get('bits_per_cell');
-  const attr = inst.statedAttr('bits_per_cell');
-  const max = figures.max_bits_per_cell;
-  if (attr && bits?.t === 'num' && max !== undefined && bits.v > max && bits.v <= 8)
-    ctx.report(diag('bitsAboveTechnology', uri, attr.value.span, device, String(bits.v), name, String(max)));
   return { name, figures };
 }
 
@@ -72,7 +66,7 @@ export function checkDevices(ctx: CheckContext): Map<string, IrDevice> {
       keepCycles: true,
     });
     const n = (k: string): number => asNumber(inst.get(k)) ?? 0;
-    const tech = technologyOf(ctx, inst, sym.name, sym.file);
+    const tech = technologyOf(ctx, inst);
     const bits = asNumber(inst.get('bits_per_cell')) ?? tech.figures.bits_per_cell;
     checkValues(ctx, inst);
     ctx.instances.set(sym.name, inst);

@@ -13,6 +13,7 @@ import {
   type Given,
   type Instance,
 } from '../semantics/instance.js';
+import { selectedTechnology, TECHNOLOGIES } from '../semantics/technologies.js';
 import { formatNumber } from '../semantics/values.js';
 
 /** Component attributes that figures are divided by (the prelude's formulas and the simulator's). */
@@ -71,6 +72,7 @@ export function checkValues(ctx: CheckContext, inst: Instance): void {
 function checkDeviceValues(ctx: CheckContext, inst: Instance): void {
   requireEach(ctx, inst, ['bits_per_cell'], inst.what, (v) => v >= 1 && v <= 8, 'from 1 to 8');
   requireAtLeast(ctx, inst, ['endurance'], inst.what);
+  checkTechnologyBits(ctx, inst);
   const rOn = asNumber(inst.get('r_on')) ?? 0;
   const rOff = asNumber(inst.get('r_off')) ?? 0;
   const at = rOn > 0 && rOff > 0 && rOn >= rOff ? placeOf(inst, ['r_on', 'r_off']) : undefined;
@@ -86,6 +88,17 @@ function checkDeviceValues(ctx: CheckContext, inst: Instance): void {
       ),
     );
   checkFaultRates(ctx, inst);
+}
+
+/** More bits per cell than the device's technology stores (given ones: a default is the technology's): a warning. */
+function checkTechnologyBits(ctx: CheckContext, inst: Instance): void {
+  const bits = asNumber(inst.get('bits_per_cell'));
+  const { name } = selectedTechnology(inst.get('technology'));
+  const max = TECHNOLOGIES[name]!.max_bits_per_cell;
+  // Above 8 is out of range (PIM3010).
+  const at =
+    bits !== undefined && max !== undefined && bits > max && bits <= 8 ? inst.givenAt('bits_per_cell') : undefined;
+  if (at) ctx.report(diag('bitsAboveTechnology', at.uri, at.span, inst.what, String(bits), name, String(max)));
 }
 
 /** Stuck-at fault rates (a device's, an experiment's `faults`): together they cannot exceed every cell. */

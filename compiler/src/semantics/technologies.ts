@@ -6,6 +6,8 @@
 // so a cell programs bits_per_cell × the figure. The table's read time is a memory read of one row, not
 // an analog crossbar MVM read, so it sets no default: the MVM read stays ISAAC's 100 ns array read.
 
+import type { Value } from './values.js';
+
 /** Where the figures come from, as the editor's hover cites it. */
 export const TECHNOLOGY_SOURCE =
   'Joardar & Doppa, Heterogeneous Processing-in-Memory enabled Manycore Systems for Deep Learning (ESWEEK 2022 tutorial), Table 1';
@@ -63,6 +65,14 @@ export const TECHNOLOGIES: Readonly<Record<string, TechnologyFigures>> = {
     table: 'multibit 1, endurance > 10^16, write ~1 ns, ~10^-15 J/bit',
   },
 };
+
+/**
+ * The technology a device's `technology` value selects: the one it names (`known`), else — a value
+ * reported as none of the choices — the prelude's default, ReRAM.
+ */
+export function selectedTechnology(v: Value | undefined): { name: string; known: boolean } {
+  return v?.t === 'word' && TECHNOLOGIES[v.name] ? { name: v.name, known: true } : { name: 'reram', known: false };
+}
 
 const scaled = (x: number, k: number): number => Number((x * k).toPrecision(6));
 
