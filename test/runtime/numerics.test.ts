@@ -430,6 +430,52 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
     clipped.dispose();
   });
 
+  it("bit-serial: a matrix layer's per-row-tile products equal the zero-padded product of a 1×1 conv bit for bit", () => {
+    // The same cells (same chip seed) read as a matrix layer (one product per row tile) and as a 1×1 conv (the
+    // zero-padded product over every row): write noise, spread, stuck cells, read noise and a clipping 4-bit ADC.
+    const params: CrossbarParams = {
+      ...BASE,
+      rows: 64,
+      weightBits: 12,
+      inputBits: 10,
+      adcBits: 4,
+      adcRange: 'calibrated',
+      adcPercentile: 0.9,
+      encoding: 'differential',
+      writeNoise: 0.03,
+      spread: 0.02,
+      stuckAtOne: 0.01,
+      temperatureK: 350,
+      bandwidthHz: 6e8,
+    };
+    const rng = new Rng_(5);
+    for (const K of [150, 300]) {
+      const N = 11;
+      const M = 17;
+      const w = tf.tensor2d(randomMatrix(rng, K * N, -0.4, 0.4), [K, N]);
+      const x = tf.tensor2d(randomMatrix(rng, M * K, 0, 1), [M, K]);
+      const matrix = new CrossbarLayer(K, N, params, 5);
+      const conv = new CrossbarLayer(K, N, params, 5, { kh: 1, kw: 1, cin: K, stride: 1, pad: 0 });
+      matrix.program(w);
+      conv.program(w);
+      const x4 = tf.reshape(x, [M, 1, 1, K]);
+      matrix.forward(x, { noise: false, path: 'bitserial', calibrate: true }).dispose();
+      conv.forward(x4, { noise: false, path: 'bitserial', calibrate: true }).dispose();
+      assert.deepEqual(matrix.ranges, conv.ranges);
+      assert.ok(
+        matrix.adcScales().some((s) => s.lsb > 1),
+        'a lossy ADC',
+      );
+      for (const noise of [false, true]) {
+        const a = matrix.forward(x, { noise, path: 'bitserial' }).dataSync();
+        const b = conv.forward(x4, { noise, path: 'bitserial' }).dataSync();
+        assert.deepEqual(Array.from(a), Array.from(b), `K ${K}, noise ${noise}`);
+      }
+      matrix.dispose();
+      conv.dispose();
+    }
+  });
+
   it('lossless column groups: small differential weights leave the high slices exact, so auto reads only the low ones bit-serially', () => {
     const params: CrossbarParams = {
       ...BASE,
