@@ -325,6 +325,33 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
     assert.equal(columnsPerOutput('differential', 16, 8), 4); // ⌈15/8⌉ = 2 slices, two columns each
   });
 
+  it('every weight is the sum of its digits times their factors, minus the offset, up to 31 bits and beyond', () => {
+    // Up to 31 bits the digits come from integer shifts, above from division: both must rebuild q.
+    for (const encoding of ['offset', 'differential'] as const)
+      for (const [bits, cell] of [
+        [8, 1],
+        [8, 3],
+        [16, 2],
+        [16, 8],
+        [31, 4],
+        [31, 8],
+        [40, 6],
+      ] as const) {
+        const enc = cellEncoding(encoding, bits, cell);
+        const d = new Int32Array(enc.groups);
+        const top = 2 ** (bits - 1) - 1;
+        for (const q of [0, 1, -1, 5, -6, top, -top, Math.floor(top / 3), -Math.floor(top / 7)]) {
+          enc.digits(q, d);
+          assert.ok(
+            d.every((x) => x >= 0 && x < 2 ** cell),
+            `${encoding} ${bits}/${cell} q=${q}: ${d}`,
+          );
+          const rebuilt = Array.from(d).reduce((s, x, g) => s + x * enc.factor[g]!, 0) - enc.offset;
+          assert.equal(rebuilt, q, `${encoding} ${bits}/${cell} q=${q}`);
+        }
+      }
+  });
+
   it('ADC scales: worst case drops LSBs; a calibrated range sets LSB = max(1, R/(2^b − 1)) and clips above it', () => {
     assert.deepEqual(worstCaseScale(8, 8), { lsb: 1, codeMax: Infinity });
     assert.deepEqual(worstCaseScale(6, 8), { lsb: 4, codeMax: 252 });

@@ -166,6 +166,8 @@ export class CrossbarLayer {
   /** Per-read thermal σ per (row tile, group, column), ADC units. */
   private sigmaArr: Float32Array | undefined;
   private serial = new Map<string, SerialState>();
+  /** The whole product's read-noise σ (fast and approximate paths), cached until the next write or calibration. */
+  private allLinearStd: { unsigned: tf.Tensor1D; signed: tf.Tensor1D } | undefined;
   /** Which column groups convert losslessly (losslessGroups), until the next write or calibration. */
   private losslessOf: boolean[] | undefined;
   /** Mean and variance of the ADC's error per chunk and column group over the non-zero calibration sums. */
@@ -407,6 +409,8 @@ export class CrossbarLayer {
         ...(s.restStd ? [s.restStd.signed, s.restStd.unsigned] : []),
       ]);
     this.serial.clear();
+    if (this.allLinearStd) tf.dispose([this.allLinearStd.unsigned, this.allLinearStd.signed]);
+    this.allLinearStd = undefined;
     for (const a of this.approx.values()) tf.dispose([a.mean, a.variance]);
     this.approx.clear();
   }
@@ -466,11 +470,30 @@ export class CrossbarLayer {
     return this.memberCache;
   }
 
+  /** Every group read linearly: the noise σ of the fast and approximate paths (not serialState([]), which also builds weights they never read). */
+  private linearStd(): { unsigned: tf.Tensor1D; signed: tf.Tensor1D } {
+    this.allLinearStd ??= this.linearNoiseStd(Array.from({ length: this.groups }, (_, g) => g));
+    return this.allLinearStd;
+  }
+
   /** Noise σ per output column of the given groups read linearly: every read's rounded noise, shifted and added. */
   private linearNoiseStd(groups: number[]): { unsigned: tf.Tensor1D; signed: tf.Tensor1D } {
     const p = this.params;
     const { N, groups: G, rowTiles: RT } = this;
     const sig = this.sigmaArr!;
+    // Var[round(σ/LSB)] per (row tile, column) of a group: chunks that share an LSB share it (computed once).
+    const rounded = new Map<string, Float64Array>();
+    const roundedOf = (g: number, lsb: number): Float64Array => {
+      const key = `${g}:${lsb}`;
+      let r = rounded.get(key);
+      if (!r) {
+        r = new Float64Array(RT * N);
+        for (let rt = 0; rt < RT; rt++)
+          for (let n = 0; n < N; n++) r[rt * N + n] = roundedGaussianVariance(sig[rt * G * N + g * N + n]! / lsb);
+        rounded.set(key, r);
+      }
+      return r;
+    };
     // Variance of one pass of `chunks` input chunks: Σ_t 4^(d·t) Σ_rt,g factor² · LSB² · Var[round(σ/LSB)].
     const passVariance = (chunks: number): Float64Array => {
       const v = new Float64Array(N);
@@ -479,8 +502,8 @@ export class CrossbarLayer {
           for (const g of groups) {
             const w = 4 ** (p.dacBits * t) * this.enc.factor[g]! ** 2;
             const lsb = this.scales[t * G + g]!.lsb;
-            for (let n = 0; n < N; n++)
-              v[n]! += w * lsb * lsb * roundedGaussianVariance(sig[rt * G * N + g * N + n]! / lsb);
+            const r = roundedOf(g, lsb);
+            for (let n = 0; n < N; n++) v[n]! += w * lsb * lsb * r[rt * N + n]!;
           }
       return v;
     };
@@ -654,7 +677,7 @@ export class CrossbarLayer {
       return tf.tidy(() => {
         const y = this.apply(xInt, this.integerWeights());
         if (!noise) return y;
-        const std = this.serialState([]).restStd!;
+        const std = this.linearStd();
         return tf.add(y, tf.mul(this.pool.take(y.shape), opts.signed ? std.signed : std.unsigned));
       });
     }
@@ -692,7 +715,7 @@ export class CrossbarLayer {
       const err = tf.add(mean, tf.mul(this.pool.take(mean.shape), tf.sqrt(tf.relu(variance))));
       let out = tf.add(y, tf.reshape(err, y.shape));
       if (noise) {
-        const std = this.serialState([]).restStd!;
+        const std = this.linearStd();
         out = tf.add(out, tf.mul(this.pool.take(y.shape), signed ? std.signed : std.unsigned));
       }
       return out;
