@@ -213,9 +213,7 @@ run r { mapping: m, dataset: mnist }
     const client = await startClient(dir, {}, join(ext, 'dist/server.mjs'));
     try {
       const uri = fileUri(join(dir, 'a.pim'));
-      const next = client.nextDiagnostics(uri, 1);
-      client.open(uri, m.text, 1);
-      const d = (await next).diagnostics;
+      const d = await client.openAndDiagnose(uri, m.text);
       // The crossbar has no cell: the prelude's class says `cell` is required.
       assert.ok(
         d.some((x) => x.code === 'PIM2008' && /cell/.test(x.message)),

@@ -16,9 +16,7 @@ describe('client configuration', function () {
     );
     try {
       const uri = fileUri(join(dir, 'a.pim'));
-      const next = client.nextDiagnostics(uri, 1);
-      client.open(uri, 'model m { relu, flatten }\n', 1);
-      await next;
+      await client.openAndDiagnose(uri, 'model m { relu, flatten }\n');
       const edits = (await client.connection.sendRequest('textDocument/formatting', {
         textDocument: { uri },
         options: { tabSize: 2, insertSpaces: true },

@@ -60,9 +60,7 @@ describe('editing features over JSON-RPC', function () {
     uri = fileUri(join(dir, 'main.pim'));
     libUri = fileUri(join(dir, 'lib/lib.pim'));
     client = await startClient(dir);
-    const first = client.nextDiagnostics(uri, 1);
-    client.open(uri, main.text, 1);
-    const d = (await first).diagnostics;
+    const d = await client.openAndDiagnose(uri, main.text);
     assert.deepEqual(d, [], 'the test program is clean');
   });
   after(async () => {
@@ -122,9 +120,7 @@ describe('editing features over JSON-RPC', function () {
     // While typing `min(1 GHz, ` (the file does not parse): the second argument of min.
     const typing = marked('architecture a { clock: min(1 GHz, ‸{arg}');
     const u = fileUri(join(dir, 'typing.pim'));
-    const next = client.nextDiagnostics(u, 1);
-    client.open(u, typing.text, 1);
-    await next;
+    await client.openAndDiagnose(u, typing.text);
     const min = await req<SignatureHelp | null>('textDocument/signatureHelp', {
       textDocument: { uri: u },
       position: pos(typing.at['arg']!),

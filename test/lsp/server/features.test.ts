@@ -56,9 +56,7 @@ describe('language server over JSON-RPC', function () {
     mainUri = fileUri(join(dir, 'main.pim'));
     devUri = fileUri(join(dir, 'devices.pim'));
     client = await startClient(dir);
-    const first = client.nextDiagnostics(mainUri, 1);
-    client.open(mainUri, main.text, 1);
-    await first;
+    await client.openAndDiagnose(mainUri, main.text);
   });
   after(async () => {
     await client.close();
@@ -120,9 +118,7 @@ describe('language server over JSON-RPC', function () {
   it('publishes syntax diagnostics for text that does not parse, and keeps symbols and completion', async () => {
     const uri = fileUri(join(dir, 'broken.pim'));
     const text = 'model m {\n  conv c1 { out: }\n  relu\n}\narchitecture a {\n  \n';
-    const next = client.nextDiagnostics(uri, 1);
-    client.open(uri, text, 1);
-    const d = (await next).diagnostics;
+    const d = await client.openAndDiagnose(uri, text);
     assert.ok(d.length >= 1);
     const syntax = d.filter((x) => String(x.code).startsWith('PIM1'));
     assert.ok(syntax.length >= 1, JSON.stringify(d));
@@ -148,9 +144,7 @@ describe('language server over JSON-RPC', function () {
     const m = marked(
       'import "devices.pim"\nimport ‸{imp}"broken-lib.pim"\ndevice ‸{dup}reram2b { technology: reram }\n',
     );
-    const next = client.nextDiagnostics(uri, 1);
-    client.open(uri, m.text, 1);
-    const d = (await next).diagnostics;
+    const d = await client.openAndDiagnose(uri, m.text);
     const dup = d.find((x) => x.code === 'PIM2002');
     assert.ok(dup, JSON.stringify(d));
     assert.deepEqual(dup.range.start, at(m.at['dup']!));
@@ -167,9 +161,7 @@ describe('language server over JSON-RPC', function () {
     const m = marked(
       'model net {\n  input: tensor[1, 4, 4]\n  flatten\n  linear ‸{f}f { out: 2 }\n}\nmapping q { model: net, architecture: nowhere }\n',
     );
-    const next = client.nextDiagnostics(uri, 1);
-    client.open(uri, m.text, 1);
-    const d = (await next).diagnostics;
+    const d = await client.openAndDiagnose(uri, m.text);
     assert.ok(
       d.some((x) => x.code === 'PIM2001' && /nowhere/.test(x.message)),
       JSON.stringify(d),
@@ -184,9 +176,7 @@ describe('language server over JSON-RPC', function () {
     const m = marked(
       'import "main.pim"\nexplore space {\n  evaluate: r\n  vary chip.clock in [1 GHz, ‸{zero}0 GHz]\n  minimize energy\n}\n',
     );
-    const next = client.nextDiagnostics(uri, 1);
-    client.open(uri, m.text, 1);
-    const d = (await next).diagnostics;
+    const d = await client.openAndDiagnose(uri, m.text);
     assert.equal(d.length, 1, JSON.stringify(d));
     assert.equal(d[0]!.code, 'PIM3010');
     assert.equal(d[0]!.message, "'clock' of architecture 'chip' is 0 Hz, but it must be above 0");
@@ -277,9 +267,7 @@ architecture a {
   noc { topology: ‸{choice} }
 }
 `);
-    const next = client.nextDiagnostics(uri, 1);
-    client.open(uri, m.text, 1);
-    await next;
+    await client.openAndDiagnose(uri, m.text);
     const labels = async (k: string) =>
       (
         await req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(m.at[k]!) })
@@ -316,9 +304,7 @@ mapping mm {
   place conv, linear on ‸{on}
 }
 `);
-    const next = client.nextDiagnostics(uri, 1);
-    client.open(uri, m.text, 1);
-    await next;
+    await client.openAndDiagnose(uri, m.text);
     const complete = (k: string) =>
       req<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(m.at[k]!) });
     assert.deepEqual(
@@ -342,9 +328,7 @@ mapping mm {
     const uri = fileUri(join(dir, 'vary.pim'));
     const clean =
       'architecture a {\n  clock: 1 GHz\n  noc { flit: 32 bit }\n}\nexplore e {\n  vary a.clock in [1 GHz]\n}\n';
-    const v1 = client.nextDiagnostics(uri, 1);
-    client.open(uri, clean, 1);
-    await v1;
+    await client.openAndDiagnose(uri, clean);
     const typing = marked(clean.replace('vary a.clock in [1 GHz]', 'vary a.‸{path}'));
     const v2 = client.nextDiagnostics(uri, 2);
     client.change(uri, typing.text, 2);
@@ -482,9 +466,7 @@ mapping mm {
 
   it('formats through the Prettier plugin, and leaves broken text alone', async () => {
     const uri = fileUri(join(dir, 'fmt.pim'));
-    const next = client.nextDiagnostics(uri, 1);
-    client.open(uri, 'model   m {relu\n\n\n  flatten}', 1);
-    await next;
+    await client.openAndDiagnose(uri, 'model   m {relu\n\n\n  flatten}');
     const edits = await req<TextEdit[]>('textDocument/formatting', {
       textDocument: { uri },
       options: { tabSize: 4, insertSpaces: true },

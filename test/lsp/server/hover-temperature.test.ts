@@ -36,9 +36,7 @@ describe('language server: hover shows an architecture’s peak temperature', fu
     writeFileSync(join(dir, 'chip.pim'), src.text);
     uri = fileUri(join(dir, 'chip.pim'));
     client = await startClient(dir);
-    const first = client.nextDiagnostics(uri, 1);
-    client.open(uri, src.text, 1);
-    await first;
+    await client.openAndDiagnose(uri, src.text);
   });
   after(async () => {
     await client.close();

@@ -33,9 +33,7 @@ describe('two-phase diagnostics', function () {
   it('publishes syntax errors with the earlier semantic ones moved, then the compiler’s', async () => {
     const uri = fileUri(join(dir, 'a.pim'));
     const text = 'device d { technology: reram }\narchitecture a {\n  tile t { crossbar { rows: 8, cell: nope } }\n}\n';
-    const first = client.nextDiagnostics(uri, 1);
-    client.open(uri, text, 1);
-    const v1 = (await first).diagnostics;
+    const v1 = await client.openAndDiagnose(uri, text);
     assert.equal(v1.length, 1);
     assert.equal(v1[0]!.code, 'PIM2001');
     assert.equal(v1[0]!.range.start.line, 2);

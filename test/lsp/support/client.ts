@@ -25,6 +25,8 @@ export interface TestClient {
   nextDiagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   stderr(): string;
   open(uri: string, text: string, version?: number): void;
+  /** Opens a document (version 1) and resolves with the diagnostics the server first publishes for it. */
+  openAndDiagnose(uri: string, text: string): Promise<PublishDiagnosticsParams['diagnostics']>;
   change(uri: string, text: string, version: number): void;
   close(): Promise<void>;
 }
@@ -80,7 +82,7 @@ export async function startClient(
     initializationOptions,
   })) as InitializeResult;
   await connection.sendNotification('initialized', {});
-  return {
+  const client: TestClient = {
     connection,
     process: proc,
     initialize,
@@ -105,6 +107,11 @@ export async function startClient(
         });
       });
     },
+    async openAndDiagnose(uri, text) {
+      const next = client.nextDiagnostics(uri, 1);
+      client.open(uri, text, 1);
+      return (await next).diagnostics;
+    },
     open(uri, text, version = 1) {
       void connection.sendNotification('textDocument/didOpen', {
         textDocument: { uri, languageId: 'pim', version, text },
@@ -127,6 +134,7 @@ export async function startClient(
       proc.kill();
     },
   };
+  return client;
 }
 
 /**
