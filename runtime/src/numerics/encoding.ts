@@ -58,25 +58,21 @@ export function cellEncoding(encoding: Encoding, weightBits: number, bitsPerCell
     offset,
     factor,
     digits(q, out) {
-      // Integer shifts where the weight fits 31 bits (every c·j < W ≤ 31): the same digits as the
-      // division below, several times faster in the loop that reprograms the cells after every step.
+      // u: what the (G+) cells store, m: the G− cells' magnitude. Integer shifts where the weight fits
+      // 31 bits (every c·j < W ≤ 31): several times faster than division in the loop that reprograms
+      // the cells after every step.
+      const u = differential ? (q > 0 ? q : 0) : q + offset;
+      const m = differential && q < 0 ? -q : 0;
       if (weightBits <= 31) {
-        const u = differential ? (q > 0 ? q : 0) : q + offset;
-        const m = differential && q < 0 ? -q : 0;
         for (let j = 0; j < slices; j++) {
           out[j] = (u >>> (c * j)) & mask;
           if (differential) out[slices + j] = (m >>> (c * j)) & mask;
         }
-      } else if (differential) {
-        const p = q > 0 ? q : 0;
-        const m = q < 0 ? -q : 0;
-        for (let j = 0; j < slices; j++) {
-          out[j] = Math.floor(p / 2 ** (c * j)) & mask;
-          out[slices + j] = Math.floor(m / 2 ** (c * j)) & mask;
-        }
       } else {
-        const u = q + offset;
-        for (let j = 0; j < slices; j++) out[j] = Math.floor(u / 2 ** (c * j)) & mask;
+        for (let j = 0; j < slices; j++) {
+          out[j] = Math.floor(u / 2 ** (c * j)) & mask;
+          if (differential) out[slices + j] = Math.floor(m / 2 ** (c * j)) & mask;
+        }
       }
     },
   };
