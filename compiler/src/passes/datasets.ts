@@ -24,9 +24,9 @@ export function checkDatasets(ctx: CheckContext): Map<string, IrDataset> {
     if (sym.node.type !== 'Block') continue;
     const b = sym.node;
     const inst = instantiate(ctx, cls, b.body, sym.file, { anchor: b.kind.span, what: `data set '${sym.name}'` });
-    requireAtLeast(ctx, inst, ['nodes', 'features'], `data set '${sym.name}'`, 1);
+    requireAtLeast(ctx, inst, ['nodes', 'features'], 1);
     // A classifier needs two classes to tell apart (a softmax over one is constant).
-    requireAtLeast(ctx, inst, ['classes'], `data set '${sym.name}'`, 2, 'at least 2');
+    requireAtLeast(ctx, inst, ['classes'], 2, 'at least 2');
     const src = inst.get('source');
     const source = (src?.t === 'word' ? src.name : 'synthetic') as IrDataset['source'];
     const setV = inst.get('set');

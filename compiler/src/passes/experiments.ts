@@ -25,8 +25,8 @@ export function checkExperiments(
       anchor: b.kind.span,
       what: `${kind} '${sym.name}'`,
     });
-    requireAtLeast(ctx, inst, ['batch'], `${kind} '${sym.name}'`, 1);
-    requireAtLeast(ctx, inst, ['activation_bits', 'adc_bits'], `${kind} '${sym.name}'`, 1, 'at least 1 bit');
+    requireAtLeast(ctx, inst, ['batch'], 1);
+    requireAtLeast(ctx, inst, ['activation_bits', 'adc_bits'], 1, 'at least 1 bit');
     const sections = checkSections(ctx, b, uri, kind);
     const mapV = inst.get('mapping');
     const dsV = inst.get('dataset');
@@ -107,7 +107,7 @@ function checkOptimizer(ctx: CheckContext, inst: Instance, b: Block, uri: string
     uri,
     { anchor: opt?.t === 'obj' ? (opt.headSpan ?? b.kind.span) : b.kind.span, what: `optimizer '${optName}'` },
   );
-  requireAtLeast(ctx, optInst, ['lr', 'momentum', 'weight_decay', 'beta1', 'beta2'], `optimizer '${optName}'`);
+  requireAtLeast(ctx, optInst, ['lr', 'momentum', 'weight_decay', 'beta1', 'beta2']);
   return {
     name: optName as 'sgd' | 'momentum' | 'adam',
     lr: numberOf(optInst, 'lr') ?? 0.01,
@@ -147,7 +147,7 @@ function checkNoise(noise: Instance): IrExperiment['noise'] {
 function checkMitigate(ctx: CheckContext, mit: Instance): IrExperiment['mitigate'] {
   const na = mit.get('noise_aware');
   const out: NonNullable<IrExperiment['mitigate']> = { noise_aware: na?.t === 'bool' ? na.v : false };
-  requirePositive(ctx, mit, ['clip'], `'mitigate'`);
+  requirePositive(ctx, mit, ['clip']);
   const clip = numberOf(mit, 'clip');
   if (clip !== undefined) out.clip = clip;
   const norm = mit.get('normalization');

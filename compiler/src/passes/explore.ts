@@ -92,7 +92,7 @@ export function checkExplorations(
         anchor: methodV?.t === 'obj' ? (methodV.headSpan ?? b.kind.span) : b.kind.span,
         what: `method '${methodName}'`,
       });
-      requireAtLeast(ctx, mi, ['budget'], `method '${methodName}'`);
+      requireAtLeast(ctx, mi, ['budget']);
       checkBudget(ctx, uri, mi.get('budget'), mi.statedAttr('budget'), method, objectives, sym.name);
       for (const key of ['population', 'samples']) {
         const v = asNumber(mi.get(key));
@@ -140,7 +140,7 @@ function checkLimits(ctx: CheckContext, m: Block, uri: string): NonNullable<IrEx
     what: "'limits'",
   });
   if (m.name) ctx.report(diag('misplaced', uri, m.name.span, 'a name', "a 'limits' section"));
-  requirePositive(ctx, inst, LIMITS, "'limits'");
+  requirePositive(ctx, inst, LIMITS);
   const out: NonNullable<IrExploration['limits']> = [];
   for (const name of LIMITS) {
     const v = inst.statedAttr(name) ? asNumber(inst.get(name)) : undefined;

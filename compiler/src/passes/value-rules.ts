@@ -70,8 +70,8 @@ export function checkValues(ctx: CheckContext, inst: Instance): void {
 }
 
 function checkDeviceValues(ctx: CheckContext, inst: Instance): void {
-  requireEach(ctx, inst, ['bits_per_cell'], inst.what, (v) => v >= 1 && v <= 8, 'from 1 to 8');
-  requireAtLeast(ctx, inst, ['endurance'], inst.what);
+  requireEach(ctx, inst, ['bits_per_cell'], (v) => v >= 1 && v <= 8, 'from 1 to 8');
+  requireAtLeast(ctx, inst, ['endurance']);
   checkTechnologyBits(ctx, inst);
   const rOn = asNumber(inst.get('r_on')) ?? 0;
   const rOff = asNumber(inst.get('r_off')) ?? 0;
@@ -118,20 +118,20 @@ function placeOf(inst: Instance, keys: readonly string[]): Given | undefined {
 }
 
 function checkArchitectureValues(ctx: CheckContext, inst: Instance): void {
-  requireAtLeast(ctx, inst, BITS, inst.what, 1, 'at least 1 bit');
+  requireAtLeast(ctx, inst, BITS, 1, 'at least 1 bit');
   // Below 1 bit was reported above.
-  requireEach(ctx, inst, BITS, inst.what, (v) => v < 1 || Number.isInteger(v), 'a whole number of bits');
-  requireAtLeast(ctx, inst, ['chips'], inst.what, 1);
-  requirePositive(ctx, inst, ['clock'], inst.what);
+  requireEach(ctx, inst, BITS, (v) => v < 1 || Number.isInteger(v), 'a whole number of bits');
+  requireAtLeast(ctx, inst, ['chips'], 1);
+  requirePositive(ctx, inst, ['clock']);
 }
 
 function checkComponentValues(ctx: CheckContext, inst: Instance, kind: string): void {
-  requirePositive(ctx, inst, DIVISORS, inst.what);
-  requireAtLeast(ctx, inst, ['shared_by'], inst.what, 1);
-  if (ctx.isA('component', kind, 'crossbar')) requireAtLeast(ctx, inst, ['rows', 'cols'], inst.what, 1);
+  requirePositive(ctx, inst, DIVISORS);
+  requireAtLeast(ctx, inst, ['shared_by'], 1);
+  if (ctx.isA('component', kind, 'crossbar')) requireAtLeast(ctx, inst, ['rows', 'cols'], 1);
   if (ctx.isA('component', kind, 'thermal')) {
-    requirePositive(ctx, inst, THERMAL_POSITIVE, inst.what);
-    requireAtLeast(ctx, inst, ['grid'], inst.what, 2);
-    requireEach(ctx, inst, ['grid'], inst.what, (v) => v <= GRID_MAX, `at most ${GRID_MAX} cells a side`);
+    requirePositive(ctx, inst, THERMAL_POSITIVE);
+    requireAtLeast(ctx, inst, ['grid'], 2);
+    requireEach(ctx, inst, ['grid'], (v) => v <= GRID_MAX, `at most ${GRID_MAX} cells a side`);
   }
 }

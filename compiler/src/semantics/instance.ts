@@ -639,7 +639,6 @@ export function requireEach(
   ctx: CheckContext,
   inst: Instance,
   keys: readonly string[],
-  what: string,
   accepted: (v: number) => boolean,
   bound: string,
 ): void {
@@ -647,7 +646,7 @@ export function requireEach(
     const v = inst.get(k);
     if (v?.t !== 'num' || accepted(v.v)) continue;
     const at = inst.givenAt(k) ?? inst.blockAt;
-    if (at) ctx.report(diag('outOfRange', at.uri, at.span, attributeWhat(k, what), displayValue(v), bound));
+    if (at) ctx.report(diag('outOfRange', at.uri, at.span, attributeWhat(k, inst.what), displayValue(v), bound));
   }
 }
 
@@ -659,11 +658,10 @@ export function requireAtLeast(
   ctx: CheckContext,
   inst: Instance,
   keys: readonly string[],
-  what: string,
   min = 0,
   bound = `at least ${min}`,
 ): void {
-  requireEach(ctx, inst, keys, what, (v) => v >= min, bound);
+  requireEach(ctx, inst, keys, (v) => v >= min, bound);
 }
 
 /**
@@ -671,8 +669,8 @@ export function requireAtLeast(
  * figures, so 0 would make them infinite (`energy Infinity J`). Reported at the user's attribute, not
  * at the library formulas that would fail later.
  */
-export function requirePositive(ctx: CheckContext, inst: Instance, keys: readonly string[], what: string): void {
-  requireEach(ctx, inst, keys, what, (v) => v > 0, 'above 0');
+export function requirePositive(ctx: CheckContext, inst: Instance, keys: readonly string[]): void {
+  requireEach(ctx, inst, keys, (v) => v > 0, 'above 0');
 }
 
 /** The SI number of a numeric value, or undefined. */
