@@ -45,14 +45,15 @@ const RUN: Record<Method, (s: Session) => Promise<void>> = {
 
 /** Runs one method on a problem. Deterministic for a given seed (the trainer is seeded too). */
 export async function explore(problem: DesignProblem, method: Method): Promise<ExploreResult> {
-  const pool = designPool(problem);
-  await problem.prepareHardware?.(pool);
-  const s = new Session(problem, method, pool);
+  // Refused before the pool's hardware objectives are sent to the worker processes, not after.
   if ((method === 'mesmo' || method === 'cf_mesmo') && !problem.accuracy) {
     throw new ExploreError(
       `${method} models the expensive objective, accuracy, and this exploration has none (the hardware objectives are exact): use random or nsga2`,
     );
   }
+  const pool = designPool(problem);
+  await problem.prepareHardware?.(pool);
+  const s = new Session(problem, method, pool);
   await RUN[method](s);
   return s.result();
 }

@@ -63,11 +63,11 @@ export class Session {
   readonly pool: number[][];
   readonly bounds: Record<string, [number, number]>;
 
-  /** `pool`: designPool(p), passed when the caller drew it already (to prepare its hardware objectives). */
+  /** `pool`: designPool(p), drawn by the caller (which prepares its hardware objectives first). */
   constructor(
     readonly p: DesignProblem,
     readonly method: Method,
-    pool = designPool(p),
+    pool: number[][],
   ) {
     this.rng = new Rng(p.seed);
     this.withAccuracy = p.objectives.some((o) => o.name === 'accuracy');
