@@ -53,7 +53,6 @@ function buildFlows(units: UnitPlacement, hosts: Host[], transfers: Transfer[]):
 
 export interface RoutedNoc {
   declared?: NocResult;
-  declaredMesh?: Mesh;
   /** The declared NoC's placement of the units (the thermal floorplan reuses it). */
   declaredPlacement?: PlacedMesh;
   declaredConc: number[];
@@ -97,7 +96,6 @@ export function routeTransfers(
   if (chips > 1 && !chipLinks)
     warnings.add(`architecture '${arch.name}' has ${chips} chips but no off-chip links: chips treated as one mesh`);
   const d = placedMesh(arch, 'declared', () => meshFromIr(noc, chipLinks), true);
-  out.declaredMesh = d.mesh;
   out.declaredPlacement = d;
   out.declaredConc = d.units.concentration;
   out.declared = routeFlows(d.mesh, buildFlows(d.units, hosts, transfers), detail);
