@@ -1,7 +1,7 @@
 // The numerics sections of `npm run experiments`: accuracy against ADC resolution for three ADC/encoding
 // schemes (i), and thermal noise against the design's clock and the temperature (j).
 
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeTensor, evaluate, readCheckpoint, readNoiseBandwidth, train, type MvmPath } from '@pim/runtime/train';
@@ -56,38 +56,43 @@ export async function section_i(c: Ctx): Promise<Section> {
   const base = mkdtempSync(join(tmpdir(), 'pim-experiments-'));
   const trained = await train(ir, 'exp', { epochs: c.z.sweepEpochs, data: c.sweep(), checkpoint: base });
   log(`i. trained: ${pct(trained.final.test_accuracy)}`);
-  /** The copy of the trained model fine-tuned by the train experiment `t<name>`, in its own folder. */
+  /** The checkpoint of the trained model fine-tuned by the train experiment `t<name>`, in its own folder. */
   const fineTune = async (name: string): Promise<string> => {
     const dir = mkdtempSync(join(tmpdir(), 'pim-experiments-'));
-    await train(ir, `t${name}`, { epochs: c.z.fineTuneEpochs, data: c.sweep(), checkpoint: dir, init: base });
-    return dir;
+    const tuned = await train(ir, `t${name}`, {
+      epochs: c.z.fineTuneEpochs,
+      data: c.sweep(),
+      checkpoint: dir,
+      init: base,
+    });
+    return tuned.checkpoint!;
   };
-  const deploy = async (name: string, dir: string, path: MvmPath, exact = false): Promise<number> =>
-    (await evaluate(ir, name, { checkpoint: dir, data: exact ? c.exact() : c.deploy(), path })).test_accuracy;
+  const deploy = async (name: string, checkpoint: string, path: MvmPath, exact = false): Promise<number> =>
+    (await evaluate(ir, name, { checkpoint, data: exact ? c.exact() : c.deploy(), path })).test_accuracy;
   const ref: Deployed = {
     lossless: await deploy('lossless', base, 'fast'),
     tuned: await deploy('lossless', await fineTune('lossless'), 'fast'),
   };
   const acc = new Map<string, Deployed>();
-  const tunedDir = new Map<string, string>();
+  const tunedCheckpoint = new Map<string, string>();
   for (const p of points) {
-    tunedDir.set(p.name, await fineTune(p.name));
+    tunedCheckpoint.set(p.name, await fineTune(p.name));
     acc.set(p.name, {
       lossless: await deploy(p.name, base, 'approx'),
-      tuned: await deploy(p.name, tunedDir.get(p.name)!, 'approx'),
+      tuned: await deploy(p.name, tunedCheckpoint.get(p.name)!, 'approx'),
     });
     log(`i. ${p.name}: ${cell(acc.get(p.name)!)}`);
   }
   // The exact bit-serial deployment of the 6-bit chips, on fewer digits, validates the approximate path.
-  const check = async (name: string, dir: string): Promise<string> =>
-    `${pct(await deploy(name, dir, 'auto', true))} / ${pct(await deploy(name, dir, 'approx', true))}`;
+  const check = async (name: string, checkpoint: string): Promise<string> =>
+    `${pct(await deploy(name, checkpoint, 'auto', true))} / ${pct(await deploy(name, checkpoint, 'approx', true))}`;
   const checks: string[][] = [[], []];
   for (const s of SCHEMES) {
     checks[0]!.push(await check(`${s.key}6`, base));
-    checks[1]!.push(await check(`${s.key}6`, tunedDir.get(`${s.key}6`)!));
+    checks[1]!.push(await check(`${s.key}6`, tunedCheckpoint.get(`${s.key}6`)!));
     log(`i. ${s.key}6 on ${c.z.exactTest} digits, exact / approx: ${checks[0]!.at(-1)} → ${checks[1]!.at(-1)}`);
   }
-  const moved = weightChange(base, tunedDir.get('oc6')!);
+  const moved = weightChange(trained.checkpoint!, tunedCheckpoint.get('oc6')!);
   const table = [['ADC bits (trained lossless → fine-tuned at that ADC)', ...SCHEMES.map((s) => s.label)]];
   table.push(['lossless (24 bits)', ...SCHEMES.map(() => cell(ref))]);
   for (const b of bits) table.push([`${b}`, ...SCHEMES.map((s) => cell(acc.get(`${s.key}${b}`)!))]);
@@ -118,17 +123,12 @@ function verdictI(ref: Deployed, acc: Map<string, Deployed>): string {
 const OFFSET_NOTE =
   "Offset encoding stores a negative weight as a complement whose every slice is dense (q = −5 → base-4 digits 3, 2, 3, 3, 3, 3, 3, 1), so every column group's sums fill the range and a 6-bit ADC rounds in every slice, up to the top one weighted 4^7; the large sums are typical, not outliers, so neither a calibrated range nor a lower percentile recovers them, and the model trained lossless loses points.";
 
-/** The largest relative change of a weight matrix's mean |w| between two checkpoints (folders of one each). */
+/** The largest relative change of a weight matrix's mean |w| between two checkpoint files. */
 function weightChange(a: string, b: string): number {
-  const matrices = (dir: string): Float32Array[] => {
-    const ck = readCheckpoint(
-      join(
-        dir,
-        readdirSync(dir).find((f) => f.endsWith('.ckpt.json'))!,
-      ),
-    );
-    return ck.variables.filter((t) => t.shape.length >= 2).map(decodeTensor);
-  };
+  const matrices = (file: string): Float32Array[] =>
+    readCheckpoint(file)
+      .variables.filter((t) => t.shape.length >= 2)
+      .map(decodeTensor);
   const meanAbs = (w: Float32Array): number => w.reduce((s, v) => s + Math.abs(v), 0) / w.length;
   const [wa, wb] = [matrices(a), matrices(b)];
   return Math.max(...wa.map((w, i) => Math.abs(meanAbs(wb[i]!) / meanAbs(w) - 1)));
