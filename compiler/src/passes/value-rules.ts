@@ -7,10 +7,10 @@ import type { CheckContext } from '../semantics/context.js';
 import {
   asNumber,
   attributeWhat,
+  placeOf,
   requireAtLeast,
   requireEach,
   requirePositive,
-  type Given,
   type Instance,
 } from '../semantics/instance.js';
 import { selectedTechnology, TECHNOLOGIES } from '../semantics/technologies.js';
@@ -106,15 +106,6 @@ function checkFaultRates(ctx: CheckContext, inst: Instance): void {
   const total = (asNumber(inst.get('stuck_at_zero')) ?? 0) + (asNumber(inst.get('stuck_at_one')) ?? 0);
   const at = total > 1 ? placeOf(inst, ['stuck_at_zero', 'stuck_at_one']) : undefined;
   if (at) ctx.report(diag('faultRate', at.uri, at.span, `${(total * 100).toFixed(3)}%`));
-}
-
-/** Where a rule relating `keys` reports: the first of them given, else the block (Instance.blockAt). */
-function placeOf(inst: Instance, keys: readonly string[]): Given | undefined {
-  for (const k of keys) {
-    const at = inst.givenAt(k);
-    if (at) return at;
-  }
-  return inst.blockAt;
 }
 
 function checkArchitectureValues(ctx: CheckContext, inst: Instance): void {

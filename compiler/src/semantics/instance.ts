@@ -47,6 +47,15 @@ export interface Given {
   span: Span;
 }
 
+/** Where a rule relating `keys` reports: the first of them given, else the block (Instance.blockAt). */
+export function placeOf(inst: Instance, keys: readonly string[]): Given | undefined {
+  for (const k of keys) {
+    const at = inst.givenAt(k);
+    if (at) return at;
+  }
+  return inst.blockAt;
+}
+
 /** How messages name an attribute of an instance: `'rate' of 'adc' block`. */
 export function attributeWhat(name: string, instanceWhat: string): string {
   return `'${name}' of ${instanceWhat}`;
@@ -645,7 +654,7 @@ export function requireEach(
   for (const k of keys) {
     const v = inst.get(k);
     if (v?.t !== 'num' || accepted(v.v)) continue;
-    const at = inst.givenAt(k) ?? inst.blockAt;
+    const at = placeOf(inst, [k]);
     if (at) ctx.report(diag('outOfRange', at.uri, at.span, attributeWhat(k, inst.what), displayValue(v), bound));
   }
 }
