@@ -304,27 +304,32 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   const model = modelOf(ir, exp);
   const { temperatures, layers } = trainingHardware(ir, exp, opts.dataRoot);
   const data = opts.data ?? loadExperimentData(ir, exp, opts);
+  const optimizer = makeOptimizer(exp);
   const task = makeTask(data, exp, seed, exp.mitigate?.noise_aware === true);
   const net = new Network(model, layers, exp, task.inputShape, seed);
   net.path = opts.path ?? 'approx';
-  if (opts.init) startFrom(opts.init, net, task, model.name);
-  const optimizer = makeOptimizer(exp);
-  const clip = exp.mitigate?.clip;
-  const progress =
-    opts.progress instanceof ProgressReporter
-      ? opts.progress
-      : opts.progress
-        ? new ProgressReporter(process.stderr, exp.name)
-        : undefined;
-  const evalNoise = exp.noise !== undefined;
-  const start = performance.now();
-  const metrics: EpochMetrics[] = [];
-  let epochWrites = 0;
-  let totalWrites = net.program().written;
-  /** Weight updates so far (each writes the changed cells back): the checkpoint's write counts cover them. */
-  let updates = 0;
-  let adcRanges = net.calibrates ? task.calibrate(net) : undefined;
+  // From here a failure (a checkpoint to start from that does not fit, say) frees what was allocated.
   try {
+    if (opts.init) {
+      // Fine-tuning: the network starts from the checkpoint's variables.
+      const file = resolveCheckpoint(opts.init, model.name, (m) => process.emitWarning(m));
+      assignVariables(net, readCheckpoint(file), file, model.name);
+    }
+    const clip = exp.mitigate?.clip;
+    const progress =
+      opts.progress instanceof ProgressReporter
+        ? opts.progress
+        : opts.progress
+          ? new ProgressReporter(process.stderr, exp.name)
+          : undefined;
+    const evalNoise = exp.noise !== undefined;
+    const start = performance.now();
+    const metrics: EpochMetrics[] = [];
+    let epochWrites = 0;
+    let totalWrites = net.program().written;
+    /** Weight updates so far (each writes the changed cells back): the checkpoint's write counts cover them. */
+    let updates = 0;
+    let adcRanges = net.calibrates ? task.calibrate(net) : undefined;
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
       epochWrites = 0;
@@ -515,18 +520,6 @@ function assignVariables(net: Network, ck: Checkpoint, file: string, model: stri
       throw new TrainConfigError(`${file}: tensor ${i} has shape [${t.shape}], the model needs [${v.shape}]`);
     v.assign(tf.tensor(decodeTensor(t), t.shape));
   });
-}
-
-/** Fine-tuning: the network takes the variables of the checkpoint `init`; on failure nothing stays allocated. */
-function startFrom(init: string, net: Network, task: Task, model: string): void {
-  try {
-    const file = resolveCheckpoint(init, model, (m) => process.emitWarning(m));
-    assignVariables(net, readCheckpoint(file), file, model);
-  } catch (e) {
-    net.dispose();
-    task.dispose();
-    throw e;
-  }
 }
 
 /** Runs the `run` experiment `runName`: the checkpoint's weights written to a (faulty, noisy) chip, then tested. */
