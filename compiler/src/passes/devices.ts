@@ -31,10 +31,9 @@ function technologyOf(ctx: CheckContext, inst: Instance): { name: string; figure
   const figures = TECHNOLOGIES[name]!;
   const stated = inst.statedAttr('technology');
   if (stated && known) {
-    // The hover of `technology: NAME` lists the figures it selects (replacing the plain attribute info),
-    // written when a hover asks: a compile for the command line never shows it.
+    // The hover of `technology: NAME` lists the figures it selects (replacing the plain attribute info).
     const def = inst.cls.attrs.get('technology')!;
-    const doc = () => [def.doc, describeTechnology(name)].filter((x) => x).join('\n\n');
+    const doc = [def.doc, describeTechnology(name)].filter((x) => x).join('\n\n');
     ctx.attributeInfo.defer(stated, new StatedAttributeInfo(def.owner, def.type, v!, doc));
   }
   return { name, figures };

@@ -423,13 +423,8 @@ export class StatedAttributeInfo implements AttributeInfo {
     /** The attribute's type, or its display form already. */
     private readonly attrType: AttrType | string,
     private readonly value: Value,
-    /** The doc, or what writes it when a hover asks (a doc that takes work to build, built only then). */
-    private readonly docOf: string | undefined | (() => string | undefined),
+    readonly doc: string | undefined,
   ) {}
-
-  get doc(): string | undefined {
-    return typeof this.docOf === 'function' ? this.docOf() : this.docOf;
-  }
 
   get type(): string {
     return typeof this.attrType === 'string' ? this.attrType : typeName(this.attrType);
