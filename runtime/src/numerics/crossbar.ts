@@ -527,23 +527,27 @@ export class CrossbarLayer {
     const { K, N, groups: G, rowTiles: RT } = this;
     const Gs = groups.length;
     const GN = G * N;
-    const inSerial = new Uint8Array(G);
-    for (const g of groups) inSerial[g] = 1;
-    // Block (rt, g', n) holds the column (g, n) on row tile rt's rows only.
-    const expanded = new Float32Array(K * RT * Gs * N);
+    // Each group's place among the serial ones (−1: read linearly, in `rest`).
+    const serialIndex = new Int32Array(G).fill(-1);
+    groups.forEach((g, gi) => (serialIndex[g] = gi));
+    const blocks = this.serialBlocks(Gs);
+    const tiled = blocks.length > 1;
     const rest = new Float32Array(K * N).fill(-this.offset);
     const width = RT * Gs * N;
     for (let k = 0; k < K; k++) {
       const rt = Math.floor(k / p.rows);
       for (let g = 0; g < G; g++) {
         const src = k * GN + g * N;
-        if (!inSerial[g]) {
+        const gi = serialIndex[g]!;
+        if (gi < 0) {
           const f = this.enc.factor[g]!;
           for (let n = 0; n < N; n++) rest[k * N + n]! += f * this.lev[src + n]!;
           continue;
         }
-        const dst = k * width + (rt * Gs + groups.indexOf(g)) * N;
-        for (let n = 0; n < N; n++) expanded[dst + n] = this.lev[src + n]!;
+        // Tiled: row k − rt·rows of tile rt's own [rows, Gs·N] block; else block (rt, g', n) of row k of [K, RT·Gs·N].
+        const block = blocks[tiled ? rt : 0]!;
+        const dst = tiled ? (k - rt * p.rows) * Gs * N + gi * N : k * width + (rt * Gs + gi) * N;
+        for (let n = 0; n < N; n++) block[dst + n] = this.lev[src + n]!;
       }
     }
     const flip = new Float32Array(RT * Gs * N);
@@ -572,11 +576,11 @@ export class CrossbarLayer {
       for (let rt = 0; rt < RT; rt++)
         for (let n = 0; n < N; n++) combine[((rt * Gs + gi) * N + n) * N + n] = this.enc.factor[g]!;
     });
-    const restGroups = Array.from({ length: G }, (_, g) => g).filter((g) => !inSerial[g]);
+    const restGroups = Array.from({ length: G }, (_, g) => g).filter((g) => serialIndex[g]! < 0);
     const anyFlip = flip.some((v) => v !== 0);
     const state: SerialState = {
       groups,
-      ...this.serialWeights(expanded, width),
+      ...this.serialWeights(blocks, width),
       flip: anyFlip
         ? {
             sign: tf.keep(
@@ -601,23 +605,23 @@ export class CrossbarLayer {
     return state;
   }
 
-  /** The serial groups' weights for the product: per row tile for a matrix layer with several tiles, else zero-padded. */
-  private serialWeights(expanded: Float32Array, width: number): Pick<SerialState, 'expanded' | 'tiles'> {
-    const { K, rowTiles: RT } = this;
-    if (this.kernel || RT === 1) return { expanded: tf.keep(tf.tensor2d(expanded, [K, width])) };
+  /**
+   * Where the serial groups' weights are written: per row tile for a matrix layer with several tiles (one
+   * product per tile on its own input rows), else one zero-padded [K, RT·Gs·N] matrix (block (rt, g', n)
+   * holds the column (g, n) on row tile rt's rows only).
+   */
+  private serialBlocks(Gs: number): Float32Array[] {
+    const { K, N, rowTiles: RT } = this;
     const rows = this.params.rows;
-    const W = width / RT;
-    const tiles: tf.Tensor2D[] = [];
-    for (let rt = 0; rt < RT; rt++) {
-      const rowsIn = Math.min(rows, K - rt * rows);
-      const tile = new Float32Array(rowsIn * W);
-      for (let r = 0; r < rowsIn; r++) {
-        const from = (rt * rows + r) * width + rt * W;
-        tile.set(expanded.subarray(from, from + W), r * W);
-      }
-      tiles.push(tf.keep(tf.tensor2d(tile, [rowsIn, W])));
-    }
-    return { tiles };
+    if (this.kernel || RT === 1) return [new Float32Array(K * RT * Gs * N)];
+    return Array.from({ length: RT }, (_, rt) => new Float32Array(Math.min(rows, K - rt * rows) * Gs * N));
+  }
+
+  /** The serialBlocks as the product's weights. */
+  private serialWeights(blocks: Float32Array[], width: number): Pick<SerialState, 'expanded' | 'tiles'> {
+    if (blocks.length === 1) return { expanded: tf.keep(tf.tensor2d(blocks[0]!, [this.K, width])) };
+    const W = width / this.rowTiles;
+    return { tiles: blocks.map((b) => tf.keep(tf.tensor2d(b, [b.length / W, W]))) };
   }
 
   /** Per-read thermal σ of each crossbar column [RT, G·N], in ADC units of one level × one DAC step. */
