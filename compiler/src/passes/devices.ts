@@ -4,12 +4,7 @@ import type { IrDevice } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, instantiate, StatedAttributeInfo, type Instance } from '../semantics/instance.js';
 import { checkValues } from './value-rules.js';
-import {
-  describeTechnology,
-  selectedTechnology,
-  TECHNOLOGIES,
-  type TechnologyFigures,
-} from '../semantics/technologies.js';
+import { describeTechnology, selectedTechnology, type TechnologyFigures } from '../semantics/technologies.js';
 import { dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
 
 /**
@@ -27,8 +22,7 @@ const LATENCIES = [
  */
 function technologyOf(ctx: CheckContext, inst: Instance): { name: string; figures: TechnologyFigures } {
   const v = inst.get('technology');
-  const { name, known } = selectedTechnology(v);
-  const figures = TECHNOLOGIES[name]!;
+  const { name, known, figures } = selectedTechnology(v);
   const stated = inst.statedAttr('technology');
   if (stated && known) {
     // The hover of `technology: NAME` lists the figures it selects (replacing the plain attribute info).

@@ -13,7 +13,7 @@ import {
   requirePositive,
   type Instance,
 } from '../semantics/instance.js';
-import { selectedTechnology, TECHNOLOGIES } from '../semantics/technologies.js';
+import { selectedTechnology } from '../semantics/technologies.js';
 import { formatNumber } from '../semantics/values.js';
 
 /** Component attributes that figures are divided by (the prelude's formulas and the simulator's). */
@@ -93,8 +93,8 @@ function checkDeviceValues(ctx: CheckContext, inst: Instance): void {
 /** More bits per cell than the device's technology stores (given ones: a default is the technology's): a warning. */
 function checkTechnologyBits(ctx: CheckContext, inst: Instance): void {
   const bits = asNumber(inst.get('bits_per_cell'));
-  const { name } = selectedTechnology(inst.get('technology'));
-  const max = TECHNOLOGIES[name]!.max_bits_per_cell;
+  const { name, figures } = selectedTechnology(inst.get('technology'));
+  const max = figures.max_bits_per_cell;
   // Above 8 is out of range (PIM3010).
   const at =
     bits !== undefined && max !== undefined && bits > max && bits <= 8 ? inst.givenAt('bits_per_cell') : undefined;

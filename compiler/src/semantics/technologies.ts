@@ -67,11 +67,17 @@ export const TECHNOLOGIES: Readonly<Record<string, TechnologyFigures>> = {
 };
 
 /**
- * The technology a device's `technology` value selects: the one it names (`known`), else — a value
- * reported as none of the choices — the prelude's default, ReRAM.
+ * The technology a device's `technology` value selects, and its figures: the one it names (`known`),
+ * else — a value reported as none of the choices — the prelude's default, ReRAM.
  */
-export function selectedTechnology(v: Value | undefined): { name: string; known: boolean } {
-  return v?.t === 'word' && TECHNOLOGIES[v.name] ? { name: v.name, known: true } : { name: 'reram', known: false };
+export function selectedTechnology(v: Value | undefined): {
+  name: string;
+  known: boolean;
+  figures: TechnologyFigures;
+} {
+  const named = v?.t === 'word' ? TECHNOLOGIES[v.name] : undefined;
+  if (v?.t === 'word' && named) return { name: v.name, known: true, figures: named };
+  return { name: 'reram', known: false, figures: TECHNOLOGIES['reram']! };
 }
 
 const scaled = (x: number, k: number): number => Number((x * k).toPrecision(6));
