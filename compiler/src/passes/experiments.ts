@@ -82,18 +82,31 @@ function checkSections(ctx: CheckContext, b: Block, uri: string, kind: 'train' |
       ctx.report(diag('unknownKind', uri, m.kind.span, name, `${kind} section`, didYouMean(name, SECTIONS)));
       continue;
     }
-    if (sections.has(name)) {
-      ctx.report(diag('duplicateAttribute', uri, m.kind.span, name));
-      continue;
-    }
-    sections.set(
-      name,
-      instantiate(ctx, ctx.classes.declaration.get(name)!, m.body, uri, { anchor: m.kind.span, what: `'${name}'` }),
-    );
-    if (m.name) ctx.report(diag('misplaced', uri, m.name.span, 'a name', `a '${name}' section`));
+    const inst = instantiateSection(ctx, m, uri, sections.has(name));
+    if (!inst) continue;
+    sections.set(name, inst);
     checkSectionBlocks(ctx, m, uri);
   }
   return sections;
+}
+
+/**
+ * A section block of a declaration (`faults { … }` of a train or run, `limits { … }` of an
+ * exploration), named by its kind: reported as a repeat when the declaration has one already
+ * (`repeated`), else its instance, a name before its body reported as misplaced.
+ */
+export function instantiateSection(ctx: CheckContext, m: Block, uri: string, repeated: boolean): Instance | undefined {
+  const name = m.kind.name;
+  if (repeated) {
+    ctx.report(diag('duplicateAttribute', uri, m.kind.span, name));
+    return undefined;
+  }
+  const inst = instantiate(ctx, ctx.classes.declaration.get(name)!, m.body, uri, {
+    anchor: m.kind.span,
+    what: `'${name}'`,
+  });
+  if (m.name) ctx.report(diag('misplaced', uri, m.name.span, 'a name', `a '${name}' section`));
+  return inst;
 }
 
 /** A training's optimizer (SGD unless stated), its figures checked as magnitudes. */

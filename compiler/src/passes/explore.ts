@@ -1,15 +1,6 @@
 // Pass: `explore` declarations → IrExploration. Each `vary` path must name an attribute of a device or
 // of a component (or the architecture itself), and its values must be ones that attribute accepts.
-import {
-  diag,
-  didYouMean,
-  withArticle,
-  type Attribute,
-  type Block,
-  type Ident,
-  type Span,
-  type VaryStmt,
-} from '@pim/grammar';
+import { diag, didYouMean, withArticle, type Attribute, type Ident, type Span, type VaryStmt } from '@pim/grammar';
 import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '@pim/ir';
 import type { PimSymbol } from '../api.js';
 import { describeMember, type AttrDef, type CheckContext, type ClassDef } from '../semantics/context.js';
@@ -25,6 +16,7 @@ import {
   withValue,
   type Instance,
 } from '../semantics/instance.js';
+import { instantiateSection } from './experiments.js';
 import { checkValues } from './value-rules.js';
 import { describeValue, type Value } from '../semantics/values.js';
 import { DIMENSIONLESS, dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
@@ -71,8 +63,8 @@ export function checkExplorations(
           } else objectives.push({ name: t.name, sense: m.sense });
         }
       } else if (m.type === 'Block' && m.kind.name === 'limits') {
-        if (limits) ctx.report(diag('duplicateAttribute', uri, m.kind.span, 'limits'));
-        else limits = checkLimits(ctx, m, uri);
+        const inst = instantiateSection(ctx, m, uri, limits !== undefined);
+        if (inst) limits = checkLimits(ctx, inst);
       } else if (m.type !== 'Attribute') {
         ctx.report(diag('misplaced', uri, m.span, describeMember(m), 'an exploration'));
       }
@@ -134,12 +126,7 @@ export function checkExplorations(
 }
 
 /** The `limits` section: each stated figure an upper bound (SI), above 0. */
-function checkLimits(ctx: CheckContext, m: Block, uri: string): NonNullable<IrExploration['limits']> {
-  const inst = instantiate(ctx, ctx.classes.declaration.get('limits')!, m.body, uri, {
-    anchor: m.kind.span,
-    what: "'limits'",
-  });
-  if (m.name) ctx.report(diag('misplaced', uri, m.name.span, 'a name', "a 'limits' section"));
+function checkLimits(ctx: CheckContext, inst: Instance): NonNullable<IrExploration['limits']> {
   requirePositive(ctx, inst, LIMITS);
   const out: NonNullable<IrExploration['limits']> = [];
   for (const name of LIMITS) {
