@@ -9,7 +9,9 @@ import {
   tf,
   type CrossbarParams,
   cellEncoding,
+  columns,
   columnsPerOutput,
+  rows,
   calibratedScale,
   convert,
   readNoiseBandwidth,
@@ -501,6 +503,28 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
       matrix.dispose();
       conv.dispose();
     }
+  });
+
+  it('windows of a tensor (rows, columns) hold the values tf.slice gives, to the bit', () => {
+    // rows/columns stand in for tfjs-wasm's Slice, which copies the whole input first; same values required.
+    const rng = new Rng_(9);
+    const x = tf.tensor2d(randomMatrix(rng, 37 * 29, -3, 3), [37, 29]);
+    const x4 = tf.tensor4d(randomMatrix(rng, 6 * 5 * 4 * 3, -3, 3), [6, 5, 4, 3]);
+    const i32 = tf.tensor2d(randomMatrix(rng, 8 * 7, -50, 50, true), [8, 7], 'int32');
+    const same = (a: tf.Tensor, b: tf.Tensor, what: string) => {
+      assert.deepEqual(a.shape, b.shape, what);
+      assert.equal(a.dtype, b.dtype, what);
+      assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()), what);
+    };
+    for (const [begin, size] of [[0, 37], [0, 5], [30, 7], [12, 1]] as const)
+      same(rows(x, begin, size), tf.slice(x, begin, size), `rows ${begin}+${size}`);
+    for (const [begin, size] of [[0, 29], [0, 4], [25, 4], [7, 13]] as const)
+      same(columns(x, begin, size), tf.slice(x, [0, begin], [-1, size]), `columns ${begin}+${size}`);
+    same(rows(x4, 2, 3), tf.slice(x4, 2, 3), 'rows of NHWC');
+    same(rows(i32, 3, 4), tf.slice(i32, 3, 4), 'int32 rows');
+    same(columns(i32 as tf.Tensor2D, 2, 3), tf.slice(i32, [0, 2], [-1, 3]), 'int32 columns');
+    assert.equal(rows(x, 0, 37), x, 'the whole tensor is itself');
+    tf.dispose([x, x4, i32]);
   });
 
   it('lossless column groups: small differential weights leave the high slices exact, so auto reads only the low ones bit-serially', () => {

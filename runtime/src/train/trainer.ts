@@ -5,7 +5,7 @@
 
 import { mappingParts, validateIr, type IrExperiment, type IrProgram } from '@pim/ir';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '../data/planetoid.js';
-import { initTf, tf } from '../numerics/tf.js';
+import { initTf, rows, tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
 import {
   checkpointPath,
@@ -236,7 +236,7 @@ function tensorTask(
     let correct = 0;
     for (let i = 0; i < ys.length; i += evalBatch) {
       const n = Math.min(evalBatch, ys.length - i);
-      const pred = tf.tidy(() => tf.argMax(net.forward(tf.slice(xs, i, n), { training: false, noise, seed }), 1));
+      const pred = tf.tidy(() => tf.argMax(net.forward(rows(xs, i, n), { training: false, noise, seed }), 1));
       const p = pred.dataSync();
       pred.dispose();
       for (let k = 0; k < n; k++) if (p[k] === ys[i + k]) correct++;
@@ -282,7 +282,7 @@ function tensorTask(
     },
     calibrate(net) {
       const n = Math.min(s.train.n, exp.numerics.adc_calibration_samples ?? 64);
-      return tf.tidy(() => net.calibrate(tf.slice(trainX, 0, n)));
+      return tf.tidy(() => net.calibrate(rows(trainX, 0, n)));
     },
     dispose() {
       tf.dispose([trainX, testX, trainY]);

@@ -5,8 +5,11 @@
 // evaluates the same designs) at 1 and 2 local worker processes, run back to back REPEATS times (the
 // machine load beside each pair), medians reported. A run is timed whole — the design pool's hardware
 // objectives (computed by the worker processes), then the trainings; each pool is warmed first by a run
-// that trains one design per process (tfjs-wasm's start and the data set are paid once per process, not
-// per evaluation). The accuracies must be equal at 1 and 2 workers. (2) per-job wall time of small jobs
+// that trains WARM designs per process (another seed): tfjs-wasm's start and the data set are paid once
+// per process, and a process's trainings get cheaper over its first few (JIT, allocator), so a cold pool
+// of two, each process with half the history, would be measured against one warmer process — an
+// exploration at scale runs at the warm rate (PIM_BENCH_WARM=1 measures the cold one; docs/explorer.md
+// has both). The accuracies must be equal at 1 and 2 workers. (2) per-job wall time of small jobs
 // (the tiny fixture, 1 epoch on 16 samples) one at a time: in this process, on one local worker
 // process, and through a real redis-server with one `pimc worker`; the queue's overhead is the
 // difference. The machine may be shared: the figures say what it did at the time.
@@ -23,6 +26,8 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Designs a timed run trains (a dozen: the last round's uneven jobs weigh less than with a handful). */
 const DESIGNS = 12;
 const REPEATS = Number(process.env['PIM_BENCH_REPEATS'] ?? 3);
+/** Designs each worker process trains before a timed run. */
+const WARM = Math.max(1, Number(process.env['PIM_BENCH_WARM'] ?? 6));
 
 interface Run {
   perSecond: number;
@@ -65,7 +70,7 @@ async function throughput(workers: number): Promise<Run> {
   try {
     const limits = { trainLimit: 200, testLimit: 100 };
     const warm = await problemFor(ir, ex, { ...common, ...limits, executor: pool, budget: 1, seed: 99 });
-    await explore({ ...warm, budget: workers * warm.fullEpochs, batch: workers, costUnit: 'epochs' }, 'random');
+    await explore({ ...warm, budget: WARM * workers * warm.fullEpochs, batch: workers, costUnit: 'epochs' }, 'random');
     const problem = await problemFor(ir, ex, { ...common, ...limits, executor: pool, budget: 1 });
     let hardwareSeconds = 0;
     const prepare = problem.prepareHardware!;
@@ -168,6 +173,7 @@ export async function benchExploreScale(): Promise<Record<string, number | strin
   const f = (x: number) => Number(x.toPrecision(3));
   return {
     [`random search, rram_space, ${DESIGNS} designs × 4 epochs: pairs (1 then 2 workers)`]: runs.length,
+    'designs each worker process trained before a timed run (PIM_BENCH_WARM)': WARM,
     'each pair: load average (1, 5, 15 min) before it → speed-up': runs
       .map((r) => `[${r.load}] → ${f(r.two.perSecond / r.one.perSecond)}×`)
       .join('; '),

@@ -15,6 +15,12 @@ import type { EvaluationJob, JobResult } from './job.js';
 const ATTEMPTS = 3;
 /** Design points per hardware message (~10 ms each with a thermal solve): the pool spreads evenly over the children. */
 const CHUNK = 16;
+/**
+ * V8's young generation per worker, in MB per semi-space (the default is 16): a training allocates
+ * fast, and with the default its scavenges, on the main thread and memory-bound, took a fifth more CPU
+ * when two workers ran side by side (docs/explorer.md). Costs up to 3 × 64 MB of memory per worker.
+ */
+const SEMI_SPACE_MB = 64;
 
 type Waiting = { attempts: number } & (
   | {
@@ -61,9 +67,11 @@ export class ProcessPool implements Executor {
     const keys = request.points.map((p) => JSON.stringify(p));
     const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
     const sorted = order.map((i) => request.points[i]!);
-    const size = Math.max(1, Math.min(CHUNK, Math.ceil(sorted.length / (2 * this.slots))));
     const parts: Promise<HardwareAnswer[]>[] = [];
-    for (let i = 0; i < sorted.length; i += size) {
+    for (let i = 0, size = 0; i < sorted.length; i += size) {
+      // Guided sizes: at most CHUNK, shrinking with what is left, so the children finish within about one
+      // design of each other instead of one waiting out the other's last full chunk before the trainings.
+      size = Math.max(1, Math.min(CHUNK, Math.ceil((sorted.length - i) / (2 * this.slots))));
       const points = sorted.slice(i, i + size);
       const id = `hardware-${++this.chunks}`;
       parts.push(
@@ -103,7 +111,7 @@ export class ProcessPool implements Executor {
     // (docs/explorer.md measures it). Structured-clone messages, so objectives that are not finite
     // (NaN, Infinity) arrive as they are.
     const child = fork(this.childModule, [], {
-      execArgv: ['--single-threaded'],
+      execArgv: ['--single-threaded', `--max-semi-space-size=${SEMI_SPACE_MB}`],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'advanced',
     });
