@@ -17,10 +17,11 @@ const ATTEMPTS = 3;
 const CHUNK = 16;
 /**
  * V8's young generation per worker, in MB per semi-space (the default is 16): a training allocates
- * fast, and with the default its scavenges, on the main thread and memory-bound, took a fifth more CPU
- * when two workers ran side by side (docs/explorer.md). Costs up to 3 × 64 MB of memory per worker.
+ * fast, and with the default its scavenges (on the main thread, memory-bound) grew by two thirds when
+ * two workers ran side by side; at 64 the two young generations crowded each other's caches instead
+ * (docs/explorer.md measures 16, 32 and 64). Costs up to 3 × 32 MB of memory per worker.
  */
-const SEMI_SPACE_MB = 64;
+const SEMI_SPACE_MB = 32;
 
 type Waiting = { attempts: number } & (
   | {
