@@ -385,25 +385,36 @@ async function simulateFile(args: string[], out: Out, err: Out): Promise<number>
   );
 }
 
+/** The options of `pimc train` and of `pimc run`: each refuses the other's by name. */
+const TRAIN_OPTIONS = {
+  train: { type: 'string' },
+  seed: { type: 'string' },
+  epochs: { type: 'string' },
+  json: { type: 'string' },
+  checkpoint: { type: 'string' },
+  overwrite: { type: 'boolean' },
+  init: { type: 'string' },
+} as const;
+const RUN_OPTIONS = {
+  run: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'string' },
+  checkpoint: { type: 'string' },
+} as const;
+
 /** `pimc train FILE …` and `pimc run FILE …`, by the trainer of @pim/runtime. */
 async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: Out): Promise<number> {
-  const opts = {
-    train: { type: 'string' as const },
-    run: { type: 'string' as const },
-    seed: { type: 'string' as const },
-    epochs: { type: 'string' as const },
-    json: { type: 'string' as const },
-    checkpoint: { type: 'string' as const },
-    overwrite: { type: 'boolean' as const },
-    init: { type: 'string' as const },
-  };
+  const opts = { ...TRAIN_OPTIONS, ...RUN_OPTIONS };
   const { values, positionals } = parseOptions(cmd, args, opts);
   if (values.help) return (out(HELP), 0);
+  // Parsed with both tables so that the other command's option is named, not called unknown.
+  const [own, other] = cmd === 'train' ? [TRAIN_OPTIONS, 'run'] : [RUN_OPTIONS, 'train'];
+  for (const k of Object.keys(opts))
+    if (!(k in own) && (values as Record<string, unknown>)[k] !== undefined)
+      throw new UsageError(`pimc ${cmd}: --${k} is an option of 'pimc ${other}', not of 'pimc ${cmd}'`);
   const file = oneFile(cmd, positionals);
   const seed = wholeOption(cmd, 'seed', values.seed, 0, 2 ** 32 - 1);
   const epochs = wholeOption(cmd, 'epochs', values.epochs, 1, MAX_EPOCHS);
-  if (cmd === 'run' && values.init !== undefined)
-    throw new UsageError(`pimc run: --init is an option of 'pimc train' (fine-tuning from a checkpoint)`);
   // `run` reads its checkpoint; `train` writes one.
   checkOutputs(cmd, file, [
     { flag: '--json', path: values.json },

@@ -336,6 +336,30 @@ export const HOSTILE_CASES: HostileCase[] = [
     shows: ["--init is an option of 'pimc train'"],
   },
   {
+    name: 'run --overwrite: an option of train only',
+    args: ['run', 'tiny.pim', '--checkpoint', 'x', '--overwrite'],
+    exit: [2],
+    shows: ["pimc run: --overwrite is an option of 'pimc train', not of 'pimc run'"],
+  },
+  {
+    name: 'run --epochs: an option of train only',
+    args: ['run', 'tiny.pim', '--checkpoint', 'x', '--epochs', '3'],
+    exit: [2],
+    shows: ["pimc run: --epochs is an option of 'pimc train'"],
+  },
+  {
+    name: 'run --train NAME: the experiment flag of train',
+    args: ['run', 'tiny.pim', '--train', 'fit'],
+    exit: [2],
+    shows: ["pimc run: --train is an option of 'pimc train'"],
+  },
+  {
+    name: 'train --run NAME: the experiment flag of run',
+    args: ['train', 'tiny.pim', '--run', 'deploy', '--epochs', '1'],
+    exit: [2],
+    shows: ["pimc train: --run is an option of 'pimc run', not of 'pimc train'"],
+  },
+  {
     name: 'train --init of a missing checkpoint',
     args: ['train', 'tiny.pim', '--init', 'nowhere'],
     exit: [1],
