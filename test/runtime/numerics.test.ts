@@ -516,9 +516,19 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
       assert.equal(a.dtype, b.dtype, what);
       assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()), what);
     };
-    for (const [begin, size] of [[0, 37], [0, 5], [30, 7], [12, 1]] as const)
+    for (const [begin, size] of [
+      [0, 37],
+      [0, 5],
+      [30, 7],
+      [12, 1],
+    ] as const)
       same(rows(x, begin, size), tf.slice(x, begin, size), `rows ${begin}+${size}`);
-    for (const [begin, size] of [[0, 29], [0, 4], [25, 4], [7, 13]] as const)
+    for (const [begin, size] of [
+      [0, 29],
+      [0, 4],
+      [25, 4],
+      [7, 13],
+    ] as const)
       same(columns(x, begin, size), tf.slice(x, [0, begin], [-1, size]), `columns ${begin}+${size}`);
     same(rows(x4, 2, 3), tf.slice(x4, 2, 3), 'rows of NHWC');
     same(rows(i32, 3, 4), tf.slice(i32, 3, 4), 'int32 rows');
