@@ -38,7 +38,7 @@ import {
 import { cellEncoding, fixedPointScale, type CellEncoding, type Encoding } from './encoding.js';
 import { NormalPool } from './normal-pool.js';
 import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
-import { columns, rows, tf } from './tf.js';
+import { tf } from './tf.js';
 import { isWrite, UNPROGRAMMED, weightCells } from './writes.js';
 
 export interface CrossbarParams {
@@ -756,7 +756,7 @@ export class CrossbarLayer {
     const rows = this.params.rows;
     const product = st.tiles
       ? tf.concat(
-          st.tiles.map((w, rt) => tf.matMul(columns(planes as tf.Tensor2D, rt * rows, w.shape[0]!), w)),
+          st.tiles.map((w, rt) => tf.matMul(tf.slice(planes, [0, rt * rows], [-1, w.shape[0]]) as tf.Tensor2D, w)),
           1,
         )
       : this.apply(planes, st.expanded!);
@@ -779,7 +779,7 @@ export class CrossbarLayer {
       const parts: tf.Tensor[] = [];
       for (let b = 0; b < x.shape[0]!; b += block) {
         const n = Math.min(block, x.shape[0]! - b);
-        parts.push(tf.tidy(() => this.bitSerialPass(rows(x, b, n), bits, noise, st)));
+        parts.push(tf.tidy(() => this.bitSerialPass(tf.slice(x, b, n), bits, noise, st)));
       }
       const out = tf.concat(parts, 0);
       tf.dispose(parts);
@@ -839,7 +839,7 @@ export class CrossbarLayer {
       const block = this.blocks(x, T, this.rowTiles * G * N);
       for (let b = 0; b < x.shape[0]!; b += block) {
         const n = Math.min(block, x.shape[0]! - b);
-        const m = tf.tidy(() => this.measured(rows(x, b, n), bits, st).measured);
+        const m = tf.tidy(() => this.measured(tf.slice(x, b, n), bits, st).measured);
         const a = m.dataSync();
         m.dispose();
         // Chunk t's values come first ([T, P, RT, G·N]); within a row of G·N, group g is g·N … g·N + N − 1.

@@ -27,19 +27,14 @@ export function initTf(
   return ready;
 }
 
-// Windows of a tensor without tfjs-wasm's Slice kernel, which first copies the whole input into a new JS
-// buffer (readSync) and then the window out of it: a window of a big tensor costs the whole tensor, and each
-// call a fresh allocation the kernel must page in (docs/explorer.md measures it). Gather copies only the
-// window, inside the wasm heap. The values are the same to the bit; no gradient flows through these.
+// Rows of a tensor without tfjs-wasm's Slice kernel, which first copies the whole input into a new JS buffer
+// (readSync) and then the window out of it: a window of a big tensor costs the whole tensor, and each call a
+// fresh allocation the kernel must page in. Gather copies only the window, inside the wasm heap, but at
+// ~40 ns per value: the better choice for a small window of a large tensor (a test batch of a data set),
+// not for most of a small one (the crossbar model's row tiles keep Slice; docs/explorer.md measures both).
 
-/** Rows [begin, begin + size) of x along its first axis. */
+/** Rows [begin, begin + size) of x along its first axis; the same values as tf.slice, to the bit. */
 export function rows<T extends tf.Tensor>(x: T, begin: number, size: number): T {
   if (begin === 0 && size === x.shape[0]) return x;
   return tf.tidy(() => tf.gather(x, tf.range(begin, begin + size, 1, 'int32'), 0)) as T;
-}
-
-/** Columns [begin, begin + size) of a matrix. */
-export function columns(x: tf.Tensor2D, begin: number, size: number): tf.Tensor2D {
-  if (begin === 0 && size === x.shape[1]) return x;
-  return tf.tidy(() => tf.gather(x, tf.range(begin, begin + size, 1, 'int32'), 1));
 }

@@ -31,7 +31,7 @@ export {
 export { AdjacencyCrossbar, type AdjacencyParams } from '../numerics/adjacency.js';
 export { checkpointWrites, decodeTensor, readCheckpoint, type Checkpoint } from './checkpoint.js';
 export { cellEncoding, columnsPerOutput, slicesPerWeight, type Encoding } from '../numerics/encoding.js';
-export { columns, initTf, rows, tf } from '../numerics/tf.js';
+export { initTf, rows, tf } from '../numerics/tf.js';
 export { layerHardware, TrainConfigError } from './hardware.js';
 export { temperaturesFor, type TemperatureUse } from './temperature.js';
 export { Rng } from '../util/rng.js';
