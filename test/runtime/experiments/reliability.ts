@@ -8,11 +8,11 @@
 //
 // `--quick` shrinks every run (a smoke test of the script, meaningless figures).
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forkQueue, serveQueue } from './fork-queue.js';
 import { log, makeContext, mdTable, type Ctx, type Section } from './reliability/common.js';
 import { section_k } from './reliability/graph.js';
 import { section_i, section_j } from './reliability/numerics.js';
@@ -47,16 +47,19 @@ export const SECTIONS: { id: string; run: (c: Ctx) => Promise<Section> }[] = [
 /** Runs the sections not yet in `cache` (one JSON file each, written atomically). */
 export async function runSections(ids: string[], cache: string, quick: boolean): Promise<void> {
   const c = makeContext(quick);
-  for (const id of ids) {
-    const file = join(cache, `${id}.json`);
-    if (existsSync(file)) continue;
-    const t0 = performance.now();
-    const s = await SECTIONS.find((x) => x.id === id)!.run(c);
-    s.produced = produced(id, (performance.now() - t0) / 1000, quick);
-    writeFileSync(`${file}.tmp`, JSON.stringify(s));
-    renameSync(`${file}.tmp`, file);
-    log(`section ${id} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-  }
+  for (const id of ids) await runSection(c, id, cache);
+}
+
+/** One section, unless `cache` has it already. */
+async function runSection(c: Ctx, id: string, cache: string): Promise<void> {
+  const file = join(cache, `${id}.json`);
+  if (existsSync(file)) return;
+  const t0 = performance.now();
+  const s = await SECTIONS.find((x) => x.id === id)!.run(c);
+  s.produced = produced(id, (performance.now() - t0) / 1000, c.quick);
+  writeFileSync(`${file}.tmp`, JSON.stringify(s));
+  renameSync(`${file}.tmp`, file);
+  log(`section ${id} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 /** The stamp of a section just run: when, by which command, how long, on how loaded a machine. */
@@ -115,29 +118,32 @@ export function assemble(cache: string, out: string): void {
   log(`wrote ${out} (${blocks.length} sections)`);
 }
 
-/** The sections dealt round-robin into `jobs` child processes sharing one cache folder. */
+/**
+ * The sections shared out among `jobs` child processes with one cache folder: each child takes the next
+ * section when it has finished one (experiments/fork-queue.ts), its data sets loaded once.
+ */
 async function runInProcesses(ids: string[], jobs: number, cache: string, quick: boolean): Promise<void> {
-  const script = fileURLToPath(import.meta.url);
-  const parts = Array.from({ length: jobs }, (_, j) => ids.filter((_, i) => i % jobs === j)).filter((p) => p.length);
-  const codes = await Promise.all(
-    parts.map(
-      (p) =>
-        new Promise<number>((done) => {
-          const child = spawn(
-            process.execPath,
-            [script, '--sections', p.join(','), '--cache', cache, '--no-write', ...(quick ? ['--quick'] : [])],
-            { stdio: ['ignore', 'inherit', 'inherit'] },
-          );
-          child.on('exit', (code) => done(code ?? 1));
-        }),
-    ),
+  const args = ['--serve', '--cache', cache, ...(quick ? ['--quick'] : [])];
+  const queue = forkQueue<string, string>(
+    fileURLToPath(import.meta.url),
+    Math.min(jobs, ids.length),
+    () => args,
+    () => {},
   );
-  if (codes.some((c) => c !== 0)) throw new Error(`a section process failed (exit codes ${codes.join(', ')})`);
+  ids.forEach((id) => queue.push(id));
+  queue.close();
+  await queue.exited;
+}
+
+/** A child of runInProcesses: runs each section it is sent into the cache. */
+function serveSections(cache: string, quick: boolean): void {
+  const c = makeContext(quick);
+  serveQueue('experiments', async (id: string) => (await runSection(c, id, cache), id));
 }
 
 const USAGE =
   'usage: node test/runtime/dist/experiments/reliability.js [--quick] [--sections a,b,…] [--jobs N] [--cache DIR] [--out FILE]';
-const FLAGS = new Set(['--quick', '--sections', '--jobs', '--cache', '--out', '--no-write']);
+const FLAGS = new Set(['--quick', '--sections', '--jobs', '--cache', '--out', '--no-write', '--serve']);
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -149,6 +155,7 @@ async function main(argv: string[]): Promise<void> {
   const arg = (name: string): string | undefined =>
     argv.indexOf(name) >= 0 ? argv[argv.indexOf(name) + 1] : undefined;
   const quick = argv.includes('--quick');
+  if (argv.includes('--serve')) return serveSections(resolve(arg('--cache')!), quick);
   const ids = (arg('--sections') ?? SECTIONS.map((s) => s.id).join(',')).split(',').filter(Boolean);
   const unknown = ids.filter((id) => !SECTIONS.some((s) => s.id === id));
   if (unknown.length)
