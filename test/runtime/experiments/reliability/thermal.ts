@@ -1,6 +1,6 @@
 // Section l: samples/thermal-3d.pim through the product's own commands — `pimc simulate` of both tier
 // orders (temperatures), `pimc train`, then `pimc run` on each order and at a stated 300 K (accuracy).
-// The same table is written into docs/thermal.md between its `thermal-sample` markers.
+// The same table is written into docs/thermal.md between its `thermal-sample` markers (not by a --quick run).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,7 +88,8 @@ export async function section_l(c: Ctx): Promise<Section> {
     verdict: `With the GPU farthest from the sink the network’s ReRAM tier is ${sign(dT)} K hotter on average than with the GPU next to it, and the deployed accuracy is ${pct(far.test_accuracy)} against ${pct(near.test_accuracy)} (${sign(100 * (far.test_accuracy - near.test_accuracy))} points); at a stated 300 K it is ${pct(cold.test_accuracy)}.`,
     note: `One training (cnn_train, on the GPU-far stack at its modelled temperatures), deployed on each stack with the same seed and the same 2,000 test digits, so the difference between the rows is the temperatures’ alone (thermal noise σ ∝ √T; ±1.1 points is the sampling error of one accuracy on 2,000 digits, not of the paired difference). Lossless ADCs, so thermal noise is the one non-ideality. Power map at the simulated throughput: ${sims[0]!.dynamic_power_w.toFixed(1)} W dynamic + ${sims[0]!.static_power_w.toFixed(1)} W leakage. docs/thermal.md explains the physics: the GPU’s heat crosses the network’s tier only when the GPU is above it.`,
   };
-  writeIntoDoc(table, section.verdict);
+  // A --quick run's figures are meaningless: the doc keeps the last real run's.
+  if (!c.quick) writeIntoDoc(table, section.verdict);
   return section;
 }
 
