@@ -14,6 +14,7 @@ import {
   paretoFront,
   type DesignProblem,
   type ExploreResult,
+  type HardwareOutcome,
 } from '@pim/runtime/explore';
 import { Rng } from '@pim/runtime/train';
 
@@ -158,7 +159,7 @@ export function problem(opts: {
       { name: 'latency', sense: 'minimize' },
       ...(opts.accuracy ? [{ name: 'accuracy', sense: 'maximize' as const }] : []),
     ],
-    hardware: (p): Record<string, number> | { infeasible: string } => {
+    hardware: (p): HardwareOutcome => {
       if (opts.infeasible?.(p)) return { infeasible: 'PIM4001: does not fit' };
       const rows = [64, 128, 256, 512][p[0]!]!;
       const bits = p[1]! + 1;

@@ -518,7 +518,10 @@ function assignVariables(net: Network, ck: Checkpoint, file: string, model: stri
     const t = ck.variables[i]!;
     if (t.shape.join('x') !== v.shape.join('x'))
       throw new TrainConfigError(`${file}: tensor ${i} has shape [${t.shape}], the model needs [${v.shape}]`);
-    v.assign(tf.tensor(decodeTensor(t), t.shape));
+    // The variable takes the tensor's data; the tensor itself is then only a handle to free.
+    const value = tf.tensor(decodeTensor(t), t.shape);
+    v.assign(value);
+    value.dispose();
   });
 }
 
