@@ -9,7 +9,9 @@
 // per process, and a process's trainings get cheaper over its first few (JIT, allocator), so a cold pool
 // of two, each process with half the history, would be measured against one warmer process — an
 // exploration at scale runs at the warm rate (PIM_BENCH_WARM=1 measures the cold one; docs/explorer.md
-// has both). The accuracies must be equal at 1 and 2 workers. (2) per-job wall time of small jobs
+// has both). The accuracies must be equal at 1 and 2 workers. Beside them, what the machine gives two
+// processes doing the same tfjs-wasm work (two-cores.ts): the ceiling the speed-up is measured under.
+// (2) per-job wall time of small jobs
 // (the tiny fixture, 1 epoch on 16 samples) one at a time: in this process, on one local worker
 // process, and through a real redis-server with one `pimc worker`; the queue's overhead is the
 // difference. The machine may be shared: the figures say what it did at the time.
@@ -21,6 +23,8 @@ import { compile, designCompiler } from '@pim/compiler';
 import { explore, InProcessExecutor, makeJob, ProcessPool, problemFor, type Executor } from '@pim/runtime/explore';
 import { startRedis } from '../redis-server.js';
 import { JOBS, tinyJob } from '../explore-fixtures.js';
+import { median } from './median.js';
+import { twoCoreCeiling } from './two-cores.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Designs a timed run trains (a dozen: the last round's uneven jobs weigh less than with a handful). */
@@ -104,7 +108,6 @@ async function throughput(workers: number): Promise<Run> {
 }
 
 const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** 1 and 2 workers back to back, REPEATS times: each pair with the load average before it. */
 async function pairs(): Promise<{ one: Run; two: Run; load: string }[]> {
@@ -141,6 +144,8 @@ function note(what: string, v: unknown): void {
 
 export async function benchExploreScale(): Promise<Record<string, number | string>> {
   const runs = await pairs();
+  const ceiling = await twoCoreCeiling();
+  note('the same tfjs work in two processes: alone, together (s)', ceiling);
   const ones = runs.map((r) => r.one);
   const twos = runs.map((r) => r.two);
   const equal = runs.every(
@@ -190,6 +195,9 @@ export async function benchExploreScale(): Promise<Record<string, number | strin
     'speed-up the 1-worker runs allow on 2 free cores (median; their own times, list-scheduled)': median(
       ones.map(attainable),
     ),
+    'this machine: two processes, same tfjs-wasm work, throughput of two over one (2.0 on two free cores)':
+      ceiling.ratio,
+    '  one round alone → both at once, s (median of 6)': `${f(median(ceiling.alone))} → ${f(median(ceiling.together))}`,
     'wall s of a run, 1 worker → 2 (median)': `${f(median(ones.map((r) => r.seconds)))} → ${f(median(twos.map((r) => r.seconds)))}`,
     "  of which the pool's hardware objectives (512 designs), 1 → 2 workers": `${f(median(ones.map((r) => r.hardwareSeconds)))} → ${f(median(twos.map((r) => r.hardwareSeconds)))}`,
     'cores busy training, 1 worker → 2 (median)': `${f(median(ones.map((r) => r.cores)))} → ${f(median(twos.map((r) => r.cores)))}`,

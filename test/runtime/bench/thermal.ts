@@ -1,6 +1,7 @@
 // `npm run bench thermal`: the steady solve of a 64 × 64 grid of a 4-tier stack (goal ≤ 100 ms on one core).
 import * as os from 'node:os';
 import { DEFAULT_PACKAGE, solveSteady, type ThermalLayer, type ThermalStack } from '@pim/runtime/thermal';
+import { median } from './median.js';
 
 /** Four 8 mm × 8 mm tiers of 8 × 8 tiles with uneven power, bonds between them, TIM under the last. */
 export function benchStack(): ThermalStack {
@@ -41,7 +42,6 @@ export async function benchThermal(): Promise<Record<string, number | string>> {
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   return {
     'solve 64×64 × 4 tiers (8 layers + spreader + sink), wall ms (median of 7)': median(wall),
     'same, CPU ms (median)': median(cpu),
