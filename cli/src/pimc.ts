@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '@pim/grammar';
-import { checkOutputPath, OutputPathError, writeFileAtomic } from '@pim/grammar/files';
+import { checkOutputPath, OutputPathError, samePath, writeFileAtomic } from '@pim/grammar/files';
 import { compile, designCompiler, loadPrelude, sourcesCompiler, type Program } from '@pim/compiler';
 import type { IrProgram } from '@pim/ir';
 
@@ -154,15 +154,31 @@ function checkOutputs(
   cmd: string,
   source: string | undefined,
   outputs: { flag: string; path: unknown; directory?: boolean }[],
+  inputs: { flag: string; path: unknown }[] = [],
 ): void {
+  const written: { flag: string; path: string }[] = [];
   for (const o of outputs) {
     if (typeof o.path !== 'string') continue;
-    checkOutputPath(o.path, {
-      what: `pimc ${cmd} ${o.flag}`,
-      sources: source ? [source] : [],
-      ...(o.directory ? { directory: true } : {}),
-    });
+    const what = `pimc ${cmd} ${o.flag}`;
+    checkOutputPath(o.path, { what, sources: source ? [source] : [], ...(o.directory ? { directory: true } : {}) });
+    // An output over one of the command's own inputs (a checkpoint it reads) or over another of its outputs.
+    for (const i of [...inputs, ...written])
+      if (typeof i.path === 'string' && samePath(i.path, o.path))
+        throw new OutputPathError(`${what} '${o.path}': the same file as ${i.flag} '${i.path}'`);
+    if (!o.directory) written.push({ flag: o.flag, path: o.path });
   }
+}
+
+/**
+ * `pimc train`'s --json must not be a checkpoint file of its --checkpoint folder (named as
+ * runtime/src/train/checkpoint.ts names them): the run would write both to one file.
+ */
+function checkJsonBesideCheckpoints(json: unknown, checkpointDir: unknown): void {
+  if (typeof json !== 'string' || typeof checkpointDir !== 'string' || !json.endsWith('.ckpt.json')) return;
+  if (samePath(path.dirname(json), checkpointDir))
+    throw new OutputPathError(
+      `pimc train --json '${json}': a checkpoint file of the --checkpoint folder '${checkpointDir}'`,
+    );
 }
 
 /** Compiles for a runtime command; prints diagnostics; returns the program only when it has IR. */
@@ -239,11 +255,17 @@ function parseOptions<
     { type: 'string' | 'boolean'; short?: string; default?: string | boolean; multiple?: boolean }
   >,
 >(cmd: string, args: string[], options: O) {
+  let parsed;
   try {
-    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(`pimc ${cmd}: ${(e as Error).message}`);
   }
+  // An empty value (`--init "$CK"` with CK unset) would otherwise read as the option not given.
+  for (const [k, v] of Object.entries(parsed.values))
+    if (v === '' || (Array.isArray(v) && v.includes('')))
+      throw new UsageError(`pimc ${cmd}: --${k} needs a value, and was given an empty one`);
+  return parsed;
 }
 
 /** The one FILE a command takes. */
@@ -362,11 +384,16 @@ async function simulateFile(args: string[], out: Out, err: Out): Promise<number>
   });
   if (values.help) return (out(HELP), 0);
   const file = oneFile('simulate', positionals);
-  checkOutputs('simulate', file, [
-    { flag: '--json', path: values.json },
-    { flag: '--csv', path: values.csv, directory: true },
-    { flag: '--html', path: values.html },
-  ]);
+  checkOutputs(
+    'simulate',
+    file,
+    [
+      { flag: '--json', path: values.json },
+      { flag: '--csv', path: values.csv, directory: true },
+      { flag: '--html', path: values.html },
+    ],
+    [{ flag: '--writes', path: values.writes }],
+  );
   const sim = await loadOptional('@pim/runtime/sim', 'simulation');
   const program = compileForRuntime(requireFile(file, 'simulate'), String(values.format), err);
   if (!program) return 1;
@@ -416,10 +443,16 @@ async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: O
   const seed = wholeOption(cmd, 'seed', values.seed, 0, 2 ** 32 - 1);
   const epochs = wholeOption(cmd, 'epochs', values.epochs, 1, MAX_EPOCHS);
   // `run` reads its checkpoint; `train` writes one.
-  checkOutputs(cmd, file, [
-    { flag: '--json', path: values.json },
-    ...(cmd === 'train' ? [{ flag: '--checkpoint', path: values.checkpoint, directory: true }] : []),
-  ]);
+  checkOutputs(
+    cmd,
+    file,
+    [
+      { flag: '--json', path: values.json },
+      ...(cmd === 'train' ? [{ flag: '--checkpoint', path: values.checkpoint, directory: true }] : []),
+    ],
+    [cmd === 'train' ? { flag: '--init', path: values.init } : { flag: '--checkpoint', path: values.checkpoint }],
+  );
+  if (cmd === 'train') checkJsonBesideCheckpoints(values.json, values.checkpoint);
   const trainer = await loadOptional('@pim/runtime/train', 'training');
   const program = compileForRuntime(requireFile(file, cmd), String(values.format), err);
   if (!program) return 1;

@@ -103,6 +103,11 @@ export interface OutputCheck {
   directory?: boolean;
 }
 
+/** Whether two paths name the same file (through links; paths that do not exist compare as written). */
+export function samePath(a: string, b: string): boolean {
+  return realOrSelf(a) === realOrSelf(b);
+}
+
 function realOrSelf(p: string): string {
   try {
     return fs.realpathSync(p);
@@ -149,8 +154,8 @@ function checkParent(p: string, what: string): void {
  */
 export function checkOutputPath(p: string, check: OutputCheck): void {
   const { what } = check;
-  const resolved = realOrSelf(p);
-  if (!check.directory && path.extname(p).toLowerCase() === '.pim')
+  const resolved = linkTarget(p, what);
+  if (!check.directory && [p, resolved].some((q) => path.extname(q).toLowerCase() === '.pim'))
     throw new OutputPathError(`${what} '${p}': refusing to write over a .pim source`);
   for (const s of check.sources ?? []) {
     if (realOrSelf(s) === resolved)
@@ -171,14 +176,44 @@ export function checkOutputPath(p: string, check: OutputCheck): void {
   }
   if (st && st.isDirectory()) throw new OutputPathError(`${what} '${p}': is a directory`);
   if (st && !st.isFile()) throw new OutputPathError(`${what} '${p}': is ${kindOf(st)}, not a regular file`);
-  checkParent(p, what);
+  // A link is written through (writeFileAtomic writes its target), so the target's directory is checked.
+  checkParent(resolved === path.resolve(p) ? p : resolved, what);
+}
+
+/**
+ * Where a write to `p` lands: `p` itself, or the file a symbolic link at `p` leads to. A link that leads
+ * nowhere (e.g. /dev/stdout on a pipe: /proc/self/fd/1 → pipe:[…]) is refused, not replaced by a file.
+ */
+function linkTarget(p: string, what: string): string {
+  let isLink = false;
+  try {
+    isLink = fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return path.resolve(p);
+  }
+  if (!isLink) return realOrSelf(p);
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    throw new OutputPathError(`${what} '${p}': a symbolic link to nothing that can hold a file`);
+  }
 }
 
 /**
  * Writes a file atomically: a temporary file in the same directory, flushed, then renamed over the
- * target. On any failure the temporary file is removed and the target is as it was.
+ * target. On any failure the temporary file is removed and the target is as it was. A symbolic link is
+ * written through; an existing file keeps its permissions.
  */
-export function writeFileAtomic(p: string, data: string | Uint8Array): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  // Through a symbolic link to its target (renaming over the link would replace the link with a file),
+  // keeping an existing file's permissions.
+  const p = linkTarget(file, `writing '${file}'`);
+  let mode: number | undefined;
+  try {
+    mode = fs.statSync(p).mode & 0o7777;
+  } catch {
+    mode = undefined;
+  }
   const tmp = path.join(
     path.dirname(p),
     `.${path.basename(p)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`,
@@ -187,6 +222,7 @@ export function writeFileAtomic(p: string, data: string | Uint8Array): void {
     const fd = fs.openSync(tmp, 'wx');
     try {
       fs.writeFileSync(fd, data);
+      if (mode !== undefined) fs.fchmodSync(fd, mode);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

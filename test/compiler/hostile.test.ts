@@ -366,6 +366,76 @@ export const HOSTILE_CASES: HostileCase[] = [
     shows: ["checkpoint 'nowhere' does not exist"],
   },
   {
+    name: 'run --checkpoint /dev/null: neither a file nor a folder',
+    args: ['run', 'tiny.pim', '--checkpoint', '/dev/null'],
+    exit: [1],
+    shows: ["checkpoint '/dev/null' is neither a checkpoint file nor a folder"],
+    cpuMs: 4000,
+  },
+  {
+    name: 'an empty option value (an unset shell variable): a usage error, not the option left out',
+    args: ['train', 'tiny.pim', '--checkpoint', ''],
+    exit: [2],
+    shows: ['pimc train: --checkpoint needs a value, and was given an empty one'],
+    hides: [/fit: /],
+  },
+  {
+    name: 'run --json over the checkpoint it reads: refused, the checkpoint kept',
+    args: ['run', 'tiny.pim', '--checkpoint', 'ck/fit.ckpt.json', '--json', 'ck/fit.ckpt.json'],
+    setup: (dir) => {
+      fs.mkdirSync(path.join(dir, 'ck'));
+      fs.writeFileSync(path.join(dir, 'ck', 'fit.ckpt.json'), goodCheckpoint);
+    },
+    exit: [1],
+    shows: ["pimc run --json 'ck/fit.ckpt.json': the same file as --checkpoint"],
+    after: (dir) => assert.equal(fs.readFileSync(path.join(dir, 'ck', 'fit.ckpt.json'), 'utf8'), goodCheckpoint),
+  },
+  {
+    name: 'train --json as the checkpoint it is about to write: refused before training',
+    args: ['train', 'tiny.pim', '--checkpoint', 'ck', '--json', 'ck/fit.ckpt.json'],
+    setup: (dir) => fs.mkdirSync(path.join(dir, 'ck')),
+    exit: [1],
+    shows: ["a checkpoint file of the --checkpoint folder 'ck'"],
+    hides: [/fit: /],
+  },
+  {
+    name: 'simulate --json and --html on one file: refused',
+    args: ['simulate', 'tiny.pim', '--json', 'out.json', '--html', 'out.json'],
+    exit: [1],
+    shows: ["pimc simulate --html 'out.json': the same file as --json 'out.json'"],
+    after: (dir) => assert.equal(fs.existsSync(path.join(dir, 'out.json')), false),
+  },
+  {
+    name: '-o through a symbolic link: the target written, the link and the mode kept',
+    args: ['compile', 'tiny.pim', '-o', 'link.json'],
+    setup: (dir) => {
+      fs.writeFileSync(path.join(dir, 'target.json'), 'old');
+      fs.chmodSync(path.join(dir, 'target.json'), 0o600);
+      fs.symlinkSync('target.json', path.join(dir, 'link.json'));
+    },
+    after: (dir) => {
+      assert.ok(fs.lstatSync(path.join(dir, 'link.json')).isSymbolicLink(), 'the link was replaced by a file');
+      assert.match(fs.readFileSync(path.join(dir, 'target.json'), 'utf8'), /^\{/);
+      assert.equal(fs.statSync(path.join(dir, 'target.json')).mode & 0o777, 0o600);
+    },
+  },
+  {
+    name: '-o a symbolic link to nothing: refused, the link kept',
+    args: ['compile', 'tiny.pim', '-o', 'dangling.json'],
+    setup: (dir) => fs.symlinkSync('nowhere/x.json', path.join(dir, 'dangling.json')),
+    exit: [1],
+    shows: ["'dangling.json': a symbolic link to nothing that can hold a file"],
+    after: (dir) => assert.ok(fs.lstatSync(path.join(dir, 'dangling.json')).isSymbolicLink()),
+  },
+  {
+    name: '-o a symbolic link to a .pim source: refused',
+    args: ['compile', 'tiny.pim', '-o', 'sneaky.json'],
+    setup: (dir) => fs.symlinkSync('tiny.pim', path.join(dir, 'sneaky.json')),
+    exit: [1],
+    shows: ['refusing to write over'],
+    after: unchanged('tiny.pim', tinyText),
+  },
+  {
     name: 'fmt on a syntax error: exit 1',
     args: ['fmt', 'syntax-error.pim'],
     exit: [1],

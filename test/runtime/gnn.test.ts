@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { gnn, simulate, tileModel, SimError } from '@pim/runtime/sim';
 import { heteroProgram } from './fixtures/compiled.js';
-import { loadPlanetoid } from '@pim/runtime/train';
+import { loadPlanetoid, train } from '@pim/runtime/train';
 
 const {
   normalizedAdjacency,
@@ -221,6 +221,24 @@ describe('gnn: GCN on the heterogeneous chip (real Cora)', () => {
     assert.throws(
       () => simulate(heteroProgram(), { mapping: 'gcn_on_hetero', graph: graph(5, [0, 1]) }),
       (e: unknown) => e instanceof SimError && /declares 2708 nodes but the graph 'g' has 5/.test(e.message),
+    );
+  });
+
+  it('training refuses a graph the model does not declare, before making its features dense', async () => {
+    const ir = heteroProgram();
+    const citeseer = loadPlanetoid(resolve('data/citeseer'));
+    await assert.rejects(
+      train(ir, 'gcn_train', { data: { kind: 'graph', graph: citeseer }, epochs: 1 }),
+      /model 'gcn2' declares 2708 nodes, but the graph 'citeseer' of dataset 'cora' has 3327/,
+    );
+    const cora = loadPlanetoid(CORA);
+    await assert.rejects(
+      train(ir, 'gcn_train', { data: { kind: 'graph', graph: { ...cora, features: 3_000_001 } }, epochs: 1 }),
+      /declares 1433 features, but the graph 'cora' of dataset 'cora' has 3000001/,
+    );
+    await assert.rejects(
+      train(ir, 'gcn_train', { data: { kind: 'graph', graph: { ...cora, classes: 100 } }, epochs: 1 }),
+      /declares 7 classes, but the graph 'cora' of dataset 'cora' has labels up to 99/,
     );
   });
 

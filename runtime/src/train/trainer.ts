@@ -3,7 +3,7 @@
 // chip's state; thermal noise in training only with noise-aware training, always in evaluation, which is the
 // deployment), and every optimizer step writes the changed cells back, counting writes.
 
-import { mappingParts, validateIr, type IrExperiment, type IrProgram } from '@pim/ir';
+import { mappingParts, validateIr, type IrExperiment, type IrModel, type IrProgram } from '@pim/ir';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '../data/planetoid.js';
 import { initTf, rows, tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
@@ -294,6 +294,25 @@ function makeTask(data: LoadedData, exp: IrExperiment, seed: number, trainNoise:
   return data.kind === 'graph' ? graphTask(data, exp, seed, trainNoise) : tensorTask(data, exp, seed, trainNoise);
 }
 
+/**
+ * A graph read from files must be the one the model declares (nodes, features, classes): checked before
+ * its features are made dense, so a file with one stray feature index cannot ask for gigabytes.
+ */
+function checkGraphFits(model: IrModel, data: LoadedData, exp: IrExperiment): void {
+  if (data.kind !== 'graph' || model.input.kind !== 'graph') return;
+  const g = data.graph;
+  const declared = model.input;
+  const wrong = (['nodes', 'features'] as const).find((k) => g[k] !== declared[k]);
+  if (wrong)
+    throw new TrainConfigError(
+      `experiment '${exp.name}': model '${model.name}' declares ${declared[wrong]} ${wrong}, but the graph '${g.name}' of dataset '${exp.dataset}' has ${g[wrong]}`,
+    );
+  if (g.classes > declared.classes)
+    throw new TrainConfigError(
+      `experiment '${exp.name}': model '${model.name}' declares ${declared.classes} classes, but the graph '${g.name}' of dataset '${exp.dataset}' has labels up to ${g.classes - 1}`,
+    );
+}
+
 /** Runs the `train` experiment `experimentName`; metrics per epoch and final. Same seed ⇒ same metrics. */
 export async function train(ir: IrProgram, experimentName: string, opts: TrainOptions = {}): Promise<TrainResult> {
   const exp = findExperiment(ir, experimentName, 'train');
@@ -304,6 +323,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   const model = modelOf(ir, exp);
   const { temperatures, layers } = trainingHardware(ir, exp, opts.dataRoot);
   const data = opts.data ?? loadExperimentData(ir, exp, opts);
+  checkGraphFits(model, data, exp);
   const optimizer = makeOptimizer(exp);
   const task = makeTask(data, exp, seed, exp.mitigate?.noise_aware === true);
   const net = new Network(model, layers, exp, task.inputShape, seed);
@@ -489,8 +509,10 @@ export function refuseToReplace(dir: string, experiment: string, overwrite: bool
 
 /** A checkpoint file, or in a folder the newest valid checkpoint of the given model; invalid ones are skipped with a warning. */
 function resolveCheckpoint(path: string, model: string, warn: (message: string) => void): string {
-  if (existsSync(path) && statSync(path).isFile()) return path;
   if (!existsSync(path)) throw new TrainConfigError(`checkpoint '${path}' does not exist`);
+  const st = statSync(path);
+  if (st.isFile()) return path;
+  if (!st.isDirectory()) throw new TrainConfigError(`checkpoint '${path}' is neither a checkpoint file nor a folder`);
   const ofModel = (f: string): boolean => {
     try {
       return readCheckpoint(f).model === model;
@@ -545,6 +567,7 @@ export async function evaluate(
   const ck = readCheckpoint(file);
   const { temperatures, layers } = trainingHardware(ir, exp, opts.dataRoot);
   const data = opts.data ?? loadExperimentData(ir, exp, opts);
+  checkGraphFits(model, data, exp);
   const task = makeTask(data, exp, seed, false);
   const net = new Network(model, layers, exp, task.inputShape, seed);
   net.path = opts.path ?? 'auto';
