@@ -366,6 +366,21 @@ export const HOSTILE_CASES: HostileCase[] = [
     shows: ["checkpoint 'nowhere' does not exist"],
   },
   {
+    name: 'a training that diverges: exit 1, the checkpoint it would replace kept',
+    args: ['train', 'diverge.pim', '--train', 'boom', '--checkpoint', 'ck', '--overwrite'],
+    setup: (dir) => {
+      const boom =
+        'train boom { mapping: tiny_on_chip, dataset: blobs, epochs: 1, batch: 16, seed: 1, optimizer: adam { lr: 1e308 } }';
+      fs.writeFileSync(path.join(dir, 'diverge.pim'), `${tinyText()}\n${boom}\n`);
+      fs.mkdirSync(path.join(dir, 'ck'));
+      fs.writeFileSync(path.join(dir, 'ck', 'boom.ckpt.json'), goodCheckpoint);
+    },
+    exit: [1],
+    shows: ["experiment 'boom': training diverged in epoch 1"],
+    after: (dir) => assert.equal(fs.readFileSync(path.join(dir, 'ck', 'boom.ckpt.json'), 'utf8'), goodCheckpoint),
+    cpuMs: 4000,
+  },
+  {
     name: 'run --checkpoint /dev/null: neither a file nor a folder',
     args: ['run', 'tiny.pim', '--checkpoint', '/dev/null'],
     exit: [1],

@@ -458,6 +458,13 @@ function saveCheckpoint(
   at: { epoch: number; updates: number },
   net: Network,
 ): void {
+  const values = net.trainable.map((v) => v.dataSync() as Float32Array);
+  // A diverged training (NaN or infinite weights) would leave a checkpoint nothing can load
+  // (readCheckpoint refuses it), or replace a good one under --overwrite: stop, keeping what is on disk.
+  if (values.some((a) => a.some((x) => !Number.isFinite(x))))
+    throw new TrainConfigError(
+      `experiment '${exp.name}': training diverged in epoch ${at.epoch} (weights are no longer finite numbers); no checkpoint written for it, '${checkpointPath(dir, exp.name)}' left as it was`,
+    );
   const ck: Checkpoint = {
     format: 'pim-checkpoint',
     version: 1,
@@ -465,7 +472,7 @@ function saveCheckpoint(
     model,
     epoch: at.epoch,
     updates: at.updates,
-    variables: net.trainable.map((v) => encodeTensor(v.dataSync() as Float32Array, v.shape)),
+    variables: values.map((a, i) => encodeTensor(a, net.trainable[i]!.shape)),
     writes: Object.fromEntries(
       net.weights
         .filter((w) => w.crossbar)
