@@ -381,6 +381,15 @@ export const HOSTILE_CASES: HostileCase[] = [
     cpuMs: 4000,
   },
   {
+    name: 'train --checkpoint where the checkpoint file would be is a folder: refused before training',
+    args: ['train', 'tiny.pim', '--checkpoint', 'ck', '--overwrite'],
+    setup: (dir) => fs.mkdirSync(path.join(dir, 'ck', 'fit.ckpt.json'), { recursive: true }),
+    exit: [1],
+    shows: ['is not a file: the checkpoint cannot be written there'],
+    hides: [/fit: /],
+    cpuMs: 4000,
+  },
+  {
     name: 'run --checkpoint /dev/null: neither a file nor a folder',
     args: ['run', 'tiny.pim', '--checkpoint', '/dev/null'],
     exit: [1],

@@ -502,7 +502,11 @@ export interface EvaluateResult {
  */
 export function refuseToReplace(dir: string, experiment: string, overwrite: boolean): void {
   const file = checkpointPath(dir, experiment);
-  if (overwrite || !existsSync(file)) return;
+  if (!existsSync(file)) return;
+  // Found now, not when the first epoch's checkpoint fails to replace it.
+  if (!statSync(file).isFile())
+    throw new TrainConfigError(`'${file}' is not a file: the checkpoint cannot be written there`);
+  if (overwrite) return;
   let what = 'a checkpoint';
   try {
     what = `a checkpoint of epoch ${readCheckpoint(file).epoch}`;
