@@ -3,6 +3,7 @@
 // prints a stack trace.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '@pim/grammar';
@@ -142,6 +143,9 @@ function wholeOption(
     throw new UsageError(`pimc ${cmd}: --${key} must be a whole number${range}, not '${String(value)}'`);
   return n;
 }
+
+/** Local worker processes `pimc explore --workers` may start per core. */
+const MAX_WORKERS_PER_CORE = 4;
 
 /** Epochs one `pimc train` may be asked for: far above any run that ends (a run of MNIST takes seconds per epoch). */
 const MAX_EPOCHS = 100_000;
@@ -495,7 +499,8 @@ async function exploreFile(args: string[], out: Out, err: Out): Promise<number> 
   const { values, positionals } = parseOptions('explore', args, { ...flags, ...scale });
   if (values.help) return (out(HELP), 0);
   const file = oneFile('explore', positionals);
-  const whole = (k: string, min: number) => wholeOption('explore', k, (values as Record<string, unknown>)[k], min);
+  const whole = (k: string, min: number, max?: number) =>
+    wholeOption('explore', k, (values as Record<string, unknown>)[k], min, max);
   const exploreArgs = {
     explore: values.explore,
     method: values.method,
@@ -505,7 +510,9 @@ async function exploreFile(args: string[], out: Out, err: Out): Promise<number> 
     html: values.html,
     trainLimit: whole('train-limit', 1),
     testLimit: whole('test-limit', 1),
-    workers: whole('workers', 0),
+    // Each worker is a training process of its own: past a few per core they only share the cores and
+    // the memory (1000 asked for hundreds of processes and 13 GB).
+    workers: whole('workers', 0, MAX_WORKERS_PER_CORE * availableParallelism()),
     queue: values.queue,
     batch: whole('batch', 1),
     resume: values.resume,
@@ -515,6 +522,7 @@ async function exploreFile(args: string[], out: Out, err: Out): Promise<number> 
   checkOutputs('explore', file, [
     { flag: '--json', path: values.json },
     { flag: '--html', path: values.html },
+    { flag: '--journal', path: values.journal },
   ]);
   const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
   const program = compileForRuntime(requireFile(file, 'explore'), String(values.format), err);
@@ -549,7 +557,8 @@ async function startWorker(args: string[], out: Out, err: Out): Promise<number> 
     {
       queue: values.queue,
       concurrency: wholeOption('worker', 'concurrency', values.concurrency, 1),
-      lockTimeout: wholeOption('worker', 'lock-timeout', values['lock-timeout'], 1),
+      // BullMQ's timers take milliseconds in 32 bits; a day is far past any training.
+      lockTimeout: wholeOption('worker', 'lock-timeout', values['lock-timeout'], 1, 86_400),
       childModule: EXPLORE_CHILD,
     },
     out,

@@ -50,6 +50,8 @@ function mkfifo(p: string): void {
 const unchanged = (file: string, before: () => string) => (dir: string) =>
   assert.equal(fs.readFileSync(path.join(dir, file), 'utf8'), before(), `${file} was changed`);
 const tinyText = (): string => fs.readFileSync(path.join(CORPUS, 'tiny.pim'), 'utf8');
+const copyExploreTiny = (dir: string): void =>
+  fs.copyFileSync(path.join(ROOT, 'test/runtime/fixtures/explore-tiny.pim'), path.join(dir, 'explore-tiny.pim'));
 
 /** A checkpoint of tiny.pim's `fit`, trained once per run of this file (see `before`). */
 let goodCheckpoint = '';
@@ -388,6 +390,91 @@ export const HOSTILE_CASES: HostileCase[] = [
     shows: ['is not a file: the checkpoint cannot be written there'],
     hides: [/fit: /],
     cpuMs: 4000,
+  },
+  {
+    name: 'explore --journal over the .pim source: refused, the source kept',
+    args: ['explore', 'explore-tiny.pim', '--method', 'random', '--budget', '4', '--journal', 'explore-tiny.pim'],
+    setup: copyExploreTiny,
+    exit: [1],
+    shows: ["pimc explore --journal 'explore-tiny.pim': refusing to write over a .pim source"],
+    after: (dir) =>
+      assert.deepEqual(
+        fs.readdirSync(dir).filter((f) => f.startsWith('explore-tiny')),
+        ['explore-tiny.pim'],
+      ),
+  },
+  {
+    name: 'explore --json and --journal on one file: refused',
+    args: [
+      'explore',
+      'explore-tiny.pim',
+      '--method',
+      'random',
+      '--budget',
+      '4',
+      '--json',
+      'r.json',
+      '--journal',
+      'r.json',
+    ],
+    setup: copyExploreTiny,
+    exit: [1],
+    shows: ["pimc explore --journal 'r.json': the same file as --json 'r.json'"],
+  },
+  {
+    name: 'explore --resume of a file that is not a journal: refused, the file untouched',
+    args: [
+      'explore',
+      'explore-tiny.pim',
+      '--explore',
+      'chip_accuracy',
+      '--method',
+      'random',
+      '--budget',
+      '4',
+      '--workers',
+      '0',
+      '--journal',
+      'notes.txt',
+      '--resume',
+    ],
+    setup: (dir) => {
+      copyExploreTiny(dir);
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'line one\nline two\na last line without newline');
+    },
+    exit: [1],
+    shows: ['notes.txt:1: not a JSON line'],
+    after: (dir) =>
+      assert.equal(
+        fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8'),
+        'line one\nline two\na last line without newline',
+      ),
+  },
+  {
+    name: 'explore --workers far past the cores: a usage error',
+    args: ['explore', 'explore-tiny.pim', '--workers', '1000'],
+    setup: copyExploreTiny,
+    exit: [2],
+    shows: [/--workers must be a whole number from 0 to \d+, not '1000'/],
+  },
+  {
+    name: 'worker --queue with a database that is not a number: a usage error, no stack',
+    args: ['worker', '--queue', 'redis://127.0.0.1:1/abc'],
+    exit: [2],
+    shows: ["the database number must be 0 to 15, not 'abc'"],
+    hides: [/ReplyError|at /],
+  },
+  {
+    name: 'worker --queue with a port that is not one: a usage error, not retried forever',
+    args: ['worker', '--queue', 'redis://127.0.0.1:99999'],
+    exit: [2],
+    shows: ['is not a valid URL'],
+  },
+  {
+    name: 'worker --lock-timeout past 32-bit milliseconds: a usage error',
+    args: ['worker', '--queue', 'redis://127.0.0.1:1', '--lock-timeout', '3000000'],
+    exit: [2],
+    shows: ['--lock-timeout must be a whole number from 1 to 86400'],
   },
   {
     name: 'run --checkpoint /dev/null: neither a file nor a folder',

@@ -301,4 +301,16 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     assert.doesNotMatch(r.stderr, /^\s+at /m);
     assert.match(fs.readFileSync(path.join(tmp, 'down.journal.jsonl'), 'utf8'), /^\{"journal":"pim-explore"/);
   });
+
+  it('a pimc worker whose Redis is unreachable stops at the first SIGTERM', async () => {
+    const port = await freePort();
+    const w = start('worker', '--queue', `redis://127.0.0.1:${port}`);
+    await until('the worker to see Redis down', () => /ECONNREFUSED/.test(w.stderr), 30);
+    w.child.kill('SIGTERM');
+    // It used to wait for a graceful close that needs Redis, and ignored further signals: a hang.
+    const code = await Promise.race([w.done, new Promise<string>((r) => setTimeout(() => r('still running'), 15_000))]);
+    if (code === 'still running') w.child.kill('SIGKILL');
+    assert.equal(code, 0, w.stderr);
+    assert.match(w.stdout, /stopping now \(Redis is unreachable\)/);
+  });
 });

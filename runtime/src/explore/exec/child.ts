@@ -13,6 +13,17 @@ export type FromChild =
   | { type: 'result'; result: import('./job.js').JobResult }
   | { type: 'hardware'; id: string; answers: HardwareAnswer[] };
 
+/**
+ * A message to the parent. Once the parent is gone (killed by its PID, say), a send fails with EPIPE:
+ * the child then ends quietly, as on 'disconnect', instead of printing a stack on the user's terminal.
+ */
+function toParent(m: FromChild): void {
+  if (!process.connected) return;
+  process.send?.(m, undefined, {}, (e: Error | null) => {
+    if (e) process.exit(0);
+  });
+}
+
 export function runJobChild(compileSources: SourcesCompiler): void {
   const evaluator = new JobEvaluator(compileSources);
   let busy = Promise.resolve();
@@ -26,7 +37,7 @@ export function runJobChild(compileSources: SourcesCompiler): void {
           // A malformed request: no answer, so the parent computes the points itself.
           answers = [{ error: e instanceof Error ? e.message : String(e) }];
         }
-        process.send?.({ type: 'hardware', id: m.id, answers } satisfies FromChild);
+        toParent({ type: 'hardware', id: m.id, answers });
       });
       return;
     }
@@ -34,9 +45,9 @@ export function runJobChild(compileSources: SourcesCompiler): void {
     const id = String((m.job as { id?: unknown } | null)?.id ?? '?');
     busy = busy.then(async () => {
       const result = await evaluator.run(m.job, (epoch, epochs) =>
-        process.send?.({ type: 'progress', id, epoch, epochs, worker: evaluator.worker } satisfies FromChild),
+        toParent({ type: 'progress', id, epoch, epochs, worker: evaluator.worker }),
       );
-      process.send?.({ type: 'result', result } satisfies FromChild);
+      toParent({ type: 'result', result });
     });
   });
   process.on('disconnect', () => process.exit(0));

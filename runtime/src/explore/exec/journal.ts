@@ -44,13 +44,14 @@ export class Journal {
       );
     let text = exists ? fs.readFileSync(file, 'utf8') : '';
     const complete = text.lastIndexOf('\n') + 1;
-    // A crash while appending leaves a partial last line: cut it before appending more.
-    if (complete < text.length) {
-      fs.truncateSync(file, complete);
-      text = text.slice(0, complete);
-    }
-    if (resume) this.readBack(text, header);
-    else if (text.length > 0) {
+    const partial = complete < text.length;
+    text = text.slice(0, complete);
+    if (resume) {
+      this.readBack(text, header);
+      // A crash while appending leaves a partial last line: cut it before appending more, once the file
+      // has read back as a journal (a file that is not one is refused untouched).
+      if (partial) fs.truncateSync(file, complete);
+    } else if (exists && fs.statSync(file).size > 0) {
       // A fresh run never writes into an earlier run's journal, nor loses it: it is kept aside.
       this.keptAside = `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}`;
       fs.renameSync(file, this.keptAside);

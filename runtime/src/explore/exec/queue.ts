@@ -32,6 +32,18 @@ export function connectionFor(url: string): {
 } {
   if (!/^rediss?:\/\//.test(url))
     throw new ExecutorUnavailable(`--queue wants a redis:// or rediss:// URL, not '${safeUrl(url)}'`);
+  // Checked here, not by the client: a bad port retried forever, a bad database number crashed on SELECT.
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ExecutorUnavailable(
+      `--queue '${safeUrl(url)}' is not a valid URL (redis://[:password@]host[:port][/db])`,
+    );
+  }
+  const db = parsed.pathname.replace(/^\//, '');
+  if (db !== '' && !/^(?:[0-9]|1[0-5])$/.test(db))
+    throw new ExecutorUnavailable(`--queue '${safeUrl(url)}': the database number must be 0 to 15, not '${db}'`);
   return { url, maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(250 * times, 2000) };
 }
 

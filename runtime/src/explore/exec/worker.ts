@@ -66,16 +66,31 @@ export async function workerCommand(args: WorkerArgs, out: Out, err: Out, childM
   out(
     `pimc worker: ${hostname()}:${process.pid} takes jobs from ${safeUrl(args.queue)} (queue ${QUEUE_NAME}), ${concurrency} at a time; stop with Ctrl-C`,
   );
+  let stopping = false;
+  let forced = false;
   const stopped = new Promise<void>((resolve) => {
     const stop = () => {
-      out('pimc worker: stopping after the jobs in hand');
+      // Without Redis the jobs in hand cannot report, and a graceful close waits for a connection that
+      // may never come; a second signal is the user insisting. Either way: stop now (--resume and the
+      // queue's stalled-job recovery give lost jobs to another worker).
+      if (down || stopping) {
+        out(`pimc worker: stopping now${down ? ' (Redis is unreachable)' : ''}`);
+        forced = true;
+        void worker.close(true).catch(() => undefined);
+        resolve();
+        return;
+      }
+      stopping = true;
+      out('pimc worker: stopping after the jobs in hand (Ctrl-C again to stop now)');
       void worker.close().then(resolve, resolve);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   void worker.run().catch((e: unknown) => err(`pimc worker: ${(e as Error).message}`));
   await stopped;
   await pool.close();
+  // Stopped without Redis: its clients may still be retrying a connection and would hold the process.
+  if (forced) setTimeout(() => process.exit(0), 200).unref();
   return 0;
 }
