@@ -87,7 +87,11 @@ export class QueueExecutor implements Executor {
 
   private readonly readyWaiters = new Set<() => void>();
 
+  /** Set by close(): its own disconnect is not an outage to report. */
+  private closing = false;
+
   private down(e?: Error): void {
+    if (this.closing) return;
     const first = !this.lastError;
     if (e) this.lastError = (e as NodeJS.ErrnoException).code ?? e.message;
     else this.lastError ||= 'connection closed';
@@ -192,6 +196,7 @@ export class QueueExecutor implements Executor {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.watchdog);
     const quiet = (p: Promise<unknown> | undefined) => p?.catch(() => undefined);
     if (this.failed || this.downSince !== undefined) {
