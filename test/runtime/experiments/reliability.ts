@@ -143,7 +143,7 @@ function serveSections(cache: string, quick: boolean): void {
 
 const USAGE =
   'usage: node test/runtime/dist/experiments/reliability.js [--quick] [--sections a,b,…] [--jobs N] [--cache DIR] [--out FILE]';
-const FLAGS = new Set(['--quick', '--sections', '--jobs', '--cache', '--out', '--no-write', '--serve']);
+const FLAGS = new Set(['--quick', '--sections', '--jobs', '--cache', '--out', '--serve']);
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -165,7 +165,7 @@ async function main(argv: string[]): Promise<void> {
   const jobs = Math.max(1, Number(arg('--jobs') ?? 1));
   if (jobs > 1) await runInProcesses(ids, jobs, cache, quick);
   else await runSections(ids, cache, quick);
-  if (!argv.includes('--no-write')) assemble(cache, resolve(arg('--out') ?? 'docs/results.md'));
+  assemble(cache, resolve(arg('--out') ?? 'docs/results.md'));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
