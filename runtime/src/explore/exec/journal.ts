@@ -42,16 +42,15 @@ export class Journal {
       throw new JournalConflict(
         `--resume: there is no journal at ${file} (an exploration writes it beside its --json or --html output, or at --journal)`,
       );
-    let text = exists ? fs.readFileSync(file, 'utf8') : '';
-    const complete = text.lastIndexOf('\n') + 1;
-    const partial = complete < text.length;
-    text = text.slice(0, complete);
+    const read = exists ? fs.readFileSync(file, 'utf8') : '';
+    const complete = read.lastIndexOf('\n') + 1;
+    let text = read.slice(0, complete);
     if (resume) {
       this.readBack(text, header);
       // A crash while appending leaves a partial last line: cut it before appending more, once the file
       // has read back as a journal (a file that is not one is refused untouched).
-      if (partial) fs.truncateSync(file, complete);
-    } else if (exists && fs.statSync(file).size > 0) {
+      if (complete < read.length) fs.truncateSync(file, complete);
+    } else if (read.length > 0) {
       // A fresh run never writes into an earlier run's journal, nor loses it: it is kept aside.
       this.keptAside = `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}`;
       fs.renameSync(file, this.keptAside);
