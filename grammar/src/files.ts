@@ -212,7 +212,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   try {
     mode = fs.statSync(p).mode & 0o7777;
   } catch {
-    mode = undefined;
+    // a new file: the process's default mode
   }
   const tmp = path.join(
     path.dirname(p),
