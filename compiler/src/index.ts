@@ -9,4 +9,5 @@ export { NAMED_DIMENSIONS, dimName, siUnitOf, type Dim } from './units/dimension
 export { LAYER_KINDS } from './passes/layer-kinds.js';
 export { TECHNOLOGIES, type TechnologyFigures } from './semantics/technologies.js';
 export { OBJECTIVES } from './passes/explore.js';
+export { MAX_EPOCHS } from './passes/experiments.js';
 export { BUILTIN_FUNCTIONS, type FunctionSignature } from './semantics/functions.js';

@@ -4,10 +4,23 @@ import { diag, didYouMean, type Block, type Span } from '@pim/grammar';
 import type { IrDataset, IrExperiment, IrMapping } from '@pim/ir';
 import type { CheckedModel } from './models-check.js';
 import { describeMember, type CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate, requireAtLeast, requirePositive, type Instance } from '../semantics/instance.js';
+import {
+  asNumber,
+  instantiate,
+  requireAtLeast,
+  requireEach,
+  requirePositive,
+  type Instance,
+} from '../semantics/instance.js';
 import { checkValues } from './value-rules.js';
 
 const SECTIONS = ['faults', 'noise', 'mitigate', 'droplayer'] as const;
+
+/**
+ * Epochs a training may ask for, in the source or on the command line: far above any run that ends (an
+ * epoch of MNIST takes seconds here), and below what would loop for years.
+ */
+export const MAX_EPOCHS = 100_000;
 
 export function checkExperiments(
   ctx: CheckContext,
@@ -26,6 +39,9 @@ export function checkExperiments(
       what: `${kind} '${sym.name}'`,
     });
     requireAtLeast(ctx, inst, ['batch'], 1);
+    // (Whole numbers already, as counts.) 0 epochs trains nothing; 1e9 would run for years.
+    if (kind === 'train')
+      requireEach(ctx, inst, ['epochs'], (v) => v >= 1 && v <= MAX_EPOCHS, `from 1 to ${MAX_EPOCHS}`);
     requireAtLeast(ctx, inst, ['activation_bits', 'adc_bits'], 1, 'at least 1 bit');
     const sections = checkSections(ctx, b, uri, kind);
     const mapV = inst.get('mapping');
