@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '@pim/grammar';
 import { checkOutputPath, OutputPathError, samePath, writeFileAtomic } from '@pim/grammar/files';
-import { compile, designCompiler, loadPrelude, sourcesCompiler, type Program } from '@pim/compiler';
+import { compile, designCompiler, loadPrelude, MAX_EPOCHS, sourcesCompiler, type Program } from '@pim/compiler';
 import type { IrProgram } from '@pim/ir';
 
 const VERSION = (
@@ -29,7 +29,7 @@ Usage:
                                    hardware-aware training on the simulated crossbars
                                    (an existing checkpoint is replaced only with --overwrite;
                                    --init: fine-tune from a checkpoint's weights)
-  pimc run FILE --run NAME [--checkpoint DIR] [--json OUT]
+  pimc run FILE [--run NAME] --checkpoint CHECKPOINT [--json OUT]
                                    inference under deployment faults and noise
   pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT] [--html OUT]
              [--workers N | --queue redis://HOST:PORT] [--batch K] [--resume] [--journal FILE]
@@ -45,9 +45,22 @@ Options:
   -h, --help           this help
   -v, --version        the version
 
-Exit status: 0 clean, 1 errors in the source, 2 usage or internal errors.`;
+Exit status: 0 clean, 1 errors in the source, 2 usage errors (or a fault of pimc itself).`;
 
 class UsageError extends Error {}
+
+/**
+ * `pimc CMD --help`: the command's lines of the usage above (from its `  pimc CMD` line to the next
+ * command's), then the options every command takes and the exit status.
+ */
+function commandHelp(cmd: string): string {
+  const lines = HELP.split('\n');
+  const first = lines.findIndex((l) => l.startsWith(`  pimc ${cmd} `));
+  let end = first + 1;
+  while (end < lines.length && lines[end]!.startsWith('   ')) end++;
+  const tail = HELP.slice(HELP.indexOf('\nOptions:'));
+  return `Usage:\n${lines.slice(first, end).join('\n')}\n${tail}`;
+}
 
 type Out = (s: string) => void;
 
@@ -122,6 +135,7 @@ function requireFile(file: string | undefined, cmd: string): string {
   return file;
 }
 
+/** How a command prints its diagnostics: `--format text` or `json`, checked before any work. */
 function formatOf(value: unknown, cmd: string): 'text' | 'json' {
   const format = String(value);
   if (format !== 'text' && format !== 'json') throw new UsageError(`pimc ${cmd}: --format must be text or json`);
@@ -137,7 +151,8 @@ function wholeOption(
   max = Number.MAX_SAFE_INTEGER,
 ): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  // Decimal digits only: Number() would also take '0x10', '1e3' and ' 3 ' as numbers.
+  const n = /^[0-9]+$/.test(String(value)) ? Number(value) : NaN;
   const range = max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : '';
   if (!Number.isSafeInteger(n) || n < min || n > max)
     throw new UsageError(`pimc ${cmd}: --${key} must be a whole number${range}, not '${String(value)}'`);
@@ -147,8 +162,8 @@ function wholeOption(
 /** Local worker processes `pimc explore --workers` may start per core. */
 const MAX_WORKERS_PER_CORE = 4;
 
-/** Epochs one `pimc train` may be asked for: far above any run that ends (a run of MNIST takes seconds per epoch). */
-const MAX_EPOCHS = 100_000;
+/** An output path of a command, by the flag that named it (`directory`: a folder it writes files in). */
+type Output = { flag: string; path: unknown; directory?: boolean };
 
 /**
  * Checks every output path of a command before any work (OutputPathError: exit 1), so a run never
@@ -157,7 +172,7 @@ const MAX_EPOCHS = 100_000;
 function checkOutputs(
   cmd: string,
   source: string | undefined,
-  outputs: { flag: string; path: unknown; directory?: boolean }[],
+  outputs: Output[],
   inputs: { flag: string; path: unknown }[] = [],
 ): void {
   const written: { flag: string; path: string }[] = [];
@@ -183,6 +198,41 @@ function checkJsonBesideCheckpoints(json: unknown, checkpointDir: unknown): void
     throw new OutputPathError(
       `pimc train --json '${json}': a checkpoint file of the --checkpoint folder '${checkpointDir}'`,
     );
+}
+
+/**
+ * A name a flag chose (`--train fit`, `--mapping m`) that the program does not declare: a usage error
+ * (exit 2), naming those it does.
+ */
+function checkDeclared(
+  cmd: string,
+  flag: string,
+  name: unknown,
+  declared: readonly { name: string }[],
+  what: string,
+): void {
+  if (typeof name !== 'string' || declared.some((d) => d.name === name)) return;
+  const names = declared.map((d) => d.name);
+  throw new UsageError(
+    `pimc ${cmd}: ${flag} ${name}: the program declares no ${what} '${name}'${names.length ? ` (it declares ${names.join(', ')})` : ''}`,
+  );
+}
+
+/**
+ * Once the program is compiled: no output may be a file its datasets are read from (`--json
+ * data/cora/nodes.tsv` would replace the data set).
+ */
+function checkOutputsOffData(
+  cmd: string,
+  program: Program & { ir: IrProgram },
+  runtime: { programDataFiles(ir: IrProgram, dataRoot?: string): { dataset: string; file: string }[] },
+  outputs: Output[],
+): void {
+  const root = path.dirname(path.resolve(program.entry));
+  const data = runtime
+    .programDataFiles(program.ir, root)
+    .map((d) => ({ flag: `dataset ${d.dataset}'s data`, path: d.file }));
+  checkOutputs(cmd, undefined, outputs, data);
 }
 
 /** Compiles for a runtime command; prints diagnostics; returns the program only when it has IR. */
@@ -323,7 +373,7 @@ async function command(argv: string[], out: Out, err: Out): Promise<number> {
 /** `pimc check FILE…`: diagnostics of every file (text on stderr with a summary each, or one JSON list on stdout). */
 function checkFiles(args: string[], out: Out, err: Out): number {
   const { values, positionals } = parseOptions('check', args, {});
-  if (values.help) return (out(HELP), 0);
+  if (values.help) return (out(commandHelp('check')), 0);
   if (positionals.length === 0) throw new UsageError('pimc check: missing FILE');
   const format = formatOf(values.format, 'check');
   let failed = false;
@@ -352,7 +402,7 @@ function checkFiles(args: string[], out: Out, err: Out): number {
 /** `pimc compile FILE [-o OUT]`: the IR on stdout, or written to OUT. */
 function compileFile(args: string[], out: Out, err: Out): number {
   const { values, positionals } = parseOptions('compile', args, { output: { type: 'string', short: 'o' } });
-  if (values.help) return (out(HELP), 0);
+  if (values.help) return (out(commandHelp('compile')), 0);
   const file = oneFile('compile', positionals);
   const format = formatOf(values.format, 'compile');
   checkOutputs('compile', file, [{ flag: '-o', path: values.output }]);
@@ -371,7 +421,7 @@ function compileFile(args: string[], out: Out, err: Out): number {
 /** `pimc fmt FILE… [--check|--write]`, by the formatter of @pim/lsp. */
 async function formatFiles(args: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = parseOptions('fmt', args, { check: { type: 'boolean' }, write: { type: 'boolean' } });
-  if (values.help) return (out(HELP), 0);
+  if (values.help) return (out(commandHelp('fmt')), 0);
   if (positionals.length === 0) throw new UsageError('pimc fmt: missing FILE');
   const fmt = await loadOptional('@pim/lsp/format', 'formatting');
   return fmt.fmtCommand(positionals, { check: !!values.check, write: !!values.write }, out, err);
@@ -386,21 +436,20 @@ async function simulateFile(args: string[], out: Out, err: Out): Promise<number>
     html: { type: 'string' },
     writes: { type: 'string' },
   });
-  if (values.help) return (out(HELP), 0);
+  if (values.help) return (out(commandHelp('simulate')), 0);
   const file = oneFile('simulate', positionals);
-  checkOutputs(
-    'simulate',
-    file,
-    [
-      { flag: '--json', path: values.json },
-      { flag: '--csv', path: values.csv, directory: true },
-      { flag: '--html', path: values.html },
-    ],
-    [{ flag: '--writes', path: values.writes }],
-  );
+  const format = formatOf(values.format, 'simulate');
+  const outputs = [
+    { flag: '--json', path: values.json },
+    { flag: '--csv', path: values.csv, directory: true },
+    { flag: '--html', path: values.html },
+  ];
+  checkOutputs('simulate', file, outputs, [{ flag: '--writes', path: values.writes }]);
   const sim = await loadOptional('@pim/runtime/sim', 'simulation');
-  const program = compileForRuntime(requireFile(file, 'simulate'), String(values.format), err);
+  const program = compileForRuntime(requireFile(file, 'simulate'), format, err);
   if (!program) return 1;
+  checkDeclared('simulate', '--mapping', values.mapping, program.ir.mappings, 'mapping');
+  checkOutputsOffData('simulate', program, sim, outputs);
   return sim.simulateCommand(
     program.ir,
     {
@@ -437,29 +486,38 @@ const RUN_OPTIONS = {
 async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: Out): Promise<number> {
   const opts = { ...TRAIN_OPTIONS, ...RUN_OPTIONS };
   const { values, positionals } = parseOptions(cmd, args, opts);
-  if (values.help) return (out(HELP), 0);
+  if (values.help) return (out(commandHelp(cmd)), 0);
   // Parsed with both tables so that the other command's option is named, not called unknown.
   const [own, other] = cmd === 'train' ? [TRAIN_OPTIONS, 'run'] : [RUN_OPTIONS, 'train'];
   for (const k of Object.keys(opts))
     if (!(k in own) && (values as Record<string, unknown>)[k] !== undefined)
       throw new UsageError(`pimc ${cmd}: --${k} is an option of 'pimc ${other}', not of 'pimc ${cmd}'`);
   const file = oneFile(cmd, positionals);
+  const format = formatOf(values.format, cmd);
+  if (cmd === 'run' && values.checkpoint === undefined)
+    throw new UsageError(`pimc run: give --checkpoint CHECKPOINT (the weights a 'pimc train --checkpoint DIR' wrote)`);
   const seed = wholeOption(cmd, 'seed', values.seed, 0, 2 ** 32 - 1);
   const epochs = wholeOption(cmd, 'epochs', values.epochs, 1, MAX_EPOCHS);
   // `run` reads its checkpoint; `train` writes one.
-  checkOutputs(
-    cmd,
-    file,
-    [
-      { flag: '--json', path: values.json },
-      ...(cmd === 'train' ? [{ flag: '--checkpoint', path: values.checkpoint, directory: true }] : []),
-    ],
-    [cmd === 'train' ? { flag: '--init', path: values.init } : { flag: '--checkpoint', path: values.checkpoint }],
-  );
+  const outputs = [
+    { flag: '--json', path: values.json },
+    ...(cmd === 'train' ? [{ flag: '--checkpoint', path: values.checkpoint, directory: true }] : []),
+  ];
+  checkOutputs(cmd, file, outputs, [
+    cmd === 'train' ? { flag: '--init', path: values.init } : { flag: '--checkpoint', path: values.checkpoint },
+  ]);
   if (cmd === 'train') checkJsonBesideCheckpoints(values.json, values.checkpoint);
   const trainer = await loadOptional('@pim/runtime/train', 'training');
-  const program = compileForRuntime(requireFile(file, cmd), String(values.format), err);
+  const program = compileForRuntime(requireFile(file, cmd), format, err);
   if (!program) return 1;
+  checkDeclared(
+    cmd,
+    `--${cmd}`,
+    values[cmd],
+    program.ir.experiments.filter((e) => e.kind === cmd),
+    `${cmd} experiment`,
+  );
+  checkOutputsOffData(cmd, program, trainer, outputs);
   const runArgs = {
     train: values.train,
     run: values.run,
@@ -497,8 +555,13 @@ async function exploreFile(args: string[], out: Out, err: Out): Promise<number> 
     'redis-wait': { type: 'string' },
   } as const;
   const { values, positionals } = parseOptions('explore', args, { ...flags, ...scale });
-  if (values.help) return (out(HELP), 0);
+  if (values.help) return (out(commandHelp('explore')), 0);
   const file = oneFile('explore', positionals);
+  const format = formatOf(values.format, 'explore');
+  if (values['redis-wait'] !== undefined && values.queue === undefined)
+    throw new UsageError(
+      `pimc explore: --redis-wait is how long to wait for the Redis of --queue: give it with --queue`,
+    );
   const whole = (k: string, min: number, max?: number) =>
     wholeOption('explore', k, (values as Record<string, unknown>)[k], min, max);
   const exploreArgs = {
@@ -519,14 +582,17 @@ async function exploreFile(args: string[], out: Out, err: Out): Promise<number> 
     journal: values.journal,
     redisWait: whole('redis-wait', 1),
   };
-  checkOutputs('explore', file, [
+  const outputs = [
     { flag: '--json', path: values.json },
     { flag: '--html', path: values.html },
     { flag: '--journal', path: values.journal },
-  ]);
+  ];
+  checkOutputs('explore', file, outputs);
   const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
-  const program = compileForRuntime(requireFile(file, 'explore'), String(values.format), err);
+  const program = compileForRuntime(requireFile(file, 'explore'), format, err);
   if (!program) return 1;
+  checkDeclared('explore', '--explore', values.explore, program.ir.explorations, 'exploration');
+  checkOutputsOffData('explore', program, explorer, outputs);
   const sources = [...program.files.values()].map((f) => ({ path: f.path, text: f.text }));
   return explorer.exploreCommand(
     program.ir,
@@ -549,7 +615,7 @@ async function startWorker(args: string[], out: Out, err: Out): Promise<number> 
     concurrency: { type: 'string' },
     'lock-timeout': { type: 'string' },
   });
-  if (values.help) return (out(HELP), 0);
+  if (values.help) return (out(commandHelp('worker')), 0);
   if (positionals.length > 0) throw new UsageError('pimc worker: takes no FILE (jobs carry their programs)');
   if (!values.queue) throw new UsageError('pimc worker: give --queue redis://HOST:PORT');
   const explorer = await loadOptional('@pim/runtime/explore', 'exploration');

@@ -313,10 +313,10 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   // ── usage ──
   {
-    name: 'simulate --mapping nosuch: the error on stderr',
+    name: 'simulate --mapping nosuch: a usage error on stderr, naming the mappings there are',
     args: ['simulate', 'tiny.pim', '--mapping', 'nosuch'],
-    exit: [1],
-    shows: ['nosuch'],
+    exit: [2],
+    shows: ["pimc simulate: --mapping nosuch: the program declares no mapping 'nosuch' (it declares tiny_on_chip)"],
     after: (_dir, r) => assert.doesNotMatch(r.stdout, /nosuch/),
   },
   {
@@ -562,6 +562,91 @@ export const HOSTILE_CASES: HostileCase[] = [
       assert.match(text, /\r\n$/);
       assert.doesNotMatch(text, /[^\r]\n/, 'a line ends in LF alone');
     },
+  },
+  // ── usage, second pass ──
+  {
+    name: 'train --help: the help of train, not of every command',
+    args: ['train', 'tiny.pim', '--help'],
+    exit: [0],
+    shows: [/Usage:\n {2}pimc train FILE/, '--init CHECKPOINT', 'Exit status'],
+    hides: ['pimc check', 'pimc explore'],
+  },
+  {
+    name: 'train --format xml: a usage error before training',
+    args: ['train', 'tiny.pim', '--format', 'xml'],
+    exit: [2],
+    shows: ['pimc train: --format must be text or json'],
+    hides: [/fit: /],
+  },
+  {
+    name: 'train --seed 0x10: decimal digits only',
+    args: ['train', 'tiny.pim', '--seed', '0x10'],
+    exit: [2],
+    shows: ["pimc train: --seed must be a whole number from 0 to 4294967295, not '0x10'"],
+  },
+  {
+    name: 'train --train nosuch: a usage error naming the experiments there are',
+    args: ['train', 'tiny.pim', '--train', 'nosuch'],
+    exit: [2],
+    shows: ["pimc train: --train nosuch: the program declares no train experiment 'nosuch' (it declares fit)"],
+  },
+  {
+    name: 'run without --checkpoint: a usage error',
+    args: ['run', 'tiny.pim'],
+    exit: [2],
+    shows: ['pimc run: give --checkpoint CHECKPOINT'],
+  },
+  {
+    name: 'explore --explore nosuch: a usage error',
+    args: ['explore', 'explore-tiny.pim', '--explore', 'nosuch'],
+    setup: copyExploreTiny,
+    exit: [2],
+    shows: ["pimc explore: --explore nosuch: the program declares no exploration 'nosuch'"],
+  },
+  {
+    name: 'explore --redis-wait without --queue: a usage error, not ignored',
+    args: ['explore', 'explore-tiny.pim', '--redis-wait', '5'],
+    setup: copyExploreTiny,
+    exit: [2],
+    shows: ['--redis-wait is how long to wait for the Redis of --queue'],
+  },
+  {
+    name: "simulate --json over a data set's nodes.tsv: refused, the data kept",
+    args: ['simulate', 'samples/gnn-cora.pim', '--json', 'data/cora/nodes.tsv'],
+    setup: (dir) => {
+      fs.mkdirSync(path.join(dir, 'samples'));
+      fs.copyFileSync(path.join(ROOT, 'samples/gnn-cora.pim'), path.join(dir, 'samples/gnn-cora.pim'));
+      fs.mkdirSync(path.join(dir, 'data/cora'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'data/cora/nodes.tsv'), 'the data');
+    },
+    exit: [1],
+    shows: [/pimc simulate --json 'data\/cora\/nodes\.tsv': the same file as dataset cora's data '.*nodes\.tsv'/],
+    after: (dir) => assert.equal(fs.readFileSync(path.join(dir, 'data/cora/nodes.tsv'), 'utf8'), 'the data'),
+  },
+  {
+    name: 'train on a data set whose test split is empty: an error, not an accuracy of 0%',
+    args: ['train', 'two-samples.pim'],
+    setup: (dir) =>
+      fs.writeFileSync(path.join(dir, 'two-samples.pim'), tinyText().replace('samples: 64', 'samples: 2')),
+    exit: [1],
+    shows: ["error: dataset 'blobs': its test split has no samples"],
+    hides: [/fit: /],
+    cpuMs: 4000,
+  },
+  {
+    name: 'run with a checkpoint file of another model whose shapes agree: loads, with a warning',
+    args: ['run', 'tiny.pim', '--checkpoint', 'other.ckpt.json'],
+    setup: (dir) => {
+      const ck = JSON.parse(goodCheckpoint) as Record<string, unknown>;
+      ck['model'] = 'lookalike';
+      fs.writeFileSync(path.join(dir, 'other.ckpt.json'), JSON.stringify(ck));
+    },
+    exit: [0],
+    shows: [
+      "warning: other.ckpt.json: a checkpoint of model 'lookalike' (experiment 'fit'), loaded into model 'tiny'",
+      /deploy: test accuracy/,
+    ],
+    cpuMs: 4000,
   },
 ];
 

@@ -101,6 +101,31 @@ describe('explore: batches', function () {
     });
   }
 
+  it('a budget in CPU seconds: one evaluation alone until a cost is measured, so a large batch does not overspend blind', async () => {
+    for (const m of ['random', 'nsga2', 'cf_mesmo'] as const) {
+      const p = base();
+      const accuracy = p.accuracy!;
+      // One CPU second per epoch, as a worker would measure it.
+      const priced: DesignProblem = {
+        ...p,
+        budget: 10,
+        costUnit: 'cpu',
+        accuracy: async (pt, z) => {
+          const a = (await accuracy(pt, z)) as number;
+          const curve = Array.from({ length: z }, () => a);
+          const cpuCurve = curve.map((_, k) => k + 1);
+          return { accuracy: a, curve, cpuCurve, cpuSeconds: z, wallSeconds: 0, job: `${pt.join()}@${z}`, worker: 't' };
+        },
+      };
+      const s = shuffled(priced, 4, 8);
+      const r = await explore(s.p, m);
+      assert.ok(r.evaluations.length >= 3, `${m}: ${r.evaluations.length} evaluations`);
+      // Blind, the first batch of 8 would have spent 8 full evaluations (24 s) before any cost was known.
+      assert.ok(r.spent <= 10, `${m}: spent ${r.spent} CPU seconds of 10`);
+      assert.ok(s.maxInFlight() > 1, `${m}: evaluations overlapped once a cost was known`);
+    }
+  });
+
   it('a failed evaluation fails the run with its error, and the evaluations before it stay recorded', async () => {
     const seen: number[] = [];
     const p = base();

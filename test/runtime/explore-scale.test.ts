@@ -1,5 +1,6 @@
 // pimc explore at scale, as users run it: a run killed (SIGKILL) and resumed equals an uninterrupted
-// one and trains nothing twice; with a real Redis, a coordinator and two `pimc worker` processes, one
+// one and trains nothing twice; one stopped by SIGTERM says how to resume and leaves no worker
+// process behind; with a real Redis, a coordinator and two `pimc worker` processes, one
 // of them SIGKILLed in the middle of a job, give the evaluations and front of an in-process run; Redis
 // away makes the coordinator give up with exit 2 and its journal intact; a malformed or oversized job
 // in the queue gets an error result and the worker carries on.
@@ -86,6 +87,19 @@ const journalIds = (file: string) =>
     .filter((l) => l.startsWith('{"id"'))
     .map((l) => (JSON.parse(l) as { id: string }).id);
 
+/** Processes whose environment holds `mark` (a run's worker processes inherit it). */
+function processesWith(mark: string): number {
+  let n = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`PIM_TEST_MARK=${mark}`)) n++;
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return n;
+}
+
 describe('explore: at scale (worker processes, resume, a real Redis queue)', function () {
   this.timeout(600_000);
   let tmp: string;
@@ -121,6 +135,24 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     const after = journalIds(journal);
     assert.equal(new Set(after).size, after.length, 'no job journaled twice');
     assert.equal(after.length, reference.evaluations.length, 'every evaluation trained once');
+  });
+
+  it('stopped by SIGTERM: says how to resume, exits 143, and its worker processes end', async () => {
+    const json = path.join(tmp, 'term.json');
+    const journal = path.join(tmp, 'term.journal.jsonl');
+    const mark = `pim-term-${process.pid}-${Date.now()}`;
+    const run = startWith({ PIM_TEST_MARK: mark }, ...RUN, '--workers', '2', '--json', json);
+    await until(
+      'a finished evaluation in the journal',
+      () => fs.existsSync(journal) && journalIds(journal).length >= 1,
+    );
+    run.child.kill('SIGTERM');
+    assert.equal(await run.done, 143, run.stderr);
+    assert.match(
+      run.stderr,
+      /stopped by SIGTERM; the journal .*term\.journal\.jsonl keeps every finished evaluation: run the same command with --resume/,
+    );
+    await until('its worker processes to end', () => processesWith(mark) === 0, 30);
   });
 
   describe('with a real Redis', () => {

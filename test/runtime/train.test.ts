@@ -318,4 +318,22 @@ describe('train: hardware-aware trainer', () => {
     new ProgressReporter(term, 'x').update({ epoch: 2, epochs: 4, loss: 1, elapsed: 60 });
     assert.match(tty[0]!, /^\rx \[#{12}-{12}\] epoch 2\/4 {2}loss 1\.0000 {2}ETA 1m00s/);
   });
+
+  it('progress within an epoch: on a TTY, the bar advanced by steps at most four times a second; nothing in logs', () => {
+    const lines: string[] = [];
+    const sink = { write: (s: string) => (lines.push(s), true), isTTY: false } as unknown as NodeJS.WritableStream;
+    new ProgressReporter(sink, 'vgg').step({ epoch: 1, epochs: 2, step: 5, steps: 10, elapsed: 3 });
+    assert.deepEqual(lines, []);
+    const tty: string[] = [];
+    const term = {
+      write: (s: string) => (tty.push(s), true),
+      isTTY: true,
+      columns: 200,
+    } as unknown as NodeJS.WritableStream;
+    const p = new ProgressReporter(term, 'vgg');
+    p.step({ epoch: 2, epochs: 2, step: 5, steps: 10, elapsed: 75 });
+    p.step({ epoch: 2, epochs: 2, step: 6, steps: 10, elapsed: 75.1 });
+    assert.equal(tty.length, 1, 'a second step within 250 ms is not drawn');
+    assert.match(tty[0]!, /^\rvgg \[#{18}-{6}\] epoch 2\/2 {2}step 5\/10 {2}1m15s/);
+  });
 });

@@ -3,7 +3,8 @@
 // Features are binary bag-of-words, kept sparse (CSR).
 
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import type { IrDataset, IrProgram } from '@pim/ir';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../util/rng.js';
 import { DataError } from './errors.js';
@@ -28,6 +29,26 @@ export interface PlanetoidGraph {
 
 /** The repository's data folder (from runtime/dist/data/): a Planetoid set without a path is read from here. */
 export const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
+
+/** A Planetoid dataset's folder: its `path` (relative to `dataRoot`), else the repository's data/<set>. */
+export function planetoidDir(ds: IrDataset, dataRoot = process.cwd()): string {
+  const p = ds.path ?? join(DATA_DIR, ds.set ?? ds.name);
+  return isAbsolute(p) ? p : resolve(dataRoot, p);
+}
+
+/** The files `loadPlanetoid` reads from a folder. */
+export function planetoidFiles(dir: string): { nodes: string; edges: string } {
+  return { nodes: join(dir, 'nodes.tsv'), edges: join(dir, 'edges.tsv') };
+}
+
+/** Every file the program's datasets are read from, with its dataset: a command's outputs must not be one. */
+export function programDataFiles(ir: IrProgram, dataRoot?: string): { dataset: string; file: string }[] {
+  return (ir.datasets ?? [])
+    .filter((ds) => ds.source === 'planetoid')
+    .flatMap((ds) =>
+      Object.values(planetoidFiles(planetoidDir(ds, dataRoot))).map((file) => ({ dataset: ds.name, file })),
+    );
+}
 
 export const SPLIT_NONE = 0;
 export const SPLIT_TRAIN = 1;
@@ -71,8 +92,7 @@ function dataLines(text: string): { line: number; text: string }[] {
 
 /** Loads `nodes.tsv` and `edges.tsv` from `dir`; the graph's name is the folder's name. */
 export function loadPlanetoid(dir: string): PlanetoidGraph {
-  const nodesFile = join(dir, 'nodes.tsv');
-  const edgesFile = join(dir, 'edges.tsv');
+  const { nodes: nodesFile, edges: edgesFile } = planetoidFiles(dir);
   const nodesText = readText(nodesFile);
   const edgesText = readText(edgesFile);
 

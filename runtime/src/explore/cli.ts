@@ -44,6 +44,7 @@ export {
 } from './tabular.js';
 export type { ParamValue } from './space.js';
 export { problemFor, withinLimits } from './problem.js';
+export { programDataFiles } from '../data/planetoid.js';
 export { isInfeasible, type HardwareOutcome } from './types.js';
 export { outcomeOf, simulateDesign } from './exec/hardware.js';
 export { makeJob, parseJob, jobId, MAX_JOB_BYTES, type EvaluationJob, type JobResult } from './exec/job.js';
@@ -125,6 +126,7 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   }
   let executor: Executor | undefined;
   let journal: Journal | undefined;
+  let removeSignalHandlers: (() => void) | undefined;
   const tty = process.stderr.isTTY === true;
   const progress = new ExploreProgress((t) => process.stderr.write(t), tty, `${ex.name} (${method})`, budgetUnit(ex));
   try {
@@ -141,15 +143,21 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
         );
       executor = await makeExecutor(args, err);
     }
+    // Training in this process holds the event loop for an epoch at a time, where a handler would run
+    // only after it: there, Ctrl-C keeps its default and stops the run at once.
+    if (executor && !(executor instanceof InProcessExecutor))
+      removeSignalHandlers = exitOnStopSignals((sig) => {
+        if (tty) progress.finish('');
+        journal?.close();
+        err(`pimc explore: stopped by ${sig}${journal ? `; ${resumeHint(journal)}` : ''}`);
+      });
     const result = await runExploration(ir, ex, method, args, { executor, journal, progress }, out);
     if (executor) err(progress.finish(executor.description));
     return result;
   } catch (e) {
     if (tty) progress.finish('');
     if (e instanceof ExecutorUnavailable) {
-      err(
-        `pimc explore: ${e.message}${journal ? `; the journal ${journal.file} keeps every finished evaluation: run the same command with --resume to continue` : ''}`,
-      );
+      err(`pimc explore: ${e.message}${journal ? `; ${resumeHint(journal)}` : ''}`);
       return 2;
     }
     if (e instanceof ExploreError || e instanceof DataError) {
@@ -158,9 +166,36 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
     }
     throw e;
   } finally {
+    removeSignalHandlers?.();
     journal?.close();
     await executor?.close();
   }
+}
+
+const resumeHint = (journal: Journal) =>
+  `the journal ${journal.file} keeps every finished evaluation: run the same command with --resume to continue`;
+
+/**
+ * Ctrl-C, SIGTERM and a closed terminal end the run as a kill would (the journal already holds every
+ * finished evaluation, flushed; worker processes end when their channel closes), after `say` has told
+ * the user how to go on. Exit 128 + the signal's number, as a shell reports it; a second signal is not
+ * caught. Returns the function that removes the handlers.
+ */
+function exitOnStopSignals(say: (signal: NodeJS.Signals) => void): () => void {
+  const codes: [NodeJS.Signals, number][] = [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ];
+  const handlers = codes.map(([signal, code]) => {
+    const h = () => {
+      say(signal);
+      process.exit(code);
+    };
+    process.once(signal, h);
+    return [signal, h] as const;
+  });
+  return () => handlers.forEach(([signal, h]) => process.off(signal, h));
 }
 
 /** In-process with --workers 0, else N local worker processes (default: one per core), or the queue. */

@@ -204,6 +204,21 @@ export class Session {
   private running = 0;
   private readonly arrivals: (() => void)[] = [];
 
+  /**
+   * Under a budget in CPU seconds an evaluation's cost is unknown until one is measured, and reserves
+   * nothing before (`costOf`): while one runs unpriced, no other may start, or a large batch would spend
+   * the budget several times over blind. Methods that start several at once wait (`arrival`) while this
+   * holds. Never under a budget in epochs or evaluations, so those runs are unchanged.
+   */
+  get blind(): boolean {
+    return this.withAccuracy && this.p.costUnit === 'cpu' && this.cpuEpochs === 0 && this.running > 0;
+  }
+
+  /** Resolves when the next evaluation in flight is measured (or fails). */
+  arrival(): Promise<void> {
+    return new Promise<void>((wake) => this.arrivals.push(wake));
+  }
+
   /** The evaluation of a design at a fidelity, waited for; a repeat is free. Undefined when infeasible or over budget. */
   async evaluate(pt: Point, epochs = this.p.fullEpochs): Promise<Evaluation | undefined> {
     return this.start(pt, epochs)?.done;
@@ -224,7 +239,7 @@ export class Session {
       // A slot is free when any evaluation is measured, not only the oldest: a short training after a
       // long one does not leave its worker idle. The budget a draw sees is the same either way (the
       // proposals before it reserved their cost), so the draws do not depend on the finishing order.
-      while (this.running >= size && !this.failure) await new Promise<void>((wake) => this.arrivals.push(wake));
+      while ((this.running >= size || this.blind) && !this.failure) await this.arrival();
     }
     for (const d of started) await d;
   }

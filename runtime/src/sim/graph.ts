@@ -1,8 +1,7 @@
 // The graph of a GNN model (Planetoid file or seeded synthetic) and its adjacency analysis under the
 // mapping's policies: block plans per gcn layer, the block-size sweep, DropLayer traffic.
 import { statSync } from 'node:fs';
-import { isAbsolute, join, resolve as resolvePath } from 'node:path';
-import { loadPlanetoid, syntheticGraph } from '../data/planetoid.js';
+import { loadPlanetoid, planetoidDir, planetoidFiles, syntheticGraph } from '../data/planetoid.js';
 import { analyzeGraph, BLOCK_SIZES, type GnnReport, type GraphLike } from '../gnn/index.js';
 import type { TileModel } from './arch.js';
 import { SimError } from './errors.js';
@@ -14,8 +13,8 @@ const graphCache = new Map<string, { stamp: string; graph: GraphLike }>();
 function cachedPlanetoid(dir: string): GraphLike {
   let stamp = '';
   try {
-    stamp = ['nodes.tsv', 'edges.tsv']
-      .map((f) => `${statSync(join(dir, f)).mtimeMs}:${statSync(join(dir, f)).size}`)
+    stamp = Object.values(planetoidFiles(dir))
+      .map((f) => `${statSync(f).mtimeMs}:${statSync(f).size}`)
       .join('/');
   } catch {
     return loadPlanetoid(dir); // let the loader report the missing file
@@ -41,9 +40,7 @@ export function loadGraph(r: Resolved, opts: GraphOptions): GraphLike | undefine
   if (input.kind !== 'graph') return undefined;
   const ds = r.ir.datasets.find((d) => d.name === input.dataset);
   if (ds?.source === 'planetoid') {
-    if (!ds.path) throw new SimError(`datasets[${ds.name}].path`, 'a planetoid dataset needs a path');
-    const dir = isAbsolute(ds.path) ? ds.path : resolvePath(opts.dataRoot ?? process.cwd(), ds.path);
-    return cachedPlanetoid(dir);
+    return cachedPlanetoid(planetoidDir(ds, opts.dataRoot));
   }
   const seed = typeof ds?.attributes['seed'] === 'number' ? (ds.attributes['seed'] as number) : 1;
   const avgDegree = input.edges !== undefined ? (2 * input.edges) / input.nodes : 4;

@@ -18,3 +18,4 @@ export * as gnn from '../gnn/index.js';
 export { renderSpecToSvg, renderCharts, chartSpecs, toCsv, fmt } from '../report/index.js';
 export { objectivesOf, type HardwareObjectives } from './objectives.js';
 export { overlappedLatency, rowsFraction } from './overlap.js';
+export { programDataFiles } from '../data/planetoid.js';

@@ -11,7 +11,7 @@ import { ProgressReporter } from './progress.js';
 import { evaluate, train } from './trainer.js';
 
 export { DataError } from '../data/errors.js';
-export { loadPlanetoid, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';
+export { loadPlanetoid, programDataFiles, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';
 export { loadMnist } from '../data/mnist.js';
 export { loadExperimentData, type LoadedData } from './data.js';
 export { syntheticSet } from '../data/synthetic.js';
@@ -120,6 +120,7 @@ export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Ou
       checkpoint: args.checkpoint,
       overwrite: args.overwrite,
       init: args.init,
+      warn: (m) => err(`warning: ${m}`),
       progress,
       dataRoot: args.source ? dirname(resolve(args.source)) : undefined,
     });

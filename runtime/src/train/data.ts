@@ -1,10 +1,16 @@
 // The experiment's data set, loaded from its IR declaration and turned into tensors for the trainer.
 
-import { isAbsolute, join, resolve } from 'node:path';
 import type { IrDataset, IrExperiment, IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
 import { loadMnist } from '../data/mnist.js';
-import { DATA_DIR, loadPlanetoid, syntheticGraph, type PlanetoidGraph } from '../data/planetoid.js';
+import {
+  loadPlanetoid,
+  planetoidDir,
+  SPLIT_TEST,
+  SPLIT_TRAIN,
+  syntheticGraph,
+  type PlanetoidGraph,
+} from '../data/planetoid.js';
 import { statedSplit, SYNTHETIC_TEST, SYNTHETIC_TRAIN } from '../data/sizes.js';
 import { syntheticSet } from '../data/synthetic.js';
 import type { TensorDataset } from '../data/tensor-set.js';
@@ -29,10 +35,31 @@ function attrNum(ds: IrDataset, key: string): number | undefined {
 export function loadExperimentData(ir: IrProgram, exp: IrExperiment, opts: DataOptions = {}): LoadedData {
   const ds = ir.datasets.find((d) => d.name === exp.dataset);
   if (!ds) throw new DataError(`experiment '${exp.name}': dataset '${exp.dataset}' is not in the IR`);
+  const data = loadDeclared(ds, opts);
+  checkSplits(ds, data, exp.kind === 'train' ? ['train', 'test'] : ['test']);
+  return data;
+}
+
+/**
+ * A split the experiment uses with no samples would train on nothing or report an accuracy of nothing
+ * (printed as 0%): `samples: 2` leaves none for the test split.
+ */
+function checkSplits(ds: IrDataset, data: LoadedData, used: ('train' | 'test')[]): void {
+  const sizes =
+    data.kind === 'tensor'
+      ? { train: data.set.train.n, test: data.set.test.n }
+      : {
+          train: data.graph.split.filter((c) => c === SPLIT_TRAIN).length,
+          test: data.graph.split.filter((c) => c === SPLIT_TEST).length,
+        };
+  for (const split of used)
+    if (sizes[split] === 0) throw new DataError(`dataset '${ds.name}': its ${split} split has no samples`);
+}
+
+function loadDeclared(ds: IrDataset, opts: DataOptions): LoadedData {
   switch (ds.source) {
     case 'planetoid': {
-      const p = ds.path ?? join(DATA_DIR, ds.set ?? ds.name);
-      return { kind: 'graph', graph: loadPlanetoid(isAbsolute(p) ? p : resolve(opts.dataRoot ?? process.cwd(), p)) };
+      return { kind: 'graph', graph: loadPlanetoid(planetoidDir(ds, opts.dataRoot)) };
     }
     case 'builtin': {
       if ((ds.set ?? ds.name) !== 'mnist')

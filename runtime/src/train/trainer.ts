@@ -94,6 +94,8 @@ export interface TrainOptions extends DataOptions {
    * model) instead of the seeded initialisation, written to a new chip (its write counts start at zero).
    */
   init?: string;
+  /** Where warnings go (a checkpoint skipped or of another model): default, Node's process warnings. */
+  warn?: (message: string) => void;
 }
 
 function findExperiment(ir: IrProgram, name: string, kind: 'train' | 'run'): IrExperiment {
@@ -136,6 +138,8 @@ function makeOptimizer(exp: IrExperiment): tf.Optimizer {
 interface Task {
   inputShape: number[];
   classes: number;
+  /** Optimizer steps in one epoch (what the progress line counts within an epoch). */
+  stepsPerEpoch: number;
   /** One epoch of optimizer steps; returns mean loss and training accuracy. */
   trainEpoch(
     net: Network,
@@ -185,6 +189,7 @@ function graphTask(
   return {
     inputShape: [g.features],
     classes: g.classes,
+    stepsPerEpoch: 1,
     trainEpoch(net, step, epoch) {
       const { adj, keptEdges } =
         dropEdge > 0 ? normalizedAdjacency(g, dropEdge, rng) : { adj: full, keptEdges: totalEdges };
@@ -246,6 +251,7 @@ function tensorTask(
   return {
     inputShape: s.sampleShape,
     classes: s.classes,
+    stepsPerEpoch: Math.ceil(s.train.n / batch),
     trainEpoch(net, step, epoch) {
       const order = new Rng((seed ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0).shuffle(
         Array.from({ length: s.train.n }, (_, i) => i),
@@ -330,18 +336,11 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   net.path = opts.path ?? 'approx';
   // From here a failure (a checkpoint to start from that does not fit, say) frees what was allocated.
   try {
-    if (opts.init) {
-      // Fine-tuning: the network starts from the checkpoint's variables.
-      const file = resolveCheckpoint(opts.init, model.name, (m) => process.emitWarning(m));
-      assignVariables(net, readCheckpoint(file), file, model.name);
-    }
+    // Fine-tuning: the network starts from the checkpoint's variables.
+    if (opts.init) loadCheckpointInto(net, opts.init, model.name, opts.warn);
     const clip = exp.mitigate?.clip;
     const progress =
-      opts.progress instanceof ProgressReporter
-        ? opts.progress
-        : opts.progress
-          ? new ProgressReporter(process.stderr, exp.name)
-          : undefined;
+      opts.progress === true ? new ProgressReporter(process.stderr, exp.name) : opts.progress || undefined;
     const evalNoise = exp.noise !== undefined;
     const start = performance.now();
     const metrics: EpochMetrics[] = [];
@@ -381,6 +380,13 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
         stepCpu += (cpu.user + cpu.system) / 1000;
         steps++;
         updates++;
+        progress?.step({
+          epoch,
+          epochs,
+          step: steps,
+          steps: task.stepsPerEpoch,
+          elapsed: (performance.now() - start) / 1000,
+        });
         return out;
       };
       const r = task.trainEpoch(net, step, epoch);
@@ -541,8 +547,26 @@ function resolveCheckpoint(path: string, model: string, warn: (message: string) 
   return found[0]!;
 }
 
-/** The checkpoint's variables (master weights, biases, …) assigned to the network's, shapes checked. */
-function assignVariables(net: Network, ck: Checkpoint, file: string, model: string): void {
+/** The variables of a checkpoint (a file, or a folder's newest of the model) assigned to the network's. */
+function loadCheckpointInto(net: Network, checkpoint: string, model: string, warn = defaultWarn): void {
+  const file = resolveCheckpoint(checkpoint, model, warn);
+  assignVariables(net, readCheckpoint(file), file, model, warn);
+}
+
+const defaultWarn = (message: string) => process.emitWarning(message);
+
+/**
+ * The checkpoint's variables (master weights, biases, …) assigned to the network's, shapes checked. A
+ * checkpoint of another model whose shapes agree loads (weights may be carried over on purpose), with a
+ * warning: named by mistake, it would run silently wrong.
+ */
+function assignVariables(
+  net: Network,
+  ck: Checkpoint,
+  file: string,
+  model: string,
+  warn: (message: string) => void,
+): void {
   if (ck.variables.length !== net.trainable.length)
     throw new TrainConfigError(
       `${file}: checkpoint has ${ck.variables.length} tensors, model '${model}' needs ${net.trainable.length}`,
@@ -551,6 +575,11 @@ function assignVariables(net: Network, ck: Checkpoint, file: string, model: stri
     const t = ck.variables[i]!;
     if (t.shape.join('x') !== v.shape.join('x'))
       throw new TrainConfigError(`${file}: tensor ${i} has shape [${t.shape}], the model needs [${v.shape}]`);
+  });
+  if (ck.model !== model)
+    warn(`${file}: a checkpoint of model '${ck.model}' (experiment '${ck.experiment}'), loaded into model '${model}'`);
+  net.trainable.forEach((v, i) => {
+    const t = ck.variables[i]!;
     // The variable takes the tensor's data; the tensor itself is then only a handle to free.
     const value = tf.tensor(decodeTensor(t), t.shape);
     v.assign(value);
@@ -574,7 +603,8 @@ export async function evaluate(
   const exp = findExperiment(ir, runName, 'run');
   const seed = opts.seed ?? exp.seed;
   const model = modelOf(ir, exp);
-  const file = resolveCheckpoint(opts.checkpoint, model.name, opts.warn ?? ((m) => process.emitWarning(m)));
+  const warn = opts.warn ?? defaultWarn;
+  const file = resolveCheckpoint(opts.checkpoint, model.name, warn);
   const ck = readCheckpoint(file);
   const { temperatures, layers } = trainingHardware(ir, exp, opts.dataRoot);
   const data = opts.data ?? loadExperimentData(ir, exp, opts);
@@ -583,7 +613,7 @@ export async function evaluate(
   const net = new Network(model, layers, exp, task.inputShape, seed);
   net.path = opts.path ?? 'auto';
   try {
-    assignVariables(net, ck, file, model.name);
+    assignVariables(net, ck, file, model.name, warn);
     for (const w of net.weights) {
       const saved = ck.writes[w.name];
       // Counts of another encoding (other column groups) do not apply to these cells.

@@ -83,6 +83,7 @@ async function initialDesign(s: Session, f: FidelityModel, pool: number[][]): Pr
     if (s.remaining + 1e-9 < s.costOf(z)) break;
     const t = s.start(pool[order[i]!]!, z);
     if (t) started.push(t.done);
+    if (s.blind) await s.arrival();
   }
   await Promise.all(started);
 }

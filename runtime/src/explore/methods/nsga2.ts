@@ -28,6 +28,7 @@ export async function runNsga2(s: Session): Promise<void> {
     taken.add(s.p.space.key(pt));
     const t = s.start(pt);
     if (t) initial.push(t.done);
+    if (s.blind) await s.arrival();
   }
   let pop = await Promise.all(initial);
   while (afford() && pop.length >= 2) {
