@@ -11,6 +11,7 @@ import {
   ExploreProgress,
   InProcessExecutor,
   Journal,
+  JournalConflict,
   makeJob,
   MAX_JOB_BYTES,
   parseJob,
@@ -195,6 +196,15 @@ describe('explore: jobs', function () {
         () => new Journal(file, { ...header, exploration: 'other' }, true),
         /journal of exploration 'e', not 'other'/,
       );
+      // Another method or seed is another run: refused (exit 2), the journal untouched.
+      const kept = fs.readFileSync(file, 'utf8');
+      for (const other of [{ seed: 2 }, { method: 'nsga2' }])
+        assert.throws(
+          () => new Journal(file, { ...header, ...other }, true),
+          (e: Error) =>
+            e instanceof JournalConflict && /the journal of a run with method random and seed 1/.test(e.message),
+        );
+      assert.equal(fs.readFileSync(file, 'utf8'), kept);
       const k = new Journal(file, header, true);
       assert.equal(k.replayed, 1);
       assert.equal(k.get('a')?.accuracy, 0.5);

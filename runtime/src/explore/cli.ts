@@ -48,7 +48,7 @@ export { programDataFiles } from '../data/planetoid.js';
 export { isInfeasible, type HardwareOutcome } from './types.js';
 export { outcomeOf, simulateDesign } from './exec/hardware.js';
 export { makeJob, parseJob, jobId, MAX_JOB_BYTES, type EvaluationJob, type JobResult } from './exec/job.js';
-export { Journal } from './exec/journal.js';
+export { Journal, JournalConflict } from './exec/journal.js';
 export { InProcessExecutor, type Executor, type JobHost } from './exec/executor.js';
 export { runJobChild } from './exec/child.js';
 export type { SourcesCompiler } from './exec/evaluator.js';

@@ -20,6 +20,21 @@ type Finished = Extract<JobResult, { ok: true }>;
 /** The command asked for the wrong thing of a journal (resume one that is not there): exit 2. */
 export class JournalConflict extends ExploreError {}
 
+/**
+ * `--resume` continues the run the journal is of: another exploration, method or seed would train a
+ * run of its own into it (its jobs have other ids), which is a mistaken command, not a resume.
+ */
+function checkSameRun(file: string, o: Record<string, unknown>, header: JournalHeader): void {
+  if (o['exploration'] !== header.exploration)
+    throw new JournalConflict(
+      `${file}: the journal of exploration '${String(o['exploration'])}', not '${header.exploration}'`,
+    );
+  if (o['method'] !== header.method || o['seed'] !== header.seed)
+    throw new JournalConflict(
+      `${file}: the journal of a run with method ${String(o['method'])} and seed ${String(o['seed'])}, not ${header.method} and seed ${header.seed}: give the interrupted run's --method and --seed to resume it`,
+    );
+}
+
 export class Journal {
   private readonly results = new Map<string, Finished>();
   private fd: number;
@@ -73,10 +88,7 @@ export class Journal {
       const o = v as Record<string, unknown>;
       if (i === 0) {
         if (o['journal'] !== 'pim-explore') throw new ExploreError(`${this.file}:1: not a pim exploration journal`);
-        if (o['exploration'] !== header.exploration)
-          throw new ExploreError(
-            `${this.file}: the journal of exploration '${String(o['exploration'])}', not '${header.exploration}'`,
-          );
+        checkSameRun(this.file, o, header);
         return;
       }
       if (typeof o['id'] === 'string' && o['ok'] === true && typeof o['accuracy'] === 'number')
