@@ -189,18 +189,6 @@ function checkOutputs(
 }
 
 /**
- * `pimc train`'s --json must not be a checkpoint file of its --checkpoint folder (named as
- * runtime/src/train/checkpoint.ts names them): the run would write both to one file.
- */
-function checkJsonBesideCheckpoints(json: unknown, checkpointDir: unknown): void {
-  if (typeof json !== 'string' || typeof checkpointDir !== 'string' || !json.endsWith('.ckpt.json')) return;
-  if (samePath(path.dirname(json), checkpointDir))
-    throw new OutputPathError(
-      `pimc train --json '${json}': a checkpoint file of the --checkpoint folder '${checkpointDir}'`,
-    );
-}
-
-/**
  * A name a flag chose (`--train fit`, `--mapping m`) that the program does not declare: a usage error
  * (exit 2), naming those it does.
  */
@@ -220,19 +208,20 @@ function checkDeclared(
 
 /**
  * Once the program is compiled: no output may be a file its datasets are read from (`--json
- * data/cora/nodes.tsv` would replace the data set).
+ * data/cora/nodes.tsv` would replace the data set), nor one of `others` (what the run itself writes).
  */
 function checkOutputsOffData(
   cmd: string,
   program: Program & { ir: IrProgram },
   runtime: { programDataFiles(ir: IrProgram, dataRoot?: string): { dataset: string; file: string }[] },
   outputs: Output[],
+  others: { flag: string; path: string }[] = [],
 ): void {
   const root = path.dirname(path.resolve(program.entry));
   const data = runtime
     .programDataFiles(program.ir, root)
     .map((d) => ({ flag: `dataset ${d.dataset}'s data`, path: d.file }));
-  checkOutputs(cmd, undefined, outputs, data);
+  checkOutputs(cmd, undefined, outputs, [...data, ...others]);
 }
 
 /** Compiles for a runtime command; prints diagnostics; returns the program only when it has IR. */
@@ -506,7 +495,6 @@ async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: O
   checkOutputs(cmd, file, outputs, [
     cmd === 'train' ? { flag: '--init', path: values.init } : { flag: '--checkpoint', path: values.checkpoint },
   ]);
-  if (cmd === 'train') checkJsonBesideCheckpoints(values.json, values.checkpoint);
   const trainer = await loadOptional('@pim/runtime/train', 'training');
   const program = compileForRuntime(requireFile(file, cmd), format, err);
   if (!program) return 1;
@@ -517,7 +505,17 @@ async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: O
     program.ir.experiments.filter((e) => e.kind === cmd),
     `${cmd} experiment`,
   );
-  checkOutputsOffData(cmd, program, trainer, outputs);
+  // Nor may --json be the checkpoint file this training is about to write in its --checkpoint folder.
+  const checkpoints =
+    cmd === 'train' && typeof values.checkpoint === 'string'
+      ? program.ir.experiments
+          .filter((e) => e.kind === 'train' && (values.train ?? e.name) === e.name)
+          .map((e) => ({
+            flag: `the checkpoint of ${e.name}`,
+            path: trainer.checkpointPath(values.checkpoint!, e.name),
+          }))
+      : [];
+  checkOutputsOffData(cmd, program, trainer, outputs, checkpoints);
   const runArgs = {
     train: values.train,
     run: values.run,

@@ -506,7 +506,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     args: ['train', 'tiny.pim', '--checkpoint', 'ck', '--json', 'ck/fit.ckpt.json'],
     setup: (dir) => fs.mkdirSync(path.join(dir, 'ck')),
     exit: [1],
-    shows: ["a checkpoint file of the --checkpoint folder 'ck'"],
+    shows: ["pimc train --json 'ck/fit.ckpt.json': the same file as the checkpoint of fit 'ck/fit.ckpt.json'"],
     hides: [/fit: /],
   },
   {

@@ -29,7 +29,7 @@ export {
   type AdcScale,
 } from '../numerics/adc.js';
 export { AdjacencyCrossbar, type AdjacencyParams } from '../numerics/adjacency.js';
-export { checkpointWrites, decodeTensor, readCheckpoint, type Checkpoint } from './checkpoint.js';
+export { checkpointPath, checkpointWrites, decodeTensor, readCheckpoint, type Checkpoint } from './checkpoint.js';
 export { cellEncoding, columnsPerOutput, slicesPerWeight, type Encoding } from '../numerics/encoding.js';
 export { initTf, rows, tf } from '../numerics/tf.js';
 export { layerHardware, TrainConfigError } from './hardware.js';
