@@ -303,33 +303,27 @@ describe('train: hardware-aware trainer', () => {
     }
   });
 
+  /** A log (not a TTY) or a terminal 200 columns wide, and what was written to it. */
+  const sinkOf = (isTTY: boolean) => {
+    const written: string[] = [];
+    const out = { write: (s: string) => (written.push(s), true), isTTY, columns: 200 };
+    return { written, out: out as unknown as NodeJS.WritableStream };
+  };
+
   it('progress: plain lines when not a TTY, with epoch, loss, accuracy and ETA', () => {
-    const lines: string[] = [];
-    const sink = { write: (s: string) => (lines.push(s), true), isTTY: false } as unknown as NodeJS.WritableStream;
-    const p = new ProgressReporter(sink, 'lenet');
-    p.update({ epoch: 1, epochs: 4, loss: 0.5, accuracy: 0.875, elapsed: 10 });
-    assert.deepEqual(lines, ['lenet: epoch 1/4  loss 0.5000  acc 87.5%  ETA 30s\n']);
-    const tty: string[] = [];
-    const term = {
-      write: (s: string) => (tty.push(s), true),
-      isTTY: true,
-      columns: 200,
-    } as unknown as NodeJS.WritableStream;
+    const log = sinkOf(false);
+    new ProgressReporter(log.out, 'lenet').update({ epoch: 1, epochs: 4, loss: 0.5, accuracy: 0.875, elapsed: 10 });
+    assert.deepEqual(log.written, ['lenet: epoch 1/4  loss 0.5000  acc 87.5%  ETA 30s\n']);
+    const { written: tty, out: term } = sinkOf(true);
     new ProgressReporter(term, 'x').update({ epoch: 2, epochs: 4, loss: 1, elapsed: 60 });
     assert.match(tty[0]!, /^\rx \[#{12}-{12}\] epoch 2\/4 {2}loss 1\.0000 {2}ETA 1m00s/);
   });
 
   it('progress within an epoch: on a TTY, the bar advanced by steps at most four times a second; nothing in logs', () => {
-    const lines: string[] = [];
-    const sink = { write: (s: string) => (lines.push(s), true), isTTY: false } as unknown as NodeJS.WritableStream;
-    new ProgressReporter(sink, 'vgg').step({ epoch: 1, epochs: 2, step: 5, steps: 10, elapsed: 3 });
-    assert.deepEqual(lines, []);
-    const tty: string[] = [];
-    const term = {
-      write: (s: string) => (tty.push(s), true),
-      isTTY: true,
-      columns: 200,
-    } as unknown as NodeJS.WritableStream;
+    const log = sinkOf(false);
+    new ProgressReporter(log.out, 'vgg').step({ epoch: 1, epochs: 2, step: 5, steps: 10, elapsed: 3 });
+    assert.deepEqual(log.written, []);
+    const { written: tty, out: term } = sinkOf(true);
     const p = new ProgressReporter(term, 'vgg');
     p.step({ epoch: 2, epochs: 2, step: 5, steps: 10, elapsed: 75 });
     p.step({ epoch: 2, epochs: 2, step: 6, steps: 10, elapsed: 75.1 });
