@@ -108,8 +108,8 @@ describe('explore: pimc explore', function () {
 
   it('mistakes: an unknown exploration or method, MESMO without accuracy, a bad budget', async () => {
     const unknown = await pimc('explore', TINY, '--explore', 'nope');
-    assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /no exploration 'nope' \(the program has chip_space, chip_accuracy\)/);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /declares no exploration 'nope' \(it declares chip_space, chip_accuracy\)/);
     const method = await pimc('explore', TINY, '--method', 'annealing');
     assert.equal(method.code, 2);
     assert.match(method.stderr, /unknown method 'annealing'/);

@@ -105,7 +105,7 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   const ex = args.explore === undefined ? all[0]! : all.find((e) => e.name === args.explore);
   if (!ex) {
     err(`pimc explore: no exploration '${args.explore}' (the program has ${all.map((e) => e.name).join(', ')})`);
-    return 1;
+    return 2;
   }
   const method = (args.method ?? ex.method.name) as Method;
   if (!METHODS.includes(method)) {
