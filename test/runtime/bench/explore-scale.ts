@@ -23,7 +23,7 @@ import { compile, designCompiler } from '@pim/compiler';
 import { explore, InProcessExecutor, makeJob, ProcessPool, problemFor, type Executor } from '@pim/runtime/explore';
 import { startRedis } from '../redis-server.js';
 import { JOBS, tinyJob } from '../explore-fixtures.js';
-import { median } from './median.js';
+import { median, medianInterval } from './median.js';
 import { twoCoreCeiling } from './two-cores.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -176,6 +176,7 @@ export async function benchExploreScale(): Promise<Record<string, number | strin
     await redis.stop();
   }
   const f = (x: number) => Number(x.toPrecision(3));
+  const speedUps = runs.map((r) => r.two.perSecond / r.one.perSecond);
   return {
     [`random search, rram_space, ${DESIGNS} designs × 4 epochs: pairs (1 then 2 workers)`]: runs.length,
     'designs each worker process trained before a timed run (PIM_BENCH_WARM)': WARM,
@@ -185,8 +186,15 @@ export async function benchExploreScale(): Promise<Record<string, number | strin
     'machine load average (1, 5, 15 min) at the end': loadAverage(),
     'evaluations/s, 1 worker (median)': median(ones.map((r) => r.perSecond)),
     'evaluations/s, 2 workers (median)': median(twos.map((r) => r.perSecond)),
-    'SPEED-UP, 2 workers over 1 (median of the pairs; goal ≥ 1.8× on 2 free cores)': median(
-      runs.map((r) => r.two.perSecond / r.one.perSecond),
+    'SPEED-UP, 2 workers over 1 (median of the pairs; goal ≥ 1.8× on 2 free cores)': median(speedUps),
+    '  95% interval of that median (bootstrap of the pairs)':
+      speedUps.length > 1
+        ? medianInterval(speedUps)
+            .map((x) => `${f(x)}×`)
+            .join(' – ')
+        : 'one pair: none',
+    "  the trainings alone (median of the pairs; the pool's objectives left out)": median(
+      runs.map((r) => (r.one.seconds - r.one.hardwareSeconds) / (r.two.seconds - r.two.hardwareSeconds)),
     ),
     // A shared host slows some runs (pairs have ranged 1.25–2.11× within one bench): the fastest run of
     // each kind is the one least disturbed, as timeit takes the minimum.
