@@ -32,11 +32,14 @@ Usage:
   pimc run FILE [--run NAME] --checkpoint CHECKPOINT [--json OUT]
                                    inference under deployment faults and noise
   pimc explore FILE [--explore NAME] [--method M] [--budget N] [--seed N] [--json OUT] [--html OUT]
-             [--workers N | --queue redis://HOST:PORT] [--batch K] [--resume] [--journal FILE]
+             [--workers N | --queue redis://HOST:PORT [--redis-wait S]] [--batch K] [--resume]
+             [--journal FILE] [--train-limit N] [--test-limit N]
                                    search the design space for Pareto-optimal designs
                                    (M: random, grid, nsga2, mesmo, cf_mesmo); training runs on N
                                    local worker processes (default one per core, 0: in this
-                                   process) or on \`pimc worker\`s through a Redis queue
+                                   process) or on \`pimc worker\`s through a Redis queue (waiting
+                                   up to S seconds for it, default 60); --train-limit/--test-limit:
+                                   samples of the data each training uses
   pimc worker --queue redis://HOST:PORT [--concurrency N] [--lock-timeout S]
                                    take exploration jobs from the queue until stopped
 
@@ -208,12 +211,16 @@ function checkDeclared(
 
 /**
  * Once the program is compiled: no output may be a file its datasets are read from (`--json
- * data/cora/nodes.tsv` would replace the data set), nor one of `others` (what the run itself writes).
+ * data/cora/nodes.tsv` would replace the data set), one of `others` (what the run itself writes), or a
+ * checkpoint (`run --checkpoint ck --json ck/fit.ckpt.json` would replace the weights it reads).
  */
 function checkOutputsOffData(
   cmd: string,
   program: Program & { ir: IrProgram },
-  runtime: { programDataFiles(ir: IrProgram, dataRoot?: string): { dataset: string; file: string }[] },
+  runtime: {
+    programDataFiles(ir: IrProgram, dataRoot?: string): { dataset: string; file: string }[];
+    isCheckpointFile(file: string): boolean;
+  },
   outputs: Output[],
   others: { flag: string; path: string }[] = [],
 ): void {
@@ -222,6 +229,9 @@ function checkOutputsOffData(
     .programDataFiles(program.ir, root)
     .map((d) => ({ flag: `dataset ${d.dataset}'s data`, path: d.file }));
   checkOutputs(cmd, undefined, outputs, [...data, ...others]);
+  for (const o of outputs)
+    if (typeof o.path === 'string' && !o.directory && runtime.isCheckpointFile(o.path))
+      throw new OutputPathError(`pimc ${cmd} ${o.flag} '${o.path}': a pim checkpoint, whose weights would be lost`);
 }
 
 /** Compiles for a runtime command; prints diagnostics; returns the program only when it has IR. */
@@ -529,7 +539,8 @@ async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: O
   };
   return cmd === 'train'
     ? trainer.trainCommand(program.ir, runArgs, out, err)
-    : trainer.runCommand(program.ir, runArgs, out, err);
+    : // checked above: `run` without --checkpoint is a usage error
+      trainer.runCommand(program.ir, { ...runArgs, checkpoint: values.checkpoint! }, out, err);
 }
 
 /** `pimc explore FILE …`, by the explorer of @pim/runtime. */
@@ -580,13 +591,14 @@ async function exploreFile(args: string[], out: Out, err: Out): Promise<number> 
     journal: values.journal,
     redisWait: whole('redis-wait', 1),
   };
+  const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
+  // The journal too when --json or --html implies it (`--html r.journal.jsonl` would replace it).
   const outputs = [
     { flag: '--json', path: values.json },
     { flag: '--html', path: values.html },
-    { flag: '--journal', path: values.journal },
+    { flag: values.journal ? '--journal' : 'the journal', path: explorer.journalPathOf(values) },
   ];
   checkOutputs('explore', file, outputs);
-  const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
   const program = compileForRuntime(requireFile(file, 'explore'), format, err);
   if (!program) return 1;
   checkDeclared('explore', '--explore', values.explore, program.ir.explorations, 'exploration');

@@ -108,11 +108,22 @@ export function samePath(a: string, b: string): boolean {
   return realOrSelf(a) === realOrSelf(b);
 }
 
+/**
+ * The path through every link: of a path that does not exist yet, its nearest existing folder's real
+ * path with the rest added back (a checkpoint folder not yet written, under a linked folder).
+ */
 function realOrSelf(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
+  const rest: string[] = [];
+  let at = path.resolve(p);
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(at), ...rest.reverse());
+    } catch {
+      const up = path.dirname(at);
+      if (up === at) return path.resolve(p);
+      rest.push(path.basename(at));
+      at = up;
+    }
   }
 }
 

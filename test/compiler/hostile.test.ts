@@ -634,6 +634,48 @@ export const HOSTILE_CASES: HostileCase[] = [
     cpuMs: 4000,
   },
   {
+    name: 'run --checkpoint FOLDER --json over the checkpoint in it: refused, the weights kept',
+    args: ['run', 'tiny.pim', '--checkpoint', 'ck', '--json', 'ck/fit.ckpt.json'],
+    setup: (dir) => {
+      fs.mkdirSync(path.join(dir, 'ck'));
+      fs.writeFileSync(path.join(dir, 'ck', 'fit.ckpt.json'), goodCheckpoint);
+    },
+    exit: [1],
+    shows: ["pimc run --json 'ck/fit.ckpt.json': a pim checkpoint, whose weights would be lost"],
+    after: (dir) => assert.equal(fs.readFileSync(path.join(dir, 'ck', 'fit.ckpt.json'), 'utf8'), goodCheckpoint),
+  },
+  {
+    name: 'train --init FOLDER --json over a checkpoint in it: refused before training',
+    args: ['train', 'tiny.pim', '--init', 'ck', '--json', 'ck/fit.ckpt.json'],
+    setup: (dir) => {
+      fs.mkdirSync(path.join(dir, 'ck'));
+      fs.writeFileSync(path.join(dir, 'ck', 'fit.ckpt.json'), goodCheckpoint);
+    },
+    exit: [1],
+    shows: ['a pim checkpoint, whose weights would be lost'],
+    hides: [/fit: /],
+    after: (dir) => assert.equal(fs.readFileSync(path.join(dir, 'ck', 'fit.ckpt.json'), 'utf8'), goodCheckpoint),
+  },
+  {
+    name: 'train --checkpoint through a linked folder, --json where the checkpoint will be: refused',
+    args: ['train', 'tiny.pim', '--checkpoint', 'link', '--json', 'real/fit.ckpt.json'],
+    setup: (dir) => {
+      fs.mkdirSync(path.join(dir, 'real'));
+      fs.symlinkSync('real', path.join(dir, 'link'));
+    },
+    exit: [1],
+    shows: ["pimc train --json 'real/fit.ckpt.json': the same file as the checkpoint of fit"],
+    hides: [/fit: /],
+  },
+  {
+    name: 'explore --html over the journal --json implies: refused',
+    args: ['explore', 'explore-tiny.pim', '--json', 'r.json', '--html', 'r.journal.jsonl'],
+    setup: copyExploreTiny,
+    exit: [1],
+    shows: ["pimc explore the journal 'r.journal.jsonl': the same file as --html 'r.journal.jsonl'"],
+    after: (dir) => assert.equal(fs.existsSync(path.join(dir, 'r.journal.jsonl')), false),
+  },
+  {
     name: 'run with a checkpoint file of another model whose shapes agree: loads, with a warning',
     args: ['run', 'tiny.pim', '--checkpoint', 'other.ckpt.json'],
     setup: (dir) => {

@@ -137,22 +137,24 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     assert.equal(after.length, reference.evaluations.length, 'every evaluation trained once');
   });
 
-  it('stopped by SIGTERM: says how to resume, exits 143, and its worker processes end', async () => {
+  it('stopped by SIGTERM in the middle of long trainings: says how to resume, exits 143, and its worker processes end at once', async () => {
+    // Trainings of many seconds each (40,000 samples): a worker left to finish its job would outlive the run.
+    const long = path.join(tmp, 'long.pim');
+    fs.writeFileSync(long, fs.readFileSync(path.join(ROOT, TINY), 'utf8').replace('samples: 320', 'samples: 40000'));
     const json = path.join(tmp, 'term.json');
-    const journal = path.join(tmp, 'term.journal.jsonl');
     const mark = `pim-term-${process.pid}-${Date.now()}`;
-    const run = startWith({ PIM_TEST_MARK: mark }, ...RUN, '--workers', '2', '--json', json);
-    await until(
-      'a finished evaluation in the journal',
-      () => fs.existsSync(journal) && journalIds(journal).length >= 1,
-    );
+    const args = ['explore', long, '--explore', 'chip_accuracy', '--budget', '9', '--workers', '2', '--json', json];
+    const run = startWith({ PIM_TEST_MARK: mark }, ...args);
+    await until('the coordinator and its two worker processes', () => processesWith(mark) === 3);
+    // Past the pool's hardware objectives (well under a second here), into the trainings.
+    await new Promise((r) => setTimeout(r, 3000));
     run.child.kill('SIGTERM');
     assert.equal(await run.done, 143, run.stderr);
     assert.match(
       run.stderr,
       /stopped by SIGTERM; the journal .*term\.journal\.jsonl keeps every finished evaluation: run the same command with --resume/,
     );
-    await until('its worker processes to end', () => processesWith(mark) === 0, 30);
+    await until('its worker processes to end', () => processesWith(mark) === 0, 2);
   });
 
   describe('with a real Redis', () => {

@@ -45,6 +45,7 @@ export {
 export type { ParamValue } from './space.js';
 export { problemFor, withinLimits } from './problem.js';
 export { programDataFiles } from '../data/planetoid.js';
+export { isCheckpointFile } from '../train/checkpoint.js';
 export { isInfeasible, type HardwareOutcome } from './types.js';
 export { outcomeOf, simulateDesign } from './exec/hardware.js';
 export { makeJob, parseJob, jobId, MAX_JOB_BYTES, type EvaluationJob, type JobResult } from './exec/job.js';
@@ -113,7 +114,7 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
     return 2;
   }
   const withAccuracy = ex.objectives.some((o) => o.name === 'accuracy');
-  const journalFile = args.journal ?? (args.json ?? args.html)?.replace(/(\.[^./\\]*)?$/, '.journal.jsonl');
+  const journalFile = journalPathOf(args);
   if (args.resume && !journalFile) {
     err(
       'pimc explore: --resume needs the journal of the run: give the same --json or --html as the interrupted run, or --journal FILE',
@@ -143,10 +144,12 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
         );
       executor = await makeExecutor(args, err);
     }
-    // Training in this process holds the event loop for an epoch at a time, where a handler would run
-    // only after it: there, Ctrl-C keeps its default and stops the run at once.
-    if (executor && !(executor instanceof InProcessExecutor))
+    // Training in this process holds the event loop for a whole evaluation, and a handler would run only
+    // after it: there, Ctrl-C keeps its default and stops the run at once.
+    const stoppable = executor && !(executor instanceof InProcessExecutor) ? executor : undefined;
+    if (stoppable)
       removeSignalHandlers = exitOnStopSignals((sig) => {
+        stoppable.abandon?.();
         if (tty) progress.finish('');
         journal?.close();
         err(`pimc explore: stopped by ${sig}${journal ? `; ${resumeHint(journal)}` : ''}`);
@@ -172,13 +175,21 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   }
 }
 
+/** The run's journal: --journal, else beside --json (or --html) as OUT.journal.jsonl; none without outputs. */
+export function journalPathOf(args: {
+  journal?: string | undefined;
+  json?: string | undefined;
+  html?: string | undefined;
+}): string | undefined {
+  return args.journal ?? (args.json ?? args.html)?.replace(/(\.[^./\\]*)?$/, '.journal.jsonl');
+}
+
 const resumeHint = (journal: Journal) =>
   `the journal ${journal.file} keeps every finished evaluation: run the same command with --resume to continue`;
 
 /**
  * Ctrl-C, SIGTERM and a closed terminal end the run as a kill would (the journal already holds every
- * finished evaluation, flushed; worker processes end when their channel closes), after `say` has told
- * the user how to go on. Exit 128 + the signal's number, as a shell reports it; a second signal is not
+ * finished evaluation, flushed), after `say` has stopped the workers and told the user how to go on. Exit 128 + the signal's number, as a shell reports it; a second signal is not
  * caught. Returns the function that removes the handlers.
  */
 function exitOnStopSignals(say: (signal: NodeJS.Signals) => void): () => void {

@@ -19,3 +19,4 @@ export { renderSpecToSvg, renderCharts, chartSpecs, toCsv, fmt } from '../report
 export { objectivesOf, type HardwareObjectives } from './objectives.js';
 export { overlappedLatency, rowsFraction } from './overlap.js';
 export { programDataFiles } from '../data/planetoid.js';
+export { isCheckpointFile } from '../train/checkpoint.js';

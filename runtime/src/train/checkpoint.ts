@@ -1,7 +1,7 @@
 // Checkpoints: the master weights, batchnorm-free parameters and per-cell write counts of a trained network,
 // as JSON, with a format name and version; read back only after every field is validated.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@pim/grammar/files';
 import { DataError } from '../data/errors.js';
@@ -40,6 +40,25 @@ export function decodeTensor(t: CheckpointTensor): Float32Array {
 
 export function checkpointPath(dir: string, experiment: string): string {
   return join(dir, `${experiment}.ckpt.json`);
+}
+
+/**
+ * Whether a file is a pim checkpoint, by its first bytes (a checkpoint is written with its format name
+ * first): outputs such as `--json` must not replace one, wherever it lies.
+ */
+export function isCheckpointFile(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    if (!fstatSync(fd).isFile()) return false;
+    const head = Buffer.alloc(256);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return /^\s*\{\s*"format"\s*:\s*"pim-checkpoint"/.test(head.toString('utf8', 0, n));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Written atomically (a temporary file renamed over the old one): a crash leaves the old one whole. */

@@ -29,7 +29,14 @@ export {
   type AdcScale,
 } from '../numerics/adc.js';
 export { AdjacencyCrossbar, type AdjacencyParams } from '../numerics/adjacency.js';
-export { checkpointPath, checkpointWrites, decodeTensor, readCheckpoint, type Checkpoint } from './checkpoint.js';
+export {
+  checkpointPath,
+  checkpointWrites,
+  decodeTensor,
+  isCheckpointFile,
+  readCheckpoint,
+  type Checkpoint,
+} from './checkpoint.js';
 export { cellEncoding, columnsPerOutput, slicesPerWeight, type Encoding } from '../numerics/encoding.js';
 export { initTf, rows, tf } from '../numerics/tf.js';
 export { layerHardware, TrainConfigError } from './hardware.js';
@@ -135,14 +142,16 @@ export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Ou
   });
 }
 
-export function runCommand(irIn: unknown, args: CommandArgs, out: Out, err: Out): Promise<number> {
+/** `pimc run`: its checkpoint is required (pimc's usage error when it is missing). */
+export function runCommand(
+  irIn: unknown,
+  args: CommandArgs & { checkpoint: string },
+  out: Out,
+  err: Out,
+): Promise<number> {
   return guarded(err, async () => {
     const ir = irIn as IrProgram;
     const name = pick(ir, 'run', args.run);
-    if (!args.checkpoint)
-      throw new TrainConfigError(
-        `pimc run: --checkpoint DIR is required (the weights a 'pimc train --checkpoint DIR' wrote)`,
-      );
     const r = await evaluate(ir, name, {
       checkpoint: args.checkpoint,
       seed: args.seed,

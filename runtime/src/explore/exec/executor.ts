@@ -32,6 +32,11 @@ export interface Executor {
    */
   hardware?(request: HardwareRequest): Promise<HardwareAnswer[]>;
   close(): Promise<void>;
+  /**
+   * Ends at once, synchronously, before this process exits on a signal: local processes are killed (the
+   * jobs they hold are lost; the journal keeps the finished ones). A queue's jobs stay in Redis.
+   */
+  abandon?(): void;
 }
 
 /** Today's executor: jobs one after another in this process (training holds the thread anyway). */

@@ -157,6 +157,12 @@ export class ProcessPool implements Executor {
     this.pump();
   }
 
+  /** Every child killed now: a child in a training would only see its channel close after the job. */
+  abandon(): void {
+    this.closed = true;
+    for (const s of this.slotsInUse) s.child.kill();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const exits = this.slotsInUse.map(
