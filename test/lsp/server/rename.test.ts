@@ -203,4 +203,12 @@ describe('references and rename of every kind of name, across three files', func
       await assert.rejects(renameAt(f, mark, bad), `${bad} should be refused`);
     }
   });
+
+  it('refuses a name a use would resolve to something else: `rows: rows` renamed to `cols` would read the sibling attribute', async () => {
+    // The constant is 64 and so is the sibling `cols`: the program would compile, and still mean another thing.
+    await assert.rejects(renameAt('arch.pim', 'rowsUse', 'cols'), /'cols' would mean something else at arch\.pim:5/);
+    await assert.rejects(renameAt('devices.pim', 'rows', 'cols'), /would mean something else/);
+    // A name nothing captures is still renamed.
+    await renameAndCheck('arch.pim', 'rowsUse', 'crossbar_rows');
+  });
 });

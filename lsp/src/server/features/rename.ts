@@ -10,6 +10,8 @@ import type { Analysis } from '../analysis.js';
 import type { PimSymbol } from '../compiler-types.js';
 import { symbolAt } from '../locate.js';
 import type { PimServices } from '../services.js';
+import type { PimDocument } from '../documents.js';
+import { checkRenameKeepsMeaning } from './rename-check.js';
 import { occurrences, usesOfUnnamedBlocks, type Occurrence } from './references.js';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -63,21 +65,27 @@ export async function rename(
   if (!hit) return null;
   checkNewName(a, hit.symbol, newName);
   const sym = hit.symbol;
-  const changes: Record<string, TextEdit[]> = {};
+  const edited = new Map<string, { doc: PimDocument; edits: TextEdit[] }>();
+  const add = (doc: PimDocument, e: TextEdit) => {
+    const at = edited.get(doc.path) ?? { doc, edits: [] };
+    at.edits.push(e);
+    edited.set(doc.path, at);
+  };
   const edit = (o: Occurrence, name: string): void => {
     const doc = s.workspace.document(o.file);
     if (!doc) return;
     if (o.declaration && namedByKind(sym)) {
       // Give the block a name rather than change its kind.
       const at = doc.positionAt(o.span.end);
-      (changes[doc.uri] ??= []).push({ range: { start: at, end: at }, newText: ` ${newName}` });
+      add(doc, { range: { start: at, end: at }, newText: ` ${newName}` });
       return;
     }
     const span = nameSpanWithin(doc.text, o.span, name);
-    if (span) (changes[doc.uri] ??= []).push({ range: doc.range(span), newText: newName });
+    if (span) add(doc, { range: doc.range(span), newText: newName });
   };
   const all = await occurrences(s, sym);
   for (const o of all) edit(o, sym.name);
   if (sym.kind === 'class') for (const o of await usesOfUnnamedBlocks(s, sym.name, all)) edit(o, sym.name);
-  return { changes };
+  if (newName !== sym.name) await checkRenameKeepsMeaning(s, sym, newName, edited);
+  return { changes: Object.fromEntries([...edited.values()].map((e) => [e.doc.uri, e.edits])) };
 }

@@ -1,0 +1,79 @@
+// A rename must not change what a program means. A new name can be captured where a use is written: in
+// `crossbar { rows: K, cols: 32 }`, renaming the constant K to `cols` makes `rows: cols` read the
+// sibling attribute (32, not 64), and the program still compiles. So the edits are applied in memory,
+// each edited file's program compiled again, and the rename refused unless every use the compiler had
+// resolved to the symbol still resolves to it under its new name, nothing else now resolves to it, and
+// no new error appears (the same check rust-analyzer makes by resolving the new name at each use).
+import { ResponseError, type TextEdit } from 'vscode-languageserver';
+import type { PimSymbol, Program, Reference } from '../compiler-types.js';
+import type { PimDocument } from '../documents.js';
+import type { PimServices } from '../services.js';
+
+type Span = { start: number; end: number };
+
+/** Each edit's old span and where its new text lands, in one file (edits do not overlap). */
+function movedSpans(doc: PimDocument, edits: readonly TextEdit[]): { old: Span; now: Span }[] {
+  const spans = edits
+    .map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText }))
+    .sort((x, y) => x.start - y.start);
+  let shift = 0;
+  return spans.map((e) => {
+    const start = e.start + shift;
+    shift += e.text.length - (e.end - e.start);
+    return { old: { start: e.start, end: e.end }, now: { start, end: start + e.text.length } };
+  });
+}
+
+function applied(text: string, doc: PimDocument, edits: readonly TextEdit[]): string {
+  let out = text;
+  const spans = edits
+    .map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText }))
+    .sort((x, y) => y.start - x.start);
+  for (const e of spans) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+const errors = (p: Program | undefined) => p?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+const covers = (r: Reference, file: string, s: Span) =>
+  r.file === file && r.span.start <= s.start && r.span.end >= s.end;
+
+/** Throws a ResponseError when the rename would change a program's meaning or make it fail. */
+export async function checkRenameKeepsMeaning(
+  s: PimServices,
+  sym: PimSymbol,
+  newName: string,
+  edited: ReadonlyMap<string, { doc: PimDocument; edits: TextEdit[] }>,
+): Promise<void> {
+  if (!s.compiler.available) return;
+  const overlay = new Map([...edited].map(([path, e]) => [path, applied(e.doc.text, e.doc, e.edits)]));
+  const host = { readFile: (p: string) => overlay.get(p) ?? s.workspace.host.readFile(p) };
+  const isRenamed = (t: PimSymbol) => t.kind === sym.kind && t.name === newName && t.file === sym.file;
+  for (const entry of edited.keys()) {
+    const before = await s.compiler.compile(entry, { host: s.workspace.host, cache: s.analysis.sourceCache });
+    const after = await s.compiler.compile(entry, { host, cache: new Map() });
+    if (!before || !after) continue;
+    const fresh = errors(after).length > errors(before).length ? errors(after)[0] : undefined;
+    if (fresh) throw new ResponseError(-32602, `renaming to '${newName}' would not compile: ${fresh.message}`);
+    // Uses the compiler resolved to the symbol, where they are after the edits.
+    const uses: { file: string; now: Span }[] = [];
+    for (const [path, e] of edited)
+      for (const m of movedSpans(e.doc, e.edits))
+        if (
+          before.references.some(
+            (r) => covers(r, path, m.old) && r.target.name === sym.name && r.target.file === sym.file,
+          )
+        )
+          uses.push({ file: path, now: m.now });
+    const lost = uses.find((u) => !after.references.some((r) => covers(r, u.file, u.now) && isRenamed(r.target)));
+    const gained = after.references.find((r) => isRenamed(r.target) && !uses.some((u) => covers(r, u.file, u.now)));
+    if (lost || gained) {
+      const at = lost ?? { file: gained!.file, now: gained!.span };
+      const doc = s.workspace.document(at.file);
+      const line = doc ? doc.positionAt(at.now.start).line + 1 : 0;
+      throw new ResponseError(
+        -32602,
+        `'${newName}' would mean something else at ${at.file.split('/').pop()}:${line}: the rename would change the program`,
+      );
+    }
+  }
+}
