@@ -21,6 +21,9 @@ const SEVERITY = {
   info: DiagnosticSeverity.Information,
 } as const;
 
+/** The longest a document's check waits for its edits to pause. */
+const MAX_QUIET_MS = 1000;
+
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Bumped per schedule, so a slow run never publishes over a newer one. */
@@ -30,22 +33,36 @@ export class DiagnosticsPublisher {
 
   constructor(private readonly s: PimServices) {}
 
-  /** Re-checks a document soon; repeated calls within the delay collapse into one run. */
+  /** How long the last check of each document took (ms). */
+  private readonly cost = new Map<string, number>();
+
+  /**
+   * Re-checks a document soon; repeated calls within the delay collapse into one run. The delay grows
+   * with what the last check cost, up to a second: a check of a large file (seconds) holds the thread,
+   * and edits typed meanwhile would each start another, one after the other (a burst of a thousand
+   * edits to a 2.6 MB file kept the server busy for minutes and at 2.6 GB). A small file is checked at
+   * once, as before.
+   */
   schedule(uri: string): void {
     const old = this.timers.get(uri);
     if (old) clearTimeout(old);
     const ticket = (this.tickets.get(uri) ?? 0) + 1;
     this.tickets.set(uri, ticket);
+    const quiet = Math.min(MAX_QUIET_MS, this.cost.get(uri) ?? 0);
     this.timers.set(
       uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        void this.publish(uri, ticket);
-      }, this.s.settings.diagnosticsDelay),
+      setTimeout(
+        () => {
+          this.timers.delete(uri);
+          void this.publish(uri, ticket);
+        },
+        Math.max(this.s.settings.diagnosticsDelay, quiet),
+      ),
     );
   }
 
   clear(uri: string): void {
+    this.cost.delete(uri);
     const t = this.timers.get(uri);
     if (t) clearTimeout(t);
     this.timers.delete(uri);
@@ -82,7 +99,9 @@ export class DiagnosticsPublisher {
         await new Promise((r) => setImmediate(r));
         if (this.tickets.get(uri) !== ticket) return;
       }
+      const started = performance.now();
       const a = await this.s.analysis.analyze(path);
+      this.cost.set(uri, performance.now() - started);
       if (!a) return;
       version = a.doc.version;
       text = a.doc.text;
