@@ -23,7 +23,11 @@ function filesSpelling(s: PimServices, names: string[], more: string[] = []): Ma
   const out = new Map<string, Set<number>>();
   for (const f of new Set([...s.workspace.files(), ...more])) {
     const text = s.workspace.document(f)?.text;
-    const spelled = new Set(names.flatMap((name, i) => (text?.includes(name) ? [i] : [])));
+    if (text === undefined) continue;
+    // One pass over the words of the file, not one search of it per name: a file declaring 100,000
+    // constants asked for its code lenses took 34 s, and the server answered nothing else meanwhile.
+    const words = new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g));
+    const spelled = new Set(names.flatMap((name, i) => (words.has(name) ? [i] : [])));
     if (spelled.size > 0) out.set(f, spelled);
   }
   return out;
