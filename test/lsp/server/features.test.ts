@@ -473,6 +473,12 @@ mapping mm {
     });
     assert.equal(edits.length, 1);
     assert.equal(edits[0]!.newText, 'model m {\n    relu\n\n    flatten\n}\n');
+    // A tab size far past any editor's is held to 16 columns (1e8 made a 446 MB edit, then crashed).
+    const wide = await req<TextEdit[]>('textDocument/formatting', {
+      textDocument: { uri },
+      options: { tabSize: 1e8, insertSpaces: true },
+    });
+    assert.equal(wide[0]!.newText, `model m {\n${' '.repeat(16)}relu\n\n${' '.repeat(16)}flatten\n}\n`);
     const broken = client.nextDiagnostics(uri, 2);
     client.change(uri, 'model m {', 2);
     await broken;

@@ -6,6 +6,7 @@ import { parse } from '@pim/grammar';
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver';
 import { formatPim } from '../../format/format.js';
 import type { PimDocument } from '../documents.js';
+import { indentOptions } from './formatting.js';
 
 export async function formatRange(
   doc: PimDocument,
@@ -13,11 +14,7 @@ export async function formatRange(
   options: FormattingOptions,
   printWidth: number,
 ): Promise<TextEdit[]> {
-  const result = await formatPim(
-    doc.text,
-    { tabWidth: options.tabSize, useTabs: !options.insertSpaces, printWidth, filepath: doc.path },
-    doc.parse,
-  );
+  const result = await formatPim(doc.text, { ...indentOptions(options), printWidth, filepath: doc.path }, doc.parse);
   if (!result.ok || result.text === doc.text) return [];
   const from = doc.offsetAt(range.start);
   const to = doc.offsetAt(range.end);
