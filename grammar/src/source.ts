@@ -40,11 +40,18 @@ export class LineIndex {
     return { line: lo + 1, column: o - this.lineStarts[lo]! + 1 };
   }
 
-  /** Offset of a 1-based line and column (clamped). */
+  /**
+   * Offset of a 1-based line and column, clamped to the text and to the line: a column past the end of
+   * a line is its end, before the line break, not the next line's start (as LSP positions are read).
+   */
   offset(line: number, column: number): number {
     const l = Math.max(1, Math.min(line, this.lineStarts.length));
     const start = this.lineStarts[l - 1]!;
-    const end = l < this.lineStarts.length ? this.lineStarts[l]! : this.text.length;
+    let end = this.text.length;
+    if (l < this.lineStarts.length) {
+      end = this.lineStarts[l]! - 1;
+      if (this.text.charCodeAt(end) === 10 && this.text.charCodeAt(end - 1) === 13 && end - 1 >= start) end--;
+    }
     return Math.min(start + Math.max(0, column - 1), end);
   }
 

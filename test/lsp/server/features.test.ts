@@ -88,6 +88,25 @@ describe('language server over JSON-RPC', function () {
     }
   });
 
+  it('positions: one that is no whole number is refused (InvalidParams); one past the end of a line is its end', async () => {
+    for (const position of [{ line: 1.5, character: 2.5 }, { line: 'a', character: 0 }, {}])
+      await assert.rejects(
+        req('textDocument/rename', { textDocument: td(), position, newName: 'x' }),
+        (e: { code?: number; message?: string }) => e.code === -32602 && /invalid position/.test(e.message ?? ''),
+      );
+    // Past the end of the `mapping m {…}` line: what is at its end, not the next line's `run`.
+    const lines = main.text.split('\n');
+    const line = lines.findIndex((l) => l.startsWith('mapping m'));
+    const hoverAt = (character: number) =>
+      req<unknown>('textDocument/hover', { textDocument: td(), position: { line, character } });
+    const next = await req<unknown>('textDocument/hover', {
+      textDocument: td(),
+      position: { line: line + 1, character: 0 },
+    });
+    assert.notDeepEqual(next, await hoverAt(lines[line]!.length), 'the test needs the two places to differ');
+    assert.deepEqual(await hoverAt(10_000), await hoverAt(lines[line]!.length));
+  });
+
   it('publishes no diagnostics for a valid file, and the compiler’s codes after an edit', async () => {
     const clean = client.published.filter((p) => p.uri === mainUri).at(-1)!;
     assert.deepEqual(clean.diagnostics, []);
