@@ -213,17 +213,34 @@ function linkTarget(p: string, what: string): string {
 /**
  * Writes a file atomically: a temporary file in the same directory, flushed, then renamed over the
  * target. On any failure the temporary file is removed and the target is as it was. A symbolic link is
- * written through; an existing file keeps its permissions.
+ * written through; an existing file keeps its permissions; a read-only one is refused; one with other
+ * hard links is written in place.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   // Through a symbolic link to its target (renaming over the link would replace the link with a file),
   // keeping an existing file's permissions.
   const p = linkTarget(file, `writing '${file}'`);
   let mode: number | undefined;
+  let st: fs.Stats | undefined;
   try {
-    mode = fs.statSync(p).mode & 0o7777;
+    st = fs.statSync(p);
+    mode = st.mode & 0o7777;
   } catch {
     // a new file: the process's default mode
+  }
+  if (st) {
+    // A rename goes by the folder's permission: it would replace a file its user may not write.
+    try {
+      fs.accessSync(p, fs.constants.W_OK);
+    } catch {
+      throw new Error(`'${file}' is read-only`);
+    }
+    // Another name of the same file (a hard link) would keep the old text after a rename: written in
+    // place instead, as editors do.
+    if (st.isFile() && st.nlink > 1) {
+      fs.writeFileSync(p, data);
+      return;
+    }
   }
   const tmp = path.join(
     path.dirname(p),

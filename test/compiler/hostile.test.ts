@@ -553,6 +553,19 @@ export const HOSTILE_CASES: HostileCase[] = [
     shows: [/syntax-error\.pim:3:\d+: error PIM1/],
   },
   {
+    name: 'fmt --write on a file with another hard link: written in place, both names see it',
+    args: ['fmt', '--write', 'h1.pim'],
+    setup: (dir) => {
+      fs.writeFileSync(path.join(dir, 'h1.pim'), 'model   m {relu}\n');
+      fs.linkSync(path.join(dir, 'h1.pim'), path.join(dir, 'h2.pim'));
+    },
+    exit: [0],
+    after: (dir) => {
+      assert.equal(fs.readFileSync(path.join(dir, 'h1.pim'), 'utf8'), 'model m { relu }\n');
+      assert.equal(fs.readFileSync(path.join(dir, 'h2.pim'), 'utf8'), 'model m { relu }\n');
+    },
+  },
+  {
     name: 'fmt --write keeps CRLF line endings',
     args: ['fmt', '--write', 'crlf.pim'],
     exit: [0],

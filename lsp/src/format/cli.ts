@@ -57,8 +57,14 @@ export async function fmtCommand(
     }
     if (opts.write) {
       if (result.text !== text) {
-        writeFileAtomic(file, result.text);
-        out(`formatted ${file}`);
+        // One file that cannot be written (read-only, its folder read-only) is reported; the rest go on.
+        try {
+          writeFileAtomic(file, result.text);
+          out(`formatted ${file}`);
+        } catch (e) {
+          err(`${file}: cannot write file: ${(e as Error).message}`);
+          code = 2;
+        }
       }
       continue;
     }
