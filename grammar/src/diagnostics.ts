@@ -465,6 +465,13 @@ export const Diagnostics = {
 
   // ── PIM9xxx internal ──────────────────────────────────────────────────────────
   internalError: def('PIM9001', 'error', 'Internal error', (message: string) => `internal compiler error: ${message}`),
+  formattingChangesMeaning: def(
+    'PIM9002',
+    'error',
+    'Formatting would change the meaning',
+    (where: string) =>
+      `formatting would change what the file means (${where}), so it is left as written; this is a formatter bug`,
+  ),
 } as const;
 
 export type DiagnosticKey = keyof typeof Diagnostics;

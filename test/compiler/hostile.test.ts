@@ -566,6 +566,18 @@ export const HOSTILE_CASES: HostileCase[] = [
     },
   },
   {
+    name: 'fmt --write where formatting would change the meaning (a doc comment before `{`): refused, the file kept',
+    args: ['fmt', '--write', 'doc-before-brace.pim'],
+    setup: (dir) => fs.writeFileSync(path.join(dir, 'doc-before-brace.pim'), 'architecture a /// d\n{ chips: 2 }\n'),
+    exit: [1],
+    shows: [/doc-before-brace\.pim:1:1: error PIM9002: formatting would change what the file means/],
+    after: (dir) =>
+      assert.equal(
+        fs.readFileSync(path.join(dir, 'doc-before-brace.pim'), 'utf8'),
+        'architecture a /// d\n{ chips: 2 }\n',
+      ),
+  },
+  {
     name: 'fmt --write keeps CRLF line endings',
     args: ['fmt', '--write', 'crlf.pim'],
     exit: [0],

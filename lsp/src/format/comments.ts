@@ -160,7 +160,15 @@ export class CommentPlacer {
     const next = kids.find((k) => k.span.start >= c.span.end);
     const prev = [...kids].reverse().find((k) => k.span.end <= c.span.start);
     const blank = (from: number, to: number): boolean => this.gap(from, to).trim() === '';
-    if (prev && blank(prev.span.end, c.span.start) && !(next && blank(c.span.end, next.span.start)))
+    // `4, // c` in a list: a line comment after the separator, on the element's line, trails it (as
+    // the formatter prints it), or a second pass would move it to the next element's line.
+    const afterSeparator = (from: number, to: number): boolean =>
+      c.kind === 'line' && /^[ \t]*,[ \t]*$/.test(this.gap(from, to));
+    if (
+      prev &&
+      ((blank(prev.span.end, c.span.start) && !(next && blank(c.span.end, next.span.start))) ||
+        afterSeparator(prev.span.end, c.span.start))
+    )
       return this.add(this.placement.trailing, prev, c);
     if (next) return this.add(this.placement.leading, next, c);
     // `tile t[2] /* d */ {`: after the `]` that closes the count.

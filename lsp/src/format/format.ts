@@ -1,5 +1,6 @@
 // `formatPim`: the formatter as a function, for the CLI and the language server.
-import { parse, type Diagnostic, type ParseResult } from '@pim/grammar';
+import { diag, parse, type Diagnostic, type ParseResult } from '@pim/grammar';
+import { astDifference } from './ast-compare.js';
 import plugin, { primeParse } from './plugin.js';
 
 export interface FormatOptions {
@@ -36,5 +37,14 @@ export async function formatPim(
     // A file's line endings are kept (its first line break decides), in the editor and in `pimc fmt`.
     endOfLine: 'auto',
   });
+  // As black's safe mode: the output must parse to the same tree, comments and doc comments included
+  // (`architecture a /// d` + `{ chips: 2 }` once became chips's documentation), or nothing is changed.
+  const file = options.filepath ?? '<input>';
+  const reparsed = parse(formatted, file);
+  const changed = reparsed.diagnostics.some((d) => d.severity === 'error')
+    ? 'the output does not parse'
+    : astDifference(parsed.ast, reparsed.ast);
+  if (changed)
+    return { ok: false, diagnostics: [diag('formattingChangesMeaning', file, { start: 0, end: 0 }, changed)] };
   return { ok: true, text: formatted };
 }
