@@ -1,6 +1,6 @@
 // One `.pim` document as the server sees it: its text at a version, parsed once and kept (the
 // per-document cache), whether it is open in the editor or only on disk.
-import { LineIndex, parse, type ParseResult, type Span } from '@pim/grammar';
+import { diag, LIMITS, LineIndex, parse, type ParseResult, type Span } from '@pim/grammar';
 import type { Position, Range } from 'vscode-languageserver';
 import type { SourceFile } from './compiler-types.js';
 import { toOffset, toPosition, toRange } from './convert.js';
@@ -25,6 +25,17 @@ export class PimDocument {
 
   /** The parse of this text (computed once, incrementally from the previous version when possible). */
   get parse(): ParseResult {
+    // A buffer over the size limit of a source file is one, as on disk (PIM1105): parsed, a 9 MB buffer
+    // held over a gigabyte and kept the server busy for half a minute per request.
+    const bytes = this.parsed ? 0 : Buffer.byteLength(this.text, 'utf8');
+    if (!this.parsed && bytes > LIMITS.fileBytes) {
+      const empty = parse('', this.path);
+      this.parsed = {
+        ...empty,
+        diagnostics: [diag('fileTooLarge', this.path, { start: 0, end: 0 }, bytes, LIMITS.fileBytes)],
+      };
+      this.previous = undefined;
+    }
     if (!this.parsed) {
       // The nearest earlier version that was parsed (quick successive edits skip some).
       let prev = this.previous;

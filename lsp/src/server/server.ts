@@ -3,6 +3,7 @@
 import {
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
@@ -47,12 +48,17 @@ interface ServerState {
   diagnostics?: DiagnosticsPublisher;
   watchRegistration: boolean;
   pullConfiguration: boolean;
+  /** After `shutdown` only `exit` is answered (the protocol's lifecycle). */
+  shutDown?: boolean;
 }
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const state: ServerState = { connection, watchRegistration: false, pullConfiguration: false };
   connection.onInitialize((params) => initialize(state, params));
+  connection.onShutdown(() => {
+    state.shutDown = true;
+  });
   connection.onInitialized(() => {
     state.services?.workspace.scan();
     if (state.watchRegistration) {
@@ -160,12 +166,18 @@ function syncDocuments(state: ServerState, documents: TextDocuments<TextDocument
 }
 
 /** Runs a handler; on any exception logs it and returns the fallback. */
+/** Errors that are answers to the client: bad params (a refused rename), not initialized, shut down. */
+const ANSWERS = new Set([-32602, -32002, -32600]);
+
 function guard<T>(state: ServerState, name: string, fallback: T, fn: () => T | Promise<T>): Promise<T> {
   return Promise.resolve()
-    .then(fn)
+    .then(() => {
+      if (!state.services) throw new ResponseError(-32002, 'the server is not initialized');
+      if (state.shutDown) throw new ResponseError(-32600, 'the server has been shut down');
+      return fn();
+    })
     .catch((e: unknown) => {
-      // A refused rename is an answer, not a failure.
-      if (e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === -32602) throw e;
+      if (e && typeof e === 'object' && 'code' in e && ANSWERS.has((e as { code: number }).code)) throw e;
       state.connection.console.error(`pim: ${name} failed: ${(e as Error)?.stack ?? String(e)}`);
       return fallback;
     });

@@ -166,6 +166,8 @@ export class DiagnosticsPublisher {
     for (const item of ast.items) {
       if (item.type !== 'Import') continue;
       const target = resolve(dirname(path), item.path.value);
+      // A file importing itself has its own errors shown already (the cycle among them).
+      if (target === path) continue;
       const errors = all.filter((d) => d.uri === target && d.severity === 'error');
       if (errors.length === 0) continue;
       const first = errors[0]!;
