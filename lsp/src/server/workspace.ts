@@ -11,6 +11,11 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test'
 /** Upper bounds on what is scanned, so opening a huge folder (a home directory) cannot stall the server. */
 const MAX_FILES = 5000;
 const MAX_DIRS = 20000;
+/**
+ * Files read from disk whose parses are kept, the least recently used dropped first: a workspace of
+ * 5,000 files kept every parse and held 1.17 GB after one workspace-symbol search.
+ */
+const MAX_CACHED = 300;
 
 export class Workspace {
   private readonly open = new Map<string, PimDocument>();
@@ -83,14 +88,30 @@ export class Workspace {
       return undefined;
     }
     const cached = this.disk.get(path);
-    if (cached && cached.mtime === mtime) return cached.doc;
+    this.disk.delete(path);
+    if (cached && cached.mtime === mtime) {
+      this.disk.set(path, cached); // now the most recently used
+      return cached.doc;
+    }
     // Bounded and regular files only: an import of /dev/zero must not take the server's memory.
     const read = readSource(path);
     if (!('text' in read)) return undefined;
     const text = read.text;
     const doc = new PimDocument(pathToUri(path), path, 0, text);
     this.disk.set(path, { mtime, doc });
+    if (this.disk.size > MAX_CACHED) this.disk.delete(this.disk.keys().next().value!);
     return doc;
+  }
+
+  /** What a file's contents are known by: an open buffer's version, else the file's modification time. */
+  stamp(path: string): string | undefined {
+    const open = this.open.get(path);
+    if (open) return `open:${open.version}:${open.text.length}`;
+    try {
+      return `disk:${statSync(path).mtimeMs}`;
+    } catch {
+      return undefined;
+    }
   }
 
   /** What the compiler reads through: unsaved buffers win over the disk. */

@@ -1,7 +1,7 @@
 // The server under inputs past the usual: a buffer over the source size limit, a file importing
 // itself, and requests after `shutdown`.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LIMITS } from '@pim/grammar';
@@ -43,6 +43,24 @@ describe('language server: limits and lifecycle', function () {
       ['PIM2004'],
       JSON.stringify(diagnostics),
     );
+  });
+
+  it('workspace symbols follow a file changed on disk (its declarations are indexed by modification time)', async () => {
+    const path = join(dir, 'names.pim');
+    writeFileSync(path, 'const first_name = 1\n');
+    const find = async (q: string) =>
+      ((await client.connection.sendRequest('workspace/symbol', { query: q })) as { name: string }[]).map(
+        (x) => x.name,
+      );
+    assert.deepEqual(await find('first_name'), []); // not yet known to the server
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: fileUri(path), type: 1 }],
+    });
+    assert.deepEqual(await find('first_name'), ['first_name']);
+    writeFileSync(path, 'const second_name = 1\n');
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    assert.deepEqual(await find('first_name'), []);
+    assert.deepEqual(await find('second_name'), ['second_name']);
   });
 
   it('after shutdown a request is refused (InvalidRequest), not answered', async () => {
