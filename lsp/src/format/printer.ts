@@ -8,6 +8,9 @@ import { CommentPlacer, type CommentPlacement, type Container, membersOf } from 
 
 const { group, indent, line, softline, hardline, literalline, join, ifBreak, lineSuffix, breakParent } = builders;
 
+/** The comment that asks for the next member to be left as written. */
+const IGNORE = /^(\/\/\s*prettier-ignore\s*|\/\*\s*prettier-ignore\s*\*\/)$/;
+
 /** Binding strength, loosest first; a child printed in a slot that needs more gets parentheses. */
 const PREC = { in: 1, range: 2, additive: 3, multiplicative: 4, power: 5, unary: 6, postfix: 7, primary: 8 } as const;
 
@@ -118,6 +121,11 @@ export class PimPrinter {
     return trail && trail.length ? Math.max(trail[trail.length - 1]!.span.end, m.span.end) : m.span.end;
   }
 
+  /** A node as written, its later lines not re-indented. */
+  private verbatim(node: { span: { start: number; end: number } }): Doc {
+    return join(literalline, this.text.slice(node.span.start, node.span.end).split(/\r\n?|\n/));
+  }
+
   /**
    * The members of a list with their comments. At top level they are separated by hard lines; in a
    * body by `, ` when the group is flat and by a newline when it breaks. Blank lines are kept (one at most).
@@ -147,7 +155,8 @@ export class PimPrinter {
           if (this.blankLine(Math.max(c.span.end, open), nextStart)) out.push(hardline);
         }
       }
-      out.push(this.member(m));
+      // `// prettier-ignore` before a member keeps it as written, Prettier's convention.
+      out.push(lead.length && IGNORE.test(lead[lead.length - 1]!.text) ? this.verbatim(m) : this.member(m));
       for (const c of this.comments.trailing.get(m) ?? []) out.push(this.trailingDoc(c));
       prevEnd = this.endWithComments(m);
       prev = m;
