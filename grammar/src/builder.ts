@@ -583,8 +583,10 @@ function isSpace(c: number): boolean {
 function attachDocComments(file: A.PimFile, text: string): void {
   const docs = file.comments.filter((c) => c.kind === 'doc');
   if (docs.length === 0) return;
+  // By where its text ends without trailing blanks: the walk back from a declaration skips blanks, and
+  // `/// doc ` with a space after it documents what follows as `/// doc` does.
   const byEnd = new Map<number, A.Comment>();
-  for (const d of docs) byEnd.set(d.span.end, d);
+  for (const d of docs) byEnd.set(d.span.start + d.text.trimEnd().length, d);
   const docFor = (start: number): string | undefined => {
     const lines: string[] = [];
     let pos = start;
@@ -594,7 +596,7 @@ function attachDocComments(file: A.PimFile, text: string): void {
       while (p > 0 && isSpace(text.charCodeAt(p - 1))) p--;
       const d = byEnd.get(p);
       if (!d) break;
-      lines.unshift(d.text.replace(/^\/\/\/ ?/, ''));
+      lines.unshift(d.text.replace(/^\/\/\/ ?/, '').trimEnd());
       pos = d.span.start;
     }
     return lines.length ? lines.join('\n') : undefined;

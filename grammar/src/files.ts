@@ -211,6 +211,31 @@ function linkTarget(p: string, what: string): string {
 }
 
 /**
+ * Writes over a file in place (keeping its hard links). The new text is first written whole to a
+ * temporary file (so a full disk or a file-size limit fails there, the target untouched), then written
+ * over the target; should that still fail, the former text is written back.
+ */
+function writeInPlace(p: string, data: string | Uint8Array): void {
+  const before = fs.readFileSync(p);
+  const tmp = path.join(
+    path.dirname(p),
+    `.${path.basename(p)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
+  try {
+    fs.writeFileSync(tmp, data, { flag: 'wx' });
+    try {
+      // Opened with O_TRUNC, not copied: the inode, its links and its mode stay.
+      fs.writeFileSync(p, data);
+    } catch (e) {
+      fs.writeFileSync(p, before);
+      throw e;
+    }
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
  * Writes a file atomically: a temporary file in the same directory, flushed, then renamed over the
  * target. On any failure the temporary file is removed and the target is as it was. A symbolic link is
  * written through; an existing file keeps its permissions; a read-only one is refused; one with other
@@ -236,11 +261,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
       throw new Error(`'${file}' is read-only`);
     }
     // Another name of the same file (a hard link) would keep the old text after a rename: written in
-    // place instead, as editors do.
-    if (st.isFile() && st.nlink > 1) {
-      fs.writeFileSync(p, data);
-      return;
-    }
+    // place instead, as editors do, once the new text has been written in full beside it.
+    if (st.isFile() && st.nlink > 1) return writeInPlace(p, data);
   }
   const tmp = path.join(
     path.dirname(p),

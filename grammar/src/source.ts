@@ -45,6 +45,8 @@ export class LineIndex {
    * a line is its end, before the line break, not the next line's start (as LSP positions are read).
    */
   offset(line: number, column: number): number {
+    // A line past the last is the end of the text (vscode-languageserver-textdocument's reading).
+    if (line > this.lineStarts.length) return this.text.length;
     const l = Math.max(1, Math.min(line, this.lineStarts.length));
     const start = this.lineStarts[l - 1]!;
     let end = this.text.length;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parse } from '@pim/grammar';
+import { LineIndex, parse } from '@pim/grammar';
 
 describe('grammar: parse', () => {
   it('parses a block with a unit-carrying attribute', () => {
@@ -36,4 +36,17 @@ describe('grammar: numbers with units', () => {
       if (c.value.unit) assert.equal(`const a = ${text}`.slice(c.value.unit.span.start, c.value.unit.span.end), unit);
     });
   }
+});
+
+describe('grammar: offsets of lines and columns', () => {
+  it('a column past a line is its end (before the break, LF, CRLF or CR); a line past the last is the end', () => {
+    for (const brk of ['\n', '\r\n', '\r']) {
+      const text = `ab${brk}cd`;
+      const li = new LineIndex(text);
+      assert.equal(li.offset(1, 99), 2, JSON.stringify(brk));
+      assert.equal(li.offset(2, 99), text.length);
+      assert.equal(li.offset(3, 1), text.length);
+      assert.equal(li.offset(2, 1), 2 + brk.length);
+    }
+  });
 });

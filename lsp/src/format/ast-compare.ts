@@ -1,16 +1,23 @@
 // Structural comparison of two parses, ignoring positions: formatting must never change what a file means.
 import type { PimFile } from '@pim/grammar';
 
-/** A plain copy of the tree without spans and the URI; comments keep their kind and text, in order. */
+/**
+ * A plain copy of the tree without spans and the URI; comments keep their kind and text, in order, but
+ * not the blanks that end their lines (Prettier drops those, as any formatter does; `// note   ` is
+ * `// note`).
+ */
 export function stripPositions(file: PimFile): unknown {
-  const strip = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(strip);
+  const strip = (v: unknown, comment = false): unknown => {
+    if (Array.isArray(v)) return v.map((x) => strip(x, comment));
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
         if (k === 'span' || k === 'uri') continue;
         if (x === undefined) continue;
-        out[k] = strip(x);
+        out[k] =
+          comment && k === 'text' && typeof x === 'string'
+            ? x.replace(/[ \t]+(?=\r?\n|\r|$)/g, '')
+            : strip(x, k === 'comments');
       }
       return out;
     }

@@ -165,9 +165,10 @@ function syncDocuments(state: ServerState, documents: TextDocuments<TextDocument
   });
 }
 
-/** Runs a handler; on any exception logs it and returns the fallback. */
 /** Errors that are answers to the client: bad params (a refused rename), not initialized, shut down. */
 const ANSWERS = new Set([-32602, -32002, -32600]);
+
+/** Runs a handler; on any exception logs it and returns the fallback. */
 
 function guard<T>(state: ServerState, name: string, fallback: T, fn: () => T | Promise<T>): Promise<T> {
   return Promise.resolve()

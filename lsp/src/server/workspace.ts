@@ -103,10 +103,13 @@ export class Workspace {
     return doc;
   }
 
-  /** What a file's contents are known by: an open buffer's version, else the file's modification time. */
-  stamp(path: string): string | undefined {
+  /**
+   * What a file's contents are known by, to compare with `===`: an open buffer's document (a new one
+   * for every change, and for every opening), else the file's modification time.
+   */
+  stamp(path: string): PimDocument | string | undefined {
     const open = this.open.get(path);
-    if (open) return `open:${open.version}:${open.text.length}`;
+    if (open) return open;
     try {
       return `disk:${statSync(path).mtimeMs}`;
     } catch {

@@ -212,3 +212,55 @@ describe('references and rename of every kind of name, across three files', func
     await renameAndCheck('arch.pim', 'rowsUse', 'crossbar_rows');
   });
 });
+
+describe('rename: what the check must allow and what it must refuse', function () {
+  this.timeout(120000);
+  let dir: string;
+  let client: TestClient;
+  const one =
+    marked(`class ‸{cls}sense_amp extends component { bias: current = 10 uA, power: power = bias * 1 V, area: area = 2 um2 }
+device rr { technology: reram, bits_per_cell: 2 }
+architecture chip { clock: 1 GHz, tile ‸{t}t[4] { ima[2] { crossbar[8] { rows: 64, cols: 64, cell: rr } }, sense_amp[8] { } } }
+architecture other { clock: 1 GHz, tile u[4] { ima[2] { crossbar[8] { rows: 64, cols: 64, cell: rr } } } }
+dataset digits { source: builtin, set: "mnist" }
+model net { input: tensor[1, 28, 28], flatten, linear f1 { out: 32 }, relu, linear f2 { out: 10 } }
+mapping m { model: net, architecture: chip, weights: fixed(16 bit), place f1, linear on t }
+mapping m2 { model: net, architecture: other, weights: fixed(16 bit), place f1, linear on u }
+train tr { mapping: m, dataset: digits, epochs: 1 }
+explore e { evaluate: tr, vary chip.t.sense_amp.bias in [10 uA, 20 uA], minimize area, method: random { budget: 2 } }
+`);
+  const lib = marked('const ‸{k}K = 64\n');
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pim-rename-check-'));
+    writeFileSync(join(dir, 'one.pim'), one.text);
+    writeFileSync(join(dir, 'lib.pim'), lib.text);
+    writeFileSync(join(dir, 'uses.pim'), 'import "lib.pim"\nconst J = K * 2\n');
+    writeFileSync(join(dir, 'other.pim'), 'import "lib.pim"\nconst KK = 3\nconst L = KK + 1\n');
+    client = await startClient(dir);
+  });
+  after(async () => {
+    await client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const renameAt = (file: string, at: { line: number; character: number }, newName: string) =>
+    client.connection.sendRequest('textDocument/rename', {
+      textDocument: { uri: fileUri(join(dir, file)) },
+      position: { line: at.line, character: at.character },
+      newName,
+    }) as Promise<WorkspaceEdit>;
+
+  it('allows a nested name that another block elsewhere has (tile t → u beside other.u)', async () => {
+    const edit = await renameAt('one.pim', one.at['t']!, 'u');
+    assert.ok(Object.values(edit.changes ?? {}).flat().length >= 2);
+  });
+
+  it('allows renaming a class whose unnamed block and vary path are in the same file', async () => {
+    const edit = await renameAt('one.pim', one.at['cls']!, 'sense_amplifier');
+    assert.ok(Object.values(edit.changes ?? {}).flat().length >= 3);
+  });
+
+  it('refuses a name that a file importing the renamed one already declares (two definitions)', async () => {
+    await assert.rejects(renameAt('lib.pim', lib.at['k']!, 'KK'), /renaming to 'KK' would not compile/);
+    await renameAt('lib.pim', lib.at['k']!, 'K2');
+  });
+});

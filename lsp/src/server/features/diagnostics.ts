@@ -33,12 +33,9 @@ export class DiagnosticsPublisher {
 
   constructor(private readonly s: PimServices) {}
 
-  /** How long the last check of each document took (ms). */
-  private readonly cost = new Map<string, number>();
-
   /**
    * Re-checks a document soon; repeated calls within the delay collapse into one run. The delay grows
-   * with what the last check cost, up to a second: a check of a large file (seconds) holds the thread,
+   * with the document's size, up to a second: a check of a large file (seconds) holds the thread,
    * and edits typed meanwhile would each start another, one after the other (a burst of a thousand
    * edits to a 2.6 MB file kept the server busy for minutes and at 2.6 GB). A small file is checked at
    * once, as before.
@@ -48,7 +45,9 @@ export class DiagnosticsPublisher {
     if (old) clearTimeout(old);
     const ticket = (this.tickets.get(uri) ?? 0) + 1;
     this.tickets.set(uri, ticket);
-    const quiet = Math.min(MAX_QUIET_MS, this.cost.get(uri) ?? 0);
+    // About a millisecond of check per kilobyte: measured by the document's size, not by the clock (a
+    // check's wall time also holds the other documents' checks).
+    const quiet = Math.min(MAX_QUIET_MS, (this.s.workspace.document(uriToPath(uri))?.text.length ?? 0) / 1000);
     this.timers.set(
       uri,
       setTimeout(
@@ -62,7 +61,6 @@ export class DiagnosticsPublisher {
   }
 
   clear(uri: string): void {
-    this.cost.delete(uri);
     const t = this.timers.get(uri);
     if (t) clearTimeout(t);
     this.timers.delete(uri);
@@ -99,9 +97,7 @@ export class DiagnosticsPublisher {
         await new Promise((r) => setImmediate(r));
         if (this.tickets.get(uri) !== ticket) return;
       }
-      const started = performance.now();
       const a = await this.s.analysis.analyze(path);
-      this.cost.set(uri, performance.now() - started);
       if (!a) return;
       version = a.doc.version;
       text = a.doc.text;

@@ -37,6 +37,18 @@ const errors = (p: Program | undefined) => p?.diagnostics.filter((d) => d.severi
 const covers = (r: Reference, file: string, s: Span) =>
   r.file === file && r.span.start <= s.start && r.span.end >= s.end;
 
+/** The edited files, and the workspace files that spell the new name (one importing an edited file may
+ * declare it too: two definitions). */
+function filesToCheck(s: PimServices, edited: ReadonlyMap<string, unknown>, newName: string): Set<string> {
+  const entries = new Set(edited.keys());
+  for (const f of s.workspace.files()) {
+    if (entries.has(f)) continue;
+    const words = new Set(s.workspace.document(f)?.text.match(/[A-Za-z_][A-Za-z0-9_]*/g));
+    if (words.has(newName)) entries.add(f);
+  }
+  return entries;
+}
+
 /** Throws a ResponseError when the rename would change a program's meaning or make it fail. */
 export async function checkRenameKeepsMeaning(
   s: PimServices,
@@ -47,25 +59,28 @@ export async function checkRenameKeepsMeaning(
   if (!s.compiler.available) return;
   const overlay = new Map([...edited].map(([path, e]) => [path, applied(e.doc.text, e.doc, e.edits)]));
   const host = { readFile: (p: string) => overlay.get(p) ?? s.workspace.host.readFile(p) };
-  const isRenamed = (t: PimSymbol) => t.kind === sym.kind && t.name === newName && t.file === sym.file;
-  for (const entry of edited.keys()) {
+  // The symbol by its identity: kind, file and qualified name (another `tile u` elsewhere is not it).
+  const renamed = sym.container ? `${sym.container}.${newName}` : newName;
+  const is = (t: PimSymbol, qualified: string) =>
+    t.kind === sym.kind && t.file === sym.file && t.qualifiedName === qualified;
+  for (const entry of filesToCheck(s, edited, newName)) {
     const before = await s.compiler.compile(entry, { host: s.workspace.host, cache: s.analysis.sourceCache });
     const after = await s.compiler.compile(entry, { host, cache: new Map() });
     if (!before || !after) continue;
     const fresh = errors(after).length > errors(before).length ? errors(after)[0] : undefined;
     if (fresh) throw new ResponseError(-32602, `renaming to '${newName}' would not compile: ${fresh.message}`);
-    // Uses the compiler resolved to the symbol, where they are after the edits.
+    // Uses the compiler resolved to the symbol, where they are after the edits (a name inserted where
+    // there was none, to a block named by its kind, was no use of anything).
     const uses: { file: string; now: Span }[] = [];
     for (const [path, e] of edited)
       for (const m of movedSpans(e.doc, e.edits))
         if (
-          before.references.some(
-            (r) => covers(r, path, m.old) && r.target.name === sym.name && r.target.file === sym.file,
-          )
+          m.old.end > m.old.start &&
+          before.references.some((r) => covers(r, path, m.old) && is(r.target, sym.qualifiedName))
         )
           uses.push({ file: path, now: m.now });
-    const lost = uses.find((u) => !after.references.some((r) => covers(r, u.file, u.now) && isRenamed(r.target)));
-    const gained = after.references.find((r) => isRenamed(r.target) && !uses.some((u) => covers(r, u.file, u.now)));
+    const lost = uses.find((u) => !after.references.some((r) => covers(r, u.file, u.now) && is(r.target, renamed)));
+    const gained = after.references.find((r) => is(r.target, renamed) && !uses.some((u) => covers(r, u.file, u.now)));
     if (lost || gained) {
       const at = lost ?? { file: gained!.file, now: gained!.span };
       const doc = s.workspace.document(at.file);

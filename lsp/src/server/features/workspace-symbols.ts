@@ -17,7 +17,7 @@ export function fuzzyMatch(query: string, name: string): boolean {
  * Each file's declarations, by its stamp: a search reads a file again only when it changed, and keeps
  * the names, not the parse (the workspace keeps only so many parses).
  */
-const declared = new WeakMap<Workspace, Map<string, { stamp: string; symbols: SymbolInformation[] }>>();
+const declared = new WeakMap<Workspace, Map<string, { stamp: PimDocument | string; symbols: SymbolInformation[] }>>();
 
 export function workspaceSymbols(workspace: Workspace, query: string, limit = 500): SymbolInformation[] {
   let index = declared.get(workspace);
