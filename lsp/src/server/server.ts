@@ -3,7 +3,9 @@
 import {
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
@@ -165,6 +167,11 @@ function syncDocuments(state: ServerState, documents: TextDocuments<TextDocument
   });
 }
 
+/** A message shown to the user, with nothing to answer (a notification, not ShowMessageRequest). */
+function warnUser(connection: Connection, message: string): void {
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+}
+
 /** Errors that are answers to the client: bad params (a refused rename), not initialized, shut down. */
 const ANSWERS = new Set([-32602, -32002, -32600]);
 
@@ -292,6 +299,7 @@ function registerEditing(state: ServerState): void {
         a.doc,
         p.options,
         await printWidthFor(state, p.textDocument.uri, state.services.settings.printWidth),
+        (m) => warnUser(connection, m),
       );
     }),
   );
@@ -300,7 +308,7 @@ function registerEditing(state: ServerState): void {
       const a = quickFor(state, p.textDocument.uri);
       if (!a || !state.services) return [];
       const width = await printWidthFor(state, p.textDocument.uri, state.services.settings.printWidth);
-      return formatRange(a.doc, p.range, p.options, width);
+      return formatRange(a.doc, p.range, p.options, width, (m) => warnUser(connection, m));
     }),
   );
   connection.onCodeAction((p) => guard(state, 'codeAction', [], () => codeActions(p)));

@@ -63,6 +63,20 @@ describe('language server: limits and lifecycle', function () {
     assert.deepEqual(await find('second_name'), ['second_name']);
   });
 
+  it('a formatting the safe mode refuses (PIM9002) is shown to the user, not an empty edit alone', async () => {
+    const shown: string[] = [];
+    client.connection.onNotification('window/showMessage', (m: { message: string }) => shown.push(m.message));
+    const uri = fileUri(join(dir, 'doc-before-brace.pim'));
+    await client.openAndDiagnose(uri, 'architecture a /// d\n{ chips: 2 }\n');
+    const edits = await client.connection.sendRequest('textDocument/formatting', {
+      textDocument: { uri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
+    assert.deepEqual(edits, []);
+    for (let i = 0; i < 50 && shown.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.match(shown.join('\n'), /PIM9002: formatting would change what the file means/);
+  });
+
   it('after shutdown a request is refused (InvalidRequest), not answered', async () => {
     const uri = fileUri(join(dir, 'self.pim'));
     await client.connection.sendRequest('shutdown');

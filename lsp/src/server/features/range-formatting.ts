@@ -6,15 +6,17 @@ import { parse } from '@pim/grammar';
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver';
 import { formatPim } from '../../format/format.js';
 import type { PimDocument } from '../documents.js';
-import { indentOptions } from './formatting.js';
+import { indentOptions, warnRefused } from './formatting.js';
 
 export async function formatRange(
   doc: PimDocument,
   range: Range,
   options: FormattingOptions,
   printWidth: number,
+  warn?: (message: string) => void,
 ): Promise<TextEdit[]> {
   const result = await formatPim(doc.text, { ...indentOptions(options), printWidth, filepath: doc.path }, doc.parse);
+  if (!result.ok) warnRefused(result.diagnostics, warn);
   if (!result.ok || result.text === doc.text) return [];
   const from = doc.offsetAt(range.start);
   const to = doc.offsetAt(range.end);
