@@ -210,6 +210,11 @@ function linkTarget(p: string, what: string): string {
   }
 }
 
+/** A new name in the same folder as `p` (so a rename onto `p` stays on one file system). */
+function tempBeside(p: string): string {
+  return path.join(path.dirname(p), `.${path.basename(p)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+}
+
 /**
  * Writes over a file in place (keeping its hard links). The new text is first written whole to a
  * temporary file (so a full disk or a file-size limit fails there, the target untouched), then written
@@ -217,10 +222,7 @@ function linkTarget(p: string, what: string): string {
  */
 function writeInPlace(p: string, data: string | Uint8Array): void {
   const before = fs.readFileSync(p);
-  const tmp = path.join(
-    path.dirname(p),
-    `.${path.basename(p)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`,
-  );
+  const tmp = tempBeside(p);
   try {
     fs.writeFileSync(tmp, data, { flag: 'wx' });
     try {
@@ -245,11 +247,9 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   // Through a symbolic link to its target (renaming over the link would replace the link with a file),
   // keeping an existing file's permissions.
   const p = linkTarget(file, `writing '${file}'`);
-  let mode: number | undefined;
   let st: fs.Stats | undefined;
   try {
     st = fs.statSync(p);
-    mode = st.mode & 0o7777;
   } catch {
     // a new file: the process's default mode
   }
@@ -264,15 +264,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     // place instead, as editors do, once the new text has been written in full beside it.
     if (st.isFile() && st.nlink > 1) return writeInPlace(p, data);
   }
-  const tmp = path.join(
-    path.dirname(p),
-    `.${path.basename(p)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`,
-  );
+  const tmp = tempBeside(p);
   try {
     const fd = fs.openSync(tmp, 'wx');
     try {
       fs.writeFileSync(fd, data);
-      if (mode !== undefined) fs.fchmodSync(fd, mode);
+      if (st) fs.fchmodSync(fd, st.mode & 0o7777);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
