@@ -5,6 +5,7 @@
 // replays; the outputs are rewritten after every trained evaluation. Progress: see progress.ts.
 import * as fs from 'node:fs';
 import type { DesignCompiler, IrExploration, IrProgram } from '@pim/ir';
+import { writeFileAtomic } from '@pim/grammar/files';
 import { DataError } from '../data/errors.js';
 import { fmt, mm2, pct, table } from '../report/units.js';
 import { ExecutorUnavailable, InProcessExecutor, type Executor, type JobHost } from './exec/executor.js';
@@ -352,14 +353,14 @@ class Outputs {
   }
 }
 
-/** Written whole to a temporary file beside it, then renamed over it: a reader never sees half a file. */
+/**
+ * Written whole beside it, then renamed over it (a reader never sees half a file), by the project's one
+ * atomic write: through a symbolic link, keeping the file's mode, as every other output.
+ */
 function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
   try {
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, text);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
     throw new ExploreError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
