@@ -184,11 +184,17 @@ function checkOutputs(
     const what = `pimc ${cmd} ${o.flag}`;
     checkOutputPath(o.path, { what, sources: source ? [source] : [], ...(o.directory ? { directory: true } : {}) });
     // An output over one of the command's own inputs (a checkpoint it reads) or over another of its outputs.
-    for (const i of [...inputs, ...written])
-      if (typeof i.path === 'string' && samePath(i.path, o.path))
-        throw new OutputPathError(`${what} '${o.path}': the same file as ${i.flag} '${i.path}'`);
+    checkNotOver(cmd, o, [...inputs, ...written]);
     if (!o.directory) written.push({ flag: o.flag, path: o.path });
   }
+}
+
+/** An output over one of `files` (a checkpoint the command reads, a data set, another output): refused. */
+function checkNotOver(cmd: string, o: Output, files: { flag: string; path: unknown }[]): void {
+  if (typeof o.path !== 'string') return;
+  for (const i of files)
+    if (typeof i.path === 'string' && samePath(i.path, o.path))
+      throw new OutputPathError(`pimc ${cmd} ${o.flag} '${o.path}': the same file as ${i.flag} '${i.path}'`);
 }
 
 /**
@@ -228,7 +234,8 @@ function checkOutputsOffData(
   const data = runtime
     .programDataFiles(program.ir, root)
     .map((d) => ({ flag: `dataset ${d.dataset}'s data`, path: d.file }));
-  checkOutputs(cmd, undefined, outputs, [...data, ...others]);
+  // The paths themselves were checked before compiling (checkOutputs); here only what they must not be.
+  for (const o of outputs) checkNotOver(cmd, o, [...data, ...others]);
   for (const o of outputs)
     if (typeof o.path === 'string' && !o.directory && runtime.isCheckpointFile(o.path))
       throw new OutputPathError(`pimc ${cmd} ${o.flag} '${o.path}': a pim checkpoint, whose weights would be lost`);
