@@ -19,7 +19,7 @@ const placeKey = (file: string, span: { start: number }): string => `${file}#${s
  * Workspace files (and `more`) that spell one of the names, with the indexes of the names each spells:
  * only they can use a name (their imports are compiled with them anyway).
  */
-function filesSpelling(s: PimServices, names: string[], more: string[] = []): Map<string, Set<number>> {
+export function filesSpelling(s: PimServices, names: string[], more: string[] = []): Map<string, Set<number>> {
   const out = new Map<string, Set<number>>();
   for (const f of new Set([...s.workspace.files(), ...more])) {
     const text = s.workspace.document(f)?.text;

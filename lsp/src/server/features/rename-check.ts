@@ -8,45 +8,48 @@ import { ResponseError, type TextEdit } from 'vscode-languageserver';
 import type { PimSymbol, Program, Reference } from '../compiler-types.js';
 import type { PimDocument } from '../documents.js';
 import type { PimServices } from '../services.js';
+import { filesSpelling } from './references.js';
 
 type Span = { start: number; end: number };
 
-/** Each edit's old span and where its new text lands, in one file (edits do not overlap). */
-function movedSpans(doc: PimDocument, edits: readonly TextEdit[]): { old: Span; now: Span }[] {
-  const spans = edits
+/** The edits of one file as offsets, in the order of the text (edits do not overlap). */
+function offsetsOf(doc: PimDocument, edits: readonly TextEdit[]): (Span & { text: string })[] {
+  return edits
     .map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText }))
     .sort((x, y) => x.start - y.start);
+}
+
+/** Each edit's old span and where its new text lands. */
+function movedSpans(doc: PimDocument, edits: readonly TextEdit[]): { old: Span; now: Span }[] {
   let shift = 0;
-  return spans.map((e) => {
+  return offsetsOf(doc, edits).map((e) => {
     const start = e.start + shift;
     shift += e.text.length - (e.end - e.start);
     return { old: { start: e.start, end: e.end }, now: { start, end: start + e.text.length } };
   });
 }
 
-function applied(text: string, doc: PimDocument, edits: readonly TextEdit[]): string {
-  let out = text;
-  const spans = edits
-    .map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText }))
-    .sort((x, y) => y.start - x.start);
-  for (const e of spans) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+/** The document's text with the edits made. */
+function applied(doc: PimDocument, edits: readonly TextEdit[]): string {
+  let out = '';
+  let at = 0;
+  for (const e of offsetsOf(doc, edits)) {
+    out += doc.text.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  return out + doc.text.slice(at);
 }
 
 const errors = (p: Program | undefined) => p?.diagnostics.filter((d) => d.severity === 'error') ?? [];
 const covers = (r: Reference, file: string, s: Span) =>
   r.file === file && r.span.start <= s.start && r.span.end >= s.end;
 
-/** The edited files, and the workspace files that spell the new name (one importing an edited file may
- * declare it too: two definitions). */
+/**
+ * The edited files, and the workspace files that spell the new name (one importing an edited file may
+ * declare it too: two definitions).
+ */
 function filesToCheck(s: PimServices, edited: ReadonlyMap<string, unknown>, newName: string): Set<string> {
-  const entries = new Set(edited.keys());
-  for (const f of s.workspace.files()) {
-    if (entries.has(f)) continue;
-    const words = new Set(s.workspace.document(f)?.text.match(/[A-Za-z_][A-Za-z0-9_]*/g));
-    if (words.has(newName)) entries.add(f);
-  }
-  return entries;
+  return new Set([...edited.keys(), ...filesSpelling(s, [newName]).keys()]);
 }
 
 /** Throws a ResponseError when the rename would change a program's meaning or make it fail. */
@@ -57,7 +60,7 @@ export async function checkRenameKeepsMeaning(
   edited: ReadonlyMap<string, { doc: PimDocument; edits: TextEdit[] }>,
 ): Promise<void> {
   if (!s.compiler.available) return;
-  const overlay = new Map([...edited].map(([path, e]) => [path, applied(e.doc.text, e.doc, e.edits)]));
+  const overlay = new Map([...edited].map(([path, e]) => [path, applied(e.doc, e.edits)]));
   const host = { readFile: (p: string) => overlay.get(p) ?? s.workspace.host.readFile(p) };
   // The symbol by its identity: kind, file and qualified name (another `tile u` elsewhere is not it).
   const renamed = sym.container ? `${sym.container}.${newName}` : newName;
