@@ -187,6 +187,7 @@ export function checkOutputPath(p: string, check: OutputCheck): void {
   }
   if (st && st.isDirectory()) throw new OutputPathError(`${what} '${p}': is a directory`);
   if (st && !st.isFile()) throw new OutputPathError(`${what} '${p}': is ${kindOf(st)}, not a regular file`);
+  if (st && readOnly(p, st)) throw new OutputPathError(`${what} '${p}': is read-only`);
   // A link is written through (writeFileAtomic writes its target), so the target's directory is checked.
   checkParent(resolved === path.resolve(p) ? p : resolved, what);
 }
@@ -238,6 +239,20 @@ function writeInPlace(p: string, data: string | Uint8Array): void {
 }
 
 /**
+ * A file this process may not write, or that no one may: the second refused to root as well (who may
+ * write anything), as editors do, since someone made the file read-only on purpose.
+ */
+function readOnly(p: string, st: fs.Stats): boolean {
+  if ((st.mode & 0o222) === 0) return true;
+  try {
+    fs.accessSync(p, fs.constants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Writes a file atomically: a temporary file in the same directory, flushed, then renamed over the
  * target. On any failure the temporary file is removed and the target is as it was. A symbolic link is
  * written through; an existing file keeps its permissions; a read-only one is refused; one with other
@@ -255,11 +270,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
   if (st) {
     // A rename goes by the folder's permission: it would replace a file its user may not write.
-    try {
-      fs.accessSync(p, fs.constants.W_OK);
-    } catch {
-      throw new Error(`'${file}' is read-only`);
-    }
+    if (readOnly(p, st)) throw new Error(`'${file}' is read-only`);
     // Another name of the same file (a hard link) would keep the old text after a rename: written in
     // place instead, as editors do, once the new text has been written in full beside it.
     if (st.isFile() && st.nlink > 1) return writeInPlace(p, data);

@@ -566,6 +566,33 @@ export const HOSTILE_CASES: HostileCase[] = [
     },
   },
   {
+    name: 'fmt --write on a read-only file (no write permission for anyone): refused, even to root; the others formatted',
+    args: ['fmt', '--write', 'ro.pim', 'rw.pim'],
+    setup: (dir) => {
+      fs.writeFileSync(path.join(dir, 'ro.pim'), 'model   m {relu}\n');
+      fs.chmodSync(path.join(dir, 'ro.pim'), 0o444);
+      fs.writeFileSync(path.join(dir, 'rw.pim'), 'model   m {relu}\n');
+    },
+    exit: [2],
+    shows: ["ro.pim: cannot write file: 'ro.pim' is read-only"],
+    after: (dir) => {
+      assert.equal(fs.readFileSync(path.join(dir, 'ro.pim'), 'utf8'), 'model   m {relu}\n');
+      assert.equal(fs.statSync(path.join(dir, 'ro.pim')).mode & 0o777, 0o444);
+      assert.equal(fs.readFileSync(path.join(dir, 'rw.pim'), 'utf8'), 'model m { relu }\n');
+    },
+  },
+  {
+    name: '--json over a read-only file: refused before any work (even to root), the file kept',
+    args: ['compile', 'tiny.pim', '-o', 'ro.json'],
+    setup: (dir) => {
+      fs.writeFileSync(path.join(dir, 'ro.json'), 'kept');
+      fs.chmodSync(path.join(dir, 'ro.json'), 0o444);
+    },
+    exit: [1],
+    shows: ["-o 'ro.json': is read-only"],
+    after: unchanged('ro.json', () => 'kept'),
+  },
+  {
     name: 'fmt --write where formatting would change the meaning (a doc comment before `{`): refused, the file kept',
     args: ['fmt', '--write', 'doc-before-brace.pim'],
     setup: (dir) => fs.writeFileSync(path.join(dir, 'doc-before-brace.pim'), 'architecture a /// d\n{ chips: 2 }\n'),
