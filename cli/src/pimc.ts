@@ -302,6 +302,13 @@ const closed = { 1: false, 2: false };
 const stdoutLine: Out = (s) => writeLine(1, s);
 const stderrLine: Out = (s) => writeLine(2, s);
 
+/** `pimc CMD --help`: the command's usage is printed instead of running it (exit 0). */
+class HelpRequested extends Error {
+  constructor(readonly cmd: string) {
+    super(`pimc ${cmd} --help`);
+  }
+}
+
 /** The options every command takes. */
 const COMMON_OPTIONS = {
   format: { type: 'string' as const, default: 'text' },
@@ -321,6 +328,7 @@ function parseOptions<
   } catch (e) {
     throw new UsageError(`pimc ${cmd}: ${(e as Error).message}`);
   }
+  if ((parsed.values as { help?: boolean }).help) throw new HelpRequested(cmd);
   // An empty value (`--init "$CK"` with CK unset) would otherwise read as the option not given.
   for (const [k, v] of Object.entries(parsed.values))
     if (v === '' || (Array.isArray(v) && v.includes('')))
@@ -338,6 +346,7 @@ export async function main(argv: string[], out: Out = stdoutLine, err: Out = std
   try {
     return await command(argv, out, err);
   } catch (e) {
+    if (e instanceof HelpRequested) return (out(commandHelp(e.cmd)), 0);
     // An output path that cannot take the result: the user's mistake, found before any work.
     if (!(e instanceof OutputPathError)) throw e;
     err(e.message);
@@ -379,7 +388,6 @@ async function command(argv: string[], out: Out, err: Out): Promise<number> {
 /** `pimc check FILE…`: diagnostics of every file (text on stderr with a summary each, or one JSON list on stdout). */
 function checkFiles(args: string[], out: Out, err: Out): number {
   const { values, positionals } = parseOptions('check', args, {});
-  if (values.help) return (out(commandHelp('check')), 0);
   if (positionals.length === 0) throw new UsageError('pimc check: missing FILE');
   const format = formatOf(values.format, 'check');
   let failed = false;
@@ -408,7 +416,6 @@ function checkFiles(args: string[], out: Out, err: Out): number {
 /** `pimc compile FILE [-o OUT]`: the IR on stdout, or written to OUT. */
 function compileFile(args: string[], out: Out, err: Out): number {
   const { values, positionals } = parseOptions('compile', args, { output: { type: 'string', short: 'o' } });
-  if (values.help) return (out(commandHelp('compile')), 0);
   const file = oneFile('compile', positionals);
   const format = formatOf(values.format, 'compile');
   checkOutputs('compile', file, [{ flag: '-o', path: values.output }]);
@@ -427,7 +434,6 @@ function compileFile(args: string[], out: Out, err: Out): number {
 /** `pimc fmt FILE… [--check|--write]`, by the formatter of @pim/lsp. */
 async function formatFiles(args: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = parseOptions('fmt', args, { check: { type: 'boolean' }, write: { type: 'boolean' } });
-  if (values.help) return (out(commandHelp('fmt')), 0);
   if (positionals.length === 0) throw new UsageError('pimc fmt: missing FILE');
   const fmt = await loadOptional('@pim/lsp/format', 'formatting');
   return fmt.fmtCommand(positionals, { check: !!values.check, write: !!values.write }, out, err);
@@ -442,7 +448,6 @@ async function simulateFile(args: string[], out: Out, err: Out): Promise<number>
     html: { type: 'string' },
     writes: { type: 'string' },
   });
-  if (values.help) return (out(commandHelp('simulate')), 0);
   const file = oneFile('simulate', positionals);
   const format = formatOf(values.format, 'simulate');
   const outputs = [
@@ -492,7 +497,6 @@ const RUN_OPTIONS = {
 async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: Out): Promise<number> {
   const opts = { ...TRAIN_OPTIONS, ...RUN_OPTIONS };
   const { values, positionals } = parseOptions(cmd, args, opts);
-  if (values.help) return (out(commandHelp(cmd)), 0);
   // Parsed with both tables so that the other command's option is named, not called unknown.
   const [own, other] = cmd === 'train' ? [TRAIN_OPTIONS, 'run'] : [RUN_OPTIONS, 'train'];
   for (const k of Object.keys(opts))
@@ -571,7 +575,6 @@ async function exploreFile(args: string[], out: Out, err: Out): Promise<number> 
     'redis-wait': { type: 'string' },
   } as const;
   const { values, positionals } = parseOptions('explore', args, { ...flags, ...scale });
-  if (values.help) return (out(commandHelp('explore')), 0);
   const file = oneFile('explore', positionals);
   const format = formatOf(values.format, 'explore');
   if (values['redis-wait'] !== undefined && values.queue === undefined)
@@ -632,7 +635,6 @@ async function startWorker(args: string[], out: Out, err: Out): Promise<number> 
     concurrency: { type: 'string' },
     'lock-timeout': { type: 'string' },
   });
-  if (values.help) return (out(commandHelp('worker')), 0);
   if (positionals.length > 0) throw new UsageError('pimc worker: takes no FILE (jobs carry their programs)');
   if (!values.queue) throw new UsageError('pimc worker: give --queue redis://HOST:PORT');
   const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
