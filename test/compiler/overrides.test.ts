@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compile, sourcesCompiler, type IrProgram, type Program } from '@pim/compiler';
+import { compile, sourcesCompiler, type IrComponent, type IrProgram, type Program } from '@pim/compiler';
 import type { Diagnostic } from '@pim/grammar';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -22,6 +22,8 @@ function ir(overrides: { path: string; value: number | string | boolean }[] = []
 
 const arch = (p: IrProgram, name: string) => p.architectures.find((a) => a.name === name)!;
 const crossbar = (p: IrProgram) => arch(p, 'rram8').tile_types[0]!.crossbar!;
+/** A component and every part under it, depth first. */
+const components = (c: IrComponent): IrComponent[] => [c, ...c.children.flatMap(components)];
 
 describe('compiler: design-point overrides', function () {
   this.timeout(30_000);
@@ -52,6 +54,27 @@ describe('compiler: design-point overrides', function () {
     assert.equal(crossbar(p).bits_per_cell, 2);
     assert.equal(arch(p, 'rram8').clock_hz, 6e8);
     assert.equal(arch(base, 'rram8').clock_hz, 1.2e9);
+  });
+
+  it("a clock override scales the clocked parts' power by the clock ratio; analog parts, rates and leakage stay", () => {
+    // rram8 states 1.2 GHz; a design point at 0.6 GHz draws half the power in its digital logic.
+    const p = ir([{ path: 'rram8.clock', value: 6e8 }]);
+    const pairs = components(arch(base, 'rram8').root).map((c, i) => [c, components(arch(p, 'rram8').root)[i]!]);
+    const kinds = new Set<string>();
+    for (const [b, o] of pairs) {
+      assert.equal(o!.path, b!.path);
+      kinds.add(b!.kind);
+      const ratio = ['crossbar', 'adc', 'dac', 'sample_hold'].includes(b!.kind) ? 1 : 0.5;
+      assert.ok(Math.abs(o!.own_power_w - ratio * b!.own_power_w) <= 1e-12 * b!.own_power_w, `${b!.path} (${b!.kind})`);
+      assert.ok(Math.abs(o!.static_power_w! - b!.static_power_w!) <= 1e-12 * b!.static_power_w!, `${b!.path} leakage`);
+      assert.equal(o!.energy_j, b!.energy_j, `${b!.path} energy per operation`);
+    }
+    for (const k of ['adc', 'crossbar', 'edram', 'router', 'shift_add']) assert.ok(kinds.has(k), `no ${k} in rram8`);
+    assert.ok(arch(p, 'rram8').totals.power_w < arch(base, 'rram8').totals.power_w);
+    // The NoC's default energy per bit and hop (router power over ports × flit × clock) stays.
+    assert.equal(arch(p, 'rram8').noc?.energy_per_bit_hop_j, arch(base, 'rram8').noc?.energy_per_bit_hop_j);
+    // At the clock the program states, nothing changes.
+    assert.deepEqual(arch(ir([{ path: 'rram8.clock', value: 1.2e9 }]), 'rram8'), arch(base, 'rram8'));
   });
 
   it('an overridden figure counts as stated: a tile power or an ADC power is taken as given', () => {

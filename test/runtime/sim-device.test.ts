@@ -39,11 +39,11 @@ train tr { mapping: mp, dataset: digits, epochs: 1, batch: 20 }
 `;
 }
 
-function compileText(text: string): IrProgram {
+function compileText(text: string, overrides: { path: string; value: number }[] = []): IrProgram {
   const dir = mkdtempSync(join(tmpdir(), 'pim-cycles-'));
   try {
     writeFileSync(join(dir, 'chip.pim'), text);
-    const p = compile(join(dir, 'chip.pim'));
+    const p = compile(join(dir, 'chip.pim'), { overrides });
     assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('; '));
     return p.ir;
   } finally {
@@ -95,6 +95,29 @@ describe('sim: device latencies in cycles', () => {
     const slow = run('100 ns', '50 ns', '500 MHz');
     assert.equal(layer(slow, 'f1').read_s, 100e-9);
     assert.equal(slow.training[0]!.per_update.write_latency_s, 32 * 50e-9);
+  });
+});
+
+describe("sim: a design point's clock (an override of the program's)", () => {
+  const text = program('bits_per_cell: 2, read_latency: 100 ns, write_latency: 50 ns', '1 GHz');
+  const base = simulate(compileText(text), { mapping: 'mp' });
+  const fast = simulate(compileText(text, [{ path: 'chip.clock', value: 2e9 }]), { mapping: 'mp' });
+
+  it('the digital units do the same work in half the time at twice the power: energy per element stays', () => {
+    const [b, f] = [layer(base, 'relu_2'), layer(fast, 'relu_2')];
+    assert.ok(Math.abs(f.time_s / b.time_s - 0.5) < 1e-12, `${f.time_s} vs ${b.time_s}`);
+    assert.ok(Math.abs(f.energy_j / b.energy_j - 1) < 1e-12, `${f.energy_j} vs ${b.energy_j}`);
+    assert.ok(fast.summary.power_w > base.summary.power_w);
+    // Leakage does not follow the clock.
+    assert.equal(fast.energy.static_power_w, base.energy.static_power_w);
+  });
+
+  it("a program that states 2 GHz states its parts' powers at 2 GHz: their energy per element is halved", () => {
+    const stated = simulate(compileText(program('bits_per_cell: 2, read_latency: 100 ns', '2 GHz')), {
+      mapping: 'mp',
+    });
+    assert.ok(Math.abs(layer(stated, 'relu_2').energy_j / layer(base, 'relu_2').energy_j - 0.5) < 1e-12);
+    assert.equal(stated.summary.power_w, base.summary.power_w);
   });
 });
 

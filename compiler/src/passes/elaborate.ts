@@ -16,7 +16,7 @@ import type {
 } from '@pim/ir';
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { concentrate } from './cmesh.js';
-import { checkExecutes, newKindFix, reconcileStated, staticPower } from './figures.js';
+import { checkExecutes, newKindFix, powerScale, reconcileStated, staticPower } from './figures.js';
 import { LAYER_KINDS } from './layer-kinds.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, ConstScope, instantiate, type Instance } from '../semantics/instance.js';
@@ -170,10 +170,19 @@ function inheritedBody(
   return { members, uriOf };
 }
 
+/**
+ * The clock a component runs at and the clock the program states for it. They differ only under a
+ * design point that overrides a clock; the program's powers were stated at the second (powerScale).
+ */
+interface Clocks {
+  hz: number;
+  sourceHz: number;
+}
+
 /** Instantiates a component and, depth first, its children. */
 function build(
   ctx: CheckContext,
-  clockHz: number,
+  clocks: Clocks,
   b: Block,
   parentPath: string,
   parentTotal: number,
@@ -208,7 +217,7 @@ function build(
   const label = b.name?.name ?? kind;
   const path = `${parentPath}.${label}`;
   const inst = instantiate(ctx, cls, b.body, uri, {
-    clockHz,
+    clockHz: clocks.hz,
     anchor: b.kind.span,
     what: `'${kind}' block`,
     overrides: ctx.overridesAt(path),
@@ -217,22 +226,21 @@ function build(
   ctx.instances.set(path, inst);
   checkExecutes(ctx, inst, b, label, uri, LAYER_KIND_NAMES);
   // A partition with a clock of its own: its parts count their cycles in it.
-  const own =
-    ctx.isA('component', kind, 'partition') && inst.isStated('clock')
-      ? validClock(asNumber(inst.get('clock')))
-      : undefined;
-  const innerClock = own ?? clockHz;
+  const partition = ctx.isA('component', kind, 'partition');
+  const own = partition && inst.isStated('clock') ? validClock(asNumber(inst.get('clock'))) : undefined;
+  const ownSource = partition && inst.statedAttr('clock') ? validClock(asNumber(inst.sourceValue('clock'))) : undefined;
+  const inner: Clocks = { hz: own ?? clocks.hz, sourceHz: ownSource ?? clocks.sourceHz };
   const children: Node[] = [];
   checkUniqueLabels(ctx, b.body, uri);
   for (const m of b.body ?? []) {
     if (m.type === 'Block') {
-      const c = build(ctx, innerClock, m, path, parentTotal * count, uri);
+      const c = build(ctx, inner, m, path, parentTotal * count, uri);
       if (c) children.push(c);
     } else if (m.type !== 'Attribute') {
       ctx.report(diag('misplaced', uri, m.span, describeMember(m), `a '${kind}' block`));
     }
   }
-  const node = finish(ctx, b, kind, label, path, count, parentTotal * count, inst, children, uri, innerClock);
+  const node = finish(ctx, b, kind, label, path, count, parentTotal * count, inst, children, uri, inner);
   if (own !== undefined) node.ownClockHz = own;
   return node;
 }
@@ -246,9 +254,19 @@ interface Figure {
 /** figure's result, read at once by its caller: no object per component and figure. */
 const fig: Figure = { value: 0, own: 0, source: 'none' };
 
-/** Power or area of one copy, into `fig`: a stated figure wins; an estimate adds the children's. */
-function figure(inst: Instance | undefined, children: Node[], shared: number, key: 'power' | 'area'): Figure {
-  const v = asNumber(inst?.get(key));
+/**
+ * Power or area of one copy, into `fig`: a stated figure wins; an estimate adds the children's. `scale`
+ * multiplies the component's own figure (powerScale).
+ */
+function figure(
+  inst: Instance | undefined,
+  children: Node[],
+  shared: number,
+  key: 'power' | 'area',
+  scale = 1,
+): Figure {
+  const stated = asNumber(inst?.get(key));
+  const v = stated === undefined ? undefined : stated * scale;
   let childSum = 0;
   for (const c of children) childSum += c.ir.count * (key === 'power' ? c.ir.power_w : c.ir.area_m2);
   if (v !== undefined && inst?.isStated(key)) {
@@ -279,10 +297,11 @@ function finish(
   inst: Instance | undefined,
   children: Node[],
   uri: string,
-  clockHz: number,
+  clocks: Clocks,
 ): Node {
   const shared = Math.max(1, asNumber(inst?.get('shared_by')) ?? 1);
-  let f = figure(inst, children, shared, 'power');
+  const scale = powerScale(ctx, kind, clocks);
+  let f = figure(inst, children, shared, 'power', scale);
   const power = f.value;
   const ownPower = f.own;
   const powerSource = f.source;
@@ -322,7 +341,7 @@ function finish(
   const latency = asNumber(inst?.get('latency'));
   if (latency !== undefined) ir.latency_s = latency;
   reconcileStated(ctx, inst, ir, b, uri);
-  ir.static_power_w = staticPower(inst, ir);
+  ir.static_power_w = staticPower(inst, ir, scale);
   ctx.blockInfo.defer(b, {
     kind,
     path,
@@ -333,7 +352,7 @@ function finish(
     power_source: powerSource,
     area_source: areaSource,
   });
-  return { ir, inst, block: b, children, clockHz };
+  return { ir, inst, block: b, children, clockHz: clocks.hz };
 }
 
 /** Class tests and counts over an elaborated tree (a node is a `cls` when its kind is or extends it). */
@@ -433,6 +452,7 @@ function elaborateTree(
   ctx.instances.set(block.name!.name, archInst);
   // A clock not above 0 was reported above; 1 GHz keeps cycle figures from failing again.
   const clockHz = validClock(asNumber(archInst.get('clock'))) ?? 1e9;
+  const clocks: Clocks = { hz: clockHz, sourceHz: validClock(asNumber(archInst.sourceValue('clock'))) ?? clockHz };
   // Below 1 was reported above; 1 keeps later passes from repeating the error.
   const chips = Math.max(1, asNumber(archInst.get('chips')) ?? 1);
   const name = block.name!.name;
@@ -442,13 +462,13 @@ function elaborateTree(
   checkUniqueLabels(ctx, block.body, uri);
   for (const m of body) {
     if (m.type === 'Block') {
-      const c = build(ctx, clockHz, m, name, chips, fileOf(m));
+      const c = build(ctx, clocks, m, name, chips, fileOf(m));
       if (c) topChildren.push(c);
     } else if (m.type !== 'Attribute') {
       ctx.report(diag('misplaced', fileOf(m), m.span, describeMember(m), 'an architecture'));
     }
   }
-  const root = finish(ctx, block, 'architecture', name, name, chips, chips, archInst, topChildren, uri, clockHz);
+  const root = finish(ctx, block, 'architecture', name, name, chips, chips, archInst, topChildren, uri, clocks);
   // Figures of the root are per chip; children were counted per chip and multiplied by `chips`.
   root.ir.count = chips;
   root.ir.path = name;

@@ -74,13 +74,36 @@ export function reconcileStated(
   }
 }
 
-/** Static power of one copy (after `shared_by`): stated leakage, else a tenth of its own power plus its parts'. */
-export function staticPower(inst: Instance | undefined, ir: IrComponent): number {
+/**
+ * Kinds whose power does not follow the chip's clock: analog parts (arrays, sample-and-holds, DACs),
+ * parts with a rate of their own (ADCs, off-chip links, GPU cores) and the passive ones (TSVs, the NoC
+ * and thermal descriptions). Every other part is clocked digital logic (buffers, registers, routers,
+ * buses, shift-and-add, activation and pooling units), whose dynamic power is proportional to the
+ * clock at a fixed energy per cycle (P = αCV²f).
+ */
+const UNCLOCKED_KINDS = ['crossbar', 'sample_hold', 'dac', 'adc', 'link', 'gpu', 'tsv', 'noc', 'thermal'];
+
+/**
+ * What a component's stated (or estimated) power is multiplied by: the clock it runs at over the clock
+ * the program states, for clocked kinds. A program's powers are what its parts draw at the program's
+ * clock; a design point that runs them at another clock (an override of `clock`) scales them, so energy
+ * per operation stays and power follows the clock. 1 when no override changed a clock.
+ */
+export function powerScale(ctx: CheckContext, kind: string, clocks: { hz: number; sourceHz: number }): number {
+  if (clocks.hz === clocks.sourceHz) return 1;
+  return UNCLOCKED_KINDS.some((k) => ctx.isA('component', kind, k)) ? 1 : clocks.hz / clocks.sourceHz;
+}
+
+/**
+ * Static power of one copy (after `shared_by`): stated leakage, else a tenth of its own power plus its
+ * parts'. Leakage does not follow the clock: the own power is taken before `scale` (powerScale).
+ */
+export function staticPower(inst: Instance | undefined, ir: IrComponent, scale = 1): number {
   const stated = inst?.isStated('leakage') ? asNumber(inst.get('leakage')) : undefined;
   if (stated !== undefined) return stated / ir.shared_by;
   let parts = 0;
   for (const c of ir.children) parts += c.count * (c.static_power_w ?? 0);
-  return DEFAULT_LEAKAGE_FRACTION * ir.own_power_w + parts / ir.shared_by;
+  return (DEFAULT_LEAKAGE_FRACTION * ir.own_power_w) / scale + parts / ir.shared_by;
 }
 
 /** Each kind a unit's `executes` names must be a layer kind. */

@@ -27,6 +27,11 @@ export interface Instance {
   /** The attribute given in the block for `name`, if any (cheaper than `stated.get`). */
   statedAttr(name: string): Attribute | undefined;
   get(name: string): Value | undefined;
+  /**
+   * The value the program gives, a design-point override aside (the clock the program's powers were
+   * stated at, when a design point runs it at another). The same as `get` without an override.
+   */
+  sourceValue(name: string): Value | undefined;
   /** Whether the attribute's value was given in the block (or by a design-point override). */
   isStated(name: string): boolean;
   /**
@@ -73,6 +78,7 @@ export function withValue(inst: Instance, name: string, value: Value, at: Given)
     stated: new Map(),
     statedAttr: () => undefined,
     get: (n) => (n === name ? value : inst.get(n)),
+    sourceValue: (n) => (n === name ? value : inst.sourceValue(n)),
     isStated: (n) => n === name || inst.isStated(n),
     givenAt: (n) => (n === name ? at : undefined),
     blockAt: undefined,
@@ -287,30 +293,46 @@ class ClassInstance implements Instance {
       this.values[slot] = null;
       return undefined;
     }
-    const ctx = this.ctx;
     const exprUri = attr ? (this.memberUri?.get(attr) ?? this.uri) : def.uri;
     if (known === EVALUATING) {
-      ctx.report(diag('constCycle', exprUri, attr ? attr.key.span : def.keySpan, [...evaluatingIn(this), name]));
+      this.ctx.report(diag('constCycle', exprUri, attr ? attr.key.span : def.keySpan, [...evaluatingIn(this), name]));
       this.values[slot] = ERROR;
       return ERROR;
     }
     this.values[slot] = EVALUATING;
+    const v = this.evaluateSlot(name, slot);
+    this.values[slot] = v;
+    if (attr) this.ctx.attributeInfo.defer(attr, new StatedAttributeInfo(this.cls.name, def.type, v, def.doc));
+    return v;
+  }
+
+  sourceValue(name: string): Value | undefined {
+    const slot = this.layout.slots.get(name);
+    if (slot === undefined || !this.opts.overrides?.has(name)) return this.get(name);
+    // Read only where an override replaced the value (rare): evaluated again each time, never kept.
+    return (this.statedBySlot[slot]?.value ?? this.layout.defs[slot]!.default)
+      ? this.evaluateSlot(name, slot)
+      : undefined;
+  }
+
+  /** The stated expression of a slot, or its default, evaluated and checked against its type. */
+  private evaluateSlot(name: string, slot: number): Value {
+    const def = this.layout.defs[slot]!;
+    const attr = this.statedBySlot[slot];
+    const expr = (attr?.value ?? def.default)!;
+    const exprUri = attr ? (this.memberUri?.get(attr) ?? this.uri) : def.uri;
     evaluatingInstances.push(this);
     evaluatingNames.push(name);
-    let v: Value;
     try {
       const scope = new AttributeScope(this, name, def, attr !== undefined, exprUri);
       const raw = attr ? this.evaluate(scope, expr) : this.evaluateDefault(scope, expr);
-      v = coerce(ctx, raw, def.type, expr.span, exprUri, scope, this.opts);
+      return coerce(this.ctx, raw, def.type, expr.span, exprUri, scope, this.opts);
     } finally {
       // The stack is shared by every compilation of a long-lived process (the language server), so an
       // internal error must not leave entries behind.
       evaluatingInstances.pop();
       evaluatingNames.pop();
     }
-    this.values[slot] = v;
-    if (attr) ctx.attributeInfo.defer(attr, new StatedAttributeInfo(this.cls.name, def.type, v, def.doc));
-    return v;
   }
 
   private evaluate(scope: AttributeScope, expr: Expr): Value {
