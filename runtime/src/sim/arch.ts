@@ -244,11 +244,14 @@ export function stepTime(t: TileModel, colsUsed: number): number {
   return Math.max(t.tRead, colsUsed / (t.adcsPerCrossbar * t.adcRate));
 }
 
-/** Peak ops/s of one crossbar holding full-width weights: rows × ⌊cols/S⌋ MACs × 2 per MVM time. */
+/**
+ * Peak ops/s of one crossbar holding full-width weights: rows × cols/S MACs × 2 per MVM time. A weight's
+ * S slices take adjacent columns and span crossbars when a row has fewer than S (the mapping's column
+ * tiles, mvm.ts), so every column counts: ⌊cols/S⌋ would give 0 when cols < S.
+ */
 export function crossbarPeakOps(t: TileModel, weightBits: number, inputBits: number): number {
   const slices = weightSlices(weightBits, t.cellBits);
-  const weightsPerRow = Math.floor(t.cols / slices);
   const cycles = inputCycles(inputBits, t.dacBits);
   const tMvm = cycles * stepTime(t, t.cols);
-  return (2 * t.rows * weightsPerRow) / tMvm;
+  return (2 * t.rows * t.cols) / slices / tMvm;
 }
