@@ -2,7 +2,7 @@
 // GPU partition is one resource whose layers share its cores and memory bandwidth, so no mapping runs
 // above the GPU's peak, and the report says how much of it is used.
 import assert from 'node:assert/strict';
-import { simulate, formatSummary, mvmCost, tileModel } from '@pim/runtime/sim';
+import { simulate, formatSummary, mvmCost, tileModel, transposedMvm, crossbarPeakOps } from '@pim/runtime/sim';
 import { compiledFixture, toyProgram } from './fixtures/compiled.js';
 
 /** fixtures/all-gpu.pim: samples/hetero-vgg.pim with one more mapping, every layer of VGG-11 on the GPU tier. */
@@ -60,5 +60,39 @@ describe('sim: ADCs shared by several crossbars (hand-computed)', () => {
     const c = mvmCost(t, 8, 1, 2, 4);
     near(c.conversion_s, 2e-9);
     near(c.step_s, 5e-9);
+  });
+});
+
+describe('sim: ADCs shared in whole groups (adc[3] on 8 crossbars; fixtures/adc3.pim, hand-computed)', () => {
+  // Groups of 3, 3 and 2 crossbars, one ADC each at 1 GS/s; 8 columns per crossbar; array read 5 ns.
+  const ir = compiledFixture('adc3');
+  const arch = ir.architectures[0]!;
+  const t = tileModel(arch, arch.tile_types[0]!, []);
+  const near = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `${a} ≠ ${b}`);
+  it('the busiest ADC converts 3 crossbars × 8 columns = 24 ns per step, not 8/3 × 8 = 21.3 ns', () => {
+    assert.deepEqual(
+      t.adcGroups.map((g) => [g.size, g.adcs]),
+      [
+        [3, 1],
+        [3, 1],
+        [2, 1],
+      ],
+    );
+    const c = mvmCost(t, 8, 32, 2, 4); // 64 columns: 8 full crossbars, one IMA
+    near(c.conversion_s, 24e-9);
+    near(c.mvm_s, 4 * 24e-9);
+    // 5 crossbars (40 columns): groups (8+8+8) and (8+8): still 24 ns.
+    near(mvmCost(t, 8, 20, 2, 4).conversion_s, 24e-9);
+    // 2 crossbars: both in the first group, 16 ns.
+    near(mvmCost(t, 8, 8, 2, 4).conversion_s, 16e-9);
+  });
+  it('the layer, the peak and the backward MVM take the busiest group too', () => {
+    const r = simulate(ir, { mapping: 'wide_on_shared3' });
+    near(r.layers.find((l) => l.name === 'fc')!.time_s, 96e-9);
+    // 2 · 8 · 8/2 = 64 ops per 4 × 24 ns per crossbar, 16 crossbars.
+    near(crossbarPeakOps(t, 4, 4), 64 / 96e-9);
+    near(r.summary.peak_ops_per_s, (16 * 64) / 96e-9);
+    // backward: S = 2 passes × 4 cycles × (8 rows × 3 crossbars / 1 GS/s).
+    near(transposedMvm(t, 8, 32, 2, 4).mvm_s, 2 * 4 * 24e-9);
   });
 });

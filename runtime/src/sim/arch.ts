@@ -60,8 +60,12 @@ export interface TileModel {
   cols: number;
   cellBits: number;
   dacBits: number;
-  /** ADCs serving one crossbar (fractional when crossbars share an ADC). */
+  /** ADCs serving one crossbar on average (fractional when crossbars share an ADC): area and power. */
   adcsPerCrossbar: number;
+  /** How one IMA's crossbars share its ADCs, in whole groups (`adcGroups`): timing. */
+  adcGroups: AdcGroup[];
+  /** Crossbars per ADC of the slowest group (size / ADCs): what a step at full columns waits for. */
+  adcLoad: number;
   adcRate: number;
   adcBits: number;
   adcEnergy: number;
@@ -93,6 +97,33 @@ export interface TileModel {
   staticPower: number;
   /** Units that declare what they execute (`executes:`), per tile. */
   executors: Executor[];
+}
+
+/** Consecutive crossbars [start, start + size) of an IMA and the whole ADCs that convert their columns. */
+export interface AdcGroup {
+  start: number;
+  size: number;
+  adcs: number;
+}
+
+/**
+ * An IMA's n crossbars and A ADCs in whole groups: with fewer ADCs than crossbars each ADC serves
+ * ⌈n/A⌉ or ⌊n/A⌋ consecutive crossbars (the larger groups first: adc[3] on 8 crossbars → 3, 3, 2); else
+ * each crossbar has ⌈A/n⌉ or ⌊A/n⌋ ADCs of its own. An ADC converts one column at a time, so it cannot
+ * be shared fractionally: the busiest group, not the average, sets the step.
+ */
+export function adcGroups(crossbars: number, adcs: number): AdcGroup[] {
+  const n = Math.max(1, Math.round(crossbars));
+  const a = Math.max(1, Math.round(adcs));
+  const groups: AdcGroup[] = [];
+  if (a < n) {
+    for (let k = 0, start = 0; k < a; k++) {
+      const size = Math.floor(n / a) + (k < n % a ? 1 : 0);
+      groups.push({ start, size, adcs: 1 });
+      start += size;
+    }
+  } else for (let j = 0; j < n; j++) groups.push({ start: j, size: 1, adcs: Math.floor(a / n) + (j < a % n ? 1 : 0) });
+  return groups;
 }
 
 /** A unit that declares the layer kinds it executes, its rate and its energy per operation. */
@@ -204,6 +235,7 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
     if (!(tt.dac_bits >= 1)) throw new SimError(`${where}.dac_bits`, `must be ≥ 1 (got ${tt.dac_bits})`);
   }
   const router = tileKinds.get('router');
+  const groups = adcGroups(xbPerUnit, tt.adcs_per_unit);
   return {
     tt,
     clock,
@@ -213,6 +245,8 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
     cellBits: xb?.bits_per_cell ?? 1,
     dacBits: Math.max(1, tt.dac_bits),
     adcsPerCrossbar: tt.adcs_per_unit / xbPerUnit,
+    adcGroups: groups,
+    adcLoad: Math.max(...groups.map((g) => g.size / g.adcs)),
     adcRate: adc?.rate_hz ?? 0,
     adcBits: adc?.resolution_bits ?? 0,
     adcEnergy: adc ? (adc.energy_per_conversion_j > 0 ? adc.energy_per_conversion_j : adc.power_w / adc.rate_hz) : 0,
@@ -239,9 +273,12 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
   };
 }
 
-/** Time of one crossbar step (one input bit-slice): the array read, or converting `colsUsed` columns if longer. */
+/**
+ * Time of one crossbar step (one input bit-slice) with `colsUsed` columns on every crossbar: the array
+ * read, or the slowest ADC group converting them if longer.
+ */
 export function stepTime(t: TileModel, colsUsed: number): number {
-  return Math.max(t.tRead, colsUsed / (t.adcsPerCrossbar * t.adcRate));
+  return Math.max(t.tRead, (colsUsed * t.adcLoad) / t.adcRate);
 }
 
 /**

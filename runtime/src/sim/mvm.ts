@@ -40,11 +40,11 @@ const MAX_SCAN = 1 << 16;
 
 /**
  * Columns the busiest ADC group converts per step, over the crossbars that share it, and the ADCs that
- * share that load. ADCs shared by g crossbars (fewer ADCs than crossbars in a unit) serve consecutive
- * crossbars; the layer's `copies` take consecutive crossbars, row tile after row tile with the column
- * tiles inside (the last column tile holds the remaining N·S − (colTiles − 1)·C columns), so a group
- * converts the used columns of every crossbar in it, whichever copy it belongs to (copies work on
- * different MVMs at once). With an ADC or more per crossbar the group is one crossbar and its ADCs.
+ * share that load. An IMA's crossbars share its ADCs in whole groups of consecutive crossbars (arch.ts
+ * `adcGroups`); the layer's `copies` take consecutive crossbars from an IMA's first, row tile after row
+ * tile with the column tiles inside (the last column tile holds the remaining N·S − (colTiles − 1)·C
+ * columns), so a group converts the used columns of every crossbar in it, whichever copy it belongs to
+ * (copies work on different MVMs at once). The busiest group is the one whose ADCs take longest.
  */
 export function busiestAdcGroup(
   t: TileModel,
@@ -53,18 +53,20 @@ export function busiestAdcGroup(
   colTiles: number,
   copies: number,
 ): { cols: number; adcs: number } {
-  const g = t.adcsPerCrossbar < 1 ? Math.max(1, Math.round(1 / t.adcsPerCrossbar)) : 1;
+  const n = Math.max(1, t.tt.crossbars_per_unit);
   const lastCols = cols - (colTiles - 1) * t.cols;
   const perCopy = rowTiles * colTiles;
   const total = Math.min(perCopy * Math.max(1, copies), MAX_SCAN);
-  let busiest = 0;
-  for (let first = 0; first < total; first += g) {
-    let sum = 0;
-    for (let i = first; i < Math.min(total, first + g); i++)
-      sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : t.cols;
-    busiest = Math.max(busiest, sum);
-  }
-  return { cols: busiest, adcs: t.adcsPerCrossbar * g };
+  let busiest = { cols: 0, adcs: 1 };
+  for (let ima = 0; ima * n < total; ima++)
+    for (const g of t.adcGroups) {
+      let sum = 0;
+      const first = ima * n + g.start;
+      for (let i = first; i < Math.min(total, first + g.size); i++)
+        sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : t.cols;
+      if (sum * busiest.adcs > busiest.cols * g.adcs) busiest = { cols: sum, adcs: g.adcs };
+    }
+  return busiest;
 }
 
 /** One MVM on tile type `t` (its shift-and-add at the tile's clock); `copies`: the layer's replicated copies (they may share ADCs with each other). */

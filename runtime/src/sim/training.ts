@@ -26,7 +26,8 @@ import type { LayerReport, StageReport, TrainingLayerReport, TrainingReport } fr
 /**
  * One backward MVM δ_in = Wᵀ δ_out on the SAME crossbars, driven from the columns. The S slices of a weight
  * sit in S columns with different significance, so they are driven in S separate passes (each shifted and
- * added), each pass ⌈I/d⌉ input cycles converting the used rows: S × ⌈I/d⌉ × max(read, rows/(ADCs·rate)).
+ * added), each pass ⌈I/d⌉ input cycles converting the used rows on every crossbar: S × ⌈I/d⌉ × max(read,
+ * rows × crossbars per ADC of the slowest group / rate).
  */
 export function transposedMvm(
   t: TileModel,
