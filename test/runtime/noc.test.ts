@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IrNoc } from '@pim/ir';
 import { noc, simulate } from '@pim/runtime/sim';
-import { heteroProgram, isaacProgram, toyProgram } from './fixtures/compiled.js';
+import { compiledFixture, heteroProgram, isaacProgram, toyProgram } from './fixtures/compiled.js';
 
 const { meshFromIr, counterpart, route, routeFlows, snakeOrder, placeUnits, nodeAt, coord, linkCount } = noc;
 
@@ -63,6 +63,17 @@ describe('noc: dimension-ordered routing', () => {
     assert.equal(r.bit_hops, 40);
     assert.equal(r.linkBits[0], 40);
     assert.equal(r.groups[0]!.max_hops, 1);
+  });
+
+  it('bus: every transfer between two different tiles crosses the link, whatever the dims (fixtures/bus.pim)', () => {
+    // The toy mapping on a bus stated as dims [2, 2]: a on tiles 0–2, b on tile 3, the I/O port at tile 0's.
+    // input 216 bits over 3 pairs, tile 0's 72 stay local: 144; a → b 24; b → output 12: 180 bits, one hop each.
+    const r = simulate(compiledFixture('bus'), { mapping: 'toymap_bus' });
+    const d = r.noc!.declared;
+    assert.ok(Math.abs(d.energy_j - 180e-12) < 1e-21, `${d.energy_j}`);
+    assert.ok(Math.abs(d.avg_hops - 180 / 252) < 1e-12, `${d.avg_hops}`);
+    // Each group: one hop (1 ns) + its bits over the link's 8 Gb/s: 19 + 4 + 2.5 ns.
+    assert.ok(Math.abs(d.latency_s - 25.5e-9) < 1e-18, `${d.latency_s}`);
   });
 
   it('multi-chip: out through the I/O router, along the chip chain, in through the far I/O router', () => {

@@ -37,11 +37,18 @@ export interface ChipLinks {
   energyPerBit: number;
 }
 
-export function meshFromIr(noc: IrNoc, chipLinks?: ChipLinks): Mesh {
+/**
+ * The NoC of one chip, repeated over `chipLinks.chips`. A bus is one shared link with every tile and GPU
+ * core on its own port: given `endpoints` (all chips' units), it gets one node per endpoint of a chip,
+ * so that a transfer between any two tiles crosses the link (its dims would put several tiles on one
+ * node, and transfers between them would be free).
+ */
+export function meshFromIr(noc: IrNoc, chipLinks?: ChipLinks, endpoints?: number): Mesh {
   const d = noc.dims;
-  const dims: [number, number, number] =
-    noc.topology === 'bus' ? [Math.max(1, d[0] ?? 1), 1, 1] : [d[0]!, d[1]!, noc.topology === 'mesh3d' ? d[2]! : 1];
   const chips = chipLinks && chipLinks.chips > 1 ? chipLinks.chips : 1;
+  const busNodes = endpoints === undefined ? (d[0] ?? 1) : Math.ceil(endpoints / chips);
+  const dims: [number, number, number] =
+    noc.topology === 'bus' ? [Math.max(1, busNodes), 1, 1] : [d[0]!, d[1]!, noc.topology === 'mesh3d' ? d[2]! : 1];
   return {
     topology: noc.topology,
     dims,

@@ -21,6 +21,11 @@ interface Unit {
   count: number;
 }
 
+/** Tiles and GPU cores of the architecture: the endpoints a NoC connects. */
+export function endpointCount(arch: IrArchitecture): number {
+  return arch.tile_types.reduce((s, t) => s + t.count, 0) + arch.gpus.reduce((s, g) => s + g.count, 0);
+}
+
 /** `useTiers`: put each partition on its declared tier (3D, one chip); otherwise fill chip after chip, tier after tier. */
 export function placeUnits(arch: IrArchitecture, mesh: Mesh, useTiers: boolean): UnitPlacement {
   const Z = mesh.dims[2];

@@ -2,7 +2,7 @@
 // chip, on its 2D/3D counterpart with the same routers. Router placement is cached per architecture.
 import type { IrArchitecture } from '@pim/ir';
 import { counterpart, meshFromIr, type Mesh } from '../noc/mesh.js';
-import { placeUnits, type UnitPlacement } from '../noc/place.js';
+import { endpointCount, placeUnits, type UnitPlacement } from '../noc/place.js';
 import { routeFlows, type Flow, type NocResult } from '../noc/traffic.js';
 import type { Host, Transfer } from './walk.js';
 
@@ -95,7 +95,7 @@ export function routeTransfers(
       : undefined;
   if (chips > 1 && !chipLinks)
     warnings.add(`architecture '${arch.name}' has ${chips} chips but no off-chip links: chips treated as one mesh`);
-  const d = placedMesh(arch, 'declared', () => meshFromIr(noc, chipLinks), true);
+  const d = placedMesh(arch, 'declared', () => meshFromIr(noc, chipLinks, endpointCount(arch)), true);
   out.declaredPlacement = d;
   out.declaredConc = d.units.concentration;
   out.declared = routeFlows(d.mesh, buildFlows(d.units, hosts, transfers), detail);
