@@ -87,11 +87,11 @@ describe('sim: units that execute, leakage, stated figures, concentrated mesh (c
     const r = simulate(p.ir!);
     const t = tileModel(p.ir!.architectures[0]!, tt, []);
     near(t.staticPower, tt.static_power_w!);
-    // One layer on one tile's crossbars (its share: 1 of 4 crossbars = 0.25 tile): idle = share × (period − busy) × leakage.
+    // One layer on 1 of a tile's 4 crossbars: the whole tile leaks (its router, buffer and bus cannot be
+    // gated crossbar by crossbar); idle = (1 tile × period − 0.25 tile × busy) × leakage.
     const f = r.layers.find((l) => l.name === 'f')!;
-    const share = 0.25;
-    near(r.energy.static_power_w, share * tt.static_power_w!);
-    near(r.energy.idle_j, (share * r.summary.period_s - share * f.mvm_s) * tt.static_power_w!);
+    near(r.energy.static_power_w, tt.static_power_w!);
+    near(r.energy.idle_j, (r.summary.period_s - 0.25 * f.mvm_s) * tt.static_power_w!);
   });
 
   it('a stated tile power: the totals and the breakdown by kind both equal it', () => {

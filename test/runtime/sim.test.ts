@@ -120,9 +120,11 @@ describe('sim: inference pipeline and energy (toy chip)', () => {
   it('energy per image = compute + NoC + idle', () => {
     near(r.energy.compute_j, 575.76e-12 + 30e-12 + 28.644e-12);
     near(r.energy.noc_j, 260e-12); // 260 bit-hops × 1 pJ
-    // idle: a has 3 tiles × 192 ns − 480 ns busy = 96 ns; b 0.5 tile × 192 − 12 = 84 ns; × 2.816 mW × 10%.
-    near(r.energy.idle_j, (96e-9 + 84e-9) * 2.816e-3 * 0.1);
-    near(r.summary.energy_per_inference_j, 634.404e-12 + 260e-12 + 50.688e-12);
+    // idle: a has 3 tiles × 192 ns − 480 ns busy = 96 ns; b's crossbar is half its tile, but the whole tile
+    // leaks: 1 tile × 192 − 0.5 × 24 ns busy = 180 ns; × 2.816 mW × 10%.
+    near(r.energy.idle_j, (96e-9 + 180e-9) * 2.816e-3 * 0.1);
+    near(r.energy.static_power_w, 4 * 0.2816e-3); // all 4 tiles mapped (3 for a, 1 for b)
+    near(r.summary.energy_per_inference_j, 634.404e-12 + 260e-12 + 77.7216e-12);
     const sum = r.components.reduce((s, c) => s + c.energy_j, 0);
     near(sum, r.summary.energy_per_inference_j, 1e-12, 'components sum');
   });
@@ -158,6 +160,24 @@ describe('sim: inference pipeline and energy (toy chip)', () => {
   it('is deterministic', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(simulate(toyProgram()))), JSON.parse(JSON.stringify(r)));
   });
+});
+
+describe('sim: a mapped tile leaks whole (fixtures/static.pim: ISAAC LeNet-5 once and twice on one tile)', () => {
+  const ir = compiledFixture('static');
+  const arch = ir.architectures.find((a) => a.name === 'isaac')!;
+  const leak = tileModel(arch, arch.tile_types[0]!, []).staticPower;
+  for (const [mapping, crossbars] of [
+    ['lenet_once', 42],
+    ['lenet_twice', 84],
+  ] as const)
+    it(`${mapping}: ${crossbars} of 96 crossbars, static power = the tile's whole leakage`, () => {
+      const r = simulate(ir, { mapping });
+      assert.equal(r.summary.crossbars_used, crossbars);
+      assert.equal(r.summary.tiles_used, 1);
+      near(r.energy.static_power_w, leak);
+      // busy tile-seconds: MVMs × 1.6 µs × crossbars per copy / 96 (c1 784 × 1, c2 100 × 2, f1 32, f2 6, f3 1).
+      near(r.energy.idle_j, (r.summary.period_s - (1.6e-6 * (784 + 200 + 32 + 6 + 1)) / 96) * leak);
+    });
 });
 
 describe('sim: latency with layers overlapping within an image', () => {
@@ -230,8 +250,8 @@ describe('sim: PipeLayer training cost (toy chip)', () => {
     near(t.epoch_time_s, 10 * t.batch_time_s);
     assert.equal(t.writes_per_cell_per_epoch, 10);
     assert.equal(t.epochs_to_endurance, 100); // 1000 writes / 10 per epoch
-    // The mapped tiles leak all epoch: 3.5 tiles' share × 0.2816 mW (a tenth of 2.816 mW) × the epoch's time.
-    near(t.epoch_static_j, 3.5 * 0.2816e-3 * t.epoch_time_s);
+    // The mapped tiles leak all epoch: 4 whole tiles × 0.2816 mW (a tenth of 2.816 mW) × the epoch's time.
+    near(t.epoch_static_j, 4 * 0.2816e-3 * t.epoch_time_s);
     near(t.epoch_energy_j, 100 * (634.404e-12 + 82.788e-12 + 604.404e-12 + 520e-12) + 10 * 252e-12 + t.epoch_static_j);
     near(t.total_energy_j, 2 * t.epoch_energy_j);
   });

@@ -1,10 +1,10 @@
 // Energy per image: the layers' energies by component kind, the NoC, the off-chip links, and the static
 // (leakage) power of mapped tiles and GPUs while they wait within the pipeline period.
-import { DEFAULT_LEAKAGE_FRACTION, findByPath, type IrGpu } from '@pim/ir';
+import { DEFAULT_LEAKAGE_FRACTION, findByPath, tilesFor, type IrGpu } from '@pim/ir';
 import type { TileModel } from './arch.js';
 import type { Resolved } from './resolve.js';
 import type { SimReport } from './types.js';
-import type { LayerWalk } from './walk.js';
+import type { BusyShare, LayerWalk } from './walk.js';
 
 export interface ImageEnergy {
   /** Joules by component kind (only kinds with energy). */
@@ -16,7 +16,7 @@ export interface ImageEnergy {
   idle: number;
   /** The idle joules per host that `idle` sums (the thermal power map places them). */
   idleHosts: HostIdle[];
-  /** Static power of the mapped tiles and GPUs (their share of tiles). */
+  /** Static power of the mapped tiles (whole tiles) and GPUs. */
   staticPower: number;
   total: number;
 }
@@ -41,6 +41,22 @@ export interface HostIdle {
 }
 
 /**
+ * Per tile type, the share of its mapped tiles no layer's crossbars hold, and the last layer on it. Layers
+ * take crossbars consecutively (walk.ts `take`), so only the last mapped tile is partly used: a tile
+ * cannot be power-gated crossbar by crossbar, so the whole of it draws static power.
+ */
+function unusedTileShares(walk: LayerWalk): Map<string, { tiles: number; last: BusyShare }> {
+  const out = new Map<string, { tiles: number; last: BusyShare }>();
+  for (const b of walk.busy) {
+    if (!b.tile) continue;
+    const per = b.tile.tt.crossbars_per_tile || 1;
+    const used = walk.cursor.get(b.tile.tt.name) ?? 0;
+    out.set(b.tile.tt.name, { tiles: tilesFor(used, per) - used / per, last: b });
+  }
+  return out;
+}
+
+/**
  * Idle energy: a mapped tile (or GPU) draws its static (leakage) power whenever it is not busy within the
  * period; `idleFraction`, when given, replaces the leakage by that fraction of its power. Unmapped tiles
  * are taken as power-gated. Returns the joules per host (crossbar layers' tiles in walk order, then the
@@ -54,14 +70,18 @@ export function idleByHost(
 ): { hosts: HostIdle[]; staticPower: number } {
   const hosts: HostIdle[] = [];
   let staticPower = 0;
+  const unused = unusedTileShares(walk);
   for (const b of walk.busy) {
     if (!b.tile) continue;
     const p = tileIdlePower(b.tile, idleFraction);
-    // b.tiles counts the crossbars' share of tiles (layers may share a tile).
-    staticPower += b.tiles * p;
+    // b.tiles counts the crossbars' share of tiles (layers may share a tile); the last layer on a tile type
+    // also holds the rest of its last tile, whose crossbars, router, eDRAM and bus leak all period.
+    const rest = b === unused.get(b.tile.tt.name)?.last ? unused.get(b.tile.tt.name)!.tiles : 0;
+    const tiles = b.tiles + rest;
+    staticPower += tiles * p;
     // Rounding leaves ~1e-23 J on a tile busy the whole period: below 1e-9 of its time, it is not idle.
-    const free = b.tiles * period - b.busy_tile_s;
-    if (free > 1e-9 * b.tiles * period) hosts.push({ host: b.host, layer: b.layer, joules: free * p });
+    const free = tiles * period - b.busy_tile_s;
+    if (free > 1e-9 * tiles * period) hosts.push({ host: b.host, layer: b.layer, joules: free * p });
   }
   for (const [name, t] of walk.gpuBusy) {
     const g = r.gpus.get(name)!;
