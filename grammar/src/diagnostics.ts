@@ -449,6 +449,13 @@ export const Diagnostics = {
     'Fault rates exceed 100%',
     (total: string) => `stuck-at fault rates add up to ${total}, more than all cells`,
   ),
+  untrainableWeightBits: def(
+    'PIM5006',
+    'error',
+    'Weight precision the trainer cannot compute',
+    (what: string, mapping: string, bits: number, min: number, max: number) =>
+      `${what} computes the ${bits}-bit weights of mapping ${q(mapping)} on crossbars, but the trainer's crossbar numerics support ${min} to ${max} bits: give the mapping weights of ${min} to ${max} bits, or state 'hardware: false' for ideal (fp32) numerics`,
+  ),
   adcPercentile: def(
     'PIM5150',
     'error',

@@ -10,6 +10,7 @@ import {
   runCommand,
   train,
   trainCommand,
+  TrainConfigError,
   type EpochMetrics,
 } from '@pim/runtime/train';
 import { compiledFixture, heteroProgram, type Override } from './fixtures/compiled.js';
@@ -141,6 +142,21 @@ describe('train: hardware-aware trainer', () => {
     );
     const zero = { ...ir, experiments: ir.experiments.map((e) => ({ ...e, batch: 0 })) };
     await assert.rejects(train(zero, 'short'), /invalid pim IR .*batch/);
+  });
+
+  it("weights outside the crossbar numerics' 2 to 24 bits: a TrainConfigError naming the limit, before any training", async () => {
+    for (const bits of [1, 32]) {
+      const ir = trainer();
+      // IR from elsewhere: the compiler refuses this experiment (PIM5006).
+      ir.mappings = ir.mappings.map((m) => (m.name === 'cnn_map' ? { ...m, weight_bits: bits } : m));
+      await assert.rejects(
+        train(ir, 'short'),
+        (e: unknown) =>
+          e instanceof TrainConfigError &&
+          e.message.includes(`${bits}-bit weights`) &&
+          e.message.includes('support 2 to 24 bits'),
+      );
+    }
   });
 
   it('a checkpoint is never replaced silently: train refuses without overwrite, keeps the file, replaces it with', async () => {

@@ -1,7 +1,7 @@
 // Pass: `train` and `run` declarations → IrExperiment, with their fault, noise, mitigation and
 // DropLayer sections.
 import { diag, didYouMean, type Block, type Span } from '@pim/grammar';
-import type { IrDataset, IrExperiment, IrMapping } from '@pim/ir';
+import { TRAINABLE_WEIGHT_BITS, type IrDataset, type IrExperiment, type IrMapping } from '@pim/ir';
 import type { CheckedModel } from './models-check.js';
 import { describeMember, type CheckContext } from '../semantics/context.js';
 import {
@@ -74,9 +74,32 @@ export function checkExperiments(
     const dl = sections.get('droplayer');
     if (dl) exp.droplayer = checkDroplayer(ctx, dl, b.kind.span, uri);
     if (mapping) checkDatasetFits(ctx, exp, mapping, models, datasets, inst, uri);
+    if (mapping) checkTrainableBits(ctx, exp, mapping, inst, uri);
     out.set(sym.name, exp);
   }
   return out;
+}
+
+/**
+ * Layers on crossbars compute in the trainer's crossbar numerics, which support only some weight
+ * precisions (TRAINABLE_WEIGHT_BITS); the simulator takes any, so the mapping is refused only here.
+ */
+function checkTrainableBits(
+  ctx: CheckContext,
+  exp: IrExperiment,
+  mapping: IrMapping,
+  inst: Instance,
+  uri: string,
+): void {
+  const { min, max } = TRAINABLE_WEIGHT_BITS;
+  const bits = mapping.weight_bits;
+  if (exp.numerics.ideal || (bits >= min && bits <= max)) return;
+  if (!mapping.placements.some((p) => p.engine === 'crossbar')) return;
+  // An architecture's weight_bits that is not a whole number of bits was refused (PIM3010) and clamped.
+  const archBits = asNumber(ctx.instances.get(mapping.architecture)?.get('weight_bits'));
+  if (archBits !== undefined && !(Number.isInteger(archBits) && archBits >= 1)) return;
+  const at = inst.statedAttr('mapping')?.value.span ?? inst.blockAt!.span;
+  ctx.report(diag('untrainableWeightBits', uri, at, inst.what, mapping.name, bits, min, max));
 }
 
 /** The SI number of an attribute of an instance (stated, defaulted or overridden), or undefined. */

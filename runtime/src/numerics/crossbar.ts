@@ -23,7 +23,7 @@
 // rounded variances) and only the lossy groups bit-serially; with a lossless ADC that is the whole layer
 // (`fast`). Both give the same numbers without noise.
 
-import { inputCycles, tileMatrix } from '@pim/ir';
+import { inputCycles, tileMatrix, TRAINABLE_WEIGHT_BITS } from '@pim/ir';
 import { Rng } from '../util/rng.js';
 import {
   calibratedScale,
@@ -187,8 +187,9 @@ export class CrossbarLayer {
     const p = params;
     if (kernel && kernel.kh * kernel.kw * kernel.cin !== K)
       throw new Error(`crossbar: kernel ${kernel.kh}×${kernel.kw}×${kernel.cin} does not match K = ${K}`);
-    if (!(p.weightBits >= 2 && p.weightBits <= 24))
-      throw new Error(`crossbar: weight_bits ${p.weightBits} outside 2…24`);
+    const { min, max } = TRAINABLE_WEIGHT_BITS;
+    if (!(p.weightBits >= min && p.weightBits <= max))
+      throw new Error(`crossbar: weight_bits ${p.weightBits} outside ${min}…${max}`);
     this.enc = cellEncoding(p.encoding, p.weightBits, p.bitsPerCell);
     this.slices = this.enc.slices;
     this.groups = this.enc.groups;

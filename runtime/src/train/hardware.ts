@@ -4,6 +4,7 @@
 import {
   mappingParts,
   tileClockHz,
+  TRAINABLE_WEIGHT_BITS,
   tileTypeOf,
   type IrArchitecture,
   type IrDevice,
@@ -63,6 +64,13 @@ export function crossbarParamsFor(
       `${where}: target '${placement.target}' is not a tile type with crossbars in architecture '${arch.name}'`,
     );
   const dev = findDevice(ir, tile.crossbar.device, where);
+  const weightBits = mapping.weight_bits || arch.weight_bits;
+  // The compiler refuses such an experiment (PIM5006); this is for IR from elsewhere.
+  const { min, max } = TRAINABLE_WEIGHT_BITS;
+  if (!(weightBits >= min && weightBits <= max))
+    throw new TrainConfigError(
+      `${where}: ${weightBits}-bit weights, but the trainer's crossbar numerics support ${min} to ${max} bits (with 'hardware: false' it trains in ideal fp32)`,
+    );
   const num = exp.numerics;
   const adcBits = num.adc_bits ?? tile.adc?.resolution_bits ?? Infinity;
   const stated = num.adc_ranges?.[placement.layer];
@@ -70,7 +78,7 @@ export function crossbarParamsFor(
     rows: tile.crossbar.rows,
     cols: tile.crossbar.cols,
     bitsPerCell: tile.crossbar.bits_per_cell || dev.bits_per_cell,
-    weightBits: mapping.weight_bits || arch.weight_bits,
+    weightBits,
     inputBits: mapping.input_bits || arch.input_bits,
     dacBits: Math.max(1, tile.dac_bits || 1),
     adcBits,
