@@ -216,6 +216,18 @@ const BAD_VALUES: BadValue[] = [
     block: 'crossbar',
   })),
   {
+    // The crossbar's power is its default, 0.3 mW for 128 × 128 (a rule against the block's other values).
+    what: "a crossbar's leakage above its power",
+    slot: 'crossbar',
+    attribute: 'leakage',
+    path: 'a.p.t.ima.x.leakage',
+    literal: '1 W',
+    value: 1,
+    valid: '0.03 mW',
+    code: 'PIM3010',
+    block: 'crossbar',
+  },
+  {
     what: 'a device of 9 bits per cell',
     slot: 'device',
     attribute: 'bits_per_cell',

@@ -118,6 +118,7 @@ function checkArchitectureValues(ctx: CheckContext, inst: Instance): void {
 
 function checkComponentValues(ctx: CheckContext, inst: Instance, kind: string): void {
   requirePositive(ctx, inst, DIVISORS);
+  checkLeakage(ctx, inst);
   requireAtLeast(ctx, inst, ['shared_by'], 1);
   if (ctx.isA('component', kind, 'crossbar')) requireAtLeast(ctx, inst, ['rows', 'cols'], 1);
   if (ctx.isA('component', kind, 'thermal')) {
@@ -125,4 +126,27 @@ function checkComponentValues(ctx: CheckContext, inst: Instance, kind: string): 
     requireAtLeast(ctx, inst, ['grid'], 2);
     requireEach(ctx, inst, ['grid'], (v) => v <= GRID_MAX, `at most ${GRID_MAX} cells a side`);
   }
+}
+
+/**
+ * Leakage is the static share of a copy's power (the prelude's `leakage`: drawn whether it works or not),
+ * so above the power the chip's power total, which sums `power`, would understate its draw. Checked
+ * where both are known here (a power rolled up from the parts is not).
+ */
+function checkLeakage(ctx: CheckContext, inst: Instance): void {
+  const leakage = asNumber(inst.get('leakage'));
+  const power = asNumber(inst.get('power'));
+  if (leakage === undefined || power === undefined || leakage <= power) return;
+  const at = placeOf(inst, ['leakage', 'power']);
+  if (at)
+    ctx.report(
+      diag(
+        'outOfRange',
+        at.uri,
+        at.span,
+        attributeWhat('leakage', inst.what),
+        `${formatNumber(leakage)} W`,
+        `at most its power (${formatNumber(power)} W)`,
+      ),
+    );
 }
