@@ -407,6 +407,13 @@ export const Diagnostics = {
     (arch: string) =>
       `${q(arch)} has a 'thermal' block but no 3D NoC: its tiles form one die, and 'sink_side' has no effect`,
   ),
+  dieSmallerThanUnits: def(
+    'PIM4202',
+    'error',
+    'Die smaller than its units',
+    (arch: string, die: string, units: string, where: string) =>
+      `the stated die of ${q(arch)} is ${die}, smaller than the ${units} of the tiles and GPU cores on ${where}: they would not fit, and the thermal model would put their power on too small an area; state a die at least that large, or none (it is then sized from the units' areas)`,
+  ),
 
   // ── PIM5xxx experiments and exploration ───────────────────────────────────────
   unknownVaryPath: def(

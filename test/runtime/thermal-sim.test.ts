@@ -204,4 +204,33 @@ mapping mm { model: m, architecture: chip, weights: fixed(16 bit), place linear 
     const hottestMapped = Math.max(...mapped.map((u) => u.temperature_k));
     assert.ok(hottestMapped > hottestIdle, 'the tiles that work are the hot ones');
   });
+
+  it('a peak above 398.15 K (125 °C, the usual maximum junction temperature) is a warning in the report and its text', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pim-thermal-'));
+    const source = (convection: string) => `architecture g {
+  partition gpu { gpu sm[4] { peak: 1 TFLOPS, memory_bandwidth: 200 GB/s, power: 5 W, area: 16 mm2 } }
+  noc { topology: mesh, dims: [2, 2] }
+  thermal { grid: 16, convection: ${convection} }
+}
+model m { input: tensor[64], linear f { out: 10 } }
+mapping mp { model: m, architecture: g, place linear on gpu }
+`;
+    const run = (convection: string) => {
+      const file = join(dir, `${convection.replace(/\W/g, '')}.pim`);
+      writeFileSync(file, source(convection));
+      return simulate(compiled(file), { mapping: 'mp' });
+    };
+    // The same chip behind a poor heat sink (20 K/W) and the default one (0.1 K/W).
+    const hot = run('20 K/W');
+    const cool = run('0.1 K/W');
+    assert.ok(
+      hot.thermal!.peak_k > 398.15 && cool.thermal!.peak_k < 398.15,
+      `${hot.thermal!.peak_k} ${cool.thermal!.peak_k}`,
+    );
+    const warning = hot.warnings.find((w) => w.includes('maximum junction temperature'));
+    assert.ok(warning, hot.warnings.join('\n'));
+    assert.match(warning, /peak temperature \d+\.\d K .* above 398\.15 K \(125 °C\)/);
+    assert.ok(formatSummary(hot).includes(warning));
+    assert.ok(!cool.warnings.some((w) => w.includes('junction')), cool.warnings.join('\n'));
+  });
 });

@@ -21,7 +21,7 @@ import { LAYER_KINDS } from './layer-kinds.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, ConstScope, instantiate, type Instance } from '../semantics/instance.js';
 import { isDimensionless } from '../units/dimension.js';
-import { elaborateThermal } from './thermal.js';
+import { checkDieArea, elaborateThermal } from './thermal.js';
 import { checkValues } from './value-rules.js';
 import { describeValue, displayValue, type Value } from '../semantics/values.js';
 
@@ -429,7 +429,10 @@ function elaborateOne(
   };
   if (noc) arch.noc = noc;
   const thermalNode = root.children.find((n) => q.isA(n, 'thermal'));
-  if (thermalNode?.inst) arch.thermal = elaborateThermal(ctx, name, thermalNode.inst, noc);
+  if (thermalNode?.inst) {
+    arch.thermal = elaborateThermal(ctx, name, thermalNode.inst, noc);
+    checkDieArea(ctx, thermalNode.inst, arch);
+  }
   return arch;
 }
 

@@ -15,7 +15,7 @@ import { offChipLinks, routeTransfers, type RoutedNoc } from './noc-route.js';
 import { overlappedLatency } from './overlap.js';
 import { chipPeak } from './peak.js';
 import { resolveMapping, type Resolved } from './resolve.js';
-import { chipThermal } from './thermal.js';
+import { chipThermal, hotChipWarning } from './thermal.js';
 import { trainingCost } from './training.js';
 import type { NocSummary, SimReport } from './types.js';
 import { prod, walkLayers, type LayerWalk } from './walk.js';
@@ -399,7 +399,11 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
     idleFraction,
     ...(noc.declaredPlacement ? { placed: noc.declaredPlacement } : {}),
   });
-  if (thermal) report.thermal = thermal;
+  if (thermal) {
+    report.thermal = thermal;
+    const hot = hotChipWarning(arch.name, thermal.peak_k);
+    if (hot) warnings.add(hot);
+  }
   report.warnings = [...warnings];
   return report;
 }
