@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '@pim/grammar';
-import { checkOutputPath, OutputPathError, samePath, writeFileAtomic } from '@pim/grammar/files';
+import { checkOutputPath, OutputPathError, samePath, writeFileAtomic, type OutputKind } from '@pim/grammar/files';
 import { compile, designCompiler, loadPrelude, MAX_EPOCHS, sourcesCompiler, type Program } from '@pim/compiler';
 import type { IrProgram } from '@pim/ir';
 
@@ -166,7 +166,7 @@ function wholeOption(
 const MAX_WORKERS_PER_CORE = 4;
 
 /** An output path of a command, by the flag that named it (`directory`: a folder it writes files in). */
-type Output = { flag: string; path: unknown; directory?: boolean };
+type Output = { flag: string; path: unknown; directory?: boolean; kind?: OutputKind };
 
 /**
  * Checks every output path of a command before any work (OutputPathError: exit 1), so a run never
@@ -182,7 +182,12 @@ function checkOutputs(
   for (const o of outputs) {
     if (typeof o.path !== 'string') continue;
     const what = `pimc ${cmd} ${o.flag}`;
-    checkOutputPath(o.path, { what, sources: source ? [source] : [], ...(o.directory ? { directory: true } : {}) });
+    checkOutputPath(o.path, {
+      what,
+      sources: source ? [source] : [],
+      ...(o.directory ? { directory: true } : {}),
+      ...(o.kind ? { kind: o.kind } : {}),
+    });
     // An output over one of the command's own inputs (a checkpoint it reads) or over another of its outputs.
     checkNotOver(cmd, o, [...inputs, ...written]);
     if (!o.directory) written.push({ flag: o.flag, path: o.path });
@@ -418,7 +423,7 @@ function compileFile(args: string[], out: Out, err: Out): number {
   const { values, positionals } = parseOptions('compile', args, { output: { type: 'string', short: 'o' } });
   const file = oneFile('compile', positionals);
   const format = formatOf(values.format, 'compile');
-  checkOutputs('compile', file, [{ flag: '-o', path: values.output }]);
+  checkOutputs('compile', file, [{ flag: '-o', path: values.output, kind: 'json' }]);
   const program = compile(requireFile(file, 'compile'));
   printDiagnostics(program, format, err);
   if (!program.ir) return 1;
@@ -451,9 +456,9 @@ async function simulateFile(args: string[], out: Out, err: Out): Promise<number>
   const file = oneFile('simulate', positionals);
   const format = formatOf(values.format, 'simulate');
   const outputs = [
-    { flag: '--json', path: values.json },
+    { flag: '--json', path: values.json, kind: 'json' as const },
     { flag: '--csv', path: values.csv, directory: true },
-    { flag: '--html', path: values.html },
+    { flag: '--html', path: values.html, kind: 'html' as const },
   ];
   checkOutputs('simulate', file, outputs, [{ flag: '--writes', path: values.writes }]);
   const sim = await loadOptional('@pim/runtime/sim', 'simulation');
@@ -510,7 +515,7 @@ async function trainOrRun(cmd: 'train' | 'run', args: string[], out: Out, err: O
   const epochs = wholeOption(cmd, 'epochs', values.epochs, 1, MAX_EPOCHS);
   // `run` reads its checkpoint; `train` writes one.
   const outputs = [
-    { flag: '--json', path: values.json },
+    { flag: '--json', path: values.json, kind: 'json' as const },
     ...(cmd === 'train' ? [{ flag: '--checkpoint', path: values.checkpoint, directory: true }] : []),
   ];
   checkOutputs(cmd, file, outputs, [
@@ -604,9 +609,14 @@ async function exploreFile(args: string[], out: Out, err: Out): Promise<number> 
   const explorer = await loadOptional('@pim/runtime/explore', 'exploration');
   // The journal too when --json or --html implies it (`--html r.journal.jsonl` would replace it).
   const outputs = [
-    { flag: '--json', path: values.json },
-    { flag: '--html', path: values.html },
-    { flag: values.journal ? '--journal' : 'the journal', path: explorer.journalPathOf(values) },
+    { flag: '--json', path: values.json, kind: 'json' as const },
+    { flag: '--html', path: values.html, kind: 'html' as const },
+    // JSON lines, each a JSON object; one to resume is read, and the journal refuses what is not one.
+    {
+      flag: values.journal ? '--journal' : 'the journal',
+      path: explorer.journalPathOf(values),
+      ...(values.resume ? {} : { kind: 'json' as const }),
+    },
   ];
   checkOutputs('explore', file, outputs);
   const program = compileForRuntime(requireFile(file, 'explore'), format, err);

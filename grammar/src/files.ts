@@ -101,7 +101,54 @@ export interface OutputCheck {
   sources?: readonly string[];
   /** The path names a directory (created when missing) instead of a file. */
   directory?: boolean;
+  /**
+   * What the output is: an existing non-empty file is replaced only when it already looks like one
+   * (OUTPUT_KINDS), so a mistyped path does not destroy a data set or a document.
+   */
+  kind?: OutputKind;
 }
+
+export type OutputKind = 'json' | 'html';
+
+/** How each kind of output starts, after whitespace: a JSON value (or JSON lines) and an HTML document. */
+const OUTPUT_KINDS: Record<OutputKind, { name: string; starts: readonly string[] }> = {
+  json: { name: 'JSON', starts: ['{', '['] },
+  html: { name: 'HTML', starts: ['<'] },
+};
+
+/** Bytes read from an existing output to tell its kind: enough for any leading whitespace seen in practice. */
+const KIND_PROBE_BYTES = 4096;
+
+/**
+ * An existing, non-empty file at `p` that is not of `kind` is refused: only its first bytes are read.
+ * A leading UTF-8 byte-order mark counts as whitespace.
+ */
+function checkKind(p: string, kind: OutputKind, what: string): void {
+  const { name, starts } = OUTPUT_KINDS[kind];
+  const buf = Buffer.alloc(KIND_PROBE_BYTES);
+  let n: number;
+  try {
+    const fd = fs.openSync(p, 'r');
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    throw new OutputPathError(
+      `${what}: refusing to replace '${p}': cannot read it to tell whether it is ${withKindArticle(name)} file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  const head = buf
+    .subarray(0, n)
+    .toString('utf8')
+    .replace(/^[\s\uFEFF]+/, '');
+  // Whitespace alone is an empty file, unless it fills the bytes read (then what follows is unknown).
+  if ((head === '' && n < buf.length) || starts.some((c) => head.startsWith(c))) return;
+  throw new OutputPathError(`${what}: refusing to replace '${p}': it is not ${withKindArticle(name)} file`);
+}
+
+const withKindArticle = (name: string): string => `${name === 'HTML' ? 'an' : 'a'} ${name}`;
 
 /** Whether two paths name the same file (through links; paths that do not exist compare as written). */
 export function samePath(a: string, b: string): boolean {
@@ -161,7 +208,8 @@ function checkParent(p: string, what: string): void {
 /**
  * Checks, before any work, that `p` can take an output: not a source of the program (nor any `.pim`
  * file), not a directory (or, for `directory`, a directory or nothing), a regular file if it exists,
- * in a writable directory of a real file system. Throws OutputPathError with the reason.
+ * in a writable directory of a real file system, and, given its `kind`, not an existing file of another
+ * kind. Throws OutputPathError with the reason.
  */
 export function checkOutputPath(p: string, check: OutputCheck): void {
   const { what } = check;
@@ -188,6 +236,7 @@ export function checkOutputPath(p: string, check: OutputCheck): void {
   if (st && st.isDirectory()) throw new OutputPathError(`${what} '${p}': is a directory`);
   if (st && !st.isFile()) throw new OutputPathError(`${what} '${p}': is ${kindOf(st)}, not a regular file`);
   if (st && readOnly(p, st)) throw new OutputPathError(`${what} '${p}': is read-only`);
+  if (st && st.size > 0 && check.kind) checkKind(p, check.kind, what);
   // A link is written through (writeFileAtomic writes its target), so the target's directory is checked.
   checkParent(resolved === path.resolve(p) ? p : resolved, what);
 }

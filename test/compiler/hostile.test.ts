@@ -520,7 +520,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: '-o through a symbolic link: the target written, the link and the mode kept',
     args: ['compile', 'tiny.pim', '-o', 'link.json'],
     setup: (dir) => {
-      fs.writeFileSync(path.join(dir, 'target.json'), 'old');
+      fs.writeFileSync(path.join(dir, 'target.json'), '{ "old": true }');
       fs.chmodSync(path.join(dir, 'target.json'), 0o600);
       fs.symlinkSync('target.json', path.join(dir, 'link.json'));
     },
@@ -663,17 +663,97 @@ export const HOSTILE_CASES: HostileCase[] = [
     shows: ['--redis-wait is how long to wait for the Redis of --queue'],
   },
   {
-    name: "simulate --json over a data set's nodes.tsv: refused, the data kept",
+    name: "simulate --json over a data set's nodes.tsv (empty): refused, the data kept",
     args: ['simulate', 'samples/gnn-cora.pim', '--json', 'data/cora/nodes.tsv'],
     setup: (dir) => {
       fs.mkdirSync(path.join(dir, 'samples'));
       fs.copyFileSync(path.join(ROOT, 'samples/gnn-cora.pim'), path.join(dir, 'samples/gnn-cora.pim'));
       fs.mkdirSync(path.join(dir, 'data/cora'), { recursive: true });
-      fs.writeFileSync(path.join(dir, 'data/cora/nodes.tsv'), 'the data');
+      // Empty, so that the kind of the file (any output may replace an empty one) does not refuse it first.
+      fs.writeFileSync(path.join(dir, 'data/cora/nodes.tsv'), '');
     },
     exit: [1],
     shows: [/pimc simulate --json 'data\/cora\/nodes\.tsv': the same file as dataset cora's data '.*nodes\.tsv'/],
-    after: (dir) => assert.equal(fs.readFileSync(path.join(dir, 'data/cora/nodes.tsv'), 'utf8'), 'the data'),
+    after: (dir) => assert.equal(fs.readFileSync(path.join(dir, 'data/cora/nodes.tsv'), 'utf8'), ''),
+  },
+  // ── an output replaces only a file of its own kind (checkOutputPath's `kind`) ──
+  {
+    name: 'train --json over a data file the program does not read: refused before any work, the file kept',
+    args: ['train', 'tiny.pim', '--json', 'nodes.tsv'],
+    setup: (dir) => fs.writeFileSync(path.join(dir, 'nodes.tsv'), '# node\tlabel\n0\t3\n'),
+    exit: [1],
+    shows: ["pimc train --json: refusing to replace 'nodes.tsv': it is not a JSON file"],
+    hides: [/fit: /],
+    after: unchanged('nodes.tsv', () => '# node\tlabel\n0\t3\n'),
+  },
+  {
+    name: '-o over a text file: refused, the file kept',
+    args: ['compile', 'tiny.pim', '-o', 'notes.txt'],
+    setup: (dir) => fs.writeFileSync(path.join(dir, 'notes.txt'), 'my notes'),
+    exit: [1],
+    shows: ["pimc compile -o: refusing to replace 'notes.txt': it is not a JSON file"],
+    after: unchanged('notes.txt', () => 'my notes'),
+  },
+  {
+    name: 'simulate --html over a JSON file: refused, the file kept',
+    args: ['simulate', 'tiny.pim', '--html', 'report.json'],
+    setup: (dir) => fs.writeFileSync(path.join(dir, 'report.json'), '{"kept": 1}'),
+    exit: [1],
+    shows: ["pimc simulate --html: refusing to replace 'report.json': it is not an HTML file"],
+    after: unchanged('report.json', () => '{"kept": 1}'),
+  },
+  {
+    name: 'simulate --json over an earlier JSON report (after a BOM and whitespace) and --html over an HTML one: replaced',
+    args: ['simulate', 'tiny.pim', '--json', 'old.json', '--html', 'old.html'],
+    setup: (dir) => {
+      fs.writeFileSync(path.join(dir, 'old.json'), '\uFEFF\n  [1]');
+      fs.writeFileSync(path.join(dir, 'old.html'), '\n<!doctype html><p>old</p>');
+    },
+    exit: [0],
+    after: (dir) => {
+      assert.match(fs.readFileSync(path.join(dir, 'old.json'), 'utf8'), /^\{\n {2}"/);
+      assert.doesNotMatch(fs.readFileSync(path.join(dir, 'old.html'), 'utf8'), /<p>old<\/p>/);
+    },
+  },
+  {
+    name: '-o over a file of whitespace alone: replaced',
+    args: ['compile', 'tiny.pim', '-o', 'blank.json'],
+    setup: (dir) => fs.writeFileSync(path.join(dir, 'blank.json'), ' \n\t\n'),
+    exit: [0],
+    after: (dir) => assert.match(fs.readFileSync(path.join(dir, 'blank.json'), 'utf8'), /^\{/),
+  },
+  {
+    name: 'explore --json over a CSV file: refused before any work, the file kept',
+    args: ['explore', 'explore-tiny.pim', '--method', 'random', '--budget', '2', '--json', 'table.csv'],
+    setup: (dir) => {
+      copyExploreTiny(dir);
+      fs.writeFileSync(path.join(dir, 'table.csv'), 'a,b\n1,2\n');
+    },
+    exit: [1],
+    shows: ["pimc explore --json: refusing to replace 'table.csv': it is not a JSON file"],
+    after: unchanged('table.csv', () => 'a,b\n1,2\n'),
+  },
+  {
+    name: 'explore --html over a text file: refused, the file kept',
+    args: ['explore', 'explore-tiny.pim', '--method', 'random', '--budget', '2', '--html', 'page.txt'],
+    setup: (dir) => {
+      copyExploreTiny(dir);
+      fs.writeFileSync(path.join(dir, 'page.txt'), 'plain text');
+    },
+    exit: [1],
+    shows: ["pimc explore --html: refusing to replace 'page.txt': it is not an HTML file"],
+    after: unchanged('page.txt', () => 'plain text'),
+  },
+  {
+    name: 'explore --journal over a text file: refused, the file kept',
+    args: ['explore', 'explore-tiny.pim', '--method', 'random', '--budget', '2', '--journal', 'log.txt'],
+    setup: (dir) => {
+      copyExploreTiny(dir);
+      fs.writeFileSync(path.join(dir, 'log.txt'), 'my log');
+    },
+    exit: [1],
+    shows: ["pimc explore --journal: refusing to replace 'log.txt': it is not a JSON file"],
+    after: unchanged('log.txt', () => 'my log'),
   },
   {
     name: 'train on a data set whose test split is empty: an error, not an accuracy of 0%',

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { paretoFront } from '@pim/runtime/explore';
+import { compile } from '@pim/compiler';
+import { exploreCommand, paretoFront } from '@pim/runtime/explore';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PIMC = path.join(ROOT, 'cli/bin/pimc.js');
@@ -120,5 +121,40 @@ describe('explore: pimc explore', function () {
     assert.equal(budget.code, 2);
     assert.match(budget.stderr, /--budget must be a whole number of at least 1, not .0./);
     for (const r of [unknown, method, mesmo, budget]) assert.doesNotMatch(r.stderr, /^\s+at /m);
+  });
+
+  it('exploreCommand, called as a library: --json over a CSV file or --html over a text file is refused before any work', async () => {
+    const ir = compile(path.join(ROOT, TINY)).ir!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-explore-kind-'));
+    try {
+      const csv = path.join(dir, 'table.csv');
+      const txt = path.join(dir, 'notes.txt');
+      fs.writeFileSync(csv, 'a,b\n1,2\n');
+      fs.writeFileSync(txt, 'notes');
+      const noWork = (): never => {
+        throw new Error('no design may be compiled or trained');
+      };
+      for (const [outputs, message] of [
+        [{ json: csv }, `pimc explore --json: refusing to replace '${csv}': it is not a JSON file`],
+        [{ html: txt }, `pimc explore --html: refusing to replace '${txt}': it is not an HTML file`],
+      ] as const) {
+        const err: string[] = [];
+        const args = {
+          ...outputs,
+          method: 'random',
+          budget: 2,
+          source: TINY,
+          sources: [],
+          compile: noWork,
+          jobs: noWork,
+        };
+        assert.equal(await exploreCommand(ir, args as never, noWork, (s) => err.push(s)), 1);
+        assert.deepEqual(err, [message]);
+      }
+      assert.equal(fs.readFileSync(csv, 'utf8'), 'a,b\n1,2\n');
+      assert.equal(fs.readFileSync(txt, 'utf8'), 'notes');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

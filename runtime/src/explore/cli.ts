@@ -5,7 +5,7 @@
 // replays; the outputs are rewritten after every trained evaluation. Progress: see progress.ts.
 import * as fs from 'node:fs';
 import type { DesignCompiler, IrExploration, IrProgram } from '@pim/ir';
-import { writeFileAtomic } from '@pim/grammar/files';
+import { checkOutputPath, OutputPathError, writeFileAtomic } from '@pim/grammar/files';
 import { DataError } from '../data/errors.js';
 import { fmt, mm2, pct, table } from '../report/units.js';
 import { ExecutorUnavailable, InProcessExecutor, type Executor, type JobHost } from './exec/executor.js';
@@ -125,6 +125,15 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   if (args.queue !== undefined && args.workers !== undefined) {
     err('pimc explore: give --workers or --queue, not both');
     return 2;
+  }
+  // pimc checked these already; a library caller gets the same refusal before any work.
+  try {
+    if (args.json) checkOutputPath(args.json, { what: 'pimc explore --json', kind: 'json' });
+    if (args.html) checkOutputPath(args.html, { what: 'pimc explore --html', kind: 'html' });
+  } catch (e) {
+    if (!(e instanceof OutputPathError)) throw e;
+    err(e.message);
+    return 1;
   }
   let executor: Executor | undefined;
   let journal: Journal | undefined;
