@@ -165,4 +165,28 @@ describe('documentation: the commands it gives name what exists', () => {
     }
     assert.deepEqual(wrong, []);
   });
+
+  it('every link to a section of a page (page.md#anchor) names a heading of that page', () => {
+    // GitHub's anchors: the heading lowercased, punctuation other than '-' and '_' dropped, spaces as '-'.
+    const slug = (heading: string) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+        .replace(/ /g, '-');
+    const wrong: string[] = [];
+    for (const file of docFiles()) {
+      const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      for (const m of text.matchAll(/\]\(([\w./-]*\.md)?#([^)\s]+)\)/g)) {
+        const target = m[1] ? path.join(path.dirname(file), m[1]) : file;
+        const headings = fs
+          .readFileSync(path.join(ROOT, target), 'utf8')
+          .split('\n')
+          .filter((l) => /^#{1,6} /.test(l))
+          .map((l) => slug(l.replace(/^#+ /, '')));
+        if (!headings.includes(m[2]!)) wrong.push(`${file}: ${m[0]} names no heading of ${target}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
 });

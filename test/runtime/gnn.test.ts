@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { gnn, simulate, tileModel, SimError } from '@pim/runtime/sim';
 import { heteroProgram } from './fixtures/compiled.js';
-import { loadPlanetoid, train } from '@pim/runtime/train';
+import { initTf, loadPlanetoid, readoutPool, tf, train, TrainConfigError } from '@pim/runtime/train';
+import { compile } from '@pim/compiler';
 
 const {
   normalizedAdjacency,
@@ -246,5 +247,29 @@ describe('gnn: GCN on the heterogeneous chip (real Cora)', () => {
     const ir = heteroProgram();
     ir.datasets.find((d) => d.name === 'cora')!.path = 'no/such/cora';
     assert.throws(() => simulate(ir, { mapping: 'gcn_on_hetero' }), /no\/such\/cora\/nodes\.tsv: file not found/);
+  });
+});
+
+describe('gnn: readout pooling in the trainer', () => {
+  before(() => initTf('wasm'));
+
+  it("pools the nodes by the layer's op: mean (the default), sum, max; another op is a TrainConfigError", () => {
+    const file = '/readout/program.pim';
+    const text = `dataset g { source: synthetic, nodes: 3, features: 2, classes: 2 }
+${['mean', 'sum', 'max', ''].map((op, i) => `model m${i} { input: graph { dataset: g }, gcn a { out: 2 }, readout${op ? ` { op: ${op} }` : ''} }`).join('\n')}
+`;
+    const program = compile(file, { host: { readFile: (f) => (f === file ? text : undefined) } });
+    assert.ok(program.ir, program.diagnostics.map((d) => d.message).join('; '));
+    const readout = (i: number) => program.ir!.models[i]!.layers.find((l) => l.kind === 'readout')!;
+    const x = tf.tensor2d([1, -4, 3, 2, -1, 5], [3, 2]);
+    const pooled = (i: number) => Array.from(readoutPool(readout(i))(x).dataSync());
+    assert.deepEqual(pooled(0), [1, 1]);
+    assert.deepEqual(pooled(1), [3, 3]);
+    assert.deepEqual(pooled(2), [3, 5]);
+    assert.deepEqual(pooled(3), [1, 1]);
+    assert.throws(
+      () => readoutPool({ ...readout(1), attributes: { op: 'median' } }),
+      (e: unknown) => e instanceof TrainConfigError && /readout op "median"/.test((e as Error).message),
+    );
   });
 });

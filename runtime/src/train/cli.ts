@@ -40,6 +40,7 @@ export {
 export { cellEncoding, columnsPerOutput, slicesPerWeight, type Encoding } from '../numerics/encoding.js';
 export { initTf, rows, tf } from '../numerics/tf.js';
 export { layerHardware, TrainConfigError } from './hardware.js';
+export { readoutPool } from './network.js';
 export { temperaturesFor, type TemperatureUse } from './temperature.js';
 export { Rng } from '../util/rng.js';
 export {

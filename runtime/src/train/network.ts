@@ -122,6 +122,21 @@ function keepNorm(placement: string | undefined, ordinal: number): boolean {
   }
 }
 
+/** A readout's pooling over the nodes (axis 0) of [N, F], by its `op` (docs/language.md): [1, F]. */
+export function readoutPool(layer: IrLayer): (x: tf.Tensor) => tf.Tensor {
+  const op = layer.attributes['op'] ?? 'mean';
+  switch (op) {
+    case 'mean':
+      return (x) => tf.mean(x, 0, true);
+    case 'sum':
+      return (x) => tf.sum(x, 0, true);
+    case 'max':
+      return (x) => tf.max(x, 0, true);
+    default:
+      throw new TrainConfigError(`layer '${layer.name}': readout op ${JSON.stringify(op)} is not mean, sum or max`);
+  }
+}
+
 export class Network {
   readonly weights: WeightLayer[] = [];
   readonly trainable: tf.Variable[] = [];
@@ -260,7 +275,7 @@ export class Network {
         });
       }
       case 'readout':
-        return mk(inShape, (x) => tf.mean(x, 0, true));
+        return mk(inShape, readoutPool(layer));
       default:
         throw new TrainConfigError(`layer '${layer.name}': kind '${layer.kind}' is not supported by the trainer`);
     }
