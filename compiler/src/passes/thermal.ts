@@ -2,7 +2,7 @@
 // runtime's compact thermal model needs (die stack materials, spreader, sink, air). The floorplan
 // itself — where each tile and GPU core sits — follows the NoC placement, which the runtime owns.
 import { diag } from '@pim/grammar';
-import type { IrArchitecture, IrNoc, IrThermal } from '@pim/ir';
+import { partitionTier, type IrArchitecture, type IrNoc, type IrThermal } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, type Instance } from '../semantics/instance.js';
 import { GRID_MAX } from './value-rules.js';
@@ -97,9 +97,7 @@ function dieAreas(arch: IrArchitecture): number[] {
   const areas = new Array<number>(Z).fill(0);
   const tierOf = (unit: string, kind: 'tiles' | 'gpus'): number => {
     const p = Z > 1 ? arch.partitions.find((x) => x[kind].includes(unit)) : undefined;
-    if (!p) return 0;
-    const listed = noc!.tiers.indexOf(p.name);
-    return Math.min(Z - 1, Math.max(0, listed >= 0 ? listed : p.tier));
+    return p ? partitionTier(p, noc!.tiers, Z) : 0;
   };
   for (const t of arch.tile_types) areas[tierOf(t.name, 'tiles')]! += (t.count * t.area_m2) / chips;
   for (const g of arch.gpus) areas[tierOf(g.name, 'gpus')]! += (g.count * g.area_m2) / chips;

@@ -1,7 +1,7 @@
 // Deterministic placement of tiles and GPUs on mesh routers: partitions in declaration order (or on their
 // tier in a stacked mesh), tiles of a type consecutively along a snake path, several tiles per router
 // when there are more tiles than routers (concentration).
-import type { IrArchitecture } from '@pim/ir';
+import { partitionTier, type IrArchitecture } from '@pim/ir';
 import { type Mesh, ioNodeOf, snakeOrder } from './mesh.js';
 
 export interface UnitPlacement {
@@ -45,9 +45,7 @@ export function placeUnits(arch: IrArchitecture, mesh: Mesh, useTiers: boolean):
     }
     // Tile types or GPUs a partition does not list still need a router.
     if (useTiers && Z > 1) {
-      const ti = tiers.indexOf(p.name);
-      const tier = Math.min(Z - 1, Math.max(0, ti >= 0 ? ti : p.tier));
-      groups[tier]!.push(...units);
+      groups[partitionTier(p, tiers, Z)]!.push(...units);
     } else all.push(...units);
   }
   for (const tt of arch.tile_types)
