@@ -155,6 +155,41 @@ describe('noc: flows, loads and placement', () => {
     assert.equal(r.hottest!.bits, Math.max(...r.linkBits));
   });
 
+  it('multi-chip flows (random): routed by legs, the loads, hops, energy and off-chip bits of every pair routed alone', () => {
+    const m = meshFromIr(nocIr([3, 2]), { chips: 4, bandwidth: 1e9, latency: 2e-9, energyPerBit: 10e-12 });
+    let seed = 11;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const flows = Array.from({ length: 30 }, (_, i) => ({
+      group: `f${i}`,
+      src: Array.from({ length: 1 + rnd(5) }, () => rnd(m.nodes)),
+      dst: Array.from({ length: 1 + rnd(5) }, () => rnd(m.nodes)),
+      bits: 1 + rnd(1000),
+    }));
+    const r = routeFlows(m, flows);
+    const links = new Float64Array(linkCount(m));
+    let [bitHops, energy, offchip, total] = [0, 0, 0, 0];
+    for (const [k, f] of flows.entries()) {
+      let maxHops = 0;
+      for (const s of f.src)
+        for (const d of f.dst) {
+          const bits = f.bits / (f.src.length * f.dst.length);
+          const q = route(m, s, d, bits, links);
+          bitHops += bits * (q.hops + q.chipHops);
+          energy += bits * (q.hops * 1e-12 + q.chipHops * 10e-12);
+          if (q.chipHops > 0) offchip += bits;
+          maxHops = Math.max(maxHops, q.hops + q.chipHops);
+        }
+      total += f.bits;
+      assert.equal(r.groups[k]!.max_hops, maxHops, f.group);
+    }
+    assert.ok(offchip > 0 && offchip < total, 'the flows mix on-chip and off-chip pairs');
+    const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-30);
+    assert.ok(close(r.bit_hops, bitHops), `${r.bit_hops} vs ${bitHops}`);
+    assert.ok(close(r.energy_j, energy), `${r.energy_j} vs ${energy}`);
+    assert.ok(close(r.offchip_bits, offchip), `${r.offchip_bits} vs ${offchip}`);
+    links.forEach((v, i) => assert.ok(close(r.linkBits[i]!, v), `link ${i}: ${r.linkBits[i]} vs ${v}`));
+  });
+
   it('2D vs 3D side by side: the same routers folded into 4 tiers shorten paths', () => {
     const r = simulate(isaacProgram(), { mapping: 'vgg8_on_isaac' });
     const { declared, counterpart: other } = r.noc!;

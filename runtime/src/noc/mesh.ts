@@ -158,16 +158,46 @@ export function route(
   const cd = chipOf(m, d);
   if (cs !== cd) {
     // Off-chip: to this chip's I/O router, along the chain of chips, then from the far chip's I/O router.
-    // The legs hand over at the I/O routers without ejecting; chip links are costed by their bandwidth.
-    const a = routeOnChip(m, s, ioNodeOf(m, cs), bits, linkBits, groupLinks, ports, true, false);
-    const step = cd > cs ? 1 : -1;
-    for (let c = cs; c !== cd; c += step) {
-      addLink(m.nodes * 6 + 2 * c + (step > 0 ? 0 : 1), bits, linkBits, groupLinks);
-    }
-    const b = routeOnChip(m, ioNodeOf(m, cd), d, bits, linkBits, groupLinks, ports, false, true);
-    return { hops: a.hops + b.hops, vertical: a.vertical + b.vertical, chipHops: Math.abs(cd - cs) };
+    const a = routeLeg(m, s, 'out', bits, linkBits, groupLinks, ports);
+    const chipHops = routeChain(m, cs, cd, bits, linkBits, groupLinks);
+    const b = routeLeg(m, d, 'in', bits, linkBits, groupLinks, ports);
+    return { hops: a.hops + b.hops, vertical: a.vertical + b.vertical, chipHops };
   }
   return routeOnChip(m, s, d, bits, linkBits, groupLinks, ports, true, true);
+}
+
+/**
+ * An off-chip transfer's on-chip leg: from `node` to its chip's I/O router (`out`) or from that router
+ * to `node` (`in`). The legs hand over at the I/O routers without ejecting. A leg depends on its node
+ * alone, so a flow's legs can be routed once per node with the bits of all its off-chip pairs.
+ */
+export function routeLeg(
+  m: Mesh,
+  node: number,
+  dir: 'out' | 'in',
+  bits: number,
+  linkBits?: Float64Array,
+  groupLinks?: GroupLinks,
+  ports?: PortLoads,
+): RouteResult {
+  const io = ioNodeOf(m, chipOf(m, node));
+  return dir === 'out'
+    ? routeOnChip(m, node, io, bits, linkBits, groupLinks, ports, true, false)
+    : routeOnChip(m, io, node, bits, linkBits, groupLinks, ports, false, true);
+}
+
+/** The chain of chip-to-chip links from chip `cs` to chip `cd` (costed by their bandwidth): its length. */
+export function routeChain(
+  m: Mesh,
+  cs: number,
+  cd: number,
+  bits: number,
+  linkBits?: Float64Array,
+  groupLinks?: GroupLinks,
+): number {
+  const step = cd > cs ? 1 : -1;
+  for (let c = cs; c !== cd; c += step) addLink(m.nodes * 6 + 2 * c + (step > 0 ? 0 : 1), bits, linkBits, groupLinks);
+  return Math.abs(cd - cs);
 }
 
 /** Bits through each router from each input port to each output port (for contention): index (node·7 + in)·7 + out. */
