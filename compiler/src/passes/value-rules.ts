@@ -75,18 +75,8 @@ function checkDeviceValues(ctx: CheckContext, inst: Instance): void {
   checkTechnologyBits(ctx, inst);
   const rOn = asNumber(inst.get('r_on')) ?? 0;
   const rOff = asNumber(inst.get('r_off')) ?? 0;
-  const at = rOn > 0 && rOff > 0 && rOn >= rOff ? placeOf(inst, ['r_on', 'r_off']) : undefined;
-  if (at)
-    ctx.report(
-      diag(
-        'outOfRange',
-        at.uri,
-        at.span,
-        attributeWhat('r_on', inst.what),
-        `${formatNumber(rOn)} Ω`,
-        `below r_off (${formatNumber(rOff)} Ω)`,
-      ),
-    );
+  if (rOn > 0 && rOff > 0 && rOn >= rOff)
+    reportAgainst(ctx, inst, ['r_on', 'r_off'], `${formatNumber(rOn)} Ω`, `below r_off (${formatNumber(rOff)} Ω)`);
   checkFaultRates(ctx, inst);
 }
 
@@ -137,16 +127,20 @@ function checkLeakage(ctx: CheckContext, inst: Instance): void {
   const leakage = asNumber(inst.get('leakage'));
   const power = asNumber(inst.get('power'));
   if (leakage === undefined || power === undefined || leakage <= power) return;
-  const at = placeOf(inst, ['leakage', 'power']);
-  if (at)
-    ctx.report(
-      diag(
-        'outOfRange',
-        at.uri,
-        at.span,
-        attributeWhat('leakage', inst.what),
-        `${formatNumber(leakage)} W`,
-        `at most its power (${formatNumber(power)} W)`,
-      ),
-    );
+  reportAgainst(
+    ctx,
+    inst,
+    ['leakage', 'power'],
+    `${formatNumber(leakage)} W`,
+    `at most its power (${formatNumber(power)} W)`,
+  );
+}
+
+/**
+ * A rule relating two values of a block, broken: PIM3010 for the first key's value (`shown`), at the
+ * first of the two that was given (else the block).
+ */
+function reportAgainst(ctx: CheckContext, inst: Instance, keys: [string, string], shown: string, bound: string): void {
+  const at = placeOf(inst, keys);
+  if (at) ctx.report(diag('outOfRange', at.uri, at.span, attributeWhat(keys[0], inst.what), shown, bound));
 }
