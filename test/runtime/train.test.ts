@@ -11,8 +11,10 @@ import {
   train,
   trainCommand,
   TrainConfigError,
+  TrainDivergedError,
   type EpochMetrics,
 } from '@pim/runtime/train';
+import { compile } from '@pim/compiler';
 import { compiledFixture, heteroProgram, type Override } from './fixtures/compiled.js';
 
 /** test/runtime/fixtures/trainer.pim, compiled (each experiment a test trains by name). */
@@ -335,5 +337,73 @@ describe('train: hardware-aware trainer', () => {
     p.step({ epoch: 2, epochs: 2, step: 6, steps: 10, elapsed: 75.1 });
     assert.equal(tty.length, 1, 'a second step within 250 ms is not drawn');
     assert.match(tty[0]!, /^\rvgg \[#{18}-{6}\] epoch 2\/2 {2}step 5\/10 {2}1m15s/);
+  });
+});
+
+/**
+ * A small MLP on 200 MNIST digits (non-negative pixels: unsigned inputs to the first layer) compiled from text: `parts` replace the activation, the mapping's
+ * precisions, the data set's samples and the training's settings, to reach one behaviour each.
+ */
+function smallProgram(
+  parts: { activation?: string; mapping?: string; samples?: number; train?: string; adc?: string } = {},
+): IrProgram {
+  const file = '/small/program.pim';
+  const text = `device cell { bits_per_cell: 2 }
+architecture chip {
+  tile t[2] { ima[2] { crossbar[4] { rows: 128, cols: 128, cell: cell }
+    adc[4] { ${parts.adc ?? 'resolution: 8 bit'} } dac[512] { resolution: 1 bit } } }
+}
+dataset digits { source: builtin, set: "mnist", samples: ${parts.samples ?? 200} }
+model mlp { input: tensor[1, 28, 28], flatten, linear h { out: 16 }, ${parts.activation ?? 'relu'}, linear out { out: 10 } }
+mapping m { model: mlp, architecture: chip, ${parts.mapping ?? 'weights: fixed(8 bit), inputs: fixed(8 bit)'}, place linear on t }
+train tr { mapping: m, dataset: digits, batch: 16, seed: 1, ${parts.train ?? 'epochs: 1, optimizer: momentum { lr: 0.05, momentum: 0.9 }'} }
+`;
+  const p = compile(file, { host: { readFile: (f) => (f === file ? text : undefined) } });
+  if (!p.ir) throw new Error(`does not compile: ${p.diagnostics.map((d) => d.message).join('; ')}`);
+  return p.ir;
+}
+
+describe('train: trainings that cannot give a meaningful result stop with an error', () => {
+  it('a loss that becomes NaN stops the training at that epoch: a TrainDivergedError, exit 1 from pimc train', async () => {
+    // Ideal numerics and a learning rate of 1e30: the first update makes the logits overflow.
+    const ir = smallProgram({ train: 'hardware: false, epochs: 2, optimizer: sgd { lr: 1e30 }' });
+    await assert.rejects(train(ir, 'tr'), (e: unknown) => {
+      assert.ok(e instanceof TrainDivergedError, String(e));
+      assert.equal(e.epoch, 1);
+      assert.ok(!Number.isFinite(e.loss));
+      assert.match(
+        e.message,
+        /^experiment 'tr': training diverged in epoch 1 \(the loss became (NaN|-?Infinity) at step \d+\)/,
+      );
+      return true;
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    assert.equal(
+      await trainCommand(
+        ir,
+        {},
+        (s) => out.push(s),
+        (s) => err.push(s),
+      ),
+      1,
+    );
+    assert.deepEqual(out, []);
+    assert.match(err.at(-1)!, /^error: experiment 'tr': training diverged in epoch 1 \(the loss became /);
+  });
+
+  it('signed inputs (after a tanh) at 1 input bit are a TrainConfigError naming the layer, before any update', async () => {
+    const ir = smallProgram({ activation: 'tanh', mapping: 'weights: fixed(8 bit), inputs: fixed(1 bit)' });
+    await assert.rejects(train(ir, 'tr'), (e: unknown) => {
+      assert.ok(e instanceof TrainConfigError, String(e));
+      assert.match(e.message, /^layer 'out': its inputs are signed .* at least 2 input bits; the mapping gives 1/);
+      return true;
+    });
+    // Unsigned inputs (after a ReLU) stream in one pass of 1 bit: they train.
+    const relu = await train(smallProgram({ mapping: 'weights: fixed(8 bit), inputs: fixed(1 bit)' }), 'tr');
+    assert.ok(Number.isFinite(relu.final.loss));
+    // Two bits are the least a signed input can stream with.
+    const two = smallProgram({ activation: 'tanh', mapping: 'weights: fixed(8 bit), inputs: fixed(2 bit)' });
+    assert.ok(Number.isFinite((await train(two, 'tr')).final.loss));
   });
 });

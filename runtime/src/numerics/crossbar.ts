@@ -122,6 +122,16 @@ interface SerialState {
   restStd?: { unsigned: tf.Tensor1D; signed: tf.Tensor1D };
 }
 
+/** Signed inputs (an input with a negative entry) at fewer than 2 input bits: nothing to stream them with. */
+export class SignedInputBitsError extends Error {
+  override name = 'SignedInputBitsError';
+  constructor(readonly inputBits: number) {
+    super(
+      `its inputs are signed (they have negative entries, as after a tanh), and signed inputs stream as two passes of input_bits − 1 bits, so they need at least 2 input bits; the mapping gives ${inputBits} (inputs: fixed(${inputBits} bit))`,
+    );
+  }
+}
+
 export class CrossbarLayer {
   readonly enc: CellEncoding;
   readonly slices: number;
@@ -918,6 +928,8 @@ export class CrossbarLayer {
     const range = tf.tidy(() => tf.stack([tf.min(x), tf.max(x)]));
     const [lo, hi] = range.dataSync() as unknown as [number, number];
     range.dispose();
+    // A signed input streams two passes of I−1 bits: at I = 1 each pass has no bit, and the scale is infinite.
+    if (lo < 0 && this.params.inputBits < 2) throw new SignedInputBitsError(this.params.inputBits);
     return fixedPointScale(lo, hi, this.params.inputBits);
   }
 

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '@pim/grammar/files';
 import { dirname, resolve } from 'node:path';
 import type { IrProgram } from '@pim/ir';
 import { DataError } from '../data/errors.js';
-import { TrainConfigError } from './hardware.js';
+import { TrainConfigError, TrainDivergedError } from './hardware.js';
 import { ProgressReporter } from './progress.js';
 import { evaluate, train } from './trainer.js';
 
@@ -39,7 +39,7 @@ export {
 } from './checkpoint.js';
 export { cellEncoding, columnsPerOutput, slicesPerWeight, type Encoding } from '../numerics/encoding.js';
 export { initTf, rows, tf } from '../numerics/tf.js';
-export { layerHardware, TrainConfigError } from './hardware.js';
+export { layerHardware, TrainConfigError, TrainDivergedError } from './hardware.js';
 export { readoutPool } from './network.js';
 export { temperaturesFor, type TemperatureUse } from './temperature.js';
 export { Rng } from '../util/rng.js';
@@ -95,7 +95,7 @@ async function guarded(err: Out, f: () => Promise<number>): Promise<number> {
   try {
     return await f();
   } catch (e) {
-    if (e instanceof DataError || e instanceof TrainConfigError) {
+    if (e instanceof DataError || e instanceof TrainConfigError || e instanceof TrainDivergedError) {
       err(`error: ${e.message}`);
       return 1;
     }

@@ -23,6 +23,26 @@ export class TrainConfigError extends Error {
   override name = 'TrainConfigError';
 }
 
+/**
+ * A training whose loss stopped being a finite number (NaN or ±Infinity): every later step and the
+ * reported accuracy would be of a dead network, so the training stops at the step that diverged.
+ */
+export class TrainDivergedError extends Error {
+  override name = 'TrainDivergedError';
+  constructor(
+    readonly experiment: string,
+    readonly epoch: number,
+    readonly step: number,
+    readonly loss: number,
+    /** The checkpoint file the training would have written (left as it was). */
+    checkpoint?: string,
+  ) {
+    super(
+      `experiment '${experiment}': training diverged in epoch ${epoch} (the loss became ${loss} at step ${step}); lower the learning rate, clip the weights (mitigate { clip: … }) or give the numerics more bits${checkpoint ? `; no checkpoint written for it, '${checkpoint}' left as it was` : ''}`,
+    );
+  }
+}
+
 export interface LayerHardware {
   engine: 'crossbar' | 'gpu' | 'digital';
   /** The partition's kind: activations are fixed point on ReRAM and digital partitions, fp32 on the GPU. */

@@ -3,7 +3,7 @@
 // fixed point (the ReRAM partition's digital periphery).
 
 import type { IrExperiment, IrLayer, IrModel } from '@pim/ir';
-import { CrossbarLayer, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
+import { CrossbarLayer, SignedInputBitsError, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
 import { NormalPool } from '../numerics/normal-pool.js';
 import { tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
@@ -492,7 +492,14 @@ export class Network {
     const n = this.built.length;
     const end = n > 0 && this.built[n - 1]!.layer.kind === 'softmax' ? n - 1 : n;
     for (let i = 0; i < end; i++) {
-      h = this.built[i]!.forward(h, c);
+      try {
+        h = this.built[i]!.forward(h, c);
+      } catch (e) {
+        // The numerics do not know the layer; the caller needs it named, as a configuration error.
+        if (e instanceof SignedInputBitsError)
+          throw new TrainConfigError(`layer '${this.built[i]!.layer.name}': ${e.message}`);
+        throw e;
+      }
       outputs.push(h);
     }
     return h;

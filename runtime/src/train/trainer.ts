@@ -18,7 +18,7 @@ import {
 import { graphFeatures, loadExperimentData, samplesToTensor, type DataOptions, type LoadedData } from './data.js';
 import { normalizedAdjacency } from './graph.js';
 import { temperaturesFor, type TemperatureUse } from './temperature.js';
-import { layerHardware, TrainConfigError } from './hardware.js';
+import { layerHardware, TrainConfigError, TrainDivergedError } from './hardware.js';
 import { Network } from './network.js';
 import type { MvmPath } from '../numerics/crossbar.js';
 import type { SimReport } from '../sim/types.js';
@@ -319,6 +319,18 @@ function checkGraphFits(model: IrModel, data: LoadedData, exp: IrExperiment): vo
     );
 }
 
+/** A loss that is not a finite number ends the training: every later step would train a dead network. */
+function requireFiniteLoss(
+  loss: number,
+  exp: IrExperiment,
+  at: { epoch: number; step: number },
+  checkpoint: string | undefined,
+): void {
+  if (Number.isFinite(loss)) return;
+  const file = checkpoint ? checkpointPath(checkpoint, exp.name) : undefined;
+  throw new TrainDivergedError(exp.name, at.epoch, at.step, loss, file);
+}
+
 /** Runs the `train` experiment `experimentName`; metrics per epoch and final. Same seed ⇒ same metrics. */
 export async function train(ir: IrProgram, experimentName: string, opts: TrainOptions = {}): Promise<TrainResult> {
   const exp = findExperiment(ir, experimentName, 'train');
@@ -375,6 +387,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
         epochWrites += w.written;
         const out = { loss: loss!.dataSync()[0]!, correct: correct!.dataSync()[0]! };
         tf.dispose([loss!, correct!]);
+        requireFiniteLoss(out.loss, exp, { epoch, step: steps + 1 }, opts.checkpoint);
         stepTime += performance.now() - ts;
         const cpu = process.cpuUsage(cs);
         stepCpu += (cpu.user + cpu.system) / 1000;
