@@ -406,4 +406,26 @@ describe('train: trainings that cannot give a meaningful result stop with an err
     const two = smallProgram({ activation: 'tanh', mapping: 'weights: fixed(8 bit), inputs: fixed(2 bit)' });
     assert.ok(Number.isFinite((await train(two, 'tr')).final.loss));
   });
+
+  it('a calibrated ADC whose every range is 0 (a percentile on the zero sums) is a TrainConfigError naming the layer', async () => {
+    const calibrated = (pct: string) =>
+      smallProgram({ adc: 'resolution: 4 bit', train: `epochs: 1, adc_range: calibrated, adc_percentile: ${pct}` });
+    await assert.rejects(train(calibrated('5 %'), 'tr'), (e: unknown) => {
+      assert.ok(e instanceof TrainConfigError, String(e));
+      assert.match(e.message, /^layer '(h|out)': every calibrated ADC range is 0: at adc_percentile 5% /);
+      return true;
+    });
+    const r = await train(calibrated('99.9 %'), 'tr');
+    assert.ok(Object.values(r.adc_ranges!).every((ranges) => ranges.some((x) => x > 0)));
+  });
+
+  it("a data set's samples of 0 (IR from elsewhere: the compiler refuses it) is no split, not the whole of MNIST", async () => {
+    const ir = smallProgram();
+    ir.datasets[0]!.attributes['samples'] = 0;
+    await assert.rejects(train(ir, 'tr'), (e: unknown) => {
+      assert.ok(e instanceof DataError, String(e));
+      assert.match(e.message, /its train split has no samples/);
+      return true;
+    });
+  });
 });

@@ -43,6 +43,8 @@ export function checkExperiments(
     if (kind === 'train')
       requireEach(ctx, inst, ['epochs'], (v) => v >= 1 && v <= MAX_EPOCHS, `from 1 to ${MAX_EPOCHS}`);
     requireAtLeast(ctx, inst, ['activation_bits', 'adc_bits'], 1, 'at least 1 bit');
+    // A calibrated range needs at least one sample's partial sums (0 failed the IR schema: PIM9001).
+    requireAtLeast(ctx, inst, ['calibration_samples'], 1);
     const sections = checkSections(ctx, b, uri, kind);
     const mapV = inst.get('mapping');
     const dsV = inst.get('dataset');
@@ -68,7 +70,7 @@ export function checkExperiments(
     const faults = sections.get('faults');
     if (faults) exp.faults = checkFaults(ctx, faults);
     const noise = sections.get('noise');
-    if (noise) exp.noise = checkNoise(noise);
+    if (noise) exp.noise = checkNoise(ctx, noise);
     const mit = sections.get('mitigate');
     if (mit) exp.mitigate = checkMitigate(ctx, mit);
     const dl = sections.get('droplayer');
@@ -179,7 +181,9 @@ function checkFaults(ctx: CheckContext, faults: Instance): IrExperiment['faults'
 }
 
 /** Thermal noise: its temperature (or the thermal model's), and the bandwidth and spreads when stated. */
-function checkNoise(noise: Instance): IrExperiment['noise'] {
+function checkNoise(ctx: CheckContext, noise: Instance): IrExperiment['noise'] {
+  // A bandwidth of 0 would read noise-free; the design's bandwidth is what an unstated one means.
+  requirePositive(ctx, noise, ['frequency']);
   const out: NonNullable<IrExperiment['noise']> = { temperature_k: numberOf(noise, 'temperature') ?? 300 };
   // No stated frequency: the runtime reads at the design's bandwidth (clock and ADC rate).
   for (const [key, field] of [

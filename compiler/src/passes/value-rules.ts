@@ -71,7 +71,8 @@ export function checkValues(ctx: CheckContext, inst: Instance): void {
 
 function checkDeviceValues(ctx: CheckContext, inst: Instance): void {
   requireEach(ctx, inst, ['bits_per_cell'], (v) => v >= 1 && v <= 8, 'from 1 to 8');
-  requireAtLeast(ctx, inst, ['endurance']);
+  // A cell that survives no write could not be programmed (the runtime read 0 as unlimited).
+  requireAtLeast(ctx, inst, ['endurance'], 1);
   checkTechnologyBits(ctx, inst);
   const rOn = asNumber(inst.get('r_on')) ?? 0;
   const rOff = asNumber(inst.get('r_off')) ?? 0;
@@ -111,6 +112,8 @@ function checkComponentValues(ctx: CheckContext, inst: Instance, kind: string): 
   checkLeakage(ctx, inst);
   requireAtLeast(ctx, inst, ['shared_by'], 1);
   if (ctx.isA('component', kind, 'crossbar')) requireAtLeast(ctx, inst, ['rows', 'cols'], 1);
+  // A 0-bit ADC has no code to convert to.
+  if (ctx.isA('component', kind, 'adc')) requireAtLeast(ctx, inst, ['resolution'], 1, 'at least 1 bit');
   if (ctx.isA('component', kind, 'thermal')) {
     requirePositive(ctx, inst, THERMAL_POSITIVE);
     requireAtLeast(ctx, inst, ['grid'], 2);

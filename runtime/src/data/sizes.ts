@@ -15,7 +15,7 @@ export const SYNTHETIC_TEST = 256;
 export function statedSplit(attributes: Record<string, unknown>): { train?: number; test?: number } {
   const num = (k: string): number | undefined => (typeof attributes[k] === 'number' ? attributes[k] : undefined);
   const samples = num('samples');
-  const cut = samples ? Math.round(0.8 * samples) : undefined;
+  const cut = samples !== undefined ? Math.round(0.8 * samples) : undefined;
   const train = num('train') ?? cut;
   const test = num('test') ?? (cut !== undefined ? samples! - cut : undefined);
   return { ...(train !== undefined ? { train } : {}), ...(test !== undefined ? { test } : {}) };

@@ -122,8 +122,16 @@ interface SerialState {
   restStd?: { unsigned: tf.Tensor1D; signed: tf.Tensor1D };
 }
 
+/**
+ * A layer's numerics that cannot compute what the network needs (the trainer names the layer): signed
+ * inputs at fewer than 2 input bits, or calibrated ADC ranges that clip every sum to 0.
+ */
+export class CrossbarConfigError extends Error {
+  override name = 'CrossbarConfigError';
+}
+
 /** Signed inputs (an input with a negative entry) at fewer than 2 input bits: nothing to stream them with. */
-export class SignedInputBitsError extends Error {
+export class SignedInputBitsError extends CrossbarConfigError {
   override name = 'SignedInputBitsError';
   constructor(readonly inputBits: number) {
     super(
@@ -832,6 +840,12 @@ export class CrossbarLayer {
     const hist = this.observe(xInt, signed);
     if (this.params.adcRange === 'calibrated') {
       this.ranges = hist.map((h) => h.percentile(this.params.adcPercentile));
+      // The percentile counts the zero sums (inputs and cells at 0 are most of them), so a low one can fall
+      // on 0 everywhere: every non-zero sum would then clip to 0 and the layer's output be constant.
+      if (this.ranges.every((r) => r === 0) && hist.some((h) => h.max() > 0))
+        throw new CrossbarConfigError(
+          `every calibrated ADC range is 0: at adc_percentile ${+(this.params.adcPercentile * 100).toPrecision(6)}% the percentile falls on the zero partial sums, so every non-zero sum would clip to 0 and the layer's output be constant; raise adc_percentile (the default, 100%, takes the largest sum)`,
+        );
       this.scales = this.scalesFor(this.ranges);
     }
     this.errMoments = errorMoments(hist, this.scales);

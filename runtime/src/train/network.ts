@@ -3,7 +3,7 @@
 // fixed point (the ReRAM partition's digital periphery).
 
 import type { IrExperiment, IrLayer, IrModel } from '@pim/ir';
-import { CrossbarLayer, SignedInputBitsError, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
+import { CrossbarConfigError, CrossbarLayer, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
 import { NormalPool } from '../numerics/normal-pool.js';
 import { tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
@@ -496,7 +496,7 @@ export class Network {
         h = this.built[i]!.forward(h, c);
       } catch (e) {
         // The numerics do not know the layer; the caller needs it named, as a configuration error.
-        if (e instanceof SignedInputBitsError)
+        if (e instanceof CrossbarConfigError)
           throw new TrainConfigError(`layer '${this.built[i]!.layer.name}': ${e.message}`);
         throw e;
       }
