@@ -429,3 +429,54 @@ describe('train: trainings that cannot give a meaningful result stop with an err
     });
   });
 });
+
+describe('train: warnings at the start of a training that runs but not as the program suggests', () => {
+  it('weights of 3 bits whose initial values all quantize to 0: a warning naming each layer and a clip', async () => {
+    const seen: string[] = [];
+    const r = await train(smallProgram({ mapping: 'weights: fixed(3 bit), inputs: fixed(8 bit)' }), 'tr', {
+      warn: (m) => seen.push(m),
+    });
+    assert.deepEqual(seen, r.warnings);
+    assert.equal(seen.length, 2, seen.join('\n'));
+    assert.match(
+      seen[0]!,
+      /^layer 'h': 100\.0% of its initial weights quantize to 0 at 3-bit weights .* mitigate \{ clip: 0\.087 \}/,
+    );
+    assert.match(seen[1]!, /^layer 'out': 100\.0% of its initial weights quantize to 0 at 3-bit weights/);
+    // pimc train: on stderr, and in the JSON with the rest of the result.
+    const err: string[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'pim-warn-'));
+    try {
+      const json = join(dir, 'r.json');
+      const ir = smallProgram({ mapping: 'weights: fixed(3 bit), inputs: fixed(8 bit)' });
+      assert.equal(
+        await trainCommand(
+          ir,
+          { json },
+          () => {},
+          (m) => err.push(m),
+        ),
+        0,
+      );
+      assert.ok(
+        err.some((l) => l.startsWith("warning: layer 'h': 100.0% of its initial weights")),
+        err.join('\n'),
+      );
+      assert.equal((JSON.parse(readFileSync(json, 'utf8')) as { warnings: string[] }).warnings.length, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // The clip narrows the range: the hidden layer's weights are no longer 0.
+    const clipped = await train(
+      smallProgram({
+        mapping: 'weights: fixed(3 bit), inputs: fixed(8 bit)',
+        train: 'epochs: 1, mitigate { clip: 0.087 }',
+      }),
+      'tr',
+      { warn: () => {} },
+    );
+    assert.ok(!clipped.warnings?.some((w) => w.startsWith("layer 'h'")), String(clipped.warnings));
+    // 8-bit weights: nothing to warn of, and no `warnings` in the result.
+    assert.equal((await train(smallProgram(), 'tr')).warnings, undefined);
+  });
+});

@@ -538,6 +538,33 @@ export class Network {
     return this.adcRanges();
   }
 
+  /**
+   * Crossbar layers whose weights nearly all (≥ 99%) round to level 0 of their fixed point: with the default
+   * range (8× the Glorot bound) the fixed-point step, range / (2^(W−1)−1), is at least twice every Glorot
+   * weight at 3 bits or fewer, so such a layer starts out computing 0.
+   */
+  zeroWeightLayers(): { layer: string; fraction: number; bits: number; range: number; glorot: number }[] {
+    const out: { layer: string; fraction: number; bits: number; range: number; glorot: number }[] = [];
+    for (const wl of this.weights) {
+      const xb = wl.crossbar;
+      if (!xb) continue;
+      const step = xb.params.weightRange / (2 ** (xb.params.weightBits - 1) - 1);
+      const w = wl.w.dataSync();
+      let zero = 0;
+      for (const v of w) if (Math.abs(v) < step / 2) zero++;
+      const fraction = w.length ? zero / w.length : 0;
+      if (fraction >= 0.99)
+        out.push({
+          layer: wl.name,
+          fraction,
+          bits: xb.params.weightBits,
+          range: xb.params.weightRange,
+          glorot: Math.sqrt(6 / (xb.K + xb.N)),
+        });
+    }
+    return out;
+  }
+
   /** The calibrated (or stated) ADC ranges per crossbar layer, ADC units per column group. */
   adcRanges(): Record<string, number[]> {
     const out: Record<string, number[]> = {};

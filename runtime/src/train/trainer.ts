@@ -58,6 +58,8 @@ export interface TrainResult {
   temperatures?: TemperatureUse;
   /** Calibrated ADC full scales per crossbar layer, input chunk and column group (ADC units), as deployed. */
   adc_ranges?: Record<string, number[]>;
+  /** What the training warned of (also sent to `TrainOptions.warn`); absent when nothing. */
+  warnings?: string[];
 }
 
 /** The layers' temperatures as the numerics take them (only those from a thermal model differ per layer). */
@@ -331,6 +333,33 @@ function requireFiniteLoss(
   throw new TrainDivergedError(exp.name, at.epoch, at.step, loss, file);
 }
 
+/**
+ * Warnings about a training that will run but not as the program suggests, given before its first step:
+ * crossbar layers whose initial weights nearly all quantize to 0.
+ */
+function startWarnings(net: Network): string[] {
+  const out: string[] = [];
+  for (const z of net.zeroWeightLayers())
+    out.push(
+      `layer '${z.layer}': ${(100 * z.fraction).toFixed(1)}% of its initial weights quantize to 0 at ${z.bits}-bit weights (range ±${+z.range.toPrecision(3)}, 8× the Glorot bound ${+z.glorot.toPrecision(3)}), so it starts out computing 0; narrow the range with mitigate { clip: ${+z.glorot.toPrecision(2)} } (the Glorot bound) or give the weights more bits`,
+    );
+  return out;
+}
+
+/**
+ * Fine-tuning: the network starts from the checkpoint's variables; else from the seeded initialisation,
+ * whose warnings (startWarnings) are sent to `warn` and returned.
+ */
+function startFrom(net: Network, opts: TrainOptions, model: string): string[] {
+  if (opts.init) {
+    loadCheckpointInto(net, opts.init, model, opts.warn);
+    return [];
+  }
+  const warnings = startWarnings(net);
+  for (const w of warnings) (opts.warn ?? defaultWarn)(w);
+  return warnings;
+}
+
 /** Runs the `train` experiment `experimentName`; metrics per epoch and final. Same seed ⇒ same metrics. */
 export async function train(ir: IrProgram, experimentName: string, opts: TrainOptions = {}): Promise<TrainResult> {
   const exp = findExperiment(ir, experimentName, 'train');
@@ -348,8 +377,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   net.path = opts.path ?? 'approx';
   // From here a failure (a checkpoint to start from that does not fit, say) frees what was allocated.
   try {
-    // Fine-tuning: the network starts from the checkpoint's variables.
-    if (opts.init) loadCheckpointInto(net, opts.init, model.name, opts.warn);
+    const warnings = startFrom(net, opts, model.name);
     const clip = exp.mitigate?.clip;
     const progress =
       opts.progress === true ? new ProgressReporter(process.stderr, exp.name) : opts.progress || undefined;
@@ -444,6 +472,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
     };
     if (temperatures) result.temperatures = temperatures;
     if (adcRanges) result.adc_ranges = adcRanges;
+    if (warnings.length) result.warnings = warnings;
     return result;
   } finally {
     optimizer.dispose();
