@@ -342,10 +342,10 @@ describe('train: hardware-aware trainer', () => {
 
 /**
  * A small MLP on 200 MNIST digits (non-negative pixels: unsigned inputs to the first layer) compiled from text: `parts` replace the activation, the mapping's
- * precisions, the data set's samples and the training's settings, to reach one behaviour each.
+ * precisions, the data set's samples, the batch and the training's settings, to reach one behaviour each.
  */
 function smallProgram(
-  parts: { activation?: string; mapping?: string; samples?: number; train?: string; adc?: string } = {},
+  parts: { activation?: string; mapping?: string; samples?: number; train?: string; adc?: string; batch?: number } = {},
 ): IrProgram {
   const file = '/small/program.pim';
   const text = `device cell { bits_per_cell: 2 }
@@ -356,7 +356,7 @@ architecture chip {
 dataset digits { source: builtin, set: "mnist", samples: ${parts.samples ?? 200} }
 model mlp { input: tensor[1, 28, 28], flatten, linear h { out: 16 }, ${parts.activation ?? 'relu'}, linear out { out: 10 } }
 mapping m { model: mlp, architecture: chip, ${parts.mapping ?? 'weights: fixed(8 bit), inputs: fixed(8 bit)'}, place linear on t }
-train tr { mapping: m, dataset: digits, batch: 16, seed: 1, ${parts.train ?? 'epochs: 1, optimizer: momentum { lr: 0.05, momentum: 0.9 }'} }
+train tr { mapping: m, dataset: digits, batch: ${parts.batch ?? 16}, seed: 1, ${parts.train ?? 'epochs: 1, optimizer: momentum { lr: 0.05, momentum: 0.9 }'} }
 `;
   const p = compile(file, { host: { readFile: (f) => (f === file ? text : undefined) } });
   if (!p.ir) throw new Error(`does not compile: ${p.diagnostics.map((d) => d.message).join('; ')}`);
@@ -478,5 +478,19 @@ describe('train: warnings at the start of a training that runs but not as the pr
     assert.ok(!clipped.warnings?.some((w) => w.startsWith("layer 'h'")), String(clipped.warnings));
     // 8-bit weights: nothing to warn of, and no `warnings` in the result.
     assert.equal((await train(smallProgram(), 'tr')).warnings, undefined);
+  });
+});
+
+describe('train: a batch larger than the training split', () => {
+  it('warns with both numbers, and trains on the whole split as one batch', async () => {
+    const seen: string[] = [];
+    const r = await train(smallProgram({ batch: 100000 }), 'tr', { warn: (m) => seen.push(m) });
+    assert.deepEqual(seen, [
+      "batch 100000 is larger than the training split's 160 samples: every step takes the whole split as one batch of 160",
+    ]);
+    assert.deepEqual(r.warnings, seen);
+    assert.ok(Number.isFinite(r.final.loss));
+    // A batch the split holds: no warning.
+    assert.equal((await train(smallProgram({ batch: 160 }), 'tr')).warnings, undefined);
   });
 });

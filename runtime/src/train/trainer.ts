@@ -335,27 +335,31 @@ function requireFiniteLoss(
 
 /**
  * Warnings about a training that will run but not as the program suggests, given before its first step:
- * crossbar layers whose initial weights nearly all quantize to 0.
+ * crossbar layers whose initial weights nearly all quantize to 0 (`seeded`: not a checkpoint's), and a batch
+ * larger than the training split (each step then takes the whole split: memory for all of it at once).
  */
-function startWarnings(net: Network): string[] {
+function startWarnings(net: Network, exp: IrExperiment, data: LoadedData, seeded: boolean): string[] {
   const out: string[] = [];
-  for (const z of net.zeroWeightLayers())
+  const n = data.kind === 'tensor' ? data.set.train.n : undefined;
+  if (n !== undefined && exp.batch > n)
     out.push(
-      `layer '${z.layer}': ${(100 * z.fraction).toFixed(1)}% of its initial weights quantize to 0 at ${z.bits}-bit weights (range ±${+z.range.toPrecision(3)}, 8× the Glorot bound ${+z.glorot.toPrecision(3)}), so it starts out computing 0; narrow the range with mitigate { clip: ${+z.glorot.toPrecision(2)} } (the Glorot bound) or give the weights more bits`,
+      `batch ${exp.batch} is larger than the training split's ${n} samples: every step takes the whole split as one batch of ${n}`,
     );
+  if (seeded)
+    for (const z of net.zeroWeightLayers())
+      out.push(
+        `layer '${z.layer}': ${(100 * z.fraction).toFixed(1)}% of its initial weights quantize to 0 at ${z.bits}-bit weights (range ±${+z.range.toPrecision(3)}, ${exp.mitigate?.clip ? 'the clip; the Glorot bound is' : '8× the Glorot bound'} ${+z.glorot.toPrecision(3)}), so it starts out computing 0; narrow the range with mitigate { clip: ${+z.glorot.toPrecision(2)} } (the Glorot bound) or give the weights more bits`,
+      );
   return out;
 }
 
 /**
- * Fine-tuning: the network starts from the checkpoint's variables; else from the seeded initialisation,
- * whose warnings (startWarnings) are sent to `warn` and returned.
+ * Fine-tuning: the network starts from the checkpoint's variables, else from the seeded initialisation;
+ * the warnings about the start (startWarnings) are sent to `warn` and returned.
  */
-function startFrom(net: Network, opts: TrainOptions, model: string): string[] {
-  if (opts.init) {
-    loadCheckpointInto(net, opts.init, model, opts.warn);
-    return [];
-  }
-  const warnings = startWarnings(net);
+function startFrom(net: Network, opts: TrainOptions, model: string, exp: IrExperiment, data: LoadedData): string[] {
+  if (opts.init) loadCheckpointInto(net, opts.init, model, opts.warn);
+  const warnings = startWarnings(net, exp, data, !opts.init);
   for (const w of warnings) (opts.warn ?? defaultWarn)(w);
   return warnings;
 }
@@ -377,7 +381,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
   net.path = opts.path ?? 'approx';
   // From here a failure (a checkpoint to start from that does not fit, say) frees what was allocated.
   try {
-    const warnings = startFrom(net, opts, model.name);
+    const warnings = startFrom(net, opts, model.name, exp, data);
     const clip = exp.mitigate?.clip;
     const progress =
       opts.progress === true ? new ProgressReporter(process.stderr, exp.name) : opts.progress || undefined;
