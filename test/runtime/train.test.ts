@@ -494,3 +494,32 @@ describe('train: a batch larger than the training split', () => {
     assert.equal((await train(smallProgram({ batch: 160 }), 'tr')).warnings, undefined);
   });
 });
+
+describe('train: accuracy of the approximate lossy path is said to be so', () => {
+  it('a lossy calibrated ADC on the default path: the result and the summary say pimc run deploys exactly', async () => {
+    const lossy = smallProgram({
+      adc: 'resolution: 4 bit',
+      train: 'epochs: 1, adc_range: calibrated, calibration_samples: 1',
+    });
+    const r = await train(lossy, 'tr');
+    assert.deepEqual(r.approximate?.layers, ['h', 'out']);
+    assert.match(
+      r.approximate!.note,
+      /^test accuracy of the approximate lossy path .* pimc run deploys the chip exactly/,
+    );
+    const out: string[] = [];
+    assert.equal(
+      await trainCommand(
+        lossy,
+        {},
+        (s) => out.push(s),
+        () => {},
+      ),
+      0,
+    );
+    assert.match(out[1]!, /^note: test accuracy of the approximate lossy path/);
+    // Exact paths, or an ADC that loses nothing: no note.
+    assert.equal((await train(lossy, 'tr', { path: 'auto' })).approximate, undefined);
+    assert.equal((await train(smallProgram(), 'tr')).approximate, undefined);
+  });
+});

@@ -136,6 +136,7 @@ export function trainCommand(irIn: unknown, args: CommandArgs, out: Out, err: Ou
     out(
       `${r.experiment}: ${f.epoch} epochs, loss ${f.loss.toFixed(4)}, test accuracy ${pct(f.test_accuracy)}, val ${pct(f.val_accuracy)}, writes ${f.total_writes}, worn cells ${f.worn_cells}`,
     );
+    if (r.approximate) out(`note: ${r.approximate.note}`);
     printTemperatures(out, r.temperatures);
     if (args.json) writeJson(args.json, r);
     if (r.checkpoint) out(`checkpoint: ${r.checkpoint}`);

@@ -565,6 +565,15 @@ export class Network {
     return out;
   }
 
+  /**
+   * Crossbar layers the approximate lossy path computes (path `approx` and some column group whose ADC loses
+   * bits): their accuracy is the Gaussian error model's, not the conversions'.
+   */
+  approximateLayers(): string[] {
+    if (this.path !== 'approx') return [];
+    return this.weights.filter((w) => w.crossbar?.losslessGroups().some((l) => !l)).map((w) => w.name);
+  }
+
   /** The calibrated (or stated) ADC ranges per crossbar layer, ADC units per column group. */
   adcRanges(): Record<string, number[]> {
     const out: Record<string, number[]> = {};

@@ -60,6 +60,18 @@ export interface TrainResult {
   adc_ranges?: Record<string, number[]>;
   /** What the training warned of (also sent to `TrainOptions.warn`); absent when nothing. */
   warnings?: string[];
+  /**
+   * Present when some crossbar layer ran the approximate lossy path (`path: 'approx'` with a lossy ADC): the
+   * test accuracies are that path's, and `pimc run` deploys the chip exactly (docs/numerics.md).
+   */
+  approximate?: { layers: string[]; note: string };
+}
+
+/** What a result says of accuracies measured on the approximate lossy path. */
+function approximateNote(layers: string[]): Pick<TrainResult, 'approximate'> | undefined {
+  if (!layers.length) return undefined;
+  const note = `test accuracy of the approximate lossy path (the ADC's error as a Gaussian from the calibration sums; layers ${layers.map((l) => `'${l}'`).join(', ')}), not of exact conversions: pimc run deploys the chip exactly, and with a calibrated range from few samples can score far lower (docs/numerics.md)`;
+  return { approximate: { layers, note } };
 }
 
 /** The layers' temperatures as the numerics take them (only those from a thermal model differ per layer). */
@@ -477,6 +489,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
     if (temperatures) result.temperatures = temperatures;
     if (adcRanges) result.adc_ranges = adcRanges;
     if (warnings.length) result.warnings = warnings;
+    Object.assign(result, approximateNote(net.approximateLayers()));
     return result;
   } finally {
     optimizer.dispose();
