@@ -185,6 +185,15 @@ export function loadPlanetoid(dir: string): PlanetoidGraph {
 }
 
 /**
+ * The mean degree of a synthetic graph: a stated `degree` (IR from other tools), else from the number of
+ * undirected edges the data set states (2·edges / nodes), else 4. One rule for the simulator and the
+ * trainer, so both see the same graph (the trainer used 4 whatever the edges).
+ */
+export function syntheticDegree(nodes: number, edges?: number, degree?: number): number {
+  return degree ?? (edges !== undefined && nodes > 0 ? (2 * edges) / nodes : 4);
+}
+
+/**
  * A seeded random graph a GCN can learn: each class has a set of characteristic words that its nodes draw
  * most of their features from, and most edges join nodes of the same class (homophily ≈ 0.8, as in Cora).
  * Split: 20 train nodes per class, then 20% val, rest test.

@@ -1,7 +1,7 @@
 // The graph of a GNN model (Planetoid file or seeded synthetic) and its adjacency analysis under the
 // mapping's policies: block plans per gcn layer, the block-size sweep, DropLayer traffic.
 import { statSync } from 'node:fs';
-import { loadPlanetoid, planetoidDir, planetoidFiles, syntheticGraph } from '../data/planetoid.js';
+import { loadPlanetoid, planetoidDir, planetoidFiles, syntheticDegree, syntheticGraph } from '../data/planetoid.js';
 import { analyzeGraph, BLOCK_SIZES, type GnnReport, type GraphLike } from '../gnn/index.js';
 import type { TileModel } from './arch.js';
 import { SimError } from './errors.js';
@@ -43,7 +43,8 @@ export function loadGraph(r: Resolved, opts: GraphOptions): GraphLike | undefine
     return cachedPlanetoid(planetoidDir(ds, opts.dataRoot));
   }
   const seed = typeof ds?.attributes['seed'] === 'number' ? (ds.attributes['seed'] as number) : 1;
-  const avgDegree = input.edges !== undefined ? (2 * input.edges) / input.nodes : 4;
+  const degree = typeof ds?.attributes['degree'] === 'number' ? (ds.attributes['degree'] as number) : undefined;
+  const avgDegree = syntheticDegree(input.nodes, input.edges, degree);
   return syntheticGraph({ nodes: input.nodes, features: input.features, classes: input.classes, avgDegree, seed });
 }
 

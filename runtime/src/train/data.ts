@@ -8,6 +8,7 @@ import {
   planetoidDir,
   SPLIT_TEST,
   SPLIT_TRAIN,
+  syntheticDegree,
   syntheticGraph,
   type PlanetoidGraph,
 } from '../data/planetoid.js';
@@ -75,14 +76,15 @@ function loadDeclared(ds: IrDataset, opts: DataOptions): LoadedData {
       const seed = attrNum(ds, 'seed') ?? 1;
       if (ds.kind === 'graph') {
         // The compiler writes a graph's size as its shape, [nodes, features].
-        const [nodes, features] = ds.shape.length === 2 ? ds.shape : [];
+        const [shapeNodes, features] = ds.shape.length === 2 ? ds.shape : [];
+        const nodes = attrNum(ds, 'nodes') ?? shapeNodes ?? 600;
         return {
           kind: 'graph',
           graph: syntheticGraph({
-            nodes: attrNum(ds, 'nodes') ?? nodes ?? 600,
+            nodes,
             features: attrNum(ds, 'features') ?? features ?? 100,
             classes: ds.classes || 4,
-            avgDegree: attrNum(ds, 'degree') ?? 4,
+            avgDegree: syntheticDegree(nodes, attrNum(ds, 'edges'), attrNum(ds, 'degree')),
             seed,
           }),
         };
