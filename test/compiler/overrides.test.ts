@@ -3,6 +3,8 @@
 // and a path that names nothing throws. A value the attribute refuses, from the overrides or from a
 // `vary` list, is refused as the same value stated in the block is (design-point-checks.test.ts).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, sourcesCompiler, type IrComponent, type IrProgram, type Program } from '@pim/compiler';
@@ -56,25 +58,67 @@ describe('compiler: design-point overrides', function () {
     assert.equal(arch(base, 'rram8').clock_hz, 1.2e9);
   });
 
-  it("a clock override scales the clocked parts' power by the clock ratio; analog parts, rates and leakage stay", () => {
-    // rram8 states 1.2 GHz; a design point at 0.6 GHz draws half the power in its digital logic.
+  it("a clock override scales the clocked parts' dynamic power by the clock ratio; analog parts, rates and leakage stay", () => {
+    // rram8 states 1.2 GHz; at 0.6 GHz its digital logic's dynamic power halves, its leakage stays.
     const p = ir([{ path: 'rram8.clock', value: 6e8 }]);
-    const pairs = components(arch(base, 'rram8').root).map((c, i) => [c, components(arch(p, 'rram8').root)[i]!]);
+    const after = components(arch(p, 'rram8').root);
     const kinds = new Set<string>();
-    for (const [b, o] of pairs) {
-      assert.equal(o!.path, b!.path);
-      kinds.add(b!.kind);
-      const ratio = ['crossbar', 'adc', 'dac', 'sample_hold'].includes(b!.kind) ? 1 : 0.5;
-      assert.ok(Math.abs(o!.own_power_w - ratio * b!.own_power_w) <= 1e-12 * b!.own_power_w, `${b!.path} (${b!.kind})`);
-      assert.ok(Math.abs(o!.static_power_w! - b!.static_power_w!) <= 1e-12 * b!.static_power_w!, `${b!.path} leakage`);
-      assert.equal(o!.energy_j, b!.energy_j, `${b!.path} energy per operation`);
+    const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-11 * Math.abs(b), what);
+    for (const [i, b] of components(arch(base, 'rram8').root).entries()) {
+      const o = after[i]!;
+      assert.equal(o.path, b.path);
+      kinds.add(b.kind);
+      close(o.static_power_w!, b.static_power_w!, `${b.path} leakage`);
+      assert.equal(o.energy_j, b.energy_j, `${b.path} energy per operation`);
+      if (b.children.length > 0) continue;
+      const ratio = ['crossbar', 'adc', 'dac', 'sample_hold'].includes(b.kind) ? 1 : 0.5;
+      // A part's own leakage is its static power (no parts of its own): the rest is dynamic.
+      close(o.own_power_w - o.static_power_w!, ratio * (b.own_power_w - b.static_power_w!), `${b.path} (${b.kind})`);
     }
     for (const k of ['adc', 'crossbar', 'edram', 'router', 'shift_add']) assert.ok(kinds.has(k), `no ${k} in rram8`);
     assert.ok(arch(p, 'rram8').totals.power_w < arch(base, 'rram8').totals.power_w);
-    // The NoC's default energy per bit and hop (router power over ports × flit × clock) stays.
-    assert.equal(arch(p, 'rram8').noc?.energy_per_bit_hop_j, arch(base, 'rram8').noc?.energy_per_bit_hop_j);
+    // The NoC's default energy per bit and hop (router power over ports × flit × clock) rises only by the
+    // router's leakage share spread over fewer bits.
+    assert.ok(arch(p, 'rram8').noc!.energy_per_bit_hop_j > arch(base, 'rram8').noc!.energy_per_bit_hop_j);
+    assert.ok(arch(p, 'rram8').noc!.energy_per_bit_hop_j < 1.2 * arch(base, 'rram8').noc!.energy_per_bit_hop_j);
     // At the clock the program states, nothing changes.
     assert.deepEqual(arch(ir([{ path: 'rram8.clock', value: 1.2e9 }]), 'rram8'), arch(base, 'rram8'));
+  });
+
+  it('a clock override with a power stated for a tile: reconciled at the stated clock, then each part scaled by its kind', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-clock-'));
+    try {
+      const file = path.join(dir, 'tile-power.pim');
+      fs.writeFileSync(
+        file,
+        `device d { bits_per_cell: 2 }
+class vector_unit extends component { executes: list(any) = [relu], throughput: frequency = 16 GHz, power: power = 1.6 mW }
+architecture a {
+  clock: 1 GHz, weight_bits: 4 bit, input_bits: 4 bit
+  tile t { power: 10 mW, edram {}, ima { crossbar[2] { rows: 8, cols: 8, cell: d }, adc {}, dac[16] {} }, vector_unit v {} }
+}
+`,
+      );
+      const at = (value: number) => compile(file, { overrides: [{ path: 'a.clock', value }] });
+      const [b, h] = [compile(file), at(5e8)];
+      // The stated 10 mW is compared with the parts at the program's clock, once (PIM4250), as without the override.
+      assert.deepEqual(
+        h.diagnostics.map((d) => d.message),
+        b.diagnostics.map((d) => d.message),
+      );
+      const parts = (p: Program) => new Map(components(p.ir!.architectures[0]!.root).map((c) => [c.kind, c]));
+      const [pb, ph] = [parts(b), parts(h)];
+      for (const k of ['crossbar', 'adc', 'dac', 'vector_unit'])
+        assert.equal(ph.get(k)!.power_w, pb.get(k)!.power_w, k);
+      for (const c of pb.values()) assert.equal(ph.get(c.kind)!.static_power_w, c.static_power_w, `${c.kind} leakage`);
+      const e = [pb.get('edram')!, ph.get('edram')!];
+      // The IR keeps 12 significant digits.
+      const halved = e[0]!.static_power_w! + 0.5 * (e[0]!.power_w - e[0]!.static_power_w!);
+      assert.ok(Math.abs(e[1]!.power_w - halved) < 1e-11 * halved, `${e[1]!.power_w} vs ${halved}`);
+      assert.ok(ph.get('tile')!.power_w < pb.get('tile')!.power_w);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an overridden figure counts as stated: a tile power or an ADC power is taken as given', () => {

@@ -103,10 +103,12 @@ describe("sim: a design point's clock (an override of the program's)", () => {
   const base = simulate(compileText(text), { mapping: 'mp' });
   const fast = simulate(compileText(text, [{ path: 'chip.clock', value: 2e9 }]), { mapping: 'mp' });
 
-  it('the digital units do the same work in half the time at twice the power: energy per element stays', () => {
+  it('the digital units do the same work in half the time, their dynamic power doubled: energy per element nearly stays', () => {
     const [b, f] = [layer(base, 'relu_2'), layer(fast, 'relu_2')];
     assert.ok(Math.abs(f.time_s / b.time_s - 0.5) < 1e-12, `${f.time_s} vs ${b.time_s}`);
-    assert.ok(Math.abs(f.energy_j / b.energy_j - 1) < 1e-12, `${f.energy_j} vs ${b.energy_j}`);
+    // A unit's energy per element is its power over the clock; its leakage (a tenth of its power, the
+    // default) does not double: (0.1 + 2 × 0.9) / 2 = 0.95 of the energy at 1 GHz.
+    assert.ok(Math.abs(f.energy_j / b.energy_j - 0.95) < 1e-12, `${f.energy_j} vs ${b.energy_j}`);
     assert.ok(fast.summary.power_w > base.summary.power_w);
     // Leakage does not follow the clock.
     assert.equal(fast.energy.static_power_w, base.energy.static_power_w);

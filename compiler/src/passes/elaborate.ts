@@ -16,7 +16,14 @@ import type {
 } from '@pim/ir';
 import { describeMember, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { concentrate } from './cmesh.js';
-import { checkExecutes, newKindFix, powerScale, reconcileStated, staticPower } from './figures.js';
+import {
+  checkExecutes,
+  clockedPower,
+  newKindFix,
+  reconcileStated,
+  scaleToDesignClock,
+  staticPower,
+} from './figures.js';
 import { LAYER_KINDS } from './layer-kinds.js';
 import { evaluate } from '../semantics/evaluate.js';
 import { asNumber, ConstScope, instantiate, type Instance } from '../semantics/instance.js';
@@ -36,6 +43,8 @@ interface Node {
   children: Node[];
   /** The clock its cycles were read at: its partition's, when that states one, else the architecture's. */
   clockHz: number;
+  /** The clock the program states for it (differs from `clockHz` only under a design point's override). */
+  sourceClockHz: number;
   /** A partition's own clock: stated and valid (an invalid one was reported and is not used). */
   ownClockHz?: number;
 }
@@ -172,7 +181,7 @@ function inheritedBody(
 
 /**
  * The clock a component runs at and the clock the program states for it. They differ only under a
- * design point that overrides a clock; the program's powers were stated at the second (powerScale).
+ * design point that overrides a clock; the program's powers were stated at the second (scaleToDesignClock).
  */
 interface Clocks {
   hz: number;
@@ -254,19 +263,9 @@ interface Figure {
 /** figure's result, read at once by its caller: no object per component and figure. */
 const fig: Figure = { value: 0, own: 0, source: 'none' };
 
-/**
- * Power or area of one copy, into `fig`: a stated figure wins; an estimate adds the children's. `scale`
- * multiplies the component's own figure (powerScale).
- */
-function figure(
-  inst: Instance | undefined,
-  children: Node[],
-  shared: number,
-  key: 'power' | 'area',
-  scale = 1,
-): Figure {
-  const stated = asNumber(inst?.get(key));
-  const v = stated === undefined ? undefined : stated * scale;
+/** Power or area of one copy, into `fig`: a stated figure wins; an estimate adds the children's. */
+function figure(inst: Instance | undefined, children: Node[], shared: number, key: 'power' | 'area'): Figure {
+  const v = asNumber(inst?.get(key));
   let childSum = 0;
   for (const c of children) childSum += c.ir.count * (key === 'power' ? c.ir.power_w : c.ir.area_m2);
   if (v !== undefined && inst?.isStated(key)) {
@@ -300,8 +299,7 @@ function finish(
   clocks: Clocks,
 ): Node {
   const shared = Math.max(1, asNumber(inst?.get('shared_by')) ?? 1);
-  const scale = powerScale(ctx, kind, clocks);
-  let f = figure(inst, children, shared, 'power', scale);
+  let f = figure(inst, children, shared, 'power');
   const power = f.value;
   const ownPower = f.own;
   const powerSource = f.source;
@@ -341,7 +339,7 @@ function finish(
   const latency = asNumber(inst?.get('latency'));
   if (latency !== undefined) ir.latency_s = latency;
   reconcileStated(ctx, inst, ir, b, uri);
-  ir.static_power_w = staticPower(inst, ir, scale);
+  ir.static_power_w = staticPower(inst, ir);
   ctx.blockInfo.defer(b, {
     kind,
     path,
@@ -352,7 +350,7 @@ function finish(
     power_source: powerSource,
     area_source: areaSource,
   });
-  return { ir, inst, block: b, children, clockHz: clocks.hz };
+  return { ir, inst, block: b, children, clockHz: clocks.hz, sourceClockHz: clocks.sourceHz };
 }
 
 /** Class tests and counts over an elaborated tree (a node is a `cls` when its kind is or extends it). */
@@ -472,6 +470,8 @@ function elaborateTree(
     }
   }
   const root = finish(ctx, block, 'architecture', name, name, chips, chips, archInst, topChildren, uri, clocks);
+  // Figures were rolled up and reconciled at the program's clocks; a design point's clock scales them now.
+  scaleToDesignClock(root, (kind) => clockedPower(ctx, kind));
   // Figures of the root are per chip; children were counted per chip and multiplied by `chips`.
   root.ir.count = chips;
   root.ir.path = name;

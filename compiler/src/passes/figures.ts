@@ -83,27 +83,56 @@ export function reconcileStated(
  */
 const UNCLOCKED_KINDS = ['crossbar', 'sample_hold', 'dac', 'adc', 'link', 'gpu', 'tsv', 'noc', 'thermal'];
 
-/**
- * What a component's stated (or estimated) power is multiplied by: the clock it runs at over the clock
- * the program states, for clocked kinds. A program's powers are what its parts draw at the program's
- * clock; a design point that runs them at another clock (an override of `clock`) scales them, so energy
- * per operation stays and power follows the clock. 1 when no override changed a clock.
- */
-export function powerScale(ctx: CheckContext, kind: string, clocks: { hz: number; sourceHz: number }): number {
-  if (clocks.hz === clocks.sourceHz) return 1;
-  return UNCLOCKED_KINDS.some((k) => ctx.isA('component', kind, k)) ? 1 : clocks.hz / clocks.sourceHz;
+/** Whether a component kind's dynamic power follows the clock (UNCLOCKED_KINDS). */
+export function clockedPower(ctx: CheckContext, kind: string): boolean {
+  return !UNCLOCKED_KINDS.some((k) => ctx.isA('component', kind, k));
+}
+
+/** What scaleToDesignClock reads of an elaborated component. */
+interface ClockedNode {
+  ir: IrComponent;
+  children: ClockedNode[];
+  clockHz: number;
+  sourceClockHz: number;
 }
 
 /**
- * Static power of one copy (after `shared_by`): stated leakage, else a tenth of its own power plus its
- * parts'. Leakage does not follow the clock: the own power is taken before `scale` (powerScale).
+ * A program's powers are what its parts draw at the program's clocks. A design point that runs a part at
+ * another clock (an override of `clock`) scales its dynamic power by new / stated clock and keeps its
+ * leakage: P = P_static + (P − P_static) · f / f₀, so its energy per operation stays and its power
+ * follows the clock. Applied to the elaborated tree, whose stated figures were reconciled at the
+ * program's clocks, part by part, and the figures rolled up again; a unit with a `throughput` of its own
+ * runs at that rate whatever the clock, and keeps its power. Whether anything changed; nothing does
+ * without an override.
  */
-export function staticPower(inst: Instance | undefined, ir: IrComponent, scale = 1): number {
+export function scaleToDesignClock(node: ClockedNode, clocked: (kind: string) => boolean): boolean {
+  let changed = false;
+  for (const c of node.children) changed = scaleToDesignClock(c, clocked) || changed;
+  const ir = node.ir;
+  const k = node.clockHz / node.sourceClockHz;
+  const own = k !== 1 && clocked(ir.kind) && ir.attributes['throughput'] === undefined;
+  if (!own && !changed) return false;
+  let parts = 0;
+  let partsStatic = 0;
+  for (const c of node.children) {
+    parts += c.ir.count * c.ir.power_w;
+    partsStatic += c.ir.count * (c.ir.static_power_w ?? 0);
+  }
+  if (own) {
+    const ownStatic = Math.min(ir.own_power_w, Math.max(0, (ir.static_power_w ?? 0) - partsStatic / ir.shared_by));
+    ir.own_power_w = ownStatic + (ir.own_power_w - ownStatic) * k;
+  }
+  ir.power_w = ir.own_power_w + parts / ir.shared_by;
+  return true;
+}
+
+/** Static power of one copy (after `shared_by`): stated leakage, else a tenth of its own power plus its parts'. */
+export function staticPower(inst: Instance | undefined, ir: IrComponent): number {
   const stated = inst?.isStated('leakage') ? asNumber(inst.get('leakage')) : undefined;
   if (stated !== undefined) return stated / ir.shared_by;
   let parts = 0;
   for (const c of ir.children) parts += c.count * (c.static_power_w ?? 0);
-  return (DEFAULT_LEAKAGE_FRACTION * ir.own_power_w) / scale + parts / ir.shared_by;
+  return DEFAULT_LEAKAGE_FRACTION * ir.own_power_w + parts / ir.shared_by;
 }
 
 /** Each kind a unit's `executes` names must be a layer kind. */

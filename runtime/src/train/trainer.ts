@@ -612,7 +612,17 @@ function loadCheckpointInto(net: Network, checkpoint: string, model: string, war
   assignVariables(net, readCheckpoint(file), file, model, warn);
 }
 
-const defaultWarn = (message: string) => process.emitWarning(message);
+/**
+ * Warnings of trainings run without a `warn` of their own, each text once per process: an exploration's
+ * worker trains many designs with the same data limits, and a warning about them (a batch larger than
+ * the split) repeated per design says nothing new.
+ */
+const warned = new Set<string>();
+const defaultWarn = (message: string) => {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(message);
+};
 
 /**
  * The checkpoint's variables (master weights, biases, …) assigned to the network's, shapes checked. A
