@@ -234,3 +234,26 @@ mapping mp { model: m, architecture: g, place linear on gpu }
     assert.ok(!cool.warnings.some((w) => w.includes('junction')), cool.warnings.join('\n'));
   });
 });
+
+describe('thermal: a multi-chip architecture', () => {
+  it("each chip's die holds that chip's units: two chips of the toy get the die of one, not one die for both", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pim-chips-'));
+    const toy = resolve('test/runtime/fixtures/toy.pim');
+    const file = join(dir, 'chips.pim');
+    writeFileSync(
+      file,
+      `import "${toy}"
+architecture toy2 extends toy { chips: 2, link l[1] { bandwidth: 6.4 GB/s, power: 1 W, area: 1 mm2 }, thermal { grid: 8 } }
+architecture toy1 extends toy { link l[1] { bandwidth: 6.4 GB/s, power: 1 W, area: 1 mm2 }, thermal { grid: 8 } }
+mapping m2 { model: toynet, architecture: toy2, place conv, linear on tile }
+mapping m1 { model: toynet, architecture: toy1, place conv, linear on tile }
+`,
+    );
+    const ir = compiled(file);
+    const [one, two] = [simulate(ir, { mapping: 'm1' }).thermal!, simulate(ir, { mapping: 'm2' }).thermal!];
+    assert.equal(two.die_source, 'areas');
+    assert.ok(
+      Math.abs(two.die_width_m * two.die_height_m - one.die_width_m * one.die_height_m) < 1e-9 * one.die_width_m ** 2,
+    );
+  });
+});

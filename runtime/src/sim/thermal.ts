@@ -31,13 +31,17 @@ interface Floorplan extends PlacedMesh {
 }
 
 /**
- * The NoC's placement of every tile and GPU core on one chip: the simulation's (`declared`) when it placed
- * one chip's routers, else placed here (a square 2D mesh when the architecture has no NoC or a bus).
+ * The NoC's placement of the tiles and GPU cores, of which the floorplan keeps one chip's (identical
+ * chips heat alike, and each has its own package): the simulation's (`declared`), else placed here (a
+ * square 2D mesh per chip when the architecture has no NoC or a bus), chip after chip. Placed on one
+ * chip's routers, every chip's units crowded one die (a die sized for one chip, which PIM4202 checks,
+ * held twice its units).
  */
 function placement(arch: IrArchitecture, declared: PlacedMesh | undefined): PlacedMesh {
-  if (declared && declared.mesh.chips === 1 && arch.noc?.topology !== 'bus') return declared;
+  if (declared && arch.noc?.topology !== 'bus') return declared;
+  const chips = Math.max(1, arch.chips ?? 1);
   const units = arch.tile_types.reduce((s, t) => s + t.count, 0) + arch.gpus.reduce((s, g) => s + g.count, 0);
-  const side = Math.max(1, Math.ceil(Math.sqrt(units)));
+  const side = Math.max(1, Math.ceil(Math.sqrt(units / chips)));
   const noc = arch.noc ?? {
     topology: 'mesh' as const,
     dims: [side, side],
@@ -49,8 +53,8 @@ function placement(arch: IrArchitecture, declared: PlacedMesh | undefined): Plac
     energy_per_bit_hop_j: 0,
     router_power_w: 0,
   };
-  // one chip: identical chips heat alike, and each has its own package
-  const mesh = meshFromIr(noc.topology === 'bus' ? { ...noc, topology: 'mesh', dims: [side, side] } : noc);
+  const links = chips > 1 ? { chips, bandwidth: 1, latency: 0, energyPerBit: 0 } : undefined;
+  const mesh = meshFromIr(noc.topology === 'bus' ? { ...noc, topology: 'mesh', dims: [side, side] } : noc, links);
   return { mesh, units: placeUnits(arch, mesh, true) };
 }
 
