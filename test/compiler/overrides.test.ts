@@ -77,10 +77,13 @@ describe('compiler: design-point overrides', function () {
     }
     for (const k of ['adc', 'crossbar', 'edram', 'router', 'shift_add']) assert.ok(kinds.has(k), `no ${k} in rram8`);
     assert.ok(arch(p, 'rram8').totals.power_w < arch(base, 'rram8').totals.power_w);
-    // The NoC's default energy per bit and hop (router power over ports × flit × clock) rises only by the
-    // router's leakage share spread over fewer bits.
-    assert.ok(arch(p, 'rram8').noc!.energy_per_bit_hop_j > arch(base, 'rram8').noc!.energy_per_bit_hop_j);
-    assert.ok(arch(p, 'rram8').noc!.energy_per_bit_hop_j < 1.2 * arch(base, 'rram8').noc!.energy_per_bit_hop_j);
+    // The NoC's default energy per bit and hop (router power over ports × flit × clock) stays: its
+    // dynamic part follows the clock, and its leakage is taken at the program's clock.
+    close(
+      arch(p, 'rram8').noc!.energy_per_bit_hop_j,
+      arch(base, 'rram8').noc!.energy_per_bit_hop_j,
+      'energy per bit-hop',
+    );
     // At the clock the program states, nothing changes.
     assert.deepEqual(arch(ir([{ path: 'rram8.clock', value: 1.2e9 }]), 'rram8'), arch(base, 'rram8'));
   });

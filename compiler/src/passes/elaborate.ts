@@ -611,6 +611,19 @@ function tileType(n: Node, partition: string, q: TreeQueries, devices: Map<strin
   return tt;
 }
 
+/**
+ * The router's energy per bit and hop: its power over its full-load throughput (`bitsPerSecond`). Under
+ * a design point's clock its dynamic power follows the clock (scaleToDesignClock) and so does the
+ * throughput, but its leakage does not: taken at the program's clock, as the idle energy charges leakage
+ * apart, so a slower clock does not spread the leakage over fewer bits (at 1 MHz, a hundredfold).
+ */
+function routerEnergyPerBit(router: Node | undefined, power: number, bitsPerSecond: number): number {
+  if (!router || router.clockHz === router.sourceClockHz) return power / bitsPerSecond;
+  const leakage = (router.ir.static_power_w ?? 0) * router.ir.shared_by;
+  const k = router.clockHz / router.sourceClockHz;
+  return (power - leakage + leakage * k) / bitsPerSecond;
+}
+
 /** The `noc` block: topology, dimensions, the tiers (partitions) of a 3D stack, per-hop costs. */
 function elaborateNoc(
   ctx: CheckContext,
@@ -687,7 +700,9 @@ function elaborateNoc(
     tiers,
     tsv_latency_s: asNumber(inst?.get('tsv_latency')) ?? 1 / clockHz,
     link_bandwidth_bps: asNumber(inst?.get('link_bandwidth')) ?? flit * clockHz,
-    energy_per_bit_hop_j: asNumber(inst?.get('energy_per_bit_hop')) ?? routerPower / (routerPorts * flit * clockHz),
+    energy_per_bit_hop_j:
+      asNumber(inst?.get('energy_per_bit_hop')) ??
+      routerEnergyPerBit(router, routerPower, routerPorts * flit * clockHz),
     router_power_w: routerPower,
   };
 }
