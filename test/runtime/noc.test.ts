@@ -169,7 +169,7 @@ describe('noc: flows, loads and placement', () => {
     const links = new Float64Array(linkCount(m));
     let [bitHops, energy, offchip, total] = [0, 0, 0, 0];
     for (const [k, f] of flows.entries()) {
-      let maxHops = 0;
+      let [maxHops, maxLat] = [0, 0];
       for (const s of f.src)
         for (const d of f.dst) {
           const bits = f.bits / (f.src.length * f.dst.length);
@@ -178,9 +178,17 @@ describe('noc: flows, loads and placement', () => {
           energy += bits * (q.hops * 1e-12 + q.chipHops * 10e-12);
           if (q.chipHops > 0) offchip += bits;
           maxHops = Math.max(maxHops, q.hops + q.chipHops);
+          // 1 ns per on-chip hop (no TSVs here), 2 ns per chip hop.
+          maxLat = Math.max(maxLat, q.hops * 1e-9 + q.chipHops * 2e-9);
         }
       total += f.bits;
-      assert.equal(r.groups[k]!.max_hops, maxHops, f.group);
+      const g = r.groups[k]!;
+      assert.equal(g.max_hops, maxHops, f.group);
+      // A group's latency: its farthest pair's path, then its busiest port's or link's time.
+      assert.ok(
+        Math.abs(g.latency_s - g.contended_s - maxLat) < 1e-18,
+        `${f.group}: ${g.latency_s - g.contended_s} vs ${maxLat}`,
+      );
     }
     assert.ok(offchip > 0 && offchip < total, 'the flows mix on-chip and off-chip pairs');
     const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-30);
