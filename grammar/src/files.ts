@@ -120,31 +120,38 @@ const OUTPUT_KINDS: Record<OutputKind, { name: string; starts: readonly string[]
 const KIND_PROBE_BYTES = 4096;
 
 /**
+ * The first `bytes` bytes of a regular file as text, and whether the file held that many (what follows
+ * is unread). Throws when it cannot be opened or read, or is not a regular file.
+ */
+export function readHead(file: string, bytes: number): { text: string; filled: boolean } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw new Error(`'${file}' is not a regular file`);
+    const buf = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buf, 0, bytes, 0);
+    return { text: buf.toString('utf8', 0, n), filled: n === bytes };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
  * An existing, non-empty file at `p` that is not of `kind` is refused: only its first bytes are read.
  * A leading UTF-8 byte-order mark counts as whitespace.
  */
 function checkKind(p: string, kind: OutputKind, what: string): void {
   const { name, starts } = OUTPUT_KINDS[kind];
-  const buf = Buffer.alloc(KIND_PROBE_BYTES);
-  let n: number;
+  let read: { text: string; filled: boolean };
   try {
-    const fd = fs.openSync(p, 'r');
-    try {
-      n = fs.readSync(fd, buf, 0, buf.length, 0);
-    } finally {
-      fs.closeSync(fd);
-    }
+    read = readHead(p, KIND_PROBE_BYTES);
   } catch (e) {
     throw new OutputPathError(
       `${what}: refusing to replace '${p}': cannot read it to tell whether it is ${withKindArticle(name)} file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
-  const head = buf
-    .subarray(0, n)
-    .toString('utf8')
-    .replace(/^[\s\uFEFF]+/, '');
+  const head = read.text.replace(/^[\s\uFEFF]+/, '');
   // Whitespace alone is an empty file, unless it fills the bytes read (then what follows is unknown).
-  if ((head === '' && n < buf.length) || starts.some((c) => head.startsWith(c))) return;
+  if ((head === '' && !read.filled) || starts.some((c) => head.startsWith(c))) return;
   throw new OutputPathError(`${what}: refusing to replace '${p}': it is not ${withKindArticle(name)} file`);
 }
 

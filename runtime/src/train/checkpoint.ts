@@ -1,9 +1,9 @@
 // Checkpoints: the master weights, batchnorm-free parameters and per-cell write counts of a trained network,
 // as JSON, with a format name and version; read back only after every field is validated.
 
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@pim/grammar/files';
+import { readHead, writeFileAtomic } from '@pim/grammar/files';
 import { DataError } from '../data/errors.js';
 import { measuredLayerWrites, type MeasuredWrites } from '../numerics/writes.js';
 
@@ -47,17 +47,10 @@ export function checkpointPath(dir: string, experiment: string): string {
  * first): outputs such as `--json` must not replace one, wherever it lies.
  */
 export function isCheckpointFile(file: string): boolean {
-  let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
-    if (!fstatSync(fd).isFile()) return false;
-    const head = Buffer.alloc(256);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return /^\s*\{\s*"format"\s*:\s*"pim-checkpoint"/.test(head.toString('utf8', 0, n));
+    return /^\s*\{\s*"format"\s*:\s*"pim-checkpoint"/.test(readHead(file, 256).text);
   } catch {
     return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
