@@ -548,10 +548,9 @@ export class Network {
     for (const wl of this.weights) {
       const xb = wl.crossbar;
       if (!xb) continue;
-      const step = xb.params.weightRange / (2 ** (xb.params.weightBits - 1) - 1);
       const w = wl.w.dataSync();
       let zero = 0;
-      for (const v of w) if (Math.abs(v) < step / 2) zero++;
+      for (const v of w) if (Math.abs(v) < xb.scale / 2) zero++;
       const fraction = w.length ? zero / w.length : 0;
       if (fraction >= 0.99)
         out.push({
