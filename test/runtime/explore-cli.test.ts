@@ -107,6 +107,50 @@ describe('explore: pimc explore', function () {
     assert.deepEqual(ra.evaluations, rb.evaluations);
   });
 
+  it("a Planetoid set's files are part of each job: a changed copy is other work, so --resume trains again and replays nothing", async () => {
+    const dir = path.join(tmp, 'cora-run');
+    fs.mkdirSync(path.join(dir, 'cora'), { recursive: true });
+    for (const f of ['nodes.tsv', 'edges.tsv'])
+      fs.copyFileSync(path.join(ROOT, 'data/cora', f), path.join(dir, 'cora', f));
+    const program = path.join(dir, 'gnn.pim');
+    fs.writeFileSync(
+      program,
+      fs
+        .readFileSync(path.join(ROOT, 'samples/gnn-cora.pim'), 'utf8')
+        .replace('path: "../data/cora"', 'path: "cora"')
+        .replace('epochs: 200', 'epochs: 1') +
+        '\nexplore clocks {\n  evaluate: gcn_ideal\n  vary gnn_hetero.clock in [0.5 GHz, 1 GHz]\n  minimize latency\n  maximize accuracy\n  method: grid\n}\n',
+    );
+    const json = path.join(dir, 'run.json');
+    const jobsOf = () =>
+      (
+        JSON.parse(fs.readFileSync(json, 'utf8')) as {
+          evaluations: { job: string; objectives: Record<string, number> }[];
+        }
+      ).evaluations;
+    const journalLines = () => fs.readFileSync(path.join(dir, 'run.journal.jsonl'), 'utf8').trim().split('\n').length;
+    const first = await pimc('explore', program, '--workers', '1', '--json', json);
+    assert.equal(first.code, 0, first.stderr);
+    const before = jobsOf();
+    assert.equal(before.length, 2);
+    assert.equal(journalLines(), 3, 'a header and two evaluations');
+    const again = await pimc('explore', program, '--workers', '1', '--json', json, '--resume');
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(jobsOf(), before);
+    assert.equal(journalLines(), 3, 'the same data: both replayed from the journal, none trained');
+    // A trailing blank line: the same graph, other bytes.
+    fs.appendFileSync(path.join(dir, 'cora', 'edges.tsv'), '\n');
+    const changed = await pimc('explore', program, '--workers', '1', '--json', json, '--resume');
+    assert.equal(changed.code, 0, changed.stderr);
+    const after = jobsOf();
+    assert.equal(after.length, 2);
+    assert.equal(journalLines(), 5, 'both trained again');
+    for (let i = 0; i < 2; i++) {
+      assert.notEqual(after[i]!.job, before[i]!.job, 'another job: trained, not replayed');
+      assert.equal(after[i]!.objectives['accuracy'], before[i]!.objectives['accuracy'], 'on the same graph');
+    }
+  });
+
   it('mistakes: an unknown exploration or method, MESMO without accuracy, a bad budget', async () => {
     const unknown = await pimc('explore', TINY, '--explore', 'nope');
     assert.equal(unknown.code, 2);

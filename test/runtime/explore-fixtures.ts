@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sourcesCompiler } from '@pim/compiler';
-import { makeJob, type EvaluationJob, type JobHost } from '@pim/runtime/explore';
+import { makeJob, toolchainId, type EvaluationJob, type JobHost } from '@pim/runtime/explore';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TINY = path.join(ROOT, 'test/runtime/fixtures/explore-tiny.pim');
@@ -19,6 +19,8 @@ export const JOBS: JobHost = {
 export function tinyJob(over: { rows?: number; epochs?: number; seed?: number; text?: string } = {}): EvaluationJob {
   const text = over.text ?? fs.readFileSync(TINY, 'utf8');
   return makeJob({
+    toolchain: toolchainId(),
+    data: [],
     root: path.dirname(TINY),
     entry: 'explore-tiny.pim',
     sources: [{ path: 'explore-tiny.pim', sha256: createSha(text), text }],

@@ -1,6 +1,7 @@
 // Evaluation jobs and where they run: content-hashed ids, the checks a worker makes before running a
 // job, the journal, and local worker processes (a killed one is replaced and its job run again).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +18,9 @@ import {
   parseJob,
   problemFor,
   ProcessPool,
+  buildHash,
+  importsOf,
+  toolchainId,
   type EvaluationJob,
   type Executor,
 } from '@pim/runtime/explore';
@@ -41,8 +45,133 @@ describe('explore: jobs', function () {
       tinyJob({ epochs: 2 }),
       tinyJob({ seed: 3 }),
       tinyJob({ text: fs.readFileSync(TINY, 'utf8') + '\n// edited\n' }),
+      makeJob({ ...a, toolchain: 'f'.repeat(64) }),
+      makeJob({ ...a, data: [{ file: 'nodes.tsv', sha256: 'a'.repeat(64) }] }),
     ])
       assert.notEqual(other.id, a.id);
+  });
+
+  it("a worker refuses a job made by another build of pim, and trains on no data set but the coordinator's", async () => {
+    const here = new InProcessExecutor(JOBS.compileSources);
+    const build = toolchainId();
+    assert.match(build, /^[0-9a-f]{64}$/);
+    const other = await here.run(makeJob({ ...tinyJob(), toolchain: 'f'.repeat(64) }));
+    assert.ok(!other.ok, 'refused');
+    assert.match(
+      other.error,
+      new RegExp(
+        `refused: the job was made by build ffffffffffff of pim and this worker runs build ${build.slice(0, 12)}`,
+      ),
+    );
+    // A Planetoid set: a copy of Cora beside the program, hashed into the job as the coordinator has it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-data-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'cora'));
+      for (const f of ['nodes.tsv', 'edges.tsv'])
+        fs.copyFileSync(path.join(ROOT, 'data/cora', f), path.join(dir, 'cora', f));
+      const text = fs
+        .readFileSync(path.join(ROOT, 'samples/gnn-cora.pim'), 'utf8')
+        .replace('path: "../data/cora"', 'path: "cora"')
+        .replace('epochs: 200', 'epochs: 1');
+      const hash = (f: string) =>
+        createHash('sha256')
+          .update(fs.readFileSync(path.join(dir, 'cora', f)))
+          .digest('hex');
+      const coraJob = (data: { file: string; sha256: string }[]) =>
+        makeJob({
+          toolchain: build,
+          data,
+          root: dir,
+          entry: 'gnn.pim',
+          sources: [{ path: 'gnn.pim', sha256: createHash('sha256').update(text).digest('hex'), text }],
+          experiment: 'gcn_ideal',
+          overrides: [],
+          epochs: 1,
+          seed: 1,
+          label: 'cora',
+        });
+      const same = [
+        { file: 'nodes.tsv', sha256: hash('nodes.tsv') },
+        { file: 'edges.tsv', sha256: hash('edges.tsv') },
+      ];
+      const ok = await new InProcessExecutor(JOBS.compileSources).run(coraJob(same));
+      assert.ok(ok.ok, JSON.stringify(ok));
+      const none = await new InProcessExecutor(JOBS.compileSources).run(coraJob([]));
+      assert.ok(!none.ok && /data set 'cora': read from 2 files here and 0 on the coordinator/.test(none.error));
+      // This machine's copy differs from the coordinator's: refused, naming the file.
+      const changed = [same[0]!, { file: 'edges.tsv', sha256: 'b'.repeat(64) }];
+      const diff = await new InProcessExecutor(JOBS.compileSources).run(coraJob(changed));
+      assert.ok(!diff.ok, 'refused');
+      assert.match(
+        diff.error,
+        /cora[\\/]edges\.tsv on this worker is not the coordinator's edges\.tsv \(SHA-256 [0-9a-f]{12}… here, bbbbbbbbbbbb… there\)/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a build is named by the modules its entries reach, the files it reads and the versions of other packages', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-build-'));
+    try {
+      const put = (rel: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      };
+      put('app/package.json', '{"name":"@t/app"}');
+      put(
+        'app/dist/a.js',
+        "import { b } from './b.js';\nexport * from './d.js';\nimport '@t/lib/extra';\nimport * as x from 'ext';\nconst c = await import('./c.js');\nconst msg = `read from 'nowhere'`;\n",
+      );
+      put('app/dist/b.js', 'export const b = 1;\n');
+      put('app/dist/c.js', 'export const c = 1;\n');
+      put('app/dist/d.js', 'export const d = 1;\n');
+      put('app/dist/stale.js', 'export const old = 1;\n');
+      put('app/prelude.pim', 'device x {}\n');
+      put(
+        'node_modules/@t/lib/package.json',
+        '{"name":"@t/lib","version":"0.0.0","exports":{"./extra":"./dist/extra.js"}}',
+      );
+      put('node_modules/@t/lib/dist/extra.js', 'export const e = 1;\n');
+      put('node_modules/ext/package.json', '{"name":"ext","version":"1.0.0"}');
+      put('node_modules/data-pkg/package.json', '{"name":"data-pkg","version":"2.0.0"}');
+      const hash = () =>
+        buildHash([path.join(dir, 'app/dist/a.js')], {
+          followScope: '@t/',
+          extraFiles: [path.join(dir, 'app/prelude.pim')],
+          readPackages: ['data-pkg'],
+        });
+      assert.deepEqual(importsOf(fs.readFileSync(path.join(dir, 'app/dist/a.js'), 'utf8')), [
+        './b.js',
+        './d.js',
+        '@t/lib/extra',
+        'ext',
+        './c.js',
+        'nowhere',
+      ]);
+      const first = hash();
+      assert.match(first, /^[0-9a-f]{64}$/);
+      assert.equal(hash(), first, 'the same build, the same name');
+      put('app/dist/stale.js', 'export const old = 2;\n');
+      assert.equal(hash(), first, 'a file nothing imports does not count');
+      const changes: [string, string][] = [
+        ['app/dist/c.js', 'export const c = 2;\n'],
+        ['app/dist/d.js', 'export const d = 2;\n'],
+        ['node_modules/@t/lib/dist/extra.js', 'export const e = 2;\n'],
+        ['node_modules/ext/package.json', '{"name":"ext","version":"1.0.1"}'],
+        ['node_modules/data-pkg/package.json', '{"name":"data-pkg","version":"2.0.1"}'],
+        ['app/prelude.pim', 'device y {}\n'],
+      ];
+      const seen = new Set([first]);
+      for (const [rel, text] of changes) {
+        put(rel, text);
+        const h = hash();
+        assert.ok(!seen.has(h), `${rel} changed the build`);
+        seen.add(h);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a worker refuses malformed, oversized and tampered jobs with a reason', () => {
@@ -183,10 +312,11 @@ describe('explore: jobs', function () {
       const file = path.join(dir, 'run.journal.jsonl');
       const header = {
         journal: 'pim-explore' as const,
-        version: 1 as const,
+        version: 2 as const,
         exploration: 'e',
         method: 'random',
         seed: 1,
+        toolchain: 'a'.repeat(64),
       };
       const j = new Journal(file, header, false);
       j.append({ id: 'a', ok: true, accuracy: 0.5, curve: [0.5], cpuSeconds: 1, wallSeconds: 1, worker: 'w' });
@@ -204,7 +334,19 @@ describe('explore: jobs', function () {
           (e: Error) =>
             e instanceof JournalConflict && /the journal of a run with method random and seed 1/.test(e.message),
         );
+      // Another build of pim would train the rest with another model: refused, as is a journal from before builds were recorded.
+      assert.throws(
+        () => new Journal(file, { ...header, toolchain: 'c'.repeat(64) }, true),
+        (e: Error) =>
+          e instanceof JournalConflict &&
+          /written by build aaaaaaaaaaaa of pim, and this is build cccccccccccc: .*Resume with the build that wrote it, or run without --resume/.test(
+            e.message,
+          ),
+      );
       assert.equal(fs.readFileSync(file, 'utf8'), kept);
+      const old = path.join(dir, 'old.journal.jsonl');
+      fs.writeFileSync(old, JSON.stringify({ ...header, version: 1, toolchain: undefined }) + '\n');
+      assert.throws(() => new Journal(old, header, true), /written by an earlier version of pim/);
       const k = new Journal(file, header, true);
       assert.equal(k.replayed, 1);
       assert.equal(k.get('a')?.accuracy, 0.5);

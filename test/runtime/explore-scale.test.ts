@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
+import { queueName } from '@pim/runtime/explore/queue';
 import { freePort, startRedis, type RedisServer } from './redis-server.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -183,8 +184,8 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
 
       // Malformed and oversized jobs: error results, and the workers carry on.
       const connection = { url: redis.url, maxRetriesPerRequest: null };
-      const queue = new Queue('pim-explore', { connection });
-      const events = new QueueEvents('pim-explore', { connection });
+      const queue = new Queue(queueName(), { connection });
+      const events = new QueueEvents(queueName(), { connection });
       try {
         await events.waitUntilReady();
         const bad = await queue.add('evaluate', { format: 1, id: 'x', sources: 'nope' }, { jobId: 'malformed' });
@@ -234,7 +235,7 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     });
     it('a coordinator killed while its jobs run: --resume collects what the workers finished meanwhile, training none of it again', async () => {
       const connection = { url: redis.url, maxRetriesPerRequest: null };
-      const queue = new Queue('pim-explore', { connection });
+      const queue = new Queue(queueName(), { connection });
       try {
         const json = path.join(tmp, 'away.json');
         const journal = path.join(tmp, 'away.journal.jsonl');
@@ -284,7 +285,7 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
   it('rediss:// (TLS, a private CA trusted through NODE_EXTRA_CA_CERTS) with a password: a worker and a coordinator finish a run', async () => {
     const redis = await startRedis('tls-secret', { tls: true });
     const env = { NODE_EXTRA_CA_CERTS: redis.ca! };
-    const worker = startWith(env, 'worker', '--queue', redis.url, '--concurrency', '1');
+    let worker: Proc | undefined;
     try {
       assert.match(redis.url, /^rediss:\/\/:tls-secret@127\.0\.0\.1:\d+$/);
       const json = path.join(tmp, 'tls.json');
@@ -307,7 +308,16 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
         '--json',
         json,
       );
+      // No worker yet: the coordinator says which to start, and its jobs wait for one.
+      const noWorker = /no worker takes jobs from queue pim-explore-[0-9a-f]{12} yet/;
+      await until(
+        'the coordinator to say no worker serves its queue',
+        () => noWorker.test(r.stderr) || r.child.exitCode !== null,
+      );
+      assert.match(r.stderr, noWorker);
+      worker = startWith(env, 'worker', '--queue', redis.url, '--concurrency', '1');
       assert.equal(await r.done, 0, r.stderr + worker.stderr);
+      assert.ok(worker.stdout.includes(`(queue ${queueName()}, build `), worker.stdout);
       const out = JSON.parse(fs.readFileSync(json, 'utf8')) as Out;
       assert.equal(out.evaluations.length, 2);
       assert.ok(out.evaluations.every((e) => typeof e['worker'] === 'string' && (e['curve'] as number[]).length === 2));
@@ -315,8 +325,8 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
       // Its own disconnect at the end was once reported as Redis going away.
       assert.doesNotMatch(r.stderr, /unreachable/);
     } finally {
-      worker.child.kill('SIGTERM');
-      await worker.done;
+      worker?.child.kill('SIGTERM');
+      await worker?.done;
       await redis.stop();
     }
   });

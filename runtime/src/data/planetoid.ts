@@ -2,6 +2,7 @@
 // source and licence in data/README.md), and a seeded synthetic graph with the same shape for tests.
 // Features are binary bag-of-words, kept sparse (CSR).
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { IrDataset, IrProgram } from '@pim/ir';
@@ -50,6 +51,24 @@ export function programDataFiles(ir: IrProgram, dataRoot?: string): { dataset: s
     );
 }
 
+/**
+ * The files data set `dataset` is read from, each with the SHA-256 of its bytes (none for built-in and
+ * synthetic sets): what a training's result depends on besides the program and the build.
+ */
+export function datasetFileHashes(
+  ir: IrProgram,
+  dataset: string,
+  dataRoot?: string,
+): { file: string; path: string; sha256: string }[] {
+  return programDataFiles(ir, dataRoot)
+    .filter((f) => f.dataset === dataset)
+    .map(({ file }) => ({
+      file: basename(file),
+      path: file,
+      sha256: createHash('sha256').update(readBytes(file)).digest('hex'),
+    }));
+}
+
 export const SPLIT_NONE = 0;
 export const SPLIT_TRAIN = 1;
 export const SPLIT_VAL = 2;
@@ -58,8 +77,12 @@ export const SPLIT_TEST = 3;
 const SPLIT_CODES: Record<string, number> = { none: SPLIT_NONE, train: SPLIT_TRAIN, val: SPLIT_VAL, test: SPLIT_TEST };
 
 function readText(file: string): string {
+  return readBytes(file).toString('utf8');
+}
+
+function readBytes(file: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new DataError(

@@ -10,6 +10,7 @@ import { DataError } from '../data/errors.js';
 import { fmt, mm2, pct, table } from '../report/units.js';
 import { ExecutorUnavailable, InProcessExecutor, type Executor, type JobHost } from './exec/executor.js';
 import { Journal, JournalConflict } from './exec/journal.js';
+import { toolchainId } from './exec/toolchain.js';
 import { defaultWorkers, ProcessPool } from './exec/pool.js';
 import { explore, ExploreError, METHODS, type ExploreResult, type Method } from './explorer.js';
 import { problemFor } from './problem.js';
@@ -51,6 +52,7 @@ export { isInfeasible, type HardwareOutcome } from './types.js';
 export { outcomeOf, simulateDesign } from './exec/hardware.js';
 export { makeJob, parseJob, jobId, MAX_JOB_BYTES, type EvaluationJob, type JobResult } from './exec/job.js';
 export { Journal, JournalConflict } from './exec/journal.js';
+export { buildHash, importsOf, toolchainId } from './exec/toolchain.js';
 export { InProcessExecutor, type Executor, type JobHost } from './exec/executor.js';
 export { runJobChild } from './exec/child.js';
 export type { SourcesCompiler } from './exec/evaluator.js';
@@ -145,7 +147,14 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
       if (journalFile)
         journal = new Journal(
           journalFile,
-          { journal: 'pim-explore', version: 1, exploration: ex.name, method, seed: args.seed ?? ex.method.seed },
+          {
+            journal: 'pim-explore',
+            version: 2,
+            exploration: ex.name,
+            method,
+            seed: args.seed ?? ex.method.seed,
+            toolchain: toolchainId(),
+          },
           args.resume === true,
         );
       if (journal?.keptAside)

@@ -8,7 +8,9 @@ import { dirname, relative, sep } from 'node:path';
 import type { DesignCompiler, IrExperiment, IrExploration, IrProgram } from '@pim/ir';
 import { InProcessExecutor, type Executor, type JobProgress } from './exec/executor.js';
 import { designObjectives, isOutcome } from './exec/hardware.js';
-import { makeJob, sha256, type JobSource } from './exec/job.js';
+import { makeJob, sha256, type JobDataFile, type JobSource } from './exec/job.js';
+import { toolchainId } from './exec/toolchain.js';
+import { datasetFileHashes } from '../data/planetoid.js';
 import type { Journal } from './exec/journal.js';
 import type { SourcesCompiler } from './exec/evaluator.js';
 import { ExploreError, isInfeasible, type DesignProblem, type HardwareOutcome, type Measurement } from './types.js';
@@ -116,7 +118,7 @@ export async function problemFor(
       : undefined;
 
   const accuracy = withAccuracy
-    ? accuracyByJobs(exploration, exp, space, files, { ...opts, seed: opts.seed ?? exploration.method.seed })
+    ? accuracyByJobs(ir, exploration, exp, space, files, { ...opts, seed: opts.seed ?? exploration.method.seed })
     : undefined;
   return {
     space,
@@ -161,6 +163,7 @@ export function overLimit(o: Record<string, number>, limits: IrExploration['limi
 
 /** Accuracy as jobs: the journal's result when it has one, else the executor's (then journaled). */
 function accuracyByJobs(
+  ir: IrProgram,
   exploration: IrExploration,
   exp: IrExperiment,
   space: DesignSpace,
@@ -171,9 +174,15 @@ function accuracyByJobs(
     throw new ExploreError('accuracy is trained by jobs, which carry the program: the problem needs its sources');
   const sources: JobSource[] = files.sources.map((f) => ({ path: f.path, sha256: sha256(f.text), text: f.text }));
   let executor = opts.executor;
+  // The data set's files, hashed once (no `vary` changes a data set): jobs on other copies are other work.
+  let data: JobDataFile[] | undefined;
+  const toolchain = toolchainId();
   return async (pt, epochs): Promise<Measurement> => {
     const values = space.values(pt);
+    data ??= datasetFileHashes(ir, exp.dataset, files.root).map(({ file, sha256 }) => ({ file, sha256 }));
     const job = makeJob({
+      toolchain,
+      data,
       root: files.root,
       entry: files.entry,
       sources,

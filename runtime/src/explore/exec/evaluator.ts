@@ -8,7 +8,8 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { IrExperiment, IrOverride, IrProgram } from '@pim/ir';
 import type { LoadedData } from '../../train/data.js';
-import { parseJob, type EvaluationJob, type JobResult } from './job.js';
+import { parseJob, type EvaluationJob, type JobDataFile, type JobResult } from './job.js';
+import { shortBuild, toolchainId } from './toolchain.js';
 
 /**
  * The compiler as jobs need it (the runtime does not depend on the compiler; `pimc` passes
@@ -41,6 +42,14 @@ export class JobEvaluator {
     const id = typeof parsed === 'string' ? String((data as { id?: unknown } | null)?.id ?? '?') : parsed.id;
     if (typeof parsed === 'string') return { id, ok: false, error: `refused: ${parsed}`, worker: this.worker };
     const job = parsed;
+    const build = toolchainId();
+    if (job.toolchain !== build)
+      return {
+        id,
+        ok: false,
+        error: `refused: the job was made by build ${shortBuild(job.toolchain)} of pim and this worker runs build ${shortBuild(build)}: install the same commit on the coordinator and every worker (npm ci && npm run build)`,
+        worker: this.worker,
+      };
     const wall0 = performance.now();
     const cpu0 = process.cpuUsage();
     try {
@@ -88,6 +97,7 @@ export class JobEvaluator {
     const key = JSON.stringify([
       job.sources.map((s) => s.sha256),
       job.root,
+      job.data,
       job.experiment,
       job.trainLimit,
       job.testLimit,
@@ -96,6 +106,9 @@ export class JobEvaluator {
     if (!d) {
       const exp = ir.experiments.find((e) => e.name === job.experiment);
       if (!exp) throw new Error(`no experiment '${job.experiment}' in the program`);
+      const { datasetFileHashes } = await import('../../data/planetoid.js');
+      const differs = dataDiffers(job.data, datasetFileHashes(ir, exp.dataset, job.root));
+      if (differs) throw new Error(`data set '${exp.dataset}': ${differs}`);
       const { loadExperimentData } = await import('../../train/data.js');
       d = loadExperimentData(ir, exp as IrExperiment, {
         dataRoot: job.root,
@@ -107,4 +120,19 @@ export class JobEvaluator {
     }
     return d;
   }
+}
+
+/** Why this machine's data files are not the coordinator's (by name and SHA-256), or undefined when they are. */
+function dataDiffers(
+  coordinator: readonly JobDataFile[],
+  here: readonly (JobDataFile & { path: string })[],
+): string | undefined {
+  if (coordinator.length !== here.length)
+    return `read from ${here.length} files here and ${coordinator.length} on the coordinator`;
+  for (let i = 0; i < here.length; i++) {
+    const [h, c] = [here[i]!, coordinator[i]!];
+    if (h.file !== c.file || h.sha256 !== c.sha256)
+      return `${h.path} on this worker is not the coordinator's ${c.file} (SHA-256 ${h.sha256.slice(0, 12)}… here, ${c.sha256.slice(0, 12)}… there)`;
+  }
+  return undefined;
 }

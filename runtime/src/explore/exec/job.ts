@@ -3,12 +3,15 @@
 // the `train` experiment to run, the design point's overrides, the epochs (fidelity), the seed and the
 // data limits — so any worker with the project installed can run it, and its id is the SHA-256 of
 // exactly those (paths relative to the entry's folder), so the same work has the same id on every
-// machine and a journal or a queue can recognise work already done. The label and the coordinator's
-// folder (where data files named by the program resolve) are carried but not hashed.
+// machine and a journal or a queue can recognise work already done. The build of pim that makes the job
+// (toolchain.ts) and the contents of the data files its experiment reads are hashed too: the same
+// sources trained by another build, or on another copy of a data set, are other work, and a worker
+// refuses either (evaluator.ts). The label and the coordinator's folder (where data files named by the
+// program resolve) are carried but not hashed.
 import { createHash } from 'node:crypto';
 import type { ParamValue } from '../space.js';
 
-export const JOB_FORMAT = 1;
+export const JOB_FORMAT = 2;
 /** A job larger than this (its JSON) is refused: a program's sources are kilobytes. */
 export const MAX_JOB_BYTES = 8 * 1024 * 1024;
 
@@ -19,9 +22,19 @@ export interface JobSource {
   text: string;
 }
 
+/** A data file the experiment reads, by its name in its data set's folder and its SHA-256. */
+export interface JobDataFile {
+  file: string;
+  sha256: string;
+}
+
 export interface EvaluationJob {
   format: typeof JOB_FORMAT;
   id: string;
+  /** The build of pim that made the job (toolchain.ts): a worker of another build refuses it. */
+  toolchain: string;
+  /** The files the experiment's data set is read from (none for built-in and synthetic sets). */
+  data: JobDataFile[];
   /** The coordinator's folder of the entry: data files the program names resolve against it. */
   root: string;
   /** The entry among `sources`. */
@@ -55,15 +68,17 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The id: a hash of what determines the result (sources by hash, experiment, overrides, epochs, seed, limits). */
+/** The id: a hash of what determines the result (build, sources and data by hash, experiment, overrides, epochs, seed, limits). */
 export function jobId(j: Omit<EvaluationJob, 'id' | 'format' | 'root' | 'label'>): string {
   const identity = {
     format: JOB_FORMAT,
+    toolchain: j.toolchain,
     entry: j.entry,
     sources: [...j.sources]
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
       .map((s) => [s.path, s.sha256]),
     experiment: j.experiment,
+    data: j.data.map((d) => [d.file, d.sha256]),
     overrides: j.overrides.map((o) => [o.path, o.value]),
     epochs: j.epochs,
     seed: j.seed,
@@ -95,8 +110,14 @@ export function parseJob(data: unknown): EvaluationJob | string {
   if (!isObj(data)) return 'the job is not an object';
   if (data['format'] !== JOB_FORMAT)
     return `the job's format is ${JSON.stringify(data['format'])}, not ${JOB_FORMAT} (coordinator and worker from different versions?)`;
-  for (const k of ['id', 'root', 'entry', 'experiment', 'label'] as const)
+  for (const k of ['id', 'toolchain', 'root', 'entry', 'experiment', 'label'] as const)
     if (typeof data[k] !== 'string') return `the job's ${k} is not a string`;
+  const files = data['data'];
+  if (
+    !Array.isArray(files) ||
+    !files.every((d) => isObj(d) && typeof d['file'] === 'string' && typeof d['sha256'] === 'string')
+  )
+    return "the job's data files are not [{file, sha256}]";
   if (!whole(data['epochs'], 1)) return "the job's epochs are not a whole number of at least 1";
   if (!whole(data['seed'], 0)) return "the job's seed is not a whole number";
   for (const k of ['trainLimit', 'testLimit'] as const)

@@ -2,17 +2,22 @@
 // used, beside the outputs. A job's id names its work, so the journal is a store of results by id:
 // `--resume` runs the same exploration again and every job found here is answered from it, never
 // trained again; the method, deterministic given its results, takes the same path up to where the
-// interrupted run stopped and goes on from there. A line cut short by a crash is dropped.
+// interrupted run stopped and goes on from there. A line cut short by a crash is dropped. The header
+// names the build of pim that wrote it (toolchain.ts): another build would train the rest of the run
+// with another model, so it does not resume it.
 import * as fs from 'node:fs';
 import { ExploreError } from '../types.js';
 import type { JobResult } from './job.js';
+import { shortBuild } from './toolchain.js';
 
 export interface JournalHeader {
   journal: 'pim-explore';
-  version: 1;
+  version: 2;
   exploration: string;
   method: string;
   seed: number;
+  /** The build of pim that trained the results (toolchain.ts). */
+  toolchain: string;
 }
 
 type Finished = Extract<JobResult, { ok: true }>;
@@ -33,6 +38,12 @@ function checkSameRun(file: string, o: Record<string, unknown>, header: JournalH
     throw new JournalConflict(
       `${file}: the journal of a run with method ${String(o['method'])} and seed ${String(o['seed'])}, not ${header.method} and seed ${header.seed}: give the interrupted run's --method and --seed to resume it`,
     );
+  if (o['toolchain'] !== header.toolchain) {
+    const theirs = typeof o['toolchain'] === 'string' ? `build ${shortBuild(o['toolchain'])}` : 'an earlier version';
+    throw new JournalConflict(
+      `${file}: written by ${theirs} of pim, and this is build ${shortBuild(header.toolchain)}: its results and the rest of the run would come from two models. Resume with the build that wrote it, or run without --resume to start over (the journal is kept aside)`,
+    );
+  }
 }
 
 export class Journal {

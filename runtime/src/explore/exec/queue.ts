@@ -4,13 +4,17 @@
 // any machine take the jobs (worker.ts). A worker that dies mid-job loses its lock and BullMQ's
 // stalled-job check hands the job to another worker; the coordinator waits for the one completion.
 // Redis unreachable: the coordinator retries, says so once, and gives up after `waitSeconds`
-// (ExecutorUnavailable: the command exits 2 with its journal intact).
+// (ExecutorUnavailable: the command exits 2 with its journal intact). Each build of pim has a queue of its
+// own (`queueName`): workers of another build never take a job they would train differently, and the
+// coordinator says so when no worker of its build is connected.
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ExecutorUnavailable, type Executor, type JobProgress } from './executor.js';
 import type { EvaluationJob, JobResult } from './job.js';
+import { shortBuild, toolchainId } from './toolchain.js';
 
-export const QUEUE_NAME = 'pim-explore';
+/** The BullMQ queue of a build of pim (toolchain.ts): `pim-explore-` and the build's short hash. */
+export const queueName = (build: string = toolchainId()): string => `pim-explore-${shortBuild(build)}`;
 /** Finished jobs stay in Redis this long, so a resumed coordinator can still collect them. */
 const KEEP_SECONDS = 7 * 24 * 3600;
 /** Times a job that failed in the queue (workers lost on it) is put back before the run gives up. */
@@ -120,17 +124,28 @@ export class QueueExecutor implements Executor {
       await ex.guard(
         new Promise<void>((resolve) => (probe.status === 'ready' ? resolve() : ex.readyWaiters.add(resolve))),
       );
-      ex.queue = new Queue(QUEUE_NAME, { connection });
-      ex.events = new QueueEvents(QUEUE_NAME, { connection });
+      ex.queue = new Queue(queueName(), { connection });
+      ex.events = new QueueEvents(queueName(), { connection });
       ex.queue.on('error', (e: Error) => ex.down(e));
       ex.events.on('error', (e: Error) => ex.down(e));
       ex.events.on('progress', ({ jobId, data }) => ex.progress(jobId, data));
       await ex.guard(Promise.all([ex.queue.waitUntilReady(), ex.events.waitUntilReady()]));
+      await ex.sayWhenNoWorker();
     } catch (e) {
       await ex.close();
       throw e;
     }
     return ex;
+  }
+
+  /** Jobs wait until a worker of this build connects; with none yet, the user is told which to start. */
+  private async sayWhenNoWorker(): Promise<void> {
+    // CLIENT LIST may be refused (some hosted Redis): then nothing is said.
+    const workers = await this.queue!.getWorkersCount().catch(() => -1);
+    if (workers === 0)
+      this.opts.say(
+        `no worker takes jobs from queue ${queueName()} yet: the jobs wait for 'pimc worker --queue ${safeUrl(this.url)}' run from this build of pim (${shortBuild(toolchainId())}); workers of another build take another queue`,
+      );
   }
 
   private progress(jobId: string, data: unknown): void {

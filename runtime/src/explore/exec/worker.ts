@@ -9,7 +9,8 @@ import { Worker } from 'bullmq';
 import { WORKER_NAME } from './evaluator.js';
 import { parseJob, type JobResult } from './job.js';
 import { ProcessPool } from './pool.js';
-import { connectionFor, QUEUE_NAME, safeUrl } from './queue.js';
+import { connectionFor, queueName, safeUrl } from './queue.js';
+import { shortBuild, toolchainId } from './toolchain.js';
 
 export interface WorkerArgs {
   queue: string;
@@ -33,7 +34,7 @@ export async function workerCommand(args: WorkerArgs, out: Out, err: Out, childM
   const pool = new ProcessPool(concurrency, childModule);
   let down = false;
   const worker = new Worker(
-    QUEUE_NAME,
+    queueName(),
     async (job): Promise<JobResult> => {
       const parsed = parseJob(job.data);
       if (typeof parsed === 'string') {
@@ -64,7 +65,7 @@ export async function workerCommand(args: WorkerArgs, out: Out, err: Out, childM
     down = false;
   });
   out(
-    `pimc worker: ${hostname()}:${process.pid} takes jobs from ${safeUrl(args.queue)} (queue ${QUEUE_NAME}), ${concurrency} at a time; stop with Ctrl-C`,
+    `pimc worker: ${hostname()}:${process.pid} takes jobs from ${safeUrl(args.queue)} (queue ${queueName()}, build ${shortBuild(toolchainId())} of pim), ${concurrency} at a time; stop with Ctrl-C`,
   );
   let stopping = false;
   let forced = false;
