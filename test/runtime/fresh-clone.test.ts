@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { toolchainId } from '@pim/runtime/explore';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -114,6 +115,13 @@ describe('fresh clone: the README commands in a copy with nothing beside it', fu
       const build = run(clone, 'npm run build');
       assert.equal(build.code, 0, build.out);
     }
+    // The same sources built at another path, from nothing: the same build of pim (toolchain.ts), so
+    // workers installed this way take the jobs of this checkout's coordinator, and its journals resume.
+    const build = run(
+      clone,
+      `node --input-type=module -e "console.log((await import('@pim/runtime/explore')).toolchainId())"`,
+    );
+    assert.equal(build.out.trim(), toolchainId(), build.out);
     for (const command of pimc) {
       // Training and exploration take minutes as the README writes them: a few epochs suffice here.
       const quick = command.startsWith('npx pimc train ')
