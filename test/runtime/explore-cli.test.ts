@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '@pim/compiler';
-import { exploreCommand, paretoFront } from '@pim/runtime/explore';
+import { exploreCommand, paretoFront, toolchainId } from '@pim/runtime/explore';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PIMC = path.join(ROOT, 'cli/bin/pimc.js');
@@ -23,6 +23,7 @@ function pimc(...args: string[]): Promise<{ code: number; stdout: string; stderr
 
 interface JsonResult {
   exploration: string;
+  build: string;
   method: string;
   objectives: { name: string; sense: string }[];
   evaluations: {
@@ -56,6 +57,7 @@ describe('explore: pimc explore', function () {
     assert.equal(r.stderr, '', 'no progress output when stderr is not a terminal');
     const out = JSON.parse(fs.readFileSync(json, 'utf8')) as JsonResult;
     assert.equal(out.evaluations.length, 12);
+    assert.equal(out.build, toolchainId(), 'the build of pim that computed the figures');
     // The front is exactly the non-dominated evaluations.
     const pts = out.evaluations.map((e) => out.objectives.map((o) => e.objectives[o.name]!));
     assert.deepEqual(out.front, paretoFront(pts));

@@ -351,6 +351,8 @@ class Outputs {
             objectives: ex.objectives,
             parameters: ex.parameters.map((p) => p.path),
             batch: this.batch,
+            // The build of pim that computed the figures (what a job's id and the journal name).
+            build: toolchainId(),
             ...r,
           },
           null,

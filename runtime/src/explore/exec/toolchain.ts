@@ -97,7 +97,8 @@ export function buildHash(
   const pkgRoot = new Map<string, string>();
   const relName = (file: string): string => {
     for (const [dir, name] of pkgRoot)
-      if (file.startsWith(dir + path.sep)) return `${name}/${path.relative(dir, file)}`;
+      // '/'-separated, so a build is named alike on every system.
+      if (file.startsWith(dir + path.sep)) return `${name}/${path.relative(dir, file).split(path.sep).join('/')}`;
     return path.basename(file);
   };
   const visit = (file: string): void => {
