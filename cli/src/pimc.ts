@@ -41,7 +41,10 @@ Usage:
                                    up to S seconds for it, default 60); --train-limit/--test-limit:
                                    samples of the data each training uses
   pimc worker --queue redis://HOST:PORT [--concurrency N] [--lock-timeout S]
-                                   take exploration jobs from the queue until stopped
+                                   take exploration jobs from the queue until stopped, N at a
+                                   time, each in a training process of its own (default one per
+                                   core); S: seconds a lost worker's job waits before another
+                                   worker takes it (default 30)
 
 Options:
   --format text|json   how to print diagnostics (default text)
@@ -651,7 +654,14 @@ async function startWorker(args: string[], out: Out, err: Out): Promise<number> 
   return explorer.workerCommand(
     {
       queue: values.queue,
-      concurrency: wholeOption('worker', 'concurrency', values.concurrency, 1),
+      // One training process per job in hand, as --workers: at most a few per core.
+      concurrency: wholeOption(
+        'worker',
+        'concurrency',
+        values.concurrency,
+        1,
+        MAX_WORKERS_PER_CORE * availableParallelism(),
+      ),
       // BullMQ's timers take milliseconds in 32 bits; a day is far past any training.
       lockTimeout: wholeOption('worker', 'lock-timeout', values['lock-timeout'], 1, 86_400),
       childModule: EXPLORE_CHILD,

@@ -471,6 +471,12 @@ export const HOSTILE_CASES: HostileCase[] = [
     shows: ['is not a valid URL'],
   },
   {
+    name: 'worker --concurrency far past the cores: a usage error (it took 100000 and would start a training process per job taken)',
+    args: ['worker', '--queue', 'redis://127.0.0.1:1', '--concurrency', '100000'],
+    exit: [2],
+    shows: [/--concurrency must be a whole number from 1 to \d+, not '100000'/],
+  },
+  {
     name: 'worker --lock-timeout past 32-bit milliseconds: a usage error',
     args: ['worker', '--queue', 'redis://127.0.0.1:1', '--lock-timeout', '3000000'],
     exit: [2],

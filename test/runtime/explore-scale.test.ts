@@ -358,5 +358,7 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     if (code === 'still running') w.child.kill('SIGKILL');
     assert.equal(code, 0, w.stderr);
     assert.match(w.stdout, /stopping now \(Redis is unreachable\)/);
+    // No --concurrency: a training process per core, as --workers.
+    assert.match(w.stdout, new RegExp(`of pim\\), ${os.availableParallelism()} at a time`));
   });
 });

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { WORKER_NAME } from './evaluator.js';
 import { parseJob, type JobResult } from './job.js';
-import { ProcessPool } from './pool.js';
+import { defaultWorkers, ProcessPool } from './pool.js';
 import { connectionFor, queueName, safeUrl } from './queue.js';
 import { shortBuild, toolchainId } from './toolchain.js';
 
@@ -22,7 +22,8 @@ export interface WorkerArgs {
 type Out = (s: string) => void;
 
 export async function workerCommand(args: WorkerArgs, out: Out, err: Out, childModule: string): Promise<number> {
-  const concurrency = args.concurrency ?? 1;
+  // Like --workers: one training process per core unless told otherwise.
+  const concurrency = args.concurrency ?? defaultWorkers();
   const lockMs = (args.lockTimeout ?? 30) * 1000;
   let connection;
   try {
