@@ -96,6 +96,22 @@ describe('explore: jobs', function () {
       ];
       const ok = await new InProcessExecutor(JOBS.compileSources).run(coraJob(same));
       assert.ok(ok.ok, JSON.stringify(ok));
+      // The texts travel with the job: a worker without the folder trains the same.
+      const texts = same.map((d) => ({ ...d, text: fs.readFileSync(path.join(dir, 'cora', d.file), 'utf8') }));
+      fs.renameSync(path.join(dir, 'cora'), path.join(dir, 'elsewhere'));
+      const carried = await new InProcessExecutor(JOBS.compileSources).run(coraJob(texts));
+      assert.ok(carried.ok, JSON.stringify(carried));
+      assert.equal(carried.accuracy, ok.accuracy);
+      assert.deepEqual(carried.curve, ok.curve);
+      const missing = await new InProcessExecutor(JOBS.compileSources).run(coraJob(same));
+      assert.ok(!missing.ok && /cora[\\/]nodes\.tsv: file not found/.test(missing.error), JSON.stringify(missing));
+      const misnamed = await new InProcessExecutor(JOBS.compileSources).run(
+        coraJob(texts.map((d, i) => (i === 0 ? { ...d, file: 'other.tsv' } : d))),
+      );
+      assert.ok(
+        !misnamed.ok && /carries other\.tsv, edges\.tsv, the program reads nodes\.tsv, edges\.tsv/.test(misnamed.error),
+      );
+      fs.renameSync(path.join(dir, 'elsewhere'), path.join(dir, 'cora'));
       const none = await new InProcessExecutor(JOBS.compileSources).run(coraJob([]));
       assert.ok(!none.ok && /data set 'cora': read from 2 files here and 0 on the coordinator/.test(none.error));
       // This machine's copy differs from the coordinator's: refused, naming the file.
@@ -186,6 +202,10 @@ describe('explore: jobs', function () {
       [{ ...job, sources: [{ ...job.sources[0]!, text: 'tampered' }] }, /does not match its hash/],
       [{ ...job, overrides: [{ path: 'x', value: { nested: 1 } }] }, /overrides/],
       [{ ...job, seed: 7 }, /id is not the hash/],
+      [
+        { ...job, data: [{ file: 'nodes.tsv', sha256: 'a'.repeat(64), text: 'x' }] },
+        /data file nodes\.tsv: its text does not match its hash/,
+      ],
       [{ ...job, label: 'x'.repeat(MAX_JOB_BYTES) }, /over the limit/],
     ];
     for (const [data, why] of cases) {

@@ -52,21 +52,20 @@ export function programDataFiles(ir: IrProgram, dataRoot?: string): { dataset: s
 }
 
 /**
- * The files data set `dataset` is read from, each with the SHA-256 of its bytes (none for built-in and
- * synthetic sets): what a training's result depends on besides the program and the build.
+ * The files data set `dataset` is read from (none for built-in and synthetic sets), each with its text
+ * and the SHA-256 of that text: what a training's result depends on besides the program and the build.
  */
-export function datasetFileHashes(
+export function datasetFiles(
   ir: IrProgram,
   dataset: string,
   dataRoot?: string,
-): { file: string; path: string; sha256: string }[] {
+): { file: string; path: string; sha256: string; text: string }[] {
   return programDataFiles(ir, dataRoot)
     .filter((f) => f.dataset === dataset)
-    .map(({ file }) => ({
-      file: basename(file),
-      path: file,
-      sha256: createHash('sha256').update(readBytes(file)).digest('hex'),
-    }));
+    .map(({ file }) => {
+      const text = readText(file);
+      return { file: basename(file), path: file, sha256: createHash('sha256').update(text).digest('hex'), text };
+    });
 }
 
 export const SPLIT_NONE = 0;
@@ -77,12 +76,8 @@ export const SPLIT_TEST = 3;
 const SPLIT_CODES: Record<string, number> = { none: SPLIT_NONE, train: SPLIT_TRAIN, val: SPLIT_VAL, test: SPLIT_TEST };
 
 function readText(file: string): string {
-  return readBytes(file).toString('utf8');
-}
-
-function readBytes(file: string): Buffer {
   try {
-    return readFileSync(file);
+    return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new DataError(
@@ -113,11 +108,15 @@ function dataLines(text: string): { line: number; text: string }[] {
   return out;
 }
 
-/** Loads `nodes.tsv` and `edges.tsv` from `dir`; the graph's name is the folder's name. */
-export function loadPlanetoid(dir: string): PlanetoidGraph {
+/**
+ * Loads `nodes.tsv` and `edges.tsv` from `dir`, or from `texts` (by those names) where given — an
+ * exploration's job carries them to a worker that may not have the folder; the graph's name is the
+ * folder's name.
+ */
+export function loadPlanetoid(dir: string, texts?: Readonly<Record<string, string>>): PlanetoidGraph {
   const { nodes: nodesFile, edges: edgesFile } = planetoidFiles(dir);
-  const nodesText = readText(nodesFile);
-  const edgesText = readText(edgesFile);
+  const nodesText = texts?.['nodes.tsv'] ?? readText(nodesFile);
+  const edgesText = texts?.['edges.tsv'] ?? readText(edgesFile);
 
   // The header states the feature count ("…; 1433 features)"); otherwise it is 1 + the largest index seen.
   const firstLine = nodesText.split('\n', 1)[0]!;

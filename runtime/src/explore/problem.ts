@@ -8,9 +8,9 @@ import { dirname, relative, sep } from 'node:path';
 import type { DesignCompiler, IrExperiment, IrExploration, IrProgram } from '@pim/ir';
 import { InProcessExecutor, type Executor, type JobProgress } from './exec/executor.js';
 import { designObjectives, isOutcome } from './exec/hardware.js';
-import { makeJob, sha256, type JobDataFile, type JobSource } from './exec/job.js';
+import { makeJob, MAX_INLINE_DATA_BYTES, sha256, type JobDataFile, type JobSource } from './exec/job.js';
 import { toolchainId } from './exec/toolchain.js';
-import { datasetFileHashes } from '../data/planetoid.js';
+import { datasetFiles } from '../data/planetoid.js';
 import type { Journal } from './exec/journal.js';
 import type { SourcesCompiler } from './exec/evaluator.js';
 import { ExploreError, isInfeasible, type DesignProblem, type HardwareOutcome, type Measurement } from './types.js';
@@ -174,12 +174,13 @@ function accuracyByJobs(
     throw new ExploreError('accuracy is trained by jobs, which carry the program: the problem needs its sources');
   const sources: JobSource[] = files.sources.map((f) => ({ path: f.path, sha256: sha256(f.text), text: f.text }));
   let executor = opts.executor;
-  // The data set's files, hashed once (no `vary` changes a data set): jobs on other copies are other work.
+  // The data set's files, read and hashed once (no `vary` changes a data set): jobs on other copies are
+  // other work. Small sets travel with each job, so a worker needs no copy of its own.
   let data: JobDataFile[] | undefined;
   const toolchain = toolchainId();
   return async (pt, epochs): Promise<Measurement> => {
     const values = space.values(pt);
-    data ??= datasetFileHashes(ir, exp.dataset, files.root).map(({ file, sha256 }) => ({ file, sha256 }));
+    data ??= jobData(ir, exp.dataset, files.root);
     const job = makeJob({
       toolchain,
       data,
@@ -219,6 +220,13 @@ function accuracyByJobs(
       wallSeconds: r.wallSeconds,
     };
   };
+}
+
+/** A data set's files as jobs carry them: by name and hash, with their texts when small enough to travel. */
+function jobData(ir: IrProgram, dataset: string, root: string): JobDataFile[] {
+  const files = datasetFiles(ir, dataset, root);
+  const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  return files.map(({ file, sha256, text }) => ({ file, sha256, ...(bytes <= MAX_INLINE_DATA_BYTES ? { text } : {}) }));
 }
 
 /** The program's folder, and its entry and files as jobs and hardware requests name them. */

@@ -24,6 +24,8 @@ export interface DataOptions {
   /** Caps on samples, for quick runs. */
   trainLimit?: number;
   testLimit?: number;
+  /** A Planetoid set's files by name (`nodes.tsv`, `edges.tsv`), read instead of its folder's: an exploration's job carries them. */
+  planetoidTexts?: Readonly<Record<string, string>>;
 }
 
 export type LoadedData = { kind: 'tensor'; set: TensorDataset } | { kind: 'graph'; graph: PlanetoidGraph };
@@ -60,7 +62,7 @@ function checkSplits(ds: IrDataset, data: LoadedData, used: ('train' | 'test')[]
 function loadDeclared(ds: IrDataset, opts: DataOptions): LoadedData {
   switch (ds.source) {
     case 'planetoid': {
-      return { kind: 'graph', graph: loadPlanetoid(planetoidDir(ds, opts.dataRoot)) };
+      return { kind: 'graph', graph: loadPlanetoid(planetoidDir(ds, opts.dataRoot), opts.planetoidTexts) };
     }
     case 'builtin': {
       if ((ds.set ?? ds.name) !== 'mnist')

@@ -5,7 +5,7 @@
 // The sources are read only from the job (an import outside it is a compile error, never a file read
 // on the worker); data sets the program names by path resolve against the coordinator's folder.
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { IrExperiment, IrOverride, IrProgram } from '@pim/ir';
 import type { LoadedData } from '../../train/data.js';
 import { parseJob, type EvaluationJob, type JobDataFile, type JobResult } from './job.js';
@@ -87,6 +87,35 @@ export class JobEvaluator {
     }
   }
 
+  /**
+   * The data set's texts: those the job carries (parseJob has checked their hashes; their names must be
+   * the files this program reads), else this machine's files, checked against the job's hashes.
+   */
+  private async verifiedData(
+    job: EvaluationJob,
+    ir: IrProgram,
+    dataset: string,
+  ): Promise<Record<string, string> | undefined> {
+    const { datasetFiles, programDataFiles } = await import('../../data/planetoid.js');
+    const inline = job.data.length > 0 && job.data.every((d) => d.text !== undefined);
+    if (inline) {
+      const names = programDataFiles(ir, job.root)
+        .filter((f) => f.dataset === dataset)
+        .map((f) => basename(f.file));
+      const sent = job.data.map((d) => d.file);
+      if (names.join('\0') !== sent.join('\0'))
+        throw new Error(
+          `data set '${dataset}': the job carries ${sent.join(', ')}, the program reads ${names.join(', ')}`,
+        );
+      return Object.fromEntries(job.data.map((d) => [d.file, d.text!]));
+    }
+    // Read once: what was checked is what is loaded.
+    const here = datasetFiles(ir, dataset, job.root);
+    const differs = dataDiffers(job.data, here);
+    if (differs) throw new Error(`data set '${dataset}': ${differs}`);
+    return here.length ? Object.fromEntries(here.map((f) => [f.file, f.text])) : undefined;
+  }
+
   private compile(job: EvaluationJob): IrProgram | string {
     const texts = new Map(job.sources.map((s) => [resolve(job.root, s.path), s.text]));
     const ir = this.compileSources(resolve(job.root, job.entry), texts, job.overrides);
@@ -97,7 +126,7 @@ export class JobEvaluator {
     const key = JSON.stringify([
       job.sources.map((s) => s.sha256),
       job.root,
-      job.data,
+      job.data.map((d) => d.sha256),
       job.experiment,
       job.trainLimit,
       job.testLimit,
@@ -106,12 +135,11 @@ export class JobEvaluator {
     if (!d) {
       const exp = ir.experiments.find((e) => e.name === job.experiment);
       if (!exp) throw new Error(`no experiment '${job.experiment}' in the program`);
-      const { datasetFileHashes } = await import('../../data/planetoid.js');
-      const differs = dataDiffers(job.data, datasetFileHashes(ir, exp.dataset, job.root));
-      if (differs) throw new Error(`data set '${exp.dataset}': ${differs}`);
+      const texts = await this.verifiedData(job, ir, exp.dataset);
       const { loadExperimentData } = await import('../../train/data.js');
       d = loadExperimentData(ir, exp as IrExperiment, {
         dataRoot: job.root,
+        ...(texts ? { planetoidTexts: texts } : {}),
         ...(job.trainLimit ? { trainLimit: job.trainLimit } : {}),
         ...(job.testLimit ? { testLimit: job.testLimit } : {}),
       });
@@ -122,7 +150,7 @@ export class JobEvaluator {
   }
 }
 
-/** Why this machine's data files are not the coordinator's (by name and SHA-256), or undefined when they are. */
+/** Why the data files (by name and SHA-256) are not the coordinator's, or undefined when they are. */
 function dataDiffers(
   coordinator: readonly JobDataFile[],
   here: readonly (JobDataFile & { path: string })[],

@@ -22,11 +22,19 @@ export interface JobSource {
   text: string;
 }
 
-/** A data file the experiment reads, by its name in its data set's folder and its SHA-256. */
+/**
+ * A data file the experiment reads, by its name in its data set's folder and the SHA-256 of its text.
+ * The text travels with the job when the set's files are small (MAX_INLINE_DATA_BYTES): a worker then
+ * needs no copy of its own. It is not part of the id (the hash is).
+ */
 export interface JobDataFile {
   file: string;
   sha256: string;
+  text?: string;
 }
+
+/** A data set whose files' texts come to at most this many bytes goes with each job. */
+export const MAX_INLINE_DATA_BYTES = 4 * 1024 * 1024;
 
 export interface EvaluationJob {
   format: typeof JOB_FORMAT;
@@ -117,7 +125,13 @@ export function parseJob(data: unknown): EvaluationJob | string {
     !Array.isArray(files) ||
     !files.every((d) => isObj(d) && typeof d['file'] === 'string' && typeof d['sha256'] === 'string')
   )
-    return "the job's data files are not [{file, sha256}]";
+    return "the job's data files are not [{file, sha256, text?}]";
+  for (const d of files as Record<string, unknown>[]) {
+    if (d['text'] !== undefined && typeof d['text'] !== 'string')
+      return `data file ${String(d['file'])}: its text is not a string`;
+    if (typeof d['text'] === 'string' && sha256(d['text']) !== d['sha256'])
+      return `data file ${String(d['file'])}: its text does not match its hash`;
+  }
   if (!whole(data['epochs'], 1)) return "the job's epochs are not a whole number of at least 1";
   if (!whole(data['seed'], 0)) return "the job's seed is not a whole number";
   for (const k of ['trainLimit', 'testLimit'] as const)

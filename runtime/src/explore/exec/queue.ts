@@ -10,7 +10,7 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ExecutorUnavailable, type Executor, type JobProgress } from './executor.js';
-import type { EvaluationJob, JobResult } from './job.js';
+import { sha256, type EvaluationJob, type JobResult } from './job.js';
 import { shortBuild, toolchainId } from './toolchain.js';
 
 /** The BullMQ queue of a build of pim (toolchain.ts): `pim-explore-` and the build's short hash. */
@@ -19,6 +19,28 @@ export const queueName = (build: string = toolchainId()): string => `pim-explore
 const KEEP_SECONDS = 7 * 24 * 3600;
 /** Times a job that failed in the queue (workers lost on it) is put back before the run gives up. */
 const RESUBMITS = 3;
+
+/** Where a data file's text waits for workers: by its SHA-256, beside the build's queue. */
+export const dataKey = (sha256: string): string => `pim-explore:data:${sha256}`;
+
+/**
+ * A queued job with its data files' texts back from Redis (`get`), where the coordinator put them. A
+ * text that is gone (expired) or does not match its hash is left out: the worker then reads its own
+ * copy, checked against the hash.
+ */
+export async function withQueuedData(
+  job: EvaluationJob,
+  get: (key: string) => Promise<string | null>,
+): Promise<EvaluationJob> {
+  if (job.data.length === 0 || job.data.every((d) => d.text !== undefined)) return job;
+  const data = [];
+  for (const d of job.data) {
+    const text = d.text ?? (await get(dataKey(d.sha256)));
+    if (text === null || sha256(text) !== d.sha256) return job;
+    data.push({ ...d, text });
+  }
+  return { ...job, data };
+}
 
 /** The URL for messages: the password replaced by ***. */
 export function safeUrl(url: string): string {
@@ -191,8 +213,27 @@ export class QueueExecutor implements Executor {
     );
   }
 
+  /** Data texts put in Redis by this coordinator (by hash): each once. */
+  private readonly stored = new Set<string>();
+
+  /**
+   * The job as queued: its data files' texts go to Redis once each, under their hash (dataKey), and the
+   * job carries only the hashes — a run's hundreds of jobs would otherwise keep hundreds of copies of
+   * the data set in Redis for a week. A worker puts them back (withQueuedData).
+   */
+  private async queued(job: EvaluationJob): Promise<EvaluationJob> {
+    if (!job.data.some((d) => d.text !== undefined)) return job;
+    for (const d of job.data)
+      if (d.text !== undefined && !this.stored.has(d.sha256)) {
+        // Through the queue's client, which waits out an outage as adding the job does.
+        await (await this.queue!.backend.client).set(dataKey(d.sha256), d.text, { EX: KEEP_SECONDS });
+        this.stored.add(d.sha256);
+      }
+    return { ...job, data: job.data.map(({ file, sha256 }) => ({ file, sha256 })) };
+  }
+
   private async submit(job: EvaluationJob): Promise<JobResult> {
-    const added = await this.queue!.add('evaluate', job, {
+    const added = await this.queue!.add('evaluate', await this.queued(job), {
       jobId: job.id,
       removeOnComplete: { age: KEEP_SECONDS },
       removeOnFail: { age: KEEP_SECONDS },

@@ -9,7 +9,7 @@ import { Worker } from 'bullmq';
 import { WORKER_NAME } from './evaluator.js';
 import { parseJob, type JobResult } from './job.js';
 import { defaultWorkers, ProcessPool } from './pool.js';
-import { connectionFor, queueName, safeUrl } from './queue.js';
+import { connectionFor, queueName, safeUrl, withQueuedData } from './queue.js';
 import { shortBuild, toolchainId } from './toolchain.js';
 
 export interface WorkerArgs {
@@ -43,8 +43,9 @@ export async function workerCommand(args: WorkerArgs, out: Out, err: Out, childM
         return { id: String(job.id), ok: false, error: `refused: ${parsed}`, worker: WORKER_NAME };
       }
       const t0 = performance.now();
+      const withData = await withQueuedData(parsed, async (key) => (await worker.backend.client).get(key));
       const r = await pool.run(
-        parsed,
+        withData,
         (p) => void job.updateProgress({ epoch: p.epoch, epochs: p.epochs, worker: p.worker }).catch(() => undefined),
       );
       out(
