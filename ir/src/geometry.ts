@@ -70,13 +70,3 @@ export function cellUtilization(
 ): number {
   return crossbars > 0 ? (K * N * slices) / (crossbars * rows * cols) : 0;
 }
-
-/**
- * The tier of a 3D stack (0 … tiers − 1, bottom first) a partition's units sit on: its place in the NoC's
- * `tiers` list, else its own `tier`, held to the stack. One rule for the runtime's floorplan
- * (noc/place.ts) and the compiler's check that a stated die holds its units (passes/thermal.ts).
- */
-export function partitionTier(p: { name: string; tier: number }, tiers: readonly string[], stack: number): number {
-  const listed = tiers.indexOf(p.name);
-  return Math.min(stack - 1, Math.max(0, listed >= 0 ? listed : p.tier));
-}

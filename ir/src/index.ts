@@ -3,5 +3,6 @@
 export * from './types.js';
 export { loadIr, validateIr, compileWithAjv, IrError, IR_SCHEMA_URL } from './validate.js';
 export * from './geometry.js';
+export * from './placement.js';
 export * from './components.js';
 export * from './defaults.js';

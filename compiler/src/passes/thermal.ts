@@ -2,7 +2,7 @@
 // runtime's compact thermal model needs (die stack materials, spreader, sink, air). The floorplan
 // itself — where each tile and GPU core sits — follows the NoC placement, which the runtime owns.
 import { diag } from '@pim/grammar';
-import { partitionTier, type IrArchitecture, type IrNoc, type IrThermal } from '@pim/ir';
+import { firstChipDies, type IrArchitecture, type IrNoc, type IrThermal } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, type Instance } from '../semantics/instance.js';
 import { GRID_MAX } from './value-rules.js';
@@ -86,33 +86,17 @@ function checkPackage(ctx: CheckContext, inst: Instance, t: IrThermal): void {
 }
 
 /**
- * Area of the units on each die of one chip, as the runtime's floorplan places them (runtime/src/noc/place.ts):
- * on a stacked mesh each partition on its tier (`tiers`, else its own), units of no partition on the first;
- * otherwise one die with every unit. Tile and GPU counts are for all chips.
- */
-function dieAreas(arch: IrArchitecture): number[] {
-  const chips = Math.max(1, arch.chips ?? 1);
-  const noc = arch.noc;
-  const Z = noc?.topology === 'mesh3d' && chips === 1 ? Math.max(1, noc.dims[2] ?? 1) : 1;
-  const areas = new Array<number>(Z).fill(0);
-  const tierOf = (unit: string, kind: 'tiles' | 'gpus'): number => {
-    const p = Z > 1 ? arch.partitions.find((x) => x[kind].includes(unit)) : undefined;
-    return p ? partitionTier(p, noc!.tiers, Z) : 0;
-  };
-  for (const t of arch.tile_types) areas[tierOf(t.name, 'tiles')]! += (t.count * t.area_m2) / chips;
-  for (const g of arch.gpus) areas[tierOf(g.name, 'gpus')]! += (g.count * g.area_m2) / chips;
-  return areas;
-}
-
-/**
  * A stated die (both sides; with one, the other follows from the areas) must hold the units placed on it:
- * smaller, the floorplan overlaps them and the power density, hence the temperatures, are too high.
+ * smaller, the floorplan overlaps them and the power density, hence the temperatures, are too high. The
+ * units are those the runtime's floorplan places there (@pim/ir firstChipDies): on its fullest tier of a
+ * stack, and with several chips on the first chip's, which the units fill before the next.
  */
 export function checkDieArea(ctx: CheckContext, inst: Instance, arch: IrArchitecture): void {
   const t = arch.thermal;
   if (!t?.die_width_m || !t.die_height_m) return;
   const die = t.die_width_m * t.die_height_m;
-  const areas = dieAreas(arch);
+  // The units the runtime's floorplan puts on each die (tier) of the first chip, the one it models.
+  const areas = firstChipDies(arch).map((d) => d.area_m2);
   const fullest = Math.max(...areas);
   // A relative margin: the areas are sums of products, the die a product of stated lengths.
   if (!(die < fullest * (1 - 1e-9))) return;
@@ -120,7 +104,13 @@ export function checkDieArea(ctx: CheckContext, inst: Instance, arch: IrArchitec
   if (!at) return;
   const mm = (m: number) => `${Number((m * 1e3).toPrecision(4))} mm`;
   const mm2 = (a: number) => `${Number((a * 1e6).toPrecision(4))} mm²`;
-  const where = areas.length > 1 ? `its fullest tier (tier ${areas.indexOf(fullest)})` : 'it';
+  const fill = (arch.chips ?? 1) > 1 ? 'the units fill the chips one after another' : undefined;
+  const where =
+    areas.length > 1
+      ? `${fill ? "the first chip's" : 'its'} fullest tier (tier ${areas.indexOf(fullest)}${fill ? `; ${fill}` : ''})`
+      : fill
+        ? `the first chip's die (${fill})`
+        : 'it';
   ctx.report(
     diag(
       'dieSmallerThanUnits',

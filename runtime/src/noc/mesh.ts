@@ -1,6 +1,6 @@
 // 2D mesh, 2D torus and 3D stacked mesh with dimension-ordered (X, then Y, then Z) routing, plus a bus.
 // Links are directed: index = node × 6 + direction (+x, −x, +y, −y, +z, −z).
-import type { IrNoc } from '@pim/ir';
+import { nocRouters, type IrNoc } from '@pim/ir';
 
 export type Topology = 'mesh' | 'mesh3d' | 'torus' | 'bus' | 'cmesh';
 
@@ -44,11 +44,9 @@ export interface ChipLinks {
  * node, and transfers between them would be free).
  */
 export function meshFromIr(noc: IrNoc, chipLinks?: ChipLinks, endpoints?: number): Mesh {
-  const d = noc.dims;
   const chips = chipLinks && chipLinks.chips > 1 ? chipLinks.chips : 1;
-  const busNodes = endpoints === undefined ? (d[0] ?? 1) : Math.ceil(endpoints / chips);
-  const dims: [number, number, number] =
-    noc.topology === 'bus' ? [Math.max(1, busNodes), 1, 1] : [d[0]!, d[1]!, noc.topology === 'mesh3d' ? d[2]! : 1];
+  const busNodes = endpoints === undefined ? (noc.dims[0] ?? 1) : Math.ceil(endpoints / chips);
+  const dims: [number, number, number] = noc.topology === 'bus' ? [Math.max(1, busNodes), 1, 1] : nocRouters(noc);
   return {
     topology: noc.topology,
     dims,

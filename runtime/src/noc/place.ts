@@ -1,7 +1,8 @@
-// Deterministic placement of tiles and GPUs on mesh routers: partitions in declaration order (or on their
-// tier in a stacked mesh), tiles of a type consecutively along a snake path, several tiles per router
-// when there are more tiles than routers (concentration).
-import { partitionTier, type IrArchitecture } from '@pim/ir';
+// Deterministic placement of tiles and GPUs on mesh routers, by @pim/ir's rule (placement.ts: the order
+// of the units, several on a router when there are more units than routers, chip after chip and tier
+// after tier or each partition on its tier of a stack), along a snake path of each tier so that
+// consecutive units stay neighbours.
+import { fillRouters, routerGrid, routerOfUnit, routerSite, type IrArchitecture } from '@pim/ir';
 import { type Mesh, ioNodeOf, snakeOrder } from './mesh.js';
 
 export interface UnitPlacement {
@@ -15,67 +16,37 @@ export interface UnitPlacement {
   concentration: number[];
 }
 
-interface Unit {
-  kind: 'tile' | 'gpu';
-  name: string;
-  count: number;
-}
-
-/** Tiles and GPU cores of the architecture: the endpoints a NoC connects. */
-export function endpointCount(arch: IrArchitecture): number {
-  return arch.tile_types.reduce((s, t) => s + t.count, 0) + arch.gpus.reduce((s, g) => s + g.count, 0);
-}
-
 /** `useTiers`: put each partition on its declared tier (3D, one chip); otherwise fill chip after chip, tier after tier. */
 export function placeUnits(arch: IrArchitecture, mesh: Mesh, useTiers: boolean): UnitPlacement {
-  const Z = mesh.dims[2];
-  useTiers = useTiers && mesh.chips === 1;
-  const groups: Unit[][] = Array.from({ length: Z }, () => []);
-  const all: Unit[] = [];
-  const tiers = arch.noc?.tiers ?? [];
-  for (const p of arch.partitions) {
-    const units: Unit[] = [];
-    for (const t of p.tiles) {
-      const tt = arch.tile_types.find((x) => x.name === t);
-      if (tt) units.push({ kind: 'tile', name: tt.name, count: tt.count });
-    }
-    for (const g of p.gpus) {
-      const gpu = arch.gpus.find((x) => x.name === g);
-      if (gpu) units.push({ kind: 'gpu', name: gpu.name, count: gpu.count });
-    }
-    // Tile types or GPUs a partition does not list still need a router.
-    if (useTiers && Z > 1) {
-      groups[partitionTier(p, tiers, Z)]!.push(...units);
-    } else all.push(...units);
-  }
-  for (const tt of arch.tile_types)
-    if (!arch.partitions.some((p) => p.tiles.includes(tt.name)))
-      (useTiers && Z > 1 ? groups[0]! : all).push({ kind: 'tile', name: tt.name, count: tt.count });
-  for (const g of arch.gpus)
-    if (!arch.partitions.some((p) => p.gpus.includes(g.name)))
-      (useTiers && Z > 1 ? groups[0]! : all).push({ kind: 'gpu', name: g.name, count: g.count });
-
+  const grid = routerGrid(arch, mesh.dims, mesh.chips, useTiers);
   const tileNodes = new Map<string, Int32Array>();
   const gpuNodes = new Map<string, Int32Array>();
   const concentration: number[] = [];
-  const assign = (units: Unit[], order: number[]): void => {
-    const total = units.reduce((s, u) => s + u.count, 0);
-    // A concentrated mesh puts its stated number of tiles on each router (more only when they do not fit).
-    const c = Math.max(mesh.topology === 'cmesh' ? (arch.noc?.concentration ?? 1) : 1, Math.ceil(total / order.length));
-    concentration.push(c);
+  const paths = new Map<number, number[]>();
+  const pathOf = (chip: number, tier: number): number[] => {
+    const key = chip * mesh.dims[2] + tier;
+    let p = paths.get(key);
+    if (!p) paths.set(key, (p = snakeOrder(mesh, tier, chip)));
+    return p;
+  };
+  for (const fill of fillRouters(arch, grid)) {
+    concentration.push(fill.perRouter);
+    // Consecutive units share a router: look each router's node up once.
+    let router = -1;
+    let at = 0;
+    const node = (r: number): number => {
+      if (r !== router) {
+        const s = routerSite(grid, fill, (router = r));
+        at = pathOf(s.chip, s.tier)[s.at]!;
+      }
+      return at;
+    };
     let k = 0;
-    for (const u of units) {
+    for (const u of fill.runs) {
       const nodes = new Int32Array(u.count);
-      for (let i = 0; i < u.count; i++, k++) nodes[i] = order[Math.floor(k / c)]!;
+      for (let i = 0; i < u.count; i++, k++) nodes[i] = node(routerOfUnit(fill, k));
       (u.kind === 'tile' ? tileNodes : gpuNodes).set(u.name, nodes);
     }
-  };
-  if (useTiers && Z > 1) for (let z = 0; z < Z; z++) assign(groups[z]!, snakeOrder(mesh, z));
-  else {
-    // Chip after chip, tier after tier.
-    const order: number[] = [];
-    for (let c = 0; c < mesh.chips; c++) for (let z = 0; z < Z; z++) order.push(...snakeOrder(mesh, z, c));
-    assign(all, order);
   }
   return { tileNodes, gpuNodes, ioNode: ioNodeOf(mesh, 0), concentration };
 }

@@ -1,8 +1,8 @@
 // The walk's transfers as NoC flows: placed on the declared topology's routers and routed, and, for one
 // chip, on its 2D/3D counterpart with the same routers. Router placement is cached per architecture.
-import type { IrArchitecture } from '@pim/ir';
+import { unitCount, type IrArchitecture } from '@pim/ir';
 import { counterpart, meshFromIr, type Mesh } from '../noc/mesh.js';
-import { endpointCount, placeUnits, type UnitPlacement } from '../noc/place.js';
+import { placeUnits, type UnitPlacement } from '../noc/place.js';
 import { routeFlows, type Flow, type NocResult } from '../noc/traffic.js';
 import type { Host, Transfer } from './walk.js';
 
@@ -95,7 +95,7 @@ export function routeTransfers(
       : undefined;
   if (chips > 1 && !chipLinks)
     warnings.add(`architecture '${arch.name}' has ${chips} chips but no off-chip links: chips treated as one mesh`);
-  const d = placedMesh(arch, 'declared', () => meshFromIr(noc, chipLinks, endpointCount(arch)), true);
+  const d = placedMesh(arch, 'declared', () => meshFromIr(noc, chipLinks, unitCount(arch)), true);
   out.declaredPlacement = d;
   out.declaredConc = d.units.concentration;
   out.declared = routeFlows(d.mesh, buildFlows(d.units, hosts, transfers), detail);

@@ -3,7 +3,7 @@
 // mapping at the simulated throughput (each layer's energy per image on the tiles or GPU cores that
 // run it, the NoC's energy over the routers, and the idle power of mapped units), solved by the
 // compact thermal model (../thermal). Only for an architecture with a `thermal` block.
-import type { IrArchitecture, IrThermal } from '@pim/ir';
+import { floorplanGrid, type IrArchitecture, type IrNoc, type IrThermal } from '@pim/ir';
 import { coord, meshFromIr, perChip } from '../noc/mesh.js';
 import { placeUnits } from '../noc/place.js';
 import { solveSteady, ThermalError, type ThermalLayer, type ThermalStack } from '../thermal/index.js';
@@ -30,31 +30,36 @@ interface Floorplan extends PlacedMesh {
   height: number;
 }
 
+/** The stand-in for an architecture without a NoC: a mesh whose routers are sites, nothing more. */
+const NO_NOC: IrNoc = {
+  topology: 'mesh',
+  dims: [1, 1],
+  flit_bits: 32,
+  hop_latency_s: 1e-9,
+  tiers: [],
+  tsv_latency_s: 1e-9,
+  link_bandwidth_bps: 1,
+  energy_per_bit_hop_j: 0,
+  router_power_w: 0,
+};
+
 /**
- * The NoC's placement of the tiles and GPU cores, of which the floorplan keeps one chip's (identical
- * chips heat alike, and each has its own package): the simulation's (`declared`), else placed here (a
- * square 2D mesh per chip when the architecture has no NoC or a bus), chip after chip. Placed on one
- * chip's routers, every chip's units crowded one die (a die sized for one chip, which PIM4202 checks,
- * held twice its units).
+ * The placement of the tiles and GPU cores on @pim/ir's floorplan routers (floorplanGrid: the NoC's,
+ * else a square mesh per chip for no NoC or a bus), chip after chip, of which the floorplan keeps the
+ * first chip's (identical chips heat alike, and each has its own package): the units PIM4202 counts
+ * on each die (firstChipDies). The simulation's placement on the declared NoC (`declared`) is that one
+ * unless it put every chip's units on one chip's routers (chips without off-chip links are routed as
+ * one mesh), which would crowd them on one die.
  */
 function placement(arch: IrArchitecture, declared: PlacedMesh | undefined): PlacedMesh {
-  if (declared && arch.noc?.topology !== 'bus') return declared;
-  const chips = Math.max(1, arch.chips ?? 1);
-  const units = arch.tile_types.reduce((s, t) => s + t.count, 0) + arch.gpus.reduce((s, g) => s + g.count, 0);
-  const side = Math.max(1, Math.ceil(Math.sqrt(units / chips)));
-  const noc = arch.noc ?? {
-    topology: 'mesh' as const,
-    dims: [side, side],
-    flit_bits: 32,
-    hop_latency_s: 1e-9,
-    tiers: [],
-    tsv_latency_s: 1e-9,
-    link_bandwidth_bps: 1,
-    energy_per_bit_hop_j: 0,
-    router_power_w: 0,
-  };
-  const links = chips > 1 ? { chips, bandwidth: 1, latency: 0, energyPerBit: 0 } : undefined;
-  const mesh = meshFromIr(noc.topology === 'bus' ? { ...noc, topology: 'mesh', dims: [side, side] } : noc, links);
+  const grid = floorplanGrid(arch);
+  const bus = arch.noc?.topology === 'bus';
+  if (declared && !bus && declared.mesh.chips === grid.chips) return declared;
+  // Only the routers matter here: a bus's one link is no floorplan, and its figures cost nothing here.
+  const noc: IrNoc =
+    arch.noc && !bus ? arch.noc : { ...(arch.noc ?? NO_NOC), topology: 'mesh', dims: [grid.dims[0], grid.dims[1]] };
+  const links = grid.chips > 1 ? { chips: grid.chips, bandwidth: 1, latency: 0, energyPerBit: 0 } : undefined;
+  const mesh = meshFromIr(noc, links);
   return { mesh, units: placeUnits(arch, mesh, true) };
 }
 

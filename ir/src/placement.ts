@@ -1,0 +1,177 @@
+// Where the tiles and GPU cores sit on the routers: the order of the units and how they fill the
+// routers, chip after chip and tier after tier, or each partition on its tier of a one-chip stack.
+// One rule for the runtime's placement (runtime/src/noc/place.ts: the NoC's routing and the thermal
+// floorplan) and the compiler's check that a stated die holds the units on it (PIM4202,
+// compiler/src/passes/thermal.ts), so that the two count the same units on each die.
+import type { IrArchitecture, IrNoc } from './types.js';
+
+/**
+ * The tier of a 3D stack (0 … tiers − 1, bottom first) a partition's units sit on: its place in the NoC's
+ * `tiers` list, else its own `tier`, held to the stack.
+ */
+export function partitionTier(p: { name: string; tier: number }, tiers: readonly string[], stack: number): number {
+  const listed = tiers.indexOf(p.name);
+  return Math.min(stack - 1, Math.max(0, listed >= 0 ? listed : p.tier));
+}
+
+/** The units of one tile type or GPU, all chips' (the IR's count). */
+export interface UnitRun {
+  kind: 'tile' | 'gpu';
+  name: string;
+  count: number;
+  area_m2: number;
+}
+
+/** Tiles and GPU cores of the architecture, all chips': the endpoints a NoC connects. */
+export function unitCount(arch: IrArchitecture): number {
+  return arch.tile_types.reduce((s, t) => s + t.count, 0) + arch.gpus.reduce((s, g) => s + g.count, 0);
+}
+
+/** Routers of one chip of a NoC other than a bus, [x, y, z] (z = 1 unless a 3D stack). */
+export function nocRouters(noc: IrNoc): [number, number, number] {
+  const d = noc.dims;
+  return [d[0] ?? 1, d[1] ?? 1, noc.topology === 'mesh3d' ? (d[2] ?? 1) : 1];
+}
+
+/** The routers units are placed on. */
+export interface RouterGrid {
+  /** Routers of one chip, [x, y, tiers]. */
+  dims: readonly [number, number, number];
+  chips: number;
+  /** Units a router holds at least: a concentrated mesh's stated concentration, else 1. */
+  concentration: number;
+  /** Each partition on its tier (a stack of one chip); otherwise chip after chip, tier after tier. */
+  byTier: boolean;
+}
+
+/** `useTiers`: put each partition on its tier when the routers are a stack of one chip. */
+export function routerGrid(
+  arch: IrArchitecture,
+  dims: readonly [number, number, number],
+  chips: number,
+  useTiers: boolean,
+): RouterGrid {
+  const concentration = arch.noc?.topology === 'cmesh' ? (arch.noc.concentration ?? 1) : 1;
+  return { dims, chips, concentration, byTier: useTiers && chips === 1 && dims[2] > 1 };
+}
+
+/**
+ * The routers of the thermal floorplan: the NoC's, chip after chip; with no NoC, or a bus (whose one
+ * link has no sites), a square mesh per chip, ⌈√(units / chips)⌉ a side.
+ */
+export function floorplanGrid(arch: IrArchitecture): RouterGrid {
+  const chips = Math.max(1, arch.chips ?? 1);
+  const noc = arch.noc;
+  if (noc && noc.topology !== 'bus') return routerGrid(arch, nocRouters(noc), chips, true);
+  const side = Math.max(1, Math.ceil(Math.sqrt(unitCount(arch) / chips)));
+  return routerGrid(arch, [side, side, 1], chips, true);
+}
+
+/** Units that fill routers together: all of them, or one tier's of a stack placed by tier. */
+export interface RouterFill {
+  /** The tier the units sit on when placed by tier; otherwise they run chip after chip, tier after tier. */
+  tier?: number;
+  runs: UnitRun[];
+  /** Units on each router along the path: unit k sits on router ⌊k / perRouter⌋ (routerOfUnit). */
+  perRouter: number;
+  /** Routers along the path: one tier of one chip, or every tier of every chip. */
+  routers: number;
+}
+
+/**
+ * The units in the order they fill the routers: partitions in declaration order (each its tiles, then
+ * its GPUs), then the tile types and GPUs no partition lists (they still need a router). Placed by tier,
+ * one fill per tier: each partition's on its tier, the unlisted ones on the first. A router holds the
+ * concentration, more when the units do not fit.
+ */
+export function fillRouters(arch: IrArchitecture, grid: RouterGrid): RouterFill[] {
+  const [X, Y, Z] = grid.dims;
+  const groups: UnitRun[][] = Array.from({ length: grid.byTier ? Z : 1 }, () => []);
+  const run = (kind: UnitRun['kind'], u: { name: string; count: number; area_m2: number }): UnitRun => ({
+    kind,
+    name: u.name,
+    count: u.count,
+    area_m2: u.area_m2,
+  });
+  const tiers = arch.noc?.tiers ?? [];
+  for (const p of arch.partitions) {
+    const group = groups[grid.byTier ? partitionTier(p, tiers, Z) : 0]!;
+    for (const t of p.tiles) {
+      const tt = arch.tile_types.find((x) => x.name === t);
+      if (tt) group.push(run('tile', tt));
+    }
+    for (const g of p.gpus) {
+      const gpu = arch.gpus.find((x) => x.name === g);
+      if (gpu) group.push(run('gpu', gpu));
+    }
+  }
+  for (const tt of arch.tile_types)
+    if (!arch.partitions.some((p) => p.tiles.includes(tt.name))) groups[0]!.push(run('tile', tt));
+  for (const g of arch.gpus) if (!arch.partitions.some((p) => p.gpus.includes(g.name))) groups[0]!.push(run('gpu', g));
+  const routers = grid.byTier ? X * Y : X * Y * Z * grid.chips;
+  return groups.map((runs, z) => {
+    const units = runs.reduce((s, u) => s + u.count, 0);
+    const perRouter = Math.max(grid.concentration, Math.ceil(units / Math.max(1, routers)));
+    return { ...(grid.byTier ? { tier: z } : {}), runs, perRouter, routers };
+  });
+}
+
+/** The router (its place along the fill's path, routerSite) of the fill's k-th unit. */
+export const routerOfUnit = (fill: RouterFill, k: number): number => Math.floor(k / fill.perRouter);
+
+/**
+ * Where the fill's r-th router is: its chip, tier and place along that tier's path. Placed by tier, the
+ * path is the fill's tier of the one chip; otherwise it runs chip after chip, tier after tier.
+ */
+export function routerSite(grid: RouterGrid, fill: RouterFill, r: number): { chip: number; tier: number; at: number } {
+  const perTier = grid.dims[0] * grid.dims[1];
+  if (fill.tier !== undefined) return { chip: 0, tier: fill.tier, at: r };
+  const tier = Math.floor(r / perTier);
+  return { chip: Math.floor(tier / grid.dims[2]), tier: tier % grid.dims[2], at: r % perTier };
+}
+
+/** The units on one die (tier) of the first chip. */
+export interface FirstChipDie {
+  /** Units per tile type or GPU, in the architecture's order (tile types, then GPUs); none are left out. */
+  units: UnitRun[];
+  area_m2: number;
+}
+
+/**
+ * The units the floorplan puts on each die (tier) of the first chip, the one the thermal model solves
+ * (identical chips heat alike): a run's units on the routers of that chip's tier, by fillRouters.
+ */
+export function firstChipDies(arch: IrArchitecture, grid: RouterGrid = floorplanGrid(arch)): FirstChipDie[] {
+  const perTier = grid.dims[0] * grid.dims[1];
+  const counts = Array.from({ length: grid.dims[2] }, () => new Map<string, number>());
+  for (const fill of fillRouters(arch, grid)) {
+    // Units [z·perTier·perRouter, (z+1)·perTier·perRouter) of a chip-after-chip fill are on tier z of chip 0.
+    const span = (z: number): [number, number] =>
+      fill.tier === undefined
+        ? [z * perTier * fill.perRouter, (z + 1) * perTier * fill.perRouter]
+        : z === fill.tier
+          ? [0, Infinity]
+          : [0, 0];
+    let k = 0;
+    for (const u of fill.runs) {
+      counts.forEach((c, z) => {
+        const [from, to] = span(z);
+        const n = Math.max(0, Math.min(k + u.count, to) - Math.max(k, from));
+        if (n > 0) c.set(`${u.kind}:${u.name}`, (c.get(`${u.kind}:${u.name}`) ?? 0) + n);
+      });
+      k += u.count;
+    }
+  }
+  return counts.map((c) => {
+    const units: UnitRun[] = [];
+    let area = 0;
+    const add = (kind: UnitRun['kind'], u: { name: string; area_m2: number }) => {
+      const count = c.get(`${kind}:${u.name}`) ?? 0;
+      if (count > 0) units.push({ kind, name: u.name, count, area_m2: u.area_m2 });
+      area += count * u.area_m2;
+    };
+    for (const t of arch.tile_types) add('tile', t);
+    for (const g of arch.gpus) add('gpu', g);
+    return { units, area_m2: area };
+  });
+}
