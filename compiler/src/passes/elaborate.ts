@@ -19,8 +19,10 @@ import { concentrate } from './cmesh.js';
 import {
   checkExecutes,
   clockedPower,
+  defaultPowerClock,
   newKindFix,
   reconcileStated,
+  scaleOwnDynamic,
   scaleToDesignClock,
   staticPower,
 } from './figures.js';
@@ -45,6 +47,12 @@ interface Node {
   clockHz: number;
   /** The clock the program states for it (differs from `clockHz` only under a design point's override). */
   sourceClockHz: number;
+  /**
+   * The clock its own power figure was given at: the library's `figures_clock` for a default the
+   * program's clock scaled (defaultPowerClock), else `sourceClockHz` (a stated figure, or parts a
+   * stated figure of a parent was spread over).
+   */
+  figuresClockHz: number;
   /** A partition's own clock: stated and valid (an invalid one was reported and is not used). */
   ownClockHz?: number;
 }
@@ -108,7 +116,8 @@ function toAttr(v: Value): AttrValue | undefined {
   }
 }
 
-const FIGURES = new Set(['power', 'area', 'energy', 'latency', 'shared_by', 'leakage']);
+/** Attributes the figures are made of, carried by the IR as figures (power_w …), not as attributes. */
+const FIGURES = new Set(['power', 'area', 'energy', 'latency', 'shared_by', 'leakage', 'figures_clock']);
 
 const sortedKeyCache = new WeakMap<ClassDef, string[]>();
 /** A class's attribute names in IR order, computed once per class. */
@@ -340,6 +349,12 @@ function finish(
   if (latency !== undefined) ir.latency_s = latency;
   reconcileStated(ctx, inst, ir, b, uri);
   ir.static_power_w = staticPower(inst, ir);
+  // A library default holds at the library's clock: its dynamic share follows the program's (its
+  // leakage, a share of the default, stays). Before its parent's stated figure is reconciled with it.
+  const figuresHz = defaultPowerClock(ctx, inst, kind) ?? clocks.sourceHz;
+  if (figuresHz !== clocks.sourceHz) scaleOwnDynamic(ir, clocks.sourceHz / figuresHz);
+  // Parts a stated power was spread over hold at the program's clock now.
+  if (powerSource === 'stated') atProgramClock(children);
   ctx.blockInfo.defer(b, {
     kind,
     path,
@@ -350,7 +365,23 @@ function finish(
     power_source: powerSource,
     area_source: areaSource,
   });
-  return { ir, inst, block: b, children, clockHz: clocks.hz, sourceClockHz: clocks.sourceHz };
+  return {
+    ir,
+    inst,
+    block: b,
+    children,
+    clockHz: clocks.hz,
+    sourceClockHz: clocks.sourceHz,
+    figuresClockHz: figuresHz,
+  };
+}
+
+/** Marks parts whose figures a parent's stated power replaced: they hold at the program's clock. */
+function atProgramClock(nodes: Node[]): void {
+  for (const n of nodes) {
+    n.figuresClockHz = n.sourceClockHz;
+    atProgramClock(n.children);
+  }
 }
 
 /** Class tests and counts over an elaborated tree (a node is a `cls` when its kind is or extends it). */
@@ -611,17 +642,64 @@ function tileType(n: Node, partition: string, q: TreeQueries, devices: Map<strin
   return tt;
 }
 
+/** What the NoC's defaults read of its router: one physical router (before `shared_by`). */
+interface RouterFigures {
+  /** Its power at the clock it runs at, and its leakage. */
+  power: number;
+  leakage: number;
+  ports: number;
+  clockHz: number;
+  /** The clock its power figure was given at (Node.figuresClockHz). */
+  figuresClockHz: number;
+}
+
+function routerFigures(router: Node): RouterFigures {
+  return {
+    power: router.ir.power_w * router.ir.shared_by,
+    leakage: (router.ir.static_power_w ?? 0) * router.ir.shared_by,
+    ports: asNumber(router.inst?.get('ports')) ?? 8,
+    clockHz: router.clockHz,
+    figuresClockHz: router.figuresClockHz,
+  };
+}
+
 /**
- * The router's energy per bit and hop: its power over its full-load throughput (`bitsPerSecond`). Under
- * a design point's clock its dynamic power follows the clock (scaleToDesignClock) and so does the
- * throughput, but its leakage does not: taken at the program's clock, as the idle energy charges leakage
- * apart, so a slower clock does not spread the leakage over fewer bits (at 1 MHz, a hundredfold).
+ * A NoC without a router block: the library's default router (ISAAC's), its power brought from the
+ * library's clock to the chip's as a router block's is.
  */
-function routerEnergyPerBit(router: Node | undefined, power: number, bitsPerSecond: number): number {
-  if (!router || router.clockHz === router.sourceClockHz) return power / bitsPerSecond;
-  const leakage = (router.ir.static_power_w ?? 0) * router.ir.shared_by;
-  const k = router.clockHz / router.sourceClockHz;
-  return (power - leakage + leakage * k) / bitsPerSecond;
+function libraryRouter(ctx: CheckContext, uri: string, nocNode: Node, clockHz: number): RouterFigures {
+  const inst = instantiate(ctx, ctx.classes.component.get('router')!, undefined, uri, {
+    clockHz,
+    anchor: nocNode.block.kind.span,
+    what: "the NoC's default 'router'",
+  });
+  const power = asNumber(inst.get('power')) ?? 0;
+  const figuresClockHz = validClock(asNumber(inst.get('figures_clock'))) ?? clockHz;
+  const ir = { own_power_w: power, power_w: power, shared_by: 1, children: [], static_power_w: 0 };
+  ir.static_power_w = staticPower(inst, ir);
+  scaleOwnDynamic(ir, clockHz / figuresClockHz);
+  return {
+    power: ir.power_w,
+    leakage: ir.static_power_w,
+    ports: asNumber(inst.get('ports')) ?? 8,
+    clockHz,
+    figuresClockHz,
+  };
+}
+
+/**
+ * The router's energy per bit and hop: its power over its full-load throughput (`bitsPerSecond`), at
+ * the clock its power figure was given at (the program's, or the library's for a default). At another
+ * clock (the program's for a default, a design point's) its dynamic power follows the clock and so does
+ * the throughput, but its leakage does not: taken at the figure's clock, as the idle energy charges
+ * leakage apart, so a slower clock does not spread the leakage over fewer bits (at 1 MHz, a
+ * hundredfold). A default router so moves ISAAC's 0.137 pJ/bit at any clock, as a default buffer's
+ * access costs ISAAC's energy.
+ */
+function routerEnergyPerBit(r: RouterFigures, bitsPerSecond: number): number {
+  const k = r.clockHz / r.figuresClockHz;
+  if (k === 1) return r.power / bitsPerSecond;
+  return (r.power - r.leakage + r.leakage * k) / bitsPerSecond;
 }
 
 /** The `noc` block: topology, dimensions, the tiers (partitions) of a 3D stack, per-hop costs. */
@@ -687,10 +765,9 @@ function elaborateNoc(
       }
     });
   }
-  const routerPower = router ? router.ir.power_w * router.ir.shared_by : 42e-3;
+  const r = router ? routerFigures(router) : libraryRouter(ctx, uri, nocNode, clockHz);
   // A router at full load moves one flit per port per cycle, so its power spread over that
   // throughput is its energy per bit (ISAAC's router: 42 mW / (8 × 32 bit × 1.2 GHz) = 0.137 pJ/bit).
-  const routerPorts = (router ? asNumber(router.inst?.get('ports')) : undefined) ?? 8;
   const topo = inst?.get('topology');
   return {
     topology: (topo?.t === 'word' ? topo.name : 'mesh') as IrNoc['topology'],
@@ -700,10 +777,8 @@ function elaborateNoc(
     tiers,
     tsv_latency_s: asNumber(inst?.get('tsv_latency')) ?? 1 / clockHz,
     link_bandwidth_bps: asNumber(inst?.get('link_bandwidth')) ?? flit * clockHz,
-    energy_per_bit_hop_j:
-      asNumber(inst?.get('energy_per_bit_hop')) ??
-      routerEnergyPerBit(router, routerPower, routerPorts * flit * clockHz),
-    router_power_w: routerPower,
+    energy_per_bit_hop_j: asNumber(inst?.get('energy_per_bit_hop')) ?? routerEnergyPerBit(r, r.ports * flit * clockHz),
+    router_power_w: r.power,
   };
 }
 

@@ -88,6 +88,48 @@ export function clockedPower(ctx: CheckContext, kind: string): boolean {
   return !UNCLOCKED_KINDS.some((k) => ctx.isA('component', kind, k));
 }
 
+/**
+ * The clock a component's own default power holds at, for the program's clock to scale it from: a
+ * clocked part (clockedPower) whose `power` is not stated and that has no `throughput` of its own (it
+ * runs at that rate whatever the clock), when that default is the library's (the prelude's, which holds
+ * at `figures_clock`: ISAAC's table at its 1.2 GHz) or the user gives `figures_clock` (the block, or a
+ * class of their own, states it). Undefined when its power holds at the program's clock.
+ */
+export function defaultPowerClock(ctx: CheckContext, inst: Instance | undefined, kind: string): number | undefined {
+  if (!inst || inst.isStated('power') || inst.get('throughput') !== undefined || !clockedPower(ctx, kind))
+    return undefined;
+  const power = inst.cls.attrs.get('power');
+  const clock = inst.cls.attrs.get('figures_clock');
+  if (!power?.default || !clock) return undefined;
+  const library = (owner: string): boolean => ctx.classes.component.get(owner)?.builtin === true;
+  if (!library(power.owner) && !inst.isStated('figures_clock') && library(clock.owner)) return undefined;
+  const hz = asNumber(inst.get('figures_clock'));
+  // Not above 0 or not finite: reported by checkValues, and not used.
+  return hz !== undefined && hz > 0 && Number.isFinite(hz) ? hz : undefined;
+}
+
+/** What scaleOwnDynamic reads and writes of a component. */
+type PowerFigures = Pick<IrComponent, 'own_power_w' | 'power_w' | 'static_power_w' | 'shared_by' | 'children'>;
+
+/**
+ * Scales a component's own dynamic power by `k` and keeps its leakage, P = P_static + (P − P_static)·k
+ * (its own static share: its leakage less its parts', at most its own power), and rolls its power up
+ * again from its parts' (all that happens at k = 1).
+ */
+export function scaleOwnDynamic(ir: PowerFigures, k: number): void {
+  let parts = 0;
+  let partsStatic = 0;
+  for (const c of ir.children) {
+    parts += c.count * c.power_w;
+    partsStatic += c.count * (c.static_power_w ?? 0);
+  }
+  if (k !== 1) {
+    const ownStatic = Math.min(ir.own_power_w, Math.max(0, (ir.static_power_w ?? 0) - partsStatic / ir.shared_by));
+    ir.own_power_w = ownStatic + (ir.own_power_w - ownStatic) * k;
+  }
+  ir.power_w = ir.own_power_w + parts / ir.shared_by;
+}
+
 /** What scaleToDesignClock reads of an elaborated component. */
 interface ClockedNode {
   ir: IrComponent;
@@ -97,13 +139,14 @@ interface ClockedNode {
 }
 
 /**
- * A program's powers are what its parts draw at the program's clocks. A design point that runs a part at
- * another clock (an override of `clock`) scales its dynamic power by new / stated clock and keeps its
- * leakage: P = P_static + (P − P_static) · f / f₀, so its energy per operation stays and its power
- * follows the clock. Applied to the elaborated tree, whose stated figures were reconciled at the
- * program's clocks, part by part, and the figures rolled up again; a unit with a `throughput` of its own
- * runs at that rate whatever the clock, and keeps its power. Whether anything changed; nothing does
- * without an override.
+ * A program's powers are what its parts draw at the program's clocks (the library's defaults were
+ * brought to them from `figures_clock` as each part was elaborated: defaultPowerClock). A design point
+ * that runs a part at another clock (an override of `clock`) scales its dynamic power by new / stated
+ * clock and keeps its leakage: P = P_static + (P − P_static) · f / f₀, so its energy per operation stays
+ * and its power follows the clock. Applied to the elaborated tree, whose stated figures were reconciled
+ * at the program's clocks, part by part, and the figures rolled up again; a unit with a `throughput` of
+ * its own runs at that rate whatever the clock, and keeps its power. Whether anything changed; nothing
+ * does without an override.
  */
 export function scaleToDesignClock(node: ClockedNode, clocked: (kind: string) => boolean): boolean {
   let changed = false;
@@ -112,22 +155,19 @@ export function scaleToDesignClock(node: ClockedNode, clocked: (kind: string) =>
   const k = node.clockHz / node.sourceClockHz;
   const own = k !== 1 && clocked(ir.kind) && ir.attributes['throughput'] === undefined;
   if (!own && !changed) return false;
-  let parts = 0;
-  let partsStatic = 0;
-  for (const c of node.children) {
-    parts += c.ir.count * c.ir.power_w;
-    partsStatic += c.ir.count * (c.ir.static_power_w ?? 0);
-  }
-  if (own) {
-    const ownStatic = Math.min(ir.own_power_w, Math.max(0, (ir.static_power_w ?? 0) - partsStatic / ir.shared_by));
-    ir.own_power_w = ownStatic + (ir.own_power_w - ownStatic) * k;
-  }
-  ir.power_w = ir.own_power_w + parts / ir.shared_by;
+  scaleOwnDynamic(ir, own ? k : 1);
   return true;
 }
 
-/** Static power of one copy (after `shared_by`): stated leakage, else a tenth of its own power plus its parts'. */
-export function staticPower(inst: Instance | undefined, ir: IrComponent): number {
+/**
+ * Static power of one copy (after `shared_by`): stated leakage, else a tenth of its own power plus its
+ * parts' (taken before a library default's power is brought to the program's clock, so it is a tenth
+ * of the default at `figures_clock`).
+ */
+export function staticPower(
+  inst: Instance | undefined,
+  ir: Pick<IrComponent, 'shared_by' | 'own_power_w' | 'children'>,
+): number {
   const stated = inst?.isStated('leakage') ? asNumber(inst.get('leakage')) : undefined;
   if (stated !== undefined) return stated / ir.shared_by;
   let parts = 0;

@@ -29,6 +29,7 @@ const DIVISORS = [
   'peak',
   'memory_bandwidth',
   'link_bandwidth',
+  'figures_clock',
 ] as const;
 
 /** A thermal block's figures: temperatures in kelvin, sizes and conductivities that heat flows through. */
