@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { IrNoc } from '@pim/ir';
 import { noc, simulate } from '@pim/runtime/sim';
 import { compiledFixture, heteroProgram, isaacProgram, toyProgram } from './fixtures/compiled.js';
+import { simulateGnnCora } from './fixtures/gnn-cora.js';
 
 const { meshFromIr, counterpart, route, routeFlows, snakeOrder, placeUnits, nodeAt, coord, linkCount } = noc;
 
@@ -219,5 +220,30 @@ describe('noc: flows, loads and placement', () => {
     // V→E carries rows needed × features × 16 bits (the adjacency plan's count).
     const plan = r.gnn!.layers.find((l) => l.layer === 'g1')!;
     assert.equal(v2e[0]!.bits, plan.rows_needed * 16 * 16);
+  });
+});
+
+describe('noc: the input of a model that opens with a digital layer', () => {
+  // samples/gnn-cora.pim opens with dropout, which runs on g1's one tile: the input reaches that tile once.
+  it('is counted once in the bits per image when its weight layer is on the same single tile', () => {
+    const r = simulateGnnCora(false);
+    const d = r.noc!.declared;
+    const inputBits = 2708 * 1433 * 16;
+    const input = d.groups.filter((g) => g.bits === inputBits);
+    assert.deepEqual(
+      input.map((g) => g.group),
+      ['input'],
+    );
+    assert.equal(
+      d.total_bits,
+      d.groups.reduce((s, g) => s + g.bits, 0),
+    );
+    assert.ok(d.total_bits < 2 * inputBits, `${d.total_bits} b per image`);
+  });
+
+  it('still streams from the dropout tile to every tile of a replicated first layer', () => {
+    const d = simulateGnnCora(true).noc!.declared;
+    const g1 = d.groups.find((g) => g.group === '→g1')!;
+    assert.ok(g1.bits > 0 && g1.avg_hops > 0);
   });
 });

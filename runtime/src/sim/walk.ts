@@ -58,6 +58,13 @@ export const prod = (s: number[]): number => {
   return p;
 };
 
+/** Two hosts that are one and the same tile. */
+function sameSingleTile(a: Host, b: Host): boolean {
+  return (
+    a.kind === 'tile' && b.kind === 'tile' && a.name === b.name && a.count === 1 && b.count === 1 && a.start === b.start
+  );
+}
+
 /** The walk's state while it visits the layers in order. */
 class Walker implements LayerWalk {
   layers: LayerReport[] = [];
@@ -70,6 +77,12 @@ class Walker implements LayerWalk {
   cursor = new Map<string, number>();
   hostOfLayer = new Map<string, number>();
   cur = 0;
+  /**
+   * The tile host of a digital layer that opens the model (a GCN's input dropout), which runs on its weight
+   * layer's first tile: when that layer is on this one tile too, the input is already there, and a flow to it
+   * would count the input twice in the NoC's bits per image.
+   */
+  openingHost = -1;
   curTile: TileModel | undefined;
   curTiles = 0;
   stage: StageReport | undefined;
@@ -121,7 +134,8 @@ class Walker implements LayerWalk {
 
   moveTo(host: number, bits: number, label: string, manyToFew = false): void {
     const { hosts } = this;
-    if (host !== this.cur) {
+    const stays = this.cur === this.openingHost && sameSingleTile(hosts[this.cur]!, hosts[host]!);
+    if (host !== this.cur && !stays) {
       const gpu = hosts[this.cur]!.kind === 'gpu' || hosts[host]!.kind === 'gpu';
       this.transfers.push({
         from: this.cur,
@@ -217,6 +231,7 @@ class Walker implements LayerWalk {
       if (t) {
         const [start] = this.take(p.target, 0);
         this.moveTo(this.addTileHost(p.target, start, 1), this.actBits(layer), `→${layer.name}`);
+        this.openingHost = this.cur;
         this.curTile = t;
         this.curTiles = 1;
       }
