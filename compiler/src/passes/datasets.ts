@@ -33,6 +33,8 @@ export function checkDatasets(ctx: CheckContext): Map<string, IrDataset> {
     const src = inst.get('source');
     const source = (src?.t === 'word' ? src.name : 'synthetic') as IrDataset['source'];
     const setV = inst.get('set');
+    // A stated `set` that is not a string has its error already; the declaration's name is no fallback then.
+    if (inst.isStated('set') && setV?.t !== 'str') continue;
     const set = setV?.t === 'str' ? setV.v : sym.name;
     const attrs: Record<string, AttrValue> = {};
     const seed = asNumber(inst.get('seed'));

@@ -628,7 +628,19 @@ function wrongType(
   what: What,
   expected: string,
 ): Value {
-  if (v.t === 'word' && type.k !== 'enum' && type.k !== 'ref' && type.k !== 'any') {
+  if (v.t === 'word' && type.k === 'string' && !ctx.consts.has(v.name)) {
+    // A bare word where a string goes is most likely the string unquoted (`set: mnist`), not a missing constant.
+    ctx.report(
+      diag(
+        'wrongType',
+        uri,
+        v.span,
+        whatText(what),
+        expected,
+        `the name '${v.name}' (a string is quoted: "${v.name}")`,
+      ),
+    );
+  } else if (v.t === 'word' && type.k !== 'enum' && type.k !== 'ref' && type.k !== 'any') {
     const names = [...ctx.consts.keys()];
     ctx.report(diag('unknownName', uri, v.span, v.name, didYouMean(v.name, names)));
   } else {
