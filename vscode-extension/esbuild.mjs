@@ -69,7 +69,8 @@ await build({
 // Node (dist/pimc/pimc.mjs), split into chunks so the parts a command does not use are not loaded
 // (tfjs only when something trains). Files the CLI reads beside its modules are placed beside the
 // bundle and the references moved: the prelude (shared with the server), the CLI's package.json (its
-// version), the IR validator, the exploration worker's entry, and the data sets (Planetoid, MNIST).
+// version), the IR validator, the exploration worker's entry, and the data sets (Planetoid, MNIST); and
+// the build of pim a job names (runtime toolchain.ts) is the bundle's own chunks with those beside them.
 // tfjs-backend-wasm's Emscripten loader finds its .wasm files in `__dirname`, which an ES module does
 // not have: each chunk defines it as its own folder, where the .wasm files are copied.
 const relocate = {
@@ -91,6 +92,13 @@ const relocate = {
         [
           "require.resolve('mnist/package.json')",
           "require('node:url').fileURLToPath(new URL('../data/mnist/package.json', import.meta.url))",
+        ],
+      ],
+      [
+        /runtime[\\/]dist[\\/]explore[\\/]exec[\\/]toolchain\.js$/,
+        [
+          'const BUNDLE_FILES = undefined;',
+          "const BUNDLE_FILES = [new URL('../prelude/', import.meta.url), new URL('../data/mnist/package.json', import.meta.url)];",
         ],
       ],
       [

@@ -477,6 +477,14 @@ export const Diagnostics = {
     (why: string) => `the ADC calibration settings have no effect: ${why}`,
   ),
 
+  adcResolutionFixedByTraining: def(
+    'PIM5152',
+    'warning',
+    'Varied ADC resolution fixed by the training',
+    (path: string, experiment: string, bits: number) =>
+      `${q(path)} is varied, but training ${q(experiment)} states 'adc_bits: ${bits} bit', which replaces every ADC's resolution in its numerics: each design's accuracy is trained at ${bits} bits and only its hardware figures follow ${q(path)}; remove 'adc_bits' from ${q(experiment)} to train each design at its own ADC resolution`,
+  ),
+
   // ── PIM9xxx internal ──────────────────────────────────────────────────────────
   internalError: def('PIM9001', 'error', 'Internal error', (message: string) => `internal compiler error: ${message}`),
   formattingChangesMeaning: def(

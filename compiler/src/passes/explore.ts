@@ -1,7 +1,7 @@
 // Pass: `explore` declarations → IrExploration. Each `vary` path must name an attribute of a device or
 // of a component (or the architecture itself), and its values must be ones that attribute accepts.
 import { diag, didYouMean, withArticle, type Attribute, type Ident, type Span, type VaryStmt } from '@pim/grammar';
-import type { IrArchitecture, IrComponent, IrDevice, IrExploration } from '@pim/ir';
+import type { IrArchitecture, IrComponent, IrDevice, IrExperiment, IrExploration } from '@pim/ir';
 import type { PimSymbol } from '../api.js';
 import { describeMember, type AttrDef, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
@@ -39,6 +39,7 @@ export function checkExplorations(
   ctx: CheckContext,
   architectures: Map<string, IrArchitecture>,
   devices: Map<string, IrDevice>,
+  experiments: ReadonlyMap<string, IrExperiment>,
 ): Map<string, IrExploration> {
   const out = new Map<string, IrExploration>();
   for (const sym of ctx.symbolsOfKind('explore')) {
@@ -52,9 +53,10 @@ export function checkExplorations(
     const params: IrExploration['parameters'] = [];
     const objectives: IrExploration['objectives'] = [];
     let limits: IrExploration['limits'];
+    const adcResolutions: VaryStmt[] = [];
     for (const m of b.body ?? []) {
       if (m.type === 'Vary') {
-        const p = checkVary(ctx, m, uri, architectures, devices);
+        const p = checkVary(ctx, m, uri, architectures, devices, adcResolutions);
         if (p) params.push(p);
       } else if (m.type === 'Objective') {
         for (const t of m.targets) {
@@ -113,6 +115,8 @@ export function checkExplorations(
         );
     }
     if (evalV?.t !== 'word') continue;
+    if (objectives.some((o) => o.name === 'accuracy'))
+      warnFixedAdcBits(ctx, uri, adcResolutions, experiments.get(evalV.name));
     out.set(sym.name, {
       name: sym.name,
       evaluate: evalV.name,
@@ -166,17 +170,47 @@ function checkBudget(
  * One `vary`: its path resolved, its domain enumerated, each value checked as the attribute's value
  * stated in its block would be (its type, then the rules of the instance's values), at the value.
  */
+/**
+ * The trainer computes every ADC at a training's `adc_bits` when it states one (runtime
+ * train/hardware.ts): an exploration that varies an ADC's resolution would then train every design at
+ * the same bits and see the resolution only in its hardware figures.
+ */
+function warnFixedAdcBits(
+  ctx: CheckContext,
+  uri: string,
+  adcResolutions: readonly VaryStmt[],
+  experiment: IrExperiment | undefined,
+): void {
+  const bits = experiment?.kind === 'train' ? experiment.numerics?.adc_bits : undefined;
+  if (bits === undefined) return;
+  for (const m of adcResolutions)
+    ctx.report(
+      diag(
+        'adcResolutionFixedByTraining',
+        uri,
+        m.path.span,
+        m.path.path.map((p) => p.name).join('.'),
+        experiment!.name,
+        bits,
+      ),
+    );
+}
+
+/** `adcResolutions`: where a vary of an ADC's resolution is found, it is added. */
 function checkVary(
   ctx: CheckContext,
   m: VaryStmt,
   uri: string,
   architectures: Map<string, IrArchitecture>,
   devices: Map<string, IrDevice>,
+  adcResolutions: VaryStmt[],
 ): IrExploration['parameters'][number] | undefined {
   const parts = m.path.path;
   const pathText = parts.map((p) => p.name).join('.');
   const target = resolveVaryPath(ctx, m, uri, pathText, architectures, devices);
   if (!target) return undefined;
+  if (parts[parts.length - 1]!.name === 'resolution' && ctx.isA('component', target.inst.cls.name, 'adc'))
+    adcResolutions.push(m);
   const items = enumerateDomain(ctx, m, uri, pathText);
   if (!items) return undefined;
   const values: (number | string | boolean)[] = [];

@@ -137,7 +137,7 @@ export function buildHash(
   }
   for (const f of opts.extraFiles ?? []) {
     const p = owningPackage(f);
-    if (p) pkgRoot.set(p.dir, p.name);
+    if (p) pkgRoot.set(fs.realpathSync(p.dir), p.name);
     files.push([fs.realpathSync(f), fs.readFileSync(f, 'utf8')]);
   }
   for (const a of opts.also ?? []) external.add(a);
@@ -167,12 +167,44 @@ function owningPackage(file: string): { dir: string; name: string } | undefined 
 let cached: string | undefined;
 
 /**
+ * Set by the VS Code extension's bundle (vscode-extension/esbuild.mjs): the folder of the prelude and
+ * mnist's package.json, which the bundle keeps beside its modules. Undefined when the modules run from
+ * their packages.
+ */
+const BUNDLE_FILES: readonly URL[] | undefined = undefined;
+
+/**
+ * Bundled, the modules are esbuild's chunks beside this one (the bundle's folder holds nothing else,
+ * rebuilt whole each time): every chunk counts, with the prelude and mnist's version beside them.
+ */
+function bundleHash(files: readonly URL[]): string {
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  const chunks = fs
+    .readdirSync(dir)
+    .filter((f) => /\.[cm]?js$/.test(f))
+    .map((f) => path.join(dir, f));
+  const beside = files.flatMap((u) => {
+    const p = fileURLToPath(u);
+    if (!fs.existsSync(p)) return [];
+    return fs.statSync(p).isDirectory()
+      ? fs
+          .readdirSync(p)
+          .filter((f) => f.endsWith('.pim'))
+          .map((f) => path.join(p, f))
+      : [p];
+  });
+  const node = `node@${process.versions.node.split('.')[0]}`;
+  return buildHash([], { followScope: '@pim/', extraFiles: [...chunks, ...beside], also: [node] });
+}
+
+/**
  * This process's build of pim (its hash), computed once: what a job made here is trained with. The
  * evaluator and the compiler it is given are the entries; the compiler is found as the runtime finds
  * its packages.
  */
 export function toolchainId(): string {
   if (cached) return cached;
+  if (BUNDLE_FILES) return (cached = bundleHash(BUNDLE_FILES));
   const evaluator = fileURLToPath(new URL('./evaluator.js', import.meta.url));
   const compiler = findPackage('@pim/compiler', path.dirname(evaluator));
   const compilerEntry = compiler && packageModule(compiler, '.');
