@@ -6,20 +6,51 @@
 import type { IrArchitecture, IrNoc } from './types.js';
 
 /**
- * The tier of a 3D stack (0 … tiers − 1, bottom first) a partition's units sit on: its place in the NoC's
- * `tiers` list, else its own `tier`, held to the stack.
+ * The tiers of a 3D stack (0 … tiers − 1, bottom first) a partition's units sit on: every place it has in
+ * the NoC's `tiers` list (`tiers: [dense, dense, gpu]` spreads `dense` over the first two), else its own
+ * `tier`; held to the stack.
  */
-export function partitionTier(p: { name: string; tier: number }, tiers: readonly string[], stack: number): number {
-  const listed = tiers.indexOf(p.name);
-  return Math.min(stack - 1, Math.max(0, listed >= 0 ? listed : p.tier));
+export function partitionTiers(p: { name: string; tier: number }, tiers: readonly string[], stack: number): number[] {
+  const hold = (t: number) => Math.min(stack - 1, Math.max(0, t));
+  const listed = [...new Set(tiers.flatMap((name, i) => (name === p.name ? [hold(i)] : [])))];
+  return listed.length ? listed : [hold(p.tier)];
 }
 
-/** The units of one tile type or GPU, all chips' (the IR's count). */
+/** Units of one tile type or GPU: `count` of them from the `first` (0 unless a partition's tiers split the type). */
 export interface UnitRun {
   kind: 'tile' | 'gpu';
   name: string;
   count: number;
   area_m2: number;
+  first: number;
+}
+
+/**
+ * A partition's runs dealt over its tiers in order, as evenly as whole units allow (the first tiers take
+ * one more when they do not divide): a type may be split between two tiers.
+ */
+function spreadOverTiers(runs: readonly UnitRun[], tiers: number): UnitRun[][] {
+  const total = runs.reduce((s, u) => s + u.count, 0);
+  const out: UnitRun[][] = Array.from({ length: tiers }, () => []);
+  let tier = 0;
+  let room = Math.floor(total / tiers) + (tiers > 0 && total % tiers > 0 ? 1 : 0);
+  for (const u of runs) {
+    if (u.count === 0) out[tier]!.push(u);
+    let first = u.first;
+    let left = u.count;
+    while (left > 0) {
+      while (room === 0 && tier < tiers - 1) {
+        tier++;
+        room = Math.floor(total / tiers) + (tier < total % tiers ? 1 : 0);
+      }
+      const n = tier === tiers - 1 ? left : Math.min(left, room);
+      out[tier]!.push({ ...u, first, count: n });
+      first += n;
+      left -= n;
+      room -= n;
+    }
+  }
+  return out;
 }
 
 /** Tiles and GPU cores of the architecture, all chips': the endpoints a NoC connects. */
@@ -92,17 +123,23 @@ export function fillRouters(arch: IrArchitecture, grid: RouterGrid): RouterFill[
     name: u.name,
     count: u.count,
     area_m2: u.area_m2,
+    first: 0,
   });
   const tiers = arch.noc?.tiers ?? [];
   for (const p of arch.partitions) {
-    const group = groups[grid.byTier ? partitionTier(p, tiers, Z) : 0]!;
+    const runs: UnitRun[] = [];
     for (const t of p.tiles) {
       const tt = arch.tile_types.find((x) => x.name === t);
-      if (tt) group.push(run('tile', tt));
+      if (tt) runs.push(run('tile', tt));
     }
     for (const g of p.gpus) {
       const gpu = arch.gpus.find((x) => x.name === g);
-      if (gpu) group.push(run('gpu', gpu));
+      if (gpu) runs.push(run('gpu', gpu));
+    }
+    if (!grid.byTier) groups[0]!.push(...runs);
+    else {
+      const on = partitionTiers(p, tiers, Z);
+      spreadOverTiers(runs, on.length).forEach((part, i) => groups[on[i]!]!.push(...part));
     }
   }
   for (const tt of arch.tile_types)
@@ -133,7 +170,7 @@ export function routerSite(grid: RouterGrid, fill: RouterFill, r: number): { chi
 /** The units on one die (tier) of the first chip. */
 export interface FirstChipDie {
   /** Units per tile type or GPU, in the architecture's order (tile types, then GPUs); none are left out. */
-  units: UnitRun[];
+  units: Omit<UnitRun, 'first'>[];
   area_m2: number;
 }
 
@@ -163,7 +200,7 @@ export function firstChipDies(arch: IrArchitecture, grid: RouterGrid = floorplan
     }
   }
   return counts.map((c) => {
-    const units: UnitRun[] = [];
+    const units: FirstChipDie['units'] = [];
     let area = 0;
     const add = (kind: UnitRun['kind'], u: { name: string; area_m2: number }) => {
       const count = c.get(`${kind}:${u.name}`) ?? 0;

@@ -128,6 +128,12 @@ const cases: Case[] = [
     body: `partition q { ${gpu('small', 2, 1)} }\n  partition p { ${gpu('big', 2, 10)} }\n  noc { topology: mesh3d, dims: [2, 1, 2], tiers: [q, p] }`,
     floorplan: 20,
   },
+  {
+    what: 'one chip, a partition listed on two tiers (tiers: [p, p, q]): its 5 cores spread 3 and 2 over them, not 5 on the first',
+    body: `partition p { ${gpu('big', 5, 10)} }\n  partition q { ${gpu('small', 2, 1)} }\n  noc { topology: mesh3d, dims: [2, 2, 3], tiers: [p, p, q] }`,
+    floorplan: 30,
+    stated: { mm2: 40, flagged: false },
+  },
 ];
 
 describe('thermal: PIM4202 counts the units the floorplan puts on each die of the first chip', function () {

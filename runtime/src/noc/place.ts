@@ -16,7 +16,10 @@ export interface UnitPlacement {
   concentration: number[];
 }
 
-/** `useTiers`: put each partition on its declared tier (3D, one chip); otherwise fill chip after chip, tier after tier. */
+const unitsOf = (arch: IrArchitecture, kind: 'tile' | 'gpu', name: string): number =>
+  (kind === 'tile' ? arch.tile_types : arch.gpus).find((u) => u.name === name)?.count ?? 0;
+
+/** `useTiers`: put each partition on its declared tiers (3D, one chip); otherwise fill chip after chip, tier after tier. */
 export function placeUnits(arch: IrArchitecture, mesh: Mesh, useTiers: boolean): UnitPlacement {
   const grid = routerGrid(arch, mesh.dims, mesh.chips, useTiers);
   const tileNodes = new Map<string, Int32Array>();
@@ -43,9 +46,11 @@ export function placeUnits(arch: IrArchitecture, mesh: Mesh, useTiers: boolean):
     };
     let k = 0;
     for (const u of fill.runs) {
-      const nodes = new Int32Array(u.count);
-      for (let i = 0; i < u.count; i++, k++) nodes[i] = node(routerOfUnit(fill, k));
-      (u.kind === 'tile' ? tileNodes : gpuNodes).set(u.name, nodes);
+      // A type split between tiers has a run on each: one array, filled from each run's first unit.
+      const byName = u.kind === 'tile' ? tileNodes : gpuNodes;
+      let nodes = byName.get(u.name);
+      if (!nodes) byName.set(u.name, (nodes = new Int32Array(unitsOf(arch, u.kind, u.name))));
+      for (let i = 0; i < u.count; i++, k++) nodes[u.first + i] = node(routerOfUnit(fill, k));
     }
   }
   return { tileNodes, gpuNodes, ioNode: ioNodeOf(mesh, 0), concentration };
