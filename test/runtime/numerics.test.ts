@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  calibrationRows,
   CrossbarLayer,
   initTf,
   K_B,
@@ -458,6 +459,48 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
     clipped.dispose();
   });
 
+  it('calibration from at most `rows` rows: the ranges of those rows, evenly spaced over the input; all rows when it has no more', () => {
+    const params: CrossbarParams = {
+      ...BASE,
+      rows: 64,
+      weightBits: 8,
+      inputBits: 8,
+      adcBits: 4,
+      adcRange: 'calibrated',
+    };
+    const rng = new Rng_(11);
+    const [K, N, M] = [90, 7, 40];
+    const w = tf.tensor2d(randomMatrix(rng, K * N, -0.5, 0.5), [K, N]);
+    // Rows of growing scale, so that which rows are seen decides the ranges.
+    const x = tf.tensor2d(
+      Array.from({ length: M * K }, (_, i) => (rng.next() * (1 + Math.floor(i / K))) / M),
+      [M, K],
+    );
+    const ranges = (rows?: number): number[] => {
+      const xb = new CrossbarLayer(K, N, params, 3);
+      xb.program(w);
+      xb.forward(x, { noise: false, path: 'bitserial', calibrate: rows === undefined ? {} : { rows } }).dispose();
+      const r = xb.ranges!.slice();
+      xb.dispose();
+      return r;
+    };
+    const all = ranges();
+    assert.deepEqual(ranges(M), all, 'as many rows as the input: all of them');
+    assert.deepEqual(ranges(1000), all);
+    // 8 of 40 rows: 0, 5, …, 35, without the largest rows (36–39): smaller sums, smaller ranges.
+    const some = ranges(8);
+    assert.equal(some.length, all.length);
+    assert.ok(some.every((r, i) => r <= all[i]!) && some.some((r, i) => r < all[i]!), `${some} against ${all}`);
+    assert.deepEqual(
+      (calibrationRows(x, 8) as tf.Tensor2D).arraySync(),
+      (tf.gather(x, [0, 5, 10, 15, 20, 25, 30, 35]) as tf.Tensor2D).arraySync(),
+      'rows 0, 5, 10, … 35',
+    );
+    assert.equal(calibrationRows(x, undefined), x);
+    x.dispose();
+    w.dispose();
+  });
+
   it("bit-serial: a matrix layer's per-row-tile products equal the zero-padded product of a 1×1 conv bit for bit", () => {
     // The same cells (same chip seed) read as a matrix layer (one product per row tile) and as a 1×1 conv (the
     // zero-padded product over every row): write noise, spread, stuck cells, read noise and a clipping 4-bit ADC.
@@ -487,8 +530,8 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
       matrix.program(w);
       conv.program(w);
       const x4 = tf.reshape(x, [M, 1, 1, K]);
-      matrix.forward(x, { noise: false, path: 'bitserial', calibrate: true }).dispose();
-      conv.forward(x4, { noise: false, path: 'bitserial', calibrate: true }).dispose();
+      matrix.forward(x, { noise: false, path: 'bitserial', calibrate: {} }).dispose();
+      conv.forward(x4, { noise: false, path: 'bitserial', calibrate: {} }).dispose();
       assert.deepEqual(matrix.ranges, conv.ranges);
       assert.ok(
         matrix.adcScales().some((s) => s.lsb > 1),
@@ -717,7 +760,7 @@ describe('numerics: why offset encoding needs the full ADC resolution', () => {
       exact.program(w);
       lossy.program(w);
       const y = exact.forward(x, { noise: false, path: 'bitserial' });
-      const z = lossy.forward(x, { noise: false, path: 'bitserial', calibrate: true });
+      const z = lossy.forward(x, { noise: false, path: 'bitserial', calibrate: {} });
       const rel = tf.tidy(() => tf.norm(tf.sub(z, y)).dataSync()[0]! / tf.norm(y).dataSync()[0]!);
       const out = { rel, ranges: lossy.ranges!.slice(), G: lossy.groups };
       tf.dispose([y, z]);

@@ -140,6 +140,26 @@ export class SignedInputBitsError extends CrossbarConfigError {
   }
 }
 
+/** A forward that calibrates: at most `rows` rows of each layer's input (samples, or a graph's nodes) set its ranges. */
+export interface CalibrationPass {
+  rows?: number;
+}
+
+/**
+ * At most `rows` rows of x, evenly spaced over it (all of them when it has no more): what a calibration
+ * sees. A graph's layers take every node as a row, and observing all of Citeseer's 3,327 (bit-serially,
+ * per input chunk and row tile) took minutes an epoch; its nodes are in no particular order, so evenly
+ * spaced ones are a sample of the graph.
+ */
+export function calibrationRows(x: tf.Tensor, rows: number | undefined): tf.Tensor {
+  const n = x.shape[0]!;
+  if (rows === undefined || rows >= n) return x;
+  return tf.gather(
+    x,
+    Array.from({ length: Math.max(1, rows) }, (_, i) => Math.floor((i * n) / rows)),
+  );
+}
+
 export class CrossbarLayer {
   readonly enc: CellEncoding;
   readonly slices: number;
@@ -949,13 +969,15 @@ export class CrossbarLayer {
 
   /**
    * The layer's output for float inputs: inputs to `input_bits` fixed point (per-call scale), the crossbar MVM,
-   * back to float. With `calibrate`, a calibrated ADC first takes its ranges from this input.
+   * back to float. With `calibrate`, a calibrated ADC first takes its ranges from this input (at most
+   * `calibrate.rows` of its rows).
    */
-  forward(x: tf.Tensor, opts: { noise: boolean; path?: MvmPath; calibrate?: boolean }): tf.Tensor {
+  forward(x: tf.Tensor, opts: { noise: boolean; path?: MvmPath; calibrate?: CalibrationPass }): tf.Tensor {
     const { signed, sx } = this.inputScale(x);
     return tf.tidy(() => {
       const xInt = tf.round(tf.div(x, sx));
-      if (opts.calibrate && this.needsCalibration(opts.path)) this.calibrate(xInt, signed);
+      if (opts.calibrate && this.needsCalibration(opts.path))
+        this.calibrate(calibrationRows(xInt, opts.calibrate.rows), signed);
       return tf.mul(this.integerForward(xInt, { signed, noise: opts.noise, path: opts.path }), sx * this.scale);
     });
   }

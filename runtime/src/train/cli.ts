@@ -16,7 +16,13 @@ export { loadMnist } from '../data/mnist.js';
 export { loadExperimentData, type LoadedData } from './data.js';
 export { syntheticSet } from '../data/synthetic.js';
 export type { TensorDataset, TensorSplit } from '../data/tensor-set.js';
-export { CrossbarLayer, type CrossbarParams, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
+export {
+  calibrationRows,
+  CrossbarLayer,
+  type CrossbarParams,
+  type KernelGeometry,
+  type MvmPath,
+} from '../numerics/crossbar.js';
 export { readNoiseBandwidth, roundedGaussianVariance, thermalNoiseCurrent, K_B } from '../numerics/physics.js';
 export {
   adcBitsNeeded,

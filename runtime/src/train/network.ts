@@ -3,7 +3,13 @@
 // fixed point (the ReRAM partition's digital periphery).
 
 import type { IrExperiment, IrLayer, IrModel } from '@pim/ir';
-import { CrossbarConfigError, CrossbarLayer, type KernelGeometry, type MvmPath } from '../numerics/crossbar.js';
+import {
+  CrossbarConfigError,
+  CrossbarLayer,
+  type CalibrationPass,
+  type KernelGeometry,
+  type MvmPath,
+} from '../numerics/crossbar.js';
 import { NormalPool } from '../numerics/normal-pool.js';
 import { tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
@@ -33,8 +39,8 @@ export interface ForwardContext {
   input?: tf.Tensor;
   /** Transposes known for intermediate tensors (set by sparse input dropout). */
   transposes?: Map<tf.Tensor, tf.Tensor2D>;
-  /** Calibrated ADCs take their ranges from this forward's partial sums. */
-  calibrate?: boolean;
+  /** Calibrated ADCs take their ranges from this forward's partial sums (at most `rows` rows of each layer's input). */
+  calibrate?: CalibrationPass;
 }
 
 interface Built {
@@ -530,11 +536,13 @@ export class Network {
 
   /**
    * Sets the calibrated ADC ranges from one noise-free forward of calibration data, layer after layer (each
-   * layer sees the output of the calibrated layers before it); returns the ranges per layer.
+   * layer sees the output of the calibrated layers before it), at most `rows` rows of each layer's input
+   * (a graph's nodes); returns the ranges per layer.
    */
-  calibrate(x: tf.Tensor, adj?: Csr): Record<string, number[]> {
+  calibrate(x: tf.Tensor, adj?: Csr, rows?: number): Record<string, number[]> {
+    const calibrate: CalibrationPass = rows === undefined ? {} : { rows };
     if (this.calibrates)
-      tf.tidy(() => void this.forward(x, { training: false, noise: false, seed: 0, adj, calibrate: true }));
+      tf.tidy(() => void this.forward(x, { training: false, noise: false, seed: 0, adj, calibrate }));
     return this.adcRanges();
   }
 

@@ -4,7 +4,7 @@
 // the wasm heap.
 
 import type { AdjacencyCrossbar, Csr } from '../numerics/adjacency.js';
-import type { CrossbarLayer, MvmPath } from '../numerics/crossbar.js';
+import type { CalibrationPass, CrossbarLayer, MvmPath } from '../numerics/crossbar.js';
 import { fixedPointScale } from '../numerics/encoding.js';
 import type { NormalPool } from '../numerics/normal-pool.js';
 
@@ -185,7 +185,7 @@ export function crossbarOp(
     xT?: tf.Tensor2D;
     needDx?: boolean;
     path?: MvmPath;
-    calibrate?: boolean;
+    calibrate?: CalibrationPass;
   },
 ): tf.Tensor {
   const needDx = opts.needDx ?? true;

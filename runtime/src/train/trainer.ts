@@ -228,7 +228,8 @@ function graphTask(
       return { train: acc(p, sets.train), val: sets.val.length ? acc(p, sets.val) : null, test: acc(p, sets.test) };
     },
     calibrate(net) {
-      return net.calibrate(x, full);
+      // The forward needs the whole graph (Â mixes every node), but `calibration_samples` nodes set the ranges.
+      return net.calibrate(x, full, exp.numerics.adc_calibration_samples ?? 64);
     },
     dispose() {
       x.dispose();
