@@ -376,7 +376,14 @@ export interface IrExperiment {
 export interface IrExploration {
   name: string;
   evaluate: string;
-  parameters: { path: string; owner: string; attribute: string; values: (number | string | boolean)[] }[];
+  /** `unit`: the SI symbol of the values (Hz, bit, m), when they are quantities with one. */
+  parameters: {
+    path: string;
+    owner: string;
+    attribute: string;
+    unit?: string;
+    values: (number | string | boolean)[];
+  }[];
   objectives: { name: string; sense: 'minimize' | 'maximize' }[];
   /** Upper bounds on hardware figures (SI: K, W, m², J, s): a design over one is infeasible, never trained. */
   limits?: { name: 'peak_temperature' | 'power' | 'area' | 'energy' | 'latency'; max: number }[];

@@ -54,6 +54,9 @@ describe('explore: pimc explore', function () {
     assert.match(r.stdout, /^chip_space: nsga2, 12 designs evaluated for 12 of 12 evaluations/m);
     assert.match(r.stdout, /Pareto-optimal designs \(\d+\):/);
     assert.match(r.stdout, /chip\.t\.ima\.crossbar\.rows\s+cell\.bits_per_cell\s+chip\.clock\s+area \(min\)/);
+    // Values with their units: a clock of 5e8 Hz is 500 MHz.
+    assert.match(r.stdout, / (500 MHz|1\.00 GHz)  /);
+    assert.doesNotMatch(r.stdout, /\b(500 M|1\.00 G) /);
     assert.equal(r.stderr, '', 'no progress output when stderr is not a terminal');
     const out = JSON.parse(fs.readFileSync(json, 'utf8')) as JsonResult;
     assert.equal(out.evaluations.length, 12);

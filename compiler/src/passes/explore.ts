@@ -19,7 +19,7 @@ import {
 import { instantiateSection } from './experiments.js';
 import { checkValues } from './value-rules.js';
 import { describeValue, type Value } from '../semantics/values.js';
-import { DIMENSIONLESS, dimEquals, NAMED_DIMENSIONS } from '../units/dimension.js';
+import { DIMENSIONLESS, dimEquals, NAMED_DIMENSIONS, siUnitOf } from '../units/dimension.js';
 
 export const OBJECTIVES = [
   'accuracy',
@@ -224,6 +224,9 @@ function checkVary(
     if (ctx.diagnostics.length > before && span === m.domain.span) break;
   }
   if (failed) return undefined;
+  // The values' SI unit, for people reading them (a clock of 5e8 is shown as 500 MHz).
+  const t = target.def.type;
+  const unit = t.k === 'dim' && !dimEquals(t.dim, DIMENSIONLESS) ? siUnitOf(t.dim) : undefined;
   return {
     path: pathText,
     owner: target.owner.name,
@@ -231,6 +234,7 @@ function checkVary(
       .slice(1)
       .map((p) => p.name)
       .join('.'),
+    ...(unit ? { unit } : {}),
     values,
   };
 }

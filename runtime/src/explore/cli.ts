@@ -15,6 +15,7 @@ import { defaultWorkers, ProcessPool } from './exec/pool.js';
 import { explore, ExploreError, METHODS, type ExploreResult, type Method } from './explorer.js';
 import { problemFor } from './problem.js';
 import { ExploreProgress } from './progress.js';
+import { paramText } from './units.js';
 
 export {
   explore,
@@ -141,7 +142,14 @@ export async function exploreCommand(ir: IrProgram, args: ExploreArgs, out: Out,
   let journal: Journal | undefined;
   let removeSignalHandlers: (() => void) | undefined;
   const tty = process.stderr.isTTY === true;
-  const progress = new ExploreProgress((t) => process.stderr.write(t), tty, `${ex.name} (${method})`, budgetUnit(ex));
+  const unitOf = new Map(ex.parameters.map((p) => [p.path, p.unit]));
+  const progress = new ExploreProgress(
+    (t) => process.stderr.write(t),
+    tty,
+    `${ex.name} (${method})`,
+    budgetUnit(ex),
+    (path, v) => paramText(v, unitOf.get(path)),
+  );
   try {
     if (withAccuracy) {
       if (journalFile)
@@ -404,7 +412,7 @@ export function summary(ex: IrExploration, r: ExploreResult, unit: string): stri
     const e = r.evaluations[i]!;
     return [
       String(i + 1),
-      ...ex.parameters.map((p) => displayParam(e.params[p.path]!)),
+      ...ex.parameters.map((p) => paramText(e.params[p.path]!, p.unit)),
       ...ex.objectives.map((o) => (UNITS[o.name] ?? String)(e.objectives[o.name]!)),
     ];
   });
@@ -415,7 +423,7 @@ export function summary(ex: IrExploration, r: ExploreResult, unit: string): stri
     );
     const recRows = r.recommended.map((d, i) => [
       String(i + 1),
-      ...ex.parameters.map((p) => displayParam(d.params[p.path]!)),
+      ...ex.parameters.map((p) => paramText(d.params[p.path]!, p.unit)),
       ...ex.objectives.map((o) =>
         o.name === 'accuracy'
           ? `${pct(d.objectives[o.name]!)} ± ${(100 * d.sd).toFixed(1)}`
@@ -440,11 +448,6 @@ function trainingCost(r: ExploreResult): string {
   const timed = r.evaluations.filter((e) => e.cpuSeconds !== undefined);
   const cpu = timed.reduce((a, e) => a + e.cpuSeconds!, 0);
   return ` (training: ${epochs} epochs${timed.length ? `, ${cpu.toFixed(1)} CPU s` : ''})`;
-}
-
-function displayParam(v: number | string | boolean): string {
-  if (typeof v !== 'number') return String(v);
-  return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : fmt(v, '');
 }
 
 /** `pimc worker`: loads BullMQ only for this command. */

@@ -15,7 +15,7 @@ import type { Journal } from './exec/journal.js';
 import type { SourcesCompiler } from './exec/evaluator.js';
 import { ExploreError, isInfeasible, type DesignProblem, type HardwareOutcome, type Measurement } from './types.js';
 import { DesignSpace, type Point } from './space.js';
-import { OBJECTIVE_SCALE } from './units.js';
+import { OBJECTIVE_SCALE, paramText } from './units.js';
 
 export interface ProblemOptions {
   /** The `.pim` file the IR was compiled from. */
@@ -193,7 +193,7 @@ function accuracyByJobs(
       seed: opts.seed,
       ...(opts.trainLimit ? { trainLimit: opts.trainLimit } : {}),
       ...(opts.testLimit ? { testLimit: opts.testLimit } : {}),
-      label: `${exploration.name} ${Object.values(values).map(String).join(' ')} @${epochs}`,
+      label: `${exploration.name} ${exploration.parameters.map((p) => paramText(values[p.path]!, p.unit)).join(' ')} @${epochs}`,
     });
     let r = opts.journal?.get(job.id);
     if (!r) {

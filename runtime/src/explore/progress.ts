@@ -33,6 +33,8 @@ export class ExploreProgress {
     private readonly tty: boolean,
     private readonly name: string,
     private readonly unit: string,
+    /** A design parameter's value as people read it (with its unit); plain text by default. */
+    private readonly show: (path: string, v: number | string | boolean) => string = (_p, v) => String(v),
   ) {}
 
   private elapsed(since = this.t0): string {
@@ -69,7 +71,11 @@ export class ExploreProgress {
     else if (trained) {
       const acc = e.objectives['accuracy'];
       this.plain(
-        `${this.status}; #${e.index + 1} ${Object.values(e.params).map(String).join(' ')}${acc !== undefined ? `: accuracy ${(100 * acc).toFixed(1)}% after ${e.epochs} epochs` : ''}${replayed ? ' (from the journal)' : e.worker ? ` (${e.worker})` : ''}`,
+        `${this.status}; #${e.index + 1} ${Object.entries(e.params)
+          .map(([k, v]) => this.show(k, v))
+          .join(
+            ' ',
+          )}${acc !== undefined ? `: accuracy ${(100 * acc).toFixed(1)}% after ${e.epochs} epochs` : ''}${replayed ? ' (from the journal)' : e.worker ? ` (${e.worker})` : ''}`,
       );
     }
   }
