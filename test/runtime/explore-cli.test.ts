@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '@pim/compiler';
 import { exploreCommand, paretoFront, toolchainId } from '@pim/runtime/explore';
+import { coraExploration } from './explore-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PIMC = path.join(ROOT, 'cli/bin/pimc.js');
@@ -114,18 +115,7 @@ describe('explore: pimc explore', function () {
 
   it("a Planetoid set's files are part of each job: a changed copy is other work, so --resume trains again and replays nothing", async () => {
     const dir = path.join(tmp, 'cora-run');
-    fs.mkdirSync(path.join(dir, 'cora'), { recursive: true });
-    for (const f of ['nodes.tsv', 'edges.tsv'])
-      fs.copyFileSync(path.join(ROOT, 'data/cora', f), path.join(dir, 'cora', f));
-    const program = path.join(dir, 'gnn.pim');
-    fs.writeFileSync(
-      program,
-      fs
-        .readFileSync(path.join(ROOT, 'samples/gnn-cora.pim'), 'utf8')
-        .replace('path: "../data/cora"', 'path: "cora"')
-        .replace('epochs: 200', 'epochs: 1') +
-        '\nexplore clocks {\n  evaluate: gcn_ideal\n  vary gnn_hetero.clock in [0.5 GHz, 1 GHz]\n  minimize latency\n  maximize accuracy\n  method: grid\n}\n',
-    );
+    const program = coraExploration(dir);
     const json = path.join(dir, 'run.json');
     const jobsOf = () =>
       (

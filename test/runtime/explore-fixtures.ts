@@ -35,3 +35,23 @@ export function tinyJob(over: { rows?: number; epochs?: number; seed?: number; t
 }
 
 const createSha = (t: string) => createHash('sha256').update(t).digest('hex');
+
+/**
+ * A two-design exploration (the clock, 0.5 or 1 GHz) of samples/gnn-cora.pim's GCN, trained for one
+ * epoch, written to `dir` beside a copy of Cora that its program names (`path: "cora"`): the program.
+ */
+export function coraExploration(dir: string): string {
+  fs.mkdirSync(path.join(dir, 'cora'), { recursive: true });
+  for (const f of ['nodes.tsv', 'edges.tsv'])
+    fs.copyFileSync(path.join(ROOT, 'data/cora', f), path.join(dir, 'cora', f));
+  const program = path.join(dir, 'gnn.pim');
+  fs.writeFileSync(
+    program,
+    fs
+      .readFileSync(path.join(ROOT, 'samples/gnn-cora.pim'), 'utf8')
+      .replace('path: "../data/cora"', 'path: "cora"')
+      .replace('epochs: 200', 'epochs: 1') +
+      '\nexplore clocks {\n  evaluate: gcn_ideal\n  vary gnn_hetero.clock in [0.5 GHz, 1 GHz]\n  minimize latency\n  maximize accuracy\n  method: grid\n}\n',
+  );
+  return program;
+}

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { queueName } from '@pim/runtime/explore/queue';
+import { coraExploration } from './explore-fixtures.js';
 import { freePort, startRedis, type RedisServer } from './redis-server.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -283,18 +284,7 @@ describe('explore: at scale (worker processes, resume, a real Redis queue)', fun
     });
     it('a Planetoid set goes through Redis once, by its hash: a worker reads no copy of its own, so a copy changed mid-run changes nothing', async () => {
       const dir = path.join(tmp, 'cora-queue');
-      fs.mkdirSync(path.join(dir, 'cora'), { recursive: true });
-      for (const f of ['nodes.tsv', 'edges.tsv'])
-        fs.copyFileSync(path.join(ROOT, 'data/cora', f), path.join(dir, 'cora', f));
-      const program = path.join(dir, 'gnn.pim');
-      fs.writeFileSync(
-        program,
-        fs
-          .readFileSync(path.join(ROOT, 'samples/gnn-cora.pim'), 'utf8')
-          .replace('path: "../data/cora"', 'path: "cora"')
-          .replace('epochs: 200', 'epochs: 1') +
-          '\nexplore clocks {\n  evaluate: gcn_ideal\n  vary gnn_hetero.clock in [0.5 GHz, 1 GHz]\n  minimize latency\n  maximize accuracy\n  method: grid\n}\n',
-      );
+      const program = coraExploration(dir);
       // A worker of its own (the survivor of the test above may help): the test can run alone.
       workers.push(start('worker', '--queue', redis.url, '--concurrency', '1'));
       const connection = { url: redis.url, maxRetriesPerRequest: null };
