@@ -354,6 +354,19 @@ function resolveVaryPath(
   return { owner, inst, def, clockHz };
 }
 
+/**
+ * Where below `node` a component named `name` sits, relative to it (`dense.wt`: a tile inside a
+ * partition, which a path must name), the nearest first; undefined when none is.
+ */
+function nestedPath(node: IrComponent, name: string): string | undefined {
+  const queue = [...node.children];
+  for (let c = queue.shift(); c; c = queue.shift()) {
+    if (c.name === name) return c.path.slice(node.path.length + 1);
+    queue.push(...c.children);
+  }
+  return undefined;
+}
+
 /** The component the path's middle segments name below an architecture's root (reported where one is missing). */
 function walkComponents(
   ctx: CheckContext,
@@ -376,7 +389,7 @@ function walkComponents(
           didYouMean(
             seg.name,
             node.children.map((c) => c.name),
-          ),
+          ) ?? nestedPath(node, seg.name),
         ),
       );
       return undefined;
