@@ -29,6 +29,14 @@ describe('report: text, JSON, CSV', () => {
     assert.match(t, /area\s+85\.4\d mm²\s+published 85\.40 mm²/);
     assert.match(t, /power\s+65\.8 W\s+published 65\.8 W/);
     assert.match(t, /Training lenet_train/);
+    // ISAAC states its HyperTransport links: the input and output cost energy.
+    assert.match(t, /I\/O [1-9][\d.]* [npµm]J, idle/);
+  });
+
+  it('an architecture with no off-chip link says its I/O is free', () => {
+    const hetero = simulate(heteroProgram());
+    assert.equal(hetero.io.bandwidth_bps, 0);
+    assert.match(formatSummary(hetero), /I\/O 0 J: no off-chip link, idle/);
   });
 
   it('JSON carries the summary in SI units and every section', () => {

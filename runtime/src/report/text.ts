@@ -64,7 +64,7 @@ function inferenceLines(r: SimReport): string[] {
     `  throughput            ${fmt(s.throughput_per_s, 'inferences/s')}  = ${fmt(s.effective_ops_per_s, 'OPS')} effective`,
   );
   out.push(
-    `  energy                ${fmt(s.energy_per_inference_j, 'J')}  (compute ${fmt(r.energy.compute_j, 'J')}, buffers ${fmt(r.energy.buffer_j, 'J')}, NoC ${fmt(r.energy.noc_j, 'J')}, I/O ${fmt(r.energy.io_j, 'J')}, idle ${fmt(r.energy.idle_j, 'J')} ${r.energy.idle_fraction !== undefined ? `at ${pct(r.energy.idle_fraction)} of tile power` : `from ${fmt(r.energy.static_power_w, 'W')} of leakage`})`,
+    `  energy                ${fmt(s.energy_per_inference_j, 'J')}  (compute ${fmt(r.energy.compute_j, 'J')}, buffers ${fmt(r.energy.buffer_j, 'J')}, NoC ${fmt(r.energy.noc_j, 'J')}, I/O ${r.io.bandwidth_bps > 0 ? fmt(r.energy.io_j, 'J') : '0 J: no off-chip link'}, idle ${fmt(r.energy.idle_j, 'J')} ${r.energy.idle_fraction !== undefined ? `at ${pct(r.energy.idle_fraction)} of tile power` : `from ${fmt(r.energy.static_power_w, 'W')} of leakage`})`,
   );
   return out;
 }
