@@ -7,6 +7,7 @@ import {
   DataError,
   evaluate,
   ProgressReporter,
+  risingLoss,
   runCommand,
   train,
   trainCommand,
@@ -362,6 +363,28 @@ train tr { mapping: m, dataset: digits, batch: ${parts.batch ?? 16}, seed: 1, ${
   if (!p.ir) throw new Error(`does not compile: ${p.diagnostics.map((d) => d.message).join('; ')}`);
   return p.ir;
 }
+
+describe('train: a loss that runs away while finite is said to diverge', () => {
+  const of = (losses: number[]) => losses.map((loss, i) => ({ epoch: i + 1, loss }) as EpochMetrics);
+  it('more than doubling in each of two epochs in a row, to above where it began: a warning naming the losses', () => {
+    assert.match(
+      risingLoss('gcn', of([3.1364, 14.6992, 64.02]))!,
+      /^training 'gcn' is diverging: its loss rose 3\.14, 14\.7, 64 over epochs 1–3; a lower learning rate/,
+    );
+    assert.ok(risingLoss('t', of([1, 0.5, 1.1, 2.5])), 'from a dip, once above the start');
+  });
+  it('a falling, flat or once-spiking loss, or one still below where it began: nothing', () => {
+    for (const losses of [
+      [3, 2, 1],
+      [1, 1, 1],
+      [1, 3, 2, 5],
+      [2.3, 2.4, 2.5],
+      [8, 0.1, 0.3, 0.7],
+      [1, 2],
+    ])
+      assert.equal(risingLoss('t', of(losses)), undefined, losses.join(', '));
+  });
+});
 
 describe('train: trainings that cannot give a meaningful result stop with an error', () => {
   it('a loss that becomes NaN stops the training at that epoch: a TrainDivergedError, exit 1 from pimc train', async () => {

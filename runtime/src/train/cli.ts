@@ -51,6 +51,7 @@ export { temperaturesFor, type TemperatureUse } from './temperature.js';
 export { Rng } from '../util/rng.js';
 export {
   evaluate,
+  risingLoss,
   train,
   trainingHardware,
   type EpochMetrics,

@@ -346,6 +346,35 @@ function requireFiniteLoss(
   throw new TrainDivergedError(exp.name, at.epoch, at.step, loss, file);
 }
 
+/** Adds an epoch's metrics, and says once when the loss is running away (risingLoss). */
+function recordEpoch(
+  metrics: EpochMetrics[],
+  m: EpochMetrics,
+  experiment: string,
+  warnings: string[],
+  warn: (message: string) => void,
+): void {
+  metrics.push(m);
+  const rising = risingLoss(experiment, metrics);
+  if (!rising || warnings.some((w) => w.startsWith(`training '${experiment}' is diverging`))) return;
+  warnings.push(rising);
+  warn(rising);
+}
+
+/**
+ * A training whose loss has more than doubled in each of two epochs in a row, to above where it began, is
+ * diverging though its loss is still finite (a Citeseer GCN with stuck cells: 3.1, 14.7, 64): said once,
+ * while it runs, with what usually tames it. Undefined otherwise.
+ */
+export function risingLoss(experiment: string, metrics: readonly EpochMetrics[]): string | undefined {
+  const n = metrics.length;
+  if (n < 3) return undefined;
+  const [a, b, c] = [metrics[n - 3]!.loss, metrics[n - 2]!.loss, metrics[n - 1]!.loss];
+  if (!(b > 2 * a && c > 2 * b && c > metrics[0]!.loss)) return undefined;
+  const shown = metrics.map((e) => Number(e.loss.toPrecision(3))).join(', ');
+  return `training '${experiment}' is diverging: its loss rose ${shown} over epochs 1–${n}; a lower learning rate, weight clipping (mitigate { clip }) or fewer faults usually tame it`;
+}
+
 /**
  * Warnings about a training that will run but not as the program suggests, given before its first step:
  * crossbar layers whose initial weights nearly all quantize to 0 (`seeded`: not a checkpoint's), and a batch
@@ -468,7 +497,7 @@ export async function train(ir: IrProgram, experimentName: string, opts: TrainOp
         step_cpu_ms: stepCpu / Math.max(1, steps),
         seconds: (performance.now() - t0) / 1000,
       };
-      metrics.push(m);
+      recordEpoch(metrics, m, exp.name, warnings, opts.warn ?? defaultWarn);
       opts.onEpoch?.(m);
       progress?.update({
         epoch,
