@@ -33,12 +33,12 @@
 // Replication
 // - 'none': 1. A number r: every fitting crossbar layer gets up to r copies, in layer order, as far as its
 //   tile type has room (PIM4011 when fewer).
-// - 'balanced': layers run as a pipeline across samples; a stage's time ∝ mvms / replication (MVMs per
-//   sample divided among the copies). Greedy on the slowest stage: repeatedly give the slowest crossbar
-//   stage (ties: earliest layer) one more copy, until that copy does not fit in its tile type or the stage
-//   is already at one MVM per copy (mvms = replication); then stop, since throughput is set by the
-//   slowest stage and copies elsewhere would not raise it. Implemented with a jump (the slowest stage
-//   gets in one step the copies that bring it level with the next slowest), which gives the same result.
+// - 'balanced': layers run as a pipeline across samples; a stage's time ∝ ⌈mvms / replication⌉ (rounds of
+//   MVMs per sample, the copies working in parallel). Greedy on the slowest stage: repeatedly give the
+//   stage with the most rounds (ties: earliest layer) the fewest copies that take a round off it, until
+//   they do not fit in its tile type or the stage is at one round; then stop, since throughput is set by
+//   the slowest stage and copies elsewhere would not raise it. Implemented with a jump (the slowest stage
+//   gets in one step the copies that bring it level with the next slowest).
 //
 // Adjacency (gcn): the rule that places `gcn.adjacency` (or a bare pattern) gives the target and the
 // options { block, skip_zero_blocks, reorder }; block defaults to the target crossbar's rows, then false,
@@ -595,25 +595,28 @@ function lookupTarget(arch: IrArchitecture, name: string, need: Need): Target | 
 }
 
 /**
- * Balanced replication, greedy on the slowest stage (see the header). Times are compared exactly as
- * mvms_a·r_b vs mvms_b·r_a, so no rounding decides a tie.
+ * Balanced replication, greedy on the slowest stage (see the header). A stage of r copies runs
+ * ⌈mvms / r⌉ rounds of MVMs, as the simulator times it (sim/inference.ts), so a stage gets the fewest
+ * copies that reach a round count: copies between two such counts would change nothing (a 784-MVM
+ * stage runs 3 rounds with 262 copies as with 333) and are left for the slower stages.
  */
 function balance(stages: CrossbarWork[], remaining: Map<IrTileType, number>): void {
   const mvms = (w: CrossbarWork): number => Math.max(1, w.layer.mvms);
-  const slower = (a: CrossbarWork, b: CrossbarWork): boolean => mvms(a) * b.replication > mvms(b) * a.replication;
-  // Bound the loop whatever the numbers (each step adds at least one copy).
+  const rounds = (w: CrossbarWork, r = w.replication): number => Math.ceil(mvms(w) / r);
+  /** The fewest copies that run w in at most `n` rounds. */
+  const copiesFor = (w: CrossbarWork, n: number): number => Math.ceil(mvms(w) / Math.max(1, n));
+  // Bound the loop whatever the numbers (each step takes at least one round off a stage).
   for (let step = 0; step < 1_000_000; step++) {
     let s: CrossbarWork | undefined;
-    for (const w of stages) if (!s || slower(w, s)) s = w;
-    if (!s || s.replication >= mvms(s)) return;
-    // The next slowest stage: the jump target is the fewest copies that bring s level with it.
+    for (const w of stages) if (!s || rounds(w) > rounds(s)) s = w;
+    if (!s || rounds(s) <= 1) return;
+    // The next slowest stage: s gets the copies that bring it level with it, or one round under a tie.
     let next: CrossbarWork | undefined;
-    for (const w of stages) if (w !== s && (!next || slower(w, next))) next = w;
-    let want = mvms(s);
-    if (next) want = Math.min(want, Math.max(s.replication + 1, Math.ceil((mvms(s) * next.replication) / mvms(next))));
+    for (const w of stages) if (w !== s && (!next || rounds(w) > rounds(next))) next = w;
+    const goal = next ? Math.min(rounds(s) - 1, rounds(next)) : 1;
     const left = remaining.get(s.tile)!;
     const afford = s.replication + Math.floor(left / s.crossbars);
-    const r = Math.min(want, afford);
+    const r = Math.min(copiesFor(s, goal), copiesFor(s, rounds(s, afford)));
     if (r <= s.replication) return;
     remaining.set(s.tile, left - (r - s.replication) * s.crossbars);
     s.replication = r;
