@@ -32,16 +32,17 @@ export interface UnitRun {
 function spreadOverTiers(runs: readonly UnitRun[], tiers: number): UnitRun[][] {
   const total = runs.reduce((s, u) => s + u.count, 0);
   const out: UnitRun[][] = Array.from({ length: tiers }, () => []);
+  /** Units tier t of the partition's takes: the first tiers one more when the units do not divide. */
+  const share = (t: number): number => Math.floor(total / tiers) + (t < total % tiers ? 1 : 0);
   let tier = 0;
-  let room = Math.floor(total / tiers) + (tiers > 0 && total % tiers > 0 ? 1 : 0);
+  let room = share(0);
   for (const u of runs) {
     if (u.count === 0) out[tier]!.push(u);
     let first = u.first;
     let left = u.count;
     while (left > 0) {
       while (room === 0 && tier < tiers - 1) {
-        tier++;
-        room = Math.floor(total / tiers) + (tier < total % tiers ? 1 : 0);
+        room = share(++tier);
       }
       const n = tier === tiers - 1 ? left : Math.min(left, room);
       out[tier]!.push({ ...u, first, count: n });

@@ -51,6 +51,13 @@ export function programDataFiles(ir: IrProgram, dataRoot?: string): { dataset: s
     );
 }
 
+/** The paths of the files data set `dataset` is read from (none for built-in and synthetic sets). */
+export function datasetFilePaths(ir: IrProgram, dataset: string, dataRoot?: string): string[] {
+  return programDataFiles(ir, dataRoot)
+    .filter((f) => f.dataset === dataset)
+    .map((f) => f.file);
+}
+
 /**
  * The files data set `dataset` is read from (none for built-in and synthetic sets), each with its text
  * and the SHA-256 of that text: what a training's result depends on besides the program and the build.
@@ -60,12 +67,10 @@ export function datasetFiles(
   dataset: string,
   dataRoot?: string,
 ): { file: string; path: string; sha256: string; text: string }[] {
-  return programDataFiles(ir, dataRoot)
-    .filter((f) => f.dataset === dataset)
-    .map(({ file }) => {
-      const text = readText(file);
-      return { file: basename(file), path: file, sha256: createHash('sha256').update(text).digest('hex'), text };
-    });
+  return datasetFilePaths(ir, dataset, dataRoot).map((file) => {
+    const text = readText(file);
+    return { file: basename(file), path: file, sha256: createHash('sha256').update(text).digest('hex'), text };
+  });
 }
 
 export const SPLIT_NONE = 0;

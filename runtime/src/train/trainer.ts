@@ -356,10 +356,13 @@ function recordEpoch(
 ): void {
   metrics.push(m);
   const rising = risingLoss(experiment, metrics);
-  if (!rising || warnings.some((w) => w.startsWith(`training '${experiment}' is diverging`))) return;
+  if (!rising || warnings.some((w) => w.startsWith(divergingLead(experiment)))) return;
   warnings.push(rising);
   warn(rising);
 }
+
+/** How the divergence warning begins: what recordEpoch recognises it by, to say it once. */
+const divergingLead = (experiment: string): string => `training '${experiment}' is diverging`;
 
 /**
  * A training whose loss has more than doubled in each of two epochs in a row, to above where it began, is
@@ -372,7 +375,7 @@ export function risingLoss(experiment: string, metrics: readonly EpochMetrics[])
   const [a, b, c] = [metrics[n - 3]!.loss, metrics[n - 2]!.loss, metrics[n - 1]!.loss];
   if (!(b > 2 * a && c > 2 * b && c > metrics[0]!.loss)) return undefined;
   const shown = metrics.map((e) => Number(e.loss.toPrecision(3))).join(', ');
-  return `training '${experiment}' is diverging: its loss rose ${shown} over epochs 1–${n}; a lower learning rate, weight clipping (mitigate { clip }) or fewer faults usually tame it`;
+  return `${divergingLead(experiment)}: its loss rose ${shown} over epochs 1–${n}; a lower learning rate, weight clipping (mitigate { clip }) or fewer faults usually tame it`;
 }
 
 /**

@@ -96,12 +96,10 @@ export class JobEvaluator {
     ir: IrProgram,
     dataset: string,
   ): Promise<Record<string, string> | undefined> {
-    const { datasetFiles, programDataFiles } = await import('../../data/planetoid.js');
+    const { datasetFilePaths, datasetFiles } = await import('../../data/planetoid.js');
     const inline = job.data.length > 0 && job.data.every((d) => d.text !== undefined);
     if (inline) {
-      const names = programDataFiles(ir, job.root)
-        .filter((f) => f.dataset === dataset)
-        .map((f) => basename(f.file));
+      const names = datasetFilePaths(ir, dataset, job.root).map((f) => basename(f));
       const sent = job.data.map((d) => d.file);
       if (names.join('\0') !== sent.join('\0'))
         throw new Error(

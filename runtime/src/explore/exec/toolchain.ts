@@ -18,6 +18,19 @@ import { fileURLToPath } from 'node:url';
 /** Packages read by path rather than imported, whose contents change a result. */
 const READ_PACKAGES = ['mnist'];
 
+/** Node's major version, which a build's results depend on (V8's Math functions). */
+const NODE_MAJOR = `node@${process.versions.node.split('.')[0]}`;
+
+/** The `.pim` files of a folder (a prelude), in name order; none when it is not there. */
+function pimFiles(dir: string): string[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.pim'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+|^\s*export\s+\*\s+from\s*)(['"])([^'"\n]+)\1/gm;
 
 /** The specifiers a module imports (static, re-exported or dynamic with a literal). */
@@ -130,16 +143,14 @@ export function buildHash(
       if (m && fs.existsSync(m)) visit(m);
     }
   };
-  for (const e of entries) {
-    const p = owningPackage(e);
-    if (p) pkgRoot.set(p.dir, p.name);
-    visit(e);
-  }
-  for (const f of opts.extraFiles ?? []) {
+  const extraFiles = opts.extraFiles ?? [];
+  // owningPackage starts from the file's real path, so its folder is real as visit's paths are.
+  for (const f of [...entries, ...extraFiles]) {
     const p = owningPackage(f);
-    if (p) pkgRoot.set(fs.realpathSync(p.dir), p.name);
-    files.push([fs.realpathSync(f), fs.readFileSync(f, 'utf8')]);
+    if (p) pkgRoot.set(p.dir, p.name);
   }
+  for (const e of entries) visit(e);
+  for (const f of extraFiles) files.push([fs.realpathSync(f), fs.readFileSync(f, 'utf8')]);
   for (const a of opts.also ?? []) external.add(a);
   for (const name of opts.readPackages ?? []) {
     const p = entries.length ? findPackage(name, path.dirname(entries[0]!)) : undefined;
@@ -186,15 +197,9 @@ function bundleHash(files: readonly URL[]): string {
   const beside = files.flatMap((u) => {
     const p = fileURLToPath(u);
     if (!fs.existsSync(p)) return [];
-    return fs.statSync(p).isDirectory()
-      ? fs
-          .readdirSync(p)
-          .filter((f) => f.endsWith('.pim'))
-          .map((f) => path.join(p, f))
-      : [p];
+    return fs.statSync(p).isDirectory() ? pimFiles(p) : [p];
   });
-  const node = `node@${process.versions.node.split('.')[0]}`;
-  return buildHash([], { followScope: '@pim/', extraFiles: [...chunks, ...beside], also: [node] });
+  return buildHash([], { followScope: '@pim/', extraFiles: [...chunks, ...beside], also: [NODE_MAJOR] });
 }
 
 /**
@@ -209,17 +214,8 @@ export function toolchainId(): string {
   const compiler = findPackage('@pim/compiler', path.dirname(evaluator));
   const compilerEntry = compiler && packageModule(compiler, '.');
   const entries = [evaluator, ...(compilerEntry ? [compilerEntry] : [])];
-  const prelude = compiler ? path.join(compiler.dir, 'prelude') : undefined;
-  const extraFiles =
-    prelude && fs.existsSync(prelude)
-      ? fs
-          .readdirSync(prelude)
-          .filter((f) => f.endsWith('.pim'))
-          .sort()
-          .map((f) => path.join(prelude, f))
-      : [];
-  const node = `node@${process.versions.node.split('.')[0]}`;
-  cached = buildHash(entries, { followScope: '@pim/', extraFiles, readPackages: READ_PACKAGES, also: [node] });
+  const extraFiles = compiler ? pimFiles(path.join(compiler.dir, 'prelude')) : [];
+  cached = buildHash(entries, { followScope: '@pim/', extraFiles, readPackages: READ_PACKAGES, also: [NODE_MAJOR] });
   return cached;
 }
 
