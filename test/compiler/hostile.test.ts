@@ -53,6 +53,23 @@ const tinyText = (): string => fs.readFileSync(path.join(CORPUS, 'tiny.pim'), 'u
 const copyExploreTiny = (dir: string): void =>
   fs.copyFileSync(path.join(ROOT, 'test/runtime/fixtures/explore-tiny.pim'), path.join(dir, 'explore-tiny.pim'));
 
+/** `pimc explore FLAG FILE` where FILE holds `text`, not the output's kind: refused before any work, the file kept. */
+function exploreOverOtherKind(flag: string, what: string, file: string, text: string, kind: string): HostileCase {
+  return {
+    name: `explore ${flag} over ${what}: refused before any work, the file kept`,
+    args: ['explore', 'explore-tiny.pim', '--method', 'random', '--budget', '2', flag, file],
+    setup: (dir) => {
+      copyExploreTiny(dir);
+      fs.writeFileSync(path.join(dir, file), text);
+    },
+    exit: [1],
+    shows: [
+      `pimc explore ${flag}: refusing to replace '${file}': it is not ${kind === 'HTML' ? 'an' : 'a'} ${kind} file`,
+    ],
+    after: unchanged(file, () => text),
+  };
+}
+
 /** A checkpoint of tiny.pim's `fit`, trained once per run of this file (see `before`). */
 let goodCheckpoint = '';
 
@@ -728,39 +745,9 @@ export const HOSTILE_CASES: HostileCase[] = [
     exit: [0],
     after: (dir) => assert.match(fs.readFileSync(path.join(dir, 'blank.json'), 'utf8'), /^\{/),
   },
-  {
-    name: 'explore --json over a CSV file: refused before any work, the file kept',
-    args: ['explore', 'explore-tiny.pim', '--method', 'random', '--budget', '2', '--json', 'table.csv'],
-    setup: (dir) => {
-      copyExploreTiny(dir);
-      fs.writeFileSync(path.join(dir, 'table.csv'), 'a,b\n1,2\n');
-    },
-    exit: [1],
-    shows: ["pimc explore --json: refusing to replace 'table.csv': it is not a JSON file"],
-    after: unchanged('table.csv', () => 'a,b\n1,2\n'),
-  },
-  {
-    name: 'explore --html over a text file: refused, the file kept',
-    args: ['explore', 'explore-tiny.pim', '--method', 'random', '--budget', '2', '--html', 'page.txt'],
-    setup: (dir) => {
-      copyExploreTiny(dir);
-      fs.writeFileSync(path.join(dir, 'page.txt'), 'plain text');
-    },
-    exit: [1],
-    shows: ["pimc explore --html: refusing to replace 'page.txt': it is not an HTML file"],
-    after: unchanged('page.txt', () => 'plain text'),
-  },
-  {
-    name: 'explore --journal over a text file: refused, the file kept',
-    args: ['explore', 'explore-tiny.pim', '--method', 'random', '--budget', '2', '--journal', 'log.txt'],
-    setup: (dir) => {
-      copyExploreTiny(dir);
-      fs.writeFileSync(path.join(dir, 'log.txt'), 'my log');
-    },
-    exit: [1],
-    shows: ["pimc explore --journal: refusing to replace 'log.txt': it is not a JSON file"],
-    after: unchanged('log.txt', () => 'my log'),
-  },
+  exploreOverOtherKind('--json', 'a CSV file', 'table.csv', 'a,b\n1,2\n', 'JSON'),
+  exploreOverOtherKind('--html', 'a text file', 'page.txt', 'plain text', 'HTML'),
+  exploreOverOtherKind('--journal', 'a text file', 'log.txt', 'my log', 'JSON'),
   {
     name: 'train on a data set whose test split is empty: an error, not an accuracy of 0%',
     args: ['train', 'two-samples.pim'],
