@@ -23,20 +23,29 @@ const RESUBMITS = 3;
 /** Where a data file's text waits for workers: by its SHA-256, beside the build's queue. */
 export const dataKey = (sha256: string): string => `pim-explore:data:${sha256}`;
 
+/** Texts a worker fetched and checked, by hash: a run's jobs share one data set, fetched once. */
+const KEEP_TEXTS = 4;
+
 /**
  * A queued job with its data files' texts back from Redis (`get`), where the coordinator put them. A
  * text that is gone (expired) or does not match its hash is left out: the worker then reads its own
- * copy, checked against the hash.
+ * copy, checked against the hash. `known` keeps the checked texts between jobs (the worker's own map).
  */
 export async function withQueuedData(
   job: EvaluationJob,
   get: (key: string) => Promise<string | null>,
+  known: Map<string, string>,
 ): Promise<EvaluationJob> {
   if (job.data.length === 0 || job.data.every((d) => d.text !== undefined)) return job;
   const data = [];
   for (const d of job.data) {
-    const text = d.text ?? (await get(dataKey(d.sha256)));
-    if (text === null || sha256(text) !== d.sha256) return job;
+    let text = d.text ?? known.get(d.sha256);
+    if (text === undefined) {
+      const fetched = await get(dataKey(d.sha256));
+      if (fetched === null || sha256(fetched) !== d.sha256) return job;
+      if (known.size >= KEEP_TEXTS) known.delete(known.keys().next().value!);
+      known.set(d.sha256, (text = fetched));
+    }
     data.push({ ...d, text });
   }
   return { ...job, data };

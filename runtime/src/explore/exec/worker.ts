@@ -33,6 +33,7 @@ export async function workerCommand(args: WorkerArgs, out: Out, err: Out, childM
     return 2;
   }
   const pool = new ProcessPool(concurrency, childModule);
+  const texts = new Map<string, string>();
   let down = false;
   const worker = new Worker(
     queueName(),
@@ -43,7 +44,7 @@ export async function workerCommand(args: WorkerArgs, out: Out, err: Out, childM
         return { id: String(job.id), ok: false, error: `refused: ${parsed}`, worker: WORKER_NAME };
       }
       const t0 = performance.now();
-      const withData = await withQueuedData(parsed, async (key) => (await worker.backend.client).get(key));
+      const withData = await withQueuedData(parsed, async (key) => (await worker.backend.client).get(key), texts);
       const r = await pool.run(
         withData,
         (p) => void job.updateProgress({ epoch: p.epoch, epochs: p.epochs, worker: p.worker }).catch(() => undefined),
