@@ -56,7 +56,8 @@ function spreadOverTiers(runs: readonly UnitRun[], tiers: number): UnitRun[][] {
 
 /** Tiles and GPU cores of the architecture, all chips': the endpoints a NoC connects. */
 export function unitCount(arch: IrArchitecture): number {
-  return arch.tile_types.reduce((s, t) => s + t.count, 0) + arch.gpus.reduce((s, g) => s + g.count, 0);
+  // The compiler's totals (all chips'), summed once when it elaborated the architecture.
+  return arch.totals.tiles + arch.totals.gpus;
 }
 
 /** Routers of one chip of a NoC other than a bus, [x, y, z] (z = 1 unless a 3D stack). */

@@ -25,9 +25,8 @@ export function checkDatasets(ctx: CheckContext): Map<string, IrDataset> {
     if (sym.node.type !== 'Block') continue;
     const b = sym.node;
     const inst = instantiate(ctx, cls, b.body, sym.file, { anchor: b.kind.span, what: `data set '${sym.name}'` });
-    requireAtLeast(ctx, inst, ['nodes', 'features'], 1);
-    // 0 samples was read as "not stated" and trained on the whole split.
-    requireAtLeast(ctx, inst, ['samples'], 1);
+    // samples: 0 was read as "not stated" and trained on the whole split.
+    requireAtLeast(ctx, inst, ['nodes', 'features', 'samples'], 1);
     // A classifier needs two classes to tell apart (a softmax over one is constant).
     requireAtLeast(ctx, inst, ['classes'], 2, 'at least 2');
     const src = inst.get('source');

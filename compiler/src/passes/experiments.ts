@@ -38,13 +38,12 @@ export function checkExperiments(
       anchor: b.kind.span,
       what: `${kind} '${sym.name}'`,
     });
-    requireAtLeast(ctx, inst, ['batch'], 1);
+    // A calibrated range needs at least one sample's partial sums (0 failed the IR schema: PIM9001).
+    requireAtLeast(ctx, inst, ['batch', 'calibration_samples'], 1);
     // (Whole numbers already, as counts.) 0 epochs trains nothing; 1e9 would run for years.
     if (kind === 'train')
       requireEach(ctx, inst, ['epochs'], (v) => v >= 1 && v <= MAX_EPOCHS, `from 1 to ${MAX_EPOCHS}`);
     requireAtLeast(ctx, inst, ['activation_bits', 'adc_bits'], 1, 'at least 1 bit');
-    // A calibrated range needs at least one sample's partial sums (0 failed the IR schema: PIM9001).
-    requireAtLeast(ctx, inst, ['calibration_samples'], 1);
     const sections = checkSections(ctx, b, uri, kind);
     const mapV = inst.get('mapping');
     const dsV = inst.get('dataset');

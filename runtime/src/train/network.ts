@@ -143,6 +143,9 @@ export function readoutPool(layer: IrLayer): (x: tf.Tensor) => tf.Tensor {
   }
 }
 
+/** Glorot's uniform bound for a K × N weight matrix, √(6 / (K + N)): initial weights and the default range. */
+const glorotBound = (K: number, N: number): number => Math.sqrt(6 / (K + N));
+
 export class Network {
   readonly weights: WeightLayer[] = [];
   readonly trainable: tf.Variable[] = [];
@@ -192,7 +195,7 @@ export class Network {
   }
 
   private glorot(K: number, N: number): tf.Variable {
-    const limit = Math.sqrt(6 / (K + N));
+    const limit = glorotBound(K, N);
     const a = new Float32Array(K * N);
     for (let i = 0; i < a.length; i++) a[i] = (this.rng.next() * 2 - 1) * limit;
     return tf.variable(tf.tensor2d(a, [K, N]), true);
@@ -206,7 +209,7 @@ export class Network {
     if (hw.crossbar) {
       const clip = this.exp.mitigate?.clip;
       // Fixed-point range: the clip when clipping, else 8× the Glorot bound (3× saturated Cora weights and cost 3 points).
-      const weightRange = clip && clip > 0 ? clip : 8 * Math.sqrt(6 / (K + N));
+      const weightRange = clip && clip > 0 ? clip : 8 * glorotBound(K, N);
       wl.crossbar = new CrossbarLayer(
         K,
         N,
@@ -566,7 +569,7 @@ export class Network {
           fraction,
           bits: xb.params.weightBits,
           range: xb.params.weightRange,
-          glorot: Math.sqrt(6 / (xb.K + xb.N)),
+          glorot: glorotBound(xb.K, xb.N),
         });
     }
     return out;
