@@ -3,8 +3,6 @@
 // and a path that names nothing throws. A value the attribute refuses, from the overrides or from a
 // `vary` list, is refused as the same value stated in the block is (design-point-checks.test.ts).
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, sourcesCompiler, type IrComponent, type IrProgram, type Program } from '@pim/compiler';
@@ -89,39 +87,28 @@ describe('compiler: design-point overrides', function () {
   });
 
   it('a clock override with a power stated for a tile: reconciled at the stated clock, then each part scaled by its kind', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pim-clock-'));
-    try {
-      const file = path.join(dir, 'tile-power.pim');
-      fs.writeFileSync(
-        file,
-        `device d { bits_per_cell: 2 }
+    const text = `device d { bits_per_cell: 2 }
 class vector_unit extends component { executes: list(any) = [relu], throughput: frequency = 16 GHz, power: power = 1.6 mW }
 architecture a {
   clock: 1 GHz, weight_bits: 4 bit, input_bits: 4 bit
   tile t { power: 10 mW, edram {}, ima { crossbar[2] { rows: 8, cols: 8, cell: d }, adc {}, dac[16] {} }, vector_unit v {} }
 }
-`,
-      );
-      const at = (value: number) => compile(file, { overrides: [{ path: 'a.clock', value }] });
-      const [b, h] = [compile(file), at(5e8)];
-      // The stated 10 mW is compared with the parts at the program's clock, once (PIM4250), as without the override.
-      assert.deepEqual(
-        h.diagnostics.map((d) => d.message),
-        b.diagnostics.map((d) => d.message),
-      );
-      const parts = (p: Program) => new Map(components(p.ir!.architectures[0]!.root).map((c) => [c.kind, c]));
-      const [pb, ph] = [parts(b), parts(h)];
-      for (const k of ['crossbar', 'adc', 'dac', 'vector_unit'])
-        assert.equal(ph.get(k)!.power_w, pb.get(k)!.power_w, k);
-      for (const c of pb.values()) assert.equal(ph.get(c.kind)!.static_power_w, c.static_power_w, `${c.kind} leakage`);
-      const e = [pb.get('edram')!, ph.get('edram')!];
-      // The IR keeps 12 significant digits.
-      const halved = e[0]!.static_power_w! + 0.5 * (e[0]!.power_w - e[0]!.static_power_w!);
-      assert.ok(Math.abs(e[1]!.power_w - halved) < 1e-11 * halved, `${e[1]!.power_w} vs ${halved}`);
-      assert.ok(ph.get('tile')!.power_w < pb.get('tile')!.power_w);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+`;
+    const [b, h] = [compileText(text), compileText(text, [{ path: 'a.clock', value: 5e8 }])];
+    // The stated 10 mW is compared with the parts at the program's clock, once (PIM4250), as without the override.
+    assert.deepEqual(
+      h.diagnostics.map((d) => d.message),
+      b.diagnostics.map((d) => d.message),
+    );
+    const parts = (p: Program) => new Map(components(p.ir!.architectures[0]!.root).map((c) => [c.kind, c]));
+    const [pb, ph] = [parts(b), parts(h)];
+    for (const k of ['crossbar', 'adc', 'dac', 'vector_unit']) assert.equal(ph.get(k)!.power_w, pb.get(k)!.power_w, k);
+    for (const c of pb.values()) assert.equal(ph.get(c.kind)!.static_power_w, c.static_power_w, `${c.kind} leakage`);
+    const e = [pb.get('edram')!, ph.get('edram')!];
+    // The IR keeps 12 significant digits.
+    const halved = e[0]!.static_power_w! + 0.5 * (e[0]!.power_w - e[0]!.static_power_w!);
+    assert.ok(Math.abs(e[1]!.power_w - halved) < 1e-11 * halved, `${e[1]!.power_w} vs ${halved}`);
+    assert.ok(ph.get('tile')!.power_w < pb.get('tile')!.power_w);
   });
 
   it('an overridden figure counts as stated: a tile power or an ADC power is taken as given', () => {
