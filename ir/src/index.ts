@@ -6,3 +6,4 @@ export * from './geometry.js';
 export * from './placement.js';
 export * from './components.js';
 export * from './defaults.js';
+export * from './timing.js';

@@ -33,12 +33,14 @@
 // Replication
 // - 'none': 1. A number r: every fitting crossbar layer gets up to r copies, in layer order, as far as its
 //   tile type has room (PIM4011 when fewer).
-// - 'balanced': layers run as a pipeline across samples; a stage's time ∝ ⌈mvms / replication⌉ (rounds of
-//   MVMs per sample, the copies working in parallel). Greedy on the slowest stage: repeatedly give the
-//   stage with the most rounds (ties: earliest layer) the fewest copies that take a round off it, until
-//   they do not fit in its tile type or the stage is at one round; then stop, since throughput is set by
-//   the slowest stage and copies elsewhere would not raise it. Implemented with a jump (the slowest stage
-//   gets in one step the copies that bring it level with the next slowest).
+// - 'balanced': layers run as a pipeline across samples; a stage's time is ⌈mvms / replication⌉ rounds of
+//   MVMs per sample (the copies working in parallel) times one MVM's time on its tile type (@pim/ir
+//   mvmTiming, as the simulator takes it: an ADC-bound or slower tile's rounds weigh more). Greedy on the
+//   slowest stage: repeatedly give the slowest stage (ties: earliest layer) the fewest copies that make it
+//   faster, until they do not fit in its tile type or the stage is at one round; then stop, since
+//   throughput is set by the slowest stage and copies elsewhere would not raise it. Implemented with a
+//   jump (the slowest stage gets in one step the copies that bring it level with the next slowest). The
+//   eDRAM's streaming time, which the simulator also bounds a stage by, is not weighed.
 //
 // Adjacency (gcn): the rule that places `gcn.adjacency` (or a bare pattern) gives the target and the
 // options { block, skip_zero_blocks, reorder }; block defaults to the target crossbar's rows, then false,
@@ -50,8 +52,11 @@ import { diag, didYouMean, type Diagnostic, type RelatedInfo, type Span } from '
 import {
   cellUtilization,
   tileMatrix,
+  tileAdcGroups,
   tilesFor,
+  mvmTiming,
   weightColumns,
+  type AdcGroup,
   type Engine,
   type WeightEncoding,
   type IrAdjacencyPolicy,
@@ -493,7 +498,7 @@ function replicate(ctx: MapContext, work: CrossbarWork[], remaining: Map<IrTileT
         );
     }
   } else if (rep === 'balanced') {
-    balance(fitting, remaining);
+    balance(fitting, remaining, sanitizeBits(spec.input_bits));
   }
   for (const w of work) {
     const c = w.placement.crossbar!;
@@ -594,30 +599,103 @@ function lookupTarget(arch: IrArchitecture, name: string, need: Need): Target | 
   return pick;
 }
 
+/** A stage's time per sample at r copies: ⌈mvms / r⌉ rounds of one MVM's time (see `balance`). */
+type StageTime = (w: CrossbarWork, r: number) => number;
+
 /**
- * Balanced replication, greedy on the slowest stage (see the header). A stage of r copies runs
- * ⌈mvms / r⌉ rounds of MVMs, as the simulator times it (sim/inference.ts), so a stage gets the fewest
- * copies that reach a round count: copies between two such counts would change nothing (a 784-MVM
- * stage runs 3 rounds with 262 copies as with 333) and are left for the slower stages.
+ * Each stage's time as the simulator takes it (sim/inference.ts): ⌈mvms / r⌉ rounds of one MVM on its
+ * tile type with r copies there (@pim/ir mvmTiming; copies packed into one IMA share its ADCs, so an
+ * MVM never gets faster with more copies). When a stage's tile type has no usable timing (no ADC rate:
+ * the simulator rejects it), every stage counts rounds alone.
  */
-function balance(stages: CrossbarWork[], remaining: Map<IrTileType, number>): void {
-  const mvms = (w: CrossbarWork): number => Math.max(1, w.layer.mvms);
-  const rounds = (w: CrossbarWork, r = w.replication): number => Math.ceil(mvms(w) / r);
-  /** The fewest copies that run w in at most `n` rounds. */
-  const copiesFor = (w: CrossbarWork, n: number): number => Math.ceil(mvms(w) / Math.max(1, n));
-  // Bound the loop whatever the numbers (each step takes at least one round off a stage).
+function stageTimer(stages: CrossbarWork[], inputBits: number): StageTime {
+  const groups = new Map<IrTileType, AdcGroup[]>();
+  const mvmTime = (w: CrossbarWork, r: number): number => {
+    if (!groups.has(w.tile)) groups.set(w.tile, tileAdcGroups(w.tile));
+    const { rows, cols } = w.layer.weights!;
+    return mvmTiming(w.tile, rows, cols, w.placement.crossbar!.slices, inputBits, r, groups.get(w.tile)).mvm_s;
+  };
+  const timed = stages.every((w) => {
+    const m = mvmTime(w, 1);
+    return Number.isFinite(m) && m > 0;
+  });
+  const memo = new Map<CrossbarWork, Map<number, number>>();
+  return (w, r) => {
+    const seen = memo.get(w) ?? new Map<number, number>();
+    memo.set(w, seen);
+    let t = seen.get(r);
+    if (t === undefined) {
+      t = Math.ceil(Math.max(1, w.layer.mvms) / r) * (timed ? mvmTime(w, r) : 1);
+      seen.set(r, t);
+    }
+    return t;
+  };
+}
+
+/** Relative slack when comparing stage times, so that products of the same step compare equal. */
+const SLACK = 1e-9;
+
+/**
+ * The fewest copies of `w`, more than it has and at most `afford`, whose time is within `goal` (under
+ * it when `strict`). Its MVM time m(r) never falls as r grows, so the rounds must come down to goal /
+ * m(r) at least: jump there, and again with the new copies' m, until the goal is met or out of reach.
+ */
+function fewestCopies(w: CrossbarWork, time: StageTime, goal: number, strict: boolean, afford: number) {
+  const mvms = Math.max(1, w.layer.mvms);
+  const within = (t: number): boolean => (strict ? t < goal * (1 - SLACK) : t <= goal * (1 + SLACK));
+  let r = w.replication + 1;
+  for (let i = 0; i < 64 && r <= afford; i++) {
+    const t = time(w, r);
+    if (within(t)) return r;
+    const m = t / Math.ceil(mvms / r);
+    let n = Math.floor((goal * (1 + SLACK)) / m);
+    while (n >= 1 && !within(n * m)) n--;
+    if (n < 1) return undefined;
+    r = Math.max(r + 1, Math.ceil(mvms / n));
+  }
+  return undefined;
+}
+
+/**
+ * The copies of `w`, more than it has and at most `afford`, that run it fastest (the fewest of equals),
+ * if faster than now. With n rounds the fewest copies, ⌈mvms / n⌉, are the fastest (m(r) never falls
+ * as r grows), so one candidate per round count.
+ */
+function fastestAffordable(w: CrossbarWork, time: StageTime, afford: number): number | undefined {
+  const mvms = Math.max(1, w.layer.mvms);
+  let best = w.replication;
+  for (let n = Math.ceil(mvms / (w.replication + 1)); n >= 1; n--) {
+    const r = Math.ceil(mvms / n);
+    if (r > afford) break;
+    if (r > best && time(w, r) < time(w, best) * (1 - SLACK)) best = r;
+  }
+  return best > w.replication ? best : undefined;
+}
+
+/**
+ * Balanced replication, greedy on the slowest stage (see the header), in each stage's time (stageTimer):
+ * a stage on ADC-bound crossbars, or on a slower tile type, weighs its rounds by its longer MVM. The
+ * slowest stage (ties: earliest) gets the fewest copies that bring it level with the next slowest (under
+ * it on a tie); copies between two such times would change nothing (a 784-MVM stage runs 3 rounds with
+ * 262 copies as with 333) and are left for the slower stages. When its tile type has no room for that,
+ * it gets the copies that room allows that run it fastest; when none is faster balancing stops, since
+ * throughput is set by the slowest stage and copies elsewhere would not raise it.
+ */
+function balance(stages: CrossbarWork[], remaining: Map<IrTileType, number>, inputBits: number): void {
+  const time = stageTimer(stages, inputBits);
+  const now = (w: CrossbarWork): number => time(w, w.replication);
+  // Bound the loop whatever the numbers (each step makes the slowest stage faster).
   for (let step = 0; step < 1_000_000; step++) {
     let s: CrossbarWork | undefined;
-    for (const w of stages) if (!s || rounds(w) > rounds(s)) s = w;
-    if (!s || rounds(s) <= 1) return;
-    // The next slowest stage: s gets the copies that bring it level with it, or one round under a tie.
+    for (const w of stages) if (!s || now(w) > now(s) * (1 + SLACK)) s = w;
+    if (!s || Math.ceil(Math.max(1, s.layer.mvms) / s.replication) <= 1) return;
     let next: CrossbarWork | undefined;
-    for (const w of stages) if (w !== s && (!next || rounds(w) > rounds(next))) next = w;
-    const goal = next ? Math.min(rounds(s) - 1, rounds(next)) : 1;
+    for (const w of stages) if (w !== s && (!next || now(w) > now(next))) next = w;
     const left = remaining.get(s.tile)!;
     const afford = s.replication + Math.floor(left / s.crossbars);
-    const r = Math.min(copiesFor(s, goal), copiesFor(s, rounds(s, afford)));
-    if (r <= s.replication) return;
+    const tie = !next || now(next) >= now(s) * (1 - SLACK);
+    const r = fewestCopies(s, time, tie ? now(s) : now(next!), tie, afford) ?? fastestAffordable(s, time, afford);
+    if (r === undefined) return;
     remaining.set(s.tile, left - (r - s.replication) * s.crossbars);
     s.replication = r;
   }

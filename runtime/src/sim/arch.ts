@@ -3,12 +3,14 @@
 // shift-and-add, registers, bus, digital units), from the component tree.
 import {
   DEFAULT_LEAKAGE_FRACTION,
+  adcGroups,
   findByPath,
   findKind,
   inputCycles,
   parentOf,
   tileClockHz,
   weightSlices,
+  type AdcGroup,
   type IrArchitecture,
   type IrComponent,
   type IrTileType,
@@ -97,33 +99,6 @@ export interface TileModel {
   staticPower: number;
   /** Units that declare what they execute (`executes:`), per tile. */
   executors: Executor[];
-}
-
-/** Consecutive crossbars [start, start + size) of an IMA and the whole ADCs that convert their columns. */
-export interface AdcGroup {
-  start: number;
-  size: number;
-  adcs: number;
-}
-
-/**
- * An IMA's n crossbars and A ADCs in whole groups: with fewer ADCs than crossbars each ADC serves
- * ⌈n/A⌉ or ⌊n/A⌋ consecutive crossbars (the larger groups first: adc[3] on 8 crossbars → 3, 3, 2); else
- * each crossbar has ⌈A/n⌉ or ⌊A/n⌋ ADCs of its own. An ADC converts one column at a time, so it cannot
- * be shared fractionally: the busiest group, not the average, sets the step.
- */
-export function adcGroups(crossbars: number, adcs: number): AdcGroup[] {
-  const n = Math.max(1, Math.round(crossbars));
-  const a = Math.max(1, Math.round(adcs));
-  const groups: AdcGroup[] = [];
-  if (a < n) {
-    for (let k = 0, start = 0; k < a; k++) {
-      const size = Math.floor(n / a) + (k < n % a ? 1 : 0);
-      groups.push({ start, size, adcs: 1 });
-      start += size;
-    }
-  } else for (let j = 0; j < n; j++) groups.push({ start: j, size: 1, adcs: Math.floor(a / n) + (j < a % n ? 1 : 0) });
-  return groups;
 }
 
 /** A unit that declares the layer kinds it executes, its rate and its energy per operation. */

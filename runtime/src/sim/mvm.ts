@@ -1,6 +1,7 @@
 // Cost of one matrix-vector multiplication of a K×N weight matrix (S bit slices) on one copy of its
-// crossbars: ISAAC-style bit-serial inputs, column conversion by shared ADCs, shift-and-add.
-import { inputCycles, tileMatrix } from '@pim/ir';
+// crossbars: its timing (bit-serial inputs, column conversion by shared ADCs) from @pim/ir's mvmTiming,
+// which the compiler's balanced replication also weighs stages by; here its energies and shift-and-add.
+import { mvmTiming } from '@pim/ir';
 import type { TileModel } from './arch.js';
 
 export interface MvmCost {
@@ -35,53 +36,10 @@ export interface MvmCost {
   tiles: number;
 }
 
-/** Crossbars beyond this are not scanned for the busiest ADC group: the pattern repeats long before. */
-const MAX_SCAN = 1 << 16;
-
-/**
- * Columns the busiest ADC group converts per step, over the crossbars that share it, and the ADCs that
- * share that load. An IMA's crossbars share its ADCs in whole groups of consecutive crossbars (arch.ts
- * `adcGroups`); the layer's `copies` take consecutive crossbars from an IMA's first, row tile after row
- * tile with the column tiles inside (the last column tile holds the remaining N·S − (colTiles − 1)·C
- * columns), so a group converts the used columns of every crossbar in it, whichever copy it belongs to
- * (copies work on different MVMs at once). The busiest group is the one whose ADCs take longest.
- */
-export function busiestAdcGroup(
-  t: TileModel,
-  cols: number,
-  rowTiles: number,
-  colTiles: number,
-  copies: number,
-): { cols: number; adcs: number } {
-  const n = Math.max(1, t.tt.crossbars_per_unit);
-  const lastCols = cols - (colTiles - 1) * t.cols;
-  const perCopy = rowTiles * colTiles;
-  const total = Math.min(perCopy * Math.max(1, copies), MAX_SCAN);
-  let busiest = { cols: 0, adcs: 1 };
-  for (let ima = 0; ima * n < total; ima++)
-    for (const g of t.adcGroups) {
-      let sum = 0;
-      const first = ima * n + g.start;
-      for (let i = first; i < Math.min(total, first + g.size); i++)
-        sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : t.cols;
-      if (sum * busiest.adcs > busiest.cols * g.adcs) busiest = { cols: sum, adcs: g.adcs };
-    }
-  return busiest;
-}
-
 /** One MVM on tile type `t` (its shift-and-add at the tile's clock); `copies`: the layer's replicated copies (they may share ADCs with each other). */
 export function mvmCost(t: TileModel, K: number, N: number, slices: number, inputBits: number, copies = 1): MvmCost {
-  const {
-    cols_needed: cols,
-    row_tiles: rowTiles,
-    col_tiles: colTiles,
-    crossbars,
-  } = tileMatrix(K, N, slices, t.rows, t.cols);
-  const cycles = inputCycles(inputBits, t.dacBits);
-  const group = busiestAdcGroup(t, cols, rowTiles, colTiles, copies);
-  const conversion = group.cols / (group.adcs * t.adcRate);
-  const step = Math.max(t.tRead, conversion);
-  const mvm = cycles * step;
+  const timing = mvmTiming(t.tt, K, N, slices, inputBits, copies, t.adcGroups);
+  const { cycles, rowTiles, colTiles, crossbars, cols, step_s: step, mvm_s: mvm } = timing;
   // Cells driven and sensed, as a fraction of full arrays: a partly filled array reads partly.
   const cellFraction = (K * cols) / (t.rows * t.cols);
   // The copy's share of IMAs: replicated copies and small layers pack several to an IMA.
@@ -93,8 +51,8 @@ export function mvmCost(t: TileModel, K: number, N: number, slices: number, inpu
     rowTiles,
     colTiles,
     crossbars,
-    read_s: t.tRead,
-    conversion_s: conversion,
+    read_s: timing.read_s,
+    conversion_s: timing.conversion_s,
     step_s: step,
     mvm_s: mvm,
     shift_add_s: (Math.ceil(Math.log2(Math.max(1, slices))) + 1) / t.clock,

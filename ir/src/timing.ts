@@ -1,0 +1,140 @@
+// Timing of one matrix-vector multiplication on a tile type's crossbars: ISAAC-style bit-serial inputs,
+// each step the array read or the column conversion by shared ADCs, whichever is longer. The one place
+// for this rule: the simulator times every crossbar layer with it (and adds energies), and the
+// compiler's balanced replication weighs each stage's rounds of MVMs by it. Only the flattened tile
+// type is needed (crossbar size and read time, ADCs per unit and their rate, DAC bits).
+import { inputCycles, tileMatrix } from './geometry.js';
+import type { IrTileType } from './types.js';
+
+/** Consecutive crossbars [start, start + size) of an IMA and the whole ADCs that convert their columns. */
+export interface AdcGroup {
+  start: number;
+  size: number;
+  adcs: number;
+}
+
+/**
+ * An IMA's n crossbars and A ADCs in whole groups: with fewer ADCs than crossbars each ADC serves
+ * ⌈n/A⌉ or ⌊n/A⌋ consecutive crossbars (the larger groups first: adc[3] on 8 crossbars → 3, 3, 2); else
+ * each crossbar has ⌈A/n⌉ or ⌊A/n⌋ ADCs of its own. An ADC converts one column at a time, so it cannot
+ * be shared fractionally: the busiest group, not the average, sets the step.
+ */
+export function adcGroups(crossbars: number, adcs: number): AdcGroup[] {
+  const n = Math.max(1, Math.round(crossbars));
+  const a = Math.max(1, Math.round(adcs));
+  const groups: AdcGroup[] = [];
+  if (a < n) {
+    for (let k = 0, start = 0; k < a; k++) {
+      const size = Math.floor(n / a) + (k < n % a ? 1 : 0);
+      groups.push({ start, size, adcs: 1 });
+      start += size;
+    }
+  } else for (let j = 0; j < n; j++) groups.push({ start: j, size: 1, adcs: Math.floor(a / n) + (j < a % n ? 1 : 0) });
+  return groups;
+}
+
+/** A tile type's ADC groups (adcGroups of its crossbars and ADCs per unit). */
+export function tileAdcGroups(tt: IrTileType): AdcGroup[] {
+  return adcGroups(Math.max(1, tt.crossbars_per_unit), tt.adcs_per_unit);
+}
+
+/** Crossbars beyond this are not scanned for the busiest ADC group: the pattern repeats long before. */
+const MAX_SCAN = 1 << 16;
+
+/** What one step of a layer's crossbars waits for: its busiest ADC group's columns and ADCs. */
+export interface AdcLoad {
+  cols: number;
+  adcs: number;
+}
+
+/**
+ * Columns the busiest ADC group converts per step, over the crossbars that share it, and the ADCs that
+ * share that load. An IMA's crossbars share its ADCs in whole groups of consecutive crossbars
+ * (`adcGroups`); the layer's `copies` take consecutive crossbars from an IMA's first, row tile after row
+ * tile with the column tiles inside (the last column tile holds the remaining N·S − (colTiles − 1)·C
+ * columns), so a group converts the used columns of every crossbar in it, whichever copy it belongs to
+ * (copies work on different MVMs at once). The busiest group is the one whose ADCs take longest. More
+ * copies never lighten it: every group's load grows with the crossbars scanned.
+ */
+export function busiestAdcGroup(
+  groups: readonly AdcGroup[],
+  crossbarsPerUnit: number,
+  crossbarCols: number,
+  cols: number,
+  rowTiles: number,
+  colTiles: number,
+  copies: number,
+): AdcLoad {
+  const n = Math.max(1, crossbarsPerUnit);
+  const lastCols = cols - (colTiles - 1) * crossbarCols;
+  const perCopy = rowTiles * colTiles;
+  const total = Math.min(perCopy * Math.max(1, copies), MAX_SCAN);
+  let busiest = { cols: 0, adcs: 1 };
+  for (let ima = 0; ima * n < total; ima++)
+    for (const g of groups) {
+      let sum = 0;
+      const first = ima * n + g.start;
+      for (let i = first; i < Math.min(total, first + g.size); i++)
+        sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : crossbarCols;
+      if (sum * busiest.adcs > busiest.cols * g.adcs) busiest = { cols: sum, adcs: g.adcs };
+    }
+  return busiest;
+}
+
+/** The timing of one MVM of a K×N matrix (`slices` columns a weight) on one copy of its crossbars. */
+export interface MvmTiming {
+  /** ⌈input_bits / dac_bits⌉ input cycles. */
+  cycles: number;
+  rowTiles: number;
+  colTiles: number;
+  crossbars: number;
+  /** Columns used across the copy (N × slices). */
+  cols: number;
+  /** Array read time, conversion time of the busiest crossbar's columns, and the step (their max). */
+  read_s: number;
+  conversion_s: number;
+  step_s: number;
+  /** cycles × step: the interval between MVMs on one copy. */
+  mvm_s: number;
+}
+
+/**
+ * One MVM on tile type `tt` with `copies` of the layer on it (they may share ADCs with each other).
+ * The tile type's crossbars, ADC rate and ADC groups must be valid (the simulator checks them); without
+ * an ADC rate the conversion takes forever.
+ */
+export function mvmTiming(
+  tt: IrTileType,
+  K: number,
+  N: number,
+  slices: number,
+  inputBits: number,
+  copies = 1,
+  groups: readonly AdcGroup[] = tileAdcGroups(tt),
+): MvmTiming {
+  const xb = tt.crossbar;
+  const rows = xb?.rows ?? 0;
+  const crossbarCols = xb?.cols ?? 0;
+  const {
+    cols_needed: cols,
+    row_tiles: rowTiles,
+    col_tiles: colTiles,
+    crossbars,
+  } = tileMatrix(K, N, slices, rows, crossbarCols);
+  const cycles = inputCycles(inputBits, Math.max(1, tt.dac_bits));
+  const group = busiestAdcGroup(groups, tt.crossbars_per_unit, crossbarCols, cols, rowTiles, colTiles, copies);
+  const conversion = group.cols / (group.adcs * (tt.adc?.rate_hz ?? 0));
+  const read = xb?.read_latency_s ?? 0;
+  const step = Math.max(read, conversion);
+  return {
+    cycles,
+    rowTiles,
+    colTiles,
+    crossbars,
+    cols,
+    read_s: read,
+    conversion_s: conversion,
+    step_s: step,
+    mvm_s: cycles * step,
+  };
+}
