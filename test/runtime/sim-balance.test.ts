@@ -2,6 +2,7 @@
 // crossbars whose ADCs are shared, copies of a layer that share an ADC take no time off it, and a layer
 // with more columns a copy is slower a round. The fixture (fixtures/balance.pim) has both.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { mvmTiming, type IrLayer, type IrPlacement, type IrProgram } from '@pim/ir';
 import { simulate } from '@pim/runtime/sim';
 import { compiledFixture } from './fixtures/compiled.js';
@@ -44,6 +45,10 @@ function bestPeriod(ir: IrProgram, all: Stage[], capacity: number): number {
   return best;
 }
 
+/** The slowest stage's time with the mapping's replication. */
+const period = (ir: IrProgram, all: Stage[]): number =>
+  Math.max(...all.map((s) => stageTime(ir, s, s.placement.crossbar!.replication)));
+
 describe('sim: balanced replication in stage time', () => {
   const ir = compiledFixture('balance');
   const all = stages(ir, 'balanced_map');
@@ -59,10 +64,10 @@ describe('sim: balanced replication in stage time', () => {
   });
 
   it('reaches the least pipeline period the crossbars allow (against every replication that fits)', () => {
-    const period = Math.max(...all.map((s) => stageTime(ir, s, s.placement.crossbar!.replication)));
+    const slowest = period(ir, all);
     const best = bestPeriod(ir, all, capacity);
-    assert.ok(Math.abs(period - best) <= 1e-9 * best, `balanced gives ${period} s, the best is ${best} s`);
-    assert.equal(report.summary.period_s, period);
+    assert.ok(Math.abs(slowest - best) <= 1e-9 * best, `balanced gives ${slowest} s, the best is ${best} s`);
+    assert.equal(report.summary.period_s, slowest);
     assert.ok(ir.mappings[0]!.totals.crossbars_used <= capacity);
   });
 
@@ -82,5 +87,34 @@ describe('sim: balanced replication in stage time', () => {
     // Two to four copies of c2 on one ADC group convert 2–4× the columns each step: 28.8 µs, as one copy.
     for (const r of [2, 3, 4]) assert.equal(stageTime(ir, c2, r), stageTime(ir, c2, 1));
     assert.ok(c2.placement.crossbar!.replication > 4);
+  });
+
+  it('reaches the least period on other crossbars, ADC rates and read times too (design points)', () => {
+    let runs = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(32, 64, 128, 256),
+        fc.constantFrom(0.16e9, 0.64e9, 1.28e9, 5.12e9),
+        fc.constantFrom(10e-9, 100e-9, 400e-9),
+        (cols, rate, read) => {
+          runs++;
+          const point = compiledFixture('balance', [
+            { path: 'shared_adcs.t.ima.crossbar.cols', value: cols },
+            { path: 'shared_adcs.t.ima.adc.rate', value: rate },
+            { path: 'reram2b.read_latency', value: read },
+          ]);
+          const stagesHere = stages(point, 'balanced_map');
+          const tt = point.architectures[0]!.tile_types[0]!;
+          const best = bestPeriod(point, stagesHere, tt.count * tt.crossbars_per_tile);
+          const got = period(point, stagesHere);
+          assert.ok(
+            Math.abs(got - best) <= 1e-9 * best,
+            `${cols} cols, ${rate} S/s, ${read} s: ${got} s, best ${best} s`,
+          );
+        },
+      ),
+      { numRuns: 16, seed: 7 },
+    );
+    assert.equal(runs, 16);
   });
 });
