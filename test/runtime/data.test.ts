@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { compile } from '@pim/compiler';
 import {
   DataError,
   loadExperimentData,
@@ -11,6 +10,7 @@ import {
   syntheticGraph,
   syntheticSet,
 } from '@pim/runtime/train';
+import { compiledText } from './fixtures/compiled.js';
 
 const CORA = resolve('data/cora');
 
@@ -146,33 +146,22 @@ describe('data: MNIST and synthetic sets', () => {
 
 describe('data: a synthetic graph as the program states it', () => {
   it("the trainer's graph has the edges the data set states (the simulator's degree), else a mean degree of 4", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pim-sgraph-'));
-    try {
-      const edgesOf = (edges: string): number => {
-        const file = join(dir, `g${edges.length}.pim`);
-        writeFileSync(
-          file,
-          `device d { bits_per_cell: 2 }
+    const edgesOf = (edges: string): number => {
+      const ir = compiledText(`device d { bits_per_cell: 2 }
 architecture chip { tile t[4] { ima[2] { crossbar[8] { rows: 64, cols: 64, cell: d } } } }
 dataset sg { source: synthetic, nodes: 200, features: 20, classes: 4, seed: 3${edges} }
 model m { input: graph { dataset: sg }, gcn g1 { out: 8 }, relu, gcn g2 { out: 4 } }
 mapping mp { model: m, architecture: chip, place gcn.weights on t, place gcn.adjacency on t }
 train tr { mapping: mp, dataset: sg, epochs: 1 }
-`,
-        );
-        const p = compile(file);
-        assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('; '));
-        const data = loadExperimentData(
-          p.ir,
-          p.ir.experiments.find((e) => e.name === 'tr')!,
-        );
-        assert.equal(data.kind, 'graph');
-        return data.kind === 'graph' ? data.graph.edges.length / 2 : NaN;
-      };
-      assert.equal(edgesOf(', edges: 600'), 600);
-      assert.equal(edgesOf(''), 400);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+`);
+      const data = loadExperimentData(
+        ir,
+        ir.experiments.find((e) => e.name === 'tr')!,
+      );
+      assert.equal(data.kind, 'graph');
+      return data.kind === 'graph' ? data.graph.edges.length / 2 : NaN;
+    };
+    assert.equal(edgesOf(', edges: 600'), 600);
+    assert.equal(edgesOf(''), 400);
   });
 });

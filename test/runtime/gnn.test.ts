@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { gnn, simulate, tileModel, SimError } from '@pim/runtime/sim';
-import { heteroProgram } from './fixtures/compiled.js';
+import { compiledText, heteroProgram } from './fixtures/compiled.js';
 import { initTf, loadPlanetoid, readoutPool, tf, train, TrainConfigError } from '@pim/runtime/train';
-import { compile } from '@pim/compiler';
 
 const {
   normalizedAdjacency,
@@ -254,13 +253,11 @@ describe('gnn: readout pooling in the trainer', () => {
   before(() => initTf('wasm'));
 
   it("pools the nodes by the layer's op: mean (the default), sum, max; another op is a TrainConfigError", () => {
-    const file = '/readout/program.pim';
     const text = `dataset g { source: synthetic, nodes: 3, features: 2, classes: 2 }
 ${['mean', 'sum', 'max', ''].map((op, i) => `model m${i} { input: graph { dataset: g }, gcn a { out: 2 }, readout${op ? ` { op: ${op} }` : ''} }`).join('\n')}
 `;
-    const program = compile(file, { host: { readFile: (f) => (f === file ? text : undefined) } });
-    assert.ok(program.ir, program.diagnostics.map((d) => d.message).join('; '));
-    const readout = (i: number) => program.ir!.models[i]!.layers.find((l) => l.kind === 'readout')!;
+    const ir = compiledText(text);
+    const readout = (i: number) => ir.models[i]!.layers.find((l) => l.kind === 'readout')!;
     const x = tf.tensor2d([1, -4, 3, 2, -1, 5], [3, 2]);
     const pooled = (i: number) => Array.from(readoutPool(readout(i))(x).dataSync());
     assert.deepEqual(pooled(0), [1, 1]);

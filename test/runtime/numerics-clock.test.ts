@@ -1,11 +1,8 @@
 // The clock reaches accuracy: without a stated read frequency, the thermal noise bandwidth is the design's
 // (min(clock, ADC rate) / 2), so two designs that differ only in their clock compute differently.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile } from '@pim/compiler';
 import { readNoiseBandwidth, train } from '@pim/runtime/train';
+import { compiledText } from './fixtures/compiled.js';
 
 const PROGRAM = `
 device cell8b { bits_per_cell: 8, r_on: 100 kOhm, r_off: 1 MOhm }
@@ -20,20 +17,12 @@ train hot { mapping: m, dataset: blobs, epochs: 2, batch: 32, seed: 2, optimizer
 `;
 
 describe('numerics: the clock reaches accuracy through the noise bandwidth', () => {
-  let dir = '';
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'pim-clock-'));
-    writeFileSync(join(dir, 'clock.pim'), PROGRAM);
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-
   it('two designs differing only in clock (1.2 GHz vs 0.3 GHz) get different accuracy', async () => {
     const accuracy: number[] = [];
     for (const clock of [1.2e9, 0.3e9]) {
-      const p = compile(join(dir, 'clock.pim'), { overrides: [{ path: 'chip.clock', value: clock }] });
-      assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('\n'));
-      assert.equal(p.ir.experiments[0]!.noise!.frequency_hz, undefined);
-      const r = await train(p.ir, 'hot', { path: 'fast' });
+      const ir = compiledText(PROGRAM, { overrides: [{ path: 'chip.clock', value: clock }] });
+      assert.equal(ir.experiments[0]!.noise!.frequency_hz, undefined);
+      const r = await train(ir, 'hot', { path: 'fast' });
       accuracy.push(r.final.test_accuracy);
     }
     // 8-bit cells at 400 K: Δf of 600 MHz vs 150 MHz (σ halves) — the slow clock reads markedly cleaner.

@@ -2,10 +2,10 @@
 // training cost: hand-computed cases on one weight, and the simulator's write energy from the trainer's
 // measured counts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compile, type IrProgram } from '@pim/compiler';
+import type { IrProgram } from '@pim/compiler';
 import { measuredLayerWrites, simulate, simulateCommand, type MeasuredWrites } from '@pim/runtime/sim';
 import {
   checkpointWrites,
@@ -16,6 +16,7 @@ import {
   train,
   type CrossbarParams,
 } from '@pim/runtime/train';
+import { compiledText } from './fixtures/compiled.js';
 import { IDEAL_CROSSBAR } from './fixtures/crossbar.js';
 
 // 4-bit weights on 2-bit cells with range 7: q = round(w), so the digits below are hand-computable.
@@ -55,10 +56,7 @@ describe('numerics: one definition of a write for the trainer and the simulator'
   before(async () => {
     await initTf();
     dir = mkdtempSync(join(tmpdir(), 'pim-writes-'));
-    writeFileSync(join(dir, 'writes.pim'), PROGRAM);
-    const p = compile(join(dir, 'writes.pim'));
-    assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('\n'));
-    ir = p.ir;
+    ir = compiledText(PROGRAM);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

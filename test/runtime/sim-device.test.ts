@@ -3,12 +3,8 @@
 // crossbars use the device, so 100 cycles at 1 GHz simulate exactly as 100 ns, and the same cycles at
 // another clock take another time. A device's technology selects the write figures it does not state.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile } from '@pim/compiler';
-import type { IrProgram } from '@pim/ir';
 import { simulate, type SimReport } from '@pim/runtime/sim';
+import { compiledText } from './fixtures/compiled.js';
 
 /**
  * A chip whose crossbar reads set the MVM step: 32-column arrays with one ADC per crossbar at 1.28 GS/s
@@ -39,21 +35,9 @@ train tr { mapping: mp, dataset: digits, epochs: 1, batch: 20 }
 `;
 }
 
-function compileText(text: string, overrides: { path: string; value: number }[] = []): IrProgram {
-  const dir = mkdtempSync(join(tmpdir(), 'pim-cycles-'));
-  try {
-    writeFileSync(join(dir, 'chip.pim'), text);
-    const p = compile(join(dir, 'chip.pim'), { overrides });
-    assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('; '));
-    return p.ir;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 function run(read: string, write: string, clock: string, partitionClock?: string): SimReport {
   const device = `bits_per_cell: 2, read_latency: ${read}, write_latency: ${write}`;
-  return simulate(compileText(program(device, clock, partitionClock)), { mapping: 'mp' });
+  return simulate(compiledText(program(device, clock, partitionClock)), { mapping: 'mp' });
 }
 
 const layer = (r: SimReport, name: string) => r.layers.find((l) => l.name === name)!;
@@ -100,8 +84,8 @@ describe('sim: device latencies in cycles', () => {
 
 describe("sim: a design point's clock (an override of the program's)", () => {
   const text = program('bits_per_cell: 2, read_latency: 100 ns, write_latency: 50 ns', '1 GHz');
-  const base = simulate(compileText(text), { mapping: 'mp' });
-  const fast = simulate(compileText(text, [{ path: 'chip.clock', value: 2e9 }]), { mapping: 'mp' });
+  const base = simulate(compiledText(text), { mapping: 'mp' });
+  const fast = simulate(compiledText(text, { overrides: [{ path: 'chip.clock', value: 2e9 }] }), { mapping: 'mp' });
 
   it('the digital units do the same work in half the time, their dynamic power doubled: energy per element nearly stays', () => {
     const [b, f] = [layer(base, 'relu_2'), layer(fast, 'relu_2')];
@@ -116,7 +100,7 @@ describe("sim: a design point's clock (an override of the program's)", () => {
   });
 
   it('a program that states 2 GHz draws what the design point at 2 GHz draws: the library defaults hold at 1.2 GHz', () => {
-    const stated = simulate(compileText(program('bits_per_cell: 2, read_latency: 100 ns', '2 GHz')), {
+    const stated = simulate(compiledText(program('bits_per_cell: 2, read_latency: 100 ns', '2 GHz')), {
       mapping: 'mp',
     });
     const close = (a: number, b: number, what: string) =>
@@ -129,7 +113,7 @@ describe("sim: a design point's clock (an override of the program's)", () => {
   it("a power the program states holds at the program's clock: at 2 GHz the unit's energy per element is halved", () => {
     const withPower = (clock: string) =>
       simulate(
-        compileText(
+        compiledText(
           program('bits_per_cell: 2, read_latency: 100 ns', clock).replace('sigmoid\n', 'sigmoid { power: 0.26 mW }\n'),
         ),
         { mapping: 'mp' },
@@ -144,7 +128,7 @@ describe("sim: a design point's clock (an override of the program's)", () => {
 });
 
 describe('sim: device technologies', () => {
-  const withTech = (t: string) => simulate(compileText(program(`technology: ${t}`, '1 GHz')), { mapping: 'mp' });
+  const withTech = (t: string) => simulate(compiledText(program(`technology: ${t}`, '1 GHz')), { mapping: 'mp' });
   const reram = withTech('reram');
   const pcm = withTech('pcm');
 

@@ -2,23 +2,11 @@
 // (leakage) power as idle power, a stated parent power that the totals and breakdown agree with, and a
 // concentrated mesh. Each expected figure is computed by hand in the comments.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { compile } from '@pim/compiler';
 import { simulate, tileModel } from '@pim/runtime/sim';
-
-function compileText(text: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'pim-prog-'));
-  try {
-    writeFileSync(join(dir, 'p.pim'), text);
-    const p = compile(join(dir, 'p.pim'));
-    assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('; '));
-    return p;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { compiledText, compileText } from './fixtures/compiled.js';
 
 const near = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} ≠ ${b}`);
 
@@ -57,7 +45,7 @@ mapping mm { model: m, architecture: a, weights: fixed(8 bit), place linear on c
 
 describe('sim: units that execute, leakage, stated figures, concentrated mesh (compiled from .pim)', () => {
   it('a vector unit that executes relu runs it at its throughput and energy per operation', () => {
-    const r = simulate(compileText(CHIP('vector_unit vpu { lanes: 8 }')).ir!);
+    const r = simulate(compiledText(CHIP('vector_unit vpu { lanes: 8 }')));
     const relu = r.layers.find((l) => l.kind === 'relu')!;
     // 16 elements on one host tile's vpu: 8 lanes × 1 GHz → 2 ns; 16 × 0.5 pJ = 8 pJ.
     near(relu.time_s, 2e-9);
@@ -67,7 +55,7 @@ describe('sim: units that execute, leakage, stated figures, concentrated mesh (c
   });
 
   it('without such a unit the layer falls back (and says so)', () => {
-    const r = simulate(compileText(CHIP('')).ir!);
+    const r = simulate(compiledText(CHIP('')));
     assert.ok(
       r.warnings.some((w) => /no sigmoid unit .* for relu layers/.test(w)),
       r.warnings.join('; '),
@@ -75,17 +63,17 @@ describe('sim: units that execute, leakage, stated figures, concentrated mesh (c
   });
 
   it("idle power is the mapped tiles' leakage: stated leakage, else a tenth of the own power", () => {
-    const p = compileText(CHIP('vector_unit vpu { lanes: 8 }'));
-    const tt = p.ir!.architectures[0]!.tile_types[0]!;
-    const ima = p.ir!.architectures[0]!.root.children[0]!.children[0]!.children.find((c) => c.kind === 'ima')!;
+    const ir = compiledText(CHIP('vector_unit vpu { lanes: 8 }'));
+    const tt = ir.architectures[0]!.tile_types[0]!;
+    const ima = ir.architectures[0]!.root.children[0]!.children[0]!.children.find((c) => c.kind === 'ima')!;
     // IMA: 4 ADCs stated 0.05 mW each; crossbars and DACs a tenth of their own power.
     const xbar = ima.children.find((c) => c.kind === 'crossbar')!;
     const dac = ima.children.find((c) => c.kind === 'dac')!;
     near(ima.static_power_w!, 4 * 0.05e-3 + 0.1 * (4 * xbar.own_power_w + 256 * dac.own_power_w));
     // Tile: the IMA and the vector unit's stated 0.1 mW.
     near(tt.static_power_w!, ima.static_power_w! + 0.1e-3);
-    const r = simulate(p.ir!);
-    const t = tileModel(p.ir!.architectures[0]!, tt, []);
+    const r = simulate(ir);
+    const t = tileModel(ir.architectures[0]!, tt, []);
     near(t.staticPower, tt.static_power_w!);
     // One layer on 1 of a tile's 4 crossbars: the whole tile leaks (its router, buffer and bus cannot be
     // gated crossbar by crossbar); idle = (1 tile × period − 0.25 tile × busy) × leakage.
@@ -113,7 +101,7 @@ describe('sim: units that execute, leakage, stated figures, concentrated mesh (c
   });
 
   it('a concentrated mesh puts its stated number of tiles on each router', () => {
-    const r = simulate(compileText(CHIP('vector_unit vpu { lanes: 8 }')).ir!);
+    const r = simulate(compiledText(CHIP('vector_unit vpu { lanes: 8 }')));
     assert.equal(r.noc!.declared.topology, 'cmesh');
     assert.deepEqual(r.noc!.declared.concentration, [2]);
   });

@@ -4,35 +4,26 @@
 // comes from simulating it with no die stated (then sized to its fullest tier's units), and the
 // compiler must pass a die of exactly that area and flag one a little smaller, naming that area.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile } from '@pim/compiler';
 import { firstChipDies } from '@pim/ir';
 import type { Diagnostic } from '@pim/grammar';
 import { simulate } from '@pim/runtime/sim';
-
-const dir = mkdtempSync(join(tmpdir(), 'pim-die-'));
-let files = 0;
+import { compiledText, compileText } from './fixtures/compiled.js';
 
 const gpu = (name: string, count: number, mm2: number) =>
   `gpu ${name}[${count}] { peak: 1 TFLOPS, memory_bandwidth: 200 GB/s, power: 1 W, area: ${mm2} mm2 }`;
 const LINK = 'link l[1] { bandwidth: 6.4 GB/s, power: 1 W, area: 1 mm2 }';
 
 /** A program of one architecture `a` (its body given), a square die of `dieMm2` when given, a GPU layer on `p`. */
-function program(body: string, dieMm2?: number): { file: string; source: string } {
+function program(body: string, dieMm2?: number): string {
   const side = dieMm2 === undefined ? undefined : String(Number(Math.sqrt(dieMm2).toPrecision(12)));
   const die = side ? `, die_width: ${side} mm, die_height: ${side} mm` : '';
-  const source = `architecture a {
+  return `architecture a {
   ${body}
   thermal { grid: 8${die} }
 }
 model m { input: tensor[64], linear f { out: 10 } }
 mapping mp { model: m, architecture: a, place linear on p }
 `;
-  const file = join(dir, `p${files++}.pim`);
-  writeFileSync(file, source);
-  return { file, source };
 }
 
 /**
@@ -40,10 +31,9 @@ mapping mp { model: m, architecture: a, place linear on p }
  * from them. The units on each tier, by name, are the ones @pim/ir's firstChipDies (PIM4202's count) names.
  */
 function runtimeDies(body: string): { tiers: number[]; die: number } {
-  const p = compile(program(body).file);
-  assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('\n'));
-  const t = simulate(p.ir, { mapping: 'mp', detail: false }).thermal!;
-  const arch = p.ir.architectures[0]!;
+  const ir = compiledText(program(body));
+  const t = simulate(ir, { mapping: 'mp', detail: false }).thermal!;
+  const arch = ir.architectures[0]!;
   const tiers: number[] = [];
   const names: Record<string, number>[] = [];
   for (const u of t.tiles) {
@@ -64,7 +54,7 @@ function runtimeDies(body: string): { tiers: number[]; die: number } {
 }
 
 function dieErrors(body: string, dieMm2: number): Diagnostic[] {
-  const p = compile(program(body, dieMm2).file);
+  const p = compileText(program(body, dieMm2));
   return p.diagnostics.filter((d) => d.code === 'PIM4202');
 }
 

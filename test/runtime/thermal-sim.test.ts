@@ -1,13 +1,13 @@
 // The loop design → power map → temperatures → noise, on samples/thermal-3d.pim (a GPU tier and two
 // ReRAM tiers, the GPU at either end) and on a small 2D chip compiled from source.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { compile, type IrProgram } from '@pim/compiler';
 import { simulate, formatSummary, chartSpecs, renderSpecToSvg, objectivesOf } from '@pim/runtime/sim';
 import { temperaturesFor } from '@pim/runtime/train';
 import { explore, problemFor } from '@pim/runtime/explore';
+import { compiledText, compileText } from './fixtures/compiled.js';
 
 const SAMPLE = resolve('samples/thermal-3d.pim');
 
@@ -142,19 +142,17 @@ describe('thermal: peak_temperature as a limit of an exploration', function () {
     };
     const [cool, hot] = [peakOf('first'), peakOf('last')];
     assert.ok(cool < hot, `${cool} K, ${hot} K`);
-    const file = join(mkdtempSync(join(tmpdir(), 'pim-limits-')), 'limits.pim');
-    writeFileSync(
-      file,
+    // The sample with an exploration appended, compiled as the sample.
+    const text =
       readFileSync(SAMPLE, 'utf8') +
-        `explore bounded {\n  evaluate: on_gpu_far\n  vary gpu_far.thermal.sink_side in [first, last]\n` +
-        `  minimize power\n  limits { peak_temperature: ${((cool + hot) / 2).toFixed(3)} K }\n  method: grid\n}\n`,
-    );
-    const ir = compiled(file);
+      `explore bounded {\n  evaluate: on_gpu_far\n  vary gpu_far.thermal.sink_side in [first, last]\n` +
+      `  minimize power\n  limits { peak_temperature: ${((cool + hot) / 2).toFixed(3)} K }\n  method: grid\n}\n`;
+    const ir = compiledText(text, { path: SAMPLE });
     const ex = ir.explorations.find((e) => e.name === 'bounded')!;
     assert.equal(ex.limits?.[0]?.name, 'peak_temperature');
     const problem = await problemFor(ir, ex, {
-      source: file,
-      compile: (overrides) => compile(file, { overrides }).ir ?? 'does not compile',
+      source: SAMPLE,
+      compile: (overrides) => compileText(text, { path: SAMPLE, overrides }).ir ?? 'does not compile',
     });
     const [first, last] = problem.space.enumerate().map((pt) => problem.hardware(pt));
     assert.ok(!('infeasible' in first!), 'the GPU next to the sink stays under the limit');
@@ -170,11 +168,8 @@ describe('thermal: peak_temperature as a limit of an exploration', function () {
 
 describe('thermal: a 2D chip compiled from source', () => {
   it('one die; the hot tiles are the mapped ones; a stated die size is used', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pim-thermal-'));
-    const file = join(dir, 'chip.pim');
-    writeFileSync(
-      file,
-      `device r { bits_per_cell: 2, r_on: 100 kOhm, r_off: 1 MOhm }
+    const r = simulate(
+      compiledText(`device r { bits_per_cell: 2, r_on: 100 kOhm, r_off: 1 MOhm }
 architecture chip {
   tile t[16] { edram buffer { capacity: 64 KB } ima[4] { crossbar[8] { rows: 128, cols: 128, cell: r } adc[8] { resolution: 8 bit } dac[8 * 128] { resolution: 1 bit } } }
   noc { topology: mesh, dims: [4, 4] }
@@ -187,9 +182,9 @@ model m {
   linear b { out: 10 }
 }
 mapping mm { model: m, architecture: chip, weights: fixed(16 bit), place linear on t }
-`,
+`),
+      { mapping: 'mm' },
     );
-    const r = simulate(compiled(file), { mapping: 'mm' });
     const t = r.thermal!;
     assert.equal(t.tiers.length, 1);
     assert.equal(t.die_source, 'stated');
@@ -206,7 +201,6 @@ mapping mm { model: m, architecture: chip, weights: fixed(16 bit), place linear 
   });
 
   it('a peak above 398.15 K (125 °C, the usual maximum junction temperature) is a warning in the report and its text', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pim-thermal-'));
     const source = (convection: string) => `architecture g {
   partition gpu { gpu sm[4] { peak: 1 TFLOPS, memory_bandwidth: 200 GB/s, power: 5 W, area: 16 mm2 } }
   noc { topology: mesh, dims: [2, 2] }
@@ -215,11 +209,7 @@ mapping mm { model: m, architecture: chip, weights: fixed(16 bit), place linear 
 model m { input: tensor[64], linear f { out: 10 } }
 mapping mp { model: m, architecture: g, place linear on gpu }
 `;
-    const run = (convection: string) => {
-      const file = join(dir, `${convection.replace(/\W/g, '')}.pim`);
-      writeFileSync(file, source(convection));
-      return simulate(compiled(file), { mapping: 'mp' });
-    };
+    const run = (convection: string) => simulate(compiledText(source(convection)), { mapping: 'mp' });
     // The same chip behind a poor heat sink (20 K/W) and the default one (0.1 K/W).
     const hot = run('20 K/W');
     const cool = run('0.1 K/W');
@@ -237,19 +227,13 @@ mapping mp { model: m, architecture: g, place linear on gpu }
 
 describe('thermal: a multi-chip architecture', () => {
   it("each chip's die holds that chip's units: two chips of the toy get the die of one, not one die for both", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pim-chips-'));
     const toy = resolve('test/runtime/fixtures/toy.pim');
-    const file = join(dir, 'chips.pim');
-    writeFileSync(
-      file,
-      `import "${toy}"
+    const ir = compiledText(`import "${toy}"
 architecture toy2 extends toy { chips: 2, link l[1] { bandwidth: 6.4 GB/s, power: 1 W, area: 1 mm2 }, thermal { grid: 8 } }
 architecture toy1 extends toy { link l[1] { bandwidth: 6.4 GB/s, power: 1 W, area: 1 mm2 }, thermal { grid: 8 } }
 mapping m2 { model: toynet, architecture: toy2, place conv, linear on tile }
 mapping m1 { model: toynet, architecture: toy1, place conv, linear on tile }
-`,
-    );
-    const ir = compiled(file);
+`);
     const [one, two] = [simulate(ir, { mapping: 'm1' }).thermal!, simulate(ir, { mapping: 'm2' }).thermal!];
     assert.equal(two.die_source, 'areas');
     assert.ok(

@@ -15,8 +15,7 @@ import {
   TrainDivergedError,
   type EpochMetrics,
 } from '@pim/runtime/train';
-import { compile } from '@pim/compiler';
-import { compiledFixture, heteroProgram, type Override } from './fixtures/compiled.js';
+import { compiledFixture, compiledText, heteroProgram, type Override } from './fixtures/compiled.js';
 
 /** test/runtime/fixtures/trainer.pim, compiled (each experiment a test trains by name). */
 const trainer = (overrides: Override[] = []): IrProgram => compiledFixture('trainer', overrides);
@@ -348,8 +347,7 @@ describe('train: hardware-aware trainer', () => {
 function smallProgram(
   parts: { activation?: string; mapping?: string; samples?: number; train?: string; adc?: string; batch?: number } = {},
 ): IrProgram {
-  const file = '/small/program.pim';
-  const text = `device cell { bits_per_cell: 2 }
+  return compiledText(`device cell { bits_per_cell: 2 }
 architecture chip {
   tile t[2] { ima[2] { crossbar[4] { rows: 128, cols: 128, cell: cell }
     adc[4] { ${parts.adc ?? 'resolution: 8 bit'} } dac[512] { resolution: 1 bit } } }
@@ -358,10 +356,7 @@ dataset digits { source: builtin, set: "mnist", samples: ${parts.samples ?? 200}
 model mlp { input: tensor[1, 28, 28], flatten, linear h { out: 16 }, ${parts.activation ?? 'relu'}, linear out { out: 10 } }
 mapping m { model: mlp, architecture: chip, ${parts.mapping ?? 'weights: fixed(8 bit), inputs: fixed(8 bit)'}, place linear on t }
 train tr { mapping: m, dataset: digits, batch: ${parts.batch ?? 16}, seed: 1, ${parts.train ?? 'epochs: 1, optimizer: momentum { lr: 0.05, momentum: 0.9 }'} }
-`;
-  const p = compile(file, { host: { readFile: (f) => (f === file ? text : undefined) } });
-  if (!p.ir) throw new Error(`does not compile: ${p.diagnostics.map((d) => d.message).join('; ')}`);
-  return p.ir;
+`);
 }
 
 describe('train: a loss that runs away while finite is said to diverge', () => {
