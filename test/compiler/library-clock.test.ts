@@ -162,6 +162,23 @@ architecture a {
     close(p.get('a.slow.s.edram')!.power_w, 2.07e-3 + 18.63e-3 / 2, "at the partition's clock");
   });
 
+  it("a router in a partition with its own clock: ISAAC's energy per bit by default, a stated power over its throughput at the partition's clock", () => {
+    const text = (router: string) => `device d { bits_per_cell: 2 }
+architecture a {
+  clock: 1.2 GHz
+  partition slow { clock: 600 MHz, tile s[4] { edram {}, ima { crossbar[2] { cell: d } }, ${router} } }
+  noc { dims: [2, 2] }
+}
+`;
+    // Each at the program's clock and at a design point that moves the chip's clock (not the partition's).
+    for (const overrides of [[], [{ path: 'a.clock', value: 0.3e9 }]]) {
+      const at = (router: string) => archOf(compileText(text(router), overrides)).noc!.energy_per_bit_hop_j;
+      close(at('router {}'), ISAAC_BIT_HOP, `default router, ${overrides.length} overrides`);
+      // 42 mW at the partition's 0.6 GHz over 8 ports × 32-bit flits × 0.6 GHz: 0.273 pJ/bit.
+      close(at('router { power: 42 mW }'), 42e-3 / (8 * 32 * 0.6e9), `stated router, ${overrides.length} overrides`);
+    }
+  });
+
   it("a power stated on a tile is compared with its parts at the program's clock", () => {
     const tile = (power: string) => `architecture a {
   clock: 0.6 GHz

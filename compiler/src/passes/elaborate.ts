@@ -53,6 +53,11 @@ interface Node {
    * stated figure of a parent was spread over).
    */
   figuresClockHz: number;
+  /**
+   * Its power (one copy, with its parts') at `figuresClockHz`: before a library default is brought to
+   * the program's clock, else at the program's clock, before a design point's clock scales it.
+   */
+  figuresPowerW: number;
   /** A partition's own clock: stated and valid (an invalid one was reported and is not used). */
   ownClockHz?: number;
 }
@@ -352,6 +357,7 @@ function finish(
   // A library default holds at the library's clock: its dynamic share follows the program's (its
   // leakage, a share of the default, stays). Before its parent's stated figure is reconciled with it.
   const figuresHz = defaultPowerClock(ctx, inst, kind) ?? clocks.sourceHz;
+  const figuresPowerW = ir.power_w;
   if (figuresHz !== clocks.sourceHz) scaleOwnDynamic(ir, clocks.sourceHz / figuresHz);
   // Parts a stated power was spread over hold at the program's clock now.
   if (powerSource === 'stated') atProgramClock(children);
@@ -373,6 +379,7 @@ function finish(
     clockHz: clocks.hz,
     sourceClockHz: clocks.sourceHz,
     figuresClockHz: figuresHz,
+    figuresPowerW,
   };
 }
 
@@ -380,6 +387,7 @@ function finish(
 function atProgramClock(nodes: Node[]): void {
   for (const n of nodes) {
     n.figuresClockHz = n.sourceClockHz;
+    n.figuresPowerW = n.ir.power_w;
     atProgramClock(n.children);
   }
 }
@@ -644,22 +652,20 @@ function tileType(n: Node, partition: string, q: TreeQueries, devices: Map<strin
 
 /** What the NoC's defaults read of its router: one physical router (before `shared_by`). */
 interface RouterFigures {
-  /** Its power at the clock it runs at, and its leakage. */
+  /** Its power at the clock it runs at. */
   power: number;
-  leakage: number;
   ports: number;
-  clockHz: number;
-  /** The clock its power figure was given at (Node.figuresClockHz). */
+  /** The clock its power figure was given at (Node.figuresClockHz), and its power at that clock. */
   figuresClockHz: number;
+  figuresPower: number;
 }
 
 function routerFigures(router: Node): RouterFigures {
   return {
     power: router.ir.power_w * router.ir.shared_by,
-    leakage: (router.ir.static_power_w ?? 0) * router.ir.shared_by,
     ports: asNumber(router.inst?.get('ports')) ?? 8,
-    clockHz: router.clockHz,
     figuresClockHz: router.figuresClockHz,
+    figuresPower: router.figuresPowerW * router.ir.shared_by,
   };
 }
 
@@ -678,28 +684,20 @@ function libraryRouter(ctx: CheckContext, uri: string, nocNode: Node, clockHz: n
   const ir = { own_power_w: power, power_w: power, shared_by: 1, children: [], static_power_w: 0 };
   ir.static_power_w = staticPower(inst, ir);
   scaleOwnDynamic(ir, clockHz / figuresClockHz);
-  return {
-    power: ir.power_w,
-    leakage: ir.static_power_w,
-    ports: asNumber(inst.get('ports')) ?? 8,
-    clockHz,
-    figuresClockHz,
-  };
+  return { power: ir.power_w, ports: asNumber(inst.get('ports')) ?? 8, figuresClockHz, figuresPower: power };
 }
 
 /**
- * The router's energy per bit and hop: its power over its full-load throughput (`bitsPerSecond`), at
- * the clock its power figure was given at (the program's, or the library's for a default). At another
- * clock (the program's for a default, a design point's) its dynamic power follows the clock and so does
- * the throughput, but its leakage does not: taken at the figure's clock, as the idle energy charges
- * leakage apart, so a slower clock does not spread the leakage over fewer bits (at 1 MHz, a
- * hundredfold). A default router so moves ISAAC's 0.137 pJ/bit at any clock, as a default buffer's
- * access costs ISAAC's energy.
+ * The router's energy per bit and hop: its power over its full-load throughput (one flit per port per
+ * cycle), both at the clock its power figure was given at (the program's, or the library's for a
+ * default). At another clock (the program's for a default, a design point's) its dynamic power follows
+ * the clock and so does the throughput, but its leakage does not: taken at the figure's clock, as the
+ * idle energy charges leakage apart, so a slower clock does not spread the leakage over fewer bits (at
+ * 1 MHz, a hundredfold). A default router so moves ISAAC's 0.137 pJ/bit at any clock, as a default
+ * buffer's access costs ISAAC's energy.
  */
-function routerEnergyPerBit(r: RouterFigures, bitsPerSecond: number): number {
-  const k = r.clockHz / r.figuresClockHz;
-  if (k === 1) return r.power / bitsPerSecond;
-  return (r.power - r.leakage + r.leakage * k) / bitsPerSecond;
+function routerEnergyPerBit(r: RouterFigures, flitBits: number): number {
+  return r.figuresPower / (r.ports * flitBits * r.figuresClockHz);
 }
 
 /** The `noc` block: topology, dimensions, the tiers (partitions) of a 3D stack, per-hop costs. */
@@ -777,7 +775,7 @@ function elaborateNoc(
     tiers,
     tsv_latency_s: asNumber(inst?.get('tsv_latency')) ?? 1 / clockHz,
     link_bandwidth_bps: asNumber(inst?.get('link_bandwidth')) ?? flit * clockHz,
-    energy_per_bit_hop_j: asNumber(inst?.get('energy_per_bit_hop')) ?? routerEnergyPerBit(r, r.ports * flit * clockHz),
+    energy_per_bit_hop_j: asNumber(inst?.get('energy_per_bit_hop')) ?? routerEnergyPerBit(r, flit),
     router_power_w: r.power,
   };
 }
