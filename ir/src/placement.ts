@@ -169,40 +169,43 @@ export function routerSite(grid: RouterGrid, fill: RouterFill, r: number): { chi
   return { chip: Math.floor(tier / grid.dims[2]), tier: tier % grid.dims[2], at: r % perTier };
 }
 
-/** The units on one die (tier) of the first chip. */
-export interface FirstChipDie {
-  /** Units per tile type or GPU, in the architecture's order (tile types, then GPUs); none are left out. */
+/** The units on one die: one tier of one chip. */
+export interface ChipDie {
+  /** Units per tile type or GPU, in the architecture's order (tile types, then GPUs); those absent are left out. */
   units: Omit<UnitRun, 'first'>[];
   area_m2: number;
 }
 
 /**
- * The units the floorplan puts on each die (tier) of the first chip, the one the thermal model solves
- * (identical chips heat alike): a run's units on the routers of that chip's tier, by fillRouters.
+ * The units the floorplan puts on each die of every chip, [chip][tier] (one chip when placed by tier):
+ * each fill's units on the routers routerOfUnit and routerSite give them. The chips are not alike — the
+ * fill leaves the first chips full and the last part-full, and partitions of different units on
+ * different chips — while a stated die is one size for all: the fullest die of any chip must fit
+ * (PIM4202), and the runtime's floorplan sizes every die to it.
  */
-export function firstChipDies(arch: IrArchitecture, grid: RouterGrid = floorplanGrid(arch)): FirstChipDie[] {
-  const perTier = grid.dims[0] * grid.dims[1];
-  const counts = Array.from({ length: grid.dims[2] }, () => new Map<string, number>());
+export function chipDies(arch: IrArchitecture, grid: RouterGrid = floorplanGrid(arch)): ChipDie[][] {
+  const Z = grid.dims[2];
+  // Die chip·Z + tier: units per `kind:name`.
+  const counts = Array.from({ length: grid.chips * Z }, () => new Map<string, number>());
   for (const fill of fillRouters(arch, grid)) {
-    // Units [z·perTier·perRouter, (z+1)·perTier·perRouter) of a chip-after-chip fill are on tier z of chip 0.
-    const span = (z: number): [number, number] =>
-      fill.tier === undefined
-        ? [z * perTier * fill.perRouter, (z + 1) * perTier * fill.perRouter]
-        : z === fill.tier
-          ? [0, Infinity]
-          : [0, 0];
     let k = 0;
     for (const u of fill.runs) {
-      counts.forEach((c, z) => {
-        const [from, to] = span(z);
-        const n = Math.max(0, Math.min(k + u.count, to) - Math.max(k, from));
-        if (n > 0) c.set(`${u.kind}:${u.name}`, (c.get(`${u.kind}:${u.name}`) ?? 0) + n);
-      });
-      k += u.count;
+      const key = `${u.kind}:${u.name}`;
+      const end = k + u.count;
+      // A router at a time: its units, up to the next router's first.
+      for (let at = k; at < end;) {
+        const r = routerOfUnit(fill, at);
+        const s = routerSite(grid, fill, r);
+        const n = Math.min(end, (r + 1) * fill.perRouter) - at;
+        const c = counts[s.chip * Z + s.tier]!;
+        c.set(key, (c.get(key) ?? 0) + n);
+        at += n;
+      }
+      k = end;
     }
   }
-  return counts.map((c) => {
-    const units: FirstChipDie['units'] = [];
+  const dies = counts.map((c) => {
+    const units: ChipDie['units'] = [];
     let area = 0;
     const add = (kind: UnitRun['kind'], u: { name: string; area_m2: number }) => {
       const count = c.get(`${kind}:${u.name}`) ?? 0;
@@ -213,4 +216,5 @@ export function firstChipDies(arch: IrArchitecture, grid: RouterGrid = floorplan
     for (const g of arch.gpus) add('gpu', g);
     return { units, area_m2: area };
   });
+  return Array.from({ length: grid.chips }, (_, chip) => dies.slice(chip * Z, (chip + 1) * Z));
 }

@@ -1,10 +1,10 @@
 // PIM4202 (a stated die smaller than its units) and the runtime's thermal floorplan count the same
-// units on each die of the first chip (@pim/ir placement.ts: chip after chip, tier after tier, or each
+// units on each die of every chip (@pim/ir placement.ts: chip after chip, tier after tier, or each
 // partition on its tier of a one-chip stack). Each program is compiled from source; the runtime's die
-// comes from simulating it with no die stated (then sized to its fullest tier's units), and the
+// comes from simulating it with no die stated (then sized to the fullest die of any chip), and the
 // compiler must pass a die of exactly that area and flag one a little smaller, naming that area.
 import assert from 'node:assert/strict';
-import { firstChipDies } from '@pim/ir';
+import { chipDies } from '@pim/ir';
 import type { Diagnostic } from '@pim/grammar';
 import { simulate } from '@pim/runtime/sim';
 import { compiledText, compileText } from './fixtures/compiled.js';
@@ -27,30 +27,31 @@ mapping mp { model: m, architecture: a, place linear on p }
 }
 
 /**
- * The runtime's dies of the first chip: the area (mm²) of the units on each tier, and the die it sizes
- * from them. The units on each tier, by name, are the ones @pim/ir's firstChipDies (PIM4202's count) names.
+ * The runtime's dies: the area (mm²) of the units on each tier of each chip, [chip][tier], and the die it
+ * sizes from them. The units on each die, by name, are the ones @pim/ir's chipDies (PIM4202's count) names.
  */
-function runtimeDies(body: string): { tiers: number[]; die: number } {
+function runtimeDies(body: string): { dies: number[][]; die: number } {
   const ir = compiledText(program(body));
   const t = simulate(ir, { mapping: 'mp', detail: false }).thermal!;
   const arch = ir.architectures[0]!;
-  const tiers: number[] = [];
-  const names: Record<string, number>[] = [];
+  const counted = chipDies(arch);
+  const dies = counted.map((tiers) => tiers.map(() => 0));
+  const names = counted.map((tiers) => tiers.map((): Record<string, number> => ({})));
   for (const u of t.tiles) {
     const area = (u.kind === 'gpu' ? arch.gpus : arch.tile_types).find((x) => x.name === u.name)!.area_m2;
-    tiers[u.tier] = (tiers[u.tier] ?? 0) + area * 1e6;
-    const on = (names[u.tier] ??= {});
+    dies[u.chip]![u.tier]! += area * 1e6;
+    const on = names[u.chip]![u.tier]!;
     on[`${u.kind} ${u.name}`] = (on[`${u.kind} ${u.name}`] ?? 0) + 1;
   }
-  const counted = firstChipDies(arch).map((d) =>
-    Object.fromEntries(d.units.map((u) => [`${u.kind} ${u.name}`, u.count])),
-  );
   assert.deepEqual(
-    counted,
-    Array.from({ length: counted.length }, (_, z) => names[z] ?? {}),
+    counted.map((tiers) => tiers.map((d) => Object.fromEntries(d.units.map((u) => [`${u.kind} ${u.name}`, u.count])))),
+    names,
+  );
+  counted.forEach((tiers, c) =>
+    tiers.forEach((d, z) => assert.ok(Math.abs(d.area_m2 * 1e6 - dies[c]![z]!) < 1e-9, `chip ${c} tier ${z}`)),
   );
   assert.equal(t.die_source, 'areas');
-  return { tiers, die: t.die_width_m * t.die_height_m * 1e6 };
+  return { dies, die: t.die_width_m * t.die_height_m * 1e6 };
 }
 
 function dieErrors(body: string, dieMm2: number): Diagnostic[] {
@@ -64,9 +65,12 @@ const flaggedArea = (d: Diagnostic): number => Number(/smaller than the ([\d.]+)
 interface Case {
   what: string;
   body: string;
-  /** The area of the first chip's fullest die as the floorplan fills it (mm²). */
+  /** The area of the fullest die of any chip as the floorplan fills it (mm²). */
   floorplan: number;
-  /** A die the average over chips (the rule before 2026-12) judged the other way. */
+  /**
+   * A die an earlier rule judged the other way: the average over chips (before 2026-12-06), or the first
+   * chip's dies alone (until the check covered every chip).
+   */
   stated?: { mm2: number; flagged: boolean };
 }
 
@@ -78,10 +82,10 @@ const cases: Case[] = [
     stated: { mm2: 35, flagged: true },
   },
   {
-    what: 'partitions of different areas: the first chip holds the small cores (4 mm²; the average is 22)',
+    what: 'partitions of different areas: the second chip holds the big cores (40 mm²; the first chip 4, the average 22)',
     body: `chips: 2\n  ${LINK}\n  partition p { ${gpu('small', 2, 1)} }\n  partition q { ${gpu('big', 2, 10)} }\n  noc { topology: mesh, dims: [2, 2] }`,
-    floorplan: 4,
-    stated: { mm2: 10, flagged: false },
+    floorplan: 40,
+    stated: { mm2: 10, flagged: true },
   },
   {
     what: 'a cmesh of concentration 4 on 2 routers a chip: the first chip takes all 6 cores (60 mm²)',
@@ -114,6 +118,17 @@ const cases: Case[] = [
     stated: { mm2: 30, flagged: true },
   },
   {
+    what: '2 chips of a 2-tier stack, the big cores declared last: tier 1 of the second chip takes both (40 mm²; the first chip 2)',
+    body: `chips: 2\n  ${LINK}\n  partition q { ${gpu('small', 3, 1)} }\n  partition p { ${gpu('big', 1, 20)} }\n  noc { topology: mesh3d, dims: [2, 1, 2] }`,
+    floorplan: 40,
+    stated: { mm2: 30, flagged: true },
+  },
+  {
+    what: '3 chips, the last part-full: 9 cores of 10 mm² on 2 × 2 meshes put 4, 4 and 1 on them (the first chip is the fullest)',
+    body: `chips: 3\n  ${LINK}\n  partition p { ${gpu('sm', 3, 10)} }\n  noc { topology: mesh, dims: [2, 2] }`,
+    floorplan: 40,
+  },
+  {
     what: 'one chip, a stack with each partition on its tier (unchanged): the GPU tier is the fullest',
     body: `partition q { ${gpu('small', 2, 1)} }\n  partition p { ${gpu('big', 2, 10)} }\n  noc { topology: mesh3d, dims: [2, 1, 2], tiers: [q, p] }`,
     floorplan: 20,
@@ -126,17 +141,20 @@ const cases: Case[] = [
   },
 ];
 
-describe('thermal: PIM4202 counts the units the floorplan puts on each die of the first chip', function () {
+describe('thermal: PIM4202 counts the units the floorplan puts on each die of every chip', function () {
   this.timeout(120000);
   for (const c of cases) {
     it(c.what, () => {
       const rt = runtimeDies(c.body);
-      const fullest = Math.max(...rt.tiers.filter((a) => a !== undefined));
+      const fullest = Math.max(...rt.dies.flat());
+      // The fullest die's chip and tier, the first of equals.
+      const chip = rt.dies.findIndex((tiers) => tiers.includes(fullest));
+      const tier = rt.dies[chip]!.indexOf(fullest);
       assert.ok(
         Math.abs(fullest - c.floorplan) < 1e-9,
         `floorplan's fullest die ${fullest} mm², expected ${c.floorplan}`,
       );
-      assert.ok(Math.abs(rt.die - fullest) < 1e-9 * fullest, 'the die is sized to the fullest tier');
+      assert.ok(Math.abs(rt.die - fullest) < 1e-9 * fullest, 'the die is sized to the fullest die of any chip');
       // A die of exactly the floorplan's units passes; one 0.1% smaller is flagged, naming their area.
       assert.deepEqual(
         dieErrors(c.body, fullest).map((d) => d.message),
@@ -145,8 +163,16 @@ describe('thermal: PIM4202 counts the units the floorplan puts on each die of th
       const small = dieErrors(c.body, fullest * 0.999);
       assert.equal(small.length, 1, `a die of ${fullest * 0.999} mm² is flagged`);
       assert.equal(flaggedArea(small[0]!), Number(fullest.toPrecision(4)), small[0]!.message);
-      if (rt.tiers.length > 1)
-        assert.match(small[0]!.message, new RegExp(`tier ${rt.tiers.indexOf(fullest)}\\b`), 'names the fullest tier');
+      const stack = rt.dies[0]!.length > 1;
+      const named =
+        rt.dies.length > 1
+          ? stack
+            ? `on tier ${tier} of chip ${chip}, the fullest`
+            : `on chip ${chip}'s die, the fullest`
+          : stack
+            ? `on its fullest tier (tier ${tier})`
+            : 'on it:';
+      assert.ok(small[0]!.message.includes(named), `names the fullest die (${named}): ${small[0]!.message}`);
       if (c.stated)
         assert.equal(dieErrors(c.body, c.stated.mm2).length > 0, c.stated.flagged, `a die of ${c.stated.mm2} mm²`);
     });

@@ -1,5 +1,5 @@
 // The loop design → power map → temperatures → noise, on samples/thermal-3d.pim (a GPU tier and two
-// ReRAM tiers, the GPU at either end) and on a small 2D chip compiled from source.
+// ReRAM tiers, the GPU at either end), on a small 2D chip and on multi-chip designs compiled from source.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -225,7 +225,8 @@ mapping mp { model: m, architecture: g, place linear on gpu }
   });
 });
 
-describe('thermal: a multi-chip architecture', () => {
+describe('thermal: a multi-chip architecture (every chip solved, each distinct one once)', function () {
+  this.timeout(120000);
   it("each chip's die holds that chip's units: two chips of the toy get the die of one, not one die for both", () => {
     const toy = resolve('test/runtime/fixtures/toy.pim');
     const ir = compiledText(`import "${toy}"
@@ -239,5 +240,124 @@ mapping m1 { model: toynet, architecture: toy1, place conv, linear on tile }
     assert.ok(
       Math.abs(two.die_width_m * two.die_height_m - one.die_width_m * one.die_height_m) < 1e-9 * one.die_width_m ** 2,
     );
+  });
+
+  const ENTRY = resolve('chips.pim');
+  /** A program compiled from its text in memory. */
+  const compileText = (text: string): IrProgram => {
+    const p = compile(ENTRY, { host: { readFile: (f) => (f === ENTRY ? text : undefined) } });
+    assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('; '));
+    return p.ir;
+  };
+  const XBAR = 'ima[1] { crossbar[4] { rows: 128, cols: 128, cell: r } adc[4] { resolution: 8 bit } }';
+  // The cool partition's 4 tiles (2 a chip × 2 chips) fill the first chip's 2 × 2 mesh; the hot one's
+  // 2 tiles and 2 GPU cores the second's. Layer a runs on the first chip's crossbars, b on the second's,
+  // g on the GPU cores beside them.
+  const HETERO = `device r { bits_per_cell: 2, r_on: 100 kOhm, r_off: 1 MOhm }
+architecture duo {
+  chips: 2
+  link l[1] { bandwidth: 6.4 GB/s, power: 1 W, area: 1 mm2 }
+  partition cool { tile c[2] { ${XBAR} } }
+  partition hot {
+    tile h[1] { ${XBAR} }
+    gpu sm[1] { peak: 1 TFLOPS, memory_bandwidth: 20 GB/s, power: 20 W, area: 4 mm2 }
+  }
+  noc { topology: mesh, dims: [2, 2] }
+  thermal { grid: 8 }
+}
+model m { input: tensor[64], linear a { out: 64 }, relu, linear b { out: 64 }, relu, linear g { out: 10 } }
+mapping mp { model: m, architecture: duo, place a on c, place b on h, place g on sm }
+dataset d { source: synthetic, shape: tensor[64], classes: 10, samples: 100 }
+train tr { mapping: mp, dataset: d, epochs: 1, noise { frequency: 1 GHz } }
+`;
+
+  it('the second chip, holding the GPU cores, is the hotter; the headline is its, and the text names it', () => {
+    const ir = compileText(HETERO);
+    const r = simulate(ir, { mapping: 'mp' });
+    const t = r.thermal!;
+    assert.ok(t.chips, 'a multi-chip report lists its chips');
+    assert.equal(t.chips.hottest, 1);
+    const peakOf = (chip: number) => t.chips!.solved.find((s) => s.chips.includes(chip))!.peak_k;
+    assert.equal(t.chips.solved.length, 2, 'two different chips, two solves');
+    assert.ok(peakOf(1) > peakOf(0) + 5, `chip 1 ${peakOf(1)} K, chip 0 ${peakOf(0)} K`);
+    assert.equal(t.peak_k, peakOf(1));
+    // The headline's tiers are the second chip's: its power and its peak.
+    const chip1Watts = t.chips.solved.find((s) => s.chips.includes(1))!.power_w;
+    assert.ok(Math.abs(t.tiers[0]!.power_w / chip1Watts - 1) < 1e-12);
+    assert.equal(Math.max(...t.tiers.map((q) => q.peak_k)), t.peak_k);
+    // Every chip's units are in the power map: it is the report's energy at its throughput.
+    const period = r.summary.period_s;
+    const dynamic = (r.energy.compute_j + r.energy.buffer_j + r.energy.noc_j) / period;
+    assert.ok(Math.abs(t.dynamic_power_w / dynamic - 1) < 1e-9, `${t.dynamic_power_w} W vs ${dynamic} W`);
+    assert.ok(Math.abs(t.static_power_w / (r.energy.idle_j / period) - 1) < 1e-9);
+    const perChip = t.chips.solved.reduce((s, c) => s + c.power_w * c.chips.length, 0);
+    assert.ok(Math.abs(perChip / t.power_w - 1) < 1e-9, 'every watt lands on a chip');
+    assert.deepEqual(
+      [...new Set(t.tiles.map((u) => `${u.kind} ${u.name} chip ${u.chip}`))],
+      ['tile c chip 0', 'tile h chip 1', 'gpu sm chip 1'],
+    );
+    assert.match(formatSummary(r), /chips {2,}2, a package each; the hottest is chip 1 \(peak [\d.]+ K at [\d.]+ W\)/);
+    assert.match(chartSpecs(r).find((c) => c.id === 'thermal')!.title, /of chip 1, the hottest/);
+  });
+
+  it("a crossbar layer on the second chip takes its tiles' temperature there, in the report and the trainer", () => {
+    const ir = compileText(HETERO);
+    const t = simulate(ir, { mapping: 'mp', detail: false }).thermal!;
+    const tilesOf = (name: string) => t.tiles.filter((u) => u.name === name);
+    const layer = (name: string) => t.layers.find((l) => l.layer === name)!;
+    assert.ok(layer('b'), "layer b's temperature is reported");
+    // b's one tile is h #0 on chip 1; a's is c #0 on chip 0.
+    assert.equal(tilesOf('h')[0]!.chip, 1);
+    assert.equal(layer('b').mean_k, tilesOf('h').find((u) => u.index === 0)!.temperature_k);
+    assert.equal(layer('a').mean_k, tilesOf('c').find((u) => u.index === 0)!.temperature_k);
+    const chip0Peak = t.chips!.solved.find((s) => s.chips.includes(0))!.peak_k;
+    assert.ok(layer('b').mean_k > chip0Peak + 1, `b ${layer('b').mean_k} K, chip 0's peak ${chip0Peak} K`);
+    const used = temperaturesFor(
+      ir,
+      ir.experiments.find((e) => e.name === 'tr')!,
+    )!;
+    assert.equal(used.source, 'thermal model');
+    assert.deepEqual(
+      used.layers.map((l) => [l.layer, l.temperature_k]),
+      [
+        ['a', layer('a').mean_k],
+        ['b', layer('b').mean_k],
+      ],
+    );
+  });
+
+  it('identical chips are solved once; their units share its temperatures', () => {
+    // 4 GPU cores, 2 a chip; the GPU layer runs on all four, so both chips draw the same on every site.
+    const r = simulate(
+      compileText(`architecture twin {
+  chips: 2
+  link l[1] { bandwidth: 6.4 GB/s, power: 1 W, area: 1 mm2 }
+  partition p { gpu sm[2] { peak: 1 TFLOPS, memory_bandwidth: 20 GB/s, power: 5 W, area: 4 mm2 } }
+  noc { topology: mesh, dims: [2, 1] }
+  thermal { grid: 8 }
+}
+model m { input: tensor[64], linear g { out: 10 } }
+mapping mp { model: m, architecture: twin, place linear on p }
+`),
+      { mapping: 'mp', detail: false },
+    );
+    const t = r.thermal!;
+    assert.equal(t.chips!.solved.length, 1);
+    assert.deepEqual(t.chips!.solved[0]!.chips, [0, 1]);
+    assert.equal(t.solver.iterations, t.chips!.solved[0]!.iterations);
+    const at = (chip: number) =>
+      t.tiles.filter((u) => u.chip === chip).map((u) => [u.x, u.y, u.temperature_k, u.site_power_w]);
+    assert.equal(at(0).length, 2);
+    assert.deepEqual(at(1), at(0));
+    assert.ok(t.tiles.every((u) => u.temperature_k > t.ambient_k));
+    assert.ok(!/hottest is chip 1/.test(formatSummary(r)));
+    assert.match(formatSummary(r), /the hottest is chip 0 \(peak [\d.]+ K at [\d.]+ W; chip 1 the same\)/);
+  });
+
+  it('a one-chip report has no chip list, and every unit is on chip 0', () => {
+    const t = simulate(compiled(SAMPLE), { mapping: 'cnn_gpu_far', detail: false }).thermal!;
+    assert.equal(t.chips, undefined);
+    assert.ok(t.tiles.every((u) => u.chip === 0));
+    assert.ok(!/^ {2}chips /m.test(formatSummary(simulate(compiled(SAMPLE), { mapping: 'cnn_gpu_far' }))));
   });
 });

@@ -2,7 +2,7 @@
 // runtime's compact thermal model needs (die stack materials, spreader, sink, air). The floorplan
 // itself — where each tile and GPU core sits — follows the NoC placement, which the runtime owns.
 import { diag } from '@pim/grammar';
-import { firstChipDies, type IrArchitecture, type IrNoc, type IrThermal } from '@pim/ir';
+import { chipDies, type IrArchitecture, type IrNoc, type IrThermal } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
 import { asNumber, type Instance } from '../semantics/instance.js';
 import { GRID_MAX } from './value-rules.js';
@@ -88,28 +88,34 @@ function checkPackage(ctx: CheckContext, inst: Instance, t: IrThermal): void {
 /**
  * A stated die (both sides; with one, the other follows from the areas) must hold the units placed on it:
  * smaller, the floorplan overlaps them and the power density, hence the temperatures, are too high. The
- * units are those the runtime's floorplan places there (@pim/ir firstChipDies): on its fullest tier of a
- * stack, and with several chips on the first chip's, which the units fill before the next.
+ * units are those the runtime's floorplan places there (@pim/ir chipDies): every die of every chip has
+ * the stated size, so the fullest must fit — on a stack its fullest tier, and with several chips the
+ * fullest chip's, which need not be the first (the units fill the chips one after another).
  */
 export function checkDieArea(ctx: CheckContext, inst: Instance, arch: IrArchitecture): void {
   const t = arch.thermal;
   if (!t?.die_width_m || !t.die_height_m) return;
   const die = t.die_width_m * t.die_height_m;
-  // The units the runtime's floorplan puts on each die (tier) of the first chip, the one it models.
-  const areas = firstChipDies(arch).map((d) => d.area_m2);
-  const fullest = Math.max(...areas);
+  const dies = chipDies(arch);
+  // The fullest die, the first of equals.
+  let fullest = { area: 0, chip: 0, tier: 0 };
+  dies.forEach((tiers, chip) =>
+    tiers.forEach((d, tier) => {
+      if (d.area_m2 > fullest.area) fullest = { area: d.area_m2, chip, tier };
+    }),
+  );
   // A relative margin: the areas are sums of products, the die a product of stated lengths.
-  if (!(die < fullest * (1 - 1e-9))) return;
+  if (!(die < fullest.area * (1 - 1e-9))) return;
   const at = inst.givenAt('die_width') ?? inst.givenAt('die_height');
   if (!at) return;
   const mm = (m: number) => `${Number((m * 1e3).toPrecision(4))} mm`;
   const mm2 = (a: number) => `${Number((a * 1e6).toPrecision(4))} mm²`;
-  const fill = (arch.chips ?? 1) > 1 ? 'the units fill the chips one after another' : undefined;
+  const stack = (dies[0]?.length ?? 1) > 1;
   const where =
-    areas.length > 1
-      ? `${fill ? "the first chip's" : 'its'} fullest tier (tier ${areas.indexOf(fullest)}${fill ? `; ${fill}` : ''})`
-      : fill
-        ? `the first chip's die (${fill})`
+    dies.length > 1
+      ? `${stack ? `tier ${fullest.tier} of chip ${fullest.chip}` : `chip ${fullest.chip}'s die`}, the fullest of the ${dies.length} chips' dies (the units fill the chips one after another)`
+      : stack
+        ? `its fullest tier (tier ${fullest.tier})`
         : 'it';
   ctx.report(
     diag(
@@ -118,7 +124,7 @@ export function checkDieArea(ctx: CheckContext, inst: Instance, arch: IrArchitec
       at.span,
       arch.name,
       `${mm(t.die_width_m)} × ${mm(t.die_height_m)} = ${mm2(die)}`,
-      mm2(fullest),
+      mm2(fullest.area),
       where,
     ),
   );

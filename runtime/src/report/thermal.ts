@@ -1,5 +1,5 @@
 // The thermal section of the simulator's reports: per-tier peak and mean temperature (text) and a heat
-// map per tier (Vega-Lite), from the report's own `thermal` figures.
+// map per tier (Vega-Lite) of the hottest chip, from the report's own `thermal` figures.
 import type { SimReport } from '../sim/types.js';
 import type { ChartSpec } from './charts.js';
 import { fmt, table } from './units.js';
@@ -23,6 +23,7 @@ export function thermalLines(r: SimReport): string[] {
     '',
     `Temperature (steady state, ${t.grid}×${t.grid} grid per die ${die}, ambient ${t.ambient_k.toFixed(2)} K)`,
     `  power map             ${fmt(t.power_w, 'W')} = dynamic ${fmt(t.dynamic_power_w, 'W')} at the simulated throughput + static ${fmt(t.static_power_w, 'W')} (${t.static_source})`,
+    ...chipsLine(r),
     table(
       ['tier', 'partitions', 'in the stack', 'power', 'peak', 'mean'],
       t.tiers.map((q) => [
@@ -40,7 +41,26 @@ export function thermalLines(r: SimReport): string[] {
   ];
 }
 
-/** A heat map per tier: every grid cell's temperature. */
+/**
+ * With several chips (a package each): the hottest, whose tiers the table shows, and the others' peaks;
+ * chips of the same power map, solved once, share an entry.
+ */
+function chipsLine(r: SimReport): string[] {
+  const c = r.thermal?.chips;
+  if (!c) return [];
+  const name = (chips: number[]) => `chip${chips.length > 1 ? 's' : ''} ${chips.join(', ')}`;
+  const figures = (s: (typeof c.solved)[number]) => `peak ${s.peak_k.toFixed(1)} K at ${fmt(s.power_w, 'W')}`;
+  const hot = c.solved.find((s) => s.chips.includes(c.hottest))!;
+  const alike = hot.chips.filter((k) => k !== c.hottest);
+  const others = c.solved
+    .filter((s) => s !== hot)
+    .map((s) => `; ${name(s.chips)}: ${figures(s)}${s.chips.length > 1 ? ' each' : ''}`);
+  return [
+    `  chips                 ${r.chips}, a package each; the hottest is chip ${c.hottest} (${figures(hot)}${alike.length ? `; ${name(alike)} the same` : ''}), its tiers below${others.join('')}`,
+  ];
+}
+
+/** A heat map per tier of the hottest chip: every grid cell's temperature. */
 export function thermalCharts(r: SimReport): ChartSpec[] {
   const t = r.thermal;
   if (!t) return [];
@@ -55,7 +75,7 @@ export function thermalCharts(r: SimReport): ChartSpec[] {
   return [
     {
       id: 'thermal',
-      title: `Temperature per tier (K), ${t.grid}×${t.grid} cells; peak ${t.peak_k.toFixed(1)} K`,
+      title: `Temperature per tier (K)${t.chips ? ` of chip ${t.chips.hottest}, the hottest` : ''}, ${t.grid}×${t.grid} cells; peak ${t.peak_k.toFixed(1)} K`,
       spec: {
         $schema: SCHEMA,
         data: { values },

@@ -1,12 +1,19 @@
-// Temperatures of the simulated chip: the floorplan from the architecture (one die per NoC tier, each
-// tile and GPU core at its router's site, the die sized from their areas), the power map of the
-// mapping at the simulated throughput (each layer's energy per image on the tiles or GPU cores that
-// run it, the NoC's energy over the routers, and the idle power of mapped units), solved by the
-// compact thermal model (../thermal). Only for an architecture with a `thermal` block.
+// Temperatures of the simulated chips: the floorplan from the architecture (one die per NoC tier of
+// each chip, each tile and GPU core at its router's site, the dies sized from their areas), the power
+// map of the mapping at the simulated throughput (each layer's energy per image on the tiles or GPU
+// cores that run it, the NoC's energy over the routers, and the idle power of mapped units), solved
+// by the compact thermal model (../thermal) chip by chip, each distinct chip once. Only for an
+// architecture with a `thermal` block.
 import { floorplanGrid, type IrArchitecture, type IrNoc, type IrThermal } from '@pim/ir';
-import { coord, meshFromIr, perChip } from '../noc/mesh.js';
+import { chipOf, coord, meshFromIr, perChip } from '../noc/mesh.js';
 import { placeUnits } from '../noc/place.js';
-import { solveSteady, ThermalError, type ThermalLayer, type ThermalStack } from '../thermal/index.js';
+import {
+  solveSteady,
+  ThermalError,
+  type ThermalLayer,
+  type ThermalSolution,
+  type ThermalStack,
+} from '../thermal/index.js';
 import { SimError } from './errors.js';
 import type { HostIdle } from './energy.js';
 import type { PlacedMesh } from './noc-route.js';
@@ -14,7 +21,7 @@ import type { Resolved } from './resolve.js';
 import type { ThermalReport } from './types.js';
 import type { LayerWalk } from './walk.js';
 
-/** One router site of one tier: what sits there and the power it dissipates. */
+/** One router site of one tier of one chip: what sits there and the power it dissipates. */
 interface Site {
   tier: number;
   x: number;
@@ -25,7 +32,8 @@ interface Site {
 }
 
 interface Floorplan extends PlacedMesh {
-  sites: Site[];
+  /** Each chip's sites, tier after tier, row after row (site (z·Y + y)·X + x). */
+  chips: Site[][];
   width: number;
   height: number;
 }
@@ -45,9 +53,8 @@ const NO_NOC: IrNoc = {
 
 /**
  * The placement of the tiles and GPU cores on @pim/ir's floorplan routers (floorplanGrid: the NoC's,
- * else a square mesh per chip for no NoC or a bus), chip after chip, of which the floorplan keeps the
- * first chip's (identical chips heat alike, and each has its own package): the units PIM4202 counts
- * on each die (firstChipDies). The simulation's placement on the declared NoC (`declared`) is that one
+ * else a square mesh per chip for no NoC or a bus), chip after chip: the units PIM4202 counts on each
+ * die of each chip (chipDies). The simulation's placement on the declared NoC (`declared`) is that one
  * unless it put every chip's units on one chip's routers (chips without off-chip links are routed as
  * one mesh), which would crowd them on one die.
  */
@@ -63,44 +70,49 @@ function placement(arch: IrArchitecture, declared: PlacedMesh | undefined): Plac
   return { mesh, units: placeUnits(arch, mesh, true) };
 }
 
+/**
+ * Every chip's sites and units. Each chip has its own package; all dies of all chips are one size (a
+ * stated die is one size for every chip): the fullest die's area over every chip, in the NoC's aspect ratio.
+ */
 export function floorplan(arch: IrArchitecture, t: IrThermal, declared?: PlacedMesh): Floorplan {
   const { mesh, units } = placement(arch, declared);
   const [X, Y, Z] = mesh.dims;
-  const sites: Site[] = [];
-  for (let z = 0; z < Z; z++)
-    for (let y = 0; y < Y; y++) for (let x = 0; x < X; x++) sites.push({ tier: z, x, y, units: [], area: 0, power: 0 });
+  const chips = Array.from({ length: mesh.chips }, () => {
+    const sites: Site[] = [];
+    for (let z = 0; z < Z; z++)
+      for (let y = 0; y < Y; y++)
+        for (let x = 0; x < X; x++) sites.push({ tier: z, x, y, units: [], area: 0, power: 0 });
+    return sites;
+  });
   const at = (node: number) => {
     const [x, y, z] = coord(mesh, node % perChip(mesh));
-    return sites[(z * Y + y) * X + x]!;
+    return chips[chipOf(mesh, node)]![(z * Y + y) * X + x]!;
   };
-  for (const tt of arch.tile_types) {
-    const nodes = units.tileNodes.get(tt.name);
-    nodes?.forEach((n, i) => {
-      if (n >= perChip(mesh)) return; // tiles of other chips
-      const s = at(n);
-      s.units.push({ kind: 'tile', name: tt.name, index: i });
-      s.area += tt.area_m2;
-    });
+  for (const [kind, types, nodes] of [
+    ['tile', arch.tile_types, units.tileNodes],
+    ['gpu', arch.gpus, units.gpuNodes],
+  ] as const)
+    for (const u of types)
+      nodes.get(u.name)?.forEach((n, index) => {
+        const s = at(n);
+        s.units.push({ kind, name: u.name, index });
+        s.area += u.area_m2;
+      });
+  let area = 1e-12;
+  for (const sites of chips) {
+    const tierArea = new Float64Array(Z);
+    for (const s of sites) tierArea[s.tier]! += s.area;
+    area = Math.max(area, ...tierArea);
   }
-  for (const g of arch.gpus) {
-    units.gpuNodes.get(g.name)?.forEach((n, i) => {
-      if (n >= perChip(mesh)) return;
-      const s = at(n);
-      s.units.push({ kind: 'gpu', name: g.name, index: i });
-      s.area += g.area_m2;
-    });
-  }
-  // every tier is one die of the same size: the fullest tier's area, in the NoC's aspect ratio
-  const tierArea = Array.from({ length: Z }, (_, z) =>
-    sites.filter((s) => s.tier === z).reduce((a, s) => a + s.area, 0),
-  );
-  const area = Math.max(...tierArea, 1e-12);
   const width = t.die_width_m ?? (t.die_height_m ? area / t.die_height_m : Math.sqrt((area * X) / Y));
   const height = t.die_height_m ?? area / width;
-  return { mesh, units, sites, width, height };
+  return { mesh, units, chips, width, height };
 }
 
-/** Watts per site: layer energies at the simulated throughput, the NoC's, and idle power. */
+/**
+ * Watts per site, every chip's: layer energies at the simulated throughput on the sites of the units
+ * that run them (a GPU layer over all the GPU's cores, on whichever chips), the NoC's, and idle power.
+ */
 function powerMap(
   fp: Floorplan,
   walk: LayerWalk,
@@ -110,11 +122,12 @@ function powerMap(
 ): { dynamic: number; idle: number } {
   const siteOfTile = new Map<string, Site>();
   const gpuSites = new Map<string, Site[]>();
-  for (const s of fp.sites)
-    for (const u of s.units) {
-      if (u.kind === 'tile') siteOfTile.set(`${u.name}#${u.index}`, s);
-      else gpuSites.set(u.name, [...(gpuSites.get(u.name) ?? []), s]);
-    }
+  for (const sites of fp.chips)
+    for (const s of sites)
+      for (const u of s.units) {
+        if (u.kind === 'tile') siteOfTile.set(`${u.name}#${u.index}`, s);
+        else gpuSites.set(u.name, [...(gpuSites.get(u.name) ?? []), s]);
+      }
   const spread = (hostIndex: number, watts: number): number => {
     const host = walk.hosts[hostIndex];
     if (!host || host.kind === 'io' || !(watts > 0)) return 0;
@@ -139,14 +152,15 @@ function powerMap(
     if (h) idle += spread(h.host, h.joules / period);
   }
   for (const h of idleHosts) if (h.layer === undefined) idle += spread(h.host, h.joules / period);
-  // the NoC's energy over its routers, evenly (per-router load is not resolved to power)
+  // the NoC's energy over every chip's routers, evenly (per-router load is not resolved to power)
   const nocWatts = nocEnergy / period;
-  for (const s of fp.sites) s.power += nocWatts / fp.sites.length;
+  const routers = fp.chips.reduce((n, sites) => n + sites.length, 0);
+  for (const sites of fp.chips) for (const s of sites) s.power += nocWatts / routers;
   return { dynamic: dynamic + nocWatts, idle };
 }
 
-/** The die stack: tiers in the order away from the sink, bonds between them, TIM under the last. */
-function stackOf(fp: Floorplan, t: IrThermal): { stack: ThermalStack; tierOfLayer: number[] } {
+/** One chip's die stack: tiers in the order away from the sink, bonds between them, TIM under the last. */
+function stackOf(fp: Floorplan, sites: readonly Site[], t: IrThermal): { stack: ThermalStack; tierOfLayer: number[] } {
   const [X, Y, Z] = fp.mesh.dims;
   const order = Array.from({ length: Z }, (_, i) => (t.sink_side === 'last' ? i : Z - 1 - i));
   const sw = fp.width / X;
@@ -154,7 +168,7 @@ function stackOf(fp: Floorplan, t: IrThermal): { stack: ThermalStack; tierOfLaye
   const layers: ThermalLayer[] = [];
   const tierOfLayer: number[] = [];
   order.forEach((z, k) => {
-    const blocks = fp.sites
+    const blocks = sites
       .filter((s) => s.tier === z)
       .map((s) => ({ name: `site_${s.x}_${s.y}`, x: s.x * sw, y: s.y * sh, w: sw, h: sh, power: s.power }));
     layers.push({
@@ -187,6 +201,58 @@ function stackOf(fp: Floorplan, t: IrThermal): { stack: ThermalStack; tierOfLaye
   return { stack: { width: fp.width, height: fp.height, layers, package: pkg }, tierOfLayer };
 }
 
+/** One solve: the chips whose power maps are the same, and their temperatures. */
+interface ChipSolve {
+  chips: number[];
+  sol: ThermalSolution;
+  /** The stack's layer of each tier, −1 for bonds and the TIM. */
+  tierOfLayer: number[];
+  /** Mean temperature of each site of the chip (its index in Floorplan.chips[c]). */
+  siteTemp: Float64Array;
+  power: number;
+  peak: number;
+}
+
+/**
+ * Every chip's temperatures, each distinct chip solved once. A chip's temperatures follow from its
+ * sites' powers alone (every chip has the same dies, stack and package), so chips with the same power
+ * on every site — identical chips, or chips of other units that draw the same, like the empty ones —
+ * share one solve. Returns the solve of each chip.
+ */
+function solveChips(fp: Floorplan, t: IrThermal, arch: string): ChipSolve[] {
+  const byPower = new Map<string, ChipSolve>();
+  return fp.chips.map((sites, chip) => {
+    // One chip needs no key (the common case, kept as cheap as before).
+    const key = fp.chips.length === 1 ? '' : sites.map((s) => s.power).join(' ');
+    const known = byPower.get(key);
+    if (known) {
+      known.chips.push(chip);
+      return known;
+    }
+    const { stack, tierOfLayer } = stackOf(fp, sites, t);
+    let sol: ThermalSolution;
+    try {
+      sol = solveSteady(stack, { rows: t.grid, cols: t.grid });
+    } catch (e) {
+      if (e instanceof ThermalError) throw new SimError(`architectures[${arch}].thermal`, e.message);
+      throw e;
+    }
+    // The blocks come tier by tier in the stack's order, each tier's sites in the floorplan's order.
+    const siteTemp = new Float64Array(sites.length);
+    let bi = 0;
+    for (const z of tierOfLayer) {
+      if (z < 0) continue;
+      sites.forEach((s, i) => {
+        if (s.tier === z) siteTemp[i] = sol.blocks[bi++]!.mean;
+      });
+    }
+    const peak = Math.max(...tierOfLayer.flatMap((z, l) => (z >= 0 ? [sol.layers[l]!.peak] : [])));
+    const solved = { chips: [chip], sol, tierOfLayer, siteTemp, power: sites.reduce((a, s) => a + s.power, 0), peak };
+    byPower.set(key, solved);
+    return solved;
+  });
+}
+
 export interface ThermalInputs {
   r: Resolved;
   walk: LayerWalk;
@@ -199,52 +265,52 @@ export interface ThermalInputs {
   placed?: PlacedMesh;
 }
 
+/**
+ * The temperatures of every chip; the report's headline (`peak_k`, `tiers`) is the hottest chip's, the
+ * power map's totals every chip's, and with several chips `chips` names the hottest and each distinct one.
+ */
 export function chipThermal(x: ThermalInputs): ThermalReport | null {
   const { arch } = x.r;
   const t = arch.thermal;
   if (!t || !(x.period > 0)) return null;
   const fp = floorplan(arch, t, x.placed);
   const power = powerMap(fp, x.walk, x.period, x.nocEnergy, x.idleHosts);
-  const { stack, tierOfLayer } = stackOf(fp, t);
-  let sol;
-  try {
-    sol = solveSteady(stack, { rows: t.grid, cols: t.grid });
-  } catch (e) {
-    if (e instanceof ThermalError) throw new SimError(`architectures[${arch.name}].thermal`, e.message);
-    throw e;
-  }
-  const tiers = tierOfLayer
+  const ofChip = solveChips(fp, t, arch.name);
+  const solves = [...new Set(ofChip)];
+  // The hottest chip, the first of equals.
+  const hot = solves.reduce((h, c) => (c.peak > h.peak ? c : h));
+  const chip = hot.chips[0]!;
+  const positions = hot.tierOfLayer.filter((v) => v >= 0);
+  const tiers = hot.tierOfLayer
     .map((z, l) => ({ z, l }))
     .filter(({ z }) => z >= 0)
     .map(({ z, l }) => ({
       tier: z,
       partitions: arch.noc?.tiers[z] ? [arch.noc.tiers[z]!] : [],
-      position: tierOfLayer.filter((v) => v >= 0).indexOf(z),
-      peak_k: sol.layers[l]!.peak,
-      mean_k: sol.layers[l]!.mean,
-      power_w: fp.sites.filter((s) => s.tier === z).reduce((a, s) => a + s.power, 0),
-      cells: Array.from(sol.layers[l]!.cells),
+      position: positions.indexOf(z),
+      peak_k: hot.sol.layers[l]!.peak,
+      mean_k: hot.sol.layers[l]!.mean,
+      power_w: fp.chips[chip]!.filter((s) => s.tier === z).reduce((a, s) => a + s.power, 0),
+      cells: Array.from(hot.sol.layers[l]!.cells),
     }))
     .sort((a, b) => a.tier - b.tier);
-  const siteTemp = new Map<Site, number>();
-  let bi = 0;
-  tierOfLayer.forEach((z) => {
-    if (z < 0) return;
-    for (const s of fp.sites.filter((q) => q.tier === z)) siteTemp.set(s, sol.blocks[bi++]!.mean);
-  });
   const tileTemps: ThermalReport['tiles'] = [];
-  for (const s of fp.sites)
-    for (const u of s.units)
-      tileTemps.push({
-        kind: u.kind,
-        name: u.name,
-        index: u.index,
-        tier: s.tier,
-        x: s.x,
-        y: s.y,
-        temperature_k: siteTemp.get(s)!,
-        site_power_w: s.power,
-      });
+  fp.chips.forEach((sites, c) =>
+    sites.forEach((s, i) => {
+      for (const u of s.units)
+        tileTemps.push({
+          kind: u.kind,
+          name: u.name,
+          index: u.index,
+          chip: c,
+          tier: s.tier,
+          x: s.x,
+          y: s.y,
+          temperature_k: ofChip[c]!.siteTemp[i]!,
+          site_power_w: s.power,
+        });
+    }),
+  );
   return {
     ambient_k: t.ambient_k,
     sink_side: t.sink_side,
@@ -259,11 +325,27 @@ export function chipThermal(x: ThermalInputs): ThermalReport | null {
       x.idleFraction === undefined
         ? "leakage: each mapped unit's static power (stated, else a tenth of its own power) while it waits within the period"
         : `idle estimate: ${x.idleFraction * 100}% of a mapped unit's power while it waits within the period`,
-    peak_k: Math.max(...tiers.map((q) => q.peak_k)),
+    peak_k: hot.peak,
+    ...(fp.chips.length > 1
+      ? {
+          chips: {
+            hottest: chip,
+            solved: solves.map((c) => ({
+              chips: c.chips,
+              power_w: c.power,
+              peak_k: c.peak,
+              iterations: c.sol.iterations,
+            })),
+          },
+        }
+      : {}),
     tiers,
     tiles: tileTemps,
     layers: layerTemperatures(x, tileTemps),
-    solver: { iterations: sol.iterations, residual: sol.residual },
+    solver: {
+      iterations: solves.reduce((n, c) => n + c.sol.iterations, 0),
+      residual: Math.max(...solves.map((c) => c.sol.residual)),
+    },
   };
 }
 

@@ -156,7 +156,10 @@ export interface SimSummary {
   published?: PublishedFigures;
 }
 
-/** Temperatures of the simulated chip (architectures with a `thermal` block): docs/thermal.md. */
+/**
+ * Temperatures of the simulated chips (architectures with a `thermal` block): docs/thermal.md. The
+ * power map's totals are every chip's; `peak_k` and `tiers` are the hottest chip's.
+ */
 export interface ThermalReport {
   ambient_k: number;
   sink_side: 'first' | 'last';
@@ -170,8 +173,17 @@ export interface ThermalReport {
   dynamic_power_w: number;
   static_power_w: number;
   static_source: string;
+  /** The hottest point of any chip. */
   peak_k: number;
-  /** Per NoC tier (tier 0 first): `position` counts from the tier farthest from the sink; cells row-major, grid × grid, K. */
+  /**
+   * With several chips: the hottest (0 = the first), whose tiers `tiers` are, and one entry per solve —
+   * the chips whose sites draw the same power (hence have the same temperatures), one chip's power and peak.
+   */
+  chips?: {
+    hottest: number;
+    solved: { chips: number[]; power_w: number; peak_k: number; iterations: number }[];
+  };
+  /** Per NoC tier of the hottest chip (tier 0 first): `position` counts from the tier farthest from the sink; cells row-major, grid × grid, K. */
   tiers: {
     tier: number;
     partitions: string[];
@@ -181,11 +193,12 @@ export interface ThermalReport {
     power_w: number;
     cells: number[];
   }[];
-  /** Every tile and GPU core: its router site and the site's mean temperature. */
+  /** Every tile and GPU core of every chip: its router site and the site's mean temperature. */
   tiles: {
     kind: 'tile' | 'gpu';
     name: string;
     index: number;
+    chip: number;
     tier: number;
     x: number;
     y: number;
@@ -194,6 +207,7 @@ export interface ThermalReport {
   }[];
   /** The temperatures of the tiles each crossbar layer's crossbars sit in. */
   layers: { layer: string; tiles: number; min_k: number; mean_k: number; max_k: number }[];
+  /** Over the solves (one per distinct chip): their iterations summed, the largest residual. */
   solver: { iterations: number; residual: number };
 }
 

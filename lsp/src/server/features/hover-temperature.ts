@@ -56,7 +56,7 @@ async function peakLine(s: PimServices, a: Analysis, arch: string): Promise<stri
       const t = r.thermal;
       const hottest = t?.tiers.reduce((h, q) => (q.peak_k > h.peak_k ? q : h));
       if (t && hottest)
-        line = `**peak temperature** ${t.peak_k.toFixed(1)} K (tier ${hottest.tier}${hottest.partitions.length ? `, ${hottest.partitions.join(', ')}` : ''}) running \`${mapping.name}\` at its simulated throughput, ${t.power_w.toFixed(1)} W`;
+        line = `**peak temperature** ${t.peak_k.toFixed(1)} K (${t.chips ? `chip ${t.chips.hottest}, ` : ''}tier ${hottest.tier}${hottest.partitions.length ? `, ${hottest.partitions.join(', ')}` : ''}) running \`${mapping.name}\` at its simulated throughput, ${t.power_w.toFixed(1)} W`;
     } catch (e) {
       line = `**peak temperature** not available: ${e instanceof Error ? e.message : String(e)}`;
     }
