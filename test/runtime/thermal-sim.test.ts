@@ -242,13 +242,6 @@ mapping m1 { model: toynet, architecture: toy1, place conv, linear on tile }
     );
   });
 
-  const ENTRY = resolve('chips.pim');
-  /** A program compiled from its text in memory. */
-  const compileText = (text: string): IrProgram => {
-    const p = compile(ENTRY, { host: { readFile: (f) => (f === ENTRY ? text : undefined) } });
-    assert.ok(p.ir, p.diagnostics.map((d) => d.message).join('; '));
-    return p.ir;
-  };
   const XBAR = 'ima[1] { crossbar[4] { rows: 128, cols: 128, cell: r } adc[4] { resolution: 8 bit } }';
   // The cool partition's 4 tiles (2 a chip × 2 chips) fill the first chip's 2 × 2 mesh; the hot one's
   // 2 tiles and 2 GPU cores the second's. Layer a runs on the first chip's crossbars, b on the second's,
@@ -272,7 +265,7 @@ train tr { mapping: mp, dataset: d, epochs: 1, noise { frequency: 1 GHz } }
 `;
 
   it('the second chip, holding the GPU cores, is the hotter; the headline is its, and the text names it', () => {
-    const ir = compileText(HETERO);
+    const ir = compiledText(HETERO);
     const r = simulate(ir, { mapping: 'mp' });
     const t = r.thermal!;
     assert.ok(t.chips, 'a multi-chip report lists its chips');
@@ -301,7 +294,7 @@ train tr { mapping: mp, dataset: d, epochs: 1, noise { frequency: 1 GHz } }
   });
 
   it("a crossbar layer on the second chip takes its tiles' temperature there, in the report and the trainer", () => {
-    const ir = compileText(HETERO);
+    const ir = compiledText(HETERO);
     const t = simulate(ir, { mapping: 'mp', detail: false }).thermal!;
     const tilesOf = (name: string) => t.tiles.filter((u) => u.name === name);
     const layer = (name: string) => t.layers.find((l) => l.layer === name)!;
@@ -329,7 +322,7 @@ train tr { mapping: mp, dataset: d, epochs: 1, noise { frequency: 1 GHz } }
   it('identical chips are solved once; their units share its temperatures', () => {
     // 4 GPU cores, 2 a chip; the GPU layer runs on all four, so both chips draw the same on every site.
     const r = simulate(
-      compileText(`architecture twin {
+      compiledText(`architecture twin {
   chips: 2
   link l[1] { bandwidth: 6.4 GB/s, power: 1 W, area: 1 mm2 }
   partition p { gpu sm[2] { peak: 1 TFLOPS, memory_bandwidth: 20 GB/s, power: 5 W, area: 4 mm2 } }
