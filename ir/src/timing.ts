@@ -69,8 +69,14 @@ export function busiestAdcGroup(
   const lastCols = cols - (colTiles - 1) * crossbarCols;
   const perCopy = rowTiles * colTiles;
   const total = Math.min(perCopy * Math.max(1, copies), MAX_SCAN);
+  // A crossbar's columns depend on its index mod perCopy, and IMA k starts at k·n, so whole IMAs repeat
+  // every perCopy / gcd(n, perCopy): scan one period of them and the last, partial IMA.
+  const full = Math.floor(total / n);
+  const period = perCopy / gcd(n, perCopy);
+  const imas = [...Array(Math.min(full, period)).keys()];
+  if (total % n > 0) imas.push(full);
   let busiest = { cols: 0, adcs: 1 };
-  for (let ima = 0; ima * n < total; ima++)
+  for (const ima of imas)
     for (const g of groups) {
       let sum = 0;
       const first = ima * n + g.start;
@@ -79,6 +85,11 @@ export function busiestAdcGroup(
       if (sum * busiest.adcs > busiest.cols * g.adcs) busiest = { cols: sum, adcs: g.adcs };
     }
   return busiest;
+}
+
+function gcd(a: number, b: number): number {
+  while (b > 0) [a, b] = [b, a % b];
+  return a;
 }
 
 /** The timing of one MVM of a K×N matrix (`slices` columns a weight) on one copy of its crossbars. */

@@ -3,7 +3,7 @@
 // with more columns a copy is slower a round. The fixture (fixtures/balance.pim) has both.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { mvmTiming, type IrLayer, type IrPlacement, type IrProgram } from '@pim/ir';
+import { adcGroups, busiestAdcGroup, mvmTiming, type IrLayer, type IrPlacement, type IrProgram } from '@pim/ir';
 import { simulate } from '@pim/runtime/sim';
 import { compiledFixture } from './fixtures/compiled.js';
 
@@ -116,5 +116,49 @@ describe('sim: balanced replication in stage time', () => {
       { numRuns: 16, seed: 7 },
     );
     assert.equal(runs, 16);
+  });
+
+  it("the busiest ADC group from one period of IMAs is the whole scan's (any layout, copies and sharing)", () => {
+    // The reference: every IMA the copies reach, group by group.
+    const scan = (
+      n: number,
+      adcs: number,
+      C: number,
+      cols: number,
+      rowTiles: number,
+      colTiles: number,
+      copies: number,
+    ) => {
+      const groups = adcGroups(n, adcs);
+      const perCopy = rowTiles * colTiles;
+      const lastCols = cols - (colTiles - 1) * C;
+      let best = { cols: 0, adcs: 1 };
+      for (let ima = 0; ima * n < perCopy * copies; ima++)
+        for (const g of groups) {
+          let sum = 0;
+          for (let i = ima * n + g.start; i < Math.min(perCopy * copies, ima * n + g.start + g.size); i++)
+            sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : C;
+          if (sum * best.adcs > best.cols * g.adcs) best = { cols: sum, adcs: g.adcs };
+        }
+      return best;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 14 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 64 }),
+        (n, adcs, rowTiles, colTiles, copies) => {
+          const C = 16;
+          const cols = (colTiles - 1) * C + 1 + ((n * copies) % C);
+          assert.deepEqual(
+            busiestAdcGroup(adcGroups(n, adcs), n, C, cols, rowTiles, colTiles, copies),
+            scan(n, adcs, C, cols, rowTiles, colTiles, copies),
+          );
+        },
+      ),
+      { numRuns: 300, seed: 11 },
+    );
   });
 });
