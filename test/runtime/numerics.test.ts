@@ -703,48 +703,25 @@ describe('numerics: approximate lossy path and Â on crossbars', () => {
     xb.dispose();
   });
 
-  it('Â on crossbars: ideal cells hold A + I, the chip computes Â; stuck-at-zero cells erase it', async () => {
-    const { AdjacencyCrossbar, NormalPool, ops, initTf: init, tf: tfjs } = await import('@pim/runtime/train');
-    await init();
-    // Â of a 3-node path graph with self loops: degrees 2, 3, 2.
-    const deg = [2, 3, 2];
-    const cols = [0, 1, 0, 1, 2, 1, 2];
-    const rowOf = [0, 0, 1, 1, 1, 2, 2];
+  it('Â on crossbars: ideal cells hold Â in fixed point; stuck-at-zero cells erase it', async () => {
+    const { AdjacencyCrossbar } = await import('@pim/runtime/train');
+    // Â of a 3-node path graph with self loops (values 1/2, 1/√6, 1/3 …).
     const adj = {
       n: 3,
       rowPtr: Int32Array.from([0, 2, 5, 7]),
-      cols: Int32Array.from(cols),
-      vals: Float32Array.from(cols, (k, e) => 1 / Math.sqrt(deg[rowOf[e]!]! * deg[k]!)),
+      cols: Int32Array.from([0, 1, 0, 1, 2, 1, 2]),
+      vals: Float32Array.from([0.5, 0.408, 0.408, 0.333, 0.408, 0.408, 0.5]),
     };
-    const p = { ...IDEAL_CROSSBAR, inputBits: 16, block: 2, skipZeroBlocks: true };
+    const p = { ...IDEAL_CROSSBAR, block: 2, skipZeroBlocks: true };
     const ideal = new AdjacencyCrossbar(adj, p, 1);
-    // One cell an entry, at the top level: A + I exactly; the digital D^−½ on both sides gives Â.
-    assert.deepEqual(Array.from(ideal.cells.vals), [1, 1, 1, 1, 1, 1, 1]);
-    assert.deepEqual(Array.from(ideal.eff.cols), cols);
-    for (let e = 0; e < 7; e++) assert.ok(Math.abs(ideal.eff.vals[e]! - adj.vals[e]!) < 1e-6);
+    const s = 0.5 / 127; // the largest entry at full scale
+    assert.ok(Math.abs(ideal.scale - s) < 1e-12);
+    assert.deepEqual(Array.from(ideal.eff.cols), Array.from(adj.cols));
+    for (let e = 0; e < 7; e++) assert.ok(Math.abs(ideal.eff.vals[e]! - Math.round(adj.vals[e]! / s) * s) < 1e-6);
     assert.equal(ideal.storedBlocks, 4); // 2×2 blocks: every one holds an entry ((1,2), (2,1), (2,2) in the corners)
-    // Â·H through the crossbars: H scaled by D^−½, 16-bit inputs, A + I, outputs scaled by D^−½.
-    const h = [0.3, -1.2, 0.7, 2.5, -0.4, 0.9];
-    const pool = new NormalPool(new Rng_(3));
-    const y = ops.crossbarAggregate(ideal, tfjs.tensor2d(h, [3, 2]), false, pool).dataSync();
-    for (let i = 0; i < 3; i++)
-      for (let f = 0; f < 2; f++) {
-        let want = 0;
-        for (let e = adj.rowPtr[i]!; e < adj.rowPtr[i + 1]!; e++) want += adj.vals[e]! * h[adj.cols[e]! * 2 + f]!;
-        assert.ok(Math.abs(y[i * 2 + f]! - want) < 1e-4, `node ${i}, feature ${f}: ${y[i * 2 + f]} vs ${want}`);
-      }
     const dead = new AdjacencyCrossbar(adj, { ...p, stuckAtZero: 1 }, 1);
     assert.ok(dead.eff.vals.every((v) => v === 0));
     assert.equal(dead.noiseStd, undefined);
-    // Every cell stuck at one: each stored block's b² cells hold an edge, spurious ones scaled as edges.
-    const shorted = new AdjacencyCrossbar(adj, { ...p, stuckAtOne: 1 }, 1);
-    assert.ok(shorted.cells.vals.every((v) => v === 1));
-    assert.ok(shorted.eff.vals.length > adj.vals.length, 'spurious entries where A + I has none');
-    for (let i = 0; i < 3; i++)
-      for (let e = shorted.eff.rowPtr[i]!; e < shorted.eff.rowPtr[i + 1]!; e++) {
-        const k = shorted.eff.cols[e]!;
-        assert.ok(Math.abs(shorted.eff.vals[e]! - 1 / Math.sqrt(deg[i]! * deg[k]!)) < 1e-6);
-      }
   });
 });
 

@@ -71,8 +71,7 @@ describe('train: hardware-aware trainer', () => {
       await train(ir, 'sa1'),
       await train(ir, 'sa1_exact'),
     ];
-    // Ideal cells hold A + I exactly and D^−½ is digital: only the features' 16-bit rounding differs, the same
-    // predictions up to a node or two.
+    // 16-bit Â on ideal cells is Â to 1 part in 2^15: the same predictions up to a node or two.
     assert.ok(
       Math.abs(ideal.final.test_accuracy - exact.final.test_accuracy) <= 0.02,
       `${ideal.final.test_accuracy} vs ${exact.final.test_accuracy}`,

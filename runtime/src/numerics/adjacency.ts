@@ -1,19 +1,19 @@
-// A GCN's normalized adjacency Â = D^−½ (A + I) D^−½ on crossbars, as the simulator costs it (sim/adjacency.ts,
-// docs/simulator.md): the binary pattern A + I in one cell per entry, programmed to the top level (G_on) where
-// there is an entry and left at G_off where there is none, with the D^−½ scalings applied digitally to the
-// inputs before the DACs and to the outputs after the ADCs (exact). The mapping cuts the pattern into b×b
-// blocks (only the blocks holding an entry when `skip_zero_blocks`); a block's column i holds row i over that
-// block's b inputs. Per cell: stuck-at faults drawn once per chip, static spread and write noise as for
-// weights (Â is written once, when the graph is loaded or DropEdge changes it). A stuck-at-zero cell drops
-// an edge; a stuck-at-one cell where there is no entry adds one (scaled as an edge between its nodes); the
-// spread of cells left at G_off is not modelled. The scaled features D^−½·H stream in as `input_bits` fixed
-// point (a per-call scale; signed features as two passes), and every read of a block column adds thermal
-// noise σ_I = √(4·k_B·T·Δf·ΣG) of its b cells, moment-matched to a Gaussian per output as on the layers'
-// fast path (lossless ADC). Blocks are cut in the graph's own node order.
+// A GCN's normalized adjacency Â on crossbars: the aggregation Â·H through the same numerics as a weight layer.
+//
+// Â is non-negative, so its entries need only G+ columns: q = round(â / s_a), s_a = max(â) / (2^(W−1) − 1),
+// sliced into ⌈(W−1)/c⌉ cells of c bits. The mapping cuts Â into b×b blocks (only the blocks holding a
+// non-zero when `skip_zero_blocks`); a block's column i holds row i of Â over that block's b inputs. Per cell:
+// stuck-at faults drawn once per chip, static spread and write noise as for weights (Â is written once, when
+// the graph is loaded or DropEdge changes it). Stuck-at-one cells where Â is zero add spurious entries; the
+// spread of cells left at G_off is not modelled. The features H stream in as `input_bits` fixed point (a
+// per-call scale; signed features as two passes), and every read of a block column adds thermal noise
+// σ_I = √(4·k_B·T·Δf·ΣG) of its b cells, moment-matched to a Gaussian per output as on the layers' fast path
+// (lossless ADC). Blocks are cut in the graph's own node order.
 
 import { inputCycles } from '@pim/ir';
 import { Rng } from '../util/rng.js';
 import type { CrossbarParams } from './crossbar.js';
+import { cellEncoding } from './encoding.js';
 import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
 
 /** A sparse matrix in CSR (the GCN's Â and its images). */
@@ -59,43 +59,44 @@ function csrOf(n: number, rows: number[], cols: number[], vals: number[]): Csr {
 }
 
 export class AdjacencyCrossbar {
-  /** A + I as the cells hold it (faults, spread, write noise, spurious entries), an intact entry 1. */
-  readonly cells: Csr;
-  /** D^−½ per node: the digital scaling of the inputs (by column) and the outputs (by row). */
-  readonly rowScale: Float32Array;
-  /** Â as the chip computes it, D^−½ · cells · D^−½, in value units, and its transpose (the backward pass). */
+  /** Â as the cells hold it (faults, spread, write noise, spurious entries), in value units. */
   readonly eff: Csr;
+  /** Its transpose (for the backward pass: the cells are not symmetric once imperfect). */
   readonly effT: Csr;
-  /** Output noise σ per node for an unsigned and a signed feature pass, in value units per input integer step. */
+  /** Output noise σ per node for an unsigned and a signed feature pass, in units of s_a per input integer step. */
   readonly noiseStd: { unsigned: Float32Array; signed: Float32Array } | undefined;
+  readonly scale: number;
   readonly storedBlocks: number;
 
-  /** `adj`: D^−½ (A + I) D^−½ of a binary A (train/graph.ts); its entries' pattern is A + I, a row's count its degree. */
   constructor(
     adj: Csr,
     readonly params: AdjacencyParams,
     seed: number,
   ) {
     const p = params;
+    // The G+ columns of the differential encoding (groups 0 … S−1): Â has no negative entry.
+    const enc = cellEncoding('differential', p.weightBits, p.bitsPerCell);
+    const S = enc.slices;
+    const digits = new Int32Array(enc.groups);
     const L1 = 2 ** p.bitsPerCell - 1;
+    const qmax = 2 ** (p.weightBits - 1) - 1;
+    let vmax = 0;
+    for (const v of adj.vals) vmax = Math.max(vmax, Math.abs(v));
+    this.scale = vmax > 0 ? vmax / qmax : 1;
     const dG = (p.gOn - p.gOff) / L1;
     const base = p.gOff / dG;
     const rng = new Rng(seed);
     const chip = rng.fork(1);
     const noise = rng.fork(2);
     const n = adj.n;
-    this.rowScale = Float32Array.from(
-      { length: n },
-      (_, i) => 1 / Math.sqrt(Math.max(1, adj.rowPtr[i + 1]! - adj.rowPtr[i]!)),
-    );
     const b = Math.max(1, p.block);
     const nb = Math.ceil(n / b);
     const stored = new Set<number>();
     const rows: number[] = [];
     const cols: number[] = [];
     const vals: number[] = [];
-    // Σ of levels per (node i, block J): the block column's conductance, for the thermal noise.
-    const levSum = new Map<number, number>();
+    // Σ of levels per (node i, block J, slice j): the block column's conductance, for the thermal noise.
+    const levSum = new Map<number, Float64Array>();
     const cell = (d: number): number => {
       const u = chip.next();
       if (u < p.stuckAtZero) return 0;
@@ -104,22 +105,28 @@ export class AdjacencyCrossbar {
       const eps = p.writeNoise > 0 ? p.writeNoise * noise.normal() : 0;
       return delta === 0 && eps === 0 ? d : (base + d) * (1 + delta) * (1 + eps) - base;
     };
-    const put = (i: number, k: number, lev: number): void => {
-      const key = i * nb + Math.floor(k / b);
-      levSum.set(key, (levSum.get(key) ?? 0) + lev);
-      rows.push(i);
-      cols.push(k);
-      vals.push(lev / L1);
-    };
     for (let i = 0; i < n; i++)
       for (let e = adj.rowPtr[i]!; e < adj.rowPtr[i + 1]!; e++) {
         const k = adj.cols[e]!;
+        const q = Math.min(qmax, Math.round(Math.abs(adj.vals[e]!) / this.scale));
+        const key = i * nb + Math.floor(k / b);
         stored.add(Math.floor(i / b) * nb + Math.floor(k / b));
-        put(i, k, cell(L1));
+        let sums = levSum.get(key);
+        if (!sums) levSum.set(key, (sums = new Float64Array(S)));
+        let qeff = 0;
+        enc.digits(q, digits);
+        for (let j = 0; j < S; j++) {
+          const lev = cell(digits[j]!);
+          qeff += enc.factor[j]! * lev;
+          sums[j]! += lev;
+        }
+        rows.push(i);
+        cols.push(k);
+        vals.push(qeff * this.scale);
       }
     const blockList = p.skipZeroBlocks ? [...stored] : Array.from({ length: nb * nb }, (_, x) => x);
     this.storedBlocks = blockList.length;
-    // Stuck-at-one cells where there is no entry: a Poisson number per stored block, at random places.
+    // Stuck-at-one cells where Â is zero: a Poisson number per stored block, at random places and slices.
     for (const blk of blockList) {
       if (!(p.stuckAtOne > 0)) break;
       const [I, J] = [Math.floor(blk / nb), blk % nb];
@@ -127,42 +134,52 @@ export class AdjacencyCrossbar {
       const colsIn = Math.min(b, n - J * b);
       let count = 0;
       for (
-        let t = -Math.log(1 - chip.next()), lambda = rowsIn * colsIn * p.stuckAtOne;
+        let t = -Math.log(1 - chip.next()), lambda = rowsIn * colsIn * S * p.stuckAtOne;
         t < lambda;
         t -= Math.log(1 - chip.next())
       )
         count++;
-      for (let c = 0; c < count; c++) put(I * b + chip.int(rowsIn), J * b + chip.int(colsIn), L1);
+      for (let c = 0; c < count; c++) {
+        const i = I * b + chip.int(rowsIn);
+        const j = chip.int(S);
+        rows.push(i);
+        cols.push(J * b + chip.int(colsIn));
+        vals.push(enc.factor[j]! * L1 * this.scale);
+        const key = i * nb + J;
+        if (!levSum.has(key)) levSum.set(key, new Float64Array(S));
+        levSum.get(key)![j]! += L1;
+      }
     }
-    this.cells = csrOf(n, rows, cols, vals);
-    const s = this.rowScale;
-    const scaled = vals.map((v, e) => v * s[rows[e]!]! * s[cols[e]!]!);
-    this.eff = csrOf(n, rows, cols, scaled);
-    this.effT = csrOf(n, cols, rows, scaled);
-    this.noiseStd = p.temperatureK > 0 && p.bandwidthHz > 0 ? this.thermal(levSum, blockList, nb, dG, L1) : undefined;
+    this.eff = csrOf(n, rows, cols, vals);
+    this.effT = csrOf(n, cols, rows, vals);
+    this.noiseStd = p.temperatureK > 0 && p.bandwidthHz > 0 ? this.thermal(levSum, blockList, nb, S, dG) : undefined;
   }
 
-  /** Per-node output σ: every stored block column's rounded per-read noise over input chunks, scaled as the outputs. */
+  /** Per-node output σ: every stored block column's rounded per-read noise, over slices and input chunks. */
   private thermal(
-    levSum: Map<number, number>,
+    levSum: Map<number, Float64Array>,
     blocks: number[],
     nb: number,
+    S: number,
     dG: number,
-    L1: number,
   ): { unsigned: Float32Array; signed: Float32Array } {
     const p = this.params;
     const b = Math.max(1, p.block);
-    const n = this.cells.n;
     const vUnit = p.readVoltage / (2 ** p.dacBits - 1);
-    const perPass = new Float64Array(n);
+    const perRow = new Float64Array(nb);
+    for (const blk of blocks) perRow[Math.floor(blk / nb)]!++;
+    const perPass = new Float64Array(this.eff.n);
+    const empty = new Float64Array(S);
     for (const blk of blocks) {
       const [I, J] = [Math.floor(blk / nb), blk % nb];
-      const rowsIn = Math.min(b, n - J * b);
-      for (let i = I * b; i < Math.min(n, I * b + b); i++) {
-        const sigma =
-          thermalNoiseCurrent(rowsIn * p.gOff + (levSum.get(i * nb + J) ?? 0) * dG, p.temperatureK, p.bandwidthHz) /
-          (vUnit * dG);
-        perPass[i]! += roundedGaussianVariance(sigma);
+      const rowsIn = Math.min(b, this.eff.n - J * b);
+      for (let i = I * b; i < Math.min(this.eff.n, I * b + b); i++) {
+        const sums = levSum.get(i * nb + J) ?? empty;
+        for (let j = 0; j < S; j++) {
+          const sigma =
+            thermalNoiseCurrent(rowsIn * p.gOff + sums[j]! * dG, p.temperatureK, p.bandwidthHz) / (vUnit * dG);
+          perPass[i]! += 4 ** (p.bitsPerCell * j) * roundedGaussianVariance(sigma);
+        }
       }
     }
     const gain = (bits: number): number => {
@@ -172,9 +189,9 @@ export class AdjacencyCrossbar {
     };
     const gu = gain(p.inputBits);
     const gs = gain(p.inputBits - 1);
-    // A level is 1/L1 of an entry; the output's digital D^−½ scales its noise too.
-    const out = (g: number): Float32Array =>
-      Float32Array.from(perPass, (v, i) => (Math.sqrt(v * g) / L1) * this.rowScale[i]!);
-    return { unsigned: out(gu), signed: out(2 * gs) };
+    return {
+      unsigned: Float32Array.from(perPass, (v) => Math.sqrt(v * gu)),
+      signed: Float32Array.from(perPass, (v) => Math.sqrt(2 * v * gs)),
+    };
   }
 }

@@ -35,7 +35,6 @@ export {
   type AdcScale,
 } from '../numerics/adc.js';
 export { AdjacencyCrossbar, type AdjacencyParams } from '../numerics/adjacency.js';
-export { NormalPool } from '../numerics/normal-pool.js';
 export {
   checkpointPath,
   checkpointWrites,

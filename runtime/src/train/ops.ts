@@ -262,9 +262,9 @@ export function aggregate(a: Csr, h: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Â·H with Â on crossbars (numerics/adjacency.ts): H scaled by D^−½ digitally, in `input_bits` fixed point
- * (per-call scale), through the cells' A + I, the outputs scaled by D^−½; per-node thermal noise when
- * `noise`; the backward is straight-through on the chip's Â (dH = Â_effᵀ·dY).
+ * Â·H with Â on crossbars (numerics/adjacency.ts): H in `input_bits` fixed point (per-call scale), the cells'
+ * effective Â, and per-node thermal noise when `noise`; the backward is straight-through on the stored Â
+ * (dH = Â_effᵀ·dY).
  */
 export function crossbarAggregate(
   xa: AdjacencyCrossbar,
@@ -275,23 +275,19 @@ export function crossbarAggregate(
   const op = customGrad((hi: tf.Tensor) => {
     const f = hi.shape[1]!;
     const a = hi.dataSync() as Float32Array;
-    const s = xa.rowScale;
-    const scaledIn = new Float32Array(a.length);
     let lo = 0;
     let hiMax = 0;
-    for (let i = 0; i < a.length; i++) {
-      const v = a[i]! * s[Math.floor(i / f)]!;
-      scaledIn[i] = v;
+    for (const v of a) {
       if (v < lo) lo = v;
       if (v > hiMax) hiMax = v;
     }
     const { signed, sx } = fixedPointScale(lo, hiMax, xa.params.inputBits);
-    for (let i = 0; i < scaledIn.length; i++) scaledIn[i] = Math.round(scaledIn[i]! / sx);
-    const y = spmm(xa.cells, scaledIn, f);
-    for (let i = 0; i < y.length; i++) y[i]! *= sx * s[Math.floor(i / f)]!;
+    const hq = Float32Array.from(a, (v) => Math.round(v / sx));
+    const y = spmm(xa.eff, hq, f);
+    for (let i = 0; i < y.length; i++) y[i]! *= sx;
     let value = tf.tensor2d(y, [xa.eff.n, f]);
     if (noise && xa.noiseStd) {
-      const std = tf.mul(tf.tensor2d(signed ? xa.noiseStd.signed : xa.noiseStd.unsigned, [xa.eff.n, 1]), sx);
+      const std = tf.mul(tf.tensor2d(signed ? xa.noiseStd.signed : xa.noiseStd.unsigned, [xa.eff.n, 1]), sx * xa.scale);
       value = tf.add(value, tf.mul(pool.take([xa.eff.n, f]), std)) as tf.Tensor2D;
     }
     return {
