@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { gnn, simulate, tileModel, SimError } from '@pim/runtime/sim';
 import { compiledText, heteroProgram } from './fixtures/compiled.js';
-import { initTf, loadPlanetoid, readoutPool, tf, train, TrainConfigError } from '@pim/runtime/train';
+import {
+  AdjacencyCrossbar,
+  initTf,
+  layerHardware,
+  loadPlanetoid,
+  readoutPool,
+  tf,
+  train,
+  TrainConfigError,
+} from '@pim/runtime/train';
+import { compile } from '@pim/compiler';
 
 const {
   normalizedAdjacency,
@@ -215,6 +225,37 @@ describe('gnn: GCN on the heterogeneous chip (real Cora)', () => {
     const t = r.training.find((x) => x.experiment === 'gcn_train')!;
     const saved = gr.droplayer.reduce((s, x) => s + x.noc!.energy_j - x.noc!.energy_dropped_j, 0);
     assert.ok(Math.abs(t.per_sample.noc_j - 2 * (r.energy.noc_j - saved)) < 1e-12 * r.energy.noc_j);
+  });
+
+  it("the trainer's chip holds Â as the simulator costs it: the mapping's blocks in its order (RCM), one cell per entry", () => {
+    // samples/gnn-cora.pim: Â on 16×16 crossbars, 16×16 blocks in RCM order, empty blocks skipped.
+    const sample = resolve('samples/gnn-cora.pim');
+    const ir = compile(sample).ir!;
+    const plan = simulate(ir, { mapping: 'gcn_on_hetero', dataRoot: dirname(sample) }).gnn!.layers.find(
+      (l) => l.layer === 'g1',
+    )!;
+    assert.equal(plan.crossbars, plan.blocks); // 16×16 blocks of binary A + I on 16×16 crossbars
+    const exp = ir.experiments.find((e) => e.name === 'gcn_crossbar_droplayer')!;
+    const params = layerHardware(ir, exp).layers.find((l) => l.adjacency)!.adjacency!;
+    assert.equal(params.reorder, 'rcm');
+    const a = normalizedAdjacency(loadPlanetoid(CORA));
+    const adj = { ...a, vals: Float32Array.from(a.vals) };
+    // 1% of the cells stuck at G_on: the spurious edges are 1% of the zero places of the blocks the chip stores
+    // (the 2,774 of Cora in RCM order; the graph's own order would store 7,432).
+    const sa1 = 0.01;
+    const xa = new AdjacencyCrossbar(adj, { ...params, stuckAtZero: 0, stuckAtOne: sa1 }, 1);
+    assert.equal(xa.storedBlocks, plan.blocks);
+    const nnz = a.rowPtr[a.n]!;
+    const spurious = xa.cells.vals.length - nnz;
+    const expected = (plan.blocks * 16 * 16 - nnz) * sa1;
+    assert.ok(
+      Math.abs(spurious - expected) < 5 * Math.sqrt(expected),
+      `${spurious} spurious edges, expected ${expected}`,
+    );
+    assert.ok(
+      xa.cells.vals.every((v) => v === 1),
+      'every cell holds one edge (healthy, or stuck at G_on)',
+    );
   });
 
   it('a graph that does not match the model is rejected', () => {

@@ -703,25 +703,35 @@ describe('numerics: approximate lossy path and Â on crossbars', () => {
     xb.dispose();
   });
 
-  it('Â on crossbars: ideal cells hold Â in fixed point; stuck-at-zero cells erase it', async () => {
+  it('Â on crossbars: one binary cell per entry of A + I, D^−½ applied digitally; a stuck cell drops an edge or adds one of the same weight', async () => {
     const { AdjacencyCrossbar } = await import('@pim/runtime/train');
-    // Â of a 3-node path graph with self loops (values 1/2, 1/√6, 1/3 …).
+    // Â of a 3-node path graph with self loops: degrees of A + I 2, 3, 2, so D^−½ = 1/√2, 1/√3, 1/√2.
+    const s6 = 1 / Math.sqrt(6);
     const adj = {
       n: 3,
       rowPtr: Int32Array.from([0, 2, 5, 7]),
       cols: Int32Array.from([0, 1, 0, 1, 2, 1, 2]),
-      vals: Float32Array.from([0.5, 0.408, 0.408, 0.333, 0.408, 0.408, 0.5]),
+      vals: Float32Array.from([0.5, s6, s6, 1 / 3, s6, s6, 0.5]),
     };
-    const p = { ...IDEAL_CROSSBAR, block: 2, skipZeroBlocks: true };
+    const p = { ...IDEAL_CROSSBAR, block: 2, skipZeroBlocks: true, reorder: 'none' as const };
     const ideal = new AdjacencyCrossbar(adj, p, 1);
-    const s = 0.5 / 127; // the largest entry at full scale
-    assert.ok(Math.abs(ideal.scale - s) < 1e-12);
-    assert.deepEqual(Array.from(ideal.eff.cols), Array.from(adj.cols));
-    for (let e = 0; e < 7; e++) assert.ok(Math.abs(ideal.eff.vals[e]! - Math.round(adj.vals[e]! / s) * s) < 1e-6);
+    // Every entry is one cell at G_on (1 edge); the chip computes Â once D^−½ scales the features and the sums.
+    assert.deepEqual(Array.from(ideal.cells.vals), [1, 1, 1, 1, 1, 1, 1]);
+    const eff = ideal.effective();
+    assert.deepEqual(Array.from(eff.cols), Array.from(adj.cols));
+    eff.vals.forEach((v, e) => assert.ok(Math.abs(v - adj.vals[e]!) < 1e-6, `entry ${e}: ${v}`));
     assert.equal(ideal.storedBlocks, 4); // 2×2 blocks: every one holds an entry ((1,2), (2,1), (2,2) in the corners)
-    const dead = new AdjacencyCrossbar(adj, { ...p, stuckAtZero: 1 }, 1);
-    assert.ok(dead.eff.vals.every((v) => v === 0));
-    assert.equal(dead.noiseStd, undefined);
+    // Every cell stuck at G_off: no edge is left.
+    assert.equal(new AdjacencyCrossbar(adj, { ...p, stuckAtZero: 1 }, 1).cells.vals.length, 0);
+    // Every cell stuck at G_on: each of the 9 places of the stored blocks is an edge, of the weight
+    // D_i^−½·D_k^−½ a real edge there would have (not a multiple of Â's largest entry).
+    const d = [Math.SQRT1_2, 1 / Math.sqrt(3), Math.SQRT1_2];
+    const all = new AdjacencyCrossbar(adj, { ...p, stuckAtOne: 1 }, 1).effective();
+    const dense = Array.from({ length: 9 }, () => 0);
+    for (let i = 0; i < 3; i++)
+      for (let e = all.rowPtr[i]!; e < all.rowPtr[i + 1]!; e++) dense[i * 3 + all.cols[e]!]! += all.vals[e]!;
+    dense.forEach((v, x) => assert.ok(Math.abs(v - d[Math.floor(x / 3)]! * d[x % 3]!) < 1e-6, `(${x}): ${v}`));
+    assert.equal(ideal.noiseStd, undefined);
   });
 });
 

@@ -143,7 +143,7 @@ function adjacencyParams(
     target: policy.target,
   };
   const p = crossbarParamsFor(ir, arch, mapping, placement, exp, temperatures);
-  return { ...p, block: policy.block || p.rows, skipZeroBlocks: policy.skip_zero_blocks };
+  return { ...p, block: policy.block || p.rows, skipZeroBlocks: policy.skip_zero_blocks, reorder: policy.reorder };
 }
 
 /** Hardware of every layer of the experiment's model, by layer index. */

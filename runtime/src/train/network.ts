@@ -14,7 +14,7 @@ import { NormalPool } from '../numerics/normal-pool.js';
 import { tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
 import { TrainConfigError, type LayerHardware } from './hardware.js';
-import { AdjacencyCrossbar } from '../numerics/adjacency.js';
+import { AdjacencyCrossbar, adjacencyLayout, type AdjacencyLayout } from '../numerics/adjacency.js';
 import {
   aggregate,
   conv2d,
@@ -35,6 +35,8 @@ export interface ForwardContext {
   seed: number;
   /** The graph's normalized adjacency (GCNs). */
   adj?: Csr;
+  /** The mapped graph's Â (`adj` without DropEdge): Â's blocks on the chip are cut from it (default `adj`). */
+  graph?: Csr;
   /** The network's input tensor (set by forward). */
   input?: tf.Tensor;
   /** Transposes known for intermediate tensors (set by sparse input dropout). */
@@ -367,7 +369,7 @@ export class Network {
         if (ctx.training && featureDrop > 0) y = this.dropout(y, featureDrop);
         y = hw.adjacency
           ? crossbarAggregate(
-              this.adjacencyOn(layer, hw, ctx.adj),
+              this.adjacencyOn(layer, hw, ctx.adj, ctx.graph ?? ctx.adj),
               y as tf.Tensor2D,
               ctx.noise,
               this.uniformsFor('adjacency'),
@@ -406,12 +408,20 @@ export class Network {
 
   /** Â on crossbars per GCN layer, written when the graph (or DropEdge's version of it) changes. */
   private readonly adjacencyCells = new Map<string, { adj: Csr; cells: AdjacencyCrossbar }>();
+  /** Where each layer's A + I sits on the chip: cut once from the mapped graph, kept across DropEdge's rewrites. */
+  private readonly adjacencyLayouts = new Map<string, { graph: Csr; layout: AdjacencyLayout }>();
   private readonly pools = new Map<string, NormalPool>();
 
-  private adjacencyOn(layer: IrLayer, hw: LayerHardware, adj: Csr): AdjacencyCrossbar {
+  private adjacencyOn(layer: IrLayer, hw: LayerHardware, adj: Csr, graph: Csr): AdjacencyCrossbar {
     const hit = this.adjacencyCells.get(layer.name);
     if (hit?.adj === adj) return hit.cells;
-    const cells = new AdjacencyCrossbar(adj, hw.adjacency!, (this.chipSeed * 31 + 0xad0 + layer.index) >>> 0);
+    let placed = this.adjacencyLayouts.get(layer.name);
+    if (placed?.graph !== graph) {
+      placed = { graph, layout: adjacencyLayout(graph, hw.adjacency!) };
+      this.adjacencyLayouts.set(layer.name, placed);
+    }
+    const seed = (this.chipSeed * 31 + 0xad0 + layer.index) >>> 0;
+    const cells = new AdjacencyCrossbar(adj, hw.adjacency!, seed, placed.layout);
     this.adjacencyCells.set(layer.name, { adj, cells });
     return cells;
   }

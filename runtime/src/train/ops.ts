@@ -262,9 +262,9 @@ export function aggregate(a: Csr, h: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Â·H with Â on crossbars (numerics/adjacency.ts): H in `input_bits` fixed point (per-call scale), the cells'
- * effective Â, and per-node thermal noise when `noise`; the backward is straight-through on the stored Â
- * (dH = Â_effᵀ·dY).
+ * Â·H with Â on crossbars (numerics/adjacency.ts): D^−½·H in `input_bits` fixed point (per-call scale) through
+ * the cells holding A + I, the sums scaled by D^−½, and per-node thermal noise when `noise`; the backward is
+ * straight-through on the stored cells (dH = D^−½·cellsᵀ·D^−½·dY).
  */
 export function crossbarAggregate(
   xa: AdjacencyCrossbar,
@@ -272,9 +272,16 @@ export function crossbarAggregate(
   noise: boolean,
   pool: NormalPool,
 ): tf.Tensor2D {
+  const { dinv } = xa;
+  const n = xa.cells.n;
+  /** Each row i of a [n, f] array times D_i^−½, in place. */
+  const scaleRows = (a: Float32Array, f: number): Float32Array => {
+    for (let i = 0; i < n; i++) for (let c = i * f; c < (i + 1) * f; c++) a[c]! *= dinv[i]!;
+    return a;
+  };
   const op = customGrad((hi: tf.Tensor) => {
     const f = hi.shape[1]!;
-    const a = hi.dataSync() as Float32Array;
+    const a = scaleRows(Float32Array.from(hi.dataSync() as Float32Array), f);
     let lo = 0;
     let hiMax = 0;
     for (const v of a) {
@@ -283,16 +290,23 @@ export function crossbarAggregate(
     }
     const { signed, sx } = fixedPointScale(lo, hiMax, xa.params.inputBits);
     const hq = Float32Array.from(a, (v) => Math.round(v / sx));
-    const y = spmm(xa.eff, hq, f);
+    const y = spmm(xa.cells, hq, f);
     for (let i = 0; i < y.length; i++) y[i]! *= sx;
-    let value = tf.tensor2d(y, [xa.eff.n, f]);
+    let value = tf.tensor2d(scaleRows(y, f), [n, f]);
     if (noise && xa.noiseStd) {
-      const std = tf.mul(tf.tensor2d(signed ? xa.noiseStd.signed : xa.noiseStd.unsigned, [xa.eff.n, 1]), sx * xa.scale);
-      value = tf.add(value, tf.mul(pool.take([xa.eff.n, f]), std)) as tf.Tensor2D;
+      const perNode = signed ? xa.noiseStd.signed : xa.noiseStd.unsigned;
+      const std = tf.tensor2d(
+        Float32Array.from(perNode, (v, i) => v * sx * dinv[i]!),
+        [n, 1],
+      );
+      value = tf.add(value, tf.mul(pool.take([n, f]), std)) as tf.Tensor2D;
     }
     return {
       value,
-      gradFunc: (dy: tf.Tensor) => tf.tensor2d(spmm(xa.effT, dy.dataSync() as Float32Array, f), [xa.eff.n, f]),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = scaleRows(Float32Array.from(dy.dataSync() as Float32Array), f);
+        return tf.tensor2d(scaleRows(spmm(xa.cellsT, g, f), f), [n, f]);
+      },
     };
   });
   return op(h) as tf.Tensor2D;

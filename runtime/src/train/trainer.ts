@@ -208,7 +208,13 @@ function graphTask(
       const { adj, keptEdges } =
         dropEdge > 0 ? normalizedAdjacency(g, dropEdge, rng) : { adj: full, keptEdges: totalEdges };
       const r = step(() => {
-        const logits = net.forward(x, { training: true, noise: trainNoise, seed: seed + 1000 * epoch, adj });
+        const logits = net.forward(x, {
+          training: true,
+          noise: trainNoise,
+          seed: seed + 1000 * epoch,
+          adj,
+          graph: full,
+        });
         const ce = tf.neg(tf.sum(tf.mul(labelsOneHot, tf.logSoftmax(logits)), 1));
         let loss = tf.sum(tf.mul(ce, trainMask)) as tf.Scalar;
         const l2 = weightDecayLoss(net, wd);

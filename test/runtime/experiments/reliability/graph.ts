@@ -15,7 +15,7 @@ export async function section_k(c: Ctx): Promise<Section> {
   const configs = [
     { label: 'weights on crossbars, Â exact (digital)', adjacency: false, extra: {} },
     {
-      label: 'Â on crossbars (16-bit, 2-bit cells): 0.1% SA0 + 0.05% SA1, 5% spread, 2% write noise',
+      label: 'Â on crossbars (binary A + I, 2-bit cells): 0.1% SA0 + 0.05% SA1, 5% spread, 2% write noise',
       adjacency: true,
       extra: { faults, noise: { temperature_k: 0, variation: 0.02, spread: 0.05 } },
     },
@@ -41,6 +41,6 @@ export async function section_k(c: Ctx): Promise<Section> {
       'Adjacency blocks mapped to crossbars go through the same numerics as the weights: quantized, faulty and noisy (Kipf & Welling: 81.5% with exact arithmetic).',
     table,
     verdict: `With Â on crossbars, faults, spread and write noise (on the weights and on Â) change test accuracy by ${sign(100 * (acc[1]! - acc[0]!))} points, and by ${sign(100 * (acc[2]! - acc[0]!))} with thermal noise as well (against ${pct(acc[0]!)} with ideal cells and Â exact).`,
-    note: `Â = D^−½(A+I)D^−½ in 16-bit fixed point (its largest entry at full scale), on 128×128 blocks holding a non-zero, in the graph's node order; features streamed as 16-bit fixed point; faults and noise apply to the weight layers too. Stuck-at-one cells where Â is zero add spurious edges (a stuck top-slice cell is an edge of 1.5× Â's largest weight). A quick trial at 0.5% SA0 + 0.5% SA1 fell to chance (7%). Data: data/cora (Planetoid split). The trainer's tests separate the causes: on a synthetic graph, 1% stuck-at-one cells cost far more with Â on crossbars than with Â exact and the same weight faults.`,
+    note: `Â = D^−½(A+I)D^−½ as the simulator costs it: A + I binary, one 2-bit cell an entry at G_on, D^−½ applied digitally; 128×128 blocks holding an edge, in the graph's node order; features streamed as 16-bit fixed point; faults and noise apply to the weight layers too. A stuck-at-one cell where A + I is zero is a spurious edge of the weight D_i^−½·D_k^−½ a real one would have; a stuck-at-zero cell on an edge drops it. Until 2026-12-06 Â itself was stored, 16-bit on eight 2-bit cells an entry (a stuck top cell an edge of 1.5× Â's largest entry): this row read 36.7%, and a trial at 0.5% SA0 + 0.5% SA1 fell to chance (7%; on binary cells the same rates reach 28.2%: pimc train of samples/gnn-cora.pim's GCN, optimizer and chip, 100 epochs, Â on its 128×128 weight crossbars). Data: data/cora (Planetoid split). The trainer's tests separate the causes: on a synthetic graph, 1% stuck-at-one cells cost far more with Â on crossbars than with Â exact and the same weight faults.`,
   };
 }
