@@ -733,6 +733,59 @@ describe('numerics: approximate lossy path and Â on crossbars', () => {
     dense.forEach((v, x) => assert.ok(Math.abs(v - d[Math.floor(x / 3)]! * d[x % 3]!) < 1e-6, `(${x}): ${v}`));
     assert.equal(ideal.noiseStd, undefined);
   });
+
+  it("Â on crossbars: DropEdge rewrites the mapped graph's blocks, whose stuck cells stay where they are", async () => {
+    const { AdjacencyCrossbar, adjacencyLayout } = await import('@pim/runtime/train');
+    // Â of a path 0–1–2–3 (degrees of A + I 2, 3, 3, 2), and of the path with DropEdge's cut of 1–2.
+    const path = (edges: [number, number][]) => {
+      const deg = [1, 1, 1, 1];
+      for (const [a, b] of edges) (deg[a]!++, deg[b]!++);
+      const entries = [0, 1, 2, 3].map((i) => [
+        [i, i],
+        ...edges.flatMap(([a, b]) => (a === i ? [[i, b]] : b === i ? [[i, a]] : [])),
+      ]);
+      const rowPtr = Int32Array.from([0, ...entries.map((_, i) => entries.slice(0, i + 1).flat().length)]);
+      const flat = entries.flat();
+      return {
+        n: 4,
+        rowPtr,
+        cols: Int32Array.from(flat, ([, k]) => k!),
+        vals: Float32Array.from(flat, ([i, k]) => 1 / Math.sqrt(deg[i!]! * deg[k!]!)),
+      };
+    };
+    const full = path([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+    const dropped = path([
+      [0, 1],
+      [2, 3],
+    ]);
+    const p = { ...IDEAL_CROSSBAR, block: 2, skipZeroBlocks: true, reorder: 'none' as const, stuckAtOne: 0.4 };
+    const layout = adjacencyLayout(full, p);
+    // The cut edge's blocks (0,1) and (1,0) hold no edge of the dropped graph, but the chip still stores them.
+    assert.equal(adjacencyLayout(dropped, p).blocks.length, 2);
+    assert.equal(layout.blocks.length, 4);
+    const places = (a: { rowPtr: Int32Array; cols: Int32Array }, edges: { rowPtr: Int32Array; cols: Int32Array }) => {
+      const out: string[] = [];
+      for (let i = 0; i < 4; i++)
+        for (let e = a.rowPtr[i]!; e < a.rowPtr[i + 1]!; e++) {
+          const k = a.cols[e]!;
+          if (!edges.cols.subarray(edges.rowPtr[i]!, edges.rowPtr[i + 1]!).includes(k)) out.push(`${i},${k}`);
+        }
+      return out.sort();
+    };
+    // Spurious edges: the stuck-at-one cells where each graph has no edge. Those of the full graph are the
+    // dropped graph's too (its zero places are a superset), plus any on the cut edge's two places.
+    const before = places(new AdjacencyCrossbar(full, p, 9, layout).cells, full);
+    const after = places(new AdjacencyCrossbar(dropped, p, 9, layout).cells, dropped);
+    assert.ok(before.length > 0, 'some cell is stuck at G_on');
+    assert.deepEqual(
+      after.filter((x) => x !== '1,2' && x !== '2,1'),
+      before,
+    );
+  });
 });
 
 describe('numerics: why offset encoding needs the full ADC resolution', () => {

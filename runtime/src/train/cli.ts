@@ -34,7 +34,12 @@ export {
   type AdcRangeMode,
   type AdcScale,
 } from '../numerics/adc.js';
-export { AdjacencyCrossbar, type AdjacencyParams } from '../numerics/adjacency.js';
+export {
+  AdjacencyCrossbar,
+  adjacencyLayout,
+  type AdjacencyLayout,
+  type AdjacencyParams,
+} from '../numerics/adjacency.js';
 export {
   checkpointPath,
   checkpointWrites,
