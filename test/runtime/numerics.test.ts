@@ -676,6 +676,26 @@ describe('numerics: static fixed point', () => {
 describe('numerics: approximate lossy path and Â on crossbars', () => {
   before(() => initTf());
 
+  it('approximate path: its tensors at their peak hold a few times the input, not one copy per input chunk', async () => {
+    // A Citeseer GCN's first layer (3,327 × 3,703 features, 16 chunks) once took a 4 GB wasm heap an epoch:
+    // the approximate path made every chunk's plane of the input, and their temporaries, at once.
+    const params: CrossbarParams = { ...BASE, weightBits: 8, inputBits: 8, adcBits: 4, rows: 64 };
+    const rng = new Rng_(32);
+    const [M, K, N] = [512, 256, 4];
+    const xb = new CrossbarLayer(K, N, params, 5);
+    xb.program(tf.tensor2d(randomMatrix(rng, K * N, -1, 1), [K, N]));
+    const x = tf.tensor2d(randomMatrix(rng, M * K, 0, 255, true), [M, K]);
+    xb.calibrate(rows(x, 0, 64), false);
+    const held = tf.memory().numBytes;
+    const profile = await tf.profile(() => xb.integerForward(x, { signed: false, noise: false, path: 'approx' }));
+    (profile.result as tf.Tensor).dispose();
+    // Beyond what was held before: 8 input chunks' planes alone would be 8 inputs, 31 with their temporaries.
+    const peak = (profile.peakBytes - held) / (4 * M * K);
+    assert.ok(peak < 5, `peak ${peak.toFixed(1)}× the input`);
+    x.dispose();
+    xb.dispose();
+  });
+
   it('approximate path: the ADC error has the mean and spread of the exact bit-serial conversions', () => {
     const params: CrossbarParams = { ...BASE, weightBits: 8, inputBits: 8, adcBits: 4, rows: 64 };
     const rng = new Rng_(31);
