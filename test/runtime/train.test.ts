@@ -6,9 +6,11 @@ import type { IrProgram } from '@pim/ir';
 import {
   DataError,
   evaluate,
+  initTf,
   ProgressReporter,
   risingLoss,
   runCommand,
+  tf,
   train,
   trainCommand,
   TrainConfigError,
@@ -41,6 +43,23 @@ describe('train: hardware-aware trainer', () => {
     const c = await train(ir, 'seeded', { seed: 8 });
     assert.deepEqual(strip(a.epochs), strip(b.epochs));
     assert.notDeepEqual(strip(a.epochs), strip(c.epochs));
+  });
+
+  it('the tensors a training holds do not grow from epoch to epoch, and it leaves none behind', async () => {
+    // Each step's clipped weights once stayed alive as handles, one a crossbar layer (24 more an epoch for
+    // cnn_all's 3 layers and 8 steps, the weights' data with them), and so did the initial weights and a
+    // graph's labels. (Adam: tfjs's momentum optimizer keeps its learning-rate scalar past its dispose.)
+    for (const [name, epochs] of [
+      ['all_kinds', 3],
+      ['sa1', 3],
+    ] as const) {
+      await initTf();
+      const before = tf.memory().numTensors;
+      const held: number[] = [];
+      await train(trainer(), name, { epochs, onEpoch: () => held.push(tf.memory().numTensors) });
+      assert.deepEqual(held, [held[0], held[0], held[0]], `${name}: ${held.join(', ')} tensors after each epoch`);
+      assert.equal(tf.memory().numTensors, before, name);
+    }
   });
 
   it('endurance: cells written past their endurance wear out and are counted', async () => {

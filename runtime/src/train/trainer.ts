@@ -186,12 +186,14 @@ function graphTask(
   const maskArr = new Float32Array(g.nodes);
   for (const i of sets.train) maskArr[i] = 1 / sets.train.length;
   const trainMask = tf.tensor1d(maskArr);
-  const labelsOneHot = tf.oneHot(
-    tf.tensor1d(
-      Array.from(g.labels, (y, i) => (g.split[i] === SPLIT_TRAIN ? y : -1)),
-      'int32',
+  const labelsOneHot = tf.tidy(() =>
+    tf.oneHot(
+      tf.tensor1d(
+        Array.from(g.labels, (y, i) => (g.split[i] === SPLIT_TRAIN ? y : -1)),
+        'int32',
+      ),
+      g.classes,
     ),
-    g.classes,
   );
   const dropEdge = exp.droplayer?.dropedge ?? 0;
   const featureKeep = 1 - (exp.droplayer?.dropout ?? 0);
