@@ -202,6 +202,25 @@ describe('numerics: crossbar MVM', () => {
     for (const x of [a, b, c]) x.dispose();
   });
 
+  it('a stuck cell sticks at a conductance: in a column stored complemented, stuck at G_on restores as level 0', () => {
+    // q = 21 at 16 bits in offset encoding: u = 21 + 2^15, 2-bit slices 1, 1, 1, 0, 0, 0, 0, 2 (low first),
+    // so ISAAC's flip complements the top slice's column (2 > 3/2) and no other. Every cell stuck at
+    // G_on: the top slice restores as 3 − 3 = 0, the others as 3: q = 3·(4^7 − 1)/3 − 2^15 = −16385, where
+    // the same cells read unflipped give 4^8 − 1 − 2^15 = 32767.
+    const K = 128;
+    const N = 2;
+    const w = tf.fill([K, N], 21 / 32767) as tf.Tensor2D;
+    const read = (flipEncoding: boolean): number[] => {
+      const xb = new CrossbarLayer(K, N, { ...BASE, weightBits: 16, stuckAtOne: 1, flipEncoding }, 1);
+      xb.program(w);
+      const q = Array.from(new Set(xb.integerWeights().dataSync()));
+      xb.dispose();
+      return q;
+    };
+    assert.deepEqual(read(true), [-16385]);
+    assert.deepEqual(read(false), [32767]);
+  });
+
   it('write counts: only changed cells are written; past the endurance they stick', () => {
     const K = 40;
     const N = 10;
@@ -244,12 +263,18 @@ describe('numerics: crossbar MVM', () => {
       bandwidthHz: 1e12,
     };
     const xb = new CrossbarLayer(K, N, p, 5);
-    // q = 0 everywhere ⇒ u = 2 on every cell: ΣG = 64·(G_off + 2ΔG).
+    // q = 0 everywhere ⇒ u = 2 on every cell, digits past half the column's (2 > 3/2): ISAAC's flip stores
+    // the complement, so every cell holds level 1 and ΣG = 64·(G_off + ΔG); unflipped, 64·(G_off + 2ΔG).
     xb.program(tf.zeros([K, N]) as tf.Tensor2D);
     const dG = (p.gOn - p.gOff) / 3;
-    const sigmaI = Math.sqrt(4 * K_B * p.temperatureK * p.bandwidthHz * K * (p.gOff + 2 * dG));
-    const sigmaUnits = sigmaI / (p.readVoltage * dG);
+    const sigmaOf = (levels: number) =>
+      Math.sqrt(4 * K_B * p.temperatureK * p.bandwidthHz * K * (p.gOff + levels * dG)) / (p.readVoltage * dG);
+    const sigmaUnits = sigmaOf(1);
     assert.ok(Math.abs(xb.columnSigma()[0]! - sigmaUnits) / sigmaUnits < 1e-4);
+    const unflipped = new CrossbarLayer(K, N, { ...p, flipEncoding: false }, 5);
+    unflipped.program(tf.zeros([K, N]) as tf.Tensor2D);
+    assert.ok(Math.abs(unflipped.columnSigma()[0]! - sigmaOf(2)) / sigmaOf(2) < 1e-4);
+    unflipped.dispose();
     const expected = Math.sqrt(roundedGaussianVariance(sigmaUnits));
     const x = tf.ones([M, K]);
     const clean = xb.integerForward(x, { signed: false, noise: false }).dataSync();
@@ -288,18 +313,30 @@ describe('numerics: crossbar MVM', () => {
   it('programming variation: effective conductances spread by the device σ', () => {
     const K = 128;
     const N = 50;
-    const xb = new CrossbarLayer(K, N, { ...BASE, weightBits: 2, bitsPerCell: 2, writeNoise: 0.05 }, 12);
-    const w = tf.fill([K, N], 0.9) as tf.Tensor2D; // q = 1 ⇒ u = 3 ⇒ every cell at G_on
-    xb.program(w);
-    // q_eff = d_eff − 2 with d_eff = 3·(1+ε) + (G_off/ΔG)·ε, so its spread is ε's times (3 + G_off/ΔG).
-    const q = Array.from(xb.integerWeights().dataSync());
-    const mean = q.reduce((a, b) => a + b, 0) / q.length;
-    const sd = Math.sqrt(q.reduce((a, b) => a + (b - mean) ** 2, 0) / q.length);
+    const w = tf.fill([K, N], 0.9) as tf.Tensor2D; // q = 1 ⇒ u = 3 ⇒ every digit at the top level
     const dG = (BASE.gOn - BASE.gOff) / 3;
-    const expected = 0.05 * (3 + BASE.gOff / dG);
-    assert.ok(Math.abs(mean - 1) < 0.02, `mean ${mean}`);
-    assert.ok(Math.abs(sd - expected) / expected < 0.1, `sd ${sd} vs ${expected}`);
-    xb.dispose();
+    // Unflipped, every cell at G_on: q_eff = d_eff − 2 with d_eff = 3·(1+ε) + (G_off/ΔG)·ε, so its spread is
+    // ε's times (3 + G_off/ΔG). Flipped (ISAAC's encoding: the column's digits are past half), every cell
+    // holds the complement, G_off: the restored level is 3 − (G_off/ΔG)·ε, spread ε's times G_off/ΔG.
+    for (const [flipEncoding, levels] of [
+      [false, 3],
+      [true, 0],
+    ] as const) {
+      const xb = new CrossbarLayer(
+        K,
+        N,
+        { ...BASE, weightBits: 2, bitsPerCell: 2, writeNoise: 0.05, flipEncoding },
+        12,
+      );
+      xb.program(w);
+      const q = Array.from(xb.integerWeights().dataSync());
+      const mean = q.reduce((a, b) => a + b, 0) / q.length;
+      const sd = Math.sqrt(q.reduce((a, b) => a + (b - mean) ** 2, 0) / q.length);
+      const expected = 0.05 * (levels + BASE.gOff / dG);
+      assert.ok(Math.abs(mean - 1) < 0.02, `mean ${mean}`);
+      assert.ok(Math.abs(sd - expected) / expected < 0.1, `flip ${flipEncoding}: sd ${sd} vs ${expected}`);
+      xb.dispose();
+    }
   });
 });
 
@@ -639,8 +676,8 @@ describe('numerics: encodings, ADC ranges, bandwidth, spread', () => {
     const noise = readBack({ writeNoise: 0.05 });
     assert.ok(maxAbsDiff(noise.first, noise.ideal) > 0);
     assert.ok(maxAbsDiff(noise.first, noise.again) > 0);
-    // Spread σ: 2-bit weights on one 2-bit cell at level 3 ⇒ q_eff − q = (3 + G_off/ΔG)·δ.
-    const xb = new CrossbarLayer(128, 50, { ...BASE, weightBits: 2, spread: 0.05 }, 12);
+    // Spread σ: 2-bit weights on one 2-bit cell at level 3 (unflipped) ⇒ q_eff − q = (3 + G_off/ΔG)·δ.
+    const xb = new CrossbarLayer(128, 50, { ...BASE, weightBits: 2, spread: 0.05, flipEncoding: false }, 12);
     xb.program(tf.fill([128, 50], 0.9) as tf.Tensor2D);
     const q = Array.from(xb.integerWeights().dataSync());
     const mean = q.reduce((a, b) => a + b, 0) / q.length;

@@ -186,6 +186,8 @@ export class CrossbarLayer {
   /** Last programmed level of each cell, UNPROGRAMMED before the first write. */
   private readonly digits: Int16Array;
   /** Each cell's conductance in level units, (G − G_off)/ΔG: exact integers for ideal cells, so ideal reads are exact. */
+  private readonly phys: Float32Array;
+  /** Each cell's logical level: `phys`, or L1 − `phys` in a column stored complemented (what the periphery restores). */
   private readonly lev: Float32Array;
   /** 0 healthy, 1 stuck at G_off (level 0), 2 stuck at G_on (top level). */
   private readonly stuck: Uint8Array;
@@ -198,8 +200,9 @@ export class CrossbarLayer {
   private weffT: tf.Tensor2D | undefined;
   private weff: tf.Tensor2D | undefined;
   private qeff: tf.Tensor2D | undefined;
-  /** Per (row tile, group, column): Σ lev and Σ nominal digit over the tile's rows. */
+  /** Per (row tile, group, column): Σ logical level, Σ physical level and Σ nominal digit over the tile's rows. */
   private levSum = new Float64Array(0);
+  private physSum = new Float64Array(0);
   private digitSum = new Float64Array(0);
   /** Per-read thermal σ per (row tile, group, column), ADC units. */
   private sigmaArr: Float32Array | undefined;
@@ -257,6 +260,7 @@ export class CrossbarLayer {
     const cells = weightCells(K, N, this.groups);
     this.digits = new Int16Array(cells).fill(UNPROGRAMMED);
     this.lev = new Float32Array(cells);
+    this.phys = new Float32Array(cells);
     this.stuck = new Uint8Array(cells);
     this.wearToOne = new Uint8Array(cells);
     this.writes = new Float64Array(cells);
@@ -266,7 +270,7 @@ export class CrossbarLayer {
     for (let i = 0; i < cells; i++) {
       const u = chip.next();
       this.stuck[i] = u < p.stuckAtZero ? 1 : u < p.stuckAtZero + p.stuckAtOne ? 2 : 0;
-      if (this.stuck[i] === 2) this.lev[i] = this.levels - 1;
+      if (this.stuck[i] === 2) this.lev[i] = this.phys[i] = this.levels - 1;
       this.wearToOne[i] = chip.next() < ratio ? 1 : 0;
     }
     if (p.spread > 0) {
@@ -367,68 +371,91 @@ export class CrossbarLayer {
     return tf.tensor2d(out, [K, G * N]);
   }
 
-  /** Writes float weights [K, N] to the cells: only writes (writes.ts) change and count a cell. */
+  /**
+   * Writes float weights [K, N] to the cells: only writes (writes.ts) change and count a cell. A cell holds a
+   * physical level — its digit, or the digit's complement L1 − d in a column ISAAC's flip encoding stores
+   * complemented — so a stuck cell, the spread and the write noise act on the conductance the cell has, and a
+   * column whose flip changes is rewritten. `lev` keeps each cell's logical level (what the periphery restores).
+   */
   program(w: tf.Tensor2D): ProgramResult {
     const p = this.params;
-    const { K, N, groups: G, levels: L } = this;
+    const { K, N, groups: G, rowTiles: RT } = this;
+    const L1 = this.levels - 1;
     const GN = G * N;
     const a = w.dataSync();
-    const sigmaW = p.writeNoise;
-    const base = p.gOff / this.dG;
-    const endurance = p.endurance;
-    const { pool, start } = this.variationPool.cursor();
-    const mask = pool.length - 1;
-    let draw = start;
-    const qeff = new Float32Array(K * N);
-    // Locals, and cells visited in memory order (row k, group g, column n): this loop runs after every step.
-    const { stuck, digits, writes, lev, wearToOne, spreadOf } = this;
-    const factor = this.enc.factor;
-    const levSum = new Float64Array(this.rowTiles * GN);
-    const digitSum = new Float64Array(this.rowTiles * GN);
-    const dig = new Int32Array(GN);
+    const qeff = new Float32Array(K * N).fill(-this.offset);
+    const sums = { lev: new Float64Array(RT * GN), phys: new Float64Array(RT * GN), digit: new Float64Array(RT * GN) };
+    const tileDigits = new Int32Array(Math.min(p.rows, K) * GN);
     const one = new Int32Array(G);
-    let written = 0;
-    let newlyWorn = 0;
-    for (let k = 0; k < K; k++) {
-      for (let n = 0; n < N; n++) {
-        this.enc.digits(this.quantize(a[k * N + n]!), one);
-        for (let g = 0; g < G; g++) dig[g * N + n] = one[g]!;
-        qeff[k * N + n] = -this.offset;
-      }
-      const sumBase = Math.floor(k / p.rows) * GN;
-      for (let g = 0; g < G; g++) {
-        const f = factor[g]!;
-        const row = k * GN + g * N;
+    const noise = { ...this.variationPool.cursor(), draw: 0 };
+    noise.draw = noise.start;
+    const tally = { written: 0, worn: 0 };
+    for (let rt = 0; rt < RT; rt++) {
+      const k0 = rt * p.rows;
+      const k1 = Math.min(K, k0 + p.rows);
+      // The tile's nominal digits first: a column's flip depends on all its rows' digits.
+      for (let k = k0; k < k1; k++)
         for (let n = 0; n < N; n++) {
-          const i = row + n;
-          const d = dig[g * N + n]!;
-          if (isWrite(digits[i]!, d, stuck[i] !== 0)) {
-            written++;
-            if (++writes[i]! > endurance) {
-              // Worn out by this write: the cell sticks instead of taking the level.
-              stuck[i] = wearToOne[i] ? 2 : 1;
-              lev[i] = wearToOne[i] ? L - 1 : 0;
-              newlyWorn++;
-            } else {
-              digits[i] = d;
-              // G·(1+δ)·(1+ε) in level units: (G_off/ΔG + d)·(1+δ)·(1+ε) − G_off/ΔG.
-              const eps = sigmaW > 0 ? sigmaW * pool[draw++ & mask]! : 0;
-              const delta = spreadOf ? spreadOf[i]! : 0;
-              lev[i] = eps === 0 && delta === 0 ? d : (base + d) * (1 + delta) * (1 + eps) - base;
-            }
+          this.enc.digits(this.quantize(a[k * N + n]!), one);
+          for (let g = 0; g < G; g++) {
+            tileDigits[(k - k0) * GN + g * N + n] = one[g]!;
+            sums.digit[rt * GN + g * N + n]! += one[g]!;
           }
-          qeff[k * N + n]! += f * lev[i]!;
-          levSum[sumBase + g * N + n]! += lev[i]!;
-          digitSum[sumBase + g * N + n]! += d;
         }
-      }
+      const half = (p.rows * L1) / 2;
+      for (let k = k0; k < k1; k++)
+        for (let g = 0; g < G; g++) {
+          const f = this.enc.factor[g]!;
+          for (let n = 0; n < N; n++) {
+            const col = rt * GN + g * N + n;
+            const flip = p.flipEncoding && sums.digit[col]! > half;
+            const i = k * GN + g * N + n;
+            const d = tileDigits[(k - k0) * GN + g * N + n]!;
+            const phys = this.writeCell(i, flip ? L1 - d : d, noise, tally);
+            const logical = flip ? L1 - phys : phys;
+            this.lev[i] = logical;
+            qeff[k * N + n]! += f * logical;
+            sums.lev[col]! += logical;
+            sums.phys[col]! += phys;
+          }
+        }
     }
-    this.worn += newlyWorn;
-    this.totalWrites += written;
-    this.levSum = levSum;
-    this.digitSum = digitSum;
+    this.worn += tally.worn;
+    this.totalWrites += tally.written;
+    this.levSum = sums.lev;
+    this.physSum = sums.phys;
+    this.digitSum = sums.digit;
     this.refresh(qeff);
-    return { written, newlyWorn };
+    return { written: tally.written, newlyWorn: tally.worn };
+  }
+
+  /**
+   * Programs cell i to physical digit `target` when that is a write (writes.ts), counting the write and a
+   * cell it wears out in `tally`. Returns the cell's physical level after.
+   */
+  private writeCell(
+    i: number,
+    target: number,
+    noise: { pool: Float32Array; draw: number },
+    tally: { written: number; worn: number },
+  ): number {
+    const L1 = this.levels - 1;
+    if (!isWrite(this.digits[i]!, target, this.stuck[i] !== 0)) return this.phys[i]!;
+    tally.written++;
+    if (++this.writes[i]! > this.params.endurance) {
+      // Worn out by this write: the cell sticks instead of taking the level.
+      this.stuck[i] = this.wearToOne[i] ? 2 : 1;
+      tally.worn++;
+      return (this.phys[i] = this.wearToOne[i] ? L1 : 0);
+    }
+    this.digits[i] = target;
+    // G·(1+δ)·(1+ε) in level units: (G_off/ΔG + d)·(1+δ)·(1+ε) − G_off/ΔG.
+    const sigmaW = this.params.writeNoise;
+    const eps = sigmaW > 0 ? sigmaW * noise.pool[noise.draw++ & (noise.pool.length - 1)]! : 0;
+    const delta = this.spreadOf ? this.spreadOf[i]! : 0;
+    const base = this.params.gOff / this.dG;
+    this.phys[i] = eps === 0 && delta === 0 ? target : (base + target) * (1 + delta) * (1 + eps) - base;
+    return this.phys[i]!;
   }
 
   /** Drops what is derived from the cells and the ADC scales (after a write or a calibration). */
@@ -475,14 +502,14 @@ export class CrossbarLayer {
     this.weffT = tf.keep(tf.tensor2d(weffT, [N, K]));
     this.sigmaArr = undefined;
     if (this.noisy) {
-      // Column conductance per crossbar: Σ over the tile's rows of G_off + lev·ΔG.
+      // Column conductance per crossbar: Σ over the tile's rows of G_off + ΔG × the level the cell holds.
       const GN = G * N;
       const vUnit = p.readVoltage / (2 ** p.dacBits - 1);
       const sig = new Float32Array(RT * GN);
       for (let i = 0; i < sig.length; i++) {
         const rowsIn = Math.min(p.rows, K - Math.floor(i / GN) * p.rows);
         sig[i] =
-          thermalNoiseCurrent(rowsIn * p.gOff + this.levSum[i]! * this.dG, p.temperatureK, p.bandwidthHz) /
+          thermalNoiseCurrent(rowsIn * p.gOff + this.physSum[i]! * this.dG, p.temperatureK, p.bandwidthHz) /
           (vUnit * this.dG);
       }
       this.sigmaArr = sig;
