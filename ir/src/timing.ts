@@ -50,40 +50,45 @@ export interface AdcLoad {
 /**
  * Columns the busiest ADC group converts per step, over the crossbars that share it, and the ADCs that
  * share that load. An IMA's crossbars share its ADCs in whole groups of consecutive crossbars
- * (`adcGroups`); the layer's `copies` take consecutive crossbars from an IMA's first, row tile after row
- * tile with the column tiles inside (the last column tile holds the remaining N·S − (colTiles − 1)·C
- * columns), so a group converts the used columns of every crossbar in it, whichever copy it belongs to
- * (copies work on different MVMs at once). The busiest group is the one whose ADCs take longest. More
- * copies never lighten it: every group's load grows with the crossbars scanned.
+ * (`adcGroups`, whose last group ends at the IMA's size); the layer's `copies` take consecutive
+ * crossbars from an IMA's first, row tile after row tile with the column tiles inside (the last column
+ * tile holds the remaining N·S − (colTiles − 1)·C columns), so a group converts the used columns of
+ * every crossbar in it, whichever copy it belongs to (copies work on different MVMs at once). The
+ * busiest group is the one whose ADCs take longest (the first of equals). More copies never lighten it:
+ * every group's load grows with the crossbars scanned.
  */
 export function busiestAdcGroup(
   groups: readonly AdcGroup[],
-  crossbarsPerUnit: number,
   crossbarCols: number,
   cols: number,
   rowTiles: number,
   colTiles: number,
   copies: number,
 ): AdcLoad {
-  const n = Math.max(1, crossbarsPerUnit);
+  const last = groups[groups.length - 1];
+  const n = last ? last.start + last.size : 1;
   const lastCols = cols - (colTiles - 1) * crossbarCols;
   const perCopy = rowTiles * colTiles;
-  const total = Math.min(perCopy * Math.max(1, copies), MAX_SCAN);
   // A crossbar's columns depend on its index mod perCopy, and IMA k starts at k·n, so whole IMAs repeat
-  // every perCopy / gcd(n, perCopy): scan one period of them and the last, partial IMA.
-  const full = Math.floor(total / n);
-  const period = perCopy / gcd(n, perCopy);
-  const imas = [...Array(Math.min(full, period)).keys()];
-  if (total % n > 0) imas.push(full);
-  let busiest = { cols: 0, adcs: 1 };
-  for (const ima of imas)
-    for (const g of groups) {
-      let sum = 0;
-      const first = ima * n + g.start;
-      for (let i = first; i < Math.min(total, first + g.size); i++)
-        sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : crossbarCols;
-      if (sum * busiest.adcs > busiest.cols * g.adcs) busiest = { cols: sum, adcs: g.adcs };
+  // every lcm(n, perCopy) crossbars; a later IMA, whole or the copies' last, part one, is no busier than
+  // the one it repeats. So the crossbars are scanned in order up to there, each group's running sum
+  // against the busiest so far.
+  const scan = Math.min(perCopy * Math.max(1, copies), MAX_SCAN, (n / gcd(n, perCopy)) * perCopy);
+  let busiest: AdcLoad = { cols: 0, adcs: 1 };
+  let g = 0;
+  let sum = 0;
+  for (let i = 0, place = 0; i < scan; i++, place = place + 1 === n ? 0 : place + 1) {
+    if (place === 0) {
+      g = 0;
+      sum = 0;
+    } else if (place === groups[g]!.start + groups[g]!.size) {
+      g++;
+      sum = 0;
     }
+    sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : crossbarCols;
+    const adcs = groups[g]?.adcs ?? 1;
+    if (sum * busiest.adcs > busiest.cols * adcs) busiest = { cols: sum, adcs };
+  }
   return busiest;
 }
 
@@ -133,7 +138,7 @@ export function mvmTiming(
     crossbars,
   } = tileMatrix(K, N, slices, rows, crossbarCols);
   const cycles = inputCycles(inputBits, Math.max(1, tt.dac_bits));
-  const group = busiestAdcGroup(groups, tt.crossbars_per_unit, crossbarCols, cols, rowTiles, colTiles, copies);
+  const group = busiestAdcGroup(groups, crossbarCols, cols, rowTiles, colTiles, copies);
   const conversion = group.cols / (group.adcs * (tt.adc?.rate_hz ?? 0));
   const read = xb?.read_latency_s ?? 0;
   const step = Math.max(read, conversion);

@@ -153,7 +153,7 @@ describe('sim: balanced replication in stage time', () => {
           const C = 16;
           const cols = (colTiles - 1) * C + 1 + ((n * copies) % C);
           assert.deepEqual(
-            busiestAdcGroup(adcGroups(n, adcs), n, C, cols, rowTiles, colTiles, copies),
+            busiestAdcGroup(adcGroups(n, adcs), C, cols, rowTiles, colTiles, copies),
             scan(n, adcs, C, cols, rowTiles, colTiles, copies),
           );
         },

@@ -3,7 +3,7 @@
 // above the GPU's peak, and the report says how much of it is used.
 import assert from 'node:assert/strict';
 import { simulate, formatSummary, mvmCost, tileModel, transposedMvm, crossbarPeakOps } from '@pim/runtime/sim';
-import { compiledFixture, toyProgram } from './fixtures/compiled.js';
+import { compiledFixture, compiledText, toyProgram } from './fixtures/compiled.js';
 
 /** fixtures/all-gpu.pim: samples/hetero-vgg.pim with one more mapping, every layer of VGG-11 on the GPU tier. */
 const allGpu = () => simulate(compiledFixture('all-gpu'), { mapping: 'vgg11_all_gpu' });
@@ -94,5 +94,29 @@ describe('sim: ADCs shared in whole groups (adc[3] on 8 crossbars; fixtures/adc3
     near(r.summary.peak_ops_per_s, (16 * 64) / 96e-9);
     // backward: S = 2 passes × 4 cycles × (8 rows × 3 crossbars / 1 GS/s).
     near(transposedMvm(t, 8, 32, 2, 4).mvm_s, 2 * 4 * 24e-9);
+  });
+});
+
+describe('sim: a tile whose IMAs hold different numbers of crossbars (hand-computed)', () => {
+  // IMAs of 4 and 3 crossbars, one ADC at 1.28 GS/s each: 3.5 crossbars a unit on average, and the ADC
+  // groups of an IMA of 4 (adcGroups takes whole crossbars), so IMAs of 4 crossbars are what the copies
+  // fill. 128 × 128 crossbars, read in 100 ns.
+  const arch = compiledText(`device d { bits_per_cell: 2, r_on: 100 kOhm, r_off: 1 MOhm, read_latency: 100 ns }
+architecture mixed {
+  clock: 1 GHz
+  tile t[4] {
+    ima big { crossbar[4] { rows: 128, cols: 128, cell: d } adc[1] { resolution: 8 bit, rate: 1.28 GHz } }
+    ima small { crossbar[3] { rows: 128, cols: 128, cell: d } adc[1] { resolution: 8 bit, rate: 1.28 GHz } }
+  }
+}
+`).architectures[0]!;
+  const t = tileModel(arch, arch.tile_types[0]!, []);
+  const near = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `${a} ≠ ${b}`);
+  it('an ADC converts only the columns a layer uses: 4 crossbars × 64 columns = 200 ns, not 4 × 128', () => {
+    assert.equal(arch.tile_types[0]!.crossbars_per_unit, 3.5);
+    // K = 360, N = 8, S = 8: 3 row tiles of 64 columns each a copy; 4 copies fill 12 crossbars, 3 IMAs.
+    near(mvmCost(t, 360, 8, 8, 8, 4).conversion_s, (4 * 64) / 1.28e9);
+    // K = 36, N = 40, S = 8: column tiles of 128, 128 and 64 columns; 5 copies: IMAs of 128 + 128 + 64 + 128.
+    near(mvmCost(t, 36, 40, 8, 8, 5).conversion_s, 448 / 1.28e9);
   });
 });
