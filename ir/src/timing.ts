@@ -1,8 +1,9 @@
 // Timing of one matrix-vector multiplication on a tile type's crossbars: ISAAC-style bit-serial inputs,
 // each step the array read or the column conversion by shared ADCs, whichever is longer. The one place
 // for this rule: the simulator times every crossbar layer with it (and adds energies), and the
-// compiler's balanced replication weighs each stage's rounds of MVMs by it. Only the flattened tile
-// type is needed (crossbar size and read time, ADCs per unit and their rate, DAC bits).
+// compiler's balanced replication weighs each stage's rounds of MVMs by it (mvmTimeSteps: for every
+// number of copies at once). Only the flattened tile type is needed (crossbar size and read time, ADCs
+// per unit and their rate, DAC bits).
 import { inputCycles, tileMatrix } from './geometry.js';
 import type { IrTileType } from './types.js';
 
@@ -55,7 +56,8 @@ export interface AdcLoad {
  * tile holds the remaining N·S − (colTiles − 1)·C columns), so a group converts the used columns of
  * every crossbar in it, whichever copy it belongs to (copies work on different MVMs at once). The
  * busiest group is the one whose ADCs take longest (the first of equals). More copies never lighten it:
- * every group's load grows with the crossbars scanned.
+ * every group's load grows with the crossbars scanned. `onCopy(c, load)`: the busiest group with c
+ * copies, for each c the scan reaches (mvmTimeSteps).
  */
 export function busiestAdcGroup(
   groups: readonly AdcGroup[],
@@ -64,6 +66,7 @@ export function busiestAdcGroup(
   rowTiles: number,
   colTiles: number,
   copies: number,
+  onCopy?: (copies: number, load: AdcLoad) => void,
 ): AdcLoad {
   const last = groups[groups.length - 1];
   const n = last ? last.start + last.size : 1;
@@ -88,7 +91,10 @@ export function busiestAdcGroup(
     sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : crossbarCols;
     const adcs = groups[g]?.adcs ?? 1;
     if (sum * busiest.adcs > busiest.cols * adcs) busiest = { cols: sum, adcs };
+    if (onCopy && (i + 1) % perCopy === 0) onCopy((i + 1) / perCopy, busiest);
   }
+  // Scanning stopped inside a copy (MAX_SCAN): that copy and every later one have this load.
+  if (onCopy && scan % perCopy > 0) onCopy(Math.ceil(scan / perCopy), busiest);
   return busiest;
 }
 
@@ -114,6 +120,20 @@ export interface MvmTiming {
   mvm_s: number;
 }
 
+/** The layer's crossbar layout on tile type `tt`, what mvmTiming and mvmTimeSteps share. */
+function layout(tt: IrTileType, K: number, N: number, slices: number) {
+  const crossbarCols = tt.crossbar?.cols ?? 0;
+  const m = tileMatrix(K, N, slices, tt.crossbar?.rows ?? 0, crossbarCols);
+  return { crossbarCols, cols: m.cols_needed, rowTiles: m.row_tiles, colTiles: m.col_tiles, crossbars: m.crossbars };
+}
+
+/** A step's conversion time, the step (the array read or the conversion, whichever is longer) and the MVM (cycles × step). */
+function stepTimes(tt: IrTileType, cycles: number, group: AdcLoad) {
+  const conversion = group.cols / (group.adcs * (tt.adc?.rate_hz ?? 0));
+  const step = Math.max(tt.crossbar?.read_latency_s ?? 0, conversion);
+  return { conversion, step, mvm: cycles * step };
+}
+
 /**
  * One MVM on tile type `tt` with `copies` of the layer on it (they may share ADCs with each other).
  * The tile type's crossbars, ADC rate and ADC groups must be valid (the simulator checks them); without
@@ -128,29 +148,58 @@ export function mvmTiming(
   copies = 1,
   groups: readonly AdcGroup[] = tileAdcGroups(tt),
 ): MvmTiming {
-  const xb = tt.crossbar;
-  const rows = xb?.rows ?? 0;
-  const crossbarCols = xb?.cols ?? 0;
-  const {
-    cols_needed: cols,
-    row_tiles: rowTiles,
-    col_tiles: colTiles,
-    crossbars,
-  } = tileMatrix(K, N, slices, rows, crossbarCols);
+  const { crossbarCols, cols, rowTiles, colTiles, crossbars } = layout(tt, K, N, slices);
   const cycles = inputCycles(inputBits, Math.max(1, tt.dac_bits));
-  const group = busiestAdcGroup(groups, crossbarCols, cols, rowTiles, colTiles, copies);
-  const conversion = group.cols / (group.adcs * (tt.adc?.rate_hz ?? 0));
-  const read = xb?.read_latency_s ?? 0;
-  const step = Math.max(read, conversion);
+  const { conversion, step, mvm } = stepTimes(
+    tt,
+    cycles,
+    busiestAdcGroup(groups, crossbarCols, cols, rowTiles, colTiles, copies),
+  );
   return {
     cycles,
     rowTiles,
     colTiles,
     crossbars,
     cols,
-    read_s: read,
+    read_s: tt.crossbar?.read_latency_s ?? 0,
     conversion_s: conversion,
     step_s: step,
-    mvm_s: cycles * step,
+    mvm_s: mvm,
   };
+}
+
+/** From `copies` copies on (until the next step's), one MVM takes `mvm_s` (mvmTiming's). */
+export interface MvmStep {
+  copies: number;
+  mvm_s: number;
+}
+
+/**
+ * One MVM's time (mvmTiming's mvm_s) for every number of copies up to `maxCopies`, from one scan: the
+ * copies at which it rises, from one copy on; up to `maxCopies` it is the last step's at or below. It
+ * never falls (more copies never lighten the busiest ADC group) and rises only at copies the scan
+ * reaches, which stops where the IMAs repeat: few steps, so a search over copy counts (balanced
+ * replication) takes each run of copies at one MVM time at once.
+ */
+export function mvmTimeSteps(
+  tt: IrTileType,
+  K: number,
+  N: number,
+  slices: number,
+  inputBits: number,
+  maxCopies: number,
+  groups: readonly AdcGroup[] = tileAdcGroups(tt),
+): MvmStep[] {
+  const { crossbarCols, cols, rowTiles, colTiles } = layout(tt, K, N, slices);
+  const cycles = inputCycles(inputBits, Math.max(1, tt.dac_bits));
+  const steps: MvmStep[] = [];
+  const add = (copies: number, load: AdcLoad) => {
+    const { mvm } = stepTimes(tt, cycles, load);
+    // Object.is: a NaN time (no ADC rate and no columns) is one step, not one per copy.
+    if (!steps.length || !Object.is(steps[steps.length - 1]!.mvm_s, mvm)) steps.push({ copies, mvm_s: mvm });
+  };
+  const load = busiestAdcGroup(groups, crossbarCols, cols, rowTiles, colTiles, Math.max(1, maxCopies), add);
+  // No crossbar scanned (a layer of none): one copy's time, as mvmTiming gives it.
+  if (!steps.length) add(1, load);
+  return steps;
 }

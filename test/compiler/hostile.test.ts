@@ -164,6 +164,13 @@ export const HOSTILE_CASES: HostileCase[] = [
     exit: [0],
     shows: ['0 errors'],
   },
+  // The fewest copies for the fewest rounds 9.6 million crossbars allow: ⌈2^40 / ⌈2^40 / 9,600,000⌉⌉.
+  {
+    name: 'replicate: balanced over a layer of 2^40 MVMs a sample',
+    args: ['compile', 'balanced-huge.pim'],
+    exit: [0],
+    shows: ['"replication": 9599955'],
+  },
   // ── values ──
   {
     name: 'clock: 1e308 GHz',

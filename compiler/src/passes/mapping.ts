@@ -34,13 +34,17 @@
 // - 'none': 1. A number r: every fitting crossbar layer gets up to r copies, in layer order, as far as its
 //   tile type has room (PIM4011 when fewer).
 // - 'balanced': layers run as a pipeline across samples; a stage's time is ⌈mvms / replication⌉ rounds of
-//   MVMs per sample (the copies working in parallel) times one MVM's time on its tile type (@pim/ir
-//   mvmTiming, as the simulator takes it: an ADC-bound or slower tile's rounds weigh more). Greedy on the
-//   slowest stage: repeatedly give the slowest stage (ties: earliest layer) the fewest copies that make it
-//   faster, until they do not fit in its tile type or the stage is at one round; then stop, since
-//   throughput is set by the slowest stage and copies elsewhere would not raise it. Implemented with a
-//   jump (the slowest stage gets in one step the copies that bring it level with the next slowest). The
-//   eDRAM's streaming time, which the simulator also bounds a stage by, is not weighed.
+//   MVMs per sample (the copies working in parallel) times one MVM's time on its tile type with that many
+//   copies (@pim/ir mvmTiming, as the simulator takes it: an ADC-bound or slower tile's rounds weigh more,
+//   and copies that share a busy ADC slow each MVM). Greedy on the slowest stage (ties: earliest layer):
+//   it gets the fewest copies that bring it level with the next slowest (under it on a tie), or, when its
+//   tile type has no room for those, the copies that room allows that run it fastest; balancing stops
+//   when the slowest stage is at one round or no copy that fits makes it faster, since throughput is set
+//   by the slowest stage and copies elsewhere would not raise it. Each stage so holds the fewest copies
+//   for its time, never room another stage needs for a shorter period: the least period any replication
+//   that fits gives (tested against every replication on generated programs). Copy counts are searched a
+//   run of one MVM time at a time (mvmTimeSteps), so a search costs the steps of the MVM time, not the
+//   MVMs. The eDRAM's streaming time, which the simulator also bounds a stage by, is not weighed.
 //
 // Adjacency (gcn): the rule that places `gcn.adjacency` (or a bare pattern) gives the target and the
 // options { block, skip_zero_blocks, reorder }; block defaults to the target crossbar's rows, then false,
@@ -54,9 +58,10 @@ import {
   tileMatrix,
   tileAdcGroups,
   tilesFor,
-  mvmTiming,
+  mvmTimeSteps,
   weightColumns,
   type AdcGroup,
+  type MvmStep,
   type Engine,
   type WeightEncoding,
   type IrAdjacencyPolicy,
@@ -599,81 +604,112 @@ function lookupTarget(arch: IrArchitecture, name: string, need: Need): Target | 
   return pick;
 }
 
-/** A stage's time per sample at r copies: ⌈mvms / r⌉ rounds of one MVM's time (see `balance`). */
-type StageTime = (w: CrossbarWork, r: number) => number;
+/**
+ * A pipeline stage as balanced replication weighs it: a crossbar layer, its MVMs a sample, and one MVM's
+ * time for every number of copies on its tile type (@pim/ir mvmTimeSteps, the simulator's mvmTiming:
+ * copies packed into one IMA share its ADCs, so an MVM never gets faster with more copies).
+ */
+interface Stage {
+  w: CrossbarWork;
+  mvms: number;
+  /** One MVM's time from each step's copies on (rounds alone, 1 each, when a stage has no usable timing). */
+  steps: MvmStep[];
+  /** Its time a sample at w.replication copies. */
+  time: number;
+}
+
+/** One MVM's time with r copies: the last step at or below r. */
+function mvmAt(steps: readonly MvmStep[], r: number): number {
+  let lo = 0;
+  let hi = steps.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (steps[mid]!.copies <= r) lo = mid;
+    else hi = mid - 1;
+  }
+  return steps[lo]!.mvm_s;
+}
+
+/** A stage's time a sample with r copies, as the simulator takes it (sim/inference.ts): ⌈mvms / r⌉ rounds of one MVM. */
+const stageTime = (s: Stage, r: number): number => Math.ceil(s.mvms / r) * mvmAt(s.steps, r);
 
 /**
- * Each stage's time as the simulator takes it (sim/inference.ts): ⌈mvms / r⌉ rounds of one MVM on its
- * tile type with r copies there (@pim/ir mvmTiming; copies packed into one IMA share its ADCs, so an
- * MVM never gets faster with more copies). When a stage's tile type has no usable timing (no ADC rate:
- * the simulator rejects it), every stage counts rounds alone.
+ * The stages and their MVM times, up to every copy their tile type could hold. When a stage's tile
+ * type has no usable timing (no ADC rate: the simulator rejects it), every stage counts rounds alone.
  */
-function stageTimer(stages: CrossbarWork[], inputBits: number): StageTime {
+function stagesOf(work: CrossbarWork[], inputBits: number): Stage[] {
   const groups = new Map<IrTileType, AdcGroup[]>();
-  const mvmTime = (w: CrossbarWork, r: number): number => {
+  const stages = work.map((w): Stage => {
     if (!groups.has(w.tile)) groups.set(w.tile, tileAdcGroups(w.tile));
     const { rows, cols } = w.layer.weights!;
-    return mvmTiming(w.tile, rows, cols, w.placement.crossbar!.slices, inputBits, r, groups.get(w.tile)).mvm_s;
-  };
-  const timed = stages.every((w) => {
-    const m = mvmTime(w, 1);
-    return Number.isFinite(m) && m > 0;
+    const most = Math.floor((w.tile.count * w.tile.crossbars_per_tile) / Math.max(1, w.crossbars));
+    const slices = w.placement.crossbar!.slices;
+    const steps = mvmTimeSteps(w.tile, rows, cols, slices, inputBits, most, groups.get(w.tile));
+    return { w, mvms: Math.max(1, w.layer.mvms), steps, time: 0 };
   });
-  const memo = new Map<CrossbarWork, Map<number, number>>();
-  return (w, r) => {
-    const seen = memo.get(w) ?? new Map<number, number>();
-    memo.set(w, seen);
-    let t = seen.get(r);
-    if (t === undefined) {
-      t = Math.ceil(Math.max(1, w.layer.mvms) / r) * (timed ? mvmTime(w, r) : 1);
-      seen.set(r, t);
-    }
-    return t;
-  };
+  const timed = stages.every((s) => Number.isFinite(s.steps[0]!.mvm_s) && s.steps[0]!.mvm_s > 0);
+  for (const s of stages) {
+    if (!timed) s.steps = [{ copies: 1, mvm_s: 1 }];
+    s.time = stageTime(s, s.w.replication);
+  }
+  return stages;
 }
 
 /** Relative slack when comparing stage times, so that products of the same step compare equal. */
 const SLACK = 1e-9;
 
 /**
- * The fewest copies of `w`, more than it has and at most `afford`, whose time is within `goal` (under
- * it when `strict`). Its MVM time m(r) never falls as r grows, so the rounds must come down to goal /
- * m(r) at least: jump there, and again with the new copies' m, until the goal is met or out of reach.
+ * Each step of `s`'s MVM time with copies between those it has and `afford`: [lo, hi] copies at that
+ * MVM time, in order of copies.
  */
-function fewestCopies(w: CrossbarWork, time: StageTime, goal: number, strict: boolean, afford: number) {
-  const mvms = Math.max(1, w.layer.mvms);
+function* copyRuns(s: Stage, afford: number): Generator<{ lo: number; hi: number; mvm: number }> {
+  const { steps } = s;
+  for (let j = 0; j < steps.length && steps[j]!.copies <= afford; j++) {
+    const lo = Math.max(steps[j]!.copies, s.w.replication + 1);
+    const hi = Math.min(afford, j + 1 < steps.length ? steps[j + 1]!.copies - 1 : Infinity);
+    if (lo <= hi) yield { lo, hi, mvm: steps[j]!.mvm_s };
+  }
+}
+
+/**
+ * The fewest copies of `s`, more than it has and at most `afford`, whose time is within `goal` (under
+ * it when `strict`). At one MVM time m, the rounds must come down to the most n with n·m within the
+ * goal, so ⌈mvms / n⌉ copies; the first step (fewest copies) where those fit is the answer, and none
+ * is once n < 1 (later steps' MVMs are slower still).
+ */
+function fewestCopies(s: Stage, goal: number, strict: boolean, afford: number): number | undefined {
   const within = (t: number): boolean => (strict ? t < goal * (1 - SLACK) : t <= goal * (1 + SLACK));
-  let r = w.replication + 1;
-  for (let i = 0; i < 64 && r <= afford; i++) {
-    const t = time(w, r);
-    if (within(t)) return r;
-    const m = t / Math.ceil(mvms / r);
-    let n = Math.floor((goal * (1 + SLACK)) / m);
-    while (n >= 1 && !within(n * m)) n--;
+  for (const { lo, hi, mvm } of copyRuns(s, afford)) {
+    let n = Math.min(s.mvms, Math.floor((goal * (strict ? 1 - SLACK : 1 + SLACK)) / mvm));
+    while (n >= 1 && !within(n * mvm)) n--;
     if (n < 1) return undefined;
-    r = Math.max(r + 1, Math.ceil(mvms / n));
+    const r = Math.max(lo, Math.ceil(s.mvms / n));
+    if (r <= hi) return r;
   }
   return undefined;
 }
 
 /**
- * The copies of `w`, more than it has and at most `afford`, that run it fastest (the fewest of equals),
- * if faster than now. With n rounds the fewest copies, ⌈mvms / n⌉, are the fastest (m(r) never falls
- * as r grows), so one candidate per round count.
+ * The copies of `s`, more than it has and at most `afford`, that run it fastest (the fewest of equals),
+ * if faster than now. Within one MVM time the most copies are the fastest, and the fewest with as few
+ * rounds as fast: one candidate per step.
  */
-function fastestAffordable(w: CrossbarWork, time: StageTime, afford: number): number | undefined {
-  const mvms = Math.max(1, w.layer.mvms);
-  let best = w.replication;
-  for (let n = Math.ceil(mvms / (w.replication + 1)); n >= 1; n--) {
-    const r = Math.ceil(mvms / n);
-    if (r > afford) break;
-    if (r > best && time(w, r) < time(w, best) * (1 - SLACK)) best = r;
+function fastestAffordable(s: Stage, afford: number): number | undefined {
+  let best = s.w.replication;
+  let bestTime = s.time;
+  for (const { lo, hi } of copyRuns(s, afford)) {
+    const r = Math.max(lo, Math.ceil(s.mvms / Math.ceil(s.mvms / hi)));
+    const t = stageTime(s, r);
+    if (t < bestTime * (1 - SLACK)) {
+      best = r;
+      bestTime = t;
+    }
   }
-  return best > w.replication ? best : undefined;
+  return best > s.w.replication ? best : undefined;
 }
 
 /**
- * Balanced replication, greedy on the slowest stage (see the header), in each stage's time (stageTimer):
+ * Balanced replication, greedy on the slowest stage (see the header), in each stage's time (stagesOf):
  * a stage on ADC-bound crossbars, or on a slower tile type, weighs its rounds by its longer MVM. The
  * slowest stage (ties: earliest) gets the fewest copies that bring it level with the next slowest (under
  * it on a tie); copies between two such times would change nothing (a 784-MVM stage runs 3 rounds with
@@ -681,23 +717,23 @@ function fastestAffordable(w: CrossbarWork, time: StageTime, afford: number): nu
  * it gets the copies that room allows that run it fastest; when none is faster balancing stops, since
  * throughput is set by the slowest stage and copies elsewhere would not raise it.
  */
-function balance(stages: CrossbarWork[], remaining: Map<IrTileType, number>, inputBits: number): void {
-  const time = stageTimer(stages, inputBits);
-  const now = (w: CrossbarWork): number => time(w, w.replication);
+function balance(work: CrossbarWork[], remaining: Map<IrTileType, number>, inputBits: number): void {
+  const stages = stagesOf(work, inputBits);
   // Bound the loop whatever the numbers (each step makes the slowest stage faster).
   for (let step = 0; step < 1_000_000; step++) {
-    let s: CrossbarWork | undefined;
-    for (const w of stages) if (!s || now(w) > now(s) * (1 + SLACK)) s = w;
-    if (!s || Math.ceil(Math.max(1, s.layer.mvms) / s.replication) <= 1) return;
-    let next: CrossbarWork | undefined;
-    for (const w of stages) if (w !== s && (!next || now(w) > now(next))) next = w;
-    const left = remaining.get(s.tile)!;
-    const afford = s.replication + Math.floor(left / s.crossbars);
-    const tie = !next || now(next) >= now(s) * (1 - SLACK);
-    const r = fewestCopies(s, time, tie ? now(s) : now(next!), tie, afford) ?? fastestAffordable(s, time, afford);
+    let s: Stage | undefined;
+    for (const x of stages) if (!s || x.time > s.time * (1 + SLACK)) s = x;
+    if (!s || Math.ceil(s.mvms / s.w.replication) <= 1) return;
+    let next: Stage | undefined;
+    for (const x of stages) if (x !== s && (!next || x.time > next.time)) next = x;
+    const left = remaining.get(s.w.tile)!;
+    const afford = s.w.replication + Math.floor(left / s.w.crossbars);
+    const tie = !next || next.time >= s.time * (1 - SLACK);
+    const r = fewestCopies(s, tie ? s.time : next!.time, tie, afford) ?? fastestAffordable(s, afford);
     if (r === undefined) return;
-    remaining.set(s.tile, left - (r - s.replication) * s.crossbars);
-    s.replication = r;
+    remaining.set(s.w.tile, left - (r - s.w.replication) * s.w.crossbars);
+    s.w.replication = r;
+    s.time = stageTime(s, r);
   }
 }
 
