@@ -56,8 +56,8 @@ export interface AdcLoad {
  * tile holds the remaining N·S − (colTiles − 1)·C columns), so a group converts the used columns of
  * every crossbar in it, whichever copy it belongs to (copies work on different MVMs at once). The
  * busiest group is the one whose ADCs take longest (the first of equals). More copies never lighten it:
- * every group's load grows with the crossbars scanned. `onCopy(c, load)`: the busiest group with c
- * copies, for each c the scan reaches (mvmTimeSteps).
+ * every group's load grows with the crossbars scanned. `onCopy(c, load)`: the busiest group from c
+ * copies on, at one copy and at each c the scan reaches where it changes (mvmTimeSteps).
  */
 export function busiestAdcGroup(
   groups: readonly AdcGroup[],
@@ -75,9 +75,11 @@ export function busiestAdcGroup(
   // A crossbar's columns depend on its index mod perCopy, and IMA k starts at k·n, so whole IMAs repeat
   // every lcm(n, perCopy) crossbars; a later IMA, whole or the copies' last, part one, is no busier than
   // the one it repeats. So the crossbars are scanned in order up to there, each group's running sum
-  // against the busiest so far.
+  // against the busiest so far (two numbers, not an object a crossbar: scans run to 65,536).
   const scan = Math.min(perCopy * Math.max(1, copies), MAX_SCAN, (n / gcd(n, perCopy)) * perCopy);
-  let busiest: AdcLoad = { cols: 0, adcs: 1 };
+  let busiestCols = 0;
+  let busiestAdcs = 1;
+  let changed = true;
   let g = 0;
   let sum = 0;
   for (let i = 0, place = 0; i < scan; i++, place = place + 1 === n ? 0 : place + 1) {
@@ -90,12 +92,20 @@ export function busiestAdcGroup(
     }
     sum += (i % perCopy) % colTiles === colTiles - 1 ? lastCols : crossbarCols;
     const adcs = groups[g]?.adcs ?? 1;
-    if (sum * busiest.adcs > busiest.cols * adcs) busiest = { cols: sum, adcs };
-    if (onCopy && (i + 1) % perCopy === 0) onCopy((i + 1) / perCopy, busiest);
+    if (sum * busiestAdcs > busiestCols * adcs) {
+      busiestCols = sum;
+      busiestAdcs = adcs;
+      changed = true;
+    }
+    if (onCopy && changed && (i + 1) % perCopy === 0) {
+      onCopy((i + 1) / perCopy, { cols: busiestCols, adcs: busiestAdcs });
+      changed = false;
+    }
   }
   // Scanning stopped inside a copy (MAX_SCAN): that copy and every later one have this load.
-  if (onCopy && scan % perCopy > 0) onCopy(Math.ceil(scan / perCopy), busiest);
-  return busiest;
+  if (onCopy && changed && scan % perCopy > 0)
+    onCopy(Math.ceil(scan / perCopy), { cols: busiestCols, adcs: busiestAdcs });
+  return { cols: busiestCols, adcs: busiestAdcs };
 }
 
 function gcd(a: number, b: number): number {

@@ -171,6 +171,13 @@ export const HOSTILE_CASES: HostileCase[] = [
     exit: [0],
     shows: ['"replication": 9599955'],
   },
+  // Alone, the fewest copies for the fewest rounds 9.6 million crossbars allow; two in turn, half each.
+  {
+    name: 'replicate: balanced over one layer of 2^40 MVMs, and over two level all the way down',
+    args: ['compile', 'balanced-lone.pim'],
+    exit: [0],
+    shows: [/"replication": 9599955,[\s\S]*"replication": 4799999,[\s\S]*"replication": 4799999,/],
+  },
   // ── values ──
   {
     name: 'clock: 1e308 GHz',

@@ -338,6 +338,29 @@ const SHARED_ADC: Design = {
   linears: [],
 };
 
+/**
+ * Two layers of the same time, one on a tile type with room for 8 copies and one on a tile type of one
+ * crossbar: the second cannot get faster, so its time is the least period. Before 2026-12-06 the first,
+ * level with it, was given a copy to get under it first: a copy that raised nothing (so VGG-16 on 8 ISAAC
+ * chips held c1_1 and c1_2 at 426 copies, 118 rounds, under the 119 rounds of the period c2_1 and c2_2
+ * set: 96 crossbars for nothing).
+ */
+const TIE_AT_LEAST: Design = {
+  weightBits: 8,
+  inputBits: 8,
+  channels: 1,
+  size: 8,
+  tiles: [
+    { count: 1, imas: 1, crossbars: 8, adcs: 8, rows: 32, cols: 32, rate: 1.28, dacBits: 1, read: 100 },
+    { count: 1, imas: 1, crossbars: 1, adcs: 1, rows: 32, cols: 32, rate: 1.28, dacBits: 1, read: 100 },
+  ],
+  convs: [
+    { out: 1, kernel: 3, pad: 1, pool: false, on: 0 },
+    { out: 1, kernel: 3, pad: 1, pool: false, on: 1 },
+  ],
+  linears: [],
+};
+
 describe('sim: balanced replication over two tile types (programs from text, against every replication that fits)', function () {
   this.timeout(300000);
 
@@ -353,12 +376,13 @@ describe('sim: balanced replication over two tile types (programs from text, aga
         const best = leastPeriod(p, all);
         const got = period(p, all);
         assert.ok(Math.abs(got - best) <= 1e-9 * best, `${got} s, the least is ${best} s:\n${designText(d)}`);
+        // Every stage holds the fewest copies that bring it to the period: any more would not raise the throughput.
         for (const s of all) {
           const r = s.placement.crossbar!.replication;
-          if (r > 1) assert.ok(stageTime(p, s, r - 1) > stageTime(p, s, r), `${s.layer.name}: a copy for nothing`);
+          if (r > 1) assert.ok(stageTime(p, s, r - 1) > got * (1 + 1e-9), `${s.layer.name}: ${r - 1} copies would do`);
         }
       }),
-      { numRuns: 150, seed: 2026, examples: [[SHARED_ADC]] },
+      { numRuns: 150, seed: 2026, examples: [[SHARED_ADC], [TIE_AT_LEAST]] },
     );
     assert.ok(checked >= 100, `${checked} designs fitted`);
   });

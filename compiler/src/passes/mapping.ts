@@ -36,15 +36,17 @@
 // - 'balanced': layers run as a pipeline across samples; a stage's time is ⌈mvms / replication⌉ rounds of
 //   MVMs per sample (the copies working in parallel) times one MVM's time on its tile type with that many
 //   copies (@pim/ir mvmTiming, as the simulator takes it: an ADC-bound or slower tile's rounds weigh more,
-//   and copies that share a busy ADC slow each MVM). Greedy on the slowest stage (ties: earliest layer):
-//   it gets the fewest copies that bring it level with the next slowest (under it on a tie), or, when its
-//   tile type has no room for those, the copies that room allows that run it fastest; balancing stops
-//   when the slowest stage is at one round or no copy that fits makes it faster, since throughput is set
-//   by the slowest stage and copies elsewhere would not raise it. Each stage so holds the fewest copies
-//   for its time, never room another stage needs for a shorter period: the least period any replication
-//   that fits gives (tested against every replication on generated programs). Copy counts are searched a
-//   run of one MVM time at a time (mvmTimeSteps), so a search costs the steps of the MVM time, not the
-//   MVMs. The eDRAM's streaming time, which the simulator also bounds a stage by, is not weighed.
+//   and copies that share a busy ADC slow each MVM). The pipeline's period is its slowest stage's time;
+//   balanced replication finds the least period any replication that fits gives and gives every stage
+//   the fewest copies that bring it there, so no copy is made that would not raise the throughput. A
+//   period is reachable when those copies, summed over each tile type's stages, fit it; more copies of a
+//   stage never help another, so the least one is found by halving (`balance`), and a stage's fewest
+//   copies by one search over the runs of copy counts with one MVM time (mvmTimeSteps): the cost is the
+//   steps of the MVM times, not the MVMs. Until 2026-12-06 a greedy gave the slowest stage the copies that
+//   brought it level with the next slowest, one stage at a time: level stages went down a round each in
+//   turn (a lone stage of 2^40 MVMs stopped after a million steps at a tenth of its copies), and a stage
+//   level with one that could get no faster still got a copy. The eDRAM's streaming time, which the
+//   simulator also bounds a stage by, is not weighed.
 //
 // Adjacency (gcn): the rule that places `gcn.adjacency` (or a bare pattern) gives the target and the
 // options { block, skip_zero_blocks, reorder }; block defaults to the target crossbar's rows, then false,
@@ -614,12 +616,10 @@ interface Stage {
   mvms: number;
   /** One MVM's time from each step's copies on (rounds alone, 1 each, when a stage has no usable timing). */
   steps: MvmStep[];
-  /** Its time a sample at w.replication copies. */
-  time: number;
 }
 
-/** One MVM's time with r copies: the last step at or below r. */
-function mvmAt(steps: readonly MvmStep[], r: number): number {
+/** The step that holds r copies: the last at or below r. */
+function stepAt(steps: readonly MvmStep[], r: number): number {
   let lo = 0;
   let hi = steps.length - 1;
   while (lo < hi) {
@@ -627,11 +627,11 @@ function mvmAt(steps: readonly MvmStep[], r: number): number {
     if (steps[mid]!.copies <= r) lo = mid;
     else hi = mid - 1;
   }
-  return steps[lo]!.mvm_s;
+  return lo;
 }
 
 /** A stage's time a sample with r copies, as the simulator takes it (sim/inference.ts): ⌈mvms / r⌉ rounds of one MVM. */
-const stageTime = (s: Stage, r: number): number => Math.ceil(s.mvms / r) * mvmAt(s.steps, r);
+const stageTime = (s: Stage, r: number): number => Math.ceil(s.mvms / r) * s.steps[stepAt(s.steps, r)]!.mvm_s;
 
 /**
  * The stages and their MVM times, up to every copy their tile type could hold. When a stage's tile
@@ -645,13 +645,10 @@ function stagesOf(work: CrossbarWork[], inputBits: number): Stage[] {
     const most = Math.floor((w.tile.count * w.tile.crossbars_per_tile) / Math.max(1, w.crossbars));
     const slices = w.placement.crossbar!.slices;
     const steps = mvmTimeSteps(w.tile, rows, cols, slices, inputBits, most, groups.get(w.tile));
-    return { w, mvms: Math.max(1, w.layer.mvms), steps, time: 0 };
+    return { w, mvms: Math.max(1, w.layer.mvms), steps };
   });
   const timed = stages.every((s) => Number.isFinite(s.steps[0]!.mvm_s) && s.steps[0]!.mvm_s > 0);
-  for (const s of stages) {
-    if (!timed) s.steps = [{ copies: 1, mvm_s: 1 }];
-    s.time = stageTime(s, s.w.replication);
-  }
+  if (!timed) for (const s of stages) s.steps = [{ copies: 1, mvm_s: 1 }];
   return stages;
 }
 
@@ -659,81 +656,71 @@ function stagesOf(work: CrossbarWork[], inputBits: number): Stage[] {
 const SLACK = 1e-9;
 
 /**
- * Each step of `s`'s MVM time with copies between those it has and `afford`: [lo, hi] copies at that
- * MVM time, in order of copies.
+ * The fewest copies of `s`, at most `most`, whose time is within `goal`, if any. At one MVM time m the
+ * rounds must come down to the most n with n·m within the goal, so ⌈mvms / n⌉ copies; a later step's
+ * MVMs are slower, so it needs at least as many. So from the first step: when its copies reach that
+ * many, the answer; else on to the step that holds that many (the ones between cannot), and none once
+ * no rounds will do or more copies than `most` are needed.
  */
-function* copyRuns(s: Stage, afford: number): Generator<{ lo: number; hi: number; mvm: number }> {
+function fewestCopies(s: Stage, goal: number, most: number): number | undefined {
   const { steps } = s;
-  for (let j = 0; j < steps.length && steps[j]!.copies <= afford; j++) {
-    const lo = Math.max(steps[j]!.copies, s.w.replication + 1);
-    const hi = Math.min(afford, j + 1 < steps.length ? steps[j + 1]!.copies - 1 : Infinity);
-    if (lo <= hi) yield { lo, hi, mvm: steps[j]!.mvm_s };
-  }
-}
-
-/**
- * The fewest copies of `s`, more than it has and at most `afford`, whose time is within `goal` (under
- * it when `strict`). At one MVM time m, the rounds must come down to the most n with n·m within the
- * goal, so ⌈mvms / n⌉ copies; the first step (fewest copies) where those fit is the answer, and none
- * is once n < 1 (later steps' MVMs are slower still).
- */
-function fewestCopies(s: Stage, goal: number, strict: boolean, afford: number): number | undefined {
-  const within = (t: number): boolean => (strict ? t < goal * (1 - SLACK) : t <= goal * (1 + SLACK));
-  for (const { lo, hi, mvm } of copyRuns(s, afford)) {
-    let n = Math.min(s.mvms, Math.floor((goal * (strict ? 1 - SLACK : 1 + SLACK)) / mvm));
-    while (n >= 1 && !within(n * mvm)) n--;
+  for (let j = 0; steps[j]!.copies <= most;) {
+    const m = steps[j]!.mvm_s;
+    let n = Math.min(s.mvms, Math.floor(goal / m));
+    while (n >= 1 && !(n * m <= goal)) n--;
     if (n < 1) return undefined;
-    const r = Math.max(lo, Math.ceil(s.mvms / n));
-    if (r <= hi) return r;
+    const need = Math.max(steps[j]!.copies, Math.ceil(s.mvms / n));
+    if (need > most) return undefined;
+    const next = stepAt(steps, need);
+    if (next === j) return need;
+    j = next;
   }
   return undefined;
 }
 
-/**
- * The copies of `s`, more than it has and at most `afford`, that run it fastest (the fewest of equals),
- * if faster than now. Within one MVM time the most copies are the fastest, and the fewest with as few
- * rounds as fast: one candidate per step.
- */
-function fastestAffordable(s: Stage, afford: number): number | undefined {
-  let best = s.w.replication;
-  let bestTime = s.time;
-  for (const { lo, hi } of copyRuns(s, afford)) {
-    const r = Math.max(lo, Math.ceil(s.mvms / Math.ceil(s.mvms / hi)));
-    const t = stageTime(s, r);
-    if (t < bestTime * (1 - SLACK)) {
-      best = r;
-      bestTime = t;
-    }
-  }
-  return best > s.w.replication ? best : undefined;
-}
+/** A positive double's bits, which order as the numbers do, and back. */
+const f64 = new Float64Array(1);
+const i64 = new BigInt64Array(f64.buffer);
+const bitsOf = (x: number): bigint => ((f64[0] = x), i64[0]!);
+const ofBits = (b: bigint): number => ((i64[0] = b), f64[0]!);
 
 /**
- * Balanced replication, greedy on the slowest stage (see the header), in each stage's time (stagesOf):
- * a stage on ADC-bound crossbars, or on a slower tile type, weighs its rounds by its longer MVM. The
- * slowest stage (ties: earliest) gets the fewest copies that bring it level with the next slowest (under
- * it on a tie); copies between two such times would change nothing (a 784-MVM stage runs 3 rounds with
- * 262 copies as with 333) and are left for the slower stages. When its tile type has no room for that,
- * it gets the copies that room allows that run it fastest; when none is faster balancing stops, since
- * throughput is set by the slowest stage and copies elsewhere would not raise it.
+ * Balanced replication (see the header): the least period P any replication that fits gives, and each
+ * stage the fewest copies that bring it to P (within SLACK). P is reachable when those copies, summed
+ * over each tile type's stages, fit its room: more copies of a stage never help another, so
+ * reachability grows with P, and the least P, one of the stage times, is found by halving the doubles
+ * between none and every stage at one copy (their bit patterns order as the numbers do: ≤ 64 halvings,
+ * each a search of every stage's runs of one MVM time). So no stage holds a copy that would not raise
+ * the throughput.
  */
 function balance(work: CrossbarWork[], remaining: Map<IrTileType, number>, inputBits: number): void {
   const stages = stagesOf(work, inputBits);
-  // Bound the loop whatever the numbers (each step makes the slowest stage faster).
-  for (let step = 0; step < 1_000_000; step++) {
-    let s: Stage | undefined;
-    for (const x of stages) if (!s || x.time > s.time * (1 + SLACK)) s = x;
-    if (!s || Math.ceil(s.mvms / s.w.replication) <= 1) return;
-    let next: Stage | undefined;
-    for (const x of stages) if (x !== s && (!next || x.time > next.time)) next = x;
-    const left = remaining.get(s.w.tile)!;
-    const afford = s.w.replication + Math.floor(left / s.w.crossbars);
-    const tie = !next || next.time >= s.time * (1 - SLACK);
-    const r = fewestCopies(s, tie ? s.time : next!.time, tie, afford) ?? fastestAffordable(s, afford);
-    if (r === undefined) return;
-    remaining.set(s.w.tile, left - (r - s.w.replication) * s.w.crossbars);
+  if (!stages.length) return;
+  // Copies beyond the one each has come out of its tile type's room.
+  const most = stages.map((s) => s.w.replication + Math.floor(remaining.get(s.w.tile)! / s.w.crossbars));
+  const copiesFor = (p: number): (number | undefined)[] => stages.map((s, i) => fewestCopies(s, p, most[i]!));
+  const fits = (copies: (number | undefined)[]): boolean => {
+    const extra = new Map<IrTileType, number>();
+    for (const [i, s] of stages.entries()) {
+      const c = copies[i];
+      if (c === undefined) return false;
+      extra.set(s.w.tile, (extra.get(s.w.tile) ?? 0) + (c - s.w.replication) * s.w.crossbars);
+    }
+    return [...extra].every(([tile, n]) => n <= remaining.get(tile)!);
+  };
+  // lo unreachable (no time is 0), hi reachable (the copies each stage has).
+  let lo = bitsOf(0);
+  let hi = bitsOf(Math.max(...stages.map((s) => stageTime(s, s.w.replication))));
+  while (hi - lo > 1n) {
+    const mid = (lo + hi) / 2n;
+    if (fits(copiesFor(ofBits(mid)))) hi = mid;
+    else lo = mid;
+  }
+  const copies = copiesFor(ofBits(hi) * (1 + SLACK));
+  for (const [i, s] of stages.entries()) {
+    const r = copies[i]!;
+    remaining.set(s.w.tile, remaining.get(s.w.tile)! - (r - s.w.replication) * s.w.crossbars);
     s.w.replication = r;
-    s.time = stageTime(s, r);
   }
 }
 
