@@ -347,6 +347,50 @@ mapping mp { model: m, architecture: twin, place linear on p }
     assert.match(formatSummary(r), /the hottest is chip 0 \(peak [\d.]+ K at [\d.]+ W; chip 1 the same\)/);
   });
 
+  it("the text's chip line stays short however many chips: runs as ranges, the first 8 other solves", () => {
+    // 12 chips of 2 × 2 × 3 routers; 12 tile types of one tile a chip, each of the 12 its chip's units
+    // (the fill puts a type's 12 tiles on one chip). Layer k runs on type k's first tile, so chip k draws
+    // layer k's power (each layer of its own size): 12 chips of 12 power maps.
+    const types = Array.from({ length: 12 }, (_, k) => k);
+    const text = (chips: number, layers: number[]) => `device r { bits_per_cell: 2, r_on: 100 kOhm, r_off: 1 MOhm }
+architecture many {
+  chips: ${chips}
+  link l[1] { bandwidth: 6.4 GB/s, power: 1 W, area: 1 mm2 }
+${types.map((k) => `  tile t${k}[1] { ${XBAR} }`).join('\n')}
+  noc { topology: mesh3d, dims: [2, 2, 3] }
+  thermal { grid: 8 }
+}
+model m { input: tensor[64], ${layers.map((k) => `linear l${k} { out: ${16 * (k + 1)} }`).join(', relu, ')} }
+mapping mp { model: m, architecture: many, ${layers.map((k) => `place l${k} on t${k}`).join(', ')} }
+`;
+    const line = (chips: number, layers: number[]) => {
+      const r = simulate(compiledText(text(chips, layers)), { mapping: 'mp', detail: false });
+      return {
+        r,
+        line: formatSummary(r)
+          .split('\n')
+          .find((l) => /^ {2}chips /.test(l))!,
+      };
+    };
+    // One layer: chip 0 holds it, chips 1–11 are alike.
+    const one = line(12, [0]);
+    assert.deepEqual(
+      one.r.thermal!.chips!.solved.map((s) => s.chips.length),
+      [1, 11],
+    );
+    assert.match(
+      one.line,
+      /the hottest is chip 0 \(peak [\d.]+ K at [\d.]+ \w?W\), its tiers below; chips 1–11: peak [\d.]+ K at 0 W each$/,
+    );
+    // Twelve layers: 12 solves, the hottest and 8 others listed, the 3 more counted.
+    const twelve = line(12, types);
+    const solved = twelve.r.thermal!.chips!.solved;
+    assert.equal(solved.length, 12);
+    assert.equal(twelve.line.match(/; chip \d+: peak/g)!.length, 8);
+    assert.match(twelve.line, /; 3 more, each chips of one power map \(thermal\.chips\.solved in the JSON\)$/);
+    assert.ok(twelve.line.length < 600, `${twelve.line.length} characters`);
+  });
+
   it('a one-chip report has no chip list, and every unit is on chip 0', () => {
     const t = simulate(compiled(SAMPLE), { mapping: 'cnn_gpu_far', detail: false }).thermal!;
     assert.equal(t.chips, undefined);

@@ -41,22 +41,42 @@ export function thermalLines(r: SimReport): string[] {
   ];
 }
 
+/** The other solves the text lists, at most (the JSON's `thermal.chips.solved` has every one). */
+const OTHERS_LISTED = 8;
+
+/** Chip numbers in order, runs of three or more as a range: "chip 2", "chips 1, 3", "chips 1–999". */
+function chipNames(chips: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < chips.length;) {
+    let j = i;
+    while (j + 1 < chips.length && chips[j + 1] === chips[j]! + 1) j++;
+    if (j - i >= 2) parts.push(`${chips[i]}–${chips[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(String(chips[k]));
+    i = j + 1;
+  }
+  return `chip${chips.length > 1 ? 's' : ''} ${parts.join(', ')}`;
+}
+
 /**
- * With several chips (a package each): the hottest, whose tiers the table shows, and the others' peaks;
- * chips of the same power map, solved once, share an entry.
+ * With several chips (a package each): the hottest, whose tiers the table shows, and the others' peaks
+ * (the first few solves); chips of the same power map, solved once, share an entry.
  */
 function chipsLine(r: SimReport): string[] {
   const c = r.thermal?.chips;
   if (!c) return [];
-  const name = (chips: number[]) => `chip${chips.length > 1 ? 's' : ''} ${chips.join(', ')}`;
   const figures = (s: (typeof c.solved)[number]) => `peak ${s.peak_k.toFixed(1)} K at ${fmt(s.power_w, 'W')}`;
   const hot = c.solved.find((s) => s.chips.includes(c.hottest))!;
   const alike = hot.chips.filter((k) => k !== c.hottest);
-  const others = c.solved
-    .filter((s) => s !== hot)
-    .map((s) => `; ${name(s.chips)}: ${figures(s)}${s.chips.length > 1 ? ' each' : ''}`);
+  const rest = c.solved.filter((s) => s !== hot);
+  const others = rest
+    .slice(0, OTHERS_LISTED)
+    .map((s) => `; ${chipNames(s.chips)}: ${figures(s)}${s.chips.length > 1 ? ' each' : ''}`);
+  if (rest.length > OTHERS_LISTED)
+    others.push(
+      `; ${rest.length - OTHERS_LISTED} more, each chips of one power map (thermal.chips.solved in the JSON)`,
+    );
   return [
-    `  chips                 ${r.chips}, a package each; the hottest is chip ${c.hottest} (${figures(hot)}${alike.length ? `; ${name(alike)} the same` : ''}), its tiers below${others.join('')}`,
+    `  chips                 ${r.chips}, a package each; the hottest is chip ${c.hottest} (${figures(hot)}${alike.length ? `; ${chipNames(alike)} the same` : ''}), its tiers below${others.join('')}`,
   ];
 }
 
