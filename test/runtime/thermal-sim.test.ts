@@ -391,6 +391,36 @@ mapping mp { model: m, architecture: many, ${layers.map((k) => `place l${k} on t
     assert.ok(twelve.line.length < 600, `${twelve.line.length} characters`);
   });
 
+  it("on a stack of several chips each tier names the partitions whose units it holds, not the NoC's tiers list", () => {
+    // tiers: [q, p] places partitions only on a one-chip stack; on 2 chips the units fill chip after chip,
+    // tier after tier: p's two big cores on tier 0 of chip 0, then q's small ones.
+    const r = simulate(
+      compiledText(`architecture a {
+  chips: 2
+  link l[1] { bandwidth: 6.4 GB/s, power: 1 W, area: 1 mm2 }
+  partition p { gpu big[1] { peak: 1 TFLOPS, memory_bandwidth: 200 GB/s, power: 10 W, area: 20 mm2 } }
+  partition q { gpu small[3] { peak: 1 TFLOPS, memory_bandwidth: 200 GB/s, power: 1 W, area: 1 mm2 } }
+  noc { topology: mesh3d, dims: [2, 1, 2], tiers: [q, p] }
+  thermal { grid: 8 }
+}
+model m { input: tensor[64], linear f { out: 10 }, relu, linear g { out: 10 } }
+mapping mp { model: m, architecture: a, place f on p, place g on q }
+`),
+      { mapping: 'mp', detail: false },
+    );
+    const t = r.thermal!;
+    assert.equal(t.chips!.hottest, 0);
+    const held = (tier: number) => [
+      ...new Set(t.tiles.filter((u) => u.chip === 0 && u.tier === tier).map((u) => u.name)),
+    ];
+    assert.deepEqual([held(0), held(1)], [['big'], ['small']]);
+    assert.deepEqual(
+      t.tiers.map((q) => q.partitions),
+      [['p'], ['q']],
+    );
+    assert.match(formatSummary(r), /^0 +p +farthest from the sink/m);
+  });
+
   it('a one-chip report has no chip list, and every unit is on chip 0', () => {
     const t = simulate(compiled(SAMPLE), { mapping: 'cnn_gpu_far', detail: false }).thermal!;
     assert.equal(t.chips, undefined);

@@ -286,7 +286,7 @@ export function chipThermal(x: ThermalInputs): ThermalReport | null {
     .filter(({ z }) => z >= 0)
     .map(({ z, l }) => ({
       tier: z,
-      partitions: arch.noc?.tiers[z] ? [arch.noc.tiers[z]!] : [],
+      partitions: fp.mesh.dims[2] > 1 ? partitionsOn(arch, fp.chips[chip]!, z) : [],
       position: positions.indexOf(z),
       peak_k: hot.sol.layers[l]!.peak,
       mean_k: hot.sol.layers[l]!.mean,
@@ -347,6 +347,23 @@ export function chipThermal(x: ThermalInputs): ThermalReport | null {
       residual: Math.max(...solves.map((c) => c.sol.residual)),
     },
   };
+}
+
+/**
+ * The partitions whose units sit on tier `z` of a chip's stack, in declaration order: the floorplan's,
+ * not the NoC's `tiers` list, which places partitions only on a one-chip stack (on several chips the
+ * units fill chip after chip, tier after tier). A one-tier die is labelled by none, as before.
+ */
+function partitionsOn(arch: IrArchitecture, sites: readonly Site[], z: number): string[] {
+  const on = new Set<string>();
+  for (const s of sites)
+    if (s.tier === z)
+      for (const u of s.units) {
+        const unit =
+          u.kind === 'tile' ? arch.tile_types.find((t) => t.name === u.name) : arch.gpus.find((g) => g.name === u.name);
+        if (unit) on.add(unit.partition);
+      }
+  return arch.partitions.map((p) => p.name).filter((p) => on.has(p));
 }
 
 /** Each crossbar layer's crossbars: the temperatures of the tiles they sit in (a tile's site mean). */
