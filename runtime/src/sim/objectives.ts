@@ -15,7 +15,7 @@ export interface HardwareObjectives {
   throughput: number;
   /** Energy-delay product per inference, J·s. */
   edp: number;
-  /** Hottest point of the chip at the simulated throughput, K (architectures with a `thermal` block; else NaN). */
+  /** Hottest point of any chip (the hottest chip's peak) at the simulated throughput, K (architectures with a `thermal` block; else NaN). */
   peak_temperature: number;
 }
 
