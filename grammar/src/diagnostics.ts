@@ -387,6 +387,13 @@ export const Diagnostics = {
     (tiles: number, routers: number, concentration: number) =>
       `${tiles} tiles do not fit ${routers} routers × concentration ${concentration} = ${routers * concentration} tile ports`,
   ),
+  tiersOnManyChips: def(
+    'PIM4252',
+    'warning',
+    'Tiers that place nothing',
+    (arch: string, chips: number) =>
+      `'tiers' places partitions on the tiers of one chip; ${q(arch)} has ${chips} chips, whose units fill the chips one after another, tier after tier, so the list places none of them`,
+  ),
   residualSource: def(
     'PIM4014',
     'error',

@@ -444,6 +444,10 @@ function elaborateOne(
       )
     : undefined;
   if (noc && nocNode) concentrate(ctx, uri, nocNode.inst, nocNode.block.kind.span, noc, tileTypes, gpus, chips);
+  // @pim/ir placement: a stack is placed by tier only on one chip (routerGrid's byTier).
+  const tiersAttr = nocNode?.inst?.statedAttr('tiers');
+  if (noc && tiersAttr && noc.tiers.length > 0 && chips > 1)
+    ctx.report(diag('tiersOnManyChips', uri, tiersAttr.value.span, name, chips));
   const arch: IrArchitecture = {
     name,
     chips,
