@@ -293,6 +293,18 @@ train tr { mapping: mp, dataset: d, epochs: 1, noise { frequency: 1 GHz } }
     assert.match(chartSpecs(r).find((c) => c.id === 'thermal')!.title, /of chip 1, the hottest/);
   });
 
+  it('a peak above the junction limit on a multi-chip design is warned with the chip it is on', () => {
+    // The same two chips behind a poor heat sink (20 K/W a package): chip 1's 20 W of GPU cores pass 125 °C.
+    const r = simulate(compiledText(HETERO.replace('thermal { grid: 8 }', 'thermal { grid: 8, convection: 20 K/W }')), {
+      mapping: 'mp',
+      detail: false,
+    });
+    assert.equal(r.thermal!.chips!.hottest, 1);
+    const warning = r.warnings.find((w) => w.includes('maximum junction temperature'));
+    assert.ok(warning, r.warnings.join('\n'));
+    assert.match(warning, /peak temperature \d+\.\d K on chip 1 \(/);
+  });
+
   it("a crossbar layer on the second chip takes its tiles' temperature there, in the report and the trainer", () => {
     const ir = compiledText(HETERO);
     const t = simulate(ir, { mapping: 'mp', detail: false }).thermal!;

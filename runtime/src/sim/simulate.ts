@@ -401,7 +401,7 @@ export function simulate(ir: IrProgram, opts: SimulateOptions = {}): SimReport {
   });
   if (thermal) {
     report.thermal = thermal;
-    const hot = hotChipWarning(arch.name, thermal.peak_k);
+    const hot = hotChipWarning(arch.name, thermal.peak_k, thermal.chips?.hottest);
     if (hot) warnings.add(hot);
   }
   report.warnings = [...warnings];

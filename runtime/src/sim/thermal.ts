@@ -395,9 +395,9 @@ function layerTemperatures(x: ThermalInputs, tiles: ThermalReport['tiles']): The
  */
 export const SILICON_MAX_JUNCTION_K = 398.15;
 
-/** A warning when the chip's modelled peak is above what silicon is rated for. */
-export function hotChipWarning(arch: string, peakK: number): string | undefined {
+/** A warning when the chip's modelled peak is above what silicon is rated for; `chip`: the hottest, when several. */
+export function hotChipWarning(arch: string, peakK: number, chip?: number): string | undefined {
   if (!(peakK > SILICON_MAX_JUNCTION_K)) return undefined;
   const c = (k: number) => (k - 273.15).toFixed(0);
-  return `architecture '${arch}': peak temperature ${peakK.toFixed(1)} K (${c(peakK)} °C) is above ${SILICON_MAX_JUNCTION_K} K (${c(SILICON_MAX_JUNCTION_K)} °C), the usual maximum junction temperature of silicon; the thermal model is linear, and its figures above it are outside where it holds: check the die size, the package and the power`;
+  return `architecture '${arch}': peak temperature ${peakK.toFixed(1)} K${chip === undefined ? '' : ` on chip ${chip}`} (${c(peakK)} °C) is above ${SILICON_MAX_JUNCTION_K} K (${c(SILICON_MAX_JUNCTION_K)} °C), the usual maximum junction temperature of silicon; the thermal model is linear, and its figures above it are outside where it holds: check the die size, the package and the power`;
 }
