@@ -470,6 +470,13 @@ export const Diagnostics = {
     (what: string, mapping: string, bits: number, min: number, max: number) =>
       `${what} computes the ${bits}-bit weights of mapping ${q(mapping)} on crossbars, but the trainer's crossbar numerics support ${min} to ${max} bits: give the mapping weights of ${min} to ${max} bits, or state 'hardware: false' for ideal (fp32) numerics`,
   ),
+  nothingToTrain: def(
+    'PIM5007',
+    'error',
+    'Nothing to train',
+    (what: string, model: string) =>
+      `${what} trains model ${q(model)}, which has no weights to learn (no conv, linear, gcn or batchnorm layer): give it a layer with weights`,
+  ),
   adcPercentile: def(
     'PIM5150',
     'error',

@@ -76,6 +76,7 @@ export function checkExperiments(
     if (dl) exp.droplayer = checkDroplayer(ctx, dl, b.kind.span, uri);
     if (mapping) checkDatasetFits(ctx, exp, mapping, models, datasets, inst, uri);
     if (mapping) checkTrainableBits(ctx, exp, mapping, inst, uri);
+    if (mapping && kind === 'train') checkSomethingToLearn(ctx, mapping, models, inst, uri);
     out.set(sym.name, exp);
   }
   return out;
@@ -104,6 +105,20 @@ function checkTrainableBits(
 }
 
 /** The SI number of an attribute of an instance (stated, defaulted or overridden), or undefined. */
+/** A training needs a trainable parameter: weights, or a batchnorm's scale and shift (train/network.ts). */
+function checkSomethingToLearn(
+  ctx: CheckContext,
+  mapping: IrMapping,
+  models: Map<string, CheckedModel>,
+  inst: Instance,
+  uri: string,
+): void {
+  const model = models.get(mapping.model)?.ir;
+  if (!model || model.layers.some((l) => l.weights !== undefined || l.kind === 'batchnorm')) return;
+  const at = inst.statedAttr('mapping')?.value.span ?? inst.blockAt!.span;
+  ctx.report(diag('nothingToTrain', uri, at, inst.what, model.name));
+}
+
 function numberOf(i: Instance | undefined, k: string): number | undefined {
   return asNumber(i?.get(k));
 }
