@@ -7,3 +7,4 @@ export * from './placement.js';
 export * from './components.js';
 export * from './defaults.js';
 export * from './timing.js';
+export * from './layers.js';

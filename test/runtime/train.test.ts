@@ -456,6 +456,23 @@ describe('train: a loss that runs away while finite is said to diverge', () => {
 });
 
 describe('train: trainings that cannot give a meaningful result stop with an error', () => {
+  it('a model with nothing to learn is a TrainConfigError, not an error of tfjs', async () => {
+    // The compiler refuses such a training (PIM5007), so the IR is a valid one with its weight layer's kind
+    // and weights taken away, as a library caller could hand over.
+    const ir = smallProgram({ train: 'hardware: false, epochs: 1' });
+    for (const m of ir.models)
+      for (const l of m.layers) {
+        if (l.weights === undefined) continue;
+        delete l.weights;
+        l.kind = 'relu';
+      }
+    await assert.rejects(train(ir, 'tr'), (e: unknown) => {
+      assert.ok(e instanceof TrainConfigError, String(e));
+      assert.match(e.message, /^training 'tr': model '\w+' has no layer with parameters to learn$/);
+      return true;
+    });
+  });
+
   it('a loss that becomes NaN stops the training at that epoch: a TrainDivergedError, exit 1 from pimc train', async () => {
     // Ideal numerics and a learning rate of 1e30: the first update makes the logits overflow.
     const ir = smallProgram({ train: 'hardware: false, epochs: 2, optimizer: sgd { lr: 1e30 }' });

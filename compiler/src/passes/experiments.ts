@@ -1,7 +1,7 @@
 // Pass: `train` and `run` declarations → IrExperiment, with their fault, noise, mitigation and
 // DropLayer sections.
 import { diag, didYouMean, type Block, type Span } from '@pim/grammar';
-import { TRAINABLE_WEIGHT_BITS, type IrDataset, type IrExperiment, type IrMapping } from '@pim/ir';
+import { learnsParameters, TRAINABLE_WEIGHT_BITS, type IrDataset, type IrExperiment, type IrMapping } from '@pim/ir';
 import type { CheckedModel } from './models-check.js';
 import { describeMember, type CheckContext } from '../semantics/context.js';
 import {
@@ -105,7 +105,7 @@ function checkTrainableBits(
 }
 
 /** The SI number of an attribute of an instance (stated, defaulted or overridden), or undefined. */
-/** A training needs a trainable parameter: weights, or a batchnorm's scale and shift (train/network.ts). */
+/** A training needs a parameter to learn (@pim/ir learnsParameters). */
 function checkSomethingToLearn(
   ctx: CheckContext,
   mapping: IrMapping,
@@ -114,7 +114,7 @@ function checkSomethingToLearn(
   uri: string,
 ): void {
   const model = models.get(mapping.model)?.ir;
-  if (!model || model.layers.some((l) => l.weights !== undefined || l.kind === 'batchnorm')) return;
+  if (!model || model.layers.some(learnsParameters)) return;
   const at = inst.statedAttr('mapping')?.value.span ?? inst.blockAt!.span;
   ctx.report(diag('nothingToTrain', uri, at, inst.what, model.name));
 }

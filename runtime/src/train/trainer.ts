@@ -3,7 +3,7 @@
 // chip's state; thermal noise in training only with noise-aware training, always in evaluation, which is the
 // deployment), and every optimizer step writes the changed cells back, counting writes.
 
-import { mappingParts, validateIr, type IrExperiment, type IrModel, type IrProgram } from '@pim/ir';
+import { learnsParameters, mappingParts, validateIr, type IrExperiment, type IrModel, type IrProgram } from '@pim/ir';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '../data/planetoid.js';
 import { initTf, rows, tf } from '../numerics/tf.js';
 import { Rng } from '../util/rng.js';
@@ -133,6 +133,9 @@ function findExperiment(ir: IrProgram, name: string, kind: 'train' | 'run'): IrE
 function modelOf(ir: IrProgram, exp: IrExperiment) {
   const { model } = mappingParts(ir, exp.mapping);
   if (!model) throw new TrainConfigError(`experiment '${exp.name}': its mapping's model is not in the IR`);
+  // The compiler refuses such a training (PIM5007); an IR built another way gets this, not tfjs's error.
+  if (exp.kind === 'train' && !model.layers.some(learnsParameters))
+    throw new TrainConfigError(`training '${exp.name}': model '${model.name}' has no layer with parameters to learn`);
   return model;
 }
 
