@@ -199,6 +199,14 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   { name: 'shared_by: 0', args: ['check', 'shared-by-0.pim'], shows: [/error PIM3010: 'shared_by'/] },
   {
+    name: 'a synthetic graph of 10^15 edges on 100 nodes (train)',
+    args: ['train', 'edges-over-pairs.pim'],
+    exit: [1],
+    shows: [
+      /edges-over-pairs\.pim:19:\d+: error PIM3010: 'edges' of data set 'g' is 1e\+15, but it must be at most 4950/,
+    ],
+  },
+  {
     name: 'dataset classes: 1 (train)',
     args: ['train', 'classes-1.pim'],
     exit: [1],

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { diag } from '@pim/grammar';
 import type { AttrValue, IrDataset } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, instantiate, requireAtLeast, requireEach } from '../semantics/instance.js';
+import { asNumber, instantiate, requireAtLeast, requireEach, type Instance } from '../semantics/instance.js';
 
 /** Planetoid citation graphs (Yang et al. 2016) and MNIST. */
 export const KNOWN_SETS: Record<
@@ -129,7 +129,17 @@ export function checkDatasets(ctx: CheckContext): Map<string, IrDataset> {
       }
     }
     if (samples !== undefined && ds.kind !== 'graph') attrs['samples'] = samples;
+    if (ds.kind === 'graph') checkEdges(ctx, inst, ds.shape[0]!);
     out.set(sym.name, ds);
   }
   return out;
+}
+
+/**
+ * Edges join two different nodes, once each: a synthetic graph of more edges than pairs never finished
+ * drawing them (`nodes: 100, edges: 1e15` hung pimc train).
+ */
+function checkEdges(ctx: CheckContext, inst: Instance, nodes: number): void {
+  const pairs = (nodes * (nodes - 1)) / 2;
+  requireEach(ctx, inst, ['edges'], (v) => v <= pairs, `at most ${pairs}, the pairs of its ${nodes} nodes`);
 }
