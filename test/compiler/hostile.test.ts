@@ -781,6 +781,16 @@ export const HOSTILE_CASES: HostileCase[] = [
     cpuMs: 4000,
   },
   {
+    name: 'train on a synthetic set of 10^12 samples: an error before any data is made, not an internal error',
+    args: ['train', 'huge-samples.pim'],
+    setup: (dir) =>
+      fs.writeFileSync(path.join(dir, 'huge-samples.pim'), tinyText().replace('samples: 64', 'samples: 1e12')),
+    exit: [1],
+    shows: ["error: dataset 'blobs': 1000000000000 samples of 8 numbers are more than the trainer generates in memory"],
+    hides: [/fit: /],
+    cpuMs: 4000,
+  },
+  {
     name: 'run --checkpoint FOLDER --json over the checkpoint in it: refused, the weights kept',
     args: ['run', 'tiny.pim', '--checkpoint', 'ck', '--json', 'ck/fit.ckpt.json'],
     setup: (dir) => {

@@ -14,7 +14,7 @@ import {
 } from '../data/planetoid.js';
 import { statedSplit, SYNTHETIC_TEST, SYNTHETIC_TRAIN } from '../data/sizes.js';
 import { syntheticSet } from '../data/synthetic.js';
-import type { TensorDataset } from '../data/tensor-set.js';
+import { sampleSize, type TensorDataset } from '../data/tensor-set.js';
 import { tf } from '../numerics/tf.js';
 import { denseFeatures } from './graph.js';
 
@@ -59,6 +59,24 @@ function checkSplits(ds: IrDataset, data: LoadedData, used: ('train' | 'test')[]
     if (sizes[split] === 0) throw new DataError(`dataset '${ds.name}': its ${split} split has no samples`);
 }
 
+/**
+ * The most numbers a synthetic set's samples (or a graph's dense features) may hold: 2^26. The trainer
+ * keeps them as 32-bit floats and again as tensors: 6.4·10^7 of them (8 million samples of 8) peaked at
+ * 0.8 GB, 1.6·10^8 grew past 1.5 GB before the first step, and `samples: 1e12` failed with V8's
+ * 'Invalid typed array length' (an internal error). The largest known set, Citeseer's dense features,
+ * holds 12.3 million.
+ */
+export const SYNTHETIC_MAX_VALUES = 2 ** 26;
+/** The most edges a synthetic graph draws: 2^22 (4.5 million on 3,000 nodes peaked at 1.4 GB). PubMed has 44,324. */
+export const SYNTHETIC_MAX_EDGES = 2 ** 22;
+
+function refuseHuge(ds: IrDataset, what: string, count: number, most: number): void {
+  if (count > most)
+    throw new DataError(
+      `dataset '${ds.name}': ${what} are more than the trainer generates in memory (at most ${most} ${most === SYNTHETIC_MAX_EDGES ? 'edges' : 'numbers'})`,
+    );
+}
+
 function loadDeclared(ds: IrDataset, opts: DataOptions): LoadedData {
   switch (ds.source) {
     case 'planetoid': {
@@ -80,20 +98,20 @@ function loadDeclared(ds: IrDataset, opts: DataOptions): LoadedData {
         // The compiler writes a graph's size as its shape, [nodes, features].
         const [shapeNodes, features] = ds.shape.length === 2 ? ds.shape : [];
         const nodes = attrNum(ds, 'nodes') ?? shapeNodes ?? 600;
+        const F = attrNum(ds, 'features') ?? features ?? 100;
+        const avgDegree = syntheticDegree(nodes, attrNum(ds, 'edges'), attrNum(ds, 'degree'));
+        refuseHuge(ds, `${nodes} nodes of ${F} features`, nodes * F, SYNTHETIC_MAX_VALUES);
+        refuseHuge(ds, `${Math.round((nodes * avgDegree) / 2)} edges`, (nodes * avgDegree) / 2, SYNTHETIC_MAX_EDGES);
         return {
           kind: 'graph',
-          graph: syntheticGraph({
-            nodes,
-            features: attrNum(ds, 'features') ?? features ?? 100,
-            classes: ds.classes || 4,
-            avgDegree: syntheticDegree(nodes, attrNum(ds, 'edges'), attrNum(ds, 'degree')),
-            seed,
-          }),
+          graph: syntheticGraph({ nodes, features: F, classes: ds.classes || 4, avgDegree, seed }),
         };
       }
       const split = statedSplit(ds.attributes);
       const train = Math.min(opts.trainLimit ?? Infinity, split.train ?? SYNTHETIC_TRAIN);
       const test = Math.min(opts.testLimit ?? Infinity, split.test ?? SYNTHETIC_TEST);
+      const size = sampleSize(ds.shape.length ? ds.shape : [1, 12, 12]);
+      refuseHuge(ds, `${train + test} samples of ${size} numbers`, (train + test) * size, SYNTHETIC_MAX_VALUES);
       return {
         kind: 'tensor',
         set: syntheticSet({
