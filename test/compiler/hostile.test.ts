@@ -199,6 +199,15 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   { name: 'shared_by: 0', args: ['check', 'shared-by-0.pim'], shows: [/error PIM3010: 'shared_by'/] },
   {
+    name: 'explore: an NSGA-II population of 10^8 and a MESMO of 10^8 samples',
+    args: ['explore', 'explore-method-sizes.pim', '--workers', '0'],
+    exit: [1],
+    shows: [
+      /explore-method-sizes\.pim:\d+:\d+: error PIM3010: 'population' of method 'nsga2' is 100000000, but it must be at most 10000/,
+      /explore-method-sizes\.pim:\d+:\d+: error PIM3010: 'samples' of method 'mesmo' is 100000000, but it must be from 1 to 1000/,
+    ],
+  },
+  {
     name: 'a synthetic graph of 10^15 edges on 100 nodes (train)',
     args: ['train', 'edges-over-pairs.pim'],
     exit: [1],

@@ -12,6 +12,7 @@ import {
   ConstScope,
   instantiate,
   requireAtLeast,
+  requireEach,
   requirePositive,
   withValue,
   type Instance,
@@ -88,6 +89,7 @@ export function checkExplorations(
       });
       requireAtLeast(ctx, mi, ['budget']);
       checkBudget(ctx, uri, mi.get('budget'), mi.statedAttr('budget'), method, objectives, sym.name);
+      checkMethodSizes(ctx, mi);
       for (const key of ['population', 'samples']) {
         const v = asNumber(mi.get(key));
         if (v !== undefined) method.attributes[key] = v;
@@ -447,3 +449,18 @@ function enumerateDomain(ctx: CheckContext, m: VaryStmt, uri: string, pathText: 
   }
   return items;
 }
+
+/**
+ * NSGA-II breeds up to 20 × population children a generation looking for new designs, and MES draws
+ * `samples` functions over its pool (512 designs) each step: `population: 1e8` spun 2·10^9 tries on a
+ * space of 3 designs without ending, `samples: 1e8` grew past 1.5 GB. A draw needs at least one sample.
+ */
+function checkMethodSizes(ctx: CheckContext, mi: Instance): void {
+  requireEach(ctx, mi, ['population'], (v) => v <= MOST_POPULATION, `at most ${MOST_POPULATION}`);
+  requireEach(ctx, mi, ['samples'], (v) => v >= 1 && v <= MOST_SAMPLES, `from 1 to ${MOST_SAMPLES}`);
+}
+
+/** The largest NSGA-II population: a vary holds at most 10,000 values (PIM3009), and so a generation as many designs. */
+const MOST_POPULATION = 10_000;
+/** The most functions MES samples a step: 1,000 draws over a 512-design pool are half a million numbers. */
+const MOST_SAMPLES = 1_000;
