@@ -199,6 +199,21 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   { name: 'shared_by: 0', args: ['check', 'shared-by-0.pim'], shows: [/error PIM3010: 'shared_by'/] },
   {
+    name: 'explore: a CF-MESMO fidelity of epochs in 1 .. 10^9 (a level each)',
+    args: ['explore', 'fidelity-1e9.pim', '--workers', '0'],
+    setup: (dir) =>
+      fs.writeFileSync(
+        path.join(dir, 'fidelity-1e9.pim'),
+        tinyText() +
+          'explore e {\n  evaluate: fit\n  vary chip.t.ima.crossbar.rows in [32, 64]\n  minimize area\n  maximize accuracy\n' +
+          '  method: cf_mesmo { budget: 3 epochs, fidelity: epochs in 1 .. 1000000000, samples: 2 }\n}\n',
+      ),
+    exit: [1],
+    shows: [
+      /fidelity-1e9\.pim:\d+:\d+: error PIM\d{4}: .*fidelity epochs must be whole numbers with 1 ≤ LO ≤ HI ≤ 100000/,
+    ],
+  },
+  {
     name: 'explore: an NSGA-II population of 10^8 and a MESMO of 10^8 samples',
     args: ['explore', 'explore-method-sizes.pim', '--workers', '0'],
     exit: [1],

@@ -17,7 +17,7 @@ import {
   withValue,
   type Instance,
 } from '../semantics/instance.js';
-import { instantiateSection } from './experiments.js';
+import { instantiateSection, MAX_EPOCHS } from './experiments.js';
 import { checkValues } from './value-rules.js';
 import { describeValue, type Value } from '../semantics/values.js';
 import { DIMENSIONLESS, dimEquals, NAMED_DIMENSIONS, siUnitOf } from '../units/dimension.js';
@@ -101,13 +101,15 @@ export function checkExplorations(
         // Training epochs are the one fidelity the runtime knows; a cost of 0 would make a step free.
         if (fid.name !== 'epochs')
           ctx.report(diag('wrongType', uri, fidSpan, 'the fidelity', "'epochs in LO .. HI'", `'${fid.name} in …'`));
-        else if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo)
+        // HI is a training's epochs, and every whole count from LO is a level (epochs in 1 .. 1e9 made a
+        // billion levels, past 1.5 GB, before the first training).
+        else if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo || hi > MAX_EPOCHS)
           ctx.report(
             diag(
               'badRange',
               uri,
               fidSpan,
-              `fidelity epochs must be whole numbers with 1 ≤ LO ≤ HI, not ${lo} .. ${hi}`,
+              `fidelity epochs must be whole numbers with 1 ≤ LO ≤ HI ≤ ${MAX_EPOCHS} (a training's most), not ${lo} .. ${hi}`,
             ),
           );
         else method.fidelity = { parameter: fid.name, min: lo, max: hi };
