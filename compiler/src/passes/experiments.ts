@@ -104,7 +104,6 @@ function checkTrainableBits(
   ctx.report(diag('untrainableWeightBits', uri, at, inst.what, mapping.name, bits, min, max));
 }
 
-/** The SI number of an attribute of an instance (stated, defaulted or overridden), or undefined. */
 /** A training needs a parameter to learn (@pim/ir learnsParameters). */
 function checkSomethingToLearn(
   ctx: CheckContext,
@@ -119,6 +118,7 @@ function checkSomethingToLearn(
   ctx.report(diag('nothingToTrain', uri, at, inst.what, model.name));
 }
 
+/** The SI number of an attribute of an instance (stated, defaulted or overridden), or undefined. */
 function numberOf(i: Instance | undefined, k: string): number | undefined {
   return asNumber(i?.get(k));
 }
