@@ -80,7 +80,7 @@ function checkLoaded(
   const models = checkModels(ctx, datasets);
   const mappings = checkMappings(ctx, models, architectures, devices);
   const experiments = checkExperiments(ctx, mappings, models, datasets);
-  const explorations = checkExplorations(ctx, architectures, devices, experiments);
+  const explorations = checkExplorations(ctx, architectures, devices, experiments, mappings);
   for (const o of options.overrides ?? []) {
     if (!ctx.usedOverrides.has(o.path))
       throw new OverrideError(

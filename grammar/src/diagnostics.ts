@@ -498,6 +498,20 @@ export const Diagnostics = {
     (path: string, experiment: string, bits: number) =>
       `${q(path)} is varied, but training ${q(experiment)} states 'adc_bits: ${bits} bit', which replaces every ADC's resolution in its numerics: each design's accuracy is trained at ${bits} bits and only its hardware figures follow ${q(path)}; remove 'adc_bits' from ${q(experiment)} to train each design at its own ADC resolution`,
   ),
+  objectiveNeedsThermal: def(
+    'PIM5153',
+    'error',
+    'Peak temperature without a thermal model',
+    (exploration: string, arch: string) =>
+      `exploration ${q(exploration)} asks for peak_temperature, but architecture ${q(arch)}, which its experiment maps to, has no 'thermal' block: add one to compute temperatures from power`,
+  ),
+  accuracyNeedsTraining: def(
+    'PIM5154',
+    'error',
+    'Accuracy without a training',
+    (exploration: string, experiment: string) =>
+      `exploration ${q(exploration)} asks for accuracy, but it evaluates ${q(experiment)}, a run: accuracy needs a train experiment to evaluate each design`,
+  ),
 
   // ── PIM9xxx internal ──────────────────────────────────────────────────────────
   internalError: def('PIM9001', 'error', 'Internal error', (message: string) => `internal compiler error: ${message}`),

@@ -1,7 +1,7 @@
 // Pass: `explore` declarations → IrExploration. Each `vary` path must name an attribute of a device or
 // of a component (or the architecture itself), and its values must be ones that attribute accepts.
 import { diag, didYouMean, withArticle, type Attribute, type Ident, type Span, type VaryStmt } from '@pim/grammar';
-import type { IrArchitecture, IrComponent, IrDevice, IrExperiment, IrExploration } from '@pim/ir';
+import type { IrArchitecture, IrComponent, IrDevice, IrExperiment, IrExploration, IrMapping } from '@pim/ir';
 import type { PimSymbol } from '../api.js';
 import { describeMember, type AttrDef, type CheckContext, type ClassDef } from '../semantics/context.js';
 import { evaluate } from '../semantics/evaluate.js';
@@ -41,6 +41,7 @@ export function checkExplorations(
   architectures: Map<string, IrArchitecture>,
   devices: Map<string, IrDevice>,
   experiments: ReadonlyMap<string, IrExperiment>,
+  mappings: ReadonlyMap<string, IrMapping>,
 ): Map<string, IrExploration> {
   const out = new Map<string, IrExploration>();
   for (const sym of ctx.symbolsOfKind('explore')) {
@@ -53,6 +54,8 @@ export function checkExplorations(
     });
     const params: IrExploration['parameters'] = [];
     const objectives: IrExploration['objectives'] = [];
+    /** Where each objective is first named. */
+    const objectiveAt = new Map<string, Span>();
     let limits: IrExploration['limits'];
     const adcResolutions: VaryStmt[] = [];
     for (const m of b.body ?? []) {
@@ -63,7 +66,10 @@ export function checkExplorations(
         for (const t of m.targets) {
           if (!(OBJECTIVES as readonly string[]).includes(t.name)) {
             ctx.report(diag('unknownObjective', uri, t.span, t.name, [...OBJECTIVES], didYouMean(t.name, OBJECTIVES)));
-          } else objectives.push({ name: t.name, sense: m.sense });
+          } else {
+            objectives.push({ name: t.name, sense: m.sense });
+            if (!objectiveAt.has(t.name)) objectiveAt.set(t.name, t.span);
+          }
         }
       } else if (m.type === 'Block' && m.kind.name === 'limits') {
         const inst = instantiateSection(ctx, m, uri, limits !== undefined);
@@ -119,6 +125,7 @@ export function checkExplorations(
         );
     }
     if (evalV?.t !== 'word') continue;
+    checkObjectivesMet(ctx, uri, sym.name, objectiveAt, experiments.get(evalV.name), mappings, architectures);
     if (objectives.some((o) => o.name === 'accuracy'))
       warnFixedAdcBits(ctx, uri, adcResolutions, experiments.get(evalV.name));
     out.set(sym.name, {
@@ -131,6 +138,28 @@ export function checkExplorations(
     });
   }
   return out;
+}
+
+/**
+ * Objectives the evaluated experiment cannot give, at the objective: a peak temperature needs the thermal
+ * model (a `thermal` block in the experiment's architecture), accuracy a training. The runtime refuses
+ * both too (explore/problem.ts), for IR built another way.
+ */
+function checkObjectivesMet(
+  ctx: CheckContext,
+  uri: string,
+  exploration: string,
+  objectiveAt: ReadonlyMap<string, Span>,
+  exp: IrExperiment | undefined,
+  mappings: ReadonlyMap<string, IrMapping>,
+  architectures: Map<string, IrArchitecture>,
+): void {
+  if (!exp) return;
+  const hot = objectiveAt.get('peak_temperature');
+  const arch = architectures.get(mappings.get(exp.mapping)?.architecture ?? '');
+  if (hot && arch && !arch.thermal) ctx.report(diag('objectiveNeedsThermal', uri, hot, exploration, arch.name));
+  const acc = objectiveAt.get('accuracy');
+  if (acc && exp.kind !== 'train') ctx.report(diag('accuracyNeedsTraining', uri, acc, exploration, exp.name));
 }
 
 /** The `limits` section: each stated figure an upper bound (SI), above 0. */
