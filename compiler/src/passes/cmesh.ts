@@ -3,7 +3,7 @@
 import { diag, type Span } from '@pim/grammar';
 import type { IrGpu, IrNoc, IrTileType } from '@pim/ir';
 import type { CheckContext } from '../semantics/context.js';
-import { asNumber, type Instance } from '../semantics/instance.js';
+import { asNumber, requireAtLeast, type Instance } from '../semantics/instance.js';
 
 export function concentrate(
   ctx: CheckContext,
@@ -16,6 +16,8 @@ export function concentrate(
   chips: number,
 ): void {
   if (noc.topology !== 'cmesh') return;
+  // A router with no tile ports connects nothing (0 was taken as 1, silently).
+  if (inst) requireAtLeast(ctx, inst, ['concentration'], 1);
   const concentration = Math.max(1, asNumber(inst?.get('concentration')) ?? 1);
   noc.concentration = concentration;
   let endpoints = 0;
