@@ -14,7 +14,7 @@ import {
   rowsFraction,
   type SimReport,
 } from '@pim/runtime/sim';
-import { compiledFixture, heteroProgram, isaacProgram, toyProgram } from './fixtures/compiled.js';
+import { compiledFixture, compiledText, heteroProgram, isaacProgram, toyProgram } from './fixtures/compiled.js';
 
 /** |a − b| ≤ rel·|b| (the models are exact arithmetic; 1e-9 only absorbs float rounding). */
 function near(a: number, b: number, rel = 1e-9, what = ''): void {
@@ -459,7 +459,16 @@ describe('sim: bad or inconsistent IR is rejected with a clear error', () => {
     expectError(ir, /clock_hz: must be a positive frequency/);
     const ir2 = toyProgram();
     ir2.architectures[0]!.tile_types[0]!.adc!.rate_hz = 0;
-    expectError(ir2, /needs ADCs with a positive rate/);
+    expectError(ir2, /no ADC with a positive rate to read their columns/);
+    // A tile whose compute unit has crossbars and no adc at all (a training converts losslessly there).
+    const noAdc = compiledText(`device r { bits_per_cell: 2, r_on: 100 kOhm, r_off: 1 MOhm }
+architecture a {
+  tile t[4] { ima[1] { crossbar[4] { rows: 128, cols: 128, cell: r } } }
+  noc { topology: mesh, dims: [2, 2] }
+}
+model m { input: tensor[64], linear f { out: 10 } }
+mapping mp { model: m, architecture: a, place linear on t }`);
+    expectError(noAdc, /tile_types\[t\]: its crossbars have no ADC .* give the tile's compute unit an 'adc'/, 'mp');
   });
   it('a bad NoC', () => {
     const ir = toyProgram();

@@ -205,7 +205,10 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
     if (!(xb!.rows > 0 && xb!.cols > 0))
       throw new SimError(`${where}.crossbar`, `rows and cols must be positive (got ${xb!.rows}×${xb!.cols})`);
     if (!adc || !(adc.rate_hz > 0) || !(tt.adcs_per_unit > 0))
-      throw new SimError(`${where}`, 'a crossbar tile needs ADCs with a positive rate (adcs_per_unit and adc.rate_hz)');
+      throw new SimError(
+        `${where}`,
+        "its crossbars have no ADC with a positive rate to read their columns, so their MVMs cannot be timed: give the tile's compute unit an 'adc' (a training without one converts losslessly)",
+      );
     if (!(xb!.read_latency_s >= 0)) throw new SimError(`${where}.crossbar.read_latency_s`, 'must be ≥ 0');
     if (!(tt.dac_bits >= 1)) throw new SimError(`${where}.dac_bits`, `must be ≥ 1 (got ${tt.dac_bits})`);
   }
