@@ -498,6 +498,13 @@ export const Diagnostics = {
     (path: string, experiment: string, bits: number) =>
       `${q(path)} is varied, but training ${q(experiment)} states 'adc_bits: ${bits} bit', which replaces every ADC's resolution in its numerics: each design's accuracy is trained at ${bits} bits and only its hardware figures follow ${q(path)}; remove 'adc_bits' from ${q(experiment)} to train each design at its own ADC resolution`,
   ),
+  droplayerWithoutGraph: def(
+    'PIM5155',
+    'warning',
+    'DropLayer on a model without aggregation',
+    (experiment: string, model: string) =>
+      `${q(experiment)} states 'droplayer', but model ${q(model)} has no gcn layer: DropLayer drops a GCN's features and edges, so it has no effect here`,
+  ),
   objectiveNeedsThermal: def(
     'PIM5153',
     'error',

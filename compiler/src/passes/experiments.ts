@@ -74,6 +74,10 @@ export function checkExperiments(
     if (mit) exp.mitigate = checkMitigate(ctx, mit);
     const dl = sections.get('droplayer');
     if (dl) exp.droplayer = checkDroplayer(ctx, dl, b.kind.span, uri);
+    const model = mapping && models.get(mapping.model)?.ir;
+    // The trainer drops only a GCN's features and edges (train/network.ts, trainer.ts).
+    if (dl && model && !model.layers.some((l) => l.kind === 'gcn'))
+      ctx.report(diag('droplayerWithoutGraph', uri, dl.blockAt?.span ?? b.kind.span, sym.name, model.name));
     if (mapping) checkDatasetFits(ctx, exp, mapping, models, datasets, inst, uri);
     if (mapping) checkTrainableBits(ctx, exp, mapping, inst, uri);
     if (mapping && kind === 'train') checkSomethingToLearn(ctx, mapping, models, inst, uri);
