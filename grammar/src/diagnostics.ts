@@ -477,6 +477,13 @@ export const Diagnostics = {
     (what: string, model: string) =>
       `${what} trains model ${q(model)}, which has no weights to learn (no conv, linear, gcn or batchnorm layer): give it a layer with weights`,
   ),
+  groupedConvNotTrainable: def(
+    'PIM5008',
+    'error',
+    'Grouped convolution in a training',
+    (what: string, layer: string, groups: number) =>
+      `${what} trains conv ${q(layer)} of ${groups} groups, and the trainer computes ungrouped convolutions only (the simulator takes any): train it with 'groups: 1'`,
+  ),
   adcPercentile: def(
     'PIM5150',
     'error',

@@ -108,7 +108,7 @@ function checkTrainableBits(
   ctx.report(diag('untrainableWeightBits', uri, at, inst.what, mapping.name, bits, min, max));
 }
 
-/** A training needs a parameter to learn (@pim/ir learnsParameters). */
+/** A training needs a parameter to learn (@pim/ir learnsParameters), and convolutions the trainer computes. */
 function checkSomethingToLearn(
   ctx: CheckContext,
   mapping: IrMapping,
@@ -117,9 +117,13 @@ function checkSomethingToLearn(
   uri: string,
 ): void {
   const model = models.get(mapping.model)?.ir;
-  if (!model || model.layers.some(learnsParameters)) return;
+  if (!model) return;
   const at = inst.statedAttr('mapping')?.value.span ?? inst.blockAt!.span;
-  ctx.report(diag('nothingToTrain', uri, at, inst.what, model.name));
+  if (!model.layers.some(learnsParameters)) ctx.report(diag('nothingToTrain', uri, at, inst.what, model.name));
+  // The trainer's conv has no groups (train/network.ts refuses them).
+  const grouped = model.layers.find((l) => l.kind === 'conv' && (l.attributes['groups'] ?? 1) !== 1);
+  if (grouped)
+    ctx.report(diag('groupedConvNotTrainable', uri, at, inst.what, grouped.name, Number(grouped.attributes['groups'])));
 }
 
 /** The SI number of an attribute of an instance (stated, defaulted or overridden), or undefined. */
