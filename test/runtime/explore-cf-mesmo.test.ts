@@ -2,7 +2,7 @@
 // it is chosen often; when it tells nothing (its values are unrelated noise) CF-MESMO stops choosing it.
 // Costs are CPU seconds that grow with the epochs and differ between designs, learnt by the cost model.
 import assert from 'node:assert/strict';
-import { DesignSpace, explore, type DesignProblem } from '@pim/runtime/explore';
+import { DesignSpace, explore, fidelityLevels, MAX_FIDELITY_LEVELS, type DesignProblem } from '@pim/runtime/explore';
 
 const FULL = 4;
 
@@ -86,5 +86,27 @@ describe('explore: CF-MESMO with a cost model', function () {
       assert.equal(e.curve!.length, e.epochs);
     }
     assert.ok(Math.abs(a.spent - a.evaluations.reduce((s, e) => s + e.cost, 0)) < 1e-9);
+  });
+
+  it('a fidelity of 1 .. 100,000 epochs has 64 levels at most, LO and HI among them; a short one every epoch', async () => {
+    // Every whole epoch count was a level: each design a candidate 10^5 times and each run observed at every
+    // epoch of its curve, so a large budget ran out of memory.
+    assert.deepEqual(fidelityLevels(1, 4), [1, 2, 3, 4]);
+    assert.deepEqual(
+      fidelityLevels(3, 66),
+      Array.from({ length: 64 }, (_, i) => 3 + i),
+    );
+    const long = fidelityLevels(1, 100_000);
+    assert.equal(long.length, MAX_FIDELITY_LEVELS);
+    assert.equal(long[0], 1);
+    assert.equal(long.at(-1), 100_000);
+    assert.ok(long.every((z, i) => i === 0 || z > long[i - 1]!));
+    // And a run over that range completes, its runs stopping at those levels.
+    const r = await explore(
+      { ...synthetic(true, 1), fullEpochs: 100_000, fidelity: { min: 1, max: 100_000 }, budget: 5000, samples: 4 },
+      'cf_mesmo',
+    );
+    assert.ok(r.evaluations.length > 0);
+    assert.ok(r.evaluations.every((e) => long.includes(e.epochs!)));
   });
 });

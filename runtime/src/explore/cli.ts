@@ -35,6 +35,7 @@ export { dominates, paretoFront, nonDominatedSort, crowdingDistance, hypervolume
 export { GaussianProcess, type GpHyper } from './gp.js';
 export { fidelityAdmissible, floorMaxima, logNormCdf, lowerFidelityGain } from './acquisition.js';
 export { CostModel } from './cost-model.js';
+export { fidelityLevels, MAX_FIDELITY_LEVELS } from './methods/cf-mesmo.js';
 export {
   readTable,
   tabularProblem,

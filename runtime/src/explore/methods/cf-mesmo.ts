@@ -6,11 +6,24 @@ import type { Session } from '../session.js';
 import type { Point } from '../space.js';
 import { maxValueEntropySearch, type FidelityModel } from './mes.js';
 
+/**
+ * Fidelity levels at most: every whole epoch count from LO to HI up to this many, else this many spread
+ * evenly (LO and HI among them). Each run observes every level its curve reaches and each level is a
+ * candidate per design, so `epochs in 1 .. 100000` made 10^5 of each a design and ran out of memory.
+ */
+export const MAX_FIDELITY_LEVELS = 64;
+
+/** The fidelity levels from `lo` to `full` epochs (MAX_FIDELITY_LEVELS). */
+export function fidelityLevels(lo: number, full: number): number[] {
+  if (full - lo + 1 <= MAX_FIDELITY_LEVELS) return Array.from({ length: full - lo + 1 }, (_, i) => lo + i);
+  const step = (full - lo) / (MAX_FIDELITY_LEVELS - 1);
+  return [...new Set(Array.from({ length: MAX_FIDELITY_LEVELS }, (_, i) => Math.round(lo + i * step)))];
+}
+
 export function continuousFidelity(s: Session): FidelityModel {
   const full = s.p.fullEpochs;
   const lo = s.p.fidelity?.min ?? full;
-  const levels: number[] = [];
-  for (let z = lo; z <= full; z++) levels.push(z);
+  const levels = fidelityLevels(lo, full);
   const zFeature = (z: number) => (full > lo ? (z - lo) / (full - lo) : 1);
   return {
     lo,

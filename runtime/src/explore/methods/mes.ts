@@ -24,7 +24,7 @@ export { mesTerm } from '../acquisition.js';
 
 /** How a method places fidelity: the epochs it may train for and the GP's input for a (design, epochs). */
 export interface FidelityModel {
-  /** Lowest and full fidelity, in epochs; `levels` every whole epoch count between them. */
+  /** Lowest and full fidelity, in epochs; `levels` the epoch counts between them a run may stop at (fidelityLevels). */
   lo: number;
   full: number;
   levels: number[];
