@@ -310,7 +310,6 @@ export class CrossbarLayer {
   private findLosslessGroups(): boolean[] {
     const p = this.params;
     const { N, groups: G, rowTiles: RT } = this;
-    const L1 = this.levels - 1;
     const aMax = 2 ** p.dacBits - 1;
     const out: boolean[] = [];
     for (let g = 0; g < G; g++) {
@@ -319,15 +318,10 @@ export class CrossbarLayer {
         out.push(false);
         continue;
       }
+      // The measured sum: the levels the cells hold (a complemented column's complement).
       let most = 0;
-      for (let rt = 0; rt < RT; rt++) {
-        const rowsIn = Math.min(p.rows, this.K - rt * p.rows);
-        for (let n = 0; n < N; n++) {
-          const i = rt * G * N + g * N + n;
-          const flipped = this.flipped(i);
-          most = Math.max(most, aMax * (flipped ? rowsIn * L1 - this.levSum[i]! : this.levSum[i]!));
-        }
-      }
+      for (let rt = 0; rt < RT; rt++)
+        for (let n = 0; n < N; n++) most = Math.max(most, aMax * this.physSum[rt * G * N + g * N + n]!);
       out.push(scales.every((s) => !(Math.ceil(most - 1e-6) > s.codeMax)));
     }
     return out;
@@ -339,8 +333,13 @@ export class CrossbarLayer {
   }
 
   /** ISAAC's column flip by nominal digits: a column whose digits sum past half stores the complement. */
+  private flips(digitSum: number): boolean {
+    return this.params.flipEncoding && digitSum > (this.params.rows * (this.levels - 1)) / 2;
+  }
+
+  /** Whether column i (row tile, group, column) stores its digits' complement (`flips`). */
   private flipped(i: number): boolean {
-    return this.params.flipEncoding && this.digitSum[i]! > (this.params.rows * (this.levels - 1)) / 2;
+    return this.flips(this.digitSum[i]!);
   }
 
   private quantize(w: number): number {
@@ -387,8 +386,8 @@ export class CrossbarLayer {
     const sums = { lev: new Float64Array(RT * GN), phys: new Float64Array(RT * GN), digit: new Float64Array(RT * GN) };
     const tileDigits = new Int32Array(Math.min(p.rows, K) * GN);
     const one = new Int32Array(G);
-    const noise = { ...this.variationPool.cursor(), draw: 0 };
-    noise.draw = noise.start;
+    const { pool, start } = this.variationPool.cursor();
+    const noise = { pool, draw: start };
     const tally = { written: 0, worn: 0 };
     for (let rt = 0; rt < RT; rt++) {
       const k0 = rt * p.rows;
@@ -402,13 +401,12 @@ export class CrossbarLayer {
             sums.digit[rt * GN + g * N + n]! += one[g]!;
           }
         }
-      const half = (p.rows * L1) / 2;
       for (let k = k0; k < k1; k++)
         for (let g = 0; g < G; g++) {
           const f = this.enc.factor[g]!;
           for (let n = 0; n < N; n++) {
             const col = rt * GN + g * N + n;
-            const flip = p.flipEncoding && sums.digit[col]! > half;
+            const flip = this.flips(sums.digit[col]!);
             const i = k * GN + g * N + n;
             const d = tileDigits[(k - k0) * GN + g * N + n]!;
             const phys = this.writeCell(i, flip ? L1 - d : d, noise, tally);
