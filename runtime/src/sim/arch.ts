@@ -3,7 +3,7 @@
 // shift-and-add, registers, bus, digital units), from the component tree.
 import {
   DEFAULT_LEAKAGE_FRACTION,
-  adcGroups,
+  tileAdcGroups,
   findByPath,
   findKind,
   inputCycles,
@@ -213,7 +213,7 @@ export function tileModel(arch: IrArchitecture, tt: IrTileType, warnings: string
     if (!(tt.dac_bits >= 1)) throw new SimError(`${where}.dac_bits`, `must be ≥ 1 (got ${tt.dac_bits})`);
   }
   const router = tileKinds.get('router');
-  const groups = adcGroups(xbPerUnit, tt.adcs_per_unit);
+  const groups = tileAdcGroups(tt);
   return {
     tt,
     clock,
