@@ -17,7 +17,7 @@ import { inputCycles } from '@pim/ir';
 import { inversePermutation, reverseCuthillMcKee } from '../gnn/rcm.js';
 import { Rng } from '../util/rng.js';
 import type { CrossbarParams } from './crossbar.js';
-import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
+import { programmedLevel, roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
 
 /** A sparse matrix in CSR (the GCN's Â and its images). */
 export interface Csr {
@@ -212,7 +212,7 @@ export class AdjacencyCrossbar {
         }
         const delta = p.spread > 0 ? p.spread * cellNormal(seed, blk, at) : 0;
         const eps = p.writeNoise > 0 ? p.writeNoise * writes.normal() : 0;
-        add(i, k, delta === 0 && eps === 0 ? L1 : (base + L1) * (1 + delta) * (1 + eps) - base);
+        add(i, k, programmedLevel(L1, base, delta, eps));
       }
       // Stuck-at-one cells where A + I is zero: spurious edges.
       for (const [at, stuck] of faults)

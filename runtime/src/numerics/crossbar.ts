@@ -37,7 +37,7 @@ import {
 } from './adc.js';
 import { cellEncoding, fixedPointScale, type CellEncoding, type Encoding } from './encoding.js';
 import { NormalPool } from './normal-pool.js';
-import { roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
+import { programmedLevel, roundedGaussianVariance, thermalNoiseCurrent } from './physics.js';
 import { tf } from './tf.js';
 import { isWrite, UNPROGRAMMED, weightCells } from './writes.js';
 
@@ -447,12 +447,10 @@ export class CrossbarLayer {
       return (this.phys[i] = this.wearToOne[i] ? L1 : 0);
     }
     this.digits[i] = target;
-    // G·(1+δ)·(1+ε) in level units: (G_off/ΔG + d)·(1+δ)·(1+ε) − G_off/ΔG.
     const sigmaW = this.params.writeNoise;
     const eps = sigmaW > 0 ? sigmaW * noise.pool[noise.draw++ & (noise.pool.length - 1)]! : 0;
     const delta = this.spreadOf ? this.spreadOf[i]! : 0;
-    const base = this.params.gOff / this.dG;
-    this.phys[i] = eps === 0 && delta === 0 ? target : (base + target) * (1 + delta) * (1 + eps) - base;
+    this.phys[i] = programmedLevel(target, this.params.gOff / this.dG, delta, eps);
     return this.phys[i]!;
   }
 

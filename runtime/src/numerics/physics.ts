@@ -8,6 +8,15 @@ export function thermalNoiseCurrent(g: number, temperatureK: number, bandwidthHz
   return Math.sqrt(4 * K_B * temperatureK * bandwidthHz * g);
 }
 
+/**
+ * The level (conductance above G_off, in steps ΔG) a cell programmed to `level` holds under its static
+ * spread δ and this write's noise ε: G·(1+δ)·(1+ε) with G = G_off + level·ΔG, so (G_off/ΔG + level)·(1+δ)·(1+ε)
+ * − G_off/ΔG; `gOffSteps` is G_off/ΔG. Exactly `level` without either, so ideal reads stay exact.
+ */
+export function programmedLevel(level: number, gOffSteps: number, delta: number, eps: number): number {
+  return delta === 0 && eps === 0 ? level : (gOffSteps + level) * (1 + delta) * (1 + eps) - gOffSteps;
+}
+
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf, |error| < 1.5e-7). */
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
