@@ -1,7 +1,14 @@
 // Pass: `train` and `run` declarations → IrExperiment, with their fault, noise, mitigation and
 // DropLayer sections.
 import { diag, didYouMean, type Block, type Span } from '@pim/grammar';
-import { learnsParameters, TRAINABLE_WEIGHT_BITS, type IrDataset, type IrExperiment, type IrMapping } from '@pim/ir';
+import {
+  learnsParameters,
+  TRAINABLE_WEIGHT_BITS,
+  type IrDataset,
+  type IrExperiment,
+  type IrMapping,
+  type IrModel,
+} from '@pim/ir';
 import type { CheckedModel } from './models-check.js';
 import { describeMember, type CheckContext } from '../semantics/context.js';
 import {
@@ -80,7 +87,7 @@ export function checkExperiments(
       ctx.report(diag('droplayerWithoutGraph', uri, dl.blockAt?.span ?? b.kind.span, sym.name, model.name));
     if (mapping) checkDatasetFits(ctx, exp, mapping, models, datasets, inst, uri);
     if (mapping) checkTrainableBits(ctx, exp, mapping, inst, uri);
-    if (mapping && kind === 'train') checkSomethingToLearn(ctx, mapping, models, inst, uri);
+    if (model && kind === 'train') checkSomethingToLearn(ctx, model, inst, uri);
     out.set(sym.name, exp);
   }
   return out;
@@ -109,15 +116,7 @@ function checkTrainableBits(
 }
 
 /** A training needs a parameter to learn (@pim/ir learnsParameters), and convolutions the trainer computes. */
-function checkSomethingToLearn(
-  ctx: CheckContext,
-  mapping: IrMapping,
-  models: Map<string, CheckedModel>,
-  inst: Instance,
-  uri: string,
-): void {
-  const model = models.get(mapping.model)?.ir;
-  if (!model) return;
+function checkSomethingToLearn(ctx: CheckContext, model: IrModel, inst: Instance, uri: string): void {
   const at = inst.statedAttr('mapping')?.value.span ?? inst.blockAt!.span;
   if (!model.layers.some(learnsParameters)) ctx.report(diag('nothingToTrain', uri, at, inst.what, model.name));
   // The trainer's conv has no groups (train/network.ts refuses them).
